@@ -1,0 +1,25 @@
+"""Route guards: every route says who may use it."""
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import abort
+from flask_login import current_user, login_required
+
+from netapp.models import Role
+
+
+def role_required(*roles: Role) -> Callable:
+    """Allow signed-in users holding any of ``roles``; others get 403 (anonymous: log in)."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        @login_required
+        def wrapped(*args: Any, **kwargs: Any):
+            if not current_user.has_role(*roles):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -1,0 +1,72 @@
+"""Admin routes: list accounts, change roles, read the audit log."""
+import sqlalchemy as sa
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from netapp.access import role_required
+from netapp.admin import bp
+from netapp.admin.forms import RoleChangeForm
+from netapp.extensions import db
+from netapp.models import AuditEntry, Role, User, UserRole
+from netapp.services import accounts
+
+
+def _page() -> int:
+    return request.args.get("page", 1, type=int)
+
+
+@bp.route("/users")
+@role_required(Role.ADMIN)
+def users():
+    q = request.args.get("q", "").strip()
+    role_name = request.args.get("role", "")
+    query = sa.select(User).order_by(User.display_name, User.id)
+    if q:
+        like = f"%{q.lower()}%"
+        query = query.where(sa.or_(sa.func.lower(User.display_name).like(like),
+                                   User.email.like(like)))
+    role = next((r for r in Role if r.value == role_name), None)
+    if role is not None:
+        query = query.where(User.roles.any(UserRole.role == role))
+    page = db.paginate(query, page=_page(), per_page=current_app.config["PAGE_SIZE"],
+                       error_out=False)
+    return render_template("admin/users.html", page=page, q=q, role=role)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def user_detail(user_id: int):
+    user = db.get_or_404(User, user_id)
+    form = RoleChangeForm()
+    if form.validate_on_submit():
+        role = Role(form.role.data)
+        grant = form.action.data == "grant"
+        if accounts.change_role(current_user, user, role, grant):
+            verb = "is now" if grant else "is no longer"
+            flash(f"{user.display_name} {verb} a {role.label.lower()}.", "success")
+        else:
+            flash("Nothing to change: that was already so.", "info")
+        return redirect(url_for("admin.user_detail", user_id=user.id))
+    if request.method == "POST":
+        abort(400)
+    history = db.session.execute(
+        sa.select(AuditEntry)
+        .where(AuditEntry.target_type == "User", AuditEntry.target_id == str(user.id))
+        .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+        .limit(20)
+    ).scalars().all()
+    return render_template("admin/user_detail.html", user=user, history=history,
+                           grantable=RoleChangeForm.role.kwargs["choices"], form=form)
+
+
+@bp.route("/audit")
+@role_required(Role.ADMIN)
+def audit_log():
+    action = request.args.get("action", "").strip()
+    query = (sa.select(AuditEntry)
+             .options(sa.orm.selectinload(AuditEntry.actor))
+             .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc()))
+    if action:
+        query = query.where(AuditEntry.action.like(f"{action}%"))
+    page = db.paginate(query, page=_page(), per_page=50, error_out=False)
+    return render_template("admin/audit.html", page=page, action=action)

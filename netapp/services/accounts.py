@@ -1,0 +1,176 @@
+"""Account lifecycle: sign-up, verification, password reset, email change, deactivation."""
+from __future__ import annotations
+
+import hashlib
+
+from flask import current_app, url_for
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from netapp.extensions import db
+from netapp.models import Role, User
+from netapp.models.base import utcnow
+from netapp.services import audit
+from netapp.services.mail import send_email
+
+VERIFY_SALT = "verify-email"
+RESET_SALT = "reset-password"
+CHANGE_EMAIL_SALT = "change-email"
+
+
+class TokenError(ValueError):
+    """A link that is broken, used or too old; the message says which."""
+
+
+def _serializer(salt: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
+
+
+def _password_fingerprint(user: User) -> str:
+    # Part of a reset token: once the password changes, old reset links stop working.
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+
+
+def _load(salt: str, token: str, max_age: int) -> dict:
+    try:
+        return _serializer(salt).loads(token, max_age=max_age)
+    except SignatureExpired as exc:
+        raise TokenError("That link has expired. Please ask for a new one.") from exc
+    except BadSignature as exc:
+        raise TokenError("That link is not valid. Please check you copied all of it.") from exc
+
+
+def find_by_email(email: str) -> User | None:
+    return db.session.execute(
+        db.select(User).where(User.email == User.normalise_email(email))
+    ).scalar_one_or_none()
+
+
+def register(display_name: str, email: str, password: str) -> User:
+    """Create a member account and send the verification email."""
+    user = User(display_name=display_name.strip(), email=User.normalise_email(email))
+    user.set_password(password)
+    user.grant(Role.MEMBER)
+    db.session.add(user)
+    db.session.flush()
+    audit.record(user, "account.created", user)
+    db.session.commit()
+    send_verification(user)
+    return user
+
+
+def send_verification(user: User) -> None:
+    token = _serializer(VERIFY_SALT).dumps({"id": user.id, "email": user.email})
+    send_email(
+        user.email,
+        "Please confirm your email address",
+        "email/verify.txt",
+        user=user,
+        link=url_for("auth.verify_email", token=token, _external=True),
+    )
+
+
+def verify_email(token: str) -> User:
+    data = _load(VERIFY_SALT, token, current_app.config["EMAIL_TOKEN_MAX_AGE"])
+    user = db.session.get(User, data.get("id"))
+    if user is None or user.email != data.get("email"):
+        raise TokenError("That link is not valid any more. Please ask for a new one.")
+    if user.email_verified_at is None:
+        user.email_verified_at = utcnow()
+        audit.record(user, "account.email_verified", user)
+        db.session.commit()
+    return user
+
+
+def send_password_reset(email: str) -> None:
+    """Email a reset link if the address has an active account; say nothing either way."""
+    user = find_by_email(email)
+    if user is None or not user.is_active:
+        return
+    token = _serializer(RESET_SALT).dumps({"id": user.id, "fp": _password_fingerprint(user)})
+    send_email(
+        user.email,
+        "Reset your password",
+        "email/reset.txt",
+        user=user,
+        link=url_for("auth.reset_password", token=token, _external=True),
+        minutes=current_app.config["RESET_TOKEN_MAX_AGE"] // 60,
+    )
+
+
+def user_for_reset(token: str) -> User:
+    data = _load(RESET_SALT, token, current_app.config["RESET_TOKEN_MAX_AGE"])
+    user = db.session.get(User, data.get("id"))
+    if user is None or not user.is_active or data.get("fp") != _password_fingerprint(user):
+        raise TokenError("That reset link has already been used. Please ask for a new one.")
+    return user
+
+
+def set_password(user: User, password: str, *, action: str = "account.password_changed") -> None:
+    user.set_password(password)
+    audit.record(user, action, user)
+    db.session.commit()
+
+
+def request_email_change(user: User, new_email: str) -> None:
+    new_email = User.normalise_email(new_email)
+    token = _serializer(CHANGE_EMAIL_SALT).dumps({"id": user.id, "email": new_email})
+    send_email(
+        new_email,
+        "Please confirm your new email address",
+        "email/change_email.txt",
+        user=user,
+        link=url_for("auth.confirm_email_change", token=token, _external=True),
+    )
+
+
+def confirm_email_change(token: str) -> User:
+    data = _load(CHANGE_EMAIL_SALT, token, current_app.config["EMAIL_TOKEN_MAX_AGE"])
+    user = db.session.get(User, data.get("id"))
+    new_email = data.get("email", "")
+    if user is None or not user.is_active:
+        raise TokenError("That link is not valid any more.")
+    if find_by_email(new_email) not in (None, user):
+        raise TokenError("Another account already uses that email address.")
+    old = user.email
+    user.email = new_email
+    user.email_verified_at = utcnow()
+    audit.record(user, "account.email_changed", user, old=old, new=new_email)
+    db.session.commit()
+    return user
+
+
+def record_login(user: User) -> None:
+    user.last_login_at = utcnow()
+    audit.record(user, "account.logged_in", user)
+    db.session.commit()
+
+
+def deactivate(user: User) -> None:
+    user.is_active_account = False
+    audit.record(user, "account.deactivated", user)
+    db.session.commit()
+
+
+def create_admin(email: str, display_name: str, password: str) -> User:
+    user = find_by_email(email)
+    if user is None:
+        user = User(email=User.normalise_email(email), display_name=display_name)
+        db.session.add(user)
+        user.grant(Role.MEMBER)
+    user.set_password(password)
+    user.grant(Role.ADMIN)
+    user.email_verified_at = user.email_verified_at or utcnow()
+    user.is_active_account = True
+    db.session.flush()
+    audit.record(None, "account.admin_created", user, via="cli")
+    db.session.commit()
+    return user
+
+
+def change_role(actor: User, user: User, role: Role, grant: bool) -> bool:
+    """Grant or remove ``role`` for ``user``; return True when something changed."""
+    changed = user.grant(role) if grant else user.revoke(role)
+    if changed:
+        audit.record(actor, "role.granted" if grant else "role.removed", user, role=role.value)
+        db.session.commit()
+    return changed

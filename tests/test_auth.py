@@ -1,0 +1,216 @@
+"""Sign-up, verification, login, logout, reset, change of password and email, deactivation."""
+import pytest
+import sqlalchemy as sa
+
+from netapp.extensions import db
+from netapp.models import AuditEntry, Role, User
+from tests.factories import DEFAULT_PASSWORD, make_user
+
+GOOD_SIGNUP = {
+    "display_name": "Grace Okafor",
+    "email": "Grace.Okafor@Example.org",
+    "password": "a long enough phrase",
+    "confirm": "a long enough phrase",
+}
+
+
+def _path(link: str) -> str:
+    return link.split("localhost", 1)[1]
+
+
+def test_signup_creates_member_and_sends_verification(client, mailbox):
+    response = client.post("/account/signup", data=GOOD_SIGNUP)
+    assert response.status_code == 302
+    user = db.session.execute(sa.select(User)).scalar_one()
+    assert user.email == "grace.okafor@example.org"
+    assert user.role_set == {Role.MEMBER}
+    assert user.password_hash != GOOD_SIGNUP["password"]
+    assert user.check_password(GOOD_SIGNUP["password"])
+    assert not user.is_verified
+    assert "verify" in mailbox.last_link("grace.okafor@example.org")
+
+
+def test_verification_link_from_the_real_email_confirms_the_address(client, mailbox):
+    client.post("/account/signup", data=GOOD_SIGNUP)
+    link = mailbox.last_link("grace.okafor@example.org")
+    response = client.get(_path(link))
+    assert response.status_code == 302
+    user = db.session.execute(sa.select(User)).scalar_one()
+    db.session.refresh(user)
+    assert user.is_verified
+
+
+def test_tampered_verification_link_is_refused(client, mailbox):
+    client.post("/account/signup", data=GOOD_SIGNUP)
+    link = mailbox.last_link("grace.okafor@example.org")
+    client.get(_path(link)[:-3] + "abc", follow_redirects=False)
+    assert not db.session.execute(sa.select(User)).scalar_one().is_verified
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"display_name": ""}, "Tell us your name."),
+        ({"email": "not-an-email"}, "Enter an email address like name@example.org."),
+        ({"email": ""}, "Enter your email address."),
+        ({"password": "short", "confirm": "short"}, "Use at least 10 characters"),
+        ({"confirm": "something else entirely"}, "The two passwords don&#39;t match."),
+    ],
+)
+def test_signup_bad_input_shows_message_and_keeps_what_was_typed(client, change, message):
+    data = GOOD_SIGNUP | change
+    response = client.post("/account/signup", data=data)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert message in html
+    assert 'class="error-summary"' in html
+    if data["display_name"]:
+        assert f'value="{data["display_name"]}"' in html
+    assert GOOD_SIGNUP["password"] not in html  # passwords are never echoed back
+    assert db.session.scalar(sa.select(sa.func.count(User.id))) == 0
+
+
+def test_signup_with_existing_email_in_other_case_is_refused(client):
+    make_user(email="grace.okafor@example.org")
+    response = client.post("/account/signup", data=GOOD_SIGNUP)
+    assert "already an account with that email" in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(User.id))) == 1
+
+
+def test_login_and_logout(client, auth):
+    user = make_user(email="sam@example.org")
+    response = auth.login("SAM@example.org")
+    assert response.status_code == 302
+    assert client.get("/home").status_code == 200
+    db.session.refresh(user)
+    assert user.last_login_at is not None
+    auth.logout()
+    assert client.get("/home").status_code == 302
+
+
+def test_login_with_wrong_password_keeps_email_and_says_so(client, auth):
+    make_user(email="sam@example.org")
+    response = auth.login("sam@example.org", "wrong password!")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "don&#39;t match an account" in html
+    assert 'value="sam@example.org"' in html
+
+
+def test_deactivated_account_cannot_log_in(client, auth):
+    make_user(email="gone@example.org", active=False)
+    response = auth.login("gone@example.org")
+    assert response.status_code == 200
+    assert client.get("/home").status_code == 302
+
+
+def test_remember_me_sets_a_long_lived_httponly_cookie_only_when_asked(client, auth):
+    make_user(email="sam@example.org")
+    auth.login("sam@example.org")
+    assert client.get_cookie("remember_token") is None
+    auth.logout()
+    response = auth.login("sam@example.org", remember=True)
+    cookie = [c for c in response.headers.getlist("Set-Cookie") if c.startswith("remember_token=")]
+    assert cookie and "HttpOnly" in cookie[0] and "SameSite=Lax" in cookie[0]
+
+
+def test_login_redirects_only_to_local_next(client):
+    make_user(email="sam@example.org")
+    response = client.post("/account/login?next=https://evil.example/x",
+                           data={"email": "sam@example.org", "password": DEFAULT_PASSWORD})
+    assert response.headers["Location"] == "/home"
+    client.post("/account/logout")
+    response = client.post("/account/login?next=/account/settings",
+                           data={"email": "sam@example.org", "password": DEFAULT_PASSWORD})
+    assert response.headers["Location"] == "/account/settings"
+
+
+def test_password_reset_by_emailed_link(client, mailbox, auth):
+    user = make_user(email="sam@example.org")
+    client.post("/account/reset", data={"email": "sam@example.org"})
+    link = _path(mailbox.last_link("sam@example.org"))
+    response = client.post(link, data={"password": "my new long password",
+                                       "confirm": "my new long password"})
+    assert response.status_code == 302
+    db.session.refresh(user)
+    assert user.check_password("my new long password")
+    # The link works once only.
+    again = client.post(link, data={"password": "another new password",
+                                    "confirm": "another new password"})
+    assert again.status_code == 302
+    db.session.refresh(user)
+    assert user.check_password("my new long password")
+    assert auth.login("sam@example.org", "my new long password").status_code == 302
+
+
+def test_reset_for_unknown_email_sends_nothing_and_says_the_same(client, mailbox):
+    response = client.post("/account/reset", data={"email": "nobody@example.org"},
+                           follow_redirects=True)
+    assert "If that address has an account" in response.get_data(as_text=True)
+    assert mailbox.to("nobody@example.org") == []
+
+
+def test_reset_link_expires(app, client, mailbox):
+    make_user(email="sam@example.org")
+    app.config["RESET_TOKEN_MAX_AGE"] = -1
+    client.post("/account/reset", data={"email": "sam@example.org"})
+    link = _path(mailbox.last_link("sam@example.org"))
+    response = client.get(link, follow_redirects=True)
+    assert "That link has expired" in response.get_data(as_text=True)
+
+
+def test_change_password_needs_current_password(client, auth):
+    user = make_user(email="sam@example.org")
+    auth.login("sam@example.org")
+    bad = client.post("/account/password", data={"pw-current": "wrong one here",
+                                                 "pw-password": "brand new password",
+                                                 "pw-confirm": "brand new password"})
+    assert bad.status_code == 400
+    assert "That isn&#39;t your current password." in bad.get_data(as_text=True)
+    good = client.post("/account/password", data={"pw-current": DEFAULT_PASSWORD,
+                                                  "pw-password": "brand new password",
+                                                  "pw-confirm": "brand new password"})
+    assert good.status_code == 302
+    db.session.refresh(user)
+    assert user.check_password("brand new password")
+
+
+def test_change_email_takes_effect_when_new_address_confirms(client, auth, mailbox):
+    user = make_user(email="sam@example.org")
+    auth.login("sam@example.org")
+    response = client.post("/account/email", data={"em-email": "Sam.New@example.org",
+                                                   "em-password": DEFAULT_PASSWORD})
+    assert response.status_code == 302
+    db.session.refresh(user)
+    assert user.email == "sam@example.org"
+    client.get(_path(mailbox.last_link("sam.new@example.org")))
+    db.session.refresh(user)
+    assert user.email == "sam.new@example.org"
+
+
+def test_change_email_to_one_in_use_is_refused_and_keeps_input(client, auth):
+    make_user(email="sam@example.org")
+    make_user(email="taken@example.org")
+    auth.login("sam@example.org")
+    response = client.post("/account/email", data={"em-email": "taken@example.org",
+                                                   "em-password": DEFAULT_PASSWORD})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "already in use" in html and 'value="taken@example.org"' in html
+
+
+def test_deactivate_requires_confirmation_then_logs_out(client, auth):
+    user = make_user(email="sam@example.org")
+    auth.login("sam@example.org")
+    response = client.post("/account/deactivate", data={"password": DEFAULT_PASSWORD})
+    assert "Tick the box to confirm." in response.get_data(as_text=True)
+    db.session.refresh(user)
+    assert user.is_active_account
+    response = client.post("/account/deactivate", data={"password": DEFAULT_PASSWORD,
+                                                        "confirm": "y"})
+    assert response.status_code == 302
+    db.session.refresh(user)
+    assert not user.is_active_account
+    assert client.get("/home").status_code == 302
+    actions = db.session.scalars(sa.select(AuditEntry.action)).all()
+    assert "account.deactivated" in actions
