@@ -1,0 +1,581 @@
+"""Mentor matching: maximum number of matches, then maximum total score, with a proof."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import numpy as np
+from ortools.graph.python import min_cost_flow
+
+from .lqf import ELEMENTS
+from .model import Mentee, Mentor, Weights
+from .score import PairArrays, Workspace, encode_pairs, pair_parts, score_block, score_pairs
+
+__all__ = ["Pair", "Unmatched", "MatchResult", "Suggestion",
+           "match_mentors", "suggest_mentors", "rematch", "explain_pair"]
+
+MAX_SCORE = 10000  # a pair score is an integer number of hundredths in [0, MAX_SCORE]
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """A matched mentee and mentor; ``score`` is in [0, 100] with two decimals."""
+
+    mentee_id: str
+    mentor_id: str
+    score: float
+    explanation: str
+    locked: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Unmatched:
+    """A mentee left without a mentor and the reason."""
+
+    mentee_id: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    """Outcome of :func:`match_mentors`.
+
+    Attributes
+    ----------
+    pairs, unmatched : tuple
+        One entry per mentee, in input order within each tuple.
+    total_score : float
+        Sum of the pair scores (exactly, in hundredths).
+    max_matches : int
+        Proven maximum number of matched mentees (equal to ``len(pairs)`` when ``optimal``).
+    bound : float
+        Proven upper bound on the total score of any matching with ``len(pairs)`` pairs.
+    optimal : bool
+        True when the duals certify both the cardinality and the total score as optimal.
+    stats : dict
+        Sizes and timings.
+    """
+
+    pairs: tuple[Pair, ...]
+    unmatched: tuple[Unmatched, ...]
+    total_score: float
+    max_matches: int
+    bound: float
+    optimal: bool
+    stats: dict = field(default_factory=dict)
+
+    @property
+    def gap(self) -> float:
+        """Relative gap ``(bound - total) / bound`` (0 when proven optimal)."""
+        return 0.0 if self.bound <= 0 else max(0.0, (self.bound - self.total_score) / self.bound)
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """A mentor suggested to one mentee."""
+
+    mentor_id: str
+    score: float
+    explanation: str
+
+
+def _check_ids(people, what):
+    seen = set()
+    for p in people:
+        if p.id in seen:
+            raise ValueError(f"duplicate {what} id {p.id!r}")
+        seen.add(p.id)
+
+
+def _pair_index(pairs, mentee_pos, mentor_pos, what):
+    out_i, out_j = [], []
+    for pair in pairs:
+        try:
+            a, b = pair
+        except (TypeError, ValueError):
+            raise ValueError(f"{what} pair must be (mentee_id, mentor_id), got {pair!r}") from None
+        if a not in mentee_pos:
+            raise ValueError(f"{what} pair names unknown mentee id {a!r}")
+        if b not in mentor_pos:
+            raise ValueError(f"{what} pair names unknown mentor id {b!r}")
+        out_i.append(mentee_pos[a])
+        out_j.append(mentor_pos[b])
+    return np.asarray(out_i, np.int64), np.asarray(out_j, np.int64)
+
+
+def _fmt_list(items, limit=3):
+    items = list(items)
+    if len(items) > limit:
+        return ", ".join(items[:limit]) + "…"
+    return ", ".join(items)
+
+
+def _sentence(parts):
+    text = "; ".join(parts)
+    return text[0].upper() + text[1:] + "."
+
+
+def explain_pair(arr: PairArrays, i: int, j: int, score: int) -> str:
+    """One or two plain-English sentences naming the biggest reasons behind a pair's score."""
+    p = pair_parts(arr, i, j)
+    reasons = []
+    if p["n_needs"]:
+        if p["covered"]:
+            reasons.append((p["needs"], f"covers {len(p['covered'])} of {p['n_needs']} needs: "
+                                        f"{_fmt_list(p['covered'])}"))
+        else:
+            reasons.append((-1.0, f"covers none of the {p['n_needs']} needs"))
+    if p["grow"]:
+        reasons.append((p["lqf"], "strong where you want to grow: "
+                                  + _fmt_list(ELEMENTS[c] for c in p["grow"][:2])))
+    if p["level"] > 0:
+        text = ("a more senior leader" if p["level_diff"] > 0 else "a leader at your level")
+        reasons.append((p["level"], text))
+    if p["service_type"] > 0:
+        reasons.append((p["service_type"],
+                        f"experience in the same type of service ({p['service_name']})"))
+    if p["local_authority"] > 0:
+        reasons.append((p["local_authority"], f"same local authority ({p['la_name']}) "
+                                              "for meeting in person"))
+    reasons.sort(key=lambda r: -r[0])
+    top = [text for pts, text in reasons[:2] if pts > 0] or [text for _, text in reasons[:1]]
+    if not top:
+        return f"Score {score / 100:.2f}: eligible, but no strong reason stands out."
+    return _sentence(top)
+
+
+def _solve_flow(nf, ma, ei, ej, s, cap):
+    """Max-cardinality, then max-score b-matching on a candidate graph (OR-tools min-cost flow)."""
+    smcf = min_cost_flow.SimpleMinCostFlow()
+    src, snk = nf + ma, nf + ma + 1
+    has = np.zeros(nf, bool)
+    has[ei] = True
+    fi = np.flatnonzero(has)
+    used_j = np.unique(ej)
+    tails = np.concatenate([np.full(fi.size, src), ei, nf + used_j])
+    heads = np.concatenate([fi, nf + ej, np.full(used_j.size, snk)])
+    caps = np.concatenate([np.ones(fi.size, np.int64), np.ones(ei.size, np.int64), cap[used_j]])
+    costs = np.concatenate([np.zeros(fi.size, np.int64), MAX_SCORE - s.astype(np.int64),
+                            np.zeros(used_j.size, np.int64)])
+    arcs = smcf.add_arcs_with_capacity_and_unit_cost(
+        tails.astype(np.int32), heads.astype(np.int32), caps, costs)
+    smcf.set_node_supply(src, int(fi.size))
+    smcf.set_node_supply(snk, -int(fi.size))
+    status = smcf.solve_max_flow_with_min_cost()
+    if status != smcf.OPTIMAL:
+        raise RuntimeError(f"min-cost flow solver failed with status {status}")
+    flows = smcf.flows(arcs[fi.size: fi.size + ei.size])
+    return flows > 0
+
+
+def _potentials(nf, ma, ei, ej, w, x, cap):
+    """Dual prices u (mentees) and v (mentors) certifying a max-weight b-matching.
+
+    Shortest distances from a virtual source in the residual graph of the circulation
+    r -> mentee -> mentor -> r (found by Bellman-Ford sweeps over the bipartite structure) give
+    u_i + v_j >= w_ij on every candidate edge, with equality on matched edges.
+    """
+    mate = np.full(nf, -1, np.int64)
+    wmate = np.zeros(nf, np.int64)
+    mate[ei[x]] = ej[x]
+    wmate[ei[x]] = w[x]
+    load = np.bincount(ej[x], minlength=ma)
+    matched = mate >= 0
+    mi = np.flatnonzero(matched)
+    has_flow = load > 0
+    spare = load < cap
+    u_edges = ~x
+    order = np.argsort(ej[u_edges], kind="stable")
+    ui, uj, uw = ei[u_edges][order], ej[u_edges][order], w[u_edges][order]
+    if uj.size:
+        heads, starts = np.unique(uj, return_index=True)
+    di = np.zeros(nf, np.int64)
+    dj = np.zeros(ma, np.int64)
+    dr = 0
+    for _ in range(nf + ma + 2):
+        changed = False
+        if uj.size:
+            m = np.minimum.reduceat(di[ui] - uw, starts)
+            better = m < dj[heads]
+            if better.any():
+                dj[heads[better]] = m[better]
+                changed = True
+        if has_flow.any():
+            better = has_flow & (dj > dr)
+            if better.any():
+                dj[better] = dr
+                changed = True
+        cand = [dr]
+        if mi.size:
+            cand.append(di[mi].min())
+        if spare.any():
+            cand.append(dj[spare].min())
+        new_dr = min(int(c) for c in cand)
+        if new_dr < dr:
+            dr = new_dr
+            changed = True
+        if mi.size:
+            val = dj[mate[mi]] + wmate[mi]
+            better = val < di[mi]
+            if better.any():
+                di[mi[better]] = val[better]
+                changed = True
+        better = ~matched & (di > dr)
+        if better.any():
+            di[better] = dr
+            changed = True
+        if not changed:
+            break
+    else:  # pragma: no cover - only if the solver returned a non-optimal flow
+        raise RuntimeError("dual prices did not converge: the matching is not optimal")
+    u = np.maximum(di - dr, 0)
+    v = np.maximum(dr - dj, 0)
+    return u, v
+
+
+def _declined_lookup(di, dj, row_pos, col_pos):
+    """Declined pairs in (free-row, active-col) coordinates, sorted by row."""
+    r = row_pos[di]
+    c = col_pos[dj]
+    keep = (r >= 0) & (c >= 0)
+    r, c = r[keep], c[keep]
+    order = np.argsort(r, kind="stable")
+    return r[order], c[order]
+
+
+def _apply_declined(S, lo, hi, dec_r, dec_c):
+    a, b = np.searchsorted(dec_r, [lo, hi])
+    if b > a:
+        S[dec_r[a:b] - lo, dec_c[a:b]] = -1
+
+
+def match_mentors(mentees, mentors, *, declined=(), locked=(), weights: Weights | None = None,
+                  per_mentee: int = 8, per_mentor: int = 24, chunk: int = 1000,
+                  max_rounds: int = 20, threads: int | None = None,
+                  cache_bytes: int = 512 * 2**20) -> MatchResult:
+    """Match mentees to mentors: the most matches possible, then the highest total score.
+
+    Hard rules: never two people of the same organisation; never a declined pair; when either
+    person meets only in person (``online=False``) both are in the same region; a mentor takes
+    at most ``capacity`` mentees; locked pairs are kept.
+
+    Each mentee's ``per_mentee`` best mentors and each mentor's ``per_mentor`` best mentees form
+    a candidate graph solved exactly by min-cost flow. Dual prices of that solution are then
+    checked against *every* eligible pair; pairs that could improve the answer are added and the
+    graph re-solved until none remains, so the answer is optimal on the full eligible graph.
+
+    Parameters
+    ----------
+    mentees : sequence of Mentee
+    mentors : sequence of Mentor
+    declined : iterable of (mentee_id, mentor_id)
+        Pairs that must not be matched.
+    locked : iterable of (mentee_id, mentor_id)
+        Pairs that must be kept; they use their mentor's capacity.
+    weights : Weights, optional
+        Score weights; defaults to ``Weights()``.
+    per_mentee, per_mentor : int
+        Candidate list lengths for the first round (they change speed, not the answer).
+    chunk : int
+        Mentees scored per block (memory use grows with ``chunk * len(mentors)``).
+    max_rounds : int
+        Rounds of check-and-add before stopping with a proven bound instead of a proof.
+    threads : int, optional
+        Worker threads for scoring (default: up to 2, the CPU count).
+    cache_bytes : int
+        Keep all scores in memory (2 bytes a pair) when they fit, instead of rescoring.
+
+    Returns
+    -------
+    MatchResult
+
+    Raises
+    ------
+    ValueError
+        On duplicate ids, unknown ids in pairs, or locked pairs that break a hard rule,
+        repeat a mentee, or exceed a mentor's capacity.
+    """
+    t0 = time.perf_counter()
+    mentees, mentors = list(mentees), list(mentors)
+    for p in mentees:
+        if not isinstance(p, Mentee):
+            raise ValueError(f"mentees must be Mentee objects, got {type(p).__name__}")
+    for p in mentors:
+        if not isinstance(p, Mentor):
+            raise ValueError(f"mentors must be Mentor objects, got {type(p).__name__}")
+    for x, name in ((per_mentee, "per_mentee"), (per_mentor, "per_mentor"), (chunk, "chunk"),
+                    (max_rounds, "max_rounds")):
+        if not isinstance(x, int) or x < 1:
+            raise ValueError(f"{name} must be a positive integer, got {x!r}")
+    _check_ids(mentees, "mentee")
+    _check_ids(mentors, "mentor")
+    threads = threads or max(1, min(2, os.cpu_count() or 1))
+    mentee_pos = {p.id: k for k, p in enumerate(mentees)}
+    mentor_pos = {p.id: k for k, p in enumerate(mentors)}
+    dec_i, dec_j = _pair_index(declined, mentee_pos, mentor_pos, "declined")
+    lock_i, lock_j = _pair_index(locked, mentee_pos, mentor_pos, "locked")
+    arr = encode_pairs(mentees, mentors, weights)
+    n, m = len(mentees), len(mentors)
+
+    # Locked pairs: check and fix them, then solve for everyone else.
+    dec_keys = set(zip(dec_i.tolist(), dec_j.tolist()))
+    lock_scores = score_pairs(arr, lock_i, lock_j) if lock_i.size else np.zeros(0, np.int16)
+    seen = set()
+    for a, b, s in zip(lock_i.tolist(), lock_j.tolist(), lock_scores.tolist()):
+        pair = (mentees[a].id, mentors[b].id)
+        if a in seen:
+            raise ValueError(f"mentee {pair[0]!r} has more than one locked pair")
+        seen.add(a)
+        if (a, b) in dec_keys:
+            raise ValueError(f"locked pair {pair} is also declined")
+        if s < 0:
+            raise ValueError(f"locked pair {pair} breaks a hard rule "
+                             "(same organisation, or different regions for an in-person pair)")
+    lock_load = np.bincount(lock_j, minlength=m)
+    over = np.flatnonzero(lock_load > arr.capacity)
+    if over.size:
+        raise ValueError(f"locked pairs exceed the capacity of mentor {mentors[over[0]].id!r}")
+    cap_left = arr.capacity - lock_load
+    is_locked = np.zeros(n, bool)
+    is_locked[lock_i] = True
+    free = np.flatnonzero(~is_locked)
+    act = np.flatnonzero(cap_left > 0)
+    nf, ma = free.size, act.size
+    row_pos = np.full(n, -1, np.int64)
+    row_pos[free] = np.arange(nf)
+    col_pos = np.full(m, -1, np.int64)
+    col_pos[act] = np.arange(ma)
+    dec_r, dec_c = _declined_lookup(dec_i, dec_j, row_pos, col_pos)
+    cap = cap_left[act]
+    t_setup = time.perf_counter() - t0
+
+    # Round 0 candidates: each mentee's best mentors and each mentor's best mentees.
+    t1 = time.perf_counter()
+    K, L = min(per_mentee, ma), per_mentor
+    spans = [(lo, min(lo + chunk, nf)) for lo in range(0, nf, chunk)] if ma else []
+    cache = np.empty((nf, ma), np.int16) if 0 < nf * ma * 2 <= cache_bytes else None
+    local = threading.local()
+
+    def block(lo, hi):
+        work = getattr(local, "work", None)
+        if work is None:
+            work = local.work = Workspace()
+        S = score_block(arr, free[lo:hi], act, out=None if cache is None else cache[lo:hi],
+                        work=work)
+        _apply_declined(S, lo, hi, dec_r, dec_c)
+        return S
+
+    def prune(span):
+        lo, hi = span
+        S = block(lo, hi)
+        n_el = np.count_nonzero(S >= 0, axis=1)
+        if K < ma:
+            part = np.argpartition(S, ma - K, axis=1)[:, ma - K:]
+        else:
+            part = np.broadcast_to(np.arange(ma), (hi - lo, ma))
+        vals = np.take_along_axis(S, part, axis=1)
+        ok = vals >= 0
+        ci = np.broadcast_to(np.arange(lo, hi)[:, None], part.shape)[ok]
+        St = np.ascontiguousarray(S.T)
+        if St.shape[1] > L:
+            rp = np.argpartition(St, St.shape[1] - L, axis=1)[:, St.shape[1] - L:]
+        else:
+            rp = np.broadcast_to(np.arange(St.shape[1]), (ma, St.shape[1]))
+        return n_el, ci, part[ok], vals[ok], np.take_along_axis(St, rp, axis=1), rp + lo
+
+    n_eligible = np.zeros(nf, np.int64)
+    cand_i, cand_j, cand_s, top_v, top_r = [], [], [], [], []
+    with ThreadPoolExecutor(threads) as pool:
+        for (lo, hi), res in zip(spans, pool.map(prune, spans)):
+            n_eligible[lo:hi] = res[0]
+            cand_i.append(res[1])
+            cand_j.append(res[2])
+            cand_s.append(res[3])
+            top_v.append(res[4])
+            top_r.append(res[5])
+    if top_v:
+        tv, tr = np.concatenate(top_v, axis=1), np.concatenate(top_r, axis=1)
+        if tv.shape[1] > L:
+            keep = np.argpartition(tv, tv.shape[1] - L, axis=1)[:, tv.shape[1] - L:]
+            tv, tr = np.take_along_axis(tv, keep, axis=1), np.take_along_axis(tr, keep, axis=1)
+        ok = tv >= 0
+        cand_i.append(tr[ok])
+        cand_j.append(np.broadcast_to(np.arange(ma)[:, None], tv.shape)[ok])
+        cand_s.append(tv[ok])
+    if cand_i:
+        ei = np.concatenate(cand_i).astype(np.int64)
+        ej = np.concatenate(cand_j).astype(np.int64)
+        es = np.concatenate(cand_s).astype(np.int64)
+    else:
+        ei = ej = es = np.zeros(0, np.int64)
+    _, first = np.unique(ei * max(ma, 1) + ej, return_index=True)
+    ei, ej, es = ei[first], ej[first], es[first]
+    t_prune = time.perf_counter() - t1
+
+    # Solve, price, check every eligible pair, add violators, repeat.
+    big = MAX_SCORE * (min(nf, int(cap.sum())) + 1) if nf else 1
+    itype = np.int32 if 2 * big + 2 * MAX_SCORE < 2**30 else np.int64
+    rounds, t_solve, t_check = 0, 0.0, 0.0
+    optimal = False
+    bound_w = 0
+    while True:
+        rounds += 1
+        t2 = time.perf_counter()
+        x = _solve_flow(nf, ma, ei, ej, es, cap) if ei.size else np.zeros(0, bool)
+        u, v = _potentials(nf, ma, ei, ej, big + es, x, cap)
+        t_solve += time.perf_counter() - t2
+        t3 = time.perf_counter()
+        # A pair (i, j) could improve the answer iff big + s_ij > u_i + v_j.
+        ua = u.astype(itype)
+        vb = (v - big).astype(itype)
+
+        def check(span):
+            lo, hi = span
+            S = cache[lo:hi] if cache is not None else block(lo, hi)
+            T = S.astype(itype)
+            T -= vb[None, :]
+            T[S < 0] = np.iinfo(itype).min
+            ex = T.max(axis=1).astype(np.int64) - u[lo:hi]
+            r, c = np.nonzero(T > ua[lo:hi, None])
+            return np.maximum(ex, 0), r + lo, c, S[r, c].astype(np.int64)
+
+        excess = np.zeros(nf, np.int64)
+        add_i, add_j, add_s = [], [], []
+        with ThreadPoolExecutor(threads) as pool:
+            for (lo, hi), res in zip(spans, pool.map(check, spans)):
+                excess[lo:hi] = res[0]
+                if res[1].size:
+                    add_i.append(res[1])
+                    add_j.append(res[2])
+                    add_s.append(res[3])
+        t_check += time.perf_counter() - t3
+        bound_w = int(u.sum() + (cap * v).sum() + excess.sum())
+        if not add_i:
+            optimal = True
+            break
+        if rounds >= max_rounds:
+            break
+        ei = np.concatenate([ei] + add_i)
+        ej = np.concatenate([ej] + add_j)
+        es = np.concatenate([es] + add_s)
+    del cache
+
+    # Assemble the result.
+    mi, mj, ms = ei[x], ej[x], es[x]
+    k_free = int(mi.size)
+    free_total = int(ms.sum())
+    max_free = min(bound_w // big, nf) if nf else 0
+    score_bound = bound_w - big * k_free if max_free == k_free else None
+    g_i = np.concatenate([lock_i, free[mi]])
+    g_j = np.concatenate([lock_j, act[mj]])
+    g_s = np.concatenate([lock_scores.astype(np.int64), ms])
+    locked_set = set(lock_i.tolist())
+    mentor_of = {}
+    for a, b, s in zip(g_i.tolist(), g_j.tolist(), g_s.tolist()):
+        mentor_of[a] = (b, s)
+    pairs, unmatched = [], []
+    for a in range(n):
+        if a in mentor_of:
+            b, s = mentor_of[a]
+            pairs.append(Pair(mentees[a].id, mentors[b].id, s / 100,
+                              explain_pair(arr, a, b, s), a in locked_set))
+        else:
+            unmatched.append(Unmatched(mentees[a].id, _reason(n_eligible[row_pos[a]], ma)))
+    lock_total = int(lock_scores.astype(np.int64).sum())
+    total = lock_total + free_total
+    bound = (lock_total + score_bound) if score_bound is not None else float("inf")
+    stats = {
+        "mentees": n, "mentors": m, "candidate_pairs": int(ei.size),
+        "eligible_pairs": int(n_eligible.sum()), "rounds": rounds,
+        "seconds_setup": t_setup, "seconds_prune": t_prune, "seconds_solve": t_solve,
+        "seconds_check": t_check, "seconds_total": time.perf_counter() - t0,
+    }
+    return MatchResult(
+        pairs=tuple(pairs), unmatched=tuple(unmatched), total_score=total / 100,
+        max_matches=int(lock_i.size + max_free), bound=bound / 100, optimal=optimal, stats=stats,
+    )
+
+
+def _reason(n_eligible, n_open):
+    if n_open == 0:
+        return "No mentor has a free place."
+    if n_eligible == 0:
+        return ("No eligible mentor with a free place: every one is in the same organisation, "
+                "was declined, or is in another region while one of you meets only in person.")
+    return (f"All {n_eligible} eligible mentors are taken: the most mentees possible are "
+            "already matched, and no one could be added without unmatching someone else.")
+
+
+def suggest_mentors(mentee: Mentee, mentors, k: int = 5, *, declined=(), loads=None,
+                    weights: Weights | None = None) -> tuple[Suggestion, ...]:
+    """Suggest the `k` best eligible mentors with a free place for one mentee (self-service).
+
+    Parameters
+    ----------
+    mentee : Mentee
+    mentors : sequence of Mentor
+    k : int
+        How many suggestions at most.
+    declined : iterable of str
+        Mentor ids this mentee has declined or been declined by.
+    loads : mapping of str to int, optional
+        Current number of mentees per mentor id; mentors at capacity are skipped.
+    weights : Weights, optional
+
+    Returns
+    -------
+    tuple of Suggestion
+        Best first; ties broken by input order.
+    """
+    if not isinstance(mentee, Mentee):
+        raise ValueError(f"mentee must be a Mentee, got {type(mentee).__name__}")
+    if not isinstance(k, int) or k < 1:
+        raise ValueError(f"k must be a positive integer, got {k!r}")
+    mentors = list(mentors)
+    _check_ids(mentors, "mentor")
+    if not mentors:
+        return ()
+    arr = encode_pairs([mentee], mentors, weights)
+    s = score_block(arr, np.array([0]))[0].astype(np.int64)
+    loads = loads or {}
+    declined = set(declined)
+    for j, mt in enumerate(mentors):
+        if mt.id in declined or loads.get(mt.id, 0) >= mt.capacity:
+            s[j] = -1
+    order = np.argsort(-s, kind="stable")[:k]
+    return tuple(Suggestion(mentors[j].id, int(s[j]) / 100, explain_pair(arr, 0, j, int(s[j])))
+                 for j in order if s[j] >= 0)
+
+
+def rematch(mentees, mentors, previous: MatchResult, *, declined=(), accepted=(), locked=(),
+            weights: Weights | None = None, **options) -> MatchResult:
+    """Re-solve after some proposals were declined, keeping locked and accepted pairs in place.
+
+    Parameters
+    ----------
+    mentees, mentors : sequences of Mentee and Mentor
+    previous : MatchResult
+        The earlier result; its locked pairs stay locked.
+    declined : iterable of (mentee_id, mentor_id)
+        Every declined pair so far (including newly declined proposals).
+    accepted : iterable of (mentee_id, mentor_id)
+        Proposals that were accepted; they are kept exactly as they are.
+    locked : iterable of (mentee_id, mentor_id)
+        Further pairs to keep.
+    weights : Weights, optional
+    **options
+        Passed on to :func:`match_mentors`.
+
+    Returns
+    -------
+    MatchResult
+    """
+    keep = dict.fromkeys((p.mentee_id, p.mentor_id) for p in previous.pairs if p.locked)
+    for pair in list(accepted) + list(locked):
+        keep[tuple(pair)] = None
+    return match_mentors(mentees, mentors, declined=declined, locked=list(keep),
+                         weights=weights, **options)

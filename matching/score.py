@@ -1,0 +1,270 @@
+"""Vectorised pair scores for mentor matching: eligibility and a 0-100 score in hundredths."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .lqf import ELEMENT_CODES
+from .model import REGIONS, Weights
+
+__all__ = ["PairArrays", "Workspace", "encode_pairs", "score_block", "score_pairs", "pair_parts",
+           "LEVEL_CREDIT"]
+
+#: Credit for the level part, indexed by ``mentor level - mentee level`` clipped to [-1, 1]:
+#: mentor below the mentee 0, at the same level 0.7, above 1.
+LEVEL_CREDIT = {-1: 0.0, 0: 0.7, 1: 1.0}
+
+_REGION_CODE = {r: k for k, r in enumerate(REGIONS)}
+
+
+@dataclass(frozen=True)
+class _Side:
+    ids: tuple[str, ...]
+    org: np.ndarray          # int32 codes shared by both sides
+    region: np.ndarray       # int8
+    la: np.ndarray           # int32 codes shared by both sides
+    service: np.ndarray      # int32 codes shared by both sides
+    level: np.ndarray        # int8, 1-4
+    online: np.ndarray       # bool
+    lqf: np.ndarray          # int8 (n, 28)
+    topics: np.ndarray       # float32 0/1 (n, T): needs for mentees, offers for mentors
+
+
+@dataclass(frozen=True)
+class PairArrays:
+    """Mentees and mentors encoded as arrays over shared vocabularies, plus score constants.
+
+    Built by :func:`encode_pairs`; used by :func:`score_block` and :func:`score_pairs`.
+    """
+
+    mentees: _Side
+    mentors: _Side
+    capacity: np.ndarray     # int64 per mentor
+    topic_names: tuple[str, ...]
+    la_names: tuple[str, ...]
+    service_names: tuple[str, ...]
+    weights: Weights
+    # per-mentee multipliers (float32) turning integer counts into hundredths of a point
+    need_coef: np.ndarray
+    lqf_coef: np.ndarray
+    growth: np.ndarray       # float32 (n, 28): weight of each element in the mentee's growth
+    strength: np.ndarray     # float32 (m, 28): mentor score - 1 (0-3)
+    level_pts: np.ndarray    # float32 (4, m): level points for mentee level l (row l-1)
+    service_pts: np.float32
+    la_pts: np.float32
+    # one-hot (mentee level, mentee service) x (level points, service points): an exact
+    # matmul giving level + service-type points, at most two non-zero products per pair
+    cat_left: np.ndarray
+    cat_right: np.ndarray
+
+
+class _Vocab(dict):
+    def code(self, label: str) -> int:
+        k = self.get(label)
+        if k is None:
+            k = self[label] = len(self)
+        return k
+
+
+def _side(people, topics_attr, vocabs) -> _Side:
+    org_v, la_v, svc_v, top_v = vocabs
+    n = len(people)
+    topic_lists = [getattr(p, topics_attr) for p in people]
+    rows, cols = [], []
+    for i, ts in enumerate(topic_lists):
+        for t in ts:
+            rows.append(i)
+            cols.append(top_v.code(t))
+    return _Side(
+        ids=tuple(p.id for p in people),
+        org=np.fromiter((org_v.code(p.organisation) for p in people), np.int32, n),
+        region=np.fromiter((_REGION_CODE[p.region] for p in people), np.int8, n),
+        la=np.fromiter((la_v.code(p.local_authority) for p in people), np.int32, n),
+        service=np.fromiter((svc_v.code(p.service_type) for p in people), np.int32, n),
+        level=np.fromiter((p.level for p in people), np.int8, n),
+        online=np.fromiter((p.online for p in people), bool, n),
+        lqf=np.array([p.lqf for p in people], dtype=np.int8).reshape(n, len(ELEMENT_CODES)),
+        topics=(np.asarray(rows, np.int64), np.asarray(cols, np.int64)),  # densified below
+    )
+
+
+def _densify(side: _Side, n_topics: int) -> _Side:
+    rows, cols = side.topics
+    dense = np.zeros((len(side.ids), n_topics), np.float32)
+    dense[rows, cols] = 1.0
+    return _Side(**{**side.__dict__, "topics": dense})
+
+
+def encode_pairs(mentees, mentors, weights: Weights | None = None) -> PairArrays:
+    """Encode mentees and mentors as arrays for vectorised scoring.
+
+    Parameters
+    ----------
+    mentees : sequence of Mentee
+    mentors : sequence of Mentor
+    weights : Weights, optional
+        Score weights; defaults to ``Weights()``.
+
+    Returns
+    -------
+    PairArrays
+    """
+    w = weights or Weights()
+    vocabs = (_Vocab(), _Vocab(), _Vocab(), _Vocab())
+    a = _side(mentees, "needs", vocabs)
+    b = _side(mentors, "offers", vocabs)
+    n_topics = len(vocabs[3])
+    a, b = _densify(a, n_topics), _densify(b, n_topics)
+    total = w.needs + w.lqf + w.level + w.service_type + w.local_authority
+    scale = 10000.0 / total
+    n_needs = a.topics.sum(axis=1)
+    need_coef = np.where(n_needs > 0, scale * w.needs / np.maximum(n_needs, 1), 0.0)
+    # Growth weights: the weaker the mentee on an element, the more a strong mentor there counts.
+    growth = (4.0 - a.lqf.astype(np.float32)) ** 2
+    flat = growth.sum(axis=1) == 0
+    growth[flat] = 1.0
+    lqf_coef = scale * w.lqf / (3.0 * growth.sum(axis=1))
+    strength = b.lqf.astype(np.float32) - 1.0
+    credit = np.array([[LEVEL_CREDIT[int(np.clip(mb - ma, -1, 1))] for mb in range(1, 5)]
+                       for ma in range(1, 5)], np.float32) * np.float32(scale * w.level)
+    level_pts = credit[:, b.level - 1] if len(mentors) else np.zeros((4, 0), np.float32)
+    n_svc = len(vocabs[2])
+    cat_left = np.zeros((len(mentees), 4 + n_svc), np.float32)
+    cat_left[np.arange(len(mentees)), a.level.astype(np.intp) - 1] = 1.0
+    cat_left[np.arange(len(mentees)), 4 + a.service] = 1.0
+    cat_right = np.zeros((4 + n_svc, len(mentors)), np.float32)
+    cat_right[:4] = level_pts
+    cat_right[4 + b.service, np.arange(len(mentors))] = np.float32(scale * w.service_type)
+    return PairArrays(
+        mentees=a, mentors=b, cat_left=cat_left, cat_right=cat_right,
+        capacity=np.fromiter((m.capacity for m in mentors), np.int64, len(mentors)),
+        topic_names=tuple(vocabs[3]), la_names=tuple(vocabs[1]), service_names=tuple(vocabs[2]),
+        weights=w,
+        need_coef=need_coef.astype(np.float32), lqf_coef=lqf_coef.astype(np.float32),
+        growth=growth.astype(np.float32), strength=strength,
+        level_pts=np.ascontiguousarray(level_pts, dtype=np.float32),
+        service_pts=np.float32(scale * w.service_type), la_pts=np.float32(scale * w.local_authority),
+    )
+
+
+def _combine(s, dot, cat, la, need_coef, lqf_coef, arr: PairArrays):
+    # One formula, in one order, for blocks and for single pairs, so both give bit-identical
+    # float32 results: cov and dot are exact small integers, cat holds at most two non-zero
+    # products, and every step is a correctly rounded float32 operation.
+    np.multiply(s, need_coef, out=s)
+    np.multiply(dot, lqf_coef, out=dot)
+    s += dot
+    s += cat
+    np.multiply(la, arr.la_pts, out=dot)
+    s += dot
+    np.rint(s, out=s)
+    return s
+
+
+class Workspace:
+    """Reusable scratch arrays for :func:`score_block` (one per thread), avoiding page faults."""
+
+    def __init__(self):
+        self._bufs = {}
+
+    def get(self, name, shape, dtype):
+        b = self._bufs.get(name)
+        if b is None or b.size < int(np.prod(shape)) or b.dtype != dtype:
+            b = self._bufs[name] = np.empty(int(np.prod(shape)), dtype)
+        return b[: int(np.prod(shape))].reshape(shape)
+
+
+def score_block(arr: PairArrays, rows: np.ndarray, cols: np.ndarray | None = None,
+                out: np.ndarray | None = None, work: Workspace | None = None) -> np.ndarray:
+    """Score every pair of mentees `rows` x mentors `cols` (all mentors when None).
+
+    Parameters
+    ----------
+    arr : PairArrays
+    rows, cols : index arrays
+    out : numpy.ndarray, optional
+        int16 array of shape ``(len(rows), len(cols))`` to write into.
+    work : Workspace, optional
+        Scratch space to reuse between calls.
+
+    Returns
+    -------
+    numpy.ndarray
+        int16 array of shape ``(len(rows), len(cols))``: the score in hundredths (0-10000) for
+        eligible pairs, -1 where a hard rule (organisation, region for in-person) forbids it.
+        Declined pairs are not applied here.
+    """
+    a, b = arr.mentees, arr.mentors
+    rows = np.asarray(rows, np.intp)
+    cols = np.arange(len(b.ids)) if cols is None else np.asarray(cols, np.intp)
+    work = work or Workspace()
+    shape = (rows.size, cols.size)
+    s = work.get("s", shape, np.float32)
+    dot = work.get("dot", shape, np.float32)
+    cat = work.get("cat", shape, np.float32)
+    b1 = work.get("b1", shape, bool)
+    b2 = work.get("b2", shape, bool)
+    b3 = work.get("b3", shape, bool)
+    np.matmul(a.topics[rows], b.topics[cols].T, out=s)
+    np.matmul(arr.growth[rows], arr.strength[cols].T, out=dot)
+    np.matmul(arr.cat_left[rows], arr.cat_right[:, cols], out=cat)
+    ri, cj = (lambda x: x[rows][:, None]), (lambda x: x[cols][None, :])
+    np.logical_and(ri(a.online), cj(b.online), out=b2)            # both meet online
+    np.equal(ri(a.la), cj(b.la), out=b1)
+    np.greater(b1, b2, out=b1)                                      # same LA and in person
+    _combine(s, dot, cat, b1, arr.need_coef[rows][:, None], arr.lqf_coef[rows][:, None], arr)
+    np.not_equal(ri(a.region), cj(b.region), out=b3)
+    np.greater(b3, b2, out=b3)                                      # different regions, in person
+    np.equal(ri(a.org), cj(b.org), out=b1)
+    b1 |= b3
+    np.copyto(s, -1.0, where=b1)
+    if out is None:
+        out = np.empty(shape, np.int16)
+    np.copyto(out, s, casting="unsafe")
+    return out
+
+
+def score_pairs(arr: PairArrays, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """Score the pairs ``(i[k], j[k])``; same values and conventions as :func:`score_block`."""
+    a, b = arr.mentees, arr.mentors
+    i = np.asarray(i, np.intp)
+    j = np.asarray(j, np.intp)
+    s = np.einsum("kt,kt->k", a.topics[i], b.topics[j]).astype(np.float32)
+    dot = np.einsum("ke,ke->k", arr.growth[i], arr.strength[j]).astype(np.float32)
+    cat = np.einsum("kc,ck->k", arr.cat_left[i], arr.cat_right[:, j]).astype(np.float32)
+    both_online = a.online[i] & b.online[j]
+    la = (a.la[i] == b.la[j]) & ~both_online
+    _combine(s, dot, cat, la, arr.need_coef[i], arr.lqf_coef[i], arr)
+    ok = (a.org[i] != b.org[j]) & ((a.region[i] == b.region[j]) | both_online)
+    s[~ok] = -1
+    return s.astype(np.int16)
+
+
+def pair_parts(arr: PairArrays, i: int, j: int) -> dict:
+    """Explain one pair: the points (hundredths) of each part and the details behind them."""
+    a, b = arr.mentees, arr.mentors
+    needs = np.flatnonzero(a.topics[i])
+    covered = [arr.topic_names[t] for t in needs if b.topics[j, t] > 0]
+    gain = arr.growth[i] * arr.strength[j]
+    weak = a.lqf[i]
+    order = np.argsort(-gain, kind="stable")
+    grow = [ELEMENT_CODES[e] for e in order[:3]
+            if gain[e] > 0 and b.lqf[j, e] >= 3 and b.lqf[j, e] > weak[e]]
+    in_person = not (a.online[i] and b.online[j])
+    same_la = bool(a.la[i] == b.la[j]) and in_person
+    return {
+        "needs": float(len(covered) * arr.need_coef[i]),
+        "n_needs": int(len(needs)),
+        "covered": covered,
+        "lqf": float(gain.sum() * arr.lqf_coef[i]),
+        "grow": grow,
+        "level": float(arr.level_pts[a.level[i] - 1, j]),
+        "level_diff": int(b.level[j]) - int(a.level[i]),
+        "service_type": float(arr.service_pts) if a.service[i] == b.service[j] else 0.0,
+        "service_name": arr.service_names[b.service[j]],
+        "local_authority": float(arr.la_pts) if same_la else 0.0,
+        "la_name": arr.la_names[b.la[j]],
+        "in_person": in_person,
+    }
