@@ -15,8 +15,8 @@ from .lqf import ELEMENTS
 from .model import Mentee, Mentor, Weights
 from .score import PairArrays, Workspace, encode_pairs, pair_parts, score_block, score_pairs
 
-__all__ = ["Pair", "Unmatched", "MatchResult", "Suggestion",
-           "match_mentors", "suggest_mentors", "rematch", "explain_pair"]
+__all__ = ["Pair", "Unmatched", "MatchResult", "Suggestion", "PairError",
+           "match_mentors", "suggest_mentors", "rematch", "explain_pair", "eligible_scores"]
 
 MAX_SCORE = 10000  # a pair score is an integer number of hundredths in [0, MAX_SCORE]
 
@@ -83,6 +83,14 @@ class Suggestion:
     explanation: str
 
 
+class PairError(ValueError):
+    """A declined or locked pair that cannot be used; ``index`` is its position in the input."""
+
+    def __init__(self, kind, index, column, message):
+        self.kind, self.index, self.column = kind, index, column
+        super().__init__(message)
+
+
 def _check_ids(people, what):
     seen = set()
     for p in people:
@@ -93,15 +101,16 @@ def _check_ids(people, what):
 
 def _pair_index(pairs, mentee_pos, mentor_pos, what):
     out_i, out_j = [], []
-    for pair in pairs:
+    for k, pair in enumerate(pairs):
         try:
             a, b = pair
         except (TypeError, ValueError):
-            raise ValueError(f"{what} pair must be (mentee_id, mentor_id), got {pair!r}") from None
+            raise PairError(what, k, "-", f"{what} pair must be (mentee_id, mentor_id), "
+                                          f"got {pair!r}") from None
         if a not in mentee_pos:
-            raise ValueError(f"{what} pair names unknown mentee id {a!r}")
+            raise PairError(what, k, "mentee_id", f"{what} pair names unknown mentee id {a!r}")
         if b not in mentor_pos:
-            raise ValueError(f"{what} pair names unknown mentor id {b!r}")
+            raise PairError(what, k, "mentor_id", f"{what} pair names unknown mentor id {b!r}")
         out_i.append(mentee_pos[a])
         out_j.append(mentor_pos[b])
     return np.asarray(out_i, np.int64), np.asarray(out_j, np.int64)
@@ -124,11 +133,13 @@ def explain_pair(arr: PairArrays, i: int, j: int, score: int) -> str:
     p = pair_parts(arr, i, j)
     reasons = []
     if p["n_needs"]:
-        if p["covered"]:
-            reasons.append((p["needs"], f"covers {len(p['covered'])} of {p['n_needs']} needs: "
-                                        f"{_fmt_list(p['covered'])}"))
+        k, n = len(p["covered"]), p["n_needs"]
+        if k:
+            head = (f"covers your need: " if n == 1 else
+                    f"covers all {n} needs: " if k == n else f"covers {k} of {n} needs: ")
+            reasons.append((p["needs"], head + _fmt_list(p["covered"])))
         else:
-            reasons.append((-1.0, f"covers none of the {p['n_needs']} needs"))
+            reasons.append((-1.0, "covers none of your needs"))
     if p["grow"]:
         reasons.append((p["lqf"], "strong where you want to grow: "
                                   + _fmt_list(ELEMENTS[c] for c in p["grow"][:2])))
@@ -176,8 +187,9 @@ def _potentials(nf, ma, ei, ej, w, x, cap):
     """Dual prices u (mentees) and v (mentors) certifying a max-weight b-matching.
 
     Shortest distances from a virtual source in the residual graph of the circulation
-    r -> mentee -> mentor -> r (found by Bellman-Ford sweeps over the bipartite structure) give
-    u_i + v_j >= w_ij on every candidate edge, with equality on matched edges.
+    r -> mentee -> mentor -> r with cost -w_ij (found by Bellman-Ford sweeps over the bipartite
+    structure) give u, v >= 0 with u_i + v_j >= w_ij on every candidate edge, equality on
+    matched edges, u_i = 0 for unmatched mentees and v_j = 0 for mentors with a free place.
     """
     mate = np.full(nf, -1, np.int64)
     wmate = np.zeros(nf, np.int64)
@@ -188,9 +200,10 @@ def _potentials(nf, ma, ei, ej, w, x, cap):
     mi = np.flatnonzero(matched)
     has_flow = load > 0
     spare = load < cap
-    u_edges = ~x
-    order = np.argsort(ej[u_edges], kind="stable")
-    ui, uj, uw = ei[u_edges][order], ej[u_edges][order], w[u_edges][order]
+    # Mentee->mentor arcs are uncapacitated in this model (a mentee's inflow is at most 1 anyway),
+    # so every edge, matched or not, gives d_j <= d_i - w_ij.
+    order = np.argsort(ej, kind="stable")
+    ui, uj, uw = ei[order], ej[order], w[order]
     if uj.size:
         heads, starts = np.unique(uj, return_index=True)
     di = np.zeros(nf, np.int64)
@@ -325,20 +338,23 @@ def match_mentors(mentees, mentors, *, declined=(), locked=(), weights: Weights 
     dec_keys = set(zip(dec_i.tolist(), dec_j.tolist()))
     lock_scores = score_pairs(arr, lock_i, lock_j) if lock_i.size else np.zeros(0, np.int16)
     seen = set()
-    for a, b, s in zip(lock_i.tolist(), lock_j.tolist(), lock_scores.tolist()):
+    lock_load = np.zeros(m, np.int64)
+    for k, (a, b, s) in enumerate(zip(lock_i.tolist(), lock_j.tolist(), lock_scores.tolist())):
         pair = (mentees[a].id, mentors[b].id)
         if a in seen:
-            raise ValueError(f"mentee {pair[0]!r} has more than one locked pair")
+            raise PairError("locked", k, "mentee_id",
+                            f"mentee {pair[0]!r} has more than one locked pair")
         seen.add(a)
         if (a, b) in dec_keys:
-            raise ValueError(f"locked pair {pair} is also declined")
+            raise PairError("locked", k, "mentor_id", f"locked pair {pair} is also declined")
         if s < 0:
-            raise ValueError(f"locked pair {pair} breaks a hard rule "
-                             "(same organisation, or different regions for an in-person pair)")
-    lock_load = np.bincount(lock_j, minlength=m)
-    over = np.flatnonzero(lock_load > arr.capacity)
-    if over.size:
-        raise ValueError(f"locked pairs exceed the capacity of mentor {mentors[over[0]].id!r}")
+            raise PairError("locked", k, "mentor_id",
+                            f"locked pair {pair} breaks a hard rule (same organisation, or "
+                            "different regions while one of them meets only in person)")
+        lock_load[b] += 1
+        if lock_load[b] > arr.capacity[b]:
+            raise PairError("locked", k, "mentor_id", f"locked pairs exceed the capacity "
+                                                      f"({arr.capacity[b]}) of mentor {pair[1]!r}")
     cap_left = arr.capacity - lock_load
     is_locked = np.zeros(n, bool)
     is_locked[lock_i] = True
@@ -503,6 +519,9 @@ def match_mentors(mentees, mentors, *, declined=(), locked=(), weights: Weights 
 def _reason(n_eligible, n_open):
     if n_open == 0:
         return "No mentor has a free place."
+    if n_eligible == 1:
+        return ("The only eligible mentor is taken: the most mentees possible are already "
+                "matched, and no one could be added without unmatching someone else.")
     if n_eligible == 0:
         return ("No eligible mentor with a free place: every one is in the same organisation, "
                 "was declined, or is in another region while one of you meets only in person.")
@@ -579,3 +598,30 @@ def rematch(mentees, mentors, previous: MatchResult, *, declined=(), accepted=()
         keep[tuple(pair)] = None
     return match_mentors(mentees, mentors, declined=declined, locked=list(keep),
                          weights=weights, **options)
+
+
+def eligible_scores(mentees, mentors, *, declined=(), weights: Weights | None = None,
+                    chunk: int = 1000):
+    """Yield ``(mentee_ids, mentor_ids, scores)`` arrays for every eligible pair, in blocks.
+
+    Eligible means allowed by the hard rules (organisation, declined, region for in-person) with
+    a mentor whose capacity is above zero. Scores are in hundredths.
+    """
+    mentees, mentors = list(mentees), list(mentors)
+    mentee_pos = {p.id: k for k, p in enumerate(mentees)}
+    mentor_pos = {p.id: k for k, p in enumerate(mentors)}
+    dec_i, dec_j = _pair_index(declined, mentee_pos, mentor_pos, "declined")
+    arr = encode_pairs(mentees, mentors, weights)
+    act = np.flatnonzero(arr.capacity > 0)
+    col_pos = np.full(len(mentors), -1, np.int64)
+    col_pos[act] = np.arange(act.size)
+    dec_r, dec_c = _declined_lookup(dec_i, dec_j, np.arange(len(mentees)), col_pos)
+    ids_a = np.array([p.id for p in mentees], dtype=object)
+    ids_b = np.array([p.id for p in mentors], dtype=object)[act]
+    work = Workspace()
+    for lo in range(0, len(mentees), chunk) if act.size else ():
+        hi = min(lo + chunk, len(mentees))
+        S = score_block(arr, np.arange(lo, hi), act, work=work)
+        _apply_declined(S, lo, hi, dec_r, dec_c)
+        r, c = np.nonzero(S >= 0)
+        yield ids_a[r + lo], ids_b[c], S[r, c]
