@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from netapp.access import role_required
 from netapp.admin import bp
-from netapp.admin.forms import RoleChangeForm
+from netapp.admin.forms import GRANTABLE, RoleChangeForm
 from netapp.extensions import db
 from netapp.models import AuditEntry, Role, User, UserRole
 from netapp.services import accounts
@@ -56,7 +56,7 @@ def user_detail(user_id: int):
         .limit(20)
     ).scalars().all()
     return render_template("admin/user_detail.html", user=user, history=history,
-                           grantable=RoleChangeForm.role.kwargs["choices"], form=form)
+                           grantable=GRANTABLE, form=form)
 
 
 @bp.route("/audit")
