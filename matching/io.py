@@ -6,6 +6,7 @@ import csv
 import json
 import os
 import tempfile
+from dataclasses import fields
 
 from .lqf import ELEMENT_CODES
 from .model import AFFINITY_TAGS, REGIONS, GroupWeights, Mentee, Mentor, SetMember, Weights
@@ -198,12 +199,24 @@ def read_weights_json(path, cls=Weights):
         data = json.loads(text)
     except json.JSONDecodeError as e:
         raise DataError(path, e.lineno, e.colno, f"invalid JSON: {e.msg}") from None
+    def where(key):
+        return next((n for n, ln in enumerate(text.splitlines(), 1) if f'"{key}"' in ln), 1)
+
+    if not isinstance(data, dict):
+        raise DataError(path, 1, "-", "expected a JSON object of weights")
+    for key, value in data.items():
+        try:
+            cls.from_mapping({key: value, **{k: 1 for k in _names(cls) if k != key}})
+        except (TypeError, ValueError) as e:
+            raise DataError(path, where(key), key, str(e)) from None
     try:
         return cls.from_mapping(data)
     except (TypeError, ValueError) as e:
-        key = next((k for k in (data if isinstance(data, dict) else ()) if k in str(e)), "-")
-        line = next((n for n, ln in enumerate(text.splitlines(), 1) if f'"{key}"' in ln), 1)
-        raise DataError(path, line, key, str(e)) from None
+        raise DataError(path, 1, "-", str(e)) from None
+
+
+def _names(cls):
+    return [f.name for f in fields(cls)]
 
 
 def write_csv_atomic(path, header, rows) -> None:

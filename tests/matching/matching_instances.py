@@ -1,0 +1,51 @@
+"""Small random people for the matching tests (seeded, so failures reproduce)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from matching.lqf import ELEMENT_CODES
+from matching.model import AFFINITY_TAGS, REGIONS, Mentee, Mentor, SetMember
+
+TOPICS = ("finance", "leadership", "safeguarding", "digital", "wellbeing")
+SERVICES = ("care_home", "home_care", "day_service")
+
+
+def _person(rng, n_orgs, n_regions, p_online):
+    return dict(
+        organisation=f"org{rng.integers(n_orgs)}",
+        region=REGIONS[rng.integers(n_regions)],
+        local_authority=f"LA{rng.integers(3)}",
+        service_type=SERVICES[rng.integers(len(SERVICES))],
+        level=int(rng.integers(1, 5)),
+        online=bool(rng.random() < p_online),
+        lqf=tuple(int(x) for x in rng.integers(1, 5, len(ELEMENT_CODES))),
+    )
+
+
+def _topics(rng, hi):
+    k = int(rng.integers(0, hi + 1))
+    return tuple(TOPICS[t] for t in sorted(rng.choice(len(TOPICS), k, replace=False)))
+
+
+def mentor_case(seed, n_mentees, n_mentors, *, n_orgs=4, n_regions=2, p_online=0.5, max_cap=3):
+    """Random mentees and mentors (capacity 0..max_cap)."""
+    rng = np.random.default_rng(seed)
+    mentees = [Mentee(id=f"e{k}", needs=_topics(rng, 3), **_person(rng, n_orgs, n_regions,
+                                                                   p_online))
+               for k in range(n_mentees)]
+    mentors = [Mentor(id=f"r{k}", offers=_topics(rng, 4), capacity=int(rng.integers(0, max_cap + 1)),
+                      **_person(rng, n_orgs, n_regions, p_online))
+               for k in range(n_mentors)]
+    return mentees, mentors
+
+
+def member_case(seed, n, *, n_orgs=10, n_regions=2, p_online=0.7, p_tag=0.3):
+    """Random set members with affinity tags."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for k in range(n):
+        tags = tuple(t for t in AFFINITY_TAGS if rng.random() < p_tag)
+        out.append(SetMember(id=f"m{k}", needs=_topics(rng, 3), affinity=tags,
+                             **_person(rng, n_orgs, n_regions, p_online)))
+    return out
