@@ -15,6 +15,7 @@ ROUTES = [
     ("GET", "/account/deactivate", "signed_in"),
     ("GET", "/admin/users", "admin"),
     ("GET", "/admin/users/{member_id}", "admin"),
+    ("GET", "/admin/users/{member_id}/close", "admin"),
     ("GET", "/admin/audit", "admin"),
 ]
 
@@ -56,6 +57,23 @@ def test_only_admins_change_roles(client, auth, users, role):
     else:
         assert response.status_code in (302, 403)
         assert not target.has_role(Role.COORDINATOR)
+
+
+@pytest.mark.parametrize("role", ROLES, ids=lambda r: r or "anonymous")
+@pytest.mark.parametrize("action", ["close", "reopen"])
+def test_only_admins_close_or_reopen_accounts(client, auth, users, role, action):
+    from netapp.extensions import db
+
+    target = users["other_member"]
+    if action == "reopen":
+        target.is_active_account = False
+        db.session.commit()
+    auth.as_role(users, role)
+    response = client.post(f"/admin/users/{target.id}/{action}")
+    db.session.refresh(target)
+    changed = target.is_active_account == (action == "reopen")
+    assert changed == (role == "admin")
+    assert response.status_code == (302 if role in (None, "admin") else 403)
 
 
 def test_unknown_page_is_a_friendly_404(client):

@@ -54,3 +54,32 @@ def test_people_list_searches_filters_and_paginates(app, client, auth, users):
 def test_unknown_user_is_404(client, auth, users):
     auth.as_role(users, "admin")
     assert client.get("/admin/users/999999").status_code == 404
+
+
+def test_admin_closes_and_reopens_an_account_after_confirming(client, auth, users):
+    auth.as_role(users, "admin")
+    target = users["member"]
+    page = client.get(f"/admin/users/{target.id}/close").get_data(as_text=True)
+    assert "Close Mina Member's account?" in page
+    db.session.refresh(target)
+    assert target.is_active_account  # looking at the question changes nothing
+    client.post(f"/admin/users/{target.id}/close")
+    db.session.refresh(target)
+    assert not target.is_active_account
+    auth.logout()
+    refused = auth.login(target.email)
+    assert refused.status_code == 200 and "don&#39;t match an account" in refused.get_data(as_text=True)
+    auth.as_role(users, "admin")
+    client.post(f"/admin/users/{target.id}/reopen")
+    db.session.refresh(target)
+    assert target.is_active_account
+    actions = db.session.scalars(sa.select(AuditEntry.action).where(
+        AuditEntry.target_id == str(target.id))).all()
+    assert "account.closed_by_admin" in actions and "account.reopened" in actions
+
+
+def test_admin_cannot_close_own_account_from_admin_pages(client, auth, users):
+    auth.as_role(users, "admin")
+    client.post(f"/admin/users/{users['admin'].id}/close")
+    db.session.refresh(users["admin"])
+    assert users["admin"].is_active_account

@@ -6,6 +6,7 @@ from flask_login import current_user
 from netapp.access import role_required
 from netapp.admin import bp
 from netapp.admin.forms import GRANTABLE, RoleChangeForm
+from netapp.auth.forms import EmptyForm
 from netapp.extensions import db
 from netapp.models import AuditEntry, Role, User, UserRole
 from netapp.services import accounts
@@ -56,7 +57,8 @@ def user_detail(user_id: int):
         .limit(20)
     ).scalars().all()
     return render_template("admin/user_detail.html", user=user, history=history,
-                           grantable=GRANTABLE, form=form)
+                           grantable=GRANTABLE, form=form,
+                           status_form=EmptyForm())
 
 
 @bp.route("/audit")
@@ -70,3 +72,28 @@ def audit_log():
         query = query.where(AuditEntry.action.like(f"{action}%"))
     page = db.paginate(query, page=_page(), per_page=50, error_out=False)
     return render_template("admin/audit.html", page=page, action=action)
+
+
+@bp.route("/users/<int:user_id>/close", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def close_account(user_id: int):
+    user = db.get_or_404(User, user_id)
+    if user.id == current_user.id:
+        flash("To close your own account, use your account settings.", "info")
+        return redirect(url_for("admin.user_detail", user_id=user.id))
+    form = EmptyForm()
+    if form.validate_on_submit():
+        accounts.set_active(current_user, user, False)
+        flash(f"{user.display_name}'s account is closed. They can no longer log in.", "success")
+        return redirect(url_for("admin.user_detail", user_id=user.id))
+    return render_template("admin/close_account.html", user=user, form=form)
+
+
+@bp.route("/users/<int:user_id>/reopen", methods=["POST"])
+@role_required(Role.ADMIN)
+def reopen_account(user_id: int):
+    user = db.get_or_404(User, user_id)
+    if EmptyForm().validate_on_submit():
+        accounts.set_active(current_user, user, True)
+        flash(f"{user.display_name}'s account is open again.", "success")
+    return redirect(url_for("admin.user_detail", user_id=user.id))

@@ -151,6 +151,15 @@ def deactivate(user: User) -> None:
     db.session.commit()
 
 
+def set_active(actor: User, user: User, active: bool) -> None:
+    """An admin closes or reopens someone's account."""
+    if user.is_active_account == active:
+        return
+    user.is_active_account = active
+    audit.record(actor, "account.reopened" if active else "account.closed_by_admin", user)
+    db.session.commit()
+
+
 def create_admin(email: str, display_name: str, password: str) -> User:
     user = find_by_email(email)
     if user is None:
