@@ -17,6 +17,12 @@ def create_app(config_class: type = DevelopmentConfig) -> Flask:
         instance_path=str(ROOT / "instance"),
     )
     app.config.from_object(config_class() if isinstance(config_class, type) else config_class)
+    if app.config["PROXY_COUNT"]:
+        # Behind a reverse proxy, take the client address (used by rate limits) and scheme from it.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     register_extensions(app)
     register_blueprints(app)
     register_commands(app)

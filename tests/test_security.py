@@ -88,3 +88,26 @@ def test_passwords_are_hashed_with_a_modern_kdf(app):
     user = make_user(email="sam@example.org", password="another fine password")
     assert user.password_hash.startswith(("scrypt:", "pbkdf2:sha256:"))
     assert "another fine password" not in user.password_hash
+
+
+def test_rate_limit_counts_the_client_behind_a_trusted_proxy(app):
+    from netapp import create_app as build
+
+    config = type("Proxied", (TestingConfig,), {"PROXY_COUNT": 1})
+    proxied = build(config)
+    seen = {}
+
+    @proxied.route("/_whoami")
+    def whoami():
+        from flask import request
+
+        seen["addr"] = request.remote_addr
+        return "ok"
+
+    proxied.test_client().get("/_whoami", headers={"X-Forwarded-For": "203.0.113.9"})
+    assert seen["addr"] == "203.0.113.9"
+
+
+def test_email_is_stored_lower_case_whatever_the_caller_does(app):
+    user = make_user(email="MiXeD@Example.ORG")
+    assert user.email == "mixed@example.org"

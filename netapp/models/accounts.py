@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_login import UserMixin
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from netapp.extensions import db
@@ -57,6 +57,10 @@ class User(UserMixin, db.Model):
     @staticmethod
     def normalise_email(email: str) -> str:
         return email.strip().lower()
+
+    @validates("email")
+    def _lower_email(self, key: str, email: str) -> str:
+        return self.normalise_email(email)
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
