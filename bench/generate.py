@@ -22,9 +22,10 @@ REGION_SHARE = np.array([5, 13, 10, 9, 10, 11, 14, 17, 11], float)
 def _common(rng, n, n_orgs, n_las):
     region = rng.choice(len(REGIONS), n, p=REGION_SHARE / REGION_SHARE.sum())
     la = region * 1000 + rng.integers(0, n_las // len(REGIONS) + 1, n)
-    # organisation sizes follow a heavy tail: a few big providers, many small ones
-    org = np.minimum(rng.zipf(1.6, n), n_orgs) - 1
-    org = (org * 7919 + region * (org < 50)) % n_orgs
+    # mostly small providers (a handful of people each), plus 40 large national providers
+    # holding 15% of people across all regions
+    big = rng.random(n) < 0.15
+    org = np.where(big, rng.integers(0, 40, n), 40 + rng.integers(0, max(n_orgs - 40, 1), n))
     base = rng.integers(1, 5, (n, 1))
     lqf = np.clip(base + rng.integers(-1, 2, (n, len(ELEMENT_CODES))), 1, 4)
     return region, la, org, lqf

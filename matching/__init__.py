@@ -2,9 +2,10 @@
 
 from .lqf import DIMENSIONS, ELEMENTS
 from .mentors import MatchResult, match_mentors, rematch, suggest_mentors
+from .sets import GroupResult, form_groups
 from .model import GroupWeights, Mentee, Mentor, SetMember, Weights
 
 __all__ = [
     "Mentee", "Mentor", "SetMember", "Weights", "GroupWeights", "DIMENSIONS", "ELEMENTS",
-    "MatchResult", "match_mentors", "suggest_mentors", "rematch",
+    "MatchResult", "match_mentors", "suggest_mentors", "rematch", "GroupResult", "form_groups",
 ]

@@ -86,7 +86,7 @@ def assert_clean_failure(r, d, name, line, column):
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1, r.stderr
     assert "Traceback" not in r.stderr
-    assert name in lines[0] and f"line {line}" in lines[0] and f"column {column}" in lines[0]
+    assert name in lines[0] and f"line {line}, column {column}:" in lines[0]
     assert not (d / "out.csv").exists()
     assert not [p for p in os.listdir(d) if p.startswith(".tmp-")]
 
@@ -159,3 +159,29 @@ def test_failure_keeps_scores_out_unwritten(files):
     r = mentors_cmd(files, "--scores-out", files / "scores.csv")
     assert_clean_failure(r, files, "mentors.csv", 2, "region")
     assert not (files / "scores.csv").exists()
+
+
+def sets_cmd(d, *extra):
+    return run("sets", "--members", d / "members.csv", "--out", d / "out.csv", "--min-size", 3,
+               "--max-size", 5, "--time-limit", 0.5, *extra)
+
+
+def test_sets_happy_path(tmp_path):
+    write(tmp_path / "members.csv", member_case(5, 40, n_orgs=20, n_regions=2))
+    r = sets_cmd(tmp_path, "--summary-out", tmp_path / "summary.csv")
+    assert r.returncode == 0, r.stderr
+    with open(tmp_path / "out.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 40 and list(rows[0])[:2] == ["set_id", "member_id"]
+    assert all(row["set_id"] or row["reason"] for row in rows)
+    assert "worst set quality" in r.stderr
+    assert (tmp_path / "summary.csv").exists()
+
+
+@pytest.mark.parametrize("line,column,value", [
+    (2, "affinity", "cyclists"), (3, "region", "Mars"), (4, "CV3", "4.5"), (4, "id", "m0"),
+])
+def test_sets_bad_input(tmp_path, line, column, value):
+    write(tmp_path / "members.csv", member_case(6, 10))
+    edit(tmp_path / "members.csv", line, column, value)
+    assert_clean_failure(sets_cmd(tmp_path), tmp_path, "members.csv", line, column)
