@@ -359,6 +359,10 @@ def match_mentors(mentees, mentors, *, declined=(), locked=(), weights: Weights 
     is_locked = np.zeros(n, bool)
     is_locked[lock_i] = True
     free = np.flatnonzero(~is_locked)
+    # In-person mentees can only meet mentors of their own region: group them by region so
+    # their blocks score just those mentors; online mentees come last and see every mentor.
+    on_e = arr.mentees.online[free]
+    free = free[np.lexsort((free, np.where(on_e, 99, arr.mentees.region[free])))]
     act = np.flatnonzero(cap_left > 0)
     nf, ma = free.size, act.size
     row_pos = np.full(n, -1, np.int64)
@@ -372,56 +376,75 @@ def match_mentors(mentees, mentors, *, declined=(), locked=(), weights: Weights 
     # Round 0 candidates: each mentee's best mentors and each mentor's best mentees.
     t1 = time.perf_counter()
     K, L = min(per_mentee, ma), per_mentor
-    spans = [(lo, min(lo + chunk, nf)) for lo in range(0, nf, chunk)] if ma else []
-    cache = np.empty((nf, ma), np.int16) if 0 < nf * ma * 2 <= cache_bytes else None
+    spans = []
+    if ma and nf:
+        reg_e = np.where(arr.mentees.online[free], -1, arr.mentees.region[free])
+        bounds = np.flatnonzero(np.diff(reg_e)) + 1
+        all_cols = np.arange(ma)
+        for g_lo, g_hi in zip(np.r_[0, bounds], np.r_[bounds, nf]):
+            r = reg_e[g_lo]
+            cols = all_cols if r < 0 else np.flatnonzero(arr.mentors.region[act] == r)
+            if cols.size:
+                spans += [(lo, min(lo + chunk, g_hi), cols) for lo in range(g_lo, g_hi, chunk)]
+    use_cache = sum((hi - lo) * c.size for lo, hi, c in spans) * 2 <= cache_bytes
+    cache = {}
     local = threading.local()
 
-    def block(lo, hi):
+    def block(lo, hi, cols):
         work = getattr(local, "work", None)
         if work is None:
             work = local.work = Workspace()
-        S = score_block(arr, free[lo:hi], act, out=None if cache is None else cache[lo:hi],
-                        work=work)
-        _apply_declined(S, lo, hi, dec_r, dec_c)
+        S = score_block(arr, free[lo:hi], act[cols], work=work)
+        a, b = np.searchsorted(dec_r, [lo, hi])
+        if b > a:
+            colmap = np.full(ma, -1, np.int64)
+            colmap[cols] = np.arange(cols.size)
+            c = colmap[dec_c[a:b]]
+            keep = c >= 0
+            S[dec_r[a:b][keep] - lo, c[keep]] = -1
+        if use_cache:
+            cache[lo] = S
         return S
 
     def prune(span):
-        lo, hi = span
-        S = block(lo, hi)
+        lo, hi, cols = span
+        S = block(lo, hi, cols)
+        mc = cols.size
         n_el = np.count_nonzero(S >= 0, axis=1)
-        if K < ma:
-            part = np.argpartition(S, ma - K, axis=1)[:, ma - K:]
-        else:
-            part = np.broadcast_to(np.arange(ma), (hi - lo, ma))
+        k = min(K, mc)
+        part = np.argpartition(S, mc - k, axis=1)[:, mc - k:] if k < mc else \
+            np.broadcast_to(np.arange(mc), (hi - lo, mc))
         vals = np.take_along_axis(S, part, axis=1)
         ok = vals >= 0
         ci = np.broadcast_to(np.arange(lo, hi)[:, None], part.shape)[ok]
         St = np.ascontiguousarray(S.T)
-        if St.shape[1] > L:
-            rp = np.argpartition(St, St.shape[1] - L, axis=1)[:, St.shape[1] - L:]
-        else:
-            rp = np.broadcast_to(np.arange(St.shape[1]), (ma, St.shape[1]))
-        return n_el, ci, part[ok], vals[ok], np.take_along_axis(St, rp, axis=1), rp + lo
+        ln = min(L, St.shape[1])
+        rp = np.argpartition(St, St.shape[1] - ln, axis=1)[:, St.shape[1] - ln:] \
+            if ln < St.shape[1] else np.broadcast_to(np.arange(St.shape[1]), (mc, ln))
+        rv = np.take_along_axis(St, rp, axis=1)
+        return (n_el, ci, cols[part[ok]], vals[ok],
+                np.broadcast_to(cols[:, None], rv.shape).ravel(), rv.ravel(), (rp + lo).ravel())
 
     n_eligible = np.zeros(nf, np.int64)
-    cand_i, cand_j, cand_s, top_v, top_r = [], [], [], [], []
+    cand_i, cand_j, cand_s, top_j, top_v, top_r = [], [], [], [], [], []
     with ThreadPoolExecutor(threads) as pool:
-        for (lo, hi), res in zip(spans, pool.map(prune, spans)):
+        for (lo, hi, _), res in zip(spans, pool.map(prune, spans)):
             n_eligible[lo:hi] = res[0]
             cand_i.append(res[1])
             cand_j.append(res[2])
             cand_s.append(res[3])
-            top_v.append(res[4])
-            top_r.append(res[5])
+            top_j.append(res[4])
+            top_v.append(res[5])
+            top_r.append(res[6])
     if top_v:
-        tv, tr = np.concatenate(top_v, axis=1), np.concatenate(top_r, axis=1)
-        if tv.shape[1] > L:
-            keep = np.argpartition(tv, tv.shape[1] - L, axis=1)[:, tv.shape[1] - L:]
-            tv, tr = np.take_along_axis(tv, keep, axis=1), np.take_along_axis(tr, keep, axis=1)
-        ok = tv >= 0
-        cand_i.append(tr[ok])
-        cand_j.append(np.broadcast_to(np.arange(ma)[:, None], tv.shape)[ok])
-        cand_s.append(tv[ok])
+        tj, tv, tr = np.concatenate(top_j), np.concatenate(top_v), np.concatenate(top_r)
+        order = np.lexsort((-tv.astype(np.int32), tj))
+        tj, tv, tr = tj[order], tv[order], tr[order]
+        starts = np.searchsorted(tj, tj, side="left")
+        keep = (np.arange(tj.size) - starts < L) & (tv >= 0)
+        cand_i.append(tr[keep])
+        cand_j.append(tj[keep])
+        cand_s.append(tv[keep])
     if cand_i:
         ei = np.concatenate(cand_i).astype(np.int64)
         ej = np.concatenate(cand_j).astype(np.int64)
@@ -450,20 +473,20 @@ def match_mentors(mentees, mentors, *, declined=(), locked=(), weights: Weights 
         vb = (v - big).astype(itype)
 
         def check(span):
-            lo, hi = span
-            S = cache[lo:hi] if cache is not None else block(lo, hi)
+            lo, hi, cols = span
+            S = cache[lo] if use_cache else block(lo, hi, cols)
             T = S.astype(itype)
-            T -= vb[None, :]
+            T -= vb[cols][None, :]
             T[S < 0] = np.iinfo(itype).min
             ex = T.max(axis=1).astype(np.int64) - u[lo:hi]
             r, c = np.nonzero(T > ua[lo:hi, None])
-            return np.maximum(ex, 0), r + lo, c, S[r, c].astype(np.int64)
+            return np.maximum(ex, 0), r + lo, cols[c], S[r, c].astype(np.int64)
 
         excess = np.zeros(nf, np.int64)
         add_i, add_j, add_s = [], [], []
         with ThreadPoolExecutor(threads) as pool:
-            for (lo, hi), res in zip(spans, pool.map(check, spans)):
-                excess[lo:hi] = res[0]
+            for (lo, hi, _), res in zip(spans, pool.map(check, spans)):
+                excess[lo:hi] = np.maximum(excess[lo:hi], res[0])
                 if res[1].size:
                     add_i.append(res[1])
                     add_j.append(res[2])
@@ -478,7 +501,7 @@ def match_mentors(mentees, mentors, *, declined=(), locked=(), weights: Weights 
         ei = np.concatenate([ei] + add_i)
         ej = np.concatenate([ej] + add_j)
         es = np.concatenate([es] + add_s)
-    del cache
+    cache.clear()
 
     # Assemble the result.
     mi, mj, ms = ei[x], ej[x], es[x]
