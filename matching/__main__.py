@@ -51,7 +51,10 @@ class _Staged:
         return os.fdopen(fd, "w", newline="", encoding="utf-8")
 
     def commit(self):
+        umask = os.umask(0)
+        os.umask(umask)
         for tmp, path in self._files:
+            os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes private files; use the usual mode
             os.replace(tmp, path)
         self._files = []
 

@@ -228,6 +228,9 @@ def write_csv_atomic(path, header, rows) -> None:
             w = csv.writer(f)
             w.writerow(header)
             w.writerows(rows)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
