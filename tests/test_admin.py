@@ -83,3 +83,11 @@ def test_admin_cannot_close_own_account_from_admin_pages(client, auth, users):
     client.post(f"/admin/users/{users['admin'].id}/close")
     db.session.refresh(users["admin"])
     assert users["admin"].is_active_account
+
+
+def test_audit_log_names_the_person_a_change_was_about(client, auth, users):
+    auth.as_role(users, "admin")
+    target = users["member"]
+    client.post(f"/admin/users/{target.id}", data={"role": "mentor", "action": "grant"})
+    page = client.get("/admin/audit?action=role").get_data(as_text=True)
+    assert f'<a href="/admin/users/{target.id}">Mina Member</a>' in page

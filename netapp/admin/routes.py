@@ -71,7 +71,13 @@ def audit_log():
     if action:
         query = query.where(AuditEntry.action.like(f"{action}%"))
     page = db.paginate(query, page=_page(), per_page=50, error_out=False)
-    return render_template("admin/audit.html", page=page, action=action)
+    user_ids = {int(e.target_id) for e in page.items
+                if e.target_type == "User" and (e.target_id or "").isdigit()}
+    target_names = dict(db.session.execute(
+        sa.select(User.id, User.display_name).where(User.id.in_(user_ids))
+    ).all()) if user_ids else {}
+    return render_template("admin/audit.html", page=page, action=action,
+                           target_names=target_names)
 
 
 @bp.route("/users/<int:user_id>/close", methods=["GET", "POST"])
