@@ -74,19 +74,22 @@ def register_blueprints(app: Flask) -> None:
     from netapp.auth import bp as auth_bp
     from netapp.errors import bp as errors_bp
     from netapp.main import bp as main_bp
+    from netapp.members import bp as members_bp
 
     app.register_blueprint(errors_bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/account")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(members_bp)  # its routes live under /me and /members
 
 
 def register_commands(app: Flask) -> None:
-    from netapp.commands import create_admin, seed_demo, seed_places
+    from netapp.commands import create_admin, seed_demo, seed_places, seed_reference
 
     app.cli.add_command(create_admin)
     app.cli.add_command(seed_demo)
     app.cli.add_command(seed_places)
+    app.cli.add_command(seed_reference)
 
 
 def register_template_helpers(app: Flask) -> None:

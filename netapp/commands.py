@@ -17,6 +17,16 @@ def seed_places() -> None:
     click.echo(f"Regions and councils ready ({added} added).")
 
 
+@click.command("seed-reference")
+@with_appcontext
+def seed_reference() -> None:
+    """Load the leadership framework, support topics and affinity networks (safe to run again)."""
+    from netapp.services.reference import ensure_reference_data
+
+    added = ensure_reference_data()
+    click.echo(f"Framework, topics and networks ready ({added} added).")
+
+
 @click.command("seed-demo")
 @click.option("--members", default=3000, show_default=True, type=click.IntRange(min=10),
               help="How many members to create (25000 for a national-scale benchmark).")

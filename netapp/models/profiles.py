@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -32,6 +32,12 @@ class Profile(db.Model):
     years_as_manager: Mapped[int | None] = mapped_column(sa.SmallInteger)
     meets_online: Mapped[bool] = mapped_column(default=True)
     mentor_capacity: Mapped[int] = mapped_column(sa.SmallInteger, default=0)
+    # Added by the members area (migration 0002): the mentor offer, who sees what, onboarding.
+    mentor_note: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
+    mentor_availability: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
+    visibility: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict, server_default="{}")
+    onboarding_step: Mapped[str | None] = mapped_column(sa.String(32))
+    onboarded_at: Mapped[datetime | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     user: Mapped[User] = relationship(back_populates="profile")

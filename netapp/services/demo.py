@@ -151,6 +151,10 @@ def seed_demo(members: int = 3000, seed: int = 2026) -> list[DemoLogin]:
         })
     db.session.execute(sa.insert(UserRole), role_rows)
     db.session.execute(sa.insert(Profile), profile_rows)
+    # Member profiles (issue 5): its own random stream, so the people above stay the same.
+    from netapp.services.demo_profiles import seed_profiles
+
+    seed_profiles(random.Random(seed + 5), profile_rows, mentor_ids, now)
     db.session.commit()
     return [DemoLogin(role, f"{local}@{DEMO_DOMAIN}", DEMO_PASSWORD) for role, local, _ in logins]
 

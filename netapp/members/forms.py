@@ -1,0 +1,272 @@
+"""Forms for profiles, the self-assessment, networks, feedback and my data."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from netapp.extensions import db
+from netapp.models import LocalAuthority, Region, ServiceType
+from netapp.services.profiles import AUDIENCES, FIELDS, LEVELS
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def optional_int(value) -> int | None:
+    """Coerce a select's value to int, reading the empty placeholder as None."""
+    if value in ("", None):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def choices(pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def council_choices() -> list[SelectChoice]:
+    """Councils grouped by region, for a select with option groups."""
+    rows = db.session.execute(
+        sa.select(Region.name, LocalAuthority.id, LocalAuthority.name)
+        .join(LocalAuthority, LocalAuthority.region_id == Region.id)
+        .order_by(Region.name, LocalAuthority.name)
+    )
+    return [SelectChoice(council_id, council, optgroup=region)
+            for region, council_id, council in rows]
+
+
+class AboutForm(FlaskForm):
+    display_name = StringField(
+        "Your name",
+        validators=[InputRequired(message="Tell us your name."),
+                    Length(max=120, message="Please keep your name under 120 characters.")],
+    )
+    job_title = StringField(
+        "Job title",
+        validators=[InputRequired(message="Tell us your job title, for example Registered Manager."),
+                    Length(max=120, message="Please keep your job title under 120 characters.")],
+    )
+    organisation_name = StringField(
+        "The service you manage",
+        validators=[InputRequired(message="Tell us the name of the service you manage."),
+                    Length(max=200, message="Please keep the name under 200 characters.")],
+        description="Its name as people know it, for example Oak Lodge Care Home. "
+                    "If it's already here we'll link you to it; if not, we'll add it.",
+    )
+    service_type = RadioField(
+        "What kind of service is it?",
+        choices=choices((t.value, t.label) for t in ServiceType),
+        validators=[InputRequired(message="Choose the kind of service you manage.")],
+    )
+    local_authority_id = SelectField(
+        "Council area",
+        coerce=optional_int,
+        validate_choice=False,
+        validators=[InputRequired(message="Choose the council area your service is in.")],
+        description="The council that covers your service. We'll add you to its local network.",
+    )
+    level = RadioField(
+        "Your level of leadership",
+        choices=choices((str(k), label) for k, (label, _) in LEVELS.items()),
+        validators=[InputRequired(message="Choose the level that fits your role best.")],
+    )
+    years_as_manager = IntegerField(
+        "Years as a manager",
+        validators=[InputRequired(message="Enter a number of years, for example 4. Use 0 if you're new."),
+                    NumberRange(min=0, max=60, message="Enter a number of years from 0 to 60.")],
+        description="Roughly is fine. Use 0 if you're new to managing.",
+    )
+    meets_online = RadioField(
+        "Are you happy to meet online?",
+        choices=choices([("yes", "Yes, online suits me"), ("no", "No, I prefer to meet in person")]),
+        validators=[InputRequired(message="Tell us whether you're happy to meet online.")],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        councils = council_choices()
+        self.local_authority_id.choices = [SelectChoice("", "Choose a council")] + councils
+        self._council_ids = {c.value for c in councils}
+
+    def validate_local_authority_id(self, field: SelectField) -> None:
+        if field.data not in self._council_ids:
+            raise ValidationError("Choose the council area your service is in.")
+
+
+def assessment_form(dimension, levels, data: dict[str, str] | None = None) -> FlaskForm:
+    """A form with one 1-4 question per element of ``dimension``, named by element code."""
+    options = choices((str(lv.score), f"{lv.score} – {lv.label}: {lv.description}") for lv in levels)
+    fields = {
+        e.code: RadioField(
+            e.name,
+            choices=options,
+            description=e.description,
+            validators=[InputRequired(message=f"Choose a number from 1 to 4 for “{e.name}”.")],
+        )
+        for e in dimension.elements
+    }
+    form_class = type(f"Assess{dimension.code}Form", (FlaskForm,), fields)
+    return form_class(data=data or {})
+
+
+class TopicsForm(FlaskForm):
+    topics = MultiCheckboxField("What would you like help with?", coerce=int)
+
+    def validate_topics(self, field: MultiCheckboxField) -> None:
+        if not field.data:
+            raise ValidationError("Choose at least one topic. You can change these whenever you like.")
+
+
+class MentoringForm(FlaskForm):
+    will_mentor = RadioField(
+        "Would you like to mentor another manager?",
+        choices=choices([("yes", "Yes, I'd like to mentor"), ("no", "Not right now")]),
+        validators=[InputRequired(message="Tell us whether you'd like to mentor.")],
+    )
+    capacity = RadioField(
+        "How many people could you mentor at once?",
+        choices=choices([("1", "1 person"), ("2", "2 people"), ("3", "3 people")]),
+        validators=[Optional()],
+    )
+    offers = MultiCheckboxField("What could you help with?", coerce=int)
+    availability = StringField(
+        "When are you usually free?",
+        validators=[Length(max=200, message="Please keep this under 200 characters.")],
+        description="For example: an hour a month, weekday afternoons.",
+    )
+    note = TextAreaField(
+        "Anything else a mentee should know (optional)",
+        validators=[Length(max=500, message="Please keep this under 500 characters.")],
+    )
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        if self.will_mentor.data == "yes":
+            if self.capacity.data not in ("1", "2", "3"):
+                self.capacity.errors.append("Choose how many people you could mentor: 1, 2 or 3.")
+                ok = False
+            if not self.offers.data:
+                self.offers.errors.append("Choose at least one topic you could help with.")
+                ok = False
+            if not (self.availability.data or "").strip():
+                self.availability.errors.append("Tell mentees roughly when you're free.")
+                ok = False
+        return ok
+
+
+def networks_form(affinity_networks) -> FlaskForm:
+    """One separate, unticked consent box per affinity network."""
+    fields = {
+        f"join_{n.code}": BooleanField(
+            f"Yes, add me to the {n.name}. I have read what this means and I agree."
+        )
+        for n in affinity_networks
+    }
+    return type("NetworksForm", (FlaskForm,), fields)()
+
+
+class ConsentForm(FlaskForm):
+    consent = BooleanField(
+        "I have read this. I agree to my membership being stored and seen by other members "
+        "of this network.",
+        validators=[InputRequired(message="Tick the box to say you agree, or go back if you'd rather not join.")],
+    )
+
+
+class VisibilityForm(FlaskForm):
+    pass
+
+
+def visibility_form(current: dict[str, str]) -> FlaskForm:
+    options = choices(AUDIENCES.items())
+    fields = {
+        f.key: RadioField(f.label, choices=options, default=current[f.key],
+                          validators=[InputRequired(message=f"Choose who can see “{f.label}”.")])
+        for f in FIELDS
+    }
+    return type("VisibilityForm", (VisibilityForm,), fields)()
+
+
+class EraseForm(FlaskForm):
+    password = PasswordField("Your password",
+                             validators=[InputRequired(message="Enter your password to confirm.")])
+    confirm = BooleanField(
+        "I understand my account and personal information will be deleted now, and this can't be undone",
+        validators=[InputRequired(message="Tick the box to confirm you want to delete everything.")],
+    )
+
+
+class InviteRatersForm(FlaskForm):
+    emails = TextAreaField(
+        "Colleagues' email addresses",
+        validators=[InputRequired(message="Enter at least three email addresses, one on each line.")],
+        description="One on each line. Ask at least three people: we only show results once three "
+                    "have answered, so nobody's answers can be picked out.",
+    )
+
+    def validate_emails(self, field: TextAreaField) -> None:
+        from email_validator import EmailNotValidError, validate_email
+
+        found, seen = [], set()
+        for line in (field.data or "").replace(",", "\n").splitlines():
+            address = line.strip().lower()
+            if not address or address in seen:
+                continue
+            try:
+                validate_email(address, check_deliverability=False)
+            except EmailNotValidError:
+                raise ValidationError(f"“{address}” doesn't look like an email address. "
+                                      "Check it, or remove it.") from None
+            seen.add(address)
+            found.append(address)
+        if len(found) > 20:
+            raise ValidationError("Please invite no more than 20 people at a time.")
+        self.addresses = found
+
+
+class EmptyForm(FlaskForm):
+    """Only a CSRF token, for buttons that POST."""
+
+
+class ResourceForm(FlaskForm):
+    element_id = SelectField("Framework element", coerce=int,
+                             validators=[InputRequired(message="Choose an element.")])
+    title = StringField("Title", validators=[InputRequired(message="Give the resource a title."),
+                                             Length(max=200, message="Keep the title under 200 characters.")])
+    url = StringField("Web address", validators=[
+        InputRequired(message="Enter the web address, starting https://"),
+        Length(max=500, message="That web address is too long.")])
+    summary = TextAreaField("What it is, in a sentence", validators=[
+        Length(max=500, message="Keep the summary under 500 characters.")])
+
+    def validate_url(self, field: StringField) -> None:
+        if not (field.data or "").startswith(("https://", "http://")):
+            raise ValidationError("Enter a full web address, starting https://")
+
+
+def feedback_form(fw, data: dict[str, str] | None = None) -> FlaskForm:
+    """All elements of the framework, each optional so a rater can save part-way."""
+    options = choices((str(lv.score), f"{lv.score} – {lv.label}") for lv in fw.levels)
+    fields = {
+        e.code: RadioField(e.name, choices=options, description=e.description,
+                           validators=[Optional()])
+        for d in fw.dimensions for e in d.elements
+    }
+    return type("FeedbackForm", (FlaskForm,), fields)(data=data or {})

@@ -1,0 +1,57 @@
+"""360-degree feedback: colleagues rate a member on the framework through a private link."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from netapp.extensions import db
+from netapp.models.base import utcnow
+
+
+class FeedbackRound(db.Model):
+    __tablename__ = "feedback_rounds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    framework_id: Mapped[int] = mapped_column(sa.ForeignKey("frameworks.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    raters: Mapped[list[FeedbackRater]] = relationship(
+        back_populates="round", cascade="all, delete-orphan", order_by="FeedbackRater.id"
+    )
+
+
+class FeedbackRater(db.Model):
+    """One invited colleague. Only a hash of their link's token is stored."""
+
+    __tablename__ = "feedback_raters"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("feedback_rounds.id", ondelete="CASCADE"), index=True
+    )
+    email: Mapped[str] = mapped_column(sa.String(254))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    invited_at: Mapped[datetime] = mapped_column(default=utcnow)
+    submitted_at: Mapped[datetime | None]
+
+    round: Mapped[FeedbackRound] = relationship(back_populates="raters")
+    scores: Mapped[list[FeedbackScore]] = relationship(
+        back_populates="rater", cascade="all, delete-orphan"
+    )
+
+
+class FeedbackScore(db.Model):
+    __tablename__ = "feedback_scores"
+
+    rater_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("feedback_raters.id", ondelete="CASCADE"), primary_key=True
+    )
+    element_id: Mapped[int] = mapped_column(sa.ForeignKey("framework_elements.id"), primary_key=True)
+    score: Mapped[int] = mapped_column(sa.SmallInteger)
+
+    rater: Mapped[FeedbackRater] = relationship(back_populates="scores")
+
+    __table_args__ = (sa.CheckConstraint("score BETWEEN 1 AND 4", name="score_range"),)

@@ -1,0 +1,106 @@
+"""Demo data for member profiles: self-assessments, needs, offers and networks, inserted in bulk."""
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+
+from netapp.data.lqf import LQF_CODE
+from netapp.extensions import db
+from netapp.models import (
+    AssessmentScore,
+    Dimension,
+    Element,
+    Framework,
+    LocalAuthority,
+    Network,
+    NetworkKind,
+    NetworkMembership,
+    Profile,
+    SelfAssessment,
+    Topic,
+    member_needs,
+    member_offers,
+)
+from netapp.services.networks import CONSENT_VERSION, local_network_code
+from netapp.services.reference import ensure_reference_data
+
+# Rough shares of members who choose to join each affinity network in the demo.
+AFFINITY_SHARE = {"bame": 0.12, "women": 0.35, "entrepreneurs": 0.05}
+
+
+def seed_profiles(rng: random.Random, profile_rows: list[dict], mentor_ids: set[int],
+                  now: datetime) -> None:
+    """Give demo members networks, needs, offers and (most of them) a finished self-assessment.
+
+    ``profile_rows`` are the rows just inserted into profiles. No commit; bulk inserts only.
+    """
+    ensure_reference_data()
+    councils = db.session.execute(sa.select(LocalAuthority.id, LocalAuthority.name)).all()
+    have = set(db.session.scalars(sa.select(Network.local_authority_id)
+                                  .where(Network.kind == NetworkKind.LOCAL)))
+    new_networks = [
+        {"kind": NetworkKind.LOCAL, "code": local_network_code(cid),
+         "name": f"{name} Registered Managers network",
+         "description": f"Registered Managers working in {name}.", "local_authority_id": cid,
+         "created_at": now}
+        for cid, name in councils if cid not in have
+    ]
+    if new_networks:
+        db.session.execute(sa.insert(Network), new_networks)
+    local = dict(db.session.execute(sa.select(Network.local_authority_id, Network.id)
+                                    .where(Network.kind == NetworkKind.LOCAL)).all())
+    affinity = dict(db.session.execute(sa.select(Network.code, Network.id)
+                                       .where(Network.kind == NetworkKind.AFFINITY)).all())
+    topics = list(db.session.execute(sa.select(Topic.id, Topic.is_support_area)
+                                     .order_by(Topic.position)).all())
+    support = [t for t, is_area in topics if is_area]
+    other = [t for t, is_area in topics if not is_area]
+    framework_id = db.session.scalar(sa.select(Framework.id).where(Framework.code == LQF_CODE))
+    elements = db.session.execute(
+        sa.select(Element.id, Dimension.is_senior).join(Dimension)
+        .where(Dimension.framework_id == framework_id)
+        .order_by(Dimension.position, Element.position)
+    ).all()
+
+    memberships, needs, offers, assessments, who = [], [], [], [], []
+    for row in profile_rows:
+        uid = row["user_id"]
+        memberships.append({"user_id": uid, "network_id": local[row["local_authority_id"]],
+                            "joined_at": now, "consent_text_version": None,
+                            "consent_given_at": None})
+        for code, share in AFFINITY_SHARE.items():
+            if code in affinity and rng.random() < share:
+                memberships.append({"user_id": uid, "network_id": affinity[code], "joined_at": now,
+                                    "consent_text_version": CONSENT_VERSION,
+                                    "consent_given_at": now})
+        wanted = rng.sample(support, k=rng.randint(1, 2)) + rng.sample(other, k=rng.randint(0, 3))
+        needs.extend({"user_id": uid, "topic_id": t} for t in wanted)
+        if uid in mentor_ids:
+            offered = rng.sample(support, k=2) + rng.sample(other, k=rng.randint(1, 3))
+            offers.extend({"user_id": uid, "topic_id": t} for t in offered)
+        if rng.random() < 0.8:
+            taken = now - timedelta(days=rng.randint(1, 400))
+            assessments.append({"user_id": uid, "framework_id": framework_id,
+                                "started_at": taken, "completed_at": taken})
+            who.append((uid, row["level"]))
+    # Demo members have been through the wizard already.
+    db.session.execute(sa.update(Profile).values(onboarding_step="networks", onboarded_at=now))
+    db.session.execute(sa.insert(NetworkMembership), memberships)
+    db.session.execute(sa.insert(member_needs), needs)
+    if offers:
+        db.session.execute(sa.insert(member_offers), offers)
+    if not assessments:
+        return
+    ids = list(db.session.scalars(sa.insert(SelfAssessment).returning(SelfAssessment.id,
+                                                                      sort_by_parameter_order=True),
+                                  assessments))
+    scores = []
+    for assessment_id, (uid, level) in zip(ids, who):
+        base = {1: 1.6, 2: 2.2, 3: 2.8, 4: 3.3}[level or 2] + rng.uniform(-0.5, 0.5)
+        for element_id, is_senior in elements:
+            value = base - (0.7 if is_senior and (level or 2) < 4 else 0) + rng.gauss(0, 0.6)
+            scores.append({"assessment_id": assessment_id, "element_id": element_id,
+                           "score": min(4, max(1, round(value)))})
+    db.session.execute(sa.insert(AssessmentScore), scores)

@@ -1,0 +1,191 @@
+"""Self-assessments against a leadership framework: drafts, scores, history and bulk reads."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm import selectinload
+
+from netapp.data.lqf import LQF_CODE
+from netapp.extensions import db
+from netapp.models import (
+    AssessmentScore,
+    Dimension,
+    Element,
+    Framework,
+    SelfAssessment,
+    User,
+)
+from netapp.models.base import utcnow
+
+
+class AssessmentIncomplete(ValueError):
+    """Some elements have no score yet."""
+
+
+def _load(code: str) -> Framework | None:
+    return db.session.execute(
+        sa.select(Framework).where(Framework.code == code)
+        .options(selectinload(Framework.dimensions).selectinload(Dimension.elements),
+                 selectinload(Framework.levels))
+    ).scalar_one_or_none()
+
+
+def framework(code: str = LQF_CODE) -> Framework:
+    """The framework with its dimensions and elements loaded.
+
+    Migration 0003 loads it; a database built another way (create_all) gets it on first use.
+    Raises LookupError for a framework that netapp.data does not define.
+    """
+    found = _load(code)
+    if found is None:
+        from netapp.services.reference import ensure_reference_data
+
+        current_app.logger.warning("Framework %s was missing: loading reference data.", code)
+        ensure_reference_data()
+        found = _load(code)
+    if found is None:
+        raise LookupError(f"no framework {code!r} in netapp.data.lqf")
+    return found
+
+
+def dimension(fw: Framework, code: str) -> Dimension | None:
+    return next((d for d in fw.dimensions if d.code == code.upper()), None)
+
+
+def draft(user: User, fw: Framework) -> SelfAssessment | None:
+    return db.session.execute(
+        sa.select(SelfAssessment)
+        .where(SelfAssessment.user_id == user.id, SelfAssessment.framework_id == fw.id,
+               SelfAssessment.completed_at.is_(None))
+        .order_by(SelfAssessment.id.desc()).limit(1)
+    ).scalar_one_or_none()
+
+
+def completed(user_id: int, fw: Framework) -> list[SelfAssessment]:
+    """Finished assessments, oldest first, with their scores."""
+    return list(db.session.scalars(
+        sa.select(SelfAssessment)
+        .where(SelfAssessment.user_id == user_id, SelfAssessment.framework_id == fw.id,
+               SelfAssessment.completed_at.is_not(None))
+        .order_by(SelfAssessment.completed_at, SelfAssessment.id)
+        .options(selectinload(SelfAssessment.scores))
+    ))
+
+
+def latest(user_id: int, fw: Framework) -> SelfAssessment | None:
+    history = completed(user_id, fw)
+    return history[-1] if history else None
+
+
+def starting_scores(user: User, fw: Framework) -> dict[int, int]:
+    """Scores to pre-fill: the draft's, else the latest finished assessment's."""
+    source = draft(user, fw) or latest(user.id, fw)
+    return {s.element_id: s.score for s in source.scores} if source else {}
+
+
+def save_scores(user: User, fw: Framework, scores: dict[int, int]) -> SelfAssessment:
+    """Save scores (element id -> 1..4) into the member's draft, starting one if needed."""
+    valid = {e.id for d in fw.dimensions for e in d.elements}
+    for element_id, score in scores.items():
+        if element_id not in valid or score not in (1, 2, 3, 4):
+            raise ValueError(f"bad score {score!r} for element {element_id!r}")
+    current = draft(user, fw)
+    if current is None:
+        current = SelfAssessment(user_id=user.id, framework_id=fw.id)
+        db.session.add(current)
+        # A fresh draft starts from the last answers, so a reassessment only changes what moved.
+        previous = latest(user.id, fw)
+        if previous is not None:
+            for s in previous.scores:
+                current.scores.append(AssessmentScore(element_id=s.element_id, score=s.score))
+    by_element = {s.element_id: s for s in current.scores}
+    for element_id, score in scores.items():
+        if element_id in by_element:
+            by_element[element_id].score = score
+        else:
+            current.scores.append(AssessmentScore(element_id=element_id, score=score))
+    db.session.commit()
+    return current
+
+
+def scored_dimensions(user: User, fw: Framework) -> set[str]:
+    """Codes of the dimensions the member has answered in full in the current draft."""
+    current = draft(user, fw)
+    if current is None:
+        return set()
+    scored = {s.element_id for s in current.scores}
+    return {d.code for d in fw.dimensions if all(e.id in scored for e in d.elements)}
+
+
+def complete(user: User, fw: Framework) -> SelfAssessment:
+    """Finish the draft. Raises AssessmentIncomplete naming the first unanswered element."""
+    current = draft(user, fw)
+    scored = {s.element_id for s in current.scores} if current else set()
+    for d in fw.dimensions:
+        for e in d.elements:
+            if e.id not in scored:
+                raise AssessmentIncomplete(f"Please give a score for “{e.name}”.")
+    current.completed_at = utcnow()
+    db.session.commit()
+    return current
+
+
+@dataclass(frozen=True)
+class DimensionScore:
+    code: str
+    name: str
+    value: float | None
+
+
+def dimension_averages(fw: Framework, scores: dict[int, int]) -> list[DimensionScore]:
+    """Average score per dimension, in framework order (None where nothing was scored)."""
+    out = []
+    for d in fw.dimensions:
+        values = [scores[e.id] for e in d.elements if e.id in scores]
+        out.append(DimensionScore(d.code, d.name,
+                                  round(sum(values) / len(values), 2) if values else None))
+    return out
+
+
+def as_dict(assessment: SelfAssessment | None) -> dict[int, int]:
+    return {s.element_id: s.score for s in assessment.scores} if assessment else {}
+
+
+def weakest_elements(fw: Framework, scores: dict[int, int], n: int = 3) -> list[Element]:
+    """The n lowest-scored elements; ties keep framework order."""
+    elements = [e for d in fw.dimensions for e in d.elements if e.id in scores]
+    return sorted(elements, key=lambda e: scores[e.id])[:n]
+
+
+def latest_scores_by_user(user_ids: list[int] | None = None,
+                          code: str = LQF_CODE) -> dict[int, dict[str, int]]:
+    """{user id: {element code: score}} from each member's latest finished assessment.
+
+    One query however many members; for matching and exports.
+    """
+    ranked = (
+        sa.select(SelfAssessment.id, SelfAssessment.user_id,
+                  sa.func.row_number().over(
+                      partition_by=SelfAssessment.user_id,
+                      order_by=(SelfAssessment.completed_at.desc(), SelfAssessment.id.desc()),
+                  ).label("rank"))
+        .join(Framework, Framework.id == SelfAssessment.framework_id)
+        .where(Framework.code == code, SelfAssessment.completed_at.is_not(None),
+               SelfAssessment.user_id.is_not(None))
+    )
+    if user_ids is not None:
+        ranked = ranked.where(SelfAssessment.user_id.in_(user_ids))
+    ranked = ranked.subquery()
+    rows = db.session.execute(
+        sa.select(ranked.c.user_id, Element.code, AssessmentScore.score)
+        .join(AssessmentScore, AssessmentScore.assessment_id == ranked.c.id)
+        .join(Element, Element.id == AssessmentScore.element_id)
+        .where(ranked.c.rank == 1)
+    )
+    out: dict[int, dict[str, int]] = defaultdict(dict)
+    for user_id, element_code, score in rows:
+        out[user_id][element_code] = score
+    return dict(out)

@@ -1,0 +1,308 @@
+"""Member profiles: onboarding steps, needs and offers, who sees which field, bulk reads for matching."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from netapp.extensions import db
+from netapp.models import (
+    LocalAuthority,
+    NetworkKind,
+    NetworkMembership,
+    Network,
+    Organisation,
+    Profile,
+    Role,
+    ServiceType,
+    Topic,
+    User,
+    member_needs,
+    member_offers,
+)
+from netapp.models.base import utcnow
+from netapp.services import networks
+
+# The wizard, in order. "assessment" covers one page per framework dimension.
+STEPS = ("about", "assessment", "needs", "mentoring", "networks")
+
+LEVELS = {
+    1: ("Front-line worker", "You give care and support directly."),
+    2: ("Front-line leader", "You lead a shift or a small team."),
+    3: ("Operational leader", "You run a service, for example as its Registered Manager."),
+    4: ("Strategic leader", "You lead several services or a whole organisation."),
+}
+
+# Who may see a field, narrowest last.
+EVERYONE, NETWORKS, COORDINATORS, ONLY_ME = "everyone", "networks", "coordinators", "me"
+AUDIENCES = {
+    EVERYONE: "Everyone signed in",
+    NETWORKS: "People in my networks",
+    COORDINATORS: "Only coordinators",
+    ONLY_ME: "Only me",
+}
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    key: str
+    label: str
+    default: str
+
+
+FIELDS = (
+    FieldSpec("job_title", "Job title", EVERYONE),
+    FieldSpec("organisation", "Organisation and service type", EVERYONE),
+    FieldSpec("area", "Council area and region", EVERYONE),
+    FieldSpec("level", "Level of leadership", NETWORKS),
+    FieldSpec("years", "Years as a manager", NETWORKS),
+    FieldSpec("online", "Whether you meet online", EVERYONE),
+    FieldSpec("needs", "What you'd like help with", NETWORKS),
+    FieldSpec("offer", "What you offer as a mentor", EVERYONE),
+    FieldSpec("lqf", "Your leadership self-assessment", ONLY_ME),
+)
+FIELD_KEYS = tuple(f.key for f in FIELDS)
+
+
+def profile_of(user: User) -> Profile:
+    """The member's profile, created empty the first time it is needed (no commit)."""
+    profile = db.session.get(Profile, user.id)
+    if profile is None:
+        profile = Profile(user_id=user.id, meets_online=True, mentor_capacity=0, visibility={})
+        db.session.add(profile)
+        db.session.flush()
+    return profile
+
+
+def visibility_of(profile: Profile | None) -> dict[str, str]:
+    chosen = (profile.visibility or {}) if profile else {}
+    return {f.key: chosen.get(f.key, f.default) if chosen.get(f.key) in AUDIENCES else f.default
+            for f in FIELDS}
+
+
+def set_visibility(user: User, choices: dict[str, str]) -> None:
+    for key, value in choices.items():
+        if key not in FIELD_KEYS or value not in AUDIENCES:
+            raise ValueError(f"bad visibility {key!r}={value!r}")
+    profile = profile_of(user)
+    profile.visibility = {**visibility_of(profile), **choices}
+    db.session.commit()
+
+
+def audiences_for(viewer: User, owner: User) -> set[str]:
+    """The audiences the viewer belongs to for the owner's profile."""
+    if viewer.id == owner.id:
+        return set(AUDIENCES)
+    seen = {EVERYONE}
+    if viewer.has_role(Role.COORDINATOR, Role.ADMIN):
+        # Coordinators look after networks, so they see what networks see as well.
+        seen |= {NETWORKS, COORDINATORS}
+    elif networks.shares_network(viewer.id, owner.id):
+        seen.add(NETWORKS)
+    return seen
+
+
+def visible_fields(viewer: User, owner: User) -> set[str]:
+    audiences = audiences_for(viewer, owner)
+    rules = visibility_of(db.session.get(Profile, owner.id))
+    return {key for key, audience in rules.items() if audience in audiences}
+
+
+# ------------------------------------------------------------------ steps of the wizard
+
+
+def next_step(profile: Profile | None) -> str | None:
+    """The first step not yet done, or None when onboarding is finished."""
+    if profile is None or profile.onboarding_step is None:
+        return STEPS[0]
+    if profile.onboarded_at is not None:
+        return None
+    done = STEPS.index(profile.onboarding_step) if profile.onboarding_step in STEPS else -1
+    return STEPS[done + 1] if done + 1 < len(STEPS) else None
+
+
+def mark_step_done(user: User, step: str) -> None:
+    """Remember the furthest step done (no commit)."""
+    profile = profile_of(user)
+    current = STEPS.index(profile.onboarding_step) if profile.onboarding_step in STEPS else -1
+    if STEPS.index(step) > current:
+        profile.onboarding_step = step
+    if step == STEPS[-1] and profile.onboarded_at is None:
+        profile.onboarded_at = utcnow()
+
+
+def find_or_create_organisation(name: str, service_type: ServiceType,
+                                local_authority: LocalAuthority) -> Organisation:
+    """An existing service with this name, type and council, or a new one."""
+    clean = " ".join(name.split())
+    found = db.session.execute(
+        sa.select(Organisation).where(
+            sa.func.lower(Organisation.name) == clean.lower(),
+            Organisation.service_type == service_type,
+            Organisation.local_authority_id == local_authority.id,
+        ).order_by(Organisation.id).limit(1)
+    ).scalar_one_or_none()
+    if found is None:
+        found = Organisation(name=clean, service_type=service_type,
+                             local_authority_id=local_authority.id)
+        db.session.add(found)
+        db.session.flush()
+    return found
+
+
+def organisations_near(local_authority_id: int | None, limit: int = 300) -> list[str]:
+    """Names of services in a council, to suggest as the member types."""
+    if local_authority_id is None:
+        return []
+    return list(db.session.scalars(
+        sa.select(Organisation.name).where(Organisation.local_authority_id == local_authority_id)
+        .distinct().order_by(Organisation.name).limit(limit)
+    ))
+
+
+def save_about(user: User, *, display_name: str, job_title: str, organisation_name: str,
+               service_type: ServiceType, local_authority_id: int, level: int,
+               years_as_manager: int, meets_online: bool, step: bool = False) -> Profile:
+    council = db.session.get(LocalAuthority, local_authority_id)
+    if council is None:
+        raise ValueError(f"no council with id {local_authority_id!r}")
+    profile = profile_of(user)
+    user.display_name = display_name.strip()
+    profile.job_title = job_title.strip()
+    profile.organisation = find_or_create_organisation(organisation_name, service_type, council)
+    profile.local_authority_id = council.id
+    profile.level = level
+    profile.years_as_manager = years_as_manager
+    profile.meets_online = meets_online
+    networks.sync_local_membership(user, council)
+    if step:
+        mark_step_done(user, "about")
+    db.session.commit()
+    return profile
+
+
+def topics() -> list[Topic]:
+    return list(db.session.scalars(sa.select(Topic).order_by(Topic.position, Topic.name)))
+
+
+def _topic_ids(table: sa.Table, user_id: int) -> list[int]:
+    return list(db.session.scalars(sa.select(table.c.topic_id).where(table.c.user_id == user_id)))
+
+
+def need_ids(user_id: int) -> list[int]:
+    return _topic_ids(member_needs, user_id)
+
+
+def offer_ids(user_id: int) -> list[int]:
+    return _topic_ids(member_offers, user_id)
+
+
+def _topic_names(table: sa.Table, user_id: int) -> list[str]:
+    return list(db.session.scalars(
+        sa.select(Topic.name).join(table, table.c.topic_id == Topic.id)
+        .where(table.c.user_id == user_id).order_by(Topic.position, Topic.name)
+    ))
+
+
+def need_names(user_id: int) -> list[str]:
+    return _topic_names(member_needs, user_id)
+
+
+def offer_names(user_id: int) -> list[str]:
+    return _topic_names(member_offers, user_id)
+
+
+def _replace_topics(table: sa.Table, user_id: int, topic_ids: list[int]) -> None:
+    known = set(db.session.scalars(sa.select(Topic.id).where(Topic.id.in_(topic_ids))))
+    if known != set(topic_ids):
+        raise ValueError(f"unknown topic ids {sorted(set(topic_ids) - known)}")
+    db.session.execute(sa.delete(table).where(table.c.user_id == user_id))
+    if topic_ids:
+        db.session.execute(sa.insert(table), [{"user_id": user_id, "topic_id": t}
+                                              for t in sorted(set(topic_ids))])
+
+
+def save_needs(user: User, topic_ids: list[int], step: bool = False) -> None:
+    profile_of(user)
+    _replace_topics(member_needs, user.id, topic_ids)
+    if step:
+        mark_step_done(user, "needs")
+    db.session.commit()
+
+
+def save_offer(user: User, *, capacity: int, topic_ids: list[int], availability: str,
+               note: str, step: bool = False) -> None:
+    if capacity not in (0, 1, 2, 3):
+        raise ValueError(f"capacity must be 0 to 3, got {capacity!r}")
+    profile = profile_of(user)
+    profile.mentor_capacity = capacity
+    profile.mentor_availability = availability.strip() if capacity else ""
+    profile.mentor_note = note.strip() if capacity else ""
+    _replace_topics(member_offers, user.id, topic_ids if capacity else [])
+    if step:
+        mark_step_done(user, "mentoring")
+    db.session.commit()
+
+
+def finish_networks_step(user: User) -> None:
+    mark_step_done(user, "networks")
+    db.session.commit()
+
+
+# ------------------------------------------------------------------ bulk reads
+
+
+def matching_rows(user_ids: list[int] | None = None) -> list[dict[str, Any]]:
+    """One dict per active member with a profile, in the shape the matching library reads.
+
+    Keys: user_id, organisation_id, service_type, local_authority_id, region, level, online,
+    capacity, needs, offers, affinity (codes), lqf ({element code: score}, latest assessment).
+    A handful of queries whatever the number of members.
+    """
+    from netapp.services.lqf import latest_scores_by_user
+    from netapp.models import Region
+
+    query = (
+        sa.select(Profile.user_id, Profile.organisation_id, Organisation.service_type,
+                  Profile.local_authority_id, Region.name, Profile.level, Profile.meets_online,
+                  Profile.mentor_capacity)
+        .join(User, User.id == Profile.user_id)
+        .outerjoin(Organisation, Organisation.id == Profile.organisation_id)
+        .outerjoin(LocalAuthority, LocalAuthority.id == Profile.local_authority_id)
+        .outerjoin(Region, Region.id == LocalAuthority.region_id)
+        .where(User.is_active_account.is_(True))
+        .order_by(Profile.user_id)
+    )
+    if user_ids is not None:
+        query = query.where(Profile.user_id.in_(user_ids))
+    rows = db.session.execute(query).all()
+
+    def only_asked(statement, column):
+        # With no list we read everyone, rather than send tens of thousands of ids.
+        return statement if user_ids is None else statement.where(column.in_(user_ids))
+
+    def grouped(statement) -> dict[int, list[str]]:
+        out: dict[int, list[str]] = {}
+        for uid, code in db.session.execute(statement):
+            out.setdefault(uid, []).append(code)
+        return out
+
+    def topic_codes(table: sa.Table):
+        return grouped(only_asked(sa.select(table.c.user_id, Topic.code)
+                                  .join(Topic, Topic.id == table.c.topic_id)
+                                  .order_by(Topic.position), table.c.user_id))
+
+    needs, offers = topic_codes(member_needs), topic_codes(member_offers)
+    affinity = grouped(only_asked(sa.select(NetworkMembership.user_id, Network.code)
+                                  .join(Network, Network.id == NetworkMembership.network_id)
+                                  .where(Network.kind == NetworkKind.AFFINITY),
+                                  NetworkMembership.user_id))
+    scores = latest_scores_by_user(user_ids)
+    return [
+        {"user_id": uid, "organisation_id": org, "service_type": st.value if st else None,
+         "local_authority_id": la, "region": region, "level": level, "online": online,
+         "capacity": capacity, "needs": needs.get(uid, []), "offers": offers.get(uid, []),
+         "affinity": affinity.get(uid, []), "lqf": scores.get(uid, {})}
+        for uid, org, st, la, region, level, online, capacity in rows
+    ]

@@ -1,0 +1,134 @@
+"""My data: export everything we hold, and erase the account (checked in the database)."""
+import csv
+import io
+import json
+import zipfile
+
+import pytest
+import sqlalchemy as sa
+
+from netapp.extensions import db
+from netapp.models import (
+    AssessmentScore,
+    AuditEntry,
+    NetworkMembership,
+    Profile,
+    SelfAssessment,
+    User,
+    UserRole,
+    member_needs,
+    member_offers,
+)
+from tests.profile_helpers import assess, give_profile, join, load_reference
+
+
+@pytest.fixture
+def member(app, users, auth):
+    load_reference()
+    user = users["member"]
+    give_profile(user, "Leeds", capacity=1, offers=("finance",), needs=("leadership", "digital"))
+    assess(user)
+    join(user, "women")
+    auth.login(user.email)
+    return user
+
+
+def _zip(response) -> zipfile.ZipFile:
+    assert response.status_code == 200
+    assert response.mimetype == "application/zip"
+    assert "attachment" in response.headers["Content-Disposition"]
+    return zipfile.ZipFile(io.BytesIO(response.data))
+
+
+def test_export_holds_everything_as_json_and_csv(client, member):
+    archive = _zip(client.post("/me/data/export"))
+    assert set(archive.namelist()) == {
+        "my-data.json", "account.csv", "profile.csv", "needs_and_offers.csv", "networks.csv",
+        "self_assessments.csv", "feedback_invitations.csv", "activity.csv"}
+    data = json.loads(archive.read("my-data.json"))
+    assert data["account"]["email"] == "member@example.org"
+    assert data["profile"]["council"] == "Leeds"
+    assert data["profile"]["region"] == "Yorkshire and the Humber"
+    assert data["profile"]["mentor_capacity"] == 1
+    assert data["needs"] == ["Leadership", "Digital records and technology"]
+    assert data["offers"] == ["Finance and budgets"]
+    assert {n["network"] for n in data["networks"]} == {
+        "Leeds Registered Managers network", "Women managers network"}
+    women = next(n for n in data["networks"] if n["kind"] == "affinity")
+    assert women["consent_text_version"] and women["consent_given_at"]
+    assert len(data["self_assessments"]) == 1
+    assert len(data["self_assessments"][0]["scores"]) == 28
+    rows = list(csv.DictReader(io.StringIO(archive.read("self_assessments.csv").decode())))
+    assert len(rows) == 28 and {r["element"] for r in rows} >= {"PQ1", "DS4"}
+    needs = list(csv.reader(io.StringIO(archive.read("needs_and_offers.csv").decode())))
+    assert ["offer", "Finance and budgets"] in needs
+    assert "consent.given" in archive.read("activity.csv").decode()
+
+
+def test_export_is_audited_and_needs_a_post(client, member):
+    assert client.get("/me/data/export").status_code == 405
+    client.post("/me/data/export")
+    entry = db.session.execute(sa.select(AuditEntry).where(
+        AuditEntry.action == "data.exported")).scalar_one()
+    assert entry.actor_id == member.id
+
+
+def test_export_contains_only_my_data(client, member, users):
+    load_reference()
+    give_profile(users["other_member"], "Leeds", needs=("finance",))
+    data = json.loads(_zip(client.post("/me/data/export")).read("my-data.json"))
+    assert "other@example.org" not in json.dumps(data)
+
+
+def test_erase_asks_for_confirmation(client, member):
+    html = client.get("/me/data/erase").get_data(as_text=True)
+    assert "can&#39;t be undone" in html or "can't be undone" in html
+    response = client.post("/me/data/erase", data={"password": "correct horse battery"})
+    assert response.status_code == 400
+    assert "Tick the box to confirm" in response.get_data(as_text=True)
+    response = client.post("/me/data/erase", data={"password": "wrong", "confirm": "y"})
+    assert response.status_code == 400
+    assert db.session.get(User, member.id) is not None
+
+
+def test_erase_removes_personal_data_and_keeps_anonymous_statistics(client, member):
+    uid = member.id
+    client.post("/me/data/export")  # leaves an audit entry naming the member as actor
+    response = client.post("/me/data/erase",
+                           data={"password": "correct horse battery", "confirm": "y"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    count = lambda stmt: db.session.scalar(sa.select(sa.func.count()).select_from(stmt))  # noqa: E731
+    assert db.session.get(User, uid) is None
+    assert db.session.scalar(sa.select(sa.func.count(User.id))
+                             .where(User.email == "member@example.org")) == 0
+    assert db.session.get(Profile, uid) is None
+    assert count(sa.select(UserRole).where(UserRole.user_id == uid).subquery()) == 0
+    assert count(sa.select(NetworkMembership).where(NetworkMembership.user_id == uid).subquery()) == 0
+    assert count(sa.select(member_needs).where(member_needs.c.user_id == uid).subquery()) == 0
+    assert count(sa.select(member_offers).where(member_offers.c.user_id == uid).subquery()) == 0
+    # The self-assessment stays, with no link to the person.
+    kept = db.session.execute(sa.select(SelfAssessment)).scalar_one()
+    assert kept.user_id is None
+    assert count(sa.select(AssessmentScore).subquery()) == 28
+    # The audit log keeps what happened, but nothing that points at the person.
+    assert db.session.scalar(sa.select(sa.func.count(AuditEntry.id))
+                             .where(AuditEntry.actor_id == uid)) == 0
+    erased = db.session.execute(sa.select(AuditEntry).where(
+        AuditEntry.action == "account.erased")).scalar_one()
+    assert erased.actor_id is None and erased.detail == {"user_id": uid}
+    texts = db.session.scalars(sa.select(AuditEntry.detail)).all()
+    assert all("member@example.org" not in json.dumps(t) for t in texts)
+    # And the person is logged out.
+    assert client.get("/me").status_code == 302
+
+
+def test_erasing_one_member_leaves_others_alone(client, member, users):
+    other = users["other_member"]
+    give_profile(other, "Leeds")
+    assess(other)
+    client.post("/me/data/erase", data={"password": "correct horse battery", "confirm": "y"})
+    db.session.expire_all()
+    assert db.session.get(Profile, other.id) is not None
+    assert db.session.scalar(sa.select(sa.func.count(SelfAssessment.id))
+                             .where(SelfAssessment.user_id == other.id)) == 1

@@ -1,0 +1,67 @@
+"""Every members route has an owner: tried as anonymous, member, mentor, coordinator and admin."""
+import pytest
+
+from netapp.services import networks
+from tests.profile_helpers import give_profile, join, load_reference
+
+ROLES = [None, "member", "mentor", "coordinator", "admin"]
+SIGNED_IN_PAGES = [
+    "/me", "/me/start/about", "/me/edit", "/me/start/assessment/PQ", "/me/assessment/MS",
+    "/me/start/needs", "/me/needs", "/me/start/mentoring", "/me/mentoring", "/me/start/networks",
+    "/me/privacy", "/me/assessments", "/me/networks", "/me/networks/bame/join", "/me/data",
+    "/me/data/erase", "/members/{other_id}",
+]
+
+
+@pytest.fixture
+def setting(app, users):
+    load_reference()
+    give_profile(users["other_member"], "Leeds")
+    return users
+
+
+@pytest.mark.parametrize("role", ROLES, ids=lambda r: r or "anonymous")
+@pytest.mark.parametrize("path", SIGNED_IN_PAGES)
+def test_signed_in_pages(client, auth, setting, role, path):
+    auth.as_role(setting, role)
+    response = client.get(path.format(other_id=setting["other_member"].id))
+    if role is None:
+        assert response.status_code == 302
+        assert "/account/login" in response.headers["Location"]
+    else:
+        assert response.status_code == 200
+
+
+@pytest.mark.parametrize("role", ROLES, ids=lambda r: r or "anonymous")
+def test_start_redirects_into_the_wizard(client, auth, setting, role):
+    auth.as_role(setting, role)
+    response = client.get("/me/start")
+    assert response.status_code == 302
+    expected = "/account/login" if role is None else "/me/start/about"
+    assert expected in response.headers["Location"]
+
+
+@pytest.mark.parametrize("role", ROLES, ids=lambda r: r or "anonymous")
+def test_posts_need_an_account(client, auth, setting, role):
+    auth.as_role(setting, role)
+    for path in ("/me/data/export", "/me/networks/bame/leave", "/me/privacy"):
+        response = client.post(path)
+        if role is None:
+            assert response.status_code == 302 and "/account/login" in response.headers["Location"]
+        else:
+            assert response.status_code in (200, 400, 404)
+
+
+@pytest.mark.parametrize("role", ROLES, ids=lambda r: r or "anonymous")
+def test_nobody_can_leave_for_someone_else(client, auth, setting, role):
+    """/me routes only ever act on the signed-in member: there is no id to tamper with."""
+    join(setting["other_member"], "bame")
+    auth.as_role(setting, role)
+    client.post("/me/networks/bame/leave")
+    bame = networks.by_code("bame")
+    assert networks.is_member(setting["other_member"].id, bame.id)
+
+
+def test_a_members_own_profile_link_goes_to_me(client, auth, setting):
+    auth.login(setting["member"].email)
+    assert client.get(f"/members/{setting['member'].id}").headers["Location"].endswith("/me")

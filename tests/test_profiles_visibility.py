@@ -1,0 +1,151 @@
+"""Who sees what on a profile: every field for every kind of viewer, and affinity privacy."""
+import pytest
+
+from netapp.services import profiles
+from tests.profile_helpers import assess, give_profile, join, load_reference
+
+# A value from each field as it appears on the page, so we can tell whether it is shown.
+FIELD_MARKERS = {
+    "job_title": "Head of Care Services",
+    "organisation": "Otto Other House (care home)",
+    "area": "Leeds, Yorkshire and the Humber",
+    "level": "Operational leader",
+    "years": "5 years",
+    "online": "Meets online",
+    "needs": "Would like help with",
+    "offer": "Can mentor 2 people",
+    "lqf": "radar-member-title",
+}
+AUDIENCES = list(profiles.AUDIENCES)
+VIEWERS = ["member", "neighbour", "mentor", "coordinator", "admin"]
+
+
+def _sees(viewer: str, audience: str) -> bool:
+    """The rule under test, written out plainly."""
+    if audience == "everyone":
+        return True
+    if audience == "networks":
+        return viewer in ("neighbour", "coordinator", "admin")
+    if audience == "coordinators":
+        return viewer in ("coordinator", "admin")
+    return False  # only me
+
+
+@pytest.fixture
+def world(app, users):
+    """other_member owns the profile, in Leeds; 'neighbour' (the member) shares the Leeds network."""
+    load_reference()
+    owner = users["other_member"]
+    give_profile(owner, "Leeds", capacity=2, offers=("finance",), needs=("leadership",),
+                 job_title="Head of Care Services")
+    assess(owner)
+    give_profile(users["member"], "Leeds")
+    for role in ("mentor", "coordinator", "admin"):
+        give_profile(users[role], "Cornwall")
+    return owner
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_each_field_for_each_viewer(client, auth, users, world, audience, viewer):
+    if viewer == "member":
+        give_profile(users["member"], "Cornwall")  # a member who shares no network with the owner
+    auth.login(users["member" if viewer == "neighbour" else viewer].email)
+    for field, marker in FIELD_MARKERS.items():
+        profiles.set_visibility(world, {key: "me" for key in profiles.FIELD_KEYS} | {field: audience})
+        html = client.get(f"/members/{world.id}").get_data(as_text=True)
+        assert "Otto Other" in html  # the name is always shown
+        assert (marker in html) is _sees(viewer, audience), f"{viewer} and {field}={audience}"
+        for other, other_marker in FIELD_MARKERS.items():
+            if other != field:
+                assert other_marker not in html, f"{other} is 'only me' but {viewer} saw it"
+
+
+def test_owner_sees_everything_on_their_own_profile(client, auth, world):
+    profiles.set_visibility(world, {key: "me" for key in profiles.FIELD_KEYS})
+    auth.login(world.email)
+    html = client.get("/me").get_data(as_text=True)
+    for field, marker in FIELD_MARKERS.items():
+        if field != "lqf":
+            assert marker in html, field
+    assert "radar-me-title" in html
+
+
+def test_privacy_page_saves_choices_and_checks_them(client, auth, world):
+    auth.login(world.email)
+    html = client.get("/me/privacy").get_data(as_text=True)
+    assert html.count("<fieldset") == len(profiles.FIELDS)
+    data = {key: "networks" for key in profiles.FIELD_KEYS}
+    assert client.post("/me/privacy", data=data).status_code == 302
+    assert set(profiles.visibility_of(world.profile).values()) == {"networks"}
+    response = client.post("/me/privacy", data=data | {"level": "the world"})
+    assert response.status_code == 400
+    assert profiles.visibility_of(world.profile)["level"] == "networks"
+
+
+def test_unknown_or_closed_profile_is_not_found(client, auth, users, world):
+    auth.login(users["member"].email)
+    assert client.get("/members/99999").status_code == 404
+    world.is_active_account = False
+    from netapp.extensions import db
+    db.session.commit()
+    assert client.get(f"/members/{world.id}").status_code == 404
+
+
+# ------------------------------------------------------------------ affinity networks
+
+
+@pytest.mark.parametrize("viewer", ["member", "mentor", "coordinator", "admin"])
+def test_affinity_membership_never_shown_outside_the_network(client, auth, users, world, viewer):
+    join(world, "bame")
+    profiles.set_visibility(world, {key: "everyone" for key in profiles.FIELD_KEYS})
+    auth.login(users[viewer].email)
+    html = client.get(f"/members/{world.id}").get_data(as_text=True)
+    assert "minority ethnic" not in html
+    assert "Leeds Registered Managers network" in html or viewer != "member"
+    from netapp.services import networks
+    bame = networks.by_code("bame")
+    assert client.get(f"/members/networks/{bame.id}").status_code == 404
+    # Nor does the audit log name the network.
+    from netapp.models import AuditEntry
+    from netapp.extensions import db
+    import sqlalchemy as sa
+    details = db.session.scalars(sa.select(AuditEntry.detail)).all()
+    assert all("bame" not in str(d) for d in details)
+    if viewer == "admin":
+        assert "bame" not in client.get("/admin/audit").get_data(as_text=True).lower()
+
+
+def test_affinity_membership_shown_inside_the_network(client, auth, users, world):
+    join(world, "bame")
+    join(users["mentor"], "bame")
+    auth.login(users["mentor"].email)
+    html = client.get(f"/members/{world.id}").get_data(as_text=True)
+    assert "Black, Asian and minority ethnic managers network" in html
+    from netapp.services import networks
+    page = client.get(f"/members/networks/{networks.by_code('bame').id}").get_data(as_text=True)
+    assert "Otto Other" in page and "Meg Mentor" in page
+
+
+@pytest.mark.parametrize(("viewer", "status"), [("member", 200), ("mentor", 404),
+                                                 ("coordinator", 200), ("admin", 200)])
+def test_local_network_page(client, auth, users, world, viewer, status):
+    from netapp.services import networks
+    from tests.profile_helpers import council
+
+    leeds = networks.by_code(networks.local_network_code(council("Leeds").id))
+    auth.login(users[viewer].email)
+    assert client.get(f"/members/networks/{leeds.id}").status_code == status
+
+
+def test_matching_rows_give_everything_in_bulk(app, users, world):
+    join(world, "women")
+    rows = {r["user_id"]: r for r in profiles.matching_rows()}
+    row = rows[world.id]
+    assert row["region"] == "Yorkshire and the Humber"
+    assert row["service_type"] == "care_home" and row["level"] == 3 and row["online"] is True
+    assert row["capacity"] == 2 and row["offers"] == ["finance"] and row["needs"] == ["leadership"]
+    assert row["affinity"] == ["women"]
+    assert len(row["lqf"]) == 28 and row["lqf"]["PQ1"] == 1 and row["lqf"]["PQ4"] == 4
+    assert rows[users["member"].id]["lqf"] == {}
+    assert [r["user_id"] for r in profiles.matching_rows([world.id])] == [world.id]
