@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 import time
@@ -19,6 +20,7 @@ __all__ = ["Pair", "Unmatched", "MatchResult", "Suggestion", "PairError",
            "match_mentors", "suggest_mentors", "rematch", "explain_pair", "eligible_scores"]
 
 MAX_SCORE = 10000  # a pair score is an integer number of hundredths in [0, MAX_SCORE]
+GROUP = 32  # rows per group for the per-mentor maxima that let the proof skip whole groups
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,6 +252,89 @@ def _potentials(nf, ma, ei, ej, w, x, cap):
     return u, v
 
 
+
+def _one_blas_thread(threads):
+    """Limit BLAS to one thread while our own worker threads score blocks (no oversubscription)."""
+    if threads > 1:
+        try:
+            from threadpoolctl import threadpool_limits
+        except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
+            return contextlib.nullcontext()
+        return threadpool_limits(1, user_api="blas")
+    return contextlib.nullcontext()
+
+
+def _group_max_rows(S, g):
+    """Maximum of each column over consecutive groups of `g` rows: shape (ceil(R / g), C)."""
+    R, C = S.shape
+    full = R // g
+    out = np.empty((-(-R // g), C), S.dtype)
+    if full:
+        np.max(S[: full * g].reshape(full, g, C), axis=1, out=out[:full])
+    if R > full * g:
+        np.max(S[full * g:], axis=0, out=out[full])
+    return out
+
+
+def _row_threshold(S, k):
+    """A per-row value at most the row's k-th largest score (0 if the row has <= k columns).
+
+    The columns are split into groups; the k-th largest of the group maxima is the largest
+    score of k different columns, so at most the k-th largest score: every score at or above
+    it includes the row's k best (ties aside). Costs one pass, unlike a partition of every row.
+    """
+    R, C = S.shape
+    if C <= k or R == 0:
+        return np.zeros(R, np.int16)
+    n_grp = max(k + 1, C // 16) if C >= 32 * k else C
+    g = C // n_grp
+    M = np.max(S[:, : g * n_grp].reshape(R, g, n_grp), axis=1)
+    tail = S[:, g * n_grp:]
+    if tail.shape[1]:
+        np.maximum(M[:, : tail.shape[1]], tail, out=M[:, : tail.shape[1]])
+    t = np.partition(M, n_grp - k, axis=1)[:, n_grp - k]
+    return np.maximum(t, 0)
+
+
+def _capped(mask, S, k, axis):
+    """`mask` (scores at or above a threshold), with rows (axis=1) or columns (axis=0) holding
+    more than a few times `k` entries (large ties) cut to an exact top `k`."""
+    cnt = np.count_nonzero(mask, axis=axis)
+    limit = max(4 * k, 64)
+    bad = np.flatnonzero(cnt > limit)
+    if bad.size:
+        if axis == 1:
+            sub = S[bad]
+            top = np.argpartition(sub, sub.shape[1] - k, axis=1)[:, sub.shape[1] - k:]
+            mask[bad] = False
+            rr = np.broadcast_to(bad[:, None], top.shape)
+            keep = S[rr, top] >= 0
+            mask[rr[keep], top[keep]] = True
+        else:
+            sub = S[:, bad].T
+            top = np.argpartition(sub, sub.shape[1] - k, axis=1)[:, sub.shape[1] - k:]
+            mask[:, bad] = False
+            cc = np.broadcast_to(bad[:, None], top.shape)
+            keep = S[top, cc] >= 0
+            mask[top[keep], cc[keep]] = True
+    return mask
+
+
+def _trim_candidates(ei, ej, es, nf, ma, k, l):
+    """Unique candidate pairs; if ties made far too many, keep each side's exact best."""
+    if ei.size:
+        _, first = np.unique(ei * max(ma, 1) + ej, return_index=True)
+        ei, ej, es = ei[first], ej[first], es[first]
+    if ei.size <= 8 * (nf * k + ma * l) + 10000:
+        return ei, ej, es
+    keep = np.zeros(ei.size, bool)
+    for a, lim in ((ei, k), (ej, l)):
+        order = np.lexsort((-es, a))
+        pos = np.arange(a.size) - np.searchsorted(a[order], a[order], side="left")
+        keep[order[pos < lim]] = True
+    return ei[keep], ej[keep], es[keep]
+
+
 def _declined_lookup(di, dj, row_pos, col_pos):
     """Declined pairs in (free-row, active-col) coordinates, sorted by row."""
     r = row_pos[di]
@@ -267,7 +352,7 @@ def _apply_declined(S, lo, hi, dec_r, dec_c):
 
 
 def match_mentors(mentees, mentors, *, declined=(), locked=(), weights: Weights | None = None,
-                  per_mentee: int = 8, per_mentor: int = 24, chunk: int = 1000,
+                  per_mentee: int = 8, per_mentor: int = 24, chunk: int = 256,
                   max_rounds: int = 20, threads: int | None = None,
                   cache_bytes: int = 512 * 2**20) -> MatchResult:
     """Match mentees to mentors: the most matches possible, then the highest total score.
@@ -373,7 +458,10 @@ def match_mentors(mentees, mentors, *, declined=(), locked=(), weights: Weights 
     cap = cap_left[act]
     t_setup = time.perf_counter() - t0
 
-    # Round 0 candidates: each mentee's best mentors and each mentor's best mentees.
+    # Pass 1: score every eligible pair once (kept in memory when it fits), with cheap
+    # summaries: per-row thresholds for each mentee's best mentors, and the maximum score in
+    # each group of GROUP rows for every mentor (for the mentors' best mentees and for
+    # skipping whole groups in the proof).
     t1 = time.perf_counter()
     K, L = min(per_mentee, ma), per_mentor
     spans = []
@@ -388,9 +476,24 @@ def match_mentors(mentees, mentors, *, declined=(), locked=(), weights: Weights 
                 spans += [(lo, min(lo + chunk, g_hi), cols) for lo in range(g_lo, g_hi, chunk)]
     use_cache = sum((hi - lo) * c.size for lo, hi, c in spans) * 2 <= cache_bytes
     cache = {}
+    # Row groups: GROUP consecutive rows inside one span; g_start[g] is the first row of g.
+    span_g0 = np.zeros(len(spans) + 1, np.int64)
+    for k, (lo, hi, _) in enumerate(spans):
+        span_g0[k + 1] = span_g0[k] + -(-(hi - lo) // GROUP)
+    n_groups = int(span_g0[-1])
+    g_start = np.zeros(n_groups, np.int64)
+    g_end = np.zeros(n_groups, np.int64)
+    for k, (lo, hi, _) in enumerate(spans):
+        starts = np.arange(lo, hi, GROUP)
+        g_start[span_g0[k]:span_g0[k + 1]] = starts
+        g_end[span_g0[k]:span_g0[k + 1]] = np.minimum(starts + GROUP, hi)
+    gmax = np.full((n_groups, ma), -1, np.int16)   # best score per (row group, mentor)
     local = threading.local()
 
-    def block(lo, hi, cols):
+    def block(k):
+        lo, hi, cols = spans[k]
+        if use_cache and k in cache:
+            return cache[k]
         work = getattr(local, "work", None)
         if work is None:
             work = local.work = Workspace()
@@ -403,61 +506,52 @@ def match_mentors(mentees, mentors, *, declined=(), locked=(), weights: Weights 
             keep = c >= 0
             S[dec_r[a:b][keep] - lo, c[keep]] = -1
         if use_cache:
-            cache[lo] = S
+            cache[k] = S
         return S
 
-    def prune(span):
-        lo, hi, cols = span
-        S = block(lo, hi, cols)
-        mc = cols.size
-        n_el = np.count_nonzero(S >= 0, axis=1)
-        k = min(K, mc)
-        part = np.argpartition(S, mc - k, axis=1)[:, mc - k:] if k < mc else \
-            np.broadcast_to(np.arange(mc), (hi - lo, mc))
-        vals = np.take_along_axis(S, part, axis=1)
-        ok = vals >= 0
-        ci = np.broadcast_to(np.arange(lo, hi)[:, None], part.shape)[ok]
-        St = np.ascontiguousarray(S.T)
-        ln = min(L, St.shape[1])
-        rp = np.argpartition(St, St.shape[1] - ln, axis=1)[:, St.shape[1] - ln:] \
-            if ln < St.shape[1] else np.broadcast_to(np.arange(St.shape[1]), (mc, ln))
-        rv = np.take_along_axis(St, rp, axis=1)
-        return (n_el, ci, cols[part[ok]], vals[ok],
-                np.broadcast_to(cols[:, None], rv.shape).ravel(), rv.ravel(), (rp + lo).ravel())
+    def first(k):
+        lo, hi, cols = spans[k]
+        S = block(k)
+        gmax[span_g0[k]:span_g0[k + 1], cols] = _group_max_rows(S, GROUP)
+        return np.count_nonzero(S >= 0, axis=1), _row_threshold(S, K)
 
     n_eligible = np.zeros(nf, np.int64)
-    cand_i, cand_j, cand_s, top_j, top_v, top_r = [], [], [], [], [], []
+    t_row = np.zeros(nf, np.int16)
+    with _one_blas_thread(threads), ThreadPoolExecutor(threads) as pool:
+        for (lo, hi, _), res in zip(spans, pool.map(first, range(len(spans)))):
+            n_eligible[lo:hi], t_row[lo:hi] = res
+    t_score = time.perf_counter() - t1
+    # Each mentor's L-th best group maximum is at most its L-th best score: every pair at or
+    # above it is kept, a superset of the mentor's L best mentees (ties aside).
+    t_col = np.zeros(ma, np.int16)
+    if n_groups > L:
+        t_col = np.maximum(np.partition(gmax, n_groups - L, axis=0)[n_groups - L], 0)
+
+    def select(k):
+        lo, hi, cols = spans[k]
+        S = block(k)
+        A = _capped(S >= t_row[lo:hi, None], S, K, 1)
+        A |= _capped(S >= t_col[cols][None, :], S, L, 0)
+        r, c = np.nonzero(A)
+        return r + lo, cols[c], S[r, c]
+
+    cand_i, cand_j, cand_s = [], [], []
     with ThreadPoolExecutor(threads) as pool:
-        for (lo, hi, _), res in zip(spans, pool.map(prune, spans)):
-            n_eligible[lo:hi] = res[0]
-            cand_i.append(res[1])
-            cand_j.append(res[2])
-            cand_s.append(res[3])
-            top_j.append(res[4])
-            top_v.append(res[5])
-            top_r.append(res[6])
-    if top_v:
-        tj, tv, tr = np.concatenate(top_j), np.concatenate(top_v), np.concatenate(top_r)
-        order = np.lexsort((-tv.astype(np.int32), tj))
-        tj, tv, tr = tj[order], tv[order], tr[order]
-        starts = np.searchsorted(tj, tj, side="left")
-        keep = (np.arange(tj.size) - starts < L) & (tv >= 0)
-        cand_i.append(tr[keep])
-        cand_j.append(tj[keep])
-        cand_s.append(tv[keep])
+        for res in pool.map(select, range(len(spans))):
+            cand_i.append(res[0])
+            cand_j.append(res[1])
+            cand_s.append(res[2])
     if cand_i:
         ei = np.concatenate(cand_i).astype(np.int64)
         ej = np.concatenate(cand_j).astype(np.int64)
         es = np.concatenate(cand_s).astype(np.int64)
     else:
         ei = ej = es = np.zeros(0, np.int64)
-    _, first = np.unique(ei * max(ma, 1) + ej, return_index=True)
-    ei, ej, es = ei[first], ej[first], es[first]
+    ei, ej, es = _trim_candidates(ei, ej, es, nf, ma, K, L)
     t_prune = time.perf_counter() - t1
 
     # Solve, price, check every eligible pair, add violators, repeat.
     big = MAX_SCORE * (min(nf, int(cap.sum())) + 1) if nf else 1
-    itype = np.int32 if 2 * big + 2 * MAX_SCORE < 2**30 else np.int64
     rounds, t_solve, t_check = 0, 0.0, 0.0
     optimal = False
     bound_w = 0
@@ -468,36 +562,65 @@ def match_mentors(mentees, mentors, *, declined=(), locked=(), weights: Weights 
         u, v = _potentials(nf, ma, ei, ej, big + es, x, cap)
         t_solve += time.perf_counter() - t2
         t3 = time.perf_counter()
-        # A pair (i, j) could improve the answer iff big + s_ij > u_i + v_j.
-        ua = u.astype(itype)
-        vb = (v - big).astype(itype)
+        # A pair (i, j) could improve the answer iff s_ij > u_i + q_j with q_j = v_j - big.
+        # No pair of row group g and mentor j can if gmax[g, j] <= min(u over g) + q_j, so
+        # only the flagged (group, mentor) cells are read (every eligible pair is covered).
+        q = v - big
+        umin = np.minimum.reduceat(u, g_start) if n_groups else np.zeros(0, np.int64)
+        flag = gmax.astype(np.int64)
+        flag -= q[None, :]
+        flag = (flag > umin[:, None]) & (gmax >= 0)
+        fg, fj = np.nonzero(flag)
+        del flag
+        f_bounds = np.searchsorted(fg, span_g0)
 
-        def check(span):
-            lo, hi, cols = span
-            S = cache[lo] if use_cache else block(lo, hi, cols)
-            T = S.astype(itype)
-            T -= vb[cols][None, :]
-            T[S < 0] = np.iinfo(itype).min
-            ex = T.max(axis=1).astype(np.int64) - u[lo:hi]
-            r, c = np.nonzero(T > ua[lo:hi, None])
-            return np.maximum(ex, 0), r + lo, cols[c], S[r, c].astype(np.int64)
+        def check(k):
+            lo, hi, cols = spans[k]
+            a, b = f_bounds[k], f_bounds[k + 1]
+            if a == b:
+                return None
+            S = block(k)
+            colmap = np.full(ma, -1, np.int64)
+            colmap[cols] = np.arange(cols.size)
+            rows = (g_start[fg[a:b]] - lo)[:, None] + np.arange(GROUP)[None, :]
+            ok = rows < (g_end[fg[a:b]] - lo)[:, None]
+            rows = np.minimum(rows, hi - lo - 1)
+            c = colmap[fj[a:b]]
+            vals = S[rows, c[:, None]].astype(np.int64)
+            hit = ok & (vals >= 0) & (vals - q[fj[a:b]][:, None] > u[lo + rows])
+            p, o = np.nonzero(hit)
+            return lo + rows[p, o], fj[a:b][p], vals[p, o]
 
-        excess = np.zeros(nf, np.int64)
         add_i, add_j, add_s = [], [], []
         with ThreadPoolExecutor(threads) as pool:
-            for (lo, hi, _), res in zip(spans, pool.map(check, spans)):
-                excess[lo:hi] = np.maximum(excess[lo:hi], res[0])
-                if res[1].size:
-                    add_i.append(res[1])
-                    add_j.append(res[2])
-                    add_s.append(res[3])
-        t_check += time.perf_counter() - t3
-        bound_w = int(u.sum() + (cap * v).sum() + excess.sum())
+            for res in pool.map(check, range(len(spans))):
+                if res is not None and res[0].size:
+                    add_i.append(res[0])
+                    add_j.append(res[1])
+                    add_s.append(res[2])
         if not add_i:
             optimal = True
+            bound_w = int(u.sum() + (cap * v).sum())
+            t_check += time.perf_counter() - t3
             break
         if rounds >= max_rounds:
+            # Raise each mentee's price just enough to cover all its pairs: a proven bound.
+            excess = np.zeros(nf, np.int64)
+
+            def lift(k):
+                lo, hi, cols = spans[k]
+                T = block(k).astype(np.int64)
+                T[T < 0] = np.iinfo(np.int64).min // 2
+                T -= q[cols][None, :]
+                return np.maximum(T.max(axis=1) - u[lo:hi], 0)
+
+            with ThreadPoolExecutor(threads) as pool:
+                for (lo, hi, _), ex in zip(spans, pool.map(lift, range(len(spans)))):
+                    excess[lo:hi] = ex
+            bound_w = int(u.sum() + (cap * v).sum() + excess.sum())
+            t_check += time.perf_counter() - t3
             break
+        t_check += time.perf_counter() - t3
         ei = np.concatenate([ei] + add_i)
         ej = np.concatenate([ej] + add_j)
         es = np.concatenate([es] + add_s)
@@ -530,7 +653,7 @@ def match_mentors(mentees, mentors, *, declined=(), locked=(), weights: Weights 
     stats = {
         "mentees": n, "mentors": m, "candidate_pairs": int(ei.size),
         "eligible_pairs": int(n_eligible.sum()), "rounds": rounds,
-        "seconds_setup": t_setup, "seconds_prune": t_prune, "seconds_solve": t_solve,
+        "seconds_setup": t_setup, "seconds_score": t_score, "seconds_prune": t_prune, "seconds_solve": t_solve,
         "seconds_check": t_check, "seconds_total": time.perf_counter() - t0,
     }
     return MatchResult(

@@ -58,6 +58,10 @@ class PairArrays:
     # matmul giving level + service-type points, at most two non-zero products per pair
     cat_left: np.ndarray
     cat_right: np.ndarray
+    # mentor-side matmul operands stored (k, m) C-contiguous: BLAS runs ~2.5x faster than on
+    # a transposed (m, k) view for these short inner dimensions
+    topics_t: np.ndarray
+    strength_t: np.ndarray
 
 
 class _Vocab(dict):
@@ -139,6 +143,7 @@ def encode_pairs(mentees, mentors, weights: Weights | None = None) -> PairArrays
     cat_right[4 + b.service, np.arange(len(mentors))] = np.float32(scale * w.service_type)
     return PairArrays(
         mentees=a, mentors=b, cat_left=cat_left, cat_right=cat_right,
+        topics_t=np.ascontiguousarray(b.topics.T), strength_t=np.ascontiguousarray(strength.T),
         capacity=np.fromiter((m.capacity for m in mentors), np.int64, len(mentors)),
         topic_names=tuple(vocabs[3]), la_names=tuple(vocabs[1]), service_names=tuple(vocabs[2]),
         weights=w,
@@ -198,31 +203,40 @@ def score_block(arr: PairArrays, rows: np.ndarray, cols: np.ndarray | None = Non
     """
     a, b = arr.mentees, arr.mentors
     rows = np.asarray(rows, np.intp)
-    cols = np.arange(len(b.ids)) if cols is None else np.asarray(cols, np.intp)
+    if cols is None:
+        cols = slice(None)
+        n_cols = len(b.ids)
+    else:
+        cols = np.asarray(cols, np.intp)
+        n_cols = cols.size
     work = work or Workspace()
-    shape = (rows.size, cols.size)
+    shape = (rows.size, n_cols)
     s = work.get("s", shape, np.float32)
     dot = work.get("dot", shape, np.float32)
     cat = work.get("cat", shape, np.float32)
-    b1 = work.get("b1", shape, bool)
-    b2 = work.get("b2", shape, bool)
-    b3 = work.get("b3", shape, bool)
-    np.matmul(a.topics[rows], b.topics[cols].T, out=s)
-    np.matmul(arr.growth[rows], arr.strength[cols].T, out=dot)
+    # bool masks are handled through uint8/int8 views: NumPy's broadcast bool loops are slow
+    b1 = work.get("b1", shape, np.uint8)
+    b2 = work.get("b2", shape, np.uint8)
+    b3 = work.get("b3", shape, np.uint8)
+    np.matmul(a.topics[rows], arr.topics_t[:, cols], out=s)
+    np.matmul(arr.growth[rows], arr.strength_t[:, cols], out=dot)
     np.matmul(arr.cat_left[rows], arr.cat_right[:, cols], out=cat)
     ri, cj = (lambda x: x[rows][:, None]), (lambda x: x[cols][None, :])
-    np.logical_and(ri(a.online), cj(b.online), out=b2)            # both meet online
-    np.equal(ri(a.la), cj(b.la), out=b1)
-    np.greater(b1, b2, out=b1)                                      # same LA and in person
-    _combine(s, dot, cat, b1, arr.need_coef[rows][:, None], arr.lqf_coef[rows][:, None], arr)
-    np.not_equal(ri(a.region), cj(b.region), out=b3)
-    np.greater(b3, b2, out=b3)                                      # different regions, in person
-    np.equal(ri(a.org), cj(b.org), out=b1)
-    b1 |= b3
-    np.copyto(s, -1.0, where=b1)
+    np.bitwise_and(ri(a.online).view(np.uint8), cj(b.online).view(np.uint8), out=b2)  # both online
+    np.equal(ri(a.la), cj(b.la), out=b1.view(bool))
+    np.greater(b1, b2, out=b1.view(bool))                           # same LA and in person
+    _combine(s, dot, cat, b1.view(bool), arr.need_coef[rows][:, None],
+             arr.lqf_coef[rows][:, None], arr)
+    np.not_equal(ri(a.region), cj(b.region), out=b3.view(bool))
+    np.greater(b3, b2, out=b3.view(bool))                           # different regions, in person
+    np.equal(ri(a.org), cj(b.org), out=b1.view(bool))
+    b1 |= b3                                                        # 1 = a hard rule forbids
     if out is None:
         out = np.empty(shape, np.int16)
     np.copyto(out, s, casting="unsafe")
+    bad = b1.view(np.int8)
+    np.negative(bad, out=bad)                                       # 0 or -1 (all bits set)
+    np.bitwise_or(out, bad, out=out)                                # -1 where forbidden
     return out
 
 
