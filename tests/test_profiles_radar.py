@@ -36,7 +36,7 @@ def test_values_land_on_the_right_rings():
     assert series_full.get("points") == outer_ring.get("points")
     first_full = [float(v) for v in series_full.get("points").split()[0].split(",")]
     first_half = [float(v) for v in series_half.get("points").split()[0].split(",")]
-    assert first_half[1] - 220 == pytest.approx((first_full[1] - 220) / 2, abs=0.2)
+    assert first_half[1] - 230 == pytest.approx((first_full[1] - 230) / 2, abs=0.2)
 
 
 def test_labels_are_escaped():

@@ -56,6 +56,10 @@ def test_each_field_for_each_viewer(client, auth, users, world, audience, viewer
         html = client.get(f"/members/{world.id}").get_data(as_text=True)
         assert "Otto Other" in html  # the name is always shown
         assert (marker in html) is _sees(viewer, audience), f"{viewer} and {field}={audience}"
+        # The local network names the council: shown only with the area, or to its members.
+        in_leeds_network = viewer == "neighbour"
+        area_seen = field == "area" and _sees(viewer, audience)
+        assert ("Leeds Registered Managers network" in html) is (in_leeds_network or area_seen)
         for other, other_marker in FIELD_MARKERS.items():
             if other != field:
                 assert other_marker not in html, f"{other} is 'only me' but {viewer} saw it"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required, logout_user
+from wtforms.fields.choices import SelectChoice
 
 from netapp.extensions import db
 from netapp.members import bp
@@ -17,6 +18,7 @@ from netapp.members.forms import (
     EmptyForm,
     EraseForm,
     InviteRatersForm,
+    ResourceForm,
     MentoringForm,
     TopicsForm,
     assessment_form,
@@ -24,8 +26,9 @@ from netapp.members.forms import (
     networks_form,
     visibility_form,
 )
-from netapp.models import Profile, ServiceType, User
-from netapp.services import feedback, lqf, networks, privacy, profiles
+from netapp.models import Profile, Resource, Role, ServiceType, User
+from netapp.access import role_required
+from netapp.services import feedback, lqf, networks, privacy, profiles, resources
 from netapp.services.radar import Series, radar_svg
 
 WIZARD_STEPS = (
@@ -339,7 +342,12 @@ def _profile_view(viewer: User, owner: User) -> dict:
         if profile.mentor_note:
             rows.append(("About their mentoring", profile.mentor_note))
     view["rows"] = rows
-    view["networks"] = networks.networks_seen_by(viewer, owner.id)
+    # A local network names the council, so it follows the area's visibility (its own
+    # members can see it anyway).
+    view["networks"] = [
+        n for n in networks.networks_seen_by(viewer, owner.id)
+        if n.is_affinity or "area" in shown or networks.is_member(viewer.id, n.id)
+    ]
     return view
 
 
@@ -575,3 +583,63 @@ def give_feedback(token: str):
         flash("Saved. Use the same link from your email to come back and finish.", "success")
         return redirect(url_for("members.give_feedback", token=token))
     return render_template("members/feedback_give.html", form=form, fw=fw, member=member)
+
+
+# ------------------------------------------------------------------ learning resources
+
+
+@bp.route("/me/resources")
+@login_required
+def my_resources():
+    fw = lqf.framework()
+    return render_template("members/resources.html", fw=fw,
+                           suggestions=resources.suggestions(_me(), fw),
+                           by_element=resources.by_element(fw))
+
+
+def _resource_form(fw, resource: Resource | None = None) -> ResourceForm:
+    form = ResourceForm(obj=resource)
+    form.element_id.choices = [SelectChoice(e.id, f"{e.code} {e.name}", optgroup=d.name)
+                               for d in fw.dimensions for e in d.elements]
+    return form
+
+
+@bp.route("/members/resources", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def manage_resources():
+    fw = lqf.framework()
+    form = _resource_form(fw)
+    if form.validate_on_submit():
+        resources.save(_me(), None, element_id=form.element_id.data, title=form.title.data,
+                       url=form.url.data, summary=form.summary.data)
+        flash("Resource added.", "success")
+        return redirect(url_for("members.manage_resources"))
+    return render_template("members/manage_resources.html", form=form,
+                           items=resources.all_resources(fw)), 400 if form.errors else 200
+
+
+@bp.route("/members/resources/<int:resource_id>", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def edit_resource(resource_id: int):
+    resource = db.get_or_404(Resource, resource_id)
+    fw = lqf.framework()
+    form = _resource_form(fw, resource)
+    if form.validate_on_submit():
+        resources.save(_me(), resource, element_id=form.element_id.data, title=form.title.data,
+                       url=form.url.data, summary=form.summary.data)
+        flash("Resource saved.", "success")
+        return redirect(url_for("members.manage_resources"))
+    return render_template("members/edit_resource.html", form=form, resource=resource,
+                           delete_form=EmptyForm()), 400 if form.errors else 200
+
+
+@bp.route("/members/resources/<int:resource_id>/delete", methods=["POST"])
+@role_required(Role.ADMIN)
+def delete_resource(resource_id: int):
+    resource = db.get_or_404(Resource, resource_id)
+    if EmptyForm().validate_on_submit() and request.form.get("confirm") == "yes":
+        resources.delete(_me(), resource)
+        flash("Resource deleted.", "success")
+        return redirect(url_for("members.manage_resources"))
+    flash("Tick the box to confirm you want to delete it.", "error")
+    return redirect(url_for("members.edit_resource", resource_id=resource_id))

@@ -18,6 +18,7 @@ from netapp.models import (
     NetworkKind,
     NetworkMembership,
     Profile,
+    Resource,
     SelfAssessment,
     Topic,
     member_needs,
@@ -26,6 +27,23 @@ from netapp.models import (
 from netapp.services.networks import CONSENT_VERSION, local_network_code
 from netapp.services.reference import ensure_reference_data
 
+# Demo learning resources: organisations' home pages only, so no link is made up.
+DEMO_RESOURCES = (
+    ("PQ1", "Skills for Care: leadership and management support",
+     "https://www.skillsforcare.org.uk/", "The workforce body for adult social care in England."),
+    ("WO1", "Skills for Care: Registered Manager networks",
+     "https://www.skillsforcare.org.uk/", "Find local networks and meet other managers."),
+    ("MS3", "Skills for Care: recruitment and retention",
+     "https://www.skillsforcare.org.uk/", "Guides for finding and keeping good staff."),
+    ("IS1", "Care Quality Commission",
+     "https://www.cqc.org.uk/", "The regulator's standards and guidance for providers."),
+    ("IS2", "Social Care Institute for Excellence",
+     "https://www.scie.org.uk/", "Evidence and good practice for social care."),
+    ("SD2", "Social Care Institute for Excellence",
+     "https://www.scie.org.uk/", "Research summaries to inform decisions."),
+    ("CV1", "The King's Fund", "https://www.kingsfund.org.uk/",
+     "Independent analysis of health and care, including leadership."),
+)
 # Rough shares of members who choose to join each affinity network in the demo.
 AFFINITY_SHARE = {"bame": 0.12, "women": 0.35, "entrepreneurs": 0.05}
 
@@ -104,3 +122,9 @@ def seed_profiles(rng: random.Random, profile_rows: list[dict], mentor_ids: set[
             scores.append({"assessment_id": assessment_id, "element_id": element_id,
                            "score": min(4, max(1, round(value)))})
     db.session.execute(sa.insert(AssessmentScore), scores)
+    element_ids = dict(db.session.execute(sa.select(Element.code, Element.id)).all())
+    if not db.session.scalar(sa.select(sa.func.count(Resource.id))):
+        db.session.execute(sa.insert(Resource), [
+            {"element_id": element_ids[code], "title": title, "url": url, "summary": summary}
+            for code, title, url, summary in DEMO_RESOURCES
+        ])

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-WIDTH, HEIGHT = 560, 440
+WIDTH, HEIGHT = 560, 460
 CX, CY = WIDTH / 2, HEIGHT / 2
-RADIUS = 140
+RADIUS = 125
 MAX_SCORE = 4
 # Colours with enough contrast on white; series also differ in dash pattern, not colour alone.
 STYLES = (
@@ -69,19 +69,19 @@ def radar_svg(labels: list[str], series: list[Series], *, ident: str, title: str
         points = " ".join(f"{x},{y}" for x, y in (_point(i, count, ring) for i in range(count)))
         parts.append(f'<polygon points="{points}" fill="none" stroke="#c8c8c8" stroke-width="1"/>')
         x, y = _point(0, count, ring)
-        parts.append(f'<text x="{x + 4}" y="{y + 4}" font-size="11" fill="#595959">{ring}</text>')
+        parts.append(f'<text x="{x + 5}" y="{y + 5}" font-size="14" fill="#595959">{ring}</text>')
     for i, label in enumerate(labels):
         x, y = _point(i, count, MAX_SCORE)
         parts.append(f'<line x1="{CX}" y1="{CY}" x2="{x}" y2="{y}" stroke="#c8c8c8"/>')
         lx, ly = _point(i, count, MAX_SCORE + 0.5)
         anchor = "middle" if abs(lx - CX) < 20 else ("start" if lx > CX else "end")
         lines = _wrap(label)
-        top = ly + 4 - (7 * (len(lines) - 1) if abs(lx - CX) >= 20 else 0)
+        top = ly + 6 - (10 * (len(lines) - 1) if abs(lx - CX) >= 20 else 0)
         if ly < CY - RADIUS:
-            top -= 14 * (len(lines) - 1)
-        spans = "".join(f'<tspan x="{lx}" dy="{0 if k == 0 else 15}">{escape(line)}</tspan>'
+            top -= 20 * (len(lines) - 1)
+        spans = "".join(f'<tspan x="{lx}" dy="{0 if k == 0 else 20}">{escape(line)}</tspan>'
                         for k, line in enumerate(lines))
-        parts.append(f'<text x="{lx}" y="{round(top, 1)}" font-size="13" text-anchor="{anchor}" '
+        parts.append(f'<text x="{lx}" y="{round(top, 1)}" font-size="17" text-anchor="{anchor}" '
                      f'fill="#1a1a1a">{spans}</text>')
     for s, (colour, dash, opacity) in zip(series, STYLES):
         points = " ".join(f"{x},{y}" for x, y in
@@ -89,10 +89,10 @@ def radar_svg(labels: list[str], series: list[Series], *, ident: str, title: str
         parts.append(f'<polygon points="{points}" fill="{colour}" fill-opacity="{opacity}" '
                      f'stroke="{colour}" stroke-width="2.5" stroke-dasharray="{dash}"/>')
     for n, (s, (colour, dash, _)) in enumerate(zip(series, STYLES)):
-        y = HEIGHT + 10 + 30 * n
+        y = HEIGHT + 5 + 30 * n
         parts.append(f'<line x1="20" y1="{y}" x2="60" y2="{y}" stroke="{colour}" '
-                     f'stroke-width="3" stroke-dasharray="{dash}"/>')
-        parts.append(f'<text x="70" y="{y + 5}" font-size="14" fill="#1a1a1a">'
+                     f'stroke-width="4" stroke-dasharray="{dash}"/>')
+        parts.append(f'<text x="72" y="{y + 6}" font-size="18" fill="#1a1a1a">'
                      f'{escape(s.name)}</text>')
     parts.append("</g></svg>")
     return Markup("".join(parts))
