@@ -1,9 +1,9 @@
 """Benchmark ``python -m matching mentors`` against OR-tools min-cost flow on the full graph.
 
 Usage: ``python bench/bench_mentors.py [--mentees 25000] [--mentors 5000] [--seed 0]
-[--skip-baseline]``. Both programs run as separate processes on the same CSV files; wall time
-and peak RSS (from ``os.wait4``) are measured for each, and the engine's total is compared with
-the baseline's exact optimum.
+[--repeat 1] [--skip-baseline]``. Both programs run as separate processes on the same CSV
+files; wall time, peak RSS (the child's ``ru_maxrss``) and the load average are recorded for
+each run, and the engine's total is compared with the baseline's exact optimum.
 """
 
 from __future__ import annotations
@@ -52,11 +52,29 @@ def measured(cmd):
     return wall, info["rss_mib"], out, "\n".join(err.strip().splitlines()[:-1])
 
 
+def blas_info():
+    """The BLAS library, kernel and default thread count NumPy uses here (threadpoolctl)."""
+    try:
+        import numpy  # noqa: F401
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return []
+    return [{k: d.get(k) for k in ("internal_api", "version", "architecture", "num_threads")}
+            for d in threadpool_info() if d.get("user_api") == "blas"]
+
+
+def median(xs):
+    xs = sorted(xs)
+    return xs[len(xs) // 2] if len(xs) % 2 else (xs[len(xs) // 2 - 1] + xs[len(xs) // 2]) / 2
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--mentees", type=int, default=25000)
     ap.add_argument("--mentors", type=int, default=5000)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="run engine and baseline this many times each (alternating); medians")
     ap.add_argument("--skip-baseline", action="store_true")
     args = ap.parse_args()
     out = ROOT / "bench" / "out"
@@ -67,31 +85,65 @@ def main():
         mentees, mentors = mentor_instance(args.mentees, args.mentors, args.seed)
         write_people(fa, mentees)
         write_people(fb, mentors)
-    wall, rss, _, err = measured([sys.executable, "-m", "matching", "mentors", "--mentees",
-                                  str(fa), "--mentors", str(fb), "--out", str(fo)])
-    with open(fo, newline="", encoding="utf-8") as f:
-        rows = [r for r in csv.DictReader(f) if r["mentor_id"]]
-    ours = {"matches": len(rows),
-            "total_hundredths": sum(round(float(r["score"]) * 100) for r in rows),
-            "seconds": wall, "rss_mib": rss, "summary": err.strip()}
-    print(f"engine:   {ours['matches']} matches, total {ours['total_hundredths'] / 100:.2f}, "
-          f"{wall:.2f} s, peak RSS {rss:.0f} MiB\n  {err.strip()}")
-    result = {"mentees": args.mentees, "mentors": args.mentors, "seed": args.seed,
-              "engine": ours}
-    if not args.skip_baseline:
+    blas = blas_info()
+    print(f"BLAS: {blas} (OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', 'unset')}); "
+          f"the engine limits BLAS to 1 thread inside its 2 worker threads")
+    runs, base_runs = [], []
+    for rep in range(args.repeat):
+        load = os.getloadavg()
+        wall, rss, _, err = measured([sys.executable, "-m", "matching", "mentors", "--mentees",
+                                      str(fa), "--mentors", str(fb), "--out", str(fo)])
+        with open(fo, newline="", encoding="utf-8") as f:
+            rows = [r for r in csv.DictReader(f) if r["mentor_id"]]
+        ours = {"matches": len(rows),
+                "total_hundredths": sum(round(float(r["score"]) * 100) for r in rows),
+                "seconds": wall, "rss_mib": rss, "summary": err.strip(),
+                "load_average_before": [round(x, 2) for x in load],
+                "load_average_after": [round(x, 2) for x in os.getloadavg()]}
+        runs.append(ours)
+        print(f"[{rep + 1}/{args.repeat}] engine:   {ours['matches']} matches, total "
+              f"{ours['total_hundredths'] / 100:.2f}, {wall:.2f} s, peak RSS {rss:.0f} MiB, "
+              f"load {ours['load_average_before'][0]:.2f}->{ours['load_average_after'][0]:.2f}"
+              f"\n  {err.strip()}", flush=True)
+        if args.skip_baseline:
+            continue
+        load = os.getloadavg()
         wall_b, rss_b, out_b, _ = measured([sys.executable, "bench/baseline_ortools.py",
                                             "--mentees", str(fa), "--mentors", str(fb)])
         base = json.loads(out_b.strip().splitlines()[-1])
-        base.update(wall=wall_b, rss_mib=rss_b)
-        result["baseline"] = base
+        base.update(wall=wall_b, rss_mib=rss_b, load_average_before=[round(x, 2) for x in load],
+                    load_average_after=[round(x, 2) for x in os.getloadavg()])
+        base_runs.append(base)
+        print(f"[{rep + 1}/{args.repeat}] baseline: {base['matches']} matches, total "
+              f"{base['total_hundredths'] / 100:.2f}, {wall_b:.2f} s ({base['arcs']} arcs; "
+              f"solve {base['seconds_solve']:.1f} s), peak RSS {rss_b:.0f} MiB, load "
+              f"{base['load_average_before'][0]:.2f}->{base['load_average_after'][0]:.2f}",
+              flush=True)
+    result = {"mentees": args.mentees, "mentors": args.mentors, "seed": args.seed,
+              "blas": blas, "engine_runs": runs, "baseline_runs": base_runs,
+              "engine": {"median_seconds": median([r["seconds"] for r in runs]),
+                         "median_rss_mib": median([r["rss_mib"] for r in runs]),
+                         "matches": runs[-1]["matches"],
+                         "total_hundredths": runs[-1]["total_hundredths"]}}
+    if base_runs:
+        base = base_runs[-1]
+        ours = result["engine"]
+        bw = median([b["wall"] for b in base_runs])
+        br = median([b["rss_mib"] for b in base_runs])
         gap = (base["total_hundredths"] - ours["total_hundredths"]) / max(base["total_hundredths"], 1)
-        result["speedup"] = wall_b / wall
+        same = all(r["total_hundredths"] == runs[0]["total_hundredths"] for r in runs)
+        result["baseline"] = {"median_seconds": bw, "median_rss_mib": br,
+                              "median_solve_seconds": median([b["seconds_solve"] for b in base_runs]),
+                              "matches": base["matches"],
+                              "total_hundredths": base["total_hundredths"], "arcs": base["arcs"]}
+        result["speedup_median"] = bw / ours["median_seconds"]
         result["gap"] = gap
-        print(f"baseline: {base['matches']} matches, total {base['total_hundredths'] / 100:.2f}, "
-              f"{wall_b:.2f} s ({base['arcs']} arcs; solve {base['seconds_solve']:.1f} s), "
-              f"peak RSS {rss_b:.0f} MiB")
-        print(f"speed-up {wall_b / wall:.1f}x, memory ratio {rss_b / rss:.1f}x, "
-              f"same cardinality: {base['matches'] == ours['matches']}, gap to optimum {gap:.2e}")
+        print(f"medians over {args.repeat} run(s): engine {ours['median_seconds']:.2f} s, "
+              f"{ours['median_rss_mib']:.0f} MiB; baseline {bw:.2f} s, {br:.0f} MiB; "
+              f"speed-up {bw / ours['median_seconds']:.1f}x, memory ratio "
+              f"{br / ours['median_rss_mib']:.1f}x; same cardinality: "
+              f"{base['matches'] == ours['matches']}; gap to optimum {gap:.2e}; "
+              f"engine totals identical across runs: {same}")
     (out / f"bench_mentors_{tag}.json").write_text(json.dumps(result, indent=2))
 
 

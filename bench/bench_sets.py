@@ -1,6 +1,7 @@
 """Benchmark ``python -m matching sets`` against a round-robin baseline in the same run.
 
-Usage: ``python bench/bench_sets.py [--members 20000] [--seed 0] [--time-limit 15]``.
+Usage: ``python bench/bench_sets.py [--members 20000] [--seed 0] [--time-limit SECONDS]``
+(without ``--time-limit`` the CLI runs with its own default budget, as a coordinator would).
 The baseline deals each region's members round-robin into sets of the same sizes (the usual
 spreadsheet method); both results are checked rule by rule with the same checker.
 """
@@ -58,7 +59,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--members", type=int, default=20000)
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--time-limit", type=float, default=15.0)
+    ap.add_argument("--time-limit", type=float, default=None,
+                    help="improvement budget passed to the CLI (default: the CLI's own default)")
     ap.add_argument("--min-size", type=int, default=6)
     ap.add_argument("--max-size", type=int, default=8)
     args = ap.parse_args()
@@ -71,9 +73,11 @@ def main():
         write_people(fm, set_instance(args.members, args.seed))
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     t0 = time.perf_counter()
+    limit = [] if args.time_limit is None else ["--time-limit", str(args.time_limit)]
+    load_before = os.getloadavg()
     p = subprocess.run([sys.executable, "-m", "matching", "sets", "--members", str(fm), "--out",
-                        str(fo), "--min-size", str(lo), "--max-size", str(hi), "--time-limit",
-                        str(args.time_limit), "--summary-out", str(out / f"sets_summary_{tag}.csv")],
+                        str(fo), "--min-size", str(lo), "--max-size", str(hi), *limit,
+                        "--summary-out", str(out / f"sets_summary_{tag}.csv")],
                        cwd=ROOT, env=env, capture_output=True, text=True)
     wall = time.perf_counter() - t0
     rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -89,7 +93,10 @@ def main():
             else:
                 unplaced += 1
     ours = evaluate(members, list(groups.values()), lo, hi)
-    ours.update(unplaced=unplaced, seconds=wall, rss_mib=rss, summary=p.stderr.strip())
+    ours.update(unplaced=unplaced, seconds=wall, rss_mib=rss, summary=p.stderr.strip(),
+                time_limit=args.time_limit or "CLI default",
+                load_average_before=[round(x, 2) for x in load_before],
+                load_average_after=[round(x, 2) for x in os.getloadavg()])
     t1 = time.perf_counter()
     b_sets, b_unplaced = round_robin(members, lo, hi)
     base = evaluate(members, b_sets, lo, hi)

@@ -9,7 +9,10 @@ import tempfile
 from dataclasses import fields
 
 from .lqf import ELEMENT_CODES
-from .model import AFFINITY_TAGS, REGIONS, GroupWeights, Mentee, Mentor, SetMember, Weights
+import numpy as np
+
+from .model import (AFFINITY_TAGS, REGIONS, GroupWeights, Mentee, Mentor, SetMember, Weights,
+                    _tags, _unchecked)
 
 __all__ = ["DataError", "read_mentees_csv", "read_mentors_csv", "read_members_csv",
            "read_pairs_csv", "read_weights_json", "write_csv_atomic"]
@@ -19,6 +22,7 @@ _SCORE = {"1": 1, "2": 2, "3": 3, "4": 4}
 _LEVEL = _SCORE
 _ONLINE = {"yes": True, "no": False}
 _REGION_SET = frozenset(REGIONS)
+_AFFINITY = frozenset(AFFINITY_TAGS)
 
 
 class DataError(ValueError):
@@ -44,7 +48,7 @@ def _rows(path):
             names = [h.strip().lstrip("\ufeff") for h in header]
             yield 1, names, None
             for row in reader:
-                if not any(c.strip() for c in row):
+                if not "".join(row).strip():  # same as: no cell has text
                     continue
                 yield reader.line_num, names, row
         except UnicodeDecodeError:
@@ -129,27 +133,104 @@ def _topics(row, t, col):
     return tuple(x.strip() for x in row[t.pos[col]].split(";") if x.strip())
 
 
-def _people(path, extra, build):
+_FAIL = object()
+
+
+def _people(path, extra, build, kind):
+    """Read people: a fast column-wise check and build for clean files, and on any doubt the
+    row-by-row path, which raises the first problem in file order (same messages either way)."""
     t = _Table(path, _COMMON + ELEMENT_CODES + extra)
-    seen, out = {}, []
-    for line, row in t:
-        out.append(build(t, line, row, _common(t, line, row, seen)))
+    got, pending = [], None
+    try:
+        for line, _, row in t._it:
+            got.append((line, row))
+    except DataError as e:  # malformed CSV or UTF-8 further down: earlier cells come first
+        pending = e
+    out = _fast_people(t, got, kind) if pending is None else None
+    if out is None:
+        seen, out = {}, []
+        for line, row in got:
+            if len(row) < t.width:
+                raise DataError(t.path, line, t.names[len(row)],
+                                f"row has {len(row)} fields but the header has {t.width}")
+            out.append(build(t, line, row, _common(t, line, row, seen)))
+        if pending is not None:
+            raise pending
     if not out:
         raise DataError(path, 2, "-", "file has a header but no people")
     return out
 
 
+def _fast_people(t, got, kind):
+    """Check and convert whole columns at once; None if any cell is not in the plain form
+    (the row-by-row reader then finds and reports the first problem)."""
+    n = len(got)
+    if n == 0:
+        return []
+    rows = [r for _, r in got]
+    if min(map(len, rows)) < t.width:
+        return None
+    cols = list(zip(*rows))
+    p = t.pos
+
+    def mapped(name, fn):
+        c = cols[p[name]]
+        table = {}
+        for raw in set(c):
+            v = fn(raw)
+            if v is _FAIL:
+                return None
+            table[raw] = v
+        return list(map(table.__getitem__, c))
+
+    ids = [x.strip() for x in cols[p["id"]]]
+    if "" in ids or len(set(ids)) != n:
+        return None
+    region = mapped("region", lambda r: r.strip() if r.strip() in _REGION_SET else _FAIL)
+    level = mapped("level", lambda r: _LEVEL.get(r.strip(), _FAIL))
+    online = mapped("online", lambda r: _ONLINE.get(r.strip().lower(), _FAIL))
+    if region is None or level is None or online is None:
+        return None
+    org, la, svc = (mapped(c, str.strip) for c in ("organisation", "local_authority",
+                                                     "service_type"))
+    lqf = np.empty((n, len(ELEMENT_CODES)), np.uint8)
+    for k, code in enumerate(ELEMENT_CODES):
+        c = cols[p[code]]
+        if not set(c) <= _SCORE.keys():
+            c = mapped(code, lambda r: r.strip() if r.strip() in _SCORE else _FAIL)
+            if c is None:
+                return None
+        lqf[:, k] = np.frombuffer("".join(c).encode("ascii"), np.uint8)
+    lqf -= ord("0")
+    lqf_t = list(map(tuple, lqf.tolist()))
+    topics = mapped("offers" if kind is Mentor else "needs", _tags)
+    common = list(zip(ids, org, region, la, svc, level, online, lqf_t, topics))
+    if kind is Mentor:
+        cap = mapped("capacity", lambda r: int(r.strip()) if r.strip().isascii()
+                     and r.strip().isdigit() else _FAIL)
+        if cap is None:
+            return None
+        return [_unchecked(Mentor, (*c, k)) for c, k in zip(common, cap)]
+    if kind is Mentee:
+        return [_unchecked(Mentee, c) for c in common]
+    aff = mapped("affinity", lambda r: _tags(r) if set(_tags(r)) <= _AFFINITY else _FAIL)
+    if aff is None:
+        return None
+    return [_unchecked(SetMember, (*c, a)) for c, a in zip(common, aff)]
+
+
 def read_mentees_csv(path) -> list[Mentee]:
     """Read mentees (common columns, 28 LQF scores, ``needs``); raise DataError on bad input."""
     return _people(path, ("needs",),
-                   lambda t, line, row, d: Mentee(**d, needs=_topics(row, t, "needs")))
+                   lambda t, line, row, d: Mentee(**d, needs=_topics(row, t, "needs")), Mentee)
 
 
 def read_mentors_csv(path) -> list[Mentor]:
     """Read mentors (common columns, 28 LQF scores, ``offers``, ``capacity``)."""
     return _people(path, ("offers", "capacity"),
                    lambda t, line, row, d: Mentor(**d, offers=_topics(row, t, "offers"),
-                                                  capacity=_int(t, line, row, "capacity", 0)))
+                                                  capacity=_int(t, line, row, "capacity", 0)),
+                   Mentor)
 
 
 def read_members_csv(path) -> list[SetMember]:
@@ -161,7 +242,7 @@ def read_members_csv(path) -> list[SetMember]:
                 raise t.error(line, "affinity", f"unknown affinity tag {tag!r}; expected "
                                                 f"{', '.join(AFFINITY_TAGS)}")
         return SetMember(**d, needs=_topics(row, t, "needs"), affinity=tags)
-    return _people(path, ("needs", "affinity"), build)
+    return _people(path, ("needs", "affinity"), build, SetMember)
 
 
 def read_pairs_csv(path, mentee_ids, mentor_ids) -> list[tuple[str, str, int]]:

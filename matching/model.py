@@ -47,6 +47,15 @@ def _tags(values) -> tuple[str, ...]:
     return tuple(dict.fromkeys(v.strip() for v in values if v.strip()))
 
 
+def _unchecked(cls, values):
+    """Build a person from values already checked and normalised (the CSV reader's fast path):
+    the same object as ``cls(*values)`` without repeating the per-field checks."""
+    obj = object.__new__(cls)
+    for setter, v in zip(_SETTERS[cls], values):
+        setter(obj, v)
+    return obj
+
+
 @dataclass(frozen=True, slots=True)
 class Mentee:
     """A person asking for a mentor.
@@ -166,6 +175,11 @@ class GroupWeights:
     def from_mapping(cls, data) -> "GroupWeights":
         """Build weights from a mapping, rejecting unknown keys (ValueError names them)."""
         return _from_mapping(cls, data)
+
+
+# slot descriptors' setters (they bypass the frozen __setattr__), used by _unchecked
+_SETTERS = {cls: [cls.__dict__[name].__set__ for name in cls.__slots__]
+            for cls in (Mentee, Mentor, SetMember)}
 
 
 def _from_mapping(cls, data):

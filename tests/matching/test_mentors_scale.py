@@ -1,0 +1,84 @@
+"""The national-scale code paths on mid-sized instances: many blocks and row groups, the
+group-maximum skipping in the proof, recomputed (uncached) scores, large ties, round limits."""
+
+import numpy as np
+import pytest
+
+from matching import Mentee, Mentor, match_mentors
+from matching.mentors import _capped, _group_max_rows, _row_threshold
+from matching_instances import mentor_case
+from test_mentors_exact import reference
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("near,cache_bytes", [(0.0, 512 * 2**20), (1.0, 0), (5.0, 512 * 2**20)])
+def test_many_blocks_match_dense_hungarian(seed, near, cache_bytes):
+    rng = np.random.default_rng(70 + seed)
+    mentees, mentors = mentor_case(300 + seed, int(rng.integers(150, 260)),
+                                   int(rng.integers(30, 70)), n_orgs=12, n_regions=3,
+                                   p_online=0.6)
+    pairs = [(e.id, r.id) for e in mentees[:40] for r in mentors]
+    declined = [pairs[k] for k in rng.choice(len(pairs), len(pairs) // 4, replace=False)]
+    # chunk 48 and 32-row groups: spans end inside groups, tails of every size
+    res = match_mentors(mentees, mentors, declined=declined, per_mentee=1, per_mentor=1,
+                        chunk=48, near=near, cache_bytes=cache_bytes)
+    k, total = reference(mentees, mentors, declined)
+    assert res.optimal and len(res.pairs) == k == res.max_matches
+    assert round(res.total_score * 100) == total
+    assert res.stats["eligible_pairs"] > 0
+
+
+def _clones(n, m, cap):
+    lqf = (2,) * 28
+    mentees = [Mentee(f"e{k}", f"o{k}", "London", "LA1", "care_home", 2, True, lqf, ("finance",))
+               for k in range(n)]
+    mentors = [Mentor(f"r{k}", f"p{k}", "London", "LA1", "care_home", 3, True, lqf,
+                      ("finance",), cap) for k in range(m)]
+    return mentees, mentors
+
+
+def test_large_ties_are_capped_and_still_exact():
+    # every eligible pair has the same score: thresholds select everything, the caps cut it
+    mentees, mentors = _clones(300, 90, 1)
+    res = match_mentors(mentees, mentors, per_mentee=2, per_mentor=2, chunk=128)
+    k, total = reference(mentees, mentors)
+    assert res.optimal and len(res.pairs) == k == 90
+    assert round(res.total_score * 100) == total
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_round_limit_gives_a_valid_bound(seed):
+    mentees, mentors = mentor_case(900 + seed, 200, 40, n_orgs=10, n_regions=2)
+    res = match_mentors(mentees, mentors, per_mentee=1, per_mentor=1, max_rounds=1, near=0.0,
+                        chunk=64)
+    k, total = reference(mentees, mentors)
+    assert res.max_matches >= k >= len(res.pairs)
+    if res.optimal:
+        assert round(res.total_score * 100) == total
+    elif len(res.pairs) == k == res.max_matches:
+        assert res.bound * 100 >= total - 1e-6 and res.gap >= 0
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_row_threshold_keeps_every_top_k(seed):
+    rng = np.random.default_rng(seed)
+    R, C, k = int(rng.integers(1, 40)), int(rng.integers(1, 700)), int(rng.integers(1, 12))
+    S = rng.integers(-1, int(rng.choice([3, 50, 10001])), (R, C)).astype(np.int16)
+    t = _row_threshold(S, k)
+    assert (t >= 0).all()
+    if C > k:
+        kth = np.sort(S, axis=1)[:, C - k]
+        assert (t <= np.maximum(kth, 0)).all()
+    G = _group_max_rows(S, 7)
+    for g in range(G.shape[0]):
+        assert np.array_equal(G[g], S[7 * g: 7 * g + 7].max(axis=0))
+
+
+def test_capped_cuts_ties_to_an_exact_top_k():
+    S = np.full((5, 300), 7, np.int16)
+    S[:, ::3] = -1
+    m = _capped(S >= 0, S, 3, 1)
+    assert (m.sum(axis=1) == 3).all() and (S[m] == 7).all()
+    T = S.T.copy()
+    m = _capped(T >= 0, T, 3, 0)
+    assert (m.sum(axis=0) == 3).all() and (T[m] == 7).all()
