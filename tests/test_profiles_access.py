@@ -9,7 +9,7 @@ SIGNED_IN_PAGES = [
     "/me", "/me/start/about", "/me/edit", "/me/start/assessment/PQ", "/me/assessment/MS",
     "/me/start/needs", "/me/needs", "/me/start/mentoring", "/me/mentoring", "/me/start/networks",
     "/me/privacy", "/me/assessments", "/me/networks", "/me/networks/bame/join", "/me/data",
-    "/me/data/erase", "/members/{other_id}", "/me/feedback", "/me/resources",
+    "/me/data/erase", "/members/{other_id}", "/me/feedback", "/me/resources", "/me/preview",
 ]
 
 

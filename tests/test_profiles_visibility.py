@@ -153,3 +153,18 @@ def test_matching_rows_give_everything_in_bulk(app, users, world):
     assert len(row["lqf"]) == 28 and row["lqf"]["PQ1"] == 1 and row["lqf"]["PQ4"] == 4
     assert rows[users["member"].id]["lqf"] == {}
     assert [r["user_id"] for r in profiles.matching_rows([world.id])] == [world.id]
+
+
+@pytest.mark.parametrize("audience", ["everyone", "networks", "coordinators"])
+def test_preview_shows_my_profile_as_each_audience_sees_it(client, auth, world, audience):
+    join(world, "bame")
+    profiles.set_visibility(world, {"job_title": "everyone", "level": "networks", "years": "coordinators",
+                                    "needs": "me"})
+    auth.login(world.email)
+    html = client.get(f"/me/preview?as={audience}").get_data(as_text=True)
+    assert "Head of Care Services" in html
+    assert ("Operational leader" in html) is (audience in ("networks", "coordinators"))
+    assert ("5 years" in html) is (audience == "coordinators")
+    assert "Would like help with" not in html
+    assert "minority ethnic" not in html
+    assert client.get("/me/preview?as=me").status_code == 404

@@ -211,3 +211,13 @@ def test_reassessment_keeps_the_old_one(client, member):
     html = client.get("/me/assessments").get_data(as_text=True)
     assert "You've taken 2 self-assessments" in html
     assert "radar-history-title" in html
+
+
+def test_wizard_skips_the_assessment_when_one_is_already_done(client, member):
+    from tests.profile_helpers import assess
+
+    client.post("/me/start/about", data=about_form(council("Leeds").id))
+    assess(member)
+    response = client.get("/me/start", follow_redirects=True)
+    assert response.request.path == "/me/start/needs"
+    assert client.get("/me/start").headers["Location"].endswith("/me/start/needs")

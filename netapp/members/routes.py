@@ -67,7 +67,13 @@ def onboarding():
         return redirect(url_for("members.me"))
     if step == "assessment":
         fw = lqf.framework()
-        done = lqf.scored_dimensions(_me(), fw)
+        user = _me()
+        if lqf.draft(user, fw) is None and lqf.latest(user.id, fw) is not None:
+            # Already assessed outside the wizard: no need to ask again.
+            profiles.mark_step_done(user, "assessment")
+            db.session.commit()
+            return redirect(url_for("members.onboarding"))
+        done = lqf.scored_dimensions(user, fw)
         code = next((d.code for d in fw.dimensions if d.code not in done), fw.dimensions[-1].code)
         return redirect(url_for("members.wizard_assess", code=code))
     return redirect(url_for(f"members.wizard_{step}"))
@@ -300,55 +306,23 @@ def me():
                        "radar-me", "Your leadership self-assessment")
     return render_template(
         "members/me.html", user=user, profile=profile, chart=chart,
-        next_step=profiles.next_step(profile), view=_profile_view(user, user),
+        next_step=profiles.next_step(profile), view=profiles.profile_view(user, user),
         visibility=profiles.visibility_of(profile), audiences=profiles.AUDIENCES,
         fields=profiles.FIELDS, network_list=networks.memberships(user.id),
     )
 
 
-def _profile_view(viewer: User, owner: User) -> dict:
-    """What the viewer may see of the owner's profile, already filtered."""
-    profile = db.session.get(Profile, owner.id)
-    shown = profiles.visible_fields(viewer, owner)
-    view: dict = {"name": owner.display_name, "shown": shown, "rows": []}
-    if profile is None:
-        return view
-    org, council = profile.organisation, profile.local_authority
-    rows = []
-    if "job_title" in shown and profile.job_title:
-        rows.append(("Job title", profile.job_title))
-    if "organisation" in shown and org is not None:
-        rows.append(("Service", f"{org.name} ({org.service_type.label.lower()})"))
-    if "area" in shown and council is not None:
-        rows.append(("Area", f"{council.name}, {council.region.name}"))
-    if "level" in shown and profile.level:
-        rows.append(("Level of leadership", profiles.LEVELS[profile.level][0]))
-    if "years" in shown and profile.years_as_manager is not None:
-        years = profile.years_as_manager
-        rows.append(("Years as a manager", "New to managing" if years == 0
-                     else f"{years} year{'s' if years != 1 else ''}"))
-    if "online" in shown:
-        rows.append(("Meets online", "Yes" if profile.meets_online else "Prefers to meet in person"))
-    if "needs" in shown:
-        needs = profiles.need_names(owner.id)
-        if needs:
-            rows.append(("Would like help with", ", ".join(needs)))
-    if "offer" in shown and profile.mentor_capacity:
-        offer = ", ".join(profiles.offer_names(owner.id))
-        rows.append(("Mentoring", f"Can mentor {profile.mentor_capacity} "
-                     f"{'person' if profile.mentor_capacity == 1 else 'people'}: {offer}"))
-        if profile.mentor_availability:
-            rows.append(("Usually free", profile.mentor_availability))
-        if profile.mentor_note:
-            rows.append(("About their mentoring", profile.mentor_note))
-    view["rows"] = rows
-    # A local network names the council, so it follows the area's visibility (its own
-    # members can see it anyway).
-    view["networks"] = [
-        n for n in networks.networks_seen_by(viewer, owner.id)
-        if n.is_affinity or "area" in shown or networks.is_member(viewer.id, n.id)
-    ]
-    return view
+@bp.route("/me/preview")
+@login_required
+def preview():
+    """My profile as a given audience would see it."""
+    audience = request.args.get("as", profiles.EVERYONE)
+    if audience not in profiles.PREVIEWS:
+        abort(404)
+    user = _me()
+    return render_template("members/preview.html", owner=user, audience=audience,
+                           previews=profiles.PREVIEWS,
+                           view=profiles.profile_view(user, user, preview=audience))
 
 
 @bp.route("/me/privacy", methods=["GET", "POST"])
@@ -397,7 +371,7 @@ def profile(user_id: int):
     if owner.id == current_user.id:
         return redirect(url_for("members.me"))
     viewer = _me()
-    view = _profile_view(viewer, owner)
+    view = profiles.profile_view(viewer, owner)
     chart = None
     if "lqf" in view["shown"]:
         fw = lqf.framework()

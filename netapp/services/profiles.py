@@ -109,6 +109,71 @@ def visible_fields(viewer: User, owner: User) -> set[str]:
     return {key for key, audience in rules.items() if audience in audiences}
 
 
+# "See my profile as...": the label and the audiences each kind of viewer belongs to.
+PREVIEWS = {
+    EVERYONE: ("a member outside your networks", {EVERYONE}),
+    NETWORKS: ("someone in your networks", {EVERYONE, NETWORKS}),
+    COORDINATORS: ("a coordinator", {EVERYONE, NETWORKS, COORDINATORS}),
+}
+
+
+def profile_view(viewer: User, owner: User, preview: str | None = None) -> dict[str, Any]:
+    """What the viewer may see of the owner's profile, already filtered, ready to show.
+
+    With ``preview`` (a key of PREVIEWS) the owner sees their profile as that audience would.
+    """
+    profile = db.session.get(Profile, owner.id)
+    if preview is None:
+        shown = visible_fields(viewer, owner)
+    else:
+        audiences = PREVIEWS[preview][1]
+        shown = {key for key, aud in visibility_of(profile).items() if aud in audiences}
+    view: dict = {"name": owner.display_name, "shown": shown, "rows": []}
+    if profile is None:
+        return view
+    org, council = profile.organisation, profile.local_authority
+    rows = []
+    if "job_title" in shown and profile.job_title:
+        rows.append(("Job title", profile.job_title))
+    if "organisation" in shown and org is not None:
+        rows.append(("Service", f"{org.name} ({org.service_type.label.lower()})"))
+    if "area" in shown and council is not None:
+        rows.append(("Area", f"{council.name}, {council.region.name}"))
+    if "level" in shown and profile.level:
+        rows.append(("Level of leadership", LEVELS[profile.level][0]))
+    if "years" in shown and profile.years_as_manager is not None:
+        years = profile.years_as_manager
+        rows.append(("Years as a manager", "New to managing" if years == 0
+                     else f"{years} year{'s' if years != 1 else ''}"))
+    if "online" in shown:
+        rows.append(("Meets online", "Yes" if profile.meets_online else "Prefers to meet in person"))
+    if "needs" in shown:
+        needs = need_names(owner.id)
+        if needs:
+            rows.append(("Would like help with", ", ".join(needs)))
+    if "offer" in shown and profile.mentor_capacity:
+        offer = ", ".join(offer_names(owner.id))
+        rows.append(("Mentoring", f"Can mentor {profile.mentor_capacity} "
+                     f"{'person' if profile.mentor_capacity == 1 else 'people'}: {offer}"))
+        if profile.mentor_availability:
+            rows.append(("Usually free", profile.mentor_availability))
+        if profile.mentor_note:
+            rows.append(("About their mentoring", profile.mentor_note))
+    view["rows"] = rows
+    # A local network names the council, so it follows the area's visibility (its own
+    # members can see it anyway).
+    if preview is not None:
+        # Affinity networks are shown only inside each network, so a preview leaves them out.
+        view["networks"] = [n for n in networks.networks_seen_by(viewer, owner.id)
+                            if not n.is_affinity and "area" in shown]
+        return view
+    view["networks"] = [
+        n for n in networks.networks_seen_by(viewer, owner.id)
+        if n.is_affinity or "area" in shown or networks.is_member(viewer.id, n.id)
+    ]
+    return view
+
+
 # ------------------------------------------------------------------ steps of the wizard
 
 
