@@ -14,7 +14,8 @@ from ortools.graph.python import min_cost_flow
 
 from .lqf import ELEMENTS
 from .model import Mentee, Mentor, Weights
-from .score import PairArrays, Workspace, encode_pairs, pair_parts, score_block, score_pairs
+from .score import (PairArrays, Workspace, encode_pairs, pair_parts, pair_parts_many, score_block,
+                    score_pairs)
 
 __all__ = ["Pair", "Unmatched", "MatchResult", "Suggestion", "PairError",
            "match_mentors", "suggest_mentors", "rematch", "explain_pair", "eligible_scores"]
@@ -132,7 +133,10 @@ def _sentence(parts):
 
 def explain_pair(arr: PairArrays, i: int, j: int, score: int) -> str:
     """One or two plain-English sentences naming the biggest reasons behind a pair's score."""
-    p = pair_parts(arr, i, j)
+    return _explain(pair_parts(arr, i, j), score)
+
+
+def _explain(p, score):
     reasons = []
     if p["n_needs"]:
         k, n = len(p["covered"]), p["n_needs"]
@@ -412,6 +416,8 @@ def match_mentors(mentees, mentors, *, declined=(), locked=(), weights: Weights 
                     (max_rounds, "max_rounds")):
         if not isinstance(x, int) or x < 1:
             raise ValueError(f"{name} must be a positive integer, got {x!r}")
+    if (isinstance(near, bool) or not isinstance(near, (int, float)) or not 0 <= near <= 100):
+        raise ValueError(f"near must be a number of points in [0, 100], got {near!r}")
     _check_ids(mentees, "mentee")
     _check_ids(mentors, "mentor")
     threads = threads or max(1, min(2, os.cpu_count() or 1))
@@ -556,7 +562,8 @@ def match_mentors(mentees, mentors, *, declined=(), locked=(), weights: Weights 
     # Solve, price, check every eligible pair, add violators, repeat.
     big = MAX_SCORE * (min(nf, int(cap.sum())) + 1) if nf else 1
     rounds, t_solve, t_check = 0, 0.0, 0.0
-    slack = near * MAX_SCORE // 100
+    slack = int(round(near * MAX_SCORE / 100))
+    cells_read = []
     optimal = False
     bound_w = 0
     while True:
@@ -576,6 +583,7 @@ def match_mentors(mentees, mentors, *, declined=(), locked=(), weights: Weights 
         flag = (flag > (umin - slack)[:, None]) & (gmax >= 0)
         fg, fj = np.nonzero(flag)
         del flag
+        cells_read.append(int(fg.size))
         f_bounds = np.searchsorted(fg, span_g0)
 
         def check(k):
@@ -650,14 +658,15 @@ def match_mentors(mentees, mentors, *, declined=(), locked=(), weights: Weights 
     g_s = np.concatenate([lock_scores.astype(np.int64), ms])
     locked_set = set(lock_i.tolist())
     mentor_of = {}
-    for a, b, s in zip(g_i.tolist(), g_j.tolist(), g_s.tolist()):
-        mentor_of[a] = (b, s)
+    parts = pair_parts_many(arr, g_i, g_j)
+    for a, b, s, p in zip(g_i.tolist(), g_j.tolist(), g_s.tolist(), parts):
+        mentor_of[a] = (b, s, p)
     pairs, unmatched = [], []
     for a in range(n):
         if a in mentor_of:
-            b, s = mentor_of[a]
-            pairs.append(Pair(mentees[a].id, mentors[b].id, s / 100,
-                              explain_pair(arr, a, b, s), a in locked_set))
+            b, s, p = mentor_of[a]
+            pairs.append(Pair(mentees[a].id, mentors[b].id, s / 100, _explain(p, s),
+                              a in locked_set))
         else:
             unmatched.append(Unmatched(mentees[a].id, _reason(n_eligible[row_pos[a]], ma)))
     lock_total = int(lock_scores.astype(np.int64).sum())
@@ -666,6 +675,7 @@ def match_mentors(mentees, mentors, *, declined=(), locked=(), weights: Weights 
     stats = {
         "mentees": n, "mentors": m, "candidate_pairs": int(ei.size),
         "eligible_pairs": int(n_eligible.sum()), "rounds": rounds,
+        "proof_cells": int(n_groups) * int(ma), "proof_cells_read": cells_read,
         "seconds_setup": t_setup, "seconds_score": t_score, "seconds_prune": t_prune, "seconds_solve": t_solve,
         "seconds_check": t_check, "seconds_total": time.perf_counter() - t0,
     }

@@ -10,6 +10,7 @@ from .lqf import ELEMENT_CODES
 from .model import REGIONS, Weights
 
 __all__ = ["PairArrays", "Workspace", "encode_pairs", "score_block", "score_pairs", "pair_parts",
+           "pair_parts_many",
            "LEVEL_CREDIT"]
 
 #: Credit for the level part, indexed by ``mentor level - mentee level`` clipped to [-1, 1]:
@@ -282,3 +283,51 @@ def pair_parts(arr: PairArrays, i: int, j: int) -> dict:
         "la_name": arr.la_names[b.la[j]],
         "in_person": in_person,
     }
+
+
+def pair_parts_many(arr: PairArrays, i, j) -> list[dict]:
+    """:func:`pair_parts` for the pairs ``(i[k], j[k])`` at once (same dicts, same floats)."""
+    a, b = arr.mentees, arr.mentors
+    i = np.asarray(i, np.intp)
+    j = np.asarray(j, np.intp)
+    if i.size == 0:
+        return []
+    need = a.topics[i] > 0
+    cov = need & (b.topics[j] > 0)
+    n_needs = need.sum(axis=1).tolist()
+    ncov = cov.sum(axis=1)
+    rows, tops = np.nonzero(cov)
+    covered = [[] for _ in range(i.size)]
+    for r, t in zip(rows.tolist(), tops.tolist()):
+        covered[r].append(arr.topic_names[t])
+    gain = arr.growth[i] * arr.strength[j]
+    order = np.argsort(-gain, axis=1, kind="stable")[:, :3]
+    bl = np.take_along_axis(b.lqf[j], order, axis=1)
+    ok = ((np.take_along_axis(gain, order, axis=1) > 0) & (bl >= 3)
+          & (bl > np.take_along_axis(a.lqf[i], order, axis=1)))
+    needs_pts = (ncov.astype(np.float32) * arr.need_coef[i]).tolist()
+    lqf_pts = (gain.sum(axis=1) * arr.lqf_coef[i]).tolist()
+    level = arr.level_pts[a.level[i] - 1, j].tolist()
+    level_diff = (b.level[j].astype(np.int64) - a.level[i]).tolist()
+    same_svc = (a.service[i] == b.service[j]).tolist()
+    in_person = (~(a.online[i] & b.online[j])).tolist()
+    same_la = (a.la[i] == b.la[j]).tolist()
+    svc_pts, la_pts = float(arr.service_pts), float(arr.la_pts)
+    out = []
+    for k, (o, g) in enumerate(zip(order.tolist(), ok.tolist())):
+        ip = in_person[k]
+        out.append({
+            "needs": needs_pts[k],
+            "n_needs": n_needs[k],
+            "covered": covered[k],
+            "lqf": lqf_pts[k],
+            "grow": [ELEMENT_CODES[e] for e, keep in zip(o, g) if keep],
+            "level": level[k],
+            "level_diff": level_diff[k],
+            "service_type": svc_pts if same_svc[k] else 0.0,
+            "service_name": arr.service_names[b.service[j[k]]],
+            "local_authority": la_pts if (same_la[k] and ip) else 0.0,
+            "la_name": arr.la_names[b.la[j[k]]],
+            "in_person": ip,
+        })
+    return out

@@ -82,3 +82,28 @@ def test_capped_cuts_ties_to_an_exact_top_k():
     T = S.T.copy()
     m = _capped(T >= 0, T, 3, 0)
     assert (m.sum(axis=0) == 3).all() and (T[m] == 7).all()
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_batch_explanations_equal_single_ones(seed):
+    from matching.mentors import explain_pair
+    from matching.score import encode_pairs, pair_parts, pair_parts_many
+
+    mentees, mentors = mentor_case(40 + seed, 50, 20, n_orgs=6, p_online=0.4)
+    arr = encode_pairs(mentees, mentors)
+    rng = np.random.default_rng(seed)
+    i, j = rng.integers(0, 50, 300), rng.integers(0, 20, 300)
+    assert pair_parts_many(arr, i, j) == [pair_parts(arr, a, b) for a, b in zip(i, j)]
+    res = match_mentors(mentees, mentors)
+    pos_e = {p.id: k for k, p in enumerate(mentees)}
+    pos_r = {p.id: k for k, p in enumerate(mentors)}
+    for p in res.pairs:
+        a, b = pos_e[p.mentee_id], pos_r[p.mentor_id]
+        assert p.explanation == explain_pair(arr, a, b, round(p.score * 100))
+
+
+@pytest.mark.parametrize("near", [-1, float("nan"), "1", True, 101])
+def test_near_must_be_sensible(near):
+    mentees, mentors = mentor_case(1, 3, 2)
+    with pytest.raises(ValueError, match="near"):
+        match_mentors(mentees, mentors, near=near)
