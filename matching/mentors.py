@@ -578,40 +578,39 @@ def match_mentors(mentees, mentors, *, declined=(), locked=(), weights: Weights 
         # only the flagged (group, mentor) cells are read (every eligible pair is covered).
         q = v - big
         umin = np.minimum.reduceat(u, g_start) if n_groups else np.zeros(0, np.int64)
-        flag = gmax.astype(np.int64)
-        flag -= q[None, :]
-        flag = (flag > (umin - slack)[:, None]) & (gmax >= 0)
-        fg, fj = np.nonzero(flag)
-        del flag
-        cells_read.append(int(fg.size))
-        f_bounds = np.searchsorted(fg, span_g0)
 
         def check(k):
             lo, hi, cols = spans[k]
-            a, b = f_bounds[k], f_bounds[k + 1]
-            if a == b:
-                return None
+            g0, g1 = span_g0[k], span_g0[k + 1]
+            gm = gmax[g0:g1, cols]
+            flag = gm.astype(np.int64)
+            flag -= q[cols][None, :]
+            flag = (flag > (umin[g0:g1] - slack)[:, None]) & (gm >= 0)
+            fg, c = np.nonzero(flag)
+            if not fg.size:
+                return 0, None
             S = block(k)
-            colmap = np.full(ma, -1, np.int64)
-            colmap[cols] = np.arange(cols.size)
-            rows = (g_start[fg[a:b]] - lo)[:, None] + np.arange(GROUP)[None, :]
-            ok = rows < (g_end[fg[a:b]] - lo)[:, None]
+            rows = (g_start[g0 + fg] - lo)[:, None] + np.arange(GROUP)[None, :]
+            ok = rows < (g_end[g0 + fg] - lo)[:, None]
             rows = np.minimum(rows, hi - lo - 1)
-            c = colmap[fj[a:b]]
+            j = cols[c]
             vals = S[rows, c[:, None]].astype(np.int64)
-            red = vals - q[fj[a:b]][:, None] - u[lo + rows]    # > 0: violates the prices
+            red = vals - q[j][:, None] - u[lo + rows]    # > 0: violates the prices
             hit = ok & (vals >= 0) & (red > -slack)
             p, o = np.nonzero(hit)
-            return lo + rows[p, o], fj[a:b][p], vals[p, o], red[p, o] > 0
+            return fg.size, (lo + rows[p, o], j[p], vals[p, o], red[p, o] > 0)
 
         add_i, add_j, add_s, add_v = [], [], [], []
+        n_read = 0
         with ThreadPoolExecutor(threads) as pool:
-            for res in pool.map(check, range(len(spans))):
+            for n_cells, res in pool.map(check, range(len(spans))):
+                n_read += n_cells
                 if res is not None and res[0].size:
                     add_i.append(res[0])
                     add_j.append(res[1])
                     add_s.append(res[2])
                     add_v.append(res[3])
+        cells_read.append(n_read)
         n_viol = sum(int(np.count_nonzero(x)) for x in add_v)
         if not n_viol:
             optimal = True
