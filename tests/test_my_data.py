@@ -132,3 +132,21 @@ def test_erasing_one_member_leaves_others_alone(client, member, users):
     assert db.session.get(Profile, other.id) is not None
     assert db.session.scalar(sa.select(sa.func.count(SelfAssessment.id))
                              .where(SelfAssessment.user_id == other.id)) == 1
+
+
+def test_erase_removes_my_address_from_feedback_i_gave(client, member, users, auth):
+    from netapp.models import FeedbackRater, FeedbackRound, FeedbackScore
+    from netapp.services import lqf
+
+    other = users["other_member"]
+    round_ = FeedbackRound(user_id=other.id, framework_id=lqf.framework().id)
+    rater = FeedbackRater(email=member.email, token_hash="x" * 64)
+    round_.raters.append(rater)
+    db.session.add(round_)
+    db.session.flush()
+    db.session.add(FeedbackScore(rater_id=rater.id, element_id=lqf.framework().dimensions[0].elements[0].id, score=3))
+    db.session.commit()
+    client.post("/me/data/erase", data={"password": "correct horse battery", "confirm": "y"})
+    db.session.expire_all()
+    kept = db.session.get(FeedbackRater, rater.id)
+    assert kept.email == "" and len(kept.scores) == 1

@@ -65,3 +65,22 @@ def test_nobody_can_leave_for_someone_else(client, auth, setting, role):
 def test_a_members_own_profile_link_goes_to_me(client, auth, setting):
     auth.login(setting["member"].email)
     assert client.get(f"/members/{setting['member'].id}").headers["Location"].endswith("/me")
+
+
+@pytest.mark.parametrize("role", ROLES, ids=lambda r: r or "anonymous")
+def test_network_pages(client, auth, setting, role):
+    """Local network: its members, coordinators and admins. Affinity: its members only."""
+    from tests.profile_helpers import council
+
+    leeds = networks.by_code(networks.local_network_code(council("Leeds").id))
+    bame = networks.by_code("bame")
+    join(setting["other_member"], "bame")
+    auth.as_role(setting, role)
+    local_page = client.get(f"/members/networks/{leeds.id}")
+    affinity_page = client.get(f"/members/networks/{bame.id}")
+    if role is None:
+        assert local_page.status_code == affinity_page.status_code == 302
+        return
+    assert local_page.status_code == (200 if role in ("coordinator", "admin") else 404)
+    assert affinity_page.status_code == 404
+    assert client.get("/members/networks/99999").status_code == 404

@@ -221,3 +221,12 @@ def test_wizard_skips_the_assessment_when_one_is_already_done(client, member):
     response = client.get("/me/start", follow_redirects=True)
     assert response.request.path == "/me/start/needs"
     assert client.get("/me/start").headers["Location"].endswith("/me/start/needs")
+
+
+def test_edit_page_shows_saved_answers(client, member):
+    client.post("/me/start/about", data=about_form(council("Leeds").id, meets_online="no"))
+    html = client.get("/me/edit").get_data(as_text=True)
+    assert 'checked id="meets_online-1"' in html
+    assert 'checked id="level-2"' in html
+    assert 'value="Oak Lodge Care Home"' in html
+    assert "<option value=\"Oak Lodge Care Home\">" in html  # suggested from the same council

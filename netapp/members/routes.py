@@ -93,7 +93,7 @@ def _about(wizard: bool):
             form.local_authority_id.data = profile.local_authority_id
             form.level.data = str(profile.level) if profile.level else None
             form.years_as_manager.data = profile.years_as_manager
-            if profile.onboarding_step is not None:
+            if profile.job_title:  # about me was saved once, so the answer is theirs
                 form.meets_online.data = "yes" if profile.meets_online else "no"
     if form.validate_on_submit():
         profiles.save_about(

@@ -157,6 +157,10 @@ def erase(user: User) -> None:
     db.session.execute(sa.delete(FeedbackScore).where(FeedbackScore.rater_id.in_(rater_ids)))
     db.session.execute(sa.delete(FeedbackRater).where(FeedbackRater.round_id.in_(round_ids)))
     db.session.execute(sa.delete(FeedbackRound).where(FeedbackRound.user_id == uid))
+    # Feedback this person gave others through an emailed link stays in those averages,
+    # but loses their address.
+    db.session.execute(sa.update(FeedbackRater).where(FeedbackRater.email == user.email)
+                       .values(email=""))
     db.session.execute(sa.delete(NetworkMembership).where(NetworkMembership.user_id == uid))
     db.session.execute(sa.delete(member_needs).where(member_needs.c.user_id == uid))
     db.session.execute(sa.delete(member_offers).where(member_offers.c.user_id == uid))
