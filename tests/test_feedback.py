@@ -124,3 +124,32 @@ def test_feedback_pages_need_an_account_but_rater_links_do_not(client, app, user
     for path in ("/me/feedback", "/me/feedback/results"):
         response = client.get(path)
         assert response.status_code == 302 and "/account/login" in response.headers["Location"]
+
+
+def test_a_new_request_keeps_earlier_results(client, member, mailbox, auth):
+    links = _invite(client, mailbox)
+    response = client.post("/me/feedback/new")
+    assert "needs 3 answers before you start a new one" in \
+        client.get("/me/feedback").get_data(as_text=True)
+    auth.logout()
+    for address in COLLEAGUES[:3]:
+        client.post(links[address], data=_answers(4) | {"send": "1"})
+    auth.login(member.email)
+    assert response.status_code == 302
+    client.post("/me/feedback/new")
+    html = client.get("/me/feedback").get_data(as_text=True)
+    assert "Earlier requests" in html
+    first_round = db.session.scalars(sa.select(FeedbackRater.round_id)).first()
+    old = client.get(f"/me/feedback/results/{first_round}").get_data(as_text=True)
+    assert '<td>2</td><td>4.0</td>' in old
+    # The new round starts empty: no results yet, and it needs three new invitations.
+    assert client.get("/me/feedback/results").status_code == 302
+    _invite(client, mailbox, ["eve@example.org", "fay@example.org", "gus@example.org"])
+
+
+def test_someone_elses_round_is_not_found(client, member, mailbox, auth, users):
+    _invite(client, mailbox)
+    round_id = db.session.scalars(sa.select(FeedbackRater.round_id)).first()
+    auth.logout()
+    auth.login(users["coordinator"].email)
+    assert client.get(f"/me/feedback/results/{round_id}").status_code == 404

@@ -505,16 +505,34 @@ def my_feedback():
             return redirect(url_for("members.my_feedback"))
     current = feedback.current_round(user)
     return render_template("members/feedback.html", form=form, results=feedback.results(user),
-                           minimum=feedback.MIN_RATERS,
+                           minimum=feedback.MIN_RATERS, earlier=feedback.earlier_rounds(user),
+                           new_round_form=EmptyForm(),
                            invited=[r.email for r in current.raters] if current else []), \
         400 if form.errors else 200
 
 
-@bp.route("/me/feedback/results")
+@bp.route("/me/feedback/new", methods=["POST"])
 @login_required
-def feedback_results():
+def new_feedback_round():
+    if EmptyForm().validate_on_submit():
+        try:
+            feedback.start_round(_me(), lqf.framework())
+        except feedback.FeedbackError as exc:
+            flash(str(exc), "error")
+        else:
+            flash("Your new request is ready. Invite colleagues below. Your earlier results are kept.",
+                  "success")
+    return redirect(url_for("members.my_feedback"))
+
+
+@bp.route("/me/feedback/results", defaults={"round_id": None})
+@bp.route("/me/feedback/results/<int:round_id>")
+@login_required
+def feedback_results(round_id: int | None):
     user = _me()
-    found = feedback.results(user)
+    found = feedback.results(user, round_id)
+    if round_id is not None and found is None:
+        abort(404)
     if found is None or not found.is_ready:
         flash(f"Results appear once at least {feedback.MIN_RATERS} colleagues have answered.",
               "info")

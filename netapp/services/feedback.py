@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask import current_app, url_for
@@ -108,6 +109,8 @@ def save_answers(rater: FeedbackRater, fw: Framework, scores: dict[int, int],
 
 @dataclass(frozen=True)
 class Results:
+    round_id: int
+    created_at: datetime
     invited: int
     answered: int
     averages: dict[int, float] | None  # element id -> average; None until MIN_RATERS answered
@@ -117,11 +120,7 @@ class Results:
         return self.averages is not None
 
 
-def results(user: User) -> Results | None:
-    """Averaged colleague scores, only once MIN_RATERS have answered; never per person."""
-    found = current_round(user)
-    if found is None:
-        return None
+def _results_for(found: FeedbackRound) -> Results:
     answered = [r.id for r in found.raters if r.submitted_at is not None]
     averages = None
     if len(answered) >= MIN_RATERS:
@@ -131,4 +130,41 @@ def results(user: User) -> Results | None:
             .group_by(FeedbackScore.element_id)
         )
         averages = {element_id: round(float(avg), 2) for element_id, avg in rows}
-    return Results(invited=len(found.raters), answered=len(answered), averages=averages)
+    return Results(round_id=found.id, created_at=found.created_at, invited=len(found.raters),
+                   answered=len(answered), averages=averages)
+
+
+def results(user: User, round_id: int | None = None) -> Results | None:
+    """Averaged colleague scores, only once MIN_RATERS have answered; never per person.
+
+    Without round_id, the member's current round. A round that isn't theirs gives None.
+    """
+    if round_id is None:
+        found = current_round(user)
+    else:
+        found = db.session.get(FeedbackRound, round_id)
+        if found is not None and found.user_id != user.id:
+            found = None
+    return None if found is None else _results_for(found)
+
+
+def earlier_rounds(user: User) -> list[Results]:
+    """Finished rounds before the current one, newest first."""
+    rounds = db.session.scalars(
+        sa.select(FeedbackRound).where(FeedbackRound.user_id == user.id)
+        .order_by(FeedbackRound.id.desc()).options(selectinload(FeedbackRound.raters))
+    ).all()
+    return [r for r in (_results_for(found) for found in rounds[1:]) if r.is_ready]
+
+
+def start_round(user: User, fw: Framework) -> FeedbackRound:
+    """Begin a fresh request for feedback; the current one must have its results first."""
+    current = results(user)
+    if current is not None and not current.is_ready:
+        raise FeedbackError(f"Your current request needs {MIN_RATERS} answers before you start "
+                            "a new one. You can invite more colleagues to it instead.")
+    found = FeedbackRound(user_id=user.id, framework_id=fw.id)
+    db.session.add(found)
+    audit.record(user, "feedback.round_started", user)
+    db.session.commit()
+    return found
