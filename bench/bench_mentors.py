@@ -130,10 +130,12 @@ def main():
         ours = result["engine"]
         bw = median([b["wall"] for b in base_runs])
         br = median([b["rss_mib"] for b in base_runs])
-        gap = (base["total_hundredths"] - ours["total_hundredths"]) / max(base["total_hundredths"], 1)
+        gap = ((base["total_hundredths"] - ours["total_hundredths"])
+               / max(base["total_hundredths"], 1))
         same = all(r["total_hundredths"] == runs[0]["total_hundredths"] for r in runs)
+        solve = median([b["seconds_solve"] for b in base_runs])
         result["baseline"] = {"median_seconds": bw, "median_rss_mib": br,
-                              "median_solve_seconds": median([b["seconds_solve"] for b in base_runs]),
+                              "median_solve_seconds": solve,
                               "matches": base["matches"],
                               "total_hundredths": base["total_hundredths"], "arcs": base["arcs"]}
         result["speedup_median"] = bw / ours["median_seconds"]

@@ -675,7 +675,8 @@ def match_mentors(mentees, mentors, *, declined=(), locked=(), weights: Weights 
         "mentees": n, "mentors": m, "candidate_pairs": int(ei.size),
         "eligible_pairs": int(n_eligible.sum()), "rounds": rounds,
         "proof_cells": int(n_groups) * int(ma), "proof_cells_read": cells_read,
-        "seconds_setup": t_setup, "seconds_score": t_score, "seconds_prune": t_prune, "seconds_solve": t_solve,
+        "seconds_setup": t_setup, "seconds_score": t_score, "seconds_prune": t_prune,
+        "seconds_solve": t_solve,
         "seconds_check": t_check, "seconds_total": time.perf_counter() - t0,
     }
     return MatchResult(

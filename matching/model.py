@@ -133,7 +133,8 @@ def _check_weights(w) -> None:
     total = 0.0
     for f in fields(w):
         v = getattr(w, f.name)
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or not v >= 0 or v == float("inf"):
+        if (isinstance(v, bool) or not isinstance(v, (int, float)) or not v >= 0
+                or v == float("inf")):
             raise ValueError(f"weight {f.name} must be a finite number >= 0, got {v!r}")
         total += v
     if total <= 0:

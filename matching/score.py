@@ -151,7 +151,8 @@ def encode_pairs(mentees, mentors, weights: Weights | None = None) -> PairArrays
         need_coef=need_coef.astype(np.float32), lqf_coef=lqf_coef.astype(np.float32),
         growth=growth.astype(np.float32), strength=strength,
         level_pts=np.ascontiguousarray(level_pts, dtype=np.float32),
-        service_pts=np.float32(scale * w.service_type), la_pts=np.float32(scale * w.local_authority),
+        service_pts=np.float32(scale * w.service_type),
+        la_pts=np.float32(scale * w.local_authority),
     )
 
 

@@ -34,7 +34,8 @@ def mentor_case(seed, n_mentees, n_mentors, *, n_orgs=4, n_regions=2, p_online=0
     mentees = [Mentee(id=f"e{k}", needs=_topics(rng, 3), **_person(rng, n_orgs, n_regions,
                                                                    p_online))
                for k in range(n_mentees)]
-    mentors = [Mentor(id=f"r{k}", offers=_topics(rng, 4), capacity=int(rng.integers(0, max_cap + 1)),
+    mentors = [Mentor(id=f"r{k}", offers=_topics(rng, 4),
+                      capacity=int(rng.integers(0, max_cap + 1)),
                       **_person(rng, n_orgs, n_regions, p_online))
                for k in range(n_mentors)]
     return mentees, mentors
