@@ -5,29 +5,31 @@ pages about other people live under /members and show only what the owner allows
 """
 from __future__ import annotations
 
+import io
+
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required, logout_user
 from wtforms.fields.choices import SelectChoice
 
+from netapp.access import role_required
 from netapp.extensions import db
 from netapp.members import bp
 from netapp.members.forms import (
     AboutForm,
-    choices,
     ConsentForm,
     EmptyForm,
     EraseForm,
     InviteRatersForm,
-    ResourceForm,
     MentoringForm,
+    ResourceForm,
     TopicsForm,
     assessment_form,
+    choices,
     feedback_form,
     networks_form,
     visibility_form,
 )
-from netapp.models import Profile, Resource, Role, ServiceType, User
-from netapp.access import role_required
+from netapp.models import Network, Profile, Resource, Role, ServiceType, User
 from netapp.services import feedback, lqf, networks, privacy, profiles, resources
 from netapp.services.radar import Series, radar_svg
 
@@ -70,8 +72,7 @@ def onboarding():
         user = _me()
         if lqf.draft(user, fw) is None and lqf.latest(user.id, fw) is not None:
             # Already assessed outside the wizard: no need to ask again.
-            profiles.mark_step_done(user, "assessment")
-            db.session.commit()
+            profiles.complete_step(user, "assessment")
             return redirect(url_for("members.onboarding"))
         done = lqf.scored_dimensions(user, fw)
         code = next((d.code for d in fw.dimensions if d.code not in done), fw.dimensions[-1].code)
@@ -152,8 +153,7 @@ def _assess(code: str, wizard: bool):
             endpoint = "members.wizard_assess" if wizard else "members.assess"
             return redirect(url_for(endpoint, code=missing.code))
         if wizard:
-            profiles.mark_step_done(user, "assessment")
-            db.session.commit()
+            profiles.complete_step(user, "assessment")
             return redirect(url_for("members.onboarding"))
         flash("Thank you. Your new self-assessment is saved next to your earlier ones.", "success")
         return redirect(url_for("members.assessments"))
@@ -439,8 +439,6 @@ def leave_network(code: str):
 @bp.route("/members/networks/<int:network_id>")
 @login_required
 def network(network_id: int):
-    from netapp.models import Network
-
     found = db.session.get(Network, network_id)
     # Outsiders get "not found", not "forbidden": an affinity network's members stay private.
     if found is None or not networks.can_see_network(_me(), found):
@@ -464,8 +462,6 @@ def export_data():
     if not EmptyForm().validate_on_submit():
         abort(400)
     payload = privacy.export_zip(_me())
-    import io
-
     return send_file(io.BytesIO(payload), mimetype="application/zip", as_attachment=True,
                      download_name="my-registered-managers-network-data.zip")
 

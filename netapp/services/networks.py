@@ -11,6 +11,7 @@ from netapp.models import (
     NetworkKind,
     NetworkMembership,
     Profile,
+    Role,
     User,
 )
 from netapp.models.base import utcnow
@@ -133,8 +134,6 @@ def networks_seen_by(viewer: User, owner_id: int) -> list[Network]:
 
 
 def can_see_network(viewer: User, network: Network) -> bool:
-    from netapp.models import Role
-
     if is_member(viewer.id, network.id):
         return True
     if network.is_affinity:

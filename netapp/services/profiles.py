@@ -197,6 +197,11 @@ def mark_step_done(user: User, step: str) -> None:
         profile.onboarded_at = utcnow()
 
 
+def complete_step(user: User, step: str) -> None:
+    mark_step_done(user, step)
+    db.session.commit()
+
+
 def find_or_create_organisation(name: str, service_type: ServiceType,
                                 local_authority: LocalAuthority) -> Organisation:
     """An existing service with this name, type and council, or a new one."""
@@ -311,8 +316,7 @@ def save_offer(user: User, *, capacity: int, topic_ids: list[int], availability:
 
 
 def finish_networks_step(user: User) -> None:
-    mark_step_done(user, "networks")
-    db.session.commit()
+    complete_step(user, "networks")
 
 
 # ------------------------------------------------------------------ bulk reads
