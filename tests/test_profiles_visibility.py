@@ -168,3 +168,19 @@ def test_preview_shows_my_profile_as_each_audience_sees_it(client, auth, world, 
     assert "Would like help with" not in html
     assert "minority ethnic" not in html
     assert client.get("/me/preview?as=me").status_code == 404
+
+
+def test_network_page_is_paged(client, auth, app, users, world):
+    from netapp.services import networks
+    from tests.factories import make_user
+    from tests.profile_helpers import council
+
+    app.config["PAGE_SIZE"] = 2
+    for n in range(3):
+        give_profile(make_user(name=f"Zed {n}"), "Leeds")
+    auth.login(users["member"].email)
+    leeds = networks.by_code(networks.local_network_code(council("Leeds").id))
+    first = client.get(f"/members/networks/{leeds.id}").get_data(as_text=True)
+    assert "Members (5)" in first and "Page 1 of 3" in first and "Mina Member" in first
+    last = client.get(f"/members/networks/{leeds.id}?page=3").get_data(as_text=True)
+    assert "Zed 2" in last and "Mina Member" not in last

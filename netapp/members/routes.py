@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import io
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required, logout_user
 from wtforms.fields.choices import SelectChoice
 
@@ -443,8 +443,9 @@ def network(network_id: int):
     # Outsiders get "not found", not "forbidden": an affinity network's members stay private.
     if found is None or not networks.can_see_network(_me(), found):
         abort(404)
-    return render_template("members/network.html", network=found,
-                           members=networks.members_of(found))
+    page = networks.members_page(found, request.args.get("page", 1, type=int),
+                                 current_app.config["PAGE_SIZE"])
+    return render_template("members/network.html", network=found, page=page)
 
 
 # ------------------------------------------------------------------ my data

@@ -141,11 +141,12 @@ def can_see_network(viewer: User, network: Network) -> bool:
     return viewer.has_role(Role.COORDINATOR, Role.ADMIN)
 
 
-def members_of(network: Network) -> list[tuple[User, Profile | None]]:
-    return list(db.session.execute(
-        sa.select(User, Profile)
+def members_page(network: Network, page: int, per_page: int):
+    """One page of the network's active members, by name."""
+    return db.paginate(
+        sa.select(User)
         .join(NetworkMembership, NetworkMembership.user_id == User.id)
-        .outerjoin(Profile, Profile.user_id == User.id)
         .where(NetworkMembership.network_id == network.id, User.is_active_account.is_(True))
-        .order_by(User.display_name)
-    ).all())
+        .order_by(User.display_name, User.id),
+        page=page, per_page=per_page, error_out=False,
+    )
