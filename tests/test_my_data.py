@@ -150,3 +150,15 @@ def test_erase_removes_my_address_from_feedback_i_gave(client, member, users, au
     db.session.expire_all()
     kept = db.session.get(FeedbackRater, rater.id)
     assert kept.email == "" and len(kept.scores) == 1
+
+
+def test_erase_drops_unfinished_drafts(client, member):
+    from netapp.services import lqf
+
+    fw = lqf.framework()
+    lqf.save_scores(member, fw, {fw.dimensions[0].elements[0].id: 4})  # a draft of 28 answers
+    client.post("/me/data/erase", data={"password": "correct horse battery", "confirm": "y"})
+    db.session.expire_all()
+    kept = db.session.scalars(sa.select(SelfAssessment)).all()
+    assert len(kept) == 1 and kept[0].completed_at is not None and kept[0].user_id is None
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AssessmentScore)) == 28
