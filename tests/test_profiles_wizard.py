@@ -150,8 +150,9 @@ def test_whole_wizard_saves_everything(client, member):
     topics = {t.code: t.id for t in profiles.topics()}
     response = client.post("/me/start/needs", data={})
     assert response.status_code == 400
-    assert "Choose at least one topic" in response.get_data(as_text=True)
-    client.post("/me/start/needs", data={"topics": [topics["leadership"], topics["finance"]]})
+    assert "Choose at least one area or topic" in response.get_data(as_text=True)
+    client.post("/me/start/needs", data={"areas": [topics["leadership"]],
+                                         "topics": [topics["finance"]]})
     assert sorted(profiles.need_names(member.id)) == ["Finance and budgets", "Leadership"]
 
     response = client.post("/me/start/mentoring", data={"will_mentor": "yes"})
@@ -230,3 +231,19 @@ def test_edit_page_shows_saved_answers(client, member):
     assert 'checked id="level-2"' in html
     assert 'value="Oak Lodge Care Home"' in html
     assert "<option value=\"Oak Lodge Care Home\">" in html  # suggested from the same council
+
+
+def test_needs_come_in_two_groups_and_refuse_unknown_topics(client, member):
+    topics = {t.code: t.id for t in profiles.topics()}
+    html = client.get("/me/needs").get_data(as_text=True)
+    assert html.count("<fieldset") == 2
+    assert html.index("People management") < html.index("More specific topics") < html.index("Safeguarding")
+    # An area sent as a specific topic is not a valid choice there.
+    response = client.post("/me/needs", data={"topics": [topics["leadership"]]})
+    assert response.status_code == 400
+    client.post("/me/needs", data={"areas": [topics["communication"]],
+                                   "topics": [topics["safeguarding"], topics["digital"]]})
+    assert profiles.need_names(member.id) == ["Communication", "Safeguarding",
+                                              "Digital records and technology"]
+    html = client.get("/me/needs").get_data(as_text=True)
+    assert 'checked id="areas-3"' in html

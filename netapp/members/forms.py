@@ -127,11 +127,28 @@ def assessment_form(dimension, levels, data: dict[str, str] | None = None) -> Fl
 
 
 class TopicsForm(FlaskForm):
-    topics = MultiCheckboxField("What would you like help with?", coerce=int)
+    """Needs: the strategy's four support areas, then more specific topics."""
 
-    def validate_topics(self, field: MultiCheckboxField) -> None:
-        if not field.data:
-            raise ValidationError("Choose at least one topic. You can change these whenever you like.")
+    areas = MultiCheckboxField("The main areas", coerce=int)
+    topics = MultiCheckboxField("More specific topics", coerce=int)
+
+    def validate_areas(self, field: MultiCheckboxField) -> None:
+        if not field.data and not self.topics.data:
+            raise ValidationError("Choose at least one area or topic. You can change these "
+                                  "whenever you like.")
+
+    def set_topics(self, topics) -> None:
+        self.areas.choices = choices((t.id, t.name) for t in topics if t.is_support_area)
+        self.topics.choices = choices((t.id, t.name) for t in topics if not t.is_support_area)
+
+    def set_selected(self, topic_ids: list[int]) -> None:
+        area_ids = {c.value for c in self.areas.choices}
+        self.areas.data = [t for t in topic_ids if t in area_ids]
+        self.topics.data = [t for t in topic_ids if t not in area_ids]
+
+    @property
+    def selected(self) -> list[int]:
+        return list(self.areas.data or []) + list(self.topics.data or [])
 
 
 class MentoringForm(FlaskForm):

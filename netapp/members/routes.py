@@ -180,21 +180,19 @@ def assess(code: str):
 def _needs(wizard: bool):
     user = _me()
     form = TopicsForm()
-    topics = profiles.topics()
-    form.topics.choices = choices((t.id, t.name) for t in topics)
+    form.set_topics(profiles.topics())
     if request.method == "GET":
-        form.topics.data = profiles.need_ids(user.id)
+        form.set_selected(profiles.need_ids(user.id))
     if wizard and request.method == "POST" and "skip" in request.form:
         profiles.save_needs(user, profiles.need_ids(user.id), step=True)
         return redirect(url_for("members.onboarding"))
     if form.validate_on_submit():
-        profiles.save_needs(user, form.topics.data, step=wizard)
+        profiles.save_needs(user, form.selected, step=wizard)
         if wizard:
             return redirect(url_for("members.onboarding"))
         flash("Thanks, we've saved what you'd like help with.", "success")
         return redirect(url_for("members.me"))
-    support = [t.id for t in topics if t.is_support_area]
-    return render_template("members/needs.html", form=form, wizard=wizard, support=support,
+    return render_template("members/needs.html", form=form, wizard=wizard,
                            progress=_progress("needs") if wizard else None), \
         400 if form.errors else 200
 
