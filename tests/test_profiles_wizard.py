@@ -159,10 +159,10 @@ def test_whole_wizard_saves_everything(client, member):
     html = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "Choose how many people you could mentor" in html
-    assert "Choose at least one topic you could help with." in html
+    assert "Choose at least one area or topic you could help with." in html
     assert "Tell mentees roughly when you" in html
     client.post("/me/start/mentoring", data={
-        "will_mentor": "yes", "capacity": "2", "offers": [topics["people_management"]],
+        "will_mentor": "yes", "capacity": "2", "offer_areas": [topics["people_management"]],
         "availability": "Tuesday afternoons", "note": "Ten years in home care."})
     profile = db.session.get(Profile, member.id)
     assert profile.mentor_capacity == 2 and profile.mentor_availability == "Tuesday afternoons"
@@ -247,3 +247,13 @@ def test_needs_come_in_two_groups_and_refuse_unknown_topics(client, member):
                                               "Digital records and technology"]
     html = client.get("/me/needs").get_data(as_text=True)
     assert 'checked id="areas-3"' in html
+
+
+def test_jumping_ahead_saves_but_does_not_skip_earlier_steps(client, member):
+    topics = {t.code: t.id for t in profiles.topics()}
+    client.post("/me/start/needs", data={"areas": [topics["leadership"]]})
+    assert profiles.need_names(member.id) == ["Leadership"]
+    response = client.post("/me/start/networks", data={})
+    assert response.headers["Location"].endswith("/me/start")
+    assert client.get("/me/start").headers["Location"].endswith("/me/start/about")
+    assert db.session.get(Profile, member.id).onboarded_at is None

@@ -162,7 +162,8 @@ class MentoringForm(FlaskForm):
         choices=choices([("1", "1 person"), ("2", "2 people"), ("3", "3 people")]),
         validators=[Optional()],
     )
-    offers = MultiCheckboxField("What could you help with?", coerce=int)
+    offer_areas = MultiCheckboxField("The main areas you could help with", coerce=int)
+    offers = MultiCheckboxField("More specific topics you could help with", coerce=int)
     availability = StringField(
         "When are you usually free?",
         validators=[Length(max=200, message="Please keep this under 200 characters.")],
@@ -173,14 +174,27 @@ class MentoringForm(FlaskForm):
         validators=[Length(max=500, message="Please keep this under 500 characters.")],
     )
 
+    def set_topics(self, topics) -> None:
+        self.offer_areas.choices = choices((t.id, t.name) for t in topics if t.is_support_area)
+        self.offers.choices = choices((t.id, t.name) for t in topics if not t.is_support_area)
+
+    def set_selected(self, topic_ids: list[int]) -> None:
+        area_ids = {c.value for c in self.offer_areas.choices}
+        self.offer_areas.data = [t for t in topic_ids if t in area_ids]
+        self.offers.data = [t for t in topic_ids if t not in area_ids]
+
+    @property
+    def selected(self) -> list[int]:
+        return list(self.offer_areas.data or []) + list(self.offers.data or [])
+
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
         if self.will_mentor.data == "yes":
             if self.capacity.data not in ("1", "2", "3"):
                 self.capacity.errors.append("Choose how many people you could mentor: 1, 2 or 3.")
                 ok = False
-            if not self.offers.data:
-                self.offers.errors.append("Choose at least one topic you could help with.")
+            if not self.offer_areas.data and not self.offers.data:
+                self.offer_areas.errors.append("Choose at least one area or topic you could help with.")
                 ok = False
             if not (self.availability.data or "").strip():
                 self.availability.errors.append("Tell mentees roughly when you're free.")

@@ -24,7 +24,6 @@ from netapp.members.forms import (
     ResourceForm,
     TopicsForm,
     assessment_form,
-    choices,
     feedback_form,
     networks_form,
     visibility_form,
@@ -213,21 +212,21 @@ def _mentoring(wizard: bool):
     user = _me()
     profile = db.session.get(Profile, user.id)
     form = MentoringForm()
-    form.offers.choices = choices((t.id, t.name) for t in profiles.topics())
+    form.set_topics(profiles.topics())
     if request.method == "GET" and profile is not None:
         if profile.mentor_capacity:
             form.will_mentor.data = "yes"
             form.capacity.data = str(profile.mentor_capacity)
         elif profile.onboarding_step in ("mentoring", "networks"):
             form.will_mentor.data = "no"
-        form.offers.data = profiles.offer_ids(user.id)
+        form.set_selected(profiles.offer_ids(user.id))
         form.availability.data = profile.mentor_availability
         form.note.data = profile.mentor_note
     if form.validate_on_submit():
         mentoring = form.will_mentor.data == "yes"
         profiles.save_offer(
             user, capacity=int(form.capacity.data) if mentoring else 0,
-            topic_ids=form.offers.data or [], availability=form.availability.data or "",
+            topic_ids=form.selected, availability=form.availability.data or "",
             note=form.note.data or "", step=wizard,
         )
         if wizard:
@@ -263,8 +262,11 @@ def wizard_networks():
             if form[f"join_{network.code}"].data:
                 networks.join_affinity(user, network)
         profiles.finish_networks_step(user)
-        flash("You're all set up. Welcome to the network!", "success")
-        return redirect(url_for("members.me"))
+        if profiles.next_step(db.session.get(Profile, user.id)) is None:
+            flash("You're all set up. Welcome to the network!", "success")
+            return redirect(url_for("members.me"))
+        flash("Saved. There are still a few steps to do.", "info")
+        return redirect(url_for("members.onboarding"))
     joined = {m.network_id for m in networks.memberships(user.id)}
     local = [m.network for m in networks.memberships(user.id) if not m.network.is_affinity]
     return render_template("members/wizard_networks.html", form=form, affinity=affinity,

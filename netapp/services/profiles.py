@@ -188,13 +188,17 @@ def next_step(profile: Profile | None) -> str | None:
 
 
 def mark_step_done(user: User, step: str) -> None:
-    """Remember the furthest step done (no commit)."""
+    """Move the wizard on when ``step`` is the next one due (no commit).
+
+    Steps done out of order (by following a link ahead) are saved but don't move the wizard,
+    so nobody finishes onboarding with a step missed.
+    """
     profile = profile_of(user)
     current = STEPS.index(profile.onboarding_step) if profile.onboarding_step in STEPS else -1
-    if STEPS.index(step) > current:
+    if STEPS.index(step) == current + 1:
         profile.onboarding_step = step
-    if step == STEPS[-1] and profile.onboarded_at is None:
-        profile.onboarded_at = utcnow()
+        if step == STEPS[-1] and profile.onboarded_at is None:
+            profile.onboarded_at = utcnow()
 
 
 def complete_step(user: User, step: str) -> None:

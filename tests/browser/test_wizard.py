@@ -81,7 +81,7 @@ def test_wizard_on_a_phone(page, live_server, member, console_errors):
     page.get_by_role("button", name="Save and continue").click()
     expect(page.locator(".error-summary")).to_contain_text("Choose how many people you could mentor")
     page.get_by_label("2 people").check()
-    page.get_by_role("group", name="What could you help with?").get_by_label("People management").check()
+    page.get_by_role("group", name="The main areas you could help with").get_by_label("People management").check()
     page.get_by_label("When are you usually free?").fill("Tuesday afternoons")
     assert_accessible(page, "mentoring")
     page.get_by_role("button", name="Save and continue").click()
