@@ -5,6 +5,7 @@ import os
 import re
 import socket
 import threading
+import uuid
 from dataclasses import dataclass, field
 from email import message_from_bytes
 from email.message import Message
@@ -132,6 +133,25 @@ def _make_app(backend: str, smtp_port: int, **overrides):
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def backend(request) -> str:
     return request.param
+
+
+@pytest.fixture
+def empty_database_url(backend, tmp_path):
+    """A brand-new empty database: its own SQLite file, or its own PostgreSQL database."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+        return
+    require(bool(PG_URL), "TEST_DATABASE_URL is not set: run the suite with scripts/test.sh")
+    name = f"empty_{uuid.uuid4().hex[:10]}"
+    server = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield PG_URL.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with server.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        server.dispose()
 
 
 @pytest.fixture

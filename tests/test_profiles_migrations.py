@@ -1,36 +1,14 @@
 """Migrations 0002-0003 run up and down on SQLite and PostgreSQL, and match the models."""
-import uuid
-
-import pytest
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
 from config import TestingConfig
 from netapp import create_app
 from netapp.extensions import db
-from tests.conftest import PG_URL, require
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def empty_database(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'migrations.sqlite3'}"
-        return
-    require(bool(PG_URL), "TEST_DATABASE_URL is not set: run the suite with scripts/test.sh")
-    name = f"migrations_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f"CREATE DATABASE {name}"))
-    try:
-        yield PG_URL.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        admin.dispose()
-
-
-def test_upgrade_loads_the_framework_and_downgrade_removes_it(empty_database):
-    config = type("MigrationConfig", (TestingConfig,), {"SQLALCHEMY_DATABASE_URI": empty_database})
+def test_upgrade_loads_the_framework_and_downgrade_removes_it(empty_database_url):
+    config = type("MigrationConfig", (TestingConfig,), {"SQLALCHEMY_DATABASE_URI": empty_database_url})
     app = create_app(config)
     with app.app_context():
         upgrade(revision="0001_initial")

@@ -40,9 +40,9 @@ def signup():
     if form.validate_on_submit():
         user = accounts.register(form.display_name.data, form.email.data, form.password.data)
         login_user(user)
-        flash(f"Welcome, {user.display_name}! We've sent a link to {user.email} to confirm it's you.",
-              "success")
-        return redirect(url_for("main.dashboard"))
+        flash(f"Welcome, {user.display_name}! We've sent a link to {user.email} to confirm it's you. "
+              "While you wait, tell us a little about yourself.", "success")
+        return redirect(url_for("members.onboarding"))
     return render_template("auth/signup.html", form=form)
 
 

@@ -71,13 +71,17 @@ def test_join_confirm_log_out_and_log_back_in(page, live_server, mailbox, consol
     expect(page.get_by_label("Email address")).to_have_value(EMAIL)
     expect(page.get_by_label("Password", exact=True)).to_have_value("")
 
-    # Filled properly: signed in on the home page, asked to confirm the email.
+    # Filled properly: signed in and taken to the first step of setting up a profile.
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Password again").fill(PASSWORD)
     page.get_by_role("button", name="Create my account").click()
-    expect(page).to_have_url(_at(live_server, "/home"))
-    expect(page.get_by_role("heading", level=1)).to_have_text(f"Hello, {NAME}")
+    expect(page).to_have_url(_at(live_server, "/me/start/about"))
     expect(page.get_by_role("status")).to_contain_text(f"Welcome, {NAME}!")
+    assert_accessible(page, "first onboarding step")
+
+    # The home page asks to confirm the email until the link is opened.
+    page.goto(live_server("/home"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Hello, {NAME}")
     expect(page.get_by_role("heading", name="Please confirm your email")).to_be_visible()
     expect(nav.get_by_role("button", name="Log out")).to_be_visible()
     assert_accessible(page, "dashboard before confirming")
