@@ -43,9 +43,12 @@ class Config:
     MAIL_USE_TLS = _bool("MAIL_USE_TLS", False)
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
-    MAIL_SENDER = os.environ.get("MAIL_SENDER", "Registered Managers network <hello@rm-network.example>")
+    MAIL_SENDER = os.environ.get(
+        "MAIL_SENDER", "Registered Managers network <hello@rm-network.example>"
+    )
 
-    # How many proxies in front of the app set X-Forwarded-For/-Proto (0: none, e.g. in development).
+    # How many proxies in front of the app set X-Forwarded-For/-Proto
+    # (0: none, e.g. in development).
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 
     EMAIL_TOKEN_MAX_AGE = 60 * 60 * 24 * 3

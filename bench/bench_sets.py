@@ -26,8 +26,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 from generate import set_instance, write_people  # noqa: E402
 
 from matching.io import read_members_csv  # noqa: E402
-from matching.sets import _n_sets, _People, _Scorer, set_violations  # noqa: E402
 from matching.model import GroupWeights  # noqa: E402
+from matching.sets import _n_sets, _People, _Scorer, set_violations  # noqa: E402
 
 
 def round_robin(members, lo, hi):
@@ -36,7 +36,7 @@ def round_robin(members, lo, hi):
     for k, p in enumerate(members):
         by_region[p.region].append(k)
     sets, unplaced = [], []
-    for region, idx in by_region.items():
+    for idx in by_region.values():
         if len(idx) < lo:
             unplaced += idx
             continue

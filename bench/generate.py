@@ -68,7 +68,7 @@ def set_instance(n_members: int, seed: int = 0):
     level = rng.integers(1, 5, n_members)
     needs = _topics(rng, n_members, 0, 4)
     tags = []
-    for k in range(n_members):
+    for _ in range(n_members):
         t = []
         if rng.random() < 0.16:
             t.append("bame")
@@ -86,7 +86,7 @@ def _common_row(p):
     row = {"id": p.id, "organisation": p.organisation, "region": p.region,
            "local_authority": p.local_authority, "service_type": p.service_type,
            "level": p.level, "online": "yes" if p.online else "no"}
-    row.update(zip(ELEMENT_CODES, p.lqf))
+    row.update(zip(ELEMENT_CODES, p.lqf, strict=True))
     return row
 
 

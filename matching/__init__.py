@@ -2,8 +2,8 @@
 
 from .lqf import DIMENSIONS, ELEMENTS
 from .mentors import MatchResult, match_mentors, rematch, suggest_mentors
-from .sets import GroupResult, form_groups
 from .model import GroupWeights, Mentee, Mentor, SetMember, Weights
+from .sets import GroupResult, form_groups
 
 __all__ = [
     "Mentee", "Mentor", "SetMember", "Weights", "GroupWeights", "DIMENSIONS", "ELEMENTS",

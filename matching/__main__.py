@@ -8,8 +8,14 @@ import sys
 import tempfile
 import time
 
-from .io import (DataError, read_members_csv, read_mentees_csv, read_mentors_csv,
-                 read_pairs_csv, read_weights_json)
+from .io import (
+    DataError,
+    read_members_csv,
+    read_mentees_csv,
+    read_mentors_csv,
+    read_pairs_csv,
+    read_weights_json,
+)
 from .model import GroupWeights, Weights
 
 

@@ -8,11 +8,19 @@ import os
 import tempfile
 from dataclasses import fields
 
-from .lqf import ELEMENT_CODES
 import numpy as np
 
-from .model import (AFFINITY_TAGS, REGIONS, GroupWeights, Mentee, Mentor, SetMember, Weights,
-                    _tags, _unchecked)
+from .lqf import ELEMENT_CODES
+from .model import (
+    AFFINITY_TAGS,
+    REGIONS,
+    Mentee,
+    Mentor,
+    SetMember,
+    Weights,
+    _tags,
+    _unchecked,
+)
 
 __all__ = ["DataError", "read_mentees_csv", "read_mentors_csv", "read_members_csv",
            "read_pairs_csv", "read_weights_json", "write_csv_atomic"]
@@ -33,13 +41,17 @@ class DataError(ValueError):
         super().__init__(f"{self.file}, line {line}, column {column}: {message}")
 
 
-def _rows(path):
-    """Yield (line number, header index, row) after checking the file is readable and non-empty."""
+def _open_csv(path):
+    """Open ``path`` for the csv module; an OSError becomes a DataError naming the file."""
     try:
-        f = open(path, newline="", encoding="utf-8")
+        return open(path, newline="", encoding="utf-8")
     except OSError as e:
         raise DataError(path, 0, "-", f"cannot open file: {e.strerror}") from None
-    with f:
+
+
+def _rows(path):
+    """Yield (line number, header index, row) after checking the file is readable and non-empty."""
+    with _open_csv(path) as f:
         reader = csv.reader(f)
         try:
             header = next(reader, None)
@@ -170,7 +182,8 @@ def _fast_people(t, got, kind):
     rows = [r for _, r in got]
     if min(map(len, rows)) < t.width:
         return None
-    cols = list(zip(*rows))
+    # Rows may carry extra trailing cells; columns past the shortest row are never read.
+    cols = list(zip(*rows, strict=False))
     p = t.pos
 
     def mapped(name, fn):
@@ -204,19 +217,19 @@ def _fast_people(t, got, kind):
     lqf -= ord("0")
     lqf_t = list(map(tuple, lqf.tolist()))
     topics = mapped("offers" if kind is Mentor else "needs", _tags)
-    common = list(zip(ids, org, region, la, svc, level, online, lqf_t, topics))
+    common = list(zip(ids, org, region, la, svc, level, online, lqf_t, topics, strict=True))
     if kind is Mentor:
         cap = mapped("capacity", lambda r: int(r.strip()) if r.strip().isascii()
                      and r.strip().isdigit() else _FAIL)
         if cap is None:
             return None
-        return [_unchecked(Mentor, (*c, k)) for c, k in zip(common, cap)]
+        return [_unchecked(Mentor, (*c, k)) for c, k in zip(common, cap, strict=True)]
     if kind is Mentee:
         return [_unchecked(Mentee, c) for c in common]
     aff = mapped("affinity", lambda r: _tags(r) if set(_tags(r)) <= _AFFINITY else _FAIL)
     if aff is None:
         return None
-    return [_unchecked(SetMember, (*c, a)) for c, a in zip(common, aff)]
+    return [_unchecked(SetMember, (*c, a)) for c, a in zip(common, aff, strict=True)]
 
 
 def read_mentees_csv(path) -> list[Mentee]:

@@ -8,14 +8,22 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
 from .lqf import ELEMENTS
 from .model import Mentee, Mentor, Weights
-from .score import (PairArrays, Workspace, encode_pairs, pair_parts, pair_parts_many, score_block,
-                    score_pairs)
+from .score import (
+    PairArrays,
+    Workspace,
+    encode_pairs,
+    pair_parts,
+    pair_parts_many,
+    score_block,
+    score_pairs,
+)
 
 __all__ = ["Pair", "Unmatched", "MatchResult", "Suggestion", "PairError",
            "match_mentors", "suggest_mentors", "rematch", "explain_pair", "eligible_scores"]
@@ -141,7 +149,7 @@ def _explain(p, score):
     if p["n_needs"]:
         k, n = len(p["covered"]), p["n_needs"]
         if k:
-            head = (f"covers your need: " if n == 1 else
+            head = ("covers your need: " if n == 1 else
                     f"covers all {n} needs: " if k == n else f"covers {k} of {n} needs: ")
             reasons.append((p["needs"], head + _fmt_list(p["covered"])))
         else:
@@ -275,7 +283,7 @@ def _group_max_rows(S, g):
     out = np.empty((-(-R // g), C), S.dtype)
     if full:
         np.max(S[: full * g].reshape(full, g, C), axis=1, out=out[:full])
-    if R > full * g:
+    if full * g < R:
         np.max(S[full * g:], axis=0, out=out[full])
     return out
 
@@ -288,9 +296,9 @@ def _row_threshold(S, k):
     it includes the row's k best (ties aside). Costs one pass, unlike a partition of every row.
     """
     R, C = S.shape
-    if C <= k or R == 0:
+    if k >= C or R == 0:
         return np.zeros(R, np.int16)
-    n_grp = max(k + 1, C // 16) if C >= 32 * k else C
+    n_grp = max(k + 1, C // 16) if 32 * k <= C else C
     g = C // n_grp
     M = np.max(S[:, : g * n_grp].reshape(R, g, n_grp), axis=1)
     tail = S[:, g * n_grp:]
@@ -324,15 +332,15 @@ def _capped(mask, S, k, axis):
     return mask
 
 
-def _trim_candidates(ei, ej, es, nf, ma, k, l):
+def _trim_candidates(ei, ej, es, nf, ma, per_mentee, per_mentor):
     """Unique candidate pairs; if ties made far too many, keep each side's exact best."""
     if ei.size:
         _, first = np.unique(ei * max(ma, 1) + ej, return_index=True)
         ei, ej, es = ei[first], ej[first], es[first]
-    if ei.size <= 8 * (nf * k + ma * l) + 10000:
+    if ei.size <= 8 * (nf * per_mentee + ma * per_mentor) + 10000:
         return ei, ej, es
     keep = np.zeros(ei.size, bool)
-    for a, lim in ((ei, k), (ej, l)):
+    for a, lim in ((ei, per_mentee), (ej, per_mentor)):
         order = np.lexsort((-es, a))
         pos = np.arange(a.size) - np.searchsorted(a[order], a[order], side="left")
         keep[order[pos < lim]] = True
@@ -429,11 +437,12 @@ def match_mentors(mentees, mentors, *, declined=(), locked=(), weights: Weights 
     n, m = len(mentees), len(mentors)
 
     # Locked pairs: check and fix them, then solve for everyone else.
-    dec_keys = set(zip(dec_i.tolist(), dec_j.tolist()))
+    dec_keys = set(zip(dec_i.tolist(), dec_j.tolist(), strict=True))
     lock_scores = score_pairs(arr, lock_i, lock_j) if lock_i.size else np.zeros(0, np.int16)
     seen = set()
     lock_load = np.zeros(m, np.int64)
-    for k, (a, b, s) in enumerate(zip(lock_i.tolist(), lock_j.tolist(), lock_scores.tolist())):
+    locks = zip(lock_i.tolist(), lock_j.tolist(), lock_scores.tolist(), strict=True)
+    for k, (a, b, s) in enumerate(locks):
         pair = (mentees[a].id, mentors[b].id)
         if a in seen:
             raise PairError("locked", k, "mentee_id",
@@ -478,7 +487,7 @@ def match_mentors(mentees, mentors, *, declined=(), locked=(), weights: Weights 
         reg_e = np.where(arr.mentees.online[free], -1, arr.mentees.region[free])
         bounds = np.flatnonzero(np.diff(reg_e)) + 1
         all_cols = np.arange(ma)
-        for g_lo, g_hi in zip(np.r_[0, bounds], np.r_[bounds, nf]):
+        for g_lo, g_hi in zip(np.r_[0, bounds], np.r_[bounds, nf], strict=True):
             r = reg_e[g_lo]
             cols = all_cols if r < 0 else np.flatnonzero(arr.mentors.region[act] == r)
             if cols.size:
@@ -527,7 +536,8 @@ def match_mentors(mentees, mentors, *, declined=(), locked=(), weights: Weights 
     n_eligible = np.zeros(nf, np.int64)
     t_row = np.zeros(nf, np.int16)
     with _one_blas_thread(threads), ThreadPoolExecutor(threads) as pool:
-        for (lo, hi, _), res in zip(spans, pool.map(first, range(len(spans)))):
+        firsts = pool.map(first, range(len(spans)))
+        for (lo, hi, _), res in zip(spans, firsts, strict=True):
             n_eligible[lo:hi], t_row[lo:hi] = res
     t_score = time.perf_counter() - t1
     # Each mentor's L-th best group maximum is at most its L-th best score: every pair at or
@@ -539,8 +549,8 @@ def match_mentors(mentees, mentors, *, declined=(), locked=(), weights: Weights 
     def select(k):
         lo, hi, cols = spans[k]
         S = block(k)
-        A = _capped(S >= t_row[lo:hi, None], S, K, 1)
-        A |= _capped(S >= t_col[cols][None, :], S, L, 0)
+        A = _capped(t_row[lo:hi, None] <= S, S, K, 1)
+        A |= _capped(t_col[cols][None, :] <= S, S, L, 0)
         r, c = np.nonzero(A)
         return r + lo, cols[c], S[r, c]
 
@@ -566,6 +576,36 @@ def match_mentors(mentees, mentors, *, declined=(), locked=(), weights: Weights 
     cells_read = []
     optimal = False
     bound_w = 0
+
+    # Per-block work of one round of the loop below; that round's prices are passed in.
+    def check(k, u, q, umin):
+        lo, hi, cols = spans[k]
+        g0, g1 = span_g0[k], span_g0[k + 1]
+        gm = gmax[g0:g1, cols]
+        flag = gm.astype(np.int64)
+        flag -= q[cols][None, :]
+        flag = (flag > (umin[g0:g1] - slack)[:, None]) & (gm >= 0)
+        fg, c = np.nonzero(flag)
+        if not fg.size:
+            return 0, None
+        S = block(k)
+        rows = (g_start[g0 + fg] - lo)[:, None] + np.arange(GROUP)[None, :]
+        ok = rows < (g_end[g0 + fg] - lo)[:, None]
+        rows = np.minimum(rows, hi - lo - 1)
+        j = cols[c]
+        vals = S[rows, c[:, None]].astype(np.int64)
+        red = vals - q[j][:, None] - u[lo + rows]    # > 0: violates the prices
+        hit = ok & (vals >= 0) & (red > -slack)
+        p, o = np.nonzero(hit)
+        return fg.size, (lo + rows[p, o], j[p], vals[p, o], red[p, o] > 0)
+
+    def lift(k, u, q):
+        lo, hi, cols = spans[k]
+        T = block(k).astype(np.int64)
+        T[T < 0] = np.iinfo(np.int64).min // 2
+        T -= q[cols][None, :]
+        return np.maximum(T.max(axis=1) - u[lo:hi], 0)
+
     while True:
         rounds += 1
         t2 = time.perf_counter()
@@ -579,31 +619,11 @@ def match_mentors(mentees, mentors, *, declined=(), locked=(), weights: Weights 
         q = v - big
         umin = np.minimum.reduceat(u, g_start) if n_groups else np.zeros(0, np.int64)
 
-        def check(k):
-            lo, hi, cols = spans[k]
-            g0, g1 = span_g0[k], span_g0[k + 1]
-            gm = gmax[g0:g1, cols]
-            flag = gm.astype(np.int64)
-            flag -= q[cols][None, :]
-            flag = (flag > (umin[g0:g1] - slack)[:, None]) & (gm >= 0)
-            fg, c = np.nonzero(flag)
-            if not fg.size:
-                return 0, None
-            S = block(k)
-            rows = (g_start[g0 + fg] - lo)[:, None] + np.arange(GROUP)[None, :]
-            ok = rows < (g_end[g0 + fg] - lo)[:, None]
-            rows = np.minimum(rows, hi - lo - 1)
-            j = cols[c]
-            vals = S[rows, c[:, None]].astype(np.int64)
-            red = vals - q[j][:, None] - u[lo + rows]    # > 0: violates the prices
-            hit = ok & (vals >= 0) & (red > -slack)
-            p, o = np.nonzero(hit)
-            return fg.size, (lo + rows[p, o], j[p], vals[p, o], red[p, o] > 0)
-
         add_i, add_j, add_s, add_v = [], [], [], []
         n_read = 0
         with ThreadPoolExecutor(threads) as pool:
-            for n_cells, res in pool.map(check, range(len(spans))):
+            round_check = partial(check, u=u, q=q, umin=umin)
+            for n_cells, res in pool.map(round_check, range(len(spans))):
                 n_read += n_cells
                 if res is not None and res[0].size:
                     add_i.append(res[0])
@@ -621,15 +641,9 @@ def match_mentors(mentees, mentors, *, declined=(), locked=(), weights: Weights 
             # Raise each mentee's price just enough to cover all its pairs: a proven bound.
             excess = np.zeros(nf, np.int64)
 
-            def lift(k):
-                lo, hi, cols = spans[k]
-                T = block(k).astype(np.int64)
-                T[T < 0] = np.iinfo(np.int64).min // 2
-                T -= q[cols][None, :]
-                return np.maximum(T.max(axis=1) - u[lo:hi], 0)
-
             with ThreadPoolExecutor(threads) as pool:
-                for (lo, hi, _), ex in zip(spans, pool.map(lift, range(len(spans)))):
+                excesses = pool.map(partial(lift, u=u, q=q), range(len(spans)))
+                for (lo, hi, _), ex in zip(spans, excesses, strict=True):
                     excess[lo:hi] = ex
             bound_w = int(u.sum() + (cap * v).sum() + excess.sum())
             t_check += time.perf_counter() - t3
@@ -658,7 +672,7 @@ def match_mentors(mentees, mentors, *, declined=(), locked=(), weights: Weights 
     locked_set = set(lock_i.tolist())
     mentor_of = {}
     parts = pair_parts_many(arr, g_i, g_j)
-    for a, b, s, p in zip(g_i.tolist(), g_j.tolist(), g_s.tolist(), parts):
+    for a, b, s, p in zip(g_i.tolist(), g_j.tolist(), g_s.tolist(), parts, strict=True):
         mentor_of[a] = (b, s, p)
     pairs, unmatched = [], []
     for a in range(n):

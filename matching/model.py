@@ -33,7 +33,7 @@ def _check_person(p) -> None:
         raise ValueError(f"online must be True or False, got {p.online!r} for {p.id!r}")
     if len(p.lqf) != _N_LQF:
         raise ValueError(f"lqf must hold {_N_LQF} scores, got {len(p.lqf)} for {p.id!r}")
-    for code, s in zip(ELEMENT_CODES, p.lqf):
+    for code, s in zip(ELEMENT_CODES, p.lqf, strict=True):
         if not isinstance(s, int) or isinstance(s, bool) or not 1 <= s <= 4:
             raise ValueError(f"LQF score {code}={s!r} for {p.id!r} is not an integer 1-4")
     for name in ("organisation", "local_authority", "service_type"):
@@ -51,7 +51,7 @@ def _unchecked(cls, values):
     """Build a person from values already checked and normalised (the CSV reader's fast path):
     the same object as ``cls(*values)`` without repeating the per-field checks."""
     obj = object.__new__(cls)
-    for setter, v in zip(_SETTERS[cls], values):
+    for setter, v in zip(_SETTERS[cls], values, strict=True):
         setter(obj, v)
     return obj
 
@@ -155,7 +155,7 @@ class Weights:
         _check_weights(self)
 
     @classmethod
-    def from_mapping(cls, data) -> "Weights":
+    def from_mapping(cls, data) -> Weights:
         """Build weights from a mapping, rejecting unknown keys (ValueError names them)."""
         return _from_mapping(cls, data)
 
@@ -173,7 +173,7 @@ class GroupWeights:
         _check_weights(self)
 
     @classmethod
-    def from_mapping(cls, data) -> "GroupWeights":
+    def from_mapping(cls, data) -> GroupWeights:
         """Build weights from a mapping, rejecting unknown keys (ValueError names them)."""
         return _from_mapping(cls, data)
 

@@ -299,7 +299,7 @@ def pair_parts_many(arr: PairArrays, i, j) -> list[dict]:
     ncov = cov.sum(axis=1)
     rows, tops = np.nonzero(cov)
     covered = [[] for _ in range(i.size)]
-    for r, t in zip(rows.tolist(), tops.tolist()):
+    for r, t in zip(rows.tolist(), tops.tolist(), strict=True):
         covered[r].append(arr.topic_names[t])
     gain = arr.growth[i] * arr.strength[j]
     order = np.argsort(-gain, axis=1, kind="stable")[:, :3]
@@ -315,14 +315,14 @@ def pair_parts_many(arr: PairArrays, i, j) -> list[dict]:
     same_la = (a.la[i] == b.la[j]).tolist()
     svc_pts, la_pts = float(arr.service_pts), float(arr.la_pts)
     out = []
-    for k, (o, g) in enumerate(zip(order.tolist(), ok.tolist())):
+    for k, (o, g) in enumerate(zip(order.tolist(), ok.tolist(), strict=True)):
         ip = in_person[k]
         out.append({
             "needs": needs_pts[k],
             "n_needs": n_needs[k],
             "covered": covered[k],
             "lqf": lqf_pts[k],
-            "grow": [ELEMENT_CODES[e] for e, keep in zip(o, g) if keep],
+            "grow": [ELEMENT_CODES[e] for e, keep in zip(o, g, strict=True) if keep],
             "level": level[k],
             "level_diff": level_diff[k],
             "service_type": svc_pts if same_svc[k] else 0.0,

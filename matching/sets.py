@@ -7,7 +7,6 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .lqf import ELEMENT_CODES
 from .model import AFFINITY_TAGS, GroupWeights, SetMember
 
 __all__ = ["LearningSet", "Unplaced", "GroupResult", "form_groups", "set_violations"]
@@ -51,7 +50,10 @@ class _People:
 
     def __init__(self, members):
         org_v, la_v, svc_v, top_v = {}, {}, {}, {}
-        code = (lambda v, x: v.setdefault(x, len(v)))
+
+        def code(v, x):
+            return v.setdefault(x, len(v))
+
         self.ids = [p.id for p in members]
         self.org = [code(org_v, p.organisation) for p in members]
         self.la = [code(la_v, p.local_authority) for p in members]
@@ -506,7 +508,7 @@ def form_groups(members, min_size: int = 6, max_size: int = 8, *,
         dealt = _deal(P, pool, k, lo, hi, rng)
         budget = t0 + time_limit * 0.3 * (len(sets) + k) / max(len(members) / ((lo + hi) / 2), 1)
         viol = _repair(P, dealt, lo, hi, rng, max(budget, time.perf_counter() + 0.05 / n_pools))
-        for S, v in zip(dealt, viol):
+        for S, v in zip(dealt, viol, strict=True):
             if v:
                 # give up on this set: its members are left out with the reason
                 problems = set_violations([members[i] for i in S], (lo, hi))
@@ -521,7 +523,8 @@ def form_groups(members, min_size: int = 6, max_size: int = 8, *,
     scorer = _Scorer(P, w)
     accepted = _improve(P, sets, pool_of, scorer, lo, hi, rng, deadline)
     out_sets = []
-    for k, (S, pool) in enumerate(sorted(zip(sets, pool_of), key=lambda x: (x[1], min(x[0])))):
+    by_pool = sorted(zip(sets, pool_of, strict=True), key=lambda x: (x[1], min(x[0])))
+    for k, (S, pool) in enumerate(by_pool):
         S = sorted(S)
         mix, cover, shared, local = scorer.parts(S)
         in_person = pool != ONLINE_POOL and not all(P.online[i] for i in S)

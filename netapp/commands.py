@@ -31,7 +31,8 @@ def seed_reference() -> None:
 @click.option("--members", default=3000, show_default=True, type=click.IntRange(min=10),
               help="How many members to create (25000 for a national-scale benchmark).")
 @click.option("--seed", default=2026, show_default=True, type=int, help="Random seed.")
-@click.option("--if-empty", is_flag=True, help="Do nothing (and succeed) if there are accounts already.")
+@click.option("--if-empty", is_flag=True,
+              help="Do nothing (and succeed) if there are accounts already.")
 @with_appcontext
 def seed_demo(members: int, seed: int, if_empty: bool) -> None:
     """Fill an empty database with realistic demo data."""

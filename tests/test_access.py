@@ -49,7 +49,8 @@ def test_only_admins_change_roles(client, auth, users, role):
 
     auth.as_role(users, role)
     target = users["other_member"]
-    response = client.post(f"/admin/users/{target.id}", data={"role": "coordinator", "action": "grant"})
+    response = client.post(f"/admin/users/{target.id}",
+                           data={"role": "coordinator", "action": "grant"})
     db.session.refresh(target)
     if role == "admin":
         assert response.status_code == 302

@@ -3,7 +3,16 @@ import sqlalchemy as sa
 
 from netapp.data.places import REGIONS
 from netapp.extensions import db
-from netapp.models import LocalAuthority, Organisation, Profile, Region, Role, ServiceType, User, UserRole
+from netapp.models import (
+    LocalAuthority,
+    Organisation,
+    Profile,
+    Region,
+    Role,
+    ServiceType,
+    User,
+    UserRole,
+)
 
 
 def test_seed_places_loads_nine_regions_and_every_council_once(runner):
@@ -41,7 +50,9 @@ def test_seed_demo_is_realistic_and_deterministic(runner):
     assert regions_used == 9
     names = sorted(db.session.scalars(sa.select(User.email)))
     # The demo logins work with the printed password.
-    admin = db.session.execute(sa.select(User).where(User.email == "admin@demo.example.org")).scalar_one()
+    admin = db.session.execute(
+        sa.select(User).where(User.email == "admin@demo.example.org")
+    ).scalar_one()
     assert admin.has_role(Role.ADMIN) and admin.check_password("network-demo-2026")
 
     # Same seed, same people.
@@ -61,15 +72,19 @@ def test_seed_demo_refuses_a_database_with_accounts(runner, users):
 
 
 def test_create_admin_command(runner):
-    result = runner.invoke(args=["create-admin", "--email", "Boss@Example.org", "--name", "Bo Boss"],
-                           input="a strong password\na strong password\n")
+    result = runner.invoke(
+        args=["create-admin", "--email", "Boss@Example.org", "--name", "Bo Boss"],
+        input="a strong password\na strong password\n",
+    )
     assert result.exit_code == 0, result.output
     user = db.session.execute(sa.select(User).where(User.email == "boss@example.org")).scalar_one()
     assert user.has_role(Role.ADMIN) and user.check_password("a strong password")
 
 
 def test_create_admin_rejects_short_password(runner):
-    result = runner.invoke(args=["create-admin", "--email", "boss@example.org", "--password", "short"])
+    result = runner.invoke(
+        args=["create-admin", "--email", "boss@example.org", "--password", "short"]
+    )
     assert result.exit_code != 0
     assert "at least 10 characters" in result.output
     assert db.session.scalar(sa.select(sa.func.count(User.id))) == 0

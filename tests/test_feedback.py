@@ -87,7 +87,7 @@ def test_unknown_token_is_not_found(client, member):
 def test_results_only_after_three_raters_and_never_per_person(client, member, mailbox, auth):
     links = _invite(client, mailbox)
     auth.logout()
-    for address, score in zip(COLLEAGUES[:2], (4, 3)):
+    for address, score in zip(COLLEAGUES[:2], (4, 3), strict=True):
         client.post(links[address], data=_answers(score) | {"send": "1"})
     auth.login(member.email)
     html = client.get("/me/feedback").get_data(as_text=True)

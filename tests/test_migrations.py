@@ -1,4 +1,7 @@
-"""Migrations build the same schema as the models, upgrade from empty and downgrade, on both databases."""
+"""Migrations build the same schema as the models, upgrade from empty and downgrade.
+
+Checked on both databases.
+"""
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext

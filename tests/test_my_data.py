@@ -104,7 +104,8 @@ def test_erase_removes_personal_data_and_keeps_anonymous_statistics(client, memb
                              .where(User.email == "member@example.org")) == 0
     assert db.session.get(Profile, uid) is None
     assert count(sa.select(UserRole).where(UserRole.user_id == uid).subquery()) == 0
-    assert count(sa.select(NetworkMembership).where(NetworkMembership.user_id == uid).subquery()) == 0
+    memberships = sa.select(NetworkMembership).where(NetworkMembership.user_id == uid)
+    assert count(memberships.subquery()) == 0
     assert count(sa.select(member_needs).where(member_needs.c.user_id == uid).subquery()) == 0
     assert count(sa.select(member_offers).where(member_offers.c.user_id == uid).subquery()) == 0
     # The self-assessment stays, with no link to the person.
@@ -144,7 +145,8 @@ def test_erase_removes_my_address_from_feedback_i_gave(client, member, users, au
     round_.raters.append(rater)
     db.session.add(round_)
     db.session.flush()
-    db.session.add(FeedbackScore(rater_id=rater.id, element_id=lqf.framework().dimensions[0].elements[0].id, score=3))
+    element = lqf.framework().dimensions[0].elements[0]
+    db.session.add(FeedbackScore(rater_id=rater.id, element_id=element.id, score=3))
     db.session.commit()
     client.post("/me/data/erase", data={"password": "correct horse battery", "confirm": "y"})
     db.session.expire_all()

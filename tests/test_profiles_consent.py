@@ -42,7 +42,8 @@ def test_joining_records_consent_with_version_and_time(client, member):
     assert membership.consent_given_at is not None
     entry = db.session.execute(sa.select(AuditEntry).where(
         AuditEntry.action == "consent.given")).scalar_one()
-    assert entry.actor_id == member.id and entry.detail["consent_version"] == networks.CONSENT_VERSION
+    assert entry.actor_id == member.id
+    assert entry.detail["consent_version"] == networks.CONSENT_VERSION
     assert "Women managers network" in client.get("/me/networks").get_data(as_text=True)
 
 

@@ -2,7 +2,7 @@
 import sqlalchemy as sa
 
 from netapp.extensions import db
-from netapp.models import NetworkKind, NetworkMembership, Network, Profile, Resource
+from netapp.models import Network, NetworkKind, NetworkMembership, Profile, Resource
 from netapp.services import profiles
 from netapp.services.demo import seed_demo
 
@@ -22,7 +22,9 @@ def test_demo_members_have_full_profiles(app):
     local = db.session.execute(
         sa.select(NetworkMembership.user_id, Network.local_authority_id).join(Network)
         .where(Network.kind == NetworkKind.LOCAL)).all()
-    councils = dict(db.session.execute(sa.select(Profile.user_id, Profile.local_authority_id)).all())
+    councils = dict(
+        db.session.execute(sa.select(Profile.user_id, Profile.local_authority_id)).all()
+    )
     assert len(local) == len(rows) and all(councils[u] == la for u, la in local)
     # Every affinity membership carries its consent.
     consents = db.session.execute(

@@ -8,7 +8,8 @@ from netapp.extensions import db
 
 
 def test_upgrade_loads_the_framework_and_downgrade_removes_it(empty_database_url):
-    config = type("MigrationConfig", (TestingConfig,), {"SQLALCHEMY_DATABASE_URI": empty_database_url})
+    config = type("MigrationConfig", (TestingConfig,),
+                  {"SQLALCHEMY_DATABASE_URI": empty_database_url})
     app = create_app(config)
     with app.app_context():
         upgrade(revision="0001_initial")
@@ -42,7 +43,8 @@ def test_upgrade_loads_the_framework_and_downgrade_removes_it(empty_database_url
         downgrade(revision="0001_initial")
         tables = set(sa.inspect(db.engine).get_table_names())
         assert "frameworks" not in tables and "network_memberships" not in tables
-        assert "mentor_note" not in {c["name"] for c in sa.inspect(db.engine).get_columns("profiles")}
+        columns = {c["name"] for c in sa.inspect(db.engine).get_columns("profiles")}
+        assert "mentor_note" not in columns
         upgrade()  # and up again, cleanly
         db.session.remove()
         db.engine.dispose()

@@ -66,7 +66,8 @@ def test_profile_page_has_chart_and_data_table(client, auth, users):
     root = ET.fromstring(html[start:html.index("</svg>") + 6])
     assert root.get("role") == "img"
     assert "Demonstrating personal qualities: You" in root.find(f"{SVG}desc").text
-    assert "<table>" in html and '<th scope="row">Demonstrating personal qualities</th><td>4.0</td>' in html
+    assert "<table>" in html
+    assert '<th scope="row">Demonstrating personal qualities</th><td>4.0</td>' in html
     assert '<th scope="row">Delivering the strategy</th><td>1.0</td>' in html
 
 

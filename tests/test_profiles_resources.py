@@ -16,8 +16,8 @@ def elements(app, users):
 
 
 def _add(elements, code, title):
-    resource = Resource(element_id=elements[code].id, title=title, url="https://example.org/" + code,
-                        summary="")
+    resource = Resource(element_id=elements[code].id, title=title,
+                        url="https://example.org/" + code, summary="")
     db.session.add(resource)
     db.session.commit()
     return resource
@@ -27,7 +27,8 @@ def _add(elements, code, title):
 def test_only_admins_manage_resources(client, auth, users, elements, role):
     resource = _add(elements, "MS1", "Planning basics")
     auth.as_role(users, role)
-    for method, path in (("GET", "/members/resources"), ("GET", f"/members/resources/{resource.id}"),
+    for method, path in (("GET", "/members/resources"),
+                         ("GET", f"/members/resources/{resource.id}"),
                          ("POST", f"/members/resources/{resource.id}/delete")):
         response = client.open(path, method=method)
         if role is None:

@@ -33,7 +33,10 @@ def _sees(viewer: str, audience: str) -> bool:
 
 @pytest.fixture
 def world(app, users):
-    """other_member owns the profile, in Leeds; 'neighbour' (the member) shares the Leeds network."""
+    """other_member owns the profile, in Leeds.
+
+    'neighbour' (the member) shares the Leeds network.
+    """
     load_reference()
     owner = users["other_member"]
     give_profile(owner, "Leeds", capacity=2, offers=("finance",), needs=("leadership",),
@@ -52,7 +55,8 @@ def test_each_field_for_each_viewer(client, auth, users, world, audience, viewer
         give_profile(users["member"], "Cornwall")  # a member who shares no network with the owner
     auth.login(users["member" if viewer == "neighbour" else viewer].email)
     for field, marker in FIELD_MARKERS.items():
-        profiles.set_visibility(world, {key: "me" for key in profiles.FIELD_KEYS} | {field: audience})
+        only_this = {key: "me" for key in profiles.FIELD_KEYS} | {field: audience}
+        profiles.set_visibility(world, only_this)
         html = client.get(f"/members/{world.id}").get_data(as_text=True)
         assert "Otto Other" in html  # the name is always shown
         assert (marker in html) is _sees(viewer, audience), f"{viewer} and {field}={audience}"
@@ -111,9 +115,10 @@ def test_affinity_membership_never_shown_outside_the_network(client, auth, users
     bame = networks.by_code("bame")
     assert client.get(f"/members/networks/{bame.id}").status_code == 404
     # Nor does the audit log name the network.
-    from netapp.models import AuditEntry
-    from netapp.extensions import db
     import sqlalchemy as sa
+
+    from netapp.extensions import db
+    from netapp.models import AuditEntry
     details = db.session.scalars(sa.select(AuditEntry.detail)).all()
     assert all("bame" not in str(d) for d in details)
     if viewer == "admin":
@@ -158,8 +163,8 @@ def test_matching_rows_give_everything_in_bulk(app, users, world):
 @pytest.mark.parametrize("audience", ["everyone", "networks", "coordinators"])
 def test_preview_shows_my_profile_as_each_audience_sees_it(client, auth, world, audience):
     join(world, "bame")
-    profiles.set_visibility(world, {"job_title": "everyone", "level": "networks", "years": "coordinators",
-                                    "needs": "me"})
+    profiles.set_visibility(world, {"job_title": "everyone", "level": "networks",
+                                    "years": "coordinators", "needs": "me"})
     auth.login(world.email)
     html = client.get(f"/me/preview?as={audience}").get_data(as_text=True)
     assert "Head of Care Services" in html

@@ -177,7 +177,7 @@ def test_whole_wizard_saves_everything(client, member):
     assert client.get("/me/start").headers["Location"].endswith("/me")
     codes = db.session.scalars(sa.select(Network.code).join(NetworkMembership)
                                .where(NetworkMembership.user_id == member.id)).all()
-    assert sorted(codes) == ["local-%d" % council("Leeds").id, "women"]
+    assert sorted(codes) == [f"local-{council('Leeds').id}", "women"]
 
 
 def test_mentoring_no_clears_the_offer(client, member):
@@ -237,7 +237,8 @@ def test_needs_come_in_two_groups_and_refuse_unknown_topics(client, member):
     topics = {t.code: t.id for t in profiles.topics()}
     html = client.get("/me/needs").get_data(as_text=True)
     assert html.count("<fieldset") == 2
-    assert html.index("People management") < html.index("More specific topics") < html.index("Safeguarding")
+    assert (html.index("People management") < html.index("More specific topics")
+            < html.index("Safeguarding"))
     # An area sent as a specific topic is not a valid choice there.
     response = client.post("/me/needs", data={"topics": [topics["leadership"]]})
     assert response.status_code == 400

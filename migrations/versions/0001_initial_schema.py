@@ -1,13 +1,12 @@
 """Accounts, roles, places, organisations, profiles and the audit log
 
 Revision ID: 0001_initial
-Revises: 
+Revises:
 Create Date: 2026-11-25 12:00:16.720216
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0001_initial'
@@ -17,7 +16,7 @@ depends_on = None
 
 
 def upgrade():
-    
+
     op.create_table('regions',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=64), nullable=False),
@@ -108,7 +107,7 @@ def upgrade():
 
 
 def downgrade():
-    
+
     with op.batch_alter_table('profiles', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_profiles_organisation_id'))
         batch_op.drop_index(batch_op.f('ix_profiles_local_authority_id'))

@@ -9,9 +9,8 @@ Revises: 0001_initial
 Create Date: 2026-11-25 12:08:37.509139
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0002_profiles'

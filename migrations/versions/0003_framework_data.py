@@ -8,9 +8,8 @@ A data migration. It copies netapp/data/lqf.py as it stood when written, so late
 file need a migration of their own. Downgrade removes exactly these rows (and anything that
 points at them).
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0003_framework_data'
 down_revision = '0002_profiles'
@@ -55,7 +54,7 @@ def _tables():
 
 
 def upgrade():
-    from datetime import datetime, timezone
+    from datetime import UTC, datetime
 
     from netapp.data.lqf import AFFINITY_NETWORKS, LQF, OTHER_TOPICS, SUPPORT_AREAS
 
@@ -85,7 +84,7 @@ def upgrade():
          'is_support_area': position <= len(SUPPORT_AREAS)}
         for position, (code, name) in enumerate(SUPPORT_AREAS + OTHER_TOPICS, 1)
     ])
-    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    now = datetime.now(UTC).replace(tzinfo=None)
     bind.execute(networks.insert(), [
         {'kind': 'affinity', 'code': code, 'name': name, 'description': text,
          'local_authority_id': None, 'created_at': now}

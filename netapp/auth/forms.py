@@ -16,7 +16,9 @@ def _new_password(label: str = "Password") -> PasswordField:
             Length(min=PASSWORD_MIN, max=200,
                    message=f"Use at least {PASSWORD_MIN} characters: a short phrase works well."),
         ],
-        description=f"At least {PASSWORD_MIN} characters. A few words strung together is easy to remember.",
+        description=(
+            f"At least {PASSWORD_MIN} characters. A few words strung together is easy to remember."
+        ),
     )
 
 
@@ -49,7 +51,8 @@ class SignupForm(FlaskForm):
     def validate_email(self, field: EmailField) -> None:
         if find_by_email(field.data) is not None:
             raise ValidationError(
-                "There is already an account with that email. Try logging in or resetting your password."
+                "There is already an account with that email. "
+                "Try logging in or resetting your password."
             )
 
 

@@ -27,7 +27,8 @@ def _safe_next(target: str | None) -> str:
     """Only follow ``next`` to a path on this site."""
     if target:
         parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+        is_local = not parts.scheme and not parts.netloc
+        if is_local and target.startswith("/") and not target.startswith("//"):
             return target
     return url_for("main.dashboard")
 
@@ -40,8 +41,8 @@ def signup():
     if form.validate_on_submit():
         user = accounts.register(form.display_name.data, form.email.data, form.password.data)
         login_user(user)
-        flash(f"Welcome, {user.display_name}! We've sent a link to {user.email} to confirm it's you. "
-              "While you wait, tell us a little about yourself.", "success")
+        flash(f"Welcome, {user.display_name}! We've sent a link to {user.email} "
+              "to confirm it's you. While you wait, tell us a little about yourself.", "success")
         return redirect(url_for("members.onboarding"))
     return render_template("auth/signup.html", form=form)
 

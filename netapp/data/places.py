@@ -1,4 +1,7 @@
-"""England's nine regions and the councils with adult social care duties in each (2023 boundaries)."""
+"""England's nine regions and the councils with adult social care duties in each.
+
+Council boundaries as they stood in 2023.
+"""
 
 REGIONS: dict[str, tuple[str, ...]] = {
     "North East": (

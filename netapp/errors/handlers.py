@@ -15,7 +15,8 @@ MESSAGES = {
     405: ("That didn't work",
           "Please go back and use the buttons on the page."),
     429: ("Too many tries",
-          "For your safety we've paused this for a little while. Please wait a minute and try again."),
+          "For your safety we've paused this for a little while. "
+          "Please wait a minute and try again."),
     500: ("Sorry, something went wrong on our side",
           "We've been told about it. Please try again in a few minutes."),
 }

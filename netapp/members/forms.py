@@ -60,8 +60,10 @@ class AboutForm(FlaskForm):
     )
     job_title = StringField(
         "Job title",
-        validators=[InputRequired(message="Tell us your job title, for example Registered Manager."),
-                    Length(max=120, message="Please keep your job title under 120 characters.")],
+        validators=[
+            InputRequired(message="Tell us your job title, for example Registered Manager."),
+            Length(max=120, message="Please keep your job title under 120 characters."),
+        ],
     )
     organisation_name = StringField(
         "The service you manage",
@@ -89,13 +91,16 @@ class AboutForm(FlaskForm):
     )
     years_as_manager = IntegerField(
         "Years as a manager",
-        validators=[InputRequired(message="Enter a number of years, for example 4. Use 0 if you're new."),
-                    NumberRange(min=0, max=60, message="Enter a number of years from 0 to 60.")],
+        validators=[
+            InputRequired(message="Enter a number of years, for example 4. Use 0 if you're new."),
+            NumberRange(min=0, max=60, message="Enter a number of years from 0 to 60."),
+        ],
         description="Roughly is fine. Use 0 if you're new to managing.",
     )
     meets_online = RadioField(
         "Are you happy to meet online?",
-        choices=choices([("yes", "Yes, online suits me"), ("no", "No, I prefer to meet in person")]),
+        choices=choices([("yes", "Yes, online suits me"),
+                         ("no", "No, I prefer to meet in person")]),
         validators=[InputRequired(message="Tell us whether you're happy to meet online.")],
     )
 
@@ -112,7 +117,9 @@ class AboutForm(FlaskForm):
 
 def assessment_form(dimension, levels, data: dict[str, str] | None = None) -> FlaskForm:
     """A form with one 1-4 question per element of ``dimension``, named by element code."""
-    options = choices((str(lv.score), f"{lv.score} – {lv.label}: {lv.description}") for lv in levels)
+    options = choices(
+        (str(lv.score), f"{lv.score} – {lv.label}: {lv.description}") for lv in levels
+    )
     fields = {
         e.code: RadioField(
             e.name,
@@ -194,7 +201,9 @@ class MentoringForm(FlaskForm):
                 self.capacity.errors.append("Choose how many people you could mentor: 1, 2 or 3.")
                 ok = False
             if not self.offer_areas.data and not self.offers.data:
-                self.offer_areas.errors.append("Choose at least one area or topic you could help with.")
+                self.offer_areas.errors.append(
+                    "Choose at least one area or topic you could help with."
+                )
                 ok = False
             if not (self.availability.data or "").strip():
                 self.availability.errors.append("Tell mentees roughly when you're free.")
@@ -217,7 +226,9 @@ class ConsentForm(FlaskForm):
     consent = BooleanField(
         "I have read this. I agree to my membership being stored and seen by other members "
         "of this network.",
-        validators=[InputRequired(message="Tick the box to say you agree, or go back if you'd rather not join.")],
+        validators=[InputRequired(
+            message="Tick the box to say you agree, or go back if you'd rather not join."
+        )],
     )
 
 
@@ -239,15 +250,20 @@ class EraseForm(FlaskForm):
     password = PasswordField("Your password",
                              validators=[InputRequired(message="Enter your password to confirm.")])
     confirm = BooleanField(
-        "I understand my account and personal information will be deleted now, and this can't be undone",
-        validators=[InputRequired(message="Tick the box to confirm you want to delete everything.")],
+        "I understand my account and personal information will be deleted now, "
+        "and this can't be undone",
+        validators=[
+            InputRequired(message="Tick the box to confirm you want to delete everything."),
+        ],
     )
 
 
 class InviteRatersForm(FlaskForm):
     emails = TextAreaField(
         "Colleagues' email addresses",
-        validators=[InputRequired(message="Enter at least three email addresses, one on each line.")],
+        validators=[
+            InputRequired(message="Enter at least three email addresses, one on each line."),
+        ],
         description="One on each line. Ask at least three people: we only show results once three "
                     "have answered, so nobody's answers can be picked out.",
     )
@@ -279,8 +295,10 @@ class EmptyForm(FlaskForm):
 class ResourceForm(FlaskForm):
     element_id = SelectField("Framework element", coerce=int,
                              validators=[InputRequired(message="Choose an element.")])
-    title = StringField("Title", validators=[InputRequired(message="Give the resource a title."),
-                                             Length(max=200, message="Keep the title under 200 characters.")])
+    title = StringField("Title", validators=[
+        InputRequired(message="Give the resource a title."),
+        Length(max=200, message="Keep the title under 200 characters."),
+    ])
     url = StringField("Web address", validators=[
         InputRequired(message="Enter the web address, starting https://"),
         Length(max=500, message="That web address is too long.")])

@@ -108,12 +108,15 @@ def _about(wizard: bool):
             return redirect(url_for("members.onboarding"))
         flash("Your details are saved.", "success")
         return redirect(url_for("members.me"))
-    council = form.local_authority_id.data if isinstance(form.local_authority_id.data, int) else None
+    chosen = form.local_authority_id.data
+    council = chosen if isinstance(chosen, int) else None
     return render_template(
         "members/about.html", form=form, wizard=wizard,
         progress=_progress("about") if wizard else None,
         levels_hints={str(k): hint for k, (_, hint) in profiles.LEVELS.items()},
-        suggestions=profiles.organisations_near(council or (profile and profile.local_authority_id)),
+        suggestions=profiles.organisations_near(
+            council or (profile and profile.local_authority_id)
+        ),
     ), 200 if request.method == "GET" or form.errors == {} else 400
 
 
@@ -148,7 +151,8 @@ def _assess(code: str, wizard: bool):
             lqf.complete(user, fw)
         except lqf.AssessmentIncomplete as exc:
             flash(f"{exc} Then you're done.", "error")
-            missing = next(d for d in fw.dimensions if d.code not in lqf.scored_dimensions(user, fw))
+            scored = lqf.scored_dimensions(user, fw)
+            missing = next(d for d in fw.dimensions if d.code not in scored)
             endpoint = "members.wizard_assess" if wizard else "members.assess"
             return redirect(url_for(endpoint, code=missing.code))
         if wizard:
@@ -231,8 +235,8 @@ def _mentoring(wizard: bool):
         )
         if wizard:
             return redirect(url_for("members.onboarding"))
-        flash("Your mentoring offer is saved." if mentoring else "Saved: you're not offering to mentor for now.",
-              "success")
+        flash("Your mentoring offer is saved." if mentoring
+              else "Saved: you're not offering to mentor for now.", "success")
         return redirect(url_for("members.me"))
     return render_template("members/mentoring.html", form=form, wizard=wizard,
                            progress=_progress("mentoring") if wizard else None), \
@@ -349,7 +353,8 @@ def assessments():
     if history:
         series = [(f"Latest, {history[-1].completed_at:%d %B %Y}", lqf.as_dict(history[-1]))]
         if len(history) > 1:
-            series.append((f"Before, {history[-2].completed_at:%d %B %Y}", lqf.as_dict(history[-2])))
+            before = history[-2]
+            series.append((f"Before, {before.completed_at:%d %B %Y}", lqf.as_dict(before)))
         chart = _chart(fw, series, "radar-history", "Your self-assessments compared")
         elements = [e for d in fw.dimensions for e in d.elements]
         comparison = [(e, [lqf.as_dict(a).get(e.id) for a in history]) for e in elements]
@@ -517,8 +522,8 @@ def new_feedback_round():
         except feedback.FeedbackError as exc:
             flash(str(exc), "error")
         else:
-            flash("Your new request is ready. Invite colleagues below. Your earlier results are kept.",
-                  "success")
+            flash("Your new request is ready. Invite colleagues below. "
+                  "Your earlier results are kept.", "success")
     return redirect(url_for("members.my_feedback"))
 
 

@@ -49,7 +49,9 @@ class FeedbackScore(db.Model):
     rater_id: Mapped[int] = mapped_column(
         sa.ForeignKey("feedback_raters.id", ondelete="CASCADE"), primary_key=True
     )
-    element_id: Mapped[int] = mapped_column(sa.ForeignKey("framework_elements.id"), primary_key=True)
+    element_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("framework_elements.id"), primary_key=True
+    )
     score: Mapped[int] = mapped_column(sa.SmallInteger)
 
     rater: Mapped[FeedbackRater] = relationship(back_populates="scores")

@@ -47,7 +47,9 @@ class Dimension(db.Model):
         back_populates="dimension", order_by="Element.position"
     )
 
-    __table_args__ = (sa.UniqueConstraint("framework_id", "code", name="uq_framework_dimensions_code"),)
+    __table_args__ = (
+        sa.UniqueConstraint("framework_id", "code", name="uq_framework_dimensions_code"),
+    )
 
 
 class Element(db.Model):
@@ -109,7 +111,9 @@ class AssessmentScore(db.Model):
     assessment_id: Mapped[int] = mapped_column(
         sa.ForeignKey("self_assessments.id", ondelete="CASCADE"), primary_key=True
     )
-    element_id: Mapped[int] = mapped_column(sa.ForeignKey("framework_elements.id"), primary_key=True)
+    element_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("framework_elements.id"), primary_key=True
+    )
     score: Mapped[int] = mapped_column(sa.SmallInteger)
 
     assessment: Mapped[SelfAssessment] = relationship(back_populates="scores")

@@ -15,29 +15,36 @@ from netapp.services.places import ensure_places
 DEMO_PASSWORD = "network-demo-2026"
 DEMO_DOMAIN = "demo.example.org"
 
-FIRST_NAMES = (
-    "Aisha Amara Amelia Amir Ana Andrew Angela Anita Bola Carol Chen Chloe Claire Daniel David "
-    "Deborah Deepa Dorota Ebony Elaine Emma Fatima Femi Fiona Gareth Grace Hannah Harpreet Helen "
-    "Ian Imran Jacqueline James Janet Jasmine Jennifer Joanne John Joseph Julie Karen Kemi Kwame "
-    "Laura Leanne Lisa Lorraine Mandeep Margaret Maria Mark Mary Michelle Mohammed Nadia Natalie "
-    "Nicola Nkechi Olu Patricia Paul Priya Rachel Rebecca Richard Rosa Ruth Samantha Sandra Sarah "
-    "Shabana Sharon Simon Sophie Stephen Susan Tendai Theresa Tomasz Tracey Victoria Wendy Yasmin "
-    "Yusuf Zainab Zoe"
-).split()
-LAST_NAMES = (
-    "Adeyemi Ahmed Ali Allen Anderson Asante Bailey Baker Banda Begum Bell Bennett Brown Campbell "
-    "Chowdhury Clarke Collins Cooper Davies Evans Fernandes Fletcher Green Hall Harris Hughes "
-    "Hussain Jackson James Johnson Jones Kaur Khan King Kowalski Lee Lewis Martin Mensah Mistry "
-    "Moore Morgan Morris Murphy Nowak Okafor Okonkwo Owusu Patel Phillips Price Reid Roberts "
-    "Robinson Sharma Shaw Singh Smith Taylor Thomas Thompson Turner Walker Ward Watson White "
-    "Williams Wilson Wood Wright Young"
-).split()
-PLACE_WORDS = (
-    "Acorn Alder Ashgrove Beech Birchwood Bluebell Briar Brook Cedar Chestnut Clover Elm Fern "
-    "Foxglove Hawthorn Hazel Heather Holly Juniper Larch Laurel Lavender Linden Maple Meadow "
-    "Oak Orchard Poplar Riverside Rowan Sycamore Thistle Willow Woodland Heron Kestrel Lark "
-    "Mill Priory Abbey Vale Ridge Harbour Fairfield Greenacre Southview Parkside"
-).split()
+FIRST_NAMES = [
+    "Aisha", "Amara", "Amelia", "Amir", "Ana", "Andrew", "Angela", "Anita", "Bola", "Carol",
+    "Chen", "Chloe", "Claire", "Daniel", "David", "Deborah", "Deepa", "Dorota", "Ebony", "Elaine",
+    "Emma", "Fatima", "Femi", "Fiona", "Gareth", "Grace", "Hannah", "Harpreet", "Helen", "Ian",
+    "Imran", "Jacqueline", "James", "Janet", "Jasmine", "Jennifer", "Joanne", "John", "Joseph",
+    "Julie", "Karen", "Kemi", "Kwame", "Laura", "Leanne", "Lisa", "Lorraine", "Mandeep",
+    "Margaret", "Maria", "Mark", "Mary", "Michelle", "Mohammed", "Nadia", "Natalie", "Nicola",
+    "Nkechi", "Olu", "Patricia", "Paul", "Priya", "Rachel", "Rebecca", "Richard", "Rosa", "Ruth",
+    "Samantha", "Sandra", "Sarah", "Shabana", "Sharon", "Simon", "Sophie", "Stephen", "Susan",
+    "Tendai", "Theresa", "Tomasz", "Tracey", "Victoria", "Wendy", "Yasmin", "Yusuf", "Zainab",
+    "Zoe"
+]
+LAST_NAMES = [
+    "Adeyemi", "Ahmed", "Ali", "Allen", "Anderson", "Asante", "Bailey", "Baker", "Banda", "Begum",
+    "Bell", "Bennett", "Brown", "Campbell", "Chowdhury", "Clarke", "Collins", "Cooper", "Davies",
+    "Evans", "Fernandes", "Fletcher", "Green", "Hall", "Harris", "Hughes", "Hussain", "Jackson",
+    "James", "Johnson", "Jones", "Kaur", "Khan", "King", "Kowalski", "Lee", "Lewis", "Martin",
+    "Mensah", "Mistry", "Moore", "Morgan", "Morris", "Murphy", "Nowak", "Okafor", "Okonkwo",
+    "Owusu", "Patel", "Phillips", "Price", "Reid", "Roberts", "Robinson", "Sharma", "Shaw",
+    "Singh", "Smith", "Taylor", "Thomas", "Thompson", "Turner", "Walker", "Ward", "Watson",
+    "White", "Williams", "Wilson", "Wood", "Wright", "Young"
+]
+PLACE_WORDS = [
+    "Acorn", "Alder", "Ashgrove", "Beech", "Birchwood", "Bluebell", "Briar", "Brook", "Cedar",
+    "Chestnut", "Clover", "Elm", "Fern", "Foxglove", "Hawthorn", "Hazel", "Heather", "Holly",
+    "Juniper", "Larch", "Laurel", "Lavender", "Linden", "Maple", "Meadow", "Oak", "Orchard",
+    "Poplar", "Riverside", "Rowan", "Sycamore", "Thistle", "Willow", "Woodland", "Heron",
+    "Kestrel", "Lark", "Mill", "Priory", "Abbey", "Vale", "Ridge", "Harbour", "Fairfield",
+    "Greenacre", "Southview", "Parkside"
+]
 SUFFIX = {
     ServiceType.CARE_HOME: ("Care Home", "House", "Lodge", "Court"),
     ServiceType.NURSING_HOME: ("Nursing Home", "Nursing and Residential Home", "Manor"),
@@ -77,7 +84,9 @@ def seed_demo(members: int = 3000, seed: int = 2026) -> list[DemoLogin]:
     if members < 10:
         raise ValueError(f"members must be at least 10, got {members}")
     if not _is_empty():
-        raise ValueError("The database already has accounts; demo data goes only into an empty one.")
+        raise ValueError(
+            "The database already has accounts; demo data goes only into an empty one."
+        )
     rng = random.Random(seed)
     ensure_places()
     councils = db.session.execute(sa.select(LocalAuthority.id, LocalAuthority.name)).all()
@@ -87,7 +96,7 @@ def seed_demo(members: int = 3000, seed: int = 2026) -> list[DemoLogin]:
     org_ids, org_council = _seed_organisations(rng, councils, max(40, members // 8))
     names_seen: set[str] = set()
     user_rows = []
-    for i in range(members):
+    for _ in range(members):
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
         handle = f"{first}.{last}".lower()
         n = 1
@@ -117,7 +126,7 @@ def seed_demo(members: int = 3000, seed: int = 2026) -> list[DemoLogin]:
         raise RuntimeError("the database did not return an id for every new account")
 
     role_rows, profile_rows = [], []
-    special = dict(zip((login[0] for login in logins), user_ids[members:]))
+    special = dict(zip((login[0] for login in logins), user_ids[members:], strict=True))
     mentor_ids = set(rng.sample(user_ids[:members], k=max(1, members // 6)))
     mentor_ids.add(special["mentor"])
     coordinator_ids = set(rng.sample(user_ids[:members], k=max(2, members // 500)))
@@ -159,8 +168,10 @@ def seed_demo(members: int = 3000, seed: int = 2026) -> list[DemoLogin]:
     return [DemoLogin(role, f"{local}@{DEMO_DOMAIN}", DEMO_PASSWORD) for role, local, _ in logins]
 
 
-def _seed_organisations(rng: random.Random, councils, count: int) -> tuple[list[int], dict[int, int]]:
-    kinds, weights = zip(*SERVICE_MIX)
+def _seed_organisations(
+    rng: random.Random, councils, count: int
+) -> tuple[list[int], dict[int, int]]:
+    kinds, weights = zip(*SERVICE_MIX, strict=True)
     rows, seen = [], set()
     now = utcnow()
     while len(rows) < count:
@@ -175,4 +186,4 @@ def _seed_organisations(rng: random.Random, councils, count: int) -> tuple[list[
         rows.append({"name": name, "service_type": kind, "local_authority_id": council_id,
                      "created_at": now})
     ids = list(db.session.scalars(sa.insert(Organisation).returning(Organisation.id), rows))
-    return ids, {oid: row["local_authority_id"] for oid, row in zip(ids, rows)}
+    return ids, {oid: row["local_authority_id"] for oid, row in zip(ids, rows, strict=True)}

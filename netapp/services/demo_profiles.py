@@ -115,7 +115,7 @@ def seed_profiles(rng: random.Random, profile_rows: list[dict], mentor_ids: set[
                                                                       sort_by_parameter_order=True),
                                   assessments))
     scores = []
-    for assessment_id, (uid, level) in zip(ids, who):
+    for assessment_id, (_, level) in zip(ids, who, strict=True):
         base = {1: 1.6, 2: 2.2, 3: 2.8, 4: 3.3}[level or 2] + rng.uniform(-0.5, 0.5)
         for element_id, is_senior in elements:
             value = base - (0.7 if is_senior and (level or 2) < 4 else 0) + rng.gauss(0, 0.6)

@@ -1,4 +1,7 @@
-"""Local networks (one per council, joined automatically) and affinity networks (opt-in, with consent)."""
+"""Local networks (one per council, joined automatically) and affinity networks.
+
+Affinity networks are opt-in and joined only with the member's consent.
+"""
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -10,7 +13,6 @@ from netapp.models import (
     Network,
     NetworkKind,
     NetworkMembership,
-    Profile,
     Role,
     User,
 )

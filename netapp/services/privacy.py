@@ -63,7 +63,8 @@ def collect(user: User) -> dict[str, Any]:
     return {
         "account": {
             "id": user.id, "name": user.display_name, "email": user.email,
-            "joined_at": _when(user.created_at), "email_confirmed_at": _when(user.email_verified_at),
+            "joined_at": _when(user.created_at),
+            "email_confirmed_at": _when(user.email_verified_at),
             "last_login_at": _when(user.last_login_at),
             "roles": sorted(r.role.value for r in user.roles),
         },

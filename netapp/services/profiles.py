@@ -1,4 +1,7 @@
-"""Member profiles: onboarding steps, needs and offers, who sees which field, bulk reads for matching."""
+"""Member profiles: onboarding steps, needs and offers, who sees which field.
+
+Also the bulk reads that feed the matching engine.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -9,9 +12,9 @@ import sqlalchemy as sa
 from netapp.extensions import db
 from netapp.models import (
     LocalAuthority,
+    Network,
     NetworkKind,
     NetworkMembership,
-    Network,
     Organisation,
     Profile,
     Role,
@@ -146,7 +149,8 @@ def profile_view(viewer: User, owner: User, preview: str | None = None) -> dict[
         rows.append(("Years as a manager", "New to managing" if years == 0
                      else f"{years} year{'s' if years != 1 else ''}"))
     if "online" in shown:
-        rows.append(("Meets online", "Yes" if profile.meets_online else "Prefers to meet in person"))
+        online = "Yes" if profile.meets_online else "Prefers to meet in person"
+        rows.append(("Meets online", online))
     if "needs" in shown:
         needs = need_names(owner.id)
         if needs:
@@ -333,8 +337,8 @@ def matching_rows(user_ids: list[int] | None = None) -> list[dict[str, Any]]:
     capacity, needs, offers, affinity (codes), lqf ({element code: score}, latest assessment).
     A handful of queries whatever the number of members.
     """
-    from netapp.services.lqf import latest_scores_by_user
     from netapp.models import Region
+    from netapp.services.lqf import latest_scores_by_user
 
     query = (
         sa.select(Profile.user_id, Profile.organisation_id, Organisation.service_type,

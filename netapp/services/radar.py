@@ -57,8 +57,9 @@ def radar_svg(labels: list[str], series: list[Series], *, ident: str, title: str
             if v is not None and not 0 <= v <= MAX_SCORE:
                 raise ValueError(f"series {s.name!r} has value {v!r} outside 0-{MAX_SCORE}")
     ident = escape(ident)
+    height = HEIGHT + 30 * len(series)
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT + 30 * len(series)}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
         f'class="radar" role="img" aria-labelledby="{ident}-title {ident}-desc" '
         f'focusable="false">',
         f'<title id="{ident}-title">{escape(title)}</title>',
@@ -83,12 +84,13 @@ def radar_svg(labels: list[str], series: list[Series], *, ident: str, title: str
                         for k, line in enumerate(lines))
         parts.append(f'<text x="{lx}" y="{round(top, 1)}" font-size="17" text-anchor="{anchor}" '
                      f'fill="#1a1a1a">{spans}</text>')
-    for s, (colour, dash, opacity) in zip(series, STYLES):
+    # Each series takes the next style; there may be more styles than series.
+    for s, (colour, dash, opacity) in zip(series, STYLES, strict=False):
         points = " ".join(f"{x},{y}" for x, y in
                           (_point(i, count, v or 0) for i, v in enumerate(s.values)))
         parts.append(f'<polygon points="{points}" fill="{colour}" fill-opacity="{opacity}" '
                      f'stroke="{colour}" stroke-width="2.5" stroke-dasharray="{dash}"/>')
-    for n, (s, (colour, dash, _)) in enumerate(zip(series, STYLES)):
+    for n, (s, (colour, dash, _)) in enumerate(zip(series, STYLES, strict=False)):
         y = HEIGHT + 5 + 30 * n
         parts.append(f'<line x1="20" y1="{y}" x2="60" y2="{y}" stroke="{colour}" '
                      f'stroke-width="4" stroke-dasharray="{dash}"/>')

@@ -1,4 +1,7 @@
-"""The account journey in a real browser: join, confirm the email, log out, log in, at phone and desktop widths."""
+"""The account journey in a real browser: join, confirm the email, log out, log in.
+
+Run at phone and desktop widths.
+"""
 from __future__ import annotations
 
 import re

@@ -1,4 +1,7 @@
-"""The onboarding wizard in a real browser at phone size: every step, an error, and the finished profile."""
+"""The onboarding wizard in a real browser at phone size.
+
+Every step, an error, and the finished profile.
+"""
 from __future__ import annotations
 
 import re
@@ -47,7 +50,8 @@ def test_wizard_on_a_phone(page, live_server, member, console_errors):
     assert_accessible(page, "about you with errors")
 
     page.get_by_label("The service you manage").fill("Oak Lodge Care Home")
-    page.get_by_role("group", name="What kind of service is it?").get_by_label("Care home", exact=True).check()
+    service_kind = page.get_by_role("group", name="What kind of service is it?")
+    service_kind.get_by_label("Care home", exact=True).check()
     page.get_by_label("Council area").select_option(label="Leeds")
     page.get_by_label("Operational leader").check()
     page.get_by_label("Years as a manager").fill("6")
@@ -79,9 +83,12 @@ def test_wizard_on_a_phone(page, live_server, member, console_errors):
     expect(page).to_have_url(re.compile(r"/me/start/mentoring$"))
     page.get_by_label("Yes, I'd like to mentor").check()
     page.get_by_role("button", name="Save and continue").click()
-    expect(page.locator(".error-summary")).to_contain_text("Choose how many people you could mentor")
+    expect(page.locator(".error-summary")).to_contain_text(
+        "Choose how many people you could mentor"
+    )
     page.get_by_label("2 people").check()
-    page.get_by_role("group", name="The main areas you could help with").get_by_label("People management").check()
+    main_areas = page.get_by_role("group", name="The main areas you could help with")
+    main_areas.get_by_label("People management").check()
     page.get_by_label("When are you usually free?").fill("Tuesday afternoons")
     assert_accessible(page, "mentoring")
     page.get_by_role("button", name="Save and continue").click()
@@ -147,7 +154,8 @@ def test_profile_pages_are_accessible_on_a_phone(page, live_server, live_app, ma
     page.goto(live_server("/feedback/" + rater_link.rsplit("/feedback/", 1)[1]))
     expect(page.get_by_role("heading", level=1)).to_have_text("Feedback for Mina Member")
     assert_accessible(page, "feedback for a colleague")
-    page.get_by_role("group", name="Developing self awareness").get_by_label(re.compile("^3 –")).check()
+    element = page.get_by_role("group", name="Developing self awareness")
+    element.get_by_label(re.compile("^3 –")).check()
     page.get_by_role("button", name="Save and finish later").click()
     expect(page.get_by_role("status")).to_contain_text("Saved")
     expect(page.get_by_role("group", name="Developing self awareness")

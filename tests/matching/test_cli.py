@@ -26,7 +26,7 @@ def write(path, people):
         row = {"id": p.id, "organisation": p.organisation, "region": p.region,
                "local_authority": p.local_authority, "service_type": p.service_type,
                "level": p.level, "online": "yes" if p.online else "no"}
-        row.update(zip(ELEMENT_CODES, p.lqf))
+        row.update(zip(ELEMENT_CODES, p.lqf, strict=True))
         if hasattr(p, "offers"):
             row.update(offers=";".join(p.offers), capacity=p.capacity)
         else:

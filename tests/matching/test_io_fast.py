@@ -17,6 +17,14 @@ def _slow(monkeypatch, reader, path):
         return reader(path)
 
 
+def _recording(fn, results):
+    """``fn``, appending each result to ``results`` as well as returning it."""
+    def wrapper(*args):
+        results.append(fn(*args))
+        return results[-1]
+    return wrapper
+
+
 def _scuff(path, seed):
     """Spaces, case and tag variants the readers accept, in some cells."""
     with open(path, newline="", encoding="utf-8") as f:
@@ -53,9 +61,8 @@ def test_fast_and_row_paths_agree(tmp_path, monkeypatch, seed, scuffed):
         if scuffed:
             _scuff(path, seed)
         used = []
-        real = mio._fast_people
         with monkeypatch.context() as m:
-            m.setattr(mio, "_fast_people", lambda *a: used.append(real(*a)) or used[-1])
+            m.setattr(mio, "_fast_people", _recording(mio._fast_people, used))
             fast = reader(path)
         assert (used[0] is not None) == (not scuffed or seed != 2)
         assert fast == _slow(monkeypatch, reader, path)

@@ -64,8 +64,9 @@ def test_rematch_keeps_accepted_and_avoids_declined(case, data):
     first = match_mentors(mentees, mentors, declined=declined)
     flags = data.draw(st.lists(st.sampled_from("adk"), min_size=len(first.pairs),
                                max_size=len(first.pairs)))
-    accepted = [(p.mentee_id, p.mentor_id) for p, f in zip(first.pairs, flags) if f == "a"]
-    newly = [(p.mentee_id, p.mentor_id) for p, f in zip(first.pairs, flags) if f == "d"]
+    decided = list(zip(first.pairs, flags, strict=True))
+    accepted = [(p.mentee_id, p.mentor_id) for p, f in decided if f == "a"]
+    newly = [(p.mentee_id, p.mentor_id) for p, f in decided if f == "d"]
     again = rematch(mentees, mentors, first, declined=declined + newly, accepted=accepted)
     check_rules(again, mentees, mentors, declined + newly, locked=accepted)
 
