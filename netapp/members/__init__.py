@@ -3,4 +3,12 @@ from flask import Blueprint
 
 bp = Blueprint("members", __name__)
 
-from netapp.members import routes  # noqa: E402,F401
+# Importing the route modules registers their routes on ``bp``.
+from netapp.members import (  # noqa: E402,F401
+    feedback,
+    my_data,
+    networks,
+    onboarding,
+    profile,
+    resources,
+)

@@ -1,0 +1,34 @@
+"""Helpers shared by the member route modules."""
+from __future__ import annotations
+
+from flask_login import current_user
+
+from netapp.models import User
+from netapp.services import lqf
+from netapp.services.radar import Series, radar_svg
+
+
+def current_member() -> User:
+    """The signed-in member as a ``User`` row (not the login proxy)."""
+    return current_user._get_current_object()
+
+
+def _short(name: str) -> str:
+    """A dimension name short enough for a chart axis."""
+    return name.removeprefix("Demonstrating ").capitalize()
+
+
+def radar_chart(fw, series_scores: list[tuple[str, dict[int, int]]], ident: str, title: str):
+    """The radar chart plus the rows of its data table."""
+    labels = [_short(d.name) for d in fw.dimensions]
+    columns = [(name, lqf.dimension_averages(fw, scores)) for name, scores in series_scores]
+    description = "; ".join(
+        f"{d.name}: " + ", ".join(
+            f"{name} {avg[i].value if avg[i].value is not None else 'not scored'}"
+            for name, avg in columns)
+        for i, d in enumerate(fw.dimensions)
+    ) + ". Scores run from 1 (just starting) to 4 (strong)."
+    svg = radar_svg(labels, [Series(name, tuple(a.value for a in avg)) for name, avg in columns],
+                    ident=ident, title=title, description=description)
+    rows = [(d.name, [avg[i].value for _, avg in columns]) for i, d in enumerate(fw.dimensions)]
+    return {"svg": svg, "names": [name for name, _ in columns], "rows": rows, "ident": ident}

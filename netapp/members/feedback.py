@@ -1,0 +1,102 @@
+"""360-degree feedback: inviting colleagues, the results, and the raters' private-link pages."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+
+from netapp.extensions import db
+from netapp.members import bp
+from netapp.members._common import current_member, radar_chart
+from netapp.members.forms import EmptyForm, InviteRatersForm, feedback_form
+from netapp.models import User
+from netapp.services import feedback, lqf
+
+
+@bp.route("/me/feedback", methods=["GET", "POST"])
+@login_required
+def my_feedback():
+    user = current_member()
+    form = InviteRatersForm()
+    if form.validate_on_submit():
+        try:
+            count = feedback.invite(user, lqf.framework(), form.addresses)
+        except feedback.FeedbackError as exc:
+            form.emails.errors.append(str(exc))
+        else:
+            flash(f"We've emailed {count} colleague{'s' if count != 1 else ''}. "
+                  "You'll see results here once at least three have answered.", "success")
+            return redirect(url_for("members.my_feedback"))
+    current = feedback.current_round(user)
+    return render_template("members/feedback.html", form=form, results=feedback.results(user),
+                           minimum=feedback.MIN_RATERS, earlier=feedback.earlier_rounds(user),
+                           new_round_form=EmptyForm(),
+                           invited=[r.email for r in current.raters] if current else []), \
+        400 if form.errors else 200
+
+
+@bp.route("/me/feedback/new", methods=["POST"])
+@login_required
+def new_feedback_round():
+    if EmptyForm().validate_on_submit():
+        try:
+            feedback.start_round(current_member(), lqf.framework())
+        except feedback.FeedbackError as exc:
+            flash(str(exc), "error")
+        else:
+            flash("Your new request is ready. Invite colleagues below. "
+                  "Your earlier results are kept.", "success")
+    return redirect(url_for("members.my_feedback"))
+
+
+@bp.route("/me/feedback/results", defaults={"round_id": None})
+@bp.route("/me/feedback/results/<int:round_id>")
+@login_required
+def feedback_results(round_id: int | None):
+    user = current_member()
+    found = feedback.results(user, round_id)
+    if round_id is not None and found is None:
+        abort(404)
+    if found is None or not found.is_ready:
+        flash(f"Results appear once at least {feedback.MIN_RATERS} colleagues have answered.",
+              "info")
+        return redirect(url_for("members.my_feedback"))
+    fw = lqf.framework()
+    mine = lqf.as_dict(lqf.latest(user.id, fw))
+    others = found.averages
+    series = [("Colleagues (average)", others)]
+    if mine:
+        series.insert(0, ("You", mine))
+    chart = radar_chart(fw, series, "radar-feedback",
+                        "How you and your colleagues see your leadership")
+    rows = [(e, mine.get(e.id), others.get(e.id)) for d in fw.dimensions for e in d.elements]
+    return render_template("members/feedback_results.html", chart=chart, rows=rows,
+                           results=found, has_self=bool(mine))
+
+
+@bp.route("/feedback/<token>", methods=["GET", "POST"])
+def give_feedback(token: str):
+    """A colleague's private link: no account needed, and they can save and come back."""
+    rater = feedback.rater_for(token)
+    if rater is None:
+        abort(404)
+    member = db.session.get(User, rater.round.user_id)
+    if rater.submitted_at is not None:
+        return render_template("members/feedback_thanks.html", member=member)
+    fw = lqf.framework()
+    codes = {e.id: e.code for d in fw.dimensions for e in d.elements}
+    form = feedback_form(fw, {codes[s.element_id]: str(s.score) for s in rater.scores})
+    if form.validate_on_submit():
+        answers = {e.id: int(form[e.code].data) for d in fw.dimensions for e in d.elements
+                   if form[e.code].data}
+        submit = "send" in request.form
+        try:
+            feedback.save_answers(rater, fw, answers, submit=submit)
+        except feedback.FeedbackError as exc:
+            flash(str(exc), "error")
+            return redirect(url_for("members.give_feedback", token=token))
+        if submit:
+            return render_template("members/feedback_thanks.html", member=member)
+        flash("Saved. Use the same link from your email to come back and finish.", "success")
+        return redirect(url_for("members.give_feedback", token=token))
+    return render_template("members/feedback_give.html", form=form, fw=fw, member=member)
+

@@ -1,0 +1,256 @@
+"""The profile steps: the onboarding wizard under /me/start, and the same pages for editing later.
+
+Each step has one handler with a ``wizard`` flag: in the wizard it shows progress and moves on
+to the next step; outside it, it saves and returns to My profile.
+"""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from netapp.extensions import db
+from netapp.members import bp
+from netapp.members._common import current_member
+from netapp.members.forms import (
+    AboutForm,
+    MentoringForm,
+    TopicsForm,
+    assessment_form,
+    networks_form,
+)
+from netapp.models import Profile, ServiceType
+from netapp.services import lqf, networks, profiles
+
+WIZARD_STEPS = (
+    ("about", "About you"),
+    ("assessment", "Your leadership"),
+    ("needs", "Help you'd like"),
+    ("mentoring", "Mentoring others"),
+    ("networks", "Networks"),
+)
+
+
+def _progress(step: str, part: tuple[int, int] | None = None) -> dict:
+    number = [code for code, _ in WIZARD_STEPS].index(step) + 1
+    return {"number": number, "total": len(WIZARD_STEPS), "label": dict(WIZARD_STEPS)[step],
+            "part": part}
+
+
+@bp.route("/me/start")
+@login_required
+def onboarding():
+    """Send the member to the first step they haven't done, so they can leave and come back."""
+    step = profiles.next_step(db.session.get(Profile, current_user.id))
+    if step is None:
+        return redirect(url_for("members.me"))
+    if step == "assessment":
+        fw = lqf.framework()
+        user = current_member()
+        if lqf.draft(user, fw) is None and lqf.latest(user.id, fw) is not None:
+            # Already assessed outside the wizard: no need to ask again.
+            profiles.complete_step(user, "assessment")
+            return redirect(url_for("members.onboarding"))
+        done = lqf.scored_dimensions(user, fw)
+        code = next((d.code for d in fw.dimensions if d.code not in done), fw.dimensions[-1].code)
+        return redirect(url_for("members.wizard_assess", code=code))
+    return redirect(url_for(f"members.wizard_{step}"))
+
+
+def _about(wizard: bool):
+    user = current_member()
+    profile = db.session.get(Profile, user.id)
+    form = AboutForm()
+    if request.method == "GET":
+        form.display_name.data = user.display_name
+        if profile is not None:
+            form.job_title.data = profile.job_title
+            if profile.organisation is not None:
+                form.organisation_name.data = profile.organisation.name
+                form.service_type.data = profile.organisation.service_type.value
+            form.local_authority_id.data = profile.local_authority_id
+            form.level.data = str(profile.level) if profile.level else None
+            form.years_as_manager.data = profile.years_as_manager
+            if profile.job_title:  # about me was saved once, so the answer is theirs
+                form.meets_online.data = "yes" if profile.meets_online else "no"
+    if form.validate_on_submit():
+        profiles.save_about(
+            user, display_name=form.display_name.data, job_title=form.job_title.data,
+            organisation_name=form.organisation_name.data,
+            service_type=ServiceType(form.service_type.data),
+            local_authority_id=form.local_authority_id.data, level=int(form.level.data),
+            years_as_manager=form.years_as_manager.data,
+            meets_online=form.meets_online.data == "yes", step=wizard,
+        )
+        if wizard:
+            return redirect(url_for("members.onboarding"))
+        flash("Your details are saved.", "success")
+        return redirect(url_for("members.me"))
+    chosen = form.local_authority_id.data
+    council = chosen if isinstance(chosen, int) else None
+    return render_template(
+        "members/about.html", form=form, wizard=wizard,
+        progress=_progress("about") if wizard else None,
+        levels_hints={str(k): hint for k, (_, hint) in profiles.LEVELS.items()},
+        suggestions=profiles.organisations_near(
+            council or (profile and profile.local_authority_id)
+        ),
+    ), 200 if request.method == "GET" or form.errors == {} else 400
+
+
+@bp.route("/me/start/about", methods=["GET", "POST"])
+@login_required
+def wizard_about():
+    return _about(wizard=True)
+
+
+@bp.route("/me/edit", methods=["GET", "POST"])
+@login_required
+def edit_about():
+    return _about(wizard=False)
+
+
+def _assess(code: str, wizard: bool):
+    user = current_member()
+    fw = lqf.framework()
+    dimension = lqf.dimension(fw, code)
+    if dimension is None:
+        abort(404)
+    position = fw.dimensions.index(dimension)
+    start = lqf.starting_scores(user, fw)
+    form = assessment_form(dimension, fw.levels,
+                           {e.code: str(start[e.id]) for e in dimension.elements if e.id in start})
+    if form.validate_on_submit():
+        lqf.save_scores(user, fw, {e.id: int(form[e.code].data) for e in dimension.elements})
+        if position + 1 < len(fw.dimensions):
+            endpoint = "members.wizard_assess" if wizard else "members.assess"
+            return redirect(url_for(endpoint, code=fw.dimensions[position + 1].code))
+        try:
+            lqf.complete(user, fw)
+        except lqf.AssessmentIncomplete as exc:
+            flash(f"{exc} Then you're done.", "error")
+            scored = lqf.scored_dimensions(user, fw)
+            missing = next(d for d in fw.dimensions if d.code not in scored)
+            endpoint = "members.wizard_assess" if wizard else "members.assess"
+            return redirect(url_for(endpoint, code=missing.code))
+        if wizard:
+            profiles.complete_step(user, "assessment")
+            return redirect(url_for("members.onboarding"))
+        flash("Thank you. Your new self-assessment is saved next to your earlier ones.", "success")
+        return redirect(url_for("members.assessments"))
+    previous = fw.dimensions[position - 1].code if position else None
+    return render_template(
+        "members/assess.html", form=form, fw=fw, dimension=dimension, wizard=wizard,
+        previous=previous, position=position + 1, count=len(fw.dimensions),
+        progress=_progress("assessment", (position + 1, len(fw.dimensions))) if wizard else None,
+    ), 400 if form.errors else 200
+
+
+@bp.route("/me/start/assessment/<code>", methods=["GET", "POST"])
+@login_required
+def wizard_assess(code: str):
+    return _assess(code, wizard=True)
+
+
+@bp.route("/me/assessment/<code>", methods=["GET", "POST"])
+@login_required
+def assess(code: str):
+    return _assess(code, wizard=False)
+
+
+def _needs(wizard: bool):
+    user = current_member()
+    form = TopicsForm()
+    form.set_topics(profiles.topics())
+    if request.method == "GET":
+        form.set_selected(profiles.need_ids(user.id))
+    if wizard and request.method == "POST" and "skip" in request.form:
+        profiles.save_needs(user, profiles.need_ids(user.id), step=True)
+        return redirect(url_for("members.onboarding"))
+    if form.validate_on_submit():
+        profiles.save_needs(user, form.selected, step=wizard)
+        if wizard:
+            return redirect(url_for("members.onboarding"))
+        flash("Thanks, we've saved what you'd like help with.", "success")
+        return redirect(url_for("members.me"))
+    return render_template("members/needs.html", form=form, wizard=wizard,
+                           progress=_progress("needs") if wizard else None), \
+        400 if form.errors else 200
+
+
+@bp.route("/me/start/needs", methods=["GET", "POST"])
+@login_required
+def wizard_needs():
+    return _needs(wizard=True)
+
+
+@bp.route("/me/needs", methods=["GET", "POST"])
+@login_required
+def edit_needs():
+    return _needs(wizard=False)
+
+
+def _mentoring(wizard: bool):
+    user = current_member()
+    profile = db.session.get(Profile, user.id)
+    form = MentoringForm()
+    form.set_topics(profiles.topics())
+    if request.method == "GET" and profile is not None:
+        if profile.mentor_capacity:
+            form.will_mentor.data = "yes"
+            form.capacity.data = str(profile.mentor_capacity)
+        elif profile.onboarding_step in ("mentoring", "networks"):
+            form.will_mentor.data = "no"
+        form.set_selected(profiles.offer_ids(user.id))
+        form.availability.data = profile.mentor_availability
+        form.note.data = profile.mentor_note
+    if form.validate_on_submit():
+        mentoring = form.will_mentor.data == "yes"
+        profiles.save_offer(
+            user, capacity=int(form.capacity.data) if mentoring else 0,
+            topic_ids=form.selected, availability=form.availability.data or "",
+            note=form.note.data or "", step=wizard,
+        )
+        if wizard:
+            return redirect(url_for("members.onboarding"))
+        flash("Your mentoring offer is saved." if mentoring
+              else "Saved: you're not offering to mentor for now.", "success")
+        return redirect(url_for("members.me"))
+    return render_template("members/mentoring.html", form=form, wizard=wizard,
+                           progress=_progress("mentoring") if wizard else None), \
+        400 if form.errors else 200
+
+
+@bp.route("/me/start/mentoring", methods=["GET", "POST"])
+@login_required
+def wizard_mentoring():
+    return _mentoring(wizard=True)
+
+
+@bp.route("/me/mentoring", methods=["GET", "POST"])
+@login_required
+def edit_mentoring():
+    return _mentoring(wizard=False)
+
+
+@bp.route("/me/start/networks", methods=["GET", "POST"])
+@login_required
+def wizard_networks():
+    user = current_member()
+    affinity = networks.affinity_networks()
+    form = networks_form(affinity)
+    if form.validate_on_submit():
+        for network in affinity:
+            if form[f"join_{network.code}"].data:
+                networks.join_affinity(user, network)
+        profiles.finish_networks_step(user)
+        if profiles.next_step(db.session.get(Profile, user.id)) is None:
+            flash("You're all set up. Welcome to the network!", "success")
+            return redirect(url_for("members.me"))
+        flash("Saved. There are still a few steps to do.", "info")
+        return redirect(url_for("members.onboarding"))
+    joined = {m.network_id for m in networks.memberships(user.id)}
+    local = [m.network for m in networks.memberships(user.id) if not m.network.is_affinity]
+    return render_template("members/wizard_networks.html", form=form, affinity=affinity,
+                           joined=joined, local=local, progress=_progress("networks"),
+                           consent_version=networks.CONSENT_VERSION)
+

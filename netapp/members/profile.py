@@ -1,0 +1,104 @@
+"""My profile, who sees what, my self-assessment history, and other members' profiles.
+
+Pages about "me" live under /me and only ever show the signed-in member's own data;
+pages about other people live under /members and show only what the owner allows.
+"""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from netapp.extensions import db
+from netapp.members import bp
+from netapp.members._common import current_member, radar_chart
+from netapp.members.forms import visibility_form
+from netapp.models import Profile, User
+from netapp.services import lqf, networks, profiles
+
+
+@bp.route("/me")
+@login_required
+def me():
+    user = current_member()
+    profile = db.session.get(Profile, user.id)
+    fw = lqf.framework()
+    latest = lqf.latest(user.id, fw)
+    chart = None
+    if latest is not None:
+        series = [(f"You, {latest.completed_at:%d %B %Y}", lqf.as_dict(latest))]
+        chart = radar_chart(fw, series, "radar-me", "Your leadership self-assessment")
+    return render_template(
+        "members/me.html", user=user, profile=profile, chart=chart,
+        next_step=profiles.next_step(profile), view=profiles.profile_view(user, user),
+        visibility=profiles.visibility_of(profile), audiences=profiles.AUDIENCES,
+        fields=profiles.FIELDS, network_list=networks.memberships(user.id),
+    )
+
+
+@bp.route("/me/preview")
+@login_required
+def preview():
+    """My profile as a given audience would see it."""
+    audience = request.args.get("as", profiles.EVERYONE)
+    if audience not in profiles.PREVIEWS:
+        abort(404)
+    user = current_member()
+    return render_template("members/preview.html", owner=user, audience=audience,
+                           previews=profiles.PREVIEWS,
+                           view=profiles.profile_view(user, user, preview=audience))
+
+
+@bp.route("/me/privacy", methods=["GET", "POST"])
+@login_required
+def privacy_settings():
+    user = current_member()
+    current = profiles.visibility_of(db.session.get(Profile, user.id))
+    form = visibility_form(current)
+    if form.validate_on_submit():
+        profiles.set_visibility(user, {f.key: form[f.key].data for f in profiles.FIELDS})
+        flash("Saved. Your profile now shows only what you chose.", "success")
+        return redirect(url_for("members.me"))
+    return render_template("members/privacy.html", form=form, fields=profiles.FIELDS), \
+        400 if form.errors else 200
+
+
+@bp.route("/me/assessments")
+@login_required
+def assessments():
+    user = current_member()
+    fw = lqf.framework()
+    history = lqf.completed(user.id, fw)
+    chart = comparison = None
+    if history:
+        series = [(f"Latest, {history[-1].completed_at:%d %B %Y}", lqf.as_dict(history[-1]))]
+        if len(history) > 1:
+            before = history[-2]
+            series.append((f"Before, {before.completed_at:%d %B %Y}", lqf.as_dict(before)))
+        chart = radar_chart(fw, series, "radar-history", "Your self-assessments compared")
+        elements = [e for d in fw.dimensions for e in d.elements]
+        comparison = [(e, [lqf.as_dict(a).get(e.id) for a in history]) for e in elements]
+    return render_template("members/assessments.html", fw=fw, history=history, chart=chart,
+                           comparison=comparison,
+                           averages=[lqf.dimension_averages(fw, lqf.as_dict(a)) for a in history],
+                           has_draft=lqf.draft(user, fw) is not None)
+
+
+@bp.route("/members/<int:user_id>")
+@login_required
+def profile(user_id: int):
+    owner = db.session.get(User, user_id)
+    if owner is None or not owner.is_active_account:
+        abort(404)
+    if owner.id == current_user.id:
+        return redirect(url_for("members.me"))
+    viewer = current_member()
+    view = profiles.profile_view(viewer, owner)
+    chart = None
+    if "lqf" in view["shown"]:
+        fw = lqf.framework()
+        latest = lqf.latest(owner.id, fw)
+        if latest is not None:
+            chart = radar_chart(fw, [(owner.display_name, lqf.as_dict(latest))], "radar-member",
+                                f"{owner.display_name}'s leadership self-assessment")
+    return render_template("members/profile.html", owner=owner, view=view, chart=chart)
+
