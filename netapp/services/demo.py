@@ -121,7 +121,9 @@ def seed_demo(members: int = 3000, seed: int = 2026) -> list[DemoLogin]:
         user_rows.append({"email": f"{local}@{DEMO_DOMAIN}", "display_name": name,
                           "password_hash": shared_hash, "is_active_account": True,
                           "email_verified_at": now, "created_at": now})
-    user_ids = list(db.session.scalars(sa.insert(User).returning(User.id), user_rows))
+    # sort_by_parameter_order: ids come back in the order of the rows, so they can be paired up.
+    new_users = sa.insert(User).returning(User.id, sort_by_parameter_order=True)
+    user_ids = list(db.session.scalars(new_users, user_rows))
     if len(user_ids) != len(user_rows):
         raise RuntimeError("the database did not return an id for every new account")
 
@@ -185,5 +187,6 @@ def _seed_organisations(
         seen.add(name)
         rows.append({"name": name, "service_type": kind, "local_authority_id": council_id,
                      "created_at": now})
-    ids = list(db.session.scalars(sa.insert(Organisation).returning(Organisation.id), rows))
+    new_orgs = sa.insert(Organisation).returning(Organisation.id, sort_by_parameter_order=True)
+    ids = list(db.session.scalars(new_orgs, rows))
     return ids, {oid: row["local_authority_id"] for oid, row in zip(ids, rows, strict=True)}
