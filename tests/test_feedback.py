@@ -153,3 +153,26 @@ def test_someone_elses_round_is_not_found(client, member, mailbox, auth, users):
     auth.logout()
     auth.login(users["coordinator"].email)
     assert client.get(f"/me/feedback/results/{round_id}").status_code == 404
+
+
+def test_a_single_new_answer_never_changes_the_averages(client, member, mailbox, auth):
+    """Comparing results before and after one more answer must not reveal that answer."""
+    six = [f"colleague{i}@example.org" for i in range(6)]
+    links = _invite(client, mailbox, six)
+    row = '<th scope="row">PQ1 Developing self awareness</th><td>2</td><td>{}</td>'
+
+    def answer(address, score):
+        auth.logout()
+        client.post(links[address], data=_answers(score) | {"send": "1"})
+        auth.login(member.email)
+        return client.get("/me/feedback/results").get_data(as_text=True)
+
+    for address, score in zip(six[:3], (4, 4, 4), strict=True):
+        html = answer(address, score)
+    assert row.format("4.0") in html
+    html = answer(six[3], 1)  # a 4th, very different answer
+    assert row.format("4.0") in html and "include 3 of the 4 answers" in html
+    html = answer(six[4], 1)
+    assert row.format("4.0") in html and "include 3 of the 5 answers" in html
+    html = answer(six[5], 1)  # a whole second group of three: now all six count
+    assert row.format("2.5") in html and "of the 6 answers" not in html

@@ -70,7 +70,8 @@ def feedback_results(round_id: int | None):
                         "How you and your colleagues see your leadership")
     rows = [(e, mine.get(e.id), others.get(e.id)) for d in fw.dimensions for e in d.elements]
     return render_template("members/feedback_results.html", chart=chart, rows=rows,
-                           results=found, has_self=bool(mine))
+                           results=found, has_self=bool(mine),
+                           minimum=feedback.MIN_RATERS)
 
 
 @bp.route("/feedback/<token>", methods=["GET", "POST"])

@@ -114,6 +114,7 @@ class Results:
     invited: int
     answered: int
     averages: dict[int, float] | None  # element id -> average; None until MIN_RATERS answered
+    counted: int = 0  # answers in the averages: whole groups of MIN_RATERS, earliest first
 
     @property
     def is_ready(self) -> bool:
@@ -121,17 +122,21 @@ class Results:
 
 
 def _results_for(found: FeedbackRound) -> Results:
-    answered = [r.id for r in found.raters if r.submitted_at is not None]
+    answered = sorted((r for r in found.raters if r.submitted_at is not None),
+                      key=lambda r: (r.submitted_at, r.id))
+    # Answers join the averages in whole groups of MIN_RATERS. If each new answer changed the
+    # averages, comparing the results before and after it would show that one person's scores.
+    counted = [r.id for r in answered[: len(answered) - len(answered) % MIN_RATERS]]
     averages = None
-    if len(answered) >= MIN_RATERS:
+    if counted:
         rows = db.session.execute(
             sa.select(FeedbackScore.element_id, sa.func.avg(FeedbackScore.score))
-            .where(FeedbackScore.rater_id.in_(answered))
+            .where(FeedbackScore.rater_id.in_(counted))
             .group_by(FeedbackScore.element_id)
         )
         averages = {element_id: round(float(avg), 2) for element_id, avg in rows}
     return Results(round_id=found.id, created_at=found.created_at, invited=len(found.raters),
-                   answered=len(answered), averages=averages)
+                   answered=len(answered), averages=averages, counted=len(counted))
 
 
 def results(user: User, round_id: int | None = None) -> Results | None:
