@@ -62,7 +62,7 @@ def test_export_holds_everything_as_json_and_csv(client, member):
     assert len(rows) == 28 and {r["element"] for r in rows} >= {"PQ1", "DS4"}
     needs = list(csv.reader(io.StringIO(archive.read("needs_and_offers.csv").decode())))
     assert ["offer", "Finance and budgets"] in needs
-    assert "consent.given" in archive.read("activity.csv").decode()
+    assert "account.logged_in" in archive.read("activity.csv").decode()
 
 
 def test_export_is_audited_and_needs_a_post(client, member):

@@ -42,8 +42,10 @@ def test_joining_records_consent_with_version_and_time(client, member):
     assert membership.consent_given_at is not None
     entry = db.session.execute(sa.select(AuditEntry).where(
         AuditEntry.action == "consent.given")).scalar_one()
-    assert entry.actor_id == member.id
     assert entry.detail["consent_version"] == networks.CONSENT_VERSION
+    # The audit log is read by admins: it must not tie the consent to the person.
+    assert entry.actor_id is None and entry.target_id is None
+    assert set(entry.detail) == {"kind", "consent_version"}
     assert "Women managers network" in client.get("/me/networks").get_data(as_text=True)
 
 
@@ -58,8 +60,9 @@ def test_withdrawing_asks_first_then_removes_membership_and_consent_at_once(clie
     remaining = db.session.scalar(sa.select(sa.func.count()).select_from(NetworkMembership)
                                   .where(NetworkMembership.consent_given_at.is_not(None)))
     assert remaining == 0
-    assert db.session.execute(sa.select(AuditEntry).where(
-        AuditEntry.action == "consent.withdrawn")).scalar_one().actor_id == member.id
+    withdrawn = db.session.execute(sa.select(AuditEntry).where(
+        AuditEntry.action == "consent.withdrawn")).scalar_one()
+    assert withdrawn.actor_id is None and withdrawn.target_id is None
     assert client.get("/me/networks/bame/leave").status_code == 404
 
 

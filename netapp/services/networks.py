@@ -90,9 +90,10 @@ def join_affinity(user: User, network: Network, consent_version: str = CONSENT_V
     db.session.add(NetworkMembership(user_id=user.id, network_id=network.id, joined_at=now,
                                      consent_text_version=consent_version,
                                      consent_given_at=now))
-    # The audit entry shows that consent was given, not to which network: naming the network
-    # would show membership to admins outside it.
-    audit.record(user, "consent.given", user, kind="affinity", consent_version=consent_version)
+    # The person's own record of consent is the membership row (wording version and time). The
+    # audit log, which admins read, notes only that a consent happened: naming the person, even
+    # without the network, would show admins outside the network that they are in one.
+    audit.record(None, "consent.given", None, kind="affinity", consent_version=consent_version)
     db.session.commit()
     return True
 
@@ -106,7 +107,7 @@ def withdraw(user: User, network: Network) -> bool:
                                            NetworkMembership.network_id == network.id)
     ).rowcount
     if deleted:
-        audit.record(user, "consent.withdrawn", user, kind="affinity")
+        audit.record(None, "consent.withdrawn", None, kind="affinity")
     db.session.commit()
     return bool(deleted)
 
