@@ -1,0 +1,112 @@
+"""Every route declares who may use it, and the guard holds for every method of every route.
+
+A new route fails `test_every_route_has_a_declared_owner` until it is added to OWNERS, so no
+page can ship without someone deciding who it is for.
+"""
+import pytest
+from flask import url_for
+
+# Who may use each endpoint:
+#   public          anyone, signed in or not
+#   anonymous       meant for visitors; signed-in people are sent on
+#   token           anyone holding the emailed link (the token is the key)
+#   signed_in       any account; the route only ever acts on the signed-in person's own data
+#   admin           admins only
+OWNERS = {
+    "static": "public",
+    "main.index": "anonymous",
+    "main.health": "public",
+    "main.dashboard": "signed_in",
+    "auth.signup": "anonymous",
+    "auth.login": "anonymous",
+    "auth.reset_request": "public",
+    "auth.reset_password": "token",
+    "auth.verify_email": "token",
+    "auth.confirm_email_change": "token",
+    "auth.logout": "signed_in",
+    "auth.resend_verification": "signed_in",
+    "auth.settings": "signed_in",
+    "auth.change_password": "signed_in",
+    "auth.change_email": "signed_in",
+    "auth.deactivate": "signed_in",
+    "admin.users": "admin",
+    "admin.user_detail": "admin",
+    "admin.close_account": "admin",
+    "admin.reopen_account": "admin",
+    "admin.audit_log": "admin",
+    "members.give_feedback": "token",
+    "members.manage_resources": "admin",
+    "members.edit_resource": "admin",
+    "members.delete_resource": "admin",
+    **{f"members.{name}": "signed_in" for name in (
+        "onboarding", "wizard_about", "wizard_assess", "wizard_needs", "wizard_mentoring",
+        "wizard_networks", "edit_about", "assess", "edit_needs", "edit_mentoring", "me",
+        "preview", "privacy_settings", "assessments", "profile", "my_networks", "join_network",
+        "leave_network", "network", "my_data", "export_data", "erase", "my_feedback",
+        "new_feedback_round", "feedback_results", "my_resources",
+    )},
+}
+# Placeholder values for URL parts; the guard must act before any lookup.
+URL_VALUES = {"user_id": 1, "token": "not-a-real-token", "code": "PQ", "network_id": 1,
+              "resource_id": 1, "round_id": 1, "filename": "css/site.css"}
+ROLES = ["member", "mentor", "coordinator"]
+
+
+def _requests(app):
+    """(endpoint, method, path) for every method of every URL rule."""
+    with app.test_request_context():
+        for rule in app.url_map.iter_rules():
+            values = {arg: URL_VALUES[arg] for arg in rule.arguments}
+            path = url_for(rule.endpoint, **values)
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                yield rule.endpoint, method, path
+
+
+def test_every_route_has_a_declared_owner(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert endpoints - OWNERS.keys() == set(), "add these routes to OWNERS"
+    assert OWNERS.keys() - endpoints == set(), "these OWNERS entries are stale"
+
+
+def test_anonymous_visitors_are_sent_to_log_in_for_every_private_route(app, client):
+    checked = 0
+    for endpoint, method, path in _requests(app):
+        if OWNERS[endpoint] not in ("signed_in", "admin"):
+            continue
+        response = client.open(path, method=method)
+        assert response.status_code == 302, f"{method} {path} gave {response.status_code}"
+        assert "/account/login" in response.headers["Location"], f"{method} {path}"
+        checked += 1
+    assert checked > 40
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_admin_routes_refuse_everyone_but_admins_for_every_method(app, client, auth, users, role):
+    auth.as_role(users, role)
+    checked = 0
+    for endpoint, method, path in _requests(app):
+        if OWNERS[endpoint] != "admin":
+            continue
+        response = client.open(path, method=method)
+        assert response.status_code == 403, f"{role}: {method} {path} gave {response.status_code}"
+        checked += 1
+    assert checked >= 10
+
+
+def test_admins_pass_the_guard_on_every_admin_route(app, client, auth, users):
+    """The guard lets admins through; a missing record is then a plain 404, never a 403."""
+    auth.as_role(users, "admin")
+    for endpoint, method, path in _requests(app):
+        if OWNERS[endpoint] != "admin":
+            continue
+        response = client.open(path, method=method)
+        assert response.status_code in (200, 302, 400, 404), f"{method} {path}"
+        assert response.status_code != 403
+
+
+def test_token_routes_refuse_a_made_up_token_without_an_error_page(app, client):
+    for endpoint, method, path in _requests(app):
+        if OWNERS[endpoint] != "token":
+            continue
+        response = client.open(path, method=method)
+        assert response.status_code in (302, 404), f"{method} {path} gave {response.status_code}"
