@@ -4,6 +4,7 @@ from flask_login import current_user, login_required
 
 from netapp.auth.forms import EmptyForm
 from netapp.main import bp
+from netapp.services.home import home_summary
 from netapp.services.stats import network_counts
 
 
@@ -17,7 +18,8 @@ def index():
 @bp.route("/home")
 @login_required
 def dashboard():
-    return render_template("main/dashboard.html", resend_form=EmptyForm())
+    return render_template("main/dashboard.html", resend_form=EmptyForm(),
+                           summary=home_summary(current_user))
 
 
 @bp.route("/healthz")
