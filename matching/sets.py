@@ -43,6 +43,11 @@ class GroupResult:
     worst_quality: float
     mean_quality: float
     stats: dict = field(default_factory=dict)
+    #: True when no arrangement obeying the rules leaves fewer members unplaced: everyone was
+    #: placed, or the exact stage (CP-SAT) proved the count minimal.
+    proven_min_unplaced: bool = False
+    #: Plain words on how the number of unplaced members was established.
+    unplaced_status: str = ""
 
 
 class _People:
@@ -362,9 +367,93 @@ def _improve(P, sets, pool_of, scorer, lo, hi, rng, deadline):
     return accepted
 
 
+def _pool_label(P, S):
+    regions = {P.region[i] for i in S}
+    return next(iter(regions)) if len(regions) == 1 else ONLINE_POOL
+
+
+def _exact_stage(P, sets, pool_of, unplaced, lo, hi, rng, limit, time_limit, seed):
+    """Re-solve exactly with CP-SAT when the heuristic left members unplaced.
+
+    Works on the whole instance when it has at most ``limit`` members (the result is then a
+    proof), otherwise on the unplaced members plus whole sets of the pools concerned (their
+    regions and the online pool) up to ``limit`` members, the other sets staying as they are.
+    ``sets``, ``pool_of`` and ``unplaced`` are updated in place when more members are placed.
+    """
+    from .sets_exact import solve_max_placed
+
+    n = len(P.ids)
+    if not unplaced:
+        return {"proven": True, "status": "everyone placed", "ran": False}
+    if limit == 0:
+        return {"proven": False, "status": "best found (exact stage turned off)", "ran": False}
+    whole = n <= limit
+    if whole:
+        chosen = list(range(len(sets)))
+    else:
+        concerned = {P.region[i] for i in unplaced}
+        if any(P.online[i] for i in unplaced):
+            concerned.add(ONLINE_POOL)
+        cand = [s for s in range(len(sets)) if pool_of[s] in concerned]
+        rng.shuffle(cand)
+        chosen, room = [], limit - len(unplaced)
+        for s in cand:
+            if len(sets[s]) <= room:
+                chosen.append(s)
+                room -= len(sets[s])
+        if room < 0:
+            return {"proven": False, "ran": False,
+                    "status": f"best found ({len(unplaced)} unplaced members are more than the "
+                              f"exact stage's limit of {limit})"}
+    scope = sorted(unplaced) + [i for s in chosen for i in sets[s]]
+    before = sum(len(sets[s]) for s in chosen)
+    out = solve_max_placed(P, scope, lo, hi, hint=[sets[s] for s in chosen],
+                           time_limit=time_limit, seed=seed)
+    info = {"ran": True, "scope": len(scope), "whole": whole, "solver_status": out.status,
+            "seconds": out.seconds, "placed_before": before,
+            "placed_after": before if out.sets is None else max(before, out.placed)}
+    if out.sets is not None and out.placed > before:
+        old = dict(unplaced)
+        drop = set(chosen)
+        keep = [(S, p) for s, (S, p) in enumerate(zip(sets, pool_of, strict=True))
+                if s not in drop]
+        sets[:] = [S for S, _ in keep] + [list(S) for S in out.sets]
+        pool_of[:] = [p for _, p in keep] + [_pool_label(P, S) for S in out.sets]
+        placed = {i for S in out.sets for i in S}
+        unplaced.clear()
+        for i in scope:
+            if i not in placed:
+                unplaced[i] = old.get(i, "left out so that more members can be placed in total")
+        for i, why in old.items():
+            if i not in scope:
+                unplaced[i] = why
+    tag_count = Counter(b for i in range(n) for b in range(3) if P.tags[i] >> b & 1)
+    for i in unplaced:
+        lone = [AFFINITY_TAGS[b] for b in range(3) if P.tags[i] >> b & 1 and tag_count[b] == 1]
+        if lone:
+            unplaced[i] = (f"the only member with affinity {lone[0]!r}, and nobody may be the "
+                           "only one with a tag in a set")
+    if not unplaced:
+        return {**info, "proven": True, "status": "everyone placed (after the exact stage)"}
+    proven = whole and out.optimal
+    if proven:
+        note = (f"; proven: no arrangement obeying the rules places more than "
+                f"{n - len(unplaced)} of the {n} members")
+        for i in unplaced:
+            unplaced[i] += note
+        status = "proven minimal (exact CP-SAT solve of the whole instance)"
+    elif whole:
+        status = f"best found (exact solve stopped at its time limit: {out.status})"
+    else:
+        status = (f"best found (exact solve of {len(scope)} of {n} members around the "
+                  "unplaced ones; the instance is larger than the exact stage's limit)")
+    return {**info, "proven": proven, "status": status}
+
+
 def form_groups(members, min_size: int = 6, max_size: int = 8, *,
                 weights: GroupWeights | None = None, seed: int = 0,
-                time_limit: float = 15.0) -> GroupResult:
+                time_limit: float = 15.0, exact_limit: int = 200,
+                exact_time_limit: float = 5.0) -> GroupResult:
     """Split members into action learning sets.
 
     Hard rules for every set: size within [`min_size`, `max_size`]; no two members of the same
@@ -389,6 +478,13 @@ def form_groups(members, min_size: int = 6, max_size: int = 8, *,
         Seed for every random choice (same seed, same answer given the same time budget).
     time_limit : float
         Seconds to spend in total (construction and improvement).
+    exact_limit : int
+        Largest number of members the exact stage (CP-SAT) works on; 0 turns it off. It runs
+        only when the heuristic leaves someone unplaced: on the whole instance if it has at most
+        ``exact_limit`` members (then a proof covers everything), otherwise on the unplaced
+        members plus as many sets of the pools concerned as fit (an improvement, not a proof).
+    exact_time_limit : float
+        Seconds for the exact stage, on top of ``time_limit``.
 
     Returns
     -------
@@ -409,6 +505,10 @@ def form_groups(members, min_size: int = 6, max_size: int = 8, *,
         raise ValueError(f"need 2 <= min_size <= max_size, got {min_size} and {max_size}")
     if not (isinstance(time_limit, (int, float)) and time_limit > 0):
         raise ValueError(f"time_limit must be a positive number, got {time_limit!r}")
+    if not isinstance(exact_limit, int) or isinstance(exact_limit, bool) or exact_limit < 0:
+        raise ValueError(f"exact_limit must be a non-negative integer, got {exact_limit!r}")
+    if not (isinstance(exact_time_limit, (int, float)) and exact_time_limit > 0):
+        raise ValueError(f"exact_time_limit must be a positive number, got {exact_time_limit!r}")
     seen = set()
     for p in members:
         if not isinstance(p, SetMember):
@@ -519,7 +619,12 @@ def form_groups(members, min_size: int = 6, max_size: int = 8, *,
                 pool_of.append(name)
     t_build = time.perf_counter() - t0
 
-    # 3. Improve worst and mean quality without breaking any rule.
+    # 3. Exact stage: when someone is unplaced, CP-SAT finds the most members that can be placed.
+    exact = _exact_stage(P, sets, pool_of, unplaced, lo, hi, rng, exact_limit,
+                         exact_time_limit, seed)
+    deadline += exact.get("seconds", 0.0)
+
+    # 4. Improve worst and mean quality without breaking any rule.
     scorer = _Scorer(P, w)
     accepted = _improve(P, sets, pool_of, scorer, lo, hi, rng, deadline)
     out_sets = []
@@ -542,5 +647,8 @@ def form_groups(members, min_size: int = 6, max_size: int = 8, *,
         worst_quality=min(qs) if qs else 0.0,
         mean_quality=sum(qs) / len(qs) if qs else 0.0,
         stats={"members": len(members), "pools": len(pools), "seconds_build": t_build,
-               "improving_moves": accepted, "seconds_total": time.perf_counter() - t0},
+               "improving_moves": accepted, "seconds_total": time.perf_counter() - t0,
+               **{f"exact_{k}": v for k, v in exact.items() if k not in ("proven", "status")}},
+        proven_min_unplaced=exact["proven"],
+        unplaced_status=exact["status"],
     )
