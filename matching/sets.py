@@ -410,6 +410,7 @@ def _exact_stage(P, sets, pool_of, unplaced, lo, hi, rng, limit, time_limit, see
     out = solve_max_placed(P, scope, lo, hi, hint=[sets[s] for s in chosen],
                            time_limit=time_limit, seed=seed)
     info = {"ran": True, "scope": len(scope), "whole": whole, "solver_status": out.status,
+            "bound": out.bound,
             "seconds": out.seconds, "placed_before": before,
             "placed_after": before if out.sets is None else max(before, out.placed)}
     if out.sets is not None and out.placed > before:

@@ -225,3 +225,19 @@ def test_exact_limit_is_checked():
         form_groups([], 2, 3, exact_limit=-1)
     with pytest.raises(ValueError, match="exact_time_limit"):
         form_groups([], 2, 3, exact_time_limit=0)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 10**6), st.integers(12, 50), st.integers(0, 40))
+def test_rules_hold_when_only_part_of_the_instance_is_solved_exactly(seed, n, limit):
+    members, lo, hi = tricky(seed, n)
+    res = form_groups(members, lo, hi, seed=seed, time_limit=0.05, exact_limit=limit,
+                      exact_time_limit=0.3)
+    check_rules(res, members, lo, hi)
+    if res.stats.get("exact_ran"):  # never fewer placed than the heuristic's sets
+        assert res.stats["exact_placed_after"] >= res.stats["exact_placed_before"]
+        assert res.stats["exact_scope"] <= max(limit, len(members))
+        if not res.stats["exact_whole"]:
+            assert res.stats["exact_scope"] <= limit
+    if res.proven_min_unplaced and res.unplaced:
+        assert res.stats["exact_whole"] and res.stats["exact_solver_status"] == "OPTIMAL"
