@@ -158,8 +158,8 @@ def _sets(args, staged):
         for line in lines:
             print(line, file=sys.stderr)
     print(f"placed {len(members) - len(res.unplaced)}/{len(members)} members in {len(res.sets)} "
-          f"sets; worst set quality {res.worst_quality:.1f}, mean {res.mean_quality:.1f}; "
-          f"{time.perf_counter() - t0:.1f} s", file=sys.stderr)
+          f"sets ({res.unplaced_status}); worst set quality {res.worst_quality:.1f}, "
+          f"mean {res.mean_quality:.1f}; {time.perf_counter() - t0:.1f} s", file=sys.stderr)
 
 
 def main(argv=None) -> int:

@@ -175,6 +175,10 @@ def test_sets_happy_path(tmp_path):
     assert len(rows) == 40 and list(rows[0])[:2] == ["set_id", "member_id"]
     assert all(row["set_id"] or row["reason"] for row in rows)
     assert "worst set quality" in r.stderr
+    # The summary says whether the number left out is the proven minimum.
+    placed = sum(1 for row in rows if row["set_id"])
+    expected = "everyone placed" if placed == 40 else "proven minimal"
+    assert expected in r.stderr or "best found" in r.stderr
     assert (tmp_path / "summary.csv").exists()
 
 
