@@ -6,6 +6,7 @@ import numpy as np
 
 from matching.lqf import ELEMENT_CODES
 from matching.model import AFFINITY_TAGS, REGIONS, Mentee, Mentor, SetMember
+from matching.sets import set_violations
 
 TOPICS = ("finance", "leadership", "safeguarding", "digital", "wellbeing")
 SERVICES = ("care_home", "home_care", "day_service")
@@ -50,3 +51,16 @@ def member_case(seed, n, *, n_orgs=10, n_regions=2, p_online=0.7, p_tag=0.3):
         out.append(SetMember(id=f"m{k}", needs=_topics(rng, 3), affinity=tags,
                              **_person(rng, n_orgs, n_regions, p_online)))
     return out
+
+
+def assert_valid_sets(res, members, lo, hi):
+    """Every member placed once or unplaced with a reason; every set obeys every hard rule."""
+    by_id = {p.id: p for p in members}
+    placed = [i for s in res.sets for i in s.member_ids]
+    assert len(placed) == len(set(placed))
+    assert sorted(placed + [u.member_id for u in res.unplaced]) == sorted(by_id)
+    for s in res.sets:
+        group = [by_id[i] for i in s.member_ids]
+        assert set_violations(group, (lo, hi)) == []
+        assert 0 <= s.quality <= 100
+    assert all(u.reason for u in res.unplaced)

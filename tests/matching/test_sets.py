@@ -9,20 +9,9 @@ from hypothesis import strategies as st
 from matching import form_groups
 from matching.lqf import ELEMENT_CODES
 from matching.model import REGIONS, SetMember
-from matching.sets import set_violations
-from matching_instances import member_case
+from matching_instances import assert_valid_sets, member_case
 
-
-def check(res, members, lo, hi):
-    by_id = {p.id: p for p in members}
-    placed = [i for s in res.sets for i in s.member_ids]
-    assert len(placed) == len(set(placed))
-    assert sorted(placed + [u.member_id for u in res.unplaced]) == sorted(by_id)
-    for s in res.sets:
-        group = [by_id[i] for i in s.member_ids]
-        assert set_violations(group, (lo, hi)) == []
-        assert 0 <= s.quality <= 100
-    assert all(u.reason for u in res.unplaced)
+check = assert_valid_sets
 
 
 @settings(max_examples=80, deadline=None)
