@@ -58,15 +58,18 @@ def register(display_name: str, email: str, password: str) -> User:
     return user
 
 
+def _email_link(user: User, to: str, salt: str, endpoint: str, subject: str, template: str,
+                payload: dict, **context) -> None:
+    """Email ``to`` a signed link to ``endpoint`` carrying ``payload``."""
+    token = _serializer(salt).dumps(payload)
+    link = url_for(endpoint, token=token, _external=True)
+    send_email(to, subject, template, user=user, link=link, **context)
+
+
 def send_verification(user: User) -> None:
-    token = _serializer(VERIFY_SALT).dumps({"id": user.id, "email": user.email})
-    send_email(
-        user.email,
-        "Please confirm your email address",
-        "email/verify.txt",
-        user=user,
-        link=url_for("auth.verify_email", token=token, _external=True),
-    )
+    _email_link(user, user.email, VERIFY_SALT, "auth.verify_email",
+                "Please confirm your email address", "email/verify.txt",
+                {"id": user.id, "email": user.email})
 
 
 def verify_email(token: str) -> User:
@@ -86,15 +89,9 @@ def send_password_reset(email: str) -> None:
     user = find_by_email(email)
     if user is None or not user.is_active:
         return
-    token = _serializer(RESET_SALT).dumps({"id": user.id, "fp": _password_fingerprint(user)})
-    send_email(
-        user.email,
-        "Reset your password",
-        "email/reset.txt",
-        user=user,
-        link=url_for("auth.reset_password", token=token, _external=True),
-        minutes=current_app.config["RESET_TOKEN_MAX_AGE"] // 60,
-    )
+    _email_link(user, user.email, RESET_SALT, "auth.reset_password", "Reset your password",
+                "email/reset.txt", {"id": user.id, "fp": _password_fingerprint(user)},
+                minutes=current_app.config["RESET_TOKEN_MAX_AGE"] // 60)
 
 
 def user_for_reset(token: str) -> User:
@@ -113,14 +110,9 @@ def set_password(user: User, password: str, *, action: str = "account.password_c
 
 def request_email_change(user: User, new_email: str) -> None:
     new_email = User.normalise_email(new_email)
-    token = _serializer(CHANGE_EMAIL_SALT).dumps({"id": user.id, "email": new_email})
-    send_email(
-        new_email,
-        "Please confirm your new email address",
-        "email/change_email.txt",
-        user=user,
-        link=url_for("auth.confirm_email_change", token=token, _external=True),
-    )
+    _email_link(user, new_email, CHANGE_EMAIL_SALT, "auth.confirm_email_change",
+                "Please confirm your new email address", "email/change_email.txt",
+                {"id": user.id, "email": new_email})
 
 
 def confirm_email_change(token: str) -> User:
