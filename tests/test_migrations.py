@@ -29,3 +29,24 @@ def test_upgrade_matches_models_then_downgrade_empties(empty_database_url):
         upgrade()  # and up again, cleanly
         assert "users" in sa.inspect(db.engine).get_table_names()
         db.engine.dispose()
+
+
+def test_ids_are_never_reused_after_a_delete(empty_database_url):
+    # An erased account's id handed to the next sign-up would let its old cookies and links
+    # point at a stranger, so the migrated schema must never give a deleted id out again.
+    app = _app(empty_database_url)
+    with app.app_context():
+        upgrade()
+        users = sa.table("users", sa.column("id"), sa.column("email"), sa.column("password_hash"),
+                         sa.column("display_name"), sa.column("is_active_account"),
+                         sa.column("created_at"))
+        row = {"password_hash": "x", "display_name": "Z", "is_active_account": True,
+               "created_at": sa.func.current_timestamp()}
+        with db.engine.begin() as conn:
+            first = conn.execute(users.insert().values(email="z@example.org", **row)
+                                 .returning(users.c.id)).scalar_one()
+            conn.execute(users.delete().where(users.c.id == first))
+            second = conn.execute(users.insert().values(email="y@example.org", **row)
+                                  .returning(users.c.id)).scalar_one()
+        assert second > first
+        db.engine.dispose()

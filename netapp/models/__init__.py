@@ -1,5 +1,6 @@
 """Database models, split by domain."""
-from netapp.models.accounts import Role, User, UserRole
+from netapp.extensions import db
+from netapp.models.accounts import Role, User, UserRole, UserSession
 from netapp.models.audit import AuditEntry
 from netapp.models.feedback import FeedbackRater, FeedbackRound, FeedbackScore
 from netapp.models.lqf import (
@@ -48,4 +49,16 @@ __all__ = [
     "ServiceType",
     "User",
     "UserRole",
+    "UserSession",
 ]
+
+
+def _never_reuse_ids() -> None:
+    # SQLite hands out the highest deleted rowid again unless a table says AUTOINCREMENT. A reused
+    # user id would let an erased account's leftovers (cookies, links, audit rows) point at the
+    # next person to sign up. PostgreSQL sequences never go back, so this is SQLite only.
+    for table in db.metadata.tables.values():
+        table.dialect_options["sqlite"]["autoincrement"] = True
+
+
+_never_reuse_ids()

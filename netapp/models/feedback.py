@@ -33,6 +33,10 @@ class FeedbackRater(db.Model):
         sa.ForeignKey("feedback_rounds.id", ondelete="CASCADE"), index=True
     )
     email: Mapped[str] = mapped_column(sa.String(254))
+    # The confirmed account that answered: one answer per person per round, never the requester.
+    rater_user_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     invited_at: Mapped[datetime] = mapped_column(default=utcnow)
     submitted_at: Mapped[datetime | None]
@@ -41,6 +45,8 @@ class FeedbackRater(db.Model):
     scores: Mapped[list[FeedbackScore]] = relationship(
         back_populates="rater", cascade="all, delete-orphan"
     )
+
+    __table_args__ = (sa.UniqueConstraint("round_id", "rater_user_id"),)
 
 
 class FeedbackScore(db.Model):

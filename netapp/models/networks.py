@@ -58,6 +58,9 @@ class NetworkMembership(db.Model):
     joined_at: Mapped[datetime] = mapped_column(default=utcnow)
     consent_text_version: Mapped[str | None] = mapped_column(sa.String(32))
     consent_given_at: Mapped[datetime | None]
+    # Whether other members of the network may see this member on its list. Off until the
+    # member turns it on; it matters for affinity networks, where being listed says who is in it.
+    is_listed: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     network: Mapped[Network] = relationship()
 
