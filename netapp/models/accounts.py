@@ -54,7 +54,7 @@ class User(UserMixin, db.Model):
         back_populates="user", cascade="all, delete-orphan", uselist=False
     )
     sessions: Mapped[list[UserSession]] = relationship(
-        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+        back_populates="user", cascade="all, delete-orphan"
     )
 
     def __repr__(self) -> str:
