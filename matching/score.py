@@ -10,14 +10,25 @@ from .lqf import ELEMENT_CODES
 from .model import REGIONS, Weights
 
 __all__ = ["PairArrays", "Workspace", "encode_pairs", "score_block", "score_pairs", "pair_parts",
-           "pair_parts_many",
-           "LEVEL_CREDIT"]
+           "pair_parts_many", "hard_rule_breaks", "organisation_key", "LEVEL_CREDIT"]
 
 #: Credit for the level part, indexed by ``mentor level - mentee level`` clipped to [-1, 1]:
 #: mentor below the mentee 0, at the same level 0.7, above 1.
 LEVEL_CREDIT = {-1: 0.0, 0: 0.7, 1: 1.0}
 
 _REGION_CODE = {r: k for k, r in enumerate(REGIONS)}
+
+#: An LQF element counts as one the mentee could grow in when they rate it at most this.
+WEAK_LQF = 2
+
+
+def organisation_key(name: str) -> str:
+    """The form of an organisation's name that the same-organisation rule compares.
+
+    Case and runs of spaces are ignored, so "Care Co" and " care  co" are one organisation.
+    An empty key means the organisation is unknown: it is never the same as anyone's.
+    """
+    return " ".join(name.split()).casefold()
 
 
 @dataclass(frozen=True)
@@ -43,6 +54,8 @@ class PairArrays:
     mentees: _Side
     mentors: _Side
     capacity: np.ndarray     # int64 per mentor
+    # the mentor with the same id as each mentee (the same person in both files), else -1
+    same_person: np.ndarray  # int64 per mentee
     topic_names: tuple[str, ...]
     la_names: tuple[str, ...]
     service_names: tuple[str, ...]
@@ -71,6 +84,22 @@ class _Vocab(dict):
         if k is None:
             k = self[label] = len(self)
         return k
+
+
+class _OrganisationCodes:
+    """Codes for organisations: one per organisation key, and a new code for each unknown
+    (blank) organisation, so that an unknown organisation never equals another."""
+
+    def __init__(self):
+        self._known = _Vocab()
+        self._unknown = 0
+
+    def code(self, name: str) -> int:
+        key = organisation_key(name)
+        if key:
+            return self._known.code(key)
+        self._unknown += 1
+        return -self._unknown
 
 
 def _side(people, topics_attr, vocabs) -> _Side:
@@ -117,7 +146,7 @@ def encode_pairs(mentees, mentors, weights: Weights | None = None) -> PairArrays
     PairArrays
     """
     w = weights or Weights()
-    vocabs = (_Vocab(), _Vocab(), _Vocab(), _Vocab())
+    vocabs = (_OrganisationCodes(), _Vocab(), _Vocab(), _Vocab())
     a = _side(mentees, "needs", vocabs)
     b = _side(mentors, "offers", vocabs)
     n_topics = len(vocabs[3])
@@ -142,8 +171,11 @@ def encode_pairs(mentees, mentors, weights: Weights | None = None) -> PairArrays
     cat_right = np.zeros((4 + n_svc, len(mentors)), np.float32)
     cat_right[:4] = level_pts
     cat_right[4 + b.service, np.arange(len(mentors))] = np.float32(scale * w.service_type)
+    mentor_pos = {p.id: j for j, p in enumerate(mentors)}
+    same_person = np.fromiter((mentor_pos.get(p.id, -1) for p in mentees), np.int64,
+                              len(mentees))
     return PairArrays(
-        mentees=a, mentors=b, cat_left=cat_left, cat_right=cat_right,
+        mentees=a, mentors=b, same_person=same_person, cat_left=cat_left, cat_right=cat_right,
         topics_t=np.ascontiguousarray(b.topics.T), strength_t=np.ascontiguousarray(strength.T),
         capacity=np.fromiter((m.capacity for m in mentors), np.int64, len(mentors)),
         topic_names=tuple(vocabs[3]), la_names=tuple(vocabs[1]), service_names=tuple(vocabs[2]),
@@ -200,8 +232,8 @@ def score_block(arr: PairArrays, rows: np.ndarray, cols: np.ndarray | None = Non
     -------
     numpy.ndarray
         int16 array of shape ``(len(rows), len(cols))``: the score in hundredths (0-10000) for
-        eligible pairs, -1 where a hard rule (organisation, region for in-person) forbids it.
-        Declined pairs are not applied here.
+        eligible pairs, -1 where a hard rule (the same person, the same organisation, region
+        for in-person) forbids it. Declined pairs are not applied here.
     """
     a, b = arr.mentees, arr.mentors
     rows = np.asarray(rows, np.intp)
@@ -239,7 +271,46 @@ def score_block(arr: PairArrays, rows: np.ndarray, cols: np.ndarray | None = Non
     bad = b1.view(np.int8)
     np.negative(bad, out=bad)                                       # 0 or -1 (all bits set)
     np.bitwise_or(out, bad, out=out)                                # -1 where forbidden
+    _forbid_same_person(arr, rows, cols, out)
     return out
+
+
+def _forbid_same_person(arr: PairArrays, rows, cols, out) -> None:
+    # People in both files are few, so this is a sparse pass rather than another comparison
+    # of every pair.
+    mate = arr.same_person[rows]
+    r = np.flatnonzero(mate >= 0)
+    if not r.size or not out.shape[1]:
+        return
+    if isinstance(cols, slice):
+        out[r, mate[r]] = -1
+        return
+    order = np.argsort(cols, kind="stable")
+    at = np.minimum(np.searchsorted(cols, mate[r], sorter=order), cols.size - 1)
+    c = order[at]
+    hit = cols[c] == mate[r]
+    out[r[hit], c[hit]] = -1
+
+
+def hard_rule_breaks(arr: PairArrays, i, j) -> dict[str, np.ndarray]:
+    """Which hard rules forbid the pairs ``(i[k], j[k])`` (declined pairs aside).
+
+    Returns
+    -------
+    dict of str to bool arrays
+        ``same_person`` (the same id on both sides), ``same_organisation`` (equal
+        :func:`organisation_key`, never for an unknown one) and ``apart`` (different regions
+        while one of them meets only in person).
+    """
+    a, b = arr.mentees, arr.mentors
+    i = np.asarray(i, np.intp)
+    j = np.asarray(j, np.intp)
+    both_online = a.online[i] & b.online[j]
+    return {
+        "same_person": arr.same_person[i] == j,
+        "same_organisation": a.org[i] == b.org[j],
+        "apart": (a.region[i] != b.region[j]) & ~both_online,
+    }
 
 
 def score_pairs(arr: PairArrays, i: np.ndarray, j: np.ndarray) -> np.ndarray:
@@ -253,8 +324,8 @@ def score_pairs(arr: PairArrays, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     both_online = a.online[i] & b.online[j]
     la = (a.la[i] == b.la[j]) & ~both_online
     _combine(s, dot, cat, la, arr.need_coef[i], arr.lqf_coef[i], arr)
-    ok = (a.org[i] != b.org[j]) & ((a.region[i] == b.region[j]) | both_online)
-    s[~ok] = -1
+    breaks = hard_rule_breaks(arr, i, j)
+    s[breaks["same_person"] | breaks["same_organisation"] | breaks["apart"]] = -1
     return s.astype(np.int16)
 
 
@@ -267,12 +338,13 @@ def pair_parts(arr: PairArrays, i: int, j: int) -> dict:
     weak = a.lqf[i]
     order = np.argsort(-gain, kind="stable")
     grow = [ELEMENT_CODES[e] for e in order[:3]
-            if gain[e] > 0 and b.lqf[j, e] >= 3 and b.lqf[j, e] > weak[e]]
+            if gain[e] > 0 and b.lqf[j, e] >= 3 and weak[e] <= WEAK_LQF]
     in_person = not (a.online[i] and b.online[j])
     same_la = bool(a.la[i] == b.la[j]) and in_person
     return {
         "needs": float(len(covered) * arr.need_coef[i]),
         "n_needs": int(len(needs)),
+        "need_codes": [arr.topic_names[t] for t in needs],
         "covered": covered,
         "lqf": float(gain.sum() * arr.lqf_coef[i]),
         "grow": grow,
@@ -301,11 +373,15 @@ def pair_parts_many(arr: PairArrays, i, j) -> list[dict]:
     covered = [[] for _ in range(i.size)]
     for r, t in zip(rows.tolist(), tops.tolist(), strict=True):
         covered[r].append(arr.topic_names[t])
+    rows, tops = np.nonzero(need)
+    need_codes = [[] for _ in range(i.size)]
+    for r, t in zip(rows.tolist(), tops.tolist(), strict=True):
+        need_codes[r].append(arr.topic_names[t])
     gain = arr.growth[i] * arr.strength[j]
     order = np.argsort(-gain, axis=1, kind="stable")[:, :3]
     bl = np.take_along_axis(b.lqf[j], order, axis=1)
     ok = ((np.take_along_axis(gain, order, axis=1) > 0) & (bl >= 3)
-          & (bl > np.take_along_axis(a.lqf[i], order, axis=1)))
+          & (np.take_along_axis(a.lqf[i], order, axis=1) <= WEAK_LQF))
     needs_pts = (ncov.astype(np.float32) * arr.need_coef[i]).tolist()
     lqf_pts = (gain.sum(axis=1) * arr.lqf_coef[i]).tolist()
     level = arr.level_pts[a.level[i] - 1, j].tolist()
@@ -320,6 +396,7 @@ def pair_parts_many(arr: PairArrays, i, j) -> list[dict]:
         out.append({
             "needs": needs_pts[k],
             "n_needs": n_needs[k],
+            "need_codes": need_codes[k],
             "covered": covered[k],
             "lqf": lqf_pts[k],
             "grow": [ELEMENT_CODES[e] for e, keep in zip(o, g, strict=True) if keep],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from matching.lqf import ELEMENT_CODES
@@ -29,8 +31,14 @@ def _topics(rng, hi):
     return tuple(TOPICS[t] for t in sorted(rng.choice(len(TOPICS), k, replace=False)))
 
 
-def mentor_case(seed, n_mentees, n_mentors, *, n_orgs=4, n_regions=2, p_online=0.5, max_cap=3):
-    """Random mentees and mentors (capacity 0..max_cap)."""
+def mentor_case(seed, n_mentees, n_mentors, *, n_orgs=4, n_regions=2, p_online=0.5, max_cap=3,
+                p_blank_org=0.0, p_same_person=0.0, org_spellings=False):
+    """Random mentees and mentors (capacity 0..max_cap).
+
+    With the keyword options: a share of blank (unknown) organisations, a share of mentors who
+    are also in the mentee list (same id), and organisations spelt with random case and
+    spacing. Without them the people are the same as before these options existed.
+    """
     rng = np.random.default_rng(seed)
     mentees = [Mentee(id=f"e{k}", needs=_topics(rng, 3), **_person(rng, n_orgs, n_regions,
                                                                    p_online))
@@ -39,7 +47,25 @@ def mentor_case(seed, n_mentees, n_mentors, *, n_orgs=4, n_regions=2, p_online=0
                       capacity=int(rng.integers(0, max_cap + 1)),
                       **_person(rng, n_orgs, n_regions, p_online))
                for k in range(n_mentors)]
+    if p_blank_org or p_same_person or org_spellings:
+        extra = np.random.default_rng([seed, 1])
+        mentees = [_respell(extra, p, p_blank_org, org_spellings) for p in mentees]
+        mentors = [_respell(extra, p, p_blank_org, org_spellings) for p in mentors]
+        n_same = min(int(round(p_same_person * n_mentors)), n_mentees)
+        who = extra.choice(n_mentees, n_same, replace=False) if n_same else []
+        where = extra.choice(n_mentors, n_same, replace=False) if n_same else []
+        for i, j in zip(who, where, strict=True):
+            mentors[j] = replace(mentors[j], id=mentees[i].id)
     return mentees, mentors
+
+
+def _respell(rng, person, p_blank, spellings):
+    org = person.organisation
+    if rng.random() < p_blank:
+        org = ("", " ", "  ")[rng.integers(3)]
+    elif spellings:
+        org = (org, org.upper(), f" {org.title()}  ", org.capitalize())[rng.integers(4)]
+    return replace(person, organisation=org)
 
 
 def member_case(seed, n, *, n_orgs=10, n_regions=2, p_online=0.7, p_tag=0.3):
