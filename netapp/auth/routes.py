@@ -1,6 +1,4 @@
 """Account routes."""
-from urllib.parse import urlsplit
-
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -17,6 +15,7 @@ from netapp.auth.forms import (
 )
 from netapp.extensions import limiter
 from netapp.services import accounts
+from netapp.urls import safe_next_path
 
 
 def _login_limit() -> str:
@@ -24,13 +23,8 @@ def _login_limit() -> str:
 
 
 def _safe_next(target: str | None) -> str:
-    """Only follow ``next`` to a path on this site."""
-    if target:
-        parts = urlsplit(target)
-        is_local = not parts.scheme and not parts.netloc
-        if is_local and target.startswith("/") and not target.startswith("//"):
-            return target
-    return url_for("main.dashboard")
+    """Only follow ``next`` to a path on this site (see netapp.urls)."""
+    return safe_next_path(target) or url_for("main.dashboard")
 
 
 @bp.route("/signup", methods=["GET", "POST"])
