@@ -1,10 +1,13 @@
 """The national-scale code paths on mid-sized instances: many blocks and row groups, the
 group-maximum skipping in the proof, recomputed (uncached) scores, large ties, round limits."""
 
+import math
+
 import numpy as np
 import pytest
 
 from matching import Mentee, Mentor, match_mentors
+from matching.mentors import proof, summarise_matches
 from matching.mentors.candidates import cap_ties, group_max_rows, row_threshold
 from matching_instances import mentor_case
 from mentor_reference import best_matching as reference
@@ -46,17 +49,52 @@ def test_large_ties_are_capped_and_still_exact():
     assert round(res.total_score * 100) == total
 
 
-@pytest.mark.parametrize("seed", range(4))
-def test_round_limit_gives_a_valid_bound(seed):
+def _stopped_after_one_round(seed):
     mentees, mentors = mentor_case(900 + seed, 200, 40, n_orgs=10, n_regions=2)
     res = match_mentors(mentees, mentors, per_mentee=1, per_mentor=1, max_rounds=1, near=0.0,
                         chunk=64)
+    return mentees, mentors, res
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_round_limit_reports_no_false_proof(seed):
+    mentees, mentors, res = _stopped_after_one_round(seed)
     k, total = reference(mentees, mentors)
-    assert res.max_matches >= k >= len(res.pairs)
-    if res.optimal:
-        assert round(res.total_score * 100) == total
-    elif len(res.pairs) == k == res.max_matches:
-        assert res.bound * 100 >= total - 1e-6 and res.gap >= 0
+    # one round with one candidate per mentee is too few for a proof on these instances
+    assert not res.optimal and res.status.startswith("not proven optimal")
+    assert "round limit" in res.status
+    # the number of matches is still the true maximum, and reached
+    assert len(res.pairs) == res.max_matches == k
+    # the bound is finite and certified: no matching with k pairs scores more
+    assert math.isfinite(res.bound) and round(res.bound * 100) >= total
+    assert round(res.total_score * 100) <= total
+    assert res.gap is not None and 0 < res.gap < 1
+    assert res.stats["gap"] == res.gap and res.stats["optimal"] is False
+    assert "not proven" in summarise_matches(res)
+
+
+def test_prices_that_are_not_tight_are_not_taken_as_proof(monkeypatch):
+    # Prices raised far above the truth clear every pair's check, but are not tight on the
+    # matched pairs: the run-time complementary-slackness check must refuse them.
+    real = proof.dual_prices
+
+    def inflated(n_rows, ei, ej, weights, chosen, cap):
+        u, v = real(n_rows, ei, ej, weights, chosen, cap)
+        return u + int(weights.max(initial=0)) + 10001, v
+
+    monkeypatch.setattr(proof, "dual_prices", inflated)
+    mentees, mentors, res = _stopped_after_one_round(0)
+    k, total = reference(mentees, mentors)
+    assert not res.optimal and "check failed" in res.status
+    assert res.stats["check_failures"]
+    assert len(res.pairs) == res.max_matches == k
+    assert round(res.bound * 100) >= total
+
+    # Control: without the slackness check the same prices pass as a proof of an answer
+    # that is not the best, so the check above is what stops a false proof.
+    monkeypatch.setattr(proof, "price_check_failures", lambda *args: [])
+    _, _, fooled = _stopped_after_one_round(0)
+    assert fooled.optimal and round(fooled.total_score * 100) < total
 
 
 @pytest.mark.parametrize("seed", range(20))
