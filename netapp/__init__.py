@@ -34,19 +34,18 @@ def register_extensions(app: Flask) -> None:
     from netapp import models  # noqa: F401  (models must be imported before Alembic looks)
     from netapp.extensions import csrf, db, limiter, login_manager, migrate, talisman
 
+    from netapp.services import login_limits, sessions
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
+    login_limits.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please log in to see that page."
     login_manager.login_message_category = "info"
-    login_manager.session_protection = "strong"
-
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        return db.session.get(models.User, int(user_id))
+    # People are loaded through their session row, never their id: see services/sessions.py.
+    sessions.init_app(app)
 
     talisman.init_app(
         app,

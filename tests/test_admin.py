@@ -69,7 +69,7 @@ def test_admin_closes_and_reopens_an_account_after_confirming(client, auth, user
     auth.logout()
     refused = auth.login(target.email)
     assert refused.status_code == 200
-    assert "don&#39;t match an account" in refused.get_data(as_text=True)
+    assert "Your account is closed" in refused.get_data(as_text=True)
     auth.as_role(users, "admin")
     client.post(f"/admin/users/{target.id}/reopen")
     db.session.refresh(target)

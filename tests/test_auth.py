@@ -105,13 +105,17 @@ def test_deactivated_account_cannot_log_in(client, auth):
 
 
 def test_remember_me_sets_a_long_lived_httponly_cookie_only_when_asked(client, auth):
+    from netapp.services.sessions import REMEMBER_COOKIE
+
     make_user(email="sam@example.org")
     auth.login("sam@example.org")
-    assert client.get_cookie("remember_token") is None
+    assert client.get_cookie(REMEMBER_COOKIE) is None
     auth.logout()
     response = auth.login("sam@example.org", remember=True)
-    cookie = [c for c in response.headers.getlist("Set-Cookie") if c.startswith("remember_token=")]
+    cookie = [c for c in response.headers.getlist("Set-Cookie")
+              if c.startswith(f"{REMEMBER_COOKIE}=")]
     assert cookie and "HttpOnly" in cookie[0] and "SameSite=Lax" in cookie[0]
+    assert "Expires=" in cookie[0]
 
 
 def test_login_redirects_only_to_local_next(client):

@@ -29,6 +29,8 @@ OWNERS = {
     "auth.change_password": "signed_in",
     "auth.change_email": "signed_in",
     "auth.deactivate": "signed_in",
+    "auth.end_session": "signed_in",
+    "auth.sign_out_everywhere": "signed_in",
     "admin.users": "admin",
     "admin.user_detail": "admin",
     "admin.close_account": "admin",
@@ -48,7 +50,7 @@ OWNERS = {
 }
 # Placeholder values for URL parts; the guard must act before any lookup.
 URL_VALUES = {"user_id": 1, "token": "not-a-real-token", "code": "PQ", "network_id": 1,
-              "resource_id": 1, "round_id": 1, "filename": "css/site.css"}
+              "resource_id": 1, "round_id": 1, "session_id": 1, "filename": "css/site.css"}
 ROLES = ["member", "mentor", "coordinator"]
 
 

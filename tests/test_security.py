@@ -76,7 +76,7 @@ def test_login_is_rate_limited(app):
         assert statuses[:10] == [200] * 10
         assert statuses[10:] == [429, 429]
         page = client.post("/account/login", data={"email": "x@example.org", "password": "w"})
-        assert "Too many tries" in page.get_data(as_text=True)
+        assert "Too many wrong passwords" in page.get_data(as_text=True)
         # Reading the page is never limited: only attempts are.
         assert client.get("/account/login").status_code == 200
     finally:

@@ -1,6 +1,6 @@
 """Account routes."""
-from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
 
 from netapp.auth import bp
 from netapp.auth.forms import (
@@ -14,7 +14,7 @@ from netapp.auth.forms import (
     SignupForm,
 )
 from netapp.extensions import limiter
-from netapp.services import accounts
+from netapp.services import accounts, login_limits, sessions
 from netapp.urls import safe_next_path
 
 
@@ -34,7 +34,7 @@ def signup():
     form = SignupForm()
     if form.validate_on_submit():
         user = accounts.register(form.display_name.data, form.email.data, form.password.data)
-        login_user(user)
+        sessions.sign_in(user)
         flash(f"Welcome, {user.display_name}! We've sent a link to {user.email} "
               "to confirm it's you. While you wait, tell us a little about yourself.", "success")
         return redirect(url_for("members.onboarding"))
@@ -63,29 +63,39 @@ def resend_verification():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
 def login():
+    # Limits count wrong passwords only (login_limits), so this route has no limiter decorator.
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"))
     form = LoginForm()
+    status = 200
     if form.validate_on_submit():
-        user = accounts.find_by_email(form.email.data)
-        if user is not None and user.check_password(form.password.data) and user.is_active:
-            login_user(user, remember=form.remember.data)
-            accounts.record_login(user)
-            flash(f"Welcome back, {user.display_name}.", "success")
-            return redirect(_safe_next(request.args.get("next")))
-        form.password.errors.append(
-            "That email and password don't match an account. Check them, or reset your password."
-        )
-    return render_template("auth/login.html", form=form)
+        try:
+            user = accounts.authenticate(form.email.data, form.password.data,
+                                         request.remote_addr)
+        except login_limits.TooManyTries as exc:
+            form.password.errors.append(str(exc))
+            status = 429
+        except accounts.AccountClosed as exc:
+            form.email.errors.append(str(exc))
+        else:
+            if user is not None:
+                sessions.sign_in(user, remember=form.remember.data)
+                accounts.record_login(user)
+                flash(f"Welcome back, {user.display_name}.", "success")
+                return redirect(_safe_next(request.args.get("next")))
+            form.password.errors.append(
+                "That email and password don't match an account. "
+                "Check them, or reset your password."
+            )
+    return render_template("auth/login.html", form=form), status
 
 
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
     if EmptyForm().validate_on_submit():
-        logout_user()
+        sessions.sign_out()
         flash("You're logged out. See you soon.", "success")
     return redirect(url_for("main.index"))
 
@@ -112,55 +122,97 @@ def reset_password(token: str):
         return redirect(url_for("auth.reset_request"))
     form = ResetPasswordForm()
     if form.validate_on_submit():
+        # Every session of the account ends, this browser's too if it was signed in.
         accounts.set_password(user, form.password.data, action="account.password_reset")
         flash("Your password is changed. Please log in with it now.", "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset_password.html", form=form)
 
 
+def _settings_page(password_form: ChangePasswordForm | None = None,
+                   email_form: ChangeEmailForm | None = None, status: int = 200):
+    """The account page; a form given here shows what was typed and its errors."""
+    return render_template(
+        "auth/settings.html",
+        password_form=password_form or ChangePasswordForm(prefix="pw", formdata=None),
+        email_form=email_form or ChangeEmailForm(prefix="em", formdata=None),
+        resend_form=EmptyForm(),
+        browsers=sessions.signed_in_browsers(current_user),
+        sessions_form=EmptyForm(),
+    ), status
+
+
+def _wrong_password_status(field) -> int | None:
+    """None when ``field`` holds the signed-in person's password; otherwise the status to
+    answer with (429 once too many were wrong), with the reason added to ``field``."""
+    try:
+        if login_limits.verify_password(current_user, field.data):
+            return None
+    except login_limits.TooManyTries as exc:
+        field.errors.append(str(exc))
+        return 429
+    field.errors.append("That isn't your current password.")
+    return 400
+
+
 @bp.route("/settings")
 @login_required
 def settings():
-    return render_template(
-        "auth/settings.html",
-        password_form=ChangePasswordForm(prefix="pw"),
-        email_form=ChangeEmailForm(prefix="em"),
-        resend_form=EmptyForm(),
-    )
+    return _settings_page()
 
 
 @bp.route("/password", methods=["POST"])
 @login_required
 def change_password():
     form = ChangePasswordForm(prefix="pw")
+    status = 400
     if form.validate_on_submit():
-        if current_user.check_password(form.current.data):
-            accounts.set_password(current_user, form.password.data)
-            flash("Your password is changed.", "success")
+        status = _wrong_password_status(form.current)
+        if status is None:
+            # Other browsers are signed out; this one carries on with fresh tokens.
+            accounts.set_password(current_user, form.password.data, keep=sessions.current())
+            sessions.renew()
+            flash("Your password is changed. Any other browsers you were signed in on are "
+                  "now signed out.", "success")
             return redirect(url_for("auth.settings"))
-        form.current.errors.append("That isn't your current password.")
-    return render_template(
-        "auth/settings.html", password_form=form, email_form=ChangeEmailForm(prefix="em",
-                                                                             formdata=None),
-        resend_form=EmptyForm(),
-    ), 400
+    return _settings_page(password_form=form, status=status)
+
+
+@bp.route("/sessions/<int:session_id>/end", methods=["POST"])
+@login_required
+def end_session(session_id: int):
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if not sessions.end_session(current_user, session_id):
+        abort(404)
+    flash("That browser is signed out.", "success")
+    return redirect(url_for("auth.settings"))
+
+
+@bp.route("/sessions/end-all", methods=["POST"])
+@login_required
+def sign_out_everywhere():
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    sessions.sign_out_everywhere(current_user._get_current_object())
+    flash("You're signed out everywhere, on this browser and every other one. "
+          "Log in again here whenever you're ready.", "success")
+    return redirect(url_for("auth.login"))
 
 
 @bp.route("/email", methods=["POST"])
 @login_required
 def change_email():
     form = ChangeEmailForm(prefix="em")
+    status = 400
     if form.validate_on_submit():
-        if current_user.check_password(form.password.data):
+        status = _wrong_password_status(form.password)
+        if status is None:
             accounts.request_email_change(current_user, form.email.data)
-            flash(f"We've sent a link to {form.email.data}. Your email changes when you click it.",
-                  "success")
+            flash(f"We've sent a link to {form.email.data}. "
+                  "Your email changes when you click it.", "success")
             return redirect(url_for("auth.settings"))
-        form.password.errors.append("That isn't your current password.")
-    return render_template(
-        "auth/settings.html", password_form=ChangePasswordForm(prefix="pw", formdata=None),
-        email_form=form, resend_form=EmptyForm(),
-    ), 400
+    return _settings_page(email_form=form, status=status)
 
 
 @bp.route("/email/confirm/<token>")
@@ -178,12 +230,14 @@ def confirm_email_change(token: str):
 @login_required
 def deactivate():
     form = DeactivateForm()
+    status = 200
     if form.validate_on_submit():
-        if current_user.check_password(form.password.data):
+        status = _wrong_password_status(form.password)
+        if status is None:
             user = current_user._get_current_object()
-            logout_user()
-            accounts.deactivate(user)
-            flash("Your account is closed. Thank you for being part of the network.", "success")
+            sessions.sign_out()
+            accounts.deactivate(user)  # ends the account's sessions on every other browser
+            flash("Your account is closed. Thank you for being part of the network.",
+                  "success")
             return redirect(url_for("main.index"))
-        form.password.errors.append("That isn't your password.")
-    return render_template("auth/deactivate.html", form=form)
+    return render_template("auth/deactivate.html", form=form), status

@@ -4,12 +4,12 @@ from __future__ import annotations
 import io
 
 from flask import abort, flash, redirect, render_template, send_file, url_for
-from flask_login import login_required, logout_user
+from flask_login import login_required
 
 from netapp.members import bp
 from netapp.members._common import current_member
 from netapp.members.forms import EmptyForm, EraseForm
-from netapp.services import privacy
+from netapp.services import login_limits, privacy, sessions
 
 
 @bp.route("/me/data")
@@ -34,9 +34,14 @@ def erase():
     form = EraseForm()
     if form.validate_on_submit():
         user = current_member()
-        if user.check_password(form.password.data):
-            logout_user()
-            privacy.erase(user)
+        try:
+            is_right = login_limits.verify_password(user, form.password.data)
+        except login_limits.TooManyTries as exc:
+            form.password.errors.append(str(exc))
+            return render_template("members/erase.html", form=form), 429
+        if is_right:
+            sessions.sign_out()
+            privacy.erase(user)  # ends the account's sessions on every other browser too
             flash("Your account and personal information have been deleted. "
                   "Thank you for being part of the network.", "success")
             return redirect(url_for("main.index"))

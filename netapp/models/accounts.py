@@ -57,8 +57,22 @@ class User(UserMixin, db.Model):
         back_populates="user", cascade="all, delete-orphan"
     )
 
+    # The token of the session row this request signed in with (netapp/services/sessions.py).
+    # A plain attribute, not a column: it lives for one request only.
+    session_token = None
+
     def __repr__(self) -> str:
         return f"<User {self.id}>"
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session cookie: this browser's session token.
+
+        Never the user id, so a cookie opens only the session row it was issued for
+        (see netapp/services/sessions.py).
+        """
+        if not self.session_token:
+            raise RuntimeError("Sign people in with netapp.services.sessions.sign_in.")
+        return self.session_token
 
     @staticmethod
     def normalise_email(email: str) -> str:

@@ -2,14 +2,18 @@
 from __future__ import annotations
 
 import hashlib
+import secrets
+from email.utils import parseaddr
+from functools import lru_cache
 
 from flask import current_app, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from netapp.extensions import db
-from netapp.models import Role, User
+from netapp.models import Role, User, UserSession
 from netapp.models.base import utcnow
-from netapp.services import audit
+from netapp.services import audit, login_limits, sessions
 from netapp.services.mail import send_email
 
 VERIFY_SALT = "verify-email"
@@ -19,6 +23,10 @@ CHANGE_EMAIL_SALT = "change-email"
 
 class TokenError(ValueError):
     """A link that is broken, used or too old; the message says which."""
+
+
+class AccountClosed(Exception):
+    """The password was right, but the account is closed; the message says how to reopen it."""
 
 
 def _serializer(salt: str) -> URLSafeTimedSerializer:
@@ -43,6 +51,38 @@ def find_by_email(email: str) -> User | None:
     return db.session.execute(
         db.select(User).where(User.email == User.normalise_email(email))
     ).scalar_one_or_none()
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    # Hashed the same way as real passwords, so an unknown email takes as long as a known one.
+    return generate_password_hash(secrets.token_urlsafe(16))
+
+
+def authenticate(email: str, password: str, address: str | None) -> User | None:
+    """The account for ``email`` if ``password`` is right, else None.
+
+    Raises ``login_limits.TooManyTries`` when this email or address has failed too often, and
+    ``AccountClosed`` only after the right password for a closed account. An unknown email
+    runs the same password hash as a known one, so timing does not tell them apart.
+    """
+    login_limits.check_login(email, address)
+    user = find_by_email(email)
+    if user is None:
+        check_password_hash(_dummy_hash(), password)
+        is_right = False
+    else:
+        is_right = user.check_password(password)
+    if not is_right:
+        login_limits.record_login_failure(email, address)
+        return None
+    if not user.is_active:
+        contact = parseaddr(current_app.config["MAIL_SENDER"])[1]
+        raise AccountClosed(
+            "Your account is closed, so you can't log in. If you'd like it back, "
+            f"email {contact} and an admin will reopen it."
+        )
+    return user
 
 
 def register(display_name: str, email: str, password: str) -> User:
@@ -102,10 +142,14 @@ def user_for_reset(token: str) -> User:
     return user
 
 
-def set_password(user: User, password: str, *, action: str = "account.password_changed") -> None:
+def set_password(user: User, password: str, *, action: str = "account.password_changed",
+                 keep: UserSession | None = None) -> None:
+    """Change the password and end every session but ``keep`` (all of them when None)."""
     user.set_password(password)
     audit.record(user, action, user)
-    db.session.commit()
+    sessions.end_sessions(user, keep=keep)  # commits the change with it
+    if keep is None:
+        login_limits.clear_account(user.email)
 
 
 def request_email_change(user: User, new_email: str) -> None:
@@ -140,7 +184,7 @@ def record_login(user: User) -> None:
 def deactivate(user: User) -> None:
     user.is_active_account = False
     audit.record(user, "account.deactivated", user)
-    db.session.commit()
+    sessions.end_sessions(user)  # commits the change with it
 
 
 def set_active(actor: User, user: User, active: bool) -> None:
@@ -149,7 +193,8 @@ def set_active(actor: User, user: User, active: bool) -> None:
         return
     user.is_active_account = active
     audit.record(actor, "account.reopened" if active else "account.closed_by_admin", user)
-    db.session.commit()
+    # Closing ends every session; reopening starts from none, so nothing from before returns.
+    sessions.end_sessions(user)  # commits the change with it
 
 
 def create_admin(email: str, display_name: str, password: str) -> User:
