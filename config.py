@@ -51,6 +51,10 @@ class Config:
     # (0: none, e.g. in development).
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 
+    # No page takes files: forms are text only, so 2 MB is far beyond any real form and a bigger
+    # request gets a 413 before its body is read.
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+
     EMAIL_TOKEN_MAX_AGE = 60 * 60 * 24 * 3
     RESET_TOKEN_MAX_AGE = 60 * 60
     PAGE_SIZE = 25

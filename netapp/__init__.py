@@ -24,6 +24,7 @@ def create_app(config_class: type = DevelopmentConfig) -> Flask:
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     register_extensions(app)
+    register_request_hooks(app)
     register_blueprints(app)
     register_commands(app)
     register_template_helpers(app)
@@ -66,6 +67,12 @@ def register_extensions(app: Flask) -> None:
         },
         permissions_policy={"geolocation": "()", "camera": "()", "microphone": "()"},
     )
+
+
+def register_request_hooks(app: Flask) -> None:
+    from netapp import request_hooks
+
+    request_hooks.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -1,14 +1,14 @@
 """Admin forms."""
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectChoice, SelectField
 from wtforms.validators import AnyOf, DataRequired
 
+from netapp.forms_common import Form
 from netapp.models import Role
 
 GRANTABLE = (Role.MENTOR, Role.COORDINATOR)
 
 
-class RoleChangeForm(FlaskForm):
+class RoleChangeForm(Form):
     role = SelectField(
         "Role",
         choices=[SelectChoice(r.value, r.label) for r in GRANTABLE],

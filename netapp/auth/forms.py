@@ -1,8 +1,9 @@
 """Forms for accounts."""
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
+from netapp.forms_common import DisplayName, Form
+from netapp.forms_common import EmptyForm as EmptyForm  # one EmptyForm, re-exported here
 from netapp.services.accounts import find_by_email
 
 PASSWORD_MIN = 10
@@ -34,10 +35,10 @@ def _email_field(label: str = "Email address") -> EmailField:
     )
 
 
-class SignupForm(FlaskForm):
+class SignupForm(Form):
     display_name = StringField(
         "Your name",
-        validators=[DataRequired(message="Tell us your name."),
+        validators=[DataRequired(message="Tell us your name."), DisplayName(),
                     Length(max=120, message="Please keep your name under 120 characters.")],
     )
     email = _email_field()
@@ -56,17 +57,17 @@ class SignupForm(FlaskForm):
             )
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = _email_field()
     password = PasswordField("Password", validators=[DataRequired(message="Enter your password.")])
     remember = BooleanField("Keep me logged in on this device")
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(Form):
     email = _email_field()
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     password = _new_password("New password")
     confirm = PasswordField(
         "New password again",
@@ -75,7 +76,7 @@ class ResetPasswordForm(FlaskForm):
     )
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current = PasswordField("Current password",
                             validators=[DataRequired(message="Enter your current password.")])
     password = _new_password("New password")
@@ -86,7 +87,7 @@ class ChangePasswordForm(FlaskForm):
     )
 
 
-class ChangeEmailForm(FlaskForm):
+class ChangeEmailForm(Form):
     email = _email_field("New email address")
     password = PasswordField("Current password",
                              validators=[DataRequired(message="Enter your current password.")])
@@ -96,7 +97,7 @@ class ChangeEmailForm(FlaskForm):
             raise ValidationError("That email address is already in use.")
 
 
-class DeactivateForm(FlaskForm):
+class DeactivateForm(Form):
     password = PasswordField("Your password",
                              validators=[DataRequired(message="Enter your password to confirm.")])
     confirm = BooleanField(
@@ -104,6 +105,3 @@ class DeactivateForm(FlaskForm):
         validators=[DataRequired(message="Tick the box to confirm.")],
     )
 
-
-class EmptyForm(FlaskForm):
-    """A form with only its CSRF token, for buttons that POST."""

@@ -14,6 +14,9 @@ MESSAGES = {
           "It may have moved, or the link may be mistyped."),
     405: ("That didn't work",
           "Please go back and use the buttons on the page."),
+    413: ("That was too much to send",
+          "Forms here take typed text only, with no files. Please go back, shorten what you "
+          "entered and try again."),
     429: ("Too many tries",
           "For your safety we've paused this for a little while. "
           "Please wait a minute and try again."),
@@ -37,6 +40,7 @@ def csrf_error(error: CSRFError):
 @bp.app_errorhandler(403)
 @bp.app_errorhandler(404)
 @bp.app_errorhandler(405)
+@bp.app_errorhandler(413)
 @bp.app_errorhandler(429)
 def client_error(error):
     return _render(error.code)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     IntegerField,
@@ -18,6 +17,8 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from netapp.extensions import db
+from netapp.forms_common import DisplayName, Form
+from netapp.forms_common import EmptyForm as EmptyForm  # one EmptyForm, re-exported here
 from netapp.models import LocalAuthority, Region, ServiceType
 from netapp.services.profiles import AUDIENCES, FIELDS, LEVELS
 
@@ -52,10 +53,10 @@ def council_choices() -> list[SelectChoice]:
             for region, council_id, council in rows]
 
 
-class AboutForm(FlaskForm):
+class AboutForm(Form):
     display_name = StringField(
         "Your name",
-        validators=[InputRequired(message="Tell us your name."),
+        validators=[InputRequired(message="Tell us your name."), DisplayName(),
                     Length(max=120, message="Please keep your name under 120 characters.")],
     )
     job_title = StringField(
@@ -115,7 +116,7 @@ class AboutForm(FlaskForm):
             raise ValidationError("Choose the council area your service is in.")
 
 
-def assessment_form(dimension, levels, data: dict[str, str] | None = None) -> FlaskForm:
+def assessment_form(dimension, levels, data: dict[str, str] | None = None) -> Form:
     """A form with one 1-4 question per element of ``dimension``, named by element code."""
     options = choices(
         (str(lv.score), f"{lv.score} – {lv.label}: {lv.description}") for lv in levels
@@ -129,11 +130,11 @@ def assessment_form(dimension, levels, data: dict[str, str] | None = None) -> Fl
         )
         for e in dimension.elements
     }
-    form_class = type(f"Assess{dimension.code}Form", (FlaskForm,), fields)
+    form_class = type(f"Assess{dimension.code}Form", (Form,), fields)
     return form_class(data=data or {})
 
 
-class TopicsForm(FlaskForm):
+class TopicsForm(Form):
     """Needs: the strategy's four support areas, then more specific topics."""
 
     areas = MultiCheckboxField("The main areas", coerce=int)
@@ -158,7 +159,7 @@ class TopicsForm(FlaskForm):
         return list(self.areas.data or []) + list(self.topics.data or [])
 
 
-class MentoringForm(FlaskForm):
+class MentoringForm(Form):
     will_mentor = RadioField(
         "Would you like to mentor another manager?",
         choices=choices([("yes", "Yes, I'd like to mentor"), ("no", "Not right now")]),
@@ -211,7 +212,7 @@ class MentoringForm(FlaskForm):
         return ok
 
 
-def networks_form(affinity_networks) -> FlaskForm:
+def networks_form(affinity_networks) -> Form:
     """One separate, unticked consent box per affinity network."""
     fields = {
         f"join_{n.code}": BooleanField(
@@ -219,10 +220,10 @@ def networks_form(affinity_networks) -> FlaskForm:
         )
         for n in affinity_networks
     }
-    return type("NetworksForm", (FlaskForm,), fields)()
+    return type("NetworksForm", (Form,), fields)()
 
 
-class ConsentForm(FlaskForm):
+class ConsentForm(Form):
     consent = BooleanField(
         "I have read this. I agree to my membership being stored and seen by other members "
         "of this network.",
@@ -232,11 +233,11 @@ class ConsentForm(FlaskForm):
     )
 
 
-class VisibilityForm(FlaskForm):
+class VisibilityForm(Form):
     pass
 
 
-def visibility_form(current: dict[str, str]) -> FlaskForm:
+def visibility_form(current: dict[str, str]) -> Form:
     options = choices(AUDIENCES.items())
     fields = {
         f.key: RadioField(f.label, choices=options, default=current[f.key],
@@ -246,7 +247,7 @@ def visibility_form(current: dict[str, str]) -> FlaskForm:
     return type("VisibilityForm", (VisibilityForm,), fields)()
 
 
-class EraseForm(FlaskForm):
+class EraseForm(Form):
     password = PasswordField("Your password",
                              validators=[InputRequired(message="Enter your password to confirm.")])
     confirm = BooleanField(
@@ -258,7 +259,7 @@ class EraseForm(FlaskForm):
     )
 
 
-class InviteRatersForm(FlaskForm):
+class InviteRatersForm(Form):
     emails = TextAreaField(
         "Colleagues' email addresses",
         validators=[
@@ -288,11 +289,7 @@ class InviteRatersForm(FlaskForm):
         self.addresses = found
 
 
-class EmptyForm(FlaskForm):
-    """Only a CSRF token, for buttons that POST."""
-
-
-class ResourceForm(FlaskForm):
+class ResourceForm(Form):
     element_id = SelectField("Framework element", coerce=int,
                              validators=[InputRequired(message="Choose an element.")])
     title = StringField("Title", validators=[
@@ -310,7 +307,7 @@ class ResourceForm(FlaskForm):
             raise ValidationError("Enter a full web address, starting https://")
 
 
-def feedback_form(fw, data: dict[str, str] | None = None) -> FlaskForm:
+def feedback_form(fw, data: dict[str, str] | None = None) -> Form:
     """All elements of the framework, each optional so a rater can save part-way."""
     options = choices((str(lv.score), f"{lv.score} – {lv.label}") for lv in fw.levels)
     fields = {
@@ -318,4 +315,4 @@ def feedback_form(fw, data: dict[str, str] | None = None) -> FlaskForm:
                            validators=[Optional()])
         for d in fw.dimensions for e in d.elements
     }
-    return type("FeedbackForm", (FlaskForm,), fields)(data=data or {})
+    return type("FeedbackForm", (Form,), fields)(data=data or {})

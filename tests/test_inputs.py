@@ -1,0 +1,249 @@
+"""What the app accepts: request size, no files, no hidden characters, real names, no caching."""
+from __future__ import annotations
+
+import io
+import pathlib
+import unicodedata
+
+import pytest
+import sqlalchemy as sa
+
+from netapp.extensions import db
+from netapp.models import Profile, User
+from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.profile_helpers import about_form, council, load_reference
+from tests.test_route_owners import URL_VALUES
+
+NETAPP = pathlib.Path(__file__).resolve().parent.parent / "netapp"
+
+SIGNUP = {"display_name": "Grace Okafor", "email": "grace@example.org",
+          "password": "a long enough phrase", "confirm": "a long enough phrase"}
+
+
+def _post_routes(app):
+    """(endpoint, path) for every route that takes a POST, from the app's own URL map."""
+    from flask import url_for
+
+    with app.test_request_context():
+        for rule in app.url_map.iter_rules():
+            if "POST" in rule.methods:
+                values = {arg: URL_VALUES[arg] for arg in rule.arguments}
+                yield rule.endpoint, url_for(rule.endpoint, **values)
+
+
+def _text_field_names() -> set[str]:
+    """Every text field name of every form class, with the prefixes the settings page uses."""
+    from wtforms import StringField
+    from wtforms.fields.core import UnboundField
+
+    import netapp.admin.forms  # noqa: F401
+    import netapp.auth.forms  # noqa: F401
+    import netapp.members.forms  # noqa: F401
+    from netapp.forms_common import Form
+
+    names: set[str] = set()
+    todo = [Form]
+    while todo:
+        cls = todo.pop()
+        todo.extend(cls.__subclasses__())
+        for name, value in vars(cls).items():
+            if isinstance(value, UnboundField) and issubclass(value.field_class, StringField):
+                names.add(name)
+    return names | {f"pw-{n}" for n in names} | {f"em-{n}" for n in names}
+
+
+# ---------------------------------------------------------------- size and files
+
+
+@pytest.mark.parametrize("kind", ["multipart", "urlencoded"])
+def test_a_20_mb_request_is_refused_with_413_and_the_friendly_page(client, kind):
+    from urllib.parse import urlencode
+
+    from werkzeug.test import encode_multipart
+
+    fields = {"email": "x" * (20 * 1024 * 1024), "password": "x"}
+    # Encoded here as bytes, so the test client keeps the body in memory, not a temporary file.
+    if kind == "multipart":
+        boundary, body = encode_multipart(fields)
+        content_type = f"multipart/form-data; boundary={boundary}"
+    else:
+        body, content_type = urlencode(fields).encode(), "application/x-www-form-urlencoded"
+    response = client.post("/account/login", data=body, content_type=content_type)
+    assert response.status_code == 413
+    html = response.get_data(as_text=True)
+    assert "That was too much to send" in html and "<main" in html
+
+
+def test_a_form_just_under_the_limit_is_read_normally(client):
+    make_user(email="sam@example.org")
+    padding = {f"padding{i}": "x" * (300 * 1024) for i in range(5)}  # 1.5 MB in all
+    response = client.post("/account/login", data={"email": "sam@example.org",
+                                                   "password": DEFAULT_PASSWORD, **padding})
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize("role", [None, "member", "admin"], ids=lambda r: r or "anonymous")
+def test_a_file_in_any_text_field_of_any_form_gets_400_never_500(app, client, auth, users, role):
+    auth.as_role(users, role)
+    fields = sorted(_text_field_names())
+    assert {"email", "display_name", "job_title", "note", "emails", "em-email"} <= set(fields)
+    checked = []
+    for endpoint, path in _post_routes(app):
+        data = {name: (io.BytesIO(b"not text"), "note.txt") for name in fields}
+        response = client.post(path, data=data, content_type="multipart/form-data")
+        assert response.status_code == 400, f"{role}: POST {path} gave {response.status_code}"
+        assert "Something was wrong with that request" in response.get_data(as_text=True)
+        checked.append(endpoint)
+    assert len(checked) >= 30
+    assert {"auth.login", "auth.signup", "auth.reset_request"} <= set(checked)
+
+
+# ---------------------------------------------------------------- hidden characters
+
+
+def test_every_form_is_built_on_the_shared_base():
+    """A form made from FlaskForm directly would miss the plain-text check."""
+    offenders = [str(p.relative_to(NETAPP)) for p in NETAPP.rglob("*.py")
+                 if p.name != "forms_common.py" and "FlaskForm" in p.read_text()]
+    assert offenders == []
+
+
+HIDDEN = ["\x00", "\x07", "\x1b[31m", "\r\n", "\u2028", "\u202e", "\u2066", "\x7f", "\x85"]
+
+
+@pytest.mark.parametrize("hidden", HIDDEN, ids=repr)
+def test_login_with_hidden_characters_in_the_email_gets_a_form_error(client, hidden):
+    make_user(email="sam@example.org")
+    response = client.post("/account/login", data={"email": f"sam{hidden}@example.org",
+                                                   "password": DEFAULT_PASSWORD})
+    assert response.status_code == 200
+    assert "hidden control character" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("hidden", HIDDEN, ids=repr)
+def test_hidden_characters_in_a_profile_field_are_refused_and_nothing_saved(
+        client, auth, users, hidden):
+    load_reference()
+    auth.login(users["member"].email)
+    form = about_form(council().id, job_title=f"Registered{hidden}Manager")
+    response = client.post("/me/start/about", data=form)
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "hidden control character" in html
+    assert 'value="Oak Lodge Care Home"' in html  # what was typed elsewhere stays
+    assert db.session.get(Profile, users["member"].id) is None
+
+
+def test_several_lines_are_fine_where_the_field_takes_several_lines(client, auth, users):
+    load_reference()
+    auth.login(users["member"].email)
+    response = client.post("/me/feedback", data={
+        "emails": "ann@example.org\r\nbob@example.org\n\x00cat@example.org"})
+    assert "hidden control character" in response.get_data(as_text=True)
+    response = client.post("/me/feedback", data={
+        "emails": "ann@example.org\r\nbob@example.org\r\n\tcat@example.org"})
+    assert "hidden control character" not in response.get_data(as_text=True)
+
+
+# ---------------------------------------------------------------- display names
+
+
+@pytest.mark.parametrize(("typed", "stored"), [
+    ("  Grace   Okafor  ", "Grace Okafor"),
+    ("Zoe\u0301 Martin", "Zo\u00e9 Martin"),
+    ("Grace\u00a0Okafor", "Grace Okafor"),
+    ("Nasrin Moh\u200cammadi", "Nasrin Moh\u200cammadi"),  # a joiner is part of some spellings
+])
+def test_display_names_are_stored_in_one_spelling(client, typed, stored):
+    client.post("/account/signup", data=SIGNUP | {"display_name": typed})
+    user = db.session.execute(sa.select(User)).scalar_one()
+    assert user.display_name == stored
+    assert unicodedata.is_normalized("NFC", user.display_name)
+
+
+@pytest.mark.parametrize("name", [
+    "Grace\nOkafor", "Grace\r\nOkafor", "Grace\u2028Okafor", "\u202eGrace Okafor",
+    "Grace \u2067Okafor\u2069", "Grace\u200bOkafor", "Grace\u00adOkafor", "Grace\x00",
+], ids=repr)
+def test_display_names_with_line_breaks_or_hidden_characters_are_refused(client, name):
+    response = client.post("/account/signup", data=SIGNUP | {"display_name": name})
+    assert response.status_code == 200
+    assert "hidden" in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(User.id))) == 0
+
+
+@pytest.mark.parametrize("name", [
+    "Admin", "Alex Admin", "alex.admin", "AlexAdmin", "ADMINISTRATOR", "Cora (Coordinator)",
+    "Site Moderator", "Adm1n Alex", "\u0410dmin Alex", "\uff21\uff44\uff4d\uff49\uff4e",
+    "A d m i n", "Co-ordinator Sam",
+], ids=repr)
+def test_staff_titles_are_refused_as_names(client, name):
+    response = client.post("/account/signup", data=SIGNUP | {"display_name": name})
+    assert response.status_code == 200
+    assert "Please use your own name" in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(User.id))) == 0
+
+
+@pytest.mark.parametrize("name", ["Badminton Bob", "Adaeze Okonkwo", "Ada Minh", "Mo Derby"])
+def test_ordinary_names_near_a_staff_title_are_fine(client, name):
+    client.post("/account/signup", data=SIGNUP | {"display_name": name})
+    assert db.session.execute(sa.select(User.display_name)).scalar_one() == name
+
+
+def test_the_profile_form_applies_the_same_name_rules(client, auth, users):
+    load_reference()
+    auth.login(users["member"].email)
+    refused = client.post("/me/start/about",
+                          data=about_form(council().id, display_name="Mina\nAdmin"))
+    assert "hidden" in refused.get_data(as_text=True)
+    refused = client.post("/me/start/about",
+                          data=about_form(council().id, display_name="Mina Admin"))
+    assert "Please use your own name" in refused.get_data(as_text=True)
+    client.post("/me/start/about", data=about_form(council().id, display_name=" Mina  Moss "))
+    db.session.refresh(users["member"])
+    assert users["member"].display_name == "Mina Moss"
+
+
+# ---------------------------------------------------------------- caching
+
+
+def _get_routes(app):
+    from flask import url_for
+
+    with app.test_request_context():
+        for rule in app.url_map.iter_rules():
+            if "GET" in rule.methods and rule.endpoint != "static":
+                values = {arg: URL_VALUES[arg] for arg in rule.arguments}
+                yield rule.endpoint, url_for(rule.endpoint, **values)
+
+
+@pytest.mark.parametrize("role", [None, "member", "admin"], ids=lambda r: r or "anonymous")
+def test_no_page_is_kept_in_a_cache(app, client, auth, users, role):
+    load_reference()
+    auth.as_role(users, role)
+    for _endpoint, path in _get_routes(app):
+        response = client.get(path)
+        assert response.headers.get("Cache-Control") == "no-store", f"{role}: GET {path}"
+
+
+def test_the_data_download_is_not_kept_in_a_cache(client, auth, users):
+    load_reference()
+    auth.login(users["member"].email)
+    response = client.post("/me/data/export")
+    assert response.status_code == 200
+    assert "attachment" in response.headers.get("Content-Disposition", "")
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_error_pages_and_rater_links_are_not_kept_either(client, auth, users):
+    assert client.get("/no-such-page").headers["Cache-Control"] == "no-store"
+    assert client.get("/feedback/not-a-real-token").headers["Cache-Control"] == "no-store"
+    auth.login(users["member"].email)
+    assert client.get("/feedback/not-a-real-token").headers["Cache-Control"] == "no-store"
+
+
+def test_static_files_may_be_cached(client):
+    response = client.get("/static/css/site.css")
+    response.close()
+    assert response.status_code == 200
+    assert "no-store" not in response.headers.get("Cache-Control", "")
