@@ -10,11 +10,13 @@ from .results import MENTORS_TAKEN, NO_ELIGIBLE_MENTOR, NO_OPEN_MENTOR, MatchRes
 __all__ = ["explain_pair", "explain_parts", "unmatched_reason", "summarise_matches"]
 
 
-def _and_list(items) -> str:
+def _and_list(items, word="and") -> str:
     items = list(items)
     if len(items) <= 1:
         return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+    # "business skills, and recruitment and retention": a comma keeps names with "and" whole
+    last = f", {word} " if any(" and " in t for t in items) else f" {word} "
+    return ", ".join(items[:-1]) + last + items[-1]
 
 
 def _count(n, one, many) -> str:
@@ -44,7 +46,7 @@ def _needs_sentence(parts) -> str:
             return f"Offers help with your need: {covered[0]}."
         which = "both" if len(needs) == 2 else f"all {len(needs)}"
         return f"Offers help with {which} of your needs: {_and_list(covered)}."
-    return f"Offers help with {_and_list(covered)}, but not with {_and_list(missing)}."
+    return f"Offers help with {_and_list(covered)}, but not with {_and_list(missing, 'or')}."
 
 
 def explain_parts(parts: dict, score: int) -> str:

@@ -60,8 +60,8 @@ class MatchResult:
         ``docs/matching.md``.
     """
 
-    pairs: tuple
-    unmatched: tuple
+    pairs: tuple[Pair, ...]
+    unmatched: tuple[Unmatched, ...]
     total_score: float
     max_matches: int
     bound: float

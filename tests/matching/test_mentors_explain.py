@@ -45,6 +45,14 @@ def test_needs_all_covered_read_naturally(n, words):
     assert words in text and "all 2" not in text
 
 
+def test_lists_of_names_stay_readable():
+    text = explanation(mentee(needs=("business_skills", "recruitment_retention", "digital",
+                                     "finance")),
+                       mentor(offers=("business_skills", "recruitment_retention")))
+    assert ("Offers help with business skills, and recruitment and retention, but not with "
+            "digital records or finance.") in text
+
+
 def test_no_needs_covered_says_so():
     text = explanation(mentee(needs=("finance",)), mentor(offers=("digital",)))
     assert "Does not offer help with your need (finance)." in text
