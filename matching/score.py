@@ -59,7 +59,6 @@ class PairArrays:
     topic_names: tuple[str, ...]
     la_names: tuple[str, ...]
     service_names: tuple[str, ...]
-    weights: Weights
     # per-mentee multipliers (float32) turning integer counts into hundredths of a point
     need_coef: np.ndarray
     lqf_coef: np.ndarray
@@ -179,7 +178,6 @@ def encode_pairs(mentees, mentors, weights: Weights | None = None) -> PairArrays
         topics_t=np.ascontiguousarray(b.topics.T), strength_t=np.ascontiguousarray(strength.T),
         capacity=np.fromiter((m.capacity for m in mentors), np.int64, len(mentors)),
         topic_names=tuple(vocabs[3]), la_names=tuple(vocabs[1]), service_names=tuple(vocabs[2]),
-        weights=w,
         need_coef=need_coef.astype(np.float32), lqf_coef=lqf_coef.astype(np.float32),
         growth=growth.astype(np.float32), strength=strength,
         level_pts=np.ascontiguousarray(level_pts, dtype=np.float32),
