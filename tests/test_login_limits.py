@@ -17,10 +17,22 @@ TRY_AGAIN = re.compile(r"please try again in (\d+) minutes?\.")
 
 @pytest.fixture
 def limited(app):
-    """Limits on, with small numbers so tests stay quick (each test's app has fresh counts)."""
+    """Limits on, with small numbers so tests stay quick (each test's app has fresh counts).
+
+    Flask-Limiter is switched on too, so a request limit put back on the login route (one
+    that counts successes) would fail these tests.
+    """
+    from netapp.extensions import limiter
+
     app.config.update(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per hour",
                       LOGIN_ACCOUNT_LIMIT="3 per hour", PASSWORD_CHECK_LIMIT="2 per 15 minutes")
-    return app
+    limiter.init_app(app)
+    limiter.reset()
+    try:
+        yield app
+    finally:
+        limiter.reset()
+        limiter.enabled = False
 
 
 def _login(client, email: str, password: str = DEFAULT_PASSWORD, address: str = "198.51.100.7"):

@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from netapp.extensions import db
-from netapp.models import Role, User, UserSession
+from netapp.models import User, UserSession
 from netapp.models.base import utcnow
 from netapp.services.sessions import REMEMBER_COOKIE
 from tests.factories import DEFAULT_PASSWORD, make_user
@@ -19,10 +19,12 @@ FIREFOX_ON_ANDROID = "Mozilla/5.0 (Android 14; Mobile; rv:121.0) Gecko/121.0 Fir
 
 
 def _signup(client, name: str, email: str) -> None:
+    """Sign up through the real form (which may or may not sign the person in)."""
     response = client.post("/account/signup", data={
         "display_name": name, "email": email,
         "password": DEFAULT_PASSWORD, "confirm": DEFAULT_PASSWORD})
     assert response.status_code == 302, "sign-up failed"
+    client.post("/account/logout")
 
 
 def _login(client, email: str, remember: bool = False, **kwargs):
@@ -65,7 +67,6 @@ def _session_rows(user: User) -> list[UserSession]:
 def test_an_erased_accounts_cookies_never_open_the_next_new_account(app):
     z_browser = app.test_client()
     _signup(z_browser, "Zed Zero", "zed@example.org")
-    z_browser.post("/account/logout")
     assert _login(z_browser, "zed@example.org", remember=True).status_code == 302
     z_session, z_remember = _cookie(z_browser, SESSION_COOKIE), _cookie(z_browser, REMEMBER_COOKIE)
     assert z_session and z_remember
@@ -78,6 +79,7 @@ def test_an_erased_accounts_cookies_never_open_the_next_new_account(app):
 
     y_browser = app.test_client()
     _signup(y_browser, "Yara Young", "yara@example.org")
+    assert _login(y_browser, "yara@example.org").status_code == 302
     y = db.session.scalars(sa.select(User).where(User.email == "yara@example.org")).one()
 
     # Z's old session cookie, and Z's remember cookie alone from another browser.
@@ -96,6 +98,25 @@ def test_an_erased_accounts_cookies_never_open_the_next_new_account(app):
     # Y's own browser is untouched.
     assert _is_signed_in(y_browser)
     assert y.email == "yara@example.org"
+
+
+def test_cookies_open_nothing_even_if_an_erased_accounts_id_came_back(app):
+    """Ids are never reused (AUTOINCREMENT), but cookies must not depend on that."""
+    z_browser = app.test_client()
+    _signup(z_browser, "Zed Zero", "zed@example.org")
+    _login(z_browser, "zed@example.org", remember=True)
+    copied = {SESSION_COOKIE: _cookie(z_browser, SESSION_COOKIE),
+              REMEMBER_COOKIE: _cookie(z_browser, REMEMBER_COOKIE)}
+    z_id = db.session.scalar(sa.select(User.id).where(User.email == "zed@example.org"))
+    z_browser.post("/me/data/erase", data={"password": DEFAULT_PASSWORD, "confirm": "y"})
+
+    y = make_user(email="yara@example.org")
+    db.session.execute(sa.update(User).where(User.id == y.id).values(id=z_id))
+    db.session.commit()
+    assert db.session.get(User, z_id).email == "yara@example.org"
+    for cookies in ({SESSION_COOKIE: copied[SESSION_COOKIE]},
+                    {REMEMBER_COOKIE: copied[REMEMBER_COOKIE]}, copied):
+        assert not _is_signed_in(_browser_with(app, **cookies))
 
 
 # ---------------------------------------------------------------- keep me logged in
@@ -363,10 +384,3 @@ def test_session_buttons_need_a_post_with_a_csrf_token(app, client, path):
     app.config["WTF_CSRF_ENABLED"] = True
     assert client.post(path).status_code == 400
     assert _is_signed_in(client)
-
-
-def test_signing_up_starts_a_session_row(client):
-    _signup(client, "Grace Okafor", "grace@example.org")
-    user = db.session.scalars(sa.select(User).where(User.email == "grace@example.org")).one()
-    assert len(_session_rows(user)) == 1
-    assert user.has_role(Role.MEMBER)
