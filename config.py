@@ -35,6 +35,10 @@ class Config:
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
+    # Sign-ups that sent an email: per client address (a training room on one network can all
+    # join together), and per typed email address (nobody's inbox is flooded).
+    SIGNUP_RATE_LIMIT = os.environ.get("SIGNUP_RATE_LIMIT", "30 per hour")
+    SIGNUP_EMAIL_RATE_LIMIT = os.environ.get("SIGNUP_EMAIL_RATE_LIMIT", "3 per hour")
 
     # Mail: "smtp" sends through MAIL_SERVER, "console" writes the message to the log.
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")

@@ -10,6 +10,7 @@ ROUTES = [
     ("GET", "/account/signup", "anonymous_only"),
     ("GET", "/account/login", "anonymous_only"),
     ("GET", "/account/reset", "anyone"),
+    ("GET", "/account/signup/sent", "anyone"),
     ("GET", "/home", "signed_in"),
     ("GET", "/account/settings", "signed_in"),
     ("GET", "/account/deactivate", "signed_in"),

@@ -18,6 +18,7 @@ OWNERS = {
     "main.health": "public",
     "main.dashboard": "signed_in",
     "auth.signup": "anonymous",
+    "auth.signup_sent": "public",
     "auth.login": "anonymous",
     "auth.reset_request": "public",
     "auth.reset_password": "token",

@@ -42,7 +42,12 @@ def user_detail(user_id: int):
     if form.validate_on_submit():
         role = Role(form.role.data)
         grant = form.action.data == "grant"
-        if accounts.change_role(current_user, user, role, grant):
+        try:
+            changed = accounts.change_role(current_user, user, role, grant)
+        except accounts.NotConfirmed as exc:
+            flash(str(exc), "error")
+            return redirect(url_for("admin.user_detail", user_id=user.id))
+        if changed:
             verb = "is now" if grant else "is no longer"
             flash(f"{user.display_name} {verb} a {role.label.lower()}.", "success")
         else:

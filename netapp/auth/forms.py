@@ -1,10 +1,11 @@
 """Forms for accounts."""
+from flask_login import current_user
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from netapp.forms_common import DisplayName, Form
 from netapp.forms_common import EmptyForm as EmptyForm  # one EmptyForm, re-exported here
-from netapp.services.accounts import find_by_email
+from netapp.models import User
 
 PASSWORD_MIN = 10
 
@@ -49,13 +50,6 @@ class SignupForm(Form):
                     EqualTo("password", message="The two passwords don't match.")],
     )
 
-    def validate_email(self, field: EmailField) -> None:
-        if find_by_email(field.data) is not None:
-            raise ValidationError(
-                "There is already an account with that email. "
-                "Try logging in or resetting your password."
-            )
-
 
 class LoginForm(Form):
     email = _email_field()
@@ -93,8 +87,10 @@ class ChangeEmailForm(Form):
                              validators=[DataRequired(message="Enter your current password.")])
 
     def validate_email(self, field: EmailField) -> None:
-        if find_by_email(field.data) is not None:
-            raise ValidationError("That email address is already in use.")
+        # Only the person's own address is named here: whether any other address has an
+        # account is never said (see accounts.request_email_change).
+        if User.normalise_email(field.data) == current_user.email:
+            raise ValidationError("That's already your email address.")
 
 
 class DeactivateForm(Form):

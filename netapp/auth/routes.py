@@ -14,6 +14,7 @@ from netapp.auth.forms import (
     SignupForm,
 )
 from netapp.extensions import limiter
+from netapp.models import User
 from netapp.services import accounts, login_limits, sessions
 from netapp.urls import safe_next_path
 
@@ -27,18 +28,55 @@ def _safe_next(target: str | None) -> str:
     return safe_next_path(target) or url_for("main.dashboard")
 
 
+def _signup_limit() -> str:
+    return current_app.config["SIGNUP_RATE_LIMIT"]
+
+
+def _signup_email_limit() -> str:
+    return current_app.config["SIGNUP_EMAIL_RATE_LIMIT"]
+
+
+def _typed_email() -> str:
+    return User.normalise_email(request.form.get("email", ""))
+
+
+def _emails_sent(response) -> bool:
+    # Only a sign-up that sent an email counts; a form sent back with a typo does not.
+    return response.status_code == 302
+
+
 @bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(_signup_limit, methods=["POST"], deduct_when=_emails_sent)
+@limiter.limit(_signup_email_limit, methods=["POST"], key_func=_typed_email,
+               deduct_when=_emails_sent,
+               error_message="We've already sent a few emails to that address in the last "
+                             "hour. Please check that inbox (and its spam folder), or try "
+                             "again in an hour.")
 def signup():
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"))
     form = SignupForm()
     if form.validate_on_submit():
-        user = accounts.register(form.display_name.data, form.email.data, form.password.data)
-        sessions.sign_in(user)
-        flash(f"Welcome, {user.display_name}! We've sent a link to {user.email} "
-              "to confirm it's you. While you wait, tell us a little about yourself.", "success")
-        return redirect(url_for("members.onboarding"))
+        # Whether or not the address already has an account, the answer is the same: this
+        # redirect, the same page and the same flash, and nobody is signed in. Signing a new
+        # person straight in (as sign-up used to) cannot look the same from outside: the session
+        # cookie and the wizard behind the redirect would show an account had just been made,
+        # and signing anyone in for a known address would hand over that account. So both are
+        # asked to check their email. A new person's link confirms the address and leads them
+        # to log in and on into the profile wizard; the holder of a known address is told that
+        # someone tried, with a link to reset their password. The link itself does not sign
+        # anyone in: whoever typed someone else's address here knows the password, so the
+        # owner who opens it must not land in an account another person can enter.
+        accounts.sign_up(form.display_name.data, form.email.data, form.password.data)
+        flash(f"Thank you. We've sent an email to {User.normalise_email(form.email.data)}.",
+              "success")
+        return redirect(url_for("auth.signup_sent"))
     return render_template("auth/signup.html", form=form)
+
+
+@bp.route("/signup/sent")
+def signup_sent():
+    return render_template("auth/signup_sent.html")
 
 
 @bp.route("/verify/<token>")
@@ -48,8 +86,12 @@ def verify_email(token: str):
     except accounts.TokenError as exc:
         flash(str(exc), "error")
         return redirect(url_for("main.index"))
-    flash(f"Thank you — {user.email} is confirmed.", "success")
-    return redirect(url_for("main.dashboard" if current_user.is_authenticated else "auth.login"))
+    if current_user.is_authenticated:
+        flash(f"Thank you — {user.email} is confirmed.", "success")
+        return redirect(url_for("main.dashboard"))
+    flash(f"Thank you — {user.email} is confirmed. Log in to carry on setting up your profile.",
+          "success")
+    return redirect(url_for("auth.login", next=url_for("members.onboarding")))
 
 
 @bp.route("/verify/resend", methods=["POST"])
@@ -208,9 +250,11 @@ def change_email():
     if form.validate_on_submit():
         status = _wrong_password_status(form.password)
         if status is None:
+            # Said the same whether or not the address has an account (no enumeration).
             accounts.request_email_change(current_user, form.email.data)
-            flash(f"We've sent a link to {form.email.data}. "
-                  "Your email changes when you click it.", "success")
+            flash(f"We've sent an email to {User.normalise_email(form.email.data)} with what "
+                  "to do next. Your email address changes only when you open the link in it.",
+                  "success")
             return redirect(url_for("auth.settings"))
     return _settings_page(email_form=form, status=status)
 

@@ -41,9 +41,15 @@ def csrf_error(error: CSRFError):
 @bp.app_errorhandler(404)
 @bp.app_errorhandler(405)
 @bp.app_errorhandler(413)
-@bp.app_errorhandler(429)
 def client_error(error):
     return _render(error.code)
+
+
+@bp.app_errorhandler(429)
+def too_many(error):
+    # A limit written with its own message (say, how long to wait) shows that message.
+    own = getattr(getattr(error, "limit", None), "error_message", None)
+    return _render(429, error.description if own else None)
 
 
 @bp.app_errorhandler(500)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 from email.utils import parseaddr
 from functools import lru_cache
@@ -27,6 +28,14 @@ class TokenError(ValueError):
 
 class AccountClosed(Exception):
     """The password was right, but the account is closed; the message says how to reopen it."""
+
+
+class NotConfirmed(ValueError):
+    """The role needs a confirmed email address; the message says so."""
+
+
+# Roles with power over other people's accounts or data need an address we know is theirs.
+ROLES_NEEDING_CONFIRMED_EMAIL = frozenset({Role.COORDINATOR, Role.ADMIN})
 
 
 def _serializer(salt: str) -> URLSafeTimedSerializer:
@@ -98,11 +107,41 @@ def register(display_name: str, email: str, password: str) -> User:
     return user
 
 
+def sign_up(display_name: str, email: str, password: str) -> User | None:
+    """Start an account for a new address, or tell the holder of a known one; None for known.
+
+    The person signing up is told the same thing either way ("check your email"), so sign-up
+    cannot be used to find out who has an account. A known address costs the same password
+    hash and one email, like a new one, so timing does not tell them apart either.
+    """
+    existing = find_by_email(email)
+    if existing is None:
+        return register(display_name, email, password)
+    generate_password_hash(password)
+    _tell_holder_about_sign_up(existing)
+    return None
+
+
+def _tell_holder_about_sign_up(user: User) -> None:
+    reset_link = None
+    if user.is_active:
+        reset_link = _signed_link(RESET_SALT, "auth.reset_password",
+                                  {"id": user.id, "fp": _password_fingerprint(user)})
+    send_email(user.email, "Someone tried to join with your email address",
+               "email/signup_existing.txt", user=user, reset_link=reset_link,
+               login_link=url_for("auth.login", _external=True),
+               minutes=current_app.config["RESET_TOKEN_MAX_AGE"] // 60)
+
+
+def _signed_link(salt: str, endpoint: str, payload: dict) -> str:
+    token = _serializer(salt).dumps(payload)
+    return url_for(endpoint, token=token, _external=True)
+
+
 def _email_link(user: User, to: str, salt: str, endpoint: str, subject: str, template: str,
                 payload: dict, **context) -> None:
     """Email ``to`` a signed link to ``endpoint`` carrying ``payload``."""
-    token = _serializer(salt).dumps(payload)
-    link = url_for(endpoint, token=token, _external=True)
+    link = _signed_link(salt, endpoint, payload)
     send_email(to, subject, template, user=user, link=link, **context)
 
 
@@ -146,6 +185,7 @@ def set_password(user: User, password: str, *, action: str = "account.password_c
                  keep: UserSession | None = None) -> None:
     """Change the password and end every session but ``keep`` (all of them when None)."""
     user.set_password(password)
+    user.email_change_nonce = None  # an email-change link sent before this stops working
     audit.record(user, action, user)
     sessions.end_sessions(user, keep=keep)  # commits the change with it
     if keep is None:
@@ -153,25 +193,47 @@ def set_password(user: User, password: str, *, action: str = "account.password_c
 
 
 def request_email_change(user: User, new_email: str) -> None:
+    """Email a link to confirm ``new_email``; if another account has it, tell its holder instead.
+
+    Each request puts a fresh random nonce on the account and in the link, so only the newest
+    link can work, once. The person asking is told the same either way, so the settings page
+    cannot be used to find out who has an account.
+    """
     new_email = User.normalise_email(new_email)
-    _email_link(user, new_email, CHANGE_EMAIL_SALT, "auth.confirm_email_change",
-                "Please confirm your new email address", "email/change_email.txt",
-                {"id": user.id, "email": new_email})
+    user.email_change_nonce = secrets.token_hex(16)
+    db.session.commit()
+    holder = find_by_email(new_email)
+    if holder is None:
+        _email_link(user, new_email, CHANGE_EMAIL_SALT, "auth.confirm_email_change",
+                    "Please confirm your new email address", "email/change_email.txt",
+                    {"id": user.id, "email": new_email, "nonce": user.email_change_nonce})
+    else:
+        send_email(new_email, "Someone tried to move their account to your email address",
+                   "email/change_email_in_use.txt", user=holder)
 
 
 def confirm_email_change(token: str) -> User:
+    """Move the account to the address in the link, then tell the old address it happened."""
     data = _load(CHANGE_EMAIL_SALT, token, current_app.config["EMAIL_TOKEN_MAX_AGE"])
     user = db.session.get(User, data.get("id"))
     new_email = data.get("email", "")
+    nonce = data.get("nonce")
     if user is None or not user.is_active:
         raise TokenError("That link is not valid any more.")
+    if not (isinstance(nonce, str) and user.email_change_nonce
+            and hmac.compare_digest(nonce, user.email_change_nonce)):
+        raise TokenError("That link has been used already, or a newer one was sent since. "
+                         "To change your email address, ask for a new link on your account page.")
     if find_by_email(new_email) not in (None, user):
         raise TokenError("Another account already uses that email address.")
     old = user.email
     user.email = new_email
     user.email_verified_at = utcnow()
+    user.email_change_nonce = None
     audit.record(user, "account.email_changed", user, old=old, new=new_email)
     db.session.commit()
+    send_email(old, "Your email address has been changed", "email/email_changed.txt",
+               user=user, when=utcnow())
     return user
 
 
@@ -214,7 +276,14 @@ def create_admin(email: str, display_name: str, password: str) -> User:
 
 
 def change_role(actor: User, user: User, role: Role, grant: bool) -> bool:
-    """Grant or remove ``role`` for ``user``; return True when something changed."""
+    """Grant or remove ``role`` for ``user``; return True when something changed.
+
+    Raises ``NotConfirmed`` when granting a staff role to someone whose email is unconfirmed:
+    anyone can sign up with any address, so until it is confirmed we don't know who they are.
+    """
+    if grant and role in ROLES_NEEDING_CONFIRMED_EMAIL and not user.is_verified:
+        raise NotConfirmed("They need to confirm their email address first. Ask them to open "
+                           "the link we emailed them, then try again.")
     changed = user.grant(role) if grant else user.revoke(role)
     if changed:
         audit.record(actor, "role.granted" if grant else "role.removed", user, role=role.value)
