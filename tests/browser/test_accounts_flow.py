@@ -74,28 +74,42 @@ def test_join_confirm_log_out_and_log_back_in(page, live_server, mailbox, consol
     expect(page.get_by_label("Email address")).to_have_value(EMAIL)
     expect(page.get_by_label("Password", exact=True)).to_have_value("")
 
-    # Filled properly: signed in and taken to the first step of setting up a profile.
+    # Filled properly: the same "check your email" page anyone gets, whether or not the
+    # address already had an account, and nobody is signed in yet.
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Password again").fill(PASSWORD)
     page.get_by_role("button", name="Create my account").click()
-    expect(page).to_have_url(_at(live_server, "/me/start/about"))
-    expect(page.get_by_role("status")).to_contain_text(f"Welcome, {NAME}!")
-    assert_accessible(page, "first onboarding step")
+    expect(page).to_have_url(_at(live_server, "/account/signup/sent"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+    expect(page.get_by_role("status")).to_contain_text(f"We've sent an email to {EMAIL}")
+    expect(nav.get_by_role("button", name="Log out")).to_have_count(0)
+    assert_accessible(page, "check your email")
 
-    # The home page asks to confirm the email until the link is opened.
-    page.goto(live_server("/home"))
+    # Logging in before opening the link works; the home page asks to confirm the email.
+    nav.get_by_role("link", name="Log in").click()
+    page.get_by_label("Email address").fill(EMAIL)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(_at(live_server, "/home"))
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Hello, {NAME}")
     expect(page.get_by_role("heading", name="Please confirm your email")).to_be_visible()
-    expect(nav.get_by_role("button", name="Log out")).to_be_visible()
     assert_accessible(page, "dashboard before confirming")
+    nav.get_by_role("button", name="Log out").click()
 
-    # The link in the real email confirms the address.
+    # The link in the real email confirms the address, then logging in leads into the wizard.
     link = mailbox.last_link(EMAIL)
     assert link.startswith(live_server("/account/verify/"))
     page.goto(link)
-    expect(page).to_have_url(_at(live_server, "/home"))
+    expect(page).to_have_url(_at(live_server, "/account/login?next=/me/start"))
     expect(page.get_by_role("status")).to_contain_text(f"{EMAIL} is confirmed")
+    page.get_by_label("Email address").fill(EMAIL)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(_at(live_server, "/me/start/about"))
+    assert_accessible(page, "first onboarding step")
+    page.goto(live_server("/home"))
     expect(page.get_by_role("heading", name="Please confirm your email")).to_have_count(0)
+    expect(nav.get_by_role("button", name="Log out")).to_be_visible()
     assert_accessible(page, "dashboard")
 
     # Log out with the button in the header.
