@@ -45,7 +45,7 @@ OWNERS = {
         "onboarding", "wizard_about", "wizard_assess", "wizard_needs", "wizard_mentoring",
         "wizard_networks", "edit_about", "assess", "edit_needs", "edit_mentoring", "me",
         "preview", "privacy_settings", "assessments", "profile", "my_networks", "join_network",
-        "leave_network", "network", "my_data", "export_data", "erase", "my_feedback",
+        "leave_network", "set_listing", "network", "my_data", "export_data", "erase", "my_feedback",
         "new_feedback_round", "feedback_results", "my_resources",
     )},
 }

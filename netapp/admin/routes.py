@@ -9,7 +9,7 @@ from netapp.admin.forms import GRANTABLE, RoleChangeForm
 from netapp.auth.forms import EmptyForm
 from netapp.extensions import db
 from netapp.models import AuditEntry, Role, User, UserRole
-from netapp.services import accounts
+from netapp.services import accounts, audit
 
 
 def _page() -> int:
@@ -70,19 +70,17 @@ def user_detail(user_id: int):
 @role_required(Role.ADMIN)
 def audit_log():
     action = request.args.get("action", "").strip()
-    query = (sa.select(AuditEntry)
-             .options(sa.orm.selectinload(AuditEntry.actor))
-             .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc()))
-    if action:
-        query = query.where(AuditEntry.action.like(f"{action}%"))
-    page = db.paginate(query, page=_page(), per_page=50, error_out=False)
+    page = db.paginate(audit.timed_entries(action), page=_page(), per_page=50, error_out=False)
+    counts_page = max(request.args.get("counts_page", 1, type=int), 1)
+    counts, more_counts = audit.special_counts(action, counts_page)
     user_ids = {int(e.target_id) for e in page.items
                 if e.target_type == "User" and (e.target_id or "").isdigit()}
     target_names = dict(db.session.execute(
         sa.select(User.id, User.display_name).where(User.id.in_(user_ids))
     ).all()) if user_ids else {}
     return render_template("admin/audit.html", page=page, action=action,
-                           target_names=target_names)
+                           target_names=target_names, counts=counts, counts_page=counts_page,
+                           more_counts=more_counts)
 
 
 @bp.route("/users/<int:user_id>/close", methods=["GET", "POST"])

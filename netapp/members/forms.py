@@ -225,12 +225,18 @@ def networks_form(affinity_networks) -> Form:
 
 class ConsentForm(Form):
     consent = BooleanField(
-        "I have read this. I agree to my membership being stored and seen by other members "
-        "of this network.",
+        "I have read this. I agree to my membership being stored, and seen by other members "
+        "of this network if I choose to be listed.",
         validators=[InputRequired(
             message="Tick the box to say you agree, or go back if you'd rather not join."
         )],
     )
+
+
+class ListingForm(Form):
+    """Be listed, or not, in an affinity network; sent by a "list me" or "stop" button."""
+
+    listed = BooleanField("Show my name to other members of this network")
 
 
 class VisibilityForm(Form):

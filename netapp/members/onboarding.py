@@ -13,6 +13,7 @@ from netapp.members import bp
 from netapp.members._common import current_member
 from netapp.members.forms import (
     AboutForm,
+    EmptyForm,
     MentoringForm,
     TopicsForm,
     assessment_form,
@@ -236,7 +237,8 @@ def edit_mentoring():
 @login_required
 def wizard_networks():
     user = current_member()
-    affinity = networks.affinity_networks()
+    # Only confirmed accounts may join an affinity network, so others are offered no boxes.
+    affinity = networks.affinity_networks() if user.is_verified else []
     form = networks_form(affinity)
     if form.validate_on_submit():
         for network in affinity:
@@ -252,5 +254,5 @@ def wizard_networks():
     local = [m.network for m in networks.memberships(user.id) if not m.network.is_affinity]
     return render_template("members/wizard_networks.html", form=form, affinity=affinity,
                            joined=joined, local=local, progress=_progress("networks"),
-                           consent_version=networks.CONSENT_VERSION)
+                           consent_version=networks.CONSENT_VERSION, resend_form=EmptyForm())
 

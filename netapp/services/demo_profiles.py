@@ -87,12 +87,14 @@ def seed_profiles(rng: random.Random, profile_rows: list[dict], mentor_ids: set[
         uid = row["user_id"]
         memberships.append({"user_id": uid, "network_id": local[row["local_authority_id"]],
                             "joined_at": now, "consent_text_version": None,
-                            "consent_given_at": None})
+                            "consent_given_at": None, "is_listed": False})
         for code, share in AFFINITY_SHARE.items():
             if code in affinity and rng.random() < share:
+                # About two in three demo members choose to be listed (without using the
+                # seeded generator, so the rest of the demo data stays as it was).
                 memberships.append({"user_id": uid, "network_id": affinity[code], "joined_at": now,
                                     "consent_text_version": CONSENT_VERSION,
-                                    "consent_given_at": now})
+                                    "consent_given_at": now, "is_listed": uid % 3 != 0})
         wanted = rng.sample(support, k=rng.randint(1, 2)) + rng.sample(other, k=rng.randint(0, 3))
         needs.extend({"user_id": uid, "topic_id": t} for t in wanted)
         if uid in mentor_ids:

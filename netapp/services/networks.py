@@ -1,6 +1,7 @@
 """Local networks (one per council, joined automatically) and affinity networks.
 
-Affinity networks are opt-in and joined only with the member's consent.
+Affinity networks are opt-in and joined only with the member's consent. Who sees whom in a
+network is decided here, once, for the network pages and for profiles alike.
 """
 from __future__ import annotations
 
@@ -13,14 +14,24 @@ from netapp.models import (
     Network,
     NetworkKind,
     NetworkMembership,
+    Profile,
     Role,
     User,
 )
 from netapp.models.base import utcnow
 from netapp.services import audit
+from netapp.services.audiences import AREA_DEFAULT, AUDIENCES, COORDINATORS, EVERYONE, NETWORKS
 
 # Bump when the consent wording in templates/members/_consent.html changes.
-CONSENT_VERSION = "2026-11-v1"
+CONSENT_VERSION = "2026-11-v2"
+
+# A count of affinity members below this is never shown: with a handful of people, a number
+# that changes by one tells watchers who has just joined or left.
+SMALLEST_COUNT = 5
+
+
+class EmailNotConfirmed(Exception):
+    """Raised when an account whose email is not confirmed tries to join or list itself."""
 
 
 def local_network_code(local_authority_id: int) -> str:
@@ -81,19 +92,26 @@ def is_member(user_id: int, network_id: int) -> bool:
 
 
 def join_affinity(user: User, network: Network, consent_version: str = CONSENT_VERSION) -> bool:
-    """Join with explicit consent, recorded with its wording's version and time."""
+    """Join with explicit consent, recorded with its wording's version and time.
+
+    Only confirmed accounts may join: an address nobody proved they own costs nothing, and a
+    throwaway account must not be a way into a network's member list.
+    """
     if not network.is_affinity:
         raise ValueError(f"{network.code!r} is not an affinity network")
+    if not user.is_verified:
+        raise EmailNotConfirmed(user.id)
     if is_member(user.id, network.id):
         return False
     now = utcnow()
     db.session.add(NetworkMembership(user_id=user.id, network_id=network.id, joined_at=now,
                                      consent_text_version=consent_version,
-                                     consent_given_at=now))
+                                     consent_given_at=now, is_listed=False))
     # The person's own record of consent is the membership row (wording version and time). The
-    # audit log, which admins read, notes only that a consent happened: naming the person, even
-    # without the network, would show admins outside the network that they are in one.
-    audit.record(None, "consent.given", None, kind="affinity", consent_version=consent_version)
+    # audit log, which admins read, notes only that a consent happened that day: naming the
+    # person, even without the network, would show admins outside the network that they are in
+    # one.
+    audit.record_special("consent.given", kind="affinity", consent_version=consent_version)
     db.session.commit()
     return True
 
@@ -107,49 +125,159 @@ def withdraw(user: User, network: Network) -> bool:
                                            NetworkMembership.network_id == network.id)
     ).rowcount
     if deleted:
-        audit.record(None, "consent.withdrawn", None, kind="affinity")
+        audit.record_special("consent.withdrawn", kind="affinity")
     db.session.commit()
     return bool(deleted)
 
 
-def shares_network(a: int, b: int) -> bool:
-    """True when the two members are in at least one network together."""
-    other = aliased(NetworkMembership)
+def set_listed(user: User, network: Network, listed: bool) -> bool:
+    """Show or hide the member on an affinity network's list; False when nothing changed."""
+    membership = db.session.get(NetworkMembership, (user.id, network.id))
+    if membership is None or not network.is_affinity:
+        raise ValueError(f"user {user.id} is not in the affinity network {network.code!r}")
+    if listed and not user.is_verified:
+        raise EmailNotConfirmed(user.id)
+    if membership.is_listed is listed:
+        return False
+    membership.is_listed = listed
+    audit.record_special("listing.turned_on" if listed else "listing.turned_off")
+    db.session.commit()
+    return True
+
+
+# ------------------------------------------------------------------ who sees whom
+#
+# A member is "listed" for a viewer in a network when the viewer may see them on its page:
+# - affinity network: the viewer is a confirmed member of it and the person chose to be listed.
+#   Roles add nothing: a coordinator or admin who joins sees what any member sees.
+# - local network: the network names the council, so it follows who may see the person's
+#   council area. Fellow members are "my networks"; coordinators and admins also see areas
+#   meant for coordinators; "Only me" hides the person from everyone else.
+# The same rule decides which of a person's networks their profile shows, and which networks
+# make the viewer one of the "people in my networks": sharing a network where the person is
+# not listed must not open those fields, or the fields would say which network is shared.
+
+
+def _area_audience():
+    """The member's chosen audience for their council area, as SQL (with Profile joined)."""
+    return sa.func.coalesce(Profile.visibility["area"].as_string(), AREA_DEFAULT)
+
+
+def _area_seen_by(audiences: set[str]):
+    """SQL: the member's council area is shown to a viewer in these audiences.
+
+    Written as "not hidden" so an unknown stored value falls back to the default, as
+    profiles.visibility_of does.
+    """
+    return _area_audience().not_in(sorted(set(AUDIENCES) - audiences))
+
+
+def _local_audiences(viewer: User, is_fellow_member: bool) -> set[str]:
+    seen = {EVERYONE}
+    if is_fellow_member:
+        seen.add(NETWORKS)
+    if viewer.has_role(Role.COORDINATOR, Role.ADMIN):
+        seen |= {NETWORKS, COORDINATORS}
+    return seen
+
+
+def shares_network(viewer: User, owner_id: int) -> bool:
+    """True when the viewer is in a network where they can see the owner listed."""
+    theirs = aliased(NetworkMembership)
+    listed = [
+        sa.and_(Network.kind == NetworkKind.LOCAL, _area_seen_by({EVERYONE, NETWORKS})),
+        Network.kind == NetworkKind.NATIONAL,
+    ]
+    if viewer.is_verified:
+        listed.append(sa.and_(Network.kind == NetworkKind.AFFINITY, theirs.is_listed.is_(True)))
     return db.session.execute(
         sa.select(sa.literal(1)).select_from(NetworkMembership)
-        .join(other, other.network_id == NetworkMembership.network_id)
-        .where(NetworkMembership.user_id == a, other.user_id == b).limit(1)
+        .join(theirs, theirs.network_id == NetworkMembership.network_id)
+        .join(Network, Network.id == NetworkMembership.network_id)
+        .outerjoin(Profile, Profile.user_id == theirs.user_id)
+        .where(NetworkMembership.user_id == viewer.id, theirs.user_id == owner_id,
+               sa.or_(*listed))
+        .limit(1)
     ).first() is not None
 
 
-def networks_seen_by(viewer: User, owner_id: int) -> list[Network]:
+def networks_seen_by(viewer: User, owner_id: int, area_visible: bool) -> list[Network]:
     """The owner's networks that the viewer may know about.
 
-    Affinity networks are shown only to people in the same network (and to the owner).
+    ``area_visible`` says whether the viewer may see the owner's council area, which decides
+    whether they may see the owner's local network.
     """
-    result = []
+    if viewer.id == owner_id:
+        return [m.network for m in memberships(owner_id)]
     mine = {m.network_id for m in memberships(viewer.id)}
+    result = []
     for m in memberships(owner_id):
-        if m.network.is_affinity and viewer.id != owner_id and m.network_id not in mine:
-            continue
-        result.append(m.network)
+        if m.network.is_affinity:
+            seen = viewer.is_verified and m.is_listed and m.network_id in mine
+        elif m.network.kind is NetworkKind.LOCAL:
+            seen = area_visible
+        else:
+            seen = True
+        if seen:
+            result.append(m.network)
     return result
 
 
 def can_see_network(viewer: User, network: Network) -> bool:
-    if is_member(viewer.id, network.id):
-        return True
     if network.is_affinity:
-        return False
-    return viewer.has_role(Role.COORDINATOR, Role.ADMIN)
+        return viewer.is_verified and is_member(viewer.id, network.id)
+    return is_member(viewer.id, network.id) or viewer.has_role(Role.COORDINATOR, Role.ADMIN)
 
 
-def members_page(network: Network, page: int, per_page: int):
-    """One page of the network's active members, by name."""
+def _listed_for(viewer: User, network: Network):
+    """SQL: a membership row of ``network`` is on the list the viewer sees."""
+    if network.is_affinity:
+        return NetworkMembership.is_listed.is_(True)
+    if network.kind is NetworkKind.LOCAL:
+        return _area_seen_by(_local_audiences(viewer, is_member(viewer.id, network.id)))
+    return sa.true()
+
+
+def members_page(network: Network, viewer: User, page: int, per_page: int):
+    """One page of the network's active members that the viewer may see, by name.
+
+    The viewer always sees themselves.
+    """
     return db.paginate(
         sa.select(User)
         .join(NetworkMembership, NetworkMembership.user_id == User.id)
-        .where(NetworkMembership.network_id == network.id, User.is_active_account.is_(True))
+        .outerjoin(Profile, Profile.user_id == User.id)
+        .where(NetworkMembership.network_id == network.id, User.is_active_account.is_(True),
+               sa.or_(_listed_for(viewer, network), User.id == viewer.id))
         .order_by(User.display_name, User.id),
         page=page, per_page=per_page, error_out=False,
     )
+
+
+def unlisted_others(network: Network, viewer: User) -> int | None:
+    """How many other members of an affinity network chose not to be listed.
+
+    None when that is fewer than SMALLEST_COUNT (or for other kinds of network).
+    """
+    if not network.is_affinity:
+        return None
+    count = db.session.scalar(
+        sa.select(sa.func.count()).select_from(NetworkMembership)
+        .join(User, User.id == NetworkMembership.user_id)
+        .where(NetworkMembership.network_id == network.id, User.is_active_account.is_(True),
+               NetworkMembership.is_listed.is_(False), User.id != viewer.id)
+    ) or 0
+    return count if count >= SMALLEST_COUNT else None
+
+
+def is_listed_to_members(user: User, network: Network) -> bool:
+    """Whether other plain members of the network see this member on its list."""
+    if network.is_affinity:
+        membership = db.session.get(NetworkMembership, (user.id, network.id))
+        return bool(membership and membership.is_listed)
+    if network.kind is NetworkKind.LOCAL:
+        return bool(db.session.scalar(
+            sa.select(_area_seen_by({EVERYONE, NETWORKS})).select_from(User)
+            .outerjoin(Profile, Profile.user_id == User.id).where(User.id == user.id)
+        ))
+    return True

@@ -26,6 +26,14 @@ from netapp.models import (
 )
 from netapp.models.base import utcnow
 from netapp.services import networks
+from netapp.services.audiences import (
+    AREA_DEFAULT,
+    AUDIENCES,
+    COORDINATORS,
+    EVERYONE,
+    NETWORKS,
+    ONLY_ME,
+)
 
 # The wizard, in order. "assessment" covers one page per framework dimension.
 STEPS = ("about", "assessment", "needs", "mentoring", "networks")
@@ -37,14 +45,6 @@ LEVELS = {
     4: ("Strategic leader", "You lead several services or a whole organisation."),
 }
 
-# Who may see a field, narrowest last.
-EVERYONE, NETWORKS, COORDINATORS, ONLY_ME = "everyone", "networks", "coordinators", "me"
-AUDIENCES = {
-    EVERYONE: "Everyone signed in",
-    NETWORKS: "People in my networks",
-    COORDINATORS: "Only coordinators",
-    ONLY_ME: "Only me",
-}
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ class FieldSpec:
 FIELDS = (
     FieldSpec("job_title", "Job title", EVERYONE),
     FieldSpec("organisation", "Organisation and service type", EVERYONE),
-    FieldSpec("area", "Council area and region", EVERYONE),
+    FieldSpec("area", "Council area and region", AREA_DEFAULT),
     FieldSpec("level", "Level of leadership", NETWORKS),
     FieldSpec("years", "Years as a manager", NETWORKS),
     FieldSpec("online", "Whether you meet online", EVERYONE),
@@ -101,7 +101,8 @@ def audiences_for(viewer: User, owner: User) -> set[str]:
     if viewer.has_role(Role.COORDINATOR, Role.ADMIN):
         # Coordinators look after networks, so they see what networks see as well.
         seen |= {NETWORKS, COORDINATORS}
-    elif networks.shares_network(viewer.id, owner.id):
+    elif networks.shares_network(viewer, owner.id):
+        # Only a network where the viewer can see the owner listed counts (see networks.py).
         seen.add(NETWORKS)
     return seen
 
@@ -164,17 +165,14 @@ def profile_view(viewer: User, owner: User, preview: str | None = None) -> dict[
         if profile.mentor_note:
             rows.append(("About their mentoring", profile.mentor_note))
     view["rows"] = rows
-    # A local network names the council, so it follows the area's visibility (its own
-    # members can see it anyway).
+    # A local network names the council, so it follows the area's visibility, for its own
+    # members too: "Only me" means nobody else learns the council.
+    seen = networks.networks_seen_by(viewer, owner.id, area_visible="area" in shown)
     if preview is not None:
         # Affinity networks are shown only inside each network, so a preview leaves them out.
-        view["networks"] = [n for n in networks.networks_seen_by(viewer, owner.id)
-                            if not n.is_affinity and "area" in shown]
-        return view
-    view["networks"] = [
-        n for n in networks.networks_seen_by(viewer, owner.id)
-        if n.is_affinity or "area" in shown or networks.is_member(viewer.id, n.id)
-    ]
+        seen = [n for n in seen
+                if not n.is_affinity and (n.kind is not NetworkKind.LOCAL or "area" in shown)]
+    view["networks"] = seen
     return view
 
 
