@@ -73,3 +73,11 @@ def test_only_me_council_is_hidden_from_coordinators_and_admins_on_the_profile(
     auth.login(users[viewer].email)
     html = client.get(f"/members/{owner.id}").get_data(as_text=True)
     assert LEEDS_NETWORK not in html and "Leeds" not in html
+
+
+def test_the_privacy_page_says_what_my_networks_and_only_me_mean(client, auth, users, leeds):
+    auth.login(users["other_member"].email)
+    html = client.get("/me/privacy").get_data(as_text=True).replace("&#39;", "'")
+    assert "unless you hide your council area" in html
+    assert "where you've chosen to be listed" in html
+    assert "nobody else sees you there, not even coordinators" in html
