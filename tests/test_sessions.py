@@ -5,9 +5,10 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from werkzeug.security import generate_password_hash
 
 from netapp.extensions import db
-from netapp.models import User, UserSession
+from netapp.models import Role, User, UserSession
 from netapp.models.base import utcnow
 from netapp.services.sessions import REMEMBER_COOKIE
 from tests.factories import DEFAULT_PASSWORD, make_user
@@ -110,8 +111,10 @@ def test_cookies_open_nothing_even_if_an_erased_accounts_id_came_back(app):
     z_id = db.session.scalar(sa.select(User.id).where(User.email == "zed@example.org"))
     z_browser.post("/me/data/erase", data={"password": DEFAULT_PASSWORD, "confirm": "y"})
 
-    y = make_user(email="yara@example.org")
-    db.session.execute(sa.update(User).where(User.id == y.id).values(id=z_id))
+    y = User(id=z_id, email="yara@example.org", display_name="Yara Young",
+             password_hash=generate_password_hash(DEFAULT_PASSWORD))
+    y.grant(Role.MEMBER)
+    db.session.add(y)
     db.session.commit()
     assert db.session.get(User, z_id).email == "yara@example.org"
     for cookies in ({SESSION_COOKIE: copied[SESSION_COOKIE]},
