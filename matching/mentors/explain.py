@@ -107,8 +107,9 @@ def unmatched_reason(cause: str, n_eligible: int = 0, blockers: dict | None = No
     if cause == NO_OPEN_MENTOR:
         return "No mentor has a free place."
     if cause == MENTORS_TAKEN:
-        who = ("The only eligible mentor is" if n_eligible == 1
-               else f"All {n_eligible} eligible mentors are")
+        who = ("The only eligible mentor is" if n_eligible == 1 else
+               "Both eligible mentors are" if n_eligible == 2 else
+               f"All {n_eligible} eligible mentors are")
         return (f"{who} taken by other mentees, and no other arrangement matches more "
                 "mentees in total.")
     counts = {k: v for k, v in (blockers or {}).items() if v}

@@ -109,6 +109,12 @@ def test_taken_mentors_reason_is_plain():
                         "arrangement matches more mentees in total.")
 
 
+def test_two_taken_mentors_are_both_not_all_two():
+    res = match_mentors([mentee(f"e{k}") for k in range(3)], [mentor(), mentor("r2")])
+    (u,) = res.unmatched
+    assert u.reason.startswith("Both eligible mentors are taken")
+
+
 def test_summary_in_words():
     mentees = [mentee("e1"), mentee("e2"), mentee("e3", org="B")]
     res = match_mentors(mentees, [mentor()])
