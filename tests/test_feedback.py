@@ -1,10 +1,14 @@
-"""360-degree feedback: token links without accounts, save and return, and the three-rater rule."""
+"""360-degree feedback: private links answered by signed-in colleagues, save and return, and the
+three-rater rule. The anonymity attacks are in test_feedback_anonymity.py."""
+import re
+
 import pytest
 import sqlalchemy as sa
 
 from netapp.extensions import db
 from netapp.models import FeedbackRater, FeedbackScore
 from netapp.services import lqf
+from tests.factories import make_user
 from tests.profile_helpers import assess, load_reference
 
 COLLEAGUES = ["ann@example.org", "bob@example.org", "cat@example.org", "dan@example.org"]
@@ -23,8 +27,21 @@ def _answers(score: int) -> dict:
 def member(app, users, auth):
     load_reference()
     assess(users["member"], lambda i: 2)
+    for address in COLLEAGUES:
+        make_user(email=address)
     auth.login(users["member"].email)
     return users["member"]
+
+
+def _send(client, auth, path, address, answers, then=None):
+    """``address`` signs in, answers at ``path`` and signs out; ``then`` signs back in."""
+    auth.logout()
+    auth.login(address)
+    response = client.post(path, data=answers)
+    auth.logout()
+    if then is not None:
+        auth.login(then.email)
+    return response
 
 
 def _invite(client, mailbox, addresses=COLLEAGUES):
@@ -54,72 +71,161 @@ def test_invitations_are_emailed_with_private_links(client, member, mailbox):
         assert path.rsplit("/", 1)[1] not in stored  # only a hash of the token is kept
     body = mailbox.to("ann@example.org")[-1].get_payload(decode=True).decode()
     assert "Mina Member" in body and "at least three" in body
+    # The colleague learns up front that they will sign in, and with which address.
+    assert "sign in with this email address (ann@example.org)" in body
 
 
-def test_rater_needs_no_account_and_can_save_and_return(client, member, mailbox, auth):
+@pytest.mark.parametrize("name", [
+    "Mina\nMember", "Mina\r\nBcc: everyone@example.org", "Mina\x00Member", "Mina\u2028Member",
+    "Mina\u202eMember", "Mina\x85Member",
+])
+def test_invitations_go_whatever_the_stored_display_name_holds(client, member, mailbox, name):
+    """Names are cleaned when typed, but older rows may hold anything: the email must still go."""
+    member.display_name = name
+    db.session.commit()
+    links = _invite(client, mailbox, COLLEAGUES[:3])
+    assert len(links) == 3
+    for address in COLLEAGUES[:3]:
+        (message,) = mailbox.to(address)
+        assert message["Bcc"] is None and "\n" not in message["Subject"]
+        assert message["Subject"].startswith("Mina ") and \
+            message["Subject"].endswith(" would value your feedback")
+    html = client.get("/me/feedback").get_data(as_text=True)
+    assert "0 of 3 colleagues have answered" in html
+
+
+def test_a_colleague_signs_in_with_the_invited_address_and_can_save_and_return(
+        client, member, mailbox, auth):
     links = _invite(client, mailbox)
+    path = links["ann@example.org"]
     auth.logout()
-    page = client.get(links["ann@example.org"])
-    assert page.status_code == 200 and "Feedback for Mina Member" in page.get_data(as_text=True)
+    page = client.get(path)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Feedback for Mina Member" in html
+    assert "Please sign in first" in html and 'name="PQ1"' not in html
+    # Signing in (or up) from the page brings them back to the form.
+    login = re.search(r'href="(/account/login\?next=[^"]+)"', html).group(1)
+    assert re.search(r'href="/account/signup\?next=[^"]+"', html)
+    response = client.post(login.replace("&amp;", "&"),
+                           data={"email": "ann@example.org", "password": "correct horse battery"})
+    assert response.status_code == 302 and response.headers["Location"] == path
+    assert 'name="PQ1"' in client.get(path).get_data(as_text=True)
     partial = {"PQ1": "4", "PQ2": "3", "save": "1"}
-    assert client.post(links["ann@example.org"], data=partial).status_code == 302
-    html = client.get(links["ann@example.org"]).get_data(as_text=True)
+    assert client.post(path, data=partial).status_code == 302
+    html = client.get(path).get_data(as_text=True)
     assert 'checked id="PQ1-3"' in html and 'checked id="PQ2-2"' in html
     # Sending with gaps keeps the answers and says what's missing.
-    client.post(links["ann@example.org"], data={"PQ3": "1", "send": "1"})
+    client.post(path, data={"PQ3": "1", "send": "1"})
     rater = db.session.execute(sa.select(FeedbackRater).where(
         FeedbackRater.email == "ann@example.org")).scalar_one()
     assert rater.submitted_at is None and len(rater.scores) == 3
-    response = client.post(links["ann@example.org"], data=_answers(3) | {"send": "1"})
+    response = client.post(path, data=_answers(3) | {"send": "1"})
     assert "Thank you" in response.get_data(as_text=True)
     db.session.refresh(rater)
     assert rater.submitted_at is not None
     # Once sent, the link shows thanks and changes nothing.
-    client.post(links["ann@example.org"], data=_answers(1) | {"send": "1"})
+    client.post(path, data=_answers(1) | {"send": "1"})
     assert {s.score for s in db.session.scalars(sa.select(FeedbackScore)
                                                 .where(FeedbackScore.rater_id == rater.id))} == {3}
+
+
+def _nothing_saved() -> None:
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(FeedbackScore)) == 0
+    assert db.session.scalar(sa.select(sa.func.count(FeedbackRater.id))
+                             .where(FeedbackRater.rater_user_id.is_not(None))) == 0
+
+
+def test_the_requester_cannot_answer_their_own_request(client, member, mailbox):
+    links = _invite(client, mailbox)
+    for path in links.values():
+        page = client.get(path)
+        assert page.status_code == 403
+        assert "your own request" in page.get_data(as_text=True)
+        assert client.post(path, data=_answers(4) | {"send": "1"}).status_code == 403
+    _nothing_saved()
+
+
+def test_only_the_invited_address_can_answer(client, member, mailbox, auth, users):
+    links = _invite(client, mailbox)
+    auth.logout()
+    auth.login(users["other_member"].email)  # a real, confirmed account, but not invited
+    path = links["ann@example.org"]
+    page = client.get(path)
+    assert page.status_code == 403 and "a different email address" in page.get_data(as_text=True)
+    assert client.post(path, data=_answers(4) | {"send": "1"}).status_code == 403
+    _nothing_saved()
+
+
+def test_an_unconfirmed_account_cannot_answer_yet(client, member, mailbox, auth):
+    links = _invite(client, mailbox, COLLEAGUES[:2] + ["new@example.org"])
+    make_user(email="new@example.org", verified=False)
+    auth.logout()
+    auth.login("new@example.org")
+    path = links["new@example.org"]
+    page = client.get(path)
+    assert page.status_code == 403
+    assert "confirm your email address first" in page.get_data(as_text=True)
+    assert client.post(path, data=_answers(4) | {"send": "1"}).status_code == 403
+    _nothing_saved()
+
+
+def test_one_answer_per_account_per_request(client, member, mailbox, auth):
+    """An account that answered, then moved to another invited address, cannot answer again."""
+    from netapp.models import User
+
+    links = _invite(client, mailbox)
+    _send(client, auth, links["ann@example.org"], "ann@example.org", _answers(4) | {"send": "1"})
+    ann = db.session.execute(sa.select(User).where(User.email == "ann@example.org")).scalar_one()
+    db.session.execute(sa.delete(User).where(User.email == "bob@example.org"))
+    ann.email = "bob@example.org"
+    db.session.commit()
+    auth.login("bob@example.org")
+    page = client.get(links["bob@example.org"])
+    assert page.status_code == 403 and "already answered" in page.get_data(as_text=True)
+    assert client.post(links["bob@example.org"],
+                       data=_answers(1) | {"send": "1"}).status_code == 403
+    assert db.session.scalar(sa.select(sa.func.count(FeedbackRater.id))
+                             .where(FeedbackRater.submitted_at.is_not(None))) == 1
 
 
 def test_unknown_token_is_not_found(client, member):
     assert client.get("/feedback/not-a-real-token").status_code == 404
 
 
+ROW = '<tr><th scope="row">Demonstrating personal qualities</th><td>2.0</td><td>{}</td></tr>'
+
+
 def test_results_only_after_three_raters_and_never_per_person(client, member, mailbox, auth):
     links = _invite(client, mailbox)
-    auth.logout()
     for address, score in zip(COLLEAGUES[:2], (4, 3), strict=True):
-        client.post(links[address], data=_answers(score) | {"send": "1"})
-    auth.login(member.email)
+        _send(client, auth, links[address], address, _answers(score) | {"send": "1"}, member)
     html = client.get("/me/feedback").get_data(as_text=True)
     assert "2 of 4 colleagues have answered" in html and "1 more to go" in html
     assert client.get("/me/feedback/results").status_code == 302
-    auth.logout()
-    client.post(links[COLLEAGUES[2]], data=_answers(2) | {"send": "1"})
-    auth.login(member.email)
+    _send(client, auth, links[COLLEAGUES[2]], COLLEAGUES[2], _answers(2) | {"send": "1"}, member)
     html = client.get("/me/feedback/results").get_data(as_text=True)
     assert "3 colleagues answered" in html
-    # Self 2, others average (4+3+2)/3 = 3.0, side by side.
-    assert '<th scope="row">PQ1 Developing self awareness</th><td>2</td><td>3.0</td>' in html
+    # Self 2; colleagues 4, 3 and 2 on every element: per area, rounded to the half point.
+    assert ROW.format("3.0") in html
     assert "radar-feedback-title" in html
+    # Nothing per statement, and nothing about who answered.
+    assert "PQ1" not in html and "Developing self awareness" not in html
     for address in COLLEAGUES:
-        assert address not in html  # results never say who answered
+        assert address not in html
 
 
-@pytest.mark.parametrize("role", ["member", "mentor", "coordinator", "admin"])
+@pytest.mark.parametrize("role", ["mentor", "coordinator", "admin"])
 def test_nobody_else_sees_a_members_results(client, member, mailbox, auth, users, role):
     links = _invite(client, mailbox)
-    auth.logout()
     for address in COLLEAGUES[:3]:
-        client.post(links[address], data=_answers(4) | {"send": "1"})
-    if role == "member":
-        return  # covered above
+        _send(client, auth, links[address], address, _answers(4) | {"send": "1"})
     auth.login(users[role].email)
     response = client.get("/me/feedback/results")
     assert response.status_code == 302  # their own (empty) results, never the member's
     assert "Mina" not in client.get("/me/feedback").get_data(as_text=True)
 
 
-def test_feedback_pages_need_an_account_but_rater_links_do_not(client, app, users):
+def test_feedback_pages_need_an_account(client, app, users):
     load_reference()
     for path in ("/me/feedback", "/me/feedback/results"):
         response = client.get(path)
@@ -131,9 +237,8 @@ def test_a_new_request_keeps_earlier_results(client, member, mailbox, auth):
     response = client.post("/me/feedback/new")
     assert "needs 3 answers before you start a new one" in \
         client.get("/me/feedback").get_data(as_text=True)
-    auth.logout()
     for address in COLLEAGUES[:3]:
-        client.post(links[address], data=_answers(4) | {"send": "1"})
+        _send(client, auth, links[address], address, _answers(4) | {"send": "1"})
     auth.login(member.email)
     assert response.status_code == 302
     client.post("/me/feedback/new")
@@ -141,7 +246,7 @@ def test_a_new_request_keeps_earlier_results(client, member, mailbox, auth):
     assert "Earlier requests" in html
     first_round = db.session.scalars(sa.select(FeedbackRater.round_id)).first()
     old = client.get(f"/me/feedback/results/{first_round}").get_data(as_text=True)
-    assert '<td>2</td><td>4.0</td>' in old
+    assert ROW.format("4.0") in old
     # The new round starts empty: no results yet, and it needs three new invitations.
     assert client.get("/me/feedback/results").status_code == 302
     _invite(client, mailbox, ["eve@example.org", "fay@example.org", "gus@example.org"])
@@ -155,24 +260,26 @@ def test_someone_elses_round_is_not_found(client, member, mailbox, auth, users):
     assert client.get(f"/me/feedback/results/{round_id}").status_code == 404
 
 
-def test_a_single_new_answer_never_changes_the_averages(client, member, mailbox, auth):
-    """Comparing results before and after one more answer must not reveal that answer."""
+def test_answers_join_three_at_a_time(client, member, mailbox, auth):
+    """At 3 answers the results appear; the 4th and 5th wait; at 6 all six count.
+
+    Comparing results before and after one more answer must never reveal that answer.
+    """
     six = [f"colleague{i}@example.org" for i in range(6)]
+    for address in six:
+        make_user(email=address)
     links = _invite(client, mailbox, six)
-    row = '<th scope="row">PQ1 Developing self awareness</th><td>2</td><td>{}</td>'
 
     def answer(address, score):
-        auth.logout()
-        client.post(links[address], data=_answers(score) | {"send": "1"})
-        auth.login(member.email)
+        _send(client, auth, links[address], address, _answers(score) | {"send": "1"}, member)
         return client.get("/me/feedback/results").get_data(as_text=True)
 
-    for address, score in zip(six[:3], (4, 4, 4), strict=True):
-        html = answer(address, score)
-    assert row.format("4.0") in html
+    for address in six[:3]:
+        html = answer(address, 4)
+    assert ROW.format("4.0") in html
     html = answer(six[3], 1)  # a 4th, very different answer
-    assert row.format("4.0") in html and "include 3 of the 4 answers" in html
+    assert ROW.format("4.0") in html and "include 3 of the 4 answers" in html
     html = answer(six[4], 1)
-    assert row.format("4.0") in html and "include 3 of the 5 answers" in html
+    assert ROW.format("4.0") in html and "include 3 of the 5 answers" in html
     html = answer(six[5], 1)  # a whole second group of three: now all six count
-    assert row.format("2.5") in html and "of the 6 answers" not in html
+    assert ROW.format("2.5") in html and "of the 6 answers" not in html

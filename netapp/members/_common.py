@@ -19,16 +19,22 @@ def _short(name: str) -> str:
 
 
 def radar_chart(fw, series_scores: list[tuple[str, dict[int, int]]], ident: str, title: str):
-    """The radar chart plus the rows of its data table."""
+    """The radar chart plus the rows of its data table, from scores per element."""
+    columns = [(name, [a.value for a in lqf.dimension_averages(fw, scores)])
+               for name, scores in series_scores]
+    return dimension_chart(fw, columns, ident, title)
+
+
+def dimension_chart(fw, columns: list[tuple[str, list[float | None]]], ident: str, title: str):
+    """The radar chart plus the rows of its data table, from one value per dimension."""
     labels = [_short(d.name) for d in fw.dimensions]
-    columns = [(name, lqf.dimension_averages(fw, scores)) for name, scores in series_scores]
     description = "; ".join(
         f"{d.name}: " + ", ".join(
-            f"{name} {avg[i].value if avg[i].value is not None else 'not scored'}"
-            for name, avg in columns)
+            f"{name} {values[i] if values[i] is not None else 'not scored'}"
+            for name, values in columns)
         for i, d in enumerate(fw.dimensions)
     ) + ". Scores run from 1 (just starting) to 4 (strong)."
-    svg = radar_svg(labels, [Series(name, tuple(a.value for a in avg)) for name, avg in columns],
+    svg = radar_svg(labels, [Series(name, tuple(values)) for name, values in columns],
                     ident=ident, title=title, description=description)
-    rows = [(d.name, [avg[i].value for _, avg in columns]) for i, d in enumerate(fw.dimensions)]
+    rows = [(d.name, [values[i] for _, values in columns]) for i, d in enumerate(fw.dimensions)]
     return {"svg": svg, "names": [name for name, _ in columns], "rows": rows, "ident": ident}

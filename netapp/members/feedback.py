@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from netapp.extensions import db
 from netapp.members import bp
-from netapp.members._common import current_member, radar_chart
+from netapp.members._common import current_member, dimension_chart
 from netapp.members.forms import EmptyForm, InviteRatersForm, feedback_form
 from netapp.models import User
 from netapp.services import feedback, lqf
@@ -30,7 +30,7 @@ def my_feedback():
     return render_template("members/feedback.html", form=form, results=feedback.results(user),
                            minimum=feedback.MIN_RATERS, earlier=feedback.earlier_rounds(user),
                            new_round_form=EmptyForm(),
-                           invited=[r.email for r in current.raters] if current else []), \
+                           invited=feedback.invited_addresses(current)), \
         400 if form.errors else 200
 
 
@@ -61,26 +61,36 @@ def feedback_results(round_id: int | None):
               "info")
         return redirect(url_for("members.my_feedback"))
     fw = lqf.framework()
-    mine = lqf.as_dict(lqf.latest(user.id, fw))
-    others = found.averages
-    series = [("Colleagues (average)", others)]
-    if mine:
-        series.insert(0, ("You", mine))
-    chart = radar_chart(fw, series, "radar-feedback",
-                        "How you and your colleagues see your leadership")
-    rows = [(e, mine.get(e.id), others.get(e.id)) for d in fw.dimensions for e in d.elements]
+    mine = {d.code: d.value for d in lqf.dimension_averages(
+        fw, lqf.as_dict(lqf.latest(user.id, fw)))}
+    has_self = any(v is not None for v in mine.values())
+    theirs = found.bands
+    columns = [("Colleagues (rounded)", [theirs.get(d.code) for d in fw.dimensions])]
+    if has_self:
+        columns.insert(0, ("You", [mine[d.code] for d in fw.dimensions]))
+    chart = dimension_chart(fw, columns, "radar-feedback",
+                            "How you and your colleagues see your leadership")
+    rows = [(d, mine[d.code], theirs.get(d.code)) for d in fw.dimensions]
     return render_template("members/feedback_results.html", chart=chart, rows=rows,
-                           results=found, has_self=bool(mine),
-                           minimum=feedback.MIN_RATERS)
+                           results=found, has_self=has_self, minimum=feedback.MIN_RATERS)
 
 
 @bp.route("/feedback/<token>", methods=["GET", "POST"])
 def give_feedback(token: str):
-    """A colleague's private link: no account needed, and they can save and come back."""
+    """A colleague's private link; they answer signed in with the invited address's account."""
     rater = feedback.rater_for(token)
     if rater is None:
         abort(404)
     member = db.session.get(User, rater.round.user_id)
+    here = url_for("members.give_feedback", token=token)
+    if not current_user.is_authenticated:
+        return render_template("members/feedback_sign_in.html", member=member, here=here)
+    user = current_member()
+    try:
+        feedback.check_rater(rater, user)
+    except feedback.NotYourInvitation as exc:
+        return render_template("members/feedback_refused.html", member=member, reason=str(exc),
+                               needs_confirming=not user.is_verified, form=EmptyForm()), 403
     if rater.submitted_at is not None:
         return render_template("members/feedback_thanks.html", member=member)
     fw = lqf.framework()
@@ -91,13 +101,12 @@ def give_feedback(token: str):
                    if form[e.code].data}
         submit = "send" in request.form
         try:
-            feedback.save_answers(rater, fw, answers, submit=submit)
+            feedback.save_answers(rater, user, fw, answers, submit=submit)
         except feedback.FeedbackError as exc:
             flash(str(exc), "error")
-            return redirect(url_for("members.give_feedback", token=token))
+            return redirect(here)
         if submit:
             return render_template("members/feedback_thanks.html", member=member)
         flash("Saved. Use the same link from your email to come back and finish.", "success")
-        return redirect(url_for("members.give_feedback", token=token))
+        return redirect(here)
     return render_template("members/feedback_give.html", form=form, fw=fw, member=member)
-

@@ -1,29 +1,52 @@
-"""360-degree feedback: invite colleagues by email; show averages once enough have answered."""
+"""360-degree feedback: invite colleagues by email; show coarse results once enough have answered.
+
+Who may answer: a colleague answers only while signed in with a confirmed account whose email is
+the invited address, never the requester, and at most once per request. What the requester sees:
+per dimension only, each colleague's answers held away from the ends of the scale, rounded to the
+nearest half point, and only in whole groups of MIN_RATERS answers. docs/members.md says what a
+requester could still learn.
+"""
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from fractions import Fraction
 
 import sqlalchemy as sa
 from flask import current_app, url_for
 from sqlalchemy.orm import selectinload
 
 from netapp.extensions import db
-from netapp.models import FeedbackRater, FeedbackRound, FeedbackScore, Framework, User
+from netapp.models import (
+    Element,
+    FeedbackRater,
+    FeedbackRound,
+    FeedbackScore,
+    Framework,
+    User,
+)
 from netapp.models.base import utcnow
 from netapp.services import audit
 from netapp.services.mail import send_email
 
-# Results appear only when at least this many colleagues have answered, so nobody's answers
-# can be picked out.
+# Results appear only when at least this many colleagues have answered, and later answers join
+# in whole groups of this size, so nobody's answers can be picked out.
 MIN_RATERS = 3
 MAX_RATERS = 20
+LOWEST, HIGHEST = 1, 4  # the scale every element is rated on
+BAND = Fraction(1, 2)  # results are rounded to the nearest half point
 
 
 class FeedbackError(ValueError):
     """Something the member can fix; the message says how."""
+
+
+class NotYourInvitation(FeedbackError):
+    """The signed-in account may not answer this invitation; the message says why."""
 
 
 def _hash(token: str) -> str:
@@ -44,6 +67,7 @@ def invite(user: User, fw: Framework, addresses: list[str]) -> int:
     Raises FeedbackError when the round would have fewer than MIN_RATERS or more than
     MAX_RATERS people, or when the member invites themselves.
     """
+    addresses = [User.normalise_email(a) for a in addresses]
     if user.email in addresses:
         raise FeedbackError("Please invite colleagues, not yourself. Your own view comes from "
                             "your self-assessment.")
@@ -67,9 +91,9 @@ def invite(user: User, fw: Framework, addresses: list[str]) -> int:
     audit.record(user, "feedback.invited", user, count=len(new))
     db.session.commit()
     for address, token in links:
+        link = url_for("members.give_feedback", token=token, _external=True)
         send_email(address, f"{user.display_name} would value your feedback",
-                   "email/feedback_invite.txt", member=user,
-                   link=url_for("members.give_feedback", token=token, _external=True),
+                   "email/feedback_invite.txt", member=user, address=address, link=link,
                    app_name=current_app.config.get("APP_NAME", "the Registered Managers network"))
     return len(new)
 
@@ -81,16 +105,49 @@ def rater_for(token: str) -> FeedbackRater | None:
     ).scalar_one_or_none()
 
 
-def save_answers(rater: FeedbackRater, fw: Framework, scores: dict[int, int],
+def check_rater(rater: FeedbackRater, user: User) -> None:
+    """Raise NotYourInvitation unless ``user`` may answer this invitation.
+
+    One confirmed account per invited address: without this, a requester could answer their
+    own invitations and work out the one real colleague's scores from the results.
+    """
+    if user.id == rater.round.user_id:
+        raise NotYourInvitation("This is your own request for feedback, so you can't answer it. "
+                                "Your own view comes from your self-assessment.")
+    if not rater.email or User.normalise_email(user.email) != rater.email:
+        raise NotYourInvitation("This invitation was sent to a different email address. Please "
+                                "sign in with the account for the address it was sent to, or "
+                                "create an account with that address.")
+    if not user.is_verified:
+        raise NotYourInvitation("Please confirm your email address first, using the link we "
+                                "emailed you when you signed up. Then come back to this page.")
+    if rater.rater_user_id not in (None, user.id):
+        raise NotYourInvitation("This invitation has already been answered.")
+    answered_another = db.session.scalar(
+        sa.select(FeedbackRater.id).where(FeedbackRater.round_id == rater.round_id,
+                                          FeedbackRater.rater_user_id == user.id,
+                                          FeedbackRater.id != rater.id))
+    if answered_another is not None:
+        raise NotYourInvitation("You've already answered this request for feedback. "
+                                "Thank you!")
+
+
+def save_answers(rater: FeedbackRater, user: User, fw: Framework, scores: dict[int, int],
                  submit: bool) -> None:
-    """Save a rater's answers; with submit, every element must have one and the rater is done."""
+    """Save a rater's answers; with submit, every element must have one and the rater is done.
+
+    Raises NotYourInvitation when ``user`` may not answer, FeedbackError when something is
+    missing or already sent.
+    """
+    check_rater(rater, user)
     if rater.submitted_at is not None:
         raise FeedbackError("You've already sent your feedback. Thank you!")
     elements = [e for d in fw.dimensions for e in d.elements]
     valid = {e.id for e in elements}
     for element_id, score in scores.items():
-        if element_id not in valid or score not in (1, 2, 3, 4):
+        if element_id not in valid or not LOWEST <= score <= HIGHEST:
             raise ValueError(f"bad score {score!r} for element {element_id!r}")
+    rater.rater_user_id = user.id
     by_element = {s.element_id: s for s in rater.scores}
     for element_id, score in scores.items():
         if element_id in by_element:
@@ -107,40 +164,73 @@ def save_answers(rater: FeedbackRater, fw: Framework, scores: dict[int, int],
     db.session.commit()
 
 
+def band(answer_sums: list[int], elements: int) -> float:
+    """The colleagues' figure for one dimension, as the requester sees it.
+
+    ``answer_sums`` holds each counted colleague's total over the dimension's ``elements``.
+    Each total is first held one point inside its possible range, so all-lowest or all-highest
+    answers look the same as answers with one step less: a result can then never show that
+    every element, or one person's every element, sat at an end of the scale. The average is
+    rounded to the nearest half point; a tie goes away from the middle of the scale.
+    """
+    if not answer_sums or elements < 1:
+        raise ValueError(f"need answers and elements, got {answer_sums!r} and {elements!r}")
+    low, high = elements * LOWEST + 1, elements * HIGHEST - 1
+    held = [min(max(total, low), high) for total in answer_sums]
+    mean = Fraction(sum(held), elements * len(held))
+    steps = mean / BAND
+    below, above = math.floor(steps), math.ceil(steps)
+    if steps - below == above - steps:  # a tie
+        nearest = above if mean >= Fraction(LOWEST + HIGHEST, 2) else below
+    else:
+        nearest = below if steps - below < above - steps else above
+    return float(nearest * BAND)
+
+
 @dataclass(frozen=True)
 class Results:
     round_id: int
     created_at: datetime
     invited: int
     answered: int
-    averages: dict[int, float] | None  # element id -> average; None until MIN_RATERS answered
-    counted: int = 0  # answers in the averages: whole groups of MIN_RATERS, earliest first
+    bands: dict[str, float] | None  # dimension code -> band; None until MIN_RATERS answered
+    counted: int = 0  # answers in the results: whole groups of MIN_RATERS, earliest first
 
     @property
     def is_ready(self) -> bool:
-        return self.averages is not None
+        return self.bands is not None
+
+
+def _bands(fw: Framework, rater_ids: list[int]) -> dict[str, float]:
+    dimension_of = {e.id: d.code for d in fw.dimensions for e in d.elements}
+    sizes = {d.code: len(d.elements) for d in fw.dimensions}
+    totals: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    rows = db.session.execute(
+        sa.select(FeedbackScore.rater_id, FeedbackScore.element_id, FeedbackScore.score)
+        .where(FeedbackScore.rater_id.in_(rater_ids))
+    )
+    for rater_id, element_id, score in rows:
+        totals[dimension_of[element_id]][rater_id] += score
+    return {code: band(list(totals[code].values()), sizes[code])
+            for code in sizes if totals[code]}
 
 
 def _results_for(found: FeedbackRound) -> Results:
     answered = sorted((r for r in found.raters if r.submitted_at is not None),
                       key=lambda r: (r.submitted_at, r.id))
-    # Answers join the averages in whole groups of MIN_RATERS. If each new answer changed the
-    # averages, comparing the results before and after it would show that one person's scores.
+    # Answers join the results in whole groups of MIN_RATERS. If each new answer changed the
+    # results, comparing them before and after it would show that one person's scores.
     counted = [r.id for r in answered[: len(answered) - len(answered) % MIN_RATERS]]
-    averages = None
+    bands = None
     if counted:
-        rows = db.session.execute(
-            sa.select(FeedbackScore.element_id, sa.func.avg(FeedbackScore.score))
-            .where(FeedbackScore.rater_id.in_(counted))
-            .group_by(FeedbackScore.element_id)
-        )
-        averages = {element_id: round(float(avg), 2) for element_id, avg in rows}
+        fw = db.session.get(Framework, found.framework_id)
+        bands = _bands(fw, counted)
     return Results(round_id=found.id, created_at=found.created_at, invited=len(found.raters),
-                   answered=len(answered), averages=averages, counted=len(counted))
+                   answered=len(answered), bands=bands, counted=len(counted))
 
 
 def results(user: User, round_id: int | None = None) -> Results | None:
-    """Averaged colleague scores, only once MIN_RATERS have answered; never per person.
+    """Colleagues' view per dimension, only once MIN_RATERS have answered; never per person.
 
     Without round_id, the member's current round. A round that isn't theirs gives None.
     """
@@ -173,3 +263,47 @@ def start_round(user: User, fw: Framework) -> FeedbackRound:
     audit.record(user, "feedback.round_started", user)
     db.session.commit()
     return found
+
+
+def invited_addresses(found: FeedbackRound | None) -> list[str]:
+    """The addresses the member invited, in order; '' for one removed at its owner's request."""
+    return [r.email for r in found.raters] if found else []
+
+
+def given_by(user: User) -> list[dict]:
+    """Feedback this person was asked for or gave others: their own answers, nothing more.
+
+    For their data export. The requester's results are not theirs, so they are left out.
+    """
+    raters = db.session.scalars(
+        sa.select(FeedbackRater)
+        .where(sa.or_(FeedbackRater.rater_user_id == user.id,
+                      FeedbackRater.email == User.normalise_email(user.email)))
+        .order_by(FeedbackRater.id)
+        .options(selectinload(FeedbackRater.scores), selectinload(FeedbackRater.round))
+    ).all()
+    if not raters:
+        return []
+    requesters = {u.id: u.display_name for u in db.session.scalars(
+        sa.select(User).where(User.id.in_({r.round.user_id for r in raters})))}
+    codes = dict(db.session.execute(sa.select(Element.id, Element.code)).tuples().all())
+    return [{"for": requesters.get(r.round.user_id), "invited_as": r.email,
+             "invited_at": r.invited_at, "sent_at": r.submitted_at,
+             "scores": {codes[s.element_id]: s.score
+                        for s in sorted(r.scores, key=lambda s: s.element_id)}}
+            for r in raters]
+
+
+def forget_rater(user: User) -> None:
+    """On erasure: unlink every invitation to or answer by ``user`` (no commit).
+
+    Sent answers stay in the requester's results with no address or account attached: taking
+    them out would change the results, and comparing before and after would show that one
+    person's answers. Unsent drafts carry nothing worth keeping, so their scores go.
+    """
+    mine = sa.or_(FeedbackRater.rater_user_id == user.id,
+                  FeedbackRater.email == User.normalise_email(user.email))
+    drafts = sa.select(FeedbackRater.id).where(mine, FeedbackRater.submitted_at.is_(None))
+    db.session.execute(sa.delete(FeedbackScore).where(FeedbackScore.rater_id.in_(drafts)))
+    db.session.execute(sa.update(FeedbackRater).where(mine)
+                       .values(email="", rater_user_id=None))

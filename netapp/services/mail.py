@@ -1,8 +1,20 @@
 """Send email through SMTP, or write it to the log in development."""
 import smtplib
+import unicodedata
 from email.message import EmailMessage
 
 from flask import current_app, render_template
+
+
+def header_text(value: str) -> str:
+    """``value`` made safe for one header line: control, format and line-separator characters
+    become spaces, and runs of spaces one.
+
+    Display names go into subjects; whatever a stored name holds (a line break, a NUL, a
+    right-to-left override), the header must stay one line and the email must still go.
+    """
+    cleaned = "".join(" " if unicodedata.category(ch)[0] in "CZ" else ch for ch in value)
+    return " ".join(cleaned.split())
 
 
 def send_email(to: str, subject: str, template: str, **context) -> EmailMessage:
@@ -11,7 +23,7 @@ def send_email(to: str, subject: str, template: str, **context) -> EmailMessage:
     message = EmailMessage()
     message["From"] = config["MAIL_SENDER"]
     message["To"] = to
-    message["Subject"] = subject
+    message["Subject"] = header_text(subject)
     message.set_content(render_template(template, **context))
     if config["MAIL_BACKEND"] == "console":
         current_app.logger.warning("Email (not sent, console backend):\n%s", message)

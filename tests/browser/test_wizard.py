@@ -132,6 +132,7 @@ def test_profile_pages_are_accessible_on_a_phone(page, live_server, live_app, ma
         other = make_user(email="otto@example.org", name="Otto Other")
         give_profile(other, "Leeds")
         other_id = other.id
+        make_user(email="a@example.org", name="Ann Colleague")
         with live_app.test_request_context():
             feedback.invite(user, lqf.framework(), ["a@example.org", "b@example.org",
                                                     "c@example.org"])
@@ -149,9 +150,15 @@ def test_profile_pages_are_accessible_on_a_phone(page, live_server, live_app, ma
         assert_accessible(page, path)
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], path
 
-    # The colleague's page works without an account.
+    # The colleague's link asks them to sign in with the invited address, then brings them back.
     page.get_by_role("navigation", name="Main").get_by_role("button", name="Log out").click()
     page.goto(live_server("/feedback/" + rater_link.rsplit("/feedback/", 1)[1]))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Feedback for Mina Member")
+    assert_accessible(page, "feedback sign-in for a colleague")
+    page.get_by_role("link", name="Sign in and answer").click()
+    page.get_by_label("Email address").fill("a@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Feedback for Mina Member")
     assert_accessible(page, "feedback for a colleague")
     element = page.get_by_role("group", name="Developing self awareness")
