@@ -1,4 +1,4 @@
-"""App-wide rules for every request: no file uploads, and nothing personal kept in caches."""
+"""App-wide rules for every request: no NUL, no file uploads, nothing personal kept in caches."""
 from __future__ import annotations
 
 from flask import Flask, Response, abort, request
@@ -11,6 +11,10 @@ def refuse_file_parts() -> None:
     the form as an object instead of text and broke it with a 500. Reading ``request.files``
     here also applies MAX_CONTENT_LENGTH (413) before any view runs.
     """
+    # A NUL can't be stored in PostgreSQL text and is never typed on purpose: a search or a link
+    # holding one gets a 400 rather than a database error.
+    if "\x00" in request.path or any("\x00" in value for value in request.args.values()):
+        abort(400)
     limit = request.max_content_length
     if limit is not None and (request.content_length or 0) > limit:
         abort(413)  # said up front: refused before a byte of the body is read

@@ -98,6 +98,14 @@ def test_a_file_in_any_text_field_of_any_form_gets_400_never_500(app, client, au
     assert {"auth.login", "auth.signup", "auth.reset_request"} <= set(checked)
 
 
+@pytest.mark.parametrize("path", ["/admin/users?q=%00", "/admin/users?q=a%00b&page=1",
+                                  "/admin/audit?action=%00", "/account/verify/abc%00def",
+                                  "/feedback/abc%00", "/account/email/confirm/%00"])
+def test_a_nul_in_a_link_or_search_gets_400_not_a_database_error(client, auth, users, path):
+    auth.as_role(users, "admin")
+    assert client.get(path).status_code == 400
+
+
 # ---------------------------------------------------------------- hidden characters
 
 

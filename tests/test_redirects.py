@@ -66,6 +66,9 @@ def test_login_never_sends_the_browser_to_another_site(client, target):
     make_user(email="sam@example.org")
     response = client.post("/account/login", query_string={"next": target},
                            data={"email": "sam@example.org", "password": DEFAULT_PASSWORD})
+    if "\x00" in target:
+        assert response.status_code == 400  # a NUL anywhere in a link is refused outright
+        return
     assert response.status_code == 302
     location = response.headers["Location"]
     assert _browser_reads(location) == ("http", "localhost")

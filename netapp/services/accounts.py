@@ -16,6 +16,7 @@ from netapp.models import Role, User, UserSession
 from netapp.models.base import utcnow
 from netapp.services import audit, login_limits, sessions
 from netapp.services.mail import send_email
+from netapp.services.text import normalise_display_name
 
 VERIFY_SALT = "verify-email"
 RESET_SALT = "reset-password"
@@ -96,7 +97,8 @@ def authenticate(email: str, password: str, address: str | None) -> User | None:
 
 def register(display_name: str, email: str, password: str) -> User:
     """Create a member account and send the verification email."""
-    user = User(display_name=display_name.strip(), email=User.normalise_email(email))
+    user = User(display_name=normalise_display_name(display_name),
+                email=User.normalise_email(email))
     user.set_password(password)
     user.grant(Role.MEMBER)
     db.session.add(user)
