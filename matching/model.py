@@ -8,6 +8,7 @@ from .lqf import ELEMENT_CODES
 
 __all__ = [
     "REGIONS", "AFFINITY_TAGS", "Mentee", "Mentor", "SetMember", "Weights", "GroupWeights",
+    "organisation_key", "same_organisation",
 ]
 
 #: The nine English regions, spelt exactly as in data files.
@@ -20,6 +21,32 @@ REGIONS: tuple[str, ...] = (
 AFFINITY_TAGS: tuple[str, ...] = ("bame", "women", "entrepreneurs")
 
 _N_LQF = len(ELEMENT_CODES)
+
+
+def organisation_key(name: str) -> str:
+    """Return the form of an organisation name used to compare organisations.
+
+    Case and surrounding (and repeated inner) whitespace are ignored, so " Acme  Care" and
+    "acme care" are one organisation. A blank name means the organisation is unknown; its key
+    is ``""``, which callers must treat as different from everyone's, never as shared.
+
+    Parameters
+    ----------
+    name : str
+        The organisation as written in the data.
+
+    Returns
+    -------
+    str
+        The comparison key, ``""`` when the name is blank.
+    """
+    return " ".join(name.split()).casefold()
+
+
+def same_organisation(a: str, b: str) -> bool:
+    """True when two organisation names are known and name the same organisation."""
+    key = organisation_key(a)
+    return bool(key) and key == organisation_key(b)
 
 
 def _check_person(p) -> None:

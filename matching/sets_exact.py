@@ -1,68 +1,48 @@
-"""Exact placement for action learning sets: the most members placed, by CP-SAT.
+"""Exact action learning sets by CP-SAT: the most members placed, then the fewest isolated.
 
-Used by :func:`matching.sets.form_groups` when its heuristic leaves someone unplaced and the
-members concerned are few enough to solve exactly.
+Used by :func:`matching.sets.form_groups` when its heuristic leaves someone unplaced or
+isolated and the members concerned are few enough to solve exactly.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-__all__ = ["ExactOutcome", "solve_max_placed"]
+__all__ = ["ExactOutcome", "solve_sets"]
 
-WORKERS = 8
+#: One CP-SAT worker: a single search thread with a deterministic work limit gives the same
+#: answer for the same model and seed whatever the machine's load (parallel workers race).
+WORKERS = 1
 
 
 class ExactOutcome:
-    """Result of :func:`solve_max_placed`.
+    """Result of :func:`solve_sets`.
 
-    ``sets`` lists the sets found (each a list of the given member indices); ``optimal`` is True
-    when CP-SAT proved that no arrangement obeying the rules places more of these members;
-    ``status`` is CP-SAT's status name; ``bound`` is a proven upper bound on members placed.
+    ``sets`` lists the sets found (each a list of the given member indices; None if CP-SAT found
+    no solution); ``optimal`` is True when CP-SAT proved that no arrangement obeying the rules
+    places more of these members, nor isolates fewer among those placing as many; ``status`` is
+    CP-SAT's status name; ``bound_placed`` a proven upper bound on the members placed;
+    ``isolated`` the members isolated in ``sets``; ``stopped_by_time`` is True when the wall-
+    clock limit (not the work budget) ended the search.
     """
 
-    __slots__ = ("sets", "optimal", "status", "bound", "seconds")
+    __slots__ = ("sets", "optimal", "status", "bound_placed", "isolated", "stopped_by_time",
+                 "seconds")
 
-    def __init__(self, sets, optimal, status, bound, seconds):
+    def __init__(self, sets, optimal, status, bound_placed, isolated, stopped_by_time, seconds):
         self.sets, self.optimal, self.status = sets, optimal, status
-        self.bound, self.seconds = bound, seconds
+        self.bound_placed, self.isolated = bound_placed, isolated
+        self.stopped_by_time, self.seconds = stopped_by_time, seconds
 
     @property
     def placed(self) -> int:
-        return sum(len(S) for S in self.sets)
+        return sum(len(S) for S in self.sets) if self.sets is not None else 0
 
 
-def solve_max_placed(P, members, lo, hi, *, hint=(), time_limit=5.0, workers=WORKERS, seed=0):
-    """Split ``members`` (indices into ``P``) into sets obeying every rule, placing the most.
-
-    Model: ``x[i, s]`` puts member ``i`` in candidate set ``s``; ``used[s]`` and
-    ``lo*used <= size <= hi*used``; at most one member of an organisation per set; for each
-    affinity tag the count in a set is 0 or at least 2. Each candidate set has a kind fixed in
-    advance: "in person in region R" (members of R only) for each region with in-person
-    members, or "online" (online members only); every valid set is of one of these kinds, and
-    each kind has as many candidate sets as its members and organisations allow. Symmetry:
-    within a kind, sets are ordered by their first member (in model order) and used sets come
-    first. ``hint`` (lists of member indices, valid sets) is
-    given to the solver as a starting solution and as a lower bound on the objective.
-    """
-    import time
-
-    from ortools.sat.python import cp_model
-
-    t0 = time.perf_counter()
-    members = list(members)
-    n = len(members)
-    tag_count = Counter(b for i in members for b in range(3) if P.tags[i] >> b & 1)
-    org_count = Counter(P.org[i] for i in members)
-    lone = {i for i in members
-            if any(P.tags[i] >> b & 1 and tag_count[b] == 1 for b in range(3))}
-    # members of the rarest kinds first: the symmetry rules then bite where it matters
-    order = sorted((i for i in members if i not in lone),
-                   key=lambda i: (P.online[i], -org_count[P.org[i]], P.tags[i] == 0, i))
-    pos = {i: k for k, i in enumerate(order)}
-    # typed candidate sets: a set with an in-person member of region R holds only members of R;
-    # any other set holds only online members. Per type: each used set holds lo members of lo
-    # different organisations, an organisation at most one per set.
+def _kinds(P, order, lo):
+    """Candidate-set kinds: "in person in region R" (members of R only) for each region with
+    in-person members, and "online" (online members only), with the member positions each
+    kind may take. Every valid set is of one of these kinds."""
     kinds = {}
     for i in order:
         if not P.online[i]:
@@ -71,7 +51,13 @@ def solve_max_placed(P, members, lo, hi, *, hint=(), time_limit=5.0, workers=WOR
         if P.region[i] in kinds:
             kinds[P.region[i]].append(k)
     kinds[None] = [k for k, i in enumerate(order) if P.online[i]]
-    m = cp_model.CpModel()
+    return kinds
+
+
+def _candidate_sets(m, P, order, kinds, lo, hi):
+    """Variables ``x[k, s]`` (member at position k in set s) with symmetry breaking: within a
+    kind, sets are ordered by their first member. Returns x, the kind and largest size of each
+    set."""
     x = {}
     set_kind, set_hi = [], []
     for kind, elig in kinds.items():
@@ -84,7 +70,6 @@ def solve_max_placed(P, members, lo, hi, *, hint=(), time_limit=5.0, workers=WOR
             s = first + t
             set_kind.append(kind)
             set_hi.append(min(hi, len(per_org)))
-            # symmetry: sets of a kind are ordered by their first member
             for p, k in enumerate(elig):
                 if p >= t:
                     x[k, s] = m.new_bool_var(f"x{k}_{s}")
@@ -105,9 +90,96 @@ def solve_max_placed(P, members, lo, hi, *, hint=(), time_limit=5.0, workers=WOR
                         m.add_implication(seen, c)
                         m.add_implication(prev, c)
                         seen = c
+    return x, set_kind, set_hi
+
+
+def _isolation(m, P, order, by_set, K):
+    """Per member a flag ``iso`` that is 1 when they are the only one of one of their tags in
+    their set (minimised, so it is 1 only when it must be)."""
+    iso = {}
+    for s in range(K):
+        for b in range(3):
+            held = [(k, v) for k, v in by_set[s] if P.tags[order[k]] >> b & 1]
+            if not held:
+                continue
+            vs = [v for _, v in held]
+            if len(vs) == 1:
+                lone = vs[0]
+            else:
+                pair = m.new_bool_var(f"a{s}_{b}")  # two or more of the tag here
+                lone = m.new_bool_var(f"l{s}_{b}")
+                m.add(sum(vs) >= 2 * pair)
+                m.add(sum(vs) <= lone + len(vs) * pair)
+            for k, v in held:
+                if k not in iso:
+                    iso[k] = m.new_bool_var(f"i{k}")
+                m.add_bool_or([v.Not(), lone.Not(), iso[k]])
+    return iso
+
+
+def _add_hint(m, P, order, pos, x, used, set_kind, hint, objective, weight):
+    """The heuristic's sets as the starting solution and a lower bound on the objective."""
+    slots = defaultdict(list)
+    for s, kind in enumerate(set_kind):
+        slots[kind].append(s)
+    where = {}
+    by_kind = defaultdict(list)
+    for S in hint:
+        inp = {P.region[i] for i in S if not P.online[i]}
+        by_kind[next(iter(inp)) if inp else None].append(sorted(pos[i] for i in S))
+    for kind, sets_ in by_kind.items():
+        sets_.sort()
+        if len(sets_) > len(slots.get(kind, ())):
+            return
+        for t, S in enumerate(sets_):
+            for k in S:
+                where[k] = slots[kind][t]
+    if not hint or not all((k, s) in x for k, s in where.items()):
+        return
+    for (k, s), v in x.items():
+        m.add_hint(v, where.get(k) == s)
+    busy = set(where.values())
+    for s in range(len(used)):
+        m.add_hint(used[s], s in busy)
+    from .sets import _isolated
+
+    lone = sum(len(_isolated(P, S)) for S in hint)
+    m.add(objective >= weight * sum(len(S) for S in hint) - lone)
+
+
+def solve_sets(P, members, lo, hi, *, hint=(), work=3.0, seconds=None, workers=WORKERS,
+               seed=0):
+    """Split ``members`` (indices into ``P``) into sets obeying every rule: the most members
+    placed, then the fewest isolated.
+
+    Model: ``x[i, s]`` puts member ``i`` in candidate set ``s`` (typed by kind, see
+    :func:`_kinds`); ``used[s]`` and ``lo*used <= size <= hi*used``; at most one member of an
+    organisation per set; per member a flag ``iso`` forced to 1 when they are the only one of
+    one of their affinity tags in their set. Objective: maximise ``(N + 1) * placed - isolated``
+    (N members), so one more member placed outweighs any number of isolations. ``hint`` (lists
+    of member indices, valid sets) is the starting solution and a lower bound.
+
+    ``work`` bounds the search in CP-SAT's deterministic time, so the answer does not depend on
+    machine load; ``seconds``, if given, is a wall-clock limit on top.
+    """
+    import time
+
+    from ortools.sat.python import cp_model
+
+    from .sets import _isolated
+
+    t0 = time.perf_counter()
+    members = list(members)
+    n = len(members)
+    org_count = Counter(P.org[i] for i in members)
+    # members of the rarest kinds first: the symmetry rules then bite where it matters
+    order = sorted(members, key=lambda i: (P.online[i], -org_count[P.org[i]], P.tags[i] == 0, i))
+    pos = {i: k for k, i in enumerate(order)}
+    m = cp_model.CpModel()
+    x, set_kind, set_hi = _candidate_sets(m, P, order, _kinds(P, order, lo), lo, hi)
     K = len(set_kind)
     if K == 0:
-        return ExactOutcome([], True, "OPTIMAL", 0, time.perf_counter() - t0)
+        return ExactOutcome([], True, "OPTIMAL", 0, 0, False, time.perf_counter() - t0)
     by_member = defaultdict(list)
     by_set = defaultdict(list)
     for (k, s), v in x.items():
@@ -122,70 +194,43 @@ def solve_max_placed(P, members, lo, hi, *, hint=(), time_limit=5.0, workers=WOR
         m.add(size <= set_hi[s] * used[s])
         if s and set_kind[s] == set_kind[s - 1]:
             m.add_implication(used[s], used[s - 1])
-        for _, v in by_set[s]:
-            m.add_implication(v, used[s])
         per_org = defaultdict(list)
         for k, v in by_set[s]:
+            m.add_implication(v, used[s])
             per_org[P.org[order[k]]].append(v)
         for vs in per_org.values():
             if len(vs) > 1:
                 m.add(sum(vs) <= used[s])
-        # affinity: 0 or >= 2 of each tag
-        for b in range(3):
-            vs = [v for k, v in by_set[s] if P.tags[order[k]] >> b & 1]
-            if not vs:
-                continue
-            if len(vs) == 1:
-                m.add(vs[0] == 0)
-                continue
-            a = m.new_bool_var(f"a{s}_{b}")
-            m.add(sum(vs) >= 2 * a)
-            for v in vs:  # (tighter than sum <= len * a)
-                m.add_implication(v, a)
     # redundant, for a tighter bound: an organisation has at most one member per used set
     per_org_all = defaultdict(list)
     for (k, _), v in x.items():
         per_org_all[P.org[order[k]]].append(v)
     for vs in per_org_all.values():
         m.add(sum(vs) <= sum(used))
-    total = sum(x.values())
-    m.maximize(total)
-    # hint: the heuristic's sets, each given its kind and renumbered to obey the symmetry rules
-    slots = defaultdict(list)
-    for s, kind in enumerate(set_kind):
-        slots[kind].append(s)
-    where, ok = {}, True
-    by_kind = defaultdict(list)
-    for S in hint:
-        inp = {P.region[i] for i in S if not P.online[i]}
-        by_kind[next(iter(inp)) if inp else None].append(sorted(pos.get(i, -1) for i in S))
-    for kind, sets_ in by_kind.items():
-        sets_.sort()
-        if len(sets_) > len(slots.get(kind, ())):
-            ok = False
-            break
-        for t, S in enumerate(sets_):
-            for k in S:
-                where[k] = slots[kind][t]
-    if hint and ok and all((k, s) in x for k, s in where.items()):
-        for (k, s), v in x.items():
-            m.add_hint(v, where.get(k) == s)
-        busy = set(where.values())
-        for s in range(K):
-            m.add_hint(used[s], s in busy)
-        m.add(total >= len(where))
+    iso = _isolation(m, P, order, by_set, K)
+    weight = n + 1
+    placed = sum(x.values())
+    objective = weight * placed - sum(iso.values())
+    m.maximize(objective)
+    _add_hint(m, P, order, pos, x, used, set_kind, hint, objective, weight)
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = float(time_limit)
+    solver.parameters.max_deterministic_time = float(work)
+    if seconds is not None:
+        solver.parameters.max_time_in_seconds = float(seconds)
     solver.parameters.num_workers = int(workers)
     solver.parameters.random_seed = int(seed)
     status = solver.solve(m)
     name = solver.status_name(status)
+    by_time = (status != cp_model.OPTIMAL and seconds is not None
+               and solver.wall_time >= 0.95 * seconds)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return ExactOutcome(None, False, name, n, time.perf_counter() - t0)
+        return ExactOutcome(None, False, name, n, None, by_time, time.perf_counter() - t0)
     sets = defaultdict(list)
     for (k, s), v in x.items():
         if solver.boolean_value(v):
             sets[s].append(order[k])
-    bound = int(solver.best_objective_bound + 1e-6)
-    return ExactOutcome([sorted(S) for _, S in sorted(sets.items())], status == cp_model.OPTIMAL,
-                        name, bound, time.perf_counter() - t0)
+    found = [sorted(S) for _, S in sorted(sets.items())]
+    lone = sum(len(_isolated(P, S)) for S in found)
+    bound = min(n, int((solver.best_objective_bound + 1e-6 + n) // weight))
+    return ExactOutcome(found, status == cp_model.OPTIMAL, name, bound, int(lone), by_time,
+                        time.perf_counter() - t0)

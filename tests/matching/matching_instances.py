@@ -79,8 +79,19 @@ def member_case(seed, n, *, n_orgs=10, n_regions=2, p_online=0.7, p_tag=0.3):
     return out
 
 
+def assert_private(res):
+    """No text in a result names an affinity tag: a coordinator must not learn who is in which
+    affinity network."""
+    texts = [u.reason for u in res.unplaced] + [s.summary for s in res.sets]
+    texts += [res.unplaced_status, res.isolation_status]
+    for text in texts:
+        assert not any(tag in text.lower() for tag in AFFINITY_TAGS), text
+        assert "affinity" not in text.lower(), text
+
+
 def assert_valid_sets(res, members, lo, hi):
-    """Every member placed once or unplaced with a reason; every set obeys every hard rule."""
+    """Every member placed once or unplaced with a reason; every set obeys every hard rule;
+    no text names an affinity tag."""
     by_id = {p.id: p for p in members}
     placed = [i for s in res.sets for i in s.member_ids]
     assert len(placed) == len(set(placed))
@@ -90,3 +101,4 @@ def assert_valid_sets(res, members, lo, hi):
         assert set_violations(group, (lo, hi)) == []
         assert 0 <= s.quality <= 100
     assert all(u.reason for u in res.unplaced)
+    assert_private(res)

@@ -1,11 +1,14 @@
-"""Action learning sets: hard rules on every instance, full placement when a solution exists."""
+"""Action learning sets: hard rules on every instance, full placement when a solution exists,
+affinity members placed and not isolated, blank organisations, the same answer for one seed."""
 
 import random
+from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import matching.sets as sets_module
 from matching import form_groups
 from matching.lqf import ELEMENT_CODES
 from matching.model import REGIONS, SetMember
@@ -20,7 +23,7 @@ check = assert_valid_sets
 def test_hard_rules_hold(seed, n, lo, extra, n_orgs, n_regions, p_online, p_tag):
     members = member_case(seed, n, n_orgs=n_orgs, n_regions=n_regions, p_online=p_online,
                           p_tag=p_tag)
-    res = form_groups(members, lo, lo + extra, seed=seed, time_limit=0.2)
+    res = form_groups(members, lo, lo + extra, seed=seed)
     check(res, members, lo, lo + extra)
 
 
@@ -52,26 +55,127 @@ def planted(seed, n_sets, lo, hi):
 def test_everyone_placed_when_a_solution_exists(seed):
     lo, hi = random.Random(seed).choice([(3, 4), (4, 6), (6, 8), (5, 5)])
     members = planted(seed, 2 + seed % 9, lo, hi)
-    res = form_groups(members, lo, hi, seed=seed, time_limit=1.0)
+    res = form_groups(members, lo, hi, seed=seed)
     check(res, members, lo, hi)
     assert res.unplaced == ()
 
 
 def test_impossible_members_get_reasons():
     members = member_case(1, 4, n_regions=1)  # fewer people than the minimum size
-    res = form_groups(members, 6, 8, time_limit=0.2)
+    res = form_groups(members, 6, 8)
     assert not res.sets and len(res.unplaced) == 4
     assert all(u.reason for u in res.unplaced)
 
 
-def test_lone_affinity_member_is_never_isolated():
-    members = member_case(2, 30, n_regions=1, p_tag=0.0)
-    tagged = SetMember(**{**{f: getattr(members[0], f) for f in members[0].__slots__},
-                          "id": "solo", "affinity": ("bame",)})
-    res = form_groups(members[1:] + [tagged], 5, 6, time_limit=0.3)
+def person(k, *, org=None, region="London", online=False, tags=()):
+    return SetMember(id=f"p{k}", organisation=f"org{k}" if org is None else org, region=region,
+                     local_authority=f"LA{k % 3}", service_type="care_home", level=2,
+                     online=online, lqf=tuple(1 + (k + e) % 4 for e in range(len(ELEMENT_CODES))),
+                     affinity=tags)
+
+
+@pytest.mark.parametrize("exact_limit", [0, 200])
+def test_the_only_in_person_bame_manager_in_london_is_placed_and_the_set_flagged(exact_limit):
+    members = [person(k) for k in range(11)] + [person(11, tags=("bame",))]
+    res = form_groups(members, 4, 6, exact_limit=exact_limit)
+    check(res, members, 4, 6)
+    assert res.unplaced == ()
+    flagged = [s for s in res.sets if s.has_isolated_member]
+    assert len(flagged) == 1 and "p11" in flagged[0].member_ids
+    assert res.isolated_members == 1
+    if exact_limit:
+        assert res.proven_min_isolated and res.isolation_status == "proven minimal"
+
+
+def test_two_members_with_a_tag_are_never_isolated_when_they_can_share_a_set():
+    members = [person(k, online=k % 2 == 0) for k in range(40)]
+    members[3] = person(3, tags=("women",))
+    members[30] = person(30, tags=("women",))
+    res = form_groups(members, 5, 7, exact_limit=0)
+    check(res, members, 5, 7)
+    assert res.unplaced == () and res.isolated_members == 0
+    assert not any(s.has_isolated_member for s in res.sets)
+
+
+def test_lone_members_who_meet_online_are_kept_company_in_the_online_pool():
+    """One bame member in each of two regions, both online: together online, nobody alone."""
+    members = [person(k, region=REGIONS[k % 2], online=k % 3 == 0) for k in range(30)]
+    members[0] = person(0, region=REGIONS[0], online=True, tags=("bame",))
+    members[1] = person(1, region=REGIONS[1], online=True, tags=("bame",))
+    res = form_groups(members, 4, 6, exact_limit=0)
+    check(res, members, 4, 6)
+    assert res.unplaced == () and res.isolated_members == 0
+    together = [s for s in res.sets if "p0" in s.member_ids]
+    assert "p1" in together[0].member_ids and not together[0].in_person
+
+
+@pytest.mark.parametrize("exact_limit", [0, 200])
+def test_blank_organisations_are_unknown_not_shared(exact_limit):
+    members = [replace(p, organisation="") for p in member_case(8, 32, n_regions=1)]
+    res = form_groups(members, 6, 8, exact_limit=exact_limit)
+    check(res, members, 6, 8)
+    assert res.unplaced == ()
+    assert not any("organisation" in u.reason for u in res.unplaced)
+
+
+def test_organisations_differing_only_in_case_and_spaces_are_one():
+    members = [person(k, org="Acme Care" if k < 3 else None, online=True) for k in range(12)]
+    members[1] = replace(members[1], organisation="  acme care ")
+    members[2] = replace(members[2], organisation="ACME  CARE")
+    res = form_groups(members, 3, 4)
+    check(res, members, 3, 4)
     for s in res.sets:
-        assert "solo" not in s.member_ids  # the only bame member cannot be in any set
-    assert any(u.member_id == "solo" for u in res.unplaced)
+        assert len({"p0", "p1", "p2"} & set(s.member_ids)) <= 1
+
+
+def test_reasons_describe_the_member_and_never_contradict_each_other():
+    # five in-person members of one region cannot make a set of six; a tag among them
+    members = [person(k, region="North East", tags=("bame",) if k < 2 else ())
+               for k in range(5)]
+    members += [person(k, online=True) for k in range(5, 17)]
+    res = form_groups(members, 6, 8)
+    check(res, members, 6, 8)
+    assert {u.member_id for u in res.unplaced} == {f"p{k}" for k in range(5)}
+    for u in res.unplaced:
+        assert u.reason.startswith("meets only in person, and fewer than 6 members")
+        assert "in time" not in u.reason
+    assert res.proven_min_unplaced
+
+
+def _fake_slow_clock(monkeypatch):
+    """A clock that runs fast: any wall-clock budget would run out early."""
+    ticks = iter(range(10**9))
+    monkeypatch.setattr(sets_module.time, "perf_counter", lambda: next(ticks) * 0.05)
+
+
+def _answer(res):
+    return res.sets, res.unplaced, res.unplaced_status, res.isolation_status
+
+
+@pytest.mark.parametrize("n,lo,hi", [(40, 4, 6), (600, 6, 8)])
+def test_same_seed_same_answer_whatever_the_clock(monkeypatch, n, lo, hi):
+    members = member_case(9, n, n_orgs=n // 5, n_regions=4, p_tag=0.2)
+    first = form_groups(members, lo, hi, seed=5)
+    _fake_slow_clock(monkeypatch)
+    second = form_groups(members, lo, hi, seed=5)
+    assert _answer(first) == _answer(second)
+    assert not second.stopped_by_time_limit
+
+
+def test_same_seed_same_answer_when_the_exact_stage_runs(monkeypatch):
+    members = member_case(30, 60, n_orgs=5, n_regions=3, p_online=0.4, p_tag=0.3)
+    first = form_groups(members, 3, 4, seed=1)
+    assert first.stats["exact_ran"]
+    _fake_slow_clock(monkeypatch)
+    assert _answer(form_groups(members, 3, 4, seed=1)) == _answer(first)
+
+
+def test_a_time_limit_that_stops_the_search_says_so():
+    members = member_case(10, 3000, n_orgs=600, n_regions=9)
+    res = form_groups(members, 6, 8, time_limit=0.01)
+    assert res.stopped_by_time_limit
+    full = form_groups(members[:60], 6, 8)
+    assert not full.stopped_by_time_limit
 
 
 def test_bad_sizes_are_rejected():
@@ -83,8 +187,8 @@ def test_bad_sizes_are_rejected():
 
 def test_improvement_never_lowers_the_worst_set():
     members = member_case(4, 80, n_orgs=30)
-    quick = form_groups(members, 4, 6, seed=3, time_limit=0.001)
-    longer = form_groups(members, 4, 6, seed=3, time_limit=1.0)
+    quick = form_groups(members, 4, 6, seed=3, moves=0)
+    longer = form_groups(members, 4, 6, seed=3)
     check(longer, members, 4, 6)
     assert len(quick.unplaced) == len(longer.unplaced)
     assert longer.worst_quality >= quick.worst_quality
