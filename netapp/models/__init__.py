@@ -3,6 +3,7 @@ from netapp.extensions import db
 from netapp.models.accounts import Role, User, UserRole, UserSession
 from netapp.models.audit import AuditEntry
 from netapp.models.feedback import FeedbackRater, FeedbackRound, FeedbackScore
+from netapp.models.jobs import Job, JobStatus
 from netapp.models.lqf import (
     AssessmentScore,
     Dimension,
@@ -12,6 +13,21 @@ from netapp.models.lqf import (
     Resource,
     SelfAssessment,
 )
+from netapp.models.mentoring import (
+    DismissedSuggestion,
+    GoalStatus,
+    MentoringCheckIn,
+    MentoringGoal,
+    MentoringMeeting,
+    MentoringMessage,
+    MentoringRound,
+    Mentorship,
+    MentorshipStatus,
+    PairRuleKind,
+    RoundPairRule,
+    RoundProposal,
+    RoundStatus,
+)
 from netapp.models.networks import (
     Network,
     NetworkKind,
@@ -20,10 +36,28 @@ from netapp.models.networks import (
     member_needs,
     member_offers,
 )
+from netapp.models.notifications import EmailOptOut, Notification
 from netapp.models.places import LocalAuthority, Organisation, Region, ServiceType
 from netapp.models.profiles import Profile
 
 __all__ = [
+    "DismissedSuggestion",
+    "EmailOptOut",
+    "GoalStatus",
+    "Job",
+    "JobStatus",
+    "MentoringCheckIn",
+    "MentoringGoal",
+    "MentoringMeeting",
+    "MentoringMessage",
+    "MentoringRound",
+    "Mentorship",
+    "MentorshipStatus",
+    "Notification",
+    "PairRuleKind",
+    "RoundPairRule",
+    "RoundProposal",
+    "RoundStatus",
     "AssessmentScore",
     "AuditEntry",
     "Dimension",

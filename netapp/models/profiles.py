@@ -32,6 +32,9 @@ class Profile(db.Model):
     years_as_manager: Mapped[int | None] = mapped_column(sa.SmallInteger)
     meets_online: Mapped[bool] = mapped_column(default=True)
     mentor_capacity: Mapped[int] = mapped_column(sa.SmallInteger, default=0)
+    # Mentoring (migration 0005): asking for a mentor, and a mentor taking a break from new offers.
+    wants_mentor: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    mentoring_paused: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # Added by the members area (migration 0002): the mentor offer, who sees what, onboarding.
     mentor_note: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
     mentor_availability: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
