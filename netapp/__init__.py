@@ -81,12 +81,14 @@ def register_blueprints(app: Flask) -> None:
     from netapp.errors import bp as errors_bp
     from netapp.main import bp as main_bp
     from netapp.members import bp as members_bp
+    from netapp.mentoring import bp as mentoring_bp
 
     app.register_blueprint(errors_bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/account")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(members_bp)  # its routes live under /me and /members
+    app.register_blueprint(mentoring_bp, url_prefix="/mentoring")
 
 
 def register_commands(app: Flask) -> None:

@@ -8,6 +8,7 @@ from netapp.members import (  # noqa: E402,F401
     feedback,
     my_data,
     networks,
+    notifications,
     onboarding,
     profile,
     resources,

@@ -322,3 +322,7 @@ def feedback_form(fw, data: dict[str, str] | None = None) -> Form:
         for d in fw.dimensions for e in d.elements
     }
     return type("FeedbackForm", (Form,), fields)(data=data or {})
+
+
+class EmailChoicesForm(Form):
+    kinds = MultiCheckboxField("Email me when", coerce=str)

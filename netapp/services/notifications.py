@@ -1,0 +1,89 @@
+"""Telling people what happened: a line in their notifications, and an email unless they opted out.
+
+Texts and emails never carry special-category data (affinity networks, ethnicity, sex): callers
+pass words about mentoring only, and the email says no more than the in-app line.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import url_for
+
+from netapp.extensions import db
+from netapp.models import EmailOptOut, Notification, User
+from netapp.models.base import utcnow
+from netapp.services.mail import send_email
+
+
+@dataclass(frozen=True)
+class Kind:
+    code: str
+    label: str  # what the settings page calls it
+
+
+KINDS = (
+    Kind("offer", "A new mentee is offered to you"),
+    Kind("request", "A member asks you to be their mentor"),
+    Kind("accepted", "Your mentor accepts"),
+    Kind("declined", "A mentor can't take you on this time"),
+    Kind("withdrawn", "A request or offer is withdrawn"),
+    Kind("message", "A message from your mentor or mentee"),
+    Kind("nudge", "A reminder when you haven't met for a while"),
+    Kind("checkin", "Check-ins at 30 and 60 days"),
+    Kind("stale_offer", "Offers not answered in time (coordinators)"),
+)
+KIND_CODES = frozenset(k.code for k in KINDS)
+
+
+def notify(user: User, kind: str, text: str, link: str = "") -> Notification:
+    """Add a notification for ``user`` and email it unless they turned that kind off.
+
+    Does not commit: the caller's service commits it with the change it describes, so a
+    rolled-back change leaves no notification behind. The email goes at once, though; call this
+    after the checks that could still refuse the change.
+    """
+    if kind not in KIND_CODES:
+        raise ValueError(f"unknown notification kind {kind!r}")
+    note = Notification(user_id=user.id, kind=kind, text=text, link=link)
+    db.session.add(note)
+    if user.is_active and kind not in email_opt_outs(user):
+        send_email(user.email, text, "email/notification.txt", user=user, text=text,
+                   link=url_for("main.index", _external=True).rstrip("/") + link if link else "",
+                   settings=url_for("members.notification_settings", _external=True))
+    return note
+
+
+def email_opt_outs(user: User) -> set[str]:
+    return set(db.session.scalars(sa.select(EmailOptOut.kind).where(EmailOptOut.user_id == user.id)))
+
+
+def set_email_choices(user: User, wanted: set[str]) -> None:
+    """Email ``user`` only the kinds in ``wanted``; every kind still shows in the app."""
+    db.session.execute(sa.delete(EmailOptOut).where(EmailOptOut.user_id == user.id))
+    db.session.add_all(EmailOptOut(user_id=user.id, kind=code)
+                       for code in sorted(KIND_CODES - wanted))
+    db.session.commit()
+
+
+def recent(user: User, limit: int = 50) -> list[Notification]:
+    return list(db.session.scalars(
+        sa.select(Notification).where(Notification.user_id == user.id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit)
+    ))
+
+
+def unread_count(user: User) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    ) or 0
+
+
+def mark_all_read(user: User) -> None:
+    db.session.execute(
+        sa.update(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    )
+    db.session.commit()
