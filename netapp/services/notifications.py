@@ -55,7 +55,8 @@ def notify(user: User, kind: str, text: str, link: str = "") -> Notification:
 
 
 def email_opt_outs(user: User) -> set[str]:
-    return set(db.session.scalars(sa.select(EmailOptOut.kind).where(EmailOptOut.user_id == user.id)))
+    query = sa.select(EmailOptOut.kind).where(EmailOptOut.user_id == user.id)
+    return set(db.session.scalars(query))
 
 
 def set_email_choices(user: User, wanted: set[str]) -> None:
