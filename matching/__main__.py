@@ -1,46 +1,135 @@
-"""Command line: ``python -m matching mentors ...`` and ``python -m matching sets ...``."""
+"""Command line: ``python -m matching mentors|sets|example ...``."""
 
 from __future__ import annotations
 
 import argparse
+import csv
+import json
+import math
 import os
 import sys
 import tempfile
-import time
 
 from .io import (
+    COLUMNS,
     DataError,
+    columns_of,
     read_members_csv,
     read_mentees_csv,
     read_mentors_csv,
     read_pairs_csv,
+    read_topics_csv,
     read_weights_json,
 )
-from .model import GroupWeights, Weights
+from .lqf import ELEMENT_CODES
+from .model import GroupWeights, Mentee, Mentor, SetMember, Weights
+
+
+class _OptionError(Exception):
+    """A bad command-line option (as opposed to a bad file)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        # one line, like every other problem, instead of argparse's usage block
+        raise _OptionError(f"{self.prog}: {message} (see --help)")
+
+
+class _OutputError(Exception):
+    """An output file that cannot be written."""
+
+
+class _Help(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescriptionHelpFormatter):
+    def _get_help_string(self, action):
+        if action.default is None or action.required:
+            return action.help  # nothing useful to show
+        return super()._get_help_string(action)
+
+
+def _columns_help(kind) -> str:
+    cols = [c for c in columns_of(kind) if c not in ELEMENT_CODES]
+    cols.insert(cols.index("online") + 1, "PQ1..DS4")
+    width = max(map(len, cols))
+    lines = [f"  {c:<{width}}  {COLUMNS[c]}" for c in cols]
+    return "\n".join(lines)
+
+
+def _size(text):
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if v < 2:
+        raise argparse.ArgumentTypeError(f"a set needs at least 2 members, got {v}")
+    return v
+
+
+def _seconds(text):
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not v > 0 or not math.isfinite(v):
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
+    return v
 
 
 def _parser():
-    p = argparse.ArgumentParser(prog="python -m matching",
-                                description="Optimal mentor matching and action learning sets.")
-    sub = p.add_subparsers(dest="command", required=True)
-    m = sub.add_parser("mentors", help="match mentees to mentors")
-    m.add_argument("--mentees", required=True, help="mentees CSV")
-    m.add_argument("--mentors", required=True, help="mentors CSV")
-    m.add_argument("--declined", help="CSV of mentee_id,mentor_id pairs never to match")
-    m.add_argument("--locked", help="CSV of mentee_id,mentor_id pairs to keep")
-    m.add_argument("--weights", help="JSON object of score weights")
-    m.add_argument("--out", required=True, help="output CSV: mentee_id,mentor_id,score,explanation")
-    m.add_argument("--scores-out", help="output CSV of every eligible pair's score (small runs)")
-    s = sub.add_parser("sets", help="form action learning sets")
-    s.add_argument("--members", required=True, help="members CSV")
-    s.add_argument("--out", required=True, help="output CSV: set_id,member_id")
-    s.add_argument("--min-size", type=int, default=6)
-    s.add_argument("--max-size", type=int, default=8)
-    s.add_argument("--weights", help="JSON object of set quality weights")
-    s.add_argument("--summary-out", help="output CSV with one summary row per set "
-                                         "(otherwise the per-set summary goes to stderr)")
-    s.add_argument("--seed", type=int, default=0)
-    s.add_argument("--time-limit", type=float, default=20.0, help="seconds for improvement")
+    p = _Parser(prog="python -m matching", formatter_class=_Help,
+                description="Mentor matching and action learning sets from CSV files. "
+                            "`python -m matching example DIR` writes sample files to start "
+                            "from.")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    m = sub.add_parser(
+        "mentors", help="match mentees to mentors", formatter_class=_Help,
+        description="Match mentees to mentors: the most matches possible, then the best total "
+                    "score, with a proof.",
+        epilog="columns of the mentees file:\n" + _columns_help(Mentee)
+               + "\n\ncolumns of the mentors file:\n" + _columns_help(Mentor)
+               + "\n\ndeclined and locked files: mentee_id,mentor_id"
+               + "\ntopics file: code,name (your own topics, usable in needs and offers)")
+    m.add_argument("--mentees", required=True, metavar="CSV", help="mentees file")
+    m.add_argument("--mentors", required=True, metavar="CSV", help="mentors file")
+    m.add_argument("--declined", metavar="CSV", help="pairs never to match")
+    m.add_argument("--locked", metavar="CSV", help="pairs to keep as they are")
+    m.add_argument("--weights", metavar="JSON", help="weights of the score parts, e.g. "
+                   '{"needs": 50, "lqf": 20} (default: needs 35, lqf 30, level 15, '
+                   "service_type 10, local_authority 10)")
+    m.add_argument("--topics", metavar="CSV", help="your own topics (code,name)")
+    m.add_argument("--out", required=True, metavar="CSV",
+                   help="output: mentee_id,mentor_id,score,explanation")
+    m.add_argument("--scores-out", metavar="CSV",
+                   help="output: every eligible pair's score (small runs)")
+    m.add_argument("--summary-out", metavar="JSON",
+                   help="output: the technical figures (bound, candidates, rounds...)")
+    s = sub.add_parser(
+        "sets", help="form action learning sets", formatter_class=_Help,
+        description="Form action learning sets: first place as many members as possible, then "
+                    "leave as few as possible as the only member of their affinity network in "
+                    "their set, then make the sets as good as possible.",
+        epilog="columns of the members file:\n" + _columns_help(SetMember)
+               + "\n\ntopics file: code,name (your own topics, usable in needs)"
+               + "\n\nWithout --time-limit the same files and seed give the same output.")
+    s.add_argument("--members", required=True, metavar="CSV", help="members file")
+    s.add_argument("--out", required=True, metavar="CSV",
+                   help="output: set_id,member_id,set_note,reason")
+    s.add_argument("--min-size", type=_size, default=6, help="smallest set")
+    s.add_argument("--max-size", type=_size, default=8, help="largest set")
+    s.add_argument("--weights", metavar="JSON", help="weights of the quality parts (default: "
+                   "service_mix 25, lqf 30, shared_needs 30, local_authority 15)")
+    s.add_argument("--topics", metavar="CSV", help="your own topics (code,name)")
+    s.add_argument("--summary-out", metavar="JSON",
+                   help="output: each set's summary and the technical figures")
+    s.add_argument("--seed", type=int, default=0, help="seed for the search")
+    s.add_argument("--time-limit", type=_seconds, default=None, metavar="SECONDS",
+                   help="stop after this long (default: no limit; the search has a fixed "
+                        "budget of moves)")
+    e = sub.add_parser("example", help="write sample input files to a folder",
+                       formatter_class=_Help,
+                       description="Write sample input files, with a README of the columns, "
+                                   "to DIR (created if missing; existing files are not "
+                                   "overwritten).")
+    e.add_argument("dir", metavar="DIR", help="folder for the sample files")
     return p
 
 
@@ -50,9 +139,21 @@ class _Staged:
     def __init__(self):
         self._files = []
 
+    def check(self, path, option):
+        """Fail early, with one line, if ``path`` cannot be written."""
+        folder = os.path.dirname(os.path.abspath(path))
+        if not os.path.isdir(folder):
+            raise _OutputError(f"cannot write {path} ({option}): the folder {folder} does not "
+                               "exist")
+        if os.path.isdir(path):
+            raise _OutputError(f"cannot write {path} ({option}): it is a folder")
+
     def open(self, path):
         folder = os.path.dirname(os.path.abspath(path))
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".csv", dir=folder)
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
+        except OSError as e:
+            raise _OutputError(f"cannot write {path}: {e.strerror}") from None
         self._files.append((tmp, path))
         return os.fdopen(fd, "w", newline="", encoding="utf-8")
 
@@ -71,16 +172,39 @@ class _Staged:
         self._files = []
 
 
-def _mentors(args, staged):
-    import csv
+def _plain(value):
+    """JSON-safe: no NaN or infinity, no NumPy scalars, no timings (files stay identical)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items() if "seconds" not in str(k)}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
 
+
+def _write_json(staged, path, data):
+    with staged.open(path) as f:
+        f.write(json.dumps(_plain(data), indent=2, sort_keys=True) + "\n")
+
+
+def _topics(args):
+    return read_topics_csv(args.topics) if args.topics else {}
+
+
+def _mentors(args, staged):
     import numpy as np
 
-    from .mentors import PairError, eligible_scores, match_mentors
+    from .mentors import PairError, eligible_scores, match_mentors, summarise_matches
 
-    t0 = time.perf_counter()
-    mentees = read_mentees_csv(args.mentees)
-    mentors = read_mentors_csv(args.mentors)
+    for opt in ("out", "scores_out", "summary_out"):
+        if getattr(args, opt):
+            staged.check(getattr(args, opt), "--" + opt.replace("_", "-"))
+    topics = _topics(args)
+    mentees = read_mentees_csv(args.mentees, topics)
+    mentors = read_mentors_csv(args.mentors, topics)
     mentee_ids = {p.id for p in mentees}
     mentor_ids = {p.id for p in mentors}
     files = {}
@@ -115,64 +239,119 @@ def _mentors(args, staged):
                     txt = np.char.add(np.char.add(a.astype(str), ","), b.astype(str))
                     sc = np.char.mod("%.2f", s / 100)
                     f.write("\n".join(np.char.add(np.char.add(txt, ","), sc).tolist()) + "\n")
+    if args.summary_out:
+        _write_json(staged, args.summary_out, {
+            "command": "mentors", "mentees": len(mentees), "mentors": len(mentors),
+            "matched": len(result.pairs), "max_matches": result.max_matches,
+            "total_score": result.total_score, "bound": result.bound, "gap": result.gap,
+            "optimal": result.optimal, "status": result.status, "stats": result.stats})
     staged.commit()
-    st = result.stats
-    status = "proven optimal" if result.optimal else f"gap {100 * result.gap:.3f}%"
-    print(f"matched {len(result.pairs)}/{result.max_matches} possible "
-          f"({len(mentees)} mentees, {len(mentors)} mentors); "
-          f"total score {result.total_score:.2f}; bound {result.bound:.2f} ({status}); "
-          f"{st['eligible_pairs']} eligible pairs, {st['candidate_pairs']} candidates, "
-          f"{st['rounds']} round(s); {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    print(summarise_matches(result), file=sys.stderr)
+
+
+_SET_NOTE = ("check privately: someone in this set is the only member of their affinity "
+             "network here")
+
+
+def _sets_summary(res, n) -> str:
+    placed = n - len(res.unplaced)
+    sets = f"{len(res.sets)} set" + ("" if len(res.sets) == 1 else "s")
+    if not res.unplaced:
+        text = f"All {n} members are placed, in {sets}."
+    else:
+        text = f"{placed} of {n} members are placed, in {sets}; {len(res.unplaced)} could not " \
+               "be placed (see the reason column): "
+        text += ("no arrangement that keeps to the rules places more." if res.proven_min_unplaced
+                 else "this is the best arrangement found, not proven to be the best possible.")
+    flagged = sum(s.has_isolated_member for s in res.sets)
+    if flagged:
+        text += (f" {flagged} set{'' if flagged == 1 else 's'} "
+                 f"{'has' if flagged == 1 else 'have'} someone who is the only member of their "
+                 "affinity network there (see set_note)"
+                 + ("; this could not be avoided." if res.proven_min_isolated else "."))
+    if res.stopped_by_time_limit:
+        text += " The time limit stopped the search, so another run may differ."
+    return text
 
 
 def _sets(args, staged):
-    import csv
-
     from .sets import form_groups
 
-    t0 = time.perf_counter()
-    members = read_members_csv(args.members)
+    if args.max_size < args.min_size:
+        raise _OptionError(f"python -m matching sets: argument --max-size: must be at least "
+                           f"--min-size ({args.min_size}), got {args.max_size} (see --help)")
+    for opt in ("out", "summary_out"):
+        if getattr(args, opt):
+            staged.check(getattr(args, opt), "--" + opt.replace("_", "-"))
+    members = read_members_csv(args.members, _topics(args))
     weights = read_weights_json(args.weights, GroupWeights) if args.weights else GroupWeights()
-    if args.min_size < 2 or args.max_size < args.min_size:
-        raise DataError("--min-size/--max-size", 0, "-",
-                        f"need 2 <= min-size <= max-size, got {args.min_size} and {args.max_size}")
     res = form_groups(members, args.min_size, args.max_size, weights=weights, seed=args.seed,
                       time_limit=args.time_limit)
     with staged.open(args.out) as f:
         w = csv.writer(f)
-        w.writerow(["set_id", "member_id", "reason"])
-        set_of = {mid: g.set_id for g in res.sets for mid in g.member_ids}
+        w.writerow(["set_id", "member_id", "set_note", "reason"])
+        set_of = {mid: g for g in res.sets for mid in g.member_ids}
         why = {u.member_id: u.reason for u in res.unplaced}
         for p in members:
-            w.writerow([set_of.get(p.id, ""), p.id, why.get(p.id, "")])
-    lines = [f"{g.set_id}: {len(g.member_ids)} members, quality {g.quality:.1f} ({g.summary})"
-             for g in res.sets]
+            g = set_of.get(p.id)
+            if g is None:
+                w.writerow(["", p.id, "", why[p.id]])
+            else:
+                w.writerow([g.set_id, p.id, _SET_NOTE if g.has_isolated_member else "", ""])
     if args.summary_out:
-        with staged.open(args.summary_out) as f:
-            w = csv.writer(f)
-            w.writerow(["set_id", "size", "quality", "region", "summary"])
-            for g in res.sets:
-                w.writerow([g.set_id, len(g.member_ids), f"{g.quality:.1f}", g.region, g.summary])
+        _write_json(staged, args.summary_out, {
+            "command": "sets", "members": len(members), "placed": len(members) -
+            len(res.unplaced), "min_size": args.min_size, "max_size": args.max_size,
+            "seed": args.seed, "unplaced_status": res.unplaced_status,
+            "proven_min_unplaced": res.proven_min_unplaced,
+            "sets_with_an_isolated_member": sum(s.has_isolated_member for s in res.sets),
+            "isolation_status": res.isolation_status,
+            "proven_min_isolated": res.proven_min_isolated,
+            "stopped_by_time_limit": res.stopped_by_time_limit,
+            "worst_quality": res.worst_quality, "mean_quality": res.mean_quality,
+            "stats": res.stats,
+            "sets": [{"set_id": g.set_id, "size": len(g.member_ids), "meets": g.region,
+                      "in_person": g.in_person, "quality": g.quality, "summary": g.summary,
+                      "set_note": _SET_NOTE if g.has_isolated_member else ""}
+                     for g in res.sets]})
     staged.commit()
-    if not args.summary_out:
-        for line in lines:
-            print(line, file=sys.stderr)
-    print(f"placed {len(members) - len(res.unplaced)}/{len(members)} members in {len(res.sets)} "
-          f"sets ({res.unplaced_status}); worst set quality {res.worst_quality:.1f}, "
-          f"mean {res.mean_quality:.1f}; {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    print(_sets_summary(res, len(members)), file=sys.stderr)
+
+
+def _example(args, staged):
+    from .examples import example_files
+
+    folder = args.dir
+    parent = os.path.dirname(os.path.abspath(folder))
+    if not os.path.isdir(parent):
+        raise _OutputError(f"cannot create {folder}: the folder {parent} does not exist")
+    if os.path.exists(folder) and not os.path.isdir(folder):
+        raise _OutputError(f"cannot write to {folder}: it is not a folder")
+    files = example_files()
+    existing = [n for n in files if os.path.exists(os.path.join(folder, n))]
+    if existing:
+        raise _OutputError(f"{os.path.join(folder, existing[0])} already exists; choose an "
+                           "empty folder")
+    os.makedirs(folder, exist_ok=True)
+    for name, text in files.items():
+        with staged.open(os.path.join(folder, name)) as f:
+            f.write(text)
+    staged.commit()
+    print(f"Wrote {len(files)} sample files to {folder}; see {folder}/README.md.",
+          file=sys.stderr)
 
 
 def main(argv=None) -> int:
     """Run the command line; return the exit code."""
-    args = _parser().parse_args(argv)
     staged = _Staged()
     try:
-        (_mentors if args.command == "mentors" else _sets)(args, staged)
-    except DataError as e:
+        args = _parser().parse_args(argv)
+        {"mentors": _mentors, "sets": _sets, "example": _example}[args.command](args, staged)
+    except _OptionError as e:
         staged.discard()
-        print(f"error: {e}".replace("\n", " "), file=sys.stderr)
-        return 1
-    except ValueError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    except (DataError, ValueError, _OutputError) as e:
         staged.discard()
         print(f"error: {e}".replace("\n", " "), file=sys.stderr)
         return 1
