@@ -4,9 +4,73 @@ Loaded into the database by migration 0003 and by ``ensure_reference_data``; ano
 can be added as another entry in ``FRAMEWORKS`` without code changes.
 """
 
+from matching.lqf import DIMENSIONS, ELEMENTS
+
 LQF_CODE = "lqf-2012"
 
-# Plain-English one-liners are our own words; the dimension and element names are the framework's.
+# Plain-English one-liners are our own words. The dimension and element names are the
+# framework's and come from matching.lqf, their one source (matching cannot import netapp).
+# Dimension code -> (what it is about, mostly for senior leaders, what each element is about).
+_ABOUT = {
+    "PQ": (
+        "How you understand and look after yourself, keep learning and act with integrity.",
+        False, (
+            "Knowing your strengths, limits and how you affect others.",
+            "Organising your time and staying steady under pressure.",
+            "Learning from experience, feedback and training.",
+            "Being open, honest and fair, and speaking up when care falls short.",
+        )),
+    "WO": (
+        "How you build relationships, networks and teams that get things done.",
+        False, (
+            "Making links with other managers, services and partners.",
+            "Listening, showing respect and building trust.",
+            "Helping staff, people who use services and families have their say.",
+            "Taking your part in a team and helping it work well together.",
+        )),
+    "MS": (
+        "How you plan, use resources, lead people and keep an eye on performance.",
+        False, (
+            "Turning goals into clear, realistic plans.",
+            "Using money, staff time and buildings wisely.",
+            "Recruiting, supporting, supervising and developing your team.",
+            "Setting standards, checking progress and acting on problems.",
+        )),
+    "IS": (
+        "How you keep people safe and make care better.",
+        False, (
+            "Spotting risks and acting to keep people safe.",
+            "Looking honestly at what works and what doesn't.",
+            "Welcoming new ideas and trying better ways of working.",
+            "Leading people through bigger changes.",
+        )),
+    "SD": (
+        "How you read the bigger picture and make sound decisions.",
+        False, (
+            "Noticing changes in policy, funding and local need.",
+            "Using evidence and good practice to guide what you do.",
+            "Weighing options and making clear, fair decisions.",
+            "Checking whether changes made a difference for people.",
+        )),
+    "CV": (
+        "How you shape and share a picture of what good care looks like. "
+        "Mostly for senior leaders.",
+        True, (
+            "Shaping where your service is heading.",
+            "Helping shape care beyond your own service.",
+            "Explaining the vision so people understand and share it.",
+            "Living the vision in how you behave every day.",
+        )),
+    "DS": (
+        "How you turn a vision into plans that happen and last. Mostly for senior leaders.",
+        True, (
+            "Setting out the choices a strategy has to make.",
+            "Working out the plan with others, based on evidence.",
+            "Putting the plan into action and keeping it on track.",
+            "Making the changes part of everyday practice.",
+        )),
+}
+
 LQF = {
     "code": LQF_CODE,
     "name": "Leadership Qualities Framework for adult social care",
@@ -20,78 +84,11 @@ LQF = {
         (3, "Confident", "I do this well most of the time."),
         (4, "Strong", "I do this consistently and could help others learn it."),
     ),
-    "dimensions": (
-        ("PQ", "Demonstrating personal qualities",
-         "How you understand and look after yourself, keep learning and act with integrity.",
-         False, (
-             ("Developing self awareness",
-              "Knowing your strengths, limits and how you affect others."),
-             ("Managing yourself", "Organising your time and staying steady under pressure."),
-             ("Continuing personal development",
-              "Learning from experience, feedback and training."),
-             ("Acting with integrity",
-              "Being open, honest and fair, and speaking up when care falls short."),
-         )),
-        ("WO", "Working with others",
-         "How you build relationships, networks and teams that get things done.",
-         False, (
-             ("Developing networks", "Making links with other managers, services and partners."),
-             ("Building and maintaining relationships",
-              "Listening, showing respect and building trust."),
-             ("Encouraging contribution",
-              "Helping staff, people who use services and families have their say."),
-             ("Working within teams",
-              "Taking your part in a team and helping it work well together."),
-         )),
-        ("MS", "Managing services",
-         "How you plan, use resources, lead people and keep an eye on performance.",
-         False, (
-             ("Planning", "Turning goals into clear, realistic plans."),
-             ("Managing resources", "Using money, staff time and buildings wisely."),
-             ("Managing people", "Recruiting, supporting, supervising and developing your team."),
-             ("Managing performance",
-              "Setting standards, checking progress and acting on problems."),
-         )),
-        ("IS", "Improving services",
-         "How you keep people safe and make care better.",
-         False, (
-             ("Ensuring the safety of people who use services",
-              "Spotting risks and acting to keep people safe."),
-             ("Critically evaluating", "Looking honestly at what works and what doesn't."),
-             ("Encouraging improvement and innovation",
-              "Welcoming new ideas and trying better ways of working."),
-             ("Facilitating transformation", "Leading people through bigger changes."),
-         )),
-        ("SD", "Setting direction",
-         "How you read the bigger picture and make sound decisions.",
-         False, (
-             ("Identifying the contexts for change",
-              "Noticing changes in policy, funding and local need."),
-             ("Applying knowledge and evidence",
-              "Using evidence and good practice to guide what you do."),
-             ("Making decisions", "Weighing options and making clear, fair decisions."),
-             ("Evaluating impact", "Checking whether changes made a difference for people."),
-         )),
-        ("CV", "Creating the vision",
-         "How you shape and share a picture of what good care looks like. "
-         "Mostly for senior leaders.",
-         True, (
-             ("Developing the vision for the organisation",
-              "Shaping where your service is heading."),
-             ("Influencing the vision of the wider social care system",
-              "Helping shape care beyond your own service."),
-             ("Communicating the vision",
-              "Explaining the vision so people understand and share it."),
-             ("Embodying the vision", "Living the vision in how you behave every day."),
-         )),
-        ("DS", "Delivering the strategy",
-         "How you turn a vision into plans that happen and last. Mostly for senior leaders.",
-         True, (
-             ("Framing the strategy", "Setting out the choices a strategy has to make."),
-             ("Developing the strategy", "Working out the plan with others, based on evidence."),
-             ("Implementing the strategy", "Putting the plan into action and keeping it on track."),
-             ("Embedding the strategy", "Making the changes part of everyday practice."),
-         )),
+    # (code, name, about, senior only, ((element name, about), ...)) per dimension
+    "dimensions": tuple(
+        (code, DIMENSIONS[code], about, senior,
+         tuple((ELEMENTS[f"{code}{k + 1}"], words) for k, words in enumerate(elements)))
+        for code, (about, senior, elements) in _ABOUT.items()
     ),
 }
 
