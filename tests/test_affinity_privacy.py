@@ -191,6 +191,9 @@ def test_home_page_for_each_role(client, auth, users, bame_world, kind):
     assert not _names_on(html)
     # Only a member in the network is told about it, and only about their own membership.
     assert (BAME_NAME in html) is (kind in ("insider", "unconfirmed"))
+    # An unconfirmed member is not sent to a page that would turn them away.
+    bame_link = f'href="/members/networks/{_bame().id}"'
+    assert (bame_link in html) is (kind == "insider")
 
 
 @pytest.mark.parametrize("kind", ["coordinator", "admin"])
