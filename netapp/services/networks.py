@@ -173,6 +173,8 @@ def _area_seen_by(audiences: set[str]):
 
 
 def _local_audiences(viewer: User, is_fellow_member: bool) -> set[str]:
+    """The viewer's audiences for people on a local network's list (as in
+    profiles.audiences_for, where a fellow member is "my networks" through this network)."""
     seen = {EVERYONE}
     if is_fellow_member:
         seen.add(NETWORKS)
@@ -199,6 +201,27 @@ def shares_network(viewer: User, owner_id: int) -> bool:
                sa.or_(*listed))
         .limit(1)
     ).first() is not None
+
+
+def sharing_network(viewer: User, owner_ids: list[int]) -> set[int]:
+    """Of ``owner_ids``, those for whom ``shares_network(viewer, id)`` holds, in one query."""
+    if not owner_ids:
+        return set()
+    theirs = aliased(NetworkMembership)
+    listed = [
+        sa.and_(Network.kind == NetworkKind.LOCAL, _area_seen_by({EVERYONE, NETWORKS})),
+        Network.kind == NetworkKind.NATIONAL,
+    ]
+    if viewer.is_verified:
+        listed.append(sa.and_(Network.kind == NetworkKind.AFFINITY, theirs.is_listed.is_(True)))
+    return set(db.session.scalars(
+        sa.select(theirs.user_id).distinct().select_from(NetworkMembership)
+        .join(theirs, theirs.network_id == NetworkMembership.network_id)
+        .join(Network, Network.id == NetworkMembership.network_id)
+        .outerjoin(Profile, Profile.user_id == theirs.user_id)
+        .where(NetworkMembership.user_id == viewer.id, theirs.user_id.in_(owner_ids),
+               sa.or_(*listed))
+    ))
 
 
 def networks_seen_by(viewer: User, owner_id: int, area_visible: bool) -> list[Network]:
