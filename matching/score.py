@@ -7,10 +7,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from .lqf import ELEMENT_CODES
-from .model import REGIONS, Weights
+from .model import REGIONS, Weights, organisation_key
 
 __all__ = ["PairArrays", "Workspace", "encode_pairs", "score_block", "score_pairs", "pair_parts",
-           "pair_parts_many", "hard_rule_breaks", "organisation_key", "LEVEL_CREDIT"]
+           "pair_parts_many", "hard_rule_breaks", "LEVEL_CREDIT"]
 
 #: Credit for the level part, indexed by ``mentor level - mentee level`` clipped to [-1, 1]:
 #: mentor below the mentee 0, at the same level 0.7, above 1.
@@ -20,15 +20,6 @@ _REGION_CODE = {r: k for k, r in enumerate(REGIONS)}
 
 #: An LQF element counts as one the mentee could grow in when they rate it at most this.
 WEAK_LQF = 2
-
-
-def organisation_key(name: str) -> str:
-    """The form of an organisation's name that the same-organisation rule compares.
-
-    Case and runs of spaces are ignored, so "Care Co" and " care  co" are one organisation.
-    An empty key means the organisation is unknown: it is never the same as anyone's.
-    """
-    return " ".join(name.split()).casefold()
 
 
 @dataclass(frozen=True)
@@ -297,8 +288,8 @@ def hard_rule_breaks(arr: PairArrays, i, j) -> dict[str, np.ndarray]:
     -------
     dict of str to bool arrays
         ``same_person`` (the same id on both sides), ``same_organisation`` (equal
-        :func:`organisation_key`, never for an unknown one) and ``apart`` (different regions
-        while one of them meets only in person).
+        :func:`matching.model.organisation_key`, never for an unknown one) and ``apart``
+        (different regions while one of them meets only in person).
     """
     a, b = arr.mentees, arr.mentors
     i = np.asarray(i, np.intp)

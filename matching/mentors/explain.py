@@ -23,20 +23,25 @@ def _count(n, one, many) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
-def explain_pair(arr: PairArrays, i: int, j: int, score: int) -> str:
+def explain_pair(arr: PairArrays, i: int, j: int, score: int, topic_names=None) -> str:
     """Explain to a mentee (and their coordinator) why mentor `j` suits mentee `i`.
 
     Says which of the mentee's needs the mentor offers help with and which not, then up to
     two further reasons: LQF elements the mentee rated low and the mentor rates high, the
     mentor's leadership level, the same type of service, the same local authority for
-    meeting in person. `score` is the pair's score in hundredths.
+    meeting in person. `score` is the pair's score in hundredths; `topic_names` maps a
+    coordinator's own topic codes to their names (others are named by
+    :func:`matching.topics.topic_name`).
     """
-    return explain_parts(pair_parts(arr, i, j), score)
+    return explain_parts(pair_parts(arr, i, j), score, topic_names)
 
 
-def _needs_sentence(parts) -> str:
-    needs = [topic_name(t) for t in parts["need_codes"]]
-    covered = [topic_name(t) for t in parts["covered"]]
+def _needs_sentence(parts, topic_names) -> str:
+    def name(code):
+        return (topic_names or {}).get(code) or topic_name(code)
+
+    needs = [name(t) for t in parts["need_codes"]]
+    covered = [name(t) for t in parts["covered"]]
     missing = [t for t in needs if t not in covered]
     if not covered:
         return f"Does not offer help with your {'need' if len(needs) == 1 else 'needs'} " \
@@ -49,11 +54,11 @@ def _needs_sentence(parts) -> str:
     return f"Offers help with {_and_list(covered)}, but not with {_and_list(missing, 'or')}."
 
 
-def explain_parts(parts: dict, score: int) -> str:
+def explain_parts(parts: dict, score: int, topic_names=None) -> str:
     """The explanation of :func:`explain_pair` from a pair's parts (see ``pair_parts``)."""
     sentences = []
     if parts["n_needs"]:
-        sentences.append(_needs_sentence(parts))
+        sentences.append(_needs_sentence(parts, topic_names))
     reasons = []
     if parts["grow"]:
         names = _and_list(ELEMENTS[c] for c in parts["grow"][:2])

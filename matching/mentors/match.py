@@ -35,7 +35,8 @@ __all__ = ["match_mentors", "rematch"]
 def match_mentors(mentees, mentors, *, declined=(), locked=(), weights: Weights | None = None,
                   per_mentee: int = 4, per_mentor: int = 24, chunk: int = 256,
                   max_rounds: int = 20, threads: int | None = None,
-                  cache_bytes: int = 512 * 2**20, near: float = 1.0) -> MatchResult:
+                  cache_bytes: int = 512 * 2**20, near: float = 1.0,
+                  topic_names=None) -> MatchResult:
     """Match mentees to mentors: the most matches possible, then the highest total score.
 
     Hard rules: never a person with themselves (the same id on both sides); never two people
@@ -74,6 +75,9 @@ def match_mentors(mentees, mentors, *, declined=(), locked=(), weights: Weights 
     near : float
         Each check also adds pairs within `near` points of violating the prices (fewer rounds;
         changes speed, not the answer).
+    topic_names : mapping of str to str, optional
+        Names of a coordinator's own topic codes, for the explanations (the standard codes
+        are named by :data:`matching.topics.TOPIC_NAMES`).
 
     Returns
     -------
@@ -125,7 +129,7 @@ def match_mentors(mentees, mentors, *, declined=(), locked=(), weights: Weights 
 
     t0 = time.perf_counter()
     result = _assemble(arr, mentees, mentors, rows, cols, lock_i, lock_j, lock_scores,
-                       solution, n_eligible, declined_keys)
+                       solution, n_eligible, declined_keys, topic_names)
     result.stats.update({
         "mentees": len(mentees), "mentors": len(mentors),
         "candidate_pairs": int(solution.ei.size), "eligible_pairs": int(n_eligible.sum()),
@@ -153,7 +157,7 @@ def _status(solution: Solution) -> str:
 
 
 def _assemble(arr: PairArrays, mentees, mentors, rows, cols, lock_i, lock_j, lock_scores,
-              solution: Solution, n_eligible, declined_keys) -> MatchResult:
+              solution: Solution, n_eligible, declined_keys, topic_names) -> MatchResult:
     chosen = solution.chosen
     pair_i = np.concatenate([lock_i, rows[solution.ei[chosen]]])
     pair_j = np.concatenate([lock_j, cols[solution.ej[chosen]]])
@@ -173,8 +177,8 @@ def _assemble(arr: PairArrays, mentees, mentors, rows, cols, lock_i, lock_j, loc
     for i, person in enumerate(mentees):
         if i in mentor_of:
             j, s, parts = mentor_of[i]
-            pairs.append(Pair(person.id, mentors[j].id, s / 100, explain_parts(parts, s),
-                              i in locked))
+            pairs.append(Pair(person.id, mentors[j].id, s / 100,
+                              explain_parts(parts, s, topic_names), i in locked))
             continue
         count = int(eligible_of[i])
         cause = (NO_OPEN_MENTOR if not cols.size else

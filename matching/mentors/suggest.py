@@ -14,7 +14,8 @@ __all__ = ["suggest_mentors", "eligible_scores"]
 
 
 def suggest_mentors(mentee: Mentee, mentors, k: int = 5, *, declined=(), loads=None,
-                    weights: Weights | None = None) -> tuple[Suggestion, ...]:
+                    weights: Weights | None = None,
+                    topic_names=None) -> tuple[Suggestion, ...]:
     """Suggest the `k` best eligible mentors with a free place for one mentee (self-service).
 
     Parameters
@@ -28,6 +29,8 @@ def suggest_mentors(mentee: Mentee, mentors, k: int = 5, *, declined=(), loads=N
     loads : mapping of str to int, optional
         Current number of mentees per mentor id; mentors at capacity are skipped.
     weights : Weights, optional
+    topic_names : mapping of str to str, optional
+        Names of a coordinator's own topic codes, for the explanations.
 
     Returns
     -------
@@ -51,7 +54,7 @@ def suggest_mentors(mentee: Mentee, mentors, k: int = 5, *, declined=(), loads=N
             scores[j] = -1
     order = np.argsort(-scores, kind="stable")[:k]
     return tuple(Suggestion(mentors[j].id, int(scores[j]) / 100,
-                            explain_pair(arr, 0, j, int(scores[j])))
+                            explain_pair(arr, 0, j, int(scores[j]), topic_names))
                  for j in order if scores[j] >= 0)
 
 

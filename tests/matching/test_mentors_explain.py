@@ -75,6 +75,15 @@ def test_unknown_topic_reads_as_words():
                                 "communication", "partnership_working"}
 
 
+def test_coordinators_own_topics_use_their_names():
+    me, mt = mentee(needs=("night_staffing", "finance")), mentor(offers=("night_staffing",))
+    res = match_mentors([me], [mt], topic_names={"night_staffing": "Staffing at night"})
+    assert "Offers help with Staffing at night, but not with finance." in res.pairs[0].explanation
+    (s,) = suggest_mentors(me, [mt], topic_names={"night_staffing": "Staffing at night"})
+    assert "Staffing at night" in s.explanation
+    assert "night staffing" in explanation(me, mt)
+
+
 def test_suggestions_explain_in_words():
     (s,) = suggest_mentors(mentee(needs=("recruitment_retention",)),
                            [mentor(offers=("recruitment_retention",))])
