@@ -19,6 +19,7 @@ from netapp.models import (
     member_needs,
     member_offers,
 )
+from netapp.services import lqf
 from tests.profile_helpers import assess, give_profile, join, load_reference
 
 
@@ -44,7 +45,8 @@ def test_export_holds_everything_as_json_and_csv(client, member):
     archive = _zip(client.post("/me/data/export"))
     assert set(archive.namelist()) == {
         "my-data.json", "account.csv", "profile.csv", "needs_and_offers.csv", "networks.csv",
-        "self_assessments.csv", "feedback_invitations.csv", "activity.csv"}
+        "self_assessments.csv", "feedback_invitations.csv", "feedback_given.csv",
+        "activity.csv"}
     data = json.loads(archive.read("my-data.json"))
     assert data["account"]["email"] == "member@example.org"
     assert data["profile"]["council"] == "Leeds"
@@ -78,6 +80,44 @@ def test_export_contains_only_my_data(client, member, users):
     give_profile(users["other_member"], "Leeds", needs=("finance",))
     data = json.loads(_zip(client.post("/me/data/export")).read("my-data.json"))
     assert "other@example.org" not in json.dumps(data)
+
+
+def test_export_has_feedback_i_gave_but_not_who_answered_mine(client, member, users, auth,
+                                                             mailbox):
+    """My own answers to others are mine; whether each person I invited answered is not."""
+    from tests.factories import make_user
+
+    fw = lqf.framework()
+    colleagues = ["ann@example.org", "bob@example.org", "cat@example.org"]
+    for address in colleagues:
+        make_user(email=address)
+    assert client.post("/me/feedback", data={"emails": "\n".join(colleagues)}).status_code == 302
+    auth.logout()
+    # Ann answers Mina; Otto asks Mina, who answers him.
+    every_3 = {e.code: "3" for d in fw.dimensions for e in d.elements} | {"send": "1"}
+    auth.login("ann@example.org")
+    client.post(mailbox.last_link("ann@example.org").split("localhost", 1)[1], data=every_3)
+    auth.logout()
+    auth.login(users["other_member"].email)
+    client.post("/me/feedback", data={"emails": "\n".join([member.email, *colleagues[1:]])})
+    auth.logout()
+    auth.login(member.email)
+    client.post(mailbox.last_link(member.email).split("localhost", 1)[1], data=every_3)
+
+    archive = _zip(client.post("/me/data/export"))
+    data = json.loads(archive.read("my-data.json"))
+    (request,) = data["feedback_requests"]
+    assert [i["email"] for i in request["invited"]] == colleagues
+    assert all(set(i) == {"email", "invited_at"} for i in request["invited"])
+    assert "answered" not in archive.read("feedback_invitations.csv").decode()
+    (given,) = data["feedback_given"]
+    assert given["for"] == "Otto Other" and given["invited_as"] == member.email
+    assert given["sent_at"] and given["scores"] == {code: 3 for code in given["scores"]}
+    assert len(given["scores"]) == 28
+    rows = list(csv.DictReader(io.StringIO(archive.read("feedback_given.csv").decode())))
+    assert len(rows) == 28 and rows[0]["for"] == "Otto Other"
+    # Nothing of Otto's results, nor anyone else's answers to him.
+    assert "bob@example.org" not in json.dumps(given) and "average" not in json.dumps(given)
 
 
 def test_erase_asks_for_confirmation(client, member):
@@ -117,7 +157,7 @@ def test_erase_removes_personal_data_and_keeps_anonymous_statistics(client, memb
                              .where(AuditEntry.actor_id == uid)) == 0
     erased = db.session.execute(sa.select(AuditEntry).where(
         AuditEntry.action == "account.erased")).scalar_one()
-    assert erased.actor_id is None and erased.detail == {"user_id": uid}
+    assert erased.actor_id is None and erased.detail == {}
     texts = db.session.scalars(sa.select(AuditEntry.detail)).all()
     assert all("member@example.org" not in json.dumps(t) for t in texts)
     # And the person is logged out.
@@ -137,11 +177,12 @@ def test_erasing_one_member_leaves_others_alone(client, member, users):
 
 def test_erase_removes_my_address_from_feedback_i_gave(client, member, users, auth):
     from netapp.models import FeedbackRater, FeedbackRound, FeedbackScore
+    from netapp.models.base import utcnow
     from netapp.services import lqf
 
     other = users["other_member"]
     round_ = FeedbackRound(user_id=other.id, framework_id=lqf.framework().id)
-    rater = FeedbackRater(email=member.email, token_hash="x" * 64)
+    rater = FeedbackRater(email=member.email, token_hash="x" * 64, submitted_at=utcnow())
     round_.raters.append(rater)
     db.session.add(round_)
     db.session.flush()

@@ -286,7 +286,7 @@ def given_by(user: User) -> list[dict]:
         return []
     requesters = {u.id: u.display_name for u in db.session.scalars(
         sa.select(User).where(User.id.in_({r.round.user_id for r in raters})))}
-    codes = dict(db.session.execute(sa.select(Element.id, Element.code)).tuples().all())
+    codes = dict(db.session.execute(sa.select(Element.id, Element.code)).all())
     return [{"for": requesters.get(r.round.user_id), "invited_as": r.email,
              "invited_at": r.invited_at, "sent_at": r.submitted_at,
              "scores": {codes[s.element_id]: s.score

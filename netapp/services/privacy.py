@@ -15,18 +15,14 @@ from netapp.models import (
     AssessmentScore,
     AuditEntry,
     Element,
-    FeedbackRater,
     FeedbackRound,
-    FeedbackScore,
-    NetworkMembership,
+    Notification,
+    Organisation,
     Profile,
     SelfAssessment,
     User,
-    UserRole,
-    member_needs,
-    member_offers,
 )
-from netapp.services import audit, profiles
+from netapp.services import audit, feedback, profiles, sessions
 from netapp.services import networks as network_service
 
 
@@ -92,11 +88,19 @@ def collect(user: User) -> dict[str, Any]:
             for m in network_service.memberships(user.id)
         ],
         "self_assessments": list(by_assessment.values()),
+        # The addresses this person invited, but not who answered: the feedback pages never
+        # show that, so neither does the export.
         "feedback_requests": [
             {"created_at": _when(r.created_at),
-             "invited": [{"email": rater.email, "invited_at": _when(rater.invited_at),
-                          "answered": rater.submitted_at is not None} for rater in r.raters]}
+             "invited": [{"email": rater.email, "invited_at": _when(rater.invited_at)}
+                         for rater in r.raters]}
             for r in rounds
+        ],
+        # Their own answers to other members' requests; the requesters' results are not theirs.
+        "feedback_given": [
+            {"for": g["for"], "invited_as": g["invited_as"], "invited_at": _when(g["invited_at"]),
+             "sent_at": _when(g["sent_at"]), "scores": g["scores"]}
+            for g in feedback.given_by(user)
         ],
         "activity": [{"at": _when(at), "action": action} for at, action in activity],
     }
@@ -132,9 +136,13 @@ def export_zip(user: User) -> bytes:
             [[a["id"], a["started_at"], a["completed_at"], code, score]
              for a in data["self_assessments"] for code, score in a["scores"].items()]),
         "feedback_invitations.csv": _csv(
-            ["requested_at", "email", "invited_at", "answered"],
-            [[r["created_at"], i["email"], i["invited_at"], i["answered"]]
+            ["requested_at", "email", "invited_at"],
+            [[r["created_at"], i["email"], i["invited_at"]]
              for r in data["feedback_requests"] for i in r["invited"]]),
+        "feedback_given.csv": _csv(
+            ["for", "invited_as", "invited_at", "sent_at", "element", "score"],
+            [[g["for"], g["invited_as"], g["invited_at"], g["sent_at"], code, score]
+             for g in data["feedback_given"] for code, score in g["scores"].items()]),
         "activity.csv": _csv(["at", "action"], [[a["at"], a["action"]] for a in data["activity"]]),
     }
     buffer = io.BytesIO()
@@ -146,41 +154,96 @@ def export_zip(user: User) -> bytes:
     return buffer.getvalue()
 
 
-def erase(user: User) -> None:
-    """Delete the account and personal data now; keep anonymous statistics. Audited.
+# Audit targets whose id is a user's id: an erased person's entries lose it.
+_USER_KEYED_TARGETS = ("User", "Profile")
 
-    Self-assessment scores stay without a name attached, for network-wide statistics.
-    Audit entries stay, but lose any detail that could name the person.
-    """
-    uid = user.id
-    round_ids = sa.select(FeedbackRound.id).where(FeedbackRound.user_id == uid)
-    rater_ids = sa.select(FeedbackRater.id).where(FeedbackRater.round_id.in_(round_ids))
-    db.session.execute(sa.delete(FeedbackScore).where(FeedbackScore.rater_id.in_(rater_ids)))
-    db.session.execute(sa.delete(FeedbackRater).where(FeedbackRater.round_id.in_(round_ids)))
-    db.session.execute(sa.delete(FeedbackRound).where(FeedbackRound.user_id == uid))
-    # Feedback this person gave others through an emailed link stays in those averages,
-    # but loses their address.
-    db.session.execute(sa.update(FeedbackRater).where(FeedbackRater.email == user.email)
-                       .values(email=""))
-    db.session.execute(sa.delete(NetworkMembership).where(NetworkMembership.user_id == uid))
-    db.session.execute(sa.delete(member_needs).where(member_needs.c.user_id == uid))
-    db.session.execute(sa.delete(member_offers).where(member_offers.c.user_id == uid))
-    # Unfinished drafts carry no statistical value; finished ones are kept, anonymised.
+
+def _month(value: datetime | None) -> datetime | None:
+    """The first moment of ``value``'s month: kept statistics say when, but not to the second."""
+    return value.replace(day=1, hour=0, minute=0, second=0, microsecond=0) if value else None
+
+
+def _keep_assessments_anonymously(uid: int) -> None:
+    # Unfinished drafts carry no statistical value; finished ones are kept, anonymised. Their
+    # times are cut to the month: to the second, they would line up with the audit trail
+    # (sign-up, logins) and point back at the person.
     drafts = sa.select(SelfAssessment.id).where(SelfAssessment.user_id == uid,
                                                 SelfAssessment.completed_at.is_(None))
     db.session.execute(sa.delete(AssessmentScore).where(AssessmentScore.assessment_id.in_(drafts)))
     db.session.execute(sa.delete(SelfAssessment).where(SelfAssessment.user_id == uid,
                                                        SelfAssessment.completed_at.is_(None)))
-    db.session.execute(sa.update(SelfAssessment).where(SelfAssessment.user_id == uid)
-                       .values(user_id=None))
+    kept = db.session.scalars(sa.select(SelfAssessment).where(SelfAssessment.user_id == uid))
+    for assessment in kept:
+        assessment.user_id = None
+        assessment.started_at = _month(assessment.started_at)
+        assessment.completed_at = _month(assessment.completed_at)
+
+
+def _forget_in_audit_log(uid: int) -> None:
+    # Entries stay (what happened, and when), but nothing in them points at the person.
     db.session.execute(sa.update(AuditEntry).where(AuditEntry.actor_id == uid)
                        .values(actor_id=None))
     db.session.execute(sa.update(AuditEntry)
-                       .where(AuditEntry.target_type == "User", AuditEntry.target_id == str(uid))
-                       .values(detail={}))
-    db.session.execute(sa.delete(Profile).where(Profile.user_id == uid))
-    db.session.execute(sa.delete(UserRole).where(UserRole.user_id == uid))
-    db.session.execute(sa.delete(User).where(User.id == uid))
+                       .where(AuditEntry.target_type.in_(_USER_KEYED_TARGETS),
+                              AuditEntry.target_id == str(uid))
+                       .values(target_id=None, detail={}))
+
+
+def _delete_with_dependents(table: sa.Table, where: sa.ColumnElement[bool]) -> None:
+    """Delete the rows of ``table`` matching ``where``, doing first what every foreign key into
+    them says on delete (CASCADE: delete those rows too; SET NULL: clear the column).
+
+    SQLite does not enforce foreign keys in this app, so ON DELETE never runs there: without
+    this, rows in tables added later would be left pointing at an erased person. Reading the
+    rules from the models keeps a new table covered the day it is added.
+    """
+    for child in db.metadata.sorted_tables:
+        for fk in child.foreign_keys:
+            if fk.column.table is not table:
+                continue
+            hit = fk.parent.in_(sa.select(fk.column).where(where))
+            if fk.ondelete == "CASCADE":
+                _delete_with_dependents(child, hit)
+            elif fk.ondelete == "SET NULL":
+                db.session.execute(sa.update(child).where(hit).values({fk.parent.name: None}))
+            else:
+                raise ValueError(f"{child.name}.{fk.parent.name} has no ON DELETE rule for "
+                                 f"rows of {table.name}")
+    db.session.execute(sa.delete(table).where(where))
+
+
+def _forget_in_notifications(user: User) -> None:
+    # Other people's notifications may name the person ("Mina accepted your request").
+    db.session.execute(sa.delete(Notification).where(
+        Notification.user_id != user.id, Notification.text.contains(user.display_name,
+                                                                    autoescape=True)))
+
+
+def erase(user: User) -> None:
+    """Delete the account and personal data now; keep anonymous statistics. Audited.
+
+    What goes and what stays is listed in docs/members.md ("Erasure");
+    tests/test_erasure.py checks every table.
+    """
+    uid = user.id
+    sessions.end_sessions(user)  # no browser stays signed in to an erased account
+    feedback.forget_rater(user)
+    _keep_assessments_anonymously(uid)
+    _forget_in_audit_log(uid)
+    _forget_in_notifications(user)
+    organisation_id = db.session.scalar(
+        sa.select(Profile.organisation_id).where(Profile.user_id == uid))
+    users = User.__table__
+    # Everything else that hangs off the account: profile, roles, sessions, networks, needs,
+    # offers, feedback requests, mentoring, notifications; columns that only mention the
+    # person (who created a round, who wrote a goal) are cleared.
+    _delete_with_dependents(users, users.c.id == uid)
+    if organisation_id is not None:
+        # A provider nobody else works for was typed in by this person: its name may be
+        # their own business, so it goes with them.
+        db.session.execute(sa.delete(Organisation).where(
+            Organisation.id == organisation_id,
+            ~sa.exists().where(Profile.organisation_id == organisation_id)))
     db.session.expunge(user)
-    audit.record(None, "account.erased", None, user_id=uid)
+    audit.record(None, "account.erased")
     db.session.commit()

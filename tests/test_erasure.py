@@ -1,0 +1,426 @@
+"""Erasure leaves nothing: every table that can hold personal data is checked after erasing.
+
+The list of tables comes from the models' metadata, so a new table fails
+``test_every_table_is_classified`` until someone decides whether it holds personal data (and
+adds a check here) or is reference data.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+import pytest
+import sqlalchemy as sa
+
+from netapp.extensions import db
+from netapp.models import (
+    AssessmentScore,
+    AuditEntry,
+    DismissedSuggestion,
+    EmailOptOut,
+    FeedbackRater,
+    FeedbackScore,
+    Job,
+    MentoringCheckIn,
+    MentoringGoal,
+    MentoringMeeting,
+    MentoringMessage,
+    MentoringRound,
+    Mentorship,
+    MentorshipStatus,
+    Notification,
+    PairRuleKind,
+    Role,
+    RoundPairRule,
+    RoundProposal,
+    SelfAssessment,
+    User,
+    UserSession,
+)
+from netapp.models.base import utcnow
+from netapp.services import accounts, audit, lqf
+from tests.factories import make_user
+from tests.profile_helpers import assess, give_profile, join, load_reference
+
+PASSWORD = "correct horse battery"
+EMAIL = "member@example.org"
+OLD_EMAIL = "mina.before@example.org"
+NAME = "Mina Member"
+
+# Tables whose rows describe the network, not a person: framework, places, topics, networks,
+# learning resources. None of them has a column that can name or point at a member.
+REFERENCE_DATA = frozenset({
+    "frameworks", "framework_dimensions", "framework_elements", "framework_levels",
+    "learning_resources", "topics", "regions", "local_authorities", "networks",
+})
+
+
+@dataclass
+class Erased:
+    """What we knew about the person before they erased their account."""
+
+    uid: int
+    requester_id: int  # another member the person gave feedback to
+    answer_id: int  # the person's sent answer to that member
+    draft_id: int  # an invitation to the person they had only half answered
+    mentorship_id: int  # the person's mentorship, with goals, a meeting, a check-in, a message
+    round_id: int  # a matching round the person created (as a coordinator)
+
+
+# ---------------------------------------------------------------- one check per personal table
+
+
+def _none_for(table: str, column: str, uid: int) -> None:
+    rows = db.session.execute(sa.text(f"SELECT count(*) FROM {table} WHERE {column} = :uid"),
+                              {"uid": uid}).scalar_one()
+    assert rows == 0, f"{table}.{column} still holds the erased person"
+
+
+def check_users(e: Erased) -> None:
+    assert db.session.get(User, e.uid) is None
+    assert db.session.scalar(sa.select(sa.func.count(User.id)).where(User.email == EMAIL)) == 0
+
+
+def check_user_roles(e: Erased) -> None:
+    _none_for("user_roles", "user_id", e.uid)
+
+
+def check_user_sessions(e: Erased) -> None:
+    _none_for("user_sessions", "user_id", e.uid)
+
+
+def check_profiles(e: Erased) -> None:
+    _none_for("profiles", "user_id", e.uid)
+
+
+def check_organisations(e: Erased) -> None:
+    # The provider only this person worked for was typed in by them: it goes.
+    names = db.session.scalars(sa.text("SELECT name FROM organisations")).all()
+    assert f"{NAME} House" not in names
+
+
+def check_network_memberships(e: Erased) -> None:
+    _none_for("network_memberships", "user_id", e.uid)
+
+
+def check_member_needs(e: Erased) -> None:
+    _none_for("member_needs", "user_id", e.uid)
+
+
+def check_member_offers(e: Erased) -> None:
+    _none_for("member_offers", "user_id", e.uid)
+
+
+def check_self_assessments(e: Erased) -> None:
+    """Finished assessments stay as anonymous statistics, dated to the month only."""
+    _none_for("self_assessments", "user_id", e.uid)
+    kept = db.session.scalars(sa.select(SelfAssessment).where(SelfAssessment.user_id.is_(None)))
+    kept = kept.all()
+    assert len(kept) == 1, "the finished assessment stays; the draft goes"
+    for when in (kept[0].started_at, kept[0].completed_at):
+        assert (when.day, when.hour, when.minute, when.second, when.microsecond) == \
+            (1, 0, 0, 0, 0), f"{when} would line up with the audit trail"
+
+
+def check_assessment_scores(e: Erased) -> None:
+    kept = db.session.scalar(sa.select(SelfAssessment.id).where(SelfAssessment.user_id.is_(None)))
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AssessmentScore)
+                             .where(AssessmentScore.assessment_id == kept)) == 28
+
+
+def check_feedback_rounds(e: Erased) -> None:
+    _none_for("feedback_rounds", "user_id", e.uid)
+
+
+def check_feedback_raters(e: Erased) -> None:
+    _none_for("feedback_raters", "rater_user_id", e.uid)
+    assert db.session.scalar(sa.select(sa.func.count(FeedbackRater.id))
+                             .where(FeedbackRater.email == EMAIL)) == 0
+    answer = db.session.get(FeedbackRater, e.answer_id)
+    assert (answer.email, answer.rater_user_id) == ("", None)
+    assert answer.submitted_at is not None  # still counted in the other member's results
+    draft = db.session.get(FeedbackRater, e.draft_id)
+    assert (draft.email, draft.rater_user_id, draft.submitted_at) == ("", None, None)
+
+
+def check_feedback_scores(e: Erased) -> None:
+    def scores(rater_id):
+        return db.session.scalar(sa.select(sa.func.count()).select_from(FeedbackScore)
+                                 .where(FeedbackScore.rater_id == rater_id))
+
+    assert scores(e.answer_id) == 28, "a sent answer stays in the requester's results"
+    assert scores(e.draft_id) == 0, "a half-finished answer goes"
+
+
+def check_audit_log(e: Erased) -> None:
+    _none_for("audit_log", "actor_id", e.uid)
+    pointing = db.session.scalar(
+        sa.select(sa.func.count(AuditEntry.id))
+        .where(AuditEntry.target_type.in_(["User", "Profile"]),
+               AuditEntry.target_id == str(e.uid)))
+    assert pointing == 0
+    erased = db.session.execute(sa.select(AuditEntry).where(
+        AuditEntry.action == "account.erased")).scalar_one()
+    assert (erased.actor_id, erased.target_id, erased.detail) == (None, None, {})
+    for entry in db.session.scalars(sa.select(AuditEntry)):
+        ids = [v for k, v in entry.detail.items() if "id" in k or "user" in k]
+        assert e.uid not in ids and str(e.uid) not in ids, entry.action
+
+
+def check_mentorships(e: Erased) -> None:
+    _none_for("mentorships", "mentee_id", e.uid)
+    _none_for("mentorships", "mentor_id", e.uid)
+
+
+def _none_in_mentorship(table: str, e: Erased) -> None:
+    _none_for(table, "mentorship_id", e.mentorship_id)
+
+
+def check_mentoring_goals(e: Erased) -> None:
+    _none_in_mentorship("mentoring_goals", e)
+    _none_for("mentoring_goals", "created_by_id", e.uid)
+
+
+def check_mentoring_meetings(e: Erased) -> None:
+    _none_in_mentorship("mentoring_meetings", e)
+    _none_for("mentoring_meetings", "created_by_id", e.uid)
+
+
+def check_mentoring_checkins(e: Erased) -> None:
+    _none_in_mentorship("mentoring_checkins", e)
+    _none_for("mentoring_checkins", "user_id", e.uid)
+
+
+def check_mentoring_messages(e: Erased) -> None:
+    _none_in_mentorship("mentoring_messages", e)
+    _none_for("mentoring_messages", "sender_id", e.uid)
+
+
+def check_dismissed_suggestions(e: Erased) -> None:
+    _none_for("dismissed_suggestions", "user_id", e.uid)
+    _none_for("dismissed_suggestions", "mentor_id", e.uid)
+
+
+def check_mentoring_rounds(e: Erased) -> None:
+    # The round is the network's; only the note of who created it goes.
+    kept = db.session.get(MentoringRound, e.round_id)
+    assert kept is not None and kept.created_by_id is None
+
+
+def check_round_pair_rules(e: Erased) -> None:
+    _none_for("round_pair_rules", "mentee_id", e.uid)
+    _none_for("round_pair_rules", "mentor_id", e.uid)
+
+
+def check_round_proposals(e: Erased) -> None:
+    _none_for("round_proposals", "mentee_id", e.uid)
+    _none_for("round_proposals", "mentor_id", e.uid)
+
+
+def check_jobs(e: Erased) -> None:
+    _none_for("jobs", "created_by_id", e.uid)
+
+
+def check_notifications(e: Erased) -> None:
+    _none_for("notifications", "user_id", e.uid)
+    texts = db.session.scalars(sa.select(Notification.text)).all()
+    assert texts == ["Your request for feedback has its first results."], \
+        "another member's notification naming the person goes; others stay"
+
+
+def check_email_opt_outs(e: Erased) -> None:
+    _none_for("email_opt_outs", "user_id", e.uid)
+
+
+PERSONAL = {
+    "mentorships": check_mentorships,
+    "mentoring_goals": check_mentoring_goals,
+    "mentoring_meetings": check_mentoring_meetings,
+    "mentoring_checkins": check_mentoring_checkins,
+    "mentoring_messages": check_mentoring_messages,
+    "dismissed_suggestions": check_dismissed_suggestions,
+    "mentoring_rounds": check_mentoring_rounds,
+    "round_pair_rules": check_round_pair_rules,
+    "round_proposals": check_round_proposals,
+    "jobs": check_jobs,
+    "notifications": check_notifications,
+    "email_opt_outs": check_email_opt_outs,
+    "users": check_users,
+    "user_roles": check_user_roles,
+    "user_sessions": check_user_sessions,
+    "profiles": check_profiles,
+    "organisations": check_organisations,
+    "network_memberships": check_network_memberships,
+    "member_needs": check_member_needs,
+    "member_offers": check_member_offers,
+    "self_assessments": check_self_assessments,
+    "assessment_scores": check_assessment_scores,
+    "feedback_rounds": check_feedback_rounds,
+    "feedback_raters": check_feedback_raters,
+    "feedback_scores": check_feedback_scores,
+    "audit_log": check_audit_log,
+}
+
+
+def test_every_table_is_classified(app):
+    tables = set(db.metadata.tables)
+    assert not PERSONAL.keys() & REFERENCE_DATA
+    assert tables - PERSONAL.keys() - REFERENCE_DATA == set(), \
+        "new tables: add a check to PERSONAL, or list them as REFERENCE_DATA"
+    assert (PERSONAL.keys() | REFERENCE_DATA) - tables == set(), "stale entries"
+
+
+# ---------------------------------------------------------------- a person with everything
+
+
+def _answers(score: int) -> dict[str, str]:
+    fw = lqf.framework()
+    return {e.code: str(score) for d in fw.dimensions for e in d.elements}
+
+
+def _invite(client, auth, requester: User, addresses: list[str], mailbox) -> dict[str, str]:
+    auth.login(requester.email)
+    assert client.post("/me/feedback", data={"emails": "\n".join(addresses)}).status_code == 302
+    auth.logout()
+    return {a: mailbox.last_link(a).split("localhost", 1)[1] for a in addresses}
+
+
+def _answer(client, auth, address: str, path: str, data: dict) -> None:
+    auth.login(address)
+    assert client.post(path, data=data).status_code in (200, 302)
+    auth.logout()
+
+
+def _mentoring(person: User, users: dict) -> tuple[int, int]:
+    """Rows in every mentoring table, as the mentoring pages would leave them."""
+    mentor, other = users["mentor"], users["other_member"]
+    person.grant(Role.COORDINATOR)
+    job = Job(kind="match_mentors", created_by_id=person.id)
+    round_ = MentoringRound(name="Leeds spring round", created_by_id=person.id, job=job)
+    db.session.add_all([job, round_])
+    db.session.flush()
+    mentorship = Mentorship(mentee_id=person.id, mentor_id=mentor.id, round_id=round_.id,
+                            status=MentorshipStatus.ACCEPTED, request_note="Help with CQC",
+                            mentee_feedback="Very helpful")
+    db.session.add(mentorship)
+    db.session.flush()
+    db.session.add_all([
+        RoundPairRule(round_id=round_.id, mentee_id=person.id, mentor_id=mentor.id,
+                      kind=PairRuleKind.LOCK),
+        RoundProposal(round_id=round_.id, mentee_id=person.id, mentor_id=mentor.id, score=0.9),
+        RoundProposal(round_id=round_.id, mentee_id=other.id, mentor_id=person.id, score=0.5),
+        DismissedSuggestion(user_id=person.id, mentor_id=mentor.id),
+        DismissedSuggestion(user_id=other.id, mentor_id=person.id),
+        MentoringGoal(mentorship_id=mentorship.id, title="Plan for inspection",
+                      created_by_id=person.id),
+        MentoringMeeting(mentorship_id=mentorship.id, met_on=datetime.date(utcnow()),
+                         mentee_notes="Felt stuck", created_by_id=person.id),
+        MentoringCheckIn(mentorship_id=mentorship.id, user_id=person.id, day=30, rating=4),
+        MentoringMessage(mentorship_id=mentorship.id, sender_id=person.id, body="Thanks!"),
+        Notification(user_id=person.id, kind="mentoring", text="Meg accepted your request"),
+        Notification(user_id=mentor.id, kind="mentoring", text=f"{NAME} sent you a message"),
+        Notification(user_id=other.id, kind="feedback",
+                     text="Your request for feedback has its first results."),
+        EmailOptOut(user_id=person.id, kind="mentoring"),
+    ])
+    db.session.commit()
+    return mentorship.id, round_.id
+
+
+@pytest.fixture
+def erased(app, client, auth, users, mailbox) -> Erased:
+    """Mina, with a profile, networks, assessments, feedback both ways and a history, erased."""
+    load_reference()
+    person = users["member"]
+    give_profile(person, "Leeds", capacity=1, offers=("finance",), needs=("leadership",))
+    assess(person)
+    fw = lqf.framework()
+    lqf.save_scores(person, fw, {fw.dimensions[0].elements[0].id: 4})  # a draft
+    join(person, "women")
+    accounts.change_role(users["admin"], person, Role.MENTOR, grant=True)
+    audit.record(person, "account.email_changed", person, old=OLD_EMAIL, new=EMAIL)
+    person.email_change_nonce = "a" * 32
+    db.session.add(UserSession(user_id=person.id, token_hash="f" * 64, user_agent="Mina's phone"))
+    db.session.commit()
+    colleagues = ["ann@example.org", "bob@example.org", "cat@example.org"]
+    for address in colleagues:
+        make_user(email=address)
+
+    # Feedback Mina asked for, answered by three colleagues.
+    links = _invite(client, auth, person, colleagues, mailbox)
+    for address in colleagues:
+        _answer(client, auth, address, links[address], _answers(3) | {"send": "1"})
+    # Feedback Mina gave another member, with two others; and one she only half answered.
+    requester = users["other_member"]
+    links = _invite(client, auth, requester, [EMAIL, *colleagues[:2]], mailbox)
+    _answer(client, auth, EMAIL, links[EMAIL], _answers(1) | {"send": "1"})
+    for address in colleagues[:2]:
+        _answer(client, auth, address, links[address], _answers(4) | {"send": "1"})
+    links = _invite(client, auth, users["mentor"], [EMAIL, *colleagues[1:]], mailbox)
+    _answer(client, auth, EMAIL, links[EMAIL], {"PQ1": "2", "save": "1"})
+    answer_id, draft_id = db.session.scalars(
+        sa.select(FeedbackRater.id).where(FeedbackRater.email == EMAIL)
+        .order_by(FeedbackRater.id)).all()
+
+    mentorship_id, round_id = _mentoring(person, users)
+
+    auth.login(requester.email)
+    before = client.get("/me/feedback/results").get_data(as_text=True)
+    auth.logout()
+    auth.login(EMAIL)
+    client.post("/me/data/export")
+    response = client.post("/me/data/erase", data={"password": PASSWORD, "confirm": "y"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    # The other member's results do not change: the difference would be Mina's answers.
+    auth.login(requester.email)
+    assert client.get("/me/feedback/results").get_data(as_text=True) == before
+    mine_invited = client.get("/me/feedback").get_data(as_text=True)
+    assert EMAIL not in mine_invited and "removed at its owner" in mine_invited
+    auth.logout()
+    return Erased(uid=person.id, requester_id=requester.id, answer_id=answer_id,
+                  draft_id=draft_id, mentorship_id=mentorship_id, round_id=round_id)
+
+
+def test_erasure_leaves_nothing_personal_in_any_table(erased):
+    failed = []
+    for table, check in sorted(PERSONAL.items()):
+        try:
+            check(erased)
+        except AssertionError as exc:
+            failed.append(f"{table}: {exc}")
+    assert failed == []
+
+
+def test_no_column_anywhere_points_at_or_names_the_person(erased):
+    """Every foreign key to users, every text and JSON column, in every table; and no row
+    left pointing at a deleted one (SQLite does not enforce foreign keys here)."""
+    for table in db.metadata.sorted_tables:
+        rows = db.session.execute(table.select()).mappings().all()
+        for column in table.columns:
+            points_at_users = any(fk.column.table.name == "users" for fk in column.foreign_keys)
+            for row in rows:
+                value = row[column.name]
+                if points_at_users:
+                    assert value != erased.uid, f"{table.name}.{column.name}"
+                text = json.dumps(value) if isinstance(value, dict | list) else value
+                if isinstance(text, str):
+                    for needle in (EMAIL, OLD_EMAIL, NAME, "Mina's phone"):
+                        assert needle not in text, f"{table.name}.{column.name}: {needle}"
+    for table in db.metadata.sorted_tables:
+        for column in table.columns:
+            for fk in column.foreign_keys:
+                target = fk.column
+                orphans = db.session.scalar(
+                    sa.select(sa.func.count()).select_from(table)
+                    .where(column.is_not(None),
+                           column.not_in(sa.select(target).scalar_subquery())))
+                assert orphans == 0, f"{table.name}.{column.name} -> {target.table.name}"
+
+
+def test_the_person_is_signed_out_everywhere(erased, client):
+    assert client.get("/me").status_code == 302
+    assert db.session.scalar(sa.select(sa.func.count(UserSession.id))
+                             .where(UserSession.user_id == erased.uid)) == 0
+
