@@ -59,6 +59,9 @@ class Config:
     # request gets a 413 before its body is read.
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
 
+    # The task queue (netapp/tasks.py): a SQLite file by default, a Redis URL in production.
+    HUEY_URL = os.environ.get("HUEY_URL", f"sqlite:///{BASE_DIR / 'instance' / 'huey.sqlite3'}")
+
     EMAIL_TOKEN_MAX_AGE = 60 * 60 * 24 * 3
     RESET_TOKEN_MAX_AGE = 60 * 60
     PAGE_SIZE = 25
@@ -86,6 +89,7 @@ class TestingConfig(Config):
     FORCE_HTTPS = False
     RATELIMIT_ENABLED = False
     MAIL_BACKEND = "smtp"
+    HUEY_URL = "immediate"  # tasks run at once; tests that need a real consumer set a file
 
 
 class ProductionConfig(Config):

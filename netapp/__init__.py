@@ -47,6 +47,9 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     # People are loaded through their session row, never their id: see services/sessions.py.
     sessions.init_app(app)
+    from netapp.tasks import huey
+
+    huey.init_app(app)
 
     talisman.init_app(
         app,

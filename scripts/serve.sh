@@ -19,5 +19,11 @@ if [ "$NEW_DB" = 1 ]; then
   log "Creating demo data"
   "$VENV/bin/flask" seed-demo --if-empty
 fi
-log "Serving on http://127.0.0.1:5000 (Ctrl+C to stop)"
-exec "$VENV/bin/waitress-serve" --host 127.0.0.1 --port "${PORT:-5000}" --call netapp:create_app
+log "Starting the task queue's worker"
+"$VENV/bin/python" -m netapp.worker &
+WORKER=$!
+# The worker stops with the web server, however that ends (Ctrl+C, an error, a signal).
+stop_worker() { kill "$WORKER" 2>/dev/null || true; wait "$WORKER" 2>/dev/null || true; }
+trap stop_worker EXIT
+log "Serving on http://127.0.0.1:${PORT:-5000} (Ctrl+C to stop)"
+"$VENV/bin/waitress-serve" --host 127.0.0.1 --port "${PORT:-5000}" --call netapp:create_app

@@ -1,0 +1,64 @@
+"""The task queue: huey, its storage chosen by the app's ``HUEY_URL`` setting.
+
+``HUEY_URL`` is ``sqlite:///path/huey.sqlite3`` (the default, a file under instance/),
+``redis://host:6379/0`` in production (needs the ``redis`` package), or ``immediate`` (tests:
+a task runs at once, in the process that queued it). The web app only queues; the consumer
+(``python -m netapp.worker``) runs the tasks, each inside the app's context.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from flask import Flask
+from huey import Huey
+from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
+
+
+class FlaskHuey(Huey):
+    """Huey whose storage comes from a Flask app's settings and whose tasks run in its context."""
+
+    def __init__(self, name: str) -> None:
+        # No results are kept: what a task did is in the database (the Job row), not in huey.
+        super().__init__(name, results=False, storage_class=MemoryStorage)
+        self.app: Flask | None = None
+
+    def init_app(self, app: Flask) -> None:
+        url = app.config["HUEY_URL"]
+        self.app = app
+        app.extensions["huey"] = self
+        if url == "immediate":
+            self.storage_class, self.storage_kwargs = MemoryStorage, {}
+        else:
+            self.storage_class, self.storage_kwargs = storage_for(url)
+        self._immediate = url == "immediate"
+        if hasattr(self.storage, "close"):
+            self.storage.close()
+        self.storage = self.create_storage()
+
+
+def storage_for(url: str) -> tuple[type, dict]:
+    """The huey storage class and its arguments for a ``HUEY_URL``."""
+    parts = urlsplit(url)
+    if parts.scheme == "sqlite":
+        # sqlite:///relative/path or sqlite:////absolute/path, as SQLAlchemy spells them
+        path = url[len("sqlite:///"):]
+        if not path:
+            raise ValueError("HUEY_URL needs a file name, e.g. sqlite:///instance/huey.sqlite3")
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        return SqliteStorage, {"filename": path}
+    if parts.scheme in ("redis", "rediss", "unix"):
+        return RedisStorage, {"url": url}
+    raise ValueError(f"HUEY_URL must be sqlite:///FILE, redis://HOST or immediate, not {url!r}")
+
+
+huey = FlaskHuey("netapp")
+
+
+@huey.task()
+def run_job(job_id: int) -> None:
+    """Run one Job row in the app's context (its outcome is recorded on the row)."""
+    from netapp.services import jobs
+
+    with huey.app.app_context():
+        jobs.run(job_id)
