@@ -180,7 +180,6 @@ def _settings_page(password_form: ChangePasswordForm | None = None,
         email_form=email_form or ChangeEmailForm(prefix="em", formdata=None),
         resend_form=EmptyForm(),
         browsers=sessions.signed_in_browsers(current_user),
-        sessions_form=EmptyForm(),
     ), status
 
 

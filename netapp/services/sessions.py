@@ -42,6 +42,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask import Flask, Response, current_app, g, request, session
 from flask_login import login_user, logout_user
+from sqlalchemy.orm import joinedload
 
 from netapp.extensions import db, login_manager
 from netapp.models import User, UserSession
@@ -94,7 +95,9 @@ def _is_live(row: UserSession | None, now: datetime) -> bool:
 
 def _live_row(where: sa.ColumnElement[bool]) -> UserSession | None:
     """The session row matching ``where`` if it may still be used; a dead row is deleted."""
-    row = db.session.scalars(sa.select(UserSession).where(where)).one_or_none()
+    row = db.session.scalars(
+        sa.select(UserSession).where(where).options(joinedload(UserSession.user))
+    ).one_or_none()
     now = utcnow()
     if row is not None and not _is_live(row, now):
         db.session.delete(row)
