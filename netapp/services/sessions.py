@@ -177,8 +177,10 @@ def sign_in(user: User, *, remember: bool = False) -> UserSession:
     row = UserSession(user=user, token_hash="", user_agent=_user_agent())
     if remember:
         row.remember_hash = ""  # replaced by _issue_tokens with a real token's hash
-        seconds = current_app.config["REMEMBER_COOKIE_DURATION"]
-        row.remember_expires_at = utcnow() + timedelta(seconds=seconds)
+        lasts = current_app.config["REMEMBER_COOKIE_DURATION"]  # seconds, as Flask-Login allows
+        if not isinstance(lasts, timedelta):
+            lasts = timedelta(seconds=lasts)
+        row.remember_expires_at = utcnow() + lasts
     _issue_tokens(row)
     db.session.add(row)
     db.session.commit()
