@@ -79,8 +79,11 @@ def test_invitations_are_emailed_with_private_links(client, member, mailbox):
     "Mina\nMember", "Mina\r\nBcc: everyone@example.org", "Mina\x00Member", "Mina\u2028Member",
     "Mina\u202eMember", "Mina\x85Member",
 ])
-def test_invitations_go_whatever_the_stored_display_name_holds(client, member, mailbox, name):
+def test_invitations_go_whatever_the_stored_display_name_holds(client, member, mailbox, name,
+                                                               backend):
     """Names are cleaned when typed, but older rows may hold anything: the email must still go."""
+    if backend == "postgres":
+        name = name.replace("\x00", "\x01")  # PostgreSQL cannot store a NUL; SQLite can
     member.display_name = name
     db.session.commit()
     links = _invite(client, mailbox, COLLEAGUES[:3])
