@@ -1,7 +1,8 @@
 """Benchmark ``python -m matching sets`` against a round-robin baseline in the same run.
 
 Usage: ``python bench/bench_sets.py [--members 20000] [--seed 0] [--time-limit SECONDS]``
-(without ``--time-limit`` the CLI runs with its own default budget, as a coordinator would).
+(without ``--time-limit`` the CLI runs with its default budget of moves, as a coordinator would,
+and the output files are the same on every run).
 The baseline deals each region's members round-robin into sets of the same sizes (the usual
 spreadsheet method); both results are checked rule by rule with the same checker.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import json
 import os
 import resource
@@ -27,7 +29,7 @@ from generate import set_instance, write_people  # noqa: E402
 
 from matching.io import read_members_csv  # noqa: E402
 from matching.model import GroupWeights  # noqa: E402
-from matching.sets import _n_sets, _People, _Scorer, set_violations  # noqa: E402
+from matching.sets import _isolated, _n_sets, _People, _Scorer, set_violations  # noqa: E402
 
 
 def round_robin(members, lo, hi):
@@ -52,6 +54,7 @@ def evaluate(members, sets, lo, hi):
     bad = sum(1 for S in sets if set_violations([members[i] for i in S], (lo, hi)))
     q = [scorer.quality(S) for S in sets]
     return {"sets": len(sets), "sets_breaking_rules": bad,
+            "isolated_members": sum(len(_isolated(P, S)) for S in sets),
             "worst_quality": min(q) if q else 0.0, "mean_quality": sum(q) / len(q) if q else 0.0}
 
 
@@ -60,7 +63,7 @@ def main():
     ap.add_argument("--members", type=int, default=20000)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--time-limit", type=float, default=None,
-                    help="improvement budget passed to the CLI (default: the CLI's own default)")
+                    help="wall-clock limit passed to the CLI (default: none, a budget of moves)")
     ap.add_argument("--min-size", type=int, default=6)
     ap.add_argument("--max-size", type=int, default=8)
     args = ap.parse_args()
@@ -77,7 +80,7 @@ def main():
     load_before = os.getloadavg()
     p = subprocess.run([sys.executable, "-m", "matching", "sets", "--members", str(fm), "--out",
                         str(fo), "--min-size", str(lo), "--max-size", str(hi), *limit,
-                        "--summary-out", str(out / f"sets_summary_{tag}.csv")],
+                        "--summary-out", str(out / f"sets_summary_{tag}.json")],
                        cwd=ROOT, env=env, capture_output=True, text=True)
     wall = time.perf_counter() - t0
     rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -94,7 +97,8 @@ def main():
                 unplaced += 1
     ours = evaluate(members, list(groups.values()), lo, hi)
     ours.update(unplaced=unplaced, seconds=wall, rss_mib=rss, summary=p.stderr.strip(),
-                time_limit=args.time_limit or "CLI default",
+                time_limit=args.time_limit or "none (CLI default)",
+                output_sha256=hashlib.sha256(fo.read_bytes()).hexdigest()[:16],
                 load_average_before=[round(x, 2) for x in load_before],
                 load_average_after=[round(x, 2) for x in os.getloadavg()])
     t1 = time.perf_counter()

@@ -216,7 +216,7 @@ def _mentors(args, staged):
     locked = [(a, b) for a, b, _ in files["locked"][1]]
     try:
         result = match_mentors(mentees, mentors, declined=declined, locked=locked,
-                               weights=weights)
+                               weights=weights, topic_names=topics)
     except PairError as e:
         path, rows = files[e.kind]
         raise DataError(path, rows[e.index][2], e.column, str(e)) from None
@@ -283,10 +283,11 @@ def _sets(args, staged):
     for opt in ("out", "summary_out"):
         if getattr(args, opt):
             staged.check(getattr(args, opt), "--" + opt.replace("_", "-"))
-    members = read_members_csv(args.members, _topics(args))
+    topics = _topics(args)
+    members = read_members_csv(args.members, topics)
     weights = read_weights_json(args.weights, GroupWeights) if args.weights else GroupWeights()
     res = form_groups(members, args.min_size, args.max_size, weights=weights, seed=args.seed,
-                      time_limit=args.time_limit)
+                      time_limit=args.time_limit, topic_names=topics)
     with staged.open(args.out) as f:
         w = csv.writer(f)
         w.writerow(["set_id", "member_id", "set_note", "reason"])

@@ -119,20 +119,29 @@ class _Scorer:
     def parts(self, S):
         P = self.P
         size = len(S)
-        mix = len({P.svc[i] for i in S}) / min(size, P.n_services)
-        strong = 0
+        svc, la = set(), {}
+        strong = n_weak = seen = dup = 0
+        online = True
         for i in S:
+            svc.add(P.svc[i])
             strong |= P.strong[i]
-        weak = sum(P.n_weak[i] for i in S)
-        cover = 1.0 if weak == 0 else sum((P.weak[i] & strong).bit_count() for i in S) / weak
-        dup = _shared_needs(P, S)
-        with_needs = [i for i in S if P.needs[i]]
-        shared = (sum(1 for i in with_needs if P.needs[i] & dup) / len(with_needs)
-                  if with_needs else 1.0)
-        in_person = not all(P.online[i] for i in S)
-        local = None
-        if in_person:
-            local = (max(Counter(P.la[i] for i in S).values()) - 1) / max(size - 1, 1)
+            n_weak += P.n_weak[i]
+            m = P.needs[i]
+            dup |= seen & m
+            seen |= m
+            if not P.online[i]:
+                online = False
+            la[P.la[i]] = la.get(P.la[i], 0) + 1
+        mix = len(svc) / min(size, P.n_services)
+        cover = 1.0 if n_weak == 0 else sum((P.weak[i] & strong).bit_count()
+                                            for i in S) / n_weak
+        with_needs = shared = 0
+        for i in S:
+            if P.needs[i]:
+                with_needs += 1
+                shared += bool(P.needs[i] & dup)
+        shared = shared / with_needs if with_needs else 1.0
+        local = None if online else (max(la.values()) - 1) / max(size - 1, 1)
         return mix, cover, shared, local
 
     def quality(self, S):
@@ -163,6 +172,17 @@ def _hard_ok(P, S, lo, hi):
         return False
     orgs = [P.org[i] for i in S]
     return len(set(orgs)) == len(orgs)
+
+
+def _may_exchange(P, A, B, x, y):
+    """Whether x (from A) may go to B and y (from B, or None for a move) to A without two
+    members of one organisation in a set (sizes are checked by the caller)."""
+    ox = P.org[x]
+    if y is None:
+        return all(P.org[j] != ox for j in B)
+    oy = P.org[y]
+    return (ox == oy or (all(P.org[j] != oy for j in A if j != x)
+                         and all(P.org[j] != ox for j in B if j != y)))
 
 
 def _isolated(P, S):
@@ -627,17 +647,26 @@ def _improve(P, sets, pool_of, scorer, lo, hi, rng, moves, deadline):
         if a == b:
             continue
         A, B = sets[a], sets[b]
-        lone_before = len(_isolated(P, A)) + len(_isolated(P, B))
         ia = rng.randrange(len(A))
+        x = A[ia]
         move = rng.random() < 0.2 and len(A) > lo and len(B) < hi
         if move:
-            x = A.pop(ia)
-            B.append(x)
+            y, ib = None, None
         else:
             ib = rng.randrange(len(B))
-            A[ia], B[ib] = B[ib], A[ia]
-        ok = (_hard_ok(P, A, lo, hi) and _hard_ok(P, B, lo, hi)
-              and len(_isolated(P, A)) + len(_isolated(P, B)) <= lone_before)
+            y = B[ib]
+        if not _may_exchange(P, A, B, x, y):
+            continue
+        if P.tags[x] != (P.tags[y] if y is not None else 0):
+            lone_before = len(_isolated(P, A)) + len(_isolated(P, B))
+        else:
+            lone_before = None  # same tags in and out: nobody's isolation changes
+        if move:
+            A.pop(ia)
+            B.append(x)
+        else:
+            A[ia], B[ib] = y, x
+        ok = lone_before is None or len(_isolated(P, A)) + len(_isolated(P, B)) <= lone_before
         if ok:
             qa, qb = scorer.quality(A), scorer.quality(B)
             old_a, old_b = q[a], q[b]
@@ -663,7 +692,7 @@ def _improve(P, sets, pool_of, scorer, lo, hi, rng, moves, deadline):
 # 5. Describe
 
 
-def _summary(P, S, scorer, in_person, region):
+def _summary(P, S, scorer, in_person, region, topic_names):
     """A set in plain words, for a coordinator."""
     from .topics import topic_name
 
@@ -672,7 +701,8 @@ def _summary(P, S, scorer, in_person, region):
     services = len({P.svc[i] for i in S})
     kinds = "1 kind of service" if services == 1 else f"{services} kinds of service"
     shared = _shared_needs(P, S)
-    names = [topic_name(t) for b, t in enumerate(P.topics) if shared >> b & 1]
+    names = [topic_names.get(t) or topic_name(t) for b, t in enumerate(P.topics)
+             if shared >> b & 1]
     needs = f"needs in common: {', '.join(names)}" if names else "no needs in common"
     text = (f"{where}; {kinds}; {needs}; {100 * cover:.0f}% of the areas members rate low are "
             "a strength of someone else in the set")
@@ -718,7 +748,7 @@ def _check_args(members, min_size, max_size, moves, time_limit, exact_limit, exa
 def form_groups(members, min_size: int = 6, max_size: int = 8, *,
                 weights: GroupWeights | None = None, seed: int = 0, moves: int | None = None,
                 time_limit: float | None = None, exact_limit: int = 200,
-                exact_work: float = 3.0) -> GroupResult:
+                exact_work: float = 3.0, topic_names=None) -> GroupResult:
     """Split members into action learning sets.
 
     Hard rules for every set: size within [`min_size`, `max_size`]; no two members of the same
@@ -750,7 +780,7 @@ def form_groups(members, min_size: int = 6, max_size: int = 8, *,
         Seed for every random choice. With ``time_limit=None`` the same members and seed give
         the same result on any machine and under any load.
     moves : int, optional
-        Budget of the quality hill-climb, in moves tried; default ``40 * len(members) + 2000``.
+        Budget of the quality hill-climb, in moves tried; default ``10 * len(members) + 2000``.
     time_limit : float, optional
         Wall-clock seconds for everything; None (default) for no limit. When it stops the
         search early, ``stopped_by_time_limit`` is True and the result may differ between runs.
@@ -759,6 +789,9 @@ def form_groups(members, min_size: int = 6, max_size: int = 8, *,
     exact_work : float
         Work budget of the exact stage, in CP-SAT's deterministic time units (roughly seconds
         on a typical machine), so the budget, and the result, do not depend on machine load.
+    topic_names : mapping of str to str, optional
+        Names of a coordinator's own topic codes, for the set summaries (built-in codes are
+        named by :func:`matching.topics.topic_name`).
 
     Returns
     -------
@@ -774,7 +807,7 @@ def form_groups(members, min_size: int = 6, max_size: int = 8, *,
     _check_args(members, min_size, max_size, moves, time_limit, exact_limit, exact_work)
     deadline = None if time_limit is None else t0 + time_limit
     if moves is None:
-        moves = 40 * len(members) + 2000
+        moves = 10 * len(members) + 2000
     w = weights or GroupWeights()
     rng = random.Random(seed)
     P = _People(members)
@@ -814,7 +847,8 @@ def form_groups(members, min_size: int = 6, max_size: int = 8, *,
         in_person = not all(P.online[i] for i in S)
         out_sets.append(LearningSet(
             f"S{k + 1:04d}", tuple(P.ids[i] for i in S), pool, in_person,
-            round(scorer.quality(S), 2), _summary(P, S, scorer, in_person, pool),
+            round(scorer.quality(S), 2),
+            _summary(P, S, scorer, in_person, pool, topic_names or {}),
             bool(_isolated(P, S))))
     qs = [s.quality for s in out_sets]
     isolated = sum(len(_isolated(P, S)) for S in sets)
