@@ -62,3 +62,13 @@ def run_job(job_id: int) -> None:
 
     with huey.app.app_context():
         jobs.run(job_id)
+
+
+@huey.task()
+def email_notifications(note_ids: list[int], site: str) -> None:
+    """Email notifications saved by a change that told many people at once."""
+    from netapp.services import notifications
+
+    # Links in the emails are built as if for a request to the site that made the change.
+    with huey.app.test_request_context(base_url=site):
+        notifications.email_saved(note_ids)

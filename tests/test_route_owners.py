@@ -12,6 +12,7 @@ from flask import url_for
 #   token           anyone holding the emailed link (the token is the key)
 #   signed_in       any account; the route only ever acts on the signed-in person's own data
 #   admin           admins only
+#   coordinator     coordinators and admins
 OWNERS = {
     "static": "public",
     "main.index": "anonymous",
@@ -44,6 +45,11 @@ OWNERS = {
     "members.manage_resources": "admin",
     "members.edit_resource": "admin",
     "members.delete_resource": "admin",
+    **{f"mentoring.{name}": "coordinator" for name in (
+        "rounds", "new_round", "round_detail", "round_pool", "round_weights", "round_rules",
+        "remove_round_rule", "round_pair_from_preview", "run_round", "round_progress",
+        "round_preview", "publish_round",
+    )},
     **{f"members.{name}": "signed_in" for name in (
         "onboarding", "wizard_about", "wizard_assess", "wizard_needs", "wizard_mentoring",
         "wizard_networks", "edit_about", "assess", "edit_needs", "edit_mentoring", "me",
@@ -54,7 +60,8 @@ OWNERS = {
 }
 # Placeholder values for URL parts; the guard must act before any lookup.
 URL_VALUES = {"user_id": 1, "token": "not-a-real-token", "code": "PQ", "network_id": 1,
-              "resource_id": 1, "round_id": 1, "session_id": 1, "filename": "css/site.css"}
+              "resource_id": 1, "round_id": 1, "session_id": 1, "filename": "css/site.css",
+              "rule_id": 1}
 ROLES = ["member", "mentor", "coordinator"]
 
 

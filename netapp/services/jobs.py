@@ -49,13 +49,24 @@ def runner(kind: str, on_failure: OnFailure | None = None) -> Callable[[Runner],
     return register
 
 
-def start(kind: str, params: dict[str, Any], user: User | None) -> Job:
-    """Create a queued Job, commit it, and hand it to the task queue."""
+def new(kind: str, params: dict[str, Any], user: User | None) -> Job:
+    """A Job row for the caller to commit with its own change, then ``queue``."""
     if kind not in _RUNNERS:
         raise ValueError(f"unknown job kind {kind!r}")
     job = Job(kind=kind, status=JobStatus.QUEUED, progress=0, message="Waiting to start.",
               error="", params=params, created_by_id=getattr(user, "id", None))
     db.session.add(job)
+    return job
+
+
+def queue(job: Job) -> None:
+    """Hand a committed, queued Job to the task queue."""
+    _enqueue(job.id)
+
+
+def start(kind: str, params: dict[str, Any], user: User | None) -> Job:
+    """Create a queued Job, commit it, and hand it to the task queue."""
+    job = new(kind, params, user)
     db.session.commit()
     _enqueue(job.id)
     return job

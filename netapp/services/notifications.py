@@ -31,27 +31,57 @@ KINDS = (
     Kind("message", "A message from your mentor or mentee"),
     Kind("nudge", "A reminder when you haven't met for a while"),
     Kind("checkin", "Check-ins at 30 and 60 days"),
+    Kind("closed", "Your mentor or mentee closes your mentoring"),
     Kind("stale_offer", "Offers not answered in time (coordinators)"),
 )
 KIND_CODES = frozenset(k.code for k in KINDS)
 
 
-def notify(user: User, kind: str, text: str, link: str = "") -> Notification:
+def notify(user: User, kind: str, text: str, link: str = "", *,
+           email: bool = True) -> Notification:
     """Add a notification for ``user`` and email it unless they turned that kind off.
 
     Does not commit: the caller's service commits it with the change it describes, so a
     rolled-back change leaves no notification behind. The email goes at once, though; call this
-    after the checks that could still refuse the change.
+    after the checks that could still refuse the change. A change that tells many people at
+    once passes ``email=False`` and, after its commit, hands the notifications' ids to
+    ``email_saved`` (through the task queue), so no email goes out for a change undone.
     """
     if kind not in KIND_CODES:
         raise ValueError(f"unknown notification kind {kind!r}")
     note = Notification(user_id=user.id, kind=kind, text=text, link=link)
     db.session.add(note)
-    if user.is_active and kind not in email_opt_outs(user):
-        send_email(user.email, text, "email/notification.txt", user=user, text=text,
-                   link=url_for("main.index", _external=True).rstrip("/") + link if link else "",
-                   settings=url_for("members.notification_settings", _external=True))
+    if email and user.is_active and kind not in email_opt_outs(user):
+        _send(user, text, link)
     return note
+
+
+def _send(user: User, text: str, link: str) -> None:
+    send_email(user.email, text, "email/notification.txt", user=user, text=text,
+               link=url_for("main.index", _external=True).rstrip("/") + link if link else "",
+               settings=url_for("members.notification_settings", _external=True))
+
+
+def email_saved(note_ids: list[int]) -> int:
+    """Email saved notifications to their people, unless they turned that kind off.
+
+    A fixed number of queries however many; needs a request context for the links. Returns how
+    many emails went.
+    """
+    notes = list(db.session.scalars(
+        sa.select(Notification).where(Notification.id.in_(note_ids)).order_by(Notification.id)))
+    people = {u.id: u for u in db.session.scalars(
+        sa.select(User).where(User.id.in_({n.user_id for n in notes})))}
+    opted_out = set(db.session.execute(
+        sa.select(EmailOptOut.user_id, EmailOptOut.kind)
+        .where(EmailOptOut.user_id.in_(list(people)))).all())
+    sent = 0
+    for note in notes:
+        user = people.get(note.user_id)
+        if user is not None and user.is_active and (user.id, note.kind) not in opted_out:
+            _send(user, note.text, note.link)
+            sent += 1
+    return sent
 
 
 def email_opt_outs(user: User) -> set[str]:

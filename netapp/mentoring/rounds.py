@@ -1,0 +1,258 @@
+"""The coordinators' matching rounds: create, pool, weights, locked and forbidden pairs, run,
+progress, preview and publish."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+
+from netapp.access import role_required
+from netapp.extensions import db
+from netapp.forms_common import EmptyForm
+from netapp.mentoring import bp
+from netapp.mentoring.round_forms import WHOLE_COUNTRY, PairForm, RoundForm, RuleForm, WeightsForm
+from netapp.models import MentoringRound, PairRuleKind, Role, RoundStatus
+from netapp.services import mentoring_rounds as rounds_service
+from netapp.services.jobs import JobError
+
+STAFF = (Role.COORDINATOR, Role.ADMIN)
+POOL_LISTS = ("mentees", "mentors", "left_out")
+
+
+def _page(name: str = "page") -> int:
+    return max(request.args.get(name, 1, type=int), 1)
+
+
+def _round(round_id: int) -> MentoringRound:
+    return db.get_or_404(MentoringRound, round_id)
+
+
+def _to_round(rnd: MentoringRound):
+    return redirect(url_for("mentoring.round_detail", round_id=rnd.id))
+
+
+@bp.route("/rounds")
+@role_required(*STAFF)
+def rounds():
+    page = db.paginate(rounds_service.rounds_query(), page=_page(),
+                       per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    return render_template("mentoring/rounds.html", page=page, where=rounds_service.where)
+
+
+@bp.route("/rounds/new", methods=["GET", "POST"])
+@role_required(*STAFF)
+def new_round():
+    form = RoundForm()
+    form.set_regions(rounds_service.regions())
+    if form.validate_on_submit():
+        region_id = None if form.region.data == WHOLE_COUNTRY else int(form.region.data)
+        rnd = rounds_service.create_round(current_user, form.name.data, region_id)
+        flash(f"Round '{rnd.name}' created. Check its pool and weights, then run it.", "success")
+        return _to_round(rnd)
+    return render_template("mentoring/rounds_new.html", form=form)
+
+
+@bp.route("/rounds/<int:round_id>")
+@role_required(*STAFF)
+def round_detail(round_id: int):
+    rnd = _round(round_id)
+    return render_template(
+        "mentoring/rounds_detail.html", rnd=rnd, where=rounds_service.where(rnd),
+        rules=rounds_service.rules_of(rnd), weights=rounds_service.weights_of(rnd),
+        weight_names=rounds_service.WEIGHT_NAMES, form=EmptyForm(),
+        editable=rnd.status in rounds_service.EDITABLE)
+
+
+@bp.route("/rounds/<int:round_id>/pool")
+@role_required(*STAFF)
+def round_pool(round_id: int):
+    rnd = _round(round_id)
+    show = request.args.get("show", "mentees")
+    if show not in POOL_LISTS:
+        show = "mentees"
+    view = rounds_service.pool_view(rnd)
+    people = getattr(view, show)
+    per_page = current_app.config["PAGE_SIZE"]
+    page = _ListPage(people, _page(), per_page)
+    return render_template("mentoring/rounds_pool.html", rnd=rnd, view=view, show=show,
+                           page=page, where=rounds_service.where(rnd))
+
+
+class _ListPage:
+    """A page of a list already in memory, shaped like ``db.paginate``'s for the macro."""
+
+    def __init__(self, items: list, page: int, per_page: int) -> None:
+        self.total = len(items)
+        self.pages = max(1, -(-self.total // per_page))
+        self.page = min(page, self.pages)
+        self.items = items[(self.page - 1) * per_page:self.page * per_page]
+        self.has_prev, self.has_next = self.page > 1, self.page < self.pages
+        self.prev_num, self.next_num = self.page - 1, self.page + 1
+
+
+@bp.route("/rounds/<int:round_id>/weights", methods=["GET", "POST"])
+@role_required(*STAFF)
+def round_weights(round_id: int):
+    rnd = _round(round_id)
+    saved = {name: Decimal(format(value, "g"))
+             for name, value in rounds_service.weights_of(rnd).items()}
+    form = WeightsForm(data=None if request.method == "POST" else saved)
+    if form.validate_on_submit():
+        try:
+            rounds_service.set_weights(current_user, rnd, form.values())
+        except rounds_service.RoundError as problem:
+            flash(str(problem), "error")
+        else:
+            flash("Weights saved. They count from the next run.", "success")
+            return _to_round(rnd)
+    return render_template("mentoring/rounds_weights.html", rnd=rnd, form=form,
+                           defaults=rounds_service.default_weights(),
+                           editable=rnd.status in rounds_service.EDITABLE)
+
+
+@bp.route("/rounds/<int:round_id>/pairs", methods=["GET", "POST"])
+@role_required(*STAFF)
+def round_rules(round_id: int):
+    rnd = _round(round_id)
+    form = RuleForm()
+    view = rounds_service.pool_view(rnd)
+    if form.validate_on_submit():
+        try:
+            mentee_id = rounds_service.find(view.mentees, form.mentee.data, "mentee")
+            mentor_id = rounds_service.find(view.mentors, form.mentor.data, "mentor")
+            rounds_service.add_rule(current_user, rnd, PairRuleKind(form.kind.data),
+                                    mentee_id, mentor_id)
+        except rounds_service.RoundError as problem:
+            form.form_errors.append(str(problem))
+        else:
+            flash("Saved. It counts from the next run.", "success")
+            return redirect(url_for("mentoring.round_rules", round_id=rnd.id))
+    return render_template("mentoring/rounds_pairs.html", rnd=rnd, form=form, view=view,
+                           label=rounds_service.label, rules=rounds_service.rules_of(rnd),
+                           remove_form=EmptyForm(),
+                           editable=rnd.status in rounds_service.EDITABLE)
+
+
+@bp.route("/rounds/<int:round_id>/pairs/<int:rule_id>/remove", methods=["POST"])
+@role_required(*STAFF)
+def remove_round_rule(round_id: int, rule_id: int):
+    rnd = _round(round_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        removed = rounds_service.remove_rule(current_user, rnd, rule_id)
+    except rounds_service.RoundError as problem:
+        flash(str(problem), "error")
+    else:
+        if not removed:
+            abort(404)
+        flash("Removed. It counts from the next run.", "success")
+    return redirect(url_for("mentoring.round_rules", round_id=rnd.id))
+
+
+@bp.route("/rounds/<int:round_id>/pairs/from-preview", methods=["POST"])
+@role_required(*STAFF)
+def round_pair_from_preview(round_id: int):
+    rnd = _round(round_id)
+    form = PairForm()
+    if not form.validate_on_submit() or not (form.mentee_id.data.isdigit()
+                                             and form.mentor_id.data.isdigit()):
+        abort(400)
+    kind = PairRuleKind(form.kind.data)
+    try:
+        rounds_service.add_rule(current_user, rnd, kind, int(form.mentee_id.data),
+                                int(form.mentor_id.data))
+    except rounds_service.RoundError as problem:
+        flash(str(problem), "error")
+    else:
+        flash("Locked: they stay together when you run the round again."
+              if kind == PairRuleKind.LOCK else
+              "Forbidden: they won't be paired when you run the round again.", "success")
+    return redirect(url_for("mentoring.round_preview", round_id=rnd.id))
+
+
+@bp.route("/rounds/<int:round_id>/run", methods=["POST"])
+@role_required(*STAFF)
+def run_round(round_id: int):
+    rnd = _round(round_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        rounds_service.start_run(current_user, rnd)
+    except (rounds_service.RoundError, JobError) as problem:
+        flash(str(problem), "error")
+    return _to_round(rnd)
+
+
+@bp.route("/rounds/<int:round_id>/progress")
+@role_required(*STAFF)
+def round_progress(round_id: int):
+    """The progress fragment, polled by the round page; tells htmx to reload once finished."""
+    rnd = _round(round_id)
+    if rnd.job is None:
+        abort(404)
+    response = make_response(render_template(
+        "jobs/_progress_inner.html", job=rnd.job,
+        refresh_url=url_for("mentoring.round_detail", round_id=rnd.id)))
+    if rnd.job.status.is_finished and request.headers.get("HX-Request"):
+        response.headers["HX-Redirect"] = url_for("mentoring.round_detail", round_id=rnd.id)
+    return response
+
+
+@bp.route("/rounds/<int:round_id>/preview")
+@role_required(*STAFF)
+def round_preview(round_id: int):
+    rnd = _round(round_id)
+    if rnd.status not in (RoundStatus.PREVIEW, RoundStatus.PUBLISHED):
+        flash("There are no proposals to see yet: run the round first.", "info")
+        return _to_round(rnd)
+    per_page = current_app.config["PAGE_SIZE"]
+    pairs = db.paginate(rounds_service.proposals_query(rnd, matched=True), page=_page(),
+                        per_page=per_page, error_out=False)
+    unmatched = db.paginate(rounds_service.proposals_query(rnd, matched=False),
+                            page=_page("unmatched_page"), per_page=per_page, error_out=False)
+    return render_template(
+        "mentoring/rounds_preview.html", rnd=rnd, pairs=pairs, unmatched=unmatched,
+        stats=rnd.stats or {}, optimality=rounds_service.optimality_words(rnd),
+        locked=rounds_service.locked_pairs(rnd), form=EmptyForm(),
+        editable=rnd.status in rounds_service.EDITABLE)
+
+
+@bp.route("/rounds/<int:round_id>/publish", methods=["GET", "POST"])
+@role_required(*STAFF)
+def publish_round(round_id: int):
+    rnd = _round(round_id)
+    form = EmptyForm()
+    if form.validate_on_submit():
+        try:
+            offers = rounds_service.publish(current_user, rnd.id)
+        except rounds_service.RoundError as problem:
+            flash(str(problem), "error")
+            return redirect(url_for("mentoring.round_preview", round_id=rnd.id))
+        if offers:
+            flash(f"Published: {offers} {'offer' if offers == 1 else 'offers'} sent to mentors. "
+                  "Each mentor can now accept or decline.", "success")
+        else:
+            flash("This round was already published; nothing more was sent.", "info")
+        return _to_round(rnd)
+    if request.method == "POST":
+        abort(400)
+    if rnd.status == RoundStatus.PUBLISHED:
+        flash("This round is already published.", "info")
+        return _to_round(rnd)
+    if rnd.status != RoundStatus.PREVIEW:
+        flash("Run the round first: there is nothing to publish yet.", "info")
+        return _to_round(rnd)
+    return render_template("mentoring/rounds_publish.html", rnd=rnd, stats=rnd.stats or {},
+                           form=form)
+

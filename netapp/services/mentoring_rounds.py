@@ -1,0 +1,510 @@
+"""Matching rounds: a coordinator sets up a round, the engine runs it in the task queue, the
+coordinator checks the proposals and publishes them as offers to mentors, all or none.
+
+Every change is audited. The engine is only ever reached through the bridge
+(``matching_bridge``); its own words (pair explanations, unmatched reasons, the summary) are
+what the coordinator reads.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from flask import current_app, has_request_context, request, url_for
+
+from matching import Weights, match_mentors
+from matching.mentors import PairError, summarise_matches
+from netapp.extensions import db
+from netapp.models import (
+    Job,
+    MentoringRound,
+    Mentorship,
+    MentorshipStatus,
+    PairRuleKind,
+    Profile,
+    Region,
+    RoundPairRule,
+    RoundProposal,
+    RoundStatus,
+    User,
+)
+from netapp.models.base import utcnow
+from netapp.services import audit, jobs, notifications
+from netapp.services import matching_bridge as bridge
+
+RUN_KIND = "mentoring.round"
+EDITABLE = (RoundStatus.DRAFT, RoundStatus.PREVIEW, RoundStatus.FAILED)
+WEIGHT_NAMES = {
+    "needs": "Help with what the mentee needs",
+    "lqf": "Strong where the mentee's self-assessment is weak",
+    "level": "A more senior leader",
+    "service_type": "The same type of service",
+    "local_authority": "The same council area, for pairs who meet in person",
+}
+
+
+class RoundError(Exception):
+    """A coordinator's request that can't be done; the message says why and what to do."""
+
+
+# ---------------------------------------------------------------- rounds
+
+
+def rounds_query() -> sa.Select:
+    """Every round, newest first, with its region and job (for a paged list)."""
+    return (sa.select(MentoringRound)
+            .options(sa.orm.selectinload(MentoringRound.region),
+                     sa.orm.selectinload(MentoringRound.job))
+            .order_by(MentoringRound.created_at.desc(), MentoringRound.id.desc()))
+
+
+def regions() -> list[Region]:
+    return list(db.session.scalars(sa.select(Region).order_by(Region.name)))
+
+
+def create_round(actor: User, name: str, region_id: int | None) -> MentoringRound:
+    """A new draft round with the engine's default weights."""
+    if region_id is not None and db.session.get(Region, region_id) is None:
+        raise RoundError("Pick a region from the list, or the whole country.")
+    rnd = MentoringRound(name=name.strip(), region_id=region_id, status=RoundStatus.DRAFT,
+                         weights=default_weights(), created_by_id=actor.id)
+    db.session.add(rnd)
+    db.session.flush()
+    audit.record(actor, "round.created", rnd, name=rnd.name, region_id=region_id)
+    db.session.commit()
+    return rnd
+
+
+def where(rnd: MentoringRound) -> str:
+    return rnd.region.name if rnd.region else "the whole country"
+
+
+def _editable(rnd: MentoringRound) -> None:
+    if rnd.status == RoundStatus.RUNNING:
+        raise RoundError("The round is running. Wait for it to finish, then change it.")
+    if rnd.status == RoundStatus.PUBLISHED:
+        raise RoundError("This round is published, so it can't change. Start a new round.")
+
+
+# ---------------------------------------------------------------- the pool
+
+
+@dataclass
+class Person:
+    user_id: int
+    name: str
+    detail: str = ""  # free places, or the reason they are left out
+
+
+@dataclass
+class PoolView:
+    """The round's pool in names: who waits, who has places, who is left out and why."""
+
+    mentees: list[Person] = field(default_factory=list)
+    mentors: list[Person] = field(default_factory=list)
+    left_out: list[Person] = field(default_factory=list)
+    places: int = 0
+
+
+def _names(user_ids) -> dict[int, str]:
+    ids = list(user_ids)
+    if not ids:
+        return {}
+    return dict(db.session.execute(
+        sa.select(User.id, User.display_name).where(User.id.in_(ids))).all())
+
+
+def pool_view(rnd: MentoringRound) -> PoolView:
+    """The pool as the engine would see it now, sorted by name (a fixed number of queries)."""
+    pool = bridge.load_pool(rnd.region_id)
+    mentee_ids = [bridge.user_id(m.id) for m in pool.mentees]
+    free = {bridge.user_id(m.id): m.capacity for m in pool.mentors}
+    names = _names([*mentee_ids, *free, *pool.left_out])
+
+    def key(p: Person):
+        return (p.name.casefold(), p.user_id)
+
+    view = PoolView(
+        mentees=sorted((Person(u, names.get(u, "")) for u in mentee_ids), key=key),
+        mentors=sorted((Person(u, names.get(u, ""), _places(n)) for u, n in free.items()),
+                       key=key),
+        left_out=sorted((Person(u, names.get(u, ""), why) for u, why in pool.left_out.items()),
+                        key=key),
+        places=sum(free.values()),
+    )
+    return view
+
+
+def _places(n: int) -> str:
+    return "1 free place" if n == 1 else f"{n} free places"
+
+
+# ---------------------------------------------------------------- weights
+
+
+def default_weights() -> dict[str, float]:
+    defaults = Weights()
+    return {name: float(getattr(defaults, name)) for name in WEIGHT_NAMES}
+
+
+def weights_of(rnd: MentoringRound) -> dict[str, float]:
+    return {**default_weights(), **(rnd.weights or {})}
+
+
+def set_weights(actor: User, rnd: MentoringRound, values: dict[str, float]) -> None:
+    """Save the weights after the engine accepts them; RoundError says what to fix."""
+    _editable(rnd)
+    try:
+        Weights.from_mapping(values)
+    except ValueError as exc:
+        if "at least one" in str(exc):
+            raise RoundError("Give at least one weight more than 0.") from exc
+        raise RoundError("Each weight must be a number of 0 or more.") from exc
+    before = weights_of(rnd)
+    rnd.weights = {name: float(values[name]) for name in WEIGHT_NAMES}
+    audit.record(actor, "round.weights_changed", rnd, before=before, after=rnd.weights)
+    db.session.commit()
+
+
+# ---------------------------------------------------------------- locked and forbidden pairs
+
+
+@dataclass
+class Rule:
+    id: int
+    kind: PairRuleKind
+    mentee: str
+    mentor: str
+
+
+def rules_of(rnd: MentoringRound) -> list[Rule]:
+    rows = list(db.session.scalars(
+        sa.select(RoundPairRule).where(RoundPairRule.round_id == rnd.id)
+        .order_by(RoundPairRule.kind, RoundPairRule.id)))
+    names = _names({r.mentee_id for r in rows} | {r.mentor_id for r in rows})
+    return [Rule(r.id, r.kind, names.get(r.mentee_id, "someone who has left"),
+                 names.get(r.mentor_id, "someone who has left")) for r in rows]
+
+
+_ID_IN_NAME = re.compile(r"\(member (\d+)\)\s*$")
+
+
+def label(person: Person) -> str:
+    """How a person is written in the pick lists: name and member number, never ambiguous."""
+    return f"{person.name} (member {person.user_id})"
+
+
+def find(people: list[Person], typed: str, side: str) -> int:
+    """The one person in ``people`` that ``typed`` names, by pick-list label or exact name."""
+    typed = " ".join(typed.split())
+    match = _ID_IN_NAME.search(typed)
+    if match:
+        uid = int(match.group(1))
+        if any(p.user_id == uid for p in people):
+            return uid
+        raise RoundError(f"Member {uid} isn't one of the {side}s in this round's pool.")
+    same = [p for p in people if p.name.casefold() == typed.casefold()]
+    if len(same) == 1:
+        return same[0].user_id
+    if same:
+        raise RoundError(f"{len(same)} {side}s are called {typed}: pick one from the list, "
+                         "which adds their member number.")
+    raise RoundError(f"No {side} in this round's pool is called {typed}. Check the spelling "
+                     "or pick from the list.")
+
+
+def add_rule(actor: User, rnd: MentoringRound, kind: PairRuleKind, mentee_id: int,
+             mentor_id: int, pool: bridge.Pool | None = None) -> RoundPairRule:
+    """Lock or forbid one pair; a lock is checked against the engine's rules first."""
+    _editable(rnd)
+    pool = pool or bridge.load_pool(rnd.region_id)
+    mentees = {bridge.user_id(m.id): m for m in pool.mentees}
+    mentors = {bridge.user_id(m.id): m for m in pool.mentors}
+    if mentee_id not in mentees:
+        raise RoundError("That mentee isn't waiting in this round's pool any more.")
+    if mentor_id not in mentors:
+        raise RoundError("That mentor has no free place in this round's pool.")
+    existing = list(db.session.scalars(
+        sa.select(RoundPairRule).where(RoundPairRule.round_id == rnd.id)))
+    if any(r.mentee_id == mentee_id and r.mentor_id == mentor_id for r in existing):
+        raise RoundError("That pair is already locked or forbidden. Remove that first to "
+                         "change it.")
+    if kind == PairRuleKind.LOCK:
+        locks = [r for r in existing if r.kind == PairRuleKind.LOCK]
+        if any(r.mentee_id == mentee_id for r in locks):
+            raise RoundError("This mentee already has a locked mentor in this round. Remove "
+                             "that lock first.")
+        _check_lock(mentees, mentors, locks, mentee_id, mentor_id)
+    rule = RoundPairRule(round_id=rnd.id, mentee_id=mentee_id, mentor_id=mentor_id, kind=kind)
+    db.session.add(rule)
+    db.session.flush()
+    audit.record(actor, f"round.pair_{'locked' if kind == PairRuleKind.LOCK else 'forbidden'}",
+                 rnd, rule_id=rule.id, mentee_id=mentee_id, mentor_id=mentor_id)
+    db.session.commit()
+    return rule
+
+
+def _check_lock(mentees, mentors, locks, mentee_id: int, mentor_id: int) -> None:
+    """Ask the engine whether the lock can hold, with the mentor's other locks and declines."""
+    others = [r.mentee_id for r in locks if r.mentor_id == mentor_id and r.mentee_id in mentees]
+    people = [mentees[u] for u in [*others, mentee_id]]
+    locked = [(bridge.person_id(u), bridge.person_id(mentor_id)) for u in [*others, mentee_id]]
+    declined = [p for p in bridge.declined_pairs([mentee_id])
+                if p[1] == bridge.person_id(mentor_id)]
+    try:
+        match_mentors(people, [mentors[mentor_id]], locked=locked, declined=declined)
+    except PairError as exc:
+        text = str(exc)
+        if "declined" in text:
+            raise RoundError("This mentor declined this mentee before, so they can't be "
+                             "locked together.") from exc
+        if "capacity" in text:
+            raise RoundError("This mentor has no free place left for another locked "
+                             "mentee.") from exc
+        if "themselves" in text:
+            raise RoundError("Someone can't be their own mentor.") from exc
+        raise RoundError("These two can't be paired: they work for the same organisation, or "
+                         "one of them meets only in person and they are in different "
+                         "regions.") from exc
+
+
+def remove_rule(actor: User, rnd: MentoringRound, rule_id: int) -> bool:
+    _editable(rnd)
+    rule = db.session.get(RoundPairRule, rule_id)
+    if rule is None or rule.round_id != rnd.id:
+        return False
+    audit.record(actor, "round.rule_removed", rnd, kind=rule.kind.value,
+                 mentee_id=rule.mentee_id, mentor_id=rule.mentor_id)
+    db.session.delete(rule)
+    db.session.commit()
+    return True
+
+
+# ---------------------------------------------------------------- running
+
+
+def start_run(actor: User, rnd: MentoringRound) -> Job:
+    """Queue the engine for this round (again, if it ran before)."""
+    _editable(rnd)
+    # One conditional update: two clicks on "Run" queue one run.
+    changed = db.session.execute(
+        sa.update(MentoringRound)
+        .where(MentoringRound.id == rnd.id, MentoringRound.status.in_(EDITABLE))
+        .values(status=RoundStatus.RUNNING)
+    ).rowcount
+    if not changed:
+        db.session.rollback()
+        raise RoundError("The round is already running.")
+    audit.record(actor, "round.run", rnd)
+    job = rnd.job
+    if job is not None:
+        db.session.commit()
+        return jobs.rerun(job)
+    job = jobs.new(RUN_KIND, {"round_id": rnd.id}, actor)
+    rnd.job = job
+    db.session.commit()
+    jobs.queue(job)
+    return job
+
+
+def _mark_failed(job: Job) -> None:
+    db.session.execute(
+        sa.update(MentoringRound)
+        .where(MentoringRound.id == job.params["round_id"],
+               MentoringRound.status == RoundStatus.RUNNING)
+        .values(status=RoundStatus.FAILED))
+    db.session.commit()
+
+
+@jobs.runner(RUN_KIND, on_failure=_mark_failed)
+def run_round(job: Job, report: jobs.Report) -> str:
+    """The task: read the pool, match, save one proposal per mentee, and show the preview."""
+    rnd = db.session.get(MentoringRound, job.params["round_id"])
+    if rnd is None:
+        raise jobs.JobError("This round no longer exists.")
+    report(5, "Reading the pool of mentees and mentors.")
+    pool = bridge.load_pool(rnd.region_id)
+    if not pool.mentees:
+        raise jobs.JobError("Nobody in this round's pool is waiting for a mentor. See the pool "
+                            "page for who is left out and why.")
+    in_pool = ({bridge.user_id(m.id) for m in pool.mentees},
+               {bridge.user_id(m.id) for m in pool.mentors})
+    rules = list(db.session.scalars(
+        sa.select(RoundPairRule).where(RoundPairRule.round_id == rnd.id)))
+    usable = [r for r in rules if r.mentee_id in in_pool[0] and r.mentor_id in in_pool[1]]
+    locked = [(bridge.person_id(r.mentee_id), bridge.person_id(r.mentor_id))
+              for r in usable if r.kind == PairRuleKind.LOCK]
+    declined = bridge.declined_pairs(in_pool[0]) + [
+        (bridge.person_id(r.mentee_id), bridge.person_id(r.mentor_id))
+        for r in usable if r.kind == PairRuleKind.FORBID]
+    report(20, f"Matching {len(pool.mentees)} mentees with {len(pool.mentors)} mentors.")
+    try:
+        result = match_mentors(pool.mentees, pool.mentors, locked=locked,
+                               declined=sorted(set(declined)),
+                               weights=Weights.from_mapping(weights_of(rnd)))
+    except PairError as exc:
+        raise jobs.JobError("A locked pair can no longer be kept (the people in it changed "
+                            "since it was locked). Remove it on the locked pairs page and "
+                            "run again.") from exc
+    report(85, "Saving the proposals.")
+    db.session.execute(sa.delete(RoundProposal).where(RoundProposal.round_id == rnd.id))
+    rows = [{"round_id": rnd.id, "mentee_id": bridge.user_id(p.mentee_id),
+             "mentor_id": bridge.user_id(p.mentor_id), "score": p.score,
+             "reason": p.explanation} for p in result.pairs]
+    rows += [{"round_id": rnd.id, "mentee_id": bridge.user_id(u.mentee_id), "mentor_id": None,
+              "score": None, "reason": u.reason} for u in result.unmatched]
+    if rows:
+        db.session.execute(sa.insert(RoundProposal), rows)
+    skipped = len(rules) - len(usable)
+    summary = summarise_matches(result)
+    if skipped:
+        summary += (f" {skipped} locked or forbidden {'pair was' if skipped == 1 else 'pairs were'}"
+                    " left aside: someone in it is no longer in the pool.")
+    rnd.summary = summary
+    rnd.stats = {
+        "mentees": len(pool.mentees), "mentors": len(pool.mentors),
+        "places": sum(m.capacity for m in pool.mentors), "left_out": len(pool.left_out),
+        "matched": len(result.pairs), "max_matches": result.max_matches,
+        "optimal": result.optimal, "status": result.status,
+        "total_score": result.total_score, "gap": result.gap, "locked": len(locked),
+        "forbidden": len(usable) - len(locked), "skipped_rules": skipped,
+        "seconds_engine": result.stats.get("seconds_total"),
+    }
+    rnd.status = RoundStatus.PREVIEW
+    db.session.commit()
+    return f"Proposed {len(result.pairs)} pairs for {len(pool.mentees)} mentees."
+
+
+def optimality_words(rnd: MentoringRound) -> str:
+    """The engine's status in words a coordinator can use."""
+    stats = rnd.stats or {}
+    if stats.get("optimal"):
+        return ("No other arrangement matches more mentees, and none matching as many gives a "
+                "higher total score.")
+    gap = stats.get("gap")
+    near = f" It is within {gap:.1%} of the best possible." if gap is not None else ""
+    return ("No other arrangement matches more mentees, but the total score is not proven to "
+            f"be the best possible.{near}")
+
+
+# ---------------------------------------------------------------- the preview
+
+
+def proposals_query(rnd: MentoringRound, matched: bool) -> sa.Select:
+    query = (sa.select(RoundProposal).where(RoundProposal.round_id == rnd.id)
+             .options(sa.orm.selectinload(RoundProposal.mentee),
+                      sa.orm.selectinload(RoundProposal.mentor)))
+    if matched:
+        return query.where(RoundProposal.mentor_id.is_not(None)).order_by(
+            RoundProposal.score.desc(), RoundProposal.id)
+    return query.where(RoundProposal.mentor_id.is_(None)).order_by(RoundProposal.id)
+
+
+def locked_pairs(rnd: MentoringRound) -> set[tuple[int, int]]:
+    return set(db.session.execute(
+        sa.select(RoundPairRule.mentee_id, RoundPairRule.mentor_id)
+        .where(RoundPairRule.round_id == rnd.id, RoundPairRule.kind == PairRuleKind.LOCK)).all())
+
+
+# ---------------------------------------------------------------- publishing
+
+
+def offers_of(rnd: MentoringRound) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Mentorship)
+                             .where(Mentorship.round_id == rnd.id)) or 0
+
+
+def publish(actor: User, round_id: int) -> int:
+    """Turn every proposal into an offer and tell each mentor, in one transaction.
+
+    All or nothing: any error rolls the whole publish back, so no offer, notification or
+    email is left behind. Publishing a published round does nothing and returns 0. Emails go
+    through the task queue after the commit.
+    """
+    try:
+        # The row lock makes a second, simultaneous publish wait, then find it published.
+        rnd = db.session.execute(
+            sa.select(MentoringRound).where(MentoringRound.id == round_id).with_for_update()
+        ).scalar_one()
+        if rnd.status == RoundStatus.PUBLISHED:
+            db.session.rollback()
+            return 0
+        if rnd.status != RoundStatus.PREVIEW:
+            raise RoundError("Only a round with proposals to check can be published. Run it "
+                             "first.")
+        proposals = list(db.session.scalars(
+            sa.select(RoundProposal)
+            .where(RoundProposal.round_id == rnd.id, RoundProposal.mentor_id.is_not(None))
+            .order_by(RoundProposal.id)))
+        _check_still_free(proposals)
+        db.session.execute(sa.insert(Mentorship), [
+            {"mentee_id": p.mentee_id, "mentor_id": p.mentor_id,
+             "status": MentorshipStatus.OFFERED, "round_id": rnd.id, "score": p.score,
+             "reason": p.reason} for p in proposals])
+        notes = _tell_mentors(rnd, proposals)
+        rnd.status = RoundStatus.PUBLISHED
+        rnd.published_at = utcnow()
+        audit.record(actor, "round.published", rnd, offers=len(proposals))
+        db.session.flush()
+        note_ids = [n.id for n in notes]
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    _email_later(note_ids)
+    return len(proposals)
+
+
+def _check_still_free(proposals: list[RoundProposal]) -> None:
+    """Refuse if the pool changed since the run: a mentee now has a mentor, a mentor no place."""
+    mentee_ids = [p.mentee_id for p in proposals]
+    mentor_ids = sorted({p.mentor_id for p in proposals})
+    busy = set(db.session.scalars(
+        sa.select(Mentorship.mentee_id).where(Mentorship.mentee_id.in_(mentee_ids),
+                                              Mentorship.status.in_(bridge.BUSY))))
+    loads = bridge.mentor_loads(mentor_ids)
+    profiles = dict(db.session.execute(
+        sa.select(Profile.user_id, Profile.mentor_capacity)
+        .where(Profile.user_id.in_(mentor_ids), Profile.mentoring_paused.is_(False))).all())
+    wanted = Counter(p.mentor_id for p in proposals)
+    full = [m for m, n in wanted.items() if (profiles.get(m) or 0) - loads[m] < n]
+    if busy or full:
+        raise RoundError(
+            "Things changed since this round ran: "
+            f"{len(busy)} of its mentees now have a mentor or an open request, and "
+            f"{len(full)} of its mentors have fewer free places or are taking a break. "
+            "Run the round again for fresh proposals; nothing was published.")
+
+
+def _tell_mentors(rnd: MentoringRound, proposals: list[RoundProposal]) -> list:
+    """One notification per mentor, naming their proposed mentees (no other personal data)."""
+    by_mentor: dict[int, list[int]] = {}
+    for p in proposals:
+        by_mentor.setdefault(p.mentor_id, []).append(p.mentee_id)
+    people = {u.id: u for u in db.session.scalars(
+        sa.select(User).where(User.id.in_(list(by_mentor) + [p.mentee_id for p in proposals])))}
+    link = (url_for("mentoring.mentees") if "mentoring.mentees" in current_app.view_functions
+            else url_for("members.notifications_list"))
+    notes = []
+    for mentor_id, mentee_ids in by_mentor.items():
+        names = [people[m].display_name for m in mentee_ids]
+        who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        text = (f"You're offered {len(names)} new mentees: {who}. Please accept or decline."
+                if len(names) > 1 else
+                f"You're offered a new mentee: {who}. Please accept or decline.")
+        notes.append(notifications.notify(people[mentor_id], "offer", text[:300], link,
+                                          email=False))
+    return notes
+
+
+def _email_later(note_ids: list[int]) -> None:
+    if not note_ids:
+        return
+    from netapp.tasks import email_notifications
+
+    # Links in emails need the site's address: this request's, or the configured server name.
+    site = (request.host_url if has_request_context()
+            else f"http://{current_app.config.get('SERVER_NAME') or 'localhost'}/")
+    email_notifications(note_ids, site)

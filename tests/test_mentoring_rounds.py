@@ -1,0 +1,345 @@
+"""The coordinators' matching rounds: set up, run in the task queue, preview, publish all or none."""
+from __future__ import annotations
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from netapp.extensions import db
+from netapp.models import (
+    AuditEntry,
+    JobStatus,
+    MentoringRound,
+    Mentorship,
+    MentorshipStatus,
+    Notification,
+    PairRuleKind,
+    Region,
+    Role,
+    RoundPairRule,
+    RoundProposal,
+    RoundStatus,
+    ServiceType,
+)
+from netapp.services import mentoring_rounds as rounds
+from netapp.services import notifications, profiles
+from tests.factories import make_user
+from tests.profile_helpers import assess, council, give_profile, load_reference
+from tests.queue_fixtures import consumer, queued_app, wait_for  # noqa: F401
+
+
+def person(name: str, council_name: str = "Leeds", *, mentor_places: int = 0,
+           needs=("finance",), offers=("finance", "leadership"), level: int = 2):
+    """A confirmed member with a full profile; a mentor with free places, or waiting for one."""
+    email = re.sub(r"[^a-z]+", ".", name.lower()) + "@example.org"
+    user = make_user(email=email, name=name, roles=[Role.MENTOR] if mentor_places else [])
+    if mentor_places:
+        give_profile(user, council_name, level=4, capacity=mentor_places, needs=(),
+                     offers=offers)
+        assess(user, lambda i: 4)
+    else:
+        give_profile(user, council_name, level=level, needs=needs)
+        assess(user, lambda i: 1 + i % 2)
+        profiles.profile_of(user).wants_mentor = True
+        db.session.commit()
+    return user
+
+
+@pytest.fixture
+def people(app):
+    load_reference()
+    return {
+        "ann": person("Ann Mentee"),
+        "bob": person("Bob Mentee", needs=("leadership",)),
+        "cat": person("Cat Mentee", "Camden"),
+        "meg": person("Meg Mentor", mentor_places=1),
+        "max": person("Max Mentor", "Camden", mentor_places=2),
+    }
+
+
+@pytest.fixture
+def coordinator(app, client, auth):
+    user = make_user(email="cora@example.org", name="Cora Coordinator", roles=[Role.COORDINATOR])
+    auth.login(user.email)
+    return user
+
+
+def _create(client, name="Spring round", region="all") -> MentoringRound:
+    response = client.post("/mentoring/rounds/new", data={"name": name, "region": region})
+    assert response.status_code == 302
+    return db.session.scalars(sa.select(MentoringRound).order_by(MentoringRound.id.desc())).first()
+
+
+def _run(client, rnd) -> None:
+    response = client.post(f"/mentoring/rounds/{rnd.id}/run")
+    assert response.status_code == 302
+    db.session.expire_all()
+
+
+def _offers():
+    return list(db.session.scalars(sa.select(Mentorship).order_by(Mentorship.id)))
+
+
+def test_a_round_from_creation_to_publish(app, client, coordinator, people, mailbox):
+    page = client.get("/mentoring/rounds")
+    assert page.status_code == 200 and "No rounds yet" in page.text
+    rnd = _create(client)
+    assert rnd.status == RoundStatus.DRAFT and rnd.region_id is None
+    assert rnd.weights == rounds.default_weights()
+
+    pool = client.get(f"/mentoring/rounds/{rnd.id}/pool").text
+    assert "Ann Mentee" in pool and "Cat Mentee" in pool and "3</strong> waiting" in pool
+    mentors = client.get(f"/mentoring/rounds/{rnd.id}/pool?show=mentors").text
+    assert "Max Mentor" in mentors and "2 free places" in mentors
+
+    _run(client, rnd)  # the task queue runs at once in tests
+    assert rnd.status == RoundStatus.PREVIEW and rnd.job.status == JobStatus.DONE
+    detail = client.get(f"/mentoring/rounds/{rnd.id}").text
+    assert "100% done" in detail and "Check the proposals" in detail
+
+    preview = client.get(f"/mentoring/rounds/{rnd.id}/preview").text
+    assert "3 of 3</strong> mentees matched" in preview
+    assert "No other arrangement matches more mentees" in preview
+    proposals = list(db.session.scalars(sa.select(RoundProposal)))
+    assert len(proposals) == 3 and all(p.mentor_id and p.score > 0 for p in proposals)
+    for p in proposals:
+        assert p.reason and p.reason in preview.replace("&#39;", "'")
+
+    confirm = client.get(f"/mentoring/rounds/{rnd.id}/publish")
+    assert "Publish this round?" in confirm.text and _offers() == []
+
+    done = client.post(f"/mentoring/rounds/{rnd.id}/publish", follow_redirects=True)
+    assert "Published: 3 offers" in done.text
+    offers = _offers()
+    assert len(offers) == 3
+    by_mentee = {p.mentee_id: p for p in proposals}
+    for offer in offers:
+        assert offer.status == MentorshipStatus.OFFERED and offer.round_id == rnd.id
+        assert offer.mentor_id == by_mentee[offer.mentee_id].mentor_id
+        assert offer.score == by_mentee[offer.mentee_id].score
+        assert offer.reason == by_mentee[offer.mentee_id].reason
+    # each mentor is told once, in the app and by email, with names and nothing more
+    notes = list(db.session.scalars(sa.select(Notification)))
+    assert {n.user_id for n in notes} == {o.mentor_id for o in offers}
+    assert all(n.kind == "offer" for n in notes)
+    max_note = next(n for n in notes if n.user_id == people["max"].id)
+    assert max_note.text.startswith("You're offered 2 new mentees")
+    assert mailbox.to("max.mentor@example.org") and mailbox.to("meg.mentor@example.org")
+    assert not mailbox.to("ann.mentee@example.org")
+
+    # a second publish does nothing
+    again = client.post(f"/mentoring/rounds/{rnd.id}/publish", follow_redirects=True)
+    assert "already published" in again.text
+    assert len(_offers()) == 3 and db.session.scalar(
+        sa.select(sa.func.count()).select_from(Notification)) == len(notes)
+    actions = set(db.session.scalars(sa.select(AuditEntry.action)))
+    assert {"round.created", "round.run", "round.published"} <= actions
+
+
+def test_a_regional_round_takes_only_that_regions_mentees(app, client, coordinator, people):
+    london = db.session.scalar(sa.select(Region.id).where(Region.name == "London"))
+    rnd = _create(client, "London spring", str(london))
+    assert rnd.region_id == london
+    pool = client.get(f"/mentoring/rounds/{rnd.id}/pool").text
+    assert "Cat Mentee" in pool and "Ann Mentee" not in pool
+    _run(client, rnd)
+    assert {p.mentee_id for p in db.session.scalars(sa.select(RoundProposal))} == {
+        people["cat"].id}
+
+
+def test_weights_are_checked_and_the_form_keeps_what_was_typed(app, client, coordinator):
+    load_reference()
+    rnd = _create(client)
+    url = f"/mentoring/rounds/{rnd.id}/weights"
+    assert 'value="35"' in client.get(url).text
+    typed = {"needs": "-4", "lqf": "20", "level": "abc", "service_type": "0",
+             "local_authority": "0"}
+    page = client.post(url, data=typed).text
+    assert "Give a number between 0 and 1000." in page
+    assert "Give a number, 0 or more" in page or "Not a valid decimal value" in page
+    assert 'value="-4"' in page and 'value="20"' in page
+    zeros = dict.fromkeys(typed, "0")
+    assert "Give at least one weight more than 0." in client.post(url, data=zeros).text
+    good = {"needs": "50", "lqf": "20", "level": "10", "service_type": "0",
+            "local_authority": "2.5"}
+    assert client.post(url, data=good).status_code == 302
+    db.session.expire_all()
+    assert rnd.weights == {"needs": 50.0, "lqf": 20.0, "level": 10.0, "service_type": 0.0,
+                           "local_authority": 2.5}
+
+
+def test_lock_and_forbid_by_name_and_the_engine_keeps_them(app, client, coordinator, people):
+    rnd = _create(client)
+    url = f"/mentoring/rounds/{rnd.id}/pairs"
+    page = client.get(url).text
+    assert "Ann Mentee (member" in page  # the pick lists
+    lock = client.post(url, data={"kind": "lock", "mentee": "ann mentee",
+                                  "mentor": f"Max Mentor (member {people['max'].id})"})
+    assert lock.status_code == 302
+    forbid = client.post(url, data={"kind": "forbid", "mentee": "Bob Mentee",
+                                    "mentor": "Meg Mentor"})
+    assert forbid.status_code == 302
+    unknown = client.post(url, data={"kind": "lock", "mentee": "Nobody Atall",
+                                     "mentor": "Meg Mentor"}).text
+    assert "No mentee in this round&#39;s pool is called Nobody Atall" in unknown
+    assert 'value="Nobody Atall"' in unknown
+    twice = client.post(url, data={"kind": "lock", "mentee": "Ann Mentee",
+                                   "mentor": "Meg Mentor"}).text
+    assert "already has a locked mentor" in twice
+
+    _run(client, rnd)
+    pairs = dict(db.session.execute(
+        sa.select(RoundProposal.mentee_id, RoundProposal.mentor_id)).all())
+    assert pairs[people["ann"].id] == people["max"].id
+    assert pairs[people["bob"].id] != people["meg"].id
+
+
+def test_a_lock_the_engine_refuses_says_why(app, client, coordinator, people):
+    # Meg and Ann work for the same organisation: the engine never pairs them.
+    meg = people["meg"]
+    profiles.save_about(meg, display_name=meg.display_name, job_title="Registered Manager",
+                        organisation_name="Ann Mentee House", service_type=ServiceType.CARE_HOME,
+                        local_authority_id=council("Leeds").id, level=4, years_as_manager=5,
+                        meets_online=True)
+    rnd = _create(client)
+    page = client.post(f"/mentoring/rounds/{rnd.id}/pairs",
+                       data={"kind": "lock", "mentee": "Ann Mentee", "mentor": "Meg Mentor"})
+    assert page.status_code == 200
+    assert "they work for the same organisation" in page.text
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(RoundPairRule)) == 0
+
+
+def test_lock_and_forbid_from_the_preview_then_run_again(app, client, coordinator, people):
+    rnd = _create(client)
+    _run(client, rnd)
+    proposal = db.session.scalars(sa.select(RoundProposal).where(
+        RoundProposal.mentee_id == people["ann"].id)).one()
+    first_mentor = proposal.mentor_id
+    response = client.post(f"/mentoring/rounds/{rnd.id}/pairs/from-preview", data={
+        "kind": "forbid", "mentee_id": proposal.mentee_id, "mentor_id": first_mentor})
+    assert response.status_code == 302
+    rule = db.session.scalars(sa.select(RoundPairRule)).one()
+    assert rule.kind == PairRuleKind.FORBID
+    _run(client, rnd)
+    db.session.expire_all()
+    again = db.session.scalars(sa.select(RoundProposal).where(
+        RoundProposal.mentee_id == people["ann"].id)).one()
+    assert again.mentor_id != first_mentor
+    assert rnd.status == RoundStatus.PREVIEW
+
+
+def test_a_run_that_fails_says_why_and_can_run_again(app, client, coordinator):
+    load_reference()
+    rnd = _create(client)
+    _run(client, rnd)
+    assert rnd.status == RoundStatus.FAILED and rnd.job.status == JobStatus.FAILED
+    page = client.get(f"/mentoring/rounds/{rnd.id}").text
+    assert "Nobody in this round" in page and "Run again" in page
+    person("Dan Mentee")
+    person("Mia Mentor", mentor_places=1)
+    _run(client, rnd)
+    db.session.expire_all()
+    assert rnd.status == RoundStatus.PREVIEW and rnd.job.status == JobStatus.DONE
+    assert rnd.job.error == ""
+
+
+def test_the_progress_fragment_and_its_signal_to_reload(app, client, coordinator, people):
+    rnd = _create(client)
+    assert client.get(f"/mentoring/rounds/{rnd.id}/progress").status_code == 404  # not run yet
+    _run(client, rnd)
+    plain = client.get(f"/mentoring/rounds/{rnd.id}/progress")
+    assert "<progress" in plain.text and 'value="100"' in plain.text
+    assert "HX-Redirect" not in plain.headers
+    polled = client.get(f"/mentoring/rounds/{rnd.id}/progress", headers={"HX-Request": "true"})
+    assert polled.headers["HX-Redirect"] == f"/mentoring/rounds/{rnd.id}"
+
+
+def test_a_running_round_polls_and_offers_a_refresh_link_without_javascript(
+        app, client, coordinator, people):
+    rnd = _create(client)
+    rnd.status = RoundStatus.RUNNING
+    from netapp.models import Job
+
+    rnd.job = Job(kind=rounds.RUN_KIND, status=JobStatus.RUNNING, progress=40,
+                  message="Matching 3 mentees with 2 mentors.", params={"round_id": rnd.id})
+    db.session.commit()
+    page = client.get(f"/mentoring/rounds/{rnd.id}").text
+    assert 'hx-get="/mentoring/rounds/' in page and 'hx-trigger="every 1s"' in page
+    assert '<progress max="100" value="40"' in page and "Matching 3 mentees" in page
+    assert "<noscript><p><a href=\"/mentoring/rounds/" in page and "Refresh to see progress" in page
+    assert "vendor/htmx/htmx.min.js" in page and "<script>" not in page
+    # nothing can change while it runs
+    assert "Run again" not in page
+    blocked = client.post(f"/mentoring/rounds/{rnd.id}/weights", data=rounds.default_weights(),
+                          follow_redirects=True)
+    assert "The round is running" in blocked.text
+
+
+def test_publish_is_all_or_nothing_when_telling_a_mentor_fails(app, client, coordinator, people,
+                                                               monkeypatch, mailbox):
+    rnd = _create(client)
+    _run(client, rnd)
+    real = notifications.notify
+    calls = []
+
+    def fails_second_time(*args, **kwargs):
+        calls.append(args)
+        if len(calls) == 2:
+            raise RuntimeError("the notification service fell over")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(notifications, "notify", fails_second_time)
+    with pytest.raises(RuntimeError):
+        rounds.publish(coordinator, rnd.id)
+    assert len(calls) == 2  # it failed half way, after some offers and one notification
+    db.session.expire_all()
+    assert _offers() == []
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Notification)) == 0
+    assert rnd.status == RoundStatus.PREVIEW and rnd.published_at is None
+    assert mailbox.messages == []
+    monkeypatch.setattr(notifications, "notify", real)
+    assert rounds.publish(coordinator, rnd.id) == 3
+    assert len(_offers()) == 3
+
+
+def test_publish_refuses_when_the_pool_changed_since_the_run(app, client, coordinator, people):
+    rnd = _create(client)
+    _run(client, rnd)
+    # Meg takes a mentee by another route before the round is published
+    db.session.add(Mentorship(mentee_id=make_user().id, mentor_id=people["meg"].id,
+                              status=MentorshipStatus.ACCEPTED))
+    db.session.commit()
+    page = client.post(f"/mentoring/rounds/{rnd.id}/publish", follow_redirects=True).text
+    assert "Things changed since this round ran" in page and "nothing was published" in page
+    assert len(_offers()) == 1  # only the one made by hand
+
+
+def test_a_rule_of_another_round_is_not_found(app, client, coordinator, people):
+    first, second = _create(client, "One"), _create(client, "Two")
+    client.post(f"/mentoring/rounds/{first.id}/pairs",
+                data={"kind": "forbid", "mentee": "Ann Mentee", "mentor": "Meg Mentor"})
+    rule = db.session.scalars(sa.select(RoundPairRule)).one()
+    response = client.post(f"/mentoring/rounds/{second.id}/pairs/{rule.id}/remove")
+    assert response.status_code == 404
+    assert db.session.get(RoundPairRule, rule.id) is not None
+    assert client.get("/mentoring/rounds/999999").status_code == 404
+
+
+def test_rounds_are_for_coordinators_and_admins(app, client, auth, users, people):
+    for role, status in (("member", 403), ("mentor", 403), ("coordinator", 200), ("admin", 200)):
+        auth.logout()
+        auth.as_role(users, role)
+        assert client.get("/mentoring/rounds").status_code == status, role
+
+
+@pytest.mark.usefixtures("consumer")
+def test_a_round_runs_through_a_real_consumer(queued_app, people):
+    coordinator = make_user(email="cora@example.org", roles=[Role.COORDINATOR])
+    rnd = rounds.create_round(coordinator, "Queued round", None)
+    job = rounds.start_run(coordinator, rnd)
+    done = wait_for(job.id, lambda r: r.status.is_finished)
+    assert done.status == JobStatus.DONE, done.error
+    db.session.expire_all()
+    assert db.session.get(MentoringRound, rnd.id).status == RoundStatus.PREVIEW
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(RoundProposal)) == 3
