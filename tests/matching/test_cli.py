@@ -214,7 +214,9 @@ def test_coordinators_topics_are_declared_with_a_topics_file(tmp_path):
 
 
 def test_no_output_names_an_affinity_network(tmp_path):
-    people = member_case(12, 60, n_orgs=30, n_regions=3, p_tag=0.4)
+    people = member_case(12, 60, n_orgs=30, n_regions=3, p_tag=0.0)
+    people[0] = replace(people[0], affinity=("entrepreneurs",))  # the only one
+    people[1:3] = [replace(p, affinity=("women", "bame")) for p in people[1:3]]
     write(tmp_path / "members.csv", people)
     r = sets_cmd(tmp_path, "--summary-out", tmp_path / "summary.json")
     assert r.returncode == 0, r.stderr
