@@ -1,4 +1,4 @@
-"""The coordinators' matching rounds: set up, run in the task queue, preview, publish all or none."""
+"""Coordinators' matching rounds: set up, run in the task queue, preview, publish all or none."""
 from __future__ import annotations
 
 import re
@@ -24,6 +24,7 @@ from netapp.models import (
 )
 from netapp.services import mentoring_rounds as rounds
 from netapp.services import notifications, profiles
+from netapp.tasks import huey
 from tests.factories import make_user
 from tests.profile_helpers import assess, council, give_profile, load_reference
 from tests.queue_fixtures import consumer, queued_app, wait_for  # noqa: F401
@@ -100,7 +101,7 @@ def test_a_round_from_creation_to_publish(app, client, coordinator, people, mail
 
     preview = client.get(f"/mentoring/rounds/{rnd.id}/preview").text
     assert "3 of 3</strong> mentees matched" in preview
-    assert "No other arrangement matches more mentees" in preview
+    assert "Yes, proven: no other set of pairs matches more people" in preview
     proposals = list(db.session.scalars(sa.select(RoundProposal)))
     assert len(proposals) == 3 and all(p.mentor_id and p.score > 0 for p in proposals)
     for p in proposals:
@@ -333,8 +334,13 @@ def test_rounds_are_for_coordinators_and_admins(app, client, auth, users, people
         assert client.get("/mentoring/rounds").status_code == status, role
 
 
-@pytest.mark.usefixtures("consumer")
-def test_a_round_runs_through_a_real_consumer(queued_app, people):
+@pytest.mark.usefixtures("queued_app", "consumer")
+def test_a_round_runs_through_a_real_consumer():
+    assert not huey.immediate
+    load_reference()
+    for name in ("Ann Mentee", "Bob Mentee", "Cat Mentee"):
+        person(name)
+    person("Meg Mentor", mentor_places=3)
     coordinator = make_user(email="cora@example.org", roles=[Role.COORDINATOR])
     rnd = rounds.create_round(coordinator, "Queued round", None)
     job = rounds.start_run(coordinator, rnd)
@@ -343,3 +349,50 @@ def test_a_round_runs_through_a_real_consumer(queued_app, people):
     db.session.expire_all()
     assert db.session.get(MentoringRound, rnd.id).status == RoundStatus.PREVIEW
     assert db.session.scalar(sa.select(sa.func.count()).select_from(RoundProposal)) == 3
+
+
+def _statements(client, paths) -> dict[str, int]:
+    counts = {}
+
+    def count(conn, cursor, statement, *args):
+        counts[current] += 1
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        for current in paths:
+            counts[current] = 0
+            assert client.get(current).status_code == 200, current
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+    return counts
+
+
+def test_console_pages_run_the_same_number_of_statements_as_data_grows(app, client, coordinator,
+                                                                       people):
+    person("Dee Mentee")  # four mentees for three places: both lists of the preview have rows
+    rnd = _create(client)
+    client.post(f"/mentoring/rounds/{rnd.id}/pairs",
+                data={"kind": "forbid", "mentee": "Ann Mentee", "mentor": "Meg Mentor"})
+    _run(client, rnd)
+    base = f"/mentoring/rounds/{rnd.id}"
+    paths = ["/mentoring/rounds", base, f"{base}/pool", f"{base}/pool?show=mentors",
+             f"{base}/pool?show=left_out", f"{base}/weights", f"{base}/pairs",
+             f"{base}/preview", f"{base}/publish", f"{base}/progress"]
+    small = _statements(client, paths)
+
+    # Many more people, rounds and rules; the same round is run again over the bigger pool.
+    for n in range(12):
+        person(f"Extra Mentee {chr(65 + n)}", "Camden" if n % 2 else "Leeds")
+    for n in range(4):
+        person(f"Extra Mentor {chr(65 + n)}", mentor_places=2)
+    person("Left Out", level=2).profile.level = None
+    db.session.commit()
+    for n in range(3):
+        _create(client, f"Other round {n}")
+    for n in range(3):
+        client.post(f"/mentoring/rounds/{rnd.id}/pairs",
+                    data={"kind": "forbid", "mentee": f"Extra Mentee {chr(65 + n)}",
+                          "mentor": "Max Mentor"})
+    _run(client, rnd)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(RoundProposal)) > 10
+    assert small == _statements(client, paths)

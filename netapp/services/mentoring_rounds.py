@@ -381,12 +381,11 @@ def optimality_words(rnd: MentoringRound) -> str:
     """The engine's status in words a coordinator can use."""
     stats = rnd.stats or {}
     if stats.get("optimal"):
-        return ("No other arrangement matches more mentees, and none matching as many gives a "
-                "higher total score.")
+        return "Yes, proven: no other set of pairs matches more people or fits them better."
     gap = stats.get("gap")
     near = f" It is within {gap:.1%} of the best possible." if gap is not None else ""
-    return ("No other arrangement matches more mentees, but the total score is not proven to "
-            f"be the best possible.{near}")
+    return ("Nearly: no other set of pairs matches more people, but a slightly better fit "
+            f"overall may exist.{near}")
 
 
 # ---------------------------------------------------------------- the preview
