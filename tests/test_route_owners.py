@@ -13,7 +13,14 @@ from flask import url_for
 #   signed_in       any account; the route only ever acts on the signed-in person's own data
 #   admin           admins only
 #   coordinator     coordinators and admins
+#   pair            only the mentor and the mentee of that mentorship; anyone else, staff
+#                   included, gets a 404 as if it did not exist
 OWNERS = {
+    "mentoring.checkin_summary": "coordinator",
+    **{f"mentoring.{name}": "pair" for name in (
+        "relationship", "new_goal", "edit_goal", "goal_status", "new_meeting", "edit_meeting",
+        "send_message", "checkin", "close_relationship", "relationship_feedback",
+    )},
     "static": "public",
     "main.index": "anonymous",
     "main.health": "public",
@@ -61,7 +68,7 @@ OWNERS = {
 # Placeholder values for URL parts; the guard must act before any lookup.
 URL_VALUES = {"user_id": 1, "token": "not-a-real-token", "code": "PQ", "network_id": 1,
               "resource_id": 1, "round_id": 1, "session_id": 1, "filename": "css/site.css",
-              "rule_id": 1}
+              "rule_id": 1, "day": 30, "meeting_id": 1, "goal_id": 1, "mentorship_id": 1}
 ROLES = ["member", "mentor", "coordinator"]
 
 
@@ -84,7 +91,7 @@ def test_every_route_has_a_declared_owner(app):
 def test_anonymous_visitors_are_sent_to_log_in_for_every_private_route(app, client):
     checked = 0
     for endpoint, method, path in _requests(app):
-        if OWNERS[endpoint] not in ("signed_in", "admin"):
+        if OWNERS[endpoint] not in ("signed_in", "admin", "pair"):
             continue
         response = client.open(path, method=method)
         assert response.status_code == 302, f"{method} {path} gave {response.status_code}"
@@ -123,3 +130,20 @@ def test_token_routes_refuse_a_made_up_token_without_an_error_page(app, client):
             continue
         response = client.open(path, method=method)
         assert response.status_code in (302, 404), f"{method} {path} gave {response.status_code}"
+
+
+@pytest.mark.parametrize("role", ["member", "mentor", "coordinator", "admin"])
+def test_pair_routes_answer_404_to_everyone_for_a_guessed_mentorship(app, client, auth, users,
+                                                                     role):
+    """Nobody but the pair learns a mentorship exists (tests/test_mentoring_relationship.py
+    opens real ones as each role)."""
+    auth.as_role(users, role)
+    checked = 0
+    for endpoint, method, path in _requests(app):
+        if OWNERS[endpoint] != "pair":
+            continue
+        response = client.open(path, method=method)
+        assert response.status_code == 404, f"{role}: {method} {path} gave " \
+                                             f"{response.status_code}"
+        checked += 1
+    assert checked >= 10

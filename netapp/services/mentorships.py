@@ -1,0 +1,566 @@
+"""The mentoring relationship: goals, meetings, messages, check-ins, nudges and closing.
+
+Only the mentor and the mentee of a mentorship ever reach it here; anyone else, coordinators
+and admins included, gets ``NotYours`` (a 404), because the page holds the pair's own words.
+Private meeting notes and check-in answers are read only for the person who wrote them, so a
+template can never show them to the other side. Audit entries name the change, never its text.
+"""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+from flask import url_for
+from sqlalchemy.orm import joinedload
+
+from netapp.extensions import db
+from netapp.models import (
+    GoalStatus,
+    MentoringCheckIn,
+    MentoringGoal,
+    MentoringMeeting,
+    MentoringMessage,
+    Mentorship,
+    MentorshipStatus,
+    Notification,
+    User,
+)
+from netapp.models.base import utcnow
+from netapp.services import audit, lqf
+from netapp.services.notifications import notify
+
+SHOWN = (MentorshipStatus.ACCEPTED, MentorshipStatus.COMPLETED, MentorshipStatus.ENDED)
+NUDGE_DAYS = 30
+CHECKIN_DAYS = (30, 60)
+CHECKIN_QUESTION = "How useful is your mentoring so far?"
+# Averages across the programme are shown only from this many answers, so no one pair's
+# answers can be read off them.
+MIN_ANSWERS_FOR_AVERAGE = 5
+GOAL_LABELS = {
+    GoalStatus.NOT_STARTED: "Not started",
+    GoalStatus.IN_PROGRESS: "In progress",
+    GoalStatus.ACHIEVED: "Achieved",
+    GoalStatus.DROPPED: "Dropped",
+}
+
+
+class NotYours(LookupError):
+    """The mentorship isn't there for this person (the page answers 404)."""
+
+
+class RelationshipError(Exception):
+    """A change that can't be made, with words for the person who tried."""
+
+
+class Side(enum.Enum):
+    MENTOR = "mentor"
+    MENTEE = "mentee"
+
+
+# ------------------------------------------------------------------ who may see it
+
+
+def _load(mentorship_id: int, *, lock: bool = False) -> Mentorship | None:
+    query = (sa.select(Mentorship).where(Mentorship.id == mentorship_id)
+             .options(joinedload(Mentorship.mentor), joinedload(Mentorship.mentee)))
+    if lock:
+        query = query.with_for_update(of=Mentorship).execution_options(populate_existing=True)
+    return db.session.scalar(query)
+
+
+def relationship_for(user: User, mentorship_id: int, *, lock: bool = False) -> Mentorship:
+    """The mentorship if ``user`` is its mentor or mentee and it is under way or closed."""
+    mentorship = _load(mentorship_id, lock=lock)
+    if (mentorship is None or mentorship.status not in SHOWN
+            or user.id not in (mentorship.mentor_id, mentorship.mentee_id)):
+        raise NotYours(mentorship_id)
+    return mentorship
+
+
+def side_of(mentorship: Mentorship, user: User) -> Side:
+    return Side.MENTOR if user.id == mentorship.mentor_id else Side.MENTEE
+
+
+def other_of(mentorship: Mentorship, user: User) -> User:
+    return mentorship.mentee if user.id == mentorship.mentor_id else mentorship.mentor
+
+
+def began_on(mentorship: Mentorship) -> date:
+    """The day the mentor accepted (the relationship's first day)."""
+    return (mentorship.responded_at or mentorship.created_at).date()
+
+
+def _open_for_change(user: User, mentorship_id: int) -> Mentorship:
+    mentorship = relationship_for(user, mentorship_id, lock=True)
+    if mentorship.status is not MentorshipStatus.ACCEPTED:
+        db.session.rollback()
+        raise RelationshipError("This mentoring has closed, so it can't be changed now.")
+    return mentorship
+
+
+def _link(mentorship: Mentorship) -> str:
+    return url_for("mentoring.relationship", mentorship_id=mentorship.id)
+
+
+# ------------------------------------------------------------------ the page
+
+
+@dataclass(frozen=True)
+class MeetingView:
+    """A meeting as one side sees it: the shared notes and only their own private notes."""
+
+    id: int
+    met_on: date
+    shared_notes: str
+    my_notes: str
+    logged_by_me: bool
+
+
+@dataclass(frozen=True)
+class GoalView:
+    id: int
+    title: str
+    status: GoalStatus
+    status_label: str
+    elements: list[tuple[str, str]]  # (code, name)
+
+
+@dataclass
+class RelationshipPage:
+    mentorship: Mentorship
+    side: Side
+    other: User
+    began_on: date
+    goals: list[GoalView]
+    meetings: object  # a page of MeetingView, shaped like db.paginate's
+    messages: object  # a page of messages, oldest first within the page
+    last_met: date | None
+    should_meet: bool
+    checkins_due: list[int]
+    my_feedback: str
+    their_feedback: str
+    element_names: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.mentorship.status.is_closed
+
+
+def element_choices() -> list[tuple[str, str, str]]:
+    """(code, name, dimension name) for every element of the framework, in its order."""
+    fw = lqf.framework()
+    return [(e.code, e.name, d.name) for d in fw.dimensions for e in d.elements]
+
+
+def _days_since(day: date, today: date) -> int:
+    return (today - day).days
+
+
+def needs_meeting(began: date, last_met: date | None, today: date) -> bool:
+    """True when the pair has not met in 30 days, or never met 30 days after it began."""
+    return _days_since(last_met or began, today) >= NUDGE_DAYS
+
+
+def due_days(began: date, today: date) -> list[int]:
+    return [d for d in CHECKIN_DAYS if _days_since(began, today) >= d]
+
+
+def _last_met(mentorship_id: int) -> date | None:
+    return db.session.scalar(sa.select(sa.func.max(MentoringMeeting.met_on))
+                             .where(MentoringMeeting.mentorship_id == mentorship_id))
+
+
+def _answered_days(mentorship_id: int, user_id: int) -> set[int]:
+    return set(db.session.scalars(sa.select(MentoringCheckIn.day).where(
+        MentoringCheckIn.mentorship_id == mentorship_id, MentoringCheckIn.user_id == user_id)))
+
+
+def page_for(user: User, mentorship_id: int, *, meetings_page: int = 1,
+             messages_page: int = 1, per_page: int = 10) -> RelationshipPage:
+    """Everything the shared page shows ``user``, in a fixed number of queries."""
+    mentorship = relationship_for(user, mentorship_id)
+    side = side_of(mentorship, user)
+    names = {code: name for code, name, _ in element_choices()}
+    goals = [
+        GoalView(g.id, g.title, g.status, GOAL_LABELS[g.status],
+                 [(c, names.get(c, c)) for c in g.element_codes])
+        for g in db.session.scalars(
+            sa.select(MentoringGoal).where(MentoringGoal.mentorship_id == mentorship.id)
+            .order_by(MentoringGoal.created_at, MentoringGoal.id))
+    ]
+    meetings = db.paginate(
+        sa.select(MentoringMeeting).where(MentoringMeeting.mentorship_id == mentorship.id)
+        .order_by(MentoringMeeting.met_on.desc(), MentoringMeeting.id.desc()),
+        page=meetings_page, per_page=per_page, error_out=False)
+    mine = "mentor_notes" if side is Side.MENTOR else "mentee_notes"
+    meetings.items = [
+        MeetingView(m.id, m.met_on, m.shared_notes, getattr(m, mine),
+                    m.created_by_id == user.id)
+        for m in meetings.items
+    ]
+    # Newest page first; within a page the oldest message comes first, as in a conversation.
+    messages = db.paginate(
+        sa.select(MentoringMessage).where(MentoringMessage.mentorship_id == mentorship.id)
+        .order_by(MentoringMessage.created_at.desc(), MentoringMessage.id.desc()),
+        page=messages_page, per_page=per_page, error_out=False)
+    messages.items = list(reversed(messages.items))
+    today = utcnow().date()
+    began = began_on(mentorship)
+    last_met = _last_met(mentorship.id)
+    is_open = mentorship.status is MentorshipStatus.ACCEPTED
+    answered = _answered_days(mentorship.id, user.id) if is_open else set()
+    feedback = (mentorship.mentor_feedback, mentorship.mentee_feedback)
+    return RelationshipPage(
+        mentorship=mentorship, side=side, other=other_of(mentorship, user), began_on=began,
+        goals=goals, meetings=meetings, messages=messages, last_met=last_met,
+        should_meet=is_open and needs_meeting(began, last_met, today),
+        checkins_due=[d for d in due_days(began, today) if d not in answered] if is_open else [],
+        my_feedback=feedback[0] if side is Side.MENTOR else feedback[1],
+        their_feedback=feedback[1] if side is Side.MENTOR else feedback[0],
+        element_names=names,
+    )
+
+
+# ------------------------------------------------------------------ goals
+
+
+def _clean_codes(codes: list[str]) -> list[str]:
+    known = [code for code, _, _ in element_choices()]
+    chosen = set(codes)
+    unknown = chosen - set(known)
+    if unknown:
+        raise RelationshipError("Choose parts of the framework from the list.")
+    if not chosen:
+        raise RelationshipError("Choose at least one part of the framework this goal builds on.")
+    return [code for code in known if code in chosen]
+
+
+def goal_of(user: User, mentorship_id: int, goal_id: int) -> tuple[Mentorship, MentoringGoal]:
+    mentorship = relationship_for(user, mentorship_id)
+    goal = db.session.get(MentoringGoal, goal_id)
+    if goal is None or goal.mentorship_id != mentorship.id:
+        raise NotYours(goal_id)
+    return mentorship, goal
+
+
+def add_goal(user: User, mentorship_id: int, title: str, codes: list[str]) -> MentoringGoal:
+    """A goal the pair agreed, tied to one or more framework elements."""
+    cleaned = _clean_codes(codes)
+    mentorship = _open_for_change(user, mentorship_id)
+    goal = MentoringGoal(mentorship_id=mentorship.id, title=title.strip(),
+                         element_codes=cleaned, created_by_id=user.id)
+    db.session.add(goal)
+    db.session.flush()
+    audit.record(user, "mentoring.goal_added", mentorship, goal_id=goal.id, elements=cleaned)
+    db.session.commit()
+    return goal
+
+
+def edit_goal(user: User, mentorship_id: int, goal_id: int, title: str,
+              codes: list[str]) -> MentoringGoal:
+    cleaned = _clean_codes(codes)
+    mentorship = _open_for_change(user, mentorship_id)
+    _, goal = goal_of(user, mentorship.id, goal_id)
+    goal.title = title.strip()
+    goal.element_codes = cleaned
+    audit.record(user, "mentoring.goal_edited", mentorship, goal_id=goal.id, elements=cleaned)
+    db.session.commit()
+    return goal
+
+
+def set_goal_status(user: User, mentorship_id: int, goal_id: int,
+                    status: GoalStatus) -> MentoringGoal:
+    mentorship = _open_for_change(user, mentorship_id)
+    _, goal = goal_of(user, mentorship.id, goal_id)
+    goal.status = status
+    audit.record(user, "mentoring.goal_status", mentorship, goal_id=goal.id,
+                 status=status.value)
+    db.session.commit()
+    return goal
+
+
+# ------------------------------------------------------------------ meetings
+
+
+def meeting_of(user: User, mentorship_id: int,
+               meeting_id: int) -> tuple[Mentorship, MentoringMeeting]:
+    mentorship = relationship_for(user, mentorship_id)
+    meeting = db.session.get(MentoringMeeting, meeting_id)
+    if meeting is None or meeting.mentorship_id != mentorship.id:
+        raise NotYours(meeting_id)
+    return mentorship, meeting
+
+
+def _check_date(mentorship: Mentorship, met_on: date) -> None:
+    if met_on > utcnow().date():
+        raise RelationshipError("The meeting date can't be in the future. Log it once you've met.")
+    began = began_on(mentorship)
+    if met_on < began:
+        raise RelationshipError(
+            f"Your mentoring began on {began.strftime('%-d %B %Y')}: pick that day or later.")
+
+
+def my_private_notes(mentorship: Mentorship, meeting: MentoringMeeting, user: User) -> str:
+    if side_of(mentorship, user) is Side.MENTOR:
+        return meeting.mentor_notes
+    return meeting.mentee_notes
+
+
+def log_meeting(user: User, mentorship_id: int, met_on: date, shared_notes: str,
+                private_notes: str) -> MentoringMeeting:
+    """A meeting; the private notes go to the writer's own side only."""
+    mentorship = _open_for_change(user, mentorship_id)
+    try:
+        _check_date(mentorship, met_on)
+    except RelationshipError:
+        db.session.rollback()
+        raise
+    meeting = MentoringMeeting(mentorship_id=mentorship.id, met_on=met_on,
+                               shared_notes=shared_notes.strip(), created_by_id=user.id)
+    _set_private(mentorship, meeting, user, private_notes)
+    db.session.add(meeting)
+    db.session.flush()
+    audit.record(user, "mentoring.meeting_logged", mentorship, meeting_id=meeting.id,
+                 met_on=met_on.isoformat())
+    db.session.commit()
+    return meeting
+
+
+def _set_private(mentorship: Mentorship, meeting: MentoringMeeting, user: User,
+                 notes: str) -> None:
+    if side_of(mentorship, user) is Side.MENTOR:
+        meeting.mentor_notes = notes.strip()
+    else:
+        meeting.mentee_notes = notes.strip()
+
+
+def edit_meeting(user: User, mentorship_id: int, meeting_id: int, met_on: date,
+                 shared_notes: str, private_notes: str) -> MentoringMeeting:
+    """Change a meeting's date and shared notes, and the editor's own private notes only."""
+    mentorship = _open_for_change(user, mentorship_id)
+    _, meeting = meeting_of(user, mentorship.id, meeting_id)
+    try:
+        _check_date(mentorship, met_on)
+    except RelationshipError:
+        db.session.rollback()
+        raise
+    meeting.met_on = met_on
+    meeting.shared_notes = shared_notes.strip()
+    _set_private(mentorship, meeting, user, private_notes)
+    audit.record(user, "mentoring.meeting_edited", mentorship, meeting_id=meeting.id,
+                 met_on=met_on.isoformat())
+    db.session.commit()
+    return meeting
+
+
+# ------------------------------------------------------------------ messages
+
+
+def send_message(user: User, mentorship_id: int, body: str) -> MentoringMessage:
+    """A message to the other side, who is told that one came (never what it says)."""
+    text = body.strip()
+    if not text:
+        raise RelationshipError("Write a message first.")
+    mentorship = _open_for_change(user, mentorship_id)
+    message = MentoringMessage(mentorship_id=mentorship.id, sender_id=user.id, body=text)
+    db.session.add(message)
+    db.session.flush()
+    audit.record(user, "mentoring.message_sent", mentorship, message_id=message.id)
+    notify(other_of(mentorship, user), "message",
+           f"{user.display_name} sent you a message.", _link(mentorship))
+    db.session.commit()
+    return message
+
+
+# ------------------------------------------------------------------ check-ins
+
+
+def check_in(user: User, mentorship_id: int, day: int, rating: int,
+             comment: str) -> MentoringCheckIn:
+    """One answer per person per day-mark; the other side never sees it."""
+    if day not in CHECKIN_DAYS:
+        raise NotYours(day)
+    if rating not in range(1, 6):
+        raise RelationshipError("Choose a number from 1 to 5.")
+    mentorship = _open_for_change(user, mentorship_id)
+    if day not in due_days(began_on(mentorship), utcnow().date()):
+        db.session.rollback()
+        raise RelationshipError(f"The {day}-day check-in isn't open yet.")
+    if day in _answered_days(mentorship.id, user.id):
+        db.session.rollback()
+        raise RelationshipError(f"You've answered the {day}-day check-in already. Thank you!")
+    answer = MentoringCheckIn(mentorship_id=mentorship.id, user_id=user.id, day=day,
+                              rating=rating, comment=comment.strip())
+    db.session.add(answer)
+    audit.record(user, "mentoring.checked_in", mentorship, day=day)
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:  # a second answer at the same moment (two tabs)
+        db.session.rollback()
+        raise RelationshipError(
+            f"You've answered the {day}-day check-in already. Thank you!") from None
+    return answer
+
+
+def checkin_is_open(user: User, mentorship_id: int, day: int) -> Mentorship:
+    """The mentorship, if ``user`` may answer its ``day`` check-in now."""
+    mentorship = relationship_for(user, mentorship_id)
+    if day not in CHECKIN_DAYS:
+        raise NotYours(day)
+    if mentorship.status is not MentorshipStatus.ACCEPTED:
+        raise RelationshipError("This mentoring has closed, so its check-ins are closed too.")
+    if day not in due_days(began_on(mentorship), utcnow().date()):
+        raise RelationshipError(f"The {day}-day check-in isn't open yet.")
+    if day in _answered_days(mentorship.id, user.id):
+        raise RelationshipError(f"You've answered the {day}-day check-in already. Thank you!")
+    return mentorship
+
+
+@dataclass(frozen=True)
+class CheckInAverage:
+    day: int
+    answers: int
+    average: float | None  # None below MIN_ANSWERS_FOR_AVERAGE
+
+
+def checkin_averages() -> list[CheckInAverage]:
+    """Averages across the whole programme, per day-mark and side; no per-pair figures."""
+    rows = dict(
+        (day, (count, avg)) for day, count, avg in db.session.execute(
+            sa.select(MentoringCheckIn.day, sa.func.count(),
+                      sa.func.avg(MentoringCheckIn.rating))
+            .group_by(MentoringCheckIn.day))
+    )
+    result = []
+    for day in CHECKIN_DAYS:
+        count, avg = rows.get(day, (0, None))
+        shown = round(float(avg), 1) if count >= MIN_ANSWERS_FOR_AVERAGE else None
+        result.append(CheckInAverage(day, count, shown))
+    return result
+
+
+# ------------------------------------------------------------------ closing
+
+
+class Outcome(enum.Enum):
+    COMPLETED = "completed"
+    ENDED = "ended"
+
+
+def close(user: User, mentorship_id: int, outcome: Outcome, feedback: str) -> Mentorship:
+    """Close the mentorship as completed or ended early; the other side is told."""
+    mentorship = _open_for_change(user, mentorship_id)
+    mentorship.status = (MentorshipStatus.COMPLETED if outcome is Outcome.COMPLETED
+                         else MentorshipStatus.ENDED)
+    mentorship.closed_at = utcnow()
+    _set_feedback(mentorship, user, feedback)
+    audit.record(user, "mentoring.closed", mentorship, outcome=outcome.value)
+    words = "as completed" if outcome is Outcome.COMPLETED else "early"
+    notify(other_of(mentorship, user), "closed",
+           f"{user.display_name} has closed your mentoring {words}. You can add a few words "
+           "of feedback on your page.", _link(mentorship))
+    db.session.commit()
+    return mentorship
+
+
+def _set_feedback(mentorship: Mentorship, user: User, feedback: str) -> None:
+    if side_of(mentorship, user) is Side.MENTOR:
+        mentorship.mentor_feedback = feedback.strip()
+    else:
+        mentorship.mentee_feedback = feedback.strip()
+
+
+def give_feedback(user: User, mentorship_id: int, feedback: str) -> Mentorship:
+    """Each side's closing words, added or changed after the mentorship closed."""
+    mentorship = relationship_for(user, mentorship_id, lock=True)
+    if not mentorship.status.is_closed:
+        db.session.rollback()
+        raise RelationshipError("Feedback comes when your mentoring closes.")
+    _set_feedback(mentorship, user, feedback)
+    audit.record(user, "mentoring.feedback_given", mentorship)
+    db.session.commit()
+    return mentorship
+
+
+def my_feedback(mentorship: Mentorship, user: User) -> str:
+    if side_of(mentorship, user) is Side.MENTOR:
+        return mentorship.mentor_feedback
+    return mentorship.mentee_feedback
+
+
+# ------------------------------------------------------------------ the periodic job
+
+
+@dataclass
+class Reminders:
+    nudged: int = 0  # relationships nudged
+    checkins: int = 0  # check-in notifications sent
+    note_ids: list[int] = field(default_factory=list)
+
+
+def send_reminders(now: datetime | None = None) -> Reminders:
+    """Nudge pairs who haven't met in 30 days and tell people a check-in is due.
+
+    A nudge goes at most once per 30 days per pair (``last_nudged_at``); a check-in notice once
+    per person and day-mark (the notification itself is the record). Runs in a fixed number of
+    queries however many pairs. Notifications are saved without email; the caller emails them
+    with ``notifications.email_saved`` after this commits.
+    """
+    now = now or utcnow()
+    today = now.date()
+    active = list(db.session.scalars(
+        sa.select(Mentorship).where(Mentorship.status == MentorshipStatus.ACCEPTED)
+        .options(joinedload(Mentorship.mentor), joinedload(Mentorship.mentee))
+        .order_by(Mentorship.id)))
+    ids = [m.id for m in active]
+    last_met = dict(db.session.execute(
+        sa.select(MentoringMeeting.mentorship_id, sa.func.max(MentoringMeeting.met_on))
+        .where(MentoringMeeting.mentorship_id.in_(ids))
+        .group_by(MentoringMeeting.mentorship_id)).all()) if ids else {}
+    answered = set(db.session.execute(
+        sa.select(MentoringCheckIn.mentorship_id, MentoringCheckIn.user_id, MentoringCheckIn.day)
+        .where(MentoringCheckIn.mentorship_id.in_(ids))).all()) if ids else set()
+    links = {m.id: {d: checkin_link(m.id, d) for d in CHECKIN_DAYS} for m in active}
+    told = set(db.session.execute(
+        sa.select(Notification.user_id, Notification.link)
+        .where(Notification.kind == "checkin",
+               Notification.link.in_([link for by_day in links.values()
+                                      for link in by_day.values()]))).all()) if ids else set()
+    result = Reminders()
+    notes: list[Notification] = []
+    for m in active:
+        began = began_on(m)
+        link = _link(m)
+        if needs_meeting(began, last_met.get(m.id), today) and (
+                m.last_nudged_at is None
+                or now - m.last_nudged_at >= timedelta(days=NUDGE_DAYS)):
+            m.last_nudged_at = now
+            for person, other in ((m.mentor, m.mentee), (m.mentee, m.mentor)):
+                notes.append(notify(
+                    person, "nudge",
+                    f"It's been a while since you and {other.display_name} met. "
+                    "How about finding a time?", link, email=False))
+            audit.record(None, "mentoring.nudged", m)
+            result.nudged += 1
+        due = due_days(began, today)
+        if not due:
+            continue
+        day = due[-1]  # only the latest mark: nobody gets two notices at once
+        for person in (m.mentor, m.mentee):
+            if (m.id, person.id, day) in answered or (person.id, links[m.id][day]) in told:
+                continue
+            notes.append(notify(
+                person, "checkin",
+                f"Your {day}-day mentoring check-in is ready: one quick question.",
+                links[m.id][day], email=False))
+            result.checkins += 1
+    db.session.flush()
+    result.note_ids = [n.id for n in notes]
+    db.session.commit()
+    return result
+
+
+def checkin_link(mentorship_id: int, day: int) -> str:
+    return url_for("mentoring.checkin", mentorship_id=mentorship_id, day=day)
