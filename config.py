@@ -65,6 +65,8 @@ class Config:
     EMAIL_TOKEN_MAX_AGE = 60 * 60 * 24 * 3
     RESET_TOKEN_MAX_AGE = 60 * 60
     PAGE_SIZE = 25
+    # The site's address, for links in emails sent outside a request (the mentoring reminders).
+    SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000")
 
 
 class DevelopmentConfig(Config):

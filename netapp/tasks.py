@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import Flask
-from huey import Huey
+from huey import Huey, crontab
 from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
 
 
@@ -72,3 +72,12 @@ def email_notifications(note_ids: list[int], site: str) -> None:
     # Links in the emails are built as if for a request to the site that made the change.
     with huey.app.test_request_context(base_url=site):
         notifications.email_saved(note_ids)
+
+
+@huey.periodic_task(crontab(minute="20", hour="*/6"))
+def mentoring_reminders() -> None:
+    """Nudges and check-in notices for mentoring pairs, four times a day (each is sent once)."""
+    from netapp.services import mentorships
+
+    with huey.app.app_context():
+        mentorships.run_reminders()

@@ -472,3 +472,15 @@ def test_the_page_runs_the_same_number_of_queries_however_much_it_holds(client, 
     _fill(pair, 18)
     large = _count_statements(client, path)
     assert small == large
+
+
+def test_the_task_queue_runs_the_same_reminders_on_a_schedule(app, pair, mailbox):
+    from netapp.tasks import huey, mentoring_reminders
+
+    assert mentoring_reminders.task_class in huey._registry._periodic_tasks
+    began_days_ago(pair, 31)
+    mentoring_reminders.call_local()
+    mentoring_reminders.call_local()
+    assert _kinds(pair["mentor"], "nudge") == 1 and _kinds(pair["mentee"], "checkin") == 1
+    link = mailbox.last_link(pair["mentee"].email)
+    assert link.startswith("http://localhost/mentoring/")

@@ -8,7 +8,6 @@ from __future__ import annotations
 import click
 from flask import (
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -309,25 +308,13 @@ def relationship_feedback(mentorship_id: int):
 # ------------------------------------------------------------------ the periodic job
 
 
-def send_reminders(site: str) -> service.Reminders:
-    """Nudges and check-in notices, then their emails; what the command and the queue run."""
-    from netapp.services.notifications import email_saved
-
-    with current_app.test_request_context(base_url=site):
-        result = service.send_reminders()
-        email_saved(result.note_ids)
-    return result
-
-
 @click.command("mentoring-nudges")
 @click.option("--site", default="", help="The site's address for links in emails "
-              "(default: SITE_URL, else http://127.0.0.1:5000).")
+              "(default: the SITE_URL setting).")
 @with_appcontext
 def nudges_command(site: str) -> None:
     """Nudge pairs who haven't met in 30 days and tell people a check-in is due."""
-    server = current_app.config.get("SERVER_NAME")
-    result = send_reminders(site or current_app.config.get("SITE_URL")
-                            or (f"http://{server}" if server else "http://127.0.0.1:5000"))
+    result = service.run_reminders(site or None)
     click.echo(f"Nudged {result.nudged} pair(s); sent {result.checkins} check-in notice(s).")
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
-from flask import url_for
+from flask import current_app, url_for
 from sqlalchemy.orm import joinedload
 
 from netapp.extensions import db
@@ -559,6 +559,24 @@ def send_reminders(now: datetime | None = None) -> Reminders:
     db.session.flush()
     result.note_ids = [n.id for n in notes]
     db.session.commit()
+    return result
+
+
+def site_url() -> str:
+    """Where links in emails sent outside a request point: the SITE_URL setting."""
+    server = current_app.config.get("SERVER_NAME")
+    # With SERVER_NAME set, links must use that host or Flask cannot build them.
+    scheme = current_app.config["PREFERRED_URL_SCHEME"]
+    return f"{scheme}://{server}" if server else current_app.config["SITE_URL"]
+
+
+def run_reminders(site: str | None = None) -> Reminders:
+    """``send_reminders`` and then its emails, outside any request (the command, the queue)."""
+    from netapp.services.notifications import email_saved
+
+    with current_app.test_request_context(base_url=site or site_url()):
+        result = send_reminders()
+        email_saved(result.note_ids)
     return result
 
 
