@@ -61,6 +61,8 @@ class Config:
 
     # The task queue (netapp/tasks.py): a SQLite file by default, a Redis URL in production.
     HUEY_URL = os.environ.get("HUEY_URL", f"sqlite:///{BASE_DIR / 'instance' / 'huey.sqlite3'}")
+    # A job still waiting or running after this long is taken as lost (its worker stopped).
+    JOB_STALE_MINUTES = int(os.environ.get("JOB_STALE_MINUTES", "30"))
 
     EMAIL_TOKEN_MAX_AGE = 60 * 60 * 24 * 3
     RESET_TOKEN_MAX_AGE = 60 * 60

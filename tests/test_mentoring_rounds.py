@@ -245,6 +245,26 @@ def test_a_run_that_fails_says_why_and_can_run_again(app, client, coordinator):
     assert rnd.job.error == ""
 
 
+def test_a_run_lost_with_its_worker_becomes_a_failure_that_can_run_again(app, client,
+                                                                        coordinator, people):
+    from datetime import timedelta
+
+    from netapp.models import Job
+    from netapp.models.base import utcnow
+
+    rnd = _create(client)
+    rnd.status = RoundStatus.RUNNING
+    rnd.job = Job(kind=rounds.RUN_KIND, status=JobStatus.RUNNING, progress=20,
+                  params={"round_id": rnd.id}, started_at=utcnow() - timedelta(minutes=31))
+    db.session.commit()
+    page = client.get(f"/mentoring/rounds/{rnd.id}").text
+    assert "the worker that runs it has probably stopped" in page and "Run again" in page
+    db.session.expire_all()
+    assert rnd.status == RoundStatus.FAILED and rnd.job.status == JobStatus.FAILED
+    _run(client, rnd)
+    assert rnd.status == RoundStatus.PREVIEW and rnd.job.status == JobStatus.DONE
+
+
 def test_the_progress_fragment_and_its_signal_to_reload(app, client, coordinator, people):
     rnd = _create(client)
     assert client.get(f"/mentoring/rounds/{rnd.id}/progress").status_code == 404  # not run yet
@@ -396,3 +416,31 @@ def test_console_pages_run_the_same_number_of_statements_as_data_grows(app, clie
     _run(client, rnd)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(RoundProposal)) > 10
     assert small == _statements(client, paths)
+
+
+def test_two_publishes_at_once_make_one_set_of_offers(app, backend, client, coordinator, people):
+    if backend != "postgres":
+        pytest.skip("row locks are what is tested; SQLite runs one writer at a time anyway")
+    import threading
+
+    rnd = _create(client)
+    _run(client, rnd)
+    barrier, results, errors = threading.Barrier(4), [], []
+
+    def publish():
+        with app.app_context():
+            try:
+                barrier.wait()
+                results.append(rounds.publish(coordinator, rnd.id))
+            except Exception as exc:  # collected and shown by the assertion below
+                errors.append(exc)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=publish) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert errors == [] and sorted(results) == [0, 0, 0, 3]
+    assert len(_offers()) == 3

@@ -22,6 +22,7 @@ from netapp.forms_common import EmptyForm
 from netapp.mentoring import bp
 from netapp.mentoring.round_forms import WHOLE_COUNTRY, PairForm, RoundForm, RuleForm, WeightsForm
 from netapp.models import MentoringRound, PairRuleKind, Role, RoundStatus
+from netapp.services import jobs
 from netapp.services import mentoring_rounds as rounds_service
 from netapp.services.jobs import JobError
 
@@ -34,7 +35,10 @@ def _page(name: str = "page") -> int:
 
 
 def _round(round_id: int) -> MentoringRound:
-    return db.get_or_404(MentoringRound, round_id)
+    rnd = db.get_or_404(MentoringRound, round_id)
+    if rnd.status == RoundStatus.RUNNING and rnd.job is not None:
+        jobs.give_up_if_stale(rnd.job)  # a lost run becomes a failed one, which can run again
+    return rnd
 
 
 def _to_round(rnd: MentoringRound):

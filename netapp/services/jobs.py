@@ -9,6 +9,7 @@ the job says only that something unexpected went wrong.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -26,6 +27,9 @@ OnFailure = Callable[[Job], None]
 # kind -> (the work, what to tidy up after a failure); filled by @runner at import time
 _RUNNERS: dict[str, tuple[Runner, OnFailure | None]] = {}
 
+STALE = ("The run was still not finished after {minutes} minutes, so the worker that runs it "
+         "has probably stopped. Please run it again; if this keeps happening, ask an "
+         "administrator to check that the task queue's worker is running.")
 UNEXPECTED = ("The run stopped because of an unexpected error (job {id}). Please try again; "
               "if it happens again, tell an administrator.")
 
@@ -155,3 +159,25 @@ def _finish(job_id: int, status: JobStatus, message: str = "", error: str = "") 
         values.update(message="Stopped.")
     _set(job_id, **values)
     db.session.expire_all()
+
+
+def give_up_if_stale(job: Job) -> bool:
+    """Mark a job failed if it has waited or run longer than ``JOB_STALE_MINUTES``.
+
+    A worker that dies mid-job (a restart, a crash) leaves its job "running" for ever; this
+    lets the page say so and the job run again. Returns True when it gave up on the job.
+    """
+    minutes = current_app.config["JOB_STALE_MINUTES"]
+    since = job.started_at or job.created_at
+    if job.status.is_finished or since is None or utcnow() - since < timedelta(minutes=minutes):
+        return False
+    if not _set(job.id, Job.status.in_([JobStatus.QUEUED, JobStatus.RUNNING]),
+                status=JobStatus.FAILED, finished_at=utcnow(), message="Stopped.",
+                error=STALE.format(minutes=minutes)):
+        return False
+    current_app.logger.warning("Job %s (%s) gave up after %s minutes", job.id, job.kind, minutes)
+    _, on_failure = _RUNNERS.get(job.kind, (None, None))
+    if on_failure is not None:
+        on_failure(job)
+    db.session.expire_all()
+    return True
