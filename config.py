@@ -67,6 +67,8 @@ class Config:
     EMAIL_TOKEN_MAX_AGE = 60 * 60 * 24 * 3
     RESET_TOKEN_MAX_AGE = 60 * 60
     PAGE_SIZE = 25
+    # An offer or request a mentor hasn't answered in this many days is listed for coordinators.
+    MENTORING_OFFER_DAYS = int(os.environ.get("MENTORING_OFFER_DAYS", "14"))
     # The site's address, for links in emails sent outside a request (the mentoring reminders).
     SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000")
 

@@ -12,6 +12,7 @@ from flask import url_for
 #   token           anyone holding the emailed link (the token is the key)
 #   signed_in       any account; the route only ever acts on the signed-in person's own data
 #   admin           admins only
+#   mentor          people with the mentor role; each route acts only on offers made to them
 #   coordinator     coordinators and admins
 #   pair            only the mentor and the mentee of that mentorship; anyone else, staff
 #                   included, gets a 404 as if it did not exist
@@ -49,6 +50,13 @@ OWNERS = {
     "admin.reopen_account": "admin",
     "admin.audit_log": "admin",
     "members.give_feedback": "token",
+    **{f"mentoring.{name}": "mentor" for name in (
+        "mentees", "accept", "decline", "set_capacity", "pause",
+    )},
+    "mentoring.stale_offers": "coordinator",
+    **{f"mentoring.{name}": "signed_in" for name in (
+        "suggestions", "wants_mentor", "ask", "dismiss", "withdraw",
+    )},
     "members.manage_resources": "admin",
     "members.edit_resource": "admin",
     "members.delete_resource": "admin",
@@ -68,7 +76,8 @@ OWNERS = {
 # Placeholder values for URL parts; the guard must act before any lookup.
 URL_VALUES = {"user_id": 1, "token": "not-a-real-token", "code": "PQ", "network_id": 1,
               "resource_id": 1, "round_id": 1, "session_id": 1, "filename": "css/site.css",
-              "rule_id": 1, "day": 30, "meeting_id": 1, "goal_id": 1, "mentorship_id": 1}
+              "rule_id": 1, "day": 30, "meeting_id": 1, "goal_id": 1, "mentorship_id": 1,
+              "mentor_id": 1}
 ROLES = ["member", "mentor", "coordinator"]
 
 
@@ -91,7 +100,7 @@ def test_every_route_has_a_declared_owner(app):
 def test_anonymous_visitors_are_sent_to_log_in_for_every_private_route(app, client):
     checked = 0
     for endpoint, method, path in _requests(app):
-        if OWNERS[endpoint] not in ("signed_in", "admin", "pair"):
+        if OWNERS[endpoint] not in ("signed_in", "admin", "mentor", "coordinator", "pair"):
             continue
         response = client.open(path, method=method)
         assert response.status_code == 302, f"{method} {path} gave {response.status_code}"
@@ -147,3 +156,26 @@ def test_pair_routes_answer_404_to_everyone_for_a_guessed_mentorship(app, client
                                              f"{response.status_code}"
         checked += 1
     assert checked >= 10
+
+
+# Who holds each staff kind of route; everyone else gets a 403 on every method.
+STAFF = {"mentor": {"mentor"}, "coordinator": {"coordinator", "admin"}}
+
+
+@pytest.mark.parametrize("kind", sorted(STAFF))
+@pytest.mark.parametrize("role", ["member", "mentor", "coordinator", "admin"])
+def test_mentor_and_coordinator_routes_refuse_everyone_else(app, client, auth, users, kind,
+                                                            role):
+    auth.as_role(users, role)
+    checked = 0
+    for endpoint, method, path in _requests(app):
+        if OWNERS[endpoint] != kind:
+            continue
+        response = client.open(path, method=method)
+        if role in STAFF[kind]:
+            assert response.status_code != 403, f"{role}: {method} {path}"
+        else:
+            assert response.status_code == 403, f"{role}: {method} {path} gave " \
+                                                 f"{response.status_code}"
+        checked += 1
+    assert checked >= 1

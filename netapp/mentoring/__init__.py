@@ -6,4 +6,4 @@ bp = Blueprint("mentoring", __name__)
 
 # Route modules register their routes on ``bp`` when imported; each new module is added to the
 # import below.
-from netapp.mentoring import relationship, rounds  # noqa: E402,F401
+from netapp.mentoring import offers, relationship, rounds, suggestions  # noqa: E402,F401

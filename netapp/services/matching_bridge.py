@@ -34,6 +34,7 @@ NO_SERVICE = "hasn't said which service they manage"
 NO_ASSESSMENT = "hasn't finished a self-assessment yet"
 PAUSED = "is taking a break from new mentees"
 FULL = "has no free places"
+NO_PROFILE = "hasn't filled in their profile yet"
 
 BUSY = (MentorshipStatus.OFFERED, MentorshipStatus.REQUESTED, MentorshipStatus.ACCEPTED)
 
@@ -168,3 +169,46 @@ def declined_pairs(mentee_ids: Iterable[int] | None = None) -> list[tuple[str, s
     if mentee_ids is not None:
         query = query.where(Mentorship.mentee_id.in_(list(mentee_ids)))
     return [(person_id(a), person_id(b)) for a, b in db.session.execute(query)]
+
+
+@dataclass
+class OneMentee:
+    """One member as a mentee, or why they can't be one, and every mentor open to them."""
+
+    mentee: Mentee | None
+    reason: str
+    mentors: list[Mentor] = field(default_factory=list)
+
+
+def open_mentors_for(mentee_user_id: int, exclude: Iterable[int] = ()) -> OneMentee:
+    """The member as the engine's Mentee, and the mentors who could take them now.
+
+    Mentors: confirmed, active, not on a break, with a free place (accepted mentees and open
+    offers and requests count as taken), each with ``capacity`` set to their free places, so
+    ``suggest_mentors`` needs no loads. ``exclude`` (user ids) are left out, for example
+    mentors this member dismissed or already asked. A fixed number of queries.
+    """
+    skip = set(exclude) | {mentee_user_id}
+    mentor_ids = set(db.session.scalars(
+        sa.select(UserRole.user_id).join(User, User.id == UserRole.user_id)
+        .join(Profile, Profile.user_id == UserRole.user_id)
+        .where(UserRole.role == Role.MENTOR, User.is_active_account.is_(True),
+               User.email_verified_at.is_not(None), Profile.mentoring_paused.is_(False),
+               Profile.mentor_capacity > 0)
+    )) - skip
+    loads = mentor_loads()
+    rows = {r["user_id"]: r for r in matching_rows(sorted(mentor_ids | {mentee_user_id}))}
+    own = rows.pop(mentee_user_id, None)
+    if own is None:
+        return OneMentee(None, NO_PROFILE)
+    mentee = to_mentee(own)
+    if isinstance(mentee, str):
+        return OneMentee(None, mentee)
+    mentors = []
+    for uid in sorted(rows):
+        free = (rows[uid]["capacity"] or 0) - loads[uid]
+        if uid in mentor_ids and free > 0:
+            mentor = to_mentor(rows[uid], free)
+            if not isinstance(mentor, str):
+                mentors.append(mentor)
+    return OneMentee(mentee, "", mentors)

@@ -113,6 +113,96 @@ def visible_fields(viewer: User, owner: User) -> set[str]:
     return {key for key, audience in rules.items() if audience in audiences}
 
 
+def _profile_rows(profile: Profile, shown: set[str], needs_of, offers_of) -> list[tuple[str, str]]:
+    """The (label, value) rows of a profile for the fields in ``shown``.
+
+    ``needs_of`` and ``offers_of`` give topic names, asked only when the field is shown.
+    """
+    org, council = profile.organisation, profile.local_authority
+    rows = []
+    if "job_title" in shown and profile.job_title:
+        rows.append(("Job title", profile.job_title))
+    if "organisation" in shown and org is not None:
+        rows.append(("Service", f"{org.name} ({org.service_type.label.lower()})"))
+    if "area" in shown and council is not None:
+        rows.append(("Area", f"{council.name}, {council.region.name}"))
+    if "level" in shown and profile.level:
+        rows.append(("Level of leadership", LEVELS[profile.level][0]))
+    if "years" in shown and profile.years_as_manager is not None:
+        years = profile.years_as_manager
+        rows.append(("Years as a manager", "New to managing" if years == 0
+                     else f"{years} year{'s' if years != 1 else ''}"))
+    if "online" in shown:
+        online = "Yes" if profile.meets_online else "Prefers to meet in person"
+        rows.append(("Meets online", online))
+    if "needs" in shown:
+        needs = needs_of()
+        if needs:
+            rows.append(("Would like help with", ", ".join(needs)))
+    if "offer" in shown and profile.mentor_capacity:
+        offer = ", ".join(offers_of())
+        rows.append(("Mentoring", f"Can mentor {profile.mentor_capacity} "
+                     f"{'person' if profile.mentor_capacity == 1 else 'people'}: {offer}"))
+        if profile.mentor_availability:
+            rows.append(("Usually free", profile.mentor_availability))
+        if profile.mentor_note:
+            rows.append(("About their mentoring", profile.mentor_note))
+    return rows
+
+
+@dataclass(frozen=True)
+class ProfileCard:
+    rows: list[tuple[str, str]]
+    shown: frozenset[str]
+
+
+def _names_by_user(table: sa.Table, user_ids: list[int]) -> dict[int, list[str]]:
+    names: dict[int, list[str]] = {}
+    for uid, name in db.session.execute(
+        sa.select(table.c.user_id, Topic.name).join(Topic, Topic.id == table.c.topic_id)
+        .where(table.c.user_id.in_(user_ids)).order_by(Topic.position, Topic.name)
+    ):
+        names.setdefault(uid, []).append(name)
+    return names
+
+
+def profile_cards(viewer: User, owner_ids: list[int],
+                  leave_out: frozenset[str] = frozenset()) -> dict[int, ProfileCard]:
+    """What ``viewer`` may see of each owner's profile, in a fixed number of queries.
+
+    The same rules as ``profile_view`` (the owner's choices, the viewer's audiences) for a
+    list of people at once, less the fields in ``leave_out``. Networks are left out: an
+    affinity network is special-category, and a card is no place for a list of networks.
+    """
+    from sqlalchemy.orm import selectinload
+
+    owner_ids = list(owner_ids)
+    if not owner_ids:
+        return {}
+    found = db.session.scalars(
+        sa.select(Profile).where(Profile.user_id.in_(owner_ids))
+        .options(selectinload(Profile.organisation),
+                 selectinload(Profile.local_authority).selectinload(LocalAuthority.region))
+    ).all()
+    needs = _names_by_user(member_needs, owner_ids)
+    offers = _names_by_user(member_offers, owner_ids)
+    base = {EVERYONE}
+    if viewer.has_role(Role.COORDINATOR, Role.ADMIN):
+        base |= {NETWORKS, COORDINATORS}
+    sharing = networks.sharing_network(viewer, owner_ids)
+    cards = {uid: ProfileCard([], frozenset()) for uid in owner_ids}
+    for profile in found:
+        uid = profile.user_id
+        audiences = set(AUDIENCES) if uid == viewer.id else (
+            base | ({NETWORKS} if uid in sharing else set()))
+        shown = frozenset(key for key, aud in visibility_of(profile).items()
+                          if aud in audiences and key not in leave_out)
+        rows = _profile_rows(profile, shown, lambda u=uid: needs.get(u, []),
+                             lambda u=uid: offers.get(u, []))
+        cards[uid] = ProfileCard(rows, shown)
+    return cards
+
+
 # "See my profile as...": the label and the audiences each kind of viewer belongs to.
 PREVIEWS = {
     EVERYONE: ("a member outside your networks", {EVERYONE}),
@@ -135,35 +225,8 @@ def profile_view(viewer: User, owner: User, preview: str | None = None) -> dict[
     view: dict = {"name": owner.display_name, "shown": shown, "rows": []}
     if profile is None:
         return view
-    org, council = profile.organisation, profile.local_authority
-    rows = []
-    if "job_title" in shown and profile.job_title:
-        rows.append(("Job title", profile.job_title))
-    if "organisation" in shown and org is not None:
-        rows.append(("Service", f"{org.name} ({org.service_type.label.lower()})"))
-    if "area" in shown and council is not None:
-        rows.append(("Area", f"{council.name}, {council.region.name}"))
-    if "level" in shown and profile.level:
-        rows.append(("Level of leadership", LEVELS[profile.level][0]))
-    if "years" in shown and profile.years_as_manager is not None:
-        years = profile.years_as_manager
-        rows.append(("Years as a manager", "New to managing" if years == 0
-                     else f"{years} year{'s' if years != 1 else ''}"))
-    if "online" in shown:
-        online = "Yes" if profile.meets_online else "Prefers to meet in person"
-        rows.append(("Meets online", online))
-    if "needs" in shown:
-        needs = need_names(owner.id)
-        if needs:
-            rows.append(("Would like help with", ", ".join(needs)))
-    if "offer" in shown and profile.mentor_capacity:
-        offer = ", ".join(offer_names(owner.id))
-        rows.append(("Mentoring", f"Can mentor {profile.mentor_capacity} "
-                     f"{'person' if profile.mentor_capacity == 1 else 'people'}: {offer}"))
-        if profile.mentor_availability:
-            rows.append(("Usually free", profile.mentor_availability))
-        if profile.mentor_note:
-            rows.append(("About their mentoring", profile.mentor_note))
+    rows = _profile_rows(profile, shown, lambda: need_names(owner.id),
+                         lambda: offer_names(owner.id))
     view["rows"] = rows
     # A local network names the council, so it follows the area's visibility, for its own
     # members too: "Only me" means nobody else learns the council.

@@ -1,0 +1,557 @@
+"""Offers and requests: mentors accept or decline, members ask for a mentor, coordinators see
+what waits too long.
+
+Each change commits here, with its notifications, so a refused change tells nobody anything.
+Capacity is checked under a row lock on the mentor's profile (and the mentee's), so two
+accepts at the same moment can never both take the last place.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app, url_for
+from sqlalchemy.orm import selectinload
+
+from matching import suggest_mentors
+from netapp.extensions import db
+from netapp.models import (
+    DismissedSuggestion,
+    Mentorship,
+    MentorshipStatus,
+    Profile,
+    Role,
+    SelfAssessment,
+    User,
+)
+from netapp.models.base import utcnow
+from netapp.services import audit, profiles
+from netapp.services import matching_bridge as bridge
+from netapp.services.notifications import notify
+
+OPEN = (MentorshipStatus.OFFERED, MentorshipStatus.REQUESTED)
+MAX_OPEN_REQUESTS = 2
+MAX_CAPACITY = 3
+SUGGESTIONS = 5
+
+
+class MentoringError(Exception):
+    """A change that can't be made, with words for the person who tried."""
+
+
+class NotYours(LookupError):
+    """The offer, request or mentor isn't there for this person (the page answers 404)."""
+
+
+# ------------------------------------------------------------------ reading
+
+
+def _open_for_mentor(mentor: User):
+    return (sa.select(Mentorship)
+            .where(Mentorship.mentor_id == mentor.id, Mentorship.status.in_(OPEN)))
+
+
+def _accepted_count(mentor_id: int) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(Mentorship)
+        .where(Mentorship.mentor_id == mentor_id, Mentorship.status == MentorshipStatus.ACCEPTED)
+    ) or 0
+
+
+def waiting_count(mentor: User) -> int:
+    """How many offers and requests wait for this mentor's answer."""
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(_open_for_mentor(mentor).subquery())
+    ) or 0
+
+
+@dataclass(frozen=True)
+class OpenItem:
+    mentorship: Mentorship
+    card: profiles.ProfileCard
+    reason: str  # the engine's reason, as the mentor may read it
+
+
+@dataclass(frozen=True)
+class MentorPage:
+    waiting: list[OpenItem]
+    accepted: list[Mentorship]
+    capacity: int
+    paused: bool
+
+    @property
+    def free_places(self) -> int:
+        return max(0, self.capacity - len(self.accepted))
+
+
+def mentor_page(mentor: User) -> MentorPage:
+    """Everything on a mentor's "My mentees" page, in a fixed number of queries."""
+    waiting = list(db.session.scalars(
+        _open_for_mentor(mentor).options(selectinload(Mentorship.mentee))
+        .order_by(Mentorship.created_at, Mentorship.id)
+    ))
+    accepted = list(db.session.scalars(
+        sa.select(Mentorship).options(selectinload(Mentorship.mentee))
+        .where(Mentorship.mentor_id == mentor.id, Mentorship.status == MentorshipStatus.ACCEPTED)
+        .order_by(Mentorship.responded_at, Mentorship.id)
+    ))
+    cards = profiles.profile_cards(mentor, [m.mentee_id for m in waiting],
+                                   leave_out=frozenset({"offer"}))
+    items = [OpenItem(m, cards[m.mentee_id], reason_for_mentor(m.reason, cards[m.mentee_id].shown))
+             for m in waiting]
+    profile = db.session.get(Profile, mentor.id)
+    return MentorPage(items, accepted, profile.mentor_capacity if profile else 0,
+                      bool(profile and profile.mentoring_paused))
+
+
+def open_item(mentor: User, mentorship_id: int) -> OpenItem:
+    """One offer or request waiting for this mentor; NotYours for anything else."""
+    mentorship = db.session.scalar(
+        _open_for_mentor(mentor).where(Mentorship.id == mentorship_id)
+    )
+    if mentorship is None:
+        raise NotYours(mentorship_id)
+    card = profiles.profile_cards(mentor, [mentorship.mentee_id],
+                                  leave_out=frozenset({"offer"}))[mentorship.mentee_id]
+    return OpenItem(mentorship, card, reason_for_mentor(mentorship.reason, card.shown))
+
+
+# The engine writes its reasons to the mentee ("your needs"). A mentor reads them with the
+# parts the mentee keeps from them taken out: a reason must not tell a mentor what the
+# profile page would not (the self-assessment is private by default).
+_CLAUSE_FIELD = (
+    ("your self-assessment rates low", "lqf"),
+    ("senior leader than you", "level"),
+    ("leader at your level", "level"),
+    ("same type of service", "organisation"),
+    ("in your local authority", "area"),
+)
+_FOR_MENTOR = (
+    ("Does not offer help with your", "You don't offer help with their"),
+    ("Offers help with your", "You offer help with their"),
+    ("Offers help with both of your", "You offer help with both of their"),
+    ("of your needs", "of their needs"),
+    ("Offers help with", "You offer help with"),
+    ("which your self-assessment rates low", "which their self-assessment rates low"),
+    ("a more senior leader than you", "you're a more senior leader than them"),
+    ("a leader at your level", "you're a leader at their level"),
+    ("works in the same type of service", "you work in the same type of service"),
+    ("in your local authority", "in their local authority"),
+    ("strong in", "you're strong in"),
+)
+PRIVATE_REASON = "The match draws on parts of their profile they keep to themselves."
+
+
+def reason_for_mentor(reason: str, shown: frozenset[str] | set[str]) -> str:
+    """The engine's reason for a pair, as the mentor may read it.
+
+    Drops what the mentee's choices hide from this mentor (needs, self-assessment, level,
+    service, area) and speaks to the mentor ("you", "their").
+    """
+    if not reason:
+        return ""
+    sentences = [s.strip() for s in re.split(r"(?<=\.)\s+", reason) if s.strip()]
+    kept = []
+    for sentence in sentences:
+        is_needs = "help with" in sentence
+        if is_needs:
+            if "needs" in shown:
+                kept.append(sentence)
+            continue
+        if sentence.startswith("Allowed by every rule"):
+            kept.append(sentence)
+            continue
+        clauses = [c.strip().rstrip(".") for c in sentence.split(";")]
+        clauses = [c[0].lower() + c[1:] for c in clauses if c]
+        visible = [c for c in clauses
+                   if all(field in shown for phrase, field in _CLAUSE_FIELD if phrase in c)]
+        if visible:
+            text = "; ".join(visible)
+            kept.append(text[0].upper() + text[1:] + ".")
+    if not kept:
+        return PRIVATE_REASON
+    text = " ".join(kept)
+    for before, after in _FOR_MENTOR:
+        text = text.replace(before, after)
+        text = text.replace(before[0].upper() + before[1:], after[0].upper() + after[1:])
+    return re.sub(r"(^|\. )([a-z])", lambda m: m.group(1) + m.group(2).upper(), text)
+
+
+# ------------------------------------------------------------------ locks
+
+
+def _lock_profiles(*user_ids: int) -> dict[int, Profile]:
+    """Lock these people's profile rows until the commit, always in the same order.
+
+    PostgreSQL makes a second transaction wait here until the first commits, so the counts
+    read afterwards are current. (SQLite runs one writer at a time anyway.)
+    """
+    found = db.session.scalars(
+        sa.select(Profile).where(Profile.user_id.in_(sorted(set(user_ids))))
+        .order_by(Profile.user_id).with_for_update()
+        .execution_options(populate_existing=True)
+    ).all()
+    return {p.user_id: p for p in found}
+
+
+def _locked_open(mentorship_id: int, **where) -> Mentorship:
+    query = sa.select(Mentorship).where(Mentorship.id == mentorship_id).filter_by(**where)
+    mentorship = db.session.scalar(query.with_for_update()
+                                   .execution_options(populate_existing=True))
+    if mentorship is None:
+        raise NotYours(mentorship_id)
+    return mentorship
+
+
+def _page(endpoint: str) -> str:
+    return url_for(endpoint)
+
+
+# ------------------------------------------------------------------ mentors answer
+
+
+def accept(mentor: User, mentorship_id: int) -> Mentorship:
+    """Take on this mentee, if a place is free; their other offers and requests are withdrawn."""
+    peek = db.session.scalar(sa.select(Mentorship.mentee_id).where(
+        Mentorship.id == mentorship_id, Mentorship.mentor_id == mentor.id))
+    if peek is None:
+        raise NotYours(mentorship_id)
+    locked = _lock_profiles(mentor.id, peek)
+    mentorship = _locked_open(mentorship_id, mentor_id=mentor.id)
+    if not mentorship.status.is_open:
+        db.session.rollback()
+        raise MentoringError(_already_answered(mentorship))
+    profile = locked.get(mentor.id)
+    capacity = profile.mentor_capacity if profile else 0
+    if _accepted_count(mentor.id) >= capacity:
+        db.session.rollback()
+        raise MentoringError(
+            "You have no free place just now. Raise your number of mentees, or decline.")
+    has_mentor = db.session.scalar(sa.select(sa.exists().where(
+        Mentorship.mentee_id == mentorship.mentee_id,
+        Mentorship.status == MentorshipStatus.ACCEPTED)))
+    if has_mentor:
+        db.session.rollback()
+        raise MentoringError(f"{mentorship.mentee.display_name} has found a mentor already.")
+    now = utcnow()
+    mentorship.status = MentorshipStatus.ACCEPTED
+    mentorship.responded_at = now
+    mentee = mentorship.mentee
+    if peek in locked:
+        locked[peek].wants_mentor = False
+    others = db.session.scalars(
+        sa.select(Mentorship).options(selectinload(Mentorship.mentor))
+        .where(Mentorship.mentee_id == mentee.id, Mentorship.status.in_(OPEN),
+               Mentorship.id != mentorship.id)
+    ).all()
+    audit.record(mentor, "mentoring.accepted", mentorship)
+    for other in others:
+        what = "request" if other.status is MentorshipStatus.REQUESTED else "offer"
+        other.status = MentorshipStatus.WITHDRAWN
+        other.closed_at = now
+        notify(other.mentor, "withdrawn",
+               f"{mentee.display_name} has found a mentor, so the {what} to you is "
+               "withdrawn. Thank you for being there.", _page("mentoring.mentees"))
+    notify(mentee, "accepted", f"{mentor.display_name} will be your mentor. Time to say hello!",
+           _page("mentoring.suggestions"))
+    db.session.commit()
+    return mentorship
+
+
+def _already_answered(mentorship: Mentorship) -> str:
+    if mentorship.status is MentorshipStatus.WITHDRAWN:
+        return "This is no longer open: the member has found a mentor or withdrew it."
+    return "You have answered this one already."
+
+
+@dataclass(frozen=True)
+class Declined:
+    mentorship: Mentorship
+    next_offer: Mentorship | None
+
+
+def decline(mentor: User, mentorship_id: int, reason: str = "") -> Declined:
+    """Say no, with an optional reason; the mentee is offered the next best mentor, if any."""
+    mentorship = _locked_open(mentorship_id, mentor_id=mentor.id)
+    if not mentorship.status.is_open:
+        db.session.rollback()
+        raise MentoringError(_already_answered(mentorship))
+    mentorship.status = MentorshipStatus.DECLINED
+    mentorship.decline_reason = reason.strip()[:300]
+    mentorship.responded_at = mentorship.closed_at = utcnow()
+    audit.record(mentor, "mentoring.declined", mentorship)
+    db.session.flush()
+    mentee = mentorship.mentee
+    busy = db.session.scalar(sa.select(sa.exists().where(
+        Mentorship.mentee_id == mentee.id,
+        Mentorship.status.in_((*OPEN, MentorshipStatus.ACCEPTED)))))
+    offered = None if busy else _offer_next(mentee, mentorship)
+    if busy:
+        text = (f"{mentor.display_name} can't take you on this time. "
+                "Your other request is still open.")
+    elif offered is not None:
+        text = (f"{mentor.display_name} can't take you on this time. We've offered you "
+                "to another mentor and will let you know when they answer.")
+    else:
+        text = (f"{mentor.display_name} can't take you on this time. There's no other "
+                "mentor free just now; you stay on the list and we'll be in touch.")
+    notify(mentee, "declined", text, _page("mentoring.suggestions"))
+    db.session.commit()
+    return Declined(mentorship, offered)
+
+
+def _offer_next(mentee: User, declined: Mentorship) -> Mentorship | None:
+    """Offer the mentee the best mentor still open to them (no commit); None if nobody is."""
+    tried = set(db.session.scalars(sa.select(Mentorship.mentor_id).where(
+        Mentorship.mentee_id == mentee.id,
+        Mentorship.status.in_((MentorshipStatus.DECLINED, *OPEN)))))
+    candidates = bridge.open_mentors_for(mentee.id, exclude=tried)
+    if candidates.mentee is None or not candidates.mentors:
+        return None
+    best = suggest_mentors(candidates.mentee, candidates.mentors, k=1)
+    if not best:
+        return None
+    mentor = db.session.get(User, bridge.user_id(best[0].mentor_id))
+    offer = Mentorship(mentee_id=mentee.id, mentor_id=mentor.id,
+                       status=MentorshipStatus.OFFERED, round_id=declined.round_id,
+                       score=best[0].score, reason=best[0].explanation)
+    db.session.add(offer)
+    db.session.flush()
+    notify(mentor, "offer", f"{mentee.display_name} is offered to you as a mentee. "
+           "Have a look and let them know.", _page("mentoring.mentees"))
+    return offer
+
+
+# ------------------------------------------------------------------ a mentor's settings
+
+
+def set_paused(mentor: User, paused: bool) -> None:
+    """Take a break from new offers and requests (current mentees carry on), or come back."""
+    profile = profiles.profile_of(mentor)
+    profile.mentoring_paused = paused
+    audit.record(mentor, "mentoring.paused" if paused else "mentoring.resumed", profile)
+    db.session.commit()
+
+
+def set_capacity(mentor: User, capacity: int) -> None:
+    """How many mentees at most (0-3), never fewer than the mentees already taken on."""
+    if capacity not in range(MAX_CAPACITY + 1):
+        raise MentoringError(f"Choose a number from 0 to {MAX_CAPACITY}.")
+    profile = profiles.profile_of(mentor)
+    db.session.commit()
+    profile = _lock_profiles(mentor.id)[mentor.id]
+    taken = _accepted_count(mentor.id)
+    if capacity < taken:
+        db.session.rollback()
+        raise MentoringError(
+            f"You have {taken} mentee{'s' if taken != 1 else ''} at the moment, so the number "
+            f"can't go below {taken}. When a mentoring ends, the place frees up.")
+    profile.mentor_capacity = capacity
+    audit.record(mentor, "mentoring.capacity", profile, capacity=capacity)
+    db.session.commit()
+
+
+# ------------------------------------------------------------------ members
+
+
+def set_wants_mentor(member: User, wanted: bool) -> None:
+    profiles.profile_of(member).wants_mentor = wanted
+    db.session.commit()
+
+
+def has_assessment(member: User) -> bool:
+    return bool(db.session.scalar(sa.select(sa.exists().where(
+        SelfAssessment.user_id == member.id, SelfAssessment.completed_at.is_not(None)))))
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    mentor: User
+    score: float
+    reason: str
+    card: profiles.ProfileCard
+
+
+@dataclass(frozen=True)
+class MemberPage:
+    wants_mentor: bool
+    mentor: Mentorship | None           # the accepted mentorship, if any
+    open_requests: list[Mentorship]     # asked by the member, waiting
+    open_offers: list[Mentorship]       # offered by a round or after a decline, waiting
+    suggestions: list[Suggestion]
+    blocker: str                        # why there are no suggestions, in words; "" if none
+    fix: str = ""                       # what to do about it: "assessment", "profile" or ""
+
+    @property
+    def at_request_limit(self) -> bool:
+        return len(self.open_requests) >= MAX_OPEN_REQUESTS
+
+
+def _member_mentorships(member: User) -> list[Mentorship]:
+    return list(db.session.scalars(
+        sa.select(Mentorship).options(selectinload(Mentorship.mentor))
+        .where(Mentorship.mentee_id == member.id,
+               Mentorship.status.in_((*OPEN, MentorshipStatus.ACCEPTED)))
+        .order_by(Mentorship.created_at, Mentorship.id)
+    ))
+
+
+def _suggestable(member: User, current: list[Mentorship]):
+    """The member as a mentee and the mentors they may ask, or why none can be suggested."""
+    dismissed = set(db.session.scalars(
+        sa.select(DismissedSuggestion.mentor_id).where(DismissedSuggestion.user_id == member.id)))
+    declined = set(db.session.scalars(sa.select(Mentorship.mentor_id).where(
+        Mentorship.mentee_id == member.id, Mentorship.status == MentorshipStatus.DECLINED)))
+    asked = {m.mentor_id for m in current}
+    return bridge.open_mentors_for(member.id, exclude=dismissed | declined | asked)
+
+
+NO_ASSESSMENT_YET = ("Finish your self-assessment first: it's how we find the mentors "
+                     "strongest where you want to grow.")
+# What a member can do about each reason the bridge gives for leaving someone out.
+PROFILE_FIRST = {
+    bridge.NO_ASSESSMENT: NO_ASSESSMENT_YET,
+    bridge.NO_COUNCIL: "Add the council area you work in to your profile first.",
+    bridge.NO_LEVEL: "Add your level of leadership to your profile first.",
+    bridge.NO_SERVICE: "Add the service you manage to your profile first.",
+}
+FILL_IN_PROFILE = "Fill in your profile first, then we can suggest mentors."
+
+
+def member_page(member: User) -> MemberPage:
+    """The member's mentoring page: their mentor or open requests, and up to 5 suggestions."""
+    current = _member_mentorships(member)
+    accepted = next((m for m in current if m.status is MentorshipStatus.ACCEPTED), None)
+    requests = [m for m in current if m.status is MentorshipStatus.REQUESTED]
+    offers = [m for m in current if m.status is MentorshipStatus.OFFERED]
+    profile = db.session.get(Profile, member.id)
+    wants = bool(profile and profile.wants_mentor)
+    suggestions: list[Suggestion] = []
+    blocker = ""
+    if accepted is None and wants:
+        if not has_assessment(member):
+            blocker = NO_ASSESSMENT_YET
+        else:
+            pool = _suggestable(member, current)
+            if pool.mentee is None:
+                blocker = PROFILE_FIRST.get(pool.reason, FILL_IN_PROFILE)
+            else:
+                found = suggest_mentors(pool.mentee, pool.mentors, k=SUGGESTIONS)
+                ids = [bridge.user_id(s.mentor_id) for s in found]
+                people = {u.id: u for u in db.session.scalars(
+                    sa.select(User).where(User.id.in_(ids)))} if ids else {}
+                cards = profiles.profile_cards(member, ids)
+                suggestions = [Suggestion(people[uid], s.score, s.explanation, cards[uid])
+                               for uid, s in zip(ids, found, strict=True)]
+                if not suggestions:
+                    blocker = ("No mentor with a free place suits you just now. We'll keep "
+                               "looking, and a coordinator may offer you one.")
+    fix = ("assessment" if blocker == NO_ASSESSMENT_YET else
+           "profile" if blocker in (*PROFILE_FIRST.values(), FILL_IN_PROFILE) else "")
+    return MemberPage(wants, accepted, requests, offers, suggestions, blocker, fix)
+
+
+def suggestion_for(member: User, mentor_id: int) -> Suggestion:
+    """This mentor as a suggestion for this member, if they may ask them; NotYours if not."""
+    current = _member_mentorships(member)
+    if any(m.status is MentorshipStatus.ACCEPTED or m.mentor_id == mentor_id for m in current):
+        raise NotYours(mentor_id)
+    pool = _suggestable(member, current)
+    mentor = next((m for m in pool.mentors if bridge.user_id(m.id) == mentor_id), None)
+    found = suggest_mentors(pool.mentee, [mentor], k=1) if pool.mentee and mentor else ()
+    if not found:
+        raise NotYours(mentor_id)
+    card = profiles.profile_cards(member, [mentor_id])[mentor_id]
+    return Suggestion(db.session.get(User, mentor_id), found[0].score, found[0].explanation,
+                      card)
+
+
+def ask(member: User, mentor_id: int, note: str = "") -> Mentorship:
+    """Ask a suggested mentor to mentor you, with a short note (at most 2 open requests)."""
+    if not member.is_verified:
+        raise MentoringError("Please confirm your email address first.")
+    _lock_profiles(member.id)
+    current = _member_mentorships(member)
+    if any(m.status is MentorshipStatus.ACCEPTED for m in current):
+        db.session.rollback()
+        raise MentoringError("You have a mentor already.")
+    if any(m.mentor_id == mentor_id for m in current):
+        db.session.rollback()
+        raise MentoringError("You have asked this mentor already.")
+    if sum(m.status is MentorshipStatus.REQUESTED for m in current) >= MAX_OPEN_REQUESTS:
+        db.session.rollback()
+        raise MentoringError(
+            f"You can have {MAX_OPEN_REQUESTS} requests open at a time. Withdraw one, or wait "
+            "for an answer, before asking someone else.")
+    try:
+        suggestion = suggestion_for(member, mentor_id)
+    except NotYours:
+        db.session.rollback()
+        raise
+    request = Mentorship(mentee_id=member.id, mentor_id=mentor_id,
+                         status=MentorshipStatus.REQUESTED, score=suggestion.score,
+                         reason=suggestion.reason, request_note=note.strip()[:500])
+    db.session.add(request)
+    db.session.flush()
+    audit.record(member, "mentoring.requested", request)
+    notify(suggestion.mentor, "request", f"{member.display_name} asks you to be their mentor.",
+           _page("mentoring.mentees"))
+    db.session.commit()
+    return request
+
+
+def withdraw(member: User, mentorship_id: int) -> Mentorship:
+    """Withdraw one of the member's own open requests; the mentor is told."""
+    mentorship = _locked_open(mentorship_id, mentee_id=member.id,
+                              status=MentorshipStatus.REQUESTED)
+    mentorship.status = MentorshipStatus.WITHDRAWN
+    mentorship.closed_at = utcnow()
+    audit.record(member, "mentoring.withdrawn", mentorship)
+    notify(mentorship.mentor, "withdrawn",
+           f"{member.display_name} has withdrawn their request to you.",
+           _page("mentoring.mentees"))
+    db.session.commit()
+    return mentorship
+
+
+def own_request(member: User, mentorship_id: int) -> Mentorship:
+    mentorship = db.session.scalar(sa.select(Mentorship).where(
+        Mentorship.id == mentorship_id, Mentorship.mentee_id == member.id,
+        Mentorship.status == MentorshipStatus.REQUESTED))
+    if mentorship is None:
+        raise NotYours(mentorship_id)
+    return mentorship
+
+
+def dismiss(member: User, mentor_id: int) -> None:
+    """Never suggest this mentor to this member again."""
+    mentor = db.session.get(User, mentor_id)
+    if mentor is None or not mentor.has_role(Role.MENTOR):
+        raise NotYours(mentor_id)
+    if db.session.get(DismissedSuggestion, (member.id, mentor_id)) is None:
+        db.session.add(DismissedSuggestion(user_id=member.id, mentor_id=mentor_id))
+    db.session.commit()
+
+
+# ------------------------------------------------------------------ coordinators
+
+
+def stale_cutoff():
+    return utcnow() - timedelta(days=current_app.config["MENTORING_OFFER_DAYS"])
+
+
+def stale_offers(page: int, per_page: int):
+    """Offers and requests no mentor has answered in time, oldest first, one page."""
+    return db.paginate(
+        sa.select(Mentorship)
+        .options(selectinload(Mentorship.mentee), selectinload(Mentorship.mentor))
+        .where(Mentorship.status.in_(OPEN), Mentorship.created_at < stale_cutoff())
+        .order_by(Mentorship.created_at, Mentorship.id),
+        page=page, per_page=per_page, error_out=False,
+    )
+
+
+def is_coordinator(user: User) -> bool:
+    return user.has_role(Role.COORDINATOR, Role.ADMIN)
