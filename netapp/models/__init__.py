@@ -39,8 +39,34 @@ from netapp.models.networks import (
 from netapp.models.notifications import EmailOptOut, Notification
 from netapp.models.places import LocalAuthority, Organisation, Region, ServiceType
 from netapp.models.profiles import Profile
+from netapp.models.sets import (
+    CalendarFeed,
+    FormationStatus,
+    FormationUnplaced,
+    LearningSet,
+    MeetingMode,
+    SetAttendance,
+    SetFormation,
+    SetMeeting,
+    SetMembership,
+    SetNote,
+    SetRequest,
+    SetStatus,
+)
 
 __all__ = [
+    "CalendarFeed",
+    "FormationStatus",
+    "FormationUnplaced",
+    "LearningSet",
+    "MeetingMode",
+    "SetAttendance",
+    "SetFormation",
+    "SetMeeting",
+    "SetMembership",
+    "SetNote",
+    "SetRequest",
+    "SetStatus",
     "DismissedSuggestion",
     "EmailOptOut",
     "GoalStatus",
