@@ -166,6 +166,10 @@ def seed_demo(members: int = 3000, seed: int = 2026) -> list[DemoLogin]:
     from netapp.services.demo_profiles import seed_profiles
 
     seed_profiles(random.Random(seed + 5), profile_rows, mentor_ids, now)
+    # Mentoring (issue 10): members asking, the demo pair, an offer and a round in preview.
+    from netapp.services.demo_mentoring import seed_mentoring
+
+    seed_mentoring(random.Random(seed + 10), profile_rows, mentor_ids, special, now)
     db.session.commit()
     return [DemoLogin(role, f"{local}@{DEMO_DOMAIN}", DEMO_PASSWORD) for role, local, _ in logins]
 
