@@ -77,39 +77,23 @@ def _none_for(table: str, column: str, uid: int) -> None:
     assert rows == 0, f"{table}.{column} still holds the erased person"
 
 
+def no_rows_for(table: str, *columns: str):
+    """A check for a table whose rows only ever belong to people: none left for the person."""
+    def check(e: Erased) -> None:
+        for column in columns:
+            _none_for(table, column, e.uid)
+    return check
+
+
 def check_users(e: Erased) -> None:
     assert db.session.get(User, e.uid) is None
     assert db.session.scalar(sa.select(sa.func.count(User.id)).where(User.email == EMAIL)) == 0
-
-
-def check_user_roles(e: Erased) -> None:
-    _none_for("user_roles", "user_id", e.uid)
-
-
-def check_user_sessions(e: Erased) -> None:
-    _none_for("user_sessions", "user_id", e.uid)
-
-
-def check_profiles(e: Erased) -> None:
-    _none_for("profiles", "user_id", e.uid)
 
 
 def check_organisations(e: Erased) -> None:
     # The provider only this person worked for was typed in by them: it goes.
     names = db.session.scalars(sa.text("SELECT name FROM organisations")).all()
     assert f"{NAME} House" not in names
-
-
-def check_network_memberships(e: Erased) -> None:
-    _none_for("network_memberships", "user_id", e.uid)
-
-
-def check_member_needs(e: Erased) -> None:
-    _none_for("member_needs", "user_id", e.uid)
-
-
-def check_member_offers(e: Erased) -> None:
-    _none_for("member_offers", "user_id", e.uid)
 
 
 def check_self_assessments(e: Erased) -> None:
@@ -127,10 +111,6 @@ def check_assessment_scores(e: Erased) -> None:
     kept = db.session.scalar(sa.select(SelfAssessment.id).where(SelfAssessment.user_id.is_(None)))
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AssessmentScore)
                              .where(AssessmentScore.assessment_id == kept)) == 28
-
-
-def check_feedback_rounds(e: Erased) -> None:
-    _none_for("feedback_rounds", "user_id", e.uid)
 
 
 def check_feedback_raters(e: Erased) -> None:
@@ -168,11 +148,6 @@ def check_audit_log(e: Erased) -> None:
         assert e.uid not in ids and str(e.uid) not in ids, entry.action
 
 
-def check_mentorships(e: Erased) -> None:
-    _none_for("mentorships", "mentee_id", e.uid)
-    _none_for("mentorships", "mentor_id", e.uid)
-
-
 def _none_in_mentorship(table: str, e: Erased) -> None:
     _none_for(table, "mentorship_id", e.mentorship_id)
 
@@ -197,29 +172,10 @@ def check_mentoring_messages(e: Erased) -> None:
     _none_for("mentoring_messages", "sender_id", e.uid)
 
 
-def check_dismissed_suggestions(e: Erased) -> None:
-    _none_for("dismissed_suggestions", "user_id", e.uid)
-    _none_for("dismissed_suggestions", "mentor_id", e.uid)
-
-
 def check_mentoring_rounds(e: Erased) -> None:
     # The round is the network's; only the note of who created it goes.
     kept = db.session.get(MentoringRound, e.round_id)
     assert kept is not None and kept.created_by_id is None
-
-
-def check_round_pair_rules(e: Erased) -> None:
-    _none_for("round_pair_rules", "mentee_id", e.uid)
-    _none_for("round_pair_rules", "mentor_id", e.uid)
-
-
-def check_round_proposals(e: Erased) -> None:
-    _none_for("round_proposals", "mentee_id", e.uid)
-    _none_for("round_proposals", "mentor_id", e.uid)
-
-
-def check_jobs(e: Erased) -> None:
-    _none_for("jobs", "created_by_id", e.uid)
 
 
 def check_notifications(e: Erased) -> None:
@@ -229,37 +185,33 @@ def check_notifications(e: Erased) -> None:
         "another member's notification naming the person goes; others stay"
 
 
-def check_email_opt_outs(e: Erased) -> None:
-    _none_for("email_opt_outs", "user_id", e.uid)
-
-
 PERSONAL = {
-    "mentorships": check_mentorships,
+    "users": check_users,
+    "user_roles": no_rows_for("user_roles", "user_id"),
+    "user_sessions": no_rows_for("user_sessions", "user_id"),
+    "profiles": no_rows_for("profiles", "user_id"),
+    "organisations": check_organisations,
+    "network_memberships": no_rows_for("network_memberships", "user_id"),
+    "member_needs": no_rows_for("member_needs", "user_id"),
+    "member_offers": no_rows_for("member_offers", "user_id"),
+    "self_assessments": check_self_assessments,
+    "assessment_scores": check_assessment_scores,
+    "feedback_rounds": no_rows_for("feedback_rounds", "user_id"),
+    "feedback_raters": check_feedback_raters,
+    "feedback_scores": check_feedback_scores,
+    "audit_log": check_audit_log,
+    "mentorships": no_rows_for("mentorships", "mentee_id", "mentor_id"),
     "mentoring_goals": check_mentoring_goals,
     "mentoring_meetings": check_mentoring_meetings,
     "mentoring_checkins": check_mentoring_checkins,
     "mentoring_messages": check_mentoring_messages,
-    "dismissed_suggestions": check_dismissed_suggestions,
+    "dismissed_suggestions": no_rows_for("dismissed_suggestions", "user_id", "mentor_id"),
     "mentoring_rounds": check_mentoring_rounds,
-    "round_pair_rules": check_round_pair_rules,
-    "round_proposals": check_round_proposals,
-    "jobs": check_jobs,
+    "round_pair_rules": no_rows_for("round_pair_rules", "mentee_id", "mentor_id"),
+    "round_proposals": no_rows_for("round_proposals", "mentee_id", "mentor_id"),
+    "jobs": no_rows_for("jobs", "created_by_id"),
     "notifications": check_notifications,
-    "email_opt_outs": check_email_opt_outs,
-    "users": check_users,
-    "user_roles": check_user_roles,
-    "user_sessions": check_user_sessions,
-    "profiles": check_profiles,
-    "organisations": check_organisations,
-    "network_memberships": check_network_memberships,
-    "member_needs": check_member_needs,
-    "member_offers": check_member_offers,
-    "self_assessments": check_self_assessments,
-    "assessment_scores": check_assessment_scores,
-    "feedback_rounds": check_feedback_rounds,
-    "feedback_raters": check_feedback_raters,
-    "feedback_scores": check_feedback_scores,
-    "audit_log": check_audit_log,
+    "email_opt_outs": no_rows_for("email_opt_outs", "user_id"),
 }
 
 
