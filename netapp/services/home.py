@@ -6,14 +6,16 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from netapp.extensions import db
-from netapp.models import Network, SelfAssessment, User
+from netapp.models import Network, Role, SelfAssessment, User
 from netapp.services import networks
+from netapp.services.mentoring import waiting_count
 
 
 @dataclass(frozen=True)
 class HomeSummary:
     networks: list[Network]
     has_assessment: bool
+    offers_waiting: int = 0  # a mentor's offers and requests waiting for an answer
 
 
 def home_summary(user: User) -> HomeSummary:
@@ -23,4 +25,6 @@ def home_summary(user: User) -> HomeSummary:
         sa.select(sa.exists().where(SelfAssessment.user_id == user.id,
                                     SelfAssessment.completed_at.is_not(None)))
     )
-    return HomeSummary(networks=joined, has_assessment=bool(has_assessment))
+    waiting = waiting_count(user) if user.has_role(Role.MENTOR) else 0
+    return HomeSummary(networks=joined, has_assessment=bool(has_assessment),
+                       offers_waiting=waiting)
