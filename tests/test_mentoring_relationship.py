@@ -484,3 +484,13 @@ def test_the_task_queue_runs_the_same_reminders_on_a_schedule(app, pair, mailbox
     assert _kinds(pair["mentor"], "nudge") == 1 and _kinds(pair["mentee"], "checkin") == 1
     link = mailbox.last_link(pair["mentee"].email)
     assert link.startswith("http://localhost/mentoring/")
+
+
+def test_the_home_page_leads_each_side_to_their_mentoring(client, pair, users):
+    for who, other in ((pair["mentor"], "Mina Mentee"), (pair["mentee"], "Meg Mentor")):
+        login(client, who)
+        html = client.get("/home").get_data(as_text=True)
+        assert f'href="/mentoring/{pair["id"]}"' in html and f"Mentoring with {other}" in html
+    login(client, users["coordinator"])
+    html = client.get("/home").get_data(as_text=True)
+    assert f'href="/mentoring/{pair["id"]}"' not in html and "/mentoring/check-ins" in html

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from netapp.extensions import db
 from netapp.models import Network, Role, SelfAssessment, User
-from netapp.services import networks
+from netapp.services import mentorships, networks
 from netapp.services.mentoring import waiting_count
 
 
@@ -16,6 +16,7 @@ class HomeSummary:
     networks: list[Network]
     has_assessment: bool
     offers_waiting: int = 0  # a mentor's offers and requests waiting for an answer
+    mentoring: tuple[mentorships.UnderWay, ...] = ()  # mentorships under way, either side
 
 
 def home_summary(user: User) -> HomeSummary:
@@ -27,4 +28,4 @@ def home_summary(user: User) -> HomeSummary:
     )
     waiting = waiting_count(user) if user.has_role(Role.MENTOR) else 0
     return HomeSummary(networks=joined, has_assessment=bool(has_assessment),
-                       offers_waiting=waiting)
+                       offers_waiting=waiting, mentoring=tuple(mentorships.under_way(user)))

@@ -79,6 +79,27 @@ def relationship_for(user: User, mentorship_id: int, *, lock: bool = False) -> M
     return mentorship
 
 
+@dataclass(frozen=True)
+class UnderWay:
+    """A mentoring under way, as a link on the person's home page."""
+
+    id: int
+    other_name: str
+    is_mentor: bool
+
+
+def under_way(user: User) -> list[UnderWay]:
+    """The person's accepted mentorships, as mentor or mentee, oldest first (one query)."""
+    rows = db.session.scalars(
+        sa.select(Mentorship)
+        .where(Mentorship.status == MentorshipStatus.ACCEPTED,
+               sa.or_(Mentorship.mentor_id == user.id, Mentorship.mentee_id == user.id))
+        .options(joinedload(Mentorship.mentor), joinedload(Mentorship.mentee))
+        .order_by(Mentorship.responded_at, Mentorship.id))
+    return [UnderWay(m.id, other_of(m, user).display_name, m.mentor_id == user.id)
+            for m in rows]
+
+
 def side_of(mentorship: Mentorship, user: User) -> Side:
     return Side.MENTOR if user.id == mentorship.mentor_id else Side.MENTEE
 
