@@ -169,6 +169,10 @@ def bench(database_url: str, members: int, seed: int, workdir: Path) -> dict:
         "seconds_second_publish": round(seconds_again, 3),
         "offers": offers, "offers_in_database": n_offers, "second_publish_offers": again,
         "notifications": n_notes, "emails_queued": queued_emails,
+        "engine_alone_stats": {k: v for k, v in result.stats.items()
+                               if k.startswith("seconds") or k in (
+                                   "rounds", "eligible_pairs", "candidate_pairs")},
+        "engine_seconds_in_the_run": stats.get("seconds_engine"),
         "progress_seen": seen,
     }
 
@@ -194,7 +198,8 @@ def main() -> None:
         shutil.rmtree(workdir, ignore_errors=True)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(figures, indent=2))
-    print(json.dumps({k: v for k, v in figures.items() if k != "progress_seen"}, indent=2))
+    print(json.dumps({k: v for k, v in figures.items() if k != "progress_seen"}, indent=2,
+                     default=str))
     for at, message, progress in figures["progress_seen"]:
         print(f"  {at:7.2f} s  {progress:3d}%  {message}")
     ok = (figures["seconds_to_preview"] < TARGET_PREVIEW

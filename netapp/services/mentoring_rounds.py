@@ -433,15 +433,17 @@ def publish(actor: User, round_id: int) -> int:
         if rnd.status != RoundStatus.PREVIEW:
             raise RoundError("Only a round with proposals to check can be published. Run it "
                              "first.")
-        proposals = list(db.session.scalars(
-            sa.select(RoundProposal)
+        proposals = db.session.execute(
+            sa.select(RoundProposal.mentee_id, RoundProposal.mentor_id, RoundProposal.score,
+                      RoundProposal.reason)
             .where(RoundProposal.round_id == rnd.id, RoundProposal.mentor_id.is_not(None))
-            .order_by(RoundProposal.id)))
-        _check_still_free(proposals)
-        db.session.execute(sa.insert(Mentorship), [
-            {"mentee_id": p.mentee_id, "mentor_id": p.mentor_id,
-             "status": MentorshipStatus.OFFERED, "round_id": rnd.id, "score": p.score,
-             "reason": p.reason} for p in proposals])
+            .order_by(RoundProposal.id)).all()
+        _check_still_free(rnd, proposals)
+        if proposals:
+            db.session.execute(sa.insert(Mentorship), [
+                {"mentee_id": p.mentee_id, "mentor_id": p.mentor_id,
+                 "status": MentorshipStatus.OFFERED, "round_id": rnd.id, "score": p.score,
+                 "reason": p.reason} for p in proposals])
         notes = _tell_mentors(rnd, proposals)
         rnd.status = RoundStatus.PUBLISHED
         rnd.published_at = utcnow()
@@ -456,44 +458,57 @@ def publish(actor: User, round_id: int) -> int:
     return len(proposals)
 
 
-def _check_still_free(proposals: list[RoundProposal]) -> None:
+def _proposed(rnd: MentoringRound, column) -> sa.Select:
+    """The round's proposed mentees or mentors, as a subquery (no long lists of ids)."""
+    return sa.select(column).where(RoundProposal.round_id == rnd.id,
+                                   RoundProposal.mentor_id.is_not(None))
+
+
+def _check_still_free(rnd: MentoringRound, proposals) -> None:
     """Refuse if the pool changed since the run: a mentee now has a mentor, a mentor no place."""
-    mentee_ids = [p.mentee_id for p in proposals]
-    mentor_ids = sorted({p.mentor_id for p in proposals})
-    busy = set(db.session.scalars(
-        sa.select(Mentorship.mentee_id).where(Mentorship.mentee_id.in_(mentee_ids),
-                                              Mentorship.status.in_(bridge.BUSY))))
-    loads = bridge.mentor_loads(mentor_ids)
-    profiles = dict(db.session.execute(
+    busy = db.session.scalar(
+        sa.select(sa.func.count(sa.distinct(Mentorship.mentee_id)))
+        .where(Mentorship.mentee_id.in_(_proposed(rnd, RoundProposal.mentee_id)),
+               Mentorship.status.in_(bridge.BUSY)))
+    mentors = _proposed(rnd, RoundProposal.mentor_id)
+    loads = Counter(dict(db.session.execute(
+        sa.select(Mentorship.mentor_id, sa.func.count())
+        .where(Mentorship.mentor_id.in_(mentors), Mentorship.status.in_(bridge.BUSY))
+        .group_by(Mentorship.mentor_id)).all()))
+    capacity = dict(db.session.execute(
         sa.select(Profile.user_id, Profile.mentor_capacity)
-        .where(Profile.user_id.in_(mentor_ids), Profile.mentoring_paused.is_(False))).all())
+        .where(Profile.user_id.in_(mentors), Profile.mentoring_paused.is_(False))).all())
     wanted = Counter(p.mentor_id for p in proposals)
-    full = [m for m, n in wanted.items() if (profiles.get(m) or 0) - loads[m] < n]
+    full = [m for m, n in wanted.items() if (capacity.get(m) or 0) - loads[m] < n]
     if busy or full:
         raise RoundError(
             "Things changed since this round ran: "
-            f"{len(busy)} of its mentees now have a mentor or an open request, and "
+            f"{busy} of its mentees now have a mentor or an open request, and "
             f"{len(full)} of its mentors have fewer free places or are taking a break. "
             "Run the round again for fresh proposals; nothing was published.")
 
 
-def _tell_mentors(rnd: MentoringRound, proposals: list[RoundProposal]) -> list:
+def _tell_mentors(rnd: MentoringRound, proposals) -> list:
     """One notification per mentor, naming their proposed mentees (no other personal data)."""
     by_mentor: dict[int, list[int]] = {}
     for p in proposals:
         by_mentor.setdefault(p.mentor_id, []).append(p.mentee_id)
-    people = {u.id: u for u in db.session.scalars(
-        sa.select(User).where(User.id.in_(list(by_mentor) + [p.mentee_id for p in proposals])))}
+    names = dict(db.session.execute(
+        sa.select(User.id, User.display_name)
+        .where(User.id.in_(_proposed(rnd, RoundProposal.mentee_id)))).all())
+    mentors = {u.id: u for u in db.session.scalars(
+        sa.select(User).where(User.id.in_(_proposed(rnd, RoundProposal.mentor_id)))
+        .options(sa.orm.lazyload(User.roles)))}
     link = (url_for("mentoring.mentees") if "mentoring.mentees" in current_app.view_functions
             else url_for("members.notifications_list"))
     notes = []
     for mentor_id, mentee_ids in by_mentor.items():
-        names = [people[m].display_name for m in mentee_ids]
-        who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-        text = (f"You're offered {len(names)} new mentees: {who}. Please accept or decline."
-                if len(names) > 1 else
-                f"You're offered a new mentee: {who}. Please accept or decline.")
-        notes.append(notifications.notify(people[mentor_id], "offer", text[:300], link,
+        who = [names[m] for m in mentee_ids]
+        listed = who[0] if len(who) == 1 else ", ".join(who[:-1]) + " and " + who[-1]
+        text = (f"You're offered {len(who)} new mentees: {listed}. Please accept or decline."
+                if len(who) > 1 else
+                f"You're offered a new mentee: {listed}. Please accept or decline.")
+        notes.append(notifications.notify(mentors[mentor_id], "offer", text[:300], link,
                                           email=False))
     return notes
 
