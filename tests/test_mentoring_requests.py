@@ -229,3 +229,40 @@ def test_the_suggestions_page_runs_the_same_number_of_queries_however_many_mento
     client.post(f"/mentoring/suggestions/{people['mentors'][1].id}/ask", data={"note": ""})
     large = _count_statements(client, "/mentoring/suggestions")
     assert small == large
+
+
+def test_a_reason_never_tells_the_member_what_the_mentor_keeps_private(client, people):
+    shown, hidden = people["mentors"][:2]
+    profiles.set_visibility(shown, {"lqf": "everyone"})
+    profiles.set_visibility(hidden, {"offer": "me"})
+    _login(client, people["mina"])
+    page = client.get("/mentoring/suggestions").get_data(as_text=True)
+    card = page[page.index(f'id="mentor-{shown.id}"'):]
+    card = card[:card.index("</li>")]
+    assert "which your self-assessment rates low" in card  # the mentor shares it
+    other = page[page.index(f'id="mentor-{hidden.id}"'):]
+    other = other[:other.index("</li>")]
+    # Their self-assessment is private (the default) and their offer is theirs alone.
+    assert "self-assessment" not in other and "Offers help" not in other
+    assert "a more senior leader than you" in other.lower()
+
+
+@pytest.mark.parametrize(("reason", "shown", "for_mentor"), [
+    ("Offers help with your need: finance. Strong in Planning, which your self-assessment "
+     "rates low; a more senior leader than you.", {"needs", "level", "lqf"},
+     "You offer help with their need: finance. You're strong in Planning, which their "
+     "self-assessment rates low; you're a more senior leader than them."),
+    ("Offers help with both of your needs: finance and digital records. Works in the same type "
+     "of service (care home); a leader at your level.", {"organisation"},
+     "You work in the same type of service (care home)."),
+    ("Does not offer help with your need (finance). In your local authority (Leeds) for "
+     "meeting in person.", {"needs"}, "You don't offer help with their need (finance)."),
+    ("Strong in Planning, which your self-assessment rates low.", set(),
+     "The match draws on parts of their profile they keep to themselves."),
+    ("", {"needs"}, ""),
+])
+def test_the_engines_reason_is_read_by_the_mentor_in_their_own_words(reason, shown,
+                                                                     for_mentor):
+    from netapp.services.mentoring import reason_for_mentor
+
+    assert reason_for_mentor(reason, shown) == for_mentor

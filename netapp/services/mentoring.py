@@ -118,9 +118,11 @@ def open_item(mentor: User, mentorship_id: int) -> OpenItem:
     return OpenItem(mentorship, card, reason_for_mentor(mentorship.reason, card.shown))
 
 
-# The engine writes its reasons to the mentee ("your needs"). A mentor reads them with the
-# parts the mentee keeps from them taken out: a reason must not tell a mentor what the
-# profile page would not (the self-assessment is private by default).
+# The engine writes its reasons to the mentee ("your needs"), and they speak of both people:
+# the mentee's needs and weak elements, the mentor's offers and strong ones, both levels,
+# services and areas. Each reader gets them with the parts the other person keeps from them
+# taken out: a reason must not tell anyone what the other's profile page would not (the
+# self-assessment is private by default).
 _CLAUSE_FIELD = (
     ("your self-assessment rates low", "lqf"),
     ("senior leader than you", "level"),
@@ -144,20 +146,14 @@ _FOR_MENTOR = (
 PRIVATE_REASON = "The match draws on parts of their profile they keep to themselves."
 
 
-def reason_for_mentor(reason: str, shown: frozenset[str] | set[str]) -> str:
-    """The engine's reason for a pair, as the mentor may read it.
-
-    Drops what the mentee's choices hide from this mentor (needs, self-assessment, level,
-    service, area) and speaks to the mentor ("you", "their").
-    """
-    if not reason:
-        return ""
-    sentences = [s.strip() for s in re.split(r"(?<=\.)\s+", reason) if s.strip()]
+def _visible_reason(reason: str, shown, needs_field: str) -> str:
+    """The reason's sentences and clauses whose fields are all in ``shown``."""
     kept = []
-    for sentence in sentences:
-        is_needs = "help with" in sentence
-        if is_needs:
-            if "needs" in shown:
+    for sentence in (s.strip() for s in re.split(r"(?<=\.)\s+", reason)):
+        if not sentence:
+            continue
+        if "help with" in sentence:
+            if needs_field in shown:
                 kept.append(sentence)
             continue
         if sentence.startswith("Allowed by every rule"):
@@ -170,9 +166,22 @@ def reason_for_mentor(reason: str, shown: frozenset[str] | set[str]) -> str:
         if visible:
             text = "; ".join(visible)
             kept.append(text[0].upper() + text[1:] + ".")
-    if not kept:
-        return PRIVATE_REASON
-    text = " ".join(kept)
+    return " ".join(kept)
+
+
+def reason_for_mentee(reason: str, mentor_shown) -> str:
+    """The engine's reason, less what the mentor's choices hide from the member.
+
+    The needs sentence tells the member what the mentor offers, so it follows "offer".
+    """
+    return _visible_reason(reason, mentor_shown, "offer") or PRIVATE_REASON if reason else ""
+
+
+def reason_for_mentor(reason: str, shown) -> str:
+    """The engine's reason, less what the mentee's choices hide, spoken to the mentor."""
+    text = _visible_reason(reason, shown, "needs") if reason else ""
+    if not text:
+        return PRIVATE_REASON if reason else ""
     for before, after in _FOR_MENTOR:
         text = text.replace(before, after)
         text = text.replace(before[0].upper() + before[1:], after[0].upper() + after[1:])
@@ -370,8 +379,9 @@ def has_assessment(member: User) -> bool:
 class Suggestion:
     mentor: User
     score: float
-    reason: str
+    reason: str  # as the member may read it
     card: profiles.ProfileCard
+    explanation: str = ""  # the engine's own words, kept with a request
 
 
 @dataclass(frozen=True)
@@ -443,8 +453,11 @@ def member_page(member: User) -> MemberPage:
                 people = {u.id: u for u in db.session.scalars(
                     sa.select(User).where(User.id.in_(ids)))} if ids else {}
                 cards = profiles.profile_cards(member, ids)
-                suggestions = [Suggestion(people[uid], s.score, s.explanation, cards[uid])
-                               for uid, s in zip(ids, found, strict=True)]
+                suggestions = [
+                    Suggestion(people[uid], s.score,
+                               reason_for_mentee(s.explanation, cards[uid].shown), cards[uid],
+                               s.explanation)
+                    for uid, s in zip(ids, found, strict=True)]
                 if not suggestions:
                     blocker = ("No mentor with a free place suits you just now. We'll keep "
                                "looking, and a coordinator may offer you one.")
@@ -464,8 +477,9 @@ def suggestion_for(member: User, mentor_id: int) -> Suggestion:
     if not found:
         raise NotYours(mentor_id)
     card = profiles.profile_cards(member, [mentor_id])[mentor_id]
-    return Suggestion(db.session.get(User, mentor_id), found[0].score, found[0].explanation,
-                      card)
+    return Suggestion(db.session.get(User, mentor_id), found[0].score,
+                      reason_for_mentee(found[0].explanation, card.shown), card,
+                      found[0].explanation)
 
 
 def ask(member: User, mentor_id: int, note: str = "") -> Mentorship:
@@ -492,7 +506,7 @@ def ask(member: User, mentor_id: int, note: str = "") -> Mentorship:
         raise
     request = Mentorship(mentee_id=member.id, mentor_id=mentor_id,
                          status=MentorshipStatus.REQUESTED, score=suggestion.score,
-                         reason=suggestion.reason, request_note=note.strip()[:500])
+                         reason=suggestion.explanation, request_note=note.strip()[:500])
     db.session.add(request)
     db.session.flush()
     audit.record(member, "mentoring.requested", request)
