@@ -603,7 +603,7 @@ def _exact_stage(P, sets, pool_of, unplaced, lo, hi, rng, limit, work, deadline,
     info["isolated_after"] = sum(len(_isolated(P, S)) for S in sets)
     proven = whole and out.optimal
     return {**info,
-            "proven_placed": not unplaced or proven or (
+            "proven_placed": not unplaced or (whole and out.placed_optimal) or (
                 whole and out.bound_placed is not None
                 and info["placed_after"] >= out.bound_placed),
             "proven_isolated": not info["isolated_after"] or proven,
@@ -748,7 +748,7 @@ def _check_args(members, min_size, max_size, moves, time_limit, exact_limit, exa
 def form_groups(members, min_size: int = 6, max_size: int = 8, *,
                 weights: GroupWeights | None = None, seed: int = 0, moves: int | None = None,
                 time_limit: float | None = None, exact_limit: int = 200,
-                exact_work: float = 3.0, topic_names=None) -> GroupResult:
+                exact_work: float = 2.0, topic_names=None) -> GroupResult:
     """Split members into action learning sets.
 
     Hard rules for every set: size within [`min_size`, `max_size`]; no two members of the same

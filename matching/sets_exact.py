@@ -20,17 +20,20 @@ class ExactOutcome:
 
     ``sets`` lists the sets found (each a list of the given member indices; None if CP-SAT found
     no solution); ``optimal`` is True when CP-SAT proved that no arrangement obeying the rules
-    places more of these members, nor isolates fewer among those placing as many; ``status`` is
+    places more of these members, nor isolates fewer among those placing as many, and
+    ``placed_optimal`` when it proved the first of these; ``status`` is
     CP-SAT's status name; ``bound_placed`` a proven upper bound on the members placed;
     ``isolated`` the members isolated in ``sets``; ``stopped_by_time`` is True when the wall-
     clock limit (not the work budget) ended the search.
     """
 
-    __slots__ = ("sets", "optimal", "status", "bound_placed", "isolated", "stopped_by_time",
-                 "seconds")
+    __slots__ = ("sets", "optimal", "placed_optimal", "status", "bound_placed", "isolated",
+                 "stopped_by_time", "seconds")
 
-    def __init__(self, sets, optimal, status, bound_placed, isolated, stopped_by_time, seconds):
+    def __init__(self, sets, optimal, status, bound_placed, isolated, stopped_by_time, seconds,
+                 placed_optimal=None):
         self.sets, self.optimal, self.status = sets, optimal, status
+        self.placed_optimal = optimal if placed_optimal is None else placed_optimal
         self.bound_placed, self.isolated = bound_placed, isolated
         self.stopped_by_time, self.seconds = stopped_by_time, seconds
 
@@ -117,7 +120,7 @@ def _isolation(m, P, order, by_set, K):
     return iso
 
 
-def _add_hint(m, P, order, pos, x, used, set_kind, hint, objective, weight):
+def _add_hint(m, P, order, pos, x, used, set_kind, hint, placed):
     """The heuristic's sets as the starting solution and a lower bound on the objective."""
     slots = defaultdict(list)
     for s, kind in enumerate(set_kind):
@@ -141,13 +144,10 @@ def _add_hint(m, P, order, pos, x, used, set_kind, hint, objective, weight):
     busy = set(where.values())
     for s in range(len(used)):
         m.add_hint(used[s], s in busy)
-    from .sets import _isolated
-
-    lone = sum(len(_isolated(P, S)) for S in hint)
-    m.add(objective >= weight * sum(len(S) for S in hint) - lone)
+    m.add(placed >= sum(len(S) for S in hint))
 
 
-def solve_sets(P, members, lo, hi, *, hint=(), work=3.0, seconds=None, workers=WORKERS,
+def solve_sets(P, members, lo, hi, *, hint=(), work=2.0, seconds=None, workers=WORKERS,
                seed=0):
     """Split ``members`` (indices into ``P``) into sets obeying every rule: the most members
     placed, then the fewest isolated.
@@ -207,30 +207,76 @@ def solve_sets(P, members, lo, hi, *, hint=(), work=3.0, seconds=None, workers=W
         per_org_all[P.org[order[k]]].append(v)
     for vs in per_org_all.values():
         m.add(sum(vs) <= sum(used))
-    iso = _isolation(m, P, order, by_set, K)
     weight = n + 1
     placed = sum(x.values())
-    objective = weight * placed - sum(iso.values())
-    m.maximize(objective)
-    _add_hint(m, P, order, pos, x, used, set_kind, hint, objective, weight)
+    _add_hint(m, P, order, pos, x, used, set_kind, hint, placed)
+    # Two solves: the most placed first (a smaller model, proven far more often), then, with
+    # at least that many placed, the fewest isolated, starting from the first answer.
+    m.maximize(placed)
+    first = _solve(m, work / 2, seconds, workers, seed)
+    status, solver = first
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return ExactOutcome(None, False, solver.status_name(status), n, None,
+                            _by_time(first, seconds), time.perf_counter() - t0)
+    best_placed = round(solver.objective_value)
+    bound = min(n, int(solver.best_objective_bound + 1e-6))
+    placed_proven = status == cp_model.OPTIMAL
+    found = _sets_of(solver, x, order)
+    lone = sum(len(_isolated(P, S)) for S in found)
+    name, by_time, iso_proven = solver.status_name(status), _by_time(first, seconds), not lone
+    if lone:
+        m.clear_hints()
+        for v in x.values():
+            m.add_hint(v, solver.boolean_value(v))
+        for v in used:
+            m.add_hint(v, solver.boolean_value(v))
+        m.add(placed >= best_placed)
+        iso = _isolation(m, P, order, by_set, K)
+        m.maximize(weight * placed - sum(iso.values()))
+        left = None if seconds is None else max(seconds - solver.wall_time, 0.01)
+        status2, solver2 = second = _solve(m, max(work - solver.deterministic_time, work / 4),
+                                           left, workers, seed)
+        if status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            again = _sets_of(solver2, x, order)
+            again_lone = sum(len(_isolated(P, S)) for S in again)
+            got = sum(map(len, again))
+            if (got, -again_lone) > (best_placed, -lone):
+                found, lone, best_placed = again, again_lone, got
+            # optimal over every arrangement placing at least the first count, so over all
+            iso_proven = status2 == cp_model.OPTIMAL
+            if iso_proven:
+                bound = best_placed
+                placed_proven = True
+            name, by_time = solver2.status_name(status2), _by_time(second, left)
+    return ExactOutcome(found, placed_proven and iso_proven, name,
+                        best_placed if placed_proven else bound, lone, by_time,
+                        time.perf_counter() - t0, placed_optimal=placed_proven)
+
+
+def _solve(m, work, seconds, workers, seed):
+    from ortools.sat.python import cp_model
+
     solver = cp_model.CpSolver()
     solver.parameters.max_deterministic_time = float(work)
     if seconds is not None:
         solver.parameters.max_time_in_seconds = float(seconds)
     solver.parameters.num_workers = int(workers)
     solver.parameters.random_seed = int(seed)
-    status = solver.solve(m)
-    name = solver.status_name(status)
-    by_time = (status != cp_model.OPTIMAL and seconds is not None
-               and solver.wall_time >= 0.95 * seconds)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return ExactOutcome(None, False, name, n, None, by_time, time.perf_counter() - t0)
+    return solver.solve(m), solver
+
+
+def _by_time(outcome, seconds):
+    """True when the wall-clock limit, not the work budget, ended the search."""
+    from ortools.sat.python import cp_model
+
+    status, solver = outcome
+    return (status != cp_model.OPTIMAL and seconds is not None
+            and solver.wall_time >= 0.95 * seconds)
+
+
+def _sets_of(solver, x, order):
     sets = defaultdict(list)
     for (k, s), v in x.items():
         if solver.boolean_value(v):
             sets[s].append(order[k])
-    found = [sorted(S) for _, S in sorted(sets.items())]
-    lone = sum(len(_isolated(P, S)) for S in found)
-    bound = min(n, int((solver.best_objective_bound + 1e-6 + n) // weight))
-    return ExactOutcome(found, status == cp_model.OPTIMAL, name, bound, int(lone), by_time,
-                        time.perf_counter() - t0)
+    return [sorted(S) for _, S in sorted(sets.items())]
