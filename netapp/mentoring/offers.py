@@ -14,8 +14,6 @@ from netapp.mentoring.offer_forms import CapacityForm, DeclineForm, SwitchForm
 from netapp.models import Role
 from netapp.services import mentoring
 
-RELATIONSHIP = "mentoring.relationship"  # the shared page, once it exists
-
 
 def _back():
     return redirect(url_for("mentoring.mentees"))
@@ -29,8 +27,7 @@ def mentees():
     capacity_form = CapacityForm(capacity=page.capacity)
     return render_template(
         "mentoring/offers.html", page=page, form=EmptyForm(), capacity_form=capacity_form,
-        pause_form=SwitchForm(value="no" if page.paused else "yes"),
-        has_relationship=RELATIONSHIP in current_app.view_functions)
+        pause_form=SwitchForm(value="no" if page.paused else "yes"))
 
 
 @bp.route("/mentees/<int:mentorship_id>/accept", methods=["POST"])
@@ -105,5 +102,4 @@ def stale_offers():
     page = mentoring.stale_offers(request.args.get("page", 1, type=int),
                                   current_app.config["PAGE_SIZE"])
     return render_template("mentoring/offers_stale.html", page=page,
-                           days=current_app.config["MENTORING_OFFER_DAYS"],
-                           has_rounds="mentoring.rounds" in current_app.view_functions)
+                           days=current_app.config["MENTORING_OFFER_DAYS"])

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from netapp.models import MentorshipStatus
+from netapp.models import MentorshipStatus, Role
 from tests.browser.accessibility import assert_accessible
 from tests.browser.conftest import DESKTOP
-from tests.factories import DEFAULT_PASSWORD
+from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.mentoring_people import load_reference, mentee, mentor, offer
 
 PHONE = {"width": 375, "height": 812}
@@ -60,7 +60,8 @@ def test_a_mentor_reads_an_offer_and_accepts(page, live_server, live_app, viewpo
 
     page.get_by_role("button", name="Accept Mina Mentee").click()
     expect(page.get_by_role("status")).to_contain_text("You're now mentoring Mina Mentee")
-    expect(page.get_by_role("region", name="Your mentees")).to_contain_text("Mina Mentee")
+    expect(page.get_by_role("region", name="Your mentees").get_by_role(
+        "link", name="Mina Mentee")).to_be_visible()
     page.get_by_label("How many mentees can you take on at once?").select_option("0")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("status")).to_contain_text("can't go below 1")
@@ -99,3 +100,23 @@ def test_a_member_asks_a_suggested_mentor(page, live_server, live_app, viewport)
     expect(page.get_by_role("region", name="Your requests")).to_contain_text(f"You asked {first}")
     assert_accessible(page, "suggestions with a request")
     _shot(page, "suggestions-asked", viewport)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_a_coordinator_sees_offers_waiting_too_long(page, live_server, live_app, viewport):
+    page.set_viewport_size(viewport)
+    with live_app.app_context():
+        load_reference()
+        make_user(email="cora@example.org", name="Cora Coordinator", roles=[Role.COORDINATOR])
+        meg = mentor("Meg Mentor", capacity=2)
+        offer(mentee("Olga Oldest"), meg, days_ago=30)
+        offer(mentee("Fay Fresh"), meg, days_ago=1)
+    _log_in(page, live_server, "cora@example.org")
+    page.get_by_role("link", name="Offers waiting too long").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Offers waiting too long")
+    rows = page.get_by_role("table").locator("tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("Olga Oldest")
+    assert_accessible(page, "offers waiting too long")
+    _shot(page, "stale", viewport)
