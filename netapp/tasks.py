@@ -81,3 +81,12 @@ def mentoring_reminders() -> None:
 
     with huey.app.app_context():
         mentorships.run_reminders()
+
+
+@huey.periodic_task(crontab(minute="40", hour="7"))
+def stale_offer_flags() -> None:
+    """Tell coordinators each morning about offers no mentor has answered in time (once each)."""
+    from netapp.services import mentoring
+
+    with huey.app.app_context():
+        mentoring.run_stale_offer_flags(huey.app.config["SITE_URL"])

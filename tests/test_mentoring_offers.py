@@ -297,3 +297,19 @@ def test_twenty_accepts_at_once_on_a_one_place_mentor_give_exactly_one(roomy_app
     # the truncation the shared app fixture would do
     from tests.conftest import _truncate_all
     _truncate_all()
+
+
+def test_coordinators_are_told_once_about_offers_waiting_too_long(runner, people, users,
+                                                                  mailbox):
+    offer(people["mina"], people["meg"], days_ago=15)
+    offer(mentee("Fay Fresh"), people["max"], days_ago=3)
+    result = runner.invoke(args=["mentoring-stale-offers"])
+    assert "Told 1 coordinator(s)" in result.output
+    told = mailbox.to(users["coordinator"].email)
+    assert len(told) == 1
+    assert "1 offer has waited more than 14 days" in told[0]["Subject"]
+    assert "/mentoring/stale" in told[0].get_payload(decode=True).decode()
+    assert not mailbox.to(users["member"].email)
+    again = runner.invoke(args=["mentoring-stale-offers"])
+    assert "No new offers waiting too long" in again.output
+    assert len(mailbox.to(users["coordinator"].email)) == 1

@@ -4,7 +4,9 @@ Also the coordinators' list of offers nobody has answered in time.
 """
 from __future__ import annotations
 
+import click
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask.cli import with_appcontext
 
 from netapp.access import role_required
 from netapp.forms_common import EmptyForm
@@ -103,3 +105,18 @@ def stale_offers():
                                   current_app.config["PAGE_SIZE"])
     return render_template("mentoring/offers_stale.html", page=page,
                            days=current_app.config["MENTORING_OFFER_DAYS"])
+
+
+@click.command("mentoring-stale-offers")
+@click.option("--site", default="", help="The site's address for links in emails "
+              "(default: the SITE_URL setting).")
+@with_appcontext
+def stale_offers_command(site: str) -> None:
+    """Tell coordinators about offers no mentor has answered in time (run it daily)."""
+    told = mentoring.run_stale_offer_flags(site or current_app.config["SITE_URL"])
+    click.echo(f"Told {told} coordinator(s) about offers waiting too long." if told
+               else "No new offers waiting too long.")
+
+
+# Registered with the app when the blueprint is, so the command needs no other file.
+bp.record_once(lambda state: state.app.cli.add_command(stale_offers_command))

@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 from matching import suggest_mentors
 from netapp.extensions import db
 from netapp.models import (
+    AuditEntry,
     DismissedSuggestion,
     Mentorship,
     MentorshipStatus,
@@ -25,6 +26,7 @@ from netapp.models import (
     Role,
     SelfAssessment,
     User,
+    UserRole,
 )
 from netapp.models.base import utcnow
 from netapp.services import audit, profiles
@@ -567,5 +569,47 @@ def stale_offers(page: int, per_page: int):
     )
 
 
-def is_coordinator(user: User) -> bool:
-    return user.has_role(Role.COORDINATOR, Role.ADMIN)
+STALE_FLAGGED = "mentoring.offer_stale"
+
+
+def flag_stale_offers() -> list[int]:
+    """Tell every coordinator, once, about offers and requests that have waited too long.
+
+    Each offer is flagged once (the audit entry is the record); coordinators get one line for
+    all the offers newly waiting too long. Notifications are saved without email; returns their
+    ids for ``notifications.email_saved`` after the commit. A fixed number of queries.
+    """
+    stale = list(db.session.scalars(
+        sa.select(Mentorship).where(Mentorship.status.in_(OPEN),
+                                    Mentorship.created_at < stale_cutoff())
+        .order_by(Mentorship.id)))
+    flagged = set(db.session.scalars(
+        sa.select(AuditEntry.target_id).where(
+            AuditEntry.action == STALE_FLAGGED, AuditEntry.target_type == "Mentorship",
+            AuditEntry.target_id.in_([str(m.id) for m in stale])))) if stale else set()
+    new = [m for m in stale if str(m.id) not in flagged]
+    if not new:
+        return []
+    for mentorship in new:
+        audit.record(None, STALE_FLAGGED, mentorship)
+    coordinators = db.session.scalars(
+        sa.select(User).join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == Role.COORDINATOR, User.is_active_account.is_(True))
+        .order_by(User.id)).all()
+    days = current_app.config["MENTORING_OFFER_DAYS"]
+    text = (f"{len(new)} {'offer has' if len(new) == 1 else 'offers have'} waited more than "
+            f"{days} days for a mentor's answer.")
+    notes = [notify(person, "stale_offer", text, _page("mentoring.stale_offers"), email=False)
+             for person in coordinators]
+    db.session.commit()
+    return [n.id for n in notes]
+
+
+def run_stale_offer_flags(site: str) -> int:
+    """``flag_stale_offers`` and then its emails, outside any request (the command)."""
+    from netapp.services.notifications import email_saved
+
+    with current_app.test_request_context(base_url=site):
+        ids = flag_stale_offers()
+        email_saved(ids)
+    return len(ids)
