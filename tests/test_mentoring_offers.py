@@ -313,3 +313,28 @@ def test_coordinators_are_told_once_about_offers_waiting_too_long(runner, people
     again = runner.invoke(args=["mentoring-stale-offers"])
     assert "No new offers waiting too long" in again.output
     assert len(mailbox.to(users["coordinator"].email)) == 1
+
+
+def test_after_a_decline_a_pair_forbidden_in_the_round_is_not_offered(client, people):
+    from netapp.models import MentoringRound, PairRuleKind, RoundPairRule, RoundStatus
+
+    mina, meg, max_ = people["mina"], people["meg"], people["max"]
+    rnd = MentoringRound(name="Autumn", status=RoundStatus.PUBLISHED)
+    db.session.add(rnd)
+    db.session.flush()
+    db.session.add(RoundPairRule(round_id=rnd.id, mentee_id=mina.id, mentor_id=max_.id,
+                                 kind=PairRuleKind.FORBID))
+    row = offer(mina, meg)
+    row.round_id = rnd.id
+    db.session.commit()
+    _login(client, meg)
+    client.post(f"/mentoring/mentees/{row.id}/decline", data={"reason": ""})
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Mentorship).where(
+        Mentorship.status == MentorshipStatus.OFFERED)) == 0
+    # Without the rule, Max would have been next.
+    third = mentor("Tom Third")
+    again = offer(mentee("Ned Next"), meg)
+    client.post(f"/mentoring/mentees/{again.id}/decline", data={"reason": ""})
+    new = db.session.scalars(sa.select(Mentorship).where(
+        Mentorship.status == MentorshipStatus.OFFERED)).one()
+    assert new.mentor_id in (max_.id, third.id)

@@ -22,8 +22,10 @@ from netapp.models import (
     DismissedSuggestion,
     Mentorship,
     MentorshipStatus,
+    PairRuleKind,
     Profile,
     Role,
+    RoundPairRule,
     SelfAssessment,
     User,
     UserRole,
@@ -318,6 +320,11 @@ def _offer_next(mentee: User, declined: Mentorship) -> Mentorship | None:
     tried = set(db.session.scalars(sa.select(Mentorship.mentor_id).where(
         Mentorship.mentee_id == mentee.id,
         Mentorship.status.in_((MentorshipStatus.DECLINED, *OPEN)))))
+    if declined.round_id is not None:
+        # A pair the coordinator forbade in the round stays forbidden after it.
+        tried |= set(db.session.scalars(sa.select(RoundPairRule.mentor_id).where(
+            RoundPairRule.round_id == declined.round_id, RoundPairRule.mentee_id == mentee.id,
+            RoundPairRule.kind == PairRuleKind.FORBID)))
     candidates = bridge.open_mentors_for(mentee.id, exclude=tried)
     if candidates.mentee is None or not candidates.mentors:
         return None
