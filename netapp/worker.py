@@ -27,7 +27,9 @@ def main(argv: list[str] | None = None) -> None:
     create_app(CONFIGS[args.config])  # configures huey from the settings
     if huey.immediate:
         parser.error("HUEY_URL is 'immediate': there is no queue to consume")
-    huey.create_consumer(workers=max(1, args.workers), periodic=False,
+    # Periodic tasks (the mentoring reminders) run from the consumer; they are safe to run
+    # from several consumers at once.
+    huey.create_consumer(workers=max(1, args.workers), periodic=True,
                          check_worker_health=True).run()
 
 

@@ -534,7 +534,10 @@ def send_reminders(now: datetime | None = None) -> Reminders:
     active = list(db.session.scalars(
         sa.select(Mentorship).where(Mentorship.status == MentorshipStatus.ACCEPTED)
         .options(joinedload(Mentorship.mentor), joinedload(Mentorship.mentee))
-        .order_by(Mentorship.id)))
+        .order_by(Mentorship.id)
+        # Two workers running this at once never both remind the same pair: the second
+        # passes over the rows the first holds.
+        .with_for_update(of=Mentorship, skip_locked=True)))
     ids = [m.id for m in active]
     last_met = dict(db.session.execute(
         sa.select(MentoringMeeting.mentorship_id, sa.func.max(MentoringMeeting.met_on))
