@@ -57,6 +57,12 @@ OWNERS = {
     **{f"mentoring.{name}": "signed_in" for name in (
         "suggestions", "wants_mentor", "ask", "dismiss", "withdraw",
     )},
+    **{f"sets.{name}": "signed_in" for name in ("request_page", "withdraw_request")},
+    **{f"sets.{name}": "coordinator" for name in (
+        "formations", "new_formation", "formation_detail", "formation_unplaced",
+        "run_formation", "formation_progress", "move_member", "set_facilitator",
+        "publish_formation", "late_joiners", "late_joiner",
+    )},
     "members.manage_resources": "admin",
     "members.edit_resource": "admin",
     "members.delete_resource": "admin",
@@ -77,7 +83,7 @@ OWNERS = {
 URL_VALUES = {"user_id": 1, "token": "not-a-real-token", "code": "PQ", "network_id": 1,
               "resource_id": 1, "round_id": 1, "session_id": 1, "filename": "css/site.css",
               "rule_id": 1, "day": 30, "meeting_id": 1, "goal_id": 1, "mentorship_id": 1,
-              "mentor_id": 1}
+              "mentor_id": 1, "formation_id": 1, "set_id": 1}
 ROLES = ["member", "mentor", "coordinator"]
 
 

@@ -8,19 +8,26 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 
 import sqlalchemy as sa
 
-from matching import Mentee, Mentor
+from matching import GroupWeights, Mentee, Mentor, SetMember, form_groups
 from matching.lqf import ELEMENT_CODES
+from matching.sets import set_violations
+from matching.topics import topic_name
 from netapp.extensions import db
 from netapp.models import (
+    LearningSet,
     LocalAuthority,
+    MeetingMode,
     Mentorship,
     MentorshipStatus,
     Profile,
     Role,
+    SetMembership,
+    SetRequest,
+    SetStatus,
     User,
     UserRole,
 )
@@ -212,3 +219,196 @@ def open_mentors_for(mentee_user_id: int, exclude: Iterable[int] = ()) -> OneMen
             if not isinstance(mentor, str):
                 mentors.append(mentor)
     return OneMentee(mentee, "", mentors)
+
+
+# ---------------------------------------------------------------- action learning sets
+
+ALREADY_IN_SET = "is already in an action learning set"
+# How a member who asked to join wants to meet, as the engine's ``online`` flag: the engine
+# knows "can meet online" and "meets only in person", so online and either are both online.
+_ONLINE_BY_MODE = {MeetingMode.IN_PERSON: False, MeetingMode.ONLINE: True,
+                   MeetingMode.EITHER: True}
+
+
+@dataclass
+class SetPool:
+    """The members a formation can place, and everyone else in its pool with the reason."""
+
+    members: list[SetMember] = field(default_factory=list)
+    left_out: dict[int, str] = field(default_factory=dict)
+
+
+def to_set_member(row: dict, online: bool | None = None) -> SetMember | str:
+    """The engine's SetMember for one ``matching_rows`` row, or the reason there can't be one.
+
+    ``online`` overrides the profile's choice (from the member's request to join). Affinity
+    codes go to the engine here and nowhere else.
+    """
+    fields, reason = _common(row)
+    if reason:
+        return reason
+    if online is not None:
+        fields["online"] = online
+    return SetMember(**fields, needs=tuple(row["needs"]), affinity=tuple(row["affinity"]))
+
+
+def _in_active_set(user_ids: list[int] | None = None) -> set[int]:
+    query = (sa.select(SetMembership.user_id)
+             .join(LearningSet, LearningSet.id == SetMembership.set_id)
+             .where(LearningSet.status == SetStatus.ACTIVE, SetMembership.left_at.is_(None)))
+    if user_ids is not None:
+        query = query.where(SetMembership.user_id.in_(user_ids))
+    return set(db.session.scalars(query))
+
+
+def load_set_pool(region_id: int | None, only_asked: bool,
+                  asked_after=None) -> SetPool:
+    """Everyone a formation for ``region_id`` (the whole country when None) could place.
+
+    With ``only_asked``, the members who asked to join a set (and, with ``asked_after``, asked
+    after that moment); otherwise every member working in the region. Members already in an
+    active set, unconfirmed ones and incomplete profiles are left out with the reason. A fixed
+    number of queries whatever the number of members.
+    """
+    requests = dict(db.session.execute(sa.select(SetRequest.user_id, SetRequest.mode)).all())
+    if asked_after is not None:
+        later = set(db.session.scalars(
+            sa.select(SetRequest.user_id).where(SetRequest.created_at > asked_after)))
+        requests = {u: m for u, m in requests.items() if u in later}
+    unconfirmed = set(db.session.scalars(
+        sa.select(User.id).where(User.email_verified_at.is_(None))))
+    busy = _in_active_set()
+    council_region = _region_id_of_council()
+    pool = SetPool()
+    for row in matching_rows():
+        uid = row["user_id"]
+        if only_asked and uid not in requests:
+            continue
+        if region_id is not None and council_region.get(row["local_authority_id"]) != region_id:
+            continue
+        if uid in busy:
+            pool.left_out[uid] = ALREADY_IN_SET
+            continue
+        if uid in unconfirmed:
+            pool.left_out[uid] = NOT_CONFIRMED
+            continue
+        mode = requests.get(uid)
+        member = to_set_member(row, None if mode is None else _ONLINE_BY_MODE[mode])
+        if isinstance(member, str):
+            pool.left_out[uid] = member
+        else:
+            pool.members.append(member)
+    if only_asked:
+        # Asked, but no profile at all: matching_rows has no row for them.
+        for uid in sorted(set(requests) - {r for r in pool.left_out}
+                          - {user_id(m.id) for m in pool.members}):
+            if region_id is None:
+                pool.left_out[uid] = NO_PROFILE
+    return pool
+
+
+def set_members(user_ids: Iterable[int]) -> dict[int, SetMember]:
+    """The engine's SetMember for each of these members who can be one (a fixed number of
+    queries); a member's request to join decides whether they meet online."""
+    ids = sorted(set(user_ids))
+    if not ids:
+        return {}
+    modes = dict(db.session.execute(
+        sa.select(SetRequest.user_id, SetRequest.mode).where(SetRequest.user_id.in_(ids))).all())
+    out = {}
+    for row in matching_rows(ids):
+        mode = modes.get(row["user_id"])
+        member = to_set_member(row, None if mode is None else _ONLINE_BY_MODE[mode])
+        if not isinstance(member, str):
+            out[row["user_id"]] = member
+    return out
+
+
+@dataclass(frozen=True)
+class RuleState:
+    """Each of a set's rules, kept or not, in words without anyone's name or tag."""
+
+    size: int
+    size_ok: bool
+    one_per_organisation: bool
+    one_region: bool
+
+    @property
+    def ok(self) -> bool:
+        return self.size_ok and self.one_per_organisation and self.one_region
+
+
+def rule_state(members: list[SetMember], min_size: int, max_size: int) -> RuleState:
+    """The engine's verdict on one set (``matching.sets.set_violations``), rule by rule."""
+    problems = set_violations(members, (min_size, max_size))
+    return RuleState(
+        size=len(members),
+        size_ok=not any(p.startswith("size ") for p in problems),
+        one_per_organisation=not any("organisation" in p for p in problems),
+        one_region=not any("region" in p for p in problems),
+    )
+
+
+@dataclass(frozen=True)
+class SetAssessment:
+    """The engine's view of one set as it stands: quality and summary when it keeps every
+    rule, and whether someone in it is the only one of their affinity network there."""
+
+    quality: float | None
+    summary: str
+    needs_look: bool
+    in_person: bool
+    region: str
+
+
+def assess_set(members: list[SetMember], weights: dict | None = None) -> SetAssessment:
+    """Ask the engine about one set by forming exactly it (``form_groups`` with its size as
+    both bounds, no search): its quality, summary and ``has_isolated_member``.
+
+    A set that breaks a rule can't be formed, so the isolation flag then comes from the same
+    members with the organisation and region rules lifted (isolation depends on nothing else);
+    its quality is None.
+    """
+    in_person = not all(m.online for m in members)
+    regions = {m.region for m in members}
+    region = regions.pop() if len(regions) == 1 else ""
+    if len(members) < 2:
+        return SetAssessment(None, "", False, in_person, region)
+    gw = GroupWeights.from_mapping(weights) if weights else None
+    n = len(members)
+    result = form_groups(members, n, n, weights=gw, moves=0, exact_limit=0)
+    if len(result.sets) == 1:
+        s = result.sets[0]
+        return SetAssessment(s.quality, s.summary, s.has_isolated_member, in_person, region)
+    lifted = [replace(m, organisation="", online=True, region="-") for m in members]
+    again = form_groups(lifted, n, n, moves=0, exact_limit=0).sets
+    flag = bool(again) and again[0].has_isolated_member
+    return SetAssessment(None, "", flag, in_person, region)
+
+
+def shared_needs(members: list[SetMember]) -> list[str]:
+    """Topic codes two or more members of the set need help with: the set's themes."""
+    counts = Counter(code for m in members for code in m.needs)
+    return sorted(code for code, k in counts.items() if k > 1)
+
+
+def topic_names(codes: Iterable[str]) -> list[str]:
+    """Topic codes in words."""
+    return [topic_name(code) for code in codes]
+
+
+def default_group_weights() -> dict[str, float]:
+    defaults = GroupWeights()
+    return {f.name: float(getattr(defaults, f.name)) for f in fields(defaults)}
+
+
+def check_group_weights(values: dict) -> None:
+    """ValueError (the engine's words) unless the engine accepts these weights."""
+    GroupWeights.from_mapping(values)
+
+
+def form_sets(members: list[SetMember], min_size: int, max_size: int, weights: dict,
+              seed: int = 0):
+    """The engine's sets for a pool (``matching.form_groups``), default budget."""
+    return form_groups(members, min_size, max_size,
+                       weights=GroupWeights.from_mapping(weights), seed=seed)

@@ -33,6 +33,7 @@ KINDS = (
     Kind("checkin", "Check-ins at 30 and 60 days"),
     Kind("closed", "Your mentor or mentee closes your mentoring"),
     Kind("stale_offer", "Offers not answered in time (coordinators)"),
+    Kind("set_published", "You're placed in an action learning set"),
 )
 KIND_CODES = frozenset(k.code for k in KINDS)
 

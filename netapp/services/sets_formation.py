@@ -1,0 +1,689 @@
+"""Action learning sets, from asking to join to publishing: members' requests, a coordinator's
+formation run in the task queue, its preview, moving members between draft sets with every rule
+checked again, facilitators, an all-or-nothing publish, and late joiners.
+
+The engine is reached only through the bridge (``matching_bridge``). Affinity tags go to the
+engine and never come back: a set's ``needs_look`` is the engine's ``has_isolated_member``,
+and no reason, summary, warning or job message names a tag or who has one.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from flask import current_app, has_request_context, request, url_for
+from werkzeug.routing import BuildError
+
+from netapp.extensions import db
+from netapp.models import (
+    FormationStatus,
+    FormationUnplaced,
+    Job,
+    LearningSet,
+    LocalAuthority,
+    MeetingMode,
+    Profile,
+    Region,
+    Role,
+    SetFormation,
+    SetMembership,
+    SetRequest,
+    SetStatus,
+    User,
+    UserRole,
+)
+from netapp.models.base import utcnow
+from netapp.services import audit, jobs, notifications
+from netapp.services import matching_bridge as bridge
+
+RUN_KIND = "form_sets"
+EDITABLE = (FormationStatus.DRAFT, FormationStatus.PREVIEW, FormationStatus.FAILED)
+DEFAULT_SIZES = (5, 8)
+WEIGHT_NAMES = {
+    "service_mix": "A mix of types of service",
+    "lqf": "Strengths that cover others' weaker areas",
+    "shared_needs": "Needs in common",
+    "local_authority": "The same council area, for sets that meet in person",
+}
+MODE_WORDS = {
+    MeetingMode.IN_PERSON: "in person, near where you work",
+    MeetingMode.ONLINE: "online",
+    MeetingMode.EITHER: "in person or online, whichever suits the set",
+}
+
+
+class FormationError(Exception):
+    """A request that can't be done; the message says why and what to do."""
+
+
+# ---------------------------------------------------------------- a member's request
+
+
+def request_of(user: User) -> SetRequest | None:
+    return db.session.get(SetRequest, user.id)
+
+
+def active_set_of(user: User) -> LearningSet | None:
+    return db.session.scalars(
+        sa.select(LearningSet).join(SetMembership, SetMembership.set_id == LearningSet.id)
+        .where(SetMembership.user_id == user.id, SetMembership.left_at.is_(None),
+               LearningSet.status == SetStatus.ACTIVE)).first()
+
+
+def ask_to_join(user: User, mode: MeetingMode, note: str) -> SetRequest:
+    """Save the member's request (a new one, or a change to theirs)."""
+    if active_set_of(user) is not None:
+        raise FormationError("You're already in an action learning set.")
+    row = request_of(user)
+    if row is None:
+        row = SetRequest(user_id=user.id, mode=mode, note=note.strip())
+        db.session.add(row)
+        audit.record(user, "set_request.made", mode=mode.value)
+    else:
+        row.mode, row.note = mode, note.strip()
+        audit.record(user, "set_request.changed", mode=mode.value)
+    db.session.commit()
+    return row
+
+
+def withdraw_request(user: User) -> bool:
+    row = request_of(user)
+    if row is None:
+        return False
+    db.session.delete(row)
+    audit.record(user, "set_request.withdrawn")
+    db.session.commit()
+    return True
+
+
+# ---------------------------------------------------------------- formations
+
+
+def formations_query() -> sa.Select:
+    """Every formation, newest first, with its region and job (for a paged list)."""
+    return (sa.select(SetFormation)
+            .options(sa.orm.selectinload(SetFormation.region),
+                     sa.orm.selectinload(SetFormation.job))
+            .order_by(SetFormation.created_at.desc(), SetFormation.id.desc()))
+
+
+def regions() -> list[Region]:
+    return list(db.session.scalars(sa.select(Region).order_by(Region.name)))
+
+
+def where(formation: SetFormation) -> str:
+    return formation.region.name if formation.region else "the whole country"
+
+
+def default_weights() -> dict[str, float]:
+    return bridge.default_group_weights()
+
+
+def weights_of(formation: SetFormation) -> dict[str, float]:
+    return {**default_weights(), **(formation.weights or {})}
+
+
+def create_formation(actor: User, name: str, region_id: int | None, only_asked: bool,
+                     min_size: int, max_size: int, weights: dict[str, float]) -> SetFormation:
+    """A new draft formation; FormationError says what to fix."""
+    if region_id is not None and db.session.get(Region, region_id) is None:
+        raise FormationError("Pick a region from the list, or the whole country.")
+    if not 2 <= min_size <= max_size:
+        raise FormationError("The smallest size must be at least 2 and no more than the "
+                             "largest.")
+    try:
+        bridge.check_group_weights(weights)
+    except ValueError as exc:
+        raise FormationError("Give each weight as a number of 0 or more, and at least one "
+                             "more than 0.") from exc
+    formation = SetFormation(name=name.strip(), region_id=region_id, only_asked=only_asked,
+                             min_size=min_size, max_size=max_size,
+                             weights={k: float(weights[k]) for k in WEIGHT_NAMES},
+                             status=FormationStatus.DRAFT, created_by_id=actor.id)
+    db.session.add(formation)
+    db.session.flush()
+    audit.record(actor, "formation.created", formation, name=formation.name,
+                 region_id=region_id, only_asked=only_asked, sizes=[min_size, max_size])
+    db.session.commit()
+    return formation
+
+
+def _editable(formation: SetFormation) -> None:
+    if formation.status == FormationStatus.RUNNING:
+        raise FormationError("The sets are being formed. Wait for it to finish.")
+    if formation.status == FormationStatus.PUBLISHED:
+        raise FormationError("These sets are published, so they can't be formed again. Start "
+                             "a new formation.")
+
+
+# ---------------------------------------------------------------- running
+
+
+def start_run(actor: User, formation: SetFormation) -> Job:
+    """Queue the engine for this formation (again, if it ran before)."""
+    _editable(formation)
+    changed = db.session.execute(
+        sa.update(SetFormation)
+        .where(SetFormation.id == formation.id, SetFormation.status.in_(EDITABLE))
+        .values(status=FormationStatus.RUNNING)
+    ).rowcount
+    if not changed:
+        db.session.rollback()
+        raise FormationError("The sets are already being formed.")
+    audit.record(actor, "formation.run", formation)
+    job = formation.job
+    if job is not None:
+        db.session.commit()
+        return jobs.rerun(job)
+    job = jobs.new(RUN_KIND, {"formation_id": formation.id}, actor)
+    formation.job = job
+    db.session.commit()
+    jobs.queue(job)
+    return job
+
+
+def _mark_failed(job: Job) -> None:
+    db.session.execute(
+        sa.update(SetFormation)
+        .where(SetFormation.id == job.params["formation_id"],
+               SetFormation.status == FormationStatus.RUNNING)
+        .values(status=FormationStatus.FAILED))
+    db.session.commit()
+
+
+@jobs.runner(RUN_KIND, on_failure=_mark_failed)
+def run_formation(job: Job, report: jobs.Report) -> str:
+    """The task: read the pool, form the sets, save them as drafts with who was left out."""
+    formation = db.session.get(SetFormation, job.params["formation_id"])
+    if formation is None:
+        raise jobs.JobError("This formation no longer exists.")
+    report(5, "Reading who can join a set.")
+    pool = bridge.load_set_pool(formation.region_id, formation.only_asked)
+    if len(pool.members) < formation.min_size:
+        raise jobs.JobError(
+            f"Only {len(pool.members)} {'member' if len(pool.members) == 1 else 'members'} "
+            f"can be placed, fewer than the smallest set of {formation.min_size}. See who is "
+            "left out and why on the formation's page.")
+    report(15, f"Forming sets of {formation.min_size} to {formation.max_size} from "
+               f"{len(pool.members)} members.")
+    result = bridge.form_sets(pool.members, formation.min_size, formation.max_size,
+                              weights_of(formation))
+    report(85, "Saving the draft sets.")
+    _clear_drafts(formation)
+    by_id = {m.id: m for m in pool.members}
+    region_ids = dict(db.session.execute(sa.select(Region.name, Region.id)).all())
+    drafts = []
+    for number, s in enumerate(result.sets, start=1):
+        members = [by_id[i] for i in s.member_ids]
+        drafts.append(LearningSet(
+            formation_id=formation.id, name=f"Set {number}", status=SetStatus.DRAFT,
+            region_id=region_ids.get(s.region), meets_online=not s.in_person,
+            themes=bridge.shared_needs(members), quality=s.quality, summary=s.summary,
+            needs_look=s.has_isolated_member))
+    db.session.add_all(drafts)
+    db.session.flush()
+    memberships = [{"set_id": draft.id, "user_id": bridge.user_id(i)}
+                   for draft, s in zip(drafts, result.sets, strict=True) for i in s.member_ids]
+    if memberships:
+        db.session.execute(sa.insert(SetMembership), memberships)
+    unplaced = {bridge.user_id(u.member_id): u.reason for u in result.unplaced}
+    unplaced.update(pool.left_out)
+    if unplaced:
+        db.session.execute(sa.insert(FormationUnplaced), [
+            {"formation_id": formation.id, "user_id": uid, "reason": reason}
+            for uid, reason in sorted(unplaced.items())])
+    formation.summary = _summary_words(result, len(pool.members))
+    formation.stats = {
+        "members": len(pool.members), "left_out": len(pool.left_out),
+        "sets": len(result.sets), "placed": len(pool.members) - len(result.unplaced),
+        "unplaced": len(result.unplaced), "needs_look": sum(s.has_isolated_member
+                                                            for s in result.sets),
+        "worst_quality": result.worst_quality, "mean_quality": result.mean_quality,
+        "unplaced_status": result.unplaced_status,
+        "seconds_engine": result.stats.get("seconds_total"),
+    }
+    formation.status = FormationStatus.PREVIEW
+    db.session.commit()
+    return f"Formed {len(result.sets)} sets from {len(pool.members)} members."
+
+
+def _clear_drafts(formation: SetFormation) -> None:
+    draft_ids = sa.select(LearningSet.id).where(LearningSet.formation_id == formation.id,
+                                                LearningSet.status == SetStatus.DRAFT)
+    db.session.execute(sa.delete(SetMembership).where(SetMembership.set_id.in_(draft_ids)))
+    db.session.execute(sa.delete(LearningSet).where(LearningSet.formation_id == formation.id,
+                                                    LearningSet.status == SetStatus.DRAFT))
+    db.session.execute(sa.delete(FormationUnplaced)
+                       .where(FormationUnplaced.formation_id == formation.id))
+
+
+def _summary_words(result, members: int) -> str:
+    placed = members - len(result.unplaced)
+    text = f"{placed} of {members} members placed in {len(result.sets)} sets. "
+    if not result.unplaced:
+        text += "Everyone who could be placed is placed. "
+    elif result.proven_min_unplaced:
+        text += "No arrangement that keeps to the rules places more. "
+    else:
+        text += "The search may have missed an arrangement that places more. "
+    if result.sets:
+        text += (f"The weakest set scores {result.worst_quality:.0f} out of 100 and the average "
+                 f"is {result.mean_quality:.0f}.")
+    return text.strip()
+
+
+def quality_words(quality: float | None) -> str:
+    """A set's quality (0-100) in words."""
+    if quality is None:
+        return "Not measured: the set breaks a rule"
+    if quality >= 85:
+        return f"Very good ({quality:.0f} out of 100)"
+    if quality >= 70:
+        return f"Good ({quality:.0f} out of 100)"
+    if quality >= 50:
+        return f"Fair ({quality:.0f} out of 100)"
+    return f"Weak ({quality:.0f} out of 100)"
+
+
+# ---------------------------------------------------------------- the preview
+
+
+@dataclass
+class SetView:
+    """One draft or active set as the coordinator sees it."""
+
+    row: LearningSet
+    members: list[User]
+    where: str
+    quality: str
+    themes: list[str]
+    rules: bridge.RuleState
+    facilitator: str = ""
+
+
+def sets_query(formation: SetFormation) -> sa.Select:
+    return (sa.select(LearningSet).where(LearningSet.formation_id == formation.id)
+            .options(sa.orm.selectinload(LearningSet.members).selectinload(SetMembership.user),
+                     sa.orm.selectinload(LearningSet.region),
+                     sa.orm.selectinload(LearningSet.facilitator))
+            .order_by(LearningSet.id))
+
+
+def meets_where(row: LearningSet) -> str:
+    if row.meets_online:
+        return "Online"
+    return f"In person in {row.region.name}" if row.region else "In person"
+
+
+def _current(row: LearningSet) -> list[SetMembership]:
+    return sorted((m for m in row.members if m.left_at is None),
+                  key=lambda m: (m.user.display_name.casefold(), m.user_id))
+
+
+def set_views(formation: SetFormation, rows: list[LearningSet]) -> list[SetView]:
+    """The sets on one page of the preview, each rule checked by the engine (a fixed number of
+    queries for the page)."""
+    people = bridge.set_members(m.user_id for row in rows for m in _current(row))
+    views = []
+    for row in rows:
+        current = _current(row)
+        engine = [people[m.user_id] for m in current if m.user_id in people]
+        rules = bridge.rule_state(engine, formation.min_size, formation.max_size)
+        if len(engine) != len(current):  # someone's profile changed since: count them anyway
+            rules = bridge.RuleState(len(current), formation.min_size <= len(current)
+                                     <= formation.max_size, rules.one_per_organisation,
+                                     rules.one_region)
+        views.append(SetView(
+            row=row, members=[m.user for m in current], where=meets_where(row),
+            quality=quality_words(row.quality), themes=bridge.topic_names(row.themes or []),
+            rules=rules, facilitator=row.facilitator.display_name if row.facilitator else ""))
+    return views
+
+
+def unplaced_query(formation: SetFormation) -> sa.Select:
+    return (sa.select(FormationUnplaced)
+            .join(User, User.id == FormationUnplaced.user_id)
+            .where(FormationUnplaced.formation_id == formation.id)
+            .order_by(User.display_name, User.id))
+
+
+def names(user_ids) -> dict[int, str]:
+    ids = list(user_ids)
+    if not ids:
+        return {}
+    return dict(db.session.execute(
+        sa.select(User.id, User.display_name).where(User.id.in_(ids))).all())
+
+
+def set_choices(formation: SetFormation) -> list[tuple[int, str]]:
+    return list(db.session.execute(
+        sa.select(LearningSet.id, LearningSet.name)
+        .where(LearningSet.formation_id == formation.id).order_by(LearningSet.id)).all())
+
+
+# ---------------------------------------------------------------- moving a member
+
+
+@dataclass
+class MoveCheck:
+    """What a move would do: the warnings (empty when every rule still holds)."""
+
+    user: User
+    source: LearningSet
+    target: LearningSet
+    warnings: list[str] = field(default_factory=list)
+
+
+def _set_of(formation: SetFormation, set_id: int) -> LearningSet:
+    row = db.session.get(LearningSet, set_id)
+    if row is None or row.formation_id != formation.id:
+        raise FormationError("Pick one of this formation's sets.")
+    return row
+
+
+def _member_ids(row: LearningSet) -> list[int]:
+    return list(db.session.scalars(
+        sa.select(SetMembership.user_id)
+        .where(SetMembership.set_id == row.id, SetMembership.left_at.is_(None))))
+
+
+def _rule_warnings(name: str, row: LearningSet, engine: list, lo: int, hi: int,
+                   who: str, verb: str) -> list[str]:
+    """The broken rules of one set after the move, in a coordinator's words."""
+    state = bridge.rule_state(engine, lo, hi)
+    out = []
+    if not state.size_ok:
+        n = state.size
+        members = "member" if n == 1 else "members"
+        if n < lo:
+            out.append(f"{verb} {who} makes {name} too small: it would have {n} {members}, "
+                       f"fewer than {lo}.")
+        else:
+            out.append(f"{verb} {who} makes {name} too big: it would have {n} {members}, "
+                       f"more than {hi}.")
+    if not state.one_per_organisation:
+        out.append(f"{name} would have two members from one organisation.")
+    if not state.one_region:
+        out.append(f"{name} meets in person and would have members from more than one "
+                   "region.")
+    return out
+
+
+def check_move(formation: SetFormation, user_id: int, target_id: int) -> MoveCheck:
+    """Every rule of both sets checked again for moving one member (the engine's
+    ``set_violations`` through the bridge): a fixed number of queries, a few milliseconds."""
+    if formation.status != FormationStatus.PREVIEW:
+        raise FormationError("Members can only be moved while the sets are a draft.")
+    target = _set_of(formation, target_id)
+    source = db.session.scalars(
+        sa.select(LearningSet).join(SetMembership, SetMembership.set_id == LearningSet.id)
+        .where(LearningSet.formation_id == formation.id, SetMembership.user_id == user_id,
+               SetMembership.left_at.is_(None))).first()
+    if source is None:
+        raise FormationError("That member isn't in one of this formation's sets.")
+    if source.id == target.id:
+        raise FormationError(f"They are already in {target.name}.")
+    user = db.session.get(User, user_id)
+    source_ids, target_ids = _member_ids(source), _member_ids(target)
+    people = bridge.set_members([*source_ids, *target_ids])
+    after_source = [people[u] for u in source_ids if u != user_id and u in people]
+    after_target = [people[u] for u in [*target_ids, user_id] if u in people]
+    lo, hi = formation.min_size, formation.max_size
+    who = user.display_name
+    warnings = _rule_warnings(target.name, target, after_target, lo, hi, who, "Moving")
+    if after_source:
+        warnings += _rule_warnings(source.name, source, after_source, lo, hi, who,
+                                   "Moving")
+    return MoveCheck(user, source, target, warnings)
+
+
+def move_member(actor: User, formation: SetFormation, user_id: int, target_id: int) -> MoveCheck:
+    """Move a member between two draft sets and ask the engine about both sets again."""
+    check = check_move(formation, user_id, target_id)
+    membership = db.session.get(SetMembership, (check.source.id, user_id))
+    db.session.delete(membership)
+    db.session.flush()
+    db.session.add(SetMembership(set_id=check.target.id, user_id=user_id))
+    db.session.flush()
+    for row in (check.source, check.target):
+        _reassess(formation, row)
+    audit.record(actor, "formation.member_moved", formation, user_id=user_id,
+                 from_set=check.source.id, to_set=check.target.id,
+                 warnings=len(check.warnings))
+    db.session.commit()
+    return check
+
+
+def _reassess(formation: SetFormation, row: LearningSet) -> None:
+    ids = _member_ids(row)
+    if not ids:
+        db.session.delete(row)
+        return
+    engine = list(bridge.set_members(ids).values())
+    seen = bridge.assess_set(engine, weights_of(formation))
+    row.quality, row.summary, row.needs_look = seen.quality, seen.summary, seen.needs_look
+    row.themes = bridge.shared_needs(engine)
+    row.meets_online = not seen.in_person
+    if seen.region:
+        row.region_id = db.session.scalar(sa.select(Region.id).where(Region.name == seen.region))
+
+
+# ---------------------------------------------------------------- facilitators
+
+
+def facilitator_choices() -> list[tuple[int, str]]:
+    """Mentors and coordinators with an active account, by name."""
+    return list(db.session.execute(
+        sa.select(User.id, User.display_name).join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role.in_([Role.MENTOR, Role.COORDINATOR]),
+               User.is_active_account.is_(True))
+        .distinct().order_by(User.display_name, User.id)).all())
+
+
+def assign_facilitator(actor: User, formation: SetFormation, set_id: int,
+                       facilitator_id: int) -> LearningSet:
+    row = _set_of(formation, set_id)
+    if row.status == SetStatus.CLOSED:
+        raise FormationError("This set has closed.")
+    allowed = db.session.scalar(
+        sa.select(sa.exists().where(UserRole.user_id == User.id, User.id == facilitator_id,
+                                    UserRole.role.in_([Role.MENTOR, Role.COORDINATOR]),
+                                    User.is_active_account.is_(True))))
+    if not allowed:
+        raise FormationError("Pick a mentor or coordinator from the list.")
+    if facilitator_id in _member_ids(row):
+        raise FormationError("A member of the set can't also facilitate it. Pick someone "
+                             "else.")
+    row.facilitator_id = facilitator_id
+    audit.record(actor, "formation.facilitator_assigned", formation, set_id=row.id,
+                 facilitator_id=facilitator_id)
+    db.session.commit()
+    return row
+
+
+# ---------------------------------------------------------------- publishing
+
+
+def publish(actor: User, formation_id: int) -> int:
+    """Make every draft set active, end the members' requests and tell each member, in one
+    transaction: any error leaves everything as it was. A second publish does nothing and
+    returns 0. Emails go through the task queue after the commit."""
+    try:
+        formation = db.session.execute(
+            sa.select(SetFormation).where(SetFormation.id == formation_id).with_for_update()
+        ).scalar_one()
+        if formation.status == FormationStatus.PUBLISHED:
+            db.session.rollback()
+            return 0
+        if formation.status != FormationStatus.PREVIEW:
+            raise FormationError("Only formed sets can be published. Form the sets first.")
+        rows = list(db.session.scalars(sets_query(formation)
+                                       .where(LearningSet.status == SetStatus.DRAFT)))
+        member_ids = [m.user_id for row in rows for m in _current(row)]
+        if not member_ids:
+            raise FormationError("There are no sets with members to publish.")
+        busy = bridge._in_active_set(member_ids)
+        if busy:
+            raise FormationError(f"{len(busy)} of these members joined another set since the "
+                                 "sets were formed. Form the sets again.")
+        now = utcnow()
+        notes = []
+        for row in rows:
+            row.status, row.published_at = SetStatus.ACTIVE, now
+            for m in _current(row):
+                notes.append(notifications.notify(
+                    m.user, "set_published",
+                    f"You're in an action learning set: {row.name}. "
+                    + ("It meets online." if row.meets_online else "It meets in person."),
+                    _set_link(row), email=False))
+        db.session.execute(sa.delete(SetRequest).where(SetRequest.user_id.in_(member_ids)))
+        formation.status, formation.published_at = FormationStatus.PUBLISHED, now
+        audit.record(actor, "formation.published", formation, sets=len(rows),
+                     members=len(member_ids))
+        db.session.flush()
+        note_ids = [n.id for n in notes]
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    _email_later(note_ids)
+    return len(rows)
+
+
+def _set_link(row: LearningSet) -> str:
+    # The set's own page belongs to the set pages; until it exists, the member's request page
+    # says where they are.
+    try:
+        return url_for("sets.set_page", set_id=row.id)
+    except BuildError:
+        return url_for("sets.request_page")
+
+
+def _email_later(note_ids: list[int]) -> None:
+    if not note_ids:
+        return
+    from netapp.tasks import email_notifications
+
+    site = (request.host_url if has_request_context()
+            else f"http://{current_app.config.get('SERVER_NAME') or 'localhost'}/")
+    email_notifications(note_ids, site)
+
+
+# ---------------------------------------------------------------- late joiners
+
+
+def late_joiners_query(formation: SetFormation) -> sa.Select:
+    """Members who asked to join after the formation was published (paged by the caller)."""
+    query = (sa.select(User).join(SetRequest, SetRequest.user_id == User.id)
+             .where(SetRequest.created_at > formation.published_at,
+                    User.is_active_account.is_(True))
+             .order_by(User.display_name, User.id))
+    if formation.region_id is not None:
+        query = (query.join(Profile, Profile.user_id == User.id)
+                 .join(LocalAuthority, LocalAuthority.id == Profile.local_authority_id)
+                 .where(LocalAuthority.region_id == formation.region_id))
+    return query
+
+
+@dataclass
+class Proposal:
+    set_id: int
+    name: str
+    where: str
+    quality: str
+    themes: list[str]
+    needs_look: bool
+    size: int
+
+
+def propose_sets(formation: SetFormation, user_id: int) -> tuple[list[Proposal], str]:
+    """The active sets of this formation where the member can join with every rule still kept,
+    best first, or the reason there are none.
+
+    Each candidate set is checked with the engine's ``set_violations`` (through the bridge),
+    then the sets that keep every rule are measured by the engine itself: ``form_groups`` on
+    the set plus the member, with that size as both bounds and no search (``assess_set``). That
+    gives the same quality and isolation flag the preview shows, so the proposal ranks sets by
+    what the coordinator reads: first a set where nobody would be the only one of their
+    affinity network, then the highest quality. A full ``form_groups`` run over the whole
+    formation would be allowed to move people who are already meeting, which a late joiner
+    must not do. It costs a millisecond or two per set that keeps the rules.
+    """
+    if formation.status != FormationStatus.PUBLISHED:
+        raise FormationError("Late joiners are added once the sets are published.")
+    joiner = bridge.set_members([user_id]).get(user_id)
+    if joiner is None:
+        raise FormationError("This member's profile isn't complete enough to place them: "
+                             "they need a council area, level, service and a "
+                             "self-assessment.")
+    if bridge._in_active_set([user_id]):
+        raise FormationError("This member is already in a set.")
+    rows = list(db.session.scalars(sets_query(formation)
+                                   .where(LearningSet.status == SetStatus.ACTIVE)))
+    people = bridge.set_members(m.user_id for row in rows for m in _current(row))
+    scored = []
+    for row in rows:
+        engine = [people[m.user_id] for m in _current(row) if m.user_id in people]
+        candidate = [*engine, joiner]
+        if not bridge.rule_state(candidate, formation.min_size, formation.max_size).ok:
+            continue
+        seen = bridge.assess_set(candidate, weights_of(formation))
+        scored.append((seen.needs_look, -(seen.quality or 0), row.id, Proposal(
+            row.id, row.name, meets_where(row), quality_words(seen.quality),
+            bridge.topic_names(bridge.shared_needs(candidate)), seen.needs_look,
+            len(candidate))))
+    scored.sort(key=lambda x: x[:3])
+    if not scored:
+        return [], ("No set can take them with every rule kept: each is full, has someone from "
+                    "their organisation, or meets in person in another region.")
+    return [p for *_, p in scored], ""
+
+
+def add_late_joiner(actor: User, formation: SetFormation, user_id: int,
+                    set_id: int) -> LearningSet:
+    """Add the member to a set the engine proposed, and tell them."""
+    proposals, reason = propose_sets(formation, user_id)
+    if not any(p.set_id == set_id for p in proposals):
+        raise FormationError(reason or "That set can't take them with every rule kept. Pick "
+                             "one of the proposed sets.")
+    row = _set_of(formation, set_id)
+    user = db.session.get(User, user_id)
+    db.session.add(SetMembership(set_id=row.id, user_id=user_id))
+    db.session.flush()
+    _reassess(formation, row)
+    db.session.execute(sa.delete(SetRequest).where(SetRequest.user_id == user_id))
+    notifications.notify(user, "set_published",
+                         f"You're in an action learning set: {row.name}. "
+                         + ("It meets online." if row.meets_online else "It meets in person."),
+                         _set_link(row))
+    audit.record(actor, "formation.late_joiner_added", formation, set_id=row.id,
+                 user_id=user_id)
+    db.session.commit()
+    return row
+
+
+def mover(formation: SetFormation, user_id: int) -> tuple[User, LearningSet] | None:
+    """The member and the draft set they are in now, or None if they aren't in one."""
+    found = db.session.execute(
+        sa.select(User, LearningSet)
+        .join(SetMembership, SetMembership.user_id == User.id)
+        .join(LearningSet, LearningSet.id == SetMembership.set_id)
+        .where(User.id == user_id, LearningSet.formation_id == formation.id,
+               SetMembership.left_at.is_(None))).first()
+    return None if found is None else (found[0], found[1])
+
+
+def publish_counts(formation: SetFormation) -> dict[str, int]:
+    """How many sets and members a publish would make active, and sets with no facilitator."""
+    drafts = (sa.select(LearningSet.id).where(LearningSet.formation_id == formation.id,
+                                             LearningSet.status == SetStatus.DRAFT))
+    sets_, without = db.session.execute(
+        sa.select(sa.func.count(), sa.func.count().filter(LearningSet.facilitator_id.is_(None)))
+        .where(LearningSet.id.in_(drafts))).one()
+    members = db.session.scalar(sa.select(sa.func.count()).select_from(SetMembership)
+                                .where(SetMembership.set_id.in_(drafts),
+                                       SetMembership.left_at.is_(None)))
+    unplaced = db.session.scalar(sa.select(sa.func.count()).select_from(FormationUnplaced)
+                                 .where(FormationUnplaced.formation_id == formation.id))
+    return {"sets": sets_, "members": members or 0, "without_facilitator": without,
+            "unplaced": unplaced or 0}

@@ -1,0 +1,263 @@
+"""The coordinators' formation console: create, run, preview, move members, facilitators,
+publish and late joiners."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from wtforms import SelectChoice
+
+from netapp.access import role_required
+from netapp.extensions import db
+from netapp.forms_common import EmptyForm
+from netapp.models import FormationStatus, LearningSet, Role, SetFormation, User
+from netapp.services import jobs
+from netapp.services import sets_formation as service
+from netapp.services.jobs import JobError
+from netapp.sets import bp
+from netapp.sets.formation_forms import (
+    WHOLE_COUNTRY,
+    FacilitatorForm,
+    FormationForm,
+    LateJoinerForm,
+    MoveForm,
+)
+
+STAFF = (Role.COORDINATOR, Role.ADMIN)
+
+
+def _page(name: str = "page") -> int:
+    return max(request.args.get(name, 1, type=int), 1)
+
+
+def _formation(formation_id: int) -> SetFormation:
+    formation = db.get_or_404(SetFormation, formation_id)
+    if formation.status == FormationStatus.RUNNING and formation.job is not None:
+        jobs.give_up_if_stale(formation.job)
+    return formation
+
+
+def _to_formation(formation: SetFormation, **args):
+    return redirect(url_for("sets.formation_detail", formation_id=formation.id, **args))
+
+
+@bp.route("/formations")
+@role_required(*STAFF)
+def formations():
+    page = db.paginate(service.formations_query(), page=_page(),
+                       per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    return render_template("sets/formation_list.html", page=page, where=service.where)
+
+
+@bp.route("/formations/new", methods=["GET", "POST"])
+@role_required(*STAFF)
+def new_formation():
+    defaults = {k: Decimal(format(v, "g")) for k, v in service.default_weights().items()}
+    form = FormationForm(data=None if request.method == "POST" else defaults)
+    form.set_regions(service.regions())
+    if form.validate_on_submit():
+        region_id = None if form.region.data == WHOLE_COUNTRY else int(form.region.data)
+        try:
+            formation = service.create_formation(
+                current_user, form.name.data, region_id, form.only_asked.data == "yes",
+                form.min_size.data, form.max_size.data, form.weights())
+        except service.FormationError as problem:
+            form.region.errors.append(str(problem))
+        else:
+            flash(f"'{formation.name}' is ready. Form the sets when you're ready.", "success")
+            return _to_formation(formation)
+    return render_template("sets/formation_new.html", form=form)
+
+
+@bp.route("/formations/<int:formation_id>")
+@role_required(*STAFF)
+def formation_detail(formation_id: int):
+    formation = _formation(formation_id)
+    per_page = current_app.config["PAGE_SIZE"]
+    sets_page = db.paginate(service.sets_query(formation), page=_page(), per_page=per_page,
+                            error_out=False)
+    views = service.set_views(formation, list(sets_page.items))
+    return render_template(
+        "sets/formation_detail.html", formation=formation, where=service.where(formation),
+        sets_page=sets_page, views=views, form=EmptyForm(), move_form=MoveForm(),
+        weights=service.weights_of(formation), weight_names=service.WEIGHT_NAMES,
+        editable=formation.status in service.EDITABLE)
+
+
+@bp.route("/formations/<int:formation_id>/unplaced")
+@role_required(*STAFF)
+def formation_unplaced(formation_id: int):
+    formation = _formation(formation_id)
+    page = db.paginate(service.unplaced_query(formation), page=_page(),
+                       per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    return render_template("sets/formation_unplaced.html", formation=formation, page=page,
+                           names=service.names(row.user_id for row in page.items))
+
+
+@bp.route("/formations/<int:formation_id>/run", methods=["POST"])
+@role_required(*STAFF)
+def run_formation(formation_id: int):
+    formation = _formation(formation_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        service.start_run(current_user, formation)
+    except (service.FormationError, JobError) as problem:
+        flash(str(problem), "error")
+    return _to_formation(formation)
+
+
+@bp.route("/formations/<int:formation_id>/progress")
+@role_required(*STAFF)
+def formation_progress(formation_id: int):
+    """The progress fragment, polled by the formation page; tells htmx to reload when done."""
+    formation = _formation(formation_id)
+    if formation.job is None:
+        abort(404)
+    back = url_for("sets.formation_detail", formation_id=formation.id)
+    response = make_response(render_template("jobs/_progress_inner.html", job=formation.job,
+                                             refresh_url=back))
+    if formation.job.status.is_finished and request.headers.get("HX-Request"):
+        response.headers["HX-Redirect"] = back
+    return response
+
+
+@bp.route("/formations/<int:formation_id>/move", methods=["GET", "POST"])
+@role_required(*STAFF)
+def move_member(formation_id: int):
+    """Move a member to another draft set. Without warnings the move is saved at once; with
+    any, the coordinator reads them and confirms or cancels."""
+    formation = _formation(formation_id)
+    if formation.status != FormationStatus.PREVIEW:
+        flash("Members can only be moved while the sets are a draft.", "info")
+        return _to_formation(formation)
+    form = MoveForm(request.form if request.method == "POST" else request.args)
+    member_id = form.member.raw_data and form.member.raw_data[0]
+    if not (member_id and str(member_id).isdigit()):
+        abort(404)
+    member_id = int(member_id)
+    form.member.choices = [SelectChoice(member_id, "")]
+    form.target.choices = [SelectChoice(i, name) for i, name in service.set_choices(formation)]
+    check = None
+    if request.method == "POST" and not form.validate() and "csrf_token" in form.errors:
+        abort(400)
+    if request.method == "POST" and not form.errors:
+        try:
+            check = service.check_move(formation, member_id, form.target.data)
+            if not check.warnings or form.confirm.data:
+                service.move_member(current_user, formation, member_id, form.target.data)
+                flash(f"{check.user.display_name} moved to {check.target.name}."
+                      + (" Every rule still holds." if not check.warnings else
+                         " Some rules are not kept: see the sets marked below."), "success")
+                return _to_formation(formation)
+        except service.FormationError as problem:
+            form.target.errors.append(str(problem))
+    person = service.mover(formation, member_id)
+    if person is None:
+        abort(404)
+    return render_template("sets/formation_move.html", formation=formation, form=form,
+                           check=check, person=person)
+
+
+@bp.route("/formations/<int:formation_id>/sets/<int:set_id>/facilitator",
+          methods=["GET", "POST"])
+@role_required(*STAFF)
+def set_facilitator(formation_id: int, set_id: int):
+    formation = _formation(formation_id)
+    row = db.get_or_404(LearningSet, set_id)
+    if row.formation_id != formation.id:
+        abort(404)
+    form = FacilitatorForm(data=None if request.method == "POST" else
+                           {"facilitator": row.facilitator_id})
+    form.facilitator.choices = [SelectChoice(i, name)
+                                for i, name in service.facilitator_choices()]
+    if form.validate_on_submit():
+        try:
+            service.assign_facilitator(current_user, formation, row.id, form.facilitator.data)
+        except service.FormationError as problem:
+            form.facilitator.errors.append(str(problem))
+        else:
+            flash(f"{row.facilitator.display_name} will facilitate {row.name}.", "success")
+            return _to_formation(formation)
+    return render_template("sets/formation_facilitator.html", formation=formation, row=row,
+                           form=form)
+
+
+@bp.route("/formations/<int:formation_id>/publish", methods=["GET", "POST"])
+@role_required(*STAFF)
+def publish_formation(formation_id: int):
+    formation = _formation(formation_id)
+    form = EmptyForm()
+    if form.validate_on_submit():
+        try:
+            published = service.publish(current_user, formation.id)
+        except service.FormationError as problem:
+            flash(str(problem), "error")
+            return _to_formation(formation)
+        if published:
+            flash(f"Published: {published} {'set' if published == 1 else 'sets'} can now meet, "
+                  "and each member has been told.", "success")
+        else:
+            flash("These sets were already published; nothing more was sent.", "info")
+        return _to_formation(formation)
+    if request.method == "POST":
+        abort(400)
+    if formation.status == FormationStatus.PUBLISHED:
+        flash("These sets are already published.", "info")
+        return _to_formation(formation)
+    if formation.status != FormationStatus.PREVIEW:
+        flash("Form the sets first: there is nothing to publish yet.", "info")
+        return _to_formation(formation)
+    return render_template("sets/formation_publish.html", formation=formation, form=form,
+                           counts=service.publish_counts(formation))
+
+
+@bp.route("/formations/<int:formation_id>/late")
+@role_required(*STAFF)
+def late_joiners(formation_id: int):
+    formation = _formation(formation_id)
+    if formation.status != FormationStatus.PUBLISHED:
+        flash("Late joiners are added once the sets are published.", "info")
+        return _to_formation(formation)
+    page = db.paginate(service.late_joiners_query(formation), page=_page(),
+                       per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    return render_template("sets/formation_late.html", formation=formation, page=page)
+
+
+@bp.route("/formations/<int:formation_id>/late/<int:user_id>", methods=["GET", "POST"])
+@role_required(*STAFF)
+def late_joiner(formation_id: int, user_id: int):
+    formation = _formation(formation_id)
+    if formation.status != FormationStatus.PUBLISHED:
+        abort(404)
+    person = db.session.scalars(service.late_joiners_query(formation)
+                                .where(User.id == user_id)).first()
+    if person is None:
+        abort(404)
+    try:
+        proposals, reason = service.propose_sets(formation, user_id)
+    except service.FormationError as problem:
+        proposals, reason = [], str(problem)
+    form = LateJoinerForm(data=None if request.method == "POST" or not proposals else
+                          {"set_id": proposals[0].set_id})
+    form.set_id.choices = [SelectChoice(p.set_id, p.name) for p in proposals]
+    if proposals and form.validate_on_submit():
+        try:
+            row = service.add_late_joiner(current_user, formation, user_id, form.set_id.data)
+        except service.FormationError as problem:
+            form.set_id.errors.append(str(problem))
+        else:
+            flash(f"{person.display_name} joined {row.name}, and we've told them.", "success")
+            return redirect(url_for("sets.late_joiners", formation_id=formation.id))
+    return render_template("sets/formation_late_joiner.html", formation=formation,
+                           person=person, proposals=proposals, reason=reason, form=form)

@@ -1,0 +1,347 @@
+"""Coordinators form action learning sets: create, run in the task queue, preview with every
+rule, move members with the rules checked again, facilitators, publish all or none, late
+joiners."""
+from __future__ import annotations
+
+import html
+
+import pytest
+import sqlalchemy as sa
+
+from netapp.extensions import db
+from netapp.models import (
+    FormationStatus,
+    FormationUnplaced,
+    LearningSet,
+    Notification,
+    Role,
+    SetFormation,
+    SetMembership,
+    SetRequest,
+    SetStatus,
+    User,
+    UserRole,
+)
+from netapp.services import notifications
+from netapp.services import sets_formation as service
+from tests.factories import make_user
+from tests.sets_people import asker, coordinator_user, create, leeds_and_camden, run
+
+
+@pytest.fixture
+def people(app):
+    return leeds_and_camden()
+
+
+@pytest.fixture
+def coordinator(app, client, auth):
+    user = coordinator_user()
+    auth.login(user.email)
+    return user
+
+
+def _text(response) -> str:
+    return html.unescape(response.get_data(as_text=True))
+
+
+def _sets(formation) -> list[LearningSet]:
+    return list(db.session.scalars(sa.select(LearningSet)
+                                   .where(LearningSet.formation_id == formation.id)
+                                   .order_by(LearningSet.id)))
+
+
+def _members(row) -> set[int]:
+    return set(db.session.scalars(sa.select(SetMembership.user_id)
+                                  .where(SetMembership.set_id == row.id)))
+
+
+def _set_of(formation, user) -> LearningSet:
+    return next(s for s in _sets(formation) if user.id in _members(s))
+
+
+def _move(client, formation, user, target, confirm=False):
+    data = {"member": user.id, "target": target.id}
+    if confirm:
+        data["confirm"] = "y"
+    return client.post(f"/sets/formations/{formation.id}/move", data=data)
+
+
+# ---------------------------------------------------------------- create and run
+
+
+def test_the_new_formation_form_has_the_defaults_and_checks_sizes(app, client, coordinator):
+    page = _text(client.get("/sets/formations/new"))
+    assert 'value="5"' in page and 'value="8"' in page and 'value="25"' in page
+    bad = client.post("/sets/formations/new", data={
+        "name": "Too small", "region": "all", "only_asked": "yes", "min_size": 7,
+        "max_size": 6, **service.default_weights()})
+    assert "at least as big as the smallest" in _text(bad)
+    assert "Too small" in _text(bad)  # what was typed stays
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(SetFormation)) == 0
+    zero = client.post("/sets/formations/new", data={
+        "name": "No weights", "region": "all", "only_asked": "yes", "min_size": 5,
+        "max_size": 8, **{k: 0 for k in service.WEIGHT_NAMES}})
+    assert "at least one weight more than 0" in _text(zero)
+
+
+def test_formation_to_publish(app, client, coordinator, people, mailbox):
+    """The whole journey, on SQLite and PostgreSQL: form, check, move, facilitate, publish."""
+    formation = create(client)
+    assert formation.weights == service.default_weights()
+    assert formation.status == FormationStatus.DRAFT
+    run(client, formation)
+    formation = db.session.get(SetFormation, formation.id)
+    assert formation.status == FormationStatus.PREVIEW, formation.job.error
+    sets = _sets(formation)
+    assert len(sets) == 3 and all(s.status == SetStatus.DRAFT for s in sets)
+    assert sum(len(_members(s)) for s in sets) == 18
+    camden = _set_of(formation, people["Camden A"])
+    assert not camden.meets_online and camden.region.name == "London"
+    assert _members(camden) == {people[f"Camden {c}"].id for c in "ABCDEF"}
+    assert "finance" in camden.themes
+
+    page = _text(client.get(f"/sets/formations/{formation.id}"))
+    assert "18 of 18 members placed in 3 sets" in page
+    assert "In person in London" in page and "Online" in page
+    assert "Size kept: 6 members (5 to 8)" in page
+    assert "One member per organisation kept" in page
+    assert "One region for meeting in person kept" in page
+    assert "Finance" in page or "finance" in page
+    assert "Camden A" in page and "Leeds L" in page
+    assert "needs a look" not in page
+
+    # A move that keeps every rule is saved at once.
+    lea_set = _set_of(formation, people["Leeds C"])
+    other = next(s for s in sets if s.id not in (lea_set.id, camden.id))
+    moved = _move(client, formation, people["Leeds C"], other)
+    assert moved.status_code == 302
+    assert people["Leeds C"].id in _members(other)
+
+    # A facilitator for each set: a mentor or a coordinator.
+    mentor = make_user(email="fay@example.org", name="Fay Facilitator", roles=[Role.MENTOR])
+    for row in _sets(formation):
+        response = client.post(f"/sets/formations/{formation.id}/sets/{row.id}/facilitator",
+                               data={"facilitator": mentor.id})
+        assert response.status_code == 302
+
+    confirm = _text(client.get(f"/sets/formations/{formation.id}/publish"))
+    assert "Publish these sets?" in confirm and "18" in confirm
+    assert db.session.get(SetFormation, formation.id).status == FormationStatus.PREVIEW
+    mailbox.clear()
+    done = client.post(f"/sets/formations/{formation.id}/publish", follow_redirects=True)
+    assert "Published: 3 sets" in _text(done)
+    db.session.expire_all()
+    formation = db.session.get(SetFormation, formation.id)
+    assert formation.status == FormationStatus.PUBLISHED and formation.published_at
+    assert all(s.status == SetStatus.ACTIVE and s.facilitator_id == mentor.id
+               for s in _sets(formation))
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(SetRequest)) == 0
+    notes = list(db.session.scalars(sa.select(Notification)
+                                    .where(Notification.kind == "set_published")))
+    assert len(notes) == 18 and len({n.user_id for n in notes}) == 18
+    assert all("action learning set" in n.text for n in notes)
+    assert mailbox.to("leeds.a@example.org")
+
+    again = client.post(f"/sets/formations/{formation.id}/publish", follow_redirects=True)
+    assert "already published" in _text(again)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Notification)
+                             .where(Notification.kind == "set_published")) == 18
+    # A published formation can't be formed again or changed by moves.
+    assert client.post(f"/sets/formations/{formation.id}/run").status_code == 302
+    assert db.session.get(SetFormation, formation.id).status == FormationStatus.PUBLISHED
+
+
+def test_too_few_members_fails_the_run_with_a_reason(app, client, coordinator):
+    from tests.profile_helpers import load_reference
+    load_reference()
+    for n in range(3):
+        asker(f"Few {chr(65 + n)}")
+    formation = create(client)
+    run(client, formation)
+    formation = db.session.get(SetFormation, formation.id)
+    assert formation.status == FormationStatus.FAILED
+    assert "Only 3 members can be placed, fewer than the smallest set of 5" in \
+        formation.job.error or "Only 3 members" in formation.job.message
+
+
+def test_unplaced_members_are_listed_with_the_reason(app, client, coordinator, people):
+    lonely = asker("Lonely Inperson", "Cornwall", mode="in_person")
+    formation = create(client)
+    run(client, formation)
+    rows = list(db.session.scalars(sa.select(FormationUnplaced)))
+    assert [r.user_id for r in rows] == [lonely.id]
+    page = _text(client.get(f"/sets/formations/{formation.id}/unplaced"))
+    assert "Lonely Inperson" in page and rows[0].reason.capitalize() in page
+
+
+# ---------------------------------------------------------------- moving members
+
+
+def _formed(client, **sizes):
+    formation = create(client, **sizes)
+    run(client, formation)
+    return db.session.get(SetFormation, formation.id)
+
+
+def test_moving_warns_when_a_set_becomes_too_small(app, client, coordinator, people):
+    formation = _formed(client)
+    online = sorted((s for s in _sets(formation) if s.meets_online),
+                    key=lambda s: len(_members(s)))
+    source, target = online[0], online[-1]
+    while len(_members(source)) > 5:  # the engine may make 6 and 6 or 5 and 7
+        mover = db.session.get(User, min(_members(source)))
+        assert _move(client, formation, mover, target).status_code == 302
+    second = db.session.get(User, max(_members(source)))
+    warning = _move(client, formation, second, target)
+    text = _text(warning)
+    assert warning.status_code == 200
+    assert (f"Moving {second.display_name} makes {source.name} too small: it would have 4 "
+            "members, fewer than 5.") in text
+    assert second.id in _members(source)  # nothing saved before the coordinator confirms
+    confirmed = _move(client, formation, second, target, confirm=True)
+    assert confirmed.status_code == 302
+    assert second.id in _members(target)
+    page = _text(client.get(f"/sets/formations/{formation.id}"))
+    assert "Size not kept: 4 members (5 to 8)" in page
+
+
+def test_moving_warns_when_a_set_becomes_too_big(app, client, coordinator, people):
+    formation = _formed(client, min_size=5, max_size=6)
+    source = _set_of(formation, people["Camden A"])
+    target = next(s for s in _sets(formation) if s.id != source.id)
+    text = _text(_move(client, formation, people["Camden A"], target))
+    assert (f"Moving Camden A makes {target.name} too big: it would have 7 members, more "
+            "than 6.") in text
+
+
+def test_moving_warns_about_two_members_from_one_organisation(app, client, coordinator,
+                                                              people):
+    formation = _formed(client)
+    lea, lou = people["Leeds A"], people["Leeds B"]
+    assert _set_of(formation, lea).id != _set_of(formation, lou).id  # the engine kept them apart
+    target = _set_of(formation, lou)
+    text = _text(_move(client, formation, lea, target))
+    assert f"{target.name} would have two members from one organisation." in text
+    assert "too small" not in text and "region" not in text
+
+
+def test_moving_warns_about_meeting_in_person_across_regions(app, client, coordinator,
+                                                             people):
+    formation = _formed(client)
+    target = _set_of(formation, people["Leeds C"])
+    text = _text(_move(client, formation, people["Camden A"], target))
+    assert (f"{target.name} meets in person and would have members from more than one "
+            "region.") in text
+
+
+def test_the_move_form_works_without_javascript(app, client, coordinator, people):
+    formation = _formed(client)
+    page = _text(client.get(f"/sets/formations/{formation.id}/move?member="
+                            f"{people['Leeds C'].id}"))
+    source = _set_of(formation, people["Leeds C"])
+    assert f"They are in <strong>{source.name}</strong> now" in page and "<select" in page
+    assert client.get(f"/sets/formations/{formation.id}/move?member=999999").status_code == 404
+    assert client.get(f"/sets/formations/{formation.id}/move").status_code == 404
+
+
+# ---------------------------------------------------------------- facilitators
+
+
+def test_a_facilitator_must_be_a_mentor_or_coordinator_outside_the_set(app, client,
+                                                                       coordinator, people):
+    formation = _formed(client)
+    row = _set_of(formation, people["Leeds C"])
+    url = f"/sets/formations/{formation.id}/sets/{row.id}/facilitator"
+    page = _text(client.get(url))
+    assert "Cora Coordinator" in page and "Leeds C" not in page
+    refused = client.post(url, data={"facilitator": people["Leeds C"].id})
+    assert refused.status_code == 200 and "Not a valid choice" in _text(refused)
+    # A member of the set who is also a mentor is in the list, but can't facilitate it.
+    member_mentor = db.session.get(User, min(_members(row)))
+    db.session.add(UserRole(user_id=member_mentor.id, role=Role.MENTOR))
+    db.session.commit()
+    inside = client.post(url, data={"facilitator": member_mentor.id})
+    assert "can't also facilitate it" in _text(inside)
+    assert client.post(url, data={"facilitator": coordinator.id}).status_code == 302
+    assert db.session.get(LearningSet, row.id).facilitator_id == coordinator.id
+
+
+def test_a_set_of_another_formation_is_not_found(app, client, coordinator, people):
+    first = _formed(client)
+    second = create(client, name="Other")
+    row = _sets(first)[0]
+    assert client.get(f"/sets/formations/{second.id}/sets/{row.id}/facilitator"
+                      ).status_code == 404
+    assert client.post(f"/sets/formations/{second.id}/move",
+                       data={"member": people["Leeds C"].id, "target": row.id}
+                       ).status_code in (302, 404)
+    assert _set_of(first, people["Leeds C"]).formation_id == first.id
+
+
+# ---------------------------------------------------------------- publish: all or none
+
+
+def test_publish_is_all_or_nothing_under_a_fault(app, client, coordinator, people,
+                                                 monkeypatch, mailbox):
+    formation = _formed(client)
+    real = notifications.notify
+    calls = []
+
+    def fails_half_way(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 9:
+            raise RuntimeError("the notification store went away")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(notifications, "notify", fails_half_way)
+    mailbox.clear()
+    with pytest.raises(RuntimeError):
+        service.publish(coordinator, formation.id)
+    db.session.expire_all()
+    assert db.session.get(SetFormation, formation.id).status == FormationStatus.PREVIEW
+    assert all(s.status == SetStatus.DRAFT and s.published_at is None
+               for s in _sets(formation))
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(SetRequest)) == 18
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Notification)) == 0
+    assert not mailbox.to("leeds.a@example.org")
+
+    monkeypatch.setattr(notifications, "notify", real)
+    assert service.publish(coordinator, formation.id) == 3
+    assert service.publish(coordinator, formation.id) == 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Notification)) == 18
+
+
+# ---------------------------------------------------------------- late joiners
+
+
+def test_a_late_joiner_is_placed_where_the_rules_hold(app, client, coordinator, people):
+    formation = _formed(client)
+    service.publish(coordinator, formation.id)
+    late = asker("Lara Late", "Camden", mode="in_person")
+    page = _text(client.get(f"/sets/formations/{formation.id}/late"))
+    assert "Lara Late" in page
+    proposal = _text(client.get(f"/sets/formations/{formation.id}/late/{late.id}"))
+    camden = _set_of(formation, people["Camden A"])
+    assert "Proposed" in proposal and camden.name in proposal
+    # Only the in-person set in her region keeps the rules for someone meeting in person.
+    proposals, _ = service.propose_sets(db.session.get(SetFormation, formation.id), late.id)
+    assert [p.set_id for p in proposals] == [camden.id]
+    done = client.post(f"/sets/formations/{formation.id}/late/{late.id}",
+                       data={"set_id": camden.id})
+    assert done.status_code == 302
+    assert late.id in _members(camden)
+    assert db.session.get(SetRequest, late.id) is None
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Notification)
+                             .where(Notification.user_id == late.id)) == 1
+    # Someone who didn't ask after publishing is not a late joiner of this formation.
+    assert client.get(f"/sets/formations/{formation.id}/late/{people['Leeds A'].id}"
+                      ).status_code == 404
+
+
+def test_a_late_joiner_with_no_set_that_keeps_the_rules_is_told_why(app, client, coordinator,
+                                                                    people):
+    formation = _formed(client)
+    service.publish(coordinator, formation.id)
+    far = asker("Finn Far", "Cornwall", mode="in_person")
+    page = _text(client.get(f"/sets/formations/{formation.id}/late/{far.id}"))
+    assert "No set can take them with every rule kept" in page
