@@ -338,3 +338,16 @@ def test_after_a_decline_a_pair_forbidden_in_the_round_is_not_offered(client, pe
     new = db.session.scalars(sa.select(Mentorship).where(
         Mentorship.status == MentorshipStatus.OFFERED)).one()
     assert new.mentor_id in (max_.id, third.id)
+
+
+def test_a_member_who_no_longer_wants_a_mentor_is_not_offered_another(client, people, mailbox):
+    mina, meg = people["mina"], people["meg"]
+    row = offer(mina, meg)
+    profiles.profile_of(mina).wants_mentor = False
+    db.session.commit()
+    _login(client, meg)
+    client.post(f"/mentoring/mentees/{row.id}/decline", data={"reason": ""})
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Mentorship).where(
+        Mentorship.status == MentorshipStatus.OFFERED)) == 0
+    body = mailbox.to(mina.email)[-1].get_payload(decode=True).decode()
+    assert "Meg Mentor can't take you on this time." in body and "another" not in body

@@ -268,7 +268,7 @@ def accept(mentor: User, mentorship_id: int) -> Mentorship:
                f"{mentee.display_name} has found a mentor, so the {what} to you is "
                "withdrawn. Thank you for being there.", _page("mentoring.mentees"))
     notify(mentee, "accepted", f"{mentor.display_name} will be your mentor. Time to say hello!",
-           _page("mentoring.suggestions"))
+           url_for("mentoring.relationship", mentorship_id=mentorship.id))
     db.session.commit()
     return mentorship
 
@@ -300,10 +300,15 @@ def decline(mentor: User, mentorship_id: int, reason: str = "") -> Declined:
     busy = db.session.scalar(sa.select(sa.exists().where(
         Mentorship.mentee_id == mentee.id,
         Mentorship.status.in_((*OPEN, MentorshipStatus.ACCEPTED)))))
-    offered = None if busy else _offer_next(mentee, mentorship)
+    profile = db.session.get(Profile, mentee.id)
+    # Someone who said they no longer want a mentor is not offered another.
+    wanted = profile is not None and profile.wants_mentor
+    offered = _offer_next(mentee, mentorship) if wanted and not busy else None
     if busy:
         text = (f"{mentor.display_name} can't take you on this time. "
-                "Your other request is still open.")
+                "You still have another request or offer open.")
+    elif not wanted:
+        text = f"{mentor.display_name} can't take you on this time."
     elif offered is not None:
         text = (f"{mentor.display_name} can't take you on this time. We've offered you "
                 "to another mentor and will let you know when they answer.")
