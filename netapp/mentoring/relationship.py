@@ -87,6 +87,14 @@ def _mentorship_or_404(mentorship_id: int):
         abort(404)
 
 
+def _closed(mentorship):
+    """A redirect back to the page when the mentorship is closed (nothing can change)."""
+    if mentorship.status.is_closed:
+        flash("This mentoring has closed, so it can't be changed now.", "info")
+        return _back(mentorship.id)
+    return None
+
+
 # ------------------------------------------------------------------ goals
 
 
@@ -94,6 +102,8 @@ def _mentorship_or_404(mentorship_id: int):
 @login_required
 def new_goal(mentorship_id: int):
     mentorship = _mentorship_or_404(mentorship_id)
+    if closed := _closed(mentorship):
+        return closed
     form = GoalForm()
     _element_choices(form)
     if form.validate_on_submit():
@@ -118,6 +128,8 @@ def edit_goal(mentorship_id: int, goal_id: int):
         mentorship, goal = service.goal_of(current_member(), mentorship_id, goal_id)
     except NotYours:
         abort(404)
+    if closed := _closed(mentorship):
+        return closed
     form = GoalForm(data={"title": goal.title, "elements": goal.element_codes}
                     if request.method == "GET" else None)
     _element_choices(form)
@@ -162,6 +174,8 @@ def goal_status(mentorship_id: int, goal_id: int):
 @login_required
 def new_meeting(mentorship_id: int):
     mentorship = _mentorship_or_404(mentorship_id)
+    if closed := _closed(mentorship):
+        return closed
     form = MeetingForm(data={"met_on": utcnow().date()} if request.method == "GET" else None)
     if form.validate_on_submit():
         try:
@@ -186,6 +200,8 @@ def edit_meeting(mentorship_id: int, meeting_id: int):
         mentorship, meeting = service.meeting_of(user, mentorship_id, meeting_id)
     except NotYours:
         abort(404)
+    if closed := _closed(mentorship):
+        return closed
     data = None
     if request.method == "GET":
         data = {"met_on": meeting.met_on, "shared_notes": meeting.shared_notes,

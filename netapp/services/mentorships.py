@@ -442,23 +442,28 @@ def checkin_is_open(user: User, mentorship_id: int, day: int) -> Mentorship:
 @dataclass(frozen=True)
 class CheckInAverage:
     day: int
-    answers: int
-    average: float | None  # None below MIN_ANSWERS_FOR_AVERAGE
+    answers: str  # "Fewer than 5", or a count rounded down to a multiple of 5
+    average: float | None  # to the half point; None below MIN_ANSWERS_FOR_AVERAGE
 
 
 def checkin_averages() -> list[CheckInAverage]:
-    """Averages across the whole programme, per day-mark and side; no per-pair figures."""
-    rows = dict(
-        (day, (count, avg)) for day, count, avg in db.session.execute(
-            sa.select(MentoringCheckIn.day, sa.func.count(),
-                      sa.func.avg(MentoringCheckIn.rating))
-            .group_by(MentoringCheckIn.day))
-    )
+    """Averages across the whole programme, per day-mark; no per-pair figures.
+
+    Why held back and rounded: a coordinator knows roughly who reached 30 days this week, so an
+    exact count and a precise average, read before and after one more answer, would give that
+    answer away. Counts go in fives and averages to the half point.
+    """
+    rows = {day: (count, avg) for day, count, avg in db.session.execute(
+        sa.select(MentoringCheckIn.day, sa.func.count(), sa.func.avg(MentoringCheckIn.rating))
+        .group_by(MentoringCheckIn.day))}
     result = []
     for day in CHECKIN_DAYS:
         count, avg = rows.get(day, (0, None))
-        shown = round(float(avg), 1) if count >= MIN_ANSWERS_FOR_AVERAGE else None
-        result.append(CheckInAverage(day, count, shown))
+        if count < MIN_ANSWERS_FOR_AVERAGE:
+            result.append(CheckInAverage(day, f"Fewer than {MIN_ANSWERS_FOR_AVERAGE}", None))
+        else:
+            band = count // MIN_ANSWERS_FOR_AVERAGE * MIN_ANSWERS_FOR_AVERAGE
+            result.append(CheckInAverage(day, f"{band} or more", round(float(avg) * 2) / 2))
     return result
 
 

@@ -111,3 +111,71 @@ def test_the_pair_set_a_goal_and_log_a_meeting(page, live_server, live_app, cons
     assert PRIVATE not in page.content()
     _shot(page, "page-mentee", viewport)
     assert console_errors == []
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_a_check_in_then_closing_with_feedback_from_both(page, live_server, live_app,
+                                                         console_errors, viewport):
+    page.set_viewport_size(viewport)
+    with live_app.app_context():
+        mentor = make_user(email="meg@example.org", name="Meg Mentor", roles=[Role.MENTOR])
+        mentee = make_user(email="mina@example.org", name="Mina Mentee")
+        make_user(email="cora@example.org", name="Cora Coordinator", roles=[Role.COORDINATOR])
+        began = utcnow() - timedelta(days=35)
+        pair = Mentorship(mentor_id=mentor.id, mentee_id=mentee.id,
+                          status=MentorshipStatus.ACCEPTED, created_at=began,
+                          responded_at=began)
+        db.session.add(pair)
+        db.session.commit()
+        path = f"/mentoring/{pair.id}"
+
+    # 35 days in and never met: a gentle prompt, and the 30-day check-in.
+    _log_in(page, live_server, "mina@example.org")
+    page.goto(live_server(path))
+    expect(page.get_by_role("heading", name="Time to catch up?")).to_be_visible()
+    page.get_by_role("link", name="Answer the 30-day check-in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your 30-day check-in")
+    page.get_by_label("4").check()
+    page.get_by_label("Anything you'd like to add? (optional)").fill("Helpful so far.")
+    assert_accessible(page, "check-in form")
+    _shot(page, "checkin", viewport)
+    page.get_by_role("button", name="Send my answer").click()
+    expect(page.get_by_role("status")).to_contain_text("Thank you for checking in.")
+    expect(page.get_by_role("link", name="Answer the 30-day check-in")).to_have_count(0)
+
+    # The mentee closes it early, after a confirmation page.
+    page.get_by_role("link", name="Close this mentoring").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Close your mentoring with Meg Mentor?")
+    page.get_by_label("We're ending it early").check()
+    page.get_by_label("A few words of feedback (optional)").fill("Thank you, Meg.")
+    assert_accessible(page, "closing confirmation")
+    _shot(page, "close", viewport)
+    page.get_by_role("button", name="Yes, close it").click()
+    expect(page.get_by_role("heading", name="This mentoring has ended")).to_be_visible()
+    expect(page.get_by_role("link", name="Add a goal")).to_have_count(0)
+    _log_out(page)
+
+    # The mentor adds their feedback afterwards; the mentee's answer stays private.
+    _log_in(page, live_server, "meg@example.org")
+    page.goto(live_server(path))
+    expect(page.get_by_text("Thank you, Meg.")).to_be_visible()
+    assert "Helpful so far." not in page.content()
+    page.get_by_role("link", name="Add your feedback").click()
+    page.get_by_label("A few words of feedback").fill("It was a pleasure, Mina.")
+    assert_accessible(page, "feedback form")
+    page.get_by_role("button", name="Save feedback").click()
+    expect(page.get_by_text("It was a pleasure, Mina.")).to_be_visible()
+    assert_accessible(page, "closed relationship page")
+    _shot(page, "closed", viewport)
+    _log_out(page)
+
+    # The coordinator sees only the programme's figures, and too few answers to show any.
+    _log_in(page, live_server, "cora@example.org")
+    page.goto(live_server("/mentoring/check-ins"))
+    expect(page.get_by_role("table")).to_contain_text("Not shown until 5 have answered")
+    assert_accessible(page, "coordinator's check-in figures")
+    _shot(page, "checkins", viewport)
+    assert console_errors == []
+    assert page.goto(live_server(path)).status == 404  # and never the pair's page
