@@ -9,6 +9,7 @@ import math
 import os
 import sys
 import tempfile
+import textwrap
 
 from .io import (
     COLUMNS,
@@ -23,6 +24,7 @@ from .io import (
 )
 from .lqf import ELEMENT_CODES
 from .model import GroupWeights, Mentee, Mentor, SetMember, Weights
+from .topics import TOPIC_NAMES
 
 
 class _OptionError(Exception):
@@ -50,8 +52,13 @@ def _columns_help(kind) -> str:
     cols = [c for c in columns_of(kind) if c not in ELEMENT_CODES]
     cols.insert(cols.index("online") + 1, "PQ1..DS4")
     width = max(map(len, cols))
-    lines = [f"  {c:<{width}}  {COLUMNS[c]}" for c in cols]
+    lines = [textwrap.fill(COLUMNS[c], 96, initial_indent=f"  {c:<{width}}  ",
+                           subsequent_indent=" " * (width + 4)) for c in cols]
     return "\n".join(lines)
+
+
+_TOPIC_CODES = textwrap.fill("built-in topic codes: " + ", ".join(TOPIC_NAMES), 96,
+                             subsequent_indent="  ")
 
 
 def _size(text):
@@ -87,7 +94,8 @@ def _parser():
         epilog="columns of the mentees file:\n" + _columns_help(Mentee)
                + "\n\ncolumns of the mentors file:\n" + _columns_help(Mentor)
                + "\n\ndeclined and locked files: mentee_id,mentor_id"
-               + "\ntopics file: code,name (your own topics, usable in needs and offers)")
+               + "\ntopics file: code,name (your own topics, usable in needs and offers)\n"
+               + _TOPIC_CODES)
     m.add_argument("--mentees", required=True, metavar="CSV", help="mentees file")
     m.add_argument("--mentors", required=True, metavar="CSV", help="mentors file")
     m.add_argument("--declined", metavar="CSV", help="pairs never to match")
@@ -108,7 +116,8 @@ def _parser():
                     "leave as few as possible as the only member of their affinity network in "
                     "their set, then make the sets as good as possible.",
         epilog="columns of the members file:\n" + _columns_help(SetMember)
-               + "\n\ntopics file: code,name (your own topics, usable in needs)"
+               + "\n\ntopics file: code,name (your own topics, usable in needs)\n"
+               + _TOPIC_CODES
                + "\n\nWithout --time-limit the same files and seed give the same output.")
     s.add_argument("--members", required=True, metavar="CSV", help="members file")
     s.add_argument("--out", required=True, metavar="CSV",

@@ -29,7 +29,8 @@ COLUMNS: dict[str, str] = {
     "level": "level of leadership, 1 (front-line worker) to 4 (strategic leader)",
     "online": "yes if they can meet online, no if only in person",
     "PQ1..DS4": "28 columns, one per LQF element, each a self-assessed score 1-4",
-    "needs": "topics they want help with, separated by ';' (codes below or from --topics)",
+    "needs": "topics they want help with, separated by ';' (the topic codes below, or your "
+             "own declared with --topics)",
     "offers": "topics they can help with, separated by ';'",
     "capacity": "how many mentees they can take (0 for none)",
     "affinity": "affinity networks, separated by ';': " + ", ".join(AFFINITY_TAGS)
@@ -47,7 +48,8 @@ class DataError(ValueError):
 
     def __init__(self, file, line, column, message):
         self.file, self.line, self.column, self.message = str(file), line, column, message
-        super().__init__(f"{self.file}, line {line}, column {column}: {message}")
+        where = f", line {line}, column {column}" if line else ""  # line 0: the whole file
+        super().__init__(f"{self.file}{where}: {message}")
 
 
 def _one_of(values) -> str:
