@@ -83,7 +83,9 @@ def main():
                         "--summary-out", str(out / f"sets_summary_{tag}.json")],
                        cwd=ROOT, env=env, capture_output=True, text=True)
     wall = time.perf_counter() - t0
-    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    rss = usage.ru_maxrss / 1024
+    cpu = usage.ru_utime + usage.ru_stime  # the CLI's CPU time: less load-dependent than wall
     if p.returncode:
         raise SystemExit(p.stderr)
     members = read_members_csv(fm)
@@ -96,7 +98,8 @@ def main():
             else:
                 unplaced += 1
     ours = evaluate(members, list(groups.values()), lo, hi)
-    ours.update(unplaced=unplaced, seconds=wall, rss_mib=rss, summary=p.stderr.strip(),
+    ours.update(unplaced=unplaced, seconds=wall, cpu_seconds=round(cpu, 1), rss_mib=rss,
+                summary=p.stderr.strip(),
                 time_limit=args.time_limit or "none (CLI default)",
                 output_sha256=hashlib.sha256(fo.read_bytes()).hexdigest()[:16],
                 load_average_before=[round(x, 2) for x in load_before],

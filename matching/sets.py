@@ -780,7 +780,7 @@ def form_groups(members, min_size: int = 6, max_size: int = 8, *,
         Seed for every random choice. With ``time_limit=None`` the same members and seed give
         the same result on any machine and under any load.
     moves : int, optional
-        Budget of the quality hill-climb, in moves tried; default ``10 * len(members) + 2000``.
+        Budget of the quality hill-climb, in moves tried; default ``8 * len(members) + 2000``.
     time_limit : float, optional
         Wall-clock seconds for everything; None (default) for no limit. When it stops the
         search early, ``stopped_by_time_limit`` is True and the result may differ between runs.
@@ -807,7 +807,7 @@ def form_groups(members, min_size: int = 6, max_size: int = 8, *,
     _check_args(members, min_size, max_size, moves, time_limit, exact_limit, exact_work)
     deadline = None if time_limit is None else t0 + time_limit
     if moves is None:
-        moves = 10 * len(members) + 2000
+        moves = 8 * len(members) + 2000
     w = weights or GroupWeights()
     rng = random.Random(seed)
     P = _People(members)
