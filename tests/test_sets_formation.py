@@ -171,7 +171,7 @@ def test_unplaced_members_are_listed_with_the_reason(app, client, coordinator, p
     rows = list(db.session.scalars(sa.select(FormationUnplaced)))
     assert [r.user_id for r in rows] == [lonely.id]
     page = _text(client.get(f"/sets/formations/{formation.id}/unplaced"))
-    assert "Lonely Inperson" in page and rows[0].reason.capitalize() in page
+    assert "Lonely Inperson" in page and (rows[0].reason[:1].upper() + rows[0].reason[1:]) in page
 
 
 # ---------------------------------------------------------------- moving members
@@ -232,6 +232,15 @@ def test_moving_warns_about_meeting_in_person_across_regions(app, client, coordi
     text = _text(_move(client, formation, people["Camden A"], target))
     assert (f"{target.name} meets in person and would have members from more than one "
             "region.") in text
+    assert people["Camden A"].id not in _members(target)  # nothing saved yet
+    assert _move(client, formation, people["Camden A"], target, confirm=True).status_code == 302
+    assert people["Camden A"].id in _members(target)
+    db.session.expire_all()
+    row = db.session.get(LearningSet, target.id)
+    assert not row.meets_online and row.quality is None  # the engine can't measure it now
+    page = _text(client.get(f"/sets/formations/{formation.id}"))
+    assert "Not kept: meets in person with members from more than one region" in page
+    assert "Not measured: the set breaks a rule" in page
 
 
 def test_the_move_form_works_without_javascript(app, client, coordinator, people):

@@ -380,7 +380,8 @@ def assess_set(members: list[SetMember], weights: dict | None = None) -> SetAsse
     if len(result.sets) == 1:
         s = result.sets[0]
         return SetAssessment(s.quality, s.summary, s.has_isolated_member, in_person, region)
-    lifted = [replace(m, organisation="", online=True, region="-") for m in members]
+    lifted = [replace(m, organisation="", online=True, region=members[0].region)
+              for m in members]
     again = form_groups(lifted, n, n, moves=0, exact_limit=0).sets
     flag = bool(again) and again[0].has_isolated_member
     return SetAssessment(None, "", flag, in_person, region)

@@ -28,6 +28,7 @@
       group: "sets",
       sort: false,
       animation: 0,
+      forceFallback: true, // pointer events rather than native drag and drop: works on touch too
       ghostClass: "drag-ghost",
       onAdd: function (event) {
         post(event.item.getAttribute("data-member-id"), event.to.getAttribute("data-set-id"));
