@@ -320,3 +320,11 @@ def test_windows_1252_and_semicolon_files_get_a_hint(tmp_path):
     with open(tmp_path / "members.csv", "w", newline="", encoding="utf-8") as f:
         csv.writer(f, delimiter=";").writerows(rows)
     assert "semicolon-separated" in one_line_failure(sets_cmd(tmp_path))
+
+
+def test_a_time_limit_that_stops_the_search_is_reported(tmp_path):
+    write(tmp_path / "members.csv", member_case(14, 3000, n_orgs=600, n_regions=9))
+    r = run("sets", "--members", tmp_path / "members.csv", "--out", tmp_path / "out.csv",
+            "--time-limit", "0.01")
+    assert r.returncode == 0, r.stderr
+    assert "time limit stopped the search" in r.stderr
