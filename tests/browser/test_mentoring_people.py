@@ -79,7 +79,7 @@ def test_a_member_asks_a_suggested_mentor(page, live_server, live_app, viewport)
         for name in ("Meg Mentor", "Max Mentor", "Molly Mentor"):
             mentor(name)
     _log_in(page, live_server, "mina.mentee@example.org")
-    page.get_by_role("link", name="Find a mentor").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Find a mentor").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Find a mentor")
     assert_accessible(page, "find a mentor, not asked yet")
     page.get_by_role("button", name="I'd like a mentor").click()
