@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -17,11 +17,15 @@ from netapp.extensions import db
 from netapp.models import (
     AssessmentScore,
     AuditEntry,
+    CalendarFeed,
     DismissedSuggestion,
     EmailOptOut,
     FeedbackRater,
     FeedbackScore,
+    FormationUnplaced,
     Job,
+    LearningSet,
+    MeetingMode,
     MentoringCheckIn,
     MentoringGoal,
     MentoringMeeting,
@@ -35,6 +39,13 @@ from netapp.models import (
     RoundPairRule,
     RoundProposal,
     SelfAssessment,
+    SetAttendance,
+    SetFormation,
+    SetMeeting,
+    SetMembership,
+    SetNote,
+    SetRequest,
+    SetStatus,
     User,
     UserSession,
 )
@@ -66,6 +77,8 @@ class Erased:
     draft_id: int  # an invitation to the person they had only half answered
     mentorship_id: int  # the person's mentorship, with goals, a meeting, a check-in, a message
     round_id: int  # a matching round the person created (as a coordinator)
+    set_id: int = 0  # an active learning set the person is in, and facilitates another
+    formation_id: int = 0  # a set formation the person created
 
 
 # ---------------------------------------------------------------- one check per personal table
@@ -178,6 +191,29 @@ def check_mentoring_rounds(e: Erased) -> None:
     assert kept is not None and kept.created_by_id is None
 
 
+def check_set_formations(e: Erased) -> None:
+    # The formation is the network's; only the note of who created it goes.
+    kept = db.session.get(SetFormation, e.formation_id)
+    assert kept is not None and kept.created_by_id is None
+
+
+def check_learning_sets(e: Erased) -> None:
+    # The sets stay for their other members; the person no longer facilitates any.
+    assert db.session.get(LearningSet, e.set_id) is not None
+    _none_for("learning_sets", "facilitator_id", e.uid)
+
+
+def check_set_meetings(e: Erased) -> None:
+    # The set's meetings stay for the set; who scheduled one is forgotten.
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(SetMeeting)
+                             .where(SetMeeting.set_id == e.set_id)) == 1
+    _none_for("set_meetings", "created_by_id", e.uid)
+
+
+def check_set_notes(e: Erased) -> None:
+    _none_for("set_notes", "author_id", e.uid)
+
+
 def check_notifications(e: Erased) -> None:
     _none_for("notifications", "user_id", e.uid)
     texts = db.session.scalars(sa.select(Notification.text)).all()
@@ -212,6 +248,15 @@ PERSONAL = {
     "jobs": no_rows_for("jobs", "created_by_id"),
     "notifications": check_notifications,
     "email_opt_outs": no_rows_for("email_opt_outs", "user_id"),
+    "set_requests": no_rows_for("set_requests", "user_id"),
+    "set_formations": check_set_formations,
+    "formation_unplaced": no_rows_for("formation_unplaced", "user_id"),
+    "learning_sets": check_learning_sets,
+    "set_memberships": no_rows_for("set_memberships", "user_id"),
+    "set_meetings": check_set_meetings,
+    "set_attendance": no_rows_for("set_attendance", "user_id"),
+    "set_notes": check_set_notes,
+    "calendar_feeds": no_rows_for("calendar_feeds", "user_id"),
 }
 
 
@@ -280,6 +325,38 @@ def _mentoring(person: User, users: dict) -> tuple[int, int]:
     return mentorship.id, round_.id
 
 
+def _sets(person: User, users: dict) -> tuple[int, int]:
+    """Rows in every action learning set table: a request, a formation the person created, a
+    set they are in (with a meeting, attendance and a note) and one they facilitate."""
+    other = users["other_member"]
+    db.session.add(SetRequest(user_id=person.id, mode=MeetingMode.ONLINE,
+                              note="Not on Mondays"))
+    formation = SetFormation(name="Leeds sets", created_by_id=person.id)
+    db.session.add(formation)
+    db.session.flush()
+    mine = LearningSet(formation_id=formation.id, name="Set 1", status=SetStatus.ACTIVE,
+                       facilitator_id=users["mentor"].id)
+    theirs = LearningSet(formation_id=formation.id, name="Set 2", status=SetStatus.ACTIVE,
+                         facilitator_id=person.id)
+    db.session.add_all([mine, theirs])
+    db.session.flush()
+    meeting = SetMeeting(set_id=mine.id, starts_at=utcnow(), ends_at=utcnow() + timedelta(hours=2),
+                         created_by_id=person.id)
+    db.session.add_all([
+        meeting,
+        FormationUnplaced(formation_id=formation.id, user_id=person.id, reason="no set fits"),
+        SetMembership(set_id=mine.id, user_id=person.id),
+        SetMembership(set_id=mine.id, user_id=other.id),
+        SetMembership(set_id=theirs.id, user_id=users["coordinator"].id),
+        SetNote(set_id=mine.id, author_id=person.id, body="I'll bring the rota"),
+        CalendarFeed(user_id=person.id, token_hash="e" * 64),
+    ])
+    db.session.flush()
+    db.session.add(SetAttendance(meeting_id=meeting.id, user_id=person.id, attended=True))
+    db.session.commit()
+    return mine.id, formation.id
+
+
 @pytest.fixture
 def erased(app, client, auth, users, mailbox) -> Erased:
     """Mina, with a profile, networks, assessments, feedback both ways and a history, erased."""
@@ -316,6 +393,7 @@ def erased(app, client, auth, users, mailbox) -> Erased:
         .order_by(FeedbackRater.id)).all()
 
     mentorship_id, round_id = _mentoring(person, users)
+    set_id, formation_id = _sets(person, users)
 
     auth.login(requester.email)
     before = client.get("/me/feedback/results").get_data(as_text=True)
@@ -332,7 +410,8 @@ def erased(app, client, auth, users, mailbox) -> Erased:
     assert EMAIL not in mine_invited and "removed at its owner" in mine_invited
     auth.logout()
     return Erased(uid=person.id, requester_id=requester.id, answer_id=answer_id,
-                  draft_id=draft_id, mentorship_id=mentorship_id, round_id=round_id)
+                  draft_id=draft_id, mentorship_id=mentorship_id, round_id=round_id,
+                  set_id=set_id, formation_id=formation_id)
 
 
 def test_erasure_leaves_nothing_personal_in_any_table(erased):

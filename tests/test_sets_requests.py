@@ -86,3 +86,26 @@ def test_the_pool_says_why_people_are_left_out(app):
     pool = bridge.load_set_pool(None, only_asked=True)
     assert [bridge.user_id(m.id) for m in pool.members] == [ready.id]
     assert pool.left_out == {unconfirmed.id: bridge.NOT_CONFIRMED}
+
+
+def test_my_data_export_has_my_request_and_my_sets(app, client, auth, users):
+    import io
+    import json
+    import zipfile
+
+    from netapp.models import LearningSet, SetMembership, SetStatus
+
+    auth.as_role(users, "member")
+    client.post("/sets/request", data={"mode": "either", "note": "Mornings suit me"})
+    row = LearningSet(name="Set 7", status=SetStatus.ACTIVE)
+    draft = LearningSet(name="Draft set", status=SetStatus.DRAFT)
+    db.session.add_all([row, draft])
+    db.session.flush()
+    db.session.add_all([SetMembership(set_id=row.id, user_id=users["member"].id),
+                        SetMembership(set_id=draft.id, user_id=users["member"].id)])
+    db.session.commit()
+    archive = zipfile.ZipFile(io.BytesIO(client.post("/me/data/export").data))
+    data = json.loads(archive.read("my-data.json"))["action_learning_sets"]
+    assert data["request"]["mode"] == "either" and data["request"]["note"] == "Mornings suit me"
+    assert [s["set"] for s in data["sets"]] == ["Set 7"]  # a draft set is not theirs yet
+    assert "Set 7" in archive.read("action_learning_sets.csv").decode()

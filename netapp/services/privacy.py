@@ -16,10 +16,17 @@ from netapp.models import (
     AuditEntry,
     Element,
     FeedbackRound,
+    LearningSet,
     Notification,
     Organisation,
     Profile,
     SelfAssessment,
+    SetAttendance,
+    SetMeeting,
+    SetMembership,
+    SetNote,
+    SetRequest,
+    SetStatus,
     User,
 )
 from netapp.services import audit, feedback, profiles, sessions
@@ -103,6 +110,36 @@ def collect(user: User) -> dict[str, Any]:
             for g in feedback.given_by(user)
         ],
         "activity": [{"at": _when(at), "action": action} for at, action in activity],
+        "action_learning_sets": _sets_of(user),
+    }
+
+
+def _sets_of(user: User) -> dict[str, Any]:
+    """The member's request to join a set, the sets they are or were in, the meetings they
+    were marked at and the notes they wrote in their sets."""
+    request = db.session.get(SetRequest, user.id)
+    sets = db.session.execute(
+        sa.select(LearningSet.name, LearningSet.status, SetMembership.joined_at,
+                  SetMembership.left_at)
+        .join(SetMembership, SetMembership.set_id == LearningSet.id)
+        .where(SetMembership.user_id == user.id, LearningSet.status != SetStatus.DRAFT)
+        .order_by(SetMembership.joined_at)).all()
+    attended = db.session.execute(
+        sa.select(SetMeeting.starts_at, SetAttendance.attended)
+        .join(SetAttendance, SetAttendance.meeting_id == SetMeeting.id)
+        .where(SetAttendance.user_id == user.id).order_by(SetMeeting.starts_at)).all()
+    notes = db.session.execute(
+        sa.select(SetNote.created_at, SetNote.body, SetNote.is_action)
+        .where(SetNote.author_id == user.id).order_by(SetNote.created_at)).all()
+    return {
+        "request": None if request is None else {
+            "mode": request.mode.value, "note": request.note,
+            "asked_at": _when(request.created_at)},
+        "sets": [{"set": name, "status": status.value, "joined_at": _when(joined),
+                  "left_at": _when(left)} for name, status, joined, left in sets],
+        "attendance": [{"meeting_at": _when(at), "attended": was} for at, was in attended],
+        "notes": [{"written_at": _when(at), "text": body, "is_action": is_action}
+                  for at, body, is_action in notes],
     }
 
 
@@ -144,6 +181,9 @@ def export_zip(user: User) -> bytes:
             [[g["for"], g["invited_as"], g["invited_at"], g["sent_at"], code, score]
              for g in data["feedback_given"] for code, score in g["scores"].items()]),
         "activity.csv": _csv(["at", "action"], [[a["at"], a["action"]] for a in data["activity"]]),
+        "action_learning_sets.csv": _csv(
+            ["set", "status", "joined_at", "left_at"],
+            [list(m.values()) for m in data["action_learning_sets"]["sets"]]),
     }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
