@@ -286,7 +286,7 @@ def _pools(P, lo, hi, rng):
         while True:
             t = len(group)
             k = _n_sets(t, lo, hi) if t >= lo else 0
-            out = []
+            out, crowded = [], set()
             if k:
                 per_org = Counter(P.org[i] for i in group)
                 for org, c in per_org.items():
@@ -294,6 +294,7 @@ def _pools(P, lo, hi, rng):
                         extra = [i for i in group if P.org[i] == org]
                         extra.sort(key=lambda i: not P.online[i])
                         out.extend(extra[: c - k])
+                crowded.update(out)
             if not out and _representable(t, lo, hi) and (k or t == 0):
                 break
             if not out:
@@ -302,20 +303,16 @@ def _pools(P, lo, hi, rng):
                                (x == 0 or x >= lo)), 0)
                 onl = [i for i in group if P.online[i]]
                 inp = [i for i in group if not P.online[i]]
-                drop = t - target
-                out = (onl + inp)[:drop] if drop <= len(onl) else group[:]
-                if target == 0:
-                    out = group[:]
+                out = (onl + inp)[: t - target]
             keep = set(out)
             group = [i for i in group if i not in keep]
-            in_region = Counter(P.org[j] for j in members)
             for i in out:
                 if P.online[i]:
                     online_pool.append(i)
                 elif len(members) < lo:
                     unplaced[i] = (f"meets only in person, and fewer than {lo} members are in "
                                    f"{region}")
-                elif in_region[P.org[i]] > len(group) // lo:
+                elif i in crowded:
                     unplaced[i] = (f"meets only in person, and too many colleagues from the same "
                                    f"organisation meet in person in {region} to give each a set "
                                    "without a colleague")

@@ -193,3 +193,14 @@ def test_improvement_never_lowers_the_worst_set():
     assert len(quick.unplaced) == len(longer.unplaced)
     assert longer.worst_quality >= quick.worst_quality
     assert longer.worst_quality + longer.mean_quality >= quick.worst_quality + quick.mean_quality
+
+
+@pytest.mark.parametrize("org", ["", None])
+def test_in_person_members_who_do_not_fit_are_not_told_about_colleagues(org):
+    """Six in-person members and one online member of one region, sets of exactly 4: four
+    in-person members make a set; nobody is told a colleague is in the way."""
+    members = [person(k, org=org) for k in range(6)] + [person(6, org=org, online=True)]
+    res = form_groups(members, 4, 4, exact_limit=0)
+    check(res, members, 4, 4)
+    assert len(res.unplaced) == 3
+    assert not any("organisation" in u.reason for u in res.unplaced)
