@@ -238,6 +238,7 @@ def test_moving_warns_about_meeting_in_person_across_regions(app, client, coordi
     db.session.expire_all()
     row = db.session.get(LearningSet, target.id)
     assert not row.meets_online and row.quality is None  # the engine can't measure it now
+    assert row.region_id is None  # no one region to meet in
     page = _text(client.get(f"/sets/formations/{formation.id}"))
     assert "Not kept: meets in person with members from more than one region" in page
     assert "Not measured: the set breaks a rule" in page

@@ -466,6 +466,8 @@ def _reassess(formation: SetFormation, row: LearningSet) -> None:
     row.meets_online = not seen.in_person
     if seen.region:
         row.region_id = db.session.scalar(sa.select(Region.id).where(Region.name == seen.region))
+    elif seen.in_person:
+        row.region_id = None  # members from several regions: no one place to meet
 
 
 # ---------------------------------------------------------------- facilitators
