@@ -109,3 +109,13 @@ def test_my_data_export_has_my_request_and_my_sets(app, client, auth, users):
     assert data["request"]["mode"] == "either" and data["request"]["note"] == "Mornings suit me"
     assert [s["set"] for s in data["sets"]] == ["Set 7"]  # a draft set is not theirs yet
     assert "Set 7" in archive.read("action_learning_sets.csv").decode()
+
+
+def test_set_members_read_the_same_by_list_or_in_full(app):
+    load_reference()
+    people = [asker("Sam A", mode="online"), asker("Sam B", mode="in_person"),
+              asker("Sam C", mode="")]
+    ids = [p.id for p in people[:2]]
+    assert bridge.set_members(ids) == bridge.set_members(ids, read_all_above=0)
+    assert set(bridge.set_members(ids, read_all_above=0)) == set(ids)
+    assert not bridge.set_members(ids)[people[1].id].online  # their request: in person

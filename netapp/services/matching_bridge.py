@@ -307,16 +307,22 @@ def load_set_pool(region_id: int | None, only_asked: bool,
     return pool
 
 
-def set_members(user_ids: Iterable[int]) -> dict[int, SetMember]:
+def set_members(user_ids: Iterable[int], read_all_above: int = 2000) -> dict[int, SetMember]:
     """The engine's SetMember for each of these members who can be one (a fixed number of
     queries); a member's request to join decides whether they meet online."""
     ids = sorted(set(user_ids))
     if not ids:
         return {}
+    # A whole formation (thousands of members) is read in full rather than sent as a list.
+    many = len(ids) > read_all_above
+    wanted = set(ids)
     modes = dict(db.session.execute(
-        sa.select(SetRequest.user_id, SetRequest.mode).where(SetRequest.user_id.in_(ids))).all())
+        sa.select(SetRequest.user_id, SetRequest.mode)
+        .where(sa.true() if many else SetRequest.user_id.in_(ids))).all())
     out = {}
-    for row in matching_rows(ids):
+    for row in matching_rows(None if many else ids):
+        if row["user_id"] not in wanted:
+            continue
         mode = modes.get(row["user_id"])
         member = to_set_member(row, None if mode is None else _ONLINE_BY_MODE[mode])
         if not isinstance(member, str):
