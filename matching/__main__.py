@@ -10,6 +10,7 @@ import os
 import sys
 import tempfile
 import textwrap
+from collections import Counter
 
 from .io import (
     COLUMNS,
@@ -268,8 +269,11 @@ def _sets_summary(res, n) -> str:
     if not res.unplaced:
         text = f"All {n} members are placed, in {sets}."
     else:
+        causes = Counter(u.cause for u in res.unplaced)
+        kinds = "; ".join(f"{k} {cause}" for cause, k in sorted(causes.items(),
+                                                                key=lambda x: (-x[1], x[0])))
         text = f"{placed} of {n} members are placed, in {sets}; {len(res.unplaced)} could not " \
-               "be placed (see the reason column): "
+               f"be placed ({kinds}; see the reason column): "
         text += ("no arrangement that keeps to the rules places more." if res.proven_min_unplaced
                  else "this is the best arrangement found, not proven to be the best possible.")
     flagged = sum(s.has_isolated_member for s in res.sets)

@@ -37,10 +37,31 @@ class LearningSet:
 
 @dataclass(frozen=True, slots=True)
 class Unplaced:
-    """A member left out of every set, with the reason (about the member, in plain words)."""
+    """A member left out of every set, with the reason (about the member, in plain words) and
+    its kind in a few words (``cause``), for counting in a summary."""
 
     member_id: str
     reason: str
+    cause: str = ""
+
+
+#: Start of a reason -> its kind, in words that fit "N could not be placed (2 <kind>; ...)".
+_CAUSES = (
+    ("meets only in person, and fewer than", "in person only, in a region with too few members"),
+    ("meets only in person, and too many colleagues",
+     "in person only, with too many colleagues from their organisation in the region"),
+    ("meets only in person, and the members who can meet",
+     "in person only, where the region's numbers do not split into sets"),
+    ("meets online, and too many colleagues",
+     "online, with too many colleagues from their organisation left to meet online"),
+    ("meets online, and the members left", "online, where the numbers left do not split"),
+    ("no set of", "with no set free of a colleague from their organisation"),
+    ("left out so that", "left out so that more could be placed overall"),
+)
+
+
+def _cause(reason: str) -> str:
+    return next((kind for start, kind in _CAUSES if reason.startswith(start)), "other")
 
 
 @dataclass(frozen=True)
@@ -852,7 +873,8 @@ def form_groups(members, min_size: int = 6, max_size: int = 8, *,
     cause = exact.get("cause")
     return GroupResult(
         sets=tuple(out_sets),
-        unplaced=tuple(Unplaced(P.ids[i], unplaced[i]) for i in sorted(unplaced)),
+        unplaced=tuple(Unplaced(P.ids[i], unplaced[i], _cause(unplaced[i]))
+                       for i in sorted(unplaced)),
         worst_quality=min(qs) if qs else 0.0,
         mean_quality=sum(qs) / len(qs) if qs else 0.0,
         stats={"members": n, "pools": len(pools), "seconds_build": t_build,

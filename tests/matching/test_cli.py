@@ -189,6 +189,9 @@ def test_summary_lines_are_plain_words(tmp_path, files):
         for jargon in ("bound", "candidate", "round(s)", "CP-SAT", "gap", "quality"):
             assert jargon not in text, text
     assert "members are placed" in lines[0]
+    write(tmp_path / "members.csv", member_case(5, 40, n_orgs=20, n_regions=9, p_online=0.0))
+    text = sets_cmd(tmp_path).stderr
+    assert "could not be placed (" in text and "in person only" in text
 
 
 @pytest.mark.parametrize("line,column,value", [

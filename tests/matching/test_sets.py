@@ -25,6 +25,7 @@ def test_hard_rules_hold(seed, n, lo, extra, n_orgs, n_regions, p_online, p_tag)
                           p_tag=p_tag)
     res = form_groups(members, lo, lo + extra, seed=seed)
     check(res, members, lo, lo + extra)
+    assert all(u.cause not in ("", "other") for u in res.unplaced)  # each reason has a kind
 
 
 def planted(seed, n_sets, lo, hi):
@@ -138,6 +139,7 @@ def test_reasons_describe_the_member_and_never_contradict_each_other():
     assert {u.member_id for u in res.unplaced} == {f"p{k}" for k in range(5)}
     for u in res.unplaced:
         assert u.reason.startswith("meets only in person, and fewer than 6 members")
+        assert u.cause == "in person only, in a region with too few members"
         assert "in time" not in u.reason
     assert res.proven_min_unplaced
 
