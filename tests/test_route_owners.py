@@ -16,6 +16,9 @@ from flask import url_for
 #   coordinator     coordinators and admins
 #   pair            only the mentor and the mentee of that mentorship; anyone else, staff
 #                   included, gets a 404 as if it did not exist
+#   set             only the current members and the facilitator of that action learning set
+#                   (and, for its meetings' changes and attendance, only the facilitator);
+#                   anyone else, staff included, gets a 404
 OWNERS = {
     "mentoring.checkin_summary": "coordinator",
     **{f"mentoring.{name}": "pair" for name in (
@@ -63,6 +66,15 @@ OWNERS = {
         "run_formation", "formation_progress", "move_member", "set_facilitator",
         "publish_formation", "late_joiners", "late_joiner",
     )},
+    **{f"sets.{name}": "set" for name in (
+        "set_page", "add_note", "add_action", "action_done", "leave_set", "new_meeting",
+        "edit_meeting", "cancel_meeting", "meeting_attendance", "meeting_file",
+    )},
+    **{f"sets.{name}": "coordinator" for name in ("running_sets", "set_roster", "flags")},
+    **{f"sets.{name}": "signed_in" for name in (
+        "calendar_page", "new_calendar_address", "stop_calendar_address",
+    )},
+    "sets.calendar_feed": "token",
     "members.manage_resources": "admin",
     "members.edit_resource": "admin",
     "members.delete_resource": "admin",
@@ -83,7 +95,7 @@ OWNERS = {
 URL_VALUES = {"user_id": 1, "token": "not-a-real-token", "code": "PQ", "network_id": 1,
               "resource_id": 1, "round_id": 1, "session_id": 1, "filename": "css/site.css",
               "rule_id": 1, "day": 30, "meeting_id": 1, "goal_id": 1, "mentorship_id": 1,
-              "mentor_id": 1, "formation_id": 1, "set_id": 1}
+              "mentor_id": 1, "formation_id": 1, "set_id": 1, "note_id": 1}
 ROLES = ["member", "mentor", "coordinator"]
 
 
@@ -106,7 +118,8 @@ def test_every_route_has_a_declared_owner(app):
 def test_anonymous_visitors_are_sent_to_log_in_for_every_private_route(app, client):
     checked = 0
     for endpoint, method, path in _requests(app):
-        if OWNERS[endpoint] not in ("signed_in", "admin", "mentor", "coordinator", "pair"):
+        if OWNERS[endpoint] not in ("signed_in", "admin", "mentor", "coordinator", "pair",
+                                    "set"):
             continue
         response = client.open(path, method=method)
         assert response.status_code == 302, f"{method} {path} gave {response.status_code}"
@@ -156,6 +169,22 @@ def test_pair_routes_answer_404_to_everyone_for_a_guessed_mentorship(app, client
     checked = 0
     for endpoint, method, path in _requests(app):
         if OWNERS[endpoint] != "pair":
+            continue
+        response = client.open(path, method=method)
+        assert response.status_code == 404, f"{role}: {method} {path} gave " \
+                                             f"{response.status_code}"
+        checked += 1
+    assert checked >= 10
+
+
+@pytest.mark.parametrize("role", ["member", "mentor", "coordinator", "admin"])
+def test_set_routes_answer_404_to_everyone_for_a_guessed_set(app, client, auth, users, role):
+    """Nobody outside a set learns it exists (tests/test_sets_pages.py opens real ones as
+    members, the facilitator and staff)."""
+    auth.as_role(users, role)
+    checked = 0
+    for endpoint, method, path in _requests(app):
+        if OWNERS[endpoint] != "set":
             continue
         response = client.open(path, method=method)
         assert response.status_code == 404, f"{role}: {method} {path} gave " \

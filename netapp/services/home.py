@@ -6,8 +6,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from netapp.extensions import db
-from netapp.models import Network, Role, SelfAssessment, User
-from netapp.services import mentorships, networks
+from netapp.models import LearningSet, Network, Role, SelfAssessment, User
+from netapp.services import mentorships, networks, sets
 from netapp.services.mentoring import waiting_count
 
 
@@ -17,6 +17,7 @@ class HomeSummary:
     has_assessment: bool
     offers_waiting: int = 0  # a mentor's offers and requests waiting for an answer
     mentoring: tuple[mentorships.UnderWay, ...] = ()  # mentorships under way, either side
+    sets: tuple[LearningSet, ...] = ()  # action learning sets they're in or facilitate
 
 
 def home_summary(user: User) -> HomeSummary:
@@ -28,4 +29,5 @@ def home_summary(user: User) -> HomeSummary:
     )
     waiting = waiting_count(user) if user.has_role(Role.MENTOR) else 0
     return HomeSummary(networks=joined, has_assessment=bool(has_assessment),
-                       offers_waiting=waiting, mentoring=tuple(mentorships.under_way(user)))
+                       offers_waiting=waiting, mentoring=tuple(mentorships.under_way(user)),
+                       sets=tuple(sets.my_sets(user)))

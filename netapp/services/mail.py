@@ -17,14 +17,21 @@ def header_text(value: str) -> str:
     return " ".join(cleaned.split())
 
 
-def send_email(to: str, subject: str, template: str, **context) -> EmailMessage:
-    """Render ``template`` (plain text) and send it to ``to``."""
+def send_email(to: str, subject: str, template: str, *,
+               attachments: list[tuple[str, bytes, str]] = (), **context) -> EmailMessage:
+    """Render ``template`` (plain text) and send it to ``to``, with any ``attachments``
+    given as (filename, content, content type such as "text/calendar; method=REQUEST")."""
     config = current_app.config
     message = EmailMessage()
     message["From"] = config["MAIL_SENDER"]
     message["To"] = to
     message["Subject"] = header_text(subject)
     message.set_content(render_template(template, **context))
+    for filename, content, content_type in attachments:
+        maintype, _, rest = content_type.partition("/")
+        subtype, *params = [part.strip() for part in rest.split(";")]
+        message.add_attachment(content, maintype=maintype, subtype=subtype, filename=filename,
+                               params=dict(p.split("=", 1) for p in params if "=" in p))
     if config["MAIL_BACKEND"] == "console":
         current_app.logger.warning("Email (not sent, console backend):\n%s", message)
         return message

@@ -34,6 +34,9 @@ KINDS = (
     Kind("closed", "Your mentor or mentee closes your mentoring"),
     Kind("stale_offer", "Offers not answered in time (coordinators)"),
     Kind("set_published", "You're placed in an action learning set"),
+    Kind("set_meeting", "Your set's meetings: new, changed or cancelled, with a calendar file"),
+    Kind("set_left", "A member leaves a set you facilitate"),
+    Kind("set_flag", "A set member misses two meetings in a row (coordinators)"),
 )
 KIND_CODES = frozenset(k.code for k in KINDS)
 

@@ -6,4 +6,4 @@ bp = Blueprint("sets", __name__)
 
 # Route modules register their routes on ``bp`` when imported; each new module is added to the
 # import below.
-from netapp.sets import formation, requests  # noqa: E402,F401
+from netapp.sets import calendar, formation, meetings, requests, set_pages  # noqa: E402,F401

@@ -1,0 +1,143 @@
+"""Calendar files for set meetings, and each member's private calendar feed address.
+
+Times go out as Europe/London with its VTIMEZONE, so a 10:00 meeting stays at 10:00 UK time in
+every calendar, summer or winter. A meeting's UID never changes; its SEQUENCE goes up on each
+change, so calendars replace the old version rather than adding a second.
+
+A feed address carries a random token; only its SHA-256 is stored, so the address is shown once
+when made. Making a new one replaces the stored hash, which ends the old address.
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import UTC, datetime, timedelta
+
+import icalendar
+import sqlalchemy as sa
+from flask import current_app, url_for
+
+from netapp.extensions import db
+from netapp.models import CalendarFeed, LearningSet, SetMeeting, SetMembership, SetStatus, User
+from netapp.models.base import utcnow
+from netapp.services import audit
+from netapp.services.sets import meets_where, to_london
+
+PRODID = "-//Registered Managers network//Action learning sets//EN"
+FEED_PAST_DAYS = 120  # older meetings drop out of the feed
+
+
+def _uid(meeting: SetMeeting) -> str:
+    host = current_app.config.get("CALENDAR_UID_DOMAIN") or "rm-network.invalid"
+    return f"set-meeting-{meeting.id}@{host}"
+
+
+def _event(row: LearningSet, meeting: SetMeeting, *, with_link: bool) -> icalendar.Event:
+    event = icalendar.Event()
+    event.add("uid", _uid(meeting))
+    event.add("sequence", meeting.sequence)
+    event.add("dtstamp", datetime.now(UTC))
+    event.add("dtstart", to_london(meeting.starts_at))
+    event.add("dtend", to_london(meeting.ends_at))
+    event.add("summary", f"Action learning set: {row.name}")
+    page = url_for("sets.set_page", set_id=row.id, _external=True)
+    if meeting.is_online:
+        event.add("location", "Online")
+        if with_link and meeting.link:
+            event.add("url", meeting.link)
+            event.add("description", f"Join online: {meeting.link}\nThe set's page: {page}")
+        else:
+            event.add("description", f"The set's page: {page}")
+    else:
+        event.add("location", meeting.place or meets_where(row))
+        event.add("description", f"The set's page: {page}")
+    event.add("status", "CANCELLED" if meeting.cancelled_at else "CONFIRMED")
+    return event
+
+
+def _calendar(method: str | None) -> icalendar.Calendar:
+    cal = icalendar.Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    if method:
+        cal.add("method", method)
+    return cal
+
+
+def meeting_file(row: LearningSet, meeting: SetMeeting, *, cancelled: bool = False) -> bytes:
+    """One meeting as an .ics file: METHOD:REQUEST, or METHOD:CANCEL once cancelled. It goes
+    only to the set, so an online meeting's link is in it."""
+    cal = _calendar("CANCEL" if cancelled else "REQUEST")
+    cal.add_component(_event(row, meeting, with_link=True))
+    cal.add_missing_timezones()
+    return cal.to_ical()
+
+
+# ---------------------------------------------------------------- private feed addresses
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def has_feed(user: User) -> bool:
+    return db.session.get(CalendarFeed, user.id) is not None
+
+
+def new_feed(user: User) -> str:
+    """Make the user a new feed token (ending any old one) and return it: it is not kept, so
+    this is the only time it can be shown."""
+    token = secrets.token_urlsafe(32)
+    feed = db.session.get(CalendarFeed, user.id)
+    if feed is None:
+        db.session.add(CalendarFeed(user_id=user.id, token_hash=_hash(token)))
+        audit.record(user, "calendar_feed.made")
+    else:
+        feed.token_hash, feed.created_at = _hash(token), utcnow()
+        audit.record(user, "calendar_feed.replaced")
+    db.session.commit()
+    return token
+
+
+def stop_feed(user: User) -> bool:
+    feed = db.session.get(CalendarFeed, user.id)
+    if feed is None:
+        return False
+    db.session.delete(feed)
+    audit.record(user, "calendar_feed.stopped")
+    db.session.commit()
+    return True
+
+
+def feed_owner(token: str) -> User | None:
+    if not token or len(token) > 100:
+        return None
+    user = db.session.scalar(
+        sa.select(User).join(CalendarFeed, CalendarFeed.user_id == User.id)
+        .where(CalendarFeed.token_hash == _hash(token)))
+    return user if user is not None and user.is_active else None
+
+
+def feed_file(user: User) -> bytes:
+    """The meetings of the user's active sets (and sets they facilitate), recent and coming."""
+    member_of = sa.select(SetMembership.set_id).where(SetMembership.user_id == user.id,
+                                                      SetMembership.left_at.is_(None))
+    rows = db.session.execute(
+        sa.select(SetMeeting, LearningSet)
+        .join(LearningSet, LearningSet.id == SetMeeting.set_id)
+        .where(LearningSet.status == SetStatus.ACTIVE,
+               sa.or_(LearningSet.id.in_(member_of), LearningSet.facilitator_id == user.id),
+               SetMeeting.ends_at > utcnow() - timedelta(days=FEED_PAST_DAYS))
+        .order_by(SetMeeting.starts_at, SetMeeting.id)).all()
+    cal = _calendar(None)
+    cal.add("x-wr-calname", "My action learning sets")
+    for meeting, row in rows:
+        # The feed only ever lists the holder's own sets, so the links are theirs to see.
+        cal.add_component(_event(row, meeting, with_link=True))
+    cal.add_missing_timezones()
+    return cal.to_ical()
+
+
+def feed_url(token: str) -> str:
+    return url_for("sets.calendar_feed", token=token, _external=True)

@@ -1,0 +1,473 @@
+"""A published set's own life: its page, shared notes and actions, meetings, attendance, flags
+for missed meetings, and members leaving.
+
+Only the set's current members and its facilitator see the page and its notes; anyone else,
+staff included, is told it does not exist (``NotYours``). Coordinators see membership and
+attendance (``roster``) but never the notes. Nothing here reads affinity data.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from netapp.extensions import db
+from netapp.models import (
+    EmailOptOut,
+    LearningSet,
+    Role,
+    SetAttendance,
+    SetMeeting,
+    SetMembership,
+    SetNote,
+    SetStatus,
+    User,
+    UserRole,
+)
+from netapp.models.base import utcnow
+from netapp.services import audit, notifications, profiles
+from netapp.services import matching_bridge as bridge
+
+LONDON = ZoneInfo("Europe/London")
+UPCOMING_SHOWN = 5
+PAST_SHOWN = 5
+
+
+class NotYours(Exception):
+    """The set (or its meeting or note) is not the viewer's: routes answer 404."""
+
+
+class SetError(Exception):
+    """A request that can't be done; the message says why and what to do."""
+
+
+# ---------------------------------------------------------------- who may see a set
+
+
+def _is_member(user_id: int, set_id: int) -> bool:
+    return bool(db.session.scalar(sa.select(sa.exists().where(
+        SetMembership.set_id == set_id, SetMembership.user_id == user_id,
+        SetMembership.left_at.is_(None)))))
+
+
+def is_member(user: User, row: LearningSet) -> bool:
+    return _is_member(user.id, row.id)
+
+
+def set_for(viewer: User, set_id: int) -> LearningSet:
+    """The published set, if ``viewer`` is one of its current members or its facilitator."""
+    row = db.session.get(LearningSet, set_id)
+    if row is None or row.status == SetStatus.DRAFT:
+        raise NotYours
+    if row.facilitator_id != viewer.id and not _is_member(viewer.id, row.id):
+        raise NotYours
+    return row
+
+
+def facilitated_set(viewer: User, set_id: int) -> LearningSet:
+    """The active set, if ``viewer`` facilitates it (members and everyone else: ``NotYours``)."""
+    row = db.session.get(LearningSet, set_id)
+    if row is None or row.status != SetStatus.ACTIVE or row.facilitator_id != viewer.id:
+        raise NotYours
+    return row
+
+
+def meeting_of(row: LearningSet, meeting_id: int) -> SetMeeting:
+    meeting = db.session.get(SetMeeting, meeting_id)
+    if meeting is None or meeting.set_id != row.id:
+        raise NotYours
+    return meeting
+
+
+def my_sets(user: User) -> list[LearningSet]:
+    """Active sets the user is in or facilitates, for the home page."""
+    member_of = sa.select(SetMembership.set_id).where(SetMembership.user_id == user.id,
+                                                      SetMembership.left_at.is_(None))
+    return list(db.session.scalars(
+        sa.select(LearningSet).where(LearningSet.status == SetStatus.ACTIVE,
+                                     sa.or_(LearningSet.id.in_(member_of),
+                                            LearningSet.facilitator_id == user.id))
+        .order_by(LearningSet.name, LearningSet.id)))
+
+
+# ---------------------------------------------------------------- the set's page
+
+
+@dataclass(frozen=True)
+class MemberView:
+    id: int
+    name: str
+    rows: list[tuple[str, str]]  # what this member lets the viewer see (job title, service...)
+
+
+@dataclass(frozen=True)
+class SetPage:
+    row: LearningSet
+    members: list[MemberView]
+    facilitator: str
+    is_facilitator: bool
+    themes: list[str]
+    upcoming: list[SetMeeting]
+    past: list[SetMeeting]
+    where: str
+
+
+def current_members(set_id: int) -> list[User]:
+    return list(db.session.scalars(
+        sa.select(User).join(SetMembership, SetMembership.user_id == User.id)
+        .where(SetMembership.set_id == set_id, SetMembership.left_at.is_(None))
+        .order_by(User.display_name, User.id)))
+
+
+def meets_where(row: LearningSet) -> str:
+    if row.meets_online:
+        return "Online"
+    return f"In person in {row.region.name}" if row.region_id and row.region else "In person"
+
+
+def set_page(viewer: User, row: LearningSet) -> SetPage:
+    """Everything on the set's page but the notes, in a fixed number of queries."""
+    people = current_members(row.id)
+    # Names as each member allows: the same cards as elsewhere, without networks (a card never
+    # lists networks, so no affinity network can show here).
+    cards = profiles.profile_cards(viewer, [p.id for p in people],
+                                   leave_out=frozenset({"needs", "offers"}))
+    members = [MemberView(p.id, p.display_name, cards[p.id].rows if p.id in cards else [])
+               for p in people]
+    now = utcnow()
+    live = (sa.select(SetMeeting).where(SetMeeting.set_id == row.id,
+                                        SetMeeting.cancelled_at.is_(None)))
+    upcoming = list(db.session.scalars(live.where(SetMeeting.ends_at > now)
+                                       .order_by(SetMeeting.starts_at).limit(UPCOMING_SHOWN)))
+    past = list(db.session.scalars(live.where(SetMeeting.ends_at <= now)
+                                   .order_by(SetMeeting.starts_at.desc()).limit(PAST_SHOWN)))
+    facilitator = row.facilitator.display_name if row.facilitator_id else ""
+    return SetPage(row=row, members=members, facilitator=facilitator,
+                   is_facilitator=row.facilitator_id == viewer.id,
+                   themes=bridge.topic_names(row.themes or []), upcoming=upcoming, past=past,
+                   where=meets_where(row))
+
+
+def notes_query(row: LearningSet) -> sa.Select:
+    """The set's shared notes and actions, newest first."""
+    return (sa.select(SetNote).where(SetNote.set_id == row.id)
+            .order_by(SetNote.created_at.desc(), SetNote.id.desc()))
+
+
+def authors(notes: list[SetNote]) -> dict[int, str]:
+    ids = {n.author_id for n in notes if n.author_id is not None}
+    if not ids:
+        return {}
+    return dict(db.session.execute(
+        sa.select(User.id, User.display_name).where(User.id.in_(ids))).all())
+
+
+def add_note(author: User, row: LearningSet, body: str, is_action: bool) -> SetNote:
+    if row.status != SetStatus.ACTIVE:
+        raise SetError("This set has closed, so nothing new can be added.")
+    note = SetNote(set_id=row.id, author_id=author.id, body=body.strip(), is_action=is_action)
+    db.session.add(note)
+    db.session.commit()
+    return note
+
+
+def mark_done(viewer: User, row: LearningSet, note_id: int) -> SetNote:
+    note = db.session.get(SetNote, note_id)
+    if note is None or note.set_id != row.id or not note.is_action:
+        raise NotYours
+    if note.done_at is None:
+        note.done_at = utcnow()
+        db.session.commit()
+    return note
+
+
+# ---------------------------------------------------------------- leaving
+
+
+def leave(user: User, row: LearningSet) -> None:
+    """End the member's place in the set and tell the facilitator."""
+    membership = db.session.get(SetMembership, (row.id, user.id))
+    if membership is None or membership.left_at is not None:
+        raise NotYours
+    membership.left_at = utcnow()
+    audit.record(user, "set.left", row)
+    if row.facilitator is not None:
+        from flask import url_for
+
+        notifications.notify(row.facilitator, "set_left",
+                             f"{user.display_name} has left {row.name}.",
+                             url_for("sets.set_page", set_id=row.id))
+    db.session.commit()
+
+
+# ---------------------------------------------------------------- meetings
+
+
+def to_utc(day: date, at: time) -> datetime:
+    """A UK wall-clock time as naive UTC, as meetings are stored."""
+    local = datetime.combine(day, at, tzinfo=LONDON)
+    return local.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+
+
+def to_london(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=ZoneInfo("UTC")).astimezone(LONDON)
+
+
+def check_meeting(day: date, start: time, end: time, is_online: bool, place: str,
+                  link: str) -> tuple[datetime, datetime]:
+    """The meeting's UTC start and end, or SetError saying what to fix."""
+    if end <= start:
+        raise SetError("The meeting must end after it starts.")
+    starts, ends = to_utc(day, start), to_utc(day, end)
+    if starts <= utcnow():
+        raise SetError("Choose a time that hasn't passed yet.")
+    if is_online and not link.lower().startswith("https://"):
+        raise SetError("Give the link to join online: an address starting https://")
+    if not is_online and not place.strip():
+        raise SetError("Say where you'll meet.")
+    return starts, ends
+
+
+def schedule(actor: User, row: LearningSet, day: date, start: time, end: time, is_online: bool,
+             place: str, link: str) -> SetMeeting:
+    starts, ends = check_meeting(day, start, end, is_online, place, link)
+    meeting = SetMeeting(set_id=row.id, starts_at=starts, ends_at=ends, is_online=is_online,
+                         place="" if is_online else place.strip(),
+                         link=link.strip() if is_online else "", created_by_id=actor.id,
+                         sequence=0)
+    db.session.add(meeting)
+    db.session.flush()
+    audit.record(actor, "set_meeting.scheduled", meeting)
+    db.session.commit()
+    _tell_members(row, meeting, "set_meeting_new")
+    return meeting
+
+
+def change(actor: User, row: LearningSet, meeting: SetMeeting, day: date, start: time,
+           end: time, is_online: bool, place: str, link: str) -> SetMeeting:
+    if meeting.cancelled_at is not None:
+        raise SetError("This meeting was cancelled; schedule a new one instead.")
+    starts, ends = check_meeting(day, start, end, is_online, place, link)
+    meeting.starts_at, meeting.ends_at, meeting.is_online = starts, ends, is_online
+    meeting.place = "" if is_online else place.strip()
+    meeting.link = link.strip() if is_online else ""
+    meeting.sequence += 1
+    audit.record(actor, "set_meeting.changed", meeting)
+    db.session.commit()
+    _tell_members(row, meeting, "set_meeting_changed")
+    return meeting
+
+
+def cancel(actor: User, row: LearningSet, meeting: SetMeeting) -> SetMeeting:
+    if meeting.cancelled_at is not None:
+        return meeting
+    meeting.cancelled_at = utcnow()
+    meeting.sequence += 1
+    audit.record(actor, "set_meeting.cancelled", meeting)
+    db.session.commit()
+    _tell_members(row, meeting, "set_meeting_cancelled")
+    return meeting
+
+
+def when_words(meeting: SetMeeting) -> str:
+    start, end = to_london(meeting.starts_at), to_london(meeting.ends_at)
+    return f"{start:%A} {start.day} {start:%B %Y}, {start:%H:%M} to {end:%H:%M} (UK time)"
+
+
+def _tell_members(row: LearningSet, meeting: SetMeeting, template: str) -> None:
+    """An in-app line and an email with the calendar file to each member and the facilitator,
+    unless they turned meeting emails off."""
+    from flask import url_for
+
+    from netapp.services import calendar
+    from netapp.services.mail import send_email
+
+    people = current_members(row.id)
+    if row.facilitator is not None and row.facilitator.id not in {p.id for p in people}:
+        people.append(row.facilitator)
+    opted_out = set(db.session.scalars(
+        sa.select(EmailOptOut.user_id)
+        .where(EmailOptOut.kind == "set_meeting",
+               EmailOptOut.user_id.in_([p.id for p in people]))))
+    cancelled = meeting.cancelled_at is not None
+    what = {"set_meeting_new": "New meeting", "set_meeting_changed": "Meeting changed",
+            "set_meeting_cancelled": "Meeting cancelled"}[template]
+    text = f"{what}: {row.name}, {when_words(meeting)}"
+    link = url_for("sets.set_page", set_id=row.id)
+    for person in people:
+        notifications.notify(person, "set_meeting", text, link, email=False)
+    db.session.commit()
+    ics = calendar.meeting_file(row, meeting, cancelled=cancelled)
+    method = "CANCEL" if cancelled else "REQUEST"
+    for person in people:
+        if not person.is_active or person.id in opted_out:
+            continue
+        send_email(person.email, text, "email/set_meeting.txt", user=person, set=row, what=what,
+                   meeting=meeting, when=when_words(meeting),
+                   link=url_for("sets.set_page", set_id=row.id, _external=True),
+                   attachments=[("meeting.ics", ics, f"text/calendar; method={method}")])
+
+
+# ---------------------------------------------------------------- attendance and flags
+
+
+def attendance_of(meeting: SetMeeting) -> dict[int, bool]:
+    return dict(db.session.execute(
+        sa.select(SetAttendance.user_id, SetAttendance.attended)
+        .where(SetAttendance.meeting_id == meeting.id)).all())
+
+
+def record_attendance(actor: User, row: LearningSet, meeting: SetMeeting,
+                      came: set[int]) -> list[User]:
+    """Save who came to a past meeting (every current member: came or not). Returns the
+    members who have now missed two meetings in a row; coordinators are told about them."""
+    if meeting.cancelled_at is not None:
+        raise SetError("This meeting was cancelled, so there's no one to mark.")
+    if meeting.starts_at > utcnow():
+        raise SetError("You can record who came once the meeting has started.")
+    people = current_members(row.id)
+    before = attendance_of(meeting)
+    for person in people:
+        attended = person.id in came
+        record = db.session.get(SetAttendance, (meeting.id, person.id))
+        if record is None:
+            db.session.add(SetAttendance(meeting_id=meeting.id, user_id=person.id,
+                                         attended=attended))
+        else:
+            record.attended, record.recorded_at = attended, utcnow()
+    db.session.flush()
+    newly_missed = [p for p in people if p.id not in came and before.get(p.id) is not False]
+    flagged = [p for p in newly_missed if _missed_previous(row, meeting, p.id)]
+    audit.record(actor, "set_meeting.attendance", meeting, came=len(came & {p.id for p in people}),
+                 members=len(people))
+    if flagged:
+        _flag(row, flagged)
+    db.session.commit()
+    return flagged
+
+
+def _missed_previous(row: LearningSet, meeting: SetMeeting, user_id: int) -> bool:
+    """Whether the member missed the set's meeting just before this one (the meeting before,
+    not just any earlier one: two misses with a meeting attended between don't count)."""
+    previous = db.session.scalar(
+        sa.select(SetMeeting.id).where(SetMeeting.set_id == row.id,
+                                       SetMeeting.cancelled_at.is_(None),
+                                       SetMeeting.starts_at < meeting.starts_at)
+        .order_by(SetMeeting.starts_at.desc()).limit(1))
+    if previous is None:
+        return False
+    record = db.session.get(SetAttendance, (previous, user_id))
+    return record is not None and not record.attended
+
+
+def coordinators() -> list[User]:
+    return list(db.session.scalars(
+        sa.select(User).join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == Role.COORDINATOR, User.is_active_account.is_(True))
+        .order_by(User.id)))
+
+
+def _flag(row: LearningSet, flagged: list[User]) -> None:
+    from flask import url_for
+
+    link = url_for("sets.flags")
+    for person in flagged:
+        for coordinator in coordinators():
+            notifications.notify(coordinator, "set_flag",
+                                 f"{person.display_name} has missed two meetings in a row "
+                                 f"of {row.name}.", link)
+
+
+@dataclass(frozen=True)
+class Flag:
+    user_id: int
+    name: str
+    set_id: int
+    set_name: str
+    last_missed: datetime
+
+
+def flags_query() -> sa.Select:
+    """Current members of active sets whose last two recorded meetings were both missed.
+
+    Ranks each member's attendance in their set by meeting time (cancelled meetings aside),
+    newest first, and keeps the pairs whose two newest are both absences.
+    """
+    ranked = (
+        sa.select(SetAttendance.user_id, SetMeeting.set_id, SetAttendance.attended,
+                  SetMeeting.starts_at,
+                  sa.func.row_number().over(
+                      partition_by=(SetAttendance.user_id, SetMeeting.set_id),
+                      order_by=(SetMeeting.starts_at.desc(), SetMeeting.id.desc()),
+                  ).label("rn"))
+        .join(SetMeeting, SetMeeting.id == SetAttendance.meeting_id)
+        .where(SetMeeting.cancelled_at.is_(None))
+        .subquery())
+    latest_two = (
+        sa.select(ranked.c.user_id, ranked.c.set_id,
+                  sa.func.max(ranked.c.starts_at).label("last_missed"))
+        .where(ranked.c.rn <= 2)
+        .group_by(ranked.c.user_id, ranked.c.set_id)
+        .having(sa.func.count() == 2,
+                sa.func.sum(sa.case((ranked.c.attended.is_(True), 1), else_=0)) == 0)
+        .subquery())
+    return (
+        sa.select(latest_two.c.user_id, User.display_name, latest_two.c.set_id,
+                  LearningSet.name, latest_two.c.last_missed)
+        .join(User, User.id == latest_two.c.user_id)
+        .join(LearningSet, LearningSet.id == latest_two.c.set_id)
+        .join(SetMembership, sa.and_(SetMembership.set_id == latest_two.c.set_id,
+                                     SetMembership.user_id == latest_two.c.user_id))
+        .where(SetMembership.left_at.is_(None), LearningSet.status == SetStatus.ACTIVE)
+        .order_by(latest_two.c.last_missed.desc(), User.display_name, User.id))
+
+
+def flags_page(page: int, per_page: int) -> tuple[list[Flag], int]:
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(flags_query().subquery()))
+    rows = db.session.execute(flags_query().limit(per_page).offset((page - 1) * per_page)).all()
+    return [Flag(*r) for r in rows], total or 0
+
+
+# ---------------------------------------------------------------- coordinators' view
+
+
+@dataclass(frozen=True)
+class Roster:
+    row: LearningSet
+    members: list[User]
+    facilitator: str
+    meetings: list[SetMeeting]  # newest first, cancelled ones too
+    attendance: dict[tuple[int, int], bool]  # (meeting id, user id) -> came
+    left: list[tuple[User, datetime]]
+
+
+ROSTER_MEETINGS = 12
+
+
+def active_sets_query() -> sa.Select:
+    return (sa.select(LearningSet).where(LearningSet.status == SetStatus.ACTIVE)
+            .options(selectinload(LearningSet.facilitator))
+            .order_by(LearningSet.name, LearningSet.id))
+
+
+def roster(set_id: int) -> Roster:
+    """Membership and attendance for coordinators: never the notes."""
+    row = db.session.get(LearningSet, set_id)
+    if row is None or row.status == SetStatus.DRAFT:
+        raise NotYours
+    members = current_members(row.id)
+    left = list(db.session.execute(
+        sa.select(User, SetMembership.left_at).join(SetMembership, SetMembership.user_id == User.id)
+        .where(SetMembership.set_id == row.id, SetMembership.left_at.is_not(None))
+        .order_by(SetMembership.left_at.desc())).all())
+    meetings = list(db.session.scalars(
+        sa.select(SetMeeting).where(SetMeeting.set_id == row.id)
+        .order_by(SetMeeting.starts_at.desc()).limit(ROSTER_MEETINGS)))
+    attendance = {(m, u): a for m, u, a in db.session.execute(
+        sa.select(SetAttendance.meeting_id, SetAttendance.user_id, SetAttendance.attended)
+        .where(SetAttendance.meeting_id.in_([m.id for m in meetings])))}
+    facilitator = row.facilitator.display_name if row.facilitator_id else ""
+    return Roster(row, members, facilitator, meetings, attendance, left)

@@ -1,0 +1,211 @@
+"""A set's own page: who may open it, its members, facilitator, meetings and themes, the shared
+notes and actions, leaving, the home page's "My sets", and coordinators' membership view."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from netapp.extensions import db
+from netapp.models import Notification, SetMembership, SetNote
+from netapp.models.base import utcnow
+from tests.factories import make_user
+from tests.profile_helpers import join, load_reference
+from tests.sets_life import meeting, more_members, published_set
+
+
+@pytest.fixture
+def the_set(app, users):
+    """Mina and Otto in a set facilitated by Meg the mentor, with a meeting next week."""
+    row = published_set([users["member"], users["other_member"]], users["mentor"])
+    meeting(row, utcnow() + timedelta(days=7))
+    return row
+
+
+def _page(client, row):
+    return client.get(f"/sets/{row.id}")
+
+
+def test_a_member_sees_the_people_the_facilitator_the_next_meeting_and_the_themes(
+        client, auth, users, the_set):
+    auth.as_role(users, "member")
+    response = _page(client, the_set)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Leeds set 1" in page
+    assert "Mina Member" in page and "Otto Other" in page
+    assert "Facilitator: Meg Mentor" in page
+    assert "UK time" in page and "join the meeting" in page
+    assert "https://meet.example.org/abc" in page  # the set sees the link
+    assert "finance" in page and "leadership" in page
+    assert f"/sets/{the_set.id}/meetings/" in page and "calendar.ics" in page
+
+
+@pytest.mark.parametrize("role", ["other", "coordinator", "admin", "outsider_mentor"])
+def test_nobody_outside_the_set_learns_it_exists(client, auth, users, the_set, role):
+    outsider = {"other": make_user(email="x@example.org"),
+                "outsider_mentor": make_user(email="m2@example.org", roles=list(
+                    users["mentor"].role_set)),
+                "coordinator": users["coordinator"], "admin": users["admin"]}[role]
+    auth.login(outsider.email)
+    note = SetNote(set_id=the_set.id, author_id=users["member"].id, body="Private words",
+                   is_action=True)
+    db.session.add(note)
+    db.session.commit()
+    for method, path in [("GET", f"/sets/{the_set.id}"), ("POST", f"/sets/{the_set.id}/notes"),
+                         ("POST", f"/sets/{the_set.id}/actions"),
+                         ("POST", f"/sets/{the_set.id}/actions/{note.id}/done"),
+                         ("GET", f"/sets/{the_set.id}/leave")]:
+        assert client.open(path, method=method, data={"body": "x"}).status_code == 404, path
+    assert db.session.get(SetNote, note.id).done_at is None
+
+
+def test_the_facilitator_opens_the_page_and_a_member_who_left_no_longer_can(
+        client, auth, users, the_set):
+    auth.as_role(users, "mentor")
+    page = _page(client, the_set).get_data(as_text=True)
+    assert "You're its facilitator" in page and "Schedule a meeting" in page
+    assert "Leave this set" not in page
+    assert client.get(f"/sets/{the_set.id}/leave").status_code == 404
+    auth.logout()
+    db.session.get(SetMembership, (the_set.id, users["other_member"].id)).left_at = utcnow()
+    db.session.commit()
+    auth.login(users["other_member"].email)
+    assert _page(client, the_set).status_code == 404
+
+
+def test_notes_and_actions_are_shared_and_an_action_can_be_marked_done(
+        client, auth, users, the_set):
+    auth.as_role(users, "member")
+    assert client.post(f"/sets/{the_set.id}/notes",
+                       data={"body": "We talked about rotas."}).status_code == 302
+    assert client.post(f"/sets/{the_set.id}/actions",
+                       data={"body": "Mina to share her rota template"}).status_code == 302
+    auth.logout()
+    auth.login(users["other_member"].email)
+    page = _page(client, the_set).get_data(as_text=True)
+    assert "We talked about rotas." in page and "Mina to share her rota template" in page
+    action = db.session.scalar(sa.select(SetNote).where(SetNote.is_action.is_(True)))
+    assert client.post(f"/sets/{the_set.id}/actions/{action.id}/done").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(SetNote, action.id).done_at is not None
+    assert "Action (done):" in _page(client, the_set).get_data(as_text=True)
+
+
+def test_an_empty_note_is_refused_and_what_was_typed_is_kept(client, auth, users, the_set):
+    auth.as_role(users, "member")
+    response = client.post(f"/sets/{the_set.id}/actions", data={"body": "x" * 301})
+    assert response.status_code == 400
+    assert "under 300 characters" in response.get_data(as_text=True)
+    assert "x" * 301 in response.get_data(as_text=True)
+    assert client.post(f"/sets/{the_set.id}/notes", data={"body": "  "}).status_code == 400
+    assert db.session.scalar(sa.select(sa.func.count(SetNote.id))) == 0
+
+
+def test_a_note_of_another_set_cannot_be_marked_done_from_this_one(client, auth, users, the_set):
+    elsewhere = published_set([make_user(email="y@example.org")], None, name="Other set")
+    note = SetNote(set_id=elsewhere.id, body="Theirs", is_action=True)
+    db.session.add(note)
+    db.session.commit()
+    auth.as_role(users, "member")
+    assert client.post(f"/sets/{the_set.id}/actions/{note.id}/done").status_code == 404
+    assert db.session.get(SetNote, note.id).done_at is None
+
+
+def test_members_show_no_affinity_network(client, auth, users, the_set):
+    load_reference()
+    join(users["other_member"], "women")
+    auth.as_role(users, "member")
+    page = _page(client, the_set).get_data(as_text=True)
+    assert "Otto Other" in page
+    for word in ("Women", "women", "network"):
+        assert word not in page.split("<main")[1].split("Notes and actions")[0], word
+
+
+def test_a_member_leaves_after_confirming_and_the_facilitator_is_told(
+        client, auth, users, the_set, mailbox):
+    mailbox.clear()
+    auth.as_role(users, "member")
+    confirm = client.get(f"/sets/{the_set.id}/leave")
+    assert confirm.status_code == 200 and "Leave Leeds set 1?" in confirm.get_data(as_text=True)
+    assert client.post(f"/sets/{the_set.id}/leave").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(SetMembership, (the_set.id, users["member"].id)).left_at is not None
+    told = db.session.scalars(sa.select(Notification).where(
+        Notification.user_id == users["mentor"].id)).all()
+    assert [n.kind for n in told] == ["set_left"] and "Mina Member" in told[0].text
+    assert mailbox.to(users["mentor"].email)
+    assert _page(client, the_set).status_code == 404
+    assert "My sets" not in client.get("/home").get_data(as_text=True)
+
+
+def test_the_home_page_lists_my_sets_for_members_and_the_facilitator(
+        client, auth, users, the_set):
+    auth.as_role(users, "member")
+    home = client.get("/home").get_data(as_text=True)
+    assert "My sets" in home and f"/sets/{the_set.id}" in home
+    auth.logout()
+    auth.as_role(users, "mentor")
+    assert "you facilitate it" in client.get("/home").get_data(as_text=True)
+    auth.logout()
+    auth.as_role(users, "coordinator")
+    assert "My sets" not in client.get("/home").get_data(as_text=True)
+
+
+def test_coordinators_see_membership_and_attendance_but_never_the_notes(
+        client, auth, users, the_set):
+    db.session.add(SetNote(set_id=the_set.id, author_id=users["member"].id,
+                           body="Something private to the set"))
+    db.session.commit()
+    for role in ("coordinator", "admin"):
+        auth.as_role(users, role)
+        running = client.get("/sets/running").get_data(as_text=True)
+        assert "Leeds set 1" in running
+        roster = client.get(f"/sets/{the_set.id}/roster")
+        assert roster.status_code == 200
+        text = roster.get_data(as_text=True)
+        assert "Mina Member" in text and "Meg Mentor" in text
+        assert "Something private" not in text and "meet.example.org" not in text
+        auth.logout()
+    auth.as_role(users, "member")
+    assert client.get(f"/sets/{the_set.id}/roster").status_code == 403
+
+
+def _count_statements(client, path: str) -> int:
+    seen = []
+
+    def count(*_args, **_kwargs):
+        seen.append(1)
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+    return len(seen)
+
+
+def test_the_set_page_runs_the_same_number_of_statements_whatever_its_size(
+        client, auth, users):
+    small = published_set([users["member"], *more_members(2)], users["mentor"], name="Small")
+    big = published_set([users["member"], *more_members(8, start=10)], users["mentor"],
+                        name="Big")
+    for row, notes in ((small, 1), (big, 30)):
+        meeting(row, utcnow() + timedelta(days=3))
+        for n in range(notes):
+            db.session.add(SetNote(set_id=row.id, author_id=users["member"].id, body=f"n{n}",
+                                   is_action=n % 2 == 0))
+    for n in range(6):
+        meeting(big, utcnow() + timedelta(days=10 + n))
+        meeting(big, utcnow() - timedelta(days=10 + n))
+    db.session.commit()
+    auth.as_role(users, "member")
+    _page(client, small)  # warm up: the first request loads the session and caches
+    assert _count_statements(client, f"/sets/{small.id}") == \
+        _count_statements(client, f"/sets/{big.id}")
+    auth.logout()
+    auth.as_role(users, "coordinator")
+    client.get(f"/sets/{small.id}/roster")
+    assert _count_statements(client, f"/sets/{small.id}/roster") == \
+        _count_statements(client, f"/sets/{big.id}/roster")
