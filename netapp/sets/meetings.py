@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
+from wtforms import SelectChoice
 
 from netapp.forms_common import EmptyForm
 from netapp.members._common import current_member
@@ -100,7 +101,7 @@ def meeting_attendance(set_id: int, meeting_id: int):
     recorded = service.attendance_of(meeting)
     form = AttendanceForm(data=None if request.method == "POST" else
                           {"came": [uid for uid, came in recorded.items() if came]})
-    form.came.choices = [(p.id, p.display_name) for p in people]
+    form.came.choices = [SelectChoice(p.id, p.display_name) for p in people]
     if form.validate_on_submit():
         try:
             service.record_attendance(current_member(), row, meeting, set(form.came.data or []))

@@ -1,8 +1,8 @@
 """Forms on a set's own pages: notes and actions, meetings, attendance."""
 from __future__ import annotations
 
-from wtforms import DateField, RadioField, StringField, TextAreaField, TimeField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms import DateField, RadioField, SelectChoice, StringField, TextAreaField, TimeField
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from netapp.forms_common import Form
 from netapp.members.forms import MultiCheckboxField
@@ -32,14 +32,15 @@ class MeetingForm(Form):
                       validators=[InputRequired(message="Enter the time it starts.")])
     end = TimeField("Ends at (UK time)",
                     validators=[InputRequired(message="Enter the time it ends.")])
-    mode = RadioField("Where", choices=[("in_person", "In person"), ("online", "Online")],
+    mode = RadioField("Where", choices=[SelectChoice("in_person", "In person"),
+                                        SelectChoice("online", "Online")],
                       default="in_person",
                       validators=[InputRequired(message="Choose in person or online.")])
     place = StringField(
-        "Place (for meeting in person)", validators=[Optional(), Length(max=300)],
+        "Place (for meeting in person)", validators=[Length(max=300)],
         description="The address, and anything that helps people find the room.")
     link = StringField(
-        "Link to join (for meeting online)", validators=[Optional(), Length(max=500)],
+        "Link to join (for meeting online)", validators=[Length(max=500)],
         description="Starts https://. Only the set sees it.")
 
     @property
