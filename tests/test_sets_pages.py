@@ -209,3 +209,61 @@ def test_the_set_page_runs_the_same_number_of_statements_whatever_its_size(
     client.get(f"/sets/{small.id}/roster")
     assert _count_statements(client, f"/sets/{small.id}/roster") == \
         _count_statements(client, f"/sets/{big.id}/roster")
+
+
+# ---------------------------------------------------------------- demo data
+
+
+def test_the_demo_member_arrives_in_a_set_with_meetings_and_the_coordinator_facilitates(
+        app, client):
+    from netapp.models import LearningSet, SetAttendance, SetMeeting, SetRequest, User
+    from netapp.services.demo import DEMO_PASSWORD, seed_demo
+
+    logins = {login.role: login for login in seed_demo(members=200, seed=3)}
+    row = db.session.scalar(sa.select(LearningSet))
+    member = db.session.scalar(sa.select(User).where(User.email == logins["member"].email))
+    assert row.facilitator.email == logins["coordinator"].email
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(SetRequest)) == 20
+    assert db.session.get(SetRequest, member.id) is None
+    meetings = db.session.scalars(sa.select(SetMeeting)).all()
+    assert sum(m.starts_at < utcnow() for m in meetings) == 4 and len(meetings) == 5
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(SetAttendance)) == 4 * 7
+    client.post("/account/login", data={"email": member.email, "password": DEMO_PASSWORD})
+    assert "My sets" in client.get("/home").get_data(as_text=True)
+    page = client.get(f"/sets/{row.id}").get_data(as_text=True)
+    assert "Spring set 1" in page and "join the meeting" in page and "Action" in page
+    client.post("/account/logout")
+    client.post("/account/login", data={"email": logins["coordinator"].email,
+                                        "password": DEMO_PASSWORD})
+    assert "You're its facilitator" in client.get(f"/sets/{row.id}").get_data(as_text=True)
+    flags = client.get("/sets/flags").get_data(as_text=True)
+    assert "Spring set 1" in flags and "1 in all" not in flags  # one flag, so no pages
+
+
+def _fingerprint(url: str) -> tuple:
+    from config import TestingConfig
+    from netapp import create_app
+    from netapp.models import SetAttendance, SetRequest
+    from netapp.services.demo import seed_demo
+
+    app = create_app(type("Demo", (TestingConfig,), {"SQLALCHEMY_DATABASE_URI": url}))
+    with app.app_context():
+        db.create_all()
+        seed_demo(members=120, seed=11)
+        result = (
+            db.session.execute(sa.select(SetMembership.user_id).order_by(SetMembership.user_id))
+            .scalars().all(),
+            db.session.execute(sa.select(SetAttendance.meeting_id, SetAttendance.user_id,
+                                         SetAttendance.attended)
+                               .order_by(SetAttendance.meeting_id, SetAttendance.user_id)).all(),
+            sorted(db.session.scalars(sa.select(SetRequest.user_id))),
+        )
+        db.session.remove()
+        db.engine.dispose()
+    return result
+
+
+def test_demo_sets_are_the_same_for_the_same_seed(tmp_path):
+    first = _fingerprint(f"sqlite:///{tmp_path / 'a.sqlite3'}")
+    assert first == _fingerprint(f"sqlite:///{tmp_path / 'b.sqlite3'}")
+    assert first[0] and first[1] and first[2]

@@ -170,6 +170,10 @@ def seed_demo(members: int = 3000, seed: int = 2026) -> list[DemoLogin]:
     from netapp.services.demo_mentoring import seed_mentoring
 
     seed_mentoring(random.Random(seed + 10), profile_rows, mentor_ids, special, now)
+    # Action learning sets (issue 11): a published set with the demo member, and members asking.
+    from netapp.services.demo_sets import seed_sets
+
+    seed_sets(random.Random(seed + 20), profile_rows, special, now)
     db.session.commit()
     return [DemoLogin(role, f"{local}@{DEMO_DOMAIN}", DEMO_PASSWORD) for role, local, _ in logins]
 
