@@ -211,7 +211,9 @@ def check_set_meetings(e: Erased) -> None:
 
 
 def check_set_notes(e: Erased) -> None:
+    # The person's own words in the set's shared space go; other members' notes stay.
     _none_for("set_notes", "author_id", e.uid)
+    assert db.session.scalars(sa.select(SetNote.body)).all() == ["Bring a case to discuss"]
 
 
 def check_notifications(e: Erased) -> None:
@@ -349,6 +351,7 @@ def _sets(person: User, users: dict) -> tuple[int, int]:
         SetMembership(set_id=mine.id, user_id=other.id),
         SetMembership(set_id=theirs.id, user_id=users["coordinator"].id),
         SetNote(set_id=mine.id, author_id=person.id, body="I'll bring the rota"),
+        SetNote(set_id=mine.id, author_id=other.id, body="Bring a case to discuss"),
         CalendarFeed(user_id=person.id, token_hash="e" * 64),
     ])
     db.session.flush()

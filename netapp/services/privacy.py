@@ -259,6 +259,12 @@ def _forget_in_notifications(user: User) -> None:
                                                                     autoescape=True)))
 
 
+def _forget_in_learning_sets(uid: int) -> None:
+    # Notes in a set's shared space are the person's own words: they go, where the schema
+    # alone would keep them without an author. Meetings they set up stay, as the set's.
+    db.session.execute(sa.delete(SetNote).where(SetNote.author_id == uid))
+
+
 def erase(user: User) -> None:
     """Delete the account and personal data now; keep anonymous statistics. Audited.
 
@@ -271,12 +277,13 @@ def erase(user: User) -> None:
     _keep_assessments_anonymously(uid)
     _forget_in_audit_log(uid)
     _forget_in_notifications(user)
+    _forget_in_learning_sets(uid)
     organisation_id = db.session.scalar(
         sa.select(Profile.organisation_id).where(Profile.user_id == uid))
     users = User.__table__
     # Everything else that hangs off the account: profile, roles, sessions, networks, needs,
-    # offers, feedback requests, mentoring, notifications; columns that only mention the
-    # person (who created a round, who wrote a goal) are cleared.
+    # offers, feedback requests, mentoring, learning sets, notifications; columns that only
+    # mention the person (who created a round, who facilitates a set) are cleared.
     _delete_with_dependents(users, users.c.id == uid)
     if organisation_id is not None:
         # A provider nobody else works for was typed in by this person: its name may be
