@@ -519,28 +519,44 @@ def publish(actor: User, formation_id: int) -> int:
             return 0
         if formation.status != FormationStatus.PREVIEW:
             raise FormationError("Only formed sets can be published. Form the sets first.")
-        rows = list(db.session.scalars(sets_query(formation)
-                                       .where(LearningSet.status == SetStatus.DRAFT)))
-        member_ids = [m.user_id for row in rows for m in _current(row)]
-        if not member_ids:
+        # Rows and subqueries rather than objects: a national formation has thousands of sets.
+        drafts = sa.select(LearningSet.id).where(LearningSet.formation_id == formation.id,
+                                                 LearningSet.status == SetStatus.DRAFT)
+        placed = (sa.select(SetMembership.user_id)
+                  .where(SetMembership.set_id.in_(drafts), SetMembership.left_at.is_(None)))
+        rows = db.session.execute(
+            sa.select(SetMembership.user_id, LearningSet.id, LearningSet.name,
+                      LearningSet.meets_online)
+            .join(LearningSet, LearningSet.id == SetMembership.set_id)
+            .where(LearningSet.id.in_(drafts), SetMembership.left_at.is_(None))
+            .order_by(LearningSet.id, SetMembership.user_id)).all()
+        if not rows:
             raise FormationError("There are no sets with members to publish.")
-        busy = bridge._in_active_set(member_ids)
+        busy = db.session.scalar(
+            sa.select(sa.func.count(sa.distinct(SetMembership.user_id)))
+            .join(LearningSet, LearningSet.id == SetMembership.set_id)
+            .where(LearningSet.status == SetStatus.ACTIVE, SetMembership.left_at.is_(None),
+                   SetMembership.user_id.in_(placed)))
         if busy:
-            raise FormationError(f"{len(busy)} of these members joined another set since the "
+            raise FormationError(f"{busy} of these members joined another set since the "
                                  "sets were formed. Form the sets again.")
+        people = {u.id: u for u in db.session.scalars(
+            sa.select(User).where(User.id.in_(placed)))}
         now = utcnow()
-        notes = []
-        for row in rows:
-            row.status, row.published_at = SetStatus.ACTIVE, now
-            for m in _current(row):
-                notes.append(notifications.notify(
-                    m.user, "set_published",
-                    f"You're in an action learning set: {row.name}. "
-                    + ("It meets online." if row.meets_online else "It meets in person."),
-                    _set_link(row), email=False))
-        db.session.execute(sa.delete(SetRequest).where(SetRequest.user_id.in_(member_ids)))
+        links = {set_id: _set_link(set_id) for set_id in {r[1] for r in rows}}
+        notes = [notifications.notify(
+            people[user_id], "set_published",
+            f"You're in an action learning set: {name}. "
+            + ("It meets online." if online else "It meets in person."),
+            links[set_id], email=False) for user_id, set_id, name, online in rows]
+        db.session.execute(sa.delete(SetRequest).where(SetRequest.user_id.in_(placed)))
+        published = db.session.execute(
+            sa.update(LearningSet).where(LearningSet.id.in_(drafts))
+            .values(status=SetStatus.ACTIVE, published_at=now)
+            .execution_options(synchronize_session=False)).rowcount
+        member_ids = [user_id for user_id, *_ in rows]
         formation.status, formation.published_at = FormationStatus.PUBLISHED, now
-        audit.record(actor, "formation.published", formation, sets=len(rows),
+        audit.record(actor, "formation.published", formation, sets=published,
                      members=len(member_ids))
         db.session.flush()
         note_ids = [n.id for n in notes]
@@ -549,14 +565,14 @@ def publish(actor: User, formation_id: int) -> int:
         db.session.rollback()
         raise
     _email_later(note_ids)
-    return len(rows)
+    return published
 
 
-def _set_link(row: LearningSet) -> str:
+def _set_link(set_id: int) -> str:
     # The set's own page belongs to the set pages; until it exists, the member's request page
     # says where they are.
     try:
-        return url_for("sets.set_page", set_id=row.id)
+        return url_for("sets.set_page", set_id=set_id)
     except BuildError:
         return url_for("sets.request_page")
 
@@ -657,7 +673,7 @@ def add_late_joiner(actor: User, formation: SetFormation, user_id: int,
     notifications.notify(user, "set_published",
                          f"You're in an action learning set: {row.name}. "
                          + ("It meets online." if row.meets_online else "It meets in person."),
-                         _set_link(row))
+                         _set_link(row.id))
     audit.record(actor, "formation.late_joiner_added", formation, set_id=row.id,
                  user_id=user_id)
     db.session.commit()
