@@ -38,7 +38,7 @@ def test_a_member_sees_the_people_the_facilitator_the_next_meeting_and_the_theme
     assert "Facilitator: Meg Mentor" in page
     assert "UK time" in page and "join the meeting" in page
     assert "https://meet.example.org/abc" in page  # the set sees the link
-    assert "finance" in page and "leadership" in page
+    assert "Finance" in page and "Leadership" in page
     assert f"/sets/{the_set.id}/meetings/" in page and "calendar.ics" in page
 
 
