@@ -424,7 +424,12 @@ def check_move(formation: SetFormation, user_id: int, target_id: int) -> MoveChe
     if source.id == target.id:
         raise FormationError(f"They are already in {target.name}.")
     user = db.session.get(User, user_id)
-    source_ids, target_ids = _member_ids(source), _member_ids(target)
+    both = db.session.execute(
+        sa.select(SetMembership.set_id, SetMembership.user_id)
+        .where(SetMembership.set_id.in_([source.id, target.id]),
+               SetMembership.left_at.is_(None))).all()
+    source_ids = [u for s, u in both if s == source.id]
+    target_ids = [u for s, u in both if s == target.id]
     people = bridge.set_members([*source_ids, *target_ids])
     after_source = [people[u] for u in source_ids if u != user_id and u in people]
     after_target = [people[u] for u in [*target_ids, user_id] if u in people]
