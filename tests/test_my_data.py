@@ -46,7 +46,7 @@ def test_export_holds_everything_as_json_and_csv(client, member):
     assert set(archive.namelist()) == {
         "my-data.json", "account.csv", "profile.csv", "needs_and_offers.csv", "networks.csv",
         "self_assessments.csv", "feedback_invitations.csv", "feedback_given.csv",
-        "activity.csv", "action_learning_sets.csv"}
+        "activity.csv", "action_learning_sets.csv", "mentoring.csv"}
     data = json.loads(archive.read("my-data.json"))
     assert data["account"]["email"] == "member@example.org"
     assert data["profile"]["council"] == "Leeds"
@@ -65,6 +65,49 @@ def test_export_holds_everything_as_json_and_csv(client, member):
     needs = list(csv.reader(io.StringIO(archive.read("needs_and_offers.csv").decode())))
     assert ["offer", "Finance and budgets"] in needs
     assert "account.logged_in" in archive.read("activity.csv").decode()
+
+
+def test_export_has_my_mentoring_but_never_the_other_sides_private_words(client, member,
+                                                                          users):
+    from datetime import date
+
+    from netapp.models import (
+        MentoringCheckIn,
+        MentoringMeeting,
+        MentoringMessage,
+        Mentorship,
+        MentorshipStatus,
+    )
+
+    mentor = users["mentor"]
+    ship = Mentorship(mentee_id=member.id, mentor_id=mentor.id,
+                      status=MentorshipStatus.ACCEPTED, reason="Covers leadership.",
+                      mentor_feedback="Mentor's view", mentee_feedback="My view")
+    db.session.add(ship)
+    db.session.flush()
+    db.session.add_all([
+        MentoringMeeting(mentorship_id=ship.id, met_on=date(2026, 10, 1),
+                         shared_notes="Agreed a plan", mentee_notes="my own thoughts",
+                         mentor_notes="the mentor's private thoughts"),
+        MentoringMessage(mentorship_id=ship.id, sender_id=member.id, body="Thanks for today"),
+        MentoringMessage(mentorship_id=ship.id, sender_id=mentor.id, body="Mentor wrote this"),
+        MentoringCheckIn(mentorship_id=ship.id, user_id=mentor.id, day=30, rating=2,
+                         comment="mentor's check-in"),
+    ])
+    db.session.commit()
+    archive = _zip(client.post("/me/data/export"))
+    data = json.loads(archive.read("my-data.json"))
+    [mine] = data["mentoring"]
+    assert mine["as"] == "mentee" and mine["with"] == "Meg Mentor"
+    assert mine["my_feedback"] == "My view"
+    assert mine["meetings"][0]["shared_notes"] == "Agreed a plan"
+    assert mine["meetings"][0]["my_private_notes"] == "my own thoughts"
+    assert [m["text"] for m in mine["messages_i_sent"]] == ["Thanks for today"]
+    text = json.dumps(data)
+    for private in ("the mentor's private thoughts", "Mentor's view", "mentor's check-in"):
+        assert private not in text
+    rows = list(csv.DictReader(io.StringIO(archive.read("mentoring.csv").decode())))
+    assert rows[0]["status"] == "accepted"
 
 
 def test_export_is_audited_and_needs_a_post(client, member):

@@ -17,6 +17,11 @@ from netapp.models import (
     Element,
     FeedbackRound,
     LearningSet,
+    MentoringCheckIn,
+    MentoringGoal,
+    MentoringMeeting,
+    MentoringMessage,
+    Mentorship,
     Notification,
     Organisation,
     Profile,
@@ -83,6 +88,8 @@ def collect(user: User) -> dict[str, Any]:
             "mentor_capacity": profile.mentor_capacity,
             "mentor_availability": profile.mentor_availability,
             "mentor_note": profile.mentor_note,
+            "wants_mentor": profile.wants_mentor,
+            "mentoring_paused": profile.mentoring_paused,
             "visibility": profiles.visibility_of(profile),
             "onboarded_at": _when(profile.onboarded_at),
         },
@@ -91,7 +98,7 @@ def collect(user: User) -> dict[str, Any]:
         "networks": [
             {"network": m.network.name, "kind": m.network.kind.value,
              "joined_at": _when(m.joined_at), "consent_text_version": m.consent_text_version,
-             "consent_given_at": _when(m.consent_given_at)}
+             "consent_given_at": _when(m.consent_given_at), "listed": m.is_listed}
             for m in network_service.memberships(user.id)
         ],
         "self_assessments": list(by_assessment.values()),
@@ -111,7 +118,66 @@ def collect(user: User) -> dict[str, Any]:
         ],
         "activity": [{"at": _when(at), "action": action} for at, action in activity],
         "action_learning_sets": _sets_of(user),
+        "mentoring": _mentoring_of(user),
+        "notifications": [
+            {"at": _when(n.created_at), "text": n.text, "read_at": _when(n.read_at)}
+            for n in db.session.scalars(sa.select(Notification)
+                                        .where(Notification.user_id == user.id)
+                                        .order_by(Notification.created_at))
+        ],
     }
+
+
+def _mentoring_of(user: User) -> list[dict[str, Any]]:
+    """Each mentorship the member was in, from their side: the other person, what was agreed,
+    meetings with the shared notes and their own private notes (never the other side's), the
+    messages they sent, and their own check-in answers."""
+    ships = list(db.session.scalars(
+        sa.select(Mentorship)
+        .where(sa.or_(Mentorship.mentee_id == user.id, Mentorship.mentor_id == user.id))
+        .order_by(Mentorship.created_at)))
+    ids = [m.id for m in ships]
+
+    def by_ship(model, *where, order):
+        grouped: dict[int, list] = {i: [] for i in ids}
+        if ids:
+            for row in db.session.scalars(sa.select(model).where(
+                    model.mentorship_id.in_(ids), *where).order_by(order)):
+                grouped[row.mentorship_id].append(row)
+        return grouped
+
+    goals = by_ship(MentoringGoal, order=MentoringGoal.id)
+    meetings = by_ship(MentoringMeeting, order=MentoringMeeting.met_on)
+    sent = by_ship(MentoringMessage, MentoringMessage.sender_id == user.id,
+                   order=MentoringMessage.created_at)
+    checkins = by_ship(MentoringCheckIn, MentoringCheckIn.user_id == user.id,
+                       order=MentoringCheckIn.day)
+    names = dict(db.session.execute(sa.select(User.id, User.display_name).where(
+        User.id.in_({m.mentee_id for m in ships} | {m.mentor_id for m in ships}))).all())
+    out = []
+    for m in ships:
+        as_mentor = m.mentor_id == user.id
+        out.append({
+            "as": "mentor" if as_mentor else "mentee",
+            "with": names.get(m.mentee_id if as_mentor else m.mentor_id),
+            "status": m.status.value, "started_at": _when(m.created_at),
+            "answered_at": _when(m.responded_at), "closed_at": _when(m.closed_at),
+            "why_suggested": m.reason, "request_note": m.request_note,
+            "decline_reason": m.decline_reason,
+            "my_feedback": m.mentor_feedback if as_mentor else m.mentee_feedback,
+            "goals": [{"goal": g.title, "elements": g.element_codes, "status": g.status.value}
+                      for g in goals[m.id]],
+            "meetings": [{"met_on": meeting.met_on.isoformat(),
+                          "shared_notes": meeting.shared_notes,
+                          "my_private_notes": (meeting.mentor_notes if as_mentor
+                                               else meeting.mentee_notes)}
+                         for meeting in meetings[m.id]],
+            "messages_i_sent": [{"at": _when(x.created_at), "text": x.body}
+                                for x in sent[m.id]],
+            "my_check_ins": [{"day": c.day, "rating": c.rating, "comment": c.comment}
+                             for c in checkins[m.id]],
+        })
+    return out
 
 
 def _sets_of(user: User) -> dict[str, Any]:
@@ -166,7 +232,7 @@ def export_zip(user: User) -> bytes:
                                      [["need", t] for t in data["needs"]]
                                      + [["offer", t] for t in data["offers"]]),
         "networks.csv": _csv(["network", "kind", "joined_at", "consent_text_version",
-                              "consent_given_at"],
+                              "consent_given_at", "listed"],
                              [list(n.values()) for n in data["networks"]]),
         "self_assessments.csv": _csv(
             ["assessment_id", "started_at", "completed_at", "element", "score"],
@@ -181,6 +247,10 @@ def export_zip(user: User) -> bytes:
             [[g["for"], g["invited_as"], g["invited_at"], g["sent_at"], code, score]
              for g in data["feedback_given"] for code, score in g["scores"].items()]),
         "activity.csv": _csv(["at", "action"], [[a["at"], a["action"]] for a in data["activity"]]),
+        "mentoring.csv": _csv(
+            ["as", "with", "status", "started_at", "answered_at", "closed_at"],
+            [[m["as"], m["with"], m["status"], m["started_at"], m["answered_at"],
+              m["closed_at"]] for m in data["mentoring"]]),
         "action_learning_sets.csv": _csv(
             ["set", "status", "joined_at", "left_at"],
             [list(m.values()) for m in data["action_learning_sets"]["sets"]]),
