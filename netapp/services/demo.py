@@ -112,8 +112,8 @@ def seed_demo(members: int = 3000, seed: int = 2026) -> list[DemoLogin]:
             "created_at": now,
         })
     logins = [
-        ("admin", "admin", "Alex Admin"),
-        ("coordinator", "coordinator", "Chris Coordinator"),
+        ("admin", "admin", "Alex Shah"),
+        ("coordinator", "coordinator", "Chris Okafor"),
         ("mentor", "mentor", "Morgan Mentor"),
         ("member", "member", "Sam Member"),
     ]
