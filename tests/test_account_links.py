@@ -3,6 +3,7 @@ account; staff roles need a confirmed address. All through real requests and the
 from __future__ import annotations
 
 import re
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 import sqlalchemy as sa
@@ -190,6 +191,23 @@ def test_a_new_person_goes_from_the_confirmation_link_to_log_in_then_the_wizard(
     assert logged_in.headers["Location"] == "/me/start"
     assert client.get("/me/start").headers["Location"].endswith("/me/start/about")
     assert db.session.execute(sa.select(User)).scalar_one().is_verified
+
+
+@pytest.mark.parametrize("asked, lands", [
+    ("/members/feedback/give/abc", "/members/feedback/give/abc"),
+    ("/\\evil.example/x", "/me/start"),
+])
+def test_a_sign_up_from_an_invitation_leads_back_to_it_after_confirming(client, mailbox,
+                                                                         asked, lands):
+    # A colleague invited to give 360 feedback creates an account from the form's sign-in page;
+    # once confirmed and logged in they are back at the form, never at another site.
+    client.post("/account/signup?" + urlencode({"next": asked}), data=SIGNUP)
+    confirmed = client.get(_path(mailbox.last_link("grace@example.org")))
+    where = urlsplit(confirmed.headers["Location"])
+    assert (where.path, parse_qs(where.query)) == ("/account/login", {"next": [lands]})
+    logged_in = client.post(confirmed.headers["Location"],
+                            data={"email": "grace@example.org", "password": SIGNUP["password"]})
+    assert logged_in.headers["Location"] == lands
 
 
 def test_opening_the_confirmation_link_does_not_sign_anyone_in(app, mailbox):

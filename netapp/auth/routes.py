@@ -67,7 +67,8 @@ def signup():
         # someone tried, with a link to reset their password. The link itself does not sign
         # anyone in: whoever typed someone else's address here knows the password, so the
         # owner who opens it must not land in an account another person can enter.
-        accounts.sign_up(form.display_name.data, form.email.data, form.password.data)
+        accounts.sign_up(form.display_name.data, form.email.data, form.password.data,
+                         safe_next_path(request.args.get("next")))
         flash(f"Thank you. We've sent an email to {User.normalise_email(form.email.data)}.",
               "success")
         return redirect(url_for("auth.signup_sent"))
@@ -89,6 +90,10 @@ def verify_email(token: str):
     if current_user.is_authenticated:
         flash(f"Thank you — {user.email} is confirmed.", "success")
         return redirect(url_for("main.dashboard"))
+    after = accounts.verification_next(token)
+    if after:
+        flash(f"Thank you — {user.email} is confirmed. Log in to carry on.", "success")
+        return redirect(url_for("auth.login", next=after))
     flash(f"Thank you — {user.email} is confirmed. Log in to carry on setting up your profile.",
           "success")
     return redirect(url_for("auth.login", next=url_for("members.onboarding")))

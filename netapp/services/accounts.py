@@ -17,6 +17,7 @@ from netapp.models.base import utcnow
 from netapp.services import audit, login_limits, sessions
 from netapp.services.mail import send_email
 from netapp.services.text import normalise_display_name
+from netapp.urls import safe_next_path
 
 VERIFY_SALT = "verify-email"
 RESET_SALT = "reset-password"
@@ -95,8 +96,12 @@ def authenticate(email: str, password: str, address: str | None) -> User | None:
     return user
 
 
-def register(display_name: str, email: str, password: str) -> User:
-    """Create a member account and send the verification email."""
+def register(display_name: str, email: str, password: str, next_path: str | None = None) -> User:
+    """Create a member account and send the verification email.
+
+    ``next_path`` (already checked as a path on this site) is where the confirmation link leads
+    after logging in, e.g. back to a 360 feedback form the person was invited to answer.
+    """
     user = User(display_name=normalise_display_name(display_name),
                 email=User.normalise_email(email))
     user.set_password(password)
@@ -105,11 +110,12 @@ def register(display_name: str, email: str, password: str) -> User:
     db.session.flush()
     audit.record(user, "account.created", user)
     db.session.commit()
-    send_verification(user)
+    send_verification(user, next_path)
     return user
 
 
-def sign_up(display_name: str, email: str, password: str) -> User | None:
+def sign_up(display_name: str, email: str, password: str,
+            next_path: str | None = None) -> User | None:
     """Start an account for a new address, or tell the holder of a known one; None for known.
 
     The person signing up is told the same thing either way ("check your email"), so sign-up
@@ -118,7 +124,7 @@ def sign_up(display_name: str, email: str, password: str) -> User | None:
     """
     existing = find_by_email(email)
     if existing is None:
-        return register(display_name, email, password)
+        return register(display_name, email, password, next_path)
     generate_password_hash(password)
     _tell_holder_about_sign_up(existing)
     return None
@@ -147,10 +153,19 @@ def _email_link(user: User, to: str, salt: str, endpoint: str, subject: str, tem
     send_email(to, subject, template, user=user, link=link, **context)
 
 
-def send_verification(user: User) -> None:
+def send_verification(user: User, next_path: str | None = None) -> None:
+    payload = {"id": user.id, "email": user.email}
+    if next_path:
+        payload["next"] = next_path
     _email_link(user, user.email, VERIFY_SALT, "auth.verify_email",
-                "Please confirm your email address", "email/verify.txt",
-                {"id": user.id, "email": user.email})
+                "Please confirm your email address", "email/verify.txt", payload)
+
+
+def verification_next(token: str) -> str | None:
+    """Where a confirmation link asked to lead after logging in (None: the profile wizard).
+    Read only after ``verify_email`` accepted the token; checked again as a same-site path."""
+    data = _load(VERIFY_SALT, token, current_app.config["EMAIL_TOKEN_MAX_AGE"])
+    return safe_next_path(data.get("next"))
 
 
 def verify_email(token: str) -> User:
