@@ -15,7 +15,9 @@ Measured in one run, on the same data:
 * the move check: ``check_move`` (the member's two sets read, every rule of both checked by the
   engine's ``set_violations``) for ``--checks`` random (member, other set) pairs on the
   national preview: median, 95th percentile and slowest (target under 200 ms each), and a few
-  saved moves (``move_member``, which also asks the engine about both sets again).
+  saved moves (``move_member``, which also asks the engine about both sets again);
+* publishing the national formation (and a second publish, which does nothing), then the
+  engine's proposals for one late joiner (``propose_sets`` over every active set).
 """
 from __future__ import annotations
 
@@ -65,7 +67,17 @@ def bench(database_url: str, members: int, asking: int, seed: int, checks: int,
           workdir: Path) -> dict:
     from netapp import create_app
     from netapp.extensions import db
-    from netapp.models import Job, JobStatus, LearningSet, Role, SetMembership, User, UserRole
+    from netapp.models import (
+        Job,
+        JobStatus,
+        LearningSet,
+        MeetingMode,
+        Role,
+        SetMembership,
+        SetRequest,
+        User,
+        UserRole,
+    )
     from netapp.services import matching_bridge as bridge
     from netapp.services import sets_formation as service
     from netapp.services.demo import seed_demo
@@ -138,6 +150,19 @@ def bench(database_url: str, members: int, asking: int, seed: int, checks: int,
             seconds, _ = timed(service.move_member, coordinator, formation, user_id, target)
             moves.append(seconds)
         timings.sort()
+
+        # Publish the national formation, then one late joiner: a member with a complete
+        # profile who had not asked asks now, and the engine proposes sets for them.
+        seconds_publish, published = timed(service.publish, coordinator, formation.id)
+        seconds_again, again = timed(service.publish, coordinator, formation.id)
+        late = next((bridge.user_id(m.id) for m in
+                     bridge.load_set_pool(None, only_asked=False).members), None)
+        seconds_late, proposals = None, []
+        if late is not None:
+            db.session.add(SetRequest(user_id=late, mode=MeetingMode.EITHER, note=""))
+            db.session.commit()
+            formation = db.session.get(type(formation), formation.id)
+            seconds_late, (proposals, _) = timed(service.propose_sets, formation, late)
         db.session.remove()
         db.engine.dispose()
     return {
@@ -159,6 +184,10 @@ def bench(database_url: str, members: int, asking: int, seed: int, checks: int,
         "ms_move_check_p95": round(1000 * timings[int(0.95 * (len(timings) - 1))], 1),
         "ms_move_check_max": round(1000 * timings[-1], 1),
         "ms_move_saved": [round(1000 * s, 1) for s in moves],
+        "seconds_publish": round(seconds_publish, 2), "sets_published": published,
+        "seconds_second_publish": round(seconds_again, 3), "second_publish_sets": again,
+        "seconds_late_joiner_proposals": None if seconds_late is None else round(seconds_late, 2),
+        "late_joiner_sets_proposed": len(proposals),
         "progress_seen": seen,
     }
 
