@@ -155,3 +155,42 @@ def _facilitate(mentor) -> None:
     for row in db.session.scalars(sa.select(LearningSet)):
         row.facilitator_id = mentor.id
     db.session.commit()
+
+
+def test_a_move_or_a_late_joiner_never_tells_whether_that_person_is_in_a_network(
+        app, client, coordinator, pool):
+    """Moving a tagged member out of the set the engine flagged, or proposing sets for a tagged
+    late joiner, must look exactly as it does for an untagged one: any difference would be a
+    test a coordinator could run on a named person."""
+    formation = create(client)
+    run(client, formation)
+    tia = pool["Tia Tagged"]
+    tia_set = db.session.get(LearningSet, db.session.scalar(
+        sa.select(SetMembership.set_id).where(SetMembership.user_id == tia.id)))
+    others = [s for s in db.session.scalars(sa.select(LearningSet)
+              .where(LearningSet.formation_id == formation.id)) if s.id != tia_set.id]
+    flags = {s.id: s.needs_look for s in [tia_set, *others]}
+    assert flags[tia_set.id] and not any(flags[s.id] for s in others)
+    target = others[0]
+    service.move_member(coordinator, db.session.get(SetFormation, formation.id), tia.id,
+                        target.id)
+    db.session.expire_all()
+    # the flags are the formation's: moving her out does not clear hers, nor flag the target
+    assert {s.id: db.session.get(LearningSet, s.id).needs_look
+            for s in [tia_set, *others]} == flags
+
+    service.publish(coordinator, formation.id)
+    # two late joiners alike in everything but a network (same name length: same scores)
+    tagged = asker("Lou Late", "Leeds", tag="women", organisation="Late Care")
+    plain = asker("Lee Late", "Leeds", organisation="Late Care Two")
+    formation = db.session.get(SetFormation, formation.id)
+
+    def shown(user):
+        proposals, reason = service.propose_sets(formation, user.id)
+        page = client.get(f"/sets/formations/{formation.id}/late/{user.id}").get_data(
+            as_text=True)
+        return [(p.set_id, p.quality, p.size) for p in proposals], reason, \
+            page.replace(user.display_name, "NAME").replace(str(user.id), "ID")
+
+    client.get("/sets/formations")  # shows the messages waiting from earlier steps
+    assert shown(tagged) == shown(plain)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 
 import sqlalchemy as sa
 
@@ -357,40 +357,36 @@ def rule_state(members: list[SetMember], min_size: int, max_size: int) -> RuleSt
 
 @dataclass(frozen=True)
 class SetAssessment:
-    """The engine's view of one set as it stands: quality and summary when it keeps every
-    rule, and whether someone in it is the only one of their affinity network there."""
+    """The engine's view of one set as it stands: its quality and summary when it keeps every
+    rule (None otherwise), and where it meets.
+
+    Deliberately no isolation flag: a set re-measured after a coordinator's move, or with one
+    named late joiner added, would tell the coordinator whether that person is the only one of
+    an affinity network there, which is exactly what they must never learn. The "needs a look"
+    flag comes only from a whole formation run (``form_groups`` over the pool).
+    """
 
     quality: float | None
     summary: str
-    needs_look: bool
     in_person: bool
     region: str
 
 
 def assess_set(members: list[SetMember], weights: dict | None = None) -> SetAssessment:
     """Ask the engine about one set by forming exactly it (``form_groups`` with its size as
-    both bounds, no search): its quality, summary and ``has_isolated_member``.
-
-    A set that breaks a rule can't be formed, so the isolation flag then comes from the same
-    members with the organisation and region rules lifted (isolation depends on nothing else);
-    its quality is None.
-    """
+    both bounds, no search): its quality and summary, or None when it breaks a rule."""
     in_person = not all(m.online for m in members)
     regions = {m.region for m in members}
     region = regions.pop() if len(regions) == 1 else ""
     if len(members) < 2:
-        return SetAssessment(None, "", False, in_person, region)
+        return SetAssessment(None, "", in_person, region)
     gw = GroupWeights.from_mapping(weights) if weights else None
     n = len(members)
     result = form_groups(members, n, n, weights=gw, moves=0, exact_limit=0)
     if len(result.sets) == 1:
         s = result.sets[0]
-        return SetAssessment(s.quality, s.summary, s.has_isolated_member, in_person, region)
-    lifted = [replace(m, organisation="", online=True, region=members[0].region)
-              for m in members]
-    again = form_groups(lifted, n, n, moves=0, exact_limit=0).sets
-    flag = bool(again) and again[0].has_isolated_member
-    return SetAssessment(None, "", flag, in_person, region)
+        return SetAssessment(s.quality, s.summary, in_person, region)
+    return SetAssessment(None, "", in_person, region)
 
 
 def shared_needs(members: list[SetMember]) -> list[str]:

@@ -466,7 +466,9 @@ def _reassess(formation: SetFormation, row: LearningSet) -> None:
         return
     engine = list(bridge.set_members(ids).values())
     seen = bridge.assess_set(engine, weights_of(formation))
-    row.quality, row.summary, row.needs_look = seen.quality, seen.summary, seen.needs_look
+    # needs_look stays what the formation run said: re-checking it here would tell the
+    # coordinator whether the person just moved is the only one of an affinity network.
+    row.quality, row.summary = seen.quality, seen.summary
     row.themes = bridge.shared_needs(engine)
     row.meets_online = not seen.in_person
     if seen.region:
@@ -615,7 +617,6 @@ class Proposal:
     where: str
     quality: str
     themes: list[str]
-    needs_look: bool
     size: int
 
 
@@ -626,11 +627,12 @@ def propose_sets(formation: SetFormation, user_id: int) -> tuple[list[Proposal],
     Each candidate set is checked with the engine's ``set_violations`` (through the bridge),
     then the sets that keep every rule are measured by the engine itself: ``form_groups`` on
     the set plus the member, with that size as both bounds and no search (``assess_set``). That
-    gives the same quality and isolation flag the preview shows, so the proposal ranks sets by
-    what the coordinator reads: first a set where nobody would be the only one of their
-    affinity network, then the highest quality. A full ``form_groups`` run over the whole
-    formation would be allowed to move people who are already meeting, which a late joiner
-    must not do. It costs a millisecond or two per set that keeps the rules.
+    gives the same quality the preview shows, and the proposal ranks sets by it. Whether the
+    joiner would be the only one of an affinity network is deliberately not asked: the answer,
+    or an order that depends on it, would tell the coordinator about this named person. A full
+    ``form_groups`` run over the whole formation would be allowed to move people who are
+    already meeting, which a late joiner must not do. It costs a millisecond or two per set
+    that keeps the rules.
     """
     if formation.status != FormationStatus.PUBLISHED:
         raise FormationError("Late joiners are added once the sets are published.")
@@ -651,11 +653,10 @@ def propose_sets(formation: SetFormation, user_id: int) -> tuple[list[Proposal],
         if not bridge.rule_state(candidate, formation.min_size, formation.max_size).ok:
             continue
         seen = bridge.assess_set(candidate, weights_of(formation))
-        scored.append((seen.needs_look, -(seen.quality or 0), row.id, Proposal(
+        scored.append((-(seen.quality or 0), row.id, Proposal(
             row.id, row.name, meets_where(row), quality_words(seen.quality),
-            bridge.topic_names(bridge.shared_needs(candidate)), seen.needs_look,
-            len(candidate))))
-    scored.sort(key=lambda x: x[:3])
+            bridge.topic_names(bridge.shared_needs(candidate)), len(candidate))))
+    scored.sort(key=lambda x: x[:2])
     if not scored:
         return [], ("No set can take them with every rule kept: each is full, has someone from "
                     "their organisation, or meets in person in another region.")
