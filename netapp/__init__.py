@@ -34,14 +34,14 @@ def create_app(config_class: type = DevelopmentConfig) -> Flask:
 def register_extensions(app: Flask) -> None:
     from netapp import models  # noqa: F401  (models must be imported before Alembic looks)
     from netapp.extensions import csrf, db, limiter, login_manager, migrate, talisman
-
     from netapp.services import login_limits, sessions
+
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
-    login_manager.init_app(app)
     login_limits.init_app(app)
+    login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please log in to see that page."
     login_manager.login_message_category = "info"

@@ -23,16 +23,6 @@ from netapp.models import User
 __all__ = ["TooManyTries", "check_login", "clear_account", "init_app", "record_login_failure",
            "verify_password"]
 
-DEFAULTS = {
-    # Failed logins from one address (a shared office counts as one).
-    "LOGIN_RATE_LIMIT": "10 per minute;50 per hour",
-    # Failed logins for one email address, from anywhere.
-    "LOGIN_ACCOUNT_LIMIT": "10 per hour",
-    # Wrong current passwords typed by a signed-in person.
-    "PASSWORD_CHECK_LIMIT": "5 per 15 minutes",
-}
-
-
 class TooManyTries(Exception):
     """Too many wrong passwords; ``seconds`` says how long until trying again is allowed."""
 
@@ -45,8 +35,8 @@ class TooManyTries(Exception):
 
 
 def init_app(app: Flask) -> None:
-    for key, value in DEFAULTS.items():
-        app.config.setdefault(key, value)
+    # The limits themselves are settings (config.py: LOGIN_RATE_LIMIT, LOGIN_ACCOUNT_LIMIT,
+    # PASSWORD_CHECK_LIMIT).
     storage = storage_from_string(app.config.get("RATELIMIT_STORAGE_URI", "memory://"))
     app.extensions["login_limits"] = FixedWindowRateLimiter(storage)
 
