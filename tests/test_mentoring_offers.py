@@ -12,6 +12,7 @@ from netapp.extensions import db
 from netapp.models import Mentorship, MentorshipStatus, Notification, Profile, User
 from netapp.services import profiles
 from tests.mentoring_people import load_reference, mentee, mentor, offer
+from tests.statements import count_statements
 
 
 @pytest.fixture
@@ -205,20 +206,6 @@ def test_stale_offers_are_paged(client, people, users, app):
     assert "Old Number0" in client.get("/mentoring/stale?page=2").get_data(as_text=True)
 
 
-def _count_statements(app, client, path: str) -> int:
-    seen = []
-
-    def count(*_args, **_kwargs):
-        seen.append(1)
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        assert client.get(path).status_code == 200
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
-    return len(seen)
-
-
 def test_the_mentees_page_runs_the_same_number_of_queries_however_many_offers(
         app, client, people):
     meg = people["meg"]
@@ -226,11 +213,11 @@ def test_the_mentees_page_runs_the_same_number_of_queries_however_many_offers(
     offer(people["mina"], meg)
     offer(mentee("Acc One"), meg, status=MentorshipStatus.ACCEPTED)
     _login(client, meg)
-    small = _count_statements(app, client, "/mentoring/mentees")
+    small = count_statements(client, "/mentoring/mentees")
     for n in range(6):
         offer(mentee(f"Extra Mentee{n}", "Bradford" if n % 2 else "Leeds"), meg)
     offer(mentee("Acc Two"), meg, status=MentorshipStatus.ACCEPTED)
-    large = _count_statements(app, client, "/mentoring/mentees")
+    large = count_statements(client, "/mentoring/mentees")
     assert "Extra Mentee5" in client.get("/mentoring/mentees").get_data(as_text=True)
     assert small == large
 

@@ -22,6 +22,7 @@ from netapp.models import (
 )
 from netapp.models.base import utcnow
 from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.statements import count_statements
 
 SECRET_MENTOR = "Mentor only: worried about her sickness record"
 SECRET_MENTEE = "Mentee only: thinking of leaving in the spring"
@@ -438,20 +439,6 @@ def test_closing_asks_first_tells_the_other_side_and_leaves_the_page_read_only(
 # ------------------------------------------------------------------ queries
 
 
-def _count_statements(client, path: str) -> int:
-    seen = []
-
-    def count(*_args, **_kwargs):
-        seen.append(1)
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        assert client.get(path).status_code == 200
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
-    return len(seen)
-
-
 def _fill(pair, n: int) -> None:
     today = utcnow().date()
     start = utcnow() - timedelta(days=5)
@@ -473,9 +460,9 @@ def test_the_page_runs_the_same_number_of_queries_however_much_it_holds(client, 
     path = f"/mentoring/{pair['id']}"
     client.get(path)  # the framework is loaded once, on first use
     _fill(pair, 2)
-    small = _count_statements(client, path)
+    small = count_statements(client, path)
     _fill(pair, 18)
-    large = _count_statements(client, path)
+    large = count_statements(client, path)
     assert small == large
 
 

@@ -10,6 +10,7 @@ from netapp.models import DismissedSuggestion, Mentorship, MentorshipStatus, Pro
 from netapp.services import profiles
 from tests.factories import make_user
 from tests.mentoring_people import load_reference, mentee, mentor, offer
+from tests.statements import count_statements
 
 
 @pytest.fixture
@@ -203,31 +204,17 @@ def test_an_unconfirmed_member_is_asked_to_confirm_first(client, app):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Mentorship)) == 0
 
 
-def _count_statements(client, path: str) -> int:
-    seen = []
-
-    def count(*_args, **_kwargs):
-        seen.append(1)
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        assert client.get(path).status_code == 200
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
-    return len(seen)
-
-
 def test_the_suggestions_page_runs_the_same_number_of_queries_however_many_mentors(
         client, people):
     mina = people["mina"]
     _login(client, mina)
     client.post(f"/mentoring/suggestions/{people['mentors'][0].id}/ask", data={"note": ""})
-    small = _count_statements(client, "/mentoring/suggestions")
+    small = count_statements(client, "/mentoring/suggestions")
     for n in range(12):
         mentor(f"Later Mentor{n}", "Leeds" if n % 2 else "York")
         mentee(f"Other Mentee{n}")
     client.post(f"/mentoring/suggestions/{people['mentors'][1].id}/ask", data={"note": ""})
-    large = _count_statements(client, "/mentoring/suggestions")
+    large = count_statements(client, "/mentoring/suggestions")
     assert small == large
 
 

@@ -28,6 +28,7 @@ from netapp.tasks import huey
 from tests.factories import make_user
 from tests.profile_helpers import assess, council, give_profile, load_reference
 from tests.queue_fixtures import consumer, queued_app, wait_for  # noqa: F401
+from tests.statements import statements_per_page
 
 
 def person(name: str, council_name: str = "Leeds", *, mentor_places: int = 0,
@@ -371,22 +372,6 @@ def test_a_round_runs_through_a_real_consumer():
     assert db.session.scalar(sa.select(sa.func.count()).select_from(RoundProposal)) == 3
 
 
-def _statements(client, paths) -> dict[str, int]:
-    counts = {}
-
-    def count(conn, cursor, statement, *args):
-        counts[current] += 1
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        for current in paths:
-            counts[current] = 0
-            assert client.get(current).status_code == 200, current
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
-    return counts
-
-
 def test_console_pages_run_the_same_number_of_statements_as_data_grows(app, client, coordinator,
                                                                        people):
     person("Dee Mentee")  # four mentees for three places: both lists of the preview have rows
@@ -398,7 +383,7 @@ def test_console_pages_run_the_same_number_of_statements_as_data_grows(app, clie
     paths = ["/mentoring/rounds", base, f"{base}/pool", f"{base}/pool?show=mentors",
              f"{base}/pool?show=left_out", f"{base}/weights", f"{base}/pairs",
              f"{base}/preview", f"{base}/publish", f"{base}/progress"]
-    small = _statements(client, paths)
+    small = statements_per_page(client, paths)
 
     # Many more people, rounds and rules; the same round is run again over the bigger pool.
     for n in range(12):
@@ -415,7 +400,7 @@ def test_console_pages_run_the_same_number_of_statements_as_data_grows(app, clie
                           "mentor": "Max Mentor"})
     _run(client, rnd)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(RoundProposal)) > 10
-    assert small == _statements(client, paths)
+    assert small == statements_per_page(client, paths)
 
 
 # Row locks are what is tested, so PostgreSQL only (SQLite runs one writer at a time anyway).

@@ -23,6 +23,7 @@ from netapp.models import (
 from netapp.services import sets_formation as service
 from tests.factories import make_user
 from tests.sets_people import asker, coordinator_user, create, leeds_and_camden, run
+from tests.statements import statements_per_page
 
 # Every word that could give a network away: codes, names and the words of the descriptions.
 TAG_WORDS = sorted({code for code, _, _ in AFFINITY_NETWORKS} | {
@@ -112,30 +113,13 @@ def test_the_check_can_see_a_tag_word():
     assert _tag_words_in("Women managers network") == ["Women"]
 
 
-def _statements(client, paths) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    current = ""
-
-    def count(conn, cursor, statement, *args):
-        counts[current] += 1
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        for current in paths:
-            counts[current] = 0
-            assert client.get(current).status_code == 200, current
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
-    return counts
-
-
 def test_console_pages_run_the_same_number_of_statements_as_data_grows(app, client,
                                                                        coordinator, pool):
     formation = create(client)
     run(client, formation)
     mentor = make_user(email="fay@example.org", name="Fay Facilitator", roles=[Role.MENTOR])
     _facilitate(mentor)
-    small = list(_statements(client, _pages(formation, pool)).values())
+    small = list(statements_per_page(client, _pages(formation, pool)).values())
 
     # Many more members, formations and facilitators; the same formation is formed again.
     for n in range(30):
@@ -148,7 +132,7 @@ def test_console_pages_run_the_same_number_of_statements_as_data_grows(app, clie
     run(client, formation)
     _facilitate(mentor)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(LearningSet)) > 3
-    assert small == list(_statements(client, _pages(formation, pool)).values())
+    assert small == list(statements_per_page(client, _pages(formation, pool)).values())
 
 
 def _facilitate(mentor) -> None:

@@ -13,6 +13,7 @@ from netapp.models.base import utcnow
 from tests.factories import make_user
 from tests.profile_helpers import join, load_reference
 from tests.sets_life import meeting, more_members, published_set
+from tests.statements import count_statements
 
 
 @pytest.fixture
@@ -172,20 +173,6 @@ def test_coordinators_see_membership_and_attendance_but_never_the_notes(
     assert client.get(f"/sets/{the_set.id}/roster").status_code == 403
 
 
-def _count_statements(client, path: str) -> int:
-    seen = []
-
-    def count(*_args, **_kwargs):
-        seen.append(1)
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        assert client.get(path).status_code == 200
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
-    return len(seen)
-
-
 def test_the_set_page_runs_the_same_number_of_statements_whatever_its_size(
         client, auth, users):
     small = published_set([users["member"], *more_members(2)], users["mentor"], name="Small")
@@ -202,13 +189,13 @@ def test_the_set_page_runs_the_same_number_of_statements_whatever_its_size(
     db.session.commit()
     auth.as_role(users, "member")
     _page(client, small)  # warm up: the first request loads the session and caches
-    assert _count_statements(client, f"/sets/{small.id}") == \
-        _count_statements(client, f"/sets/{big.id}")
+    assert count_statements(client, f"/sets/{small.id}") == \
+        count_statements(client, f"/sets/{big.id}")
     auth.logout()
     auth.as_role(users, "coordinator")
     client.get(f"/sets/{small.id}/roster")
-    assert _count_statements(client, f"/sets/{small.id}/roster") == \
-        _count_statements(client, f"/sets/{big.id}/roster")
+    assert count_statements(client, f"/sets/{small.id}/roster") == \
+        count_statements(client, f"/sets/{big.id}/roster")
 
 
 # ---------------------------------------------------------------- demo data
