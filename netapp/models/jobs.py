@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from netapp.extensions import db
-from netapp.models.base import utcnow
+from netapp.models.base import stored_enum, utcnow
 
 
 class JobStatus(enum.Enum):
@@ -32,9 +32,7 @@ class Job(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(sa.String(32), index=True)
     status: Mapped[JobStatus] = mapped_column(
-        sa.Enum(JobStatus, native_enum=False, length=16,
-                values_callable=lambda e: [m.value for m in e]),
-        default=JobStatus.QUEUED,
+        stored_enum(JobStatus), default=JobStatus.QUEUED,
     )
     progress: Mapped[int] = mapped_column(sa.SmallInteger, default=0)
     message: Mapped[str] = mapped_column(sa.String(200), default="")

@@ -10,14 +10,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from netapp.extensions import db
 from netapp.models.accounts import User
-from netapp.models.base import utcnow
+from netapp.models.base import stored_enum, utcnow
 from netapp.models.jobs import Job
 from netapp.models.places import Region
-
-
-def _enum(cls: type[enum.Enum]) -> sa.Enum:
-    return sa.Enum(cls, native_enum=False, length=16,
-                   values_callable=lambda e: [m.value for m in e])
 
 
 class RoundStatus(enum.Enum):
@@ -36,7 +31,7 @@ class MentoringRound(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(120))
     region_id: Mapped[int | None] = mapped_column(sa.ForeignKey("regions.id"), index=True)
-    status: Mapped[RoundStatus] = mapped_column(_enum(RoundStatus), default=RoundStatus.DRAFT,
+    status: Mapped[RoundStatus] = mapped_column(stored_enum(RoundStatus), default=RoundStatus.DRAFT,
                                                 index=True)
     weights: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     job_id: Mapped[int | None] = mapped_column(sa.ForeignKey("jobs.id", ondelete="SET NULL"))
@@ -69,7 +64,7 @@ class RoundPairRule(db.Model):
     )
     mentee_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
     mentor_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
-    kind: Mapped[PairRuleKind] = mapped_column(_enum(PairRuleKind))
+    kind: Mapped[PairRuleKind] = mapped_column(stored_enum(PairRuleKind))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     __table_args__ = (sa.UniqueConstraint("round_id", "mentee_id", "mentor_id"),)
@@ -127,7 +122,7 @@ class Mentorship(db.Model):
     mentor_id: Mapped[int] = mapped_column(
         sa.ForeignKey("users.id", ondelete="CASCADE"), index=True
     )
-    status: Mapped[MentorshipStatus] = mapped_column(_enum(MentorshipStatus), index=True)
+    status: Mapped[MentorshipStatus] = mapped_column(stored_enum(MentorshipStatus), index=True)
     round_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("mentoring_rounds.id", ondelete="SET NULL"), index=True
     )
@@ -179,7 +174,8 @@ class MentoringGoal(db.Model):
     )
     title: Mapped[str] = mapped_column(sa.String(200))
     element_codes: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
-    status: Mapped[GoalStatus] = mapped_column(_enum(GoalStatus), default=GoalStatus.NOT_STARTED)
+    status: Mapped[GoalStatus] = mapped_column(stored_enum(GoalStatus),
+                                               default=GoalStatus.NOT_STARTED)
     created_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )

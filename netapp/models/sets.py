@@ -10,14 +10,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from netapp.extensions import db
 from netapp.models.accounts import User
-from netapp.models.base import utcnow
+from netapp.models.base import stored_enum, utcnow
 from netapp.models.jobs import Job
 from netapp.models.places import Region
-
-
-def _enum(cls: type[enum.Enum]) -> sa.Enum:
-    return sa.Enum(cls, native_enum=False, length=16,
-                   values_callable=lambda e: [m.value for m in e])
 
 
 class MeetingMode(enum.Enum):
@@ -34,7 +29,7 @@ class SetRequest(db.Model):
     user_id: Mapped[int] = mapped_column(
         sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
-    mode: Mapped[MeetingMode] = mapped_column(_enum(MeetingMode), default=MeetingMode.EITHER)
+    mode: Mapped[MeetingMode] = mapped_column(stored_enum(MeetingMode), default=MeetingMode.EITHER)
     note: Mapped[str] = mapped_column(sa.String(500), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -59,7 +54,7 @@ class SetFormation(db.Model):
     min_size: Mapped[int] = mapped_column(sa.SmallInteger, default=6)
     max_size: Mapped[int] = mapped_column(sa.SmallInteger, default=8)
     weights: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
-    status: Mapped[FormationStatus] = mapped_column(_enum(FormationStatus),
+    status: Mapped[FormationStatus] = mapped_column(stored_enum(FormationStatus),
                                                     default=FormationStatus.DRAFT, index=True)
     job_id: Mapped[int | None] = mapped_column(sa.ForeignKey("jobs.id", ondelete="SET NULL"))
     summary: Mapped[str] = mapped_column(sa.Text, default="")
@@ -107,7 +102,7 @@ class LearningSet(db.Model):
         sa.ForeignKey("set_formations.id", ondelete="SET NULL"), index=True
     )
     name: Mapped[str] = mapped_column(sa.String(120))
-    status: Mapped[SetStatus] = mapped_column(_enum(SetStatus), default=SetStatus.DRAFT,
+    status: Mapped[SetStatus] = mapped_column(stored_enum(SetStatus), default=SetStatus.DRAFT,
                                               index=True)
     region_id: Mapped[int | None] = mapped_column(sa.ForeignKey("regions.id"))
     meets_online: Mapped[bool] = mapped_column(default=False)
