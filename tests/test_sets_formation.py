@@ -136,6 +136,11 @@ def test_formation_to_publish(app, client, coordinator, people, mailbox):
     assert all(s.status == SetStatus.ACTIVE and s.facilitator_id == mentor.id
                for s in _sets(formation))
     assert db.session.scalar(sa.select(sa.func.count()).select_from(SetRequest)) == 0
+    # each active set links to its members and attendance, which the coordinator can open
+    detail = client.get(f"/sets/formations/{formation.id}").get_data(as_text=True)
+    for s in _sets(formation):
+        assert f'href="/sets/{s.id}/roster"' in detail
+        assert client.get(f"/sets/{s.id}/roster").status_code == 200
     notes = list(db.session.scalars(sa.select(Notification)
                                     .where(Notification.kind == "set_published")))
     assert len(notes) == 18 and len({n.user_id for n in notes}) == 18
