@@ -181,6 +181,23 @@ def test_capacity_never_goes_below_the_mentees_taken_on(client, people):
     assert "Choose a number from 0 to 3" in bad
 
 
+def test_the_profile_mentoring_form_keeps_the_same_rule_and_what_was_typed(client, people):
+    meg = people["meg"]
+    profiles.save_offer(meg, capacity=2, topic_ids=[], availability="", note="")
+    offer(mentee("Ann One"), meg, status=MentorshipStatus.ACCEPTED)
+    offer(mentee("Bob Two"), meg, status=MentorshipStatus.ACCEPTED)
+    _login(client, meg)
+    area = next(t.id for t in profiles.topics() if t.is_support_area)
+    for data in ({"will_mentor": "yes", "capacity": "1"}, {"will_mentor": "no"}):
+        response = client.post("/me/mentoring", data=data | {
+            "offer_areas": [area], "availability": "Tuesday mornings"})
+        page = response.get_data(as_text=True)
+        assert response.status_code == 400
+        assert "can&#39;t go below 2" in page and "Tuesday mornings" in page
+        db.session.expire_all()
+        assert db.session.get(Profile, meg.id).mentor_capacity == 2
+
+
 def test_stale_offers_are_listed_for_coordinators_oldest_first(client, people, users):
     old = offer(people["mina"], people["meg"], days_ago=20)
     offer(mentee("Fay Fresh"), people["max"], days_ago=2)

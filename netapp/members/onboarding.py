@@ -21,6 +21,7 @@ from netapp.members.forms import (
 )
 from netapp.models import Profile, ServiceType
 from netapp.services import lqf, networks, profiles
+from netapp.services import mentoring as mentoring_service
 
 WIZARD_STEPS = (
     ("about", "About you"),
@@ -206,16 +207,21 @@ def _mentoring(wizard: bool):
         form.note.data = profile.mentor_note
     if form.validate_on_submit():
         mentoring = form.will_mentor.data == "yes"
-        profiles.save_offer(
-            user, capacity=int(form.capacity.data) if mentoring else 0,
-            topic_ids=form.selected, availability=form.availability.data or "",
-            note=form.note.data or "", step=wizard,
-        )
-        if wizard:
-            return redirect(url_for("members.onboarding"))
-        flash("Your mentoring offer is saved." if mentoring
-              else "Saved: you're not offering to mentor for now.", "success")
-        return redirect(url_for("members.me"))
+        capacity = int(form.capacity.data) if mentoring else 0
+        problem = mentoring_service.too_few_places(user, capacity)
+        if problem:
+            form.capacity.errors.append(problem)
+        else:
+            profiles.save_offer(
+                user, capacity=capacity, topic_ids=form.selected,
+                availability=form.availability.data or "", note=form.note.data or "",
+                step=wizard,
+            )
+            if wizard:
+                return redirect(url_for("members.onboarding"))
+            flash("Your mentoring offer is saved." if mentoring
+                  else "Saved: you're not offering to mentor for now.", "success")
+            return redirect(url_for("members.me"))
     return render_template("members/mentoring.html", form=form, wizard=wizard,
                            progress=_progress("mentoring") if wizard else None), \
         400 if form.errors else 200

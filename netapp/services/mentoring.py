@@ -64,6 +64,16 @@ def _accepted_count(mentor_id: int) -> int:
     ) or 0
 
 
+def too_few_places(mentor: User, capacity: int) -> str | None:
+    """Why ``capacity`` is too small for this mentor (None when it is fine): a mentor never
+    offers fewer places than the mentees they have taken on."""
+    taken = _accepted_count(mentor.id)
+    if capacity >= taken:
+        return None
+    return (f"You have {taken} mentee{'s' if taken != 1 else ''} at the moment, so the number "
+            f"can't go below {taken}. When a mentoring ends, the place frees up.")
+
+
 def waiting_count(mentor: User) -> int:
     """How many offers and requests wait for this mentor's answer."""
     return db.session.scalar(
@@ -365,12 +375,10 @@ def set_capacity(mentor: User, capacity: int) -> None:
     profile = profiles.profile_of(mentor)
     db.session.commit()
     profile = _lock_profiles(mentor.id)[mentor.id]
-    taken = _accepted_count(mentor.id)
-    if capacity < taken:
+    problem = too_few_places(mentor, capacity)
+    if problem:
         db.session.rollback()
-        raise MentoringError(
-            f"You have {taken} mentee{'s' if taken != 1 else ''} at the moment, so the number "
-            f"can't go below {taken}. When a mentoring ends, the place frees up.")
+        raise MentoringError(problem)
     profile.mentor_capacity = capacity
     audit.record(mentor, "mentoring.capacity", profile, capacity=capacity)
     db.session.commit()
