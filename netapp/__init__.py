@@ -85,6 +85,7 @@ def register_blueprints(app: Flask) -> None:
     from netapp.main import bp as main_bp
     from netapp.members import bp as members_bp
     from netapp.mentoring import bp as mentoring_bp
+    from netapp.networks import bp as networks_bp
     from netapp.sets import bp as sets_bp
 
     app.register_blueprint(errors_bp)
@@ -94,6 +95,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(members_bp)  # its routes live under /me and /members
     app.register_blueprint(mentoring_bp, url_prefix="/mentoring")
     app.register_blueprint(sets_bp, url_prefix="/sets")
+    app.register_blueprint(networks_bp, url_prefix="/networks")
 
 
 def register_commands(app: Flask) -> None:

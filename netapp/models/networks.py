@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from netapp.extensions import db
-from netapp.models.base import utcnow
+from netapp.models.base import stored_enum, utcnow
 from netapp.models.places import LocalAuthority
 
 
@@ -92,3 +92,254 @@ member_offers = sa.Table(
     sa.Column("topic_id", sa.ForeignKey("topics.id", ondelete="CASCADE"), primary_key=True,
               index=True),
 )
+
+
+# --- Networks that end isolation (issue 12): leads, follows, events, discussions, stories,
+# peer suggestions and the isolation index. ---
+
+
+class NetworkLead(db.Model):
+    """A member who leads a network: creates its events, hides posts, features stories."""
+
+    __tablename__ = "network_leads"
+
+    network_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("networks.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    appointed_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    appointed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class NetworkFollow(db.Model):
+    """A member following a local network that is not their own (a neighbouring council's)."""
+
+    __tablename__ = "network_follows"
+
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    network_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("networks.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Event(db.Model):
+    """A network's event: in person at an address, or online with a link shown only to those
+    going. Times are stored in UTC and shown in Europe/London time."""
+
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    network_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("networks.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(sa.String(200))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    starts_at: Mapped[datetime] = mapped_column(index=True)
+    ends_at: Mapped[datetime]
+    is_online: Mapped[bool] = mapped_column(default=False)
+    place: Mapped[str] = mapped_column(sa.String(300), default="")
+    link: Mapped[str] = mapped_column(sa.String(500), default="")
+    capacity: Mapped[int | None]  # None: no limit
+    cancelled_at: Mapped[datetime | None]
+    reminder_sent_at: Mapped[datetime | None]
+    sequence: Mapped[int] = mapped_column(default=0)  # calendar files: bumped on each change
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    network: Mapped[Network] = relationship()
+
+    __table_args__ = (
+        sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        sa.CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
+    )
+
+
+class RsvpStatus(enum.Enum):
+    GOING = "going"
+    WAITING = "waiting"
+
+
+class EventRsvp(db.Model):
+    """A member going to an event, or on its waitlist (promoted in order of ``id``). A cancelled
+    RSVP is deleted. ``attended`` is recorded afterwards by a lead or coordinator."""
+
+    __tablename__ = "event_rsvps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[RsvpStatus] = mapped_column(stored_enum(RsvpStatus))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    promoted_at: Mapped[datetime | None]
+    attended: Mapped[bool | None]
+
+    __table_args__ = (
+        sa.UniqueConstraint("event_id", "user_id"),
+        sa.Index("ix_event_rsvps_event_status", "event_id", "status", "id"),
+    )
+
+
+class DiscussionThread(db.Model):
+    """A discussion in a network. Its first post is the opening message."""
+
+    __tablename__ = "discussion_threads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    network_id: Mapped[int] = mapped_column(sa.ForeignKey("networks.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    title: Mapped[str] = mapped_column(sa.String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_post_at: Mapped[datetime] = mapped_column(default=utcnow)
+    post_count: Mapped[int] = mapped_column(default=0)
+
+    __table_args__ = (sa.Index("ix_discussion_threads_network_last", "network_id",
+                               "last_post_at"),)
+
+
+class DiscussionPost(db.Model):
+    """A post: Markdown as written (rendered and sanitised on output). Editable by its author
+    for 30 minutes; a lead may hide it with a reason."""
+
+    __tablename__ = "discussion_posts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    thread_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("discussion_threads.id", ondelete="CASCADE")
+    )
+    author_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    body: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    edited_at: Mapped[datetime | None]
+    hidden_at: Mapped[datetime | None]
+    hidden_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    hidden_reason: Mapped[str] = mapped_column(sa.String(300), default="")
+
+    __table_args__ = (sa.Index("ix_discussion_posts_thread_created", "thread_id", "id"),)
+
+
+class PostReport(db.Model):
+    """A member telling the network's leads a post needs a look."""
+
+    __tablename__ = "post_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("discussion_posts.id", ondelete="CASCADE"), index=True
+    )
+    reporter_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    reason: Mapped[str] = mapped_column(sa.String(500))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    resolved_at: Mapped[datetime | None]
+
+    __table_args__ = (sa.UniqueConstraint("post_id", "reporter_id"),)
+
+
+class Story(db.Model):
+    """A member's leadership story (Markdown), shared with one network or with everyone."""
+
+    __tablename__ = "stories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    author_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    network_id: Mapped[int | None] = mapped_column(  # None: shared with everyone
+        sa.ForeignKey("networks.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(sa.String(200))
+    body: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    edited_at: Mapped[datetime | None]
+    featured_at: Mapped[datetime | None]  # featured on its network's page by a lead
+    hidden_at: Mapped[datetime | None]
+    hidden_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    hidden_reason: Mapped[str] = mapped_column(sa.String(300), default="")
+
+
+story_dimensions = sa.Table(
+    "story_dimensions",
+    db.metadata,
+    sa.Column("story_id", sa.ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("dimension_id", sa.ForeignKey("framework_dimensions.id", ondelete="CASCADE"),
+              primary_key=True, index=True),
+)
+
+
+class StoryThanks(db.Model):
+    __tablename__ = "story_thanks"
+
+    story_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PeerDismissal(db.Model):
+    """A suggested peer the member does not want suggested again."""
+
+    __tablename__ = "peer_dismissals"
+
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    peer_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PeerHello(db.Model):
+    """A short hello from one member to a suggested peer (one per pair and direction)."""
+
+    __tablename__ = "peer_hellos"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sender_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    recipient_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    message: Mapped[str] = mapped_column(sa.String(500))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    read_at: Mapped[datetime | None]
+
+    __table_args__ = (sa.UniqueConstraint("sender_id", "recipient_id"),)
+
+
+class IsolationScore(db.Model):
+    """A member's isolation index, 0 (well connected) to 100 (alone), with its parts, as last
+    computed (docs/networks.md says how)."""
+
+    __tablename__ = "isolation_scores"
+
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    score: Mapped[int] = mapped_column(sa.SmallInteger, index=True)
+    parts: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    computed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (sa.CheckConstraint("score BETWEEN 0 AND 100", name="score_range"),)

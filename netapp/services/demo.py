@@ -174,6 +174,10 @@ def seed_demo(members: int = 3000, seed: int = 2026) -> list[DemoLogin]:
     from netapp.services.demo_sets import seed_sets
 
     seed_sets(random.Random(seed + 20), profile_rows, special, now)
+    # Networks (issue 12): leads and follows, events, discussions and stories, isolation index.
+    from netapp.services.demo_networks import seed_networks
+
+    seed_networks(random.Random(seed + 30), profile_rows, special, now)
     db.session.commit()
     return [DemoLogin(role, f"{local}@{DEMO_DOMAIN}", DEMO_PASSWORD) for role, local, _ in logins]
 
