@@ -13,6 +13,7 @@ from netapp.models import (
     LocalAuthority,
     Network,
     NetworkKind,
+    NetworkLead,
     NetworkMembership,
     Profile,
     Role,
@@ -89,6 +90,15 @@ def memberships(user_id: int) -> list[NetworkMembership]:
 
 def is_member(user_id: int, network_id: int) -> bool:
     return db.session.get(NetworkMembership, (user_id, network_id)) is not None
+
+
+def is_lead(user_id: int, network_id: int) -> bool:
+    """True when the member leads the network (leads create its events, hide posts, feature
+    stories). For an affinity network a lead who has left it is no longer treated as a lead."""
+    if db.session.get(NetworkLead, (network_id, user_id)) is None:
+        return False
+    network = db.session.get(Network, network_id)
+    return network is not None and (not network.is_affinity or is_member(user_id, network_id))
 
 
 def join_affinity(user: User, network: Network, consent_version: str = CONSENT_VERSION) -> bool:
