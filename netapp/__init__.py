@@ -109,6 +109,9 @@ def register_commands(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from netapp.models import Role
+    from netapp.services.markdown import render as markdown
+
+    app.add_template_filter(markdown, "markdown")  # members' posts and stories, sanitised
 
     @app.context_processor
     def inject_roles():
