@@ -37,6 +37,11 @@ KINDS = (
     Kind("set_meeting", "Your set's meetings: new, changed or cancelled, with a calendar file"),
     Kind("set_left", "A member leaves a set you facilitate"),
     Kind("set_flag", "A set member misses two meetings in a row (coordinators)"),
+    Kind("event_promoted", "A place comes up for you at an event you're waiting for"),
+    Kind("event_changed", "An event you're going to changes or is cancelled"),
+    Kind("event_reminder", "A reminder the day before an event you're going to"),
+    Kind("post_report", "A member asks you to look at a post in a network you lead"),
+    Kind("digest", "A weekly email of new discussions in your networks"),
 )
 KIND_CODES = frozenset(k.code for k in KINDS)
 
