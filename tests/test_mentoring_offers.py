@@ -303,6 +303,61 @@ def test_twenty_accepts_at_once_on_a_one_place_mentor_give_exactly_one(roomy_app
     _truncate_all()
 
 
+@pytest.mark.postgres
+def test_ten_declines_at_once_offer_the_one_free_mentor_to_exactly_one_mentee(roomy_app):
+    """Each declined mentee's next best mentor is Meg, who has one place: she is offered once."""
+    from netapp.services import mentoring
+
+    app = roomy_app
+    load_reference()
+    meg = mentor("Meg Mentor", capacity=1)
+    decliners, offers = [], []
+    for n in range(10):
+        busy = mentor(f"Decliner Number{n}")
+        # On a break, so no decline frees a place that another mentee could be offered.
+        profiles.profile_of(busy).mentoring_paused = True
+        offers.append(offer(mentee(f"Waiting Number{n}"), busy).id)
+        decliners.append(busy.id)
+    db.session.commit()
+    meg_id = meg.id
+    db.session.remove()
+    start = threading.Barrier(10, timeout=60)
+    results: list[str] = []
+    lock = threading.Lock()
+
+    def try_decline(mentor_id: int, mentorship_id: int) -> None:
+        outcome = "did not run"
+        try:
+            with app.app_context(), app.test_request_context():
+                me = db.session.get(User, mentor_id)
+                db.session.commit()
+                start.wait()
+                try:
+                    answer = mentoring.decline(me, mentorship_id, "")
+                    outcome = "offered" if answer.next_offer else "nobody free"
+                finally:
+                    db.session.remove()
+        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+            outcome = repr(error)
+        with lock:
+            results.append(outcome)
+
+    threads = [threading.Thread(target=try_decline, args=pair)
+               for pair in zip(decliners, offers, strict=True)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert sorted(results) == ["nobody free"] * 9 + ["offered"]
+    to_meg = db.session.scalar(sa.select(sa.func.count()).select_from(Mentorship).where(
+        Mentorship.mentor_id == meg_id, Mentorship.status == MentorshipStatus.OFFERED))
+    assert to_meg == 1
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Mentorship).where(
+        Mentorship.status == MentorshipStatus.DECLINED)) == 10
+    from tests.conftest import _truncate_all
+    _truncate_all()
+
+
 def test_coordinators_are_told_once_about_offers_waiting_too_long(runner, people, users,
                                                                   mailbox):
     offer(people["mina"], people["meg"], days_ago=15)

@@ -297,6 +297,13 @@ class Declined:
 
 def decline(mentor: User, mentorship_id: int, reason: str = "") -> Declined:
     """Say no, with an optional reason; the mentee is offered the next best mentor, if any."""
+    peek = db.session.scalar(sa.select(Mentorship.mentee_id).where(
+        Mentorship.id == mentorship_id, Mentorship.mentor_id == mentor.id))
+    if peek is None:
+        raise NotYours(mentorship_id)
+    # The mentee's profile first, as accept does: two declines for one mentee at once then
+    # take turns, so the second sees the first and the mentee is offered one next mentor.
+    _lock_profiles(peek)
     mentorship = _locked_open(mentorship_id, mentor_id=mentor.id)
     if not mentorship.status.is_open:
         db.session.rollback()
@@ -343,18 +350,43 @@ def _offer_next(mentee: User, declined: Mentorship) -> Mentorship | None:
     candidates = bridge.open_mentors_for(mentee.id, exclude=tried)
     if candidates.mentee is None or not candidates.mentors:
         return None
-    best = suggest_mentors(candidates.mentee, candidates.mentors, k=1)
-    if not best:
+    ranked = suggest_mentors(candidates.mentee, candidates.mentors, k=NEXT_MENTOR_TRIES)
+    best = _first_with_room(ranked)
+    if best is None:
         return None
-    mentor = db.session.get(User, bridge.user_id(best[0].mentor_id))
+    mentor = db.session.get(User, bridge.user_id(best.mentor_id))
     offer = Mentorship(mentee_id=mentee.id, mentor_id=mentor.id,
                        status=MentorshipStatus.OFFERED, round_id=declined.round_id,
-                       score=best[0].score, reason=best[0].explanation)
+                       score=best.score, reason=best.explanation)
     db.session.add(offer)
     db.session.flush()
     notify(mentor, "offer", f"{mentee.display_name} is offered to you as a mentee. "
            "Have a look and let them know.", _page("mentoring.mentees"))
     return offer
+
+
+NEXT_MENTOR_TRIES = 5
+
+
+def _first_with_room(ranked):
+    """The best of these suggestions whose mentor still has a free place, under a lock.
+
+    The free places ``open_mentors_for`` read may be gone by now: another decline, a request or
+    a publish may have taken the last one. So the mentors' profiles are locked (in id order,
+    like every other profile lock) and their places counted again inside the lock: accepted
+    mentees plus open offers and requests, as everywhere else.
+    """
+    ids = [bridge.user_id(s.mentor_id) for s in ranked]
+    if not ids:
+        return None
+    locked = _lock_profiles(*ids)
+    loads = bridge.mentor_loads(ids)
+    for suggestion, uid in zip(ranked, ids, strict=True):
+        profile = locked.get(uid)
+        if (profile is not None and not profile.mentoring_paused
+                and loads[uid] < profile.mentor_capacity):
+            return suggestion
+    return None
 
 
 # ------------------------------------------------------------------ a mentor's settings
@@ -508,7 +540,8 @@ def ask(member: User, mentor_id: int, note: str = "") -> Mentorship:
     """Ask a suggested mentor to mentor you, with a short note (at most 2 open requests)."""
     if not member.is_verified:
         raise MentoringError("Please confirm your email address first.")
-    _lock_profiles(member.id)
+    # The mentor's profile too, so their free places are counted again inside the lock.
+    _lock_profiles(member.id, mentor_id)
     current = _member_mentorships(member)
     if any(m.status is MentorshipStatus.ACCEPTED for m in current):
         db.session.rollback()
