@@ -42,6 +42,7 @@ KINDS = (
     Kind("event_reminder", "A reminder the day before an event you're going to"),
     Kind("post_report", "A member asks you to look at a post in a network you lead"),
     Kind("digest", "A weekly email of new discussions in your networks"),
+    Kind("peer_hello", "A member of your networks says hello"),
 )
 KIND_CODES = frozenset(k.code for k in KINDS)
 
