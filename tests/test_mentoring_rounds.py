@@ -105,8 +105,13 @@ def test_a_round_from_creation_to_publish(app, client, coordinator, people, mail
     assert "Yes, proven: no other set of pairs matches more people" in preview
     proposals = list(db.session.scalars(sa.select(RoundProposal)))
     assert len(proposals) == 3 and all(p.mentor_id and p.score > 0 for p in proposals)
+    shown = rounds.reasons_for(coordinator, proposals)
     for p in proposals:
-        assert p.reason and p.reason in preview.replace("&#39;", "'")
+        # Everyone keeps their self-assessment private (the default): the engine's words
+        # about it never reach the coordinator, the rest of the reason does.
+        assert "self-assessment" in p.reason and "self-assessment" not in shown[p.id]
+        assert shown[p.id] and shown[p.id] in preview.replace("&#39;", "'")
+    assert "self-assessment" not in preview
 
     confirm = client.get(f"/mentoring/rounds/{rnd.id}/publish")
     assert "Publish this round?" in confirm.text and _offers() == []
@@ -210,6 +215,32 @@ def test_a_lock_the_engine_refuses_says_why(app, client, coordinator, people):
     assert page.status_code == 200
     assert "they work for the same organisation" in page.text
     assert db.session.scalar(sa.select(sa.func.count()).select_from(RoundPairRule)) == 0
+
+
+def test_the_preview_shows_a_pairs_scores_only_when_both_let_coordinators_see_them(
+        app, client, coordinator, people):
+    """The reason names the mentee's weak elements and the mentor's strong ones: it may say so
+    only when both share their self-assessment with coordinators."""
+    for name in ("ann", "bob", "meg", "max"):
+        profiles.set_visibility(people[name], {"lqf": "coordinators", "level": "networks"})
+    # Cat keeps her scores to herself, and her level from everyone but her networks.
+    profiles.set_visibility(people["cat"], {"lqf": "me", "level": "everyone"})
+    rnd = _create(client)
+    _run(client, rnd)
+    preview = client.get(f"/mentoring/rounds/{rnd.id}/preview").text.replace("&#39;", "'")
+    rows = {p.mentee_id: p for p in db.session.scalars(sa.select(RoundProposal))}
+    assert all("rates low" in p.reason for p in rows.values())  # the engine's own words
+
+    def row_of(name):
+        start = preview.index(f"<td role=\"cell\" data-label=\"Mentee\">{name}</td>")
+        return preview[start:preview.index("</tr>", start)]
+
+    assert "which your self-assessment rates low" in row_of("Ann Mentee")
+    assert "which your self-assessment rates low" in row_of("Bob Mentee")
+    cat = row_of("Cat Mentee")
+    assert "self-assessment" not in cat and "Strong in" not in cat
+    # what she does share stays: the needs sentence (seen by her networks and coordinators)
+    assert "Offers help with your need: finance." in cat
 
 
 def test_lock_and_forbid_from_the_preview_then_run_again(app, client, coordinator, people):

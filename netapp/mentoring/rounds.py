@@ -229,6 +229,7 @@ def round_preview(round_id: int):
         "mentoring/rounds_preview.html", rnd=rnd, pairs=pairs, unmatched=unmatched,
         stats=rnd.stats or {}, optimality=rounds_service.optimality_words(rnd),
         locked=rounds_service.locked_pairs(rnd), form=EmptyForm(),
+        reasons=rounds_service.reasons_for(current_user, pairs.items),
         editable=rnd.status in rounds_service.EDITABLE)
 
 

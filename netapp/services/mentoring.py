@@ -202,6 +202,21 @@ def reason_for_mentor(reason: str, shown) -> str:
     return re.sub(r"(^|\. )([a-z])", lambda m: m.group(1) + m.group(2).upper(), text)
 
 
+def reason_for_coordinator(reason: str, mentee_shown, mentor_shown) -> str:
+    """The engine's reason as a coordinator may read it: each part only when both people let
+    coordinators see what it rests on (a clause speaks of both: "strong in Planning, which
+    your self-assessment rates low" tells the mentor's and the mentee's scores)."""
+    if not reason:
+        return ""
+    shown = set(mentee_shown) & set(mentor_shown)
+    if "needs" in mentee_shown and "offer" in mentor_shown:
+        shown.add("needs")
+    return _visible_reason(reason, shown, "needs") or PRIVATE_REASON_PAIR
+
+
+PRIVATE_REASON_PAIR = "The match draws on parts of their profiles they keep to themselves."
+
+
 # ------------------------------------------------------------------ locks
 
 

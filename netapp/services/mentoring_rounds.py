@@ -31,7 +31,7 @@ from netapp.models import (
     User,
 )
 from netapp.models.base import utcnow
-from netapp.services import audit, jobs, notifications
+from netapp.services import audit, jobs, mentoring, notifications, profiles
 from netapp.services import matching_bridge as bridge
 
 RUN_KIND = "mentoring.round"
@@ -399,6 +399,21 @@ def proposals_query(rnd: MentoringRound, matched: bool) -> sa.Select:
         return query.where(RoundProposal.mentor_id.is_not(None)).order_by(
             RoundProposal.score.desc(), RoundProposal.id)
     return query.where(RoundProposal.mentor_id.is_(None)).order_by(RoundProposal.id)
+
+
+def reasons_for(viewer: User, proposals) -> dict[int, str]:
+    """Each proposed pair's reason as ``viewer`` (a coordinator) may read it, by proposal id.
+
+    The engine's reason speaks of both people's profiles, scores included; a part is kept
+    only when both let coordinators see it (``mentoring.reason_for_coordinator``). A fixed
+    number of queries for a page of proposals.
+    """
+    paired = [p for p in proposals if p.mentor_id is not None]
+    people = sorted({p.mentee_id for p in paired} | {p.mentor_id for p in paired})
+    cards = profiles.profile_cards(viewer, people)
+    return {p.id: mentoring.reason_for_coordinator(p.reason, cards[p.mentee_id].shown,
+                                                   cards[p.mentor_id].shown)
+            for p in paired}
 
 
 def locked_pairs(rnd: MentoringRound) -> set[tuple[int, int]]:
