@@ -18,6 +18,11 @@ from netapp.models.base import utcnow
 
 SPECIAL_CATEGORY = frozenset({
     "consent.given", "consent.withdrawn", "listing.turned_on", "listing.turned_off",
+    # A lead of an affinity network is a member of it: who appointed whom stays off the log.
+    "affinity_lead.appointed", "affinity_lead.removed",
+    # Posting, reporting, hiding or writing a story in an affinity network: who, or which
+    # network, would say who is in it.
+    "affinity_content.changed",
 })
 
 

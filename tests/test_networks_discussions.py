@@ -1,0 +1,381 @@
+"""Network discussions: who reads and writes, threads and replies, editing within 30 minutes,
+reports and hiding, the affinity privacy rules, audit, statement counts and the weekly digest."""
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from netapp.extensions import db
+from netapp.models import (
+    AuditEntry,
+    DiscussionPost,
+    DiscussionThread,
+    EmailOptOut,
+    NetworkFollow,
+    NetworkLead,
+    Notification,
+    PostReport,
+)
+from netapp.models.base import utcnow
+from netapp.services import discussions, networks
+from tests.factories import make_user
+from tests.profile_helpers import give_profile, join, load_reference
+from tests.statements import count_statements
+from tests.xss_cases import XSS_CASES
+
+
+def _local(user):
+    return networks.by_code(networks.local_network_code(user.profile.local_authority_id))
+
+
+@pytest.fixture
+def people(app, users):
+    """Mina and Otto in Leeds (Otto leads it); Nia in York; Mina and Bea in the BAME network,
+    Bea leading it."""
+    load_reference()
+    mina, otto = users["member"], users["other_member"]
+    give_profile(mina, "Leeds")
+    give_profile(otto, "Leeds")
+    nia = make_user(email="nia@example.org", name="Nia York")
+    give_profile(nia, "York")
+    bea = make_user(email="bea@example.org", name="Bea Lead")
+    give_profile(bea, "York")
+    join(mina, "bame")
+    join(bea, "bame")
+    leeds, bame = _local(mina), networks.by_code("bame")
+    db.session.add_all([NetworkLead(network_id=leeds.id, user_id=otto.id),
+                        NetworkLead(network_id=bame.id, user_id=bea.id)])
+    db.session.commit()
+    return {"mina": mina, "otto": otto, "nia": nia, "bea": bea, "leeds": leeds, "bame": bame,
+            **users}
+
+
+def _start(client, network, title="Rotas over Christmas", body="How do you *cover* nights?"):
+    response = client.post(f"/networks/{network.id}/discussions/new",
+                           data={"title": title, "body": body})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return db.session.scalars(sa.select(DiscussionThread).order_by(DiscussionThread.id.desc())
+                              ).first()
+
+
+def _reply(client, thread, body="Agency bank, booked early."):
+    response = client.post(f"/networks/discussions/{thread.id}/reply", data={"body": body})
+    assert response.status_code == 302
+    return db.session.scalars(sa.select(DiscussionPost).order_by(DiscussionPost.id.desc())
+                              ).first()
+
+
+def _first_post(thread):
+    return db.session.scalars(sa.select(DiscussionPost).where(DiscussionPost.thread_id == thread.id)
+                              .order_by(DiscussionPost.id)).first()
+
+
+# ---------------------------------------------------------------- threads and replies
+
+
+def test_a_member_starts_a_discussion_and_others_reply_keeping_counts_right(client, auth,
+                                                                            people):
+    auth.login(people["mina"].email)
+    thread = _start(client, people["leeds"])
+    assert (thread.post_count, thread.author_id) == (1, people["mina"].id)
+    auth.logout()
+    auth.login(people["otto"].email)
+    _reply(client, thread)
+    _reply(client, thread, "Ask the local network too.")
+    db.session.refresh(thread)
+    assert thread.post_count == 3
+    assert thread.last_post_at == max(p.created_at for p in db.session.scalars(
+        sa.select(DiscussionPost).where(DiscussionPost.thread_id == thread.id)))
+    page = client.get(f"/networks/discussions/{thread.id}").get_data(as_text=True)
+    assert "Rotas over Christmas" in page and "How do you <em>cover</em> nights?" in page
+    assert "Agency bank, booked early." in page and "Mina Member" in page
+
+
+def test_the_list_shows_the_most_recently_active_first(client, auth, people):
+    auth.login(people["mina"].email)
+    older = _start(client, people["leeds"], title="Older topic")
+    newer = _start(client, people["leeds"], title="Newer topic")
+    page = client.get(f"/networks/{people['leeds'].id}/discussions").get_data(as_text=True)
+    assert page.index("Newer topic") < page.index("Older topic")
+    _reply(client, older)
+    page = client.get(f"/networks/{people['leeds'].id}/discussions").get_data(as_text=True)
+    assert page.index("Older topic") < page.index("Newer topic")
+    assert [r.thread.id for r in discussions.recent_threads(people["leeds"].id, people["nia"])] \
+        == [older.id, newer.id]
+
+
+def test_any_member_reads_a_local_network_but_only_members_and_followers_post(client, auth,
+                                                                               people):
+    auth.login(people["mina"].email)
+    thread = _start(client, people["leeds"])
+    auth.logout()
+    auth.login(people["nia"].email)  # York, not Leeds
+    assert client.get(f"/networks/{people['leeds'].id}/discussions").status_code == 200
+    page = client.get(f"/networks/discussions/{thread.id}").get_data(as_text=True)
+    assert "Rotas over Christmas" in page and "Post the reply" not in page
+    assert client.post(f"/networks/discussions/{thread.id}/reply",
+                       data={"body": "Hello"}).status_code == 403
+    assert client.post(f"/networks/{people['leeds'].id}/discussions/new",
+                       data={"title": "x", "body": "y"}).status_code == 403
+    db.session.add(NetworkFollow(user_id=people["nia"].id, network_id=people["leeds"].id))
+    db.session.commit()
+    _reply(client, thread, "From York: we share a bank.")
+    assert thread.post_count == 2
+
+
+def test_a_bad_post_is_refused_with_a_message_keeping_what_was_typed(client, auth, people):
+    auth.login(people["mina"].email)
+    response = client.post(f"/networks/{people['leeds'].id}/discussions/new",
+                           data={"title": "", "body": "My words stay"})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Give the discussion a short title." in page and "My words stay" in page
+    thread = _start(client, people["leeds"])
+    response = client.post(f"/networks/discussions/{thread.id}/reply", data={"body": "x" * 5001})
+    assert response.status_code == 400
+    assert "Please keep it under 5000 characters." in response.get_data(as_text=True)
+
+
+def test_posts_render_xss_attempts_harmlessly(client, auth, people):
+    auth.login(people["mina"].email)
+    thread = _start(client, people["leeds"], body="\n\n".join(XSS_CASES))
+    page = client.get(f"/networks/discussions/{thread.id}").get_data(as_text=True)
+    body = page.split('class="rendered"', 1)[1].split("</div>", 1)[0]
+    tags = re.findall(r"<([^>]*)>", body)
+    assert {t.split()[0].strip("/").lower() for t in tags} <= \
+        {"p", "br", "a", "em", "strong", "code", "pre", "h3", "h4"}
+    assert not any(re.search(r"\son\w+\s*=", t) for t in tags)
+    assert all(re.search(r'href="(https?|mailto):', t) for t in tags if "href" in t)
+
+
+# ---------------------------------------------------------------- editing
+
+
+def test_the_author_edits_within_30_minutes_and_not_after(client, auth, people):
+    auth.login(people["mina"].email)
+    thread = _start(client, people["leeds"])
+    post = _first_post(thread)
+    assert client.get(f"/networks/posts/{post.id}/edit").status_code == 200
+    assert client.post(f"/networks/posts/{post.id}/edit",
+                       data={"body": "Changed words"}).status_code == 302
+    db.session.refresh(post)
+    assert post.body == "Changed words" and post.edited_at is not None
+    post.created_at = utcnow() - timedelta(minutes=31)
+    db.session.commit()
+    assert client.get(f"/networks/posts/{post.id}/edit").status_code == 302
+    client.post(f"/networks/posts/{post.id}/edit", data={"body": "Too late"})
+    db.session.refresh(post)
+    assert post.body == "Changed words", "the server checks the 30 minutes, not only the page"
+    auth.logout()
+    auth.login(people["otto"].email)
+    post.created_at = utcnow()
+    db.session.commit()
+    assert client.get(f"/networks/posts/{post.id}/edit").status_code == 404
+    assert client.post(f"/networks/posts/{post.id}/edit",
+                       data={"body": "Not mine"}).status_code == 404
+
+
+# ---------------------------------------------------------------- reports and hiding
+
+
+def test_a_member_reports_a_post_once_and_the_leads_are_told(client, auth, people):
+    auth.login(people["otto"].email)
+    thread = _start(client, people["leeds"])
+    post = _first_post(thread)
+    auth.logout()
+    auth.login(people["nia"].email)
+    response = client.post(f"/networks/posts/{post.id}/report", data={"reason": ""})
+    assert response.status_code == 400
+    assert "Say in a few words why" in response.get_data(as_text=True)
+    assert client.post(f"/networks/posts/{post.id}/report",
+                       data={"reason": "Names a resident"}).status_code == 302
+    client.post(f"/networks/posts/{post.id}/report", data={"reason": "Again"})
+    assert db.session.scalar(sa.select(sa.func.count(PostReport.id))) == 1
+    # Otto leads Leeds but wrote the post himself: he is still told (he leads it).
+    told = db.session.scalars(sa.select(Notification).where(
+        Notification.kind == discussions.REPORT_KIND)).all()
+    assert [n.user_id for n in told] == [people["otto"].id]
+    assert "Leeds" not in told[0].text and "Nia" not in told[0].text
+    page = client.get(f"/networks/discussions/{thread.id}").get_data(as_text=True)
+    assert "You asked the leads to look at this" in page
+
+
+def test_a_lead_sees_reports_and_hides_a_post_with_a_reason(client, auth, people):
+    auth.login(people["mina"].email)
+    thread = _start(client, people["leeds"])
+    post = _reply(client, thread, "Something unkind")
+    auth.logout()
+    auth.login(people["nia"].email)
+    client.post(f"/networks/posts/{post.id}/report", data={"reason": "Unkind words"})
+    # Not a lead: no hiding, no reports page.
+    assert client.get(f"/networks/posts/{post.id}/hide").status_code == 403
+    assert client.get(f"/networks/{people['leeds'].id}/discussions/reports").status_code == 403
+    assert "Unkind words" not in client.get(f"/networks/discussions/{thread.id}").get_data(
+        as_text=True)
+    auth.logout()
+    auth.login(people["otto"].email)
+    reports = client.get(f"/networks/{people['leeds'].id}/discussions/reports")
+    assert "Unkind words" in reports.get_data(as_text=True)
+    assert "Unkind words" in client.get(f"/networks/discussions/{thread.id}").get_data(
+        as_text=True)
+    assert client.post(f"/networks/posts/{post.id}/hide", data={"reason": ""}).status_code == 400
+    assert client.post(f"/networks/posts/{post.id}/hide",
+                       data={"reason": "Please keep it kind"}).status_code == 302
+    page = client.get(f"/networks/discussions/{thread.id}").get_data(as_text=True)
+    assert "Hidden by a network lead: Please keep it kind" in page
+    assert "Something unkind" not in page
+    assert db.session.scalar(sa.select(PostReport.resolved_at)) is not None
+    assert "Nothing to look at" in client.get(
+        f"/networks/{people['leeds'].id}/discussions/reports").get_data(as_text=True)
+
+
+def test_a_lead_may_leave_a_reported_post_up(client, auth, people):
+    auth.login(people["mina"].email)
+    thread = _start(client, people["leeds"])
+    post = _first_post(thread)
+    auth.logout()
+    auth.login(people["nia"].email)
+    client.post(f"/networks/posts/{post.id}/report", data={"reason": "Not sure"})
+    auth.logout()
+    auth.login(people["otto"].email)
+    assert client.post(f"/networks/posts/{post.id}/reports/clear").status_code == 302
+    assert db.session.scalar(sa.select(PostReport.resolved_at)) is not None
+    assert _first_post(thread).hidden_at is None
+
+
+# ---------------------------------------------------------------- affinity privacy
+
+
+@pytest.mark.parametrize("role", ["nia", "coordinator", "admin", "mentor"])
+def test_an_affinity_network_s_discussions_are_404_to_everyone_outside_it(client, auth, people,
+                                                                          role):
+    auth.login(people["mina"].email)
+    thread = _start(client, people["bame"], title="Only for us")
+    post = _reply(client, thread)
+    auth.logout()
+    auth.login(people[role].email)
+    bame = people["bame"].id
+    for method, path in [
+        ("GET", f"/networks/{bame}/discussions"), ("GET", f"/networks/{bame}/discussions/new"),
+        ("POST", f"/networks/{bame}/discussions/new"),
+        ("GET", f"/networks/{bame}/discussions/reports"),
+        ("GET", f"/networks/discussions/{thread.id}"),
+        ("POST", f"/networks/discussions/{thread.id}/reply"),
+        ("GET", f"/networks/posts/{post.id}/edit"), ("POST", f"/networks/posts/{post.id}/edit"),
+        ("GET", f"/networks/posts/{post.id}/report"),
+        ("POST", f"/networks/posts/{post.id}/report"),
+        ("GET", f"/networks/posts/{post.id}/hide"), ("POST", f"/networks/posts/{post.id}/hide"),
+        ("POST", f"/networks/posts/{post.id}/reports/clear"),
+    ]:
+        assert client.open(path, method=method, data={"body": "x", "reason": "x", "title": "x"}
+                           ).status_code == 404, f"{role}: {method} {path}"
+    assert discussions.recent_threads(bame, people[role]) == []
+
+
+def test_affinity_activity_is_audited_without_naming_anyone(client, auth, people):
+    auth.login(people["mina"].email)
+    thread = _start(client, people["bame"])
+    auth.logout()
+    auth.login(people["bea"].email)
+    post = _first_post(thread)
+    client.post(f"/networks/posts/{post.id}/hide", data={"reason": "Off topic"})
+    entries = db.session.scalars(sa.select(AuditEntry).where(
+        AuditEntry.action.like("affinity_content%"))).all()
+    assert len(entries) == 2
+    assert all((e.actor_id, e.target_id, e.detail) == (None, None, {}) for e in entries)
+    assert db.session.scalar(sa.select(sa.func.count(AuditEntry.id)).where(
+        AuditEntry.action.like("discussion.%"))) == 0
+
+
+def test_local_activity_is_audited_with_who_and_what(client, auth, people):
+    auth.login(people["mina"].email)
+    thread = _start(client, people["leeds"])
+    _reply(client, thread)
+    actions = db.session.execute(sa.select(AuditEntry.action, AuditEntry.actor_id).where(
+        AuditEntry.action.like("discussion.%")).order_by(AuditEntry.id)).all()
+    assert actions == [("discussion.started", people["mina"].id),
+                       ("discussion.replied", people["mina"].id)]
+
+
+# ---------------------------------------------------------------- statements
+
+
+def _threads(network, author, how_many, replies=0):
+    now = utcnow()
+    for n in range(how_many):
+        thread = DiscussionThread(network_id=network.id, author_id=author.id, title=f"T{n}",
+                                  last_post_at=now - timedelta(minutes=n), post_count=1 + replies)
+        db.session.add(thread)
+        db.session.flush()
+        db.session.add_all([DiscussionPost(thread_id=thread.id, author_id=author.id,
+                                           body=f"Post {n}.{r}") for r in range(1 + replies)])
+    db.session.commit()
+    return thread
+
+
+def test_the_list_and_a_thread_run_a_fixed_number_of_statements(client, auth, people):
+    leeds = people["leeds"]
+    db.session.add(NetworkLead(network_id=leeds.id, user_id=people["mina"].id))
+    # Both sizes fill more than one page (a single page needs no count).
+    small = _threads(leeds, people["otto"], discussions.THREADS_PER_PAGE + 1,
+                     replies=discussions.POSTS_PER_PAGE)
+    auth.login(people["mina"].email)
+    list_path = f"/networks/{leeds.id}/discussions"
+    client.get(list_path)
+    before = (count_statements(client, list_path),
+              count_statements(client, f"/networks/discussions/{small.id}"))
+    big = _threads(leeds, people["otto"], 30, replies=40)
+    for n in range(5):
+        other = make_user(email=f"r{n}@example.org")
+        db.session.add(DiscussionPost(thread_id=big.id, author_id=other.id, body=f"By {n}"))
+        db.session.add(PostReport(post_id=_first_post(big).id, reporter_id=other.id, reason="x"))
+    db.session.commit()
+    client.get(list_path)  # as before: the first request after a commit reloads the session
+    after = (count_statements(client, list_path),
+             count_statements(client, f"/networks/discussions/{big.id}"))
+    assert before == after
+
+
+# ---------------------------------------------------------------- the weekly digest
+
+
+def test_the_digest_tells_members_about_their_networks_and_respects_opting_out(
+        app, client, auth, people, mailbox):
+    auth.login(people["mina"].email)
+    leeds_thread = _start(client, people["leeds"], title="Winter pressures")
+    _start(client, people["bame"], title="Mentors who get it")
+    auth.logout()
+    auth.login(people["otto"].email)
+    _reply(client, leeds_thread)
+    old = _start(client, people["leeds"], title="Last month's topic")
+    for row in (old, _first_post(old)):
+        row.created_at = utcnow() - timedelta(days=20)
+    old.last_post_at = utcnow() - timedelta(days=20)
+    db.session.add(EmailOptOut(user_id=people["otto"].id, kind="digest"))
+    db.session.commit()
+    mailbox.clear()
+    with app.test_request_context():
+        sent = discussions.send_weekly_digest()
+    to_mina = mailbox.to(people["mina"].email)
+    assert len(to_mina) == 1
+    text = to_mina[0].get_payload(decode=True).decode()
+    assert "Winter pressures (new): 1 new reply" in text
+    assert "Mentors who get it" in text  # she is in the BAME network: it goes only to her
+    assert "Last month's topic" not in text
+    assert "Otto" not in text and "Mina Member" not in text.split("\n", 1)[1]
+    assert "BAME" not in to_mina[0]["Subject"]
+    assert mailbox.to(people["otto"].email) == [], "Otto turned the digest off"
+    # Bea (BAME, York) hears of the BAME thread only; Nia (York) of nothing, so gets nothing.
+    bea = mailbox.to(people["bea"].email)[0].get_payload(decode=True).decode()
+    assert "Mentors who get it" in bea and "Winter pressures" not in bea
+    assert mailbox.to(people["nia"].email) == []
+    assert sent == 2
+
+
+def test_the_digest_is_a_choice_on_the_notification_settings(client, auth, people):
+    auth.login(people["mina"].email)
+    page = client.get("/me/notifications/email").get_data(as_text=True)
+    assert "A weekly email of new discussions in your networks" in page
