@@ -218,7 +218,8 @@ class _RowReader:
             return _unchecked(Mentor, (*common, self.topic_list(line, row, "offers"), cap))
         tags = _codes(t, line, "affinity", row[t.pos["affinity"]], AFFINITY_TAGS,
                       "affinity tag")
-        return _unchecked(SetMember, (*common, self.topic_list(line, row, "needs"), tags))
+        # the CSV has no "online only" column: online means can meet online
+        return _unchecked(SetMember, (*common, self.topic_list(line, row, "needs"), tags, False))
 
 
 def _people(path, kind, topics):

@@ -145,12 +145,19 @@ class SetMember:
     lqf: tuple[int, ...]
     needs: tuple[str, ...] = ()
     affinity: tuple[str, ...] = ()
+    #: Meets only online: never in a set that meets in person (implies ``online``).
+    online_only: bool = False
 
     def __post_init__(self):
         object.__setattr__(self, "lqf", tuple(self.lqf))
         object.__setattr__(self, "needs", _tags(self.needs))
         object.__setattr__(self, "affinity", _tags(self.affinity))
         _check_person(self)
+        if not isinstance(self.online_only, bool):
+            raise ValueError(f"online_only must be True or False, got {self.online_only!r} "
+                             f"for {self.id!r}")
+        if self.online_only and not self.online:
+            raise ValueError(f"{self.id!r} meets only online but online is False")
         for tag in self.affinity:
             if tag not in AFFINITY_TAGS:
                 raise ValueError(f"unknown affinity tag {tag!r} for {self.id!r}")

@@ -105,6 +105,7 @@ class _People:
         self.svc = [code(svc_v, p.service_type) for p in members]
         self.region = [p.region for p in members]
         self.online = [p.online for p in members]
+        self.online_only = [p.online_only for p in members]
         self.tags = [sum(1 << AFFINITY_TAGS.index(t) for t in p.affinity) for p in members]
         self.needs = [sum(1 << code(top_v, t) for t in p.needs) for p in members]
         self.weak = [sum(1 << e for e, s in enumerate(p.lqf) if s <= 2) for p in members]
@@ -118,16 +119,23 @@ def set_violations(members, size_range=None) -> list[str]:
     """Hard-rule problems of one set of SetMember (empty list when the set is valid).
 
     The hard rules are the size, one member per organisation (a blank organisation is unknown
-    and clashes with nobody) and one region when anyone meets only in person. Isolating an
-    affinity member is not a hard rule: see :func:`form_groups`.
+    and clashes with nobody), one region when anyone meets only in person, and nobody who meets
+    only online in a set that meets in person (a set meets in person when anyone in it meets
+    only in person). Isolating an affinity member is not a hard rule: see :func:`form_groups`.
     """
     out = []
     orgs = Counter(organisation_key(p.organisation) for p in members)
     for org, k in orgs.items():
         if org and k > 1:
             out.append(f"{k} members from one organisation")
-    if not all(p.online for p in members) and len({p.region for p in members}) > 1:
+    in_person = not all(p.online for p in members)
+    if in_person and len({p.region for p in members}) > 1:
         out.append("in-person set spans several regions")
+    if in_person:
+        k = sum(p.online_only for p in members)
+        if k:
+            out.append(f"{k} online-only {'member' if k == 1 else 'members'} in a set that "
+                       "meets in person")
     if size_range and not size_range[0] <= len(members) <= size_range[1]:
         out.append(f"size {len(members)} outside {size_range[0]}-{size_range[1]}")
     return out
@@ -291,16 +299,20 @@ def _online_company(P, pools, online_pool, lo, hi):
 def _pools(P, lo, hi, rng):
     """Region pools and one online pool, and the members none of them can hold (with reasons).
 
-    Each region is one pool (people who meet only in person can only be there). If a region's
-    count cannot be split into sizes ``lo..hi``, or an organisation has more members there than
-    there are sets, online members move to the online pool.
+    Each region is one pool (people who meet only in person can only be there). People who
+    meet only online start in the online pool: a region's sets may meet in person. If a
+    region's count cannot be split into sizes ``lo..hi``, or an organisation has more members
+    there than there are sets, online members move to the online pool.
     """
     unplaced: dict[int, str] = {}
     by_region: dict[str, list[int]] = {}
-    for i in range(len(P.ids)):
-        by_region.setdefault(P.region[i], []).append(i)
     pools: dict[str, list[int]] = {}
     online_pool = []
+    for i in range(len(P.ids)):
+        if P.online_only[i]:
+            online_pool.append(i)
+        else:
+            by_region.setdefault(P.region[i], []).append(i)
     for region, members in by_region.items():
         group = members[:]
         rng.shuffle(group)

@@ -43,15 +43,15 @@ class ExactOutcome:
 
 
 def _kinds(P, order, lo):
-    """Candidate-set kinds: "in person in region R" (members of R only) for each region with
-    in-person members, and "online" (online members only), with the member positions each
-    kind may take. Every valid set is of one of these kinds."""
+    """Candidate-set kinds: "in person in region R" (members of R only, none who meet only
+    online) for each region with in-person members, and "online" (online members only), with
+    the member positions each kind may take. Every valid set is of one of these kinds."""
     kinds = {}
     for i in order:
         if not P.online[i]:
             kinds.setdefault(P.region[i], [])
     for k, i in enumerate(order):
-        if P.region[i] in kinds:
+        if P.region[i] in kinds and not P.online_only[i]:
             kinds[P.region[i]].append(k)
     kinds[None] = [k for k, i in enumerate(order) if P.online[i]]
     return kinds

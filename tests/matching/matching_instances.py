@@ -68,14 +68,20 @@ def _respell(rng, person, p_blank, spellings):
     return replace(person, organisation=org)
 
 
-def member_case(seed, n, *, n_orgs=10, n_regions=2, p_online=0.7, p_tag=0.3):
-    """Random set members with affinity tags."""
+def member_case(seed, n, *, n_orgs=10, n_regions=2, p_online=0.7, p_tag=0.3,
+                p_online_only=0.0):
+    """Random set members with affinity tags; with ``p_online_only``, that share of the
+    members who can meet online meet only online (the others are as before)."""
     rng = np.random.default_rng(seed)
     out = []
     for k in range(n):
         tags = tuple(t for t in AFFINITY_TAGS if rng.random() < p_tag)
         out.append(SetMember(id=f"m{k}", needs=_topics(rng, 3), affinity=tags,
                              **_person(rng, n_orgs, n_regions, p_online)))
+    if p_online_only:
+        extra = np.random.default_rng([seed, 2])
+        out = [replace(p, online_only=bool(p.online and extra.random() < p_online_only))
+               for p in out]
     return out
 
 
@@ -100,5 +106,12 @@ def assert_valid_sets(res, members, lo, hi):
         group = [by_id[i] for i in s.member_ids]
         assert set_violations(group, (lo, hi)) == []
         assert 0 <= s.quality <= 100
+        # written again from the spec: a set meets in person when anyone in it meets only in
+        # person; then nobody in it meets only online, and everyone is from one region
+        meets_in_person = any(not p.online for p in group)
+        assert s.in_person == meets_in_person
+        if meets_in_person:
+            assert not any(p.online_only for p in group)
+            assert len({p.region for p in group}) == 1
     assert all(u.reason for u in res.unplaced)
     assert_private(res)

@@ -12,6 +12,7 @@ import matching.sets as sets_module
 from matching import form_groups
 from matching.lqf import ELEMENT_CODES
 from matching.model import REGIONS, SetMember
+from matching.sets import set_violations
 from matching_instances import assert_valid_sets, member_case
 
 check = assert_valid_sets
@@ -19,10 +20,12 @@ check = assert_valid_sets
 
 @settings(max_examples=80, deadline=None)
 @given(st.integers(0, 10**6), st.integers(0, 60), st.integers(2, 5), st.integers(0, 3),
-       st.integers(1, 12), st.integers(1, 4), st.floats(0, 1), st.floats(0, 0.6))
-def test_hard_rules_hold(seed, n, lo, extra, n_orgs, n_regions, p_online, p_tag):
+       st.integers(1, 12), st.integers(1, 4), st.floats(0, 1), st.floats(0, 0.6),
+       st.sampled_from([0.0, 0.3, 0.7, 1.0]))
+def test_hard_rules_hold(seed, n, lo, extra, n_orgs, n_regions, p_online, p_tag,
+                         p_online_only):
     members = member_case(seed, n, n_orgs=n_orgs, n_regions=n_regions, p_online=p_online,
-                          p_tag=p_tag)
+                          p_tag=p_tag, p_online_only=p_online_only)
     res = form_groups(members, lo, lo + extra, seed=seed)
     check(res, members, lo, lo + extra)
     assert all(u.cause not in ("", "other") for u in res.unplaced)  # each reason has a kind
@@ -68,11 +71,55 @@ def test_impossible_members_get_reasons():
     assert all(u.reason for u in res.unplaced)
 
 
-def person(k, *, org=None, region="London", online=False, tags=()):
+def person(k, *, org=None, region="London", online=False, tags=(), online_only=False):
     return SetMember(id=f"p{k}", organisation=f"org{k}" if org is None else org, region=region,
                      local_authority=f"LA{k % 3}", service_type="care_home", level=2,
-                     online=online, lqf=tuple(1 + (k + e) % 4 for e in range(len(ELEMENT_CODES))),
-                     affinity=tags)
+                     online=online or online_only,
+                     lqf=tuple(1 + (k + e) % 4 for e in range(len(ELEMENT_CODES))),
+                     affinity=tags, online_only=online_only)
+
+
+@pytest.mark.parametrize("exact_limit", [0, 200])
+def test_members_who_meet_only_online_never_land_in_a_set_that_meets_in_person(exact_limit):
+    """London has eight who meet only in person and four who asked for online only: with sets
+    of 4-6 the arithmetic alone would put the four in with the others; the rule keeps them
+    online (with four from elsewhere), and the in-person members in person in London."""
+    members = [person(k) for k in range(8)]
+    members += [person(k, online_only=True) for k in range(8, 12)]
+    members += [person(k, region="North East", online=True) for k in range(12, 16)]
+    res = form_groups(members, 4, 6, exact_limit=exact_limit)
+    check(res, members, 4, 6)
+    assert res.unplaced == ()
+    for s in res.sets:
+        ids = set(s.member_ids)
+        if ids & {"p8", "p9", "p10", "p11"}:
+            assert not s.in_person
+        if ids & {f"p{k}" for k in range(8)}:
+            assert s.in_person and s.region == "London"
+
+
+def test_an_online_only_member_with_no_online_company_is_left_out_not_put_in_person():
+    members = [person(k) for k in range(5)] + [person(5, online_only=True)]
+    res = form_groups(members, 3, 6)
+    check(res, members, 3, 6)
+    assert [u.member_id for u in res.unplaced] == ["p5"]
+    assert res.unplaced[0].reason.startswith("meets online")
+    assert res.proven_min_unplaced
+    # the same member, able to meet either way, joins the in-person set
+    either = members[:5] + [person(5, online=True)]
+    assert form_groups(either, 3, 6).unplaced == ()
+
+
+def test_the_rule_check_names_an_online_only_member_in_an_in_person_set():
+    group = [person(0), person(1, online_only=True), person(2, online=True)]
+    assert set_violations(group) == ["1 online-only member in a set that meets in person"]
+    assert set_violations(group[1:]) == []
+    with pytest.raises(ValueError, match="only online"):
+        SetMember(**{**_fields(person(3)), "online_only": True})
+
+
+def _fields(p):
+    return {f: getattr(p, f) for f in p.__slots__}
 
 
 @pytest.mark.parametrize("exact_limit", [0, 200])

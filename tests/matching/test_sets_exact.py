@@ -36,7 +36,10 @@ def valid(group, lo, hi):
         return False
     if any(same_org(a, b) for a, b in combinations(group, 2)):
         return False
-    return all(p.online for p in group) or len({p.region for p in group}) == 1
+    if all(p.online for p in group):
+        return True  # meets online, from anywhere
+    # meets in person: one region, and nobody who meets only online
+    return len({p.region for p in group}) == 1 and not any(p.online_only for p in group)
 
 
 def isolated(group):
@@ -88,7 +91,8 @@ def cpsat_reference(members, lo, hi):
         m.add(sum(col) == 0).only_enforce_if(~used)
         for i, j in combinations(range(n), 2):
             a, b = members[i], members[j]
-            clash = same_org(a, b) or (a.region != b.region and not (a.online and b.online))
+            clash = (same_org(a, b) or (a.region != b.region and not (a.online and b.online))
+                     or (a.online_only and not b.online) or (b.online_only and not a.online))
             if clash:
                 m.add(x[i][s] + x[j][s] <= 1)
         # an in-person member and two members of different regions never share a set
@@ -128,7 +132,8 @@ def tricky(seed, n):
     organisations blank (unknown) or written with other case and spaces."""
     rng = random.Random(seed)
     members = member_case(seed, n, n_orgs=rng.randint(2, 8), n_regions=rng.randint(1, 3),
-                          p_online=rng.choice([0.1, 0.4, 0.7]), p_tag=rng.choice([0.1, 0.3]))
+                          p_online=rng.choice([0.1, 0.4, 0.7]), p_tag=rng.choice([0.1, 0.3]),
+                          p_online_only=random.Random(-seed).choice([0.0, 0.0, 0.4, 0.8]))
     spell = rng.choice([None, "blank", "case"])
     if spell:
         members = [replace(p, organisation="" if spell == "blank" and rng.random() < 0.5
@@ -226,6 +231,26 @@ def test_in_person_members_of_two_regions_never_share_a_set():
     check_rules(res, members, 4, 4)
     assert len(res.unplaced) == 4 and res.proven_min_unplaced
     assert all("no arrangement" in u.reason for u in res.unplaced)
+
+
+def test_online_only_members_are_placed_online_or_not_at_all():
+    """Three who meet only in person and three who meet only online, one region, sets of 3-6:
+    one set of six would break the online-only rule, so two sets of three; with sets of 4-6
+    nobody can be placed, and the exact stage proves it."""
+    def person(k, online, online_only):
+        return SetMember(id=f"p{k}", organisation=f"o{k}", region=REGIONS[0],
+                         local_authority="LA", service_type="care_home", level=2,
+                         online=online, online_only=online_only, lqf=(2,) * len(ELEMENT_CODES))
+
+    members = [person(k, k >= 3, k >= 3) for k in range(6)]
+    res = form_groups(members, 3, 6)
+    check_rules(res, members, 3, 6)
+    assert res.unplaced == () and len(res.sets) == 2
+    assert outcome(res, members) == brute_force(members, 3, 6) == cpsat_reference(members, 3, 6)
+    res = form_groups(members, 4, 6)
+    check_rules(res, members, 4, 6)
+    assert len(res.unplaced) == 6 and res.proven_min_unplaced
+    assert brute_force(members, 4, 6) == (0, 0)
 
 
 def test_a_lone_tag_is_placed_anyway_and_its_set_flagged():
