@@ -1,0 +1,632 @@
+"""Peer suggestions: a few members of your local and affinity networks worth meeting, why, and
+saying hello or "not for me".
+
+The search is scikit-learn's ``NearestNeighbors`` over one vector per member, fitted per network
+(docs/networks.md, "Peer suggestions", gives the vector exactly). What a peer keeps to themselves
+never enters their vector, so neither the order of suggestions nor their reasons can reveal it.
+Indexes are built in bulk, a network at a time, and kept in a per-process cache for a few
+minutes; who may be suggested (still active, still listed, not dismissed) is checked live.
+"""
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import sqlalchemy as sa
+from flask import current_app, url_for
+from sklearn.neighbors import NearestNeighbors
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
+
+from netapp.data.lqf import LQF_CODE
+from netapp.extensions import db
+from netapp.models import (
+    AssessmentScore,
+    Dimension,
+    Element,
+    Framework,
+    Network,
+    NetworkKind,
+    NetworkMembership,
+    Organisation,
+    PeerDismissal,
+    PeerHello,
+    Profile,
+    SelfAssessment,
+    ServiceType,
+    Topic,
+    User,
+    member_needs,
+)
+from netapp.models.base import utcnow
+from netapp.services import audit, notifications, profiles
+from netapp.services.audiences import AUDIENCES, EVERYONE, NETWORKS
+
+__all__ = [
+    "Person", "Space", "Suggestion", "profile_vectors", "query_vectors", "fit", "nearest",
+    "suggestions_for", "can_greet", "greetable", "has_said_hello", "say_hello", "dismiss",
+    "hellos_for", "forget_cache",
+]
+
+# Weights of the three blocks of the vector (docs/networks.md, "Peer suggestions").
+W_LQF, W_SERVICE, W_NEEDS = 1.0, 1.0, 0.7
+STRONG = 3.0  # a dimension average at or above this is a strength worth naming
+GROWING = 2.5  # at or below this, the member wants to grow there
+SHOWN = 5  # suggestions on the peers page; the home page shows the first three
+HOME_SHOWN = 3
+MESSAGE_MAX = 500
+# Neighbours asked for beyond the ones wanted, so a few people left out (yourself, dismissed)
+# rarely force the exact fallback in ``nearest``.
+MARGIN = 4
+DECIMALS = 9  # distances are compared rounded, so the same tie breaks the same way everywhere
+FELLOWS = frozenset({EVERYONE, NETWORKS})  # what a fellow member of a network may see
+
+SERVICE_PHRASES = {
+    ServiceType.CARE_HOME: "also runs a care home",
+    ServiceType.NURSING_HOME: "also runs a care home with nursing",
+    ServiceType.HOME_CARE: "also runs a home care service",
+    ServiceType.SUPPORTED_LIVING: "also runs a supported living service",
+    ServiceType.EXTRA_CARE_HOUSING: "also runs extra care housing",
+    ServiceType.SHARED_LIVES: "also runs a Shared Lives scheme",
+    ServiceType.DAY_SERVICE: "also runs a day service",
+}
+
+
+# ---------------------------------------------------------------- the vector and the search
+
+
+@dataclass(frozen=True)
+class Person:
+    """What the search knows of one member: dimension averages (1-4, None if unknown or not
+    shown), service type code, and the ids of the topics they want help with."""
+
+    user_id: int
+    strengths: tuple[float | None, ...]
+    service: str | None = None
+    needs: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
+class Space:
+    """The order of the vector's columns: framework dimensions, service types, topics."""
+
+    dimensions: tuple[str, ...]
+    services: tuple[str, ...]
+    topics: tuple[int, ...]
+
+    @property
+    def width(self) -> int:
+        return len(self.dimensions) + len(self.services) + len(self.topics)
+
+
+def _scaled(average: float | None) -> float:
+    """A dimension average on 1-4 as 0-1; unknown is the middle, so it pulls no way."""
+    return 0.5 if average is None else (average - 1.0) / 3.0
+
+
+def _vectors(people: Sequence[Person], space: Space, mirror: bool) -> np.ndarray:
+    d, s = len(space.dimensions), len(space.services)
+    service_col = {code: d + i for i, code in enumerate(space.services)}
+    topic_col = {tid: d + s + i for i, tid in enumerate(space.topics)}
+    out = np.zeros((len(people), space.width))
+    for row, person in enumerate(people):
+        if len(person.strengths) != d:
+            raise ValueError(f"person {person.user_id} has {len(person.strengths)} "
+                             f"dimension scores, expected {d}")
+        lqf = np.array([_scaled(v) for v in person.strengths])
+        out[row, :d] = W_LQF * ((1.0 - lqf) if mirror else lqf)
+        if person.service in service_col:
+            out[row, service_col[person.service]] = W_SERVICE
+        for tid in person.needs:
+            if tid in topic_col:
+                out[row, topic_col[tid]] = W_NEEDS
+    return out
+
+
+def profile_vectors(people: Sequence[Person], space: Space) -> np.ndarray:
+    """Each peer as they are: strengths, service type (one-hot), needs (multi-hot)."""
+    return _vectors(people, space, mirror=False)
+
+
+def query_vectors(people: Sequence[Person], space: Space) -> np.ndarray:
+    """What each member looks for: strength where they are weakest (the mirror of their own
+    scores), their own service type and their own needs."""
+    return _vectors(people, space, mirror=True)
+
+
+def fit(vectors: np.ndarray) -> NearestNeighbors | None:
+    """A fitted index over the peers' vectors (None for an empty network)."""
+    if len(vectors) == 0:
+        return None
+    return NearestNeighbors(algorithm="auto").fit(vectors)
+
+
+def _ranked(ids: np.ndarray, distances: np.ndarray, columns: np.ndarray, leave_out: set[int]):
+    """(id, distance) nearest first, ties by the smaller id, without ``leave_out``."""
+    pairs = [(round(float(dist), DECIMALS), int(ids[col]))
+             for dist, col in zip(distances, columns, strict=True)]
+    pairs.sort()
+    return [(pid, dist) for dist, pid in pairs if pid not in leave_out]
+
+
+def nearest(model: NearestNeighbors | None, ids: np.ndarray, queries: np.ndarray, k: int,
+            leave_out: Sequence[set[int]] | None = None) -> list[list[tuple[int, float]]]:
+    """For each query, the ``k`` peers nearest to it, as (user id, distance), nearest first.
+
+    Parameters
+    ----------
+    model : the index from ``fit`` over the peers' vectors, in the order of ``ids``.
+    ids : the peers' user ids.
+    queries : one query vector per row.
+    k : how many peers to return per query.
+    leave_out : per query, user ids never to return (themselves, dismissed, greeted).
+
+    Returns
+    -------
+    Exactly what sorting every peer by (distance rounded to ``DECIMALS``, id) would give: the
+    index is asked for a few more than ``k``; when what it returned cannot prove the answer
+    (people left out, or a tie running past the last neighbour), that query is answered
+    from all the peers.
+
+    Raises
+    ------
+    ValueError if ``k`` is not positive or ``leave_out`` does not match ``queries``.
+    """
+    if k < 1:
+        raise ValueError(f"k must be at least 1, got {k}")
+    leave_out = leave_out if leave_out is not None else [set() for _ in range(len(queries))]
+    if len(leave_out) != len(queries):
+        raise ValueError(f"{len(leave_out)} leave_out sets for {len(queries)} queries")
+    n = len(ids)
+    if model is None or n == 0 or len(queries) == 0:
+        return [[] for _ in range(len(queries))]
+    asked = min(n, k + MARGIN)
+    distances, columns = model.kneighbors(queries, n_neighbors=asked)
+    out: list[list[tuple[int, float]]] = []
+    redo: list[int] = []
+    for row in range(len(queries)):
+        ranked = _ranked(ids, distances[row], columns[row], leave_out[row])
+        if asked < n:
+            # Every peer not returned is at least as far as the last one returned, so only
+            # those strictly nearer are certain to be in order.
+            last = round(float(distances[row][-1]), DECIMALS)
+            ranked = [(pid, dist) for pid, dist in ranked if dist < last]
+            if len(ranked) < k:
+                redo.append(row)
+        out.append(ranked[:k])
+    if redo:
+        distances, columns = model.kneighbors(queries[redo], n_neighbors=n)
+        for i, row in enumerate(redo):
+            out[row] = _ranked(ids, distances[i], columns[i], leave_out[row])[:k]
+    return out
+
+
+# ---------------------------------------------------------------- who may be suggested
+
+
+def _shown(visibility: dict | None, key: str) -> bool:
+    """Whether a fellow member of a network sees the person's ``key`` field."""
+    spec = next(f for f in profiles.FIELDS if f.key == key)
+    chosen = (visibility or {}).get(key)
+    return (chosen if chosen in AUDIENCES else spec.default) in FELLOWS
+
+
+def _listed_clause(theirs):
+    """SQL: the membership row ``theirs`` makes its person someone fellow members see on the
+    network's list (local: their council area is not hidden from networks; affinity: they
+    chose to be listed). Needs Network, User and Profile joined for that person."""
+    area = sa.func.coalesce(Profile.visibility["area"].as_string(), EVERYONE)
+    return sa.and_(
+        User.is_active_account.is_(True), User.email_verified_at.is_not(None),
+        sa.or_(
+            sa.and_(Network.kind == NetworkKind.LOCAL,
+                    area.not_in(sorted(set(AUDIENCES) - FELLOWS))),
+            sa.and_(Network.kind == NetworkKind.AFFINITY, theirs.is_listed.is_(True)),
+        ),
+    )
+
+
+def _my_networks(user: User) -> list[tuple[int, NetworkKind, str]]:
+    return list(db.session.execute(
+        sa.select(Network.id, Network.kind, Network.name)
+        .join(NetworkMembership, NetworkMembership.network_id == Network.id)
+        .where(NetworkMembership.user_id == user.id,
+               Network.kind.in_([NetworkKind.LOCAL, NetworkKind.AFFINITY]))
+        .order_by(Network.id)
+    ).all())
+
+
+def is_visible_peer(viewer: User, peer_id: int) -> bool:
+    """True when ``peer_id`` is someone the viewer sees listed in one of their networks."""
+    return bool(_visible_peers(viewer, [peer_id]))
+
+
+def _visible_peers(viewer: User, peer_ids: Iterable[int]) -> dict[int, tuple[str, dict]]:
+    """Of ``peer_ids``, those listed for the viewer in a shared network: {id: (name,
+    visibility)}. One query."""
+    peer_ids = [p for p in set(peer_ids) if p != viewer.id]
+    if not peer_ids or not viewer.is_verified or not viewer.is_active_account:
+        return {}
+    theirs, mine = aliased(NetworkMembership), aliased(NetworkMembership)
+    rows = db.session.execute(
+        sa.select(User.id, User.display_name, Profile.visibility).distinct()
+        .select_from(theirs)
+        .join(mine, sa.and_(mine.network_id == theirs.network_id, mine.user_id == viewer.id))
+        .join(Network, Network.id == theirs.network_id)
+        .join(User, User.id == theirs.user_id)
+        .outerjoin(Profile, Profile.user_id == User.id)
+        .where(theirs.user_id.in_(peer_ids), _listed_clause(theirs))
+    ).all()
+    return {uid: (name, vis or {}) for uid, name, vis in rows}
+
+
+def _left_out(user: User) -> set[int]:
+    """People never suggested to ``user``: dismissed either way, or greeted either way."""
+    rows = db.session.execute(
+        sa.union_all(
+            sa.select(PeerDismissal.peer_id).where(PeerDismissal.user_id == user.id),
+            sa.select(PeerDismissal.user_id).where(PeerDismissal.peer_id == user.id),
+            sa.select(PeerHello.recipient_id).where(PeerHello.sender_id == user.id),
+            sa.select(PeerHello.sender_id).where(PeerHello.recipient_id == user.id),
+        )
+    ).scalars()
+    return set(rows) | {user.id}
+
+
+# ---------------------------------------------------------------- bulk reads and the cache
+
+
+@dataclass
+class NetworkIndex:
+    """One network's fitted index, with what each peer shows fellow members."""
+
+    network_id: int
+    is_local: bool
+    space: Space
+    ids: np.ndarray
+    people: dict[int, Person]
+    model: NearestNeighbors | None
+    built_at: float = field(default_factory=time.monotonic)
+
+
+def _space() -> tuple[Space, dict[str, str], dict[int, str]]:
+    """The columns, with the dimensions' and topics' names for reasons. Two queries."""
+    dims = db.session.execute(
+        sa.select(Dimension.code, Dimension.name).join(Framework)
+        .where(Framework.code == LQF_CODE).order_by(Dimension.position)).all()
+    topics = db.session.execute(sa.select(Topic.id, Topic.name)
+                                .order_by(Topic.position, Topic.id)).all()
+    space = Space(tuple(code for code, _ in dims), tuple(t.value for t in ServiceType),
+                  tuple(tid for tid, _ in topics))
+    return space, dict(dims), dict(topics)
+
+
+def dimension_averages(user_ids, space: Space) -> dict[int, tuple[float | None, ...]]:
+    """{user id: averages per dimension} from each member's latest finished LQF assessment.
+
+    ``user_ids`` is a list or a SQL subquery of ids. One query.
+    """
+    ranked = (
+        sa.select(SelfAssessment.id, SelfAssessment.user_id,
+                  sa.func.row_number().over(
+                      partition_by=SelfAssessment.user_id,
+                      order_by=(SelfAssessment.completed_at.desc(), SelfAssessment.id.desc()),
+                  ).label("rank"))
+        .join(Framework, Framework.id == SelfAssessment.framework_id)
+        .where(Framework.code == LQF_CODE, SelfAssessment.completed_at.is_not(None),
+               SelfAssessment.user_id.in_(user_ids))
+    ).subquery()
+    rows = db.session.execute(
+        sa.select(ranked.c.user_id, Dimension.code, sa.func.avg(AssessmentScore.score))
+        .join(AssessmentScore, AssessmentScore.assessment_id == ranked.c.id)
+        .join(Element, Element.id == AssessmentScore.element_id)
+        .join(Dimension, Dimension.id == Element.dimension_id)
+        .where(ranked.c.rank == 1)
+        .group_by(ranked.c.user_id, Dimension.code)
+    )
+    position = {code: i for i, code in enumerate(space.dimensions)}
+    out: dict[int, list[float | None]] = {}
+    for uid, code, average in rows:
+        if code in position:
+            out.setdefault(uid, [None] * len(position))[position[code]] = float(average)
+    return {uid: tuple(values) for uid, values in out.items()}
+
+
+def needs_of(user_ids) -> dict[int, frozenset[int]]:
+    """{user id: topic ids they want help with}; ``user_ids`` a list or a subquery. One query."""
+    found: dict[int, set[int]] = defaultdict(set)
+    for uid, tid in db.session.execute(
+            sa.select(member_needs.c.user_id, member_needs.c.topic_id)
+            .where(member_needs.c.user_id.in_(user_ids))):
+        found[uid].add(tid)
+    return {uid: frozenset(tids) for uid, tids in found.items()}
+
+
+def build_indexes(network_ids: Sequence[int]) -> dict[int, NetworkIndex]:
+    """Fit one index per network, reading every network's peers at once (five queries)."""
+    if not network_ids:
+        return {}
+    space, _, _ = _space()
+    theirs = aliased(NetworkMembership)
+    pool = (
+        sa.select(theirs.network_id, theirs.user_id, Network.kind, Profile.visibility,
+                  Organisation.service_type)
+        .join(Network, Network.id == theirs.network_id)
+        .join(User, User.id == theirs.user_id)
+        .outerjoin(Profile, Profile.user_id == User.id)
+        .outerjoin(Organisation, Organisation.id == Profile.organisation_id)
+        .where(theirs.network_id.in_(list(network_ids)), _listed_clause(theirs))
+    )
+    rows = db.session.execute(pool.order_by(theirs.network_id, theirs.user_id)).all()
+    ids_sql = (sa.select(theirs.user_id).join(Network, Network.id == theirs.network_id)
+               .join(User, User.id == theirs.user_id)
+               .outerjoin(Profile, Profile.user_id == User.id)
+               .where(theirs.network_id.in_(list(network_ids)), _listed_clause(theirs)))
+    averages = dimension_averages(ids_sql, space)
+    needs = needs_of(ids_sql)
+    blank = (None,) * len(space.dimensions)
+    by_network: dict[int, list[Person]] = {nid: [] for nid in network_ids}
+    kinds: dict[int, NetworkKind] = {}
+    for nid, uid, kind, visibility, service in rows:
+        kinds[nid] = kind
+        by_network[nid].append(Person(
+            uid,
+            averages.get(uid, blank) if _shown(visibility, "lqf") else blank,
+            service.value if service is not None and _shown(visibility, "organisation")
+            else None,
+            needs.get(uid, frozenset()) if _shown(visibility, "needs") else frozenset(),
+        ))
+    indexes = {}
+    for nid, people in by_network.items():
+        vectors = profile_vectors(people, space)
+        indexes[nid] = NetworkIndex(
+            nid, kinds.get(nid) is NetworkKind.LOCAL, space,
+            np.array([p.user_id for p in people], dtype=np.int64),
+            {p.user_id: p for p in people}, fit(vectors))
+    return indexes
+
+
+def _cache() -> dict[int, NetworkIndex]:
+    return current_app.extensions.setdefault("peer_indexes", {})
+
+
+def forget_cache() -> None:
+    """Drop every cached index (tests; after seeding)."""
+    _cache().clear()
+
+
+def _indexes(network_ids: Sequence[int]) -> dict[int, NetworkIndex]:
+    """Cached indexes, rebuilding together those missing or older than PEER_CACHE_SECONDS."""
+    cache = _cache()
+    ttl = current_app.config.get("PEER_CACHE_SECONDS", 600)
+    now = time.monotonic()
+    stale = [nid for nid in network_ids
+             if nid not in cache or now - cache[nid].built_at > ttl]
+    cache.update(build_indexes(stale))
+    return {nid: cache[nid] for nid in network_ids}
+
+
+# ---------------------------------------------------------------- suggestions with reasons
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    user_id: int
+    name: str
+    reasons: tuple[str, ...]
+    distance: float
+
+
+def _me(user: User, space: Space) -> Person:
+    """The member's own query data, from everything they told us (three queries)."""
+    service = db.session.scalar(
+        sa.select(Organisation.service_type)
+        .join(Profile, Profile.organisation_id == Organisation.id)
+        .where(Profile.user_id == user.id))
+    averages = dimension_averages([user.id], space)
+    return Person(user.id, averages.get(user.id, (None,) * len(space.dimensions)),
+                  service.value if service is not None else None,
+                  needs_of([user.id]).get(user.id, frozenset()))
+
+
+def _reasons(me: Person, peer: Person, visibility: dict, space: Space,
+             dim_names: dict[str, str], topic_names: dict[int, str],
+             is_local: bool) -> tuple[str, ...]:
+    """Why this peer, in words, naming only what the peer shows fellow members now."""
+    out = []
+    if (peer.service is not None and peer.service == me.service
+            and _shown(visibility, "organisation")):
+        kind = ServiceType(peer.service)
+        out.append(SERVICE_PHRASES.get(kind, f"also works in {kind.label.lower()}"))
+    if _shown(visibility, "lqf"):
+        grow = [dim_names[code] for code, mine, theirs in
+                zip(space.dimensions, me.strengths, peer.strengths, strict=True)
+                if mine is not None and theirs is not None
+                and mine <= GROWING and theirs >= STRONG]
+        if grow:
+            out.append("strong where you want to grow: "
+                       + " and ".join(name.lower() for name in grow[:2]))
+    if _shown(visibility, "needs"):
+        shared = [topic_names[t] for t in space.topics if t in me.needs & peer.needs]
+        if shared:
+            out.append("also wants help with " + " and ".join(n.lower() for n in shared[:2]))
+    if not out:
+        out.append("in your local network" if is_local else "someone you haven't met yet")
+    return tuple(out)
+
+
+def suggestions_for(user: User, limit: int = SHOWN) -> list[Suggestion]:
+    """A few peers worth meeting from the member's local and affinity networks, nearest
+    first, with reasons. A fixed number of queries however big the networks are."""
+    if not user.is_verified or not user.is_active_account:
+        return []
+    mine = _my_networks(user)
+    if not mine:
+        return []
+    indexes = _indexes([nid for nid, _, _ in mine])
+    space, dim_names, topic_names = _space()
+    me = _me(user, space)
+    leave_out = _left_out(user)
+    if any(index.space != space for index in indexes.values()):
+        # The framework or the topics changed since these were built.
+        forget_cache()
+        indexes = _indexes(list(indexes))
+    query = query_vectors([me], space)
+    best: dict[int, tuple[float, NetworkIndex]] = {}
+    for index in indexes.values():
+        # A few spare, in case the live check below drops someone since the index was built.
+        for pid, dist in nearest(index.model, index.ids, query, limit + MARGIN, [leave_out])[0]:
+            if pid not in best or dist < best[pid][0]:
+                best[pid] = (dist, index)
+    ranked = sorted(best.items(), key=lambda item: (item[1][0], item[0]))
+    live = _visible_peers(user, [pid for pid, _ in ranked])
+    out = []
+    for pid, (dist, index) in ranked:
+        if pid not in live:
+            continue
+        name, visibility = live[pid]
+        out.append(Suggestion(pid, name, _reasons(me, index.people[pid], visibility, space,
+                                                  dim_names, topic_names, index.is_local),
+                              dist))
+        if len(out) == limit:
+            break
+    return out
+
+
+# ---------------------------------------------------------------- hello and "not for me"
+
+
+def _hello(sender_id: int, recipient_id: int) -> PeerHello | None:
+    return db.session.execute(sa.select(PeerHello).where(
+        PeerHello.sender_id == sender_id, PeerHello.recipient_id == recipient_id)
+    ).scalar_one_or_none()
+
+
+def _dismissed_between(a: int, b: int) -> bool:
+    return db.session.scalar(sa.select(sa.exists().where(sa.or_(
+        sa.and_(PeerDismissal.user_id == a, PeerDismissal.peer_id == b),
+        sa.and_(PeerDismissal.user_id == b, PeerDismissal.peer_id == a))))) or False
+
+
+def greetable(sender: User, recipient_id: int) -> User | None:
+    """The person ``sender`` may say hello to, or None.
+
+    Allowed: someone the sender sees listed in one of their networks, or someone who said
+    hello to them first (a reply); never oneself, twice, an inactive or unconfirmed account,
+    or across a "not for me" either way.
+    """
+    recipient = db.session.get(User, recipient_id)
+    if (recipient is None or recipient.id == sender.id or not sender.is_verified
+            or not recipient.is_active_account or not recipient.is_verified
+            or _hello(sender.id, recipient.id) is not None
+            or _dismissed_between(sender.id, recipient.id)):
+        return None
+    if _hello(recipient.id, sender.id) is None and not is_visible_peer(sender, recipient.id):
+        return None
+    return recipient
+
+
+def has_said_hello(sender_id: int, recipient_id: int) -> bool:
+    return _hello(sender_id, recipient_id) is not None
+
+
+def can_greet(sender: User, recipient_id: int) -> bool:
+    return greetable(sender, recipient_id) is not None
+
+
+def say_hello(sender: User, recipient: User, message: str) -> bool:
+    """Send a short hello (checked by ``greetable`` first); False if one was already sent."""
+    message = message.strip()
+    if not message or len(message) > MESSAGE_MAX:
+        raise ValueError(f"a hello must be 1 to {MESSAGE_MAX} characters")
+    db.session.add(PeerHello(sender_id=sender.id, recipient_id=recipient.id, message=message))
+    try:
+        db.session.flush()
+    except IntegrityError:  # sent twice at once: the first one stands
+        db.session.rollback()
+        return False
+    is_reply = _hello(recipient.id, sender.id) is not None
+    notifications.notify(recipient, "peer_hello",
+                         f"{sender.display_name} said hello back" if is_reply
+                         else f"{sender.display_name} said hello",
+                         url_for("networks.hellos"))
+    # No target: who greets whom could hint at a shared affinity network.
+    audit.record(sender, "peer.hello_sent")
+    db.session.commit()
+    return True
+
+
+def dismiss(user: User, peer_id: int) -> bool:
+    """Never suggest this peer again; False if already dismissed."""
+    if db.session.get(PeerDismissal, (user.id, peer_id)) is not None:
+        return False
+    db.session.add(PeerDismissal(user_id=user.id, peer_id=peer_id))
+    audit.record(user, "peer.dismissed")
+    db.session.commit()
+    return True
+
+
+@dataclass(frozen=True)
+class HelloLine:
+    other_id: int
+    other_name: str
+    message: str
+    at: object
+    is_new: bool = False
+    can_reply: bool = False
+
+
+@dataclass(frozen=True)
+class Hellos:
+    received: tuple[HelloLine, ...]
+    sent: tuple[HelloLine, ...]
+
+
+def hellos_for(user: User) -> Hellos:
+    """Hellos to and from the member, newest first (two queries)."""
+    sender = aliased(User)
+    received = db.session.execute(
+        sa.select(PeerHello, sender.display_name, sender.is_active_account)
+        .join(sender, sender.id == PeerHello.sender_id)
+        .where(PeerHello.recipient_id == user.id)
+        .order_by(PeerHello.created_at.desc(), PeerHello.id.desc())).all()
+    sent = db.session.execute(
+        sa.select(PeerHello, User.display_name).join(User, User.id == PeerHello.recipient_id)
+        .where(PeerHello.sender_id == user.id)
+        .order_by(PeerHello.created_at.desc(), PeerHello.id.desc())).all()
+    answered = {hello.recipient_id for hello, _ in sent}
+    return Hellos(
+        tuple(HelloLine(h.sender_id, name, h.message, h.created_at, h.read_at is None,
+                        active and h.sender_id not in answered and user.is_verified)
+              for h, name, active in received),
+        tuple(HelloLine(h.recipient_id, name, h.message, h.created_at) for h, name in sent),
+    )
+
+
+def mark_hellos_read(user: User) -> None:
+    db.session.execute(sa.update(PeerHello).where(PeerHello.recipient_id == user.id,
+                                                  PeerHello.read_at.is_(None))
+                       .values(read_at=utcnow()))
+    db.session.commit()
+
+
+def unread_hellos(user: User) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(PeerHello).where(
+        PeerHello.recipient_id == user.id, PeerHello.read_at.is_(None))) or 0
+
+
+# Kept for the demo and the benchmark: everyone's suggestions in a network at once.
+def suggest_all(index: NetworkIndex, queries: dict[int, Person], k: int = SHOWN,
+                leave_out: dict[int, set[int]] | None = None) -> dict[int, list[tuple[int, float]]]:
+    """{member id: k nearest peers} for every member in ``queries``, in one search."""
+    members = list(queries)
+    if not members:
+        return {}
+    vectors = query_vectors([queries[m] for m in members], index.space)
+    left = [(leave_out or {}).get(m, set()) | {m} for m in members]
+    found = nearest(index.model, index.ids, vectors, k, left)
+    return dict(zip(members, found, strict=True))
+

@@ -1,0 +1,264 @@
+"""Peer suggestions: the search equals brute force, who is never suggested, reasons that show
+only what a peer shows, saying hello (and back), "not for me", and a fixed number of queries."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import sqlalchemy as sa
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from netapp.extensions import db
+from netapp.models import Notification, Organisation, PeerDismissal, PeerHello, Profile, ServiceType
+from netapp.services import peers, profiles
+from tests.factories import make_user
+from tests.profile_helpers import assess, give_profile, join, load_reference
+from tests.statements import count_statements
+
+# ---------------------------------------------------------------- the search, without a database
+
+
+def brute_force(peer_vectors, ids, queries, k, leave_out):
+    """Every distance, exactly, then sorted by (distance, id): written again from the rule."""
+    out = []
+    for row, query in enumerate(queries):
+        dist = np.sqrt(((peer_vectors - query) ** 2).sum(axis=1))
+        order = sorted((round(float(d), peers.DECIMALS), int(i)) for d, i in zip(dist, ids, strict=True))
+        out.append([(i, d) for d, i in order if i not in leave_out[row]][:k])
+    return out
+
+
+SPACE = peers.Space(("PQ", "WO", "MS"), ("care_home", "home_care"), (1, 2, 3))
+
+
+def person(uid, strengths, service=None, needs=()):
+    return peers.Person(uid, tuple(strengths), service, frozenset(needs))
+
+
+def test_the_vector_is_the_documented_one():
+    me = person(1, (1.0, 4.0, None), "home_care", (2,))
+    assert peers.profile_vectors([me], SPACE).tolist() == [
+        [0.0, 1.0, 0.5, 0.0, 1.0, 0.0, 0.7, 0.0]]
+    # The query mirrors the scores: it looks for strength where the member is weakest.
+    assert peers.query_vectors([me], SPACE).tolist() == [
+        [1.0, 0.0, 0.5, 0.0, 1.0, 0.0, 0.7, 0.0]]
+
+
+def test_a_hand_built_network_ranks_complement_and_shared_service_first():
+    me = person(1, (1.0, 1.0, 4.0), "home_care", (1,))
+    complement = person(2, (4.0, 4.0, 1.0), "home_care", (1,))
+    same_as_me = person(3, (1.0, 1.0, 4.0), "home_care", (1,))
+    other_service = person(4, (4.0, 4.0, 1.0), "care_home", (1,))
+    pool = [me, complement, same_as_me, other_service]
+    model = peers.fit(peers.profile_vectors(pool, SPACE))
+    ids = np.array([p.user_id for p in pool])
+    found = peers.nearest(model, ids, peers.query_vectors([me], SPACE), 3, [{1}])[0]
+    assert [pid for pid, _ in found] == [2, 4, 3]
+    assert found[0][1] == 0.0
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_nearest_equals_brute_force(data):
+    n = data.draw(st.integers(1, 40))
+    # Few distinct values, so ties are common and the tie-break is tested too.
+    values = st.sampled_from([1.0, 2.0, 2.5, 3.0, 4.0, None])
+    pool = [person(uid, data.draw(st.lists(values, min_size=3, max_size=3)),
+                   data.draw(st.sampled_from([None, "care_home", "home_care"])),
+                   data.draw(st.sets(st.sampled_from([1, 2, 3]))))
+            for uid in data.draw(st.lists(st.integers(1, 500), min_size=n, max_size=n,
+                                          unique=True))]
+    queries = pool[: data.draw(st.integers(1, n))]
+    k = data.draw(st.integers(1, 8))
+    ids = np.array([p.user_id for p in pool])
+    leave_out = [{q.user_id} | set(data.draw(st.sets(st.sampled_from(list(ids)), max_size=6)))
+                 for q in queries]
+    peer_vectors = peers.profile_vectors(pool, SPACE)
+    query = peers.query_vectors(queries, SPACE)
+    got = peers.nearest(peers.fit(peer_vectors), ids, query, k, leave_out)
+    assert got == brute_force(peer_vectors, ids, query, k, leave_out)
+
+
+def test_bad_input_is_refused_by_name():
+    with pytest.raises(ValueError, match="k must be at least 1"):
+        peers.nearest(None, np.array([]), np.zeros((1, 8)), 0)
+    with pytest.raises(ValueError, match="expected 3"):
+        peers.profile_vectors([person(1, (1.0,))], SPACE)
+
+
+# ---------------------------------------------------------------- in the app
+
+
+def _service(user, kind: ServiceType) -> None:
+    org = db.session.scalar(sa.select(Organisation).join(Profile).where(
+        Profile.user_id == user.id))
+    org.service_type = kind
+    db.session.commit()
+
+
+@pytest.fixture
+def leeds(app, users):
+    """Mina and four peers in Leeds, one inactive and one unconfirmed; Otto in Leeds too."""
+    load_reference()
+    people = {"mina": users["member"], "otto": users["other_member"]}
+    for key in ("pia", "ravi", "sue"):
+        people[key] = make_user(email=f"{key}@example.org", name=key.capitalize() + " Peer")
+    people["gone"] = make_user(email="gone@example.org", name="Gone Away", active=False)
+    people["new"] = make_user(email="new@example.org", name="Not Confirmed", verified=False)
+    for key, user in people.items():
+        give_profile(user, "Leeds", needs=("finance",) if key in ("mina", "pia") else ("digital",))
+    assess(people["mina"], lambda i: 1)
+    for key in ("pia", "ravi", "sue"):
+        assess(people[key], lambda i: 4)
+    _service(people["mina"], ServiceType.HOME_CARE)
+    _service(people["pia"], ServiceType.HOME_CARE)
+    return people
+
+
+def _suggested(user) -> list[str]:
+    peers.forget_cache()
+    return [s.name for s in peers.suggestions_for(user)]
+
+
+def test_never_yourself_inactive_or_unconfirmed_people(leeds):
+    names = _suggested(leeds["mina"])
+    assert "Mina Member" not in names and "Gone Away" not in names
+    assert "Not Confirmed" not in names
+    assert set(names) == {"Otto Other", "Pia Peer", "Ravi Peer", "Sue Peer"}
+    assert names[0] == "Pia Peer", "same service and the same need come first"
+    # An unconfirmed member gets no suggestions (and cannot say hello) until they confirm.
+    assert peers.suggestions_for(leeds["new"]) == []
+
+
+def test_reasons_name_only_what_the_peer_shows_their_networks(leeds):
+    peers.forget_cache()
+    pia = next(s for s in peers.suggestions_for(leeds["mina"]) if s.name == "Pia Peer")
+    # Pia's self-assessment is hers alone (the default): it is never a reason.
+    assert pia.reasons == ("also runs a home care service",
+                           "also wants help with finance and budgets")
+    profiles.set_visibility(leeds["pia"], {"lqf": "networks", "needs": "me"})
+    peers.forget_cache()
+    pia = next(s for s in peers.suggestions_for(leeds["mina"]) if s.name == "Pia Peer")
+    assert pia.reasons[0] == "also runs a home care service"
+    assert pia.reasons[1].startswith("strong where you want to grow: ")
+    assert not any("finance" in r for r in pia.reasons)
+
+
+def test_a_peer_who_hides_a_field_since_the_index_was_built_is_not_named_by_it(leeds):
+    peers.forget_cache()
+    peers.suggestions_for(leeds["mina"])  # the index is cached now
+    profiles.set_visibility(leeds["pia"], {"organisation": "me", "needs": "me"})
+    pia = next(s for s in peers.suggestions_for(leeds["mina"]) if s.name == "Pia Peer")
+    assert pia.reasons == ("in your local network",)
+
+
+def test_people_hidden_from_the_network_are_never_suggested(leeds):
+    profiles.set_visibility(leeds["ravi"], {"area": "me"})
+    profiles.set_visibility(leeds["sue"], {"area": "coordinators"})
+    assert set(_suggested(leeds["mina"])) == {"Otto Other", "Pia Peer"}
+
+
+def test_affinity_peers_only_when_listed_and_never_named_by_the_network(leeds, users):
+    outsider = make_user(email="far@example.org", name="Far Away")
+    give_profile(outsider, "Cornwall")
+    for user in (leeds["mina"], outsider):
+        join(user, "women")
+    assert "Far Away" not in _suggested(leeds["mina"]), "not listed: not suggested"
+    from netapp.services import networks
+
+    networks.set_listed(outsider, networks.by_code("women"), True)
+    peers.forget_cache()
+    far = next(s for s in peers.suggestions_for(leeds["mina"]) if s.name == "Far Away")
+    words = " ".join(far.reasons).lower()
+    assert "women" not in words and "network" not in words
+
+
+def test_hello_and_hello_back(leeds, client, auth):
+    mina, pia = leeds["mina"], leeds["pia"]
+    auth.login(mina.email)
+    page = client.get(f"/networks/peers/{pia.id}/hello")
+    assert page.status_code == 200 and "Say hello to Pia Peer" in page.get_data(as_text=True)
+    empty = client.post(f"/networks/peers/{pia.id}/hello", data={"message": "  "})
+    assert empty.status_code == 400
+    assert "Write a few words to say hello." in empty.get_data(as_text=True)
+    long = "x" * 501
+    too_long = client.post(f"/networks/peers/{pia.id}/hello", data={"message": long})
+    assert too_long.status_code == 400 and long in too_long.get_data(as_text=True)
+    sent = client.post(f"/networks/peers/{pia.id}/hello", data={"message": "Coffee in Leeds?"})
+    assert sent.status_code == 302
+    assert client.get(f"/networks/peers/{pia.id}/hello").status_code == 404, "one each way"
+    note = db.session.scalars(sa.select(Notification).where(
+        Notification.user_id == pia.id)).one()
+    assert (note.kind, note.text) == ("peer_hello", "Mina Member said hello")
+    assert "Pia Peer" not in _suggested(mina), "greeted: no longer suggested"
+    auth.logout()
+
+    auth.login(pia.email)
+    assert "Mina Member" not in _suggested(pia)
+    hellos = client.get("/networks/peers/hellos").get_data(as_text=True)
+    assert "Coffee in Leeds?" in hellos and "Say hello back" in hellos
+    reply = client.post(f"/networks/peers/{mina.id}/hello", data={"message": "Yes please"})
+    assert reply.status_code == 302
+    back = db.session.scalars(sa.select(Notification).where(
+        Notification.user_id == mina.id)).one()
+    assert back.text == "Pia Peer said hello back"
+    assert db.session.get(PeerHello, 1) is not None
+
+
+def test_a_reply_is_allowed_even_outside_your_networks(leeds, client, auth):
+    outsider = make_user(email="far@example.org", name="Far Away")
+    give_profile(outsider, "Cornwall")
+    auth.login(outsider.email)
+    assert client.get(f"/networks/peers/{leeds['mina'].id}/hello").status_code == 404
+    db.session.add(PeerHello(sender_id=leeds["mina"].id, recipient_id=outsider.id,
+                             message="Hi"))
+    db.session.commit()
+    assert client.get(f"/networks/peers/{leeds['mina'].id}/hello").status_code == 200
+
+
+def test_not_for_me_works_both_ways(leeds, client, auth):
+    mina, sue = leeds["mina"], leeds["sue"]
+    auth.login(mina.email)
+    response = client.post(f"/networks/peers/{sue.id}/dismiss", data={"back": "home"})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/home")
+    assert db.session.get(PeerDismissal, (mina.id, sue.id)) is not None
+    assert "Sue Peer" not in _suggested(mina)
+    assert "Mina Member" not in _suggested(sue)
+    assert client.get(f"/networks/peers/{sue.id}/hello").status_code == 404
+    stranger = make_user(email="x@example.org")
+    assert client.post(f"/networks/peers/{stranger.id}/dismiss").status_code == 404
+
+
+def test_the_peers_page_and_home_show_suggestions(leeds, client, auth):
+    auth.login(leeds["mina"].email)
+    page = client.get("/networks/peers").get_data(as_text=True)
+    assert "Pia Peer" in page and "also runs a home care service" in page
+    home = client.get("/home").get_data(as_text=True)
+    assert "Peers worth meeting" in home and "Pia Peer" in home
+
+
+def _grow(extra: int) -> None:
+    for n in range(extra):
+        user = make_user(email=f"grow{extra}-{n}@example.org")
+        give_profile(user, "Leeds")
+        assess(user)
+
+
+@pytest.mark.parametrize("cached", [False, True])
+def test_pages_run_a_fixed_number_of_statements(leeds, client, auth, cached):
+    auth.login(leeds["mina"].email)
+    db.session.add(PeerHello(sender_id=leeds["pia"].id, recipient_id=leeds["mina"].id,
+                             message="Hi"))
+    db.session.commit()
+    counts = []
+    for extra in (0, 6):
+        _grow(extra)
+        row = []
+        for path in ("/networks/peers", "/home", "/networks/peers/hellos"):
+            if not cached:
+                peers.forget_cache()
+            else:
+                client.get(path)
+            row.append(count_statements(client, path))
+        counts.append(row)
+    assert counts[0] == counts[1]
