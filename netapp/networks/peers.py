@@ -20,8 +20,7 @@ def peers():
     user = current_member()
     return render_template("networks/peers/index.html",
                            suggestions=service.suggestions_for(user),
-                           unread=service.unread_hellos(user),
-                           dismiss_form=DismissForm())
+                           unread=service.unread_hellos(user))
 
 
 @bp.route("/peers/<int:user_id>/hello", methods=["GET", "POST"])

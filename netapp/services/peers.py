@@ -419,6 +419,12 @@ class Suggestion:
     reasons: tuple[str, ...]
     distance: float
 
+    @property
+    def why(self) -> str:
+        """The reasons as one sentence."""
+        text = "; ".join(self.reasons)
+        return text[:1].upper() + text[1:] + "."
+
 
 def _me(user: User, space: Space) -> Person:
     """The member's own query data, from everything they told us (three queries)."""
