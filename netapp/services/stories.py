@@ -1,10 +1,288 @@
-"""Leadership stories: writing, sharing with a network or everyone, thanks, featuring.
-(Being built for issue 12; the functions below are the contract the network page uses.)"""
+"""Leadership stories: writing, sharing with a network or everyone, thanks, featuring, hiding.
+
+Who reads a story (docs/networks.md, "Leadership stories"): one shared with everyone, or with a
+local network, any signed-in member; one shared with an affinity network, only that network's
+confirmed members (404 for anyone else, staff included). The author edits and deletes their
+own; leads of the network it is shared with feature one story on the network's page and hide
+a story with a reason (coordinators and admins do that for stories shared with everyone).
+Changes to affinity stories are audited as special-category events, as in discussions.
+"""
 from __future__ import annotations
 
-from netapp.models import Story, User
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from netapp.data.lqf import LQF_CODE
+from netapp.extensions import db
+from netapp.models import (
+    Dimension,
+    Framework,
+    Network,
+    NetworkKind,
+    NetworkMembership,
+    Role,
+    Story,
+    StoryThanks,
+    User,
+    story_dimensions,
+)
+from netapp.models.base import utcnow
+from netapp.services import audit, networks
+
+STORIES_PER_PAGE = 10
 
 
-def featured_for_network(network_id: int, viewer: User) -> Story | None:
+class NotFound(Exception):
+    """No such story, or the viewer may not know it exists (a 404)."""
+
+
+class NotAllowed(Exception):
+    """The viewer may read the story but not do this (the message says why)."""
+
+
+# ------------------------------------------------------------------ reading
+
+
+def dimensions() -> list[Dimension]:
+    """The LQF's seven dimensions, in order (one query)."""
+    return list(db.session.scalars(
+        sa.select(Dimension).join(Framework).where(Framework.code == LQF_CODE)
+        .order_by(Dimension.position)))
+
+
+def _readable_by(viewer: User):
+    """SQL (with Network outer-joined): the viewer may read the story."""
+    mine = sa.select(NetworkMembership.network_id).where(NetworkMembership.user_id == viewer.id)
+    allowed = [Story.network_id.is_(None), Network.kind != NetworkKind.AFFINITY]
+    if viewer.is_verified:
+        allowed.append(Story.network_id.in_(mine))
+    return sa.or_(*allowed)
+
+
+def can_read(viewer: User, story: Story, network: Network | None) -> bool:
+    return network is None or networks.can_see_network(viewer, network)
+
+
+def story_for_reading(viewer: User, story_id: int) -> tuple[Story, Network | None]:
+    row = db.session.execute(
+        sa.select(Story, Network).outerjoin(Network, Network.id == Story.network_id)
+        .where(Story.id == story_id)).first()
+    if row is None or not can_read(viewer, row[0], row[1]):
+        raise NotFound(story_id)
+    return row[0], row[1]
+
+
+def can_moderate(viewer: User, network: Network | None) -> bool:
+    """Leads of the story's network; for a story shared with everyone, coordinators and
+    admins."""
+    if network is None:
+        return viewer.has_role(Role.COORDINATOR, Role.ADMIN)
+    return networks.is_lead(viewer.id, network.id)
+
+
+@dataclass(frozen=True)
+class StoryCard:
+    story: Story
+    author: str
+    network: str | None
+    dimensions: list[Dimension]
+    thanks: int
+    thanked_by_me: bool
+
+
+def _cards(viewer: User, stories: list[Story]) -> list[StoryCard]:
+    """What the pages show about each story, in four queries however many."""
+    if not stories:
+        return []
+    ids = [s.id for s in stories]
+    tags: dict[int, list[Dimension]] = {}
+    for story_id, dim in db.session.execute(
+            sa.select(story_dimensions.c.story_id, Dimension)
+            .join(Dimension, Dimension.id == story_dimensions.c.dimension_id)
+            .where(story_dimensions.c.story_id.in_(ids)).order_by(Dimension.position)):
+        tags.setdefault(story_id, []).append(dim)
+    counts = dict(db.session.execute(
+        sa.select(StoryThanks.story_id, sa.func.count()).where(StoryThanks.story_id.in_(ids))
+        .group_by(StoryThanks.story_id)).all())
+    mine = set(db.session.scalars(sa.select(StoryThanks.story_id).where(
+        StoryThanks.story_id.in_(ids), StoryThanks.user_id == viewer.id)))
+    names = {uid: (author, network) for uid, author, network in db.session.execute(
+        sa.select(Story.id, User.display_name, Network.name)
+        .join(User, User.id == Story.author_id)
+        .outerjoin(Network, Network.id == Story.network_id).where(Story.id.in_(ids)))}
+    return [StoryCard(s, names[s.id][0], names[s.id][1], tags.get(s.id, []),
+                      counts.get(s.id, 0), s.id in mine) for s in stories]
+
+
+def card(viewer: User, story: Story) -> StoryCard:
+    return _cards(viewer, [story])[0]
+
+
+def stories_page(viewer: User, page: int, dimension: Dimension | None = None,
+                 per_page: int = STORIES_PER_PAGE):
+    """A page of the stories the viewer may read, newest first, optionally only those tagged
+    with ``dimension``. Hidden stories are left out, but for their author."""
+    query = (sa.select(Story).outerjoin(Network, Network.id == Story.network_id)
+             .where(_readable_by(viewer),
+                    sa.or_(Story.hidden_at.is_(None), Story.author_id == viewer.id))
+             .order_by(Story.created_at.desc(), Story.id.desc()))
+    if dimension is not None:
+        query = query.where(Story.id.in_(sa.select(story_dimensions.c.story_id).where(
+            story_dimensions.c.dimension_id == dimension.id)))
+    result = db.paginate(query, page=page, per_page=per_page, error_out=False)
+    result.cards = _cards(viewer, result.items)
+    return result
+
+
+def featured_for_network(network_id: int, viewer: User) -> StoryCard | None:
     """The story a lead featured on this network's page, if the viewer may read it."""
-    return None
+    network = db.session.get(Network, network_id)
+    if network is None or not networks.can_see_network(viewer, network):
+        return None
+    story = db.session.scalars(
+        sa.select(Story).where(Story.network_id == network_id, Story.featured_at.is_not(None),
+                               Story.hidden_at.is_(None))
+        .order_by(Story.featured_at.desc()).limit(1)).first()
+    return card(viewer, story) if story else None
+
+
+def share_choices(user: User) -> list[tuple[str, str]]:
+    """Where the member may share a story: everyone, or one of their networks."""
+    return [("everyone", "Everyone on the site")] + [
+        (str(m.network_id), m.network.name) for m in networks.memberships(user.id)
+        if not m.network.is_affinity or user.is_verified]
+
+
+# ------------------------------------------------------------------ writing
+
+
+def _audit(actor: User, network: Network | None, action: str, target, **detail) -> None:
+    if network is not None and network.is_affinity:
+        audit.record_special("affinity_content.changed")
+    else:
+        audit.record(actor, action, target, network=network.code if network else None,
+                     **detail)
+
+
+def _network_for_sharing(author: User, share: str) -> Network | None:
+    if share == "everyone":
+        return None
+    allowed = {value for value, _ in share_choices(author)}
+    if share not in allowed:
+        raise NotAllowed("Choose one of your networks, or everyone.")
+    return db.session.get(Network, int(share))
+
+
+def _set_dimensions(story: Story, dimension_ids: list[int]) -> None:
+    valid = {d.id for d in dimensions()}
+    chosen = sorted(set(dimension_ids) & valid)
+    if not chosen:
+        raise NotAllowed("Choose at least one part of the framework your story is about.")
+    db.session.execute(sa.delete(story_dimensions).where(story_dimensions.c.story_id == story.id))
+    db.session.execute(sa.insert(story_dimensions),
+                       [{"story_id": story.id, "dimension_id": d} for d in chosen])
+
+
+def write(author: User, title: str, body: str, dimension_ids: list[int], share: str) -> Story:
+    network = _network_for_sharing(author, share)
+    story = Story(author_id=author.id, network_id=network.id if network else None,
+                  title=title.strip(), body=body)
+    db.session.add(story)
+    db.session.flush()
+    _set_dimensions(story, dimension_ids)
+    _audit(author, network, "story.written", story)
+    db.session.commit()
+    return story
+
+
+def edit(author: User, story: Story, title: str, body: str, dimension_ids: list[int],
+         share: str) -> None:
+    if story.author_id != author.id:
+        raise NotFound(story.id)
+    network = _network_for_sharing(author, share)
+    old_network = db.session.get(Network, story.network_id) if story.network_id else None
+    new_id = network.id if network else None
+    if new_id != story.network_id:
+        story.featured_at = None  # featured by the old network's leads, for their page
+    story.title, story.body, story.network_id = title.strip(), body, new_id
+    story.edited_at = utcnow()
+    _set_dimensions(story, dimension_ids)
+    _audit(author, network or old_network, "story.edited", story)
+    db.session.commit()
+
+
+def delete(author: User, story: Story, network: Network | None) -> None:
+    if story.author_id != author.id:
+        raise NotFound(story.id)
+    _audit(author, network, "story.deleted", story)
+    db.session.execute(sa.delete(StoryThanks).where(StoryThanks.story_id == story.id))
+    db.session.execute(sa.delete(story_dimensions).where(story_dimensions.c.story_id == story.id))
+    db.session.delete(story)
+    db.session.commit()
+
+
+def toggle_thanks(user: User, story: Story, network: Network | None) -> bool:
+    """Thank the story, or take the thanks back; True when it is now thanked."""
+    if story.author_id == user.id:
+        raise NotAllowed("This is your own story: others can thank it.")
+    if story.hidden_at is not None:
+        raise NotAllowed("This story is hidden, so it can't be thanked.")
+    existing = db.session.get(StoryThanks, (story.id, user.id))
+    if existing is not None:
+        db.session.delete(existing)
+        thanked = False
+    else:
+        db.session.add(StoryThanks(story_id=story.id, user_id=user.id))
+        thanked = True
+    _audit(user, network, "story.thanked" if thanked else "story.unthanked", story)
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:  # thanked twice at once: once is what counts
+        db.session.rollback()
+        return True
+    return thanked
+
+
+def toggle_feature(lead: User, story: Story, network: Network | None) -> bool:
+    """Feature the story on its network's page (replacing any other), or stop featuring it."""
+    if network is None or not networks.is_lead(lead.id, network.id):
+        raise NotAllowed("Only the leads of the network a story is shared with can feature it.")
+    if story.hidden_at is not None:
+        raise NotAllowed("A hidden story can't be featured.")
+    featured = story.featured_at is None
+    db.session.execute(sa.update(Story).where(Story.network_id == network.id,
+                                              Story.featured_at.is_not(None))
+                       .values(featured_at=None))
+    story.featured_at = utcnow() if featured else None
+    _audit(lead, network, "story.featured" if featured else "story.unfeatured", story)
+    db.session.commit()
+    return featured
+
+
+def hide(moderator: User, story: Story, network: Network | None, reason: str) -> None:
+    if not can_moderate(moderator, network):
+        raise NotAllowed("Only the network's leads can hide its stories.")
+    story.hidden_at = utcnow()
+    story.hidden_by_id = moderator.id
+    story.hidden_reason = reason.strip()
+    story.featured_at = None
+    _audit(moderator, network, "story.hidden", story, reason=reason.strip())
+    db.session.commit()
+
+
+# ------------------------------------------------------------------ export
+
+
+def stories_of(user: User) -> list[dict]:
+    """The member's own stories, for their data export (thanks counted, not named)."""
+    rows = db.session.execute(
+        sa.select(Story, Network.name).outerjoin(Network, Network.id == Story.network_id)
+        .where(Story.author_id == user.id).order_by(Story.id)).all()
+    cards = {c.story.id: c for c in _cards(user, [s for s, _ in rows])}
+    return [{"title": story.title, "text": story.body, "shared_with": network or "everyone",
+             "written_at": story.created_at.isoformat(timespec="seconds"),
+             "dimensions": [d.name for d in cards[story.id].dimensions],
+             "thanks": cards[story.id].thanks,
+             "hidden_reason": story.hidden_reason if story.hidden_at else None}
+            for story, network in rows]

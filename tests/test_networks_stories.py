@@ -1,0 +1,281 @@
+"""Leadership stories: writing and sharing, who reads what (affinity stories stay inside the
+network), the list by dimension, thanks, featuring, hiding, the author's edits and deletion,
+audit and statement counts."""
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from netapp.extensions import db
+from netapp.models import AuditEntry, NetworkLead, Story, StoryThanks, story_dimensions
+from netapp.models.base import utcnow
+from netapp.services import networks, stories
+from tests.factories import make_user
+from tests.profile_helpers import give_profile, join, load_reference
+from tests.statements import count_statements
+
+
+def _local(user):
+    return networks.by_code(networks.local_network_code(user.profile.local_authority_id))
+
+
+@pytest.fixture
+def people(app, users):
+    """Mina and Otto in Leeds (Otto leads it); Nia in York; Mina and Bea in the BAME network,
+    Bea leading it."""
+    load_reference()
+    mina, otto = users["member"], users["other_member"]
+    give_profile(mina, "Leeds")
+    give_profile(otto, "Leeds")
+    nia = make_user(email="nia@example.org", name="Nia York")
+    give_profile(nia, "York")
+    bea = make_user(email="bea@example.org", name="Bea Lead")
+    give_profile(bea, "York")
+    join(mina, "bame")
+    join(bea, "bame")
+    leeds, bame = _local(mina), networks.by_code("bame")
+    db.session.add_all([NetworkLead(network_id=leeds.id, user_id=otto.id),
+                        NetworkLead(network_id=bame.id, user_id=bea.id)])
+    db.session.commit()
+    dims = {d.code: d for d in stories.dimensions()}
+    return {"mina": mina, "otto": otto, "nia": nia, "bea": bea, "leeds": leeds, "bame": bame,
+            "dims": dims, **users}
+
+
+def _write(client, people, share="everyone", title="The night the boiler failed",
+           body="We *moved* everyone in an hour.", dims=("MS", "WO")):
+    data = {"title": title, "body": body, "share": share,
+            "dimensions": [str(people["dims"][c].id) for c in dims]}
+    response = client.post("/networks/stories/new", data=data)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return db.session.scalars(sa.select(Story).order_by(Story.id.desc())).first()
+
+
+# ---------------------------------------------------------------- writing and reading
+
+
+def test_a_member_writes_a_story_tagged_with_dimensions_and_others_read_it(client, auth,
+                                                                            people):
+    auth.login(people["mina"].email)
+    page = client.get("/networks/stories/new").get_data(as_text=True)
+    for dim in people["dims"].values():
+        assert dim.name in page
+    # Her own networks to share with.
+    assert people["leeds"].name in page and people["bame"].name in page
+    story = _write(client, people)
+    tags = db.session.scalars(sa.select(story_dimensions.c.dimension_id)
+                              .where(story_dimensions.c.story_id == story.id)).all()
+    assert sorted(tags) == sorted([people["dims"]["MS"].id, people["dims"]["WO"].id])
+    auth.logout()
+    auth.login(people["nia"].email)
+    page = client.get(f"/networks/stories/{story.id}").get_data(as_text=True)
+    assert "The night the boiler failed" in page and "<em>moved</em>" in page
+    assert "Mina Member" in page and "Managing services" in page
+
+
+def test_a_bad_story_is_refused_keeping_what_was_typed(client, auth, people):
+    auth.login(people["mina"].email)
+    response = client.post("/networks/stories/new", data={
+        "title": "Kept title", "body": "Kept body", "share": "everyone"})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Choose at least one part of the framework" in page
+    assert "Kept title" in page and "Kept body" in page
+    # A network the member is not in cannot be chosen, even by hand.
+    response = client.post("/networks/stories/new", data={
+        "title": "T", "body": "B", "share": str(_local(people["nia"]).id),
+        "dimensions": [str(people["dims"]["PQ"].id)]})
+    assert response.status_code == 400
+    assert db.session.scalar(sa.select(sa.func.count(Story.id))) == 0
+
+
+def test_the_list_filters_by_dimension_and_leaves_out_what_the_viewer_may_not_read(
+        client, auth, people):
+    auth.login(people["mina"].email)
+    _write(client, people, title="Managing the rota", dims=("MS",))
+    _write(client, people, title="Leeds together", share=str(people["leeds"].id), dims=("WO",))
+    _write(client, people, title="Only for BAME members", share=str(people["bame"].id),
+           dims=("PQ",))
+    page = client.get("/networks/stories").get_data(as_text=True)
+    assert all(t in page for t in ("Managing the rota", "Leeds together",
+                                   "Only for BAME members"))
+    page = client.get("/networks/stories?dimension=ms").get_data(as_text=True)
+    assert "Managing the rota" in page and "Leeds together" not in page
+    auth.logout()
+    for who in ("nia", "coordinator", "admin"):
+        auth.login(people[who].email)
+        page = client.get("/networks/stories").get_data(as_text=True)
+        assert "Leeds together" in page and "Managing the rota" in page
+        assert "Only for BAME members" not in page, who
+        auth.logout()
+
+
+@pytest.mark.parametrize("role", ["nia", "coordinator", "admin", "mentor", "otto"])
+def test_an_affinity_story_is_404_to_everyone_outside_the_network(client, auth, people, role):
+    auth.login(people["mina"].email)
+    story = _write(client, people, share=str(people["bame"].id))
+    auth.logout()
+    auth.login(people[role].email)
+    for method, path in [
+        ("GET", f"/networks/stories/{story.id}"), ("GET", f"/networks/stories/{story.id}/edit"),
+        ("POST", f"/networks/stories/{story.id}/edit"),
+        ("GET", f"/networks/stories/{story.id}/delete"),
+        ("POST", f"/networks/stories/{story.id}/delete"),
+        ("POST", f"/networks/stories/{story.id}/thanks"),
+        ("POST", f"/networks/stories/{story.id}/feature"),
+        ("GET", f"/networks/stories/{story.id}/hide"),
+        ("POST", f"/networks/stories/{story.id}/hide"),
+    ]:
+        assert client.open(path, method=method, data={"reason": "x"}).status_code == 404, \
+            f"{role}: {method} {path}"
+    assert stories.featured_for_network(people["bame"].id, people[role]) is None
+
+
+# ---------------------------------------------------------------- thanks, featuring, hiding
+
+
+def test_thanks_is_once_per_member_and_toggles(client, auth, people):
+    auth.login(people["mina"].email)
+    story = _write(client, people)
+    client.post(f"/networks/stories/{story.id}/thanks")
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(StoryThanks)) == 0, \
+        "an author does not thank their own story"
+    auth.logout()
+    auth.login(people["nia"].email)
+    client.post(f"/networks/stories/{story.id}/thanks")
+    assert "Thanked 1 time." in client.get(f"/networks/stories/{story.id}").get_data(
+        as_text=True)
+    client.post(f"/networks/stories/{story.id}/thanks")
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(StoryThanks)) == 0
+    client.post(f"/networks/stories/{story.id}/thanks")
+    auth.logout()
+    auth.login(people["otto"].email)
+    client.post(f"/networks/stories/{story.id}/thanks")
+    assert "Thanked 2 times." in client.get(f"/networks/stories/{story.id}").get_data(
+        as_text=True)
+
+
+def test_a_lead_features_one_story_on_the_network_page(client, auth, people):
+    auth.login(people["mina"].email)
+    first = _write(client, people, title="First", share=str(people["leeds"].id))
+    second = _write(client, people, title="Second", share=str(people["leeds"].id))
+    everyone = _write(client, people, title="For all")
+    assert client.post(f"/networks/stories/{first.id}/feature").status_code == 403
+    assert client.post(f"/networks/stories/{everyone.id}/feature").status_code == 403
+    auth.logout()
+    auth.login(people["otto"].email)
+    client.post(f"/networks/stories/{first.id}/feature")
+    assert stories.featured_for_network(people["leeds"].id, people["nia"]).story.id == first.id
+    client.post(f"/networks/stories/{second.id}/feature")
+    db.session.expire_all()
+    assert db.session.get(Story, first.id).featured_at is None, "one featured story at a time"
+    card = stories.featured_for_network(people["leeds"].id, people["nia"])
+    assert (card.story.id, card.author) == (second.id, "Mina Member")
+    client.post(f"/networks/stories/{second.id}/feature")
+    assert stories.featured_for_network(people["leeds"].id, people["nia"]) is None
+
+
+def test_a_lead_hides_a_story_with_a_reason(client, auth, people):
+    auth.login(people["mina"].email)
+    story = _write(client, people, title="Names a resident", share=str(people["leeds"].id))
+    everyone = _write(client, people, title="For all")
+    auth.logout()
+    auth.login(people["nia"].email)
+    assert client.get(f"/networks/stories/{story.id}/hide").status_code == 403
+    auth.logout()
+    auth.login(people["otto"].email)
+    assert client.get(f"/networks/stories/{everyone.id}/hide").status_code == 403
+    assert client.post(f"/networks/stories/{story.id}/hide", data={"reason": ""}
+                       ).status_code == 400
+    client.post(f"/networks/stories/{story.id}/hide", data={"reason": "Please leave out names"})
+    auth.logout()
+    auth.login(people["nia"].email)
+    page = client.get(f"/networks/stories/{story.id}").get_data(as_text=True)
+    assert "Hidden by a network lead: Please leave out names" in page
+    assert "Names a resident" not in page
+    assert "Names a resident" not in client.get("/networks/stories").get_data(as_text=True)
+    auth.logout()
+    auth.login(people["mina"].email)
+    assert "Names a resident" in client.get(f"/networks/stories/{story.id}").get_data(
+        as_text=True), "the author still reads it, with the reason"
+    auth.logout()
+    auth.login(people["coordinator"].email)  # coordinators look after stories for everyone
+    assert client.post(f"/networks/stories/{everyone.id}/hide",
+                       data={"reason": "Off topic"}).status_code == 302
+
+
+# ---------------------------------------------------------------- the author's own
+
+
+def test_the_author_changes_and_deletes_their_story_and_nobody_else_can(client, auth, people):
+    auth.login(people["mina"].email)
+    story = _write(client, people, share=str(people["leeds"].id))
+    auth.logout()
+    auth.login(people["otto"].email)
+    client.post(f"/networks/stories/{story.id}/feature")
+    client.post(f"/networks/stories/{story.id}/thanks")
+    assert client.get(f"/networks/stories/{story.id}/edit").status_code == 404
+    assert client.post(f"/networks/stories/{story.id}/delete").status_code == 404
+    auth.logout()
+    auth.login(people["mina"].email)
+    page = client.get(f"/networks/stories/{story.id}/edit").get_data(as_text=True)
+    assert "The night the boiler failed" in page
+    checked = re.findall(r'<input checked[^>]*name="dimensions"[^>]*value="(\d+)"', page)
+    assert sorted(map(int, checked)) == sorted(people["dims"][c].id for c in ("MS", "WO"))
+    response = client.post(f"/networks/stories/{story.id}/edit", data={
+        "title": "Changed title", "body": "New words", "share": "everyone",
+        "dimensions": [str(people["dims"]["IS"].id)]})
+    assert response.status_code == 302
+    db.session.refresh(story)
+    assert (story.title, story.network_id, story.featured_at) == ("Changed title", None, None)
+    assert story.edited_at is not None
+    assert "Yes, delete my story" in client.get(
+        f"/networks/stories/{story.id}/delete").get_data(as_text=True)
+    assert client.post(f"/networks/stories/{story.id}/delete").status_code == 302
+    assert db.session.get(Story, story.id) is None
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(StoryThanks)) == 0
+
+
+def test_stories_are_audited_and_affinity_ones_without_names(client, auth, people):
+    auth.login(people["mina"].email)
+    _write(client, people)
+    _write(client, people, share=str(people["bame"].id))
+    entries = db.session.execute(
+        sa.select(AuditEntry.action, AuditEntry.actor_id, AuditEntry.detail)
+        .where(AuditEntry.action.like("story.%") | AuditEntry.action.like("affinity_content%"))
+        .order_by(AuditEntry.id)).all()
+    assert [(a, u) for a, u, _ in entries] == [("story.written", people["mina"].id),
+                                               ("affinity_content.changed", None)]
+    assert entries[1][2] == {}
+
+
+# ---------------------------------------------------------------- statements
+
+
+def _stories(author, network, how_many, thanked_by):
+    dims = stories.dimensions()
+    for n in range(how_many):
+        story = Story(author_id=author.id, network_id=network.id if network else None,
+                      title=f"S{n}", body="b", created_at=utcnow() - timedelta(minutes=n))
+        db.session.add(story)
+        db.session.flush()
+        db.session.execute(sa.insert(story_dimensions), [
+            {"story_id": story.id, "dimension_id": d.id} for d in dims[:1 + n % 7]])
+        db.session.add_all(StoryThanks(story_id=story.id, user_id=u.id) for u in thanked_by)
+    db.session.commit()
+
+
+def test_the_story_list_runs_a_fixed_number_of_statements(client, auth, people):
+    _stories(people["otto"], people["leeds"], stories.STORIES_PER_PAGE + 1, [people["nia"]])
+    auth.login(people["mina"].email)
+    paths = ["/networks/stories", "/networks/stories?dimension=PQ"]
+    client.get(paths[0])
+    before = [count_statements(client, p) for p in paths]
+    readers = [make_user(email=f"t{n}@example.org") for n in range(6)]
+    _stories(people["nia"], None, 40, readers)
+    _stories(people["bea"], people["bame"], 20, readers)
+    client.get(paths[0])
+    assert [count_statements(client, p) for p in paths] == before
