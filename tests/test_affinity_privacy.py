@@ -66,18 +66,18 @@ def test_an_unconfirmed_account_cannot_join_or_read_the_member_list(client, auth
     """The attack from the issue: a fresh, never-confirmed account joins and reads everything."""
     scraper = make_user(email="scraper@example.org", name="Scraper", verified=False)
     auth.login(scraper.email)
-    response = client.post("/me/networks/bame/join", data={"consent": "y"})
-    scraped = client.get(f"/members/networks/{_bame().id}").get_data(as_text=True)
+    response = client.post("/networks/bame/join", data={"consent": "y"})
+    scraped = client.get(f"/networks/{_bame().id}").get_data(as_text=True)
     assert not _names_on(scraped), f"an unconfirmed account read {sorted(_names_on(scraped))}"
     assert response.status_code == 403
     assert db.session.get(NetworkMembership, (scraper.id, _bame().id)) is None
-    html = client.get("/me/networks/bame/join").get_data(as_text=True)
+    html = client.get("/networks/bame/join").get_data(as_text=True)
     assert "confirm your email" in html.lower()
     assert 'action="/account/verify/resend"' in html
     # Even with a membership left over from before the fix, the list stays closed to them.
     db.session.add(NetworkMembership(user_id=scraper.id, network_id=_bame().id))
     db.session.commit()
-    assert client.get(f"/members/networks/{_bame().id}").status_code == 404
+    assert client.get(f"/networks/{_bame().id}").status_code == 404
     for person in bame_world.values():
         profile_html = client.get(f"/members/{person.id}").get_data(as_text=True)
         assert LEVEL_MARKER not in profile_html and BAME_NAME not in profile_html
@@ -86,7 +86,7 @@ def test_an_unconfirmed_account_cannot_join_or_read_the_member_list(client, auth
 def test_a_confirmed_member_sees_only_listed_members(client, auth, users, bame_world):
     join(users["member"], "bame")
     auth.login(users["member"].email)
-    html = client.get(f"/members/networks/{_bame().id}").get_data(as_text=True)
+    html = client.get(f"/networks/{_bame().id}").get_data(as_text=True)
     assert _names_on(html) == {"Listed Person 0", "Listed Person 1"}
     # Four others are not listed: fewer than 5, so no count at all.
     assert "chose not to be listed" not in html
@@ -98,7 +98,7 @@ def test_the_unlisted_count_appears_from_five(client, auth, users, bame_world):
     join(fifth, "bame")
     join(users["member"], "bame")
     auth.login(users["member"].email)
-    html = client.get(f"/members/networks/{_bame().id}").get_data(as_text=True)
+    html = client.get(f"/networks/{_bame().id}").get_data(as_text=True)
     assert "5 other members chose not to be listed" in html
     assert _names_on(html) == {"Listed Person 0", "Listed Person 1"}
 
@@ -150,7 +150,7 @@ def test_network_page_for_each_role(client, auth, users, bame_world, kind):
     viewer = _viewer(users, kind)
     if viewer is not None:
         auth.login(viewer.email)
-    response = client.get(f"/members/networks/{_bame().id}")
+    response = client.get(f"/networks/{_bame().id}")
     if kind == "anonymous":
         assert response.status_code == 302
     elif kind == "insider":
@@ -192,7 +192,7 @@ def test_home_page_for_each_role(client, auth, users, bame_world, kind):
     # Only a member in the network is told about it, and only about their own membership.
     assert (BAME_NAME in html) is (kind in ("insider", "unconfirmed"))
     # An unconfirmed member is not sent to a page that would turn them away.
-    bame_link = f'href="/members/networks/{_bame().id}"'
+    bame_link = f'href="/networks/{_bame().id}"'
     assert (bame_link in html) is (kind == "insider")
 
 
@@ -224,7 +224,7 @@ def test_a_coordinator_or_admin_who_joins_sees_what_any_member_sees(client, auth
     seen = {}
     for who in (kind, "member"):
         auth.login(users[who].email)
-        html = client.get(f"/members/networks/{_bame().id}").get_data(as_text=True)
+        html = client.get(f"/networks/{_bame().id}").get_data(as_text=True)
         seen[who] = _names_on(html)
         for person in bame_world.values():
             profile_html = client.get(f"/members/{person.id}").get_data(as_text=True)
@@ -241,23 +241,23 @@ def test_a_coordinator_or_admin_who_joins_sees_what_any_member_sees(client, auth
 def test_listing_is_off_by_default_and_can_be_turned_on_and_off(client, auth, users, bame_world):
     member = users["member"]
     auth.login(member.email)
-    client.post("/me/networks/bame/join", data={"consent": "y"})
+    client.post("/networks/bame/join", data={"consent": "y"})
     membership = db.session.get(NetworkMembership, (member.id, _bame().id))
     assert membership.is_listed is False
-    html = client.get("/me/networks").get_data(as_text=True)
+    html = client.get("/networks/mine").get_data(as_text=True)
     assert "not listed" in html.lower()
     assert "Only other members of this network" in html
-    response = client.post("/me/networks/bame/listing", data={"listed": "y"})
+    response = client.post("/networks/bame/listing", data={"listed": "y"})
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(NetworkMembership, (member.id, _bame().id)).is_listed is True
     auth.logout()
     auth.login(bame_world["Listed Person 0"].email)
-    page = client.get(f"/members/networks/{_bame().id}").get_data(as_text=True)
+    page = client.get(f"/networks/{_bame().id}").get_data(as_text=True)
     assert "Mina Member" in page
     auth.logout()
     auth.login(member.email)
-    client.post("/me/networks/bame/listing", data={})
+    client.post("/networks/bame/listing", data={})
     db.session.expire_all()
     assert db.session.get(NetworkMembership, (member.id, _bame().id)).is_listed is False
 
@@ -269,13 +269,13 @@ def test_nobody_can_change_listing_of_a_network_they_are_not_in(client, auth, us
     viewer = _viewer(users, kind)
     if viewer is not None:
         auth.login(viewer.email)
-    response = client.post("/me/networks/bame/listing", data={"listed": "y"})
+    response = client.post("/networks/bame/listing", data={"listed": "y"})
     if kind == "anonymous":
         assert "/account/login" in response.headers["Location"]
     listed = db.session.scalar(sa.select(sa.func.count()).select_from(NetworkMembership)
                                .where(NetworkMembership.is_listed.is_(True)))
     assert listed == 2
-    assert client.post("/me/networks/nonsense/listing", data={"listed": "y"}).status_code in (
+    assert client.post("/networks/nonsense/listing", data={"listed": "y"}).status_code in (
         302, 404)
 
 

@@ -38,7 +38,7 @@ def test_council_list_follows_the_area_choice(client, auth, users, leeds, area, 
     owner = users["other_member"]
     profiles.set_visibility(owner, {"area": area})
     auth.login(users["member" if viewer == "neighbour" else viewer].email)
-    html = client.get(f"/members/networks/{leeds.id}").get_data(as_text=True)
+    html = client.get(f"/networks/{leeds.id}").get_data(as_text=True)
     assert ("Otto Other" in html) is _sees_on_list(viewer, area), f"{viewer}, area={area}"
 
 
@@ -46,7 +46,7 @@ def test_only_me_still_shows_me_on_my_own_council_list(client, auth, users, leed
     owner = users["other_member"]
     profiles.set_visibility(owner, {"area": profiles.ONLY_ME})
     auth.login(owner.email)
-    html = client.get(f"/members/networks/{leeds.id}").get_data(as_text=True)
+    html = client.get(f"/networks/{leeds.id}").get_data(as_text=True)
     assert "Otto Other" in html
     assert "other members don" in html.replace("&#39;", "'").lower()
 

@@ -31,3 +31,19 @@ def test_a_lead_who_leaves_an_affinity_network_no_longer_leads_it(app, users):
     assert networks.is_lead(users["member"].id, bame.id)
     networks.withdraw(users["member"], bame)
     assert not networks.is_lead(users["member"].id, bame.id)
+
+
+# ------------------------------------------------------------------ pages (smoke for now)
+
+
+def test_pages_render(client, auth, users):
+    load_reference()
+    give_profile(users["member"], "Leeds")
+    give_profile(users["coordinator"], "Leeds")
+    leeds = networks.by_code(
+        networks.local_network_code(users["member"].profile.local_authority_id))
+    auth.login(users["coordinator"].email)
+    for path in ("/networks/", "/networks/mine", f"/networks/{leeds.id}", "/networks/members",
+                 "/networks/members?name=mina&can_mentor=y"):
+        response = client.get(path)
+        assert response.status_code == 200, path

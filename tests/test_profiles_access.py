@@ -8,7 +8,7 @@ ROLES = [None, "member", "mentor", "coordinator", "admin"]
 SIGNED_IN_PAGES = [
     "/me", "/me/start/about", "/me/edit", "/me/start/assessment/PQ", "/me/assessment/MS",
     "/me/start/needs", "/me/needs", "/me/start/mentoring", "/me/mentoring", "/me/start/networks",
-    "/me/privacy", "/me/assessments", "/me/networks", "/me/networks/bame/join", "/me/data",
+    "/me/privacy", "/me/assessments", "/networks/mine", "/networks/bame/join", "/me/data",
     "/me/data/erase", "/members/{other_id}", "/me/feedback", "/me/resources", "/me/preview",
 ]
 
@@ -44,7 +44,7 @@ def test_start_redirects_into_the_wizard(client, auth, setting, role):
 @pytest.mark.parametrize("role", ROLES, ids=lambda r: r or "anonymous")
 def test_posts_need_an_account(client, auth, setting, role):
     auth.as_role(setting, role)
-    for path in ("/me/data/export", "/me/networks/bame/leave", "/me/privacy", "/me/feedback/new"):
+    for path in ("/me/data/export", "/networks/bame/leave", "/me/privacy", "/me/feedback/new"):
         response = client.post(path)
         if role is None:
             assert response.status_code == 302 and "/account/login" in response.headers["Location"]
@@ -58,7 +58,7 @@ def test_nobody_can_leave_for_someone_else(client, auth, setting, role):
     """/me routes only ever act on the signed-in member: there is no id to tamper with."""
     join(setting["other_member"], "bame")
     auth.as_role(setting, role)
-    client.post("/me/networks/bame/leave")
+    client.post("/networks/bame/leave")
     bame = networks.by_code("bame")
     assert networks.is_member(setting["other_member"].id, bame.id)
 
@@ -70,18 +70,18 @@ def test_a_members_own_profile_link_goes_to_me(client, auth, setting):
 
 @pytest.mark.parametrize("role", ROLES, ids=lambda r: r or "anonymous")
 def test_network_pages(client, auth, setting, role):
-    """Local network: its members, coordinators and admins. Affinity: its members only."""
+    """Local network: every signed-in member. Affinity: its members only."""
     from tests.profile_helpers import council
 
     leeds = networks.by_code(networks.local_network_code(council("Leeds").id))
     bame = networks.by_code("bame")
     join(setting["other_member"], "bame")
     auth.as_role(setting, role)
-    local_page = client.get(f"/members/networks/{leeds.id}")
-    affinity_page = client.get(f"/members/networks/{bame.id}")
+    local_page = client.get(f"/networks/{leeds.id}")
+    affinity_page = client.get(f"/networks/{bame.id}")
     if role is None:
         assert local_page.status_code == affinity_page.status_code == 302
         return
-    assert local_page.status_code == (200 if role in ("coordinator", "admin") else 404)
+    assert local_page.status_code == 200
     assert affinity_page.status_code == 404
-    assert client.get("/members/networks/99999").status_code == 404
+    assert client.get("/networks/99999").status_code == 404

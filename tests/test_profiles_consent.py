@@ -21,7 +21,7 @@ def _membership(user, code):
 
 
 def test_join_page_explains_what_is_stored_who_sees_it_and_how_to_leave(client, member):
-    html = client.get("/me/networks/bame/join").get_data(as_text=True)
+    html = client.get("/networks/bame/join").get_data(as_text=True)
     for words in ("What we store", "Who sees it", "How to leave", networks.CONSENT_VERSION,
                   "We don&#39;t ask for or store your ethnicity"):
         assert words in html or words.replace("&#39;", "'") in html
@@ -29,14 +29,14 @@ def test_join_page_explains_what_is_stored_who_sees_it_and_how_to_leave(client, 
 
 
 def test_joining_without_ticking_consent_is_refused(client, member):
-    response = client.post("/me/networks/bame/join", data={})
+    response = client.post("/networks/bame/join", data={})
     assert response.status_code == 400
     assert "Tick the box to say you agree" in response.get_data(as_text=True)
     assert _membership(member, "bame") is None
 
 
 def test_joining_records_consent_with_version_and_time(client, member):
-    assert client.post("/me/networks/women/join", data={"consent": "y"}).status_code == 302
+    assert client.post("/networks/women/join", data={"consent": "y"}).status_code == 302
     membership = _membership(member, "women")
     assert membership.consent_text_version == networks.CONSENT_VERSION
     assert membership.consent_given_at is not None
@@ -46,15 +46,15 @@ def test_joining_records_consent_with_version_and_time(client, member):
     # The audit log is read by admins: it must not tie the consent to the person.
     assert entry.actor_id is None and entry.target_id is None
     assert set(entry.detail) == {"kind", "consent_version"}
-    assert "Women managers network" in client.get("/me/networks").get_data(as_text=True)
+    assert "Women managers network" in client.get("/networks/mine").get_data(as_text=True)
 
 
 def test_withdrawing_asks_first_then_removes_membership_and_consent_at_once(client, member):
-    client.post("/me/networks/bame/join", data={"consent": "y"})
-    html = client.get("/me/networks/bame/leave").get_data(as_text=True)
+    client.post("/networks/bame/join", data={"consent": "y"})
+    html = client.get("/networks/bame/leave").get_data(as_text=True)
     assert "Yes, leave the network" in html
     assert _membership(member, "bame") is not None  # nothing happens on GET
-    assert client.post("/me/networks/bame/leave").status_code == 302
+    assert client.post("/networks/bame/leave").status_code == 302
     db.session.expire_all()
     assert _membership(member, "bame") is None
     remaining = db.session.scalar(sa.select(sa.func.count()).select_from(NetworkMembership)
@@ -63,19 +63,19 @@ def test_withdrawing_asks_first_then_removes_membership_and_consent_at_once(clie
     withdrawn = db.session.execute(sa.select(AuditEntry).where(
         AuditEntry.action == "consent.withdrawn")).scalar_one()
     assert withdrawn.actor_id is None and withdrawn.target_id is None
-    assert client.get("/me/networks/bame/leave").status_code == 404
+    assert client.get("/networks/bame/leave").status_code == 404
 
 
 def test_local_networks_are_not_joined_or_left_by_consent(client, member):
     local = networks.memberships(member.id)[0].network
-    assert client.get(f"/me/networks/{local.code}/join").status_code == 404
-    assert client.post(f"/me/networks/{local.code}/leave").status_code == 404
-    assert client.get("/me/networks/nonsense/join").status_code == 404
+    assert client.get(f"/networks/{local.code}/join").status_code == 404
+    assert client.post(f"/networks/{local.code}/leave").status_code == 404
+    assert client.get("/networks/nonsense/join").status_code == 404
 
 
 def test_joining_twice_is_harmless(client, member):
-    client.post("/me/networks/entrepreneurs/join", data={"consent": "y"})
-    response = client.post("/me/networks/entrepreneurs/join", data={"consent": "y"})
+    client.post("/networks/entrepreneurs/join", data={"consent": "y"})
+    response = client.post("/networks/entrepreneurs/join", data={"consent": "y"})
     assert response.status_code == 302
     assert len([m for m in networks.memberships(member.id) if m.network.is_affinity]) == 1
 

@@ -1,2 +1,232 @@
-"""Network pages routes (being built)."""
-from netapp.networks import bp  # noqa: F401
+"""Network pages: the directory of networks, my networks (joining and leaving affinity networks
+with consent), a network's page with its leads and follows, and the member directory."""
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+
+from netapp.extensions import db
+from netapp.members._common import current_member
+from netapp.members.forms import ConsentForm, EmptyForm, ListingForm
+from netapp.models import Network, ServiceType, User
+from netapp.networks import bp
+from netapp.networks.page_forms import DirectoryForm, LeadForm
+from netapp.services import directory as member_directory
+from netapp.services import discussions, events, networks, stories
+
+
+@bp.route("/")
+@login_required
+def directory():
+    return render_template("networks/directory.html", regions=networks.directory(),
+                           affinity=networks.affinity_networks())
+
+
+@bp.route("/mine")
+@login_required
+def mine():
+    user = current_member()
+    memberships = networks.memberships(user.id)
+    joined = {m.network_id for m in memberships}
+    return render_template("networks/mine.html", memberships=memberships,
+                           following=networks.followed(user.id),
+                           others=[n for n in networks.affinity_networks() if n.id not in joined],
+                           listing_form=ListingForm(), resend_form=EmptyForm(),
+                           unfollow_form=EmptyForm())
+
+
+def _affinity_or_404(code: str) -> Network:
+    network = networks.by_code(code)
+    if network is None or not network.is_affinity:
+        abort(404)
+    return network
+
+
+@bp.route("/<code>/join", methods=["GET", "POST"])
+@login_required
+def join(code: str):
+    network = _affinity_or_404(code)
+    user = current_member()
+    if networks.is_member(user.id, network.id):
+        flash(f"You're already in the {network.name}.", "info")
+        return redirect(url_for("networks.mine"))
+    if not user.is_verified:
+        # Checked before the form, so nothing posted can get past it.
+        return render_template("networks/join_confirm_first.html", network=network,
+                               resend_form=EmptyForm()), 403 if request.method == "POST" else 200
+    form = ConsentForm()
+    if form.validate_on_submit():
+        networks.join_affinity(user, network)
+        flash(f"Welcome to the {network.name}. You can leave at any time from My networks.",
+              "success")
+        return redirect(url_for("networks.mine"))
+    return render_template("networks/join.html", form=form, network=network,
+                           consent_version=networks.CONSENT_VERSION), 400 if form.errors else 200
+
+
+@bp.route("/<code>/leave", methods=["GET", "POST"])
+@login_required
+def leave(code: str):
+    network = _affinity_or_404(code)
+    user = current_member()
+    if not networks.is_member(user.id, network.id):
+        abort(404)
+    form = EmptyForm()
+    if form.validate_on_submit():
+        networks.withdraw(user, network)
+        flash(f"You've left the {network.name}. We've deleted your membership and your consent "
+              "record for it.", "success")
+        return redirect(url_for("networks.mine"))
+    return render_template("networks/leave.html", form=form, network=network)
+
+
+@bp.route("/<code>/listing", methods=["POST"])
+@login_required
+def set_listing(code: str):
+    network = _affinity_or_404(code)
+    user = current_member()
+    if not networks.is_member(user.id, network.id):
+        abort(404)
+    form = ListingForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        networks.set_listed(user, network, form.listed.data)
+    except networks.EmailNotConfirmed:
+        flash("Please confirm your email first. We can send you the link again.", "error")
+        return redirect(url_for("networks.mine"))
+    if form.listed.data:
+        flash(f"You're now listed in the {network.name}. Its other members can see your name.",
+              "success")
+    else:
+        flash(f"You're no longer listed in the {network.name}. You're still a member.",
+              "success")
+    return redirect(url_for("networks.mine"))
+
+
+def _visible_or_404(network_id: int, viewer: User) -> Network:
+    found = db.session.get(Network, network_id)
+    # Outsiders get "not found", not "forbidden": an affinity network's members stay private.
+    if found is None or not networks.can_see_network(viewer, found):
+        abort(404)
+    return found
+
+
+def _network_page(found: Network, viewer: User, lead_form: LeadForm | None = None,
+                  status: int = 200):
+    page = networks.members_page(found, viewer, request.args.get("page", 1, type=int),
+                                 current_app.config["PAGE_SIZE"])
+    manages = networks.can_manage_leads(viewer, found)
+    if manages and lead_form is None:
+        lead_form = LeadForm(networks.lead_candidates(found, viewer))
+    new_count, new_people = networks.new_this_month(found, viewer)
+    is_member = networks.is_member(viewer.id, found.id)
+    return render_template(
+        "networks/network.html", network=found, page=page, viewer=viewer,
+        unlisted_others=networks.unlisted_others(found, viewer),
+        viewer_listed=not is_member or networks.is_listed_to_members(viewer, found),
+        is_member=is_member, leads=networks.leads_of(found, viewer),
+        manages_leads=manages, lead_form=lead_form, button_form=EmptyForm(),
+        can_follow=networks.can_follow(viewer, found),
+        following=networks.is_following(viewer.id, found.id),
+        new_count=new_count, new_people=new_people,
+        events=events.upcoming_for_network(found.id, viewer),
+        threads=discussions.recent_threads(found.id, viewer),
+        story=stories.featured_for_network(found.id, viewer),
+    ), status
+
+
+@bp.route("/<int:network_id>")
+@login_required
+def network(network_id: int):
+    viewer = current_member()
+    return _network_page(_visible_or_404(network_id, viewer), viewer)
+
+
+@bp.route("/<int:network_id>/follow", methods=["POST"])
+@login_required
+def follow(network_id: int):
+    viewer = current_member()
+    found = _visible_or_404(network_id, viewer)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if not networks.can_follow(viewer, found):
+        flash("You can follow other councils' local networks, not your own.", "error")
+        return redirect(url_for("networks.network", network_id=found.id))
+    networks.follow(viewer, found)
+    flash(f"You're following the {found.name}. Its events and discussions are open to you.",
+          "success")
+    return redirect(url_for("networks.network", network_id=found.id))
+
+
+@bp.route("/<int:network_id>/unfollow", methods=["POST"])
+@login_required
+def unfollow(network_id: int):
+    viewer = current_member()
+    found = _visible_or_404(network_id, viewer)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if networks.unfollow(viewer, found):
+        flash(f"You've stopped following the {found.name}.", "success")
+    if request.form.get("back") == "mine":
+        return redirect(url_for("networks.mine"))
+    return redirect(url_for("networks.network", network_id=found.id))
+
+
+def _managed_or_404(network_id: int, viewer: User) -> Network:
+    found = _visible_or_404(network_id, viewer)
+    if not networks.can_manage_leads(viewer, found):
+        # An affinity network's members get 404 like everyone else: the page never offers it.
+        abort(404 if found.is_affinity else 403)
+    return found
+
+
+@bp.route("/<int:network_id>/leads", methods=["POST"])
+@login_required
+def appoint_lead(network_id: int):
+    viewer = current_member()
+    found = _managed_or_404(network_id, viewer)
+    form = LeadForm(networks.lead_candidates(found, viewer))
+    if not form.validate_on_submit():
+        return _network_page(found, viewer, lead_form=form, status=400)
+    person = db.session.get(User, form.user_id.data)
+    networks.appoint_lead(viewer, found, person)
+    flash(f"{person.display_name} now leads the {found.name}.", "success")
+    return redirect(url_for("networks.network", network_id=found.id))
+
+
+@bp.route("/<int:network_id>/leads/<int:user_id>/remove", methods=["POST"])
+@login_required
+def remove_lead(network_id: int, user_id: int):
+    viewer = current_member()
+    found = _managed_or_404(network_id, viewer)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    person = db.session.get(User, user_id)
+    if person is None or not networks.remove_lead(viewer, found, person):
+        abort(404)
+    flash(f"{person.display_name} no longer leads the {found.name}.", "success")
+    return redirect(url_for("networks.network", network_id=found.id))
+
+
+@bp.route("/members")
+@login_required
+def members():
+    viewer = current_member()
+    form = DirectoryForm(member_directory.elements(), formdata=request.args or None)
+    status = 200
+    search = member_directory.Search()
+    if request.args:
+        if form.validate():
+            search = member_directory.Search(
+                name=(form.name.data or "").strip(), council_id=form.council.data,
+                service_type=ServiceType(form.service_type.data) if form.service_type.data
+                else None,
+                strength_id=form.strength.data, can_mentor=bool(form.can_mentor.data))
+        else:
+            status = 400
+    page, entries = member_directory.search_page(
+        viewer, search, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"])
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template("networks/members.html", form=form, page=page, entries=entries,
+                           search=search, viewer=viewer, args=args), status

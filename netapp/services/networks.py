@@ -12,10 +12,12 @@ from netapp.extensions import db
 from netapp.models import (
     LocalAuthority,
     Network,
+    NetworkFollow,
     NetworkKind,
     NetworkLead,
     NetworkMembership,
     Profile,
+    Region,
     Role,
     User,
 )
@@ -135,6 +137,9 @@ def withdraw(user: User, network: Network) -> bool:
                                            NetworkMembership.network_id == network.id)
     ).rowcount
     if deleted:
+        # Leading the network ends with the membership.
+        db.session.execute(sa.delete(NetworkLead).where(NetworkLead.user_id == user.id,
+                                                        NetworkLead.network_id == network.id))
         audit.record_special("consent.withdrawn", kind="affinity")
     db.session.commit()
     return bool(deleted)
@@ -234,6 +239,26 @@ def sharing_network(viewer: User, owner_ids: list[int]) -> set[int]:
     ))
 
 
+def sharing_network_sql(viewer: User, owner_id):
+    """SQL: the viewer shares a network where they can see the owner (``owner_id`` a column)
+    listed; the same rule as ``shares_network``, for filtering many people at once. Needs
+    the owner's Profile joined (or outer-joined) in the enclosing query."""
+    mine, theirs = aliased(NetworkMembership), aliased(NetworkMembership)
+    listed = [
+        sa.and_(Network.kind == NetworkKind.LOCAL, _area_seen_by({EVERYONE, NETWORKS})),
+        Network.kind == NetworkKind.NATIONAL,
+    ]
+    if viewer.is_verified:
+        listed.append(sa.and_(Network.kind == NetworkKind.AFFINITY, theirs.is_listed.is_(True)))
+    return (
+        sa.select(sa.literal(1)).select_from(mine)
+        .join(theirs, theirs.network_id == mine.network_id)
+        .join(Network, Network.id == mine.network_id)
+        .where(mine.user_id == viewer.id, theirs.user_id == owner_id, sa.or_(*listed))
+        .exists()
+    )
+
+
 def networks_seen_by(viewer: User, owner_id: int, area_visible: bool) -> list[Network]:
     """The owner's networks that the viewer may know about.
 
@@ -257,9 +282,12 @@ def networks_seen_by(viewer: User, owner_id: int, area_visible: bool) -> list[Ne
 
 
 def can_see_network(viewer: User, network: Network) -> bool:
+    """Affinity networks: their confirmed members only. Local and national networks: every
+    signed-in member, since networks are there to connect people across councils too (each
+    person on the list still shows only as their council-area choice allows)."""
     if network.is_affinity:
         return viewer.is_verified and is_member(viewer.id, network.id)
-    return is_member(viewer.id, network.id) or viewer.has_role(Role.COORDINATOR, Role.ADMIN)
+    return True
 
 
 def _listed_for(viewer: User, network: Network):
@@ -314,3 +342,190 @@ def is_listed_to_members(user: User, network: Network) -> bool:
             .outerjoin(Profile, Profile.user_id == User.id).where(User.id == user.id)
         ))
     return True
+
+
+# ------------------------------------------------------------------ leads
+#
+# Leads of a local network are appointed and removed by coordinators and admins, and the audit
+# log says who did it. Leads of an affinity network are appointed only by its existing leads
+# (or by the operator's command line): a lead is a member, so a staff screen for it would show
+# staff who is in the network, and the audit log keeps such changes as special-category events.
+
+
+class NotAllowed(Exception):
+    """Raised when someone tries to change a network's leads without the right to."""
+
+
+def can_manage_leads(viewer: User, network: Network) -> bool:
+    if network.is_affinity:
+        return viewer.is_verified and is_lead(viewer.id, network.id)
+    if network.kind is NetworkKind.LOCAL:
+        return viewer.has_role(Role.COORDINATOR, Role.ADMIN)
+    return False
+
+
+def leads_of(network: Network, viewer: User) -> list[User]:
+    """The network's leads that the viewer may see listed in it, by name (one query)."""
+    return list(db.session.scalars(
+        sa.select(User)
+        .join(NetworkLead, NetworkLead.user_id == User.id)
+        .join(NetworkMembership, sa.and_(NetworkMembership.user_id == User.id,
+                                         NetworkMembership.network_id == network.id))
+        .outerjoin(Profile, Profile.user_id == User.id)
+        .where(NetworkLead.network_id == network.id, User.is_active_account.is_(True),
+               sa.or_(_listed_for(viewer, network), User.id == viewer.id))
+        .order_by(User.display_name, User.id)
+    ))
+
+
+def lead_candidates(network: Network, viewer: User) -> list[User]:
+    """Members the viewer could appoint: listed to them, active, not yet leads."""
+    return list(db.session.scalars(
+        sa.select(User)
+        .join(NetworkMembership, NetworkMembership.user_id == User.id)
+        .outerjoin(Profile, Profile.user_id == User.id)
+        .outerjoin(NetworkLead, sa.and_(NetworkLead.user_id == User.id,
+                                        NetworkLead.network_id == network.id))
+        .where(NetworkMembership.network_id == network.id, User.is_active_account.is_(True),
+               NetworkLead.user_id.is_(None), User.email_verified_at.is_not(None),
+               sa.or_(_listed_for(viewer, network), User.id == viewer.id))
+        .order_by(User.display_name, User.id)
+    ))
+
+
+def _audit_lead(actor: User | None, action: str, network: Network, person: User) -> None:
+    if network.is_affinity:
+        audit.record_special(f"affinity_lead.{action}")
+    else:
+        audit.record(actor, f"network.lead_{action}", person, network=network.code)
+
+
+def appoint_lead(actor: User | None, network: Network, person: User) -> bool:
+    """Make ``person`` a lead; ``actor`` None is the operator's command line. False when they
+    already lead it. The person must be a confirmed, active member of the network."""
+    if actor is not None and not can_manage_leads(actor, network):
+        raise NotAllowed(actor.id)
+    if network.kind is NetworkKind.NATIONAL:
+        raise ValueError(f"{network.code!r} has no leads")
+    if not (person.is_verified and person.is_active_account and is_member(person.id, network.id)):
+        raise ValueError(f"user {person.id} is not a confirmed member of {network.code!r}")
+    if db.session.get(NetworkLead, (network.id, person.id)) is not None:
+        return False
+    db.session.add(NetworkLead(network_id=network.id, user_id=person.id,
+                               appointed_by_id=actor.id if actor else None))
+    _audit_lead(actor, "appointed", network, person)
+    db.session.commit()
+    return True
+
+
+def remove_lead(actor: User, network: Network, person: User) -> bool:
+    """Stop ``person`` leading the network; False when they did not lead it."""
+    if not can_manage_leads(actor, network):
+        raise NotAllowed(actor.id)
+    lead = db.session.get(NetworkLead, (network.id, person.id))
+    if lead is None:
+        return False
+    db.session.delete(lead)
+    _audit_lead(actor, "removed", network, person)
+    db.session.commit()
+    return True
+
+
+# ------------------------------------------------------------------ follows
+
+
+def can_follow(user: User, network: Network) -> bool:
+    """Only local networks can be followed, and not the member's own."""
+    return network.kind is NetworkKind.LOCAL and not is_member(user.id, network.id)
+
+
+def is_following(user_id: int, network_id: int) -> bool:
+    return db.session.get(NetworkFollow, (user_id, network_id)) is not None
+
+
+def follow(user: User, network: Network) -> bool:
+    if not can_follow(user, network):
+        raise ValueError(f"{network.code!r} cannot be followed by user {user.id}")
+    if is_following(user.id, network.id):
+        return False
+    db.session.add(NetworkFollow(user_id=user.id, network_id=network.id))
+    audit.record(user, "network.followed", network=network.code)
+    db.session.commit()
+    return True
+
+
+def unfollow(user: User, network: Network) -> bool:
+    deleted = db.session.execute(
+        sa.delete(NetworkFollow).where(NetworkFollow.user_id == user.id,
+                                       NetworkFollow.network_id == network.id)
+    ).rowcount
+    if deleted:
+        audit.record(user, "network.unfollowed", network=network.code)
+    db.session.commit()
+    return bool(deleted)
+
+
+def followed(user_id: int) -> list[Network]:
+    return list(db.session.scalars(
+        sa.select(Network).join(NetworkFollow, NetworkFollow.network_id == Network.id)
+        .where(NetworkFollow.user_id == user_id).order_by(Network.name)
+    ))
+
+
+# ------------------------------------------------------------------ the directory and a page
+
+
+def shown_count(count: int) -> int | None:
+    """A count as the pages show it: None (shown as "fewer than 5") below SMALLEST_COUNT."""
+    return count if count >= SMALLEST_COUNT else None
+
+
+def directory() -> list[tuple[Region, list[tuple[LocalAuthority, Network | None, int | None]]]]:
+    """Regions, their councils, each council's local network and its member count (None when
+    below SMALLEST_COUNT), in three queries. Affinity networks are listed without counts."""
+    councils = db.session.scalars(
+        sa.select(LocalAuthority).options(selectinload(LocalAuthority.region))
+        .join(Region).order_by(Region.name, LocalAuthority.name)
+    ).all()
+    counted = db.session.execute(
+        sa.select(Network, sa.func.count(User.id))
+        .outerjoin(NetworkMembership, NetworkMembership.network_id == Network.id)
+        .outerjoin(User, sa.and_(User.id == NetworkMembership.user_id,
+                                 User.is_active_account.is_(True)))
+        .where(Network.kind == NetworkKind.LOCAL)
+        .group_by(Network.id)
+    ).all()
+    by_council = {n.local_authority_id: (n, c) for n, c in counted}
+    regions: dict[int, tuple[Region, list]] = {}
+    for council in councils:
+        network, count = by_council.get(council.id, (None, 0))
+        regions.setdefault(council.region_id, (council.region, []))[1].append(
+            (council, network, shown_count(count)))
+    return list(regions.values())
+
+
+def _month_start():
+    return utcnow().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+def new_this_month(network: Network, viewer: User,
+                   limit: int = 10) -> tuple[int | None, list[User]]:
+    """How many joined this month (None below SMALLEST_COUNT) and the ones the viewer may see
+    listed, newest first."""
+    since = _month_start()
+    count = db.session.scalar(
+        sa.select(sa.func.count()).select_from(NetworkMembership)
+        .join(User, User.id == NetworkMembership.user_id)
+        .where(NetworkMembership.network_id == network.id, User.is_active_account.is_(True),
+               NetworkMembership.joined_at >= since)
+    ) or 0
+    people = list(db.session.scalars(
+        sa.select(User)
+        .join(NetworkMembership, NetworkMembership.user_id == User.id)
+        .outerjoin(Profile, Profile.user_id == User.id)
+        .where(NetworkMembership.network_id == network.id, User.is_active_account.is_(True),
+               NetworkMembership.joined_at >= since,
+               sa.or_(_listed_for(viewer, network), User.id == viewer.id))
+        .order_by(NetworkMembership.joined_at.desc(), User.id.desc()).limit(limit)
+    ))
+    return shown_count(count), people

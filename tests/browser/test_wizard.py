@@ -143,8 +143,8 @@ def test_profile_pages_are_accessible_on_a_phone(page, live_server, live_app, ma
     page.get_by_label("Email address").fill(EMAIL)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    for path in ("/me", "/me/assessments", "/me/privacy", "/me/networks", "/me/networks/bame/join",
-                 "/me/networks/women/leave", "/me/needs", "/me/feedback", "/me/resources",
+    for path in ("/me", "/me/assessments", "/me/privacy", "/networks/mine", "/networks/bame/join",
+                 "/networks/women/leave", "/me/needs", "/me/feedback", "/me/resources",
                  "/me/data", "/me/data/erase", f"/members/{other_id}", "/me/preview?as=networks"):
         assert page.goto(live_server(path)).status == 200, path
         assert_accessible(page, path)
