@@ -224,7 +224,7 @@ def next_steps(user: User, index: MyIndex | None) -> list[NextStep]:
 def _area_shown_to_coordinators():
     """SQL: the member lets coordinators see their council area (anything but "Only me")."""
     area = sa.func.coalesce(Profile.visibility["area"].as_string(), AREA_DEFAULT)
-    return area.in_(sorted(AUDIENCES - {ONLY_ME}))
+    return area.in_(sorted(set(AUDIENCES) - {ONLY_ME}))
 
 
 def regions() -> list[Region]:
@@ -244,11 +244,44 @@ def _most_isolated(region_id: int):
     )
 
 
-def most_isolated_page(region_id: int, page: int, per_page: int = 50):
+@dataclass(frozen=True)
+class Page:
+    """One page of rows, with what the pagination macro reads."""
+
+    items: list
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def most_isolated_page(region_id: int, page: int, per_page: int = 50) -> Page:
     """One page of the region's most isolated members (those who let coordinators see
-    their area), most isolated first."""
-    return db.paginate(_most_isolated(region_id), page=page, per_page=per_page,
-                       error_out=False)
+    their area), most isolated first. Two queries."""
+    query = _most_isolated(region_id)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(
+        query.order_by(None).subquery())) or 0
+    rows = db.session.execute(query.limit(per_page).offset((page - 1) * per_page)).all()
+    return Page(list(rows), page, per_page, total)
 
 
 def missing_words(parts: dict) -> str:
