@@ -90,3 +90,26 @@ def stale_offer_flags() -> None:
 
     with huey.app.app_context():
         mentoring.run_stale_offer_flags(huey.app.config["SITE_URL"])
+
+
+@huey.periodic_task(crontab(minute="5"))
+def event_reminders() -> None:
+    """Each hour, remind people going to an event that starts within a day (once per event)."""
+    from netapp.services import events
+    from netapp.services.mentorships import site_url
+
+    with huey.app.app_context():
+        events.run_reminders(site_url())
+
+
+@huey.periodic_task(crontab(day_of_week="1", hour="7", minute="15"))
+def discussions_digest() -> None:
+    """Monday mornings: each member's email of the week's discussions in their networks."""
+    from netapp.services import discussions
+    from netapp.services.mentorships import site_url
+
+    with huey.app.app_context():
+        site = site_url()
+    # Links in the emails are built as if for a request to the site.
+    with huey.app.test_request_context(base_url=site):
+        discussions.send_weekly_digest()

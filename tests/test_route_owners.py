@@ -19,6 +19,19 @@ from flask import url_for
 #   set             only the current members and the facilitator of that action learning set
 #                   (and, for its meetings' changes and attendance, only the facilitator);
 #                   anyone else, staff included, gets a 404
+#   peer            a member the signed-in person sees listed in one of their networks, or who
+#                   said hello to them; anyone else (a guessed id), staff included, gets a 404
+#   event           a network's events: for an affinity network only its members see them, and
+#                   only leads (and, for local networks, coordinators) manage them; a guessed
+#                   event or network gets a 404 from everyone, staff included
+#   network         a network's page: any signed-in member for a local network, only its
+#                   members for an affinity network; a guessed network gets a 404 from everyone
+#   lead            changing a network's leads: coordinators and admins for a local network,
+#                   its leads for an affinity network; a guessed network gets a 404 from everyone
+#   talk            a network's discussions and a leadership story: any signed-in member for a
+#                   local network (or a story shared with everyone), only its members for an
+#                   affinity network; writing, editing, hiding and featuring check more. A
+#                   guessed network, thread, post or story gets a 404 from everyone, staff too
 OWNERS = {
     "mentoring.checkin_summary": "coordinator",
     **{f"mentoring.{name}": "pair" for name in (
@@ -75,6 +88,14 @@ OWNERS = {
         "calendar_page", "new_calendar_address", "stop_calendar_address",
     )},
     "sets.calendar_feed": "token",
+    "networks.my_events": "signed_in",
+    **{f"networks.{name}": "event" for name in (
+        "network_events", "new_event", "event_page", "edit_event", "cancel_event", "rsvp",
+        "cancel_rsvp", "event_file", "event_attendance",
+    )},
+    **{f"networks.{name}": "signed_in" for name in ("peers", "hellos", "connected")},
+    **{f"networks.{name}": "peer" for name in ("say_hello", "dismiss_peer")},
+    **{f"networks.{name}": "coordinator" for name in ("isolation_list", "isolation_csv")},
     "members.manage_resources": "admin",
     "members.edit_resource": "admin",
     "members.delete_resource": "admin",
@@ -86,16 +107,29 @@ OWNERS = {
     **{f"members.{name}": "signed_in" for name in (
         "onboarding", "wizard_about", "wizard_assess", "wizard_needs", "wizard_mentoring",
         "wizard_networks", "edit_about", "assess", "edit_needs", "edit_mentoring", "me",
-        "preview", "privacy_settings", "assessments", "profile", "my_networks", "join_network",
-        "leave_network", "set_listing", "network", "my_data", "export_data", "erase", "my_feedback",
-        "new_feedback_round", "feedback_results", "my_resources",
+        "preview", "privacy_settings", "assessments", "profile", "my_data", "export_data",
+        "erase", "my_feedback", "new_feedback_round", "feedback_results", "my_resources",
     )},
+    # Old addresses of the network pages: a redirect to the new one, which checks.
+    **{f"members.{name}": "public" for name in ("my_networks", "network")},
+    **{f"networks.{name}": "signed_in" for name in (
+        "directory", "mine", "join", "leave", "set_listing", "members",
+    )},
+    **{f"networks.{name}": "network" for name in ("network", "follow", "unfollow")},
+    **{f"networks.{name}": "lead" for name in ("appoint_lead", "remove_lead")},
+    **{f"networks.{name}": "talk" for name in (
+        "discussions", "new_discussion", "discussion", "discussion_reply", "edit_post",
+        "report_post", "hide_post", "clear_reports", "post_reports", "story", "edit_story",
+        "delete_story", "thank_story", "feature_story", "hide_story",
+    )},
+    **{f"networks.{name}": "signed_in" for name in ("stories", "new_story")},
 }
 # Placeholder values for URL parts; the guard must act before any lookup.
 URL_VALUES = {"user_id": 1, "token": "not-a-real-token", "code": "PQ", "network_id": 1,
               "resource_id": 1, "round_id": 1, "session_id": 1, "filename": "css/site.css",
               "rule_id": 1, "day": 30, "meeting_id": 1, "goal_id": 1, "mentorship_id": 1,
-              "mentor_id": 1, "formation_id": 1, "set_id": 1, "note_id": 1}
+              "mentor_id": 1, "formation_id": 1, "set_id": 1, "note_id": 1, "event_id": 1,
+              "region_id": 1, "thread_id": 1, "post_id": 1, "story_id": 1}
 ROLES = ["member", "mentor", "coordinator"]
 
 
@@ -119,7 +153,7 @@ def test_anonymous_visitors_are_sent_to_log_in_for_every_private_route(app, clie
     checked = 0
     for endpoint, method, path in _requests(app):
         if OWNERS[endpoint] not in ("signed_in", "admin", "mentor", "coordinator", "pair",
-                                    "set"):
+                                    "set", "peer", "event", "network", "lead", "talk"):
             continue
         response = client.open(path, method=method)
         assert response.status_code == 302, f"{method} {path} gave {response.status_code}"
@@ -214,3 +248,70 @@ def test_mentor_and_coordinator_routes_refuse_everyone_else(app, client, auth, u
                                                  f"{response.status_code}"
         checked += 1
     assert checked >= 1
+
+
+@pytest.mark.parametrize("role", ["member", "mentor", "coordinator", "admin"])
+def test_peer_routes_answer_404_to_everyone_for_a_guessed_person(app, client, auth, users, role):
+    """Nobody can greet or dismiss someone they cannot see listed in a shared network
+    (tests/test_networks_peers.py opens real ones)."""
+    auth.as_role(users, role)
+    checked = 0
+    for endpoint, method, path in _requests(app):
+        if OWNERS[endpoint] != "peer":
+            continue
+        response = client.open(path, method=method)
+        assert response.status_code == 404, f"{role}: {method} {path} gave " \
+                                             f"{response.status_code}"
+        checked += 1
+    assert checked >= 3
+
+
+@pytest.mark.parametrize("role", ["member", "mentor", "coordinator", "admin"])
+def test_event_routes_answer_404_to_everyone_for_a_guessed_event(app, client, auth, users, role):
+    """Nobody learns a guessed event or network exists (tests/test_networks_events.py opens
+    real ones, local and affinity, as each role)."""
+    auth.as_role(users, role)
+    checked = 0
+    for endpoint, method, path in _requests(app):
+        if OWNERS[endpoint] != "event":
+            continue
+        response = client.open(path, method=method)
+        assert response.status_code == 404, f"{role}: {method} {path} gave " \
+                                             f"{response.status_code}"
+        checked += 1
+    assert checked >= 10
+
+
+@pytest.mark.parametrize("role", ["member", "mentor", "coordinator", "admin"])
+def test_network_routes_answer_404_to_everyone_for_a_guessed_network(app, client, auth, users,
+                                                                     role):
+    """Nobody learns whether a network id exists by guessing (tests/test_networks_pages.py
+    opens real local and affinity networks as each role)."""
+    auth.as_role(users, role)
+    checked = 0
+    for endpoint, method, path in _requests(app):
+        if OWNERS.get(endpoint) not in ("network", "lead"):
+            continue
+        response = client.open(path.replace("/networks/1", "/networks/987654"), method=method)
+        assert response.status_code == 404, f"{role}: {method} {path} gave " \
+                                             f"{response.status_code}"
+        checked += 1
+    assert checked >= 5
+
+
+@pytest.mark.parametrize("role", ["member", "mentor", "coordinator", "admin"])
+def test_talk_routes_answer_404_to_everyone_for_a_guessed_thread_post_or_story(app, client, auth,
+                                                                               users, role):
+    """Nobody learns whether a discussion, post or story exists by guessing its id
+    (tests/test_networks_discussions.py and test_networks_stories.py open real ones in local
+    and affinity networks as each role)."""
+    auth.as_role(users, role)
+    checked = 0
+    for endpoint, method, path in _requests(app):
+        if OWNERS[endpoint] != "talk":
+            continue
+        response = client.open(path, method=method)
+        assert response.status_code == 404, f"{role}: {method} {path} gave " \
+                                             f"{response.status_code}"
+        checked += 1
+    assert checked >= 15

@@ -1,4 +1,4 @@
-"""Calendar files for set meetings, and each member's private calendar feed address.
+"""Calendar files for set meetings and network events, and each member's private calendar feed.
 
 Times go out as Europe/London with its VTIMEZONE, so a 10:00 meeting stays at 10:00 UK time in
 every calendar, summer or winter. A meeting's UID never changes; its SEQUENCE goes up on each
@@ -16,14 +16,31 @@ from datetime import UTC, datetime, timedelta
 import icalendar
 import sqlalchemy as sa
 from flask import current_app, url_for
+from sqlalchemy.orm import contains_eager
 
 from netapp.extensions import db
-from netapp.models import CalendarFeed, LearningSet, SetMeeting, SetMembership, SetStatus, User
+from netapp.models import (
+    CalendarFeed,
+    Event,
+    EventRsvp,
+    LearningSet,
+    Network,
+    NetworkKind,
+    NetworkMembership,
+    RsvpStatus,
+    SetMeeting,
+    SetMembership,
+    SetStatus,
+    User,
+)
 from netapp.models.base import utcnow
 from netapp.services import audit
 from netapp.services.sets import meets_where, to_london
 
 PRODID = "-//Registered Managers network//Action learning sets//EN"
+# An affinity network's event, in an email: the file goes through mail servers and inboxes,
+# so it must not say which network the member is in.
+UNNAMED_EVENT = "Network event"
 FEED_PAST_DAYS = 120  # older meetings drop out of the feed
 
 
@@ -74,6 +91,51 @@ def meeting_file(row: LearningSet, meeting: SetMeeting, *, cancelled: bool = Fal
     return cal.to_ical()
 
 
+def _event_uid(row: Event) -> str:
+    host = current_app.config.get("CALENDAR_UID_DOMAIN") or "rm-network.invalid"
+    return f"network-event-{row.id}@{host}"
+
+
+def _network_event(row: Event, *, with_link: bool, named: bool = True) -> icalendar.Event:
+    event = icalendar.Event()
+    event.add("uid", _event_uid(row))
+    event.add("sequence", row.sequence)
+    event.add("dtstamp", datetime.now(UTC))
+    event.add("dtstart", to_london(row.starts_at))
+    event.add("dtend", to_london(row.ends_at))
+    page = url_for("networks.event_page", event_id=row.id, _external=True)
+    if named:
+        event.add("summary", row.title)
+        about = f"{row.description}\n\n" if row.description else ""
+        about += f"{row.network.name}\nThe event's page: {page}"
+    else:
+        event.add("summary", UNNAMED_EVENT)
+        about = f"The event's page: {page}"
+    if row.is_online:
+        event.add("location", "Online")
+        if with_link and row.link:
+            event.add("url", row.link)
+            about = f"Join online: {row.link}\n{about}"
+    else:
+        event.add("location", row.place)
+    event.add("description", about)
+    event.add("status", "CANCELLED" if row.cancelled_at else "CONFIRMED")
+    return event
+
+
+def event_file(row: Event, *, with_link: bool, for_email: bool = False,
+               method: str | None = None) -> bytes:
+    """One network event as an .ics file. ``with_link``: only for people going. In an email
+    (``for_email``) an affinity network's event goes unnamed."""
+    if method is None:
+        method = "CANCEL" if row.cancelled_at else "PUBLISH"
+    cal = _calendar(method)
+    named = not (for_email and row.network.is_affinity)
+    cal.add_component(_network_event(row, with_link=with_link, named=named))
+    cal.add_missing_timezones()
+    return cal.to_ical()
+
+
 # ---------------------------------------------------------------- private feed addresses
 
 
@@ -120,23 +182,41 @@ def feed_owner(token: str) -> User | None:
 
 
 def feed_file(user: User) -> bytes:
-    """The meetings of the user's active sets (and sets they facilitate), recent and coming."""
+    """The meetings of the user's active sets (and sets they facilitate), and the network
+    events they're going to, recent and coming."""
     member_of = sa.select(SetMembership.set_id).where(SetMembership.user_id == user.id,
                                                       SetMembership.left_at.is_(None))
+    since = utcnow() - timedelta(days=FEED_PAST_DAYS)
     rows = db.session.execute(
         sa.select(SetMeeting, LearningSet)
         .join(LearningSet, LearningSet.id == SetMeeting.set_id)
         .where(LearningSet.status == SetStatus.ACTIVE,
                sa.or_(LearningSet.id.in_(member_of), LearningSet.facilitator_id == user.id),
-               SetMeeting.ends_at > utcnow() - timedelta(days=FEED_PAST_DAYS))
+               SetMeeting.ends_at > since)
         .order_by(SetMeeting.starts_at, SetMeeting.id)).all()
     cal = _calendar(None)
-    cal.add("x-wr-calname", "My action learning sets")
+    cal.add("x-wr-calname", "My action learning sets and events")
     for meeting, row in rows:
         # The feed only ever lists the holder's own sets, so the links are theirs to see.
         cal.add_component(_event(row, meeting, with_link=True))
+    for event in _events_going(user, since):
+        cal.add_component(_network_event(event, with_link=True))
     cal.add_missing_timezones()
     return cal.to_ical()
+
+
+def _events_going(user: User, since: datetime) -> list[Event]:
+    """Events the user is going to; an affinity network's only while they are still in it."""
+    affinity = sa.select(NetworkMembership.network_id).where(
+        NetworkMembership.user_id == user.id)
+    return list(db.session.scalars(
+        sa.select(Event).join(EventRsvp, EventRsvp.event_id == Event.id)
+        .join(Network, Network.id == Event.network_id)
+        .where(EventRsvp.user_id == user.id, EventRsvp.status == RsvpStatus.GOING,
+               Event.ends_at > since,
+               sa.or_(Network.kind != NetworkKind.AFFINITY, Event.network_id.in_(affinity)))
+        .options(contains_eager(Event.network))
+        .order_by(Event.starts_at, Event.id)))
 
 
 def feed_url(token: str) -> str:

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from netapp.extensions import db
-from netapp.models import LearningSet, Network, Role, SelfAssessment, User
-from netapp.services import mentorships, networks, sets
+from netapp.models import Event, LearningSet, Network, Role, SelfAssessment, User
+from netapp.services import events, isolation, mentorships, networks, peers, sets
 from netapp.services.mentoring import waiting_count
 
 
@@ -18,6 +18,9 @@ class HomeSummary:
     offers_waiting: int = 0  # a mentor's offers and requests waiting for an answer
     mentoring: tuple[mentorships.UnderWay, ...] = ()  # mentorships under way, either side
     sets: tuple[LearningSet, ...] = ()  # action learning sets they're in or facilitate
+    events: tuple[Event, ...] = ()  # the next network events they're going to or waiting for
+    peers: tuple[peers.Suggestion, ...] = ()  # peers worth meeting (the first few)
+    isolation: isolation.MyIndex | None = None  # their own isolation index, once computed
 
 
 def home_summary(user: User) -> HomeSummary:
@@ -30,4 +33,6 @@ def home_summary(user: User) -> HomeSummary:
     waiting = waiting_count(user) if user.has_role(Role.MENTOR) else 0
     return HomeSummary(networks=joined, has_assessment=bool(has_assessment),
                        offers_waiting=waiting, mentoring=tuple(mentorships.under_way(user)),
-                       sets=tuple(sets.my_sets(user)))
+                       sets=tuple(sets.my_sets(user)), events=tuple(events.next_for_member(user)),
+                       peers=tuple(peers.suggestions_for(user, peers.HOME_SHOWN)),
+                       isolation=isolation.mine(user))
