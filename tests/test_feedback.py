@@ -53,7 +53,7 @@ def _invite(client, mailbox, addresses=COLLEAGUES):
 @pytest.mark.parametrize(("emails", "message"), [
     ("", "Enter at least three email addresses"),
     ("ann@example.org\nbob@example.org", "Please invite at least 3 people"),
-    ("ann@example.org\nnot an email\ncat@example.org", "doesn&#39;t look like an email address"),
+    ("ann@example.org\nnot an email\ncat@example.org", "don&#39;t look like email addresses"),
     ("ann@example.org\nbob@example.org\nmember@example.org", "not yourself"),
 ])
 def test_invitation_validation(client, member, mailbox, emails, message):
@@ -286,3 +286,152 @@ def test_answers_join_three_at_a_time(client, member, mailbox, auth):
     assert ROW.format("4.0") in html and "include 3 of the 5 answers" in html
     html = answer(six[5], 1)  # a whole second group of three: now all six count
     assert ROW.format("2.5") in html and "of the 6 answers" not in html
+
+
+def test_sending_with_gaps_lists_every_gap_and_marks_each_one(client, member, mailbox, auth):
+    links = _invite(client, mailbox)
+    auth.logout()
+    auth.login("ann@example.org")
+    path = links["ann@example.org"]
+    answers = _answers(3)
+    gaps = ["PQ2", "WO4", "DS1"]
+    for code in gaps:
+        del answers[code]
+    response = client.post(path, data=answers | {"send": "1"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "3 statements still need an answer" in html
+    names = {e.code: e.name for d in lqf.framework().dimensions for e in d.elements}
+    for code in gaps:
+        # Linked from the summary at the top, and marked beside the statement itself.
+        assert f'<a href="#{code}">{names[code]}</a>' in html
+        assert f'id="{code}-error"' in html
+    assert html.count('class="error-message"') == len(gaps)
+    # What was chosen is kept, on the page and in the database.
+    assert 'checked id="PQ1-2"' in html
+    rater = db.session.execute(sa.select(FeedbackRater).where(
+        FeedbackRater.email == "ann@example.org")).scalar_one()
+    assert rater.submitted_at is None and len(rater.scores) == 28 - len(gaps)
+
+
+def _answers_unseen(score: int, unseen: set[str]) -> dict:
+    return {code: "unseen" if code in unseen else value
+            for code, value in _answers(score).items()}
+
+
+def test_havent_seen_this_is_an_answer_that_counts_nowhere(client, member, mailbox, auth):
+    six = [f"colleague{i}@example.org" for i in range(6)]
+    for address in six:
+        make_user(email=address)
+    links = _invite(client, mailbox, six)
+    pq = ROW
+
+    def answer(address, score, unseen=frozenset()):
+        _send(client, auth, links[address], address,
+              _answers_unseen(score, unseen) | {"send": "1"}, member)
+        return client.get("/me/feedback/results").get_data(as_text=True)
+
+    answer(six[0], 4)
+    answer(six[1], 4)
+    html = answer(six[2], 1, {"PQ1"})  # sent, with one statement not seen
+    rater = db.session.execute(sa.select(FeedbackRater).where(
+        FeedbackRater.email == six[2])).scalar_one()
+    assert rater.submitted_at is not None
+    assert [s.score for s in rater.scores if s.score is None] == [None]
+    # Only two colleagues rated all of that area: it shows a dash, never two people's figure.
+    assert pq.format("–") in html and "haven't seen it" in html
+    # Other areas count all three.
+    assert ('<tr><th scope="row">Working with others</th><td>2.0</td><td>3.0</td></tr>'
+            in html)
+    html = answer(six[3], 1)
+    assert pq.format("3.0") in html  # 4, 4 and 1: a third full answer to this area
+    # Two more who haven't seen it and one who has: comparing the page before and after must
+    # not show that one person's answer, so the area waits for a whole second group of three.
+    answer(six[4], 1, {"PQ2"})
+    html = answer(six[5], 1, {"PQ3"})
+    assert pq.format("3.0") in html
+
+
+def test_comments_show_only_with_the_results_and_in_alphabetical_order(client, member, mailbox,
+                                                                       auth):
+    links = _invite(client, mailbox)
+    words = {"ann@example.org": "Zoe says: always calm.", "bob@example.org": "A great listener.",
+             "cat@example.org": ""}
+    for address, comment in list(words.items())[:2]:
+        _send(client, auth, links[address], address,
+              _answers(3) | {"comment": comment, "send": "1"}, member)
+    assert "great listener" not in client.get("/me/feedback").get_data(as_text=True)
+    _send(client, auth, links["cat@example.org"], "cat@example.org",
+          _answers(3) | {"send": "1"}, member)
+    html = client.get("/me/feedback/results").get_data(as_text=True)
+    assert html.index("A great listener.") < html.index("Zoe says: always calm.")
+    assert html.count("<blockquote>") == 2
+
+
+def test_a_long_comment_is_refused_and_kept(client, member, mailbox, auth):
+    links = _invite(client, mailbox)
+    auth.logout()
+    auth.login("ann@example.org")
+    response = client.post(links["ann@example.org"],
+                           data=_answers(3) | {"comment": "x" * 1001, "send": "1"})
+    assert response.status_code == 400
+    assert "under 1000 characters" in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(FeedbackScore)) == 0
+
+
+def test_a_closed_request_says_so(client, member, mailbox, auth):
+    """The requester erased their account: the colleague's link says the request has closed."""
+    from netapp.services import privacy
+
+    links = _invite(client, mailbox)
+    privacy.erase(member)
+    auth.logout()
+    auth.login("ann@example.org")
+    response = client.get(links["ann@example.org"])
+    html = response.get_data(as_text=True)
+    assert response.status_code == 404
+    assert "This request for feedback has closed" in html
+
+
+@pytest.mark.parametrize("typed", [
+    "ann@example.org; bob@example.org; cat@example.org",
+    "ann@example.org, bob@example.org,cat@example.org",
+    "ann@example.org bob@example.org\tcat@example.org",
+    "Ann Able <ann@example.org>; \"Bob, B.\" <bob@example.org>\r\ncat@example.org;",
+])
+def test_invitations_take_lists_as_mail_programs_copy_them(client, member, mailbox, typed):
+    response = client.post("/me/feedback", data={"emails": typed})
+    assert response.status_code == 302
+    assert sorted(db.session.scalars(sa.select(FeedbackRater.email))) == COLLEAGUES[:3]
+
+
+def test_every_bad_address_is_named(client, member, mailbox):
+    response = client.post("/me/feedback", data={
+        "emails": "ann@example.org; not-an-email; bob@example.org; also wrong@; cat@example.org"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "These 3 don&#39;t look like email addresses" in html
+    for bad in ("not-an-email", "also", "wrong@"):
+        assert f"“{bad}”" in html
+    assert db.session.scalar(sa.select(sa.func.count(FeedbackRater.id))) == 0
+
+
+def test_a_huge_entry_is_refused_without_being_echoed(client, member, mailbox):
+    huge = "x" * 5000
+    response = client.post("/me/feedback", data={"emails": huge})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "more than we can take in one go" in html
+    assert html.count(huge) == 1  # kept in the box to fix, never repeated in a message
+    # Long, but under the cap: named back shortened.
+    response = client.post("/me/feedback", data={
+        "emails": "ann@example.org\nbob@example.org\n" + "y" * 900})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and "“" + "y" * 59 + "…”" in html
+
+
+def test_names_in_a_pasted_list_are_not_taken_for_addresses(client, member, mailbox):
+    response = client.post("/me/feedback", data={
+        "emails": "Able, Ann <ann@example.org>; Bob Best <bob@example.org>; cat@example.org"})
+    assert response.status_code == 302
+    assert sorted(db.session.scalars(sa.select(FeedbackRater.email))) == COLLEAGUES[:3]

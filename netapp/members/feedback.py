@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from netapp.extensions import db
 from netapp.members import bp
 from netapp.members._common import current_member, dimension_chart
-from netapp.members.forms import EmptyForm, InviteRatersForm, feedback_form
+from netapp.members.forms import UNSEEN, EmptyForm, InviteRatersForm, feedback_form
 from netapp.models import User
 from netapp.services import feedback, lqf
 
@@ -80,7 +80,9 @@ def give_feedback(token: str):
     """A colleague's private link; they answer signed in with the invited address's account."""
     rater = feedback.rater_for(token)
     if rater is None:
-        abort(404)
+        # Requests go when their member leaves; we keep nothing that could tell a closed link
+        # from a mistyped one, so the page covers both, kindly.
+        return render_template("members/feedback_closed.html"), 404
     member = db.session.get(User, rater.round.user_id)
     here = url_for("members.give_feedback", token=token)
     if not current_user.is_authenticated:
@@ -95,13 +97,22 @@ def give_feedback(token: str):
         return render_template("members/feedback_thanks.html", member=member)
     fw = lqf.framework()
     codes = {e.id: e.code for d in fw.dimensions for e in d.elements}
-    form = feedback_form(fw, {codes[s.element_id]: str(s.score) for s in rater.scores})
+    saved = {codes[s.element_id]: UNSEEN if s.score is None else str(s.score)
+             for s in rater.scores}
+    form = feedback_form(fw, {**saved, "comment": rater.comment or ""})
     if form.validate_on_submit():
-        answers = {e.id: int(form[e.code].data) for d in fw.dimensions for e in d.elements
-                   if form[e.code].data}
+        answers = {e.id: None if form[e.code].data == UNSEEN else int(form[e.code].data)
+                   for d in fw.dimensions for e in d.elements if form[e.code].data}
         submit = "send" in request.form
         try:
-            feedback.save_answers(rater, user, fw, answers, submit=submit)
+            feedback.save_answers(rater, user, fw, answers, submit=submit,
+                                  comment=form.comment.data)
+        except feedback.MissingAnswers as exc:
+            for e in exc.missing:
+                form[e.code].errors = [f"Choose a number for “{e.name}”, or "
+                                       "“I haven't seen this”."]
+            return render_template("members/feedback_give.html", form=form, fw=fw,
+                                   member=member, missing=exc.missing), 400
         except feedback.FeedbackError as exc:
             flash(str(exc), "error")
             return redirect(here)
@@ -109,4 +120,5 @@ def give_feedback(token: str):
             return render_template("members/feedback_thanks.html", member=member)
         flash("Saved. Use the same link from your email to come back and finish.", "success")
         return redirect(here)
-    return render_template("members/feedback_give.html", form=form, fw=fw, member=member)
+    return render_template("members/feedback_give.html", form=form, fw=fw, member=member,
+                           missing=[]), 400 if form.errors else 200

@@ -1,6 +1,8 @@
 """Forms for profiles, the self-assessment, networks, feedback and my data."""
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
 from wtforms import (
     BooleanField,
@@ -20,6 +22,7 @@ from netapp.extensions import db
 from netapp.forms_common import DisplayName, Form
 from netapp.forms_common import EmptyForm as EmptyForm  # one EmptyForm, re-exported here
 from netapp.models import LocalAuthority, Region, ServiceType
+from netapp.models.feedback import COMMENT_MAX
 from netapp.services.profiles import AUDIENCES, FIELDS, LEVELS
 
 
@@ -265,31 +268,62 @@ class EraseForm(Form):
     )
 
 
+INVITE_MAX_CHARS = 3000  # room for 20 addresses with names, as mail programs copy them
+_SHOWN_MAX = 60  # an entry longer than this is shortened when we name it back
+
+
+def split_addresses(text: str) -> list[str]:
+    """Addresses from a pasted list: commas, semicolons, spaces or new lines between them.
+
+    Entries like ``Ann Smith <ann@example.org>`` or ``"Smith, Ann" <ann@example.org>``, as mail
+    programs copy them, give the address inside the angle brackets. When a list has such
+    entries, words without an @ outside the brackets are taken as names, not addresses.
+    """
+    text = re.sub(r'"[^"]*"', " ", text)
+    named = re.findall(r"<([^<>]*)>", text)
+    rest = re.split(r"[\s,;]+", re.sub(r"<[^<>]*>", " ", text))
+    if named:
+        rest = [word for word in rest if "@" in word]
+    return [a.strip() for a in named + rest if a.strip()]
+
+
+def _shown(entry: str) -> str:
+    return entry if len(entry) <= _SHOWN_MAX else entry[:_SHOWN_MAX - 1] + "…"
+
+
 class InviteRatersForm(Form):
     emails = TextAreaField(
         "Colleagues' email addresses",
         validators=[
             InputRequired(message="Enter at least three email addresses, one on each line."),
+            Length(max=INVITE_MAX_CHARS, message=(
+                f"That's more than we can take in one go. Please paste up to 20 addresses "
+                f"(under {INVITE_MAX_CHARS:,} characters in all).")),
         ],
-        description="One on each line. Ask at least three people: we only show results once three "
-                    "have answered, so nobody's answers can be picked out.",
+        description="One on each line, or separated by commas or semicolons, as your email "
+                    "program copies them. Ask at least three people: we only show results once "
+                    "three have answered, so nobody's answers can be picked out.",
     )
 
     def validate_emails(self, field: TextAreaField) -> None:
         from email_validator import EmailNotValidError, validate_email
 
-        found, seen = [], set()
-        for line in (field.data or "").replace(",", "\n").splitlines():
-            address = line.strip().lower()
-            if not address or address in seen:
+        found, bad, seen = [], [], set()
+        for entry in split_addresses(field.data or ""):
+            address = entry.lower()
+            if address in seen:
                 continue
+            seen.add(address)
             try:
                 validate_email(address, check_deliverability=False)
             except EmailNotValidError:
-                raise ValidationError(f"“{address}” doesn't look like an email address. "
-                                      "Check it, or remove it.") from None
-            seen.add(address)
-            found.append(address)
+                bad.append(f"“{_shown(entry)}”")
+            else:
+                found.append(address)
+        if bad:
+            these = ("This doesn't look like an email address: " if len(bad) == 1 else
+                     f"These {len(bad)} don't look like email addresses: ")
+            raise ValidationError(these + ", ".join(bad) + ". Check them, or remove them.")
         if len(found) > 20:
             raise ValidationError("Please invite no more than 20 people at a time.")
         self.addresses = found
@@ -313,14 +347,31 @@ class ResourceForm(Form):
             raise ValidationError("Enter a full web address, starting https://")
 
 
+UNSEEN = "unseen"  # the rater's "I haven't seen this" choice
+
+
 def feedback_form(fw, data: dict[str, str] | None = None) -> Form:
-    """All elements of the framework, each optional so a rater can save part-way."""
-    options = choices((str(lv.score), f"{lv.score} – {lv.label}") for lv in fw.levels)
+    """All elements of the framework, each optional so a rater can save part-way, and a comment.
+
+    Each element offers the 1-4 scale and "I haven't seen this" (UNSEEN), which counts nowhere.
+    """
+    options = choices([*((str(lv.score), f"{lv.score} – {lv.label}") for lv in fw.levels),
+                       (UNSEEN, "I haven't seen this")])
     fields = {
         e.code: RadioField(e.name, choices=options, description=e.description,
                            validators=[Optional()])
         for d in fw.dimensions for e in d.elements
     }
+    fields["comment"] = TextAreaField(
+        "Anything you'd like to add? (optional)",
+        validators=[Optional(), Length(max=COMMENT_MAX, message=(
+            f"Please keep your comment under {COMMENT_MAX} characters. "
+            "It's a little over at the moment."))],
+        description="Shown word for word, together with the other colleagues' comments in "
+                    "alphabetical order, once at least three people have answered, and never "
+                    "beside your scores. Leave out anything that would tell who wrote it, "
+                    "unless you're happy for that.",
+    )
     return type("FeedbackForm", (Form,), fields)(data=data or {})
 
 

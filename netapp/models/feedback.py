@@ -9,6 +9,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from netapp.extensions import db
 from netapp.models.base import utcnow
 
+COMMENT_MAX = 1000  # characters in a colleague's optional comment
+
 
 class FeedbackRound(db.Model):
     __tablename__ = "feedback_rounds"
@@ -40,6 +42,9 @@ class FeedbackRater(db.Model):
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     invited_at: Mapped[datetime] = mapped_column(default=utcnow)
     submitted_at: Mapped[datetime | None]
+    # Shown to the requester word for word, only with the other counted colleagues' comments,
+    # in alphabetical order and never beside a score (services/feedback.py, comments()).
+    comment: Mapped[str | None] = mapped_column(sa.String(COMMENT_MAX))
 
     round: Mapped[FeedbackRound] = relationship(back_populates="raters")
     scores: Mapped[list[FeedbackScore]] = relationship(
@@ -58,7 +63,8 @@ class FeedbackScore(db.Model):
     element_id: Mapped[int] = mapped_column(
         sa.ForeignKey("framework_elements.id"), primary_key=True
     )
-    score: Mapped[int] = mapped_column(sa.SmallInteger)
+    # None: the colleague said they haven't seen this, so it counts nowhere in the results.
+    score: Mapped[int | None] = mapped_column(sa.SmallInteger)
 
     rater: Mapped[FeedbackRater] = relationship(back_populates="scores")
 

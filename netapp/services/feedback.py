@@ -12,7 +12,7 @@ import hashlib
 import math
 import secrets
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from fractions import Fraction
 
@@ -30,6 +30,7 @@ from netapp.models import (
     User,
 )
 from netapp.models.base import utcnow
+from netapp.models.feedback import COMMENT_MAX
 from netapp.services import audit
 from netapp.services.mail import send_email
 
@@ -132,12 +133,23 @@ def check_rater(rater: FeedbackRater, user: User) -> None:
                                 "Thank you!")
 
 
-def save_answers(rater: FeedbackRater, user: User, fw: Framework, scores: dict[int, int],
-                 submit: bool) -> None:
+class MissingAnswers(FeedbackError):
+    """Sending with gaps: ``missing`` lists every element still without an answer, in order."""
+
+    def __init__(self, missing: list[Element]) -> None:
+        self.missing = missing
+        count = len(missing)
+        super().__init__(f"Please answer {count} more statement{'s' if count != 1 else ''} "
+                         "before you send, or choose “I haven't seen this”.")
+
+
+def save_answers(rater: FeedbackRater, user: User, fw: Framework,
+                 scores: dict[int, int | None], submit: bool, comment: str | None = None) -> None:
     """Save a rater's answers; with submit, every element must have one and the rater is done.
 
-    Raises NotYourInvitation when ``user`` may not answer, FeedbackError when something is
-    missing or already sent.
+    A score of None means "I haven't seen this": it is kept as an answer but counts nowhere in
+    the results. Raises NotYourInvitation when ``user`` may not answer, MissingAnswers (after
+    saving what was given) when sending with gaps, FeedbackError when already sent.
     """
     check_rater(rater, user)
     if rater.submitted_at is not None:
@@ -145,9 +157,12 @@ def save_answers(rater: FeedbackRater, user: User, fw: Framework, scores: dict[i
     elements = [e for d in fw.dimensions for e in d.elements]
     valid = {e.id for e in elements}
     for element_id, score in scores.items():
-        if element_id not in valid or not LOWEST <= score <= HIGHEST:
+        if element_id not in valid or not (score is None or LOWEST <= score <= HIGHEST):
             raise ValueError(f"bad score {score!r} for element {element_id!r}")
+    if comment is not None and len(comment) > COMMENT_MAX:
+        raise ValueError(f"comment of {len(comment)} characters is over {COMMENT_MAX}")
     rater.rater_user_id = user.id
+    rater.comment = (comment or "").strip() or None
     by_element = {s.element_id: s for s in rater.scores}
     for element_id, score in scores.items():
         if element_id in by_element:
@@ -156,10 +171,10 @@ def save_answers(rater: FeedbackRater, user: User, fw: Framework, scores: dict[i
             rater.scores.append(FeedbackScore(element_id=element_id, score=score))
     if submit:
         answered = {s.element_id for s in rater.scores}
-        missing = next((e for e in elements if e.id not in answered), None)
-        if missing is not None:
+        missing = [e for e in elements if e.id not in answered]
+        if missing:
             db.session.commit()  # keep what they gave us
-            raise FeedbackError(f"Please choose a score for “{missing.name}” before sending.")
+            raise MissingAnswers(missing)
         rater.submitted_at = utcnow()
     db.session.commit()
 
@@ -195,24 +210,41 @@ class Results:
     answered: int
     bands: dict[str, float] | None  # dimension code -> band; None until MIN_RATERS answered
     counted: int = 0  # answers in the results: whole groups of MIN_RATERS, earliest first
+    comments: list[str] = field(default_factory=list)  # the counted colleagues', alphabetical
 
     @property
     def is_ready(self) -> bool:
         return self.bands is not None
 
 
-def _bands(fw: Framework, rater_ids: list[int]) -> dict[str, float]:
+def _bands(fw: Framework, answered: list[int]) -> dict[str, float]:
+    """Per dimension, the band over whole groups of MIN_RATERS colleagues who rated all of it.
+
+    ``answered`` holds the sent raters' ids, earliest first. A colleague who said they haven't
+    seen an element of a dimension is left out of that dimension. Each dimension then takes its
+    own whole groups of MIN_RATERS, earliest first, so its figure, like the page as a whole,
+    only ever changes by at least MIN_RATERS people at once: one answer can't be picked out by
+    comparing the page before and after it.
+    """
     dimension_of = {e.id: d.code for d in fw.dimensions for e in d.elements}
     sizes = {d.code: len(d.elements) for d in fw.dimensions}
     totals: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    rated: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     rows = db.session.execute(
         sa.select(FeedbackScore.rater_id, FeedbackScore.element_id, FeedbackScore.score)
-        .where(FeedbackScore.rater_id.in_(rater_ids))
+        .where(FeedbackScore.rater_id.in_(answered), FeedbackScore.score.is_not(None))
     )
     for rater_id, element_id, score in rows:
-        totals[dimension_of[element_id]][rater_id] += score
-    return {code: band(list(totals[code].values()), sizes[code])
-            for code in sizes if totals[code]}
+        code = dimension_of[element_id]
+        totals[code][rater_id] += score
+        rated[code][rater_id] += 1
+    bands = {}
+    for code, size in sizes.items():
+        full = [r for r in answered if rated[code][r] == size]
+        counted = full[: len(full) - len(full) % MIN_RATERS]
+        if counted:
+            bands[code] = band([totals[code][r] for r in counted], size)
+    return bands
 
 
 def _results_for(found: FeedbackRound) -> Results:
@@ -220,13 +252,16 @@ def _results_for(found: FeedbackRound) -> Results:
                       key=lambda r: (r.submitted_at, r.id))
     # Answers join the results in whole groups of MIN_RATERS. If each new answer changed the
     # results, comparing them before and after it would show that one person's scores.
-    counted = [r.id for r in answered[: len(answered) - len(answered) % MIN_RATERS]]
-    bands = None
+    counted = answered[: len(answered) - len(answered) % MIN_RATERS]
+    bands = comments = None
     if counted:
         fw = db.session.get(Framework, found.framework_id)
-        bands = _bands(fw, counted)
+        bands = _bands(fw, [r.id for r in answered])
+        # Alphabetical, not in the order sent, so a comment's place says nothing of who or when.
+        comments = sorted(r.comment for r in counted if r.comment)
     return Results(round_id=found.id, created_at=found.created_at, invited=len(found.raters),
-                   answered=len(answered), bands=bands, counted=len(counted))
+                   answered=len(answered), bands=bands, counted=len(counted),
+                   comments=comments or [])
 
 
 def results(user: User, round_id: int | None = None) -> Results | None:
@@ -288,7 +323,7 @@ def given_by(user: User) -> list[dict]:
         sa.select(User).where(User.id.in_({r.round.user_id for r in raters})))}
     codes = dict(db.session.execute(sa.select(Element.id, Element.code)).all())
     return [{"for": requesters.get(r.round.user_id), "invited_as": r.email,
-             "invited_at": r.invited_at, "sent_at": r.submitted_at,
+             "invited_at": r.invited_at, "sent_at": r.submitted_at, "comment": r.comment,
              "scores": {codes[s.element_id]: s.score
                         for s in sorted(r.scores, key=lambda s: s.element_id)}}
             for r in raters]
@@ -299,11 +334,14 @@ def forget_rater(user: User) -> None:
 
     Sent answers stay in the requester's results with no address or account attached: taking
     them out would change the results, and comparing before and after would show that one
-    person's answers. Unsent drafts carry nothing worth keeping, so their scores go.
+    person's answers; a sent comment stays for the same reason. Unsent drafts carry nothing
+    worth keeping, so their scores and comment go.
     """
     mine = sa.or_(FeedbackRater.rater_user_id == user.id,
                   FeedbackRater.email == User.normalise_email(user.email))
     drafts = sa.select(FeedbackRater.id).where(mine, FeedbackRater.submitted_at.is_(None))
     db.session.execute(sa.delete(FeedbackScore).where(FeedbackScore.rater_id.in_(drafts)))
+    db.session.execute(sa.update(FeedbackRater).where(FeedbackRater.id.in_(drafts))
+                       .values(comment=None))
     db.session.execute(sa.update(FeedbackRater).where(mine)
                        .values(email="", rater_user_id=None))
