@@ -1,8 +1,10 @@
 """Benchmark a coordinator's matching round on the 25,000-member demo data, on PostgreSQL.
 
-Usage: ``python bench/bench_round.py [--members 25000] [--seed 2026] [--database-url URL]``.
-Without ``--database-url`` it starts a throwaway PostgreSQL on 127.0.0.1 the way
-scripts/test.sh does (as the ``postgres`` user, in a temporary directory) and stops it at the end.
+Usage: ``python bench/bench_round.py [--members 25000] [--seed 2026] [--database-url URL]
+[--save-pool bench/out/pool.pickle]``, or ``python bench/bench_round.py --engine-only POOL
+[--repeat 3] [--baseline COMMIT]`` to time the engine alone on a saved pool.
+Without ``--database-url`` it starts a throwaway PostgreSQL on 127.0.0.1 the way scripts/test.sh
+does (as the ``postgres`` user, in a temporary directory) and stops it at the end.
 
 Measured in one run, on the same data:
 
@@ -13,12 +15,19 @@ Measured in one run, on the same data:
   the job done;
 * time to publish: ``publish`` (all offers and notifications in one transaction, the emails
   handed to the queue).
+
+``--save-pool`` also writes the pool (mentees, mentors, declined and locked pairs, weights) to a
+pickle once seeded, so ``--engine-only`` can time ``match_mentors`` on it again and again in one
+process, without PostgreSQL, alternating with the engine of an earlier commit (``--baseline``,
+loaded from git under another package name) on the same pool.
 """
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
+import pickle
 import shutil
 import signal
 import socket
@@ -79,7 +88,8 @@ def timed(func, *args, **kwargs):
     return time.perf_counter() - t0, value
 
 
-def bench(database_url: str, members: int, seed: int, workdir: Path) -> dict:
+def bench(database_url: str, members: int, seed: int, workdir: Path,
+          save_pool: str = "") -> dict:
     from matching import match_mentors
     from netapp import create_app
     from netapp.extensions import db
@@ -117,6 +127,12 @@ def bench(database_url: str, members: int, seed: int, workdir: Path) -> dict:
 
         load = os.getloadavg()[0]  # the machine may be shared: say how busy it was
         seconds_pool, pool = timed(bridge.load_pool, None)
+        if save_pool:
+            Path(save_pool).parent.mkdir(parents=True, exist_ok=True)
+            with open(save_pool, "wb") as f:
+                pickle.dump({"mentees": pool.mentees, "mentors": pool.mentors, "declined": [],
+                             "locked": [], "weights": None, "members": members,
+                             "seed": seed}, f)
         seconds_engine, result = timed(match_mentors, pool.mentees, pool.mentors)
         db.session.rollback()
 
@@ -177,6 +193,62 @@ def bench(database_url: str, members: int, seed: int, workdir: Path) -> dict:
     }
 
 
+def baseline_engine(commit: str):
+    """``match_mentors`` of the `matching` package at `commit`, imported as another package."""
+    import importlib
+
+    target = Path(tempfile.mkdtemp(prefix="netapp-bench-baseline."))
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", commit, "matching"],
+                             check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+    name = "matching_" + commit.replace("-", "_").replace(".", "_")
+    (target / "matching").rename(target / name)  # the package uses relative imports only
+    sys.path.insert(0, str(target))
+    old = importlib.import_module(name)
+
+    def convert(person, cls):  # the old package checks people against its own classes
+        return cls(**{f.name: getattr(person, f.name) for f in dataclasses.fields(person)})
+
+    def match_mentors(mentees, mentors, *, weights=None, **options):
+        return old.match_mentors([convert(p, old.Mentee) for p in mentees],
+                                 [convert(p, old.Mentor) for p in mentors],
+                                 weights=None if weights is None else convert(weights, old.Weights),
+                                 **options)
+
+    return match_mentors
+
+
+def engine_only(pool_path: str, repeat: int, baseline: str) -> dict:
+    """Time ``match_mentors`` on a saved pool, alternating with a baseline commit's engine."""
+    from matching import match_mentors
+
+    with open(pool_path, "rb") as f:
+        pool = pickle.load(f)
+    engines = [("engine", match_mentors)]
+    if baseline:
+        engines.append((f"baseline {baseline}", baseline_engine(baseline)))
+    runs = []
+    for k in range(repeat):
+        for name, engine in engines:
+            load = os.getloadavg()[0]
+            seconds, result = timed(engine, pool["mentees"], pool["mentors"],
+                                    declined=pool["declined"], locked=pool["locked"],
+                                    weights=pool["weights"])
+            s = result.stats
+            run = {"engine": name, "repeat": k, "seconds": round(seconds, 2),
+                   "load_average_1min": round(load, 2), "status": result.status,
+                   "matched": len(result.pairs), "total_score": result.total_score,
+                   **{key: s[key] for key in ("rounds", "candidate_pairs", "eligible_pairs")},
+                   **{key: round(v, 2) for key, v in s.items() if key.startswith("seconds")}}
+            runs.append(run)
+            print(json.dumps(run), flush=True)
+    totals = {r["total_score"] for r in runs}
+    if len(totals) != 1:
+        raise SystemExit(f"the engines disagree on the total score: {sorted(totals)}")
+    return {"pool": pool_path, "mentees": len(pool["mentees"]), "mentors": len(pool["mentors"]),
+            "runs": runs}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--members", type=int, default=25000)
@@ -184,16 +256,29 @@ def main() -> None:
     parser.add_argument("--database-url", default="",
                         help="an empty PostgreSQL database to use (default: start a throwaway one)")
     parser.add_argument("--out", default=str(ROOT / "bench" / "out" / "round.json"))
+    parser.add_argument("--save-pool", default="",
+                        help="also write the pool to this pickle (e.g. bench/out/pool.pickle)")
+    parser.add_argument("--engine-only", default="", metavar="POOL",
+                        help="only time the engine on a pool saved with --save-pool")
+    parser.add_argument("--repeat", type=int, default=1, help="with --engine-only: runs each")
+    parser.add_argument("--baseline", default="", metavar="COMMIT",
+                        help="with --engine-only: also time this commit's engine, alternating")
     args = parser.parse_args()
+    if args.engine_only:
+        figures = engine_only(args.engine_only, args.repeat, args.baseline)
+        out = Path(args.out).with_name("round_engine.json")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(figures, indent=2))
+        return
     # A stop by signal still runs the clean-up below (the throwaway server is stopped).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     workdir = Path(tempfile.mkdtemp(prefix="netapp-bench-round."))
     try:
         if args.database_url:
-            figures = bench(args.database_url, args.members, args.seed, workdir)
+            figures = bench(args.database_url, args.members, args.seed, workdir, args.save_pool)
         else:
             with ThrowawayPostgres() as url:
-                figures = bench(url, args.members, args.seed, workdir)
+                figures = bench(url, args.members, args.seed, workdir, args.save_pool)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)

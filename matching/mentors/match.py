@@ -36,7 +36,7 @@ def match_mentors(mentees, mentors, *, declined=(), locked=(), weights: Weights 
                   per_mentee: int = 4, per_mentor: int = 24, chunk: int = 256,
                   max_rounds: int = 20, threads: int | None = None,
                   cache_bytes: int = 512 * 2**20, near: float = 1.0,
-                  topic_names=None) -> MatchResult:
+                  add_per_mentee: int = 8, topic_names=None) -> MatchResult:
     """Match mentees to mentors: the most matches possible, then the highest total score.
 
     Hard rules: never a person with themselves (the same id on both sides); never two people
@@ -75,6 +75,9 @@ def match_mentors(mentees, mentors, *, declined=(), locked=(), weights: Weights 
     near : float
         Each check also adds pairs within `near` points of violating the prices (fewer rounds;
         changes speed, not the answer).
+    add_per_mentee : int
+        Each check adds at most this many pairs per mentee, those that break the prices most
+        (doubled each round from the fourth); changes speed, not the answer.
     topic_names : mapping of str to str, optional
         Names of a coordinator's own topic codes, for the explanations (the standard codes
         are named by :data:`matching.topics.TOPIC_NAMES`).
@@ -93,7 +96,7 @@ def match_mentors(mentees, mentors, *, declined=(), locked=(), weights: Weights 
     mentees, mentors = list(mentees), list(mentors)
     check_people(mentees, mentors)
     check_options(per_mentee=per_mentee, per_mentor=per_mentor, chunk=chunk,
-                  max_rounds=max_rounds, near=near)
+                  max_rounds=max_rounds, add_per_mentee=add_per_mentee, near=near)
     threads = threads or max(1, min(2, os.cpu_count() or 1))
     mentee_pos = {p.id: k for k, p in enumerate(mentees)}
     mentor_pos = {p.id: k for k, p in enumerate(mentors)}
@@ -124,7 +127,7 @@ def match_mentors(mentees, mentors, *, declined=(), locked=(), weights: Weights 
     ei, ej, es = select_candidates(blocks, row_thresholds, per_mentee, per_mentor, threads)
     t_select = time.perf_counter() - t0
     solution = solve_with_proof(blocks, ei, ej, es, places_left[cols], max_rounds=max_rounds,
-                                near=near, threads=threads)
+                                near=near, add_per_row=add_per_mentee, threads=threads)
     blocks.clear_cache()
 
     t0 = time.perf_counter()
@@ -135,7 +138,7 @@ def match_mentors(mentees, mentors, *, declined=(), locked=(), weights: Weights 
         "candidate_pairs": int(solution.ei.size), "eligible_pairs": int(n_eligible.sum()),
         "rounds": solution.rounds, "cover_rounds": solution.cover_rounds,
         "proof_cells": int(blocks.n_groups) * int(blocks.n_cols),
-        "proof_cells_read": solution.cells_read,
+        "proof_cells_read": solution.cells_read, "pairs_breaking": solution.pairs_breaking,
         "check_failures": list(solution.check_failures),
         "seconds_setup": t_setup, "seconds_score": t_score, "seconds_prune": t_select,
         "seconds_solve": solution.seconds_solve, "seconds_check": solution.seconds_check,

@@ -25,6 +25,10 @@ from .flow import (
 
 __all__ = ["Solution", "solve_with_proof", "pairs_above_prices", "lifted_row_prices"]
 
+# A block where more than this share of the (group, column) cells fail the group-maximum test
+# is read whole, which is several times faster than reading those cells pair by pair.
+DENSE_SHARE = 0.25
+
 
 @dataclass
 class Solution:
@@ -39,18 +43,25 @@ class Solution:
     score_bound: int          # proven bound on the total score of any max-cardinality matching
     rounds: int
     cells_read: list = field(default_factory=list)
+    pairs_breaking: list = field(default_factory=list)  # eligible pairs above each round's prices
     check_failures: list = field(default_factory=list)
     cover_rounds: int = 0
     seconds_solve: float = 0.0
     seconds_check: float = 0.0
 
 
-def pairs_above_prices(blocks: ScoreBlocks, u, q, slack: int, threads: int):
-    """Every eligible pair with ``s_ij > u_i + q_j - slack``, read from the blocks.
+def pairs_above_prices(blocks: ScoreBlocks, u, q, slack: int, threads: int,
+                       per_row: int | None = None):
+    """Eligible pairs with ``s_ij > u_i + q_j - slack``, read from the blocks.
 
     No pair of row group `g` and column `j` can qualify if
     ``group_max[g, j] <= min(u over g) + q_j - slack``, so only the other (group, column)
-    cells are read pair by pair; every eligible pair is covered.
+    cells are read, pair by pair or, when most of a block's cells fail that test, the whole
+    block at once; every eligible pair is covered.
+
+    With `per_row`, a block with more than `per_row` qualifying pairs a row on average keeps
+    only each row's `per_row` pairs of largest excess ``s_ij - u_i - q_j``; otherwise every
+    qualifying pair is returned.
 
     Returns
     -------
@@ -58,6 +69,8 @@ def pairs_above_prices(blocks: ScoreBlocks, u, q, slack: int, threads: int):
     above : bool array
         True where ``s_ij > u_i + q_j`` (the pair breaks the prices, not just nearly).
     cells_read : int
+    n_above : int
+        Eligible pairs breaking the prices, returned or not (0 proves the prices feasible).
     """
     u_min = np.minimum.reduceat(u, blocks.group_start) if blocks.n_groups else u[:0]
 
@@ -72,26 +85,80 @@ def pairs_above_prices(blocks: ScoreBlocks, u, q, slack: int, threads: int):
         if not fg.size:
             return 0, None
         S = blocks.block(k)
-        rows = (blocks.group_start[g0 + fg] - lo)[:, None] + np.arange(GROUP)[None, :]
-        inside = rows < (blocks.group_end[g0 + fg] - lo)[:, None]
-        rows = np.minimum(rows, hi - lo - 1)
-        j = cols[c]
-        vals = S[rows, c[:, None]].astype(np.int64)
-        excess = vals - q[j][:, None] - u[lo + rows]
-        hit = inside & (vals >= 0) & (excess > -slack)
-        p, o = np.nonzero(hit)
-        return fg.size, (lo + rows[p, o], j[p], vals[p, o], excess[p, o] > 0)
+        if fg.size > DENSE_SHARE * flag.size:
+            r, c, vals, excess, n_above = _dense_hits(S, u[lo:hi], q[cols], slack, per_row)
+        else:
+            starts, ends = blocks.group_start[g0 + fg] - lo, blocks.group_end[g0 + fg] - lo
+            r, c, vals, excess, n_above = _sparse_hits(S, starts, ends, c, u[lo:hi], q[cols],
+                                                       slack, per_row)
+        return fg.size, (lo + r, cols[c], vals, excess > 0, n_above)
 
-    parts, cells = [], 0
+    parts, cells, n_above = [], 0, 0
     for n_cells, found in map_blocks(scan, len(blocks), threads):
         cells += n_cells
         if found is not None and found[0].size:
-            parts.append(found)
+            parts.append(found[:4])
+            n_above += found[4]
     if not parts:
         empty = np.zeros(0, np.int64)
-        return empty, empty, empty, np.zeros(0, bool), cells
+        return empty, empty, empty, np.zeros(0, bool), cells, 0
     rows, cols, scores, above = (np.concatenate(x) for x in zip(*parts, strict=True))
-    return rows, cols, scores, above, cells
+    return rows, cols, scores, above, cells, n_above
+
+
+def _dense_hits(S, u, q, slack, per_row):
+    """Pairs of block `S` with ``s > u + q - slack``, every cell read; at most `per_row` a row.
+
+    Returns rows, columns, scores and excesses ``s - u - q`` of the pairs kept, and how many
+    pairs of the block break the prices (excess above 0), kept or not.
+    """
+    excess = S.astype(np.int64)
+    excess -= q[None, :]
+    excess -= u[:, None]
+    eligible = S >= 0
+    hit = eligible & (excess > -slack)
+    n_above = int(np.count_nonzero(hit & (excess > 0)))
+    n_rows, n_cols = S.shape
+    if per_row is None or np.count_nonzero(hit) <= per_row * n_rows:
+        r, c = np.nonzero(hit)
+        return r, c, S[r, c].astype(np.int64), excess[r, c], n_above
+    count = np.count_nonzero(hit, axis=1)
+    few = count <= per_row
+    r, c = np.nonzero(hit & few[:, None])
+    many = np.flatnonzero(~few)
+    if many.size:
+        # Each crowded row's `per_row` largest excesses. Ineligible cells get distinct values
+        # below every eligible one: a partition over many equal values is very slow.
+        ranked = np.where(eligible[many], excess[many],
+                          np.iinfo(np.int64).min // 2 - np.arange(n_cols)[None, :])
+        top = np.argpartition(ranked, n_cols - per_row, axis=1)[:, n_cols - per_row:]
+        lines = np.broadcast_to(many[:, None], top.shape).ravel()
+        r, c = np.concatenate([r, lines]), np.concatenate([c, top.ravel()])
+    return r, c, S[r, c].astype(np.int64), excess[r, c], n_above
+
+
+def _sparse_hits(S, starts, ends, c, u, q, slack, per_row):
+    """Like :func:`_dense_hits`, reading only rows ``starts[n]:ends[n]`` of column ``c[n]``."""
+    rows = starts[:, None] + np.arange(GROUP)[None, :]
+    inside = rows < ends[:, None]
+    rows = np.minimum(rows, S.shape[0] - 1)
+    vals = S[rows, c[:, None]].astype(np.int64)
+    excess = vals - q[c][:, None] - u[rows]
+    p, o = np.nonzero(inside & (vals >= 0) & (excess > -slack))
+    r, c, vals, excess = rows[p, o], c[p], vals[p, o], excess[p, o]
+    n_above = int(np.count_nonzero(excess > 0))
+    if per_row is not None and r.size > per_row * S.shape[0]:
+        pick = _top_per_line(r, excess, per_row)
+        r, c, vals, excess = r[pick], c[pick], vals[pick], excess[pick]
+    return r, c, vals, excess, n_above
+
+
+def _top_per_line(line, value, k):
+    """Indices of the `k` largest `value` of each distinct `line` (ties broken by position)."""
+    order = np.lexsort((-value, line))
+    sorted_line = line[order]
+    rank = np.arange(line.size) - np.searchsorted(sorted_line, sorted_line, side="left")
+    return order[rank < k]
 
 
 def lifted_row_prices(blocks: ScoreBlocks, u, q, threads: int) -> np.ndarray:
@@ -117,7 +184,7 @@ def _new_pairs(ei, ej, es, rows, cols, scores, n_cols):
 
 
 def solve_with_proof(blocks: ScoreBlocks, ei, ej, es, cap, *, max_rounds: int, near: float,
-                     threads: int) -> Solution:
+                     add_per_row: int, threads: int) -> Solution:
     """Solve on the candidate pairs, check the prices on every eligible pair, add the pairs
     that break them, and repeat; see the module docstring.
 
@@ -139,9 +206,11 @@ def solve_with_proof(blocks: ScoreBlocks, ei, ej, es, cap, *, max_rounds: int, n
         out.seconds_solve += t1 - t0
         # A pair (i, j) could improve the answer iff s_ij > u_i + q_j with q_j = v_j - big.
         q = v - big
-        rows, cols, scores, above, cells = pairs_above_prices(blocks, u, q, slack, threads)
+        quota = min(add_per_row << max(0, out.rounds - 3), n_cols)
+        rows, cols, scores, _, cells, n_above = pairs_above_prices(blocks, u, q, slack,
+                                                                   threads, per_row=quota)
         out.cells_read.append(cells)
-        n_above = int(np.count_nonzero(above))
+        out.pairs_breaking.append(n_above)
         out.seconds_check += time.perf_counter() - t1
         if failures:
             out.check_failures = failures
@@ -154,11 +223,13 @@ def solve_with_proof(blocks: ScoreBlocks, ei, ej, es, cap, *, max_rounds: int, n
             return out
         if out.rounds >= max_rounds:
             break
-        # Add the pairs that break the prices and the nearly tight ones (within `slack`) not
-        # yet in the graph: they are the likely breakers of the next round. With very many
-        # (e.g. many equal scores), only the breakers.
-        if rows.size > n_above + max(ei.size // 4, 10000):
-            rows, cols, scores = rows[above], cols[above], scores[above]
+        # Add the pairs that break the prices, and the nearly tight ones (within `slack`, the
+        # likely breakers of the next round), but where there are many only each row's
+        # `quota` worst: when places are about as many as mentees, millions of pairs break
+        # the first prices, a graph that large is slow to solve, and the next prices already
+        # rule most of them out (column generation). A row's worst breaker is never in the
+        # graph yet, so every round adds a pair; the quota doubles from the fourth round on,
+        # so rows that need long lists get them in a few rounds.
         ei, ej, es = _new_pairs(ei, ej, es, rows, cols, scores, n_cols)
 
     # Not proven. Certify the most pairs possible with a plain max-flow, make sure the answer
@@ -196,7 +267,7 @@ def _certified_max_matches(blocks, ei, ej, es, cap, threads):
         size, row_cov, col_cov = max_matching_cover(blocks.n_rows, ei, ej, cap)
         u = np.where(row_cov, 3 * MAX_SCORE, 0).astype(np.int64)
         q = np.where(col_cov, MAX_SCORE, -2 * MAX_SCORE).astype(np.int64)
-        rows, cols, scores, above, _ = pairs_above_prices(blocks, u, q, 0, threads)
+        rows, cols, scores, above, _, _ = pairs_above_prices(blocks, u, q, 0, threads)
         if not rows.size:
             return size, ei, ej, es, rounds
         ei, ej, es = _new_pairs(ei, ej, es, rows, cols, scores, blocks.n_cols)

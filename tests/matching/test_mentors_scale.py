@@ -146,3 +146,59 @@ def test_near_must_be_sensible(near):
     mentees, mentors = mentor_case(1, 3, 2)
     with pytest.raises(ValueError, match="near"):
         match_mentors(mentees, mentors, near=near)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_flat_pool_with_few_spare_places_stays_small_and_exact(seed):
+    # About as many places as mentees and one-long first lists: most mentees end far down
+    # their own list, so more than half of the eligible pairs break the first prices (as on
+    # the 25,000-member demo data). Adding every breaking pair, as the engine once did, ended
+    # with about 60% of the eligible pairs in the graph; adding each mentee's worst breakers
+    # keeps the graph small, and the answer is still the reference's optimum.
+    mentees, mentors = mentor_case(seed, 300, 200, n_orgs=60, n_regions=2, p_online=0.9)
+    res = match_mentors(mentees, mentors, per_mentee=1, per_mentor=1, chunk=64)
+    k, total = reference(mentees, mentors)
+    assert res.optimal and len(res.pairs) == k == res.max_matches
+    assert round(res.total_score * 100) == total
+    eligible = res.stats["eligible_pairs"]
+    assert res.stats["pairs_breaking"][0] > eligible / 2
+    assert res.stats["pairs_breaking"][-1] == 0
+    assert res.stats["candidate_pairs"] < eligible / 4
+    assert res.stats["rounds"] <= 8
+
+
+def _hits_by_hand(S, u, q, slack):
+    excess = S.astype(np.int64) - q[None, :] - u[:, None]
+    return (S >= 0) & (excess > -slack), excess
+
+
+@pytest.mark.parametrize("seed", range(30))
+@pytest.mark.parametrize("how", ["dense", "sparse"])
+def test_pricing_keeps_each_rows_worst_breakers(seed, how):
+    rng = np.random.default_rng(seed)
+    R, C = int(rng.integers(1, 70)), int(rng.integers(1, 90))
+    S = rng.integers(-1, int(rng.choice([3, 40, 10001])), (R, C)).astype(np.int16)
+    u = rng.integers(0, 10001, R).astype(np.int64)
+    q = rng.integers(int(rng.choice([-10000, 0])), 10001, C).astype(np.int64)  # many or few
+    slack, per_row = int(rng.choice([0, 100])), int(rng.integers(1, 6))
+    if how == "dense":
+        r, c, vals, excess, n_above = proof._dense_hits(S, u, q, slack, per_row)
+    else:  # every (group, column) cell read pair by pair
+        starts = np.arange(0, R, proof.GROUP)
+        groups, cols = np.repeat(starts, C), np.tile(np.arange(C), starts.size)
+        r, c, vals, excess, n_above = proof._sparse_hits(
+            S, groups, np.minimum(groups + proof.GROUP, R), cols, u, q, slack, per_row)
+    hit, by_hand = _hits_by_hand(S, u, q, slack)
+    assert n_above == int(np.count_nonzero(hit & (by_hand > 0)))
+    kept = np.zeros_like(hit)
+    kept[r, c] = True
+    assert len(set(zip(r.tolist(), c.tolist(), strict=True))) == r.size  # no pair twice
+    assert (kept <= hit).all() and (vals == S[r, c]).all() and (excess == by_hand[r, c]).all()
+    if hit.sum() <= per_row * R:  # few: every pair that qualifies
+        assert (kept == hit).all()
+    else:  # many: each row's `per_row` largest excesses (all of them if it has fewer)
+        for i in range(R):
+            row_hits = np.sort(by_hand[i][hit[i]])[::-1]
+            assert kept[i].sum() == min(per_row, row_hits.size)
+            if row_hits.size > per_row:
+                assert by_hand[i][kept[i]].min() >= row_hits[per_row - 1]
