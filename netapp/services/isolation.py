@@ -96,11 +96,11 @@ def _ids(query) -> set[int]:
     return set(db.session.scalars(query))
 
 
-def recompute(now: datetime | None = None) -> int:
+def recompute(now: datetime | None = None, *, commit: bool = True) -> int:
     """Score every active account from SQL aggregates and replace the stored scores.
 
-    Eight queries and one bulk insert however many members; commits. Returns how many were
-    scored.
+    Eight queries and one bulk insert however many members; commits unless told not to (the
+    demo seeding commits everything once). Returns how many were scored.
     """
     now = now or utcnow()
     active_since, events_since = now - timedelta(days=ACTIVE_DAYS), now - timedelta(days=EVENT_DAYS)
@@ -148,7 +148,8 @@ def recompute(now: datetime | None = None) -> int:
     db.session.execute(sa.delete(IsolationScore))
     if rows:
         db.session.execute(sa.insert(IsolationScore), rows)
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return len(rows)
 
 
@@ -312,3 +313,12 @@ def _cell(text: str) -> str:
     # A spreadsheet runs a cell starting with one of these as a formula.
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
+
+
+def data_of(user_id: int) -> dict | None:
+    """The member's own stored index, for their data export."""
+    row = db.session.get(IsolationScore, user_id)
+    if row is None:
+        return None
+    return {"isolation_index": row.score, "parts": dict(row.parts),
+            "computed_at": row.computed_at.isoformat(timespec="seconds")}

@@ -13,6 +13,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 import sqlalchemy as sa
@@ -20,6 +21,7 @@ from flask import current_app, url_for
 from sklearn.neighbors import NearestNeighbors
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
+from threadpoolctl import ThreadpoolController
 
 from netapp.data.lqf import LQF_CODE
 from netapp.extensions import db
@@ -137,11 +139,20 @@ def query_vectors(people: Sequence[Person], space: Space) -> np.ndarray:
     return _vectors(people, space, mirror=True)
 
 
+@cache
+def _threads() -> ThreadpoolController:
+    # Finding the native thread pools reads the process's libraries: once is enough.
+    return ThreadpoolController()
+
+
 def fit(vectors: np.ndarray) -> NearestNeighbors | None:
     """A fitted index over the peers' vectors (None for an empty network)."""
     if len(vectors) == 0:
         return None
-    return NearestNeighbors(algorithm="auto").fit(vectors)
+    # Exact search over all peers: with a few dozen columns a tree prunes little, and one
+    # matrix product per block of queries is fastest at every network size measured
+    # (docs/benchmarks.md, "Peer suggestions").
+    return NearestNeighbors(algorithm="brute").fit(vectors)
 
 
 def _ranked(ids: np.ndarray, distances: np.ndarray, columns: np.ndarray, leave_out: set[int]):
@@ -184,6 +195,14 @@ def nearest(model: NearestNeighbors | None, ids: np.ndarray, queries: np.ndarray
     if model is None or n == 0 or len(queries) == 0:
         return [[] for _ in range(len(queries))]
     asked = min(n, k + MARGIN)
+    with _threads().limit(limits=1):
+        # One thread: starting a pool of them costs more than these small products, and a
+        # web worker should not take every core.
+        return _nearest(model, ids, queries, k, leave_out, asked)
+
+
+def _nearest(model, ids, queries, k, leave_out, asked):
+    n = len(ids)
     distances, columns = model.kneighbors(queries, n_neighbors=asked)
     out: list[list[tuple[int, float]]] = []
     redo: list[int] = []
@@ -458,7 +477,8 @@ def _reasons(me: Person, peer: Person, visibility: dict, space: Space,
     if _shown(visibility, "needs"):
         shared = [topic_names[t] for t in space.topics if t in me.needs & peer.needs]
         if shared:
-            out.append("also wants help with " + " and ".join(n.lower() for n in shared[:2]))
+            out.append("also wants help with " + ", and with ".join(n.lower()
+                                                                  for n in shared[:2]))
     if not out:
         out.append("in your local network" if is_local else "someone you haven't met yet")
     return tuple(out)
@@ -636,3 +656,30 @@ def suggest_all(index: NetworkIndex, queries: dict[int, Person], k: int = SHOWN,
     found = nearest(index.model, index.ids, vectors, k, left)
     return dict(zip(members, found, strict=True))
 
+
+
+def data_of(user_id: int) -> dict:
+    """The member's own peer records for their data export: hellos both ways and the people
+    they said "not for me" to (not who said it to them: that is the other person's)."""
+    def when(value):
+        return value.isoformat(timespec="seconds") if value else None
+
+    other = aliased(User)
+    sent = db.session.execute(
+        sa.select(other.display_name, PeerHello.message, PeerHello.created_at)
+        .join(other, other.id == PeerHello.recipient_id)
+        .where(PeerHello.sender_id == user_id).order_by(PeerHello.created_at)).all()
+    received = db.session.execute(
+        sa.select(other.display_name, PeerHello.message, PeerHello.created_at, PeerHello.read_at)
+        .join(other, other.id == PeerHello.sender_id)
+        .where(PeerHello.recipient_id == user_id).order_by(PeerHello.created_at)).all()
+    dismissed = db.session.execute(
+        sa.select(other.display_name, PeerDismissal.created_at)
+        .join(other, other.id == PeerDismissal.peer_id)
+        .where(PeerDismissal.user_id == user_id).order_by(PeerDismissal.created_at)).all()
+    return {
+        "hellos_sent": [{"to": name, "message": text, "at": when(at)} for name, text, at in sent],
+        "hellos_received": [{"from": name, "message": text, "at": when(at),
+                             "read_at": when(read)} for name, text, at, read in received],
+        "not_for_me": [{"who": name, "at": when(at)} for name, at in dismissed],
+    }
