@@ -113,3 +113,13 @@ def discussions_digest() -> None:
     # Links in the emails are built as if for a request to the site.
     with huey.app.test_request_context(base_url=site):
         discussions.send_weekly_digest()
+
+
+@huey.periodic_task(crontab(minute="30", hour="2"))
+def isolation_index() -> None:
+    """Each night, everyone's isolation index from the day's networks, mentoring, sets, events
+    and sign-ins (netapp/services/isolation.py)."""
+    from netapp.services import isolation
+
+    with huey.app.app_context():
+        isolation.recompute()
