@@ -99,8 +99,8 @@ def _ids(query) -> set[int]:
 def recompute(now: datetime | None = None, *, commit: bool = True) -> int:
     """Score every active account from SQL aggregates and replace the stored scores.
 
-    Eight queries and one bulk insert however many members; commits unless told not to (the
-    demo seeding commits everything once). Returns how many were scored.
+    Seven queries, a delete and one bulk insert however many members; commits unless told
+    not to (the demo seeding commits everything once). Returns how many were scored.
     """
     now = now or utcnow()
     active_since, events_since = now - timedelta(days=ACTIVE_DAYS), now - timedelta(days=EVENT_DAYS)
