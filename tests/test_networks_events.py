@@ -574,3 +574,25 @@ def test_my_data_export_has_my_events(client, leeds, users, app):
     assert [(e["event"], e["network"], e["status"]) for e in mine] == [
         ("Meet-up in Leeds", "Leeds network", "going")]
     assert "Meet-up in Leeds" in archive.read("events.csv").decode()
+
+
+def test_the_demo_member_has_events_to_go_to_one_full_and_one_they_went_to(app, client):
+    from netapp.services.demo import DEMO_PASSWORD, seed_demo
+
+    logins = {login.role: login for login in seed_demo(members=600, seed=5)}
+    member = db.session.scalar(sa.select(User).where(User.email == logins["member"].email))
+    mine = db.session.execute(
+        sa.select(Event, EventRsvp).join(EventRsvp, EventRsvp.event_id == Event.id)
+        .where(EventRsvp.user_id == member.id)).all()
+    assert any(e.starts_at < utcnow() and r.attended for e, r in mine), "one they went to"
+    assert any(e.starts_at > utcnow() and r.status is RsvpStatus.GOING for e, r in mine)
+    home = db.session.scalar(sa.select(NetworkMembership.network_id).join(Network).where(
+        NetworkMembership.user_id == member.id, Network.kind == NetworkKind.LOCAL))
+    full = [e for e in db.session.scalars(sa.select(Event).where(Event.network_id == home))
+            if events._count(e.id, RsvpStatus.WAITING)]
+    assert len(full) == 1 and events._count(full[0].id, RsvpStatus.GOING) == full[0].capacity
+    assert db.session.scalar(sa.select(sa.func.count(sa.distinct(Event.network_id)))) >= 5
+    client.post("/account/login", data={"email": member.email, "password": DEMO_PASSWORD})
+    assert "Your next events" in client.get("/home").get_data(as_text=True)
+    page = client.get(f"/networks/events/{full[0].id}").get_data(as_text=True)
+    assert "Join the waitlist" in page
