@@ -99,9 +99,16 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from netapp.commands import create_admin, seed_demo, seed_places, seed_reference
+    from netapp.commands import (
+        create_admin,
+        networks_group,
+        seed_demo,
+        seed_places,
+        seed_reference,
+    )
 
     app.cli.add_command(create_admin)
+    app.cli.add_command(networks_group)
     app.cli.add_command(seed_demo)
     app.cli.add_command(seed_places)
     app.cli.add_command(seed_reference)

@@ -64,3 +64,31 @@ def create_admin(email: str, display_name: str, password: str) -> None:
         raise click.ClickException("Use a password of at least 10 characters.")
     user = accounts.create_admin(email, display_name, password)
     click.echo(f"{user.email} is an admin.")
+
+
+@click.group("networks")
+def networks_group() -> None:
+    """Run networks: leads of affinity networks are appointed here, never on a staff screen."""
+
+
+@networks_group.command("add-lead")
+@click.argument("email")
+@click.argument("code")
+@with_appcontext
+def add_lead(email: str, code: str) -> None:
+    """Make the member with EMAIL a lead of the network CODE (e.g. bame, local-12)."""
+    from netapp.services import networks
+    from netapp.services.accounts import find_by_email
+
+    network = networks.by_code(code)
+    if network is None:
+        raise click.ClickException(f"There is no network with the code {code!r}.")
+    user = find_by_email(email)
+    if user is None:
+        raise click.ClickException(f"There is no account with the email {email}.")
+    try:
+        added = networks.appoint_lead(None, network, user)
+    except ValueError:
+        raise click.ClickException(
+            f"{email} must be a confirmed, active member of {code} first.") from None
+    click.echo(f"{email} {'now leads' if added else 'already leads'} {code}.")

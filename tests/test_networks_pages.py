@@ -1,8 +1,24 @@
-"""Network pages, the directory of networks, leads and follows."""
+"""Network pages, the directory of networks, leads and follows.
+
+The rules, written out from the issue: a local network's page is open to every signed-in
+member (each person on it shows only as their council-area choice allows); an affinity
+network's page only to its confirmed members (404 for everyone else, staff included); counts
+under 5 are never shown; only local networks that are not your own can be followed; leads of a
+local network are appointed and removed by coordinators and admins, leads of an affinity
+network only by its leads or the operator's command line, and the audit log never names who
+leads an affinity network.
+"""
+import re
+
+import pytest
+import sqlalchemy as sa
+
 from netapp.extensions import db
-from netapp.models import NetworkLead
-from netapp.services import networks
-from tests.profile_helpers import give_profile, join, load_reference
+from netapp.models import AuditEntry, NetworkFollow, NetworkLead, NetworkMembership, User
+from netapp.services import audit, networks, profiles
+from tests.factories import make_user
+from tests.profile_helpers import council, give_profile, join, load_reference
+from tests.statements import statements_per_page
 
 
 def _lead(user, network) -> None:
@@ -10,40 +26,350 @@ def _lead(user, network) -> None:
     db.session.commit()
 
 
-def test_is_lead_is_true_only_for_the_network_they_lead(app, users):
+def _local(name: str = "Leeds"):
+    return networks.by_code(networks.local_network_code(council(name).id))
+
+
+def _bame():
+    return networks.by_code("bame")
+
+
+def _listed(user, code: str = "bame") -> None:
+    db.session.get(NetworkMembership, (user.id, networks.by_code(code).id)).is_listed = True
+    db.session.commit()
+
+
+@pytest.fixture
+def world(app, users):
+    """Mina and Otto in Leeds, the coordinator and admin in Leeds too, the mentor in York."""
     load_reference()
-    give_profile(users["member"], "Leeds")
-    leeds = networks.by_code(
-        networks.local_network_code(users["member"].profile.local_authority_id))
-    bame = networks.by_code("bame")
-    assert not networks.is_lead(users["member"].id, leeds.id)
-    _lead(users["member"], leeds)
-    assert networks.is_lead(users["member"].id, leeds.id)
-    assert not networks.is_lead(users["other_member"].id, leeds.id)
-    assert not networks.is_lead(users["member"].id, bame.id)
+    for role in ("member", "other_member", "coordinator", "admin"):
+        give_profile(users[role], "Leeds")
+    give_profile(users["mentor"], "York")
+    return users
 
 
-def test_a_lead_who_leaves_an_affinity_network_no_longer_leads_it(app, users):
-    load_reference()
-    bame = networks.by_code("bame")
-    join(users["member"], "bame")
-    _lead(users["member"], bame)
-    assert networks.is_lead(users["member"].id, bame.id)
-    networks.withdraw(users["member"], bame)
-    assert not networks.is_lead(users["member"].id, bame.id)
+def test_is_lead_is_true_only_for_the_network_they_lead(world):
+    leeds, bame = _local(), _bame()
+    assert not networks.is_lead(world["member"].id, leeds.id)
+    _lead(world["member"], leeds)
+    assert networks.is_lead(world["member"].id, leeds.id)
+    assert not networks.is_lead(world["other_member"].id, leeds.id)
+    assert not networks.is_lead(world["member"].id, bame.id)
 
 
-# ------------------------------------------------------------------ pages (smoke for now)
+def test_a_lead_who_leaves_an_affinity_network_no_longer_leads_it(world):
+    bame = _bame()
+    join(world["member"], "bame")
+    _lead(world["member"], bame)
+    assert networks.is_lead(world["member"].id, bame.id)
+    networks.withdraw(world["member"], bame)
+    assert not networks.is_lead(world["member"].id, bame.id)
+    assert db.session.get(NetworkLead, (bame.id, world["member"].id)) is None
 
 
-def test_pages_render(client, auth, users):
-    load_reference()
-    give_profile(users["member"], "Leeds")
-    give_profile(users["coordinator"], "Leeds")
-    leeds = networks.by_code(
-        networks.local_network_code(users["member"].profile.local_authority_id))
-    auth.login(users["coordinator"].email)
-    for path in ("/networks/", "/networks/mine", f"/networks/{leeds.id}", "/networks/members",
-                 "/networks/members?name=mina&can_mentor=y"):
-        response = client.get(path)
-        assert response.status_code == 200, path
+# ------------------------------------------------------------------ the directory
+
+
+def test_directory_lists_regions_councils_and_counts_from_five(client, auth, world):
+    for n in range(2):
+        give_profile(make_user(name=f"York Person {n}"), "York")
+    auth.login(world["member"].email)
+    html = client.get("/networks/").get_data(as_text=True)
+    assert "Yorkshire and the Humber" in html and "Cornwall" in html
+    # Leeds has 4 people (Mina, Otto, the coordinator and the admin), York 3; then a fifth.
+    give_profile(make_user(name="Leeds Fifth"), "Leeds")
+    html = client.get("/networks/").get_data(as_text=True)
+    leeds_row, york_row = (
+        re.search(rf'href="/networks/{_local(name).id}">{name}</a>\s*<span class="count">'
+                  r"([^<]*)<", html) for name in ("Leeds", "York"))
+    assert leeds_row.group(1) == "5 members"
+    assert york_row.group(1) == "fewer than 5 members"
+    assert re.search(r"Cornwall\s*<span class=\"count\">no members yet", html)
+
+
+def test_directory_shows_affinity_networks_without_any_count(client, auth, world):
+    for n in range(6):
+        person = make_user(name=f"Bame Person {n}")
+        join(person, "bame")
+    auth.login(world["coordinator"].email)
+    html = client.get("/networks/").get_data(as_text=True)
+    section = html.split("Affinity networks")[1].split("Local networks by region")[0]
+    section = re.sub(r"<[^>]+>", " ", section)
+    assert "Black, Asian and minority ethnic managers network" in section
+    assert not re.search(r"\d", section), "no count of affinity members, at any size"
+    assert f'href="/networks/{_bame().id}"' not in html
+
+
+# ------------------------------------------------------------------ a local network's page
+
+
+def test_a_member_of_another_council_sees_a_local_network_as_each_allows(client, auth, world):
+    profiles.set_visibility(world["other_member"], {"area": profiles.NETWORKS})
+    auth.login(world["mentor"].email)  # in York
+    html = client.get(f"/networks/{_local().id}").get_data(as_text=True)
+    assert "Mina Member" in html
+    assert "Otto Other" not in html, "Otto shows his council only to his networks"
+    assert "Follow this network" in html
+
+
+def test_new_members_this_month_count_from_five_and_listed_names(client, auth, world):
+    auth.login(world["member"].email)
+    html = client.get(f"/networks/{_local().id}").get_data(as_text=True)
+    new = html.split('id="new-title"')[1].split("</section>")[0]
+    assert "joined this month" not in new  # 4 people: no count
+    assert "Otto Other" in new and "Mina Member (you)" in new
+    hidden = make_user(name="Hidden Newcomer")
+    give_profile(hidden, "Leeds")
+    profiles.set_visibility(hidden, {"area": profiles.ONLY_ME})
+    html = client.get(f"/networks/{_local().id}").get_data(as_text=True)
+    new = html.split('id="new-title"')[1].split("</section>")[0]
+    assert "5 people joined this month" in new
+    assert "Hidden Newcomer" not in html
+    # Someone who joined last month is not new.
+    db.session.execute(sa.update(NetworkMembership)
+                       .where(NetworkMembership.user_id == world["other_member"].id)
+                       .values(joined_at=networks._month_start().replace(year=2020)))
+    db.session.commit()
+    new = client.get(f"/networks/{_local().id}").get_data(as_text=True) \
+        .split('id="new-title"')[1].split("</section>")[0]
+    assert "Otto Other" not in new and "joined this month" not in new
+
+
+def test_leads_are_shown_as_each_allows(client, auth, world):
+    leeds = _local()
+    _lead(world["other_member"], leeds)
+    auth.login(world["mentor"].email)
+    leads = client.get(f"/networks/{leeds.id}").get_data(as_text=True) \
+        .split('id="leads-title"')[1].split("</section>")[0]
+    assert "Otto Other" in leads
+    profiles.set_visibility(world["other_member"], {"area": profiles.ONLY_ME})
+    leads = client.get(f"/networks/{leeds.id}").get_data(as_text=True) \
+        .split('id="leads-title"')[1].split("</section>")[0]
+    assert "Otto Other" not in leads
+
+
+# ------------------------------------------------------------------ follows
+
+
+def test_a_member_follows_and_unfollows_a_neighbouring_network(client, auth, world):
+    leeds = _local()
+    mentor = world["mentor"]
+    auth.login(mentor.email)
+    assert client.post(f"/networks/{leeds.id}/follow").status_code == 302
+    assert networks.is_following(mentor.id, leeds.id)
+    mine = client.get("/networks/mine").get_data(as_text=True)
+    assert "Networks you follow" in mine and leeds.name in mine
+    assert "Stop following" in client.get(f"/networks/{leeds.id}").get_data(as_text=True)
+    actions = db.session.scalars(sa.select(AuditEntry.action)
+                                 .where(AuditEntry.actor_id == mentor.id)).all()
+    assert "network.followed" in actions
+    response = client.post(f"/networks/{leeds.id}/unfollow", data={"back": "mine"})
+    assert response.headers["Location"].endswith("/networks/mine")
+    assert not networks.is_following(mentor.id, leeds.id)
+
+
+def test_nobody_follows_their_own_network_or_an_affinity_one(client, auth, world):
+    leeds, bame = _local(), _bame()
+    auth.login(world["member"].email)
+    html = client.get(f"/networks/{leeds.id}").get_data(as_text=True)
+    assert "Follow this network" not in html
+    client.post(f"/networks/{leeds.id}/follow")
+    assert not networks.is_following(world["member"].id, leeds.id)
+    assert client.post(f"/networks/{bame.id}/follow").status_code == 404
+    join(world["member"], "bame")
+    client.post(f"/networks/{bame.id}/follow")
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(NetworkFollow)) == 0
+    with pytest.raises(ValueError):
+        networks.follow(world["member"], bame)
+
+
+# ------------------------------------------------------------------ leads of a local network
+
+
+@pytest.mark.parametrize("role", ["coordinator", "admin"])
+def test_staff_appoint_and_remove_a_local_lead_and_it_is_audited(client, auth, world, role):
+    leeds, otto = _local(), world["other_member"]
+    auth.login(world[role].email)
+    html = client.get(f"/networks/{leeds.id}").get_data(as_text=True)
+    assert "Appoint as a lead" in html
+    assert client.post(f"/networks/{leeds.id}/leads",
+                       data={"user_id": otto.id}).status_code == 302
+    assert networks.is_lead(otto.id, leeds.id)
+    entry = db.session.scalars(sa.select(AuditEntry)
+                               .where(AuditEntry.action == "network.lead_appointed")).one()
+    assert entry.actor_id == world[role].id and entry.target_id == str(otto.id)
+    assert client.post(f"/networks/{leeds.id}/leads/{otto.id}/remove").status_code == 302
+    assert not networks.is_lead(otto.id, leeds.id)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)
+                             .where(AuditEntry.action == "network.lead_removed")) == 1
+
+
+def test_a_local_lead_must_be_a_member_of_that_network(client, auth, world):
+    leeds = _local()
+    auth.login(world["coordinator"].email)
+    response = client.post(f"/networks/{leeds.id}/leads", data={"user_id": world["mentor"].id})
+    assert response.status_code == 400
+    assert "Choose a member of this network from the list." in response.get_data(as_text=True)
+    response = client.post(f"/networks/{leeds.id}/leads", data={"user_id": ""})
+    assert response.status_code == 400
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(NetworkLead)) == 0
+
+
+@pytest.mark.parametrize("role", ["member", "mentor"])
+def test_members_cannot_change_local_leads(client, auth, world, role):
+    leeds = _local()
+    _lead(world["member"], leeds)  # even a lead does not appoint local leads
+    auth.login(world[role].email)
+    assert "Appoint as a lead" not in client.get(f"/networks/{leeds.id}").get_data(as_text=True)
+    assert client.post(f"/networks/{leeds.id}/leads",
+                       data={"user_id": world["other_member"].id}).status_code == 403
+    assert client.post(f"/networks/{leeds.id}/leads/{world['member'].id}/remove") \
+        .status_code == 403
+    assert networks.is_lead(world["member"].id, leeds.id)
+    assert not networks.is_lead(world["other_member"].id, leeds.id)
+
+
+# ------------------------------------------------------------------ leads of an affinity network
+
+
+@pytest.fixture
+def bame_lead(world):
+    """Mina leads the BAME network; Otto is a listed member, Hana an unlisted one."""
+    join(world["member"], "bame")
+    _listed(world["member"])
+    _lead(world["member"], _bame())
+    join(world["other_member"], "bame")
+    _listed(world["other_member"])
+    hana = make_user(name="Hana Hidden")
+    join(hana, "bame")
+    return hana
+
+
+def test_an_affinity_lead_appoints_a_listed_member_without_naming_anyone_in_the_log(
+        client, auth, world, bame_lead):
+    bame, otto = _bame(), world["other_member"]
+    auth.login(world["member"].email)
+    html = client.get(f"/networks/{bame.id}").get_data(as_text=True)
+    assert "Appoint as a lead" in html and "Hana Hidden" not in html
+    assert client.post(f"/networks/{bame.id}/leads", data={"user_id": otto.id}).status_code == 302
+    assert networks.is_lead(otto.id, bame.id)
+    # An unlisted member is not offered, and cannot be sent either.
+    response = client.post(f"/networks/{bame.id}/leads", data={"user_id": bame_lead.id})
+    assert response.status_code == 400
+    assert not networks.is_lead(bame_lead.id, bame.id)
+    entries = db.session.scalars(sa.select(AuditEntry)
+                                 .where(AuditEntry.action.like("%lead%"))).all()
+    assert [e.action for e in entries] == ["affinity_lead.appointed"]
+    assert entries[0].actor_id is None and entries[0].target_id is None
+    assert "bame" not in str(entries[0].detail)
+    assert "affinity_lead.appointed" in audit.SPECIAL_CATEGORY
+
+
+@pytest.mark.parametrize("role", ["other_member", "coordinator", "admin", "mentor"])
+def test_only_its_leads_change_an_affinity_networks_leads(client, auth, world, bame_lead, role):
+    """Other members of it, and staff outside it, get a 404 as for a network they cannot see."""
+    bame = _bame()
+    auth.login(world[role].email)
+    assert client.post(f"/networks/{bame.id}/leads",
+                       data={"user_id": world["other_member"].id}).status_code == 404
+    assert client.post(f"/networks/{bame.id}/leads/{world['member'].id}/remove") \
+        .status_code == 404
+    assert networks.is_lead(world["member"].id, bame.id)
+    assert not networks.is_lead(world["other_member"].id, bame.id)
+
+
+def test_staff_who_join_an_affinity_network_get_no_lead_controls(client, auth, world, bame_lead):
+    join(world["coordinator"], "bame")
+    auth.login(world["coordinator"].email)
+    html = client.get(f"/networks/{_bame().id}").get_data(as_text=True)
+    assert "Appoint as a lead" not in html and "Remove" not in html
+
+
+def test_affinity_network_page_is_for_its_members_only(client, auth, world, bame_lead):
+    bame = _bame()
+    for role in ("mentor", "coordinator", "admin"):
+        auth.login(world[role].email)
+        assert client.get(f"/networks/{bame.id}").status_code == 404
+        auth.logout()
+    auth.login(world["other_member"].email)
+    html = client.get(f"/networks/{bame.id}").get_data(as_text=True)
+    assert "Mina Member" in html and "Hana Hidden" not in html
+
+
+# ------------------------------------------------------------------ the command line
+
+
+def test_operator_adds_an_affinity_lead_from_the_command_line(runner, world):
+    join(world["member"], "bame")
+    result = runner.invoke(args=["networks", "add-lead", world["member"].email, "bame"])
+    assert result.exit_code == 0, result.output
+    assert "now leads bame" in result.output
+    assert networks.is_lead(world["member"].id, _bame().id)
+    again = runner.invoke(args=["networks", "add-lead", world["member"].email, "bame"])
+    assert "already leads" in again.output
+
+
+@pytest.mark.parametrize(("email", "code", "message"), [
+    ("other@example.org", "bame", "must be a confirmed, active member"),
+    ("nobody@example.org", "bame", "no account"),
+    ("member@example.org", "nonsense", "no network"),
+])
+def test_the_command_refuses_non_members_and_unknowns(runner, world, email, code, message):
+    result = runner.invoke(args=["networks", "add-lead", email, code])
+    assert result.exit_code != 0 and message in result.output
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(NetworkLead)) == 0
+
+
+# ------------------------------------------------------------------ old addresses, export
+
+
+def test_old_addresses_lead_to_the_new_pages(client, auth, world):
+    auth.login(world["member"].email)
+    assert client.get("/me/networks").headers["Location"].endswith("/networks/mine")
+    leeds = _local()
+    assert client.get(f"/members/networks/{leeds.id}").headers["Location"] \
+        .endswith(f"/networks/{leeds.id}")
+
+
+def test_my_data_export_has_networks_i_lead_and_follow(app, world):
+    from netapp.services import privacy
+
+    _lead(world["member"], _local())
+    networks.follow(world["member"], _local("York"))
+    data = privacy.collect(db.session.get(User, world["member"].id))
+    assert [n["network"] for n in data["networks_led"]] == [_local().name]
+    assert data["networks_followed"] == [_local("York").name]
+
+
+# ------------------------------------------------------------------ fixed statements
+
+
+def _grow(extra: int) -> None:
+    for n in range(extra):
+        person = make_user(name=f"Grown {n}")
+        give_profile(person, "Leeds" if n % 2 else "York")
+        if n % 3 == 0:
+            join(person, "bame")
+            _listed(person)
+
+
+def test_pages_run_a_fixed_number_of_statements(client, auth, world):
+    join(world["member"], "bame")
+    _listed(world["member"])
+    _lead(world["member"], _bame())
+    _lead(world["other_member"], _local())
+    networks.follow(world["member"], _local("York"))
+    paths = ["/networks/", "/networks/mine", f"/networks/{_local().id}",
+             f"/networks/{_bame().id}", f"/networks/{_local('York').id}"]
+    auth.login(world["member"].email)
+    small = statements_per_page(client, paths)
+    _grow(12)
+    large = statements_per_page(client, paths)
+    assert small == large
+    auth.logout()
+    auth.login(world["coordinator"].email)
+    staff = [f"/networks/{_local().id}"]
+    small = statements_per_page(client, staff)
+    _grow(6)
+    assert statements_per_page(client, staff) == small

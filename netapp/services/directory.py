@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, lazyload
 
 from netapp.extensions import db
 from netapp.models import (
@@ -102,7 +102,7 @@ def _escape_like(text: str) -> str:
 def query(viewer: User, search: Search) -> sa.Select:
     """Members matching the search, as the viewer may see them, by name."""
     stmt = (
-        sa.select(User)
+        sa.select(User).options(lazyload(User.roles))
         .join(Profile, Profile.user_id == User.id)
         .where(User.is_active_account.is_(True))
     )

@@ -6,7 +6,7 @@ network is decided here, once, for the network pages and for profiles alike.
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import aliased, lazyload, selectinload
 
 from netapp.extensions import db
 from netapp.models import (
@@ -299,13 +299,18 @@ def _listed_for(viewer: User, network: Network):
     return sa.true()
 
 
+# Lists of people show names only: loading each person's roles too would add a query whenever
+# the list holds someone not loaded before, so the page's count of statements would vary.
+_NAMES_ONLY = lazyload(User.roles)
+
+
 def members_page(network: Network, viewer: User, page: int, per_page: int):
     """One page of the network's active members that the viewer may see, by name.
 
     The viewer always sees themselves.
     """
     return db.paginate(
-        sa.select(User)
+        sa.select(User).options(_NAMES_ONLY)
         .join(NetworkMembership, NetworkMembership.user_id == User.id)
         .outerjoin(Profile, Profile.user_id == User.id)
         .where(NetworkMembership.network_id == network.id, User.is_active_account.is_(True),
@@ -367,7 +372,7 @@ def can_manage_leads(viewer: User, network: Network) -> bool:
 def leads_of(network: Network, viewer: User) -> list[User]:
     """The network's leads that the viewer may see listed in it, by name (one query)."""
     return list(db.session.scalars(
-        sa.select(User)
+        sa.select(User).options(_NAMES_ONLY)
         .join(NetworkLead, NetworkLead.user_id == User.id)
         .join(NetworkMembership, sa.and_(NetworkMembership.user_id == User.id,
                                          NetworkMembership.network_id == network.id))
@@ -381,7 +386,7 @@ def leads_of(network: Network, viewer: User) -> list[User]:
 def lead_candidates(network: Network, viewer: User) -> list[User]:
     """Members the viewer could appoint: listed to them, active, not yet leads."""
     return list(db.session.scalars(
-        sa.select(User)
+        sa.select(User).options(_NAMES_ONLY)
         .join(NetworkMembership, NetworkMembership.user_id == User.id)
         .outerjoin(Profile, Profile.user_id == User.id)
         .outerjoin(NetworkLead, sa.and_(NetworkLead.user_id == User.id,
@@ -429,6 +434,15 @@ def remove_lead(actor: User, network: Network, person: User) -> bool:
     _audit_lead(actor, "removed", network, person)
     db.session.commit()
     return True
+
+
+def led_by(user_id: int) -> list[tuple[Network, object]]:
+    """The networks the member leads, with when they were appointed (for their data export)."""
+    return [(network, at) for network, at in db.session.execute(
+        sa.select(Network, NetworkLead.appointed_at)
+        .join(NetworkLead, NetworkLead.network_id == Network.id)
+        .where(NetworkLead.user_id == user_id).order_by(Network.name)
+    )]
 
 
 # ------------------------------------------------------------------ follows
@@ -520,7 +534,7 @@ def new_this_month(network: Network, viewer: User,
                NetworkMembership.joined_at >= since)
     ) or 0
     people = list(db.session.scalars(
-        sa.select(User)
+        sa.select(User).options(_NAMES_ONLY)
         .join(NetworkMembership, NetworkMembership.user_id == User.id)
         .outerjoin(Profile, Profile.user_id == User.id)
         .where(NetworkMembership.network_id == network.id, User.is_active_account.is_(True),
