@@ -18,8 +18,13 @@ from netapp.models import (
     AssessmentScore,
     AuditEntry,
     CalendarFeed,
+    Dimension,
+    DiscussionPost,
+    DiscussionThread,
     DismissedSuggestion,
     EmailOptOut,
+    Event,
+    EventRsvp,
     FeedbackRater,
     FeedbackScore,
     FormationUnplaced,
@@ -33,11 +38,18 @@ from netapp.models import (
     MentoringRound,
     Mentorship,
     MentorshipStatus,
+    Network,
+    NetworkFollow,
+    NetworkKind,
+    NetworkLead,
+    NetworkMembership,
     Notification,
     PairRuleKind,
+    PostReport,
     Role,
     RoundPairRule,
     RoundProposal,
+    RsvpStatus,
     SelfAssessment,
     SetAttendance,
     SetFormation,
@@ -46,8 +58,11 @@ from netapp.models import (
     SetNote,
     SetRequest,
     SetStatus,
+    Story,
+    StoryThanks,
     User,
     UserSession,
+    story_dimensions,
 )
 from netapp.models.base import utcnow
 from netapp.services import accounts, audit, lqf
@@ -79,6 +94,8 @@ class Erased:
     round_id: int  # a matching round the person created (as a coordinator)
     set_id: int = 0  # an active learning set the person is in, and facilitates another
     formation_id: int = 0  # a set formation the person created
+    event_id: int = 0  # a coming event the person created, was going to, with one waiting
+    talk: dict | None = None  # ids of discussions, posts, reports and stories: see _talk
 
 
 # ---------------------------------------------------------------- one check per personal table
@@ -216,11 +233,76 @@ def check_set_notes(e: Erased) -> None:
     assert db.session.scalars(sa.select(SetNote.body)).all() == ["Bring a case to discuss"]
 
 
+def check_events(e: Erased) -> None:
+    # The network's event stays for the people going; who created it is forgotten.
+    assert db.session.get(Event, e.event_id) is not None
+    _none_for("events", "created_by_id", e.uid)
+
+
+def check_event_rsvps(e: Erased) -> None:
+    # The person's place went to the first on the waitlist, as if they had cancelled.
+    _none_for("event_rsvps", "user_id", e.uid)
+    statuses = db.session.scalars(sa.select(EventRsvp.status)
+                                  .where(EventRsvp.event_id == e.event_id)).all()
+    assert statuses == [RsvpStatus.GOING]
+
+
 def check_notifications(e: Erased) -> None:
     _none_for("notifications", "user_id", e.uid)
-    texts = db.session.scalars(sa.select(Notification.text)).all()
-    assert texts == ["Your request for feedback has its first results."], \
+    texts = db.session.scalars(sa.select(Notification.text).order_by(Notification.id)).all()
+    assert texts == ["Your request for feedback has its first results.",
+                     # the waiting member, promoted to the erased person's place
+                     texts[-1]], \
         "another member's notification naming the person goes; others stay"
+    assert texts[-1].startswith("A place came up: you're now going to Winter meet-up")
+
+
+def check_network_leads(e: Erased) -> None:
+    # The person leads nothing now; a lead they appointed still leads, appointed by nobody.
+    _none_for("network_leads", "user_id", e.uid)
+    _none_for("network_leads", "appointed_by_id", e.uid)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(NetworkLead)) == 1
+
+
+def check_discussion_threads(e: Erased) -> None:
+    # The thread others replied in stays, without its author, counted again; the one the
+    # person started alone goes; the other member's keeps one post now.
+    threads = db.session.execute(sa.select(
+        DiscussionThread.id, DiscussionThread.author_id, DiscussionThread.post_count,
+        DiscussionThread.last_post_at).order_by(DiscussionThread.id)).all()
+    started, _, theirs = e.talk["threads"]
+    assert [(t, a, c) for t, a, c, _ in threads] == [
+        (started, None, 1), (theirs, e.requester_id, 1)]
+    assert threads[0][3] == e.talk["late"], "the last post is now the other member's reply"
+
+
+def check_discussion_posts(e: Erased) -> None:
+    _none_for("discussion_posts", "author_id", e.uid)
+    kept = db.session.scalars(sa.select(DiscussionPost.id).order_by(DiscussionPost.id)).all()
+    assert kept == [e.talk["posts"][1], e.talk["posts"][3]]
+
+
+def check_post_reports(e: Erased) -> None:
+    # Their reports go, and so do reports on their posts; another's report on another's
+    # post stays for the leads.
+    _none_for("post_reports", "reporter_id", e.uid)
+    assert db.session.scalars(sa.select(PostReport.id)).all() == [e.talk["reports"][2]]
+
+
+def check_stories(e: Erased) -> None:
+    _none_for("stories", "author_id", e.uid)
+    assert db.session.scalars(sa.select(Story.id)).all() == [e.talk["stories"][1]]
+
+
+def check_story_dimensions(e: Erased) -> None:
+    rows = db.session.execute(sa.select(story_dimensions)).all()
+    assert [tuple(r) for r in rows] == [(e.talk["stories"][1], e.talk["dims"][1])]
+
+
+def check_story_thanks(e: Erased) -> None:
+    _none_for("story_thanks", "user_id", e.uid)
+    rows = db.session.execute(sa.select(StoryThanks.story_id, StoryThanks.user_id)).all()
+    assert [tuple(r) for r in rows] == [(e.talk["stories"][1], e.talk["coordinator"])]
 
 
 PERSONAL = {
@@ -259,6 +341,16 @@ PERSONAL = {
     "set_attendance": no_rows_for("set_attendance", "user_id"),
     "set_notes": check_set_notes,
     "calendar_feeds": no_rows_for("calendar_feeds", "user_id"),
+    "network_leads": check_network_leads,
+    "network_follows": no_rows_for("network_follows", "user_id"),
+    "events": check_events,
+    "event_rsvps": check_event_rsvps,
+    "discussion_threads": check_discussion_threads,
+    "discussion_posts": check_discussion_posts,
+    "post_reports": check_post_reports,
+    "stories": check_stories,
+    "story_dimensions": check_story_dimensions,
+    "story_thanks": check_story_thanks,
 }
 
 
@@ -360,6 +452,91 @@ def _sets(person: User, users: dict) -> tuple[int, int]:
     return mine.id, formation.id
 
 
+
+# ---------------------------------------------------------------- discussions and stories
+
+
+def _talk(person: User, users: dict) -> dict:
+    """In a local network: a thread the person started that another member replied to, one
+    they started alone, and one another member started that the person replied to; reports
+    by, about and around them; a story of theirs and one of another member's, with thanks."""
+    other, coordinator = users["other_member"], users["coordinator"]
+    network = Network(kind=NetworkKind.LOCAL, code="local-talk", name="Talk network")
+    db.session.add(network)
+    db.session.flush()
+    early, late = utcnow() - timedelta(hours=3), utcnow() - timedelta(hours=1)
+    threads = [DiscussionThread(network_id=network.id, author_id=a.id, title=t, post_count=2)
+               for a, t in ((person, "Cover over Christmas"), (person, "Alone here"),
+                            (other, "Agency staff"))]
+    db.session.add_all(threads)
+    db.session.flush()
+    posts = [DiscussionPost(thread_id=threads[t].id, author_id=a.id, body=b, created_at=when)
+             for t, a, b, when in ((0, person, "How do you cover nights?", early),
+                                   (0, other, "Bank staff, booked early.", late),
+                                   (1, person, "Anyone?", early),
+                                   (2, other, "Which agencies are good?", early),
+                                   (2, person, "We use a local one.", late))]
+    db.session.add_all(posts)
+    db.session.flush()
+    reports = [PostReport(post_id=posts[3].id, reporter_id=person.id, reason="Off topic"),
+               PostReport(post_id=posts[0].id, reporter_id=other.id, reason="Vague"),
+               PostReport(post_id=posts[1].id, reporter_id=coordinator.id, reason="Check it")]
+    stories = [Story(author_id=person.id, title="The inspection", body="It went well."),
+               Story(author_id=other.id, title="New manager", body="First month.")]
+    db.session.add_all([*reports, *stories])
+    db.session.flush()
+    dims = db.session.scalars(sa.select(Dimension.id).order_by(Dimension.id).limit(2)).all()
+    db.session.execute(sa.insert(story_dimensions), [
+        {"story_id": stories[0].id, "dimension_id": dims[0]},
+        {"story_id": stories[1].id, "dimension_id": dims[1]}])
+    db.session.add_all([StoryThanks(story_id=stories[1].id, user_id=person.id),
+                        StoryThanks(story_id=stories[0].id, user_id=other.id),
+                        StoryThanks(story_id=stories[1].id, user_id=coordinator.id)])
+    db.session.commit()
+    return {"threads": [t.id for t in threads], "posts": [p.id for p in posts],
+            "reports": [r.id for r in reports], "stories": [s.id for s in stories],
+            "dims": dims, "coordinator": coordinator.id, "late": late}
+
+
+def _events(person: User, users: dict) -> int:
+    """A coming event in a local network that the person created and is going to, with
+    another member waiting for the one place."""
+    network = Network(kind=NetworkKind.LOCAL, code="local-events", name="Events network")
+    db.session.add(network)
+    db.session.flush()
+    db.session.add(NetworkMembership(user_id=users["other_member"].id, network_id=network.id))
+    starts = utcnow() + timedelta(days=5)
+    event = Event(network_id=network.id, title="Winter meet-up", starts_at=starts,
+                  ends_at=starts + timedelta(hours=2), place="Leeds Civic Hall", capacity=1,
+                  created_by_id=person.id)
+    db.session.add(event)
+    db.session.flush()
+    db.session.add_all([
+        EventRsvp(event_id=event.id, user_id=person.id, status=RsvpStatus.GOING),
+        EventRsvp(event_id=event.id, user_id=users["other_member"].id,
+                  status=RsvpStatus.WAITING),
+    ])
+    db.session.commit()
+    return event.id
+
+
+def _leads_and_follows(person: User, users: dict) -> None:
+    """The person leads their local network (appointed by a coordinator), appointed another
+    lead there, and follows the events network."""
+    from netapp.services import networks
+
+    leeds = networks.by_code(networks.local_network_code(person.profile.local_authority_id))
+    followed = networks.by_code("local-events")
+    db.session.add_all([
+        NetworkLead(network_id=leeds.id, user_id=person.id,
+                    appointed_by_id=users["coordinator"].id),
+        NetworkLead(network_id=leeds.id, user_id=users["other_member"].id,
+                    appointed_by_id=person.id),
+        NetworkFollow(user_id=person.id, network_id=followed.id),
+    ])
+    db.session.commit()
+
+
 @pytest.fixture
 def erased(app, client, auth, users, mailbox) -> Erased:
     """Mina, with a profile, networks, assessments, feedback both ways and a history, erased."""
@@ -397,6 +574,9 @@ def erased(app, client, auth, users, mailbox) -> Erased:
 
     mentorship_id, round_id = _mentoring(person, users)
     set_id, formation_id = _sets(person, users)
+    event_id = _events(person, users)
+    talk = _talk(person, users)
+    _leads_and_follows(person, users)
 
     auth.login(requester.email)
     before = client.get("/me/feedback/results").get_data(as_text=True)
@@ -414,7 +594,8 @@ def erased(app, client, auth, users, mailbox) -> Erased:
     auth.logout()
     return Erased(uid=person.id, requester_id=requester.id, answer_id=answer_id,
                   draft_id=draft_id, mentorship_id=mentorship_id, round_id=round_id,
-                  set_id=set_id, formation_id=formation_id)
+                  set_id=set_id, formation_id=formation_id, event_id=event_id,
+                  talk=talk)
 
 
 def test_erasure_leaves_nothing_personal_in_any_table(erased):

@@ -34,8 +34,10 @@ from netapp.models import (
     SetStatus,
     User,
 )
-from netapp.services import audit, feedback, profiles, sessions
+from netapp.services import audit, events, feedback, profiles, sessions
+from netapp.services import discussions as discussion_service
 from netapp.services import networks as network_service
+from netapp.services import stories as story_service
 
 
 def _when(value: datetime | None) -> str | None:
@@ -101,6 +103,9 @@ def collect(user: User) -> dict[str, Any]:
              "consent_given_at": _when(m.consent_given_at), "listed": m.is_listed}
             for m in network_service.memberships(user.id)
         ],
+        "networks_led": [{"network": n.name, "since": _when(at)}
+                         for n, at in network_service.led_by(user.id)],
+        "networks_followed": [n.name for n in network_service.followed(user.id)],
         "self_assessments": list(by_assessment.values()),
         # The addresses this person invited, but not who answered: the feedback pages never
         # show that, so neither does the export.
@@ -118,6 +123,9 @@ def collect(user: User) -> dict[str, Any]:
         ],
         "activity": [{"at": _when(at), "action": action} for at, action in activity],
         "action_learning_sets": _sets_of(user),
+        "discussion_posts": discussion_service.posts_of(user),
+        "stories": story_service.stories_of(user),
+        "events": events.rsvps_of(user.id),
         "mentoring": _mentoring_of(user),
         "notifications": [
             {"at": _when(n.created_at), "text": n.text, "read_at": _when(n.read_at)}
@@ -251,6 +259,17 @@ def export_zip(user: User) -> bytes:
             ["as", "with", "status", "started_at", "answered_at", "closed_at"],
             [[m["as"], m["with"], m["status"], m["started_at"], m["answered_at"],
               m["closed_at"]] for m in data["mentoring"]]),
+        "events.csv": _csv(
+            ["event", "network", "starts_at", "cancelled", "status", "answered_at",
+             "promoted_at", "attended"], [list(e.values()) for e in data["events"]]),
+        "discussion_posts.csv": _csv(
+            ["network", "discussion", "written_at", "edited_at", "hidden_reason", "text"],
+            [list(p.values()) for p in data["discussion_posts"]]),
+        "stories.csv": _csv(
+            ["title", "text", "shared_with", "written_at", "dimensions", "thanks",
+             "hidden_reason"],
+            [[*list(s.values())[:4], "; ".join(s["dimensions"]), s["thanks"],
+              s["hidden_reason"]] for s in data["stories"]]),
         "action_learning_sets.csv": _csv(
             ["set", "status", "joined_at", "left_at"],
             [list(m.values()) for m in data["action_learning_sets"]["sets"]]),
@@ -343,11 +362,15 @@ def erase(user: User) -> None:
     """
     uid = user.id
     sessions.end_sessions(user)  # no browser stays signed in to an erased account
+    events.give_up_places(user)  # their places at coming events go to the waitlists
     feedback.forget_rater(user)
     _keep_assessments_anonymously(uid)
     _forget_in_audit_log(uid)
     _forget_in_notifications(user)
     _forget_in_learning_sets(uid)
+    # Their posts go; a thread they started stays for others' replies (their stories, thanks
+    # and reports go with the account below).
+    discussion_service.forget_author(uid)
     organisation_id = db.session.scalar(
         sa.select(Profile.organisation_id).where(Profile.user_id == uid))
     users = User.__table__
