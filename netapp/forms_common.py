@@ -15,7 +15,7 @@ from netapp.services.text import (
     normalise_display_name,
 )
 
-__all__ = ["DisplayName", "EmptyForm", "Form"]
+__all__ = ["PLAIN_WORDS", "DisplayName", "EmptyForm", "Form"]
 
 
 class _PlainText:
@@ -32,14 +32,49 @@ class _PlainText:
                 raise StopValidation(problem)
 
 
+# WTForms' own messages, as a member should read them. Every form gets these through
+# Form.Meta, so no page says "Not a valid integer value" or "could not be coerced".
+PLAIN_WORDS = {
+    "Not a valid integer value.": "Enter a whole number, for example 4.",
+    "Not a valid decimal value.": "Enter a number, for example 2.5.",
+    "Not a valid float value.": "Enter a number, for example 2.5.",
+    "Not a valid choice.": "Choose one of the options shown.",
+    "Invalid Choice: could not coerce.": "Choose one of the options shown.",
+    "Invalid choice(s): one or more data inputs could not be coerced.":
+        "Choose from the options shown.",
+    "'%(value)s' is not a valid choice for this field.": "Choose from the options shown.",
+    "'%(value)s' are not valid choices for this field.": "Choose from the options shown.",
+    "Not a valid date value.": "Enter a date, for example 31/12/2026.",
+    "Not a valid datetime value.": "Enter a date and time, for example 31/12/2026 14:30.",
+    "Not a valid time value.": "Enter a time, for example 14:30.",
+    "Not a valid week value.": "Enter a week, for example 2026-W48.",
+    "This field is required.": "Please fill this in.",
+    "Invalid input.": "Please check what you entered here.",
+}
+
+
+class _PlainWords:
+    """A WTForms translations object that swaps its stock messages for PLAIN_WORDS."""
+
+    def gettext(self, string: str) -> str:
+        return PLAIN_WORDS.get(string, string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.gettext(singular if n == 1 else plural)
+
+
 class Form(FlaskForm):
-    """FlaskForm plus the plain-text check on every text field.
+    """FlaskForm plus the plain-text check on every text field, and WTForms' messages in plain
+    words.
 
     Passwords are left alone: they are only ever hashed, never shown or sent anywhere, and
     refusing one now could lock someone out of an account whose password was set before.
     """
 
     class Meta:
+        def get_translations(self, form):
+            return _PlainWords()
+
         def bind_field(self, form, unbound_field, options):
             field = super().bind_field(form, unbound_field, options)
             if isinstance(field, StringField) and not isinstance(field, PasswordField):

@@ -241,3 +241,39 @@ def test_deactivate_requires_confirmation_then_logs_out(client, auth):
     assert client.get("/home").status_code == 302
     actions = db.session.scalars(sa.select(AuditEntry.action)).all()
     assert "account.deactivated" in actions
+
+
+def test_change_password_names_every_problem_at_once(client, auth):
+    user = make_user(email="sam@example.org")
+    auth.login("sam@example.org")
+    response = client.post("/account/password", data={"pw-current": "wrong one here",
+                                                      "pw-password": "short",
+                                                      "pw-confirm": "different"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "That isn&#39;t your current password." in html
+    assert "Use at least 10 characters" in html
+    assert "The two passwords don&#39;t match." in html
+    # The right current password with a bad new one changes nothing and says only what's wrong.
+    response = client.post("/account/password", data={"pw-current": DEFAULT_PASSWORD,
+                                                      "pw-password": "short",
+                                                      "pw-confirm": "short"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Use at least 10 characters" in html
+    assert "your current password." not in html
+    db.session.refresh(user)
+    assert user.check_password(DEFAULT_PASSWORD)
+
+
+def test_closing_and_deleting_are_explained_side_by_side(client, auth):
+    make_user(email="sam@example.org")
+    auth.login("sam@example.org")
+    html = client.get("/account/settings").get_data(as_text=True)
+    section = html[html.index('id="leaving"'):]
+    assert section.index("Close my account") < section.index("Delete my account")
+    assert "An admin can reopen your account" in section and "can't be undone" in section
+    closing = client.get("/account/deactivate").get_data(as_text=True)
+    # Mentoring and action learning sets exist now: the page says what really happens to them.
+    assert "groups will see" not in closing
+    assert "Mentoring and action learning sets you're already in are not ended" in closing
+    assert "Compare closing and deleting" in client.get("/me/data").get_data(as_text=True)

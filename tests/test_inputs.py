@@ -255,3 +255,37 @@ def test_static_files_may_be_cached(client):
     response.close()
     assert response.status_code == 200
     assert "no-store" not in response.headers.get("Cache-Control", "")
+
+
+# ---------------------------------------------------------------- plain words
+
+
+@pytest.mark.parametrize(("path", "changes"), [
+    ("/me/edit", {"years_as_manager": "four"}),
+    ("/me/edit", {"service_type": "castle"}),
+    ("/me/edit", {"local_authority_id": "abc"}),
+    ("/me/needs", {"areas": "abc"}),
+    ("/me/needs", {"topics": "99999"}),
+])
+def test_wtforms_stock_messages_are_never_shown(client, auth, users, path, changes):
+    load_reference()
+    auth.login(users["member"].email)
+    data = about_form(council("Leeds").id) | changes if path == "/me/edit" else changes
+    response = client.post(path, data=data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    for stock in ("Not a valid", "coerce", "not a valid choice", "This field is required"):
+        assert stock not in html
+    assert "error-message" in html
+
+
+def test_every_stock_message_has_plain_words():
+    from netapp.forms_common import PLAIN_WORDS, Form
+
+    translations = Form.Meta().get_translations(None)
+    for stock, plain in PLAIN_WORDS.items():
+        assert translations.gettext(stock) == plain
+        assert "valid" not in plain.lower() and "coerce" not in plain
+    assert translations.ngettext("'%(value)s' is not a valid choice for this field.",
+                                 "'%(value)s' are not valid choices for this field.", 2) == \
+        "Choose from the options shown."

@@ -22,10 +22,12 @@ def _membership(user, code):
 
 def test_join_page_explains_what_is_stored_who_sees_it_and_how_to_leave(client, member):
     html = client.get("/networks/bame/join").get_data(as_text=True)
-    for words in ("What we store", "Who sees it", "How to leave", networks.CONSENT_VERSION,
+    for words in ("What we store", "Who sees it", "How to leave",
                   "We don&#39;t ask for or store your ethnicity"):
         assert words in html or words.replace("&#39;", "'") in html
     assert 'type="checkbox"' in html and "checked" not in html
+    # The wording's version is kept with the membership, not shown to members.
+    assert networks.CONSENT_VERSION not in html and "Wording version" not in html
 
 
 def test_joining_without_ticking_consent_is_refused(client, member):

@@ -1,4 +1,5 @@
 """The radar chart: valid, labelled, accessible SVG with a data table alternative."""
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -81,3 +82,28 @@ def test_history_page_compares_latest_with_previous(client, auth, users):
     legend = " ".join("".join(t.itertext()) for t in root.iter(f"{SVG}text"))
     assert "Latest" in legend and "Before" in legend
     assert '<th scope="row">PQ1 Developing self awareness</th><td>1</td><td>3</td>' in html
+
+
+def test_two_assessments_on_one_day_are_told_apart(client, auth, users):
+    load_reference()
+    assess(users["member"], lambda i: 1)
+    assess(users["member"], lambda i: 3)
+    assess(users["member"], lambda i: 2)
+    auth.login(users["member"].email)
+    html = client.get("/me/assessments").get_data(as_text=True)
+    headers = re.findall(r'<th scope="col">(\d\d \w{3} \d{4}[^<]*)</th>', html)
+    assert len(headers) == 6  # three columns in each of the two tables
+    assert len(set(headers)) == 3
+    assert headers[0].endswith("(1st)") and headers[1].endswith("(2nd)") and \
+        headers[2].endswith("(3rd)")
+
+
+def test_day_labels_number_only_days_with_several(app):
+    from datetime import datetime
+    from types import SimpleNamespace
+
+    from netapp.services.lqf import day_labels
+
+    at = [datetime(2026, 11, 1, 9), datetime(2026, 11, 2, 9), datetime(2026, 11, 2, 17)]
+    labels = day_labels([SimpleNamespace(completed_at=t) for t in at])
+    assert labels == ["01 Nov 2026", "02 Nov 2026 (1st)", "02 Nov 2026 (2nd)"]

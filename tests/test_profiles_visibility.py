@@ -1,6 +1,7 @@
 """Who sees what on a profile: every field for every kind of viewer, and affinity privacy."""
 import pytest
 
+from netapp.extensions import db
 from netapp.services import profiles
 from tests.profile_helpers import assess, give_profile, join, load_reference
 
@@ -207,3 +208,20 @@ def test_network_page_is_paged(client, auth, app, users, world):
     # The member list is the page's last section ("New this month" names people too).
     last = last.split('id="members-title"')[1]
     assert "Zed 2" in last and "Mina Member" not in last
+
+
+def test_preview_shows_the_chart_the_audience_sees(client, auth, world):
+    profiles.set_visibility(world, {"lqf": "networks"})
+    auth.login(world.email)
+    html = client.get("/me/preview?as=networks").get_data(as_text=True)
+    assert 'id="radar-preview-title"' in html and "<table>" in html
+    html = client.get("/me/preview?as=everyone").get_data(as_text=True)
+    assert "<svg" not in html
+
+
+def test_my_own_profile_does_not_talk_about_me_as_them(client, auth, world):
+    world.profile.mentor_note = "Ask me about CQC visits."
+    db.session.commit()
+    auth.login(world.email)
+    html = client.get("/me").get_data(as_text=True)
+    assert "Ask me about CQC visits." in html and "their mentoring" not in html

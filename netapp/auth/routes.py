@@ -211,9 +211,12 @@ def settings():
 @login_required
 def change_password():
     form = ChangePasswordForm(prefix="pw")
+    valid = form.validate_on_submit()
     status = 400
-    if form.validate_on_submit():
-        status = _wrong_password_status(form.current)
+    # The current password is checked even when the new one has a problem, so every problem
+    # shows at once; never after a failed CSRF check, which would let another site guess it.
+    if form.current.data and "csrf_token" not in form.errors:
+        status = _wrong_password_status(form.current) or (None if valid else 400)
         if status is None:
             # Other browsers are signed out; this one carries on with fresh tokens.
             accounts.set_password(current_user, form.password.data, keep=sessions.current())

@@ -43,9 +43,16 @@ def preview():
     if audience not in profiles.PREVIEWS:
         abort(404)
     user = current_member()
+    view = profiles.profile_view(user, user, preview=audience)
+    chart = None
+    if "lqf" in view["shown"]:
+        fw = lqf.framework()
+        latest = lqf.latest(user.id, fw)
+        if latest is not None:
+            chart = radar_chart(fw, [(user.display_name, lqf.as_dict(latest))], "radar-preview",
+                                f"{user.display_name}'s leadership self-assessment")
     return render_template("members/preview.html", owner=user, audience=audience,
-                           previews=profiles.PREVIEWS,
-                           view=profiles.profile_view(user, user, preview=audience))
+                           previews=profiles.PREVIEWS, view=view, chart=chart)
 
 
 @bp.route("/me/privacy", methods=["GET", "POST"])
@@ -69,15 +76,16 @@ def assessments():
     fw = lqf.framework()
     history = lqf.completed(user.id, fw)
     chart = comparison = None
+    labels = lqf.day_labels(history)
     if history:
-        series = [(f"Latest, {history[-1].completed_at:%d %B %Y}", lqf.as_dict(history[-1]))]
+        series = [(f"Latest, {labels[-1]}", lqf.as_dict(history[-1]))]
         if len(history) > 1:
-            before = history[-2]
-            series.append((f"Before, {before.completed_at:%d %B %Y}", lqf.as_dict(before)))
+            series.append((f"Before, {labels[-2]}", lqf.as_dict(history[-2])))
         chart = radar_chart(fw, series, "radar-history", "Your self-assessments compared")
         elements = [e for d in fw.dimensions for e in d.elements]
         comparison = [(e, [lqf.as_dict(a).get(e.id) for a in history]) for e in elements]
     return render_template("members/assessments.html", fw=fw, history=history, chart=chart,
+                           labels=labels,
                            comparison=comparison,
                            averages=[lqf.dimension_averages(fw, lqf.as_dict(a)) for a in history],
                            has_draft=lqf.draft(user, fw) is not None)

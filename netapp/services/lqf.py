@@ -140,6 +140,29 @@ class DimensionScore:
     value: float | None
 
 
+def day_labels(assessments: list[SelfAssessment]) -> list[str]:
+    """One label per finished assessment: its day, with "1st", "2nd"... when a day has several.
+
+    Ordinals rather than clock times: a member reads the page in UK time, and the stored times
+    are UTC, so a time could put an assessment on the wrong side of midnight.
+    """
+    days = [a.completed_at.strftime("%d %b %Y") for a in assessments]
+    counts: dict[str, int] = defaultdict(int)
+    labels = []
+    for day in days:
+        counts[day] += 1
+        if days.count(day) == 1:
+            labels.append(day)
+        else:
+            labels.append(f"{day} ({_ordinal(counts[day])})")
+    return labels
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
 def dimension_averages(fw: Framework, scores: dict[int, int]) -> list[DimensionScore]:
     """Average score per dimension, in framework order (None where nothing was scored)."""
     out = []

@@ -146,7 +146,7 @@ def _profile_rows(profile: Profile, shown: set[str], needs_of, offers_of) -> lis
         if profile.mentor_availability:
             rows.append(("Usually free", profile.mentor_availability))
         if profile.mentor_note:
-            rows.append(("About their mentoring", profile.mentor_note))
+            rows.append(("A note for mentees", profile.mentor_note))
     return rows
 
 
