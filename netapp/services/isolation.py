@@ -59,6 +59,10 @@ PART_WORDS = {
     "events": "Went to network events in the last six months",
     "signed_in": "Signed in lately",
 }
+PART_SHORT = {  # for a coordinator's list: what the member has none of
+    "network": "local network", "active": "recent activity", "mentoring": "mentoring",
+    "set": "learning set", "events": "events", "signed_in": "recent sign-in",
+}
 PART_MAX = {"network": LOCAL_NETWORK, "active": ACTIVE, "mentoring": MENTORING,
             "set": LEARNING_SET, "events": TWO_EVENTS, "signed_in": SIGNED_IN_MONTH}
 assert sum(PART_MAX.values()) == 100
@@ -287,8 +291,8 @@ def most_isolated_page(region_id: int, page: int, per_page: int = 50) -> Page:
 
 def missing_words(parts: dict) -> str:
     """What a member has none of, in words, for a coordinator's list."""
-    missing = [PART_WORDS[p].lower() for p in PARTS if not parts.get(p)]
-    return "; ".join(missing) if missing else "-"
+    missing = [PART_SHORT[p] for p in PARTS if not parts.get(p)]
+    return ", ".join(missing) if missing else "-"
 
 
 def most_isolated_csv(region_id: int) -> Iterator[str]:
