@@ -379,3 +379,62 @@ def test_the_digest_is_a_choice_on_the_notification_settings(client, auth, peopl
     auth.login(people["mina"].email)
     page = client.get("/me/notifications/email").get_data(as_text=True)
     assert "A weekly email of new discussions in your networks" in page
+
+
+def test_the_weekly_task_sends_the_digest(app, client, auth, people, mailbox):
+    from netapp.tasks import discussions_digest
+
+    auth.login(people["mina"].email)
+    _start(client, people["leeds"], title="Inspection next week")
+    mailbox.clear()
+    discussions_digest.call_local()
+    sent = mailbox.to(people["otto"].email)
+    assert len(sent) == 1 and "Inspection next week" in sent[0].get_payload(decode=True).decode()
+    assert "http://localhost/networks/discussions/" in sent[0].get_payload(decode=True).decode()
+
+
+def test_my_data_export_has_my_posts_and_not_others(client, auth, people):
+    import io
+    import zipfile
+
+    auth.login(people["mina"].email)
+    thread = _start(client, people["bame"], title="Only for us", body="My own words")
+    auth.logout()
+    auth.login(people["bea"].email)
+    _reply(client, thread, "Bea's words")
+    auth.logout()
+    auth.login(people["mina"].email)
+    archive = zipfile.ZipFile(io.BytesIO(client.post("/me/data/export").data))
+    text = archive.read("discussion_posts.csv").decode()
+    assert "My own words" in text and "Only for us" in text and "Bea's words" not in text
+
+
+# ---------------------------------------------------------------- demo data
+
+
+def test_the_demo_member_finds_discussions_with_replies_and_a_lead_a_report(app, client):
+    from netapp.models import Network, NetworkMembership, User
+    from netapp.services.demo import DEMO_PASSWORD, seed_demo
+
+    logins = {login.role: login for login in seed_demo(members=200, seed=3)}
+    member = db.session.scalar(sa.select(User).where(User.email == logins["member"].email))
+    home = db.session.scalar(sa.select(Network).join(NetworkMembership).where(
+        NetworkMembership.user_id == member.id, Network.kind == "local"))
+    threads = db.session.scalars(sa.select(DiscussionThread).where(
+        DiscussionThread.network_id == home.id)).all()
+    assert len(threads) >= 5 and all(t.post_count >= 2 for t in threads)
+    for thread in threads:  # the counts the list shows match the posts
+        posts = db.session.scalars(sa.select(DiscussionPost).where(
+            DiscussionPost.thread_id == thread.id)).all()
+        assert thread.post_count == len(posts)
+        assert thread.last_post_at == max(p.created_at for p in posts)
+    networks_with_talk = db.session.scalar(
+        sa.select(sa.func.count(sa.distinct(DiscussionThread.network_id))))
+    assert networks_with_talk >= 3
+    report = db.session.scalar(sa.select(PostReport))
+    assert report is not None and report.resolved_at is None
+    client.post("/account/login", data={"email": member.email, "password": DEMO_PASSWORD})
+    page = client.get(f"/networks/{home.id}/discussions").get_data(as_text=True)
+    assert "Covering nights over Christmas" in page
+    post = db.session.get(DiscussionPost, report.post_id)
+    assert report.reporter_id not in (post.author_id, member.id)

@@ -279,3 +279,37 @@ def test_the_story_list_runs_a_fixed_number_of_statements(client, auth, people):
     _stories(people["bea"], people["bame"], 20, readers)
     client.get(paths[0])
     assert [count_statements(client, p) for p in paths] == before
+
+
+def test_my_data_export_has_my_stories(client, auth, people):
+    import io
+    import zipfile
+
+    auth.login(people["mina"].email)
+    _write(client, people, title="My story", dims=("PQ",))
+    auth.logout()
+    auth.login(people["nia"].email)
+    _write(client, people, title="Nia's story")
+    auth.logout()
+    auth.login(people["mina"].email)
+    archive = zipfile.ZipFile(io.BytesIO(client.post("/me/data/export").data))
+    text = archive.read("stories.csv").decode()
+    assert "My story" in text and "Demonstrating personal qualities" in text
+    assert "Nia's story" not in text
+
+
+def test_the_demo_has_stories_with_thanks_and_one_featured_for_the_demo_member(app, client):
+    from netapp.models import Network, NetworkMembership, User
+    from netapp.services.demo import DEMO_PASSWORD, seed_demo
+
+    logins = {login.role: login for login in seed_demo(members=200, seed=3)}
+    member = db.session.scalar(sa.select(User).where(User.email == logins["member"].email))
+    home = db.session.scalar(sa.select(Network).join(NetworkMembership).where(
+        NetworkMembership.user_id == member.id, Network.kind == "local"))
+    assert db.session.scalar(sa.select(sa.func.count(Story.id))) >= 5
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(StoryThanks)) >= 5
+    card = stories.featured_for_network(home.id, member)
+    assert card is not None and card.dimensions and card.story.network_id == home.id
+    client.post("/account/login", data={"email": member.email, "password": DEMO_PASSWORD})
+    page = client.get("/networks/stories").get_data(as_text=True)
+    assert "Listening to night staff" in page  # the demo member's own
