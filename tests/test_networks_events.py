@@ -596,3 +596,12 @@ def test_the_demo_member_has_events_to_go_to_one_full_and_one_they_went_to(app, 
     assert "Your next events" in client.get("/home").get_data(as_text=True)
     page = client.get(f"/networks/events/{full[0].id}").get_data(as_text=True)
     assert "Join the waitlist" in page
+
+
+def test_the_network_page_shows_its_next_events(client, leeds, users):
+    _event(leeds["network"], title="Meet-up in Leeds", starts=utcnow() + timedelta(days=4))
+    _event(leeds["women"], title="Breakfast")
+    _login(client, users["coordinator"])
+    page = client.get(f"/networks/{leeds['network'].id}").get_data(as_text=True)
+    assert "Coming up" in page and "Meet-up in Leeds" in page
+    assert client.get(f"/networks/{leeds['women'].id}").status_code == 404
