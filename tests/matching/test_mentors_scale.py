@@ -148,6 +148,13 @@ def test_near_must_be_sensible(near):
         match_mentors(mentees, mentors, near=near)
 
 
+@pytest.mark.parametrize("value", [0, -1, 2.5, True, "8"])
+def test_pairs_added_per_mentee_must_be_a_positive_whole_number(value):
+    mentees, mentors = mentor_case(1, 3, 2)
+    with pytest.raises(ValueError, match="add_per_mentee"):
+        match_mentors(mentees, mentors, add_per_mentee=value)
+
+
 @pytest.mark.parametrize("seed", range(4))
 def test_flat_pool_with_few_spare_places_stays_small_and_exact(seed):
     # About as many places as mentees and one-long first lists: most mentees end far down
