@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 
 import sqlalchemy as sa
+from flask import current_app
 
 from matching import GroupWeights, Mentee, Mentor, SetMember, form_groups
 from matching.lqf import ELEMENT_CODES
@@ -18,19 +19,28 @@ from matching.sets import set_violations
 from matching.topics import topic_name
 from netapp.extensions import db
 from netapp.models import (
+    AssessmentScore,
+    Element,
+    Framework,
     LearningSet,
     LocalAuthority,
     MeetingMode,
     Mentorship,
     MentorshipStatus,
+    Organisation,
     Profile,
+    Region,
     Role,
+    SelfAssessment,
     SetMembership,
     SetRequest,
     SetStatus,
+    Topic,
     User,
     UserRole,
+    member_offers,
 )
+from netapp.services.lqf import LQF_CODE
 from netapp.services.profiles import matching_rows
 
 # Why someone cannot be put forward, in words a coordinator can act on.
@@ -194,40 +204,116 @@ def open_mentors_for(mentee_user_id: int, exclude: Iterable[int] = ()) -> OneMen
     offers and requests count as taken), each with ``capacity`` set to their free places, so
     ``suggest_mentors`` needs no loads. ``exclude`` (user ids) are left out, for example
     mentors this member dismissed or already asked. A fixed number of queries.
+
+    Mentors the engine would rule out for this mentee anyway (another region when either of
+    them meets only in person, the same organisation) are left out by the database. Every
+    visit reads each candidate's current profile, places and latest assessment afresh; only
+    turning them into the engine's Mentor is kept per process (``_mentors_from``).
     """
-    skip = set(exclude) | {mentee_user_id}
-    mentor_ids = set(db.session.scalars(
-        sa.select(UserRole.user_id).join(User, User.id == UserRole.user_id)
-        .join(Profile, Profile.user_id == UserRole.user_id)
-        .where(UserRole.role == Role.MENTOR, User.is_active_account.is_(True),
-               User.email_verified_at.is_not(None), Profile.mentoring_paused.is_(False),
-               Profile.mentor_capacity > 0)
-    )) - skip
-    loads = mentor_loads()
-    rows = {r["user_id"]: r for r in matching_rows(sorted(mentor_ids | {mentee_user_id}))}
-    own = rows.pop(mentee_user_id, None)
-    if own is None:
+    rows = matching_rows([mentee_user_id])
+    if not rows:
         return OneMentee(None, NO_PROFILE)
-    mentee = to_mentee(own)
+    mentee = to_mentee(rows[0])
     if isinstance(mentee, str):
         return OneMentee(None, mentee)
-    mentors = []
-    for uid in sorted(rows):
-        free = (rows[uid]["capacity"] or 0) - loads[uid]
-        if uid in mentor_ids and free > 0:
-            mentor = to_mentor(rows[uid], free)
-            if not isinstance(mentor, str):
-                mentors.append(mentor)
-    return OneMentee(mentee, "", mentors)
+    found = db.session.execute(
+        _candidate_mentors(rows[0], set(exclude) | {mentee_user_id}).order_by(Profile.user_id)
+    ).all()
+    return OneMentee(mentee, "", _mentors_from(found))
+
+
+def _candidate_mentors(mentee_row: dict, skip: set[int]) -> sa.Select:
+    """The mentors with a free place the engine could pair with this mentee: one row each,
+    with what a Mentor is made of but their offers and scores (``_mentors_from``)."""
+    taken = (sa.select(sa.func.count()).where(Mentorship.mentor_id == Profile.user_id,
+                                              Mentorship.status.in_(BUSY))
+             .correlate(Profile).scalar_subquery())
+    # The latest finished LQF self-assessment, as ``lqf.latest_scores_by_user`` reads it.
+    done = sa.orm.aliased(SelfAssessment)
+    latest = (sa.select(done.id)
+              .join(Framework, Framework.id == done.framework_id)
+              .where(done.user_id == Profile.user_id, Framework.code == LQF_CODE,
+                     done.completed_at.is_not(None))
+              .order_by(done.completed_at.desc(), done.id.desc())
+              .limit(1).correlate(Profile).scalar_subquery())
+    query = (
+        sa.select(Profile.user_id, Profile.organisation_id, Organisation.service_type,
+                  Profile.local_authority_id, Region.name.label("region"), Profile.level,
+                  Profile.meets_online, (Profile.mentor_capacity - taken).label("free"),
+                  SelfAssessment.id.label("assessment_id"), SelfAssessment.completed_at)
+        .join(User, User.id == Profile.user_id)
+        .join(UserRole, (UserRole.user_id == Profile.user_id) & (UserRole.role == Role.MENTOR))
+        .join(Organisation, Organisation.id == Profile.organisation_id)
+        .join(LocalAuthority, LocalAuthority.id == Profile.local_authority_id)
+        .join(Region, Region.id == LocalAuthority.region_id)
+        .join(SelfAssessment, SelfAssessment.id == latest)
+        .where(User.is_active_account.is_(True), User.email_verified_at.is_not(None),
+               Profile.mentoring_paused.is_(False), Profile.level.is_not(None),
+               Profile.mentor_capacity > taken, Profile.user_id.not_in(sorted(skip)))
+    )
+    # The engine's hard rules, as in matching/score.py: in-person pairs stay in one region,
+    # and never two people of one (known) organisation.
+    same_region = Region.name == mentee_row["region"]
+    query = query.where(sa.or_(same_region, Profile.meets_online.is_(True))
+                        if mentee_row["online"] else same_region)
+    if mentee_row["organisation_id"] is not None:
+        query = query.where(Profile.organisation_id != mentee_row["organisation_id"])
+    return query
+
+
+_MENTORS_KEPT = 30_000  # engine Mentors kept per process; all are dropped past it
+
+
+def _mentors_from(found) -> list[Mentor]:
+    """The engine's Mentor for each ``_candidate_mentors`` row that can be one.
+
+    A Mentor is kept per process under everything it is made of: the row (profile, free
+    places, which assessment) and the mentor's offers. A finished assessment never changes
+    (a new one is a new row; the moment it was finished is in the key so an id reused after a
+    deletion is never mistaken for the old one), so a kept Mentor is exactly the one the
+    current data would give. Only mentors not kept yet have their scores read. Three queries,
+    whatever the number of mentors.
+    """
+    kept = current_app.extensions.setdefault("netapp.mentor_pool", {})
+    offers: dict[int, list[str]] = {}
+    for uid, code in db.session.execute(
+            sa.select(member_offers.c.user_id, Topic.code)
+            .join(Topic, Topic.id == member_offers.c.topic_id)
+            .join(UserRole, (UserRole.user_id == member_offers.c.user_id)
+                  & (UserRole.role == Role.MENTOR))
+            .order_by(member_offers.c.user_id, Topic.position)):
+        offers.setdefault(uid, []).append(code)
+    keys = [(*r, tuple(offers.get(r.user_id, ()))) for r in found]
+    mentors = {key: kept.get(key) for key in keys}
+    missing = [key for key, mentor in mentors.items() if mentor is None]
+    scores: dict[int, dict[str, int]] = {}
+    for assessment_id, code, score in db.session.execute(
+            sa.select(AssessmentScore.assessment_id, Element.code, AssessmentScore.score)
+            .join(Element, Element.id == AssessmentScore.element_id)
+            .where(AssessmentScore.assessment_id.in_(sorted({k[8] for k in missing})))):
+        scores.setdefault(assessment_id, {})[code] = score
+    made = {}
+    for key in missing:
+        uid, org, service, council, region, level, online, free, assessment, _, codes = key
+        made[key] = to_mentor({"user_id": uid, "organisation_id": org,
+                               "service_type": service.value if service else None,
+                               "local_authority_id": council, "region": region,
+                               "level": level, "online": online,
+                               "lqf": scores.get(assessment, {}), "offers": list(codes)}, free)
+    if len(kept) + len(made) > _MENTORS_KEPT:
+        kept.clear()
+    kept.update(made)
+    mentors.update(made)
+    return [m for m in (mentors[key] for key in keys) if not isinstance(m, str)]
 
 
 # ---------------------------------------------------------------- action learning sets
 
 ALREADY_IN_SET = "is already in an action learning set"
-# How a member who asked to join wants to meet, as the engine's ``online`` flag: the engine
-# knows "can meet online" and "meets only in person", so online and either are both online.
-_ONLINE_BY_MODE = {MeetingMode.IN_PERSON: False, MeetingMode.ONLINE: True,
-                   MeetingMode.EITHER: True}
+# How a member who asked to join wants to meet, as the engine's ``online`` and ``online_only``
+# flags: "in person" meets only in person, "online" only online, "either" both ways.
+_ONLINE_BY_MODE = {MeetingMode.IN_PERSON: (False, False), MeetingMode.ONLINE: (True, True),
+                   MeetingMode.EITHER: (True, False)}
 
 
 @dataclass
