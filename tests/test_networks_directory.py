@@ -1,0 +1,192 @@
+"""The member directory: every filter and every field on a card follows the person's choice of
+who sees it, for each kind of viewer.
+
+The rule, written out from docs/members.md independently of the code: a field is seen by the
+person themselves; by everyone signed in when they chose "everyone"; by people in their
+networks when they chose "networks" (fellow members of a network where the viewer can see
+them listed: here, the same local network while their council area is for everyone or for
+networks); by coordinators and admins when they chose "everyone", "networks" or
+"coordinators"; never by anyone else with "only me". The mentor role adds nothing. A search on
+a field finds the person exactly when the viewer may see that field. Affinity networks never
+show or filter.
+"""
+import pytest
+import sqlalchemy as sa
+
+from netapp.extensions import db
+from netapp.models import Element, ServiceType
+from netapp.services import lqf, profiles
+from tests.factories import make_user
+from tests.profile_helpers import assess, council, give_profile, join, load_reference
+from tests.statements import statements_per_page
+
+AUDIENCES = [profiles.EVERYONE, profiles.NETWORKS, profiles.COORDINATORS, profiles.ONLY_ME]
+VIEWERS = ["neighbour", "outsider", "mentor", "coordinator", "admin"]
+
+
+def _first_element() -> Element:
+    return lqf.framework().dimensions[0].elements[0]
+
+
+# What each field looks like on a card, and the search that needs it.
+FIELDS = {
+    "area": ("Cornwall, South West", lambda: {"council": council("Cornwall").id}),
+    "organisation": ("(care home)", lambda: {"service_type": ServiceType.CARE_HOME.value}),
+    "lqf": ("<dt>Strong in</dt>", lambda: {"strength": _first_element().id}),
+    "offer": ("Can mentor 2 people", lambda: {"can_mentor": "y"}),
+}
+
+
+def _may_see(viewer: str, field: str, audience: str, area_audience: str) -> bool:
+    if audience == profiles.EVERYONE:
+        return True
+    staff = viewer in ("coordinator", "admin")
+    if audience == profiles.COORDINATORS:
+        return staff
+    if audience == profiles.NETWORKS:
+        shares = viewer == "neighbour" and area_audience in (profiles.EVERYONE,
+                                                             profiles.NETWORKS)
+        return staff or shares
+    return False
+
+
+@pytest.fixture
+def owner(app, users):
+    """Olga in Cornwall: a care home, can mentor 2, strong in the first element only. Mina
+    (the neighbour) is in Cornwall too; everyone else is in Leeds."""
+    load_reference()
+    olga = make_user(name="Olga Owner")
+    give_profile(olga, "Cornwall", capacity=2, offers=("finance",))
+    assess(olga, score_for=lambda i: 4 if i == 0 else 2)
+    give_profile(users["member"], "Cornwall")
+    for role in ("other_member", "mentor", "coordinator", "admin"):
+        give_profile(users[role], "Leeds")
+    return olga
+
+
+def _login_as(auth, users, viewer):
+    role = {"neighbour": "member", "outsider": "other_member"}.get(viewer, viewer)
+    auth.login(users[role].email)
+
+
+@pytest.mark.parametrize("field", sorted(FIELDS))
+def test_each_field_for_each_audience_and_viewer(client, auth, users, owner, field):
+    shown_as, search = FIELDS[field]
+    wrong = []
+    for audience in AUDIENCES:
+        profiles.set_visibility(owner, {field: audience})
+        area_audience = audience if field == "area" else profiles.EVERYONE
+        for viewer in VIEWERS:
+            _login_as(auth, users, viewer)
+            card = client.get("/networks/members?name=Olga").get_data(as_text=True)
+            found = client.get("/networks/members", query_string=search()) \
+                .get_data(as_text=True)
+            expected = _may_see(viewer, field, audience, area_audience)
+            if ("Olga Owner" in card) is not True:
+                wrong.append(f"{viewer}: Olga's name is always shown")
+            if (shown_as in card) is not expected:
+                wrong.append(f"{viewer} sees {field}={audience}: {not expected}")
+            if ("Olga Owner" in found) is not expected:
+                wrong.append(f"{viewer} finds by {field}={audience}: {not expected}")
+            auth.logout()
+    assert wrong == []
+
+
+def test_the_owner_always_sees_and_finds_themselves(client, auth, owner):
+    profiles.set_visibility(owner, {key: profiles.ONLY_ME for key in FIELDS})
+    auth.login(owner.email)
+    for shown_as, search in FIELDS.values():
+        html = client.get("/networks/members", query_string=search()).get_data(as_text=True)
+        assert "Olga Owner (you)" in html and shown_as in html
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client):
+    response = client.get("/networks/members?name=Olga")
+    assert response.status_code == 302 and "/account/login" in response.headers["Location"]
+
+
+def test_strengths_come_from_the_latest_assessment_only(client, auth, users, owner):
+    profiles.set_visibility(owner, {"lqf": profiles.EVERYONE})
+    element = _first_element()
+    auth.login(users["other_member"].email)
+    assert "Olga Owner" in client.get(f"/networks/members?strength={element.id}") \
+        .get_data(as_text=True)
+    assess(owner, score_for=lambda i: 1)  # a newer self-assessment: nothing strong now
+    html = client.get(f"/networks/members?strength={element.id}").get_data(as_text=True)
+    assert "Olga Owner" not in html
+    assert "<dt>Strong in</dt>" not in client.get("/networks/members?name=Olga") \
+        .get_data(as_text=True)
+
+
+def test_a_paused_mentor_is_not_found_as_able_to_mentor(client, auth, users, owner):
+    profiles.profile_of(owner).mentoring_paused = True
+    db.session.commit()
+    auth.login(users["other_member"].email)
+    assert "Olga Owner" not in client.get("/networks/members?can_mentor=y").get_data(as_text=True)
+
+
+def test_affinity_membership_never_shows_or_filters(client, auth, users, owner):
+    join(owner, "bame")
+    join(users["member"], "bame")
+    auth.login(users["member"].email)
+    html = client.get("/networks/members?name=Olga").get_data(as_text=True)
+    assert "Olga Owner" in html and "minority ethnic" not in html.lower()
+    assert "bame" not in html.lower()
+    # No filter takes a network: an unknown parameter changes nothing.
+    def results(path):
+        return client.get(path).get_data(as_text=True).split('id="results-title"')[1]
+
+    assert results("/networks/members?network=bame") == results("/networks/members")
+
+
+def test_name_search_takes_wildcards_literally(client, auth, users, owner):
+    auth.login(users["other_member"].email)
+    assert "No members found" in client.get("/networks/members?name=%25").get_data(as_text=True)
+    assert "No members found" in client.get("/networks/members?name=_").get_data(as_text=True)
+    assert "Olga Owner" in client.get("/networks/members?name=lga+ow").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("query", "message"), [
+    ({"council": "99999"}, "Choose a council from the list."),
+    ({"service_type": "castle"}, "Choose a type of service from the list."),
+    ({"strength": "99999"}, "Choose an element of the framework from the list."),
+    ({"name": "x" * 101}, "Use at most 100 letters."),
+])
+def test_bad_searches_say_what_to_fix_and_keep_what_was_typed(client, auth, users, owner,
+                                                               query, message):
+    auth.login(users["other_member"].email)
+    response = client.get("/networks/members", query_string={"name": "Olga", **query})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert message in html
+    assert 'value="Olga"' in html or "x" * 101 in html
+
+
+def test_results_are_paged(client, auth, app, users, owner):
+    app.config["PAGE_SIZE"] = 2
+    for n in range(3):
+        give_profile(make_user(name=f"Zara {n}"), "Leeds")
+    auth.login(users["other_member"].email)
+    first = client.get("/networks/members?name=Zara").get_data(as_text=True)
+    assert "3 members" in first and "Page 1 of 2" in first and "Zara 0" in first
+    second = client.get("/networks/members?name=Zara&page=2").get_data(as_text=True)
+    assert "Zara 2" in second and "Zara 0" not in second
+
+
+def test_a_search_runs_a_fixed_number_of_statements(client, auth, users, owner):
+    element = _first_element()
+    paths = ["/networks/members", "/networks/members?name=a",
+             f"/networks/members?council={council('Cornwall').id}&can_mentor=y",
+             f"/networks/members?strength={element.id}&service_type=care_home"]
+    for person in (owner, users["member"]):
+        profiles.set_visibility(person, {key: profiles.EVERYONE for key in FIELDS})
+    auth.login(users["other_member"].email)
+    small = statements_per_page(client, paths)
+    for n in range(8):
+        person = make_user(name=f"Anna {n}")
+        give_profile(person, "Leeds" if n % 2 else "Cornwall", capacity=n % 3,
+                     offers=("finance",) if n % 3 else ())
+        assess(person, score_for=lambda i: 4)
+        profiles.set_visibility(person, {key: profiles.EVERYONE for key in FIELDS})
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Element)) == 28
+    assert statements_per_page(client, paths) == small
