@@ -62,7 +62,8 @@ def test_existing_organisation_is_reused_and_a_new_one_added(client, member, use
     assert db.session.scalar(sa.select(sa.func.count(Organisation.id))) == 1
     client.post("/me/edit", data=about_form(leeds.id, organisation_name="Birch Home Care",
                                             service_type="home_care"))
-    assert db.session.scalar(sa.select(sa.func.count(Organisation.id))) == 2
+    # The new service is added; the old one, with nobody left in it, goes.
+    assert db.session.scalars(sa.select(Organisation.name)).all() == ["Birch Home Care"]
 
 
 def test_changing_council_moves_the_local_network(client, member):
@@ -82,10 +83,10 @@ def test_changing_council_moves_the_local_network(client, member):
         ({"job_title": ""}, "Tell us your job title"),
         ({"organisation_name": ""}, "Tell us the name of the service you manage."),
         ({"service_type": ""}, "Choose the kind of service you manage."),
-        ({"service_type": "castle"}, "Not a valid choice"),
+        ({"service_type": "castle"}, "Choose one of the options shown."),
         ({"local_authority_id": ""}, "Choose the council area your service is in."),
         ({"local_authority_id": "999999"}, "Choose the council area your service is in."),
-        ({"level": "7"}, "Not a valid choice"),
+        ({"level": "7"}, "Choose one of the options shown."),
         ({"level": ""}, "Choose the level that fits your role best."),
         ({"years_as_manager": "lots"}, "Enter a number of years"),
         ({"years_as_manager": "-1"}, "Enter a number of years from 0 to 60."),
@@ -103,7 +104,57 @@ def test_about_me_validation_keeps_what_was_typed(client, member, change, messag
     assert 'class="error-summary"' in html
     if "job_title" in data:
         assert 'value="Registered Manager"' in html
-    assert db.session.get(Profile, member.id) is None
+    # The other answers are saved, but the step isn't done until every answer is in.
+    assert db.session.get(Profile, member.id).onboarding_step is None
+    assert client.get("/me/start").headers["Location"].endswith("/me/start/about")
+
+
+def test_step_one_saves_what_was_typed_before_every_field_is_filled(client, member):
+    leeds = council("Leeds")
+    response = client.post("/me/start/about", data={
+        "display_name": "Mina M", "job_title": "Deputy Manager",
+        "organisation_name": "Oak Lodge", "service_type": "care_home",
+        "local_authority_id": str(leeds.id), "years_as_manager": "lots"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and "saved the answers you've given so far" in html
+    profile = db.session.get(Profile, member.id)
+    assert member.display_name == "Mina M" and profile.job_title == "Deputy Manager"
+    assert profile.local_authority_id == leeds.id
+    assert profile.organisation.name == "Oak Lodge" and profile.level is None
+    assert profile.years_as_manager is None and profile.onboarding_step is None
+    # Coming back, the page shows what was saved.
+    html = client.get("/me/start/about").get_data(as_text=True)
+    assert 'value="Deputy Manager"' in html and 'value="Oak Lodge"' in html
+    # The rest, later: the step is done and the wizard moves on.
+    assert client.post("/me/start/about", data=about_form(leeds.id)).status_code == 302
+    assert client.get("/me/start").headers["Location"].endswith("/me/start/assessment/PQ")
+
+
+def test_changing_council_keeps_one_organisation_and_erasure_leaves_none(client, member, users):
+    from netapp.services import privacy
+
+    client.post("/me/start/about", data=about_form(council("Leeds").id,
+                                                   organisation_name="Oak Lodge"))
+    client.post("/me/edit", data=about_form(council("Bradford").id,
+                                            organisation_name="Oak Lodge"))
+    (oak,) = db.session.scalars(sa.select(Organisation)).all()
+    assert oak.name == "Oak Lodge" and oak.local_authority_id == council("Bradford").id
+    # Someone else works at the Bradford Oak Lodge: moving back leaves theirs alone.
+    other = users["other_member"]
+    profiles.save_about(other, display_name="Otto Other", job_title="Manager",
+                        organisation_name="Oak Lodge", service_type=oak.service_type,
+                        local_authority_id=council("Bradford").id, level=3,
+                        years_as_manager=2, meets_online=True)
+    client.post("/me/edit", data=about_form(council("Leeds").id, organisation_name="Oak Lodge"))
+    rows = db.session.execute(sa.select(Organisation.name, Organisation.local_authority_id)
+                              .order_by(Organisation.id)).all()
+    assert rows == [("Oak Lodge", council("Bradford").id), ("Oak Lodge", council("Leeds").id)]
+    # And moving again to a service that already exists re-uses it, deleting the one left empty.
+    client.post("/me/edit", data=about_form(council("Bradford").id, organisation_name="Oak Lodge"))
+    assert db.session.scalar(sa.select(sa.func.count(Organisation.id))) == 1
+    privacy.erase(other)
+    privacy.erase(member)
+    assert db.session.scalar(sa.select(sa.func.count(Organisation.id))) == 0
 
 
 def test_assessment_one_dimension_per_page_with_progress(client, member):

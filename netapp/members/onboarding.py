@@ -87,16 +87,43 @@ def _about(wizard: bool):
             return redirect(url_for("members.onboarding"))
         flash("Your details are saved.", "success")
         return redirect(url_for("members.me"))
+    saved_so_far = False
+    if wizard and form.is_submitted() and "csrf_token" not in form.errors:
+        # The wizard promises to save as you go: keep every answer that passed its own checks.
+        answers = _about_answers_so_far(form)
+        if answers:
+            profiles.save_about_so_far(user, answers)
+            saved_so_far = True
     chosen = form.local_authority_id.data
     council = chosen if isinstance(chosen, int) else None
     return render_template(
-        "members/about.html", form=form, wizard=wizard,
+        "members/about.html", form=form, wizard=wizard, saved_so_far=saved_so_far,
         progress=_progress("about") if wizard else None,
         levels_hints={str(k): hint for k, (_, hint) in profiles.LEVELS.items()},
         suggestions=profiles.organisations_near(
             council or (profile and profile.local_authority_id)
         ),
     ), 200 if request.method == "GET" or form.errors == {} else 400
+
+
+def _about_answers_so_far(form: AboutForm) -> dict:
+    """The About you answers that are filled in and passed their own checks."""
+    def given(field) -> bool:
+        return not field.errors and field.data not in (None, "")
+
+    answers = {}
+    for key in ("display_name", "job_title", "organisation_name", "years_as_manager"):
+        if given(form[key]):
+            answers[key] = form[key].data
+    if given(form.local_authority_id):
+        answers["local_authority_id"] = form.local_authority_id.data
+    if given(form.service_type):
+        answers["service_type"] = ServiceType(form.service_type.data)
+    if given(form.level):
+        answers["level"] = int(form.level.data)
+    if given(form.meets_online):
+        answers["meets_online"] = form.meets_online.data == "yes"
+    return answers
 
 
 @bp.route("/me/start/about", methods=["GET", "POST"])

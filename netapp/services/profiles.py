@@ -275,13 +275,7 @@ def find_or_create_organisation(name: str, service_type: ServiceType,
                                 local_authority: LocalAuthority) -> Organisation:
     """An existing service with this name, type and council, or a new one."""
     clean = " ".join(name.split())
-    found = db.session.execute(
-        sa.select(Organisation).where(
-            sa.func.lower(Organisation.name) == clean.lower(),
-            Organisation.service_type == service_type,
-            Organisation.local_authority_id == local_authority.id,
-        ).order_by(Organisation.id).limit(1)
-    ).scalar_one_or_none()
+    found = _find_organisation(clean, service_type, local_authority)
     if found is None:
         found = Organisation(name=clean, service_type=service_type,
                              local_authority_id=local_authority.id)
@@ -303,22 +297,97 @@ def organisations_near(local_authority_id: int | None, limit: int = 300) -> list
 def save_about(user: User, *, display_name: str, job_title: str, organisation_name: str,
                service_type: ServiceType, local_authority_id: int, level: int,
                years_as_manager: int, meets_online: bool, step: bool = False) -> Profile:
-    council = db.session.get(LocalAuthority, local_authority_id)
-    if council is None:
-        raise ValueError(f"no council with id {local_authority_id!r}")
-    profile = profile_of(user)
-    user.display_name = display_name.strip()
-    profile.job_title = job_title.strip()
-    profile.organisation = find_or_create_organisation(organisation_name, service_type, council)
-    profile.local_authority_id = council.id
-    profile.level = level
-    profile.years_as_manager = years_as_manager
-    profile.meets_online = meets_online
-    networks.sync_local_membership(user, council)
+    profile = _apply_about(user, {
+        "display_name": display_name, "job_title": job_title,
+        "organisation_name": organisation_name, "service_type": service_type,
+        "local_authority_id": local_authority_id, "level": level,
+        "years_as_manager": years_as_manager, "meets_online": meets_online})
     if step:
         mark_step_done(user, "about")
     db.session.commit()
     return profile
+
+
+def save_about_so_far(user: User, answers: dict) -> Profile:
+    """Save the "About you" answers given so far, without finishing the step.
+
+    ``answers`` holds any of save_about's keywords, each one already checked. The service is
+    saved only with its kind and a council to place it in, since a name alone could be any of
+    several services.
+    """
+    unknown = set(answers) - ABOUT_KEYS
+    if unknown:
+        raise ValueError(f"unknown answers {sorted(unknown)!r}")
+    profile = _apply_about(user, answers)
+    db.session.commit()
+    return profile
+
+
+ABOUT_KEYS = frozenset({"display_name", "job_title", "organisation_name", "service_type",
+                        "local_authority_id", "level", "years_as_manager", "meets_online"})
+
+
+def _apply_about(user: User, answers: dict) -> Profile:
+    profile = profile_of(user)
+    if "display_name" in answers:
+        user.display_name = answers["display_name"].strip()
+    if "job_title" in answers:
+        profile.job_title = answers["job_title"].strip()
+    council = profile.local_authority
+    if "local_authority_id" in answers:
+        council = db.session.get(LocalAuthority, answers["local_authority_id"])
+        if council is None:
+            raise ValueError(f"no council with id {answers['local_authority_id']!r}")
+        profile.local_authority_id = council.id
+        profile.local_authority = council
+        networks.sync_local_membership(user, council)
+    if council is not None and {"organisation_name", "service_type"} <= answers.keys():
+        _place_organisation(profile, answers["organisation_name"], answers["service_type"],
+                            council)
+    for key in ("level", "years_as_manager", "meets_online"):
+        if key in answers:
+            setattr(profile, key, answers[key])
+    return profile
+
+
+def _place_organisation(profile: Profile, name: str, service_type: ServiceType,
+                        council: LocalAuthority) -> None:
+    """Link the profile to the service it names, never leaving a copy behind (no commit).
+
+    Changing council used to add a second "Oak Lodge" and keep the first with nobody in it,
+    where erasure could no longer find it. Now an existing match is re-used, the same service
+    that only this member works at is moved, and one left with nobody is deleted.
+    """
+    old = profile.organisation
+    clean = " ".join(name.split())
+    found = _find_organisation(clean, service_type, council)
+    if (found is None and old is not None and old.name.lower() == clean.lower()
+            and not _others_work_at(old, profile.user_id)):
+        old.name, old.service_type, old.local_authority_id = clean, service_type, council.id
+        return
+    if found is None:
+        found = find_or_create_organisation(clean, service_type, council)
+    profile.organisation = found
+    if old is not None and old.id != found.id and not _others_work_at(old, profile.user_id):
+        db.session.delete(old)
+    db.session.flush()
+
+
+def _find_organisation(clean: str, service_type: ServiceType,
+                       council: LocalAuthority) -> Organisation | None:
+    return db.session.execute(
+        sa.select(Organisation).where(
+            sa.func.lower(Organisation.name) == clean.lower(),
+            Organisation.service_type == service_type,
+            Organisation.local_authority_id == council.id,
+        ).order_by(Organisation.id).limit(1)
+    ).scalar_one_or_none()
+
+
+def _others_work_at(organisation: Organisation, user_id: int) -> bool:
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(Profile)
+        .where(Profile.organisation_id == organisation.id, Profile.user_id != user_id)) > 0
 
 
 def topics() -> list[Topic]:
