@@ -28,6 +28,7 @@ from netapp.models import (
     FeedbackRater,
     FeedbackScore,
     FormationUnplaced,
+    IsolationScore,
     Job,
     LearningSet,
     MeetingMode,
@@ -45,6 +46,8 @@ from netapp.models import (
     NetworkMembership,
     Notification,
     PairRuleKind,
+    PeerDismissal,
+    PeerHello,
     PostReport,
     Role,
     RoundPairRule,
@@ -96,6 +99,7 @@ class Erased:
     formation_id: int = 0  # a set formation the person created
     event_id: int = 0  # a coming event the person created, was going to, with one waiting
     talk: dict | None = None  # ids of discussions, posts, reports and stories: see _talk
+    peers: dict | None = None  # ids of other people's peer rows that must stay: see _peers
 
 
 # ---------------------------------------------------------------- one check per personal table
@@ -305,6 +309,25 @@ def check_story_thanks(e: Erased) -> None:
     assert [tuple(r) for r in rows] == [(e.talk["stories"][1], e.talk["coordinator"])]
 
 
+def check_peer_hellos(e: Erased) -> None:
+    # Hellos to and from the person go; other people's hellos stay.
+    _none_for("peer_hellos", "sender_id", e.uid)
+    _none_for("peer_hellos", "recipient_id", e.uid)
+    assert db.session.scalars(sa.select(PeerHello.id)).all() == [e.peers["hello"]]
+
+
+def check_peer_dismissals(e: Erased) -> None:
+    _none_for("peer_dismissals", "user_id", e.uid)
+    _none_for("peer_dismissals", "peer_id", e.uid)
+    rows = db.session.execute(sa.select(PeerDismissal.user_id, PeerDismissal.peer_id)).all()
+    assert [tuple(r) for r in rows] == [e.peers["dismissal"]]
+
+
+def check_isolation_scores(e: Erased) -> None:
+    _none_for("isolation_scores", "user_id", e.uid)
+    assert db.session.scalars(sa.select(IsolationScore.user_id)).all() == [e.peers["scored"]]
+
+
 PERSONAL = {
     "users": check_users,
     "user_roles": no_rows_for("user_roles", "user_id"),
@@ -351,6 +374,9 @@ PERSONAL = {
     "stories": check_stories,
     "story_dimensions": check_story_dimensions,
     "story_thanks": check_story_thanks,
+    "peer_hellos": check_peer_hellos,
+    "peer_dismissals": check_peer_dismissals,
+    "isolation_scores": check_isolation_scores,
 }
 
 
@@ -537,6 +563,25 @@ def _leads_and_follows(person: User, users: dict) -> None:
     db.session.commit()
 
 
+def _peers(person: User, users: dict) -> dict:
+    """Hellos and "not for me" both ways, and the person's isolation index; and the same
+    for two other people, which stay."""
+    other, mentor = users["other_member"], users["mentor"]
+    kept = PeerHello(sender_id=mentor.id, recipient_id=other.id, message="Hello Otto")
+    db.session.add_all([
+        PeerHello(sender_id=person.id, recipient_id=other.id, message="Coffee?"),
+        PeerHello(sender_id=other.id, recipient_id=person.id, message="Yes please, Mina"),
+        kept,
+        PeerDismissal(user_id=person.id, peer_id=mentor.id),
+        PeerDismissal(user_id=other.id, peer_id=person.id),
+        PeerDismissal(user_id=other.id, peer_id=mentor.id),
+        IsolationScore(user_id=person.id, score=40, parts={"network": 10}),
+        IsolationScore(user_id=other.id, score=90, parts={"network": 10}),
+    ])
+    db.session.commit()
+    return {"hello": kept.id, "dismissal": (other.id, mentor.id), "scored": other.id}
+
+
 @pytest.fixture
 def erased(app, client, auth, users, mailbox) -> Erased:
     """Mina, with a profile, networks, assessments, feedback both ways and a history, erased."""
@@ -577,6 +622,7 @@ def erased(app, client, auth, users, mailbox) -> Erased:
     event_id = _events(person, users)
     talk = _talk(person, users)
     _leads_and_follows(person, users)
+    peers = _peers(person, users)
 
     auth.login(requester.email)
     before = client.get("/me/feedback/results").get_data(as_text=True)
@@ -595,7 +641,7 @@ def erased(app, client, auth, users, mailbox) -> Erased:
     return Erased(uid=person.id, requester_id=requester.id, answer_id=answer_id,
                   draft_id=draft_id, mentorship_id=mentorship_id, round_id=round_id,
                   set_id=set_id, formation_id=formation_id, event_id=event_id,
-                  talk=talk)
+                  talk=talk, peers=peers)
 
 
 def test_erasure_leaves_nothing_personal_in_any_table(erased):

@@ -206,3 +206,12 @@ def test_pages_run_a_fixed_number_of_statements(mina, users, client, auth):
         counts.append((coordinator, count_statements(client, "/networks/connected")))
         auth.logout()
     assert counts[0] == counts[1]
+
+
+def test_the_nightly_task_scores_everyone(mina, users):
+    from netapp.tasks import isolation_index
+
+    isolation_index.call_local()
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(IsolationScore)) == 5
+    assert isolation.data_of(mina.id)["isolation_index"] == 100

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from netapp.extensions import db
 from netapp.models import Notification, Organisation, PeerDismissal, PeerHello, Profile, ServiceType
-from netapp.services import peers, profiles
+from netapp.services import peers, privacy, profiles
 from tests.factories import make_user
 from tests.profile_helpers import assess, give_profile, join, load_reference
 from tests.statements import count_statements
@@ -264,3 +264,19 @@ def test_pages_run_a_fixed_number_of_statements(leeds, client, auth, cached):
             row.append(count_statements(client, path))
         counts.append(row)
     assert counts[0] == counts[1]
+
+
+def test_my_data_holds_my_hellos_and_not_for_me_but_not_theirs(leeds, client, auth):
+    mina, pia, sue = leeds["mina"], leeds["pia"], leeds["sue"]
+    db.session.add_all([
+        PeerHello(sender_id=mina.id, recipient_id=pia.id, message="Coffee?"),
+        PeerHello(sender_id=sue.id, recipient_id=mina.id, message="Hi Mina"),
+        PeerDismissal(user_id=mina.id, peer_id=leeds["ravi"].id),
+        PeerDismissal(user_id=pia.id, peer_id=mina.id),
+    ])
+    db.session.commit()
+    data = privacy.collect(mina)["peers"]
+    assert [(h["to"], h["message"]) for h in data["hellos_sent"]] == [("Pia Peer", "Coffee?")]
+    assert [(h["from"], h["message"]) for h in data["hellos_received"]] == [
+        ("Sue Peer", "Hi Mina")]
+    assert [d["who"] for d in data["not_for_me"]] == ["Ravi Peer"], "Pia's choice is hers"

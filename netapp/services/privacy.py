@@ -34,7 +34,7 @@ from netapp.models import (
     SetStatus,
     User,
 )
-from netapp.services import audit, events, feedback, profiles, sessions
+from netapp.services import audit, events, feedback, isolation, peers, profiles, sessions
 from netapp.services import discussions as discussion_service
 from netapp.services import networks as network_service
 from netapp.services import stories as story_service
@@ -127,6 +127,8 @@ def collect(user: User) -> dict[str, Any]:
         "stories": story_service.stories_of(user),
         "events": events.rsvps_of(user.id),
         "mentoring": _mentoring_of(user),
+        "peers": peers.data_of(user.id),
+        "isolation_index": isolation.data_of(user.id),
         "notifications": [
             {"at": _when(n.created_at), "text": n.text, "read_at": _when(n.read_at)}
             for n in db.session.scalars(sa.select(Notification)
@@ -259,6 +261,11 @@ def export_zip(user: User) -> bytes:
             ["as", "with", "status", "started_at", "answered_at", "closed_at"],
             [[m["as"], m["with"], m["status"], m["started_at"], m["answered_at"],
               m["closed_at"]] for m in data["mentoring"]]),
+        "peer_hellos.csv": _csv(
+            ["direction", "with", "message", "at"],
+            [["sent", h["to"], h["message"], h["at"]] for h in data["peers"]["hellos_sent"]]
+            + [["received", h["from"], h["message"], h["at"]]
+               for h in data["peers"]["hellos_received"]]),
         "events.csv": _csv(
             ["event", "network", "starts_at", "cancelled", "status", "answered_at",
              "promoted_at", "attended"], [list(e.values()) for e in data["events"]]),
