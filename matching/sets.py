@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 
 from .model import AFFINITY_TAGS, GroupWeights, SetMember, organisation_key
 
-__all__ = ["LearningSet", "Unplaced", "GroupResult", "form_groups", "set_violations"]
+__all__ = ["LearningSet", "Unplaced", "GroupResult", "form_groups", "set_violations",
+           "isolated_members"]
 
 ONLINE_POOL = "Online (all regions)"
 #: While repairing, one broken hard rule (size, organisation) costs as much as this many
@@ -139,6 +140,15 @@ def set_violations(members, size_range=None) -> list[str]:
     if size_range and not size_range[0] <= len(members) <= size_range[1]:
         out.append(f"size {len(members)} outside {size_range[0]}-{size_range[1]}")
     return out
+
+
+def isolated_members(members) -> list[str]:
+    """Ids of the members of one set who are the only one of one of their affinity tags in it.
+
+    For telling those members privately (never a coordinator): see docs/sets.md.
+    """
+    members = list(members)
+    return [members[i].id for i in _isolated(_People(members), range(len(members)))]
 
 
 class _Scorer:

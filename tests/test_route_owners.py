@@ -77,10 +77,12 @@ OWNERS = {
     **{f"sets.{name}": "coordinator" for name in (
         "formations", "new_formation", "formation_detail", "formation_unplaced",
         "run_formation", "formation_progress", "move_member", "set_facilitator",
-        "publish_formation", "late_joiners", "late_joiner",
+        "publish_formation", "late_joiners", "late_joiner", "late_joiner_find",
+        "late_joiner_progress", "formation_settings",
     )},
     **{f"sets.{name}": "set" for name in (
-        "set_page", "add_note", "add_action", "action_done", "leave_set", "new_meeting",
+        "set_page", "add_note", "add_action", "action_done", "leave_set", "ask_change",
+        "new_meeting",
         "edit_meeting", "cancel_meeting", "meeting_attendance", "meeting_file",
     )},
     **{f"sets.{name}": "coordinator" for name in ("running_sets", "set_roster", "flags")},

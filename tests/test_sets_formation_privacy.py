@@ -100,6 +100,9 @@ def test_no_coordinator_page_or_message_names_a_network(app, client, coordinator
     # After publishing, the late-joiner pages, with a tagged late joiner, say nothing either.
     service.publish(coordinator, formation.id)
     late = asker("Lou Late", "Leeds", tag="women")
+    client.post(f"/sets/formations/{formation.id}/late/{late.id}/find")
+    texts = [j.message + j.error + str(j.params) for j in db.session.scalars(sa.select(Job))]
+    assert _tag_words_in(" ".join(texts)) == []
     for path in (f"/sets/formations/{formation.id}/late",
                  f"/sets/formations/{formation.id}/late/{late.id}",
                  f"/sets/formations/{formation.id}"):
@@ -171,6 +174,7 @@ def test_a_move_or_a_late_joiner_never_tells_whether_that_person_is_in_a_network
 
     def shown(user):
         proposals, reason = service.propose_sets(formation, user.id)
+        client.post(f"/sets/formations/{formation.id}/late/{user.id}/find")
         page = client.get(f"/sets/formations/{formation.id}/late/{user.id}").get_data(
             as_text=True)
         return [(p.set_id, p.quality, p.size) for p in proposals], reason, \

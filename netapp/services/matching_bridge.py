@@ -15,7 +15,7 @@ from flask import current_app
 
 from matching import GroupWeights, Mentee, Mentor, SetMember, form_groups
 from matching.lqf import ELEMENT_CODES
-from matching.sets import set_violations
+from matching.sets import isolated_members, set_violations
 from matching.topics import topic_name
 from netapp.extensions import db
 from netapp.models import (
@@ -324,18 +324,21 @@ class SetPool:
     left_out: dict[int, str] = field(default_factory=dict)
 
 
-def to_set_member(row: dict, online: bool | None = None) -> SetMember | str:
+def to_set_member(row: dict, mode: MeetingMode | None = None) -> SetMember | str:
     """The engine's SetMember for one ``matching_rows`` row, or the reason there can't be one.
 
-    ``online`` overrides the profile's choice (from the member's request to join). Affinity
-    codes go to the engine here and nowhere else.
+    ``mode`` (from the member's request to join) overrides the profile's choice: "online" is
+    online only, a hard rule of the engine. Affinity codes go to the engine here and nowhere
+    else.
     """
     fields, reason = _common(row)
     if reason:
         return reason
-    if online is not None:
-        fields["online"] = online
-    return SetMember(**fields, needs=tuple(row["needs"]), affinity=tuple(row["affinity"]))
+    online_only = False
+    if mode is not None:
+        fields["online"], online_only = _ONLINE_BY_MODE[mode]
+    return SetMember(**fields, needs=tuple(row["needs"]), affinity=tuple(row["affinity"]),
+                     online_only=online_only)
 
 
 def _in_active_set(user_ids: list[int] | None = None) -> set[int]:
@@ -379,7 +382,7 @@ def load_set_pool(region_id: int | None, only_asked: bool,
             pool.left_out[uid] = NOT_CONFIRMED
             continue
         mode = requests.get(uid)
-        member = to_set_member(row, None if mode is None else _ONLINE_BY_MODE[mode])
+        member = to_set_member(row, mode)
         if isinstance(member, str):
             pool.left_out[uid] = member
         else:
@@ -395,7 +398,8 @@ def load_set_pool(region_id: int | None, only_asked: bool,
 
 def set_members(user_ids: Iterable[int], read_all_above: int = 2000) -> dict[int, SetMember]:
     """The engine's SetMember for each of these members who can be one (a fixed number of
-    queries); a member's request to join decides whether they meet online."""
+    queries); a member's request to join decides whether they meet online, in person or
+    either way."""
     ids = sorted(set(user_ids))
     if not ids:
         return {}
@@ -410,7 +414,7 @@ def set_members(user_ids: Iterable[int], read_all_above: int = 2000) -> dict[int
         if row["user_id"] not in wanted:
             continue
         mode = modes.get(row["user_id"])
-        member = to_set_member(row, None if mode is None else _ONLINE_BY_MODE[mode])
+        member = to_set_member(row, mode)
         if not isinstance(member, str):
             out[row["user_id"]] = member
     return out
@@ -424,10 +428,13 @@ class RuleState:
     size_ok: bool
     one_per_organisation: bool
     one_region: bool
+    #: nobody who asked to meet only online is in a set that meets in person
+    online_only_kept: bool = True
 
     @property
     def ok(self) -> bool:
-        return self.size_ok and self.one_per_organisation and self.one_region
+        return (self.size_ok and self.one_per_organisation and self.one_region
+                and self.online_only_kept)
 
 
 def rule_state(members: list[SetMember], min_size: int, max_size: int) -> RuleState:
@@ -438,6 +445,7 @@ def rule_state(members: list[SetMember], min_size: int, max_size: int) -> RuleSt
         size_ok=not any(p.startswith("size ") for p in problems),
         one_per_organisation=not any("organisation" in p for p in problems),
         one_region=not any("region" in p for p in problems),
+        online_only_kept=not any("online-only" in p for p in problems),
     )
 
 
@@ -473,6 +481,13 @@ def assess_set(members: list[SetMember], weights: dict | None = None) -> SetAsse
         s = result.sets[0]
         return SetAssessment(s.quality, s.summary, in_person, region)
     return SetAssessment(None, "", in_person, region)
+
+
+def lone_in_set(members: list[SetMember]) -> list[int]:
+    """User ids of the members of one set who are the only one of one of their affinity
+    networks in it (``matching.sets.isolated_members``). Only for a private note to each of
+    them: never shown, counted or logged where anyone else could see it."""
+    return [user_id(i) for i in isolated_members(members)]
 
 
 def shared_needs(members: list[SetMember]) -> list[str]:

@@ -37,6 +37,8 @@ KINDS = (
     Kind("set_meeting", "Your set's meetings: new, changed or cancelled, with a calendar file"),
     Kind("set_left", "A member leaves a set you facilitate"),
     Kind("set_flag", "A set member misses two meetings in a row (coordinators)"),
+    Kind("set_alone", "A private note that you can ask to change action learning set"),
+    Kind("set_change", "A set member asks to change set (coordinators)"),
     Kind("event_promoted", "A place comes up for you at an event you're waiting for"),
     Kind("event_changed", "An event you're going to changes or is cancelled"),
     Kind("event_reminder", "A reminder the day before an event you're going to"),

@@ -201,6 +201,27 @@ def leave(user: User, row: LearningSet) -> None:
                              f"{user.display_name} has left {row.name}.",
                              url_for("sets.set_page", set_id=row.id))
     db.session.commit()
+    from netapp.services.sets_formation import check_alone_later
+
+    check_alone_later(set_ids=[row.id])
+
+
+def ask_change(user: User, row: LearningSet) -> None:
+    """A member asks the coordinators to move them to another set. No reason is asked or kept:
+    any member may ask, for any reason of their own."""
+    membership = db.session.get(SetMembership, (row.id, user.id))
+    if membership is None or membership.left_at is not None:
+        raise NotYours
+    from flask import url_for
+
+    link = url_for("sets.set_roster", set_id=row.id)
+    for coordinator in coordinators():
+        notifications.notify(coordinator, "set_change",
+                             f"{user.display_name} would like to move from {row.name} to "
+                             "another action learning set. Please get in touch with them.",
+                             link)
+    audit.record(user, "set.change_asked", row)
+    db.session.commit()
 
 
 # ---------------------------------------------------------------- meetings

@@ -8,7 +8,7 @@ and no reason, summary, warning or job message names a tag or who has one.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 import sqlalchemy as sa
 from flask import current_app, has_request_context, request, url_for
@@ -22,6 +22,7 @@ from netapp.models import (
     LearningSet,
     LocalAuthority,
     MeetingMode,
+    Notification,
     Profile,
     Region,
     Role,
@@ -37,6 +38,11 @@ from netapp.services import audit, jobs, notifications
 from netapp.services import matching_bridge as bridge
 
 RUN_KIND = "form_sets"
+LATE_KIND = "late_joiner_sets"
+ALONE_KIND = "set_alone_check"
+ALONE_NOTE = ("A note just for you about {name}: we want everyone to feel at home in their "
+              "action learning set. If you'd like to move to another set, you can ask, and "
+              "you don't need to say why. Nobody else sees this note.")
 EDITABLE = (FormationStatus.DRAFT, FormationStatus.PREVIEW, FormationStatus.FAILED)
 DEFAULT_SIZES = (5, 8)
 WEIGHT_NAMES = {
@@ -146,6 +152,27 @@ def create_formation(actor: User, name: str, region_id: int | None, only_asked: 
                  region_id=region_id, only_asked=only_asked, sizes=[min_size, max_size])
     db.session.commit()
     return formation
+
+
+def change_settings(actor: User, formation: SetFormation, min_size: int, max_size: int,
+                    weights: dict[str, float]) -> Job:
+    """New sizes and weights for a formation not yet published, then form the sets again with
+    them (any draft sets, and moves made by hand, are replaced by the new run)."""
+    _editable(formation)
+    if not 2 <= min_size <= max_size:
+        raise FormationError("The smallest size must be at least 2 and no more than the "
+                             "largest.")
+    try:
+        bridge.check_group_weights(weights)
+    except ValueError as exc:
+        raise FormationError("Give each weight as a number of 0 or more, and at least one "
+                             "more than 0.") from exc
+    formation.min_size, formation.max_size = min_size, max_size
+    formation.weights = {k: float(weights[k]) for k in WEIGHT_NAMES}
+    audit.record(actor, "formation.settings_changed", formation, sizes=[min_size, max_size],
+                 weights=formation.weights)
+    db.session.flush()
+    return start_run(actor, formation)
 
 
 def _editable(formation: SetFormation) -> None:
@@ -332,7 +359,7 @@ def set_views(formation: SetFormation, rows: list[LearningSet]) -> list[SetView]
         if len(engine) != len(current):  # someone's profile changed since: count them anyway
             rules = bridge.RuleState(len(current), formation.min_size <= len(current)
                                      <= formation.max_size, rules.one_per_organisation,
-                                     rules.one_region)
+                                     rules.one_region, rules.online_only_kept)
         views.append(SetView(
             row=row, members=[m.user for m in current], where=meets_where(row),
             quality=quality_words(row.quality), themes=bridge.topic_names(row.themes or []),
@@ -406,6 +433,9 @@ def _rule_warnings(name: str, row: LearningSet, engine: list, lo: int, hi: int,
     if not state.one_region:
         out.append(f"{name} meets in person and would have members from more than one "
                    "region.")
+    if not state.online_only_kept:
+        out.append(f"{name} meets in person and would have someone who asked to meet only "
+                   "online.")
     return out
 
 
@@ -572,6 +602,7 @@ def publish(actor: User, formation_id: int) -> int:
         db.session.rollback()
         raise
     _email_later(note_ids)
+    check_alone_later(formation_id=formation_id)
     return published
 
 
@@ -620,7 +651,8 @@ class Proposal:
     size: int
 
 
-def propose_sets(formation: SetFormation, user_id: int) -> tuple[list[Proposal], str]:
+def propose_sets(formation: SetFormation, user_id: int,
+                 report: jobs.Report | None = None) -> tuple[list[Proposal], str]:
     """The active sets of this formation where the member can join with every rule still kept,
     best first, or the reason there are none.
 
@@ -645,9 +677,15 @@ def propose_sets(formation: SetFormation, user_id: int) -> tuple[list[Proposal],
         raise FormationError("This member is already in a set.")
     rows = list(db.session.scalars(sets_query(formation)
                                    .where(LearningSet.status == SetStatus.ACTIVE)))
+    if report:
+        report(10, f"Reading the {len(rows)} sets of this formation.")
     people = bridge.set_members(m.user_id for row in rows for m in _current(row))
     scored = []
-    for row in rows:
+    step = max(len(rows) // 20, 1)
+    for k, row in enumerate(rows):
+        if report and k % step == 0:
+            report(15 + 80 * k // max(len(rows), 1),
+                   f"Checking the rules and measuring: set {k + 1} of {len(rows)}.")
         engine = [people[m.user_id] for m in _current(row) if m.user_id in people]
         candidate = [*engine, joiner]
         if not bridge.rule_state(candidate, formation.min_size, formation.max_size).ok:
@@ -663,14 +701,86 @@ def propose_sets(formation: SetFormation, user_id: int) -> tuple[list[Proposal],
     return [p for *_, p in scored], ""
 
 
+def late_job(formation: SetFormation, user_id: int) -> Job | None:
+    """The latest search for sets for this late joiner (one query), stale ones given up."""
+    job = db.session.scalars(
+        sa.select(Job).where(Job.kind == LATE_KIND,
+                             Job.params["formation_id"].as_integer() == formation.id,
+                             Job.params["user_id"].as_integer() == user_id)
+        .order_by(Job.id.desc()).limit(1)).first()
+    if job is not None and not job.status.is_finished:
+        jobs.give_up_if_stale(job)
+    return job
+
+
+def start_late_proposals(actor: User, formation: SetFormation, user_id: int) -> Job:
+    """Queue the search for the sets this late joiner can join (again, if it ran before)."""
+    if formation.status != FormationStatus.PUBLISHED:
+        raise FormationError("Late joiners are added once the sets are published.")
+    job = late_job(formation, user_id)
+    audit.record(actor, "formation.late_joiner_search", formation, user_id=user_id)
+    if job is not None:
+        db.session.commit()
+        return jobs.rerun(job)
+    job = jobs.new(LATE_KIND, {"formation_id": formation.id, "user_id": user_id}, actor)
+    db.session.commit()
+    jobs.queue(job)
+    return job
+
+
+def late_proposals(job: Job | None) -> tuple[list[Proposal], str]:
+    """The proposals a finished search found, best first, or the reason there are none."""
+    if job is None or job.status.value != "done":
+        return [], ""
+    found = job.params.get("proposals") or []
+    return [Proposal(**p) for p in found], job.params.get("reason", "")
+
+
+@jobs.runner(LATE_KIND)
+def run_late_proposals(job: Job, report: jobs.Report) -> str:
+    """The task: the sets one late joiner can join with every rule kept, measured and ranked
+    (``propose_sets``), kept on the job for the coordinator to choose from."""
+    formation = db.session.get(SetFormation, job.params["formation_id"])
+    user_id = job.params["user_id"]
+    if formation is None:
+        raise jobs.JobError("This formation no longer exists.")
+    still = db.session.scalar(sa.select(sa.exists().where(SetRequest.user_id == user_id)))
+    if not still:
+        raise jobs.JobError("This member no longer asks to join a set, or is in one already.")
+    try:
+        proposals, reason = propose_sets(formation, user_id, report)
+    except FormationError as problem:
+        raise jobs.JobError(str(problem)) from problem
+    report(98, "Saving what was found.")
+    job.params = {"formation_id": formation.id, "user_id": user_id,
+                  "proposals": [asdict(p) for p in proposals], "reason": reason}
+    db.session.commit()
+    if not proposals:
+        return "No set can take them with every rule kept."
+    return (f"{len(proposals)} {'set' if len(proposals) == 1 else 'sets'} can take them with "
+            "every rule kept.")
+
+
 def add_late_joiner(actor: User, formation: SetFormation, user_id: int,
                     set_id: int) -> LearningSet:
-    """Add the member to a set the engine proposed, and tell them."""
-    proposals, reason = propose_sets(formation, user_id)
-    if not any(p.set_id == set_id for p in proposals):
-        raise FormationError(reason or "That set can't take them with every rule kept. Pick "
-                             "one of the proposed sets.")
+    """Add the member to one of the sets proposed, and tell them. Only that set's rules are
+    checked again here (quick): the search itself runs in the task queue."""
+    if formation.status != FormationStatus.PUBLISHED:
+        raise FormationError("Late joiners are added once the sets are published.")
     row = _set_of(formation, set_id)
+    if row.status != SetStatus.ACTIVE:
+        raise FormationError("That set isn't meeting any more. Find sets for them again.")
+    joiner = bridge.set_members([user_id]).get(user_id)
+    if joiner is None:
+        raise FormationError("This member's profile isn't complete enough to place them: "
+                             "they need a council area, level, service and a "
+                             "self-assessment.")
+    if bridge._in_active_set([user_id]):
+        raise FormationError("This member is already in a set.")
+    engine = list(bridge.set_members(_member_ids(row)).values())
+    if not bridge.rule_state([*engine, joiner], formation.min_size, formation.max_size).ok:
+        raise FormationError(f"{row.name} can't take them any more with every rule kept (it "
+                             "changed since the search). Find sets for them again.")
     user = db.session.get(User, user_id)
     db.session.add(SetMembership(set_id=row.id, user_id=user_id))
     db.session.flush()
@@ -683,7 +793,63 @@ def add_late_joiner(actor: User, formation: SetFormation, user_id: int,
     audit.record(actor, "formation.late_joiner_added", formation, set_id=row.id,
                  user_id=user_id)
     db.session.commit()
+    check_alone_later(set_ids=[row.id])
     return row
+
+
+# ---------------------------------------------------------------- on their own in a set
+
+
+def check_alone_later(*, set_ids: list[int] | None = None,
+                      formation_id: int | None = None) -> None:
+    """After a publish, a late join or someone leaving: queue the private check of who is now
+    the only one of an affinity network in their set (``run_alone_check``).
+
+    It is queued every time, whatever the sets hold, and the job's words never change, so
+    nothing a coordinator can see or time differs when someone is on their own.
+    """
+    jobs.start(ALONE_KIND, {"set_ids": sorted(set_ids or []), "formation_id": formation_id},
+               None)
+
+
+@jobs.runner(ALONE_KIND)
+def run_alone_check(job: Job, report: jobs.Report) -> str:
+    """Tell each member who is the only one of one of their affinity networks in an active set,
+    privately and once per set, that they can ask to change set. Nothing else is written: no
+    flag, no audit entry, no count."""
+    query = (sa.select(SetMembership.set_id, SetMembership.user_id, LearningSet.name)
+             .join(LearningSet, LearningSet.id == SetMembership.set_id)
+             .where(LearningSet.status == SetStatus.ACTIVE, SetMembership.left_at.is_(None)))
+    if job.params.get("formation_id") is not None:
+        query = query.where(LearningSet.formation_id == job.params["formation_id"])
+    else:
+        query = query.where(LearningSet.id.in_(job.params.get("set_ids") or []))
+    rows = db.session.execute(query).all()
+    people = bridge.set_members(uid for _, uid, _ in rows)
+    by_set: dict[int, list] = {}
+    names: dict[int, str] = {}
+    for set_id, uid, name in rows:
+        names[set_id] = name
+        if uid in people:
+            by_set.setdefault(set_id, []).append(people[uid])
+    lone = [(set_id, uid) for set_id, members in sorted(by_set.items())
+            for uid in bridge.lone_in_set(members)]
+    with current_app.test_request_context():
+        links = {set_id: url_for("sets.ask_change", set_id=set_id) for set_id, _ in lone}
+    told = set(db.session.execute(
+        sa.select(Notification.user_id, Notification.link)
+        .where(Notification.kind == "set_alone",
+               Notification.user_id.in_({uid for _, uid in lone}))).all()) if lone else set()
+    users = {u.id: u for u in db.session.scalars(
+        sa.select(User).where(User.id.in_({uid for _, uid in lone})))} if lone else {}
+    notes = [notifications.notify(users[uid], "set_alone", ALONE_NOTE.format(name=names[sid]),
+                                  links[sid], email=False)
+             for sid, uid in lone if (uid, links[sid]) not in told]
+    db.session.flush()
+    note_ids = [n.id for n in notes]
+    db.session.commit()
+    _email_later(note_ids)
+    return "Checked."
 
 
 def mover(formation: SetFormation, user_id: int) -> tuple[User, LearningSet] | None:

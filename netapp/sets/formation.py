@@ -31,6 +31,7 @@ from netapp.sets.formation_forms import (
     FormationForm,
     LateJoinerForm,
     MoveForm,
+    SettingsForm,
 )
 
 STAFF = (Role.COORDINATOR, Role.ADMIN)
@@ -92,6 +93,35 @@ def formation_detail(formation_id: int):
         sets_page=sets_page, views=views, form=EmptyForm(), move_form=MoveForm(),
         weights=service.weights_of(formation), weight_names=service.WEIGHT_NAMES,
         editable=formation.status in service.EDITABLE)
+
+
+@bp.route("/formations/<int:formation_id>/settings", methods=["GET", "POST"])
+@role_required(*STAFF)
+def formation_settings(formation_id: int):
+    """Change the set sizes and weights of a formation not yet published, and form again."""
+    formation = _formation(formation_id)
+    if formation.status not in service.EDITABLE:
+        flash("The sizes and weights can't be changed now: "
+              + ("the sets are being formed." if formation.status == FormationStatus.RUNNING
+                 else "these sets are published."), "info")
+        return _to_formation(formation)
+    current = {"min_size": formation.min_size, "max_size": formation.max_size,
+               **{k: Decimal(format(v, "g")) for k, v in service.weights_of(formation).items()}}
+    form = SettingsForm(data=None if request.method == "POST" else current)
+    if form.validate_on_submit():
+        try:
+            service.change_settings(current_user, formation, form.min_size.data,
+                                    form.max_size.data, form.weights())
+        except (service.FormationError, JobError) as problem:
+            db.session.rollback()
+            form.min_size.errors.append(str(problem))
+        else:
+            flash("Saved. The sets are being formed again with the new sizes and weights.",
+                  "success")
+            return _to_formation(formation)
+    status = 400 if request.method == "POST" else 200
+    return render_template("sets/formation_settings.html", formation=formation,
+                           form=form), status
 
 
 @bp.route("/formations/<int:formation_id>/unplaced")
@@ -234,30 +264,79 @@ def late_joiners(formation_id: int):
     return render_template("sets/formation_late.html", formation=formation, page=page)
 
 
-@bp.route("/formations/<int:formation_id>/late/<int:user_id>", methods=["GET", "POST"])
-@role_required(*STAFF)
-def late_joiner(formation_id: int, user_id: int):
-    formation = _formation(formation_id)
+def _late_person(formation: SetFormation, user_id: int) -> User:
     if formation.status != FormationStatus.PUBLISHED:
         abort(404)
     person = db.session.scalars(service.late_joiners_query(formation)
                                 .where(User.id == user_id)).first()
     if person is None:
         abort(404)
-    try:
-        proposals, reason = service.propose_sets(formation, user_id)
-    except service.FormationError as problem:
-        proposals, reason = [], str(problem)
+    return person
+
+
+@bp.route("/formations/<int:formation_id>/late/<int:user_id>", methods=["GET", "POST"])
+@role_required(*STAFF)
+def late_joiner(formation_id: int, user_id: int):
+    """The search for a late joiner's sets (run in the task queue), its progress, and once
+    done the sets to choose from."""
+    formation = _formation(formation_id)
+    person = _late_person(formation, user_id)
+    job = service.late_job(formation, user_id)
+    proposals, reason = service.late_proposals(job)
     form = LateJoinerForm(data=None if request.method == "POST" or not proposals else
                           {"set_id": proposals[0].set_id})
     form.set_id.choices = [SelectChoice(p.set_id, p.name) for p in proposals]
-    if proposals and form.validate_on_submit():
-        try:
-            row = service.add_late_joiner(current_user, formation, user_id, form.set_id.data)
-        except service.FormationError as problem:
-            form.set_id.errors.append(str(problem))
-        else:
-            flash(f"{person.display_name} joined {row.name}, and we've told them.", "success")
-            return redirect(url_for("sets.late_joiners", formation_id=formation.id))
+    if request.method == "POST":
+        valid = form.validate_on_submit()
+        if "csrf_token" in form.errors:
+            abort(400)
+        if not proposals:
+            flash("Find the sets for them first.", "info")
+            return redirect(url_for("sets.late_joiner", formation_id=formation.id,
+                                    user_id=user_id))
+        if valid:
+            try:
+                row = service.add_late_joiner(current_user, formation, user_id,
+                                              form.set_id.data)
+            except service.FormationError as problem:
+                form.set_id.errors.append(str(problem))
+            else:
+                flash(f"{person.display_name} joined {row.name}, and we've told them.",
+                      "success")
+                return redirect(url_for("sets.late_joiners", formation_id=formation.id))
+    status = 400 if request.method == "POST" else 200
     return render_template("sets/formation_late_joiner.html", formation=formation,
-                           person=person, proposals=proposals, reason=reason, form=form)
+                           person=person, job=job, proposals=proposals, reason=reason,
+                           form=form, start_form=EmptyForm()), status
+
+
+@bp.route("/formations/<int:formation_id>/late/<int:user_id>/find", methods=["POST"])
+@role_required(*STAFF)
+def late_joiner_find(formation_id: int, user_id: int):
+    """Start (or start again) the search for the sets a late joiner can join."""
+    formation = _formation(formation_id)
+    _late_person(formation, user_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        service.start_late_proposals(current_user, formation, user_id)
+    except (service.FormationError, JobError) as problem:
+        flash(str(problem), "error")
+    return redirect(url_for("sets.late_joiner", formation_id=formation.id, user_id=user_id))
+
+
+@bp.route("/formations/<int:formation_id>/late/<int:user_id>/progress")
+@role_required(*STAFF)
+def late_joiner_progress(formation_id: int, user_id: int):
+    """The search's progress fragment, polled by the page; tells htmx to reload when done."""
+    formation = _formation(formation_id)
+    _late_person(formation, user_id)
+    job = service.late_job(formation, user_id)
+    if job is None:
+        abort(404)
+    back = url_for("sets.late_joiner", formation_id=formation.id, user_id=user_id)
+    response = make_response(render_template("jobs/_progress_inner.html", job=job,
+                                             refresh_url=back))
+    if job.status.is_finished and request.headers.get("HX-Request"):
+        response.headers["HX-Redirect"] = back
+    return response

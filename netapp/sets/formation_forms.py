@@ -38,32 +38,35 @@ def _weight(name: str) -> DecimalField:
                     NumberRange(min=0, max=1000, message="Give a number between 0 and 1000.")])
 
 
-class FormationForm(Form):
-    name = StringField(
-        "Name of the formation",
-        validators=[DataRequired(message="Give it a name, for example 'Spring 2027 sets'."),
-                    Length(max=120, message="Please keep the name under 120 characters.")],
-        description="Only coordinators see it.")
-    region = SelectField("Where from", validators=[DataRequired(
-        message="Pick a region, or the whole country.")])
-    only_asked = RadioField("Who", choices=[
-        SelectChoice("yes", "Only members who asked to join a set"),
-        SelectChoice("no", "Everyone in the region with a complete profile")],
-        default="yes", validators=[InputRequired(message="Choose who to include.")])
-    min_size = IntegerField("Smallest set", default=DEFAULT_SIZES[0], validators=[
+class _SizeField(IntegerField):
+    """A whole number, with our own words when it isn't one."""
+
+    def __init__(self, label, example, **kwargs):
+        super().__init__(label, **kwargs)
+        self.not_a_number = f"Give the {label.lower().split()[0]} size as a whole number, " \
+                            f"for example {example}."
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError(self.not_a_number) from exc
+
+
+class SettingsForm(Form):
+    """Set sizes and the weights of the quality measures: when a formation is made, and
+    changed before it is published."""
+
+    min_size = _SizeField("Smallest set", 5, default=DEFAULT_SIZES[0], validators=[
         InputRequired(message="Give the smallest size, for example 5."),
         NumberRange(min=2, max=20, message="Give a size between 2 and 20.")])
-    max_size = IntegerField("Largest set", default=DEFAULT_SIZES[1], validators=[
+    max_size = _SizeField("Largest set", 8, default=DEFAULT_SIZES[1], validators=[
         InputRequired(message="Give the largest size, for example 8."),
         NumberRange(min=2, max=20, message="Give a size between 2 and 20.")])
     service_mix = _weight("service_mix")
     lqf = _weight("lqf")
     shared_needs = _weight("shared_needs")
     local_authority = _weight("local_authority")
-
-    def set_regions(self, regions) -> None:
-        self.region.choices = [SelectChoice(WHOLE_COUNTRY, "The whole country")] + [
-            SelectChoice(str(r.id), r.name) for r in regions]
 
     def validate(self, extra_validators=None) -> bool:
         if not super().validate(extra_validators):
@@ -79,6 +82,24 @@ class FormationForm(Form):
 
     def weights(self) -> dict[str, float]:
         return {n: float(getattr(self, n).data) for n in WEIGHT_NAMES}
+
+
+class FormationForm(SettingsForm):
+    name = StringField(
+        "Name of the formation",
+        validators=[DataRequired(message="Give it a name, for example 'Spring 2027 sets'."),
+                    Length(max=120, message="Please keep the name under 120 characters.")],
+        description="Only coordinators see it.")
+    region = SelectField("Where from", validators=[DataRequired(
+        message="Pick a region, or the whole country.")])
+    only_asked = RadioField("Who", choices=[
+        SelectChoice("yes", "Only members who asked to join a set"),
+        SelectChoice("no", "Everyone in the region with a complete profile")],
+        default="yes", validators=[InputRequired(message="Choose who to include.")])
+
+    def set_regions(self, regions) -> None:
+        self.region.choices = [SelectChoice(WHOLE_COUNTRY, "The whole country")] + [
+            SelectChoice(str(r.id), r.name) for r in regions]
 
 
 class MoveForm(Form):

@@ -114,6 +114,25 @@ def leave_set(set_id: int):
     return render_template("sets/set_leave.html", row=row, form=form)
 
 
+@bp.route("/<int:set_id>/change", methods=["GET", "POST"])
+@login_required
+def ask_change(set_id: int):
+    """Ask a coordinator for a move to another set; no reason needed."""
+    row = _mine(set_id)
+    user = current_member()
+    if not service.is_member(user, row):
+        abort(404)  # the facilitator has no place to change
+    form = EmptyForm()
+    if form.validate_on_submit():
+        service.ask_change(user, row)
+        flash("We've asked the coordinators to find you another set. They'll be in touch.",
+              "success")
+        return redirect(url_for("sets.set_page", set_id=row.id))
+    if request.method == "POST":
+        abort(400)
+    return render_template("sets/set_change.html", row=row, form=form)
+
+
 # ---------------------------------------------------------------- coordinators
 
 

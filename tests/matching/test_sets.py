@@ -12,7 +12,7 @@ import matching.sets as sets_module
 from matching import form_groups
 from matching.lqf import ELEMENT_CODES
 from matching.model import REGIONS, SetMember
-from matching.sets import set_violations
+from matching.sets import isolated_members, set_violations
 from matching_instances import assert_valid_sets, member_case
 
 check = assert_valid_sets
@@ -253,3 +253,11 @@ def test_in_person_members_who_do_not_fit_are_not_told_about_colleagues(org):
     check(res, members, 4, 4)
     assert len(res.unplaced) == 3
     assert not any("organisation" in u.reason for u in res.unplaced)
+
+
+def test_isolated_members_are_those_alone_with_a_tag_in_their_set():
+    group = [person(0, tags=("bame",)), person(1, tags=("bame", "women")), person(2),
+             person(3, tags=("entrepreneurs",))]
+    assert isolated_members(group) == ["p1", "p3"]
+    assert isolated_members(group[:1]) == ["p0"]
+    assert isolated_members([person(4), person(5)]) == []
