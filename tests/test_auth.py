@@ -277,3 +277,21 @@ def test_closing_and_deleting_are_explained_side_by_side(client, auth):
     assert "groups will see" not in closing
     assert "Mentoring and action learning sets you're already in are not ended" in closing
     assert "Compare closing and deleting" in client.get("/me/data").get_data(as_text=True)
+
+
+def test_development_mail_prints_clickable_links(app, client, caplog):
+    """The console backend prints decoded text, not quoted-printable with "=" line breaks."""
+    import logging
+    import re
+
+    make_user(email="sam.with.a.rather.long.address@example.org")
+    app.config["MAIL_BACKEND"] = "console"
+    with caplog.at_level(logging.WARNING):
+        client.post("/account/reset",
+                    data={"email": "sam.with.a.rather.long.address@example.org"})
+    (printed,) = [r.getMessage() for r in caplog.records if "console backend" in r.getMessage()]
+    link = re.search(r"(https?://\S+/reset/\S+)", printed).group(1)
+    assert len(link) > 76  # long enough that quoted-printable would have broken it
+    assert "=\n" not in printed and "=3D" not in printed
+    assert "Subject: " in printed and "To: sam.with.a.rather.long.address@example.org" in printed
+    assert client.get(link.split("localhost", 1)[1]).status_code == 200

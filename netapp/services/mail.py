@@ -17,6 +17,25 @@ def header_text(value: str) -> str:
     return " ".join(cleaned.split())
 
 
+def console_text(message: EmailMessage) -> str:
+    """The message as a developer reads it: headers, then the decoded text of each plain part.
+
+    Printed raw, the body is quoted-printable, with "=" line breaks inside links, so links in
+    the console could not be clicked. Attachments are named, not printed.
+    """
+    lines = [f"{name}: {value}" for name, value in message.items()
+             if name.lower() in ("from", "to", "subject")]
+    for part in message.walk():
+        if part.is_multipart():
+            continue
+        filename = part.get_filename()
+        if filename or part.get_content_type() != "text/plain":
+            lines.append(f"[attachment: {filename or 'unnamed'} ({part.get_content_type()})]")
+        else:
+            lines += ["", part.get_content().rstrip("\n")]
+    return "\n".join(lines)
+
+
 def send_email(to: str, subject: str, template: str, *,
                attachments: list[tuple[str, bytes, str]] = (), **context) -> EmailMessage:
     """Render ``template`` (plain text) and send it to ``to``, with any ``attachments``
@@ -33,7 +52,7 @@ def send_email(to: str, subject: str, template: str, *,
         message.add_attachment(content, maintype=maintype, subtype=subtype, filename=filename,
                                params=dict(p.split("=", 1) for p in params if "=" in p))
     if config["MAIL_BACKEND"] == "console":
-        current_app.logger.warning("Email (not sent, console backend):\n%s", message)
+        current_app.logger.warning("Email (not sent, console backend):\n%s", console_text(message))
         return message
     with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10) as smtp:
         if config["MAIL_USE_TLS"]:
