@@ -57,7 +57,7 @@ def brute_force(index, vectors: np.ndarray, members: list[int], leave_out: list[
     for start in range(0, len(members), CHUNK):
         block = vectors[start:start + CHUNK]
         d2 = (block ** 2).sum(axis=1)[:, None] + squared[None, :] - 2.0 * block @ peers_x.T
-        dist = np.round(np.sqrt(np.maximum(d2, 0.0)), decimals)
+        dist = np.round(np.maximum(d2, 0.0), decimals)  # squared, as the app compares them
         tie = np.broadcast_to(ids, dist.shape)
         order = np.lexsort((tie, dist), axis=-1)
         for row in range(len(block)):

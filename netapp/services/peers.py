@@ -48,8 +48,8 @@ from netapp.services import audit, notifications, profiles
 from netapp.services.audiences import AUDIENCES, EVERYONE, NETWORKS
 
 __all__ = [
-    "Person", "Space", "Suggestion", "profile_vectors", "query_vectors", "fit", "nearest",
-    "suggestions_for", "can_greet", "greetable", "has_said_hello", "say_hello", "dismiss",
+    "Person", "PeerIndex", "Space", "Suggestion", "profile_vectors", "query_vectors", "fit",
+    "nearest",    "suggestions_for", "can_greet", "greetable", "has_said_hello", "say_hello", "dismiss",
     "hellos_for", "forget_cache",
 ]
 
@@ -64,6 +64,7 @@ MESSAGE_MAX = 500
 # rarely force the exact fallback in ``nearest``.
 MARGIN = 4
 DECIMALS = 9  # distances are compared rounded, so the same tie breaks the same way everywhere
+BLOCK = 512  # queries per block when distances to every peer are needed
 FELLOWS = frozenset({EVERYONE, NETWORKS})  # what a fellow member of a network may see
 
 SERVICE_PHRASES = {
@@ -145,31 +146,43 @@ def _threads() -> ThreadpoolController:
     return ThreadpoolController()
 
 
-def fit(vectors: np.ndarray) -> NearestNeighbors | None:
+@dataclass(frozen=True)
+class PeerIndex:
+    """A fitted scikit-learn index with the peers' vectors (and their squared lengths), which
+    the exact tie-break reads."""
+
+    model: NearestNeighbors
+    vectors: np.ndarray
+    norms: np.ndarray
+
+
+def fit(vectors: np.ndarray) -> PeerIndex | None:
     """A fitted index over the peers' vectors (None for an empty network)."""
     if len(vectors) == 0:
         return None
     # Exact search over all peers: with a few dozen columns a tree prunes little, and one
     # matrix product per block of queries is fastest at every network size measured
     # (docs/benchmarks.md, "Peer suggestions").
-    return NearestNeighbors(algorithm="brute").fit(vectors)
+    return PeerIndex(NearestNeighbors(algorithm="brute").fit(vectors), vectors,
+                     (vectors ** 2).sum(axis=1))
 
 
-def _ranked(ids: np.ndarray, distances: np.ndarray, columns: np.ndarray, leave_out: set[int]):
-    """(id, distance) nearest first, ties by the smaller id, without ``leave_out``."""
-    pairs = [(round(float(dist), DECIMALS), int(ids[col]))
-             for dist, col in zip(distances, columns, strict=True)]
-    pairs.sort()
-    return [(pid, dist) for dist, pid in pairs if pid not in leave_out]
+def _keys(squared: np.ndarray) -> np.ndarray:
+    """Squared distances rounded, so equal ones compare equal however they were computed.
+
+    Squared, not square-rooted: near 0 a square root turns rounding noise of 1e-16 into 1e-8.
+    """
+    return np.round(np.maximum(squared, 0.0), DECIMALS)
 
 
-def nearest(model: NearestNeighbors | None, ids: np.ndarray, queries: np.ndarray, k: int,
+def nearest(index: PeerIndex | None, ids: np.ndarray, queries: np.ndarray, k: int,
             leave_out: Sequence[set[int]] | None = None) -> list[list[tuple[int, float]]]:
-    """For each query, the ``k`` peers nearest to it, as (user id, distance), nearest first.
+    """For each query, the ``k`` peers nearest to it, as (user id, squared distance), nearest
+    first.
 
     Parameters
     ----------
-    model : the index from ``fit`` over the peers' vectors, in the order of ``ids``.
+    index : from ``fit`` over the peers' vectors, in the order of ``ids``.
     ids : the peers' user ids.
     queries : one query vector per row.
     k : how many peers to return per query.
@@ -177,10 +190,11 @@ def nearest(model: NearestNeighbors | None, ids: np.ndarray, queries: np.ndarray
 
     Returns
     -------
-    Exactly what sorting every peer by (distance rounded to ``DECIMALS``, id) would give: the
-    index is asked for a few more than ``k``; when what it returned cannot prove the answer
-    (people left out, or a tie running past the last neighbour), that query is answered
-    from all the peers.
+    Exactly what sorting every peer by (squared distance rounded to ``DECIMALS``, id) would
+    give. The index is asked for a few more than ``k``; only those strictly nearer than the
+    last one returned are certain, so when fewer than ``k`` of those are left (people left
+    out, or a tie running past the last neighbour) that query is answered exactly from every
+    peer's distance instead, in blocks.
 
     Raises
     ------
@@ -191,35 +205,57 @@ def nearest(model: NearestNeighbors | None, ids: np.ndarray, queries: np.ndarray
     leave_out = leave_out if leave_out is not None else [set() for _ in range(len(queries))]
     if len(leave_out) != len(queries):
         raise ValueError(f"{len(leave_out)} leave_out sets for {len(queries)} queries")
-    n = len(ids)
-    if model is None or n == 0 or len(queries) == 0:
+    if index is None or len(ids) == 0 or len(queries) == 0:
         return [[] for _ in range(len(queries))]
-    asked = min(n, k + MARGIN)
     with _threads().limit(limits=1):
         # One thread: starting a pool of them costs more than these small products, and a
         # web worker should not take every core.
-        return _nearest(model, ids, queries, k, leave_out, asked)
+        out, redo = _from_index(index, ids, queries, k, leave_out)
+        for start in range(0, len(redo), BLOCK):
+            rows = redo[start:start + BLOCK]
+            for row, found in zip(rows, _exactly(index, ids, queries[rows], k,
+                                                 [leave_out[r] for r in rows]), strict=True):
+                out[row] = found
+    return out
 
 
-def _nearest(model, ids, queries, k, leave_out, asked):
+def _from_index(index, ids, queries, k, leave_out):
+    """Answers from the index's neighbours, and the rows it cannot prove."""
     n = len(ids)
-    distances, columns = model.kneighbors(queries, n_neighbors=asked)
+    asked = min(n, k + MARGIN)
+    distances, columns = index.model.kneighbors(queries, n_neighbors=asked)
+    keys = _keys(distances ** 2)
     out: list[list[tuple[int, float]]] = []
     redo: list[int] = []
     for row in range(len(queries)):
-        ranked = _ranked(ids, distances[row], columns[row], leave_out[row])
-        if asked < n:
-            # Every peer not returned is at least as far as the last one returned, so only
-            # those strictly nearer are certain to be in order.
-            last = round(float(distances[row][-1]), DECIMALS)
-            ranked = [(pid, dist) for pid, dist in ranked if dist < last]
-            if len(ranked) < k:
-                redo.append(row)
-        out.append(ranked[:k])
-    if redo:
-        distances, columns = model.kneighbors(queries[redo], n_neighbors=n)
-        for i, row in enumerate(redo):
-            out[row] = _ranked(ids, distances[i], columns[i], leave_out[row])[:k]
+        found_ids = ids[columns[row]]
+        order = np.lexsort((found_ids, keys[row]))
+        # Every peer not returned is at least as far as the last one returned.
+        last = keys[row][order[-1]] if asked < n else np.inf
+        picked = [(int(found_ids[i]), float(keys[row][i])) for i in order
+                  if keys[row][i] < last and int(found_ids[i]) not in leave_out[row]]
+        if len(picked) < k and asked < n:
+            redo.append(row)
+        out.append(picked[:k])
+    return out, redo
+
+
+def _exactly(index, ids, queries, k, leave_out):
+    """Every peer's distance to each query, sorted by (distance, id)."""
+    squared = ((queries ** 2).sum(axis=1)[:, None] + index.norms[None, :]
+               - 2.0 * queries @ index.vectors.T)
+    keys = _keys(squared)
+    order = np.lexsort((np.broadcast_to(ids, keys.shape), keys), axis=-1)
+    out = []
+    for row in range(len(queries)):
+        picked = []
+        for col in order[row]:
+            pid = int(ids[col])
+            if pid not in leave_out[row]:
+                picked.append((pid, float(keys[row][col])))
+                if len(picked) == k:
+                    break
+        out.append(picked)
     return out
 
 
@@ -307,7 +343,7 @@ class NetworkIndex:
     space: Space
     ids: np.ndarray
     people: dict[int, Person]
-    model: NearestNeighbors | None
+    model: PeerIndex | None
     built_at: float = field(default_factory=time.monotonic)
 
 
