@@ -49,8 +49,8 @@ from netapp.services.audiences import AUDIENCES, EVERYONE, NETWORKS
 
 __all__ = [
     "Person", "PeerIndex", "Space", "Suggestion", "profile_vectors", "query_vectors", "fit",
-    "nearest",    "suggestions_for", "can_greet", "greetable", "has_said_hello", "say_hello", "dismiss",
-    "hellos_for", "forget_cache",
+    "nearest", "suggestions_for", "can_greet", "greetable", "has_said_hello", "say_hello",
+    "dismiss", "hellos_for", "forget_cache",
 ]
 
 # Weights of the three blocks of the vector (docs/networks.md, "Peer suggestions").
