@@ -373,3 +373,25 @@ def test_pages_run_a_fixed_number_of_statements(client, auth, world):
     small = statements_per_page(client, staff)
     _grow(6)
     assert statements_per_page(client, staff) == small
+
+
+# ------------------------------------------------------------------ demo data
+
+
+def test_demo_member_leads_their_network_and_sees_it_alive(client, app):
+    from netapp.services.demo import seed_demo
+
+    logins = {login.role: login for login in seed_demo(members=300, seed=4)}
+    member = db.session.scalars(sa.select(User).where(User.email == logins["member"].email)).one()
+    home = networks.by_code(networks.local_network_code(member.profile.local_authority_id))
+    assert networks.is_lead(member.id, home.id)
+    assert len(networks.followed(member.id)) == 2
+    leads_elsewhere = db.session.scalar(sa.select(sa.func.count(sa.distinct(
+        NetworkLead.network_id))))
+    assert leads_elsewhere > 10
+    client.post("/account/login", data={"email": member.email,
+                                        "password": logins["member"].password})
+    html = client.get(f"/networks/{home.id}").get_data(as_text=True)
+    new = html.split('id="new-title"')[1].split("</section>")[0]
+    assert "Nobody new" not in new and "/members/" in new
+    assert "Appoint as a lead" not in html  # a local lead does not appoint other leads
