@@ -235,12 +235,34 @@ def test_the_preview_shows_a_pairs_scores_only_when_both_let_coordinators_see_th
         start = preview.index(f"<td role=\"cell\" data-label=\"Mentee\">{name}</td>")
         return preview[start:preview.index("</tr>", start)]
 
-    assert "which your self-assessment rates low" in row_of("Ann Mentee")
-    assert "which your self-assessment rates low" in row_of("Bob Mentee")
+    assert "which the mentee's self-assessment rates low" in row_of("Ann Mentee")
+    assert "which the mentee's self-assessment rates low" in row_of("Bob Mentee")
     cat = row_of("Cat Mentee")
     assert "self-assessment" not in cat and "Strong in" not in cat
     # what she does share stays: the needs sentence (seen by her networks and coordinators)
-    assert "Offers help with your need: finance." in cat
+    assert "Offers help with the mentee's need: finance." in cat
+
+
+@pytest.mark.parametrize(("mentee_shown", "mentor_shown", "for_coordinator"), [
+    ({"needs", "lqf", "level"}, {"offer", "lqf", "level"},
+     "Offers help with the mentee's need: finance. Strong in Planning, which the mentee's "
+     "self-assessment rates low; a more senior leader than the mentee."),
+    # either one keeping their scores private hides the clause, whoever it is
+    ({"needs", "lqf", "level"}, {"offer", "level"},
+     "Offers help with the mentee's need: finance. A more senior leader than the mentee."),
+    ({"needs", "level"}, {"offer", "lqf", "level"},
+     "Offers help with the mentee's need: finance. A more senior leader than the mentee."),
+    # the needs sentence tells the mentee's needs and the mentor's offer
+    ({"level"}, {"level", "offer"}, "A more senior leader than the mentee."),
+    (set(), set(), "The match draws on parts of their profiles they keep to themselves."),
+])
+def test_a_reason_tells_a_coordinator_only_what_both_people_let_them_see(
+        mentee_shown, mentor_shown, for_coordinator):
+    from netapp.services.mentoring import reason_for_coordinator
+
+    reason = ("Offers help with your need: finance. Strong in Planning, which your "
+              "self-assessment rates low; a more senior leader than you.")
+    assert reason_for_coordinator(reason, mentee_shown, mentor_shown) == for_coordinator
 
 
 def test_lock_and_forbid_from_the_preview_then_run_again(app, client, coordinator, people):

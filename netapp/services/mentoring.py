@@ -211,10 +211,24 @@ def reason_for_coordinator(reason: str, mentee_shown, mentor_shown) -> str:
     shown = set(mentee_shown) & set(mentor_shown)
     if "needs" in mentee_shown and "offer" in mentor_shown:
         shown.add("needs")
-    return _visible_reason(reason, shown, "needs") or PRIVATE_REASON_PAIR
+    text = _visible_reason(reason, shown, "needs")
+    if not text:
+        return PRIVATE_REASON_PAIR
+    for before, after in _FOR_COORDINATOR:
+        text = text.replace(before, after)
+    return text
 
 
 PRIVATE_REASON_PAIR = "The match draws on parts of their profiles they keep to themselves."
+# The engine speaks to the mentee; a coordinator reads about them.
+_FOR_COORDINATOR = (
+    ("help with your", "help with the mentee's"),
+    ("of your needs", "of the mentee's needs"),
+    ("which your self-assessment", "which the mentee's self-assessment"),
+    ("senior leader than you", "senior leader than the mentee"),
+    ("leader at your level", "leader at the mentee's level"),
+    ("in your local authority", "in the mentee's local authority"),
+)
 
 
 # ------------------------------------------------------------------ locks
