@@ -21,6 +21,14 @@ from netapp.networks.discussion_forms import (
 )
 from netapp.services import discussions as service
 from netapp.services.discussions import NotAllowed, NotFound
+from netapp.services.sets import to_london
+
+
+@bp.app_template_filter("talk_time")
+def talk_time(moment, with_time: bool = True) -> str:
+    """When a post or story was written, in UK time ("26 November 2026, 16:18")."""
+    local = to_london(moment)
+    return local.strftime("%-d %B %Y, %H:%M" if with_time else "%-d %B %Y")
 
 
 def _page() -> int:
