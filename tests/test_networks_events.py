@@ -605,3 +605,46 @@ def test_the_network_page_shows_its_next_events(client, leeds, users):
     page = client.get(f"/networks/{leeds['network'].id}").get_data(as_text=True)
     assert "Coming up" in page and "Meet-up in Leeds" in page
     assert client.get(f"/networks/{leeds['women'].id}").status_code == 404
+
+
+def test_an_affinity_event_shows_no_number_under_five(client, leeds, users, app):
+    event = _event(leeds["women"], title="Breakfast", capacity=10)
+    few = _people(leeds["women"], 3, prefix="Few")
+    with app.test_request_context():
+        for p in few:
+            events.join(p, event)
+    _login(client, users["member"])
+    page = client.get(f"/networks/events/{event.id}").get_data(as_text=True)
+    assert "10 in all" in page and "7 of 10" not in page
+    with app.test_request_context():
+        for p in _people(leeds["women"], 2, prefix="More"):
+            events.join(p, event)
+    assert "5 of 10 left" in client.get(f"/networks/events/{event.id}").get_data(as_text=True)
+
+
+def test_rsvps_to_an_affinity_event_are_audited_without_naming_anyone(client, leeds, users):
+    event = _event(leeds["women"], title="Breakfast")
+    _login(client, users["member"])
+    client.post(f"/networks/events/{event.id}/rsvp")
+    entry = db.session.scalar(sa.select(AuditEntry).where(
+        AuditEntry.action == "event.rsvp_going"))
+    assert (entry.actor_id, entry.target_type, entry.target_id, entry.detail) == (
+        None, None, None, {})
+
+
+def test_a_members_view_of_an_event_runs_the_same_statements_however_many(client, leeds,
+                                                                          users, app):
+    event = _event(leeds["network"], capacity=2)
+    first = _people(leeds["network"], 3, prefix="First")
+    with app.test_request_context():
+        for p in first:
+            events.join(p, event)
+        events.join(users["member"], event)  # waiting, number 2
+    _login(client, users["member"])
+    paths = [f"/networks/events/{event.id}", "/networks/events"]
+    small = {p: count_statements(client, p) for p in paths}
+    with app.test_request_context():
+        for p in _people(leeds["network"], 6, prefix="Later"):
+            events.join(p, event)
+            events.join(p, _event(leeds["network"], title=f"More for {p.display_name}"))
+    assert {p: count_statements(client, p) for p in paths} == small
