@@ -446,6 +446,10 @@ def test_the_private_feed_has_the_events_i_go_to_and_stops_when_revoked(client, 
     _login(client, users["member"])
     client.post("/sets/calendar/stop")
     assert client.get(path).status_code == 404
+    client.post("/account/logout")
+    _login(client, users["other_member"])  # another member's feed has nothing of mine
+    theirs = client.get(_feed(client)).data
+    assert b"Going one" not in theirs and b"meet.example.org" not in theirs
 
 
 # ---------------------------------------------------------------- reminders and attendance
