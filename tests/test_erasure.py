@@ -119,6 +119,15 @@ def no_rows_for(table: str, *columns: str):
     return check
 
 
+def check_jobs(e: Erased) -> None:
+    _none_for("jobs", "created_by_id", e.uid)
+    # a search for sets for them as a late joiner, started by someone else, goes too
+    assert [j.params for j in db.session.scalars(sa.select(Job))
+            if j.params.get("user_id") == e.uid] == []
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Job)
+                             .where(Job.kind == "late_joiner_sets")) == 1  # another's stays
+
+
 def check_users(e: Erased) -> None:
     assert db.session.get(User, e.uid) is None
     assert db.session.scalar(sa.select(sa.func.count(User.id)).where(User.email == EMAIL)) == 0
@@ -352,7 +361,7 @@ PERSONAL = {
     "mentoring_rounds": check_mentoring_rounds,
     "round_pair_rules": no_rows_for("round_pair_rules", "mentee_id", "mentor_id"),
     "round_proposals": no_rows_for("round_proposals", "mentee_id", "mentor_id"),
-    "jobs": no_rows_for("jobs", "created_by_id"),
+    "jobs": check_jobs,
     "notifications": check_notifications,
     "email_opt_outs": no_rows_for("email_opt_outs", "user_id"),
     "set_requests": no_rows_for("set_requests", "user_id"),
@@ -471,6 +480,10 @@ def _sets(person: User, users: dict) -> tuple[int, int]:
         SetNote(set_id=mine.id, author_id=person.id, body="I'll bring the rota"),
         SetNote(set_id=mine.id, author_id=other.id, body="Bring a case to discuss"),
         CalendarFeed(user_id=person.id, token_hash="e" * 64),
+        Job(kind="late_joiner_sets", created_by_id=users["coordinator"].id,
+            params={"formation_id": formation.id, "user_id": person.id}),
+        Job(kind="late_joiner_sets", created_by_id=users["coordinator"].id,
+            params={"formation_id": formation.id, "user_id": other.id}),
     ])
     db.session.flush()
     db.session.add(SetAttendance(meeting_id=meeting.id, user_id=person.id, attended=True))

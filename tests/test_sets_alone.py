@@ -14,6 +14,7 @@ from netapp.services import jobs, sets
 from netapp.services import sets_formation as service
 from tests.factories import make_user
 from tests.sets_people import asker, create, leeds_and_camden, run
+from tests.statements import statements_per_page
 
 
 @pytest.fixture
@@ -180,3 +181,38 @@ def test_a_member_can_ask_to_change_set_without_saying_why(app, client, auth, bo
     other = _set_of(formation, people["Camden A"])
     assert client.get(f"/sets/{other.id}/change").status_code == 404
     assert client.post(f"/sets/{other.id}/change").status_code == 404
+
+
+def test_the_late_joiner_and_change_pages_run_the_same_statements_as_data_grows(
+        app, client, auth, boss, people, monkeypatch):
+    formation = _published(client, boss)
+    lea = people["Leeds C"]
+    row = _set_of(formation, lea)
+
+    def counts():
+        joiner = asker(f"Lia Late {'X' * len(people)}", "Leeds")
+        people[joiner.display_name] = joiner
+        base = f"/sets/formations/{formation.id}/late/{joiner.id}"
+        found = statements_per_page(client, [base])[base]  # no search yet
+        client.post(f"{base}/find")
+        paths = [base, f"{base}/progress"]
+        out = [found, *statements_per_page(client, paths).values()]
+        auth.logout()
+        auth.login(lea.email)
+        out.append(statements_per_page(client, [f"/sets/{row.id}/change"])[
+            f"/sets/{row.id}/change"])
+        auth.logout()
+        auth.login(boss.email)
+        return out
+
+    client.get(f"/sets/formations/{formation.id}")  # warm up
+    small = counts()
+    # More sets, members and late joiners: the same number of statements.
+    for n in range(12):
+        asker(f"More {chr(65 + n)}", "Leeds" if n % 2 else "Camden", mode="either")
+    more = create(client, name="Autumn")
+    run(client, more)
+    service.publish(boss, more.id)
+    for n in range(5):
+        asker(f"Late {chr(65 + n)}", "Leeds")
+    assert counts() == small

@@ -57,7 +57,7 @@ def _pages(formation, people) -> list[str]:
                                 .where(SetMembership.user_id == tia))
     return ["/sets/formations", "/sets/formations/new", base, f"{base}/unplaced",
             f"{base}/progress", f"{base}/move?member={tia}",
-            f"{base}/sets/{tia_set}/facilitator", f"{base}/publish"]
+            f"{base}/sets/{tia_set}/facilitator", f"{base}/publish", f"{base}/settings"]
 
 
 def test_no_coordinator_page_or_message_names_a_network(app, client, coordinator, pool):

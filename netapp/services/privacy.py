@@ -16,6 +16,7 @@ from netapp.models import (
     AuditEntry,
     Element,
     FeedbackRound,
+    Job,
     LearningSet,
     MentoringCheckIn,
     MentoringGoal,
@@ -359,6 +360,9 @@ def _forget_in_learning_sets(uid: int) -> None:
     # Notes in a set's shared space are the person's own words: they go, where the schema
     # alone would keep them without an author. Meetings they set up stay, as the set's.
     db.session.execute(sa.delete(SetNote).where(SetNote.author_id == uid))
+    # A coordinator's search for sets for them as a late joiner names them in its parameters.
+    db.session.execute(sa.delete(Job).where(Job.kind == "late_joiner_sets",
+                                            Job.params["user_id"].as_integer() == uid))
 
 
 def erase(user: User) -> None:

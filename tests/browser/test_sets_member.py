@@ -101,6 +101,15 @@ def test_a_member_opens_their_set_and_downloads_the_calendar_file(
     expect(page.get_by_role("heading", level=1)).to_have_text("Leave Leeds set 1?")
     assert_accessible(page, "leave a set")
     page.get_by_role("link", name="Stay in the set").click()
+
+    # Asking to change set, with no reason asked.
+    page.get_by_role("link", name="Ask to change set").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ask to change set")
+    expect(page.get_by_text("You don't need to say why.")).to_be_visible()
+    assert_accessible(page, "ask to change set")
+    _shot(page, "change", viewport)
+    page.get_by_role("button", name="Ask to change set").click()
+    expect(page.get_by_role("status")).to_contain_text("asked the coordinators")
     _log_out(page)
 
     # The facilitator schedules a meeting (a mistake first) and records who came.
