@@ -271,7 +271,7 @@ def _mentors_from(found) -> list[Mentor]:
     places, which assessment) and the mentor's offers. A finished assessment never changes
     (a new one is a new row; the moment it was finished is in the key so an id reused after a
     deletion is never mistaken for the old one), so a kept Mentor is exactly the one the
-    current data would give. Only mentors not kept yet have their scores read. Three queries,
+    current data would give. Only mentors not kept yet have their scores read. Two queries,
     whatever the number of mentors.
     """
     kept = current_app.extensions.setdefault("netapp.mentor_pool", {})
