@@ -438,3 +438,21 @@ def test_the_demo_member_finds_discussions_with_replies_and_a_lead_a_report(app,
     assert "Covering nights over Christmas" in page
     post = db.session.get(DiscussionPost, report.post_id)
     assert report.reporter_id not in (post.author_id, member.id)
+
+
+def test_a_hidden_opening_post_hides_the_title_on_every_page_of_the_thread(client, auth,
+                                                                            people):
+    thread = _threads(people["leeds"], people["mina"], 1, replies=discussions.POSTS_PER_PAGE)
+    thread.title = "Unkind title"
+    _first_post(thread).hidden_at = utcnow()
+    db.session.commit()
+    auth.login(people["nia"].email)
+    for page in (1, 2):
+        text = client.get(f"/networks/discussions/{thread.id}?page={page}").get_data(as_text=True)
+        assert "Unkind title" not in text and "A discussion hidden by a network lead" in text
+    assert "Unkind title" not in client.get(
+        f"/networks/{people['leeds'].id}/discussions").get_data(as_text=True)
+    post = _first_post(thread)
+    client.post(f"/networks/posts/{post.id}/report", data={"reason": "x"})
+    assert db.session.scalar(sa.select(sa.func.count(PostReport.id))) == 0, \
+        "a hidden post needs no report"

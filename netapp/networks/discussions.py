@@ -101,6 +101,7 @@ def _render_thread(thread, network, reply_form=None, status=200):
     viewer = current_member()
     return render_template(
         "networks/discussions/thread.html", thread=thread, network=network,
+        first_hidden=service.opening_is_hidden(thread),
         network_url=network_url(network),
         posts=service.posts_page(viewer, thread, network, _page()),
         can_post=service.can_post(viewer, network), is_lead=service.is_lead(viewer, network),

@@ -136,6 +136,11 @@ def recent_threads(network_id: int, viewer: User, limit: int = 5) -> list[Thread
     return _thread_rows(threads)
 
 
+def opening_is_hidden(thread: DiscussionThread) -> bool:
+    """Whether a lead hid the thread's opening post (its title is then not shown)."""
+    return _thread_rows([thread])[0].is_hidden
+
+
 def thread_for_reading(viewer: User, thread_id: int) -> tuple[DiscussionThread, Network]:
     row = db.session.execute(
         sa.select(DiscussionThread, Network).join(Network)
@@ -261,6 +266,8 @@ def report_post(reporter: User, post: DiscussionPost, thread: DiscussionThread,
     if post.author_id == reporter.id:
         raise NotAllowed("This is your own post. You can change it for 30 minutes after "
                          "writing it.")
+    if post.hidden_at is not None:
+        raise NotAllowed("A network lead has already hidden this post.")
     if db.session.scalar(sa.select(PostReport.id).where(
             PostReport.post_id == post.id, PostReport.reporter_id == reporter.id)):
         return False
