@@ -307,7 +307,8 @@ def _visible_peers(viewer: User, peer_ids: Iterable[int]) -> dict[int, tuple[str
         return {}
     theirs, mine = aliased(NetworkMembership), aliased(NetworkMembership)
     rows = db.session.execute(
-        sa.select(User.id, User.display_name, Profile.visibility).distinct()
+        # No DISTINCT: PostgreSQL cannot compare JSON; the dict below drops repeats.
+        sa.select(User.id, User.display_name, Profile.visibility)
         .select_from(theirs)
         .join(mine, sa.and_(mine.network_id == theirs.network_id, mine.user_id == viewer.id))
         .join(Network, Network.id == theirs.network_id)
