@@ -142,6 +142,29 @@ def test_a_declined_pair_and_a_paused_mentor_are_never_offered_again(client, peo
         Mentorship.status == MentorshipStatus.OFFERED)) == 0
 
 
+def test_the_personal_data_export_keeps_to_what_each_side_may_read(client, people):
+    """The export gives the reason as each person's own page does, and the reason for a
+    decline (for coordinators) only to the mentor who wrote it."""
+    from netapp.services import mentoring, privacy
+
+    mina, meg = people["mina"], people["meg"]
+    row = offer(mina, meg)  # the engine's reason names both self-assessments
+    assert "self-assessment" in row.reason
+    mentoring.decline(meg, row.id, "Too busy this term")
+    exported = {who.id: [m for m in privacy.collect(who)["mentoring"] if m["status"] == "declined"]
+                for who in (mina, meg)}
+    [as_mentee], [as_mentor] = exported[mina.id], exported[meg.id]
+    # both keep their scores to themselves (the default)
+    for entry in (as_mentee, as_mentor):
+        assert entry["why_suggested"] and "self-assessment" not in entry["why_suggested"]
+    assert as_mentee["decline_reason"] == "" and "Too busy" not in str(as_mentee)
+    assert as_mentor["decline_reason"] == "Too busy this term"
+    # once Meg shares her scores with everyone, Mina's export says what Meg is strong in
+    profiles.set_visibility(meg, {"lqf": "everyone"})
+    [as_mentee] = [m for m in privacy.collect(mina)["mentoring"] if m["status"] == "declined"]
+    assert "Strong in Planning, which your self-assessment rates low" in as_mentee["why_suggested"]
+
+
 def test_a_mentor_cannot_see_or_answer_another_mentors_offer_by_id(client, people):
     mina, meg, max_ = people["mina"], people["meg"], people["max"]
     theirs = offer(mina, max_)

@@ -35,7 +35,16 @@ from netapp.models import (
     SetStatus,
     User,
 )
-from netapp.services import audit, events, feedback, isolation, peers, profiles, sessions
+from netapp.services import (
+    audit,
+    events,
+    feedback,
+    isolation,
+    mentoring,
+    peers,
+    profiles,
+    sessions,
+)
 from netapp.services import discussions as discussion_service
 from netapp.services import networks as network_service
 from netapp.services import stories as story_service
@@ -165,16 +174,23 @@ def _mentoring_of(user: User) -> list[dict[str, Any]]:
                        order=MentoringCheckIn.day)
     names = dict(db.session.execute(sa.select(User.id, User.display_name).where(
         User.id.in_({m.mentee_id for m in ships} | {m.mentor_id for m in ships}))).all())
+    # The engine's reason speaks of both people: the export gives it as the member's own
+    # mentoring page does, less what the other person keeps from them.
+    cards = profiles.profile_cards(user, sorted(
+        {m.mentor_id if m.mentee_id == user.id else m.mentee_id for m in ships}))
     out = []
     for m in ships:
         as_mentor = m.mentor_id == user.id
+        why = (mentoring.reason_for_mentor(m.reason, cards[m.mentee_id].shown) if as_mentor
+               else mentoring.reason_for_mentee(m.reason, cards[m.mentor_id].shown))
         out.append({
             "as": "mentor" if as_mentor else "mentee",
             "with": names.get(m.mentee_id if as_mentor else m.mentor_id),
             "status": m.status.value, "started_at": _when(m.created_at),
             "answered_at": _when(m.responded_at), "closed_at": _when(m.closed_at),
-            "why_suggested": m.reason, "request_note": m.request_note,
-            "decline_reason": m.decline_reason,
+            "why_suggested": why, "request_note": m.request_note,
+            # the reason a mentor gives for declining is for coordinators, not the member
+            "decline_reason": m.decline_reason if as_mentor else "",
             "my_feedback": m.mentor_feedback if as_mentor else m.mentee_feedback,
             "goals": [{"goal": g.title, "elements": g.element_codes, "status": g.status.value}
                       for g in goals[m.id]],
