@@ -245,11 +245,15 @@ def _exactly(index, ids, queries, k, leave_out):
     squared = ((queries ** 2).sum(axis=1)[:, None] + index.norms[None, :]
                - 2.0 * queries @ index.vectors.T)
     keys = _keys(squared)
-    order = np.lexsort((np.broadcast_to(ids, keys.shape), keys), axis=-1)
+    # Only peers up to the (k + most left out)-th smallest distance can be among the first k
+    # once those left out are dropped: sort just those.
+    nth = min(len(ids), k + max(len(left) for left in leave_out)) - 1
+    bound = np.partition(keys, nth, axis=1)[:, nth]
     out = []
     for row in range(len(queries)):
+        near = np.flatnonzero(keys[row] <= bound[row])
         picked = []
-        for col in order[row]:
+        for col in near[np.lexsort((ids[near], keys[row][near]))]:
             pid = int(ids[col])
             if pid not in leave_out[row]:
                 picked.append((pid, float(keys[row][col])))
