@@ -280,3 +280,21 @@ def test_my_data_holds_my_hellos_and_not_for_me_but_not_theirs(leeds, client, au
     assert [(h["from"], h["message"]) for h in data["hellos_received"]] == [
         ("Sue Peer", "Hi Mina")]
     assert [d["who"] for d in data["not_for_me"]] == ["Ravi Peer"], "Pia's choice is hers"
+
+
+def test_the_demo_member_meets_peers_and_has_hellos_both_ways(app, client):
+    from netapp.models import IsolationScore, User
+    from netapp.services.demo import seed_demo
+
+    logins = {login.role: login for login in seed_demo(members=300, seed=7)}
+    member = db.session.scalar(sa.select(User).where(User.email == logins["member"].email))
+    hellos = peers.hellos_for(member)
+    assert len(hellos.received) == 2 and len(hellos.sent) == 1
+    assert [h.is_new for h in hellos.received] == [True, False]
+    peers.forget_cache()
+    found = peers.suggestions_for(member)
+    assert found, "the demo member has peers to meet"
+    greeted = {h.other_id for h in hellos.received + hellos.sent}
+    assert not greeted & {s.user_id for s in found}
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(IsolationScore)) == \
+        db.session.scalar(sa.select(sa.func.count()).select_from(User))
