@@ -482,3 +482,52 @@ def test_two_publishes_at_once_make_one_set_of_offers(app, client, coordinator, 
         t.join(30)
     assert errors == [] and sorted(results) == [0, 0, 0, 3]
     assert len(_offers()) == 3
+
+
+@pytest.mark.parametrize("backend", [pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_publish_waits_for_an_offer_being_made_to_its_mentor_and_then_counts_it(
+        app, client, coordinator, people):
+    """An offer after a decline locks the mentor's profile while it takes the place; a publish
+    at that moment waits, then sees the place is gone and publishes nothing."""
+    import threading
+    import time
+
+    from netapp.services.mentoring import _lock_profiles
+
+    rnd = _create(client)
+    _run(client, rnd)
+    meg_id, extra_id = people["meg"].id, make_user().id
+    locked, results = threading.Event(), []
+
+    def offer_to_meg():
+        with app.app_context():
+            try:
+                _lock_profiles(meg_id)  # what an offer after a decline does first
+                locked.set()
+                time.sleep(1.5)  # the publish starts meanwhile
+                db.session.add(Mentorship(mentee_id=extra_id, mentor_id=meg_id,
+                                          status=MentorshipStatus.OFFERED))
+                db.session.commit()
+            finally:
+                db.session.remove()
+
+    def publish():
+        with app.app_context():
+            try:
+                locked.wait(30)
+                results.append(rounds.publish(coordinator, rnd.id))
+            except rounds.RoundError as problem:
+                results.append(str(problem))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=offer_to_meg), threading.Thread(target=publish)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    [outcome] = results
+    assert isinstance(outcome, str) and "Things changed since this round ran" in outcome
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Mentorship).where(
+        Mentorship.mentor_id == meg_id)) == 1  # Meg has one place, and one offer

@@ -448,6 +448,13 @@ def publish(actor: User, round_id: int) -> int:
         if rnd.status != RoundStatus.PREVIEW:
             raise RoundError("Only a round with proposals to check can be published. Run it "
                              "first.")
+        # The proposed mentors' profiles, locked in id order like every other profile lock:
+        # an offer after a decline or a member's request to one of them waits for this
+        # publish, or this publish waits for it and then counts it, so no place is taken twice.
+        db.session.execute(
+            sa.select(Profile.user_id)
+            .where(Profile.user_id.in_(_proposed(rnd, RoundProposal.mentor_id)))
+            .order_by(Profile.user_id).with_for_update())
         proposals = db.session.execute(
             sa.select(RoundProposal.mentee_id, RoundProposal.mentor_id, RoundProposal.score,
                       RoundProposal.reason)
