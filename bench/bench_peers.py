@@ -150,6 +150,19 @@ def bench(database_url: str, members: int, seed: int, k: int) -> dict:
                  for nid in in_network}
         seconds_brute = time.perf_counter() - t0
 
+        # One member's page: the demo member's networks built cold, then from the cache.
+        from netapp.models import User
+
+        member = db.session.scalar(sa.select(User).where(User.email.like("member@%")))
+        peers.forget_cache()
+        seconds_page_cold, _ = timed(peers.suggestions_for, member)
+        seconds_page_warm, _ = timed(peers.suggestions_for, member)
+        biggest = max(indexes.values(), key=lambda index: len(index.ids))
+        someone = next(u for u in in_network[biggest.network_id])
+        peers.forget_cache()
+        seconds_biggest_cold, _ = timed(peers.suggestions_for, db.session.get(User, someone))
+        seconds_biggest_warm, _ = timed(peers.suggestions_for, db.session.get(User, someone))
+
         lists = same_order = same_set = 0
         for nid in in_network:
             for got, want in zip(fast[nid], exact[nid], strict=True):
@@ -171,6 +184,10 @@ def bench(database_url: str, members: int, seed: int, k: int) -> dict:
                                                       + seconds_search, 2),
             "seconds_brute_force_search": round(seconds_brute, 2),
             "brute_over_search": round(seconds_brute / seconds_search, 2),
+            "seconds_demo_member_page_cold": round(seconds_page_cold, 3),
+            "seconds_demo_member_page_warm": round(seconds_page_warm, 3),
+            "seconds_member_of_largest_network_cold": round(seconds_biggest_cold, 3),
+            "seconds_member_of_largest_network_warm": round(seconds_biggest_warm, 3),
             "identical_lists": same_order, "identical_top_k_sets": same_set,
             "agreement": round(same_order / lists, 6) if lists else None,
         }
