@@ -118,6 +118,10 @@ def upgrade():
     with op.batch_alter_table('network_follows', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_network_follows_network_id'), ['network_id'], unique=False)
 
+    with op.batch_alter_table('assessment_scores', schema=None) as batch_op:
+        batch_op.create_index('ix_assessment_scores_element_score', ['element_id', 'score'],
+                              unique=False)
+
     op.create_table('network_leads',
     sa.Column('network_id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -271,6 +275,9 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_network_leads_user_id'))
 
     op.drop_table('network_leads')
+    with op.batch_alter_table('assessment_scores', schema=None) as batch_op:
+        batch_op.drop_index('ix_assessment_scores_element_score')
+
     with op.batch_alter_table('network_follows', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_network_follows_network_id'))
 

@@ -25,7 +25,7 @@ from netapp.models import (
     User,
 )
 from netapp.services import lqf, networks, profiles
-from netapp.services.audiences import AUDIENCES, COORDINATORS, EVERYONE, NETWORKS
+from netapp.services.audiences import COORDINATORS, EVERYONE, NETWORKS
 
 # A score of this or more in the latest self-assessment counts as a strength.
 STRONG = 4
@@ -55,27 +55,36 @@ class Entry:
 
 
 def _audience(key: str):
-    """SQL: the audience the member chose for a field (with Profile joined), falling back to
-    the field's default for a missing or unknown value, as profiles.visibility_of does."""
+    """SQL: the audience the member chose for a field (with Profile joined), or the field's
+    default. Stored choices are checked when saved (profiles.set_visibility); anything else
+    would match no audience here and stay hidden."""
     default = next(f.default for f in profiles.FIELDS if f.key == key)
-    chosen = Profile.visibility[key].as_string()
-    return sa.case((chosen.in_(sorted(AUDIENCES)), chosen), else_=default)
+    return sa.func.coalesce(Profile.visibility[key].as_string(), default)
 
 
 def _field_seen(viewer: User, key: str):
-    """SQL: the viewer may see this field of the member in the row (User, Profile joined)."""
+    """SQL: the viewer may see this field of the member in the row (User, Profile joined).
+
+    Reading a choice out of the JSON column is the costly part on PostgreSQL, so each
+    condition reads it as few times as it can.
+    """
     audience = _audience(key)
     if viewer.has_role(Role.COORDINATOR, Role.ADMIN):
         seen = audience.in_([EVERYONE, NETWORKS, COORDINATORS])
     else:
         seen = sa.or_(audience == EVERYONE,
-                      sa.and_(audience == NETWORKS,
-                              networks.sharing_network_sql(viewer, User.id)))
+                      sa.and_(User.id.in_(networks.sharing_network_ids(viewer)),
+                              audience == NETWORKS))
     return sa.or_(User.id == viewer.id, seen)
 
 
 def _strong_in(element_id: int):
-    """SQL: the member's latest finished self-assessment scores this element STRONG or more."""
+    """SQL: the members whose latest finished self-assessment scores this element STRONG or
+    more (one row each: a assessment scores an element once).
+
+    Joined, not tested row by row: the few hundred people strong in one element are found
+    first, so the visibility rules are worked out only for them.
+    """
     latest, later = aliased(SelfAssessment), aliased(SelfAssessment)
     newer = (
         sa.select(sa.literal(1)).select_from(later)
@@ -86,12 +95,13 @@ def _strong_in(element_id: int):
         .exists()
     )
     return (
-        sa.select(sa.literal(1)).select_from(AssessmentScore)
+        sa.select(latest.user_id).select_from(AssessmentScore)
         .join(latest, latest.id == AssessmentScore.assessment_id)
-        .where(latest.user_id == User.id, latest.completed_at.is_not(None),
-               AssessmentScore.element_id == element_id, AssessmentScore.score >= STRONG,
-               ~newer)
-        .exists()
+        .where(latest.completed_at.is_not(None), AssessmentScore.element_id == element_id,
+               AssessmentScore.score >= STRONG, ~newer)
+        # Worked out on its own, first: otherwise PostgreSQL may check everyone's visibility
+        # choices (JSON, costly to read) before narrowing down to these few.
+        .cte("strong").prefix_with("MATERIALIZED", dialect="postgresql")
     )
 
 
@@ -117,7 +127,8 @@ def query(viewer: User, search: Search) -> sa.Select:
             Organisation.service_type == search.service_type,
             _field_seen(viewer, "organisation"))
     if search.strength_id is not None:
-        stmt = stmt.where(_strong_in(search.strength_id), _field_seen(viewer, "lqf"))
+        strong = _strong_in(search.strength_id)
+        stmt = stmt.join(strong, strong.c.user_id == User.id).where(_field_seen(viewer, "lqf"))
     if search.can_mentor:
         stmt = stmt.where(Profile.mentor_capacity > 0, Profile.mentoring_paused.is_(False),
                           _field_seen(viewer, "offer"))

@@ -239,23 +239,25 @@ def sharing_network(viewer: User, owner_ids: list[int]) -> set[int]:
     ))
 
 
-def sharing_network_sql(viewer: User, owner_id):
-    """SQL: the viewer shares a network where they can see the owner (``owner_id`` a column)
-    listed; the same rule as ``shares_network``, for filtering many people at once. Needs
-    the owner's Profile joined (or outer-joined) in the enclosing query."""
+def sharing_network_ids(viewer: User) -> sa.Select:
+    """SQL: the ids of the members for whom ``shares_network(viewer, id)`` holds, as one
+    uncorrelated subquery (worked out once per search, not once per person)."""
     mine, theirs = aliased(NetworkMembership), aliased(NetworkMembership)
+    owner_profile = aliased(Profile)
+    area = sa.func.coalesce(owner_profile.visibility["area"].as_string(), AREA_DEFAULT)
     listed = [
-        sa.and_(Network.kind == NetworkKind.LOCAL, _area_seen_by({EVERYONE, NETWORKS})),
+        sa.and_(Network.kind == NetworkKind.LOCAL,
+                area.not_in(sorted(set(AUDIENCES) - {EVERYONE, NETWORKS}))),
         Network.kind == NetworkKind.NATIONAL,
     ]
     if viewer.is_verified:
         listed.append(sa.and_(Network.kind == NetworkKind.AFFINITY, theirs.is_listed.is_(True)))
     return (
-        sa.select(sa.literal(1)).select_from(mine)
+        sa.select(theirs.user_id).select_from(mine)
         .join(theirs, theirs.network_id == mine.network_id)
         .join(Network, Network.id == mine.network_id)
-        .where(mine.user_id == viewer.id, theirs.user_id == owner_id, sa.or_(*listed))
-        .exists()
+        .outerjoin(owner_profile, owner_profile.user_id == theirs.user_id)
+        .where(mine.user_id == viewer.id, sa.or_(*listed))
     )
 
 
