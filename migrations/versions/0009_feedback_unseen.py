@@ -1,5 +1,6 @@
 """360° feedback: a colleague may say they haven't seen an element (an empty score) and leave
-an optional comment.
+an optional comment. Learning resources: the time they take, their cost and the levels of
+leadership they suit.
 
 Revision ID: 0009_feedback_unseen
 Revises: 0008_networks
@@ -20,9 +21,21 @@ def upgrade():
         batch_op.alter_column('score', existing_type=sa.SmallInteger(), nullable=True)
     with op.batch_alter_table('feedback_raters', schema=None) as batch_op:
         batch_op.add_column(sa.Column('comment', sa.String(length=1000), nullable=True))
+    with op.batch_alter_table('learning_resources', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('time_needed', sa.String(length=80), server_default='',
+                                      nullable=False))
+        batch_op.add_column(sa.Column('cost', sa.String(length=60), server_default='',
+                                      nullable=False))
+        batch_op.add_column(sa.Column('level_from', sa.SmallInteger(), server_default='1',
+                                      nullable=False))
+        batch_op.add_column(sa.Column('level_to', sa.SmallInteger(), server_default='4',
+                                      nullable=False))
 
 
 def downgrade():
+    with op.batch_alter_table('learning_resources', schema=None) as batch_op:
+        for column in ('level_to', 'level_from', 'cost', 'time_needed'):
+            batch_op.drop_column(column)
     with op.batch_alter_table('feedback_raters', schema=None) as batch_op:
         batch_op.drop_column('comment')
     # An unseen element has no score to keep once the column may not be empty.

@@ -334,17 +334,36 @@ class ResourceForm(Form):
                              validators=[InputRequired(message="Choose an element.")])
     title = StringField("Title", validators=[
         InputRequired(message="Give the resource a title."),
-        Length(max=200, message="Keep the title under 200 characters."),
-    ])
+        Length(max=200, message="Keep the title under 200 characters.")],
+        description="Start with who publishes it, for example “Skills for Care: Effective "
+                    "supervision”.")
     url = StringField("Web address", validators=[
         InputRequired(message="Enter the web address, starting https://"),
-        Length(max=500, message="That web address is too long.")])
-    summary = TextAreaField("What it is, in a sentence", validators=[
-        Length(max=500, message="Keep the summary under 500 characters.")])
+        Length(max=500, message="That web address is too long.")],
+        description="The exact page, not the organisation's home page.")
+    summary = TextAreaField("What you'll learn", validators=[
+        Length(max=500, message="Keep this under 500 characters.")])
+    time_needed = StringField("Time it takes", validators=[
+        Length(max=80, message="Keep this under 80 characters.")],
+        description="For example: 10-minute read, or 6 weeks, 2 hours a week.")
+    cost = StringField("Cost", validators=[
+        Length(max=60, message="Keep this under 60 characters.")],
+        description="For example: Free, or Free guide; workbook paid.")
+    level_from = SelectField("Suits levels of leadership from", coerce=int,
+                             choices=choices((k, label) for k, (label, _) in LEVELS.items()),
+                             default=1)
+    level_to = SelectField("Up to", coerce=int,
+                           choices=choices((k, label) for k, (label, _) in LEVELS.items()),
+                           default=4)
 
     def validate_url(self, field: StringField) -> None:
         if not (field.data or "").startswith(("https://", "http://")):
             raise ValidationError("Enter a full web address, starting https://")
+
+    def validate_level_to(self, field: SelectField) -> None:
+        if isinstance(field.data, int) and isinstance(self.level_from.data, int) \
+                and field.data < self.level_from.data:
+            raise ValidationError("Choose a level the same as or above the first one.")
 
 
 UNSEEN = "unseen"  # the rater's "I haven't seen this" choice

@@ -10,16 +10,22 @@ from netapp.extensions import db
 from netapp.members import bp
 from netapp.members._common import current_member
 from netapp.members.forms import EmptyForm, ResourceForm
-from netapp.models import Resource, Role
-from netapp.services import lqf, resources
+from netapp.models import Profile, Resource, Role
+from netapp.services import lqf, profiles, resources
 
 
 @bp.route("/me/resources")
 @login_required
 def my_resources():
     fw = lqf.framework()
+    user = current_member()
+    profile = db.session.get(Profile, user.id)
+    level = profile.level if profile and profile.level else None
     return render_template("members/resources.html", fw=fw,
-                           suggestions=resources.suggestions(current_member(), fw),
+                           suggestions=resources.suggestions(user, fw),
+                           level_name=profiles.LEVELS[level][0] if level else None,
+                           has_assessment=lqf.latest(user.id, fw) is not None,
+                           has_needs=bool(profiles.need_ids(user.id)),
                            by_element=resources.by_element(fw))
 
 
@@ -30,14 +36,18 @@ def _resource_form(fw, resource: Resource | None = None) -> ResourceForm:
     return form
 
 
+def _fields(form: ResourceForm) -> dict:
+    return {name: form[name].data for name in (
+        "element_id", "title", "url", "summary", "time_needed", "cost", "level_from", "level_to")}
+
+
 @bp.route("/members/resources", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def manage_resources():
     fw = lqf.framework()
     form = _resource_form(fw)
     if form.validate_on_submit():
-        resources.save(current_member(), None, element_id=form.element_id.data,
-                       title=form.title.data, url=form.url.data, summary=form.summary.data)
+        resources.save(current_member(), None, **_fields(form))
         flash("Resource added.", "success")
         return redirect(url_for("members.manage_resources"))
     return render_template("members/manage_resources.html", form=form,
@@ -51,8 +61,7 @@ def edit_resource(resource_id: int):
     fw = lqf.framework()
     form = _resource_form(fw, resource)
     if form.validate_on_submit():
-        resources.save(current_member(), resource, element_id=form.element_id.data,
-                       title=form.title.data, url=form.url.data, summary=form.summary.data)
+        resources.save(current_member(), resource, **_fields(form))
         flash("Resource saved.", "success")
         return redirect(url_for("members.manage_resources"))
     return render_template("members/edit_resource.html", form=form, resource=resource,

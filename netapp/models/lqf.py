@@ -131,6 +131,11 @@ class Resource(db.Model):
     element_id: Mapped[int] = mapped_column(sa.ForeignKey("framework_elements.id"), index=True)
     title: Mapped[str] = mapped_column(sa.String(200))
     url: Mapped[str] = mapped_column(sa.String(500))
-    summary: Mapped[str] = mapped_column(sa.String(500), default="")
+    summary: Mapped[str] = mapped_column(sa.String(500), default="")  # what you'll learn
+    time_needed: Mapped[str] = mapped_column(sa.String(80), default="", server_default="")
+    cost: Mapped[str] = mapped_column(sa.String(60), default="", server_default="")
+    # The levels of leadership it suits (profiles.LEVELS, 1 front-line .. 4 strategic).
+    level_from: Mapped[int] = mapped_column(sa.SmallInteger, default=1, server_default="1")
+    level_to: Mapped[int] = mapped_column(sa.SmallInteger, default=4, server_default="4")
 
     element: Mapped[Element] = relationship(back_populates="resources")

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from netapp.data.lqf import LQF_CODE
+from netapp.data.resources import RESOURCES
 from netapp.extensions import db
 from netapp.models import (
     AssessmentScore,
@@ -27,23 +28,6 @@ from netapp.models import (
 from netapp.services.networks import CONSENT_VERSION, local_network_code
 from netapp.services.reference import ensure_reference_data
 
-# Demo learning resources: organisations' home pages only, so no link is made up.
-DEMO_RESOURCES = (
-    ("PQ1", "Skills for Care: leadership and management support",
-     "https://www.skillsforcare.org.uk/", "The workforce body for adult social care in England."),
-    ("WO1", "Skills for Care: Registered Manager networks",
-     "https://www.skillsforcare.org.uk/", "Find local networks and meet other managers."),
-    ("MS3", "Skills for Care: recruitment and retention",
-     "https://www.skillsforcare.org.uk/", "Guides for finding and keeping good staff."),
-    ("IS1", "Care Quality Commission",
-     "https://www.cqc.org.uk/", "The regulator's standards and guidance for providers."),
-    ("IS2", "Social Care Institute for Excellence",
-     "https://www.scie.org.uk/", "Evidence and good practice for social care."),
-    ("SD2", "Social Care Institute for Excellence",
-     "https://www.scie.org.uk/", "Research summaries to inform decisions."),
-    ("CV1", "The King's Fund", "https://www.kingsfund.org.uk/",
-     "Independent analysis of health and care, including leadership."),
-)
 # Rough shares of members who choose to join each affinity network in the demo.
 AFFINITY_SHARE = {"bame": 0.12, "women": 0.35, "entrepreneurs": 0.05}
 
@@ -127,6 +111,8 @@ def seed_profiles(rng: random.Random, profile_rows: list[dict], mentor_ids: set[
     element_ids = dict(db.session.execute(sa.select(Element.code, Element.id)).all())
     if not db.session.scalar(sa.select(sa.func.count(Resource.id))):
         db.session.execute(sa.insert(Resource), [
-            {"element_id": element_ids[code], "title": title, "url": url, "summary": summary}
-            for code, title, url, summary in DEMO_RESOURCES
+            {"element_id": element_ids[code], "title": title, "url": url, "summary": learn,
+             "time_needed": time_needed, "cost": cost, "level_from": low, "level_to": high}
+            for codes, title, learn, time_needed, cost, low, high, url in RESOURCES
+            for code in codes
         ])

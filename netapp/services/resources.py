@@ -1,11 +1,23 @@
 """Learning resources for framework elements: admins keep the list; members get suggestions."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from netapp.data.resources import TOPIC_ELEMENTS
 from netapp.extensions import db
-from netapp.models import Dimension, Element, Framework, Resource, User
+from netapp.models import (
+    Dimension,
+    Element,
+    Framework,
+    Profile,
+    Resource,
+    Topic,
+    User,
+    member_needs,
+)
 from netapp.services import audit, lqf
 
 
@@ -18,26 +30,95 @@ def all_resources(fw: Framework) -> list[Resource]:
     ))
 
 
-def by_element(fw: Framework) -> dict[int, list[Resource]]:
+def by_element(fw: Framework, level: int | None = None) -> dict[int, list[Resource]]:
+    """Resources per element id; with ``level``, only those that suit that level."""
     out: dict[int, list[Resource]] = {}
     for resource in all_resources(fw):
-        out.setdefault(resource.element_id, []).append(resource)
+        if level is None or resource.level_from <= level <= resource.level_to:
+            out.setdefault(resource.element_id, []).append(resource)
     return out
 
 
-def suggestions(user: User, fw: Framework, n: int = 3) -> list[tuple[Element, list[Resource]]]:
-    """The member's n weakest elements (latest self-assessment) with their resources."""
+@dataclass(frozen=True)
+class Suggestion:
+    element: Element
+    reason: str  # why this element, in the member's own terms
+    resources: list[Resource]  # those that suit the member's level
+
+
+# A score at or below this is a gap worth working on; above it, the element is a strength.
+GAP = 2
+# Needs the member chose count up to this score: "a bit unsure" is still worth a resource.
+NEED_GAP = 3
+
+
+def suggestions(user: User, fw: Framework, n: int = 3) -> list[Suggestion]:
+    """Up to n elements to work on, each with its reason and the resources for the member's level.
+
+    Gaps that matter come first: elements tied to the help the member asked for (scored up to
+    NEED_GAP, or not yet assessed), then the lowest scores (up to GAP). Senior-leader elements
+    count only for strategic leaders: everyone else was told to rate them 1 if they don't apply,
+    so a low score there says nothing. Elements with no resource for the member's level, or
+    only pages already suggested, are skipped, so a suggestion never ends in "nothing here yet".
+    """
+    profile = db.session.get(Profile, user.id)
+    level = profile.level if profile and profile.level else None
     scores = lqf.as_dict(lqf.latest(user.id, fw))
-    if not scores:
-        return []
-    resources = by_element(fw)
-    return [(e, resources.get(e.id, [])) for e in lqf.weakest_elements(fw, scores, n)]
+    needs = _needs_by_element(user)
+    by_element_id = by_element(fw, level)
+    candidates = []
+    for d in fw.dimensions:
+        if d.is_senior and level != STRATEGIC:
+            continue
+        for e in d.elements:
+            score = scores.get(e.id)
+            if not by_element_id.get(e.id):
+                continue
+            if e.code in needs and (score is None or score <= NEED_GAP):
+                reason = _need_reason(needs[e.code], score)
+                candidates.append(((0, score or 0, d.position, e.position), e, reason))
+            elif score is not None and score <= GAP:
+                reason = f"You rated yourself {score} of 4 here, one of your lowest."
+                candidates.append(((1, score, d.position, e.position), e, reason))
+    candidates.sort(key=lambda c: c[0])
+    chosen, shown = [], set()
+    for _, e, reason in candidates:
+        fresh = [r for r in by_element_id[e.id] if r.url not in shown]
+        if fresh and len(chosen) < n:  # one page is suggested once, under its first reason
+            chosen.append(Suggestion(e, reason, fresh))
+            shown.update(r.url for r in fresh)
+    return chosen
+
+
+STRATEGIC = 4  # profiles.LEVELS: the level for which the senior dimensions apply
+
+
+def _need_reason(topics: list[str], score: int | None) -> str:
+    asked = " and ".join(f"“{t}”" for t in topics)
+    if score is None:
+        return f"You asked for help with {asked}."
+    return f"You asked for help with {asked}, and rated yourself {score} of 4 here."
+
+
+def _needs_by_element(user: User) -> dict[str, list[str]]:
+    """{element code: names of the member's chosen topics that touch it}."""
+    names = db.session.execute(
+        sa.select(Topic.code, Topic.name).join(member_needs, member_needs.c.topic_id == Topic.id)
+        .where(member_needs.c.user_id == user.id).order_by(Topic.position, Topic.name)).all()
+    out: dict[str, list[str]] = {}
+    for code, name in names:
+        for element_code in TOPIC_ELEMENTS.get(code, ()):
+            out.setdefault(element_code, []).append(name)
+    return out
 
 
 def save(actor: User, resource: Resource | None, *, element_id: int, title: str, url: str,
-         summary: str) -> Resource:
+         summary: str, time_needed: str = "", cost: str = "", level_from: int = 1,
+         level_to: int = 4) -> Resource:
     if db.session.get(Element, element_id) is None:
         raise ValueError(f"no element with id {element_id!r}")
+    if not 1 <= level_from <= level_to <= STRATEGIC:
+        raise ValueError(f"bad levels {level_from!r}..{level_to!r}")
     created = resource is None
     if created:
         resource = Resource(element_id=element_id, title="", url="", summary="")
@@ -46,6 +127,9 @@ def save(actor: User, resource: Resource | None, *, element_id: int, title: str,
     resource.title = title.strip()
     resource.url = url.strip()
     resource.summary = (summary or "").strip()
+    resource.time_needed = (time_needed or "").strip()
+    resource.cost = (cost or "").strip()
+    resource.level_from, resource.level_to = level_from, level_to
     db.session.flush()
     audit.record(actor, "resource.added" if created else "resource.changed", resource,
                  title=resource.title)
