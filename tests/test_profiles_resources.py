@@ -177,3 +177,19 @@ def test_one_page_is_suggested_once(client, auth, users, elements):
     auth.login(users["member"].email)
     suggested = _suggested(client)
     assert suggested.count("Effective supervision") == 1 and "Team working" in suggested
+
+
+def test_the_resources_page_runs_the_same_statements_whatever_the_data(client, auth, users,
+                                                                       elements):
+    from tests.statements import count_statements
+
+    give_profile(users["member"], level=3, needs=("cqc_inspection", "wellbeing"))
+    assess(users["member"], _scores(elements, {"MS3": 1, "IS1": 2}))
+    auth.login(users["member"].email)
+    _add(elements, "MS3", "One")
+    few = count_statements(client, "/me/resources")
+    for code in ("MS3", "IS1", "IS2", "PQ2", "WO4", "CV1", "DS1"):
+        for n in range(3):
+            _add(elements, code, f"{code} resource {n}")
+    assert "MS3 resource 2" in _suggested(client)
+    assert count_statements(client, "/me/resources") == few
