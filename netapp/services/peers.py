@@ -685,20 +685,6 @@ def unread_hellos(user: User) -> int:
         PeerHello.recipient_id == user.id, PeerHello.read_at.is_(None))) or 0
 
 
-# Kept for the demo and the benchmark: everyone's suggestions in a network at once.
-def suggest_all(index: NetworkIndex, queries: dict[int, Person], k: int = SHOWN,
-                leave_out: dict[int, set[int]] | None = None) -> dict[int, list[tuple[int, float]]]:
-    """{member id: k nearest peers} for every member in ``queries``, in one search."""
-    members = list(queries)
-    if not members:
-        return {}
-    vectors = query_vectors([queries[m] for m in members], index.space)
-    left = [(leave_out or {}).get(m, set()) | {m} for m in members]
-    found = nearest(index.model, index.ids, vectors, k, left)
-    return dict(zip(members, found, strict=True))
-
-
-
 def data_of(user_id: int) -> dict:
     """The member's own peer records for their data export: hellos both ways and the people
     they said "not for me" to (not who said it to them: that is the other person's)."""
