@@ -67,7 +67,12 @@ class Config:
     # The task queue (netapp/tasks.py): a SQLite file by default, a Redis URL in production.
     HUEY_URL = os.environ.get("HUEY_URL", f"sqlite:///{BASE_DIR / 'instance' / 'huey.sqlite3'}")
     # A job still waiting or running after this long is taken as lost (its worker stopped).
-    JOB_STALE_MINUTES = int(os.environ.get("JOB_STALE_MINUTES", "30"))
+    # Minutes, fractions allowed.
+    JOB_STALE_MINUTES = float(os.environ.get("JOB_STALE_MINUTES", "30"))
+
+    # Logs: "json" writes one JSON object per line to stdout, each with the request id
+    # (netapp/logging.py); "text" leaves Flask's plain lines (development).
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
 
     EMAIL_TOKEN_MAX_AGE = 60 * 60 * 24 * 3
     RESET_TOKEN_MAX_AGE = 60 * 60
@@ -104,16 +109,39 @@ class TestingConfig(Config):
 
 
 class ProductionConfig(Config):
-    """Production: refuses to start without a real secret key and database."""
+    """Production: refuses to start without a real secret key and database.
+
+    Every setting is read when the app is built (not when this module is imported), so the
+    process's environment at start-up is what counts. See docs/deploy.md.
+    """
+
+    REQUIRED = ("SECRET_KEY", "DATABASE_URL")
 
     def __init__(self) -> None:
-        missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not os.environ.get(name)]
+        missing = [name for name in self.REQUIRED if not os.environ.get(name, "").strip()]
         if missing:
             raise RuntimeError(
                 "Production needs these environment variables set: " + ", ".join(missing)
             )
-        self.SECRET_KEY = os.environ["SECRET_KEY"]
-        self.SQLALCHEMY_DATABASE_URI = os.environ["DATABASE_URL"]
+        secret = os.environ["SECRET_KEY"]
+        if secret == Config.SECRET_KEY or len(secret) < 32:
+            raise RuntimeError("SECRET_KEY must be a long random value (32 characters or more), "
+                               "e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))'")
+        database = os.environ["DATABASE_URL"]
+        if database.startswith("postgres://"):  # the old spelling some hosts still give
+            database = "postgresql://" + database[len("postgres://"):]
+        if database.startswith("postgresql://"):
+            database = "postgresql+psycopg://" + database[len("postgresql://"):]
+        # The queue: a SQLite file (one machine only) unless HUEY_URL names Redis.
+        queue = os.environ.get("HUEY_URL", "").strip() or Config.HUEY_URL
+        if queue == "immediate":
+            raise RuntimeError("HUEY_URL must name the task queue's store (redis://...), "
+                               "not 'immediate'")
+        self.SECRET_KEY = secret
+        self.SQLALCHEMY_DATABASE_URI = database
+        self.HUEY_URL = queue
+        self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+        self.LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
 
 
 CONFIGS = {

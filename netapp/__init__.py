@@ -73,8 +73,10 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
+    from netapp import logging as request_logging
     from netapp import request_hooks
 
+    request_logging.init_app(app)  # a request id on every request and log line; JSON logs
     request_hooks.init_app(app)
 
 

@@ -23,8 +23,9 @@ def main(argv: list[str] | None = None) -> None:
     from netapp import create_app
     from netapp.tasks import huey
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    create_app(CONFIGS[args.config])  # configures huey from the settings
+    app = create_app(CONFIGS[args.config])  # configures huey (and JSON logs) from the settings
+    if app.config.get("LOG_FORMAT") != "json":
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     if huey.immediate:
         parser.error("HUEY_URL is 'immediate': there is no queue to consume")
     # Periodic tasks (the mentoring reminders) run from the consumer; they are safe to run

@@ -1,11 +1,14 @@
-"""Front page and dashboard."""
-from flask import redirect, render_template, url_for
+"""Front page, dashboard and the health check."""
+import sqlalchemy as sa
+from flask import current_app, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from netapp.auth.forms import EmptyForm
+from netapp.extensions import db
 from netapp.main import bp
 from netapp.services.home import home_summary
 from netapp.services.stats import network_counts
+from netapp.tasks import huey
 
 
 @bp.route("/")
@@ -24,4 +27,22 @@ def dashboard():
 
 @bp.route("/healthz")
 def health():
+    """For load balancers and monitors: can this process reach the database and the queue?
+
+    Public, so it names only the part that failed; the reason goes to the log.
+    """
+    failed = []
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+    except Exception:
+        db.session.rollback()
+        current_app.logger.exception("Health check: the database cannot be reached")
+        failed.append("database")
+    try:
+        huey.storage.queue_size()  # one read of the queue's store (Redis or the SQLite file)
+    except Exception:
+        current_app.logger.exception("Health check: the task queue cannot be reached")
+        failed.append("queue")
+    if failed:
+        return {"status": "failing", "failed": failed}, 503
     return {"status": "ok"}

@@ -1,0 +1,221 @@
+"""Running the site in production: health check, request ids in JSON logs, settings, gunicorn."""
+from __future__ import annotations
+
+import json
+import logging
+import runpy
+from pathlib import Path
+
+import gunicorn.config
+import pytest
+
+from config import ProductionConfig, TestingConfig
+from netapp import create_app
+from netapp import logging as request_logging
+from tests.conftest import _make_app, free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+GOOD_SECRET = "k" * 48
+
+
+@pytest.fixture
+def json_logs():
+    """JSON log lines on stdout for the test, taken away again after it."""
+    yield
+    request_logging.remove_json_handler()
+
+
+def _json_lines(text: str) -> list[dict]:
+    return [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+
+
+# ---------------------------------------------------------------- /healthz
+
+
+def test_healthz_is_ok_when_database_and_queue_answer(backend, smtp_sink, tmp_path):
+    app = _make_app(backend, smtp_sink[1], HUEY_URL=f"sqlite:///{tmp_path / 'huey.sqlite3'}")
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok"}
+
+
+def test_healthz_says_the_database_failed_when_it_cannot_be_reached(tmp_path):
+    config = type("Broken", (TestingConfig,), {
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'no-such-folder' / 'app.sqlite3'}",
+        "HUEY_URL": f"sqlite:///{tmp_path / 'huey.sqlite3'}",
+    })
+    response = create_app(config).test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json() == {"status": "failing", "failed": ["database"]}
+
+
+@pytest.mark.postgres
+def test_healthz_says_the_database_failed_when_postgres_is_down(tmp_path):
+    # Nothing listens on this port: the database URL is as broken as a stopped server.
+    config = type("Broken", (TestingConfig,), {
+        "SQLALCHEMY_DATABASE_URI": f"postgresql+psycopg://app@127.0.0.1:{free_port()}/postgres",
+        "HUEY_URL": f"sqlite:///{tmp_path / 'huey.sqlite3'}",
+    })
+    response = create_app(config).test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json() == {"status": "failing", "failed": ["database"]}
+
+
+def test_healthz_says_the_queue_failed_when_redis_is_down(backend, smtp_sink, caplog):
+    app = _make_app(backend, smtp_sink[1], HUEY_URL=f"redis://127.0.0.1:{free_port()}/0")
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    body = response.get_json()
+    assert body == {"status": "failing", "failed": ["queue"]}
+    # The reason is in the log for the operator, never in the public answer.
+    assert "task queue cannot be reached" in caplog.text
+    assert "Connection" in caplog.text and "127.0.0.1" not in response.get_data(as_text=True)
+
+
+def test_healthz_is_public(client):
+    assert client.get("/healthz").status_code == 200  # no login, no redirect
+
+
+# ---------------------------------------------------------------- request ids and JSON logs
+
+
+def test_a_request_id_is_made_and_sent_back(client):
+    first = client.get("/healthz").headers["X-Request-ID"]
+    second = client.get("/healthz").headers["X-Request-ID"]
+    assert len(first) == 32 and first != second
+
+
+def test_the_proxy_request_id_is_kept(client):
+    response = client.get("/healthz", headers={"X-Request-ID": "edge-7f3a.91"})
+    assert response.headers["X-Request-ID"] == "edge-7f3a.91"
+
+
+def test_a_request_id_that_could_forge_a_log_line_is_replaced(client):
+    for sent in ['x", "level": "ERROR', "a" * 129, "<script>"]:
+        made = client.get("/healthz", headers={"X-Request-ID": sent}).headers["X-Request-ID"]
+        assert made != sent and len(made) == 32 and made.isalnum()
+
+
+@pytest.mark.usefixtures("json_logs")
+def test_every_log_line_of_a_request_is_json_with_its_request_id(smtp_sink, capsys, tmp_path):
+    app = _make_app("sqlite", smtp_sink[1], LOG_FORMAT="json",
+                    HUEY_URL=f"redis://127.0.0.1:{free_port()}/0")
+    capsys.readouterr()
+    response = app.test_client().get("/healthz", headers={"X-Request-ID": "req-42"})
+    assert response.status_code == 503
+    lines = _json_lines(capsys.readouterr().out)
+    # The failed check (with its traceback) and the request line, both under the request's id.
+    failure = [line for line in lines if "task queue cannot be reached" in line["message"]]
+    assert failure and failure[0]["level"] == "ERROR" and "Traceback" in failure[0]["traceback"]
+    done = [line for line in lines if line["logger"] == "netapp.request"]
+    assert done == [{**done[0], "method": "GET", "path": "/healthz", "status": 503}]
+    assert {line["request_id"] for line in lines} == {"req-42"}
+    assert all(line["time"].endswith("+00:00") for line in lines)
+
+
+@pytest.mark.usefixtures("json_logs")
+def test_log_lines_outside_a_request_have_no_request_id(smtp_sink, capsys):
+    _make_app("sqlite", smtp_sink[1], LOG_FORMAT="json")
+    capsys.readouterr()
+    logging.getLogger("netapp.jobs").warning("A job gave up.")
+    [line] = _json_lines(capsys.readouterr().out)
+    assert line["message"] == "A job gave up." and line["request_id"] is None
+
+
+def test_development_logs_stay_plain_text(client, capsys):
+    client.get("/healthz")
+    assert not _json_lines(capsys.readouterr().out)
+
+
+# ---------------------------------------------------------------- production settings
+
+
+@pytest.fixture
+def production_env(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", GOOD_SECRET)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://app:pw@db.internal:5432/netapp")
+    monkeypatch.delenv("HUEY_URL", raising=False)
+    monkeypatch.delenv("LOG_FORMAT", raising=False)
+    monkeypatch.delenv("RATELIMIT_STORAGE_URI", raising=False)
+    return monkeypatch
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "DATABASE_URL"])
+def test_production_refuses_to_start_without_a_setting(production_env, missing):
+    production_env.setenv(missing, "  ")
+    with pytest.raises(RuntimeError, match=missing):
+        ProductionConfig()
+
+
+@pytest.mark.parametrize("secret", ["dev-only-not-secret", "short-secret"])
+def test_production_refuses_a_weak_secret_key(production_env, secret):
+    production_env.setenv("SECRET_KEY", secret)
+    with pytest.raises(RuntimeError, match="SECRET_KEY must be a long random value"):
+        ProductionConfig()
+
+
+def test_production_refuses_a_queue_that_runs_in_the_web_process(production_env):
+    production_env.setenv("HUEY_URL", "immediate")
+    with pytest.raises(RuntimeError, match="HUEY_URL"):
+        ProductionConfig()
+
+
+def test_production_reads_everything_from_the_environment(production_env):
+    production_env.setenv("HUEY_URL", "redis://queue.internal:6379/0")
+    production_env.setenv("RATELIMIT_STORAGE_URI", "redis://queue.internal:6379/1")
+    config = ProductionConfig()
+    assert config.SECRET_KEY == GOOD_SECRET
+    # A host's plain postgresql:// URL is given the driver the app ships with.
+    assert config.SQLALCHEMY_DATABASE_URI == "postgresql+psycopg://app:pw@db.internal:5432/netapp"
+    assert config.HUEY_URL == "redis://queue.internal:6379/0"
+    assert config.RATELIMIT_STORAGE_URI == "redis://queue.internal:6379/1"
+    assert config.LOG_FORMAT == "json"
+    assert config.FORCE_HTTPS is True and config.SESSION_COOKIE_SECURE is True
+
+
+@pytest.mark.usefixtures("json_logs")
+def test_the_shared_rate_limit_store_is_used_for_login_limits(production_env, tmp_path):
+    # Several app processes share one count of wrong passwords only through this store.
+    production_env.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'app.sqlite3'}")
+    production_env.setenv("HUEY_URL", f"sqlite:///{tmp_path / 'huey.sqlite3'}")
+    production_env.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6390/1")
+    app = create_app(ProductionConfig)
+    storage = app.extensions["login_limits"].storage
+    assert type(storage).__name__ == "RedisStorage"
+    assert app.extensions["limiter"]  # flask-limiter is set up from the same setting
+    assert app.config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6390/1"
+
+
+# ---------------------------------------------------------------- gunicorn
+
+
+def _gunicorn_settings() -> dict:
+    return runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py"))
+
+
+def test_gunicorn_binds_where_the_environment_says(monkeypatch):
+    monkeypatch.setenv("BIND", "0.0.0.0:8123")
+    monkeypatch.setenv("WEB_WORKERS", "3")
+    monkeypatch.setenv("WEB_THREADS", "4")
+    settings = _gunicorn_settings()
+    assert settings["bind"] == "0.0.0.0:8123"
+    assert settings["workers"] == 3
+    assert settings["threads"] == 4 and settings["worker_class"] == "gthread"
+
+
+def test_gunicorn_defaults_to_local_sync_workers(monkeypatch):
+    for name in ("BIND", "WEB_WORKERS", "WEB_THREADS"):
+        monkeypatch.delenv(name, raising=False)
+    settings = _gunicorn_settings()
+    assert settings["bind"] == "127.0.0.1:8000"
+    assert settings["worker_class"] == "sync" and settings["workers"] >= 3
+
+
+def test_gunicorn_accepts_the_config_file(monkeypatch):
+    monkeypatch.setenv("BIND", "127.0.0.1:8124")
+    config = gunicorn.config.Config()
+    for key, value in _gunicorn_settings().items():
+        if key in config.settings:
+            config.set(key, value)
+    assert config.bind == ["127.0.0.1:8124"]
+    assert config.accesslog is None and config.errorlog == "-"
