@@ -313,3 +313,37 @@ def test_the_demo_has_stories_with_thanks_and_one_featured_for_the_demo_member(a
     client.post("/account/login", data={"email": member.email, "password": DEMO_PASSWORD})
     page = client.get("/networks/stories").get_data(as_text=True)
     assert "Listening to night staff" in page  # the demo member's own
+
+
+def test_the_network_page_panels_run_a_fixed_number_of_statements(client, auth, people):
+    """The discussions and featured-story panels on a network's page (built elsewhere) add a
+    fixed number of statements, however many threads, posts, stories and thanks."""
+    from netapp.models import DiscussionPost, DiscussionThread
+
+    leeds = people["leeds"]
+
+    def talk(how_many: int) -> None:
+        for n in range(how_many):
+            thread = DiscussionThread(network_id=leeds.id, author_id=people["otto"].id,
+                                      title=f"T{n}", post_count=2)
+            db.session.add(thread)
+            db.session.flush()
+            db.session.add_all([DiscussionPost(thread_id=thread.id, author_id=people["otto"].id,
+                                               body="b") for _ in range(2)])
+        db.session.commit()
+
+    talk(1)
+    _stories(people["otto"], leeds, 1, [people["nia"]])
+    featured = db.session.scalar(sa.select(Story))
+    featured.featured_at = utcnow()
+    db.session.commit()
+    auth.login(people["mina"].email)
+    path = f"/networks/{leeds.id}"
+    client.get(path)
+    before = count_statements(client, path)
+    talk(12)
+    _stories(people["otto"], leeds, 15, [make_user(email=f"p{n}@example.org") for n in range(4)])
+    client.get(path)
+    page = client.get(path).get_data(as_text=True)
+    assert "S0" in page and "T11" in page
+    assert count_statements(client, path) == before
