@@ -164,7 +164,7 @@ def test_weights_are_checked_and_the_form_keeps_what_was_typed(app, client, coor
              "local_authority": "0"}
     page = client.post(url, data=typed).text
     assert "Give a number between 0 and 1000." in page
-    assert "Give a number, 0 or more" in page or "Not a valid decimal value" in page
+    assert "Enter a number, for example 2.5." in page  # "abc", in the app's own words
     assert 'value="-4"' in page and 'value="20"' in page
     zeros = dict.fromkeys(typed, "0")
     assert "Give at least one weight more than 0." in client.post(url, data=zeros).text
