@@ -71,6 +71,7 @@ def test_a_member_posts_another_replies_and_reports_and_the_lead_hides_it(
         "link", name="All discussions").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Discussions")
     assert_accessible(page, "discussions (empty)")
+    _shot(page, "list-empty", viewport)
     page.get_by_role("link", name="Start a discussion").click()
     page.get_by_label("Your message").fill("How do you **cover** nights over Christmas?")
     page.get_by_role("button", name="Post it").click()
@@ -100,6 +101,7 @@ def test_a_member_posts_another_replies_and_reports_and_the_lead_hides_it(
     page.get_by_role("button", name="Send to the leads").click()
     expect(page.get_by_role("alert")).to_contain_text("Say in a few words why")
     assert_accessible(page, "report with an error")
+    _shot(page, "report", viewport)
     page.get_by_label("What's wrong with it?").fill("It names a resident")
     page.get_by_role("button", name="Send to the leads").click()
     expect(page.get_by_text("The network's leads will take a look.")).to_be_visible()
@@ -116,6 +118,7 @@ def test_a_member_posts_another_replies_and_reports_and_the_lead_hides_it(
     page.get_by_role("link", name="Hide this post").click()
     page.get_by_label("Why hide it?").fill("Please leave out names")
     assert_accessible(page, "hide")
+    _shot(page, "hide", viewport)
     page.get_by_role("button", name="Hide the post").click()
     expect(page.get_by_text("Hidden by a network lead: Please leave out names")).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_have_text(
@@ -193,3 +196,71 @@ def test_every_xss_attempt_renders_with_no_dialog(page, live_server, live_app, c
     assert dialogs == [], f"a dialog opened: {dialogs}"
     # The story form sent with mistakes answers 400, which the console notes; nothing else.
     assert [e for e in console_errors if "status of 400" not in e] == []
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_authors_change_their_words_and_a_lead_features_and_hides_a_story(
+        page, live_server, live_app, console_errors, viewport):
+    page.set_viewport_size(viewport)
+    network_id = _network(live_app)
+
+    # Mina writes a story for her network, then changes a post of hers.
+    _log_in(page, live_server, "mina@example.org")
+    page.goto(live_server("/networks/stories/new"))
+    page.get_by_label("Title").fill("Listening to night staff")
+    page.get_by_label("Your story").fill("I had breakfast with them once a month.")
+    page.get_by_label("Working with others").check()
+    page.get_by_label("Leeds network").check()
+    page.get_by_role("button", name="Share my story").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Listening to night staff")
+    page.get_by_role("link", name="Change your story").click()
+    expect(page.get_by_label("Working with others")).to_be_checked()
+    assert_accessible(page, "change a story")
+    page.get_by_label("Title").fill("Breakfast with night staff")
+    page.get_by_role("button", name="Save the change").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Breakfast with night staff")
+    page.goto(live_server(f"/networks/{network_id}/discussions/new"))
+    page.get_by_label("What's it about?").fill("Agency staff")
+    page.get_by_label("Your message").fill("Which agencies do you use?")
+    page.get_by_role("button", name="Post it").click()
+    page.get_by_role("link", name="Change your post").click()
+    expect(page.get_by_text("minutes left to change it")).to_be_visible()
+    assert_accessible(page, "change a post")
+    _shot(page, "edit-post", viewport)
+    page.get_by_label("Your post").fill("Which agencies do you trust?")
+    page.get_by_role("button", name="Save the change").click()
+    expect(page.get_by_text("Which agencies do you trust?")).to_be_visible()
+    expect(page.get_by_text("(changed)")).to_be_visible()
+    _log_out(page)
+
+    # Lee, the lead, features the story on the network's page, then hides it.
+    _log_in(page, live_server, "lee@example.org")
+    page.goto(live_server("/networks/stories"))
+    page.get_by_role("link", name="Breakfast with night staff").click()
+    page.get_by_role("button", name="Feature it on the network's page").click()
+    page.goto(live_server(f"/networks/{network_id}"))
+    expect(page.get_by_role("region", name="Leadership story")).to_contain_text(
+        "Breakfast with night staff")
+    page.get_by_role("region", name="Leadership story").get_by_role(
+        "link", name="Breakfast with night staff").click()
+    page.get_by_role("link", name="Hide this story").click()
+    page.get_by_label("Why hide it?").fill("Please check it with the team first")
+    assert_accessible(page, "hide a story")
+    _shot(page, "hide-story", viewport)
+    page.get_by_role("button", name="Hide the story").click()
+    expect(page.get_by_text("Hidden by a network lead: Please check it")).to_be_visible()
+    _log_out(page)
+
+    # Mina still reads her story with the reason, and deletes it after a confirmation.
+    _log_in(page, live_server, "mina@example.org")
+    page.goto(live_server("/networks/stories"))
+    page.get_by_role("link", name="Breakfast with night staff").click()
+    expect(page.get_by_text("Only you can still read it")).to_be_visible()
+    page.get_by_role("link", name="Delete it").click()
+    assert_accessible(page, "delete a story")
+    _shot(page, "delete-story", viewport)
+    page.get_by_role("button", name="Yes, delete my story").click()
+    expect(page.get_by_text("Your story is deleted.")).to_be_visible()
+    expect(page.get_by_text("No stories here yet.")).to_be_visible()
+    assert console_errors == []
