@@ -162,7 +162,8 @@ def _finish(job_id: int, status: JobStatus, message: str = "", error: str = "") 
 
 
 def give_up_if_stale(job: Job) -> bool:
-    """Mark a job failed if it has waited or run longer than ``JOB_STALE_MINUTES``.
+    """Mark a job failed if it has waited or run longer than ``JOB_STALE_MINUTES`` (a number of
+    minutes, fractions allowed: tests use a fraction of a second).
 
     A worker that dies mid-job (a restart, a crash) leaves its job "running" for ever; this
     lets the page say so and the job run again. Returns True when it gave up on the job.
@@ -173,7 +174,7 @@ def give_up_if_stale(job: Job) -> bool:
         return False
     if not _set(job.id, Job.status.in_([JobStatus.QUEUED, JobStatus.RUNNING]),
                 status=JobStatus.FAILED, finished_at=utcnow(), message="Stopped.",
-                error=STALE.format(minutes=minutes)):
+                error=STALE.format(minutes=f"{minutes:g}")):
         return False
     current_app.logger.warning("Job %s (%s) gave up after %s minutes", job.id, job.kind, minutes)
     _, on_failure = _RUNNERS.get(job.kind, (None, None))
