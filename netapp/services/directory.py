@@ -73,9 +73,10 @@ def _field_seen(viewer: User, key: str):
         seen = audience.in_([EVERYONE, NETWORKS, COORDINATORS])
     else:
         seen = sa.or_(audience == EVERYONE,
-                      sa.and_(User.id.in_(networks.sharing_network_ids(viewer)),
+                      sa.and_(Profile.user_id.in_(networks.sharing_network_ids(viewer)),
                               audience == NETWORKS))
-    return sa.or_(User.id == viewer.id, seen)
+    # Written on the profile alone, so the database can check it while reading profiles.
+    return sa.or_(Profile.user_id == viewer.id, seen)
 
 
 def _strong_in(element_id: int):
@@ -99,9 +100,7 @@ def _strong_in(element_id: int):
         .join(latest, latest.id == AssessmentScore.assessment_id)
         .where(latest.completed_at.is_not(None), AssessmentScore.element_id == element_id,
                AssessmentScore.score >= STRONG, ~newer)
-        # Worked out on its own, first: otherwise PostgreSQL may check everyone's visibility
-        # choices (JSON, costly to read) before narrowing down to these few.
-        .cte("strong").prefix_with("MATERIALIZED", dialect="postgresql")
+        .subquery("strong")
     )
 
 
@@ -123,8 +122,9 @@ def query(viewer: User, search: Search) -> sa.Select:
         stmt = stmt.where(Profile.local_authority_id == search.council_id,
                           _field_seen(viewer, "area"))
     if search.service_type is not None:
-        stmt = stmt.join(Organisation, Organisation.id == Profile.organisation_id).where(
-            Organisation.service_type == search.service_type,
+        stmt = stmt.where(
+            Profile.organisation_id.in_(sa.select(Organisation.id)
+                                        .where(Organisation.service_type == search.service_type)),
             _field_seen(viewer, "organisation"))
     if search.strength_id is not None:
         strong = _strong_in(search.strength_id)
