@@ -379,7 +379,8 @@ def dimension_averages(user_ids, space: Space) -> dict[int, tuple[float | None, 
         .where(Framework.code == LQF_CODE, SelfAssessment.completed_at.is_not(None),
                SelfAssessment.user_id.in_(user_ids))
     ).subquery()
-    rows = db.session.execute(
+    # Core rows (no ORM loading): thousands of members' averages come back at once.
+    rows = db.session.connection().execute(
         sa.select(ranked.c.user_id, Dimension.code, sa.func.avg(AssessmentScore.score))
         .join(AssessmentScore, AssessmentScore.assessment_id == ranked.c.id)
         .join(Element, Element.id == AssessmentScore.element_id)
@@ -398,7 +399,7 @@ def dimension_averages(user_ids, space: Space) -> dict[int, tuple[float | None, 
 def needs_of(user_ids) -> dict[int, frozenset[int]]:
     """{user id: topic ids they want help with}; ``user_ids`` a list or a subquery. One query."""
     found: dict[int, set[int]] = defaultdict(set)
-    for uid, tid in db.session.execute(
+    for uid, tid in db.session.connection().execute(
             sa.select(member_needs.c.user_id, member_needs.c.topic_id)
             .where(member_needs.c.user_id.in_(user_ids))):
         found[uid].add(tid)
@@ -420,7 +421,8 @@ def build_indexes(network_ids: Sequence[int]) -> dict[int, NetworkIndex]:
         .outerjoin(Organisation, Organisation.id == Profile.organisation_id)
         .where(theirs.network_id.in_(list(network_ids)), _listed_clause(theirs))
     )
-    rows = db.session.execute(pool.order_by(theirs.network_id, theirs.user_id)).all()
+    rows = db.session.connection().execute(
+        pool.order_by(theirs.network_id, theirs.user_id)).all()
     ids_sql = (sa.select(theirs.user_id).join(Network, Network.id == theirs.network_id)
                .join(User, User.id == theirs.user_id)
                .outerjoin(Profile, Profile.user_id == User.id)
