@@ -80,6 +80,25 @@ def test_nearest_equals_brute_force(data):
     assert got == brute_force(peer_vectors, ids, query, k, leave_out)
 
 
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.lists(st.sampled_from([1.0, 2.5, 3.25, 4.0, None]), min_size=3,
+                                   max_size=3),
+                          st.sampled_from([None, "care_home", "home_care", "day_service"]),
+                          st.sets(st.sampled_from([1, 2, 3, 99]))), max_size=8))
+def test_vectors_for_many_people_are_each_persons_vector(rows):
+    """Built for everyone at once, each row is still the documented vector of that person."""
+    pool = [person(uid, *row) for uid, row in enumerate(rows)]
+    for build, mirror in ((peers.profile_vectors, False), (peers.query_vectors, True)):
+        got = build(pool, SPACE)
+        assert got.shape == (len(pool), SPACE.width)
+        for row, p in zip(got, pool, strict=True):
+            lqf = [0.5 if v is None else (v - 1.0) / 3.0 for v in p.strengths]
+            want = [1.0 - x if mirror else x for x in lqf]
+            want += [1.0 if code == p.service else 0.0 for code in SPACE.services]
+            want += [0.7 if tid in p.needs else 0.0 for tid in SPACE.topics]
+            assert row.tolist() == pytest.approx(want, abs=1e-12)
+
+
 def test_bad_input_is_refused_by_name():
     with pytest.raises(ValueError, match="k must be at least 1"):
         peers.nearest(None, np.array([]), np.zeros((1, 8)), 0)
@@ -143,6 +162,35 @@ def test_reasons_name_only_what_the_peer_shows_their_networks(leeds):
     assert pia.reasons[0] == "also runs a home care service"
     assert pia.reasons[1].startswith("strong where you want to grow: ")
     assert not any("finance" in r for r in pia.reasons)
+
+
+def test_the_bulk_build_reads_each_peer_as_their_own_choices_allow(leeds):
+    """Read in bulk (only what peers show), each peer is what their own data and choices give."""
+    profiles.set_visibility(leeds["pia"], {"lqf": "networks", "needs": "me"})
+    profiles.set_visibility(leeds["ravi"], {"lqf": "everyone", "organisation": "me"})
+    sue = db.session.get(Profile, leeds["sue"].id)
+    sue.visibility = {**(sue.visibility or {}), "lqf": "no such choice"}  # the default: only me
+    db.session.commit()
+    network = peers._my_networks(leeds["mina"])[0][0]
+    index = peers.build_indexes([network])[network]
+    space = index.space
+    blank = (None,) * len(space.dimensions)
+    for key in ("pia", "ravi", "sue", "otto"):
+        user = leeds[key]
+        vis = db.session.get(Profile, user.id).visibility or {}
+        own = peers.dimension_averages([user.id], space).get(user.id, blank)
+        org = db.session.scalar(sa.select(Organisation.service_type).join(
+            Profile, Profile.organisation_id == Organisation.id).where(Profile.user_id == user.id))
+        needs = peers.needs_of([user.id]).get(user.id, frozenset())
+        got = index.people[user.id]
+        assert got.strengths == (own if peers._shown(vis, "lqf") else blank), key
+        assert got.service == (org.value if org and peers._shown(vis, "organisation")
+                               else None), key
+        assert got.needs == (needs if peers._shown(vis, "needs") else frozenset()), key
+    assert index.people[leeds["pia"].id].strengths != blank, "Pia shows her self-assessment"
+    assert index.people[leeds["ravi"].id].service is None
+    assert index.people[leeds["sue"].id].strengths == blank, "an unknown choice is the default"
+    assert index.people[leeds["pia"].id].needs == frozenset()
 
 
 def test_a_peer_who_hides_a_field_since_the_index_was_built_is_not_named_by_it(leeds):

@@ -105,27 +105,35 @@ class Space:
         return len(self.dimensions) + len(self.services) + len(self.topics)
 
 
-def _scaled(average: float | None) -> float:
-    """A dimension average on 1-4 as 0-1; unknown is the middle, so it pulls no way."""
-    return 0.5 if average is None else (average - 1.0) / 3.0
-
-
 def _vectors(people: Sequence[Person], space: Space, mirror: bool) -> np.ndarray:
     d, s = len(space.dimensions), len(space.services)
     service_col = {code: d + i for i, code in enumerate(space.services)}
     topic_col = {tid: d + s + i for i, tid in enumerate(space.topics)}
     out = np.zeros((len(people), space.width))
-    for row, person in enumerate(people):
+    for person in people:
         if len(person.strengths) != d:
             raise ValueError(f"person {person.user_id} has {len(person.strengths)} "
                              f"dimension scores, expected {d}")
-        lqf = np.array([_scaled(v) for v in person.strengths])
-        out[row, :d] = W_LQF * ((1.0 - lqf) if mirror else lqf)
+    if not people:
+        return out
+    # A dimension average on 1-4 as 0-1; unknown (None, NaN here) is the middle, so it pulls
+    # no way.
+    averages = np.array([p.strengths for p in people], dtype=float).reshape(len(people), d)
+    lqf = np.where(np.isnan(averages), 0.5, (averages - 1.0) / 3.0)
+    out[:, :d] = W_LQF * ((1.0 - lqf) if mirror else lqf)
+    rows, cols = [], []
+    for row, person in enumerate(people):
         if person.service in service_col:
-            out[row, service_col[person.service]] = W_SERVICE
+            rows.append(row)
+            cols.append(service_col[person.service])
+    out[rows, cols] = W_SERVICE
+    rows, cols = [], []
+    for row, person in enumerate(people):
         for tid in person.needs:
             if tid in topic_col:
-                out[row, topic_col[tid]] = W_NEEDS
+                rows.append(row)
+                cols.append(topic_col[tid])
+    out[rows, cols] = W_NEEDS
     return out
 
 
@@ -266,11 +274,23 @@ def _exactly(index, ids, queries, k, leave_out):
 # ---------------------------------------------------------------- who may be suggested
 
 
+@cache
+def _defaults() -> dict[str, str]:
+    return {f.key: f.default for f in profiles.FIELDS}
+
+
 def _shown(visibility: dict | None, key: str) -> bool:
     """Whether a fellow member of a network sees the person's ``key`` field."""
-    spec = next(f for f in profiles.FIELDS if f.key == key)
     chosen = (visibility or {}).get(key)
-    return (chosen if chosen in AUDIENCES else spec.default) in FELLOWS
+    return (chosen if chosen in AUDIENCES else _defaults()[key]) in FELLOWS
+
+
+def _maybe_shown_clause(key: str):
+    """SQL: the profile may show ``key`` to fellow members (needs Profile joined). It keeps
+    everyone ``_shown`` keeps (and a few with an unknown choice, which ``_shown`` settles), so
+    data nobody would use is not read."""
+    chosen = sa.func.coalesce(Profile.visibility[key].as_string(), _defaults()[key])
+    return chosen.not_in(sorted(set(AUDIENCES) - FELLOWS))
 
 
 def _listed_clause(theirs):
@@ -379,21 +399,20 @@ def dimension_averages(user_ids, space: Space) -> dict[int, tuple[float | None, 
         .where(Framework.code == LQF_CODE, SelfAssessment.completed_at.is_not(None),
                SelfAssessment.user_id.in_(user_ids))
     ).subquery()
-    # Core rows (no ORM loading): thousands of members' averages come back at once.
+    # One row per member, a column per dimension, as core rows (no ORM loading): thousands
+    # of members' averages come back at once.
+    average = sa.func.avg(AssessmentScore.score)
     rows = db.session.connection().execute(
-        sa.select(ranked.c.user_id, Dimension.code, sa.func.avg(AssessmentScore.score))
+        sa.select(ranked.c.user_id,
+                  *(average.filter(Dimension.code == code) for code in space.dimensions))
         .join(AssessmentScore, AssessmentScore.assessment_id == ranked.c.id)
         .join(Element, Element.id == AssessmentScore.element_id)
         .join(Dimension, Dimension.id == Element.dimension_id)
         .where(ranked.c.rank == 1)
-        .group_by(ranked.c.user_id, Dimension.code)
+        .group_by(ranked.c.user_id)
     )
-    position = {code: i for i, code in enumerate(space.dimensions)}
-    out: dict[int, list[float | None]] = {}
-    for uid, code, average in rows:
-        if code in position:
-            out.setdefault(uid, [None] * len(position))[position[code]] = float(average)
-    return {uid: tuple(values) for uid, values in out.items()}
+    return {uid: tuple(None if v is None else float(v) for v in values)
+            for uid, *values in rows}
 
 
 def needs_of(user_ids) -> dict[int, frozenset[int]]:
@@ -401,9 +420,12 @@ def needs_of(user_ids) -> dict[int, frozenset[int]]:
     found: dict[int, set[int]] = defaultdict(set)
     for uid, tid in db.session.connection().execute(
             sa.select(member_needs.c.user_id, member_needs.c.topic_id)
-            .where(member_needs.c.user_id.in_(user_ids))):
+            .where(member_needs.c.user_id.in_(user_ids))).all():
         found[uid].add(tid)
     return {uid: frozenset(tids) for uid, tids in found.items()}
+
+
+_VECTOR_FIELDS = ("lqf", "organisation", "needs")  # the profile fields a vector may use
 
 
 def build_indexes(network_ids: Sequence[int]) -> dict[int, NetworkIndex]:
@@ -413,8 +435,9 @@ def build_indexes(network_ids: Sequence[int]) -> dict[int, NetworkIndex]:
     space, _, _ = _space()
     theirs = aliased(NetworkMembership)
     pool = (
-        sa.select(theirs.network_id, theirs.user_id, Network.kind, Profile.visibility,
-                  Organisation.service_type)
+        # The three choices as text, not the whole JSON: parsing it is slow in bulk.
+        sa.select(theirs.network_id, theirs.user_id, Network.kind, Organisation.service_type,
+                  *(Profile.visibility[key].as_string() for key in _VECTOR_FIELDS))
         .join(Network, Network.id == theirs.network_id)
         .join(User, User.id == theirs.user_id)
         .outerjoin(Profile, Profile.user_id == User.id)
@@ -427,13 +450,16 @@ def build_indexes(network_ids: Sequence[int]) -> dict[int, NetworkIndex]:
                .join(User, User.id == theirs.user_id)
                .outerjoin(Profile, Profile.user_id == User.id)
                .where(theirs.network_id.in_(list(network_ids)), _listed_clause(theirs)))
-    averages = dimension_averages(ids_sql, space)
-    needs = needs_of(ids_sql)
+    # Only the averages and needs of those who show them: most keep their self-assessment
+    # to themselves, and reading it would cost most of the build.
+    averages = dimension_averages(ids_sql.where(_maybe_shown_clause("lqf")), space)
+    needs = needs_of(ids_sql.where(_maybe_shown_clause("needs")))
     blank = (None,) * len(space.dimensions)
     by_network: dict[int, list[Person]] = {nid: [] for nid in network_ids}
     kinds: dict[int, NetworkKind] = {}
-    for nid, uid, kind, visibility, service in rows:
+    for nid, uid, kind, service, *choices in rows:
         kinds[nid] = kind
+        visibility = dict(zip(_VECTOR_FIELDS, choices, strict=True))
         by_network[nid].append(Person(
             uid,
             averages.get(uid, blank) if _shown(visibility, "lqf") else blank,
