@@ -12,10 +12,13 @@ def _bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+DEV_SECRET_KEY = "dev-only-not-secret"
+
+
 class Config:
     """Settings shared by every environment."""
 
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'netapp.sqlite3'}"
     )
@@ -124,7 +127,7 @@ class ProductionConfig(Config):
                 "Production needs these environment variables set: " + ", ".join(missing)
             )
         secret = os.environ["SECRET_KEY"]
-        if secret == Config.SECRET_KEY or len(secret) < 32:
+        if secret == DEV_SECRET_KEY or len(secret) < 32:
             raise RuntimeError("SECRET_KEY must be a long random value (32 characters or more), "
                                "e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))'")
         database = os.environ["DATABASE_URL"]
@@ -133,7 +136,7 @@ class ProductionConfig(Config):
         if database.startswith("postgresql://"):
             database = "postgresql+psycopg://" + database[len("postgresql://"):]
         # The queue: a SQLite file (one machine only) unless HUEY_URL names Redis.
-        queue = os.environ.get("HUEY_URL", "").strip() or Config.HUEY_URL
+        queue = os.environ.get("HUEY_URL", "").strip() or Config.HUEY_URL  # (the SQLite file)
         if queue == "immediate":
             raise RuntimeError("HUEY_URL must name the task queue's store (redis://...), "
                                "not 'immediate'")

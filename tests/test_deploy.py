@@ -3,7 +3,12 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import runpy
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import gunicorn.config
@@ -12,6 +17,7 @@ import pytest
 from config import ProductionConfig, TestingConfig
 from netapp import create_app
 from netapp import logging as request_logging
+from netapp.extensions import db
 from tests.conftest import _make_app, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,6 +31,23 @@ def json_logs():
     request_logging.remove_json_handler()
 
 
+@pytest.fixture
+def make_app(smtp_sink):
+    """Build apps as the test suite does; their database connections are closed afterwards."""
+    made = []
+
+    def make(backend: str = "sqlite", config: type | None = None, **settings):
+        app = create_app(config) if config else _make_app(backend, smtp_sink[1], **settings)
+        made.append(app)
+        return app
+
+    yield make
+    for app in made:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
 def _json_lines(text: str) -> list[dict]:
     return [json.loads(line) for line in text.splitlines() if line.startswith("{")]
 
@@ -32,37 +55,37 @@ def _json_lines(text: str) -> list[dict]:
 # ---------------------------------------------------------------- /healthz
 
 
-def test_healthz_is_ok_when_database_and_queue_answer(backend, smtp_sink, tmp_path):
-    app = _make_app(backend, smtp_sink[1], HUEY_URL=f"sqlite:///{tmp_path / 'huey.sqlite3'}")
+def test_healthz_is_ok_when_database_and_queue_answer(backend, make_app, tmp_path):
+    app = make_app(backend, HUEY_URL=f"sqlite:///{tmp_path / 'huey.sqlite3'}")
     response = app.test_client().get("/healthz")
     assert response.status_code == 200
     assert response.get_json() == {"status": "ok"}
 
 
-def test_healthz_says_the_database_failed_when_it_cannot_be_reached(tmp_path):
+def test_healthz_says_the_database_failed_when_it_cannot_be_reached(make_app, tmp_path):
     config = type("Broken", (TestingConfig,), {
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'no-such-folder' / 'app.sqlite3'}",
         "HUEY_URL": f"sqlite:///{tmp_path / 'huey.sqlite3'}",
     })
-    response = create_app(config).test_client().get("/healthz")
+    response = make_app(config=config).test_client().get("/healthz")
     assert response.status_code == 503
     assert response.get_json() == {"status": "failing", "failed": ["database"]}
 
 
 @pytest.mark.postgres
-def test_healthz_says_the_database_failed_when_postgres_is_down(tmp_path):
+def test_healthz_says_the_database_failed_when_postgres_is_down(make_app, tmp_path):
     # Nothing listens on this port: the database URL is as broken as a stopped server.
     config = type("Broken", (TestingConfig,), {
         "SQLALCHEMY_DATABASE_URI": f"postgresql+psycopg://app@127.0.0.1:{free_port()}/postgres",
         "HUEY_URL": f"sqlite:///{tmp_path / 'huey.sqlite3'}",
     })
-    response = create_app(config).test_client().get("/healthz")
+    response = make_app(config=config).test_client().get("/healthz")
     assert response.status_code == 503
     assert response.get_json() == {"status": "failing", "failed": ["database"]}
 
 
-def test_healthz_says_the_queue_failed_when_redis_is_down(backend, smtp_sink, caplog):
-    app = _make_app(backend, smtp_sink[1], HUEY_URL=f"redis://127.0.0.1:{free_port()}/0")
+def test_healthz_says_the_queue_failed_when_redis_is_down(backend, make_app, caplog):
+    app = make_app(backend, HUEY_URL=f"redis://127.0.0.1:{free_port()}/0")
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     body = response.get_json()
@@ -74,6 +97,19 @@ def test_healthz_says_the_queue_failed_when_redis_is_down(backend, smtp_sink, ca
 
 def test_healthz_is_public(client):
     assert client.get("/healthz").status_code == 200  # no login, no redirect
+
+
+@pytest.mark.usefixtures("json_logs")
+def test_healthz_answers_plain_http_in_production_where_pages_go_to_https(monkeypatch, tmp_path,
+                                                                          make_app):
+    # A monitor or the container's health check calls the app process directly, without TLS.
+    monkeypatch.setenv("SECRET_KEY", GOOD_SECRET)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'app.sqlite3'}")
+    monkeypatch.setenv("HUEY_URL", f"sqlite:///{tmp_path / 'huey.sqlite3'}")
+    client = make_app(config=ProductionConfig).test_client()
+    assert client.get("/healthz").status_code == 200
+    page = client.get("/")
+    assert page.status_code == 302 and page.location.startswith("https://")  # pages: https
 
 
 # ---------------------------------------------------------------- request ids and JSON logs
@@ -97,8 +133,8 @@ def test_a_request_id_that_could_forge_a_log_line_is_replaced(client):
 
 
 @pytest.mark.usefixtures("json_logs")
-def test_every_log_line_of_a_request_is_json_with_its_request_id(smtp_sink, capsys, tmp_path):
-    app = _make_app("sqlite", smtp_sink[1], LOG_FORMAT="json",
+def test_every_log_line_of_a_request_is_json_with_its_request_id(make_app, capsys):
+    app = make_app("sqlite", LOG_FORMAT="json",
                     HUEY_URL=f"redis://127.0.0.1:{free_port()}/0")
     capsys.readouterr()
     response = app.test_client().get("/healthz", headers={"X-Request-ID": "req-42"})
@@ -114,8 +150,8 @@ def test_every_log_line_of_a_request_is_json_with_its_request_id(smtp_sink, caps
 
 
 @pytest.mark.usefixtures("json_logs")
-def test_log_lines_outside_a_request_have_no_request_id(smtp_sink, capsys):
-    _make_app("sqlite", smtp_sink[1], LOG_FORMAT="json")
+def test_log_lines_outside_a_request_have_no_request_id(make_app, capsys):
+    make_app("sqlite", LOG_FORMAT="json")
     capsys.readouterr()
     logging.getLogger("netapp.jobs").warning("A job gave up.")
     [line] = _json_lines(capsys.readouterr().out)
@@ -174,12 +210,12 @@ def test_production_reads_everything_from_the_environment(production_env):
 
 
 @pytest.mark.usefixtures("json_logs")
-def test_the_shared_rate_limit_store_is_used_for_login_limits(production_env, tmp_path):
+def test_the_shared_rate_limit_store_is_used_for_login_limits(production_env, tmp_path, make_app):
     # Several app processes share one count of wrong passwords only through this store.
     production_env.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'app.sqlite3'}")
     production_env.setenv("HUEY_URL", f"sqlite:///{tmp_path / 'huey.sqlite3'}")
     production_env.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6390/1")
-    app = create_app(ProductionConfig)
+    app = make_app(config=ProductionConfig)
     storage = app.extensions["login_limits"].storage
     assert type(storage).__name__ == "RedisStorage"
     assert app.extensions["limiter"]  # flask-limiter is set up from the same setting
@@ -219,3 +255,61 @@ def test_gunicorn_accepts_the_config_file(monkeypatch):
             config.set(key, value)
     assert config.bind == ["127.0.0.1:8124"]
     assert config.accesslog is None and config.errorlog == "-"
+
+
+def _production_env(tmp_path, **more) -> dict:
+    env = {**os.environ, "SECRET_KEY": GOOD_SECRET,
+           "DATABASE_URL": f"sqlite:///{tmp_path / 'app.sqlite3'}",
+           "HUEY_URL": f"sqlite:///{tmp_path / 'huey.sqlite3'}", **more}
+    env.pop("LOG_FORMAT", None)
+    return env
+
+
+def test_production_accepts_secrets_set_before_the_settings_are_imported(tmp_path):
+    # As under systemd or docker: the environment is there before Python starts.
+    script = "from config import ProductionConfig as P; c = P(); print(c.SECRET_KEY == %r)"
+    done = subprocess.run([sys.executable, "-c", script % GOOD_SECRET], cwd=ROOT,
+                          env=_production_env(tmp_path), capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "True"
+
+
+def test_gunicorn_serves_the_production_app_with_json_logs(tmp_path):
+    port = free_port()
+    out = (tmp_path / "out.log").open("w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "netapp.wsgi:app"],
+        cwd=ROOT, env=_production_env(tmp_path, BIND=f"127.0.0.1:{port}", WEB_WORKERS="1"),
+        stdout=out, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert server.poll() is None, "gunicorn stopped"
+            try:
+                request = urllib.request.Request(f"http://127.0.0.1:{port}/healthz",
+                                                 headers={"X-Request-ID": "probe-1"})
+                with urllib.request.urlopen(request, timeout=30) as response:
+                    assert response.status == 200
+                    assert response.headers["X-Request-ID"] == "probe-1"
+                    assert json.load(response) == {"status": "ok"}
+                break
+            except OSError:  # not listening yet, or its process still starting
+                assert time.monotonic() < deadline, "gunicorn never answered"
+                time.sleep(0.2)
+    finally:
+        server.terminate()
+        server.wait(30)
+        out.close()
+    lines = _json_lines((tmp_path / "out.log").read_text())
+    assert {"path": "/healthz", "status": 200, "request_id": "probe-1"}.items() <= lines[-1].items()
+
+
+def test_gunicorn_will_not_start_without_the_secret_key(tmp_path):
+    env = _production_env(tmp_path, BIND=f"127.0.0.1:{free_port()}", WEB_WORKERS="1")
+    del env["SECRET_KEY"]
+    done = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "netapp.wsgi:app"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0
+    assert "Production needs these environment variables set: SECRET_KEY" in done.stderr

@@ -4,7 +4,7 @@ from flask import current_app, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from netapp.auth.forms import EmptyForm
-from netapp.extensions import db
+from netapp.extensions import db, talisman
 from netapp.main import bp
 from netapp.services.home import home_summary
 from netapp.services.stats import network_counts
@@ -26,10 +26,12 @@ def dashboard():
 
 
 @bp.route("/healthz")
+@talisman(force_https=False)
 def health():
     """For load balancers and monitors: can this process reach the database and the queue?
 
-    Public, so it names only the part that failed; the reason goes to the log.
+    Public, so it names only the part that failed; the reason goes to the log. Answered over
+    plain HTTP too (no redirect to HTTPS), since monitors often call the app process directly.
     """
     failed = []
     try:
