@@ -218,7 +218,9 @@ def test_the_shared_rate_limit_store_is_used_for_login_limits(production_env, tm
     app = make_app(config=ProductionConfig)
     storage = app.extensions["login_limits"].storage
     assert type(storage).__name__ == "RedisStorage"
-    assert app.extensions["limiter"]  # flask-limiter is set up from the same setting
+    from netapp.extensions import limiter
+
+    assert type(limiter.storage).__name__ == "RedisStorage"  # flask-limiter: the same store
     assert app.config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6390/1"
 
 
