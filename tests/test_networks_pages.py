@@ -99,6 +99,11 @@ def test_directory_shows_affinity_networks_without_any_count(client, auth, world
     assert "Black, Asian and minority ethnic managers network" in section
     assert not re.search(r"\d", section), "no count of affinity members, at any size"
     assert f'href="/networks/{_bame().id}"' not in html
+    # A member of it finds a link to its page, and nobody else does.
+    join(world["member"], "bame")
+    auth.logout()
+    auth.login(world["member"].email)
+    assert f'href="/networks/{_bame().id}"' in client.get("/networks/").get_data(as_text=True)
 
 
 # ------------------------------------------------------------------ a local network's page

@@ -18,8 +18,13 @@ from netapp.services import discussions, events, networks, stories
 @bp.route("/")
 @login_required
 def directory():
+    viewer = current_member()
+    council = viewer.profile.local_authority if viewer.profile else None
+    joined = {m.network_id for m in networks.memberships(viewer.id)} \
+        if viewer.is_verified else set()
     return render_template("networks/directory.html", regions=networks.directory(),
-                           affinity=networks.affinity_networks())
+                           affinity=networks.affinity_networks(), joined=joined,
+                           my_region_id=council.region_id if council else None)
 
 
 @bp.route("/mine")
