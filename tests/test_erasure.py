@@ -49,6 +49,8 @@ from netapp.models import (
     PeerDismissal,
     PeerHello,
     PostReport,
+    Resource,
+    ResourceDone,
     Role,
     RoundPairRule,
     RoundProposal,
@@ -68,7 +70,7 @@ from netapp.models import (
     story_dimensions,
 )
 from netapp.models.base import utcnow
-from netapp.services import accounts, audit, lqf
+from netapp.services import accounts, audit, lqf, resources
 from tests.factories import make_user
 from tests.profile_helpers import assess, give_profile, join, load_reference
 
@@ -82,6 +84,7 @@ NAME = "Mina Member"
 REFERENCE_DATA = frozenset({
     "frameworks", "framework_dimensions", "framework_elements", "framework_levels",
     "learning_resources", "topics", "regions", "local_authorities", "networks",
+    "recruitment_questions",
 })
 
 
@@ -100,6 +103,7 @@ class Erased:
     event_id: int = 0  # a coming event the person created, was going to, with one waiting
     talk: dict | None = None  # ids of discussions, posts, reports and stories: see _talk
     peers: dict | None = None  # ids of other people's peer rows that must stay: see _peers
+    done_resource_id: int = 0  # a resource the person and another member both marked done
 
 
 # ---------------------------------------------------------------- one check per personal table
@@ -337,6 +341,15 @@ def check_isolation_scores(e: Erased) -> None:
     assert db.session.scalars(sa.select(IsolationScore.user_id)).all() == [e.peers["scored"]]
 
 
+def check_resources_done(e: Erased) -> None:
+    _none_for("resources_done", "user_id", e.uid)
+    # the other member's tick on the same resource, and the resource itself, stay
+    assert db.session.scalars(sa.select(ResourceDone.user_id)
+                              .where(ResourceDone.resource_id == e.done_resource_id)).all() \
+        == [e.requester_id]
+    assert db.session.get(Resource, e.done_resource_id) is not None
+
+
 PERSONAL = {
     "users": check_users,
     "user_roles": no_rows_for("user_roles", "user_id"),
@@ -386,6 +399,7 @@ PERSONAL = {
     "peer_hellos": check_peer_hellos,
     "peer_dismissals": check_peer_dismissals,
     "isolation_scores": check_isolation_scores,
+    "resources_done": check_resources_done,
 }
 
 
@@ -595,6 +609,16 @@ def _peers(person: User, users: dict) -> dict:
     return {"hello": kept.id, "dismissal": (other.id, mentor.id), "scored": other.id}
 
 
+def _learning_done(person: User, users: dict) -> int:
+    resource = Resource(element_id=lqf.framework().dimensions[0].elements[0].id,
+                        title="Know yourself", url="https://example.org/know")
+    db.session.add(resource)
+    db.session.commit()
+    for who in (person, users["other_member"]):
+        assert resources.mark_done(who, resource)
+    return resource.id
+
+
 @pytest.fixture
 def erased(app, client, auth, users, mailbox) -> Erased:
     """Mina, with a profile, networks, assessments, feedback both ways and a history, erased."""
@@ -636,6 +660,7 @@ def erased(app, client, auth, users, mailbox) -> Erased:
     talk = _talk(person, users)
     _leads_and_follows(person, users)
     peers = _peers(person, users)
+    done_resource_id = _learning_done(person, users)
 
     auth.login(requester.email)
     before = client.get("/me/feedback/results").get_data(as_text=True)
@@ -654,7 +679,7 @@ def erased(app, client, auth, users, mailbox) -> Erased:
     return Erased(uid=person.id, requester_id=requester.id, answer_id=answer_id,
                   draft_id=draft_id, mentorship_id=mentorship_id, round_id=round_id,
                   set_id=set_id, formation_id=formation_id, event_id=event_id,
-                  talk=talk, peers=peers)
+                  talk=talk, peers=peers, done_resource_id=done_resource_id)
 
 
 def test_erasure_leaves_nothing_personal_in_any_table(erased):

@@ -3,7 +3,7 @@ import pytest
 import sqlalchemy as sa
 
 from netapp.extensions import db
-from netapp.models import AuditEntry, Element, Resource
+from netapp.models import AuditEntry, Element, Resource, ResourceDone
 from tests.profile_helpers import assess, give_profile, load_reference
 
 ROLES = [None, "member", "mentor", "coordinator", "admin"]
@@ -176,7 +176,7 @@ def test_one_page_is_suggested_once(client, auth, users, elements):
     assess(users["member"], _scores(elements, {"MS3": 1, "MS4": 1, "WO4": 2}))
     auth.login(users["member"].email)
     suggested = _suggested(client)
-    assert suggested.count("Effective supervision") == 1 and "Team working" in suggested
+    assert suggested.count(">Effective supervision</a>") == 1 and "Team working" in suggested
 
 
 def test_the_resources_page_runs_the_same_statements_whatever_the_data(client, auth, users,
@@ -193,3 +193,84 @@ def test_the_resources_page_runs_the_same_statements_whatever_the_data(client, a
             _add(elements, code, f"{code} resource {n}")
     assert "MS3 resource 2" in _suggested(client)
     assert count_statements(client, "/me/resources") == few
+
+
+def _done_button(html: str, resource_id: int) -> bool:
+    return f'action="/me/resources/{resource_id}/done"' in html
+
+
+def test_a_member_marks_a_resource_done_sees_it_on_history_and_can_undo(client, auth, users,
+                                                                        elements):
+    supervision = _add(elements, "MS3", "Effective supervision")
+    other = _add(elements, "MS3", "Supervision skills")
+    give_profile(users["member"], level=3, needs=())
+    assess(users["member"], _scores(elements, {"MS3": 1}))
+    auth.login(users["member"].email)
+    assert "Effective supervision" in _suggested(client)
+    history = client.get("/me/assessments").get_data(as_text=True)
+    assert "Learning you've done" in history and "Effective supervision" not in history
+
+    response = client.post(f"/me/resources/{supervision.id}/done")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/me/resources")
+    page = client.get("/me/resources").get_data(as_text=True)
+    assert "Marked “Effective supervision” as done" in page
+    suggested = page[page.index("Suggested for you"):page.index("Everything, by area")]
+    assert ">Effective supervision</a>" not in suggested  # done: not suggested again
+    assert ">Supervision skills</a>" in suggested
+    assert not _done_button(page, supervision.id) and _done_button(page, other.id)
+    today = db.session.get(ResourceDone, (users["member"].id, supervision.id)).done_at
+    history = client.get("/me/assessments").get_data(as_text=True)
+    learning = history[history.index("Learning you've done"):]
+    assert "Effective supervision" in learning and today.strftime("%d %b %Y") in learning
+    assert "Supervision skills" not in learning
+    client.post(f"/me/resources/{supervision.id}/done")  # twice is still once
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ResourceDone)) == 1
+
+    response = client.post(f"/me/resources/{supervision.id}/undo", data={"back": "history"})
+    assert response.headers["Location"].endswith("/me/assessments")
+    history = client.get("/me/assessments").get_data(as_text=True)
+    assert "Effective supervision" not in history[history.index("Learning you've done"):]
+    assert ">Effective supervision</a>" in _suggested(client)
+    actions = db.session.scalars(sa.select(AuditEntry.action).order_by(AuditEntry.id)).all()
+    assert [a for a in actions if a.startswith("resource.")] == [
+        "resource.done", "resource.undone"]
+
+
+def test_done_ticks_are_each_members_own(client, auth, users, elements):
+    resource = _add(elements, "PQ1", "Know yourself")
+    auth.login(users["member"].email)
+    client.post(f"/me/resources/{resource.id}/done")
+    auth.logout()
+    auth.login(users["other_member"].email)
+    page = client.get("/me/resources").get_data(as_text=True)
+    assert _done_button(page, resource.id)  # the other member has not done it
+    client.post(f"/me/resources/{resource.id}/undo")  # and cannot undo someone else's
+    assert db.session.scalars(sa.select(ResourceDone.user_id)).all() == [users["member"].id]
+    assert client.post("/me/resources/999999/done").status_code == 404
+
+
+def test_deleting_a_resource_takes_members_ticks_with_it(client, auth, users, elements):
+    resource = _add(elements, "PQ1", "Know yourself")
+    auth.login(users["member"].email)
+    client.post(f"/me/resources/{resource.id}/done")
+    auth.logout()
+    auth.login(users["admin"].email)
+    client.post(f"/members/resources/{resource.id}/delete", data={"confirm": "yes"})
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ResourceDone)) == 0
+
+
+def test_the_history_page_runs_the_same_statements_whatever_is_done(client, auth, users,
+                                                                    elements):
+    from tests.statements import count_statements
+
+    give_profile(users["member"], level=3, needs=())
+    assess(users["member"])
+    auth.login(users["member"].email)
+    first = _add(elements, "MS3", "One")
+    client.post(f"/me/resources/{first.id}/done")
+    few = count_statements(client, "/me/assessments")
+    for code in ("MS3", "IS1", "PQ2", "WO4", "CV1"):
+        for n in range(3):
+            client.post(f"/me/resources/{_add(elements, code, f'{code} {n}').id}/done")
+    assert "CV1 2" in client.get("/me/assessments").get_data(as_text=True)
+    assert count_statements(client, "/me/assessments") == few

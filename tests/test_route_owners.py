@@ -101,6 +101,9 @@ OWNERS = {
     "members.manage_resources": "admin",
     "members.edit_resource": "admin",
     "members.delete_resource": "admin",
+    # A member's own done list: the resource id is public reference data, the tick is theirs.
+    "members.mark_resource_done": "signed_in",
+    "members.undo_resource_done": "signed_in",
     **{f"mentoring.{name}": "coordinator" for name in (
         "rounds", "new_round", "round_detail", "round_pool", "round_weights", "round_rules",
         "remove_round_rule", "round_pair_from_preview", "run_round", "round_progress",

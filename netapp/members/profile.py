@@ -11,9 +11,9 @@ from flask_login import current_user, login_required
 from netapp.extensions import db
 from netapp.members import bp
 from netapp.members._common import current_member, radar_chart
-from netapp.members.forms import visibility_form
+from netapp.members.forms import EmptyForm, visibility_form
 from netapp.models import Profile, User
-from netapp.services import lqf, networks, profiles
+from netapp.services import lqf, networks, profiles, resources
 
 
 @bp.route("/me")
@@ -88,7 +88,8 @@ def assessments():
                            labels=labels,
                            comparison=comparison,
                            averages=[lqf.dimension_averages(fw, lqf.as_dict(a)) for a in history],
-                           has_draft=lqf.draft(user, fw) is not None)
+                           has_draft=lqf.draft(user, fw) is not None,
+                           done=resources.done_history(user), done_form=EmptyForm())
 
 
 @bp.route("/members/<int:user_id>")

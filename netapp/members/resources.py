@@ -26,7 +26,32 @@ def my_resources():
                            level_name=profiles.LEVELS[level][0] if level else None,
                            has_assessment=lqf.latest(user.id, fw) is not None,
                            has_needs=bool(profiles.need_ids(user.id)),
-                           by_element=resources.by_element(fw))
+                           by_element=resources.by_element(fw),
+                           done=resources.done_dates(user), done_form=EmptyForm())
+
+
+def _back_to(default: str) -> str:
+    # Only our own two pages: a form never sends the member somewhere they did not come from.
+    return url_for("members.assessments") if request.form.get("back") == "history" \
+        else url_for(default)
+
+
+@bp.route("/me/resources/<int:resource_id>/done", methods=["POST"])
+@login_required
+def mark_resource_done(resource_id: int):
+    resource = db.get_or_404(Resource, resource_id)
+    if EmptyForm().validate_on_submit() and resources.mark_done(current_member(), resource):
+        flash(f"Marked “{resource.title}” as done. Well done.", "success")
+    return redirect(_back_to("members.my_resources"))
+
+
+@bp.route("/me/resources/<int:resource_id>/undo", methods=["POST"])
+@login_required
+def undo_resource_done(resource_id: int):
+    resource = db.get_or_404(Resource, resource_id)
+    if EmptyForm().validate_on_submit() and resources.undo_done(current_member(), resource):
+        flash(f"“{resource.title}” is no longer marked done.", "success")
+    return redirect(_back_to("members.my_resources"))
 
 
 def _resource_form(fw, resource: Resource | None = None) -> ResourceForm:

@@ -10,7 +10,9 @@ from netapp.models.lqf import (
     Element,
     Framework,
     LevelDescriptor,
+    RecruitmentQuestion,
     Resource,
+    ResourceDone,
     SelfAssessment,
 )
 from netapp.models.mentoring import (
@@ -124,7 +126,9 @@ __all__ = [
     "Story",
     "StoryThanks",
     "story_dimensions",
+    "RecruitmentQuestion",
     "Resource",
+    "ResourceDone",
     "SelfAssessment",
     "Topic",
     "member_needs",

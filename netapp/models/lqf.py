@@ -139,3 +139,34 @@ class Resource(db.Model):
     level_to: Mapped[int] = mapped_column(sa.SmallInteger, default=4, server_default="4")
 
     element: Mapped[Element] = relationship(back_populates="resources")
+
+
+class ResourceDone(db.Model):
+    """A member marked a learning resource done (undoing it deletes the row)."""
+
+    __tablename__ = "resources_done"
+
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    resource_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("learning_resources.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    done_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    resource: Mapped[Resource] = relationship()
+
+
+class RecruitmentQuestion(db.Model):
+    """A values-based interview question for one framework element (admins edit them)."""
+
+    __tablename__ = "recruitment_questions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    element_id: Mapped[int] = mapped_column(sa.ForeignKey("framework_elements.id"), index=True)
+    question: Mapped[str] = mapped_column(sa.String(500))
+    good_answer: Mapped[str] = mapped_column(sa.String(1000), default="")
+    position: Mapped[int] = mapped_column(sa.SmallInteger, default=1)
+    active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+
+    element: Mapped[Element] = relationship()

@@ -43,6 +43,7 @@ from netapp.services import (
     mentoring,
     peers,
     profiles,
+    resources,
     sessions,
 )
 from netapp.services import discussions as discussion_service
@@ -117,6 +118,11 @@ def collect(user: User) -> dict[str, Any]:
                          for n, at in network_service.led_by(user.id)],
         "networks_followed": [n.name for n in network_service.followed(user.id)],
         "self_assessments": list(by_assessment.values()),
+        "learning_done": [
+            {"resource": d.resource.title, "url": d.resource.url,
+             "element": d.resource.element.code, "done_at": _when(d.done_at)}
+            for d in resources.done_history(user)
+        ],
         # The addresses this person invited, but not who answered: the feedback pages never
         # show that, so neither does the export.
         "feedback_requests": [
@@ -265,6 +271,8 @@ def export_zip(user: User) -> bytes:
             ["assessment_id", "started_at", "completed_at", "element", "score"],
             [[a["id"], a["started_at"], a["completed_at"], code, score]
              for a in data["self_assessments"] for code, score in a["scores"].items()]),
+        "learning_done.csv": _csv(["resource", "url", "element", "done_at"],
+                                  [list(d.values()) for d in data["learning_done"]]),
         "feedback_invitations.csv": _csv(
             ["requested_at", "email", "invited_at"],
             [[r["created_at"], i["email"], i["invited_at"]]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -14,6 +15,7 @@ from netapp.models import (
     Framework,
     Profile,
     Resource,
+    ResourceDone,
     Topic,
     User,
     member_needs,
@@ -59,13 +61,16 @@ def suggestions(user: User, fw: Framework, n: int = 3) -> list[Suggestion]:
     NEED_GAP, or not yet assessed), then the lowest scores (up to GAP). Senior-leader elements
     count only for strategic leaders: everyone else was told to rate them 1 if they don't apply,
     so a low score there says nothing. Elements with no resource for the member's level, or
-    only pages already suggested, are skipped, so a suggestion never ends in "nothing here yet".
+    only pages already suggested or marked done, are skipped, so a suggestion never ends in
+    "nothing here yet" nor repeats what the member has finished.
     """
     profile = db.session.get(Profile, user.id)
     level = profile.level if profile and profile.level else None
     scores = lqf.as_dict(lqf.latest(user.id, fw))
     needs = _needs_by_element(user)
-    by_element_id = by_element(fw, level)
+    done = set(done_dates(user))
+    by_element_id = {element_id: fresh for element_id, items in by_element(fw, level).items()
+                     if (fresh := [r for r in items if r.id not in done])}
     candidates = []
     for d in fw.dimensions:
         if d.is_senior and level != STRATEGIC:
@@ -139,5 +144,46 @@ def save(actor: User, resource: Resource | None, *, element_id: int, title: str,
 
 def delete(actor: User, resource: Resource) -> None:
     audit.record(actor, "resource.deleted", resource, title=resource.title)
+    # SQLite does not enforce ON DELETE here: members' ticks for it go first.
+    db.session.execute(sa.delete(ResourceDone).where(ResourceDone.resource_id == resource.id))
     db.session.delete(resource)
     db.session.commit()
+
+
+# ---------------------------------------------------------------- what a member has done
+
+
+def done_dates(user: User) -> dict[int, datetime]:
+    """{resource id: when the member marked it done}."""
+    return dict(db.session.execute(
+        sa.select(ResourceDone.resource_id, ResourceDone.done_at)
+        .where(ResourceDone.user_id == user.id)).all())
+
+
+def done_history(user: User) -> list[ResourceDone]:
+    """The resources the member has marked done, most recent first, with their elements."""
+    return list(db.session.scalars(
+        sa.select(ResourceDone).where(ResourceDone.user_id == user.id)
+        .order_by(ResourceDone.done_at.desc(), ResourceDone.resource_id)
+        .options(selectinload(ResourceDone.resource).selectinload(Resource.element))))
+
+
+def mark_done(user: User, resource: Resource) -> bool:
+    """Mark a resource done for the member; False if it already was. Audited."""
+    if db.session.get(ResourceDone, (user.id, resource.id)) is not None:
+        return False
+    db.session.add(ResourceDone(user_id=user.id, resource_id=resource.id))
+    audit.record(user, "resource.done", resource)
+    db.session.commit()
+    return True
+
+
+def undo_done(user: User, resource: Resource) -> bool:
+    """Take a resource off the member's done list; False if it was not on it. Audited."""
+    row = db.session.get(ResourceDone, (user.id, resource.id))
+    if row is None:
+        return False
+    db.session.delete(row)
+    audit.record(user, "resource.undone", resource)
+    db.session.commit()
+    return True
