@@ -209,6 +209,7 @@ def _seed_stories(rng, home_people, home_network, member, now) -> None:
                 thanks.add((sid, user_id))
         if row["author_id"] != member and rng.random() < 0.5:
             thanks.add((sid, member))
-    db.session.execute(sa.insert(StoryThanks), [
-        {"story_id": sid, "user_id": uid, "created_at": now - timedelta(hours=1)}
-        for sid, uid in sorted(thanks)])
+    if thanks:  # an empty list would insert one row of defaults
+        db.session.execute(sa.insert(StoryThanks), [
+            {"story_id": sid, "user_id": uid, "created_at": now - timedelta(hours=1)}
+            for sid, uid in sorted(thanks)])
