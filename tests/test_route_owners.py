@@ -104,6 +104,11 @@ OWNERS = {
     # A member's own done list: the resource id is public reference data, the tick is theirs.
     "members.mark_resource_done": "signed_in",
     "members.undo_resource_done": "signed_in",
+    # The recruitment kit only shows questions (reference data) for what the member chose.
+    **{f"members.{name}": "signed_in" for name in (
+        "recruitment_kit", "recruitment_pack", "recruitment_csv")},
+    "admin.recruitment_questions": "admin",
+    "admin.edit_recruitment_question": "admin",
     **{f"mentoring.{name}": "coordinator" for name in (
         "rounds", "new_round", "round_detail", "round_pool", "round_weights", "round_rules",
         "remove_round_rule", "round_pair_from_preview", "run_round", "round_progress",
@@ -134,7 +139,8 @@ URL_VALUES = {"user_id": 1, "token": "not-a-real-token", "code": "PQ", "network_
               "resource_id": 1, "round_id": 1, "session_id": 1, "filename": "css/site.css",
               "rule_id": 1, "day": 30, "meeting_id": 1, "goal_id": 1, "mentorship_id": 1,
               "mentor_id": 1, "formation_id": 1, "set_id": 1, "note_id": 1, "event_id": 1,
-              "region_id": 1, "thread_id": 1, "post_id": 1, "story_id": 1}
+              "region_id": 1, "thread_id": 1, "post_id": 1, "story_id": 1,
+              "question_id": 1}
 ROLES = ["member", "mentor", "coordinator"]
 
 

@@ -1,6 +1,6 @@
-"""Administration: accounts, roles and the audit log."""
+"""Administration: accounts, roles, the audit log and the recruitment kit's questions."""
 from flask import Blueprint
 
 bp = Blueprint("admin", __name__)
 
-from netapp.admin import routes  # noqa: E402,F401
+from netapp.admin import recruitment, routes  # noqa: E402,F401

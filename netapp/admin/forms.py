@@ -1,6 +1,13 @@
 """Admin forms."""
-from wtforms import HiddenField, SelectChoice, SelectField
-from wtforms.validators import AnyOf, DataRequired
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    TextAreaField,
+)
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange
 
 from netapp.forms_common import Form
 from netapp.models import Role
@@ -15,3 +22,20 @@ class RoleChangeForm(Form):
         validators=[DataRequired(message="Pick a role.")],
     )
     action = HiddenField(validators=[AnyOf(["grant", "remove"], message="Choose grant or remove.")])
+
+
+class QuestionForm(Form):
+    element_id = SelectField("Framework element", coerce=int,
+                             validators=[InputRequired(message="Choose an element.")])
+    question = TextAreaField("Question", validators=[
+        InputRequired(message="Write the question."),
+        Length(max=500, message="Keep the question under 500 characters.")],
+        description="Ask for a real example: “Tell me about a time…”.")
+    good_answer = TextAreaField("What a good answer shows", validators=[
+        InputRequired(message="Say what a good answer shows, so interviewers score it fairly."),
+        Length(max=1000, message="Keep this under 1,000 characters.")])
+    position = IntegerField("Order", default=1, validators=[
+        InputRequired(message="Enter a number, for example 1."),
+        NumberRange(min=1, max=99, message="Enter a number from 1 to 99.")],
+        description="Questions for an element are asked in this order.")
+    active = BooleanField("In use (shown in the kit)", default=True)

@@ -11,5 +11,6 @@ from netapp.members import (  # noqa: E402,F401
     notifications,
     onboarding,
     profile,
+    recruitment,
     resources,
 )

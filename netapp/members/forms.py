@@ -396,3 +396,28 @@ def feedback_form(fw, data: dict[str, str] | None = None) -> Form:
 
 class EmailChoicesForm(Form):
     kinds = MultiCheckboxField("Email me when", coerce=str)
+
+
+class KitForm(Form):
+    """The recruitment kit's choices, sent by GET so the kit's address can be printed again."""
+
+    class Meta:
+        csrf = False  # it changes nothing: it only chooses what the kit shows
+
+    role = StringField("The role you are recruiting for", validators=[
+        InputRequired(message="Say which role you are recruiting for, for example "
+                              "“Senior care worker”."),
+        Length(max=120, message="Keep the role under 120 characters.")],
+        description="For example: Senior care worker, Deputy manager.")
+    elements = MultiCheckboxField("What the interview should explore")
+
+    def __init__(self, *args, max_elements: int, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.max_elements = max_elements
+
+    def validate_elements(self, field: MultiCheckboxField) -> None:
+        if not field.data:
+            raise ValidationError("Choose at least one area to ask about.")
+        if len(field.data) > self.max_elements:
+            raise ValidationError(f"Choose up to {self.max_elements} areas: you chose "
+                                  f"{len(field.data)}. More makes an interview too long.")

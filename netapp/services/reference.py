@@ -1,4 +1,5 @@
-"""Load the framework, topics and affinity networks from netapp.data (safe to run again)."""
+"""Load the framework, topics, affinity networks and interview questions from netapp.data (safe to
+run again)."""
 import sqlalchemy as sa
 
 from netapp.data.lqf import AFFINITY_NETWORKS, FRAMEWORKS, OTHER_TOPICS, SUPPORT_AREAS
@@ -12,6 +13,7 @@ from netapp.models import (
     NetworkKind,
     Topic,
 )
+from netapp.services import recruitment
 
 
 def ensure_reference_data() -> int:
@@ -46,5 +48,7 @@ def ensure_reference_data() -> int:
             db.session.add(Network(kind=NetworkKind.AFFINITY, code=code, name=name,
                                    description=text))
             added += 1
+    db.session.flush()
+    added += recruitment.ensure_questions()  # the kit's questions hang off the elements
     db.session.commit()
     return added
