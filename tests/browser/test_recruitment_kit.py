@@ -121,3 +121,40 @@ def test_a_member_marks_a_resource_done_and_sees_it_on_their_history(page, live_
     expect(page).to_have_url(live_server("/me/assessments"))
     expect(page.locator(".resource-list")).to_have_count(0)
     assert console_errors == []
+
+
+
+@pytest.fixture
+def admin(live_app, member):
+    from netapp.models import Role
+
+    with live_app.app_context():
+        make_user(email="ada@example.org", name="Ada Admin", roles=[Role.ADMIN])
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("size", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_an_admin_adds_a_question_and_a_mistake_keeps_what_was_typed(page, live_server, admin,
+                                                                     console_errors, size):
+    page.set_viewport_size(size)
+    page.goto(live_server("/account/login"))
+    page.get_by_label("Email address").fill("ada@example.org")
+    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.goto(live_server("/admin/recruitment"))
+    expect(page.get_by_role("heading", name="Recruitment questions")).to_be_visible()
+    assert_accessible(page, "admin questions")
+    page.get_by_label("Question", exact=True).fill("Tell me about a time you asked for help?")
+    page.get_by_role("button", name="Add question").click()
+    expect(page.locator(".error-summary")).to_contain_text("Say what a good answer shows")
+    expect(page.get_by_label("Question", exact=True)).to_have_value(
+        "Tell me about a time you asked for help?")
+    assert_accessible(page, "admin questions with an error")
+    _page_fits(page)
+    _shot(page, "admin-questions")
+    page.get_by_label("What a good answer shows").fill("Knows their limits.")
+    page.get_by_role("button", name="Add question").click()
+    expect(page.get_by_text("Question added.")).to_be_visible()
+    expect(page.get_by_role("cell", name="Tell me about a time you asked for help?")) \
+        .to_be_visible()
+    assert [e for e in console_errors if "status of 400" not in e] == []
