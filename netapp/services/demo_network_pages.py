@@ -64,7 +64,8 @@ def seed_leads_and_follows(rng: random.Random, profile_rows: list[dict], special
     ).all()
     leads.extend({"network_id": network_id, "user_id": user_id, "appointed_by_id": None,
                   "appointed_at": now - timedelta(days=60)} for network_id, user_id in listed)
-    db.session.execute(sa.insert(NetworkLead), leads)
+    if leads:
+        db.session.execute(sa.insert(NetworkLead), leads)
 
     follows = []
     neighbours = [c for c in councils_by_region[region_of[home]] if c != home][:2]
@@ -79,7 +80,8 @@ def seed_leads_and_follows(rng: random.Random, profile_rows: list[dict], special
         if nearby:
             follows.append({"user_id": uid, "network_id": local[rng.choice(nearby)],
                             "created_at": now - timedelta(days=rng.randint(0, 200))})
-    db.session.execute(sa.insert(NetworkFollow), follows)
+    if follows:
+        db.session.execute(sa.insert(NetworkFollow), follows)
 
     # Everyone joined their local network a while ago, a few this month: the demo member's
     # network always has some, so "New this month" shows names from the first command.
@@ -92,10 +94,13 @@ def seed_leads_and_follows(rng: random.Random, profile_rows: list[dict], special
                            if r["local_authority_id"] != home and rng.random() < NEW_THIS_MONTH]
     days_in = max(1, (now - month_start).days + 1)
     table = NetworkMembership.__table__
-    db.session.execute(
-        sa.update(table)
-        .where(table.c.user_id == sa.bindparam("uid"), table.c.network_id == sa.bindparam("nid"))
-        .values(joined_at=sa.bindparam("at")),
-        [{"uid": uid, "nid": local[council_of[uid]], "at": month_start + timedelta(
-            days=rng.randrange(days_in), hours=rng.randint(8, 18))} for uid in recent],
-    )
+    joined = [{"uid": uid, "nid": local[council_of[uid]], "at": month_start + timedelta(
+        days=rng.randrange(days_in), hours=rng.randint(8, 18))} for uid in recent]
+    if joined:
+        db.session.execute(
+            sa.update(table)
+            .where(table.c.user_id == sa.bindparam("uid"),
+                   table.c.network_id == sa.bindparam("nid"))
+            .values(joined_at=sa.bindparam("at")),
+            joined,
+        )
