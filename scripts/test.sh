@@ -42,7 +42,13 @@ export CHROMIUM_PATH=/usr/bin/chromium
 
 log "Running the test suite"
 set +e
-"$VENV/bin/python" -m pytest "$@"
+# Two processes (pytest-xdist), one per core, each test file kept in one process; each process
+# has its own PostgreSQL database (tests/conftest.py). TEST_PROCESSES=1 runs in one process.
+PROCESSES="${TEST_PROCESSES:-2}"
+if [ "$PROCESSES" -gt 1 ]; then
+  set -- -n "$PROCESSES" --dist loadfile "$@"
+fi
+"$VENV/bin/python" -m pytest --durations=15 "$@"
 status=$?
 set -e
 exit "$status"

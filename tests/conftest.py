@@ -19,7 +19,30 @@ from netapp import create_app
 from netapp.extensions import db
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
-PG_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+
+def _worker_database(url: str) -> str:
+    """The PostgreSQL database for this test process.
+
+    scripts/test.sh runs the suite in two processes (pytest-xdist). Each gets its own database
+    on the throwaway server, made empty here, so one process's truncations never touch the
+    other's rows. The environment is updated too, for tests that start subprocesses.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not url or not worker:
+        return url
+    name = f"test_{worker}"
+    server = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    server.dispose()
+    worker_url = url.rsplit("/", 1)[0] + f"/{name}"
+    os.environ["TEST_DATABASE_URL"] = worker_url
+    return worker_url
+
+
+PG_URL = _worker_database(os.environ.get("TEST_DATABASE_URL", ""))
 
 
 def require(condition: bool, reason: str) -> None:

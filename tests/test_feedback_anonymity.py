@@ -166,8 +166,9 @@ def _page_bands(client, auth, requester) -> dict[str, Fraction]:
         r'<tr><th scope="row">([^<]+)</th>(?:<td>[^<]*</td>)?<td>([^<]+)</td></tr>', table))
     fw = lqf.framework()
     # Nothing per element anywhere on the page: no element code, no element name.
+    # (Codes as whole words: a random token on the page may contain "PQ1" by chance.)
     for e in (e for d in fw.dimensions for e in d.elements):
-        assert e.code not in html and e.name not in html
+        assert not re.search(rf"\b{e.code}\b", html) and e.name not in html
     return {d.code: Fraction(cells[d.name]) for d in fw.dimensions}
 
 

@@ -12,6 +12,9 @@ _AXE = Axe()
 
 def assert_accessible(page, where: str = "") -> None:
     """Assert axe finds no WCAG 2.0/2.1/2.2 A or AA violations on the page as it is now."""
+    # A click that opens a page returns once its DOM is there, which can be before its
+    # stylesheets apply; checked unstyled, links are too small to tap. Wait for the page to load.
+    page.wait_for_load_state("load")
     results = _AXE.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS},
                                       "resultTypes": ["violations"]})
     response = results.response
