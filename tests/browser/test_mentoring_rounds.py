@@ -1,7 +1,6 @@
 """A coordinator's round in a real browser: create, run, watch the progress, preview, publish."""
 from __future__ import annotations
 
-import os
 import signal
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from netapp.models import Mentorship, MentorshipStatus, Role
 from netapp.tasks import huey
 from tests.browser.accessibility import assert_accessible
 from tests.browser.conftest import DESKTOP
+from tests.browser.helpers import screenshot_saver
 from tests.conftest import IN_CI, PG_URL, _make_app, _truncate_all
 from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.profile_helpers import load_reference
@@ -51,11 +51,7 @@ def _start_consumer():
     return consumer
 
 
-def _shot(page, name: str, viewport: dict) -> None:
-    if os.environ.get("CI"):
-        return
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}-{viewport['width']}.png"), full_page=True)
+_shot = screenshot_saver(SHOTS)
 
 
 @pytest.mark.browser

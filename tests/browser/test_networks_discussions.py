@@ -4,7 +4,6 @@ with a reason; and every XSS attempt from tests/xss_cases.py, posted and told as
 renders with no dialog and no script run. axe on every page, phone and desktop."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,10 @@ from netapp.models import Network, NetworkKind, NetworkLead, NetworkMembership
 from netapp.services import discussions, stories
 from tests.browser.accessibility import assert_accessible
 from tests.browser.conftest import DESKTOP
-from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.browser.helpers import log_in as _log_in
+from tests.browser.helpers import log_out as _log_out
+from tests.browser.helpers import screenshot_saver
+from tests.factories import make_user
 from tests.profile_helpers import load_reference
 from tests.xss_cases import XSS_CASES
 
@@ -23,23 +25,7 @@ PHONE = {"width": 375, "height": 812}
 SHOTS = Path(__file__).resolve().parents[2] / ".screenshots" / "networks_discussions"
 
 
-def _shot(page, name: str, viewport: dict) -> None:
-    if os.environ.get("CI"):
-        return
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}-{viewport['width']}.png"), full_page=True)
-
-
-def _log_in(page, server, email: str) -> None:
-    page.goto(server("/account/login"))
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
-
-
-def _log_out(page) -> None:
-    page.get_by_role("navigation", name="Main").get_by_role("button", name="Log out").click()
+_shot = screenshot_saver(SHOTS)
 
 
 def _network(live_app) -> int:

@@ -2,7 +2,6 @@
 drag a member to another set and read the warning, move with the plain form, publish."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,7 @@ from netapp.services import sets_formation as service
 from tests.browser import test_mentoring_rounds as rounds_browser
 from tests.browser.accessibility import assert_accessible
 from tests.browser.conftest import DESKTOP
+from tests.browser.helpers import screenshot_saver
 from tests.factories import DEFAULT_PASSWORD
 from tests.sets_people import asker, coordinator_user, leeds_and_camden
 
@@ -26,11 +26,7 @@ _start_consumer = rounds_browser._start_consumer
 SHOTS = Path(__file__).resolve().parents[2] / ".screenshots" / "sets_formation"
 
 
-def _shot(page, name: str, viewport: dict) -> None:
-    if os.environ.get("CI"):
-        return
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}-{viewport['width']}.png"), full_page=True)
+_shot = screenshot_saver(SHOTS)
 
 
 def _drag(page, source, target) -> None:
