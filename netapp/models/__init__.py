@@ -2,6 +2,13 @@
 from netapp.extensions import db
 from netapp.models.accounts import Role, User, UserRole, UserSession
 from netapp.models.audit import AuditEntry
+from netapp.models.coordinator import (
+    ImportStatus,
+    MemberImport,
+    ProgrammeFeedback,
+    ProgrammeUpdate,
+    UpdateKind,
+)
 from netapp.models.feedback import FeedbackRater, FeedbackRound, FeedbackScore
 from netapp.models.jobs import Job, JobStatus
 from netapp.models.lqf import (
@@ -140,6 +147,11 @@ __all__ = [
     "Role",
     "ServiceType",
     "User",
+    "ImportStatus",
+    "MemberImport",
+    "ProgrammeFeedback",
+    "ProgrammeUpdate",
+    "UpdateKind",
     "UserRole",
     "UserSession",
 ]
