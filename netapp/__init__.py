@@ -83,6 +83,7 @@ def register_request_hooks(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from netapp.admin import bp as admin_bp
     from netapp.auth import bp as auth_bp
+    from netapp.coordinator import bp as coordinator_bp
     from netapp.errors import bp as errors_bp
     from netapp.main import bp as main_bp
     from netapp.members import bp as members_bp
@@ -98,6 +99,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(mentoring_bp, url_prefix="/mentoring")
     app.register_blueprint(sets_bp, url_prefix="/sets")
     app.register_blueprint(networks_bp, url_prefix="/networks")
+    app.register_blueprint(coordinator_bp, url_prefix="/coordinator")
 
 
 def register_commands(app: Flask) -> None:

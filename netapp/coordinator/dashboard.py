@@ -1,0 +1,2 @@
+"""Coordinator console: dashboard."""
+from netapp.coordinator import bp  # noqa: F401

@@ -1,0 +1,2 @@
+"""Coordinator console: exports."""
+from netapp.coordinator import bp  # noqa: F401

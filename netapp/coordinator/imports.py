@@ -1,0 +1,2 @@
+"""Coordinator console: imports."""
+from netapp.coordinator import bp  # noqa: F401

@@ -1,0 +1,2 @@
+"""Coordinator console: members."""
+from netapp.coordinator import bp  # noqa: F401

@@ -1,0 +1,2 @@
+"""Coordinator console: report."""
+from netapp.coordinator import bp  # noqa: F401
