@@ -74,6 +74,16 @@ def email_notifications(note_ids: list[int], site: str) -> None:
         notifications.email_saved(note_ids)
 
 
+@huey.task()
+def event_emails(event_id: int, user_ids: list[int], kind: str | None, subject: str,
+                 method: str, site: str) -> None:
+    """Email an event's change, cancellation or waitlist place, with its calendar file."""
+    from netapp.services import events
+
+    with huey.app.test_request_context(base_url=site):
+        events.send_queued(event_id, user_ids, kind, subject, method)
+
+
 @huey.periodic_task(crontab(minute="20", hour="*/6"))
 def mentoring_reminders() -> None:
     """Nudges and check-in notices for mentoring pairs, four times a day (each is sent once)."""

@@ -22,7 +22,7 @@ from datetime import date, datetime, time, timedelta
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import url_for
+from flask import current_app, has_request_context, request, url_for
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 from sqlalchemy.orm.attributes import set_committed_value
@@ -332,12 +332,11 @@ def _promote(event: Event) -> list[EventRsvp]:
 
 
 def _email_promoted(event: Event, promoted: list[EventRsvp]) -> None:
-    """After the commit: each promoted member's email, with the calendar file."""
+    """After the commit: each promoted member's email, with the calendar file (queued)."""
     if not promoted:
         return
-    people = list(db.session.scalars(
-        sa.select(User).where(User.id.in_([r.user_id for r in promoted]))))
-    _send(event, people, "event_promoted", _words(event, "promoted"), "REQUEST")
+    _send_later(event, [r.user_id for r in promoted], "event_promoted",
+                _words(event, "promoted"), "REQUEST")
 
 
 def position(user: User, event: Event, mine: EventRsvp | None = None) -> int | None:
@@ -394,6 +393,34 @@ def _send(event: Event, people: list[User], kind: str | None, subject: str,
                    attachments=[("event.ics", ics, f"text/calendar; method={method}")])
 
 
+def _send_later(event: Event, user_ids: list[int], kind: str | None, subject: str,
+                method: str) -> None:
+    """Hand ``_send`` to the task queue, so a change that tells many people answers at once.
+
+    The worker reads the event as it is then: a second change before it runs sends the newer
+    details, which is what the member needs to see."""
+    if not user_ids:
+        return
+    from netapp.tasks import event_emails
+
+    site = (request.host_url if has_request_context()
+            else f"http://{current_app.config.get('SERVER_NAME') or 'localhost'}/")
+    event_emails(event.id, list(user_ids), kind, subject, method, site)
+
+
+def send_queued(event_id: int, user_ids: list[int], kind: str | None, subject: str,
+                method: str) -> int:
+    """The task queue's side of ``_send_later``: email the people still there. Returns how many
+    were asked for (people who have since left or erased their account are skipped)."""
+    event = db.session.get(Event, event_id)
+    if event is None:
+        return 0
+    people = list(db.session.scalars(sa.select(User).where(User.id.in_(user_ids))
+                                     .order_by(User.id)))
+    _send(event, people, kind, subject, method)
+    return len(people)
+
+
 def _confirm(user: User, event: Event) -> None:
     _send(event, [user], None, _words(event, "going"), "REQUEST")
 
@@ -408,7 +435,8 @@ def _tell_everyone(event: Event, what: str) -> None:
     for person in rows:
         notifications.notify(person, "event_changed", text, link, email=False)
     db.session.commit()
-    _send(event, list(rows), "event_changed", text, "CANCEL" if what == "cancelled" else "REQUEST")
+    _send_later(event, [person.id for person in rows], "event_changed", text,
+                "CANCEL" if what == "cancelled" else "REQUEST")
 
 
 # ---------------------------------------------------------------- reminders
