@@ -95,9 +95,11 @@ def _is_live(row: UserSession | None, now: datetime) -> bool:
 
 def _live_row(where: sa.ColumnElement[bool]) -> UserSession | None:
     """The session row matching ``where`` if it may still be used; a dead row is deleted."""
+    # One statement for the session row, its user and their roles: this runs on every page.
     row = db.session.scalars(
-        sa.select(UserSession).where(where).options(joinedload(UserSession.user))
-    ).one_or_none()
+        sa.select(UserSession).where(where)
+        .options(joinedload(UserSession.user).joinedload(User.roles))
+    ).unique().one_or_none()
     now = utcnow()
     if row is not None and not _is_live(row, now):
         db.session.delete(row)
