@@ -27,9 +27,9 @@ def _add(elements, code, title):
 def test_only_admins_manage_resources(client, auth, users, elements, role):
     resource = _add(elements, "MS1", "Planning basics")
     auth.as_role(users, role)
-    for method, path in (("GET", "/members/resources"),
-                         ("GET", f"/members/resources/{resource.id}"),
-                         ("POST", f"/members/resources/{resource.id}/delete")):
+    for method, path in (("GET", "/admin/resources"),
+                         ("GET", f"/admin/resources/{resource.id}"),
+                         ("POST", f"/admin/resources/{resource.id}/delete")):
         response = client.open(path, method=method)
         if role is None:
             assert response.status_code == 302 and "/account/login" in response.headers["Location"]
@@ -42,20 +42,20 @@ def test_only_admins_manage_resources(client, auth, users, elements, role):
 
 def test_admin_adds_edits_and_deletes_with_confirmation(client, auth, users, elements):
     auth.login(users["admin"].email)
-    bad = client.post("/members/resources", data={"element_id": elements["PQ1"].id,
+    bad = client.post("/admin/resources", data={"element_id": elements["PQ1"].id,
                                                   "title": "Know yourself", "url": "example.org"})
     assert bad.status_code == 400 and "starting https://" in bad.get_data(as_text=True)
     assert 'value="Know yourself"' in bad.get_data(as_text=True)
-    client.post("/members/resources", data={"element_id": elements["PQ1"].id,
+    client.post("/admin/resources", data={"element_id": elements["PQ1"].id,
                                             "title": "Know yourself", "url": "https://example.org/a"})
     resource = db.session.execute(sa.select(Resource)).scalar_one()
-    client.post(f"/members/resources/{resource.id}", data={
+    client.post(f"/admin/resources/{resource.id}", data={
         "element_id": elements["PQ2"].id, "title": "Manage yourself", "url": "https://example.org/b"})
     db.session.refresh(resource)
     assert resource.title == "Manage yourself" and resource.element_id == elements["PQ2"].id
-    client.post(f"/members/resources/{resource.id}/delete")
+    client.post(f"/admin/resources/{resource.id}/delete")
     assert db.session.get(Resource, resource.id) is not None
-    client.post(f"/members/resources/{resource.id}/delete", data={"confirm": "yes"})
+    client.post(f"/admin/resources/{resource.id}/delete", data={"confirm": "yes"})
     db.session.expire_all()
     assert db.session.get(Resource, resource.id) is None
     actions = db.session.scalars(sa.select(AuditEntry.action).order_by(AuditEntry.id)).all()
@@ -150,9 +150,9 @@ def test_admin_keeps_time_cost_and_levels(client, auth, users, elements):
     data = {"element_id": elements["PQ1"].id, "title": "Know yourself",
             "url": "https://example.org/a", "summary": "Your strengths", "time_needed": "1 hour",
             "cost": "Free", "level_from": "3", "level_to": "2"}
-    bad = client.post("/members/resources", data=data)
+    bad = client.post("/admin/resources", data=data)
     assert bad.status_code == 400 and "same as or above" in bad.get_data(as_text=True)
-    assert client.post("/members/resources", data=data | {"level_to": "4"}).status_code == 302
+    assert client.post("/admin/resources", data=data | {"level_to": "4"}).status_code == 302
     resource = db.session.execute(sa.select(Resource)).scalar_one()
     assert (resource.time_needed, resource.cost, resource.level_from, resource.level_to) == \
         ("1 hour", "Free", 3, 4)
@@ -255,7 +255,7 @@ def test_deleting_a_resource_takes_members_ticks_with_it(client, auth, users, el
     client.post(f"/me/resources/{resource.id}/done")
     auth.logout()
     auth.login(users["admin"].email)
-    client.post(f"/members/resources/{resource.id}/delete", data={"confirm": "yes"})
+    client.post(f"/admin/resources/{resource.id}/delete", data={"confirm": "yes"})
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ResourceDone)) == 0
 
 

@@ -98,9 +98,11 @@ OWNERS = {
     **{f"networks.{name}": "signed_in" for name in ("peers", "hellos", "connected")},
     **{f"networks.{name}": "peer" for name in ("say_hello", "dismiss_peer")},
     **{f"networks.{name}": "coordinator" for name in ("isolation_list", "isolation_csv")},
-    "members.manage_resources": "admin",
-    "members.edit_resource": "admin",
-    "members.delete_resource": "admin",
+    # Old addresses of the learning resources admin pages: a permanent redirect to /admin.
+    **{f"members.{name}": "public" for name in (
+        "manage_resources", "edit_resource", "delete_resource")},
+    **{f"admin.{name}": "admin" for name in (
+        "manage_resources", "edit_resource", "delete_resource")},
     # A member's own done list: the resource id is public reference data, the tick is theirs.
     "members.mark_resource_done": "signed_in",
     "members.undo_resource_done": "signed_in",

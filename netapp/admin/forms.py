@@ -1,15 +1,26 @@
 """Admin forms."""
+from urllib.parse import urlsplit
+
 from wtforms import (
     BooleanField,
     HiddenField,
     IntegerField,
     SelectChoice,
     SelectField,
+    StringField,
     TextAreaField,
 )
-from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    ValidationError,
+)
 
 from netapp.forms_common import Form
+from netapp.members.forms import ResourceForm
 from netapp.models import Role
 
 GRANTABLE = (Role.MENTOR, Role.COORDINATOR)
@@ -39,3 +50,22 @@ class QuestionForm(Form):
         NumberRange(min=1, max=99, message="Enter a number from 1 to 99.")],
         description="Questions for an element are asked in this order.")
     active = BooleanField("In use (shown in the kit)", default=True)
+
+
+class AdminResourceForm(ResourceForm):
+    """A learning resource, with a title that says something and a secure, whole address."""
+
+    def validate_title(self, field: StringField) -> None:
+        if not (field.data or "").strip():
+            raise ValidationError("Give the resource a title: it cannot be only spaces.")
+
+    def validate_url(self, field: StringField) -> None:
+        address = (field.data or "").strip()
+        if address.lower().startswith("http://"):
+            raise ValidationError("Use the secure address, starting https:// (not http://).")
+        parts = urlsplit(address)
+        if parts.scheme.lower() != "https" or not address.lower().startswith("https://"):
+            raise ValidationError("Enter a full web address, starting https://")
+        if not parts.hostname or "." not in parts.hostname or " " in address:
+            raise ValidationError("Enter a full web address with the site's name, "
+                                  "for example https://www.skillsforcare.org.uk/…")

@@ -1,16 +1,14 @@
-"""Learning resources: suggestions for me, and the admin pages that curate them."""
+"""Learning resources: suggestions for me, and the old addresses of the admin pages."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import login_required
-from wtforms.fields.choices import SelectChoice
 
-from netapp.access import role_required
 from netapp.extensions import db
 from netapp.members import bp
 from netapp.members._common import current_member
-from netapp.members.forms import EmptyForm, ResourceForm
-from netapp.models import Profile, Resource, Role
+from netapp.members.forms import EmptyForm
+from netapp.models import Profile, Resource
 from netapp.services import lqf, profiles, resources
 
 
@@ -54,53 +52,19 @@ def undo_resource_done(resource_id: int):
     return redirect(_back_to("members.my_resources"))
 
 
-def _resource_form(fw, resource: Resource | None = None) -> ResourceForm:
-    form = ResourceForm(obj=resource)
-    form.element_id.choices = [SelectChoice(e.id, f"{e.code} {e.name}", optgroup=d.name)
-                               for d in fw.dimensions for e in d.elements]
-    return form
-
-
-def _fields(form: ResourceForm) -> dict:
-    return {name: form[name].data for name in (
-        "element_id", "title", "url", "summary", "time_needed", "cost", "level_from", "level_to")}
-
-
+# The admin pages moved under /admin (netapp/admin/resources.py). The old addresses answer
+# with a permanent redirect that keeps the method, so bookmarks and old forms still work; the
+# new route does the checking.
 @bp.route("/members/resources", methods=["GET", "POST"])
-@role_required(Role.ADMIN)
 def manage_resources():
-    fw = lqf.framework()
-    form = _resource_form(fw)
-    if form.validate_on_submit():
-        resources.save(current_member(), None, **_fields(form))
-        flash("Resource added.", "success")
-        return redirect(url_for("members.manage_resources"))
-    return render_template("members/manage_resources.html", form=form,
-                           items=resources.all_resources(fw)), 400 if form.errors else 200
+    return redirect(url_for("admin.manage_resources"), 308)
 
 
 @bp.route("/members/resources/<int:resource_id>", methods=["GET", "POST"])
-@role_required(Role.ADMIN)
 def edit_resource(resource_id: int):
-    resource = db.get_or_404(Resource, resource_id)
-    fw = lqf.framework()
-    form = _resource_form(fw, resource)
-    if form.validate_on_submit():
-        resources.save(current_member(), resource, **_fields(form))
-        flash("Resource saved.", "success")
-        return redirect(url_for("members.manage_resources"))
-    return render_template("members/edit_resource.html", form=form, resource=resource,
-                           delete_form=EmptyForm()), 400 if form.errors else 200
+    return redirect(url_for("admin.edit_resource", resource_id=resource_id), 308)
 
 
 @bp.route("/members/resources/<int:resource_id>/delete", methods=["POST"])
-@role_required(Role.ADMIN)
 def delete_resource(resource_id: int):
-    resource = db.get_or_404(Resource, resource_id)
-    if EmptyForm().validate_on_submit() and request.form.get("confirm") == "yes":
-        resources.delete(current_member(), resource)
-        flash("Resource deleted.", "success")
-        return redirect(url_for("members.manage_resources"))
-    flash("Tick the box to confirm you want to delete it.", "error")
-    return redirect(url_for("members.edit_resource", resource_id=resource_id))
-
+    return redirect(url_for("admin.delete_resource", resource_id=resource_id), 308)

@@ -1,0 +1,64 @@
+"""Admins keep the learning resources members see beside each element of the framework."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from netapp.access import role_required
+from netapp.admin import bp
+from netapp.admin.forms import AdminResourceForm
+from netapp.extensions import db
+from netapp.forms_common import EmptyForm
+from netapp.models import Resource, Role
+from netapp.services import lqf, resources
+
+
+def _resource_form(fw, resource: Resource | None = None) -> AdminResourceForm:
+    form = AdminResourceForm(obj=resource)
+    form.element_id.choices = [SelectChoice(e.id, f"{e.code} {e.name}", optgroup=d.name)
+                               for d in fw.dimensions for e in d.elements]
+    return form
+
+
+def _fields(form: AdminResourceForm) -> dict:
+    return {name: form[name].data for name in (
+        "element_id", "title", "url", "summary", "time_needed", "cost", "level_from", "level_to")}
+
+
+@bp.route("/resources", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def manage_resources():
+    fw = lqf.framework()
+    form = _resource_form(fw)
+    if form.validate_on_submit():
+        resources.save(current_user, None, **_fields(form))
+        flash("Resource added.", "success")
+        return redirect(url_for("admin.manage_resources"))
+    return render_template("admin/manage_resources.html", form=form,
+                           items=resources.all_resources(fw)), 400 if form.errors else 200
+
+
+@bp.route("/resources/<int:resource_id>", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def edit_resource(resource_id: int):
+    resource = db.get_or_404(Resource, resource_id)
+    form = _resource_form(lqf.framework(), resource)
+    if form.validate_on_submit():
+        resources.save(current_user, resource, **_fields(form))
+        flash("Resource saved.", "success")
+        return redirect(url_for("admin.manage_resources"))
+    return render_template("admin/edit_resource.html", form=form, resource=resource,
+                           delete_form=EmptyForm()), 400 if form.errors else 200
+
+
+@bp.route("/resources/<int:resource_id>/delete", methods=["POST"])
+@role_required(Role.ADMIN)
+def delete_resource(resource_id: int):
+    resource = db.get_or_404(Resource, resource_id)
+    if EmptyForm().validate_on_submit() and request.form.get("confirm") == "yes":
+        resources.delete(current_user, resource)
+        flash("Resource deleted.", "success")
+        return redirect(url_for("admin.manage_resources"))
+    flash("Tick the box to confirm you want to delete it.", "error")
+    return redirect(url_for("admin.edit_resource", resource_id=resource_id))
