@@ -134,8 +134,8 @@ def test_demo_resources_cover_the_framework_with_exact_pages(app):
     from netapp.data.resources import RESOURCES, TOPIC_ELEMENTS
 
     covered = {code for codes, *_ in RESOURCES for code in codes}
-    # The gaps are named in netapp/data/resources.py: fewer real links beat made-up ones.
-    assert set(ELEMENTS) - covered == {"MS1", "MS2", "SD3", "DS1", "DS4"}
+    # Every element has real pages; tests/test_learning_resources.py checks every level too.
+    assert set(ELEMENTS) - covered == set()
     for codes, title, learn, time_needed, cost, low, high, url in RESOURCES:
         parts = urlparse(url)
         assert parts.scheme == "https" and parts.path.strip("/"), f"{title}: not a home page"
