@@ -19,33 +19,25 @@ from netapp.models import (
     User,
 )
 from netapp.models.base import utcnow
+from netapp.services import reference
 
 
 class AssessmentIncomplete(ValueError):
     """Some elements have no score yet."""
 
 
-def _load(code: str) -> Framework | None:
-    return db.session.execute(
-        sa.select(Framework).where(Framework.code == code)
-        .options(selectinload(Framework.dimensions).selectinload(Dimension.elements),
-                 selectinload(Framework.levels))
-    ).scalar_one_or_none()
-
-
 def framework(code: str = LQF_CODE) -> Framework:
-    """The framework with its dimensions and elements loaded.
+    """The framework with its dimensions, elements and levels loaded (from the per-process
+    cache in services/reference.py: no SQL once this process has read it).
 
     Migration 0003 loads it; a database built another way (create_all) gets it on first use.
     Raises LookupError for a framework that netapp.data does not define.
     """
-    found = _load(code)
+    found = reference.framework(code)
     if found is None:
-        from netapp.services.reference import ensure_reference_data
-
         current_app.logger.warning("Framework %s was missing: loading reference data.", code)
-        ensure_reference_data()
-        found = _load(code)
+        reference.ensure_reference_data()
+        found = reference.framework(code)
     if found is None:
         raise LookupError(f"no framework {code!r} in netapp.data.lqf")
     return found
