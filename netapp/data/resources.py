@@ -118,8 +118,8 @@ RESOURCES = (
      "https://gov.uk/government/publications/care-workforce-pathway-for-adult-social-care/"
      "deputy-manager-role-category"),
     (("MS1", "SD3"), "GOV.UK care workforce pathway: Registered manager",
-     "The legal duties of the role and what running a service well asks of you: planning the "
-     "day-to-day, meeting CQC requirements and taking informed decisions about how it runs.",
+     "The legal duties of the role and what running a service asks of you: the day-to-day "
+     "running, meeting CQC requirements and taking informed decisions about how it operates.",
      "20-minute read", "Free", 3, 4,
      "https://gov.uk/government/publications/care-workforce-pathway-for-adult-social-care/"
      "registered-manager-role-category"),
@@ -167,8 +167,8 @@ RESOURCES = (
      "https://new.devon.gov.uk/care-and-health/guide/mca-practice-guidance/"
      "part-8-best-interest-decisions/"),
     (("PQ2",), "Skills for Care: Your wellbeing really does matter",
-     "Why managers who look after themselves care better for others, and a practical guide "
-     "to keeping your own wellbeing on the list when the job never stops.",
+     "Why managers who look after themselves care better for others, and the wellbeing "
+     "guide Skills for Care wrote to help registered managers put themselves on the list.",
      "5-minute read", "Free", 2, 4,
      "https://www.skillsforcare.org.uk/About/Blog/Article/Your-wellbeing-really-does-matter.aspx"),
     (("CV2", "SD1"), "East Sussex County Council: People at the Heart of Care, a summary",
@@ -185,7 +185,7 @@ RESOURCES = (
     (("PQ1", "PQ3", "WO2", "CV3"), "NHS Leadership Academy: The Healthcare Leadership Model",
      "Nine dimensions of leadership, from leading with care to sharing the vision, for anyone "
      "with or without a formal role; a self-assessment shows your strengths and next steps.",
-     "An hour to explore; the self-assessment about 30 minutes",
+     "At your own pace, one dimension at a time",
      "Self-assessment free; 360° feedback £40", 1, 4,
      "https://midlands.leadershipacademy.nhs.uk/resources/healthcare-leadership-model/"),
     (("MS2",), "GOV.UK: Learning and Development Support Scheme, a guide for employers",
