@@ -39,6 +39,7 @@ OWNERS = {
         "send_message", "checkin", "close_relationship", "relationship_feedback",
     )},
     "static": "public",
+    "coordinator.dashboard": "coordinator",
     "main.index": "anonymous",
     "main.health": "public",
     "main.dashboard": "signed_in",

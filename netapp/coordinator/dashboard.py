@@ -1,2 +1,30 @@
-"""Coordinator console: dashboard."""
-from netapp.coordinator import bp  # noqa: F401
+"""Coordinator console: the dashboard, for the whole country or one region.
+
+Figures come from netapp/services/dashboard.py and charts from netapp/services/charts.py; the
+page only shows them. Affinity networks appear as national counts only, hidden below 5.
+"""
+from __future__ import annotations
+
+from flask import abort, render_template, request
+from flask_login import login_required
+
+from netapp.access import role_required
+from netapp.coordinator import bp
+from netapp.models import Role
+from netapp.services import dashboard as service
+
+
+@bp.route("/dashboard")
+@login_required
+@role_required(Role.COORDINATOR, Role.ADMIN)
+def dashboard():
+    regions = service.regions()
+    region_id = request.args.get("region", type=int)
+    region = next((r for r in regions if r.id == region_id), None)
+    if region_id is not None and region is None:
+        abort(404)
+    figures = service.figures(region)
+    return render_template("coordinator/dashboard.html", regions=regions, region=region,
+                           d=figures, charts=service.charts(figures), percent=service.percent,
+                           month_table=service.month_table(figures),
+                           month_series=service.MONTH_SERIES)
