@@ -23,8 +23,11 @@ def test_grant_and_remove_roles_are_audited(client, auth, users):
         ("role.granted", users["admin"].id, str(target.id), "mentor"),
         ("role.removed", users["admin"].id, str(target.id), "mentor"),
     ]
-    page = client.get("/admin/audit?action=role").get_data(as_text=True)
-    assert "role.granted" in page and "role.removed" in page and "Ada Admin" in page
+    page = client.get("/admin/audit?what=roles").get_data(as_text=True)
+    admin_link = f'<a href="/admin/users/{users["admin"].id}">Ada Admin</a>'
+    member_link = f'<a href="/admin/users/{target.id}">Mina Member</a>'
+    assert f"{admin_link} gave {member_link} the mentor role" in page
+    assert f"{admin_link} took the mentor role away from {member_link}" in page
 
 
 def test_admin_role_cannot_be_granted_through_the_form(client, auth, users):
@@ -90,5 +93,5 @@ def test_audit_log_names_the_person_a_change_was_about(client, auth, users):
     auth.as_role(users, "admin")
     target = users["member"]
     client.post(f"/admin/users/{target.id}", data={"role": "mentor", "action": "grant"})
-    page = client.get("/admin/audit?action=role").get_data(as_text=True)
+    page = client.get("/admin/audit?what=roles").get_data(as_text=True)
     assert f'<a href="/admin/users/{target.id}">Mina Member</a>' in page

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from netapp.extensions import db
 from netapp.models import AuditEntry
 from netapp.services import audit, networks
+from netapp.services.audit_words import SPECIAL_PHRASES
 from tests.profile_helpers import give_profile, load_reference
 
 SPECIAL = ("consent.given", "consent.withdrawn", "listing.turned_on", "listing.turned_off")
@@ -31,7 +32,7 @@ def _entries(action: str) -> list[AuditEntry]:
 
 
 def _timed_table(html: str) -> str:
-    match = re.search(r'<table id="audit-entries".*?</table>', html, re.S)
+    match = re.search(r'<ol id="audit-entries".*?</ol>', html, re.S)
     return match.group(0) if match else ""
 
 
@@ -70,20 +71,25 @@ def test_the_admin_page_cannot_place_a_consent_between_two_timed_events(client, 
     auth.login(users["admin"].email)
     html = client.get("/admin/audit").get_data(as_text=True)
     timed = _timed_table(html)
-    assert "account.logged_in" in timed
-    for action in SPECIAL:
-        assert action not in timed
+    assert "Otto Other</a> logged in" in timed
+    for words in SPECIAL_PHRASES.values():
+        assert words not in timed
+    assert "affinity" not in timed
     counts = _counts_table(html)
-    assert "consent.given" in counts
+    assert "joined an affinity network" in counts
     # A day and a count, no time, no person, no id.
     assert not re.search(r"\d{2}:\d{2}", counts)
     assert "Mina Member" not in counts and "Otto Other" not in counts
     entry_id = _entries("consent.given")[0].id
     assert f">{entry_id}<" not in counts and f"={entry_id}" not in counts
-    # Filtering on the action does not bring individual rows back.
-    filtered = client.get("/admin/audit?action=consent").get_data(as_text=True)
-    assert "consent.given" not in _timed_table(filtered)
-    assert "consent.given" in _counts_table(filtered)
+    # Filtering on networks, or on the old action prefix, does not bring individual rows back.
+    for query in ("what=networks", "action=consent"):
+        filtered = client.get(f"/admin/audit?{query}").get_data(as_text=True)
+        assert "affinity" not in _timed_table(filtered)
+        assert "joined an affinity network" in _counts_table(filtered)
+    # Filtering on a person shows none of the counts: they belong to no one.
+    mine = client.get(f"/admin/audit?user={member.id}").get_data(as_text=True)
+    assert "logged in" in _timed_table(mine) and _counts_table(mine) == ""
 
 
 def test_the_audit_page_says_what_it_hides_and_why(client, auth, users, app):

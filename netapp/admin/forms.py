@@ -3,6 +3,7 @@ from urllib.parse import urlsplit
 
 from wtforms import (
     BooleanField,
+    DateField,
     HiddenField,
     IntegerField,
     SelectChoice,
@@ -16,8 +17,10 @@ from wtforms.validators import (
     InputRequired,
     Length,
     NumberRange,
+    Optional,
     ValidationError,
 )
+from wtforms.widgets import HiddenInput
 
 from netapp.forms_common import Form
 from netapp.members.forms import ResourceForm
@@ -69,3 +72,37 @@ class AdminResourceForm(ResourceForm):
         if not parts.hostname or "." not in parts.hostname or " " in address:
             raise ValidationError("Enter a full web address with the site's name, "
                                   "for example https://www.skillsforcare.org.uk/…")
+
+
+class AuditFilterForm(Form):
+    """The audit log's filters, sent by GET so a filtered log can be linked to."""
+
+    class Meta:
+        csrf = False  # it changes nothing: it only chooses which entries to show
+
+    who = StringField("Who did it", validators=[
+        Length(max=120, message="Use at most 120 letters.")],
+        description="Part of a name or an email address.")
+    user = IntegerField("Person's number", validators=[
+        Optional(), NumberRange(min=1, message="Enter a person's number, for example 12.")],
+        widget=HiddenInput())
+    what = SelectField("What kind of change", default="", validate_choice=False)
+    since = DateField("From", format=["%Y-%m-%d", "%d/%m/%Y"], validators=[Optional()],
+                      description="For example 01/11/2026.")
+    until = DateField("To", format=["%Y-%m-%d", "%d/%m/%Y"], validators=[Optional()],
+                      description="For example 30/11/2026.")
+
+    def __init__(self, *args, groups: dict[str, str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.what.choices = [SelectChoice("", "Everything")] + [
+            SelectChoice(key, label) for key, label in groups.items()]
+
+    def validate_what(self, field: SelectField) -> None:
+        # The select's own check, in words: a hand-edited address gets a message, not a crash.
+        if field.data not in {c.value for c in field.choices}:
+            raise ValidationError("Choose one of the kinds of change shown.")
+
+    def validate_until(self, field: DateField) -> None:
+        if self.since.data and field.data and field.data < self.since.data:
+            raise ValidationError("The last day must be on or after the first day. "
+                                  "Check the two dates.")

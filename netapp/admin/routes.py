@@ -1,15 +1,18 @@
 """Admin routes: list accounts, change roles, read the audit log."""
+from datetime import datetime, time, timedelta
+
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from netapp.access import role_required
 from netapp.admin import bp
-from netapp.admin.forms import GRANTABLE, RoleChangeForm
+from netapp.admin.forms import GRANTABLE, AuditFilterForm, RoleChangeForm
 from netapp.auth.forms import EmptyForm
 from netapp.extensions import db
 from netapp.models import AuditEntry, Role, User, UserRole
-from netapp.services import accounts, audit
+from netapp.services import accounts, audit, audit_words
 
 
 def _page() -> int:
@@ -66,21 +69,50 @@ def user_detail(user_id: int):
                            status_form=EmptyForm())
 
 
+def _person_link(user_id: int, name: str) -> Markup:
+    return Markup('<a href="{}">{}</a>').format(url_for("admin.user_detail", user_id=user_id),
+                                                 name)
+
+
+def _audit_filters(form: AuditFilterForm) -> dict:
+    """The form's answers as timed_entries keywords (the dates as whole days, UTC)."""
+    data = form.data
+    filters: dict = {"actor_id": data["user"], "actor_words": (data["who"] or "").strip()}
+    if data["what"]:
+        filters["actions"] = audit_words.actions_in(data["what"])
+    if data["since"]:
+        filters["since"] = datetime.combine(data["since"], time.min)
+    if data["until"]:
+        filters["before"] = datetime.combine(data["until"] + timedelta(days=1), time.min)
+    return filters
+
+
 @bp.route("/audit")
 @role_required(Role.ADMIN)
 def audit_log():
-    action = request.args.get("action", "").strip()
-    page = db.paginate(audit.timed_entries(action), page=_page(), per_page=50, error_out=False)
+    action = request.args.get("action", "").strip()  # old links: actions starting with this
+    form = AuditFilterForm(formdata=request.args or None, groups=audit_words.GROUPS)
+    valid = not request.args or form.validate()
+    # An invalid filter shows the messages and nothing else, never a guess at what was meant.
+    filters = _audit_filters(form) if valid and request.args else {}
+    query = audit.timed_entries(action, **filters) if valid else \
+        audit.timed_entries().where(sa.false())
+    page = db.paginate(query, page=_page(), per_page=50, error_out=False)
+    names = audit_words.names_for(page.items)
+    entries = [(e, audit_words.sentence(e, names, _person_link)) for e in page.items]
     counts_page = max(request.args.get("counts_page", 1, type=int), 1)
-    counts, more_counts = audit.special_counts(action, counts_page)
-    user_ids = {int(e.target_id) for e in page.items
-                if e.target_type == "User" and (e.target_id or "").isdigit()}
-    target_names = dict(db.session.execute(
-        sa.select(User.id, User.display_name).where(User.id.in_(user_ids))
-    ).all()) if user_ids else {}
-    return render_template("admin/audit.html", page=page, action=action,
-                           target_names=target_names, counts=counts, counts_page=counts_page,
-                           more_counts=more_counts)
+    # Special-category events have no actor: a "who" filter matches none of them.
+    counts, more_counts = [], False
+    if valid and audit_words.special_in(form.what.data or "") and not (
+            filters.get("actor_id") or filters.get("actor_words")):
+        counts, more_counts = audit.special_counts(
+            action, counts_page, since=filters.get("since"), before=filters.get("before"))
+    counts = [(day, audit_words.special_words(what), n) for day, what, n in counts]
+    args = {k: v for k, v in request.args.items() if k not in ("page", "counts_page") and v}
+    actor = db.session.get(User, form.user.data) if valid and form.user.data else None
+    return render_template("admin/audit.html", page=page, entries=entries, form=form,
+                           args=args, actor=actor, counts=counts, counts_page=counts_page,
+                           more_counts=more_counts), 200 if valid else 400
 
 
 @bp.route("/users/<int:user_id>/close", methods=["GET", "POST"])

@@ -59,18 +59,36 @@ def record_special(action: str, **detail: Any) -> AuditEntry:
     return entry
 
 
-def timed_entries(action_prefix: str = "") -> sa.Select:
-    """Every ordinary entry, newest first, optionally only actions starting with a prefix."""
+def timed_entries(action_prefix: str = "", *, actions: list[str] | None = None,
+                  actor_id: int | None = None, actor_words: str = "",
+                  since: datetime | None = None, before: datetime | None = None) -> sa.Select:
+    """Every ordinary entry, newest first, optionally narrowed: actions starting with a prefix
+    or in a list, done by one person (by id, or by part of their name or email), or in a time
+    range (``since`` included, ``before`` not)."""
     query = (sa.select(AuditEntry).where(AuditEntry.action.not_in(sorted(SPECIAL_CATEGORY)))
              .options(sa.orm.selectinload(AuditEntry.actor))
              .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc()))
     if action_prefix:
         query = query.where(AuditEntry.action.like(f"{action_prefix}%"))
+    if actions is not None:
+        query = query.where(AuditEntry.action.in_(actions))
+    if actor_id is not None:
+        query = query.where(AuditEntry.actor_id == actor_id)
+    if actor_words:
+        like = f"%{actor_words.lower()}%"
+        query = query.where(AuditEntry.actor_id.in_(
+            sa.select(User.id).where(sa.or_(sa.func.lower(User.display_name).like(like),
+                                            sa.func.lower(User.email).like(like)))))
+    if since is not None:
+        query = query.where(AuditEntry.created_at >= since)
+    if before is not None:
+        query = query.where(AuditEntry.created_at < before)
     return query
 
 
-def special_counts(action_prefix: str = "", page: int = 1,
-                   per_page: int = 60) -> tuple[list[tuple[datetime, str, int]], bool]:
+def special_counts(action_prefix: str = "", page: int = 1, per_page: int = 60, *,
+                   since: datetime | None = None, before: datetime | None = None,
+                   ) -> tuple[list[tuple[datetime, str, int]], bool]:
     """Special-category events as (day, action, count), newest day first; and whether more.
 
     Why counts, not rows: each row's id grows with time, so listing the rows, even with
@@ -84,6 +102,10 @@ def special_counts(action_prefix: str = "", page: int = 1,
              .order_by(AuditEntry.created_at.desc(), AuditEntry.action))
     if action_prefix:
         query = query.where(AuditEntry.action.like(f"{action_prefix}%"))
+    if since is not None:
+        query = query.where(AuditEntry.created_at >= since)
+    if before is not None:
+        query = query.where(AuditEntry.created_at < before)
     page = max(page, 1)
     rows = db.session.execute(query.offset((page - 1) * per_page).limit(per_page + 1)).all()
     return [tuple(r) for r in rows[:per_page]], len(rows) > per_page
