@@ -174,10 +174,19 @@ def seed_demo(members: int = 3000, seed: int = 2026) -> list[DemoLogin]:
     from netapp.services.demo_sets import seed_sets
 
     seed_sets(random.Random(seed + 20), profile_rows, special, now)
+    # Dashboard (issue 14): joining dates, sign-ins and a mentoring history, before the
+    # isolation index is worked out below.
+    from netapp.services.demo_dashboard import seed_dashboard
+
+    seed_dashboard(random.Random(seed + 40), profile_rows, mentor_ids, special, now)
     # Networks (issue 12): leads and follows, events, discussions and stories, isolation index.
     from netapp.services.demo_networks import seed_networks
 
     seed_networks(random.Random(seed + 30), profile_rows, special, now)
+    # Programme report (issue 14): the Award, services' ratings and feedback on the network.
+    from netapp.services.demo_programme import seed_programme
+
+    seed_programme(random.Random(seed + 50), profile_rows, special, now)
     db.session.commit()
     return [DemoLogin(role, f"{local}@{DEMO_DOMAIN}", DEMO_PASSWORD) for role, local, _ in logins]
 
