@@ -70,7 +70,8 @@ from netapp.models import (
     story_dimensions,
 )
 from netapp.models.base import utcnow
-from netapp.services import accounts, audit, lqf, resources
+from netapp.models.coordinator import ProgrammeFeedback, ProgrammeUpdate, UpdateKind
+from netapp.services import accounts, audit, lqf, programme, resources
 from tests.factories import make_user
 from tests.profile_helpers import assess, give_profile, join, load_reference
 
@@ -104,6 +105,7 @@ class Erased:
     talk: dict | None = None  # ids of discussions, posts, reports and stories: see _talk
     peers: dict | None = None  # ids of other people's peer rows that must stay: see _peers
     done_resource_id: int = 0  # a resource the person and another member both marked done
+    feedback_kept_id: int = 0  # the person's feedback on the network (its rating stays)
 
 
 # ---------------------------------------------------------------- one check per personal table
@@ -350,6 +352,23 @@ def check_resources_done(e: Erased) -> None:
     assert db.session.get(Resource, e.done_resource_id) is not None
 
 
+def check_programme_updates(e: Erased) -> None:
+    _none_for("programme_updates", "user_id", e.uid)
+    # the other member's report stays
+    assert db.session.scalars(sa.select(ProgrammeUpdate.user_id)).all() == [e.requester_id]
+
+
+def check_programme_feedback(e: Erased) -> None:
+    _none_for("programme_feedback", "user_id", e.uid)
+    kept = db.session.get(ProgrammeFeedback, e.feedback_kept_id)
+    # the rating stays true; the person, their words and the exact time go
+    assert (kept.user_id, kept.rating, kept.comment) == (None, 5, "")
+    assert (kept.created_at.day, kept.created_at.hour, kept.created_at.minute) == (1, 0, 0)
+    others = db.session.scalars(sa.select(ProgrammeFeedback)
+                                .where(ProgrammeFeedback.id != e.feedback_kept_id)).all()
+    assert [(f.user_id, f.comment) for f in others] == [(e.requester_id, "Otto's view")]
+
+
 PERSONAL = {
     "users": check_users,
     "user_roles": no_rows_for("user_roles", "user_id"),
@@ -400,6 +419,8 @@ PERSONAL = {
     "peer_dismissals": check_peer_dismissals,
     "isolation_scores": check_isolation_scores,
     "resources_done": check_resources_done,
+    "programme_updates": check_programme_updates,
+    "programme_feedback": check_programme_feedback,
 }
 
 
@@ -619,6 +640,14 @@ def _learning_done(person: User, users: dict) -> int:
     return resource.id
 
 
+def _programme(person: User, users: dict) -> int:
+    other = users["other_member"]
+    programme.save_updates(person, {UpdateKind.AWARD: "applying", UpdateKind.RATING: "good"})
+    programme.save_updates(other, {UpdateKind.AWARD: "completed"})
+    programme.give_feedback(other, 3, "Otto's view")
+    return programme.give_feedback(person, 5, f"{NAME} says the network helps").id
+
+
 @pytest.fixture
 def erased(app, client, auth, users, mailbox) -> Erased:
     """Mina, with a profile, networks, assessments, feedback both ways and a history, erased."""
@@ -661,6 +690,7 @@ def erased(app, client, auth, users, mailbox) -> Erased:
     _leads_and_follows(person, users)
     peers = _peers(person, users)
     done_resource_id = _learning_done(person, users)
+    feedback_kept_id = _programme(person, users)
 
     auth.login(requester.email)
     before = client.get("/me/feedback/results").get_data(as_text=True)
@@ -679,7 +709,8 @@ def erased(app, client, auth, users, mailbox) -> Erased:
     return Erased(uid=person.id, requester_id=requester.id, answer_id=answer_id,
                   draft_id=draft_id, mentorship_id=mentorship_id, round_id=round_id,
                   set_id=set_id, formation_id=formation_id, event_id=event_id,
-                  talk=talk, peers=peers, done_resource_id=done_resource_id)
+                  talk=talk, peers=peers, done_resource_id=done_resource_id,
+                  feedback_kept_id=feedback_kept_id)
 
 
 def test_erasure_leaves_nothing_personal_in_any_table(erased):

@@ -39,6 +39,10 @@ OWNERS = {
         "send_message", "checkin", "close_relationship", "relationship_feedback",
     )},
     "static": "public",
+    **{f"coordinator.{name}": "coordinator" for name in (
+        "index", "members", "export_members", "export_matches", "export_sets", "export_events",
+        "export_attendance",
+    )},
     "coordinator.dashboard": "coordinator",
     "main.index": "anonymous",
     "main.health": "public",
@@ -107,6 +111,10 @@ OWNERS = {
     # A member's own done list: the resource id is public reference data, the tick is theirs.
     "members.mark_resource_done": "signed_in",
     "members.undo_resource_done": "signed_in",
+    # A member's own programme reports and feedback; the report shows only totals.
+    **{f"members.{name}": "signed_in" for name in (
+        "my_programme", "save_programme", "programme_feedback")},
+    **{f"coordinator.{name}": "coordinator" for name in ("report", "report_csv")},
     # The recruitment kit only shows questions (reference data) for what the member chose.
     **{f"members.{name}": "signed_in" for name in (
         "recruitment_kit", "recruitment_pack", "recruitment_csv")},

@@ -1,2 +1,82 @@
-"""Coordinator console: members."""
-from netapp.coordinator import bp  # noqa: F401
+"""Coordinator console: the console's home page (a menu of everything a coordinator does) and
+the members list with its search and filters."""
+from __future__ import annotations
+
+from flask import current_app, render_template, request
+
+from netapp.access import role_required
+from netapp.coordinator import bp
+from netapp.coordinator.member_forms import MembersForm
+from netapp.members._common import current_member
+from netapp.models import Role
+from netapp.services import directory, isolation, member_list, profiles
+
+# The console's menu: (heading, [(link words, endpoint, what it is for)]). A link shows once
+# its page exists, so parts of the console can land in any order.
+MENU = (
+    ("People", [
+        ("Members", "coordinator.members",
+         "Find members by name, place, service, level, strengths, needs or how connected "
+         "they are."),
+        ("Import members", "coordinator.imports",
+         "Add or update a group of members from a CSV file, with a dry run first."),
+        ("Members who may feel isolated", "networks.isolation_list",
+         "The most isolated members of a region, to reach out to."),
+    ]),
+    ("Mentoring and learning sets", [
+        ("Matching rounds", "mentoring.rounds",
+         "Match members who asked for a mentor with mentors who have a free place."),
+        ("Action learning sets", "sets.formations",
+         "Form sets from the members who asked to join one, and publish them."),
+        ("Sets meeting now", "sets.running_sets",
+         "Each published set's members and who came to its meetings."),
+    ]),
+    ("Figures and reports", [
+        ("Dashboard", "coordinator.dashboard",
+         "Members, mentoring, sets, events and the isolation index, by region and month."),
+        ("Programme report", "coordinator.report",
+         "The programme's monitoring figures for a date range and region, to print or download."),
+    ]),
+)
+
+EXPORTS = (
+    ("Members", "coordinator.export_members"),
+    ("Mentoring matches", "coordinator.export_matches"),
+    ("Action learning sets and their members", "coordinator.export_sets"),
+    ("Local network events", "coordinator.export_events"),
+    ("Attendance at local network events", "coordinator.export_attendance"),
+)
+
+
+@bp.route("/")
+@role_required(Role.COORDINATOR, Role.ADMIN)
+def index():
+    known = current_app.view_functions
+    menu = [(heading, [link for link in links if link[1] in known])
+            for heading, links in MENU]
+    return render_template("coordinator/index.html", menu=[m for m in menu if m[1]],
+                           exports=[e for e in EXPORTS if e[1] in known])
+
+
+def search_form() -> tuple[MembersForm, member_list.Filters, bool]:
+    """The members search from the query string: the form, the filters, whether it was valid.
+
+    An invalid search shows every member with the errors, never a guess at what was meant.
+    """
+    form = MembersForm(directory.elements(), profiles.topics(), isolation.regions(),
+                       formdata=request.args or None)
+    if request.args and not form.validate():
+        return form, member_list.Filters(), False
+    return form, form.filters() if request.args else member_list.Filters(), True
+
+
+@bp.route("/members")
+@role_required(Role.COORDINATOR, Role.ADMIN)
+def members():
+    viewer = current_member()
+    form, filters, valid = search_form()
+    page = member_list.list_page(viewer, filters, request.args.get("page", 1, type=int) or 1,
+                                 current_app.config["PAGE_SIZE"])
+    args = {k: v for k, v in request.args.items() if k != "page" and v} if valid else {}
+    return render_template("coordinator/members.html", form=form, page=page, args=args,
+                           filters=filters, viewer=viewer), 200 if valid else 400

@@ -1,2 +1,60 @@
-"""Coordinator console: report."""
-from netapp.coordinator import bp  # noqa: F401
+"""Coordinator console: the programme report, on screen, printed and as CSV."""
+from __future__ import annotations
+
+from flask import Response, render_template, request, url_for
+from werkzeug.datastructures import MultiDict
+
+from netapp.access import role_required
+from netapp.coordinator import bp
+from netapp.coordinator.report_forms import ReportForm
+from netapp.models import Role
+from netapp.models.base import utcnow
+from netapp.services import isolation, programme
+
+
+def _form(regions) -> ReportForm:
+    """The choices sent, or the last 12 months for all regions when none were."""
+    args = request.args
+    if not args:
+        start, end = programme.default_range(utcnow().date())
+        args = MultiDict({"start": start.isoformat(), "end": end.isoformat(), "region": ""})
+    return ReportForm(formdata=args, regions=regions)
+
+
+def _chosen(form: ReportForm, regions):
+    """(the report, its region) for a valid form; (None, None) otherwise."""
+    if not form.validate():
+        return None, None
+    region = next((r for r in regions if r.id == form.region.data), None)
+    return programme.report(form.start.data, form.end.data, region), region
+
+
+@bp.route("/report")
+@role_required(Role.COORDINATOR, Role.ADMIN)
+def report():
+    regions = isolation.regions()
+    form = _form(regions)
+    result, region = _chosen(form, regions)
+    csv_url = None
+    if result is not None:
+        csv_url = url_for("coordinator.report_csv", start=form.start.data.isoformat(),
+                          end=form.end.data.isoformat(), region=region.id if region else "")
+    return render_template("coordinator/report.html", form=form, report=result,
+                           csv_url=csv_url, printed=utcnow().date(),
+                           smallest=programme.SMALLEST_COUNT), 200 if result else 400
+
+
+@bp.route("/report.csv")
+@role_required(Role.COORDINATOR, Role.ADMIN)
+def report_csv():
+    regions = isolation.regions()
+    form = _form(regions)
+    result, region = _chosen(form, regions)
+    if result is None:
+        return render_template("coordinator/report.html", form=form, report=None,
+                               csv_url=None, printed=utcnow().date(),
+                               smallest=programme.SMALLEST_COUNT), 400
+    place = region.name.lower().replace(" ", "-") if region else "all-regions"
+    filename = f"programme-report-{place}-{result.start}-to-{result.end}.csv"
+    return Response(programme.report_csv(result, utcnow().date()), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})

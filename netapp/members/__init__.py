@@ -11,6 +11,7 @@ from netapp.members import (  # noqa: E402,F401
     notifications,
     onboarding,
     profile,
+    programme,
     recruitment,
     resources,
 )

@@ -12,8 +12,8 @@ from netapp.extensions import db
 from netapp.members import bp
 from netapp.members._common import current_member, radar_chart
 from netapp.members.forms import EmptyForm, visibility_form
-from netapp.models import Profile, User
-from netapp.services import lqf, networks, profiles, resources
+from netapp.models import Profile, Role, User
+from netapp.services import audit, lqf, networks, profiles, resources
 
 
 @bp.route("/me")
@@ -102,6 +102,10 @@ def profile(user_id: int):
         return redirect(url_for("members.me"))
     viewer = current_member()
     view = profiles.profile_view(viewer, owner)
+    if viewer.has_role(Role.COORDINATOR, Role.ADMIN):
+        # Staff see more of a profile than members do, so each look is on the record.
+        audit.record(viewer, "profile.viewed_by_staff", owner)
+        db.session.commit()
     chart = None
     if "lqf" in view["shown"]:
         fw = lqf.framework()

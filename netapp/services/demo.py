@@ -183,6 +183,10 @@ def seed_demo(members: int = 3000, seed: int = 2026) -> list[DemoLogin]:
     from netapp.services.demo_networks import seed_networks
 
     seed_networks(random.Random(seed + 30), profile_rows, special, now)
+    # Programme report (issue 14): the Award, services' ratings and feedback on the network.
+    from netapp.services.demo_programme import seed_programme
+
+    seed_programme(random.Random(seed + 50), profile_rows, special, now)
     db.session.commit()
     return [DemoLogin(role, f"{local}@{DEMO_DOMAIN}", DEMO_PASSWORD) for role, local, _ in logins]
 

@@ -43,6 +43,7 @@ from netapp.services import (
     mentoring,
     peers,
     profiles,
+    programme,
     resources,
     sessions,
 )
@@ -145,6 +146,14 @@ def collect(user: User) -> dict[str, Any]:
         "mentoring": _mentoring_of(user),
         "peers": peers.data_of(user.id),
         "isolation_index": isolation.data_of(user.id),
+        "programme_updates": [
+            {"kind": u.kind.value, "value": u.value, "reported_at": _when(u.reported_at)}
+            for u in programme.history(user)
+        ],
+        "programme_feedback": [
+            {"rating": f.rating, "comment": f.comment, "given_at": _when(f.created_at)}
+            for f in programme.feedback_of(user)
+        ],
         "notifications": [
             {"at": _when(n.created_at), "text": n.text, "read_at": _when(n.read_at)}
             for n in db.session.scalars(sa.select(Notification)
@@ -302,6 +311,10 @@ def export_zip(user: User) -> bytes:
              "hidden_reason"],
             [[*list(s.values())[:4], "; ".join(s["dimensions"]), s["thanks"],
               s["hidden_reason"]] for s in data["stories"]]),
+        "programme_updates.csv": _csv(["kind", "value", "reported_at"],
+                                      [list(u.values()) for u in data["programme_updates"]]),
+        "programme_feedback.csv": _csv(["rating", "comment", "given_at"],
+                                       [list(f.values()) for f in data["programme_feedback"]]),
         "action_learning_sets.csv": _csv(
             ["set", "status", "joined_at", "left_at"],
             [list(m.values()) for m in data["action_learning_sets"]["sets"]]),
@@ -403,6 +416,7 @@ def erase(user: User) -> None:
     _forget_in_audit_log(uid)
     _forget_in_notifications(user)
     _forget_in_learning_sets(uid)
+    programme.forget_feedback_author(uid)  # ratings stay; the person and their words go
     # Their posts go; a thread they started stays for others' replies (their stories, thanks
     # and reports go with the account below).
     discussion_service.forget_author(uid)

@@ -1,0 +1,40 @@
+"""The programme report's choices: a date range and a region."""
+from __future__ import annotations
+
+from wtforms import DateField, SelectField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, ValidationError
+
+from netapp.forms_common import Form
+
+
+def _region_id(value) -> int | None:
+    if value in ("", None):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1  # not a region: refused by the choices
+
+
+class ReportForm(Form):
+    """Sent by GET, so a report's address can be shared, bookmarked and printed again."""
+
+    class Meta:
+        csrf = False  # it changes nothing: it only chooses what the report shows
+
+    start = DateField("From", validators=[
+        InputRequired(message="Enter the first day of the report, for example 2026-01-01.")])
+    end = DateField("To", validators=[
+        InputRequired(message="Enter the last day of the report, for example 2026-12-31.")])
+    region = SelectField("Region", coerce=_region_id)
+
+    def __init__(self, *args, regions=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.region.choices = [SelectChoice("", "All regions")] + [
+            SelectChoice(r.id, r.name) for r in regions]
+
+    def validate_end(self, field: DateField) -> None:
+        if self.start.data and field.data and field.data < self.start.data:
+            raise ValidationError("The last day must be on or after the first day. "
+                                  "Check the two dates.")

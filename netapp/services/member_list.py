@@ -1,0 +1,218 @@
+"""The coordinators' list of members: search by name or email and filter by place, service,
+level, strengths, needs, mentoring, learning sets and isolation index.
+
+A coordinator sees a field of a member only where the member's choice of who sees it lets
+coordinators see it (the same rule as the member directory, netapp/services/directory.py), and a
+filter on a field finds a member only where that field is seen: a member who keeps their council
+to "Only me" is never found by a region, council or isolation search, and a member who keeps
+their self-assessment to themselves is never found by a strength. Whether someone asked for a
+mentor or is in a set is the coordinators' own business (they run rounds and sets), so those two
+always count. Affinity networks, ethnicity and sex neither show nor filter here.
+
+``rows`` is one SQL query with every seen-or-hidden choice worked out in the database, so the
+page (``list_page``) and the CSV export (netapp/services/exports.py) read the same columns.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from netapp.extensions import db
+from netapp.models import (
+    IsolationScore,
+    LearningSet,
+    LocalAuthority,
+    Organisation,
+    Profile,
+    Region,
+    ServiceType,
+    SetMembership,
+    SetStatus,
+    Topic,
+    User,
+    member_needs,
+)
+from netapp.services import directory, lqf
+from netapp.services.directory import STRONG
+from netapp.services.isolation import Page
+from netapp.services.profiles import LEVELS
+
+# Bands of the isolation index (0 well connected, 100 on their own): code -> (low, high, words).
+ISOLATION_BANDS = {
+    "connected": (0, 39, "Well connected (0 to 39)"),
+    "some": (40, 69, "Some links (40 to 69)"),
+    "isolated": (70, 100, "May feel isolated (70 to 100)"),
+}
+
+
+@dataclass(frozen=True)
+class Filters:
+    text: str = ""  # part of a name or an email address
+    region_id: int | None = None
+    council_id: int | None = None
+    service_type: ServiceType | None = None
+    level: int | None = None
+    strength_id: int | None = None  # an LQF element's id
+    need_id: int | None = None  # a topic's id
+    wants_mentor: bool = False
+    in_set: bool = False
+    isolation: str | None = None  # a key of ISOLATION_BANDS
+
+    def __post_init__(self):
+        if self.isolation is not None and self.isolation not in ISOLATION_BANDS:
+            raise ValueError(f"unknown isolation band {self.isolation!r}")
+        if self.level is not None and self.level not in LEVELS:
+            raise ValueError(f"unknown level {self.level!r}")
+
+    @property
+    def is_empty(self) -> bool:
+        return self == Filters()
+
+
+@dataclass(frozen=True)
+class Row:
+    """One member as a coordinator may see them; None (or empty) where the member keeps a
+    field from coordinators."""
+
+    id: int
+    name: str
+    email: str
+    council: str | None
+    region: str | None
+    organisation: str | None
+    service_type: ServiceType | None
+    level: int | None
+    wants_mentor: bool
+    in_set: bool
+    isolation: int | None
+    needs: list[str]
+    strengths: list[str]  # element codes scored STRONG in the latest self-assessment
+
+    @property
+    def level_name(self) -> str | None:
+        return LEVELS[self.level][0] if self.level else None
+
+
+def _in_current_set():
+    """SQL: the member is a current member of a published (active) set."""
+    return sa.exists(
+        sa.select(sa.literal(1)).select_from(SetMembership)
+        .join(LearningSet, LearningSet.id == SetMembership.set_id)
+        .where(SetMembership.user_id == User.id, SetMembership.left_at.is_(None),
+               LearningSet.status == SetStatus.ACTIVE))
+
+
+def _seen(viewer: User, key: str):
+    return directory._field_seen(viewer, key)
+
+
+def rows(viewer: User, filters: Filters) -> sa.Select:
+    """SQL: the matching members, one row each with the columns of ``Row`` (less needs and
+    strengths, read per page or per chunk), by name."""
+    area, org = _seen(viewer, "area"), _seen(viewer, "organisation")
+    level = _seen(viewer, "level")
+    stmt = (
+        sa.select(
+            User.id, User.display_name, User.email,
+            sa.case((area, LocalAuthority.name), else_=None).label("council"),
+            sa.case((area, Region.name), else_=None).label("region"),
+            sa.case((org, Organisation.name), else_=None).label("organisation"),
+            sa.case((org, Organisation.service_type), else_=None).label("service_type"),
+            sa.case((level, Profile.level), else_=None).label("level"),
+            sa.func.coalesce(Profile.wants_mentor, sa.false()).label("wants_mentor"),
+            _in_current_set().label("in_set"),
+            sa.case((area, IsolationScore.score), else_=None).label("isolation"),
+            sa.case((_seen(viewer, "needs"), sa.true()), else_=sa.false()).label("needs_seen"),
+            sa.case((_seen(viewer, "lqf"), sa.true()), else_=sa.false()).label("lqf_seen"),
+        )
+        .select_from(User)
+        .outerjoin(Profile, Profile.user_id == User.id)
+        .outerjoin(LocalAuthority, LocalAuthority.id == Profile.local_authority_id)
+        .outerjoin(Region, Region.id == LocalAuthority.region_id)
+        .outerjoin(Organisation, Organisation.id == Profile.organisation_id)
+        .outerjoin(IsolationScore, IsolationScore.user_id == User.id)
+        .where(User.is_active_account.is_(True))
+    )
+    return _filtered(stmt, viewer, filters).order_by(User.display_name, User.id)
+
+
+def _filtered(stmt: sa.Select, viewer: User, f: Filters) -> sa.Select:
+    if f.text:
+        pattern = f"%{directory._escape_like(f.text.strip().lower())}%"
+        stmt = stmt.where(sa.or_(sa.func.lower(User.display_name).like(pattern, escape="\\"),
+                                 User.email.like(pattern, escape="\\")))
+    if f.region_id is not None:
+        stmt = stmt.where(LocalAuthority.region_id == f.region_id, _seen(viewer, "area"))
+    if f.council_id is not None:
+        stmt = stmt.where(Profile.local_authority_id == f.council_id, _seen(viewer, "area"))
+    if f.service_type is not None:
+        stmt = stmt.where(Organisation.service_type == f.service_type,
+                          _seen(viewer, "organisation"))
+    if f.level is not None:
+        stmt = stmt.where(Profile.level == f.level, _seen(viewer, "level"))
+    if f.strength_id is not None:
+        strong = directory._strong_in(f.strength_id)
+        stmt = stmt.where(User.id.in_(sa.select(strong.c.user_id)), _seen(viewer, "lqf"))
+    if f.need_id is not None:
+        stmt = stmt.where(
+            User.id.in_(sa.select(member_needs.c.user_id)
+                        .where(member_needs.c.topic_id == f.need_id)),
+            _seen(viewer, "needs"))
+    if f.wants_mentor:
+        stmt = stmt.where(Profile.wants_mentor.is_(True))
+    if f.in_set:
+        stmt = stmt.where(_in_current_set())
+    if f.isolation is not None:
+        low, high, _words = ISOLATION_BANDS[f.isolation]
+        stmt = stmt.where(IsolationScore.score.between(low, high), _seen(viewer, "area"))
+    return stmt
+
+
+def count(viewer: User, filters: Filters) -> int:
+    query = rows(viewer, filters).order_by(None)
+    return db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
+
+
+def details(found) -> list[Row]:
+    """``Row``s for raw rows of ``rows``: needs and strengths in two queries for all of them."""
+    found = list(found)
+    need_ids = [r.id for r in found if r.needs_seen]
+    needs = need_names(need_ids)
+    lqf_ids = [r.id for r in found if r.lqf_seen]
+    scores = lqf.latest_scores_by_user(lqf_ids) if lqf_ids else {}
+    return [
+        Row(r.id, r.display_name, r.email, r.council, r.region, r.organisation,
+            _service_type(r.service_type), r.level, bool(r.wants_mentor), bool(r.in_set),
+            r.isolation, needs.get(r.id, []),
+            [code for code, score in scores.get(r.id, {}).items() if score >= STRONG])
+        for r in found
+    ]
+
+
+def _service_type(value) -> ServiceType | None:
+    if value is None or isinstance(value, ServiceType):
+        return value
+    return ServiceType(value)
+
+
+def need_names(user_ids: list[int]) -> dict[int, list[str]]:
+    """{user id: names of the topics they'd like help with}, one query."""
+    if not user_ids:
+        return {}
+    out: dict[int, list[str]] = {}
+    for uid, name in db.session.execute(
+        sa.select(member_needs.c.user_id, Topic.name)
+        .join(Topic, Topic.id == member_needs.c.topic_id)
+        .where(member_needs.c.user_id.in_(user_ids)).order_by(Topic.position, Topic.name)
+    ):
+        out.setdefault(uid, []).append(name)
+    return out
+
+
+def list_page(viewer: User, filters: Filters, page: int, per_page: int) -> Page:
+    """One page of the list, each item a ``Row`` (a fixed number of queries)."""
+    page = max(page, 1)
+    found = db.session.execute(rows(viewer, filters).limit(per_page)
+                               .offset((page - 1) * per_page)).all()
+    return Page(details(found), page, per_page, count(viewer, filters))

@@ -1,0 +1,453 @@
+"""The programme report: what members report (the Award, their service's rating, compliance
+action, feedback on the network) and the strategy's monitoring figures built from it and from
+the use of the LQF.
+
+Members' own reports are saved only when they change, so each row marks a change and its date;
+the report reads each member's latest report up to the end of the range. Figures are counts of
+people, and a count of 1 to 4 people is never shown: it could single someone out.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+import sqlalchemy as sa
+
+from netapp.extensions import db
+from netapp.models import (
+    FeedbackRound,
+    LocalAuthority,
+    Profile,
+    Region,
+    ResourceDone,
+    SelfAssessment,
+    User,
+)
+from netapp.models.coordinator import ProgrammeFeedback, ProgrammeUpdate, UpdateKind
+from netapp.services import audit
+
+__all__ = [
+    "AWARD", "COMMENT_MAX", "COMPLIANCE", "RATING", "SMALLEST_COUNT", "Figure", "Report",
+    "Section", "current", "default_range", "give_feedback", "last_feedback", "region_of",
+    "report", "report_csv", "save_updates",
+]
+
+# What a member can say, in the order the form shows it: {value: words}.
+AWARD = {"not_yet": "Not yet", "applying": "I'm applying", "completed": "I've completed it"}
+RATING = {
+    "outstanding": "Outstanding", "good": "Good",
+    "requires_improvement": "Requires improvement", "inadequate": "Inadequate",
+    "not_rated": "Not yet rated",
+}
+COMPLIANCE = {"action": "Yes", "none": "No"}
+CHOICES = {UpdateKind.AWARD: AWARD, UpdateKind.RATING: RATING,
+           UpdateKind.COMPLIANCE: COMPLIANCE}
+KIND_WORDS = {UpdateKind.AWARD: "The Leadership in Care Award",
+              UpdateKind.RATING: "Your service's CQC rating",
+              UpdateKind.COMPLIANCE: "Compliance action asked for"}
+GOOD_OR_BETTER = ("outstanding", "good")
+COMMENT_MAX = 1000
+# Counts of people below this are shown as "fewer than 5" (as for affinity networks).
+SMALLEST_COUNT = 5
+# The report shows at most this many comments, newest first.
+COMMENTS_SHOWN = 50
+
+
+# ---------------------------------------------------------------- a member's own reports
+
+
+def current(user: User) -> dict[UpdateKind, ProgrammeUpdate]:
+    """The member's latest report of each kind."""
+    latest: dict[UpdateKind, ProgrammeUpdate] = {}
+    for row in db.session.scalars(
+            sa.select(ProgrammeUpdate).where(ProgrammeUpdate.user_id == user.id)
+            .order_by(ProgrammeUpdate.reported_at, ProgrammeUpdate.id)):
+        latest[row.kind] = row
+    return latest
+
+
+def history(user: User) -> list[ProgrammeUpdate]:
+    """Everything the member has reported, oldest first (for their data export)."""
+    return list(db.session.scalars(
+        sa.select(ProgrammeUpdate).where(ProgrammeUpdate.user_id == user.id)
+        .order_by(ProgrammeUpdate.reported_at, ProgrammeUpdate.id)))
+
+
+def save_updates(user: User, answers: dict[UpdateKind, str | None]) -> list[UpdateKind]:
+    """Save each answer that differs from the member's latest report of that kind; return the
+    kinds saved. A missing answer (None) leaves that kind as it was. Audited."""
+    for kind, value in answers.items():
+        if value is not None and value not in CHOICES[kind]:
+            raise ValueError(f"{value!r} is not a choice for {kind.value}")
+    latest = {kind: row.value for kind, row in current(user).items()}
+    saved = []
+    for kind, value in answers.items():
+        # No report yet reads as "not yet" for the Award: saying so again changes nothing.
+        before = latest.get(kind, "not_yet" if kind is UpdateKind.AWARD else None)
+        if value is None or value == before:
+            continue
+        db.session.add(ProgrammeUpdate(user_id=user.id, kind=kind, value=value))
+        audit.record(user, "programme.updated", user, kind=kind.value, value=value)
+        saved.append(kind)
+    db.session.commit()
+    return saved
+
+
+def region_of(user: User) -> Region | None:
+    profile = db.session.get(Profile, user.id)
+    council = profile.local_authority if profile else None
+    return council.region if council else None
+
+
+def give_feedback(user: User, rating: int, comment: str) -> ProgrammeFeedback:
+    """Save the member's feedback on the network, with their region (for the report). Audited
+    without the rating or the comment, so the log never ties words to a person."""
+    if not 1 <= rating <= 5:
+        raise ValueError(f"rating {rating!r} is not 1 to 5")
+    comment = (comment or "").strip()
+    if len(comment) > COMMENT_MAX:
+        raise ValueError(f"comment longer than {COMMENT_MAX} characters")
+    region = region_of(user)
+    row = ProgrammeFeedback(user_id=user.id, region_id=region.id if region else None,
+                            rating=rating, comment=comment)
+    db.session.add(row)
+    audit.record(user, "programme.feedback_given")
+    db.session.commit()
+    return row
+
+
+def last_feedback(user: User) -> ProgrammeFeedback | None:
+    return db.session.scalars(
+        sa.select(ProgrammeFeedback).where(ProgrammeFeedback.user_id == user.id)
+        .order_by(ProgrammeFeedback.created_at.desc(), ProgrammeFeedback.id.desc())
+        .limit(1)).first()
+
+
+def feedback_of(user: User) -> list[ProgrammeFeedback]:
+    """The member's own feedback, oldest first (for their data export)."""
+    return list(db.session.scalars(
+        sa.select(ProgrammeFeedback).where(ProgrammeFeedback.user_id == user.id)
+        .order_by(ProgrammeFeedback.created_at, ProgrammeFeedback.id)))
+
+
+def forget_feedback_author(uid: int) -> None:
+    """On erasure: the ratings stay (the figures stay true); the person and their words go,
+    and the time is cut to the month, so it cannot be lined up with the audit log."""
+    rows = db.session.scalars(sa.select(ProgrammeFeedback).where(ProgrammeFeedback.user_id == uid))
+    for row in rows:
+        row.user_id = None
+        row.comment = ""
+        row.created_at = row.created_at.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+# ---------------------------------------------------------------- the report
+
+
+def default_range(today: date) -> tuple[date, date]:
+    """The last 12 months, ending today."""
+    try:
+        start = today.replace(year=today.year - 1)
+    except ValueError:  # 29 February
+        start = today.replace(year=today.year - 1, day=28)
+    return start + timedelta(days=1), today
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    label: str
+    definition: str
+    count: int | float | None  # None: hidden, too few people to show
+    of: int | None = None  # what the percentage is of, when there is one
+    is_average: bool = False  # an average rating (out of 5), not a count
+
+    @property
+    def shown(self) -> str:
+        if self.count is None:
+            return "not shown (fewer than 5 responses)" if self.is_average else "fewer than 5"
+        if self.is_average:
+            return f"{self.count:.1f} out of 5"
+        return f"{self.count:,}"
+
+    @property
+    def percent(self) -> str:
+        if self.count is None or not self.of or self.is_average:
+            return ""
+        return f"{round(100 * self.count / self.of)}%"
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    intro: str
+    figures: list[Figure]
+
+
+@dataclass(frozen=True)
+class Report:
+    start: date
+    end: date
+    region: Region | None
+    members: int
+    sections: list[Section]
+    comments: list[str]  # without names or dates; empty when fewer than 5 responses
+    responses: int
+
+    @property
+    def region_name(self) -> str:
+        return self.region.name if self.region else "All regions"
+
+
+def _people(n: int) -> int | None:
+    """A count of people as the report shows it: None for 1 to 4 (0 says nobody, safely)."""
+    return n if n == 0 or n >= SMALLEST_COUNT else None
+
+
+def _members(region_id: int | None) -> sa.Subquery:
+    """Active members with a council (and so a region), with their organisation."""
+    query = (sa.select(User.id.label("user_id"), Profile.organisation_id)
+             .join(Profile, Profile.user_id == User.id)
+             .join(LocalAuthority, LocalAuthority.id == Profile.local_authority_id)
+             .where(User.is_active_account.is_(True)))
+    if region_id is not None:
+        query = query.where(LocalAuthority.region_id == region_id)
+    return query.subquery("members")
+
+
+def _latest_states(members: sa.Subquery, until: datetime) -> dict[tuple[UpdateKind, str], int]:
+    """{(kind, value): members whose latest report of that kind, up to ``until``, says so}."""
+    ranked = (sa.select(ProgrammeUpdate.kind, ProgrammeUpdate.value,
+                        sa.func.row_number().over(
+                            partition_by=(ProgrammeUpdate.user_id, ProgrammeUpdate.kind),
+                            order_by=(ProgrammeUpdate.reported_at.desc(),
+                                      ProgrammeUpdate.id.desc())).label("n"))
+              .join(members, members.c.user_id == ProgrammeUpdate.user_id)
+              .where(ProgrammeUpdate.reported_at < until)
+              .subquery())
+    rows = db.session.execute(
+        sa.select(ranked.c.kind, ranked.c.value, sa.func.count())
+        .where(ranked.c.n == 1).group_by(ranked.c.kind, ranked.c.value))
+    return {(kind, value): n for kind, value, n in rows}
+
+
+def _award_reports(members: sa.Subquery, since: datetime, until: datetime) -> dict[str, int]:
+    """{value: members who reported it within the range} for the Award."""
+    rows = db.session.execute(
+        sa.select(ProgrammeUpdate.value, sa.func.count(sa.distinct(ProgrammeUpdate.user_id)))
+        .join(members, members.c.user_id == ProgrammeUpdate.user_id)
+        .where(ProgrammeUpdate.kind == UpdateKind.AWARD,
+               ProgrammeUpdate.reported_at >= since, ProgrammeUpdate.reported_at < until)
+        .group_by(ProgrammeUpdate.value))
+    return dict(rows.all())
+
+
+def _feedback(region_id: int | None, since: datetime, until: datetime):
+    """({rating: responses}, the newest comments) within the range."""
+    where = [ProgrammeFeedback.created_at >= since, ProgrammeFeedback.created_at < until]
+    if region_id is not None:
+        where.append(ProgrammeFeedback.region_id == region_id)
+    ratings = dict(db.session.execute(
+        sa.select(ProgrammeFeedback.rating, sa.func.count()).where(*where)
+        .group_by(ProgrammeFeedback.rating)).all())
+    comments = list(db.session.scalars(
+        sa.select(ProgrammeFeedback.comment).where(*where, ProgrammeFeedback.comment != "")
+        .order_by(ProgrammeFeedback.created_at.desc(), ProgrammeFeedback.id.desc())
+        .limit(COMMENTS_SHOWN)))
+    return ratings, comments
+
+
+def _lqf_use(members: sa.Subquery, since: datetime, until: datetime) -> dict[str, int]:
+    """People and organisations using the LQF within the range, in one statement."""
+    done = (sa.select(SelfAssessment.user_id).where(
+        SelfAssessment.completed_at >= since, SelfAssessment.completed_at < until))
+    rounds = (sa.select(FeedbackRound.user_id).where(
+        FeedbackRound.created_at >= since, FeedbackRound.created_at < until))
+    learned = (sa.select(ResourceDone.user_id).where(
+        ResourceDone.done_at >= since, ResourceDone.done_at < until))
+    users = sa.union(done, rounds, learned).subquery("users")
+    assessed = done.where(SelfAssessment.user_id.in_(sa.select(members.c.user_id)))
+
+    def people(query) -> sa.ScalarSelect:
+        sub = query.subquery()
+        return (sa.select(sa.func.count(sa.distinct(members.c.user_id)))
+                .where(members.c.user_id.in_(sa.select(sub.c.user_id))).scalar_subquery())
+
+    row = db.session.execute(sa.select(
+        sa.select(sa.func.count()).select_from(assessed.subquery()).scalar_subquery(),
+        people(done),
+        sa.select(sa.func.count()).select_from(
+            rounds.where(FeedbackRound.user_id.in_(sa.select(members.c.user_id))).subquery()
+        ).scalar_subquery(),
+        people(rounds),
+        sa.select(sa.func.count()).select_from(
+            learned.where(ResourceDone.user_id.in_(sa.select(members.c.user_id))).subquery()
+        ).scalar_subquery(),
+        people(learned),
+        sa.select(sa.func.count(sa.distinct(members.c.organisation_id)))
+        .where(members.c.user_id.in_(sa.select(users.c.user_id))).scalar_subquery(),
+        sa.select(sa.func.count(sa.distinct(members.c.organisation_id))).scalar_subquery(),
+        sa.select(sa.func.count()).select_from(members).scalar_subquery(),
+    )).one()
+    keys = ("assessments", "assessed", "rounds", "asked", "resources", "learners",
+            "organisations_using", "organisations", "members")
+    return dict(zip(keys, row, strict=True))
+
+
+def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    """The range as [since, until): the whole of both days."""
+    return datetime.combine(start, time.min), datetime.combine(end + timedelta(days=1), time.min)
+
+
+def report(start: date, end: date, region: Region | None) -> Report:
+    """Every figure of the programme report for the range and region (None: all regions)."""
+    if end < start:
+        raise ValueError(f"range ends {end} before it starts {start}")
+    since, until = _bounds(start, end)
+    region_id = region.id if region else None
+    members = _members(region_id)
+    use = _lqf_use(members, since, until)
+    states = _latest_states(members, until)
+    reported = _award_reports(members, since, until)
+    ratings, comments = _feedback(region_id, since, until)
+    n = use["members"]
+    responses = sum(ratings.values())
+    sections = [
+        _feedback_section(ratings, responses),
+        _award_section(states, reported, n),
+        _regulator_section(states, n),
+        _lqf_section(use, n),
+    ]
+    shown = comments if responses >= SMALLEST_COUNT else []
+    return Report(start, end, region, n, sections, shown, responses)
+
+
+def _feedback_section(ratings: dict[int, int], responses: int) -> Section:
+    enough = responses >= SMALLEST_COUNT
+    average = (sum(r * k for r, k in ratings.items()) / responses) if enough else None
+    helpful = sum(k for r, k in ratings.items() if r >= 4)
+    figures = [
+        Figure("feedback_responses", "Responses",
+               "Feedback given on the page “How is the network helping you?” within the "
+               "dates. A member may answer more than once.", _people(responses)),
+        Figure("feedback_average", "Average rating",
+               "The mean of the ratings, from 1 (not helpful) to 5 (very helpful).",
+               average, is_average=True),
+        Figure("feedback_helpful", "Rated it helpful (4 or 5)",
+               "Responses rating the network 4 or 5, as a share of all responses.",
+               _people(helpful) if enough else None, responses),
+    ]
+    figures += [Figure(f"feedback_rating_{r}", f"Rated it {r}",
+                       f"Responses giving a rating of {r} out of 5.",
+                       _people(ratings.get(r, 0)) if enough else None, responses)
+                for r in range(5, 0, -1)]
+    return Section("feedback", "Feedback on the network",
+                   "From the feedback form members fill in on their programme page.", figures)
+
+
+def _award_section(states, reported: dict[str, int], n: int) -> Section:
+    def state(value):
+        return _people(states.get((UpdateKind.AWARD, value), 0))
+
+    figures = [
+        Figure("award_applying", "Applying for the Award",
+               "Members whose latest Award report, up to the end date, says they are "
+               "applying. Percentage of members.", state("applying"), n),
+        Figure("award_completed", "Completed the Award",
+               "Members whose latest Award report, up to the end date, says they have "
+               "completed it. Percentage of members.", state("completed"), n),
+        Figure("award_started_in_range", "Started applying within the dates",
+               "Members who reported they were applying, within the dates.",
+               _people(reported.get("applying", 0)), n),
+        Figure("award_completed_in_range", "Completed within the dates",
+               "Members who reported completing the Award, within the dates.",
+               _people(reported.get("completed", 0)), n),
+    ]
+    return Section("award", "The Leadership in Care Award",
+                   "As members report it on their programme page.", figures)
+
+
+def _regulator_section(states, n: int) -> Section:
+    def state(kind, values: Iterable[str]) -> int:
+        return sum(states.get((kind, v), 0) for v in values)
+
+    rated = state(UpdateKind.RATING, [v for v in RATING if v != "not_rated"])
+    answered = state(UpdateKind.COMPLIANCE, COMPLIANCE)
+    figures = [
+        Figure("rating_reported", "Members who told us their service's rating",
+               "Members with a rating report up to the end date (any answer, "
+               "“not yet rated” included). Percentage of members.",
+               _people(state(UpdateKind.RATING, RATING)), n),
+        Figure("rating_good_or_better", "Services rated good or better",
+               "Members whose latest report says Outstanding or Good, as a share of "
+               "those whose service has a rating.",
+               _people(state(UpdateKind.RATING, GOOD_OR_BETTER)), rated),
+    ]
+    figures += [Figure(f"rating_{value}", f"Rated {words.lower()}",
+                       f"Members whose latest report says {words}, as a share of those "
+                       "whose service has a rating.",
+                       _people(state(UpdateKind.RATING, [value])), rated)
+                for value, words in RATING.items() if value != "not_rated"]
+    figures += [
+        Figure("rating_not_rated", "Not yet rated",
+               "Members whose latest report says their service is not yet rated.",
+               _people(state(UpdateKind.RATING, ["not_rated"])), None),
+        Figure("compliance_action", "Services asked to take compliance action",
+               "Members whose latest report says the regulator asked their service to "
+               "take compliance action, as a share of those who answered.",
+               _people(state(UpdateKind.COMPLIANCE, ["action"])), answered),
+    ]
+    return Section("regulator", "Ratings from the regulator (CQC)",
+                   "Each member's latest report up to the end date, as they report it: "
+                   "we do not check it against the CQC's records.", figures)
+
+
+def _lqf_section(use: dict[str, int], n: int) -> Section:
+    figures = [
+        Figure("lqf_assessments", "Self-assessments finished",
+               "Self-assessments against the LQF finished within the dates.",
+               _people(use["assessments"]), None),
+        Figure("lqf_assessed", "Members who finished a self-assessment",
+               "Members who finished at least one, within the dates. Percentage of members.",
+               _people(use["assessed"]), n),
+        Figure("lqf_rounds", "360 feedback rounds started",
+               "Requests for 360 feedback members sent within the dates.",
+               _people(use["rounds"]), None),
+        Figure("lqf_asked", "Members who asked for 360 feedback",
+               "Members who started at least one round, within the dates. Percentage of "
+               "members.", _people(use["asked"]), n),
+        Figure("lqf_resources", "Learning resources marked done",
+               "Resources members marked done within the dates.",
+               _people(use["resources"]), None),
+        Figure("lqf_learners", "Members who marked a resource done",
+               "Members who marked at least one resource done, within the dates. "
+               "Percentage of members.", _people(use["learners"]), n),
+        Figure("lqf_organisations", "Employers whose managers use the LQF",
+               "Organisations with at least one member who did any of the above within the "
+               "dates, as a share of organisations with members.",
+               _people(use["organisations_using"]), use["organisations"]),
+    ]
+    return Section("lqf", "Use of the Leadership Qualities Framework (LQF)",
+                   "What members did with the LQF on this site within the dates.", figures)
+
+
+def report_csv(result: Report, printed: date) -> str:
+    """The report's figures as CSV, one row a figure, exactly as the page shows them."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["Programme report", f"{result.start.isoformat()} to {result.end.isoformat()}",
+                     result.region_name, f"made {printed.isoformat()}"])
+    writer.writerow(["section", "figure", "value", "percentage", "definition"])
+    writer.writerow(["Members", "Members in the report", _shown_members(result.members), "",
+                     "Active members whose profile names a council in the region."])
+    for section in result.sections:
+        for f in section.figures:
+            writer.writerow([section.title, f.label, f.shown, f.percent, f.definition])
+    return out.getvalue()
+
+
+def _shown_members(n: int) -> str:
+    return f"{n:,}"

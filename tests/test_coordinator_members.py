@@ -1,0 +1,263 @@
+"""The coordinator console's home page and members list, and the audit of staff looking at a
+member's profile.
+
+The rules, from the brief and docs/members.md: the list finds a member by a field only when the
+member lets coordinators see that field (anything but "Only me"), shows nothing of a field they
+keep to themselves, and never shows or filters on affinity networks. Asking for a mentor and being
+in a set are the coordinators' own business and always count. Every look by staff at another
+member's profile is in the audit log.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from netapp.extensions import db
+from netapp.models import (
+    AuditEntry,
+    IsolationScore,
+    LearningSet,
+    Profile,
+    Region,
+    SetMembership,
+    SetStatus,
+    Topic,
+)
+from netapp.services import lqf, profiles
+from tests.factories import make_user
+from tests.profile_helpers import assess, council, give_profile, join, load_reference
+from tests.statements import statements_per_page
+
+
+def _element_id(index: int = 0) -> int:
+    return [e for d in lqf.framework().dimensions for e in d.elements][index].id
+
+
+def _region_id(name: str) -> int:
+    return db.session.scalar(sa.select(Region.id).where(Region.name == name))
+
+
+def _topic_id(code: str) -> int:
+    return db.session.scalar(sa.select(Topic.id).where(Topic.code == code))
+
+
+def _put_in_set(user, status=SetStatus.ACTIVE, left=False) -> None:
+    found = LearningSet(name=f"Set for {user.display_name}", status=status)
+    db.session.add(found)
+    db.session.flush()
+    from netapp.models.base import utcnow
+    db.session.add(SetMembership(set_id=found.id, user_id=user.id,
+                                 left_at=utcnow() if left else None))
+    db.session.commit()
+
+
+def _isolation(user, score: int) -> None:
+    db.session.merge(IsolationScore(user_id=user.id, score=score, parts={}))
+    db.session.commit()
+
+
+@pytest.fixture
+def people(app, users):
+    """Olga in Cornwall (South West): care home, level 3, strong in the first element, wants
+    help with finance, asks for a mentor, in a set, isolation 80. Leo in Leeds: home care,
+    level 2, nothing else, isolation 10."""
+    load_reference()
+    olga = make_user(name="Olga Owner", email="olga@care.example.org")
+    give_profile(olga, "Cornwall", level=3, needs=("finance",))
+    assess(olga, score_for=lambda i: 4 if i == 0 else 2)
+    profiles.set_visibility(olga, {"lqf": profiles.COORDINATORS})  # "Only me" unless chosen
+    db.session.get(Profile, olga.id).wants_mentor = True
+    db.session.commit()
+    _put_in_set(olga)
+    _isolation(olga, 80)
+    leo = make_user(name="Leo Leeds", email="leo@homes.example.org")
+    give_profile(leo, "Leeds", level=2, needs=("leadership",))
+    profiles.save_about(leo, display_name="Leo Leeds", job_title="Manager",
+                        organisation_name="Leo Home Care", service_type=profiles.ServiceType
+                        .HOME_CARE, local_authority_id=council("Leeds").id, level=2,
+                        years_as_manager=3, meets_online=True)
+    _isolation(leo, 10)
+    for role in ("coordinator", "admin"):
+        give_profile(users[role], "Leeds")
+    return {"olga": olga, "leo": leo}
+
+
+def _names(client, **query) -> set[str]:
+    html = client.get("/coordinator/members", query_string=query).get_data(as_text=True)
+    return {n for n in ("Olga Owner", "Leo Leeds") if n in html}
+
+
+def _filters():
+    return {
+        "q=olga": ({"q": "olga"}, {"Olga Owner"}),
+        "q=email part": ({"q": "homes.example"}, {"Leo Leeds"}),
+        "region": ({"region": _region_id("South West")}, {"Olga Owner"}),
+        "council": ({"council": council("Leeds").id}, {"Leo Leeds"}),
+        "service type": ({"service_type": "home_care"}, {"Leo Leeds"}),
+        "level": ({"level": 3}, {"Olga Owner"}),
+        "strength": ({"strength": _element_id(0)}, {"Olga Owner"}),
+        "no strength": ({"strength": _element_id(1)}, set()),
+        "need": ({"need": _topic_id("finance")}, {"Olga Owner"}),
+        "wants mentor": ({"wants_mentor": "y"}, {"Olga Owner"}),
+        "in set": ({"in_set": "y"}, {"Olga Owner"}),
+        "isolated": ({"isolation": "isolated"}, {"Olga Owner"}),
+        "connected": ({"isolation": "connected"}, {"Leo Leeds"}),
+        "some": ({"isolation": "some"}, set()),
+    }
+
+
+@pytest.mark.parametrize("role", ["coordinator", "admin"])
+def test_each_filter_finds_the_right_members(client, auth, users, people, role):
+    auth.login(users[role].email)
+    wrong = {name: (found, expected) for name, (query, expected) in _filters().items()
+             if (found := _names(client, **query)) != expected}
+    assert wrong == {}
+    assert _names(client) == {"Olga Owner", "Leo Leeds"}
+
+
+def test_a_set_left_or_not_published_does_not_count(client, auth, users, people):
+    leo = people["leo"]
+    _put_in_set(leo, left=True)
+    _put_in_set(leo, status=SetStatus.DRAFT)
+    auth.login(users["coordinator"].email)
+    assert _names(client, in_set="y") == {"Olga Owner"}
+
+
+# field -> (query that needs it, text the row shows only when seen)
+HIDDEN = {
+    "area": (lambda: {"region": _region_id("South West")}, "Cornwall, South West"),
+    "organisation": (lambda: {"service_type": "care_home"}, "(care home)"),
+    "level": (lambda: {"level": 3}, '<td data-label="Level">Operational leader</td>'),
+    "needs": (lambda: {"need": _topic_id("finance")}, "Help with: Finance"),
+    "lqf": (lambda: {"strength": _element_id(0)}, "Strong in: PQ1"),
+}
+
+
+@pytest.mark.parametrize("key", sorted(HIDDEN))
+@pytest.mark.parametrize("audience", [profiles.EVERYONE, profiles.NETWORKS,
+                                      profiles.COORDINATORS, profiles.ONLY_ME])
+def test_a_field_shows_and_filters_only_where_coordinators_may_see_it(client, auth, users,
+                                                                       people, key, audience):
+    olga = people["olga"]
+    profiles.set_visibility(olga, {key: audience})
+    query, shown_as = HIDDEN[key]
+    seen = audience != profiles.ONLY_ME
+    auth.login(users["coordinator"].email)
+    row = client.get("/coordinator/members?q=olga").get_data(as_text=True)
+    assert "Olga Owner" in row
+    assert (shown_as in row) is seen
+    assert ("Olga Owner" in _names(client, **query())) is seen
+
+
+def test_isolation_index_follows_the_area_choice(client, auth, users, people):
+    profiles.set_visibility(people["olga"], {"area": profiles.ONLY_ME})
+    auth.login(users["coordinator"].email)
+    assert _names(client, isolation="isolated") == set()
+    html = client.get("/coordinator/members?q=olga").get_data(as_text=True)
+    assert '<td data-label="Isolation index">–</td>' in html
+
+
+def test_affinity_networks_never_show_or_filter(client, auth, users, people):
+    join(people["olga"], "women")
+    auth.login(users["coordinator"].email)
+    html = client.get("/coordinator/members").get_data(as_text=True).lower()
+    assert "women" not in html and "affinity" not in html
+    assert client.get("/coordinator/members?network=women").status_code == 200
+
+
+@pytest.mark.parametrize("query, message", [
+    ({"region": "99999"}, "Choose a region from the list."),
+    ({"council": "99999"}, "Choose a council from the list."),
+    ({"service_type": "castle"}, "Choose a type of service from the list."),
+    ({"level": "9"}, "Choose a level from the list."),
+    ({"strength": "99999"}, "Choose an element of the framework from the list."),
+    ({"need": "99999"}, "Choose a topic from the list."),
+    ({"isolation": "lonely"}, "Choose a band of the isolation index from the list."),
+    ({"q": "x" * 121}, "Use at most 120 letters."),
+])
+def test_bad_filters_say_what_to_fix_and_keep_what_was_typed(client, auth, users, people, query,
+                                                              message):
+    auth.login(users["coordinator"].email)
+    response = client.get("/coordinator/members", query_string={"q": "olg", **query})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert message in html
+    typed = query.get("q", "olg")
+    assert f'value="{typed}"' in html
+
+
+def test_pages_keep_the_filters(app, client, auth, users, people):
+    size = app.config["PAGE_SIZE"]
+    for n in range(size + 1):
+        user = make_user(name=f"Pat {n:02d}")
+        db.session.add(Profile(user_id=user.id, wants_mentor=True, visibility={}))
+    db.session.commit()
+    auth.login(users["coordinator"].email)
+    html = client.get("/coordinator/members?wants_mentor=y&q=pat").get_data(as_text=True)
+    assert f"{size + 1} members" in html
+    link = re.search(r'href="([^"]*page=2[^"]*)"', html).group(1).replace("&amp;", "&")
+    assert "wants_mentor=y" in link and "q=pat" in link
+    second = client.get(link).get_data(as_text=True)
+    assert f"Pat {size:02d}" in second and "Olga Owner" not in second
+
+
+def test_each_row_links_to_the_profile_and_the_look_is_audited(client, auth, users, people):
+    olga = people["olga"]
+    auth.login(users["coordinator"].email)
+    html = client.get("/coordinator/members?q=olga").get_data(as_text=True)
+    assert f'href="/members/{olga.id}"' in html
+    assert client.get(f"/members/{olga.id}").status_code == 200
+    entries = db.session.scalars(sa.select(AuditEntry)
+                                 .where(AuditEntry.action == "profile.viewed_by_staff")).all()
+    assert [(e.actor_id, e.target_type, e.target_id) for e in entries] == [
+        (users["coordinator"].id, "User", str(olga.id))]
+
+
+@pytest.mark.parametrize("role, audited", [("admin", True), ("member", False),
+                                           ("mentor", False)])
+def test_only_staff_looks_are_audited(client, auth, users, people, role, audited):
+    auth.login(users[role].email)
+    assert client.get(f"/members/{people['leo'].id}").status_code == 200
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)
+                              .where(AuditEntry.action == "profile.viewed_by_staff"))
+    assert count == (1 if audited else 0)
+
+
+def test_the_console_menu_links_to_each_part(client, auth, users):
+    auth.login(users["coordinator"].email)
+    html = client.get("/coordinator/").get_data(as_text=True)
+    for path in ("/coordinator/members", "/mentoring/rounds", "/networks/isolation",
+                 "/coordinator/export/members.csv", "/coordinator/export/matches.csv",
+                 "/coordinator/export/sets.csv", "/coordinator/export/events.csv",
+                 "/coordinator/export/attendance.csv"):
+        assert f'href="{path}' in html, path
+    nav = client.get("/coordinator/").get_data(as_text=True).split('<nav aria-label="Main">')[1]
+    assert 'href="/coordinator/">Console</a>' in nav.split("</nav>")[0]
+
+
+def test_members_see_no_console_link(client, auth, users):
+    auth.login(users["member"].email)
+    assert "Console" not in client.get("/home").get_data(as_text=True)
+    assert client.get("/coordinator/").status_code == 403
+
+
+def test_pages_run_a_fixed_number_of_statements(client, auth, users, people):
+    counts = []
+    for extra in (2, 12):
+        for _ in range(extra):
+            user = make_user()
+            give_profile(user, "Leeds", needs=("finance",))
+            assess(user, score_for=lambda i: 4)
+            profiles.set_visibility(user, {"lqf": profiles.EVERYONE, "needs": profiles.EVERYONE})
+            _put_in_set(user)
+            _isolation(user, 75)
+        auth.login(users["coordinator"].email)
+        paths = ["/coordinator/", "/coordinator/members",
+                 f"/coordinator/members?need={_topic_id('finance')}&isolation=isolated",
+                 f"/coordinator/members?strength={_element_id(0)}&in_set=y"]
+        counts.append(statements_per_page(client, paths))
+        auth.logout()
+    assert counts[0] == counts[1]
+
