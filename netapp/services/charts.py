@@ -16,6 +16,7 @@ Two shapes, enough for the coordinator console and the programme report:
 """
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -25,7 +26,7 @@ __all__ = ["Bar", "Bin", "bar_chart", "histogram"]
 
 WIDTH = 360  # user units; the SVG scales to its box, and 360 keeps 14-unit text readable on phones
 FONT = 14
-CHAR = 7.6  # rough width of one character at FONT, to size a label column
+CHAR = 8.4  # a generous width of one character at FONT, to size columns and wrap labels
 
 
 @dataclass(frozen=True)
@@ -95,15 +96,20 @@ def bar_chart(id: str, title: str, desc: str, bars: Sequence[Bar]) -> Markup:
     label_w = 0 if above else longest * CHAR + 8
     value_w = max((len(b.shown) for b in bars), default=1) * CHAR + 8
     bar_room = WIDTH - label_w - value_w - 4
-    row = 46 if above else 28
-    height = max(row * len(bars), row) + 4
+    line = FONT + 4
+    # Above its bar, a long label wraps onto as many lines as it needs.
+    lines = [textwrap.wrap(b.label, int(WIDTH / CHAR)) or [""] if above else [b.label]
+             for b in bars]
+    heights = [len(ls) * line + 26 if above else 28 for ls in lines]
+    height = max(sum(heights), 28) + 4
     top = max((b.value or 0) for b in bars) if bars else 0
     parts = _open(id, title, desc, height)
-    for i, b in enumerate(bars):
-        y = i * row + 2
-        bar_y = y + (22 if above else 4)
+    y = 2.0
+    for b, label_lines, row in zip(bars, lines, heights, strict=True):
+        bar_y = y + (len(label_lines) * line + 4 if above else 4)
         if above:
-            parts.append(_text(0, y + 16, b.label))
+            parts.extend(_text(0, y + (k + 1) * line - 4, words)
+                         for k, words in enumerate(label_lines))
         else:
             parts.append(_text(label_w - 8, bar_y + 15, b.label, anchor="end"))
         length = 0.0 if not top or b.value is None else bar_room * b.value / top
@@ -113,6 +119,7 @@ def bar_chart(id: str, title: str, desc: str, bars: Sequence[Bar]) -> Markup:
                      f'class="chart-bar{" chart-bar-hidden" if b.value is None else ""}"/>')
         parts.append(_text(label_w + length + 6, bar_y + 15, b.shown,
                            cls="chart-text chart-value"))
+        y += row
     parts.append("</svg>")
     return Markup("".join(parts))
 

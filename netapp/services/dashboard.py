@@ -367,7 +367,10 @@ def figures(region: Region | None = None, now: datetime | None = None) -> Dashbo
 
 
 def percent(part: float | None) -> str:
-    return "–" if part is None else f"{part:.0%}"
+    """A share in words: "–" when there is nothing to count, "under 1%" rather than "0%"."""
+    if part is None:
+        return "–"
+    return "under 1%" if 0 < part < 0.01 else f"{part:.0%}"
 
 
 def _n(value: int) -> str:
