@@ -12,7 +12,7 @@ from netapp.models import Network, ServiceType, User
 from netapp.networks import bp
 from netapp.networks.page_forms import DirectoryForm, LeadForm
 from netapp.services import directory as member_directory
-from netapp.services import discussions, events, networks, stories
+from netapp.services import discussions, events, networks, reference, stories
 
 
 @bp.route("/")
@@ -118,26 +118,29 @@ def _visible_or_404(network_id: int, viewer: User) -> Network:
 
 
 def _network_page(found: Network, viewer: User, lead_form: LeadForm | None = None,
-                  status: int = 200):
+                  status: int = 200, standing: networks.Standing | None = None):
+    # The viewer's place in the network is read once and handed on: each check reading it again
+    # cost a query (the membership row is not kept between them).
+    if standing is None:
+        standing = networks.standing(viewer, found)
+    member = standing.is_member
     page = networks.members_page(found, viewer, request.args.get("page", 1, type=int),
-                                 current_app.config["PAGE_SIZE"])
-    manages = networks.can_manage_leads(viewer, found)
+                                 current_app.config["PAGE_SIZE"], member=member)
+    manages = standing.can_manage_leads(viewer, found)
     if manages and lead_form is None:
         lead_form = LeadForm(networks.lead_candidates(found, viewer))
-    new_count, new_people = networks.new_this_month(found, viewer)
-    is_member = networks.is_member(viewer.id, found.id)
+    new_count, new_people = networks.new_this_month(found, viewer, member=member)
     return render_template(
         "networks/network.html", network=found, page=page, viewer=viewer,
         unlisted_others=networks.unlisted_others(found, viewer),
-        viewer_listed=not is_member or networks.is_listed_to_members(viewer, found),
-        is_member=is_member, leads=networks.leads_of(found, viewer),
+        viewer_listed=not member or standing.is_listed_to_members(found),
+        is_member=member, leads=networks.leads_of(found, viewer, member=member),
         manages_leads=manages, lead_form=lead_form, button_form=EmptyForm(),
-        can_follow=networks.can_follow(viewer, found),
-        following=networks.is_following(viewer.id, found.id),
+        can_follow=standing.can_follow(found), following=standing.is_following,
         new_count=new_count, new_people=new_people,
-        events=events.upcoming_for_network(found.id, viewer),
-        threads=discussions.recent_threads(found.id, viewer),
-        story=stories.featured_for_network(found.id, viewer),
+        events=events.upcoming_for_network(found.id, viewer, visible=True),
+        threads=discussions.recent_threads(found.id, viewer, visible=True),
+        story=stories.featured_for_network(found.id, viewer, visible=True),
     ), status
 
 
@@ -145,7 +148,12 @@ def _network_page(found: Network, viewer: User, lead_form: LeadForm | None = Non
 @login_required
 def network(network_id: int):
     viewer = current_member()
-    return _network_page(_visible_or_404(network_id, viewer), viewer)
+    found = reference.network(network_id)
+    standing = networks.standing(viewer, found) if found is not None else None
+    # Outsiders get "not found", not "forbidden": an affinity network's members stay private.
+    if found is None or not standing.can_see(viewer, found):
+        abort(404)
+    return _network_page(found, viewer, standing=standing)
 
 
 @bp.route("/<int:network_id>/follow", methods=["POST"])

@@ -17,6 +17,7 @@ from netapp.extensions import db
 from netapp.models import (
     AssessmentScore,
     Element,
+    Framework,
     Organisation,
     Profile,
     Role,
@@ -24,7 +25,7 @@ from netapp.models import (
     ServiceType,
     User,
 )
-from netapp.services import lqf, networks, profiles
+from netapp.services import lqf, networks, paging, profiles, reference
 from netapp.services.audiences import COORDINATORS, EVERYONE, NETWORKS
 
 # A score of this or more in the latest self-assessment counts as a strength.
@@ -73,8 +74,7 @@ def _field_seen(viewer: User, key: str):
         seen = audience.in_([EVERYONE, NETWORKS, COORDINATORS])
     else:
         seen = sa.or_(audience == EVERYONE,
-                      sa.and_(Profile.user_id.in_(networks.sharing_network_ids(viewer)),
-                              audience == NETWORKS))
+                      sa.and_(audience == NETWORKS, networks.in_sharing_network(viewer)))
     # Written on the profile alone, so the database can check it while reading profiles.
     return sa.or_(Profile.user_id == viewer.id, seen)
 
@@ -83,8 +83,10 @@ def _strong_in(element_id: int):
     """SQL: the members whose latest finished self-assessment scores this element STRONG or
     more (one row each: a assessment scores an element once).
 
-    Joined, not tested row by row: the few hundred people strong in one element are found
-    first, so the visibility rules are worked out only for them.
+    Used as ``User.id IN (...)``, which PostgreSQL answers per candidate through the indexes on
+    self-assessments' member and assessment_scores' key. (A MATERIALIZED CTE, tried to have
+    the few hundred strong people found first, was rescanned once per candidate: the planner
+    believes the visibility conditions keep almost no profile.)
     """
     latest, later = aliased(SelfAssessment), aliased(SelfAssessment)
     newer = (
@@ -127,8 +129,8 @@ def query(viewer: User, search: Search) -> sa.Select:
                                         .where(Organisation.service_type == search.service_type)),
             _field_seen(viewer, "organisation"))
     if search.strength_id is not None:
-        strong = _strong_in(search.strength_id)
-        stmt = stmt.join(strong, strong.c.user_id == User.id).where(_field_seen(viewer, "lqf"))
+        stmt = stmt.where(User.id.in_(sa.select(_strong_in(search.strength_id).c.user_id)),
+                          _field_seen(viewer, "lqf"))
     if search.can_mentor:
         stmt = stmt.where(Profile.mentor_capacity > 0, Profile.mentoring_paused.is_(False),
                           _field_seen(viewer, "offer"))
@@ -136,31 +138,45 @@ def query(viewer: User, search: Search) -> sa.Select:
 
 
 def search_page(viewer: User, search: Search, page: int, per_page: int):
-    """One page of results and, for each, what the viewer may see (a fixed number of queries)."""
-    found = db.paginate(query(viewer, search), page=page, per_page=per_page, error_out=False)
+    """One page of results and, for each, what the viewer may see (the same number of queries
+    whatever the results)."""
+    found = paging.paginate(query(viewer, search), page, per_page)
     ids = [u.id for u in found.items]
     cards = profiles.profile_cards(viewer, ids, leave_out=frozenset(profiles.FIELD_KEYS)
                                    - CARD_FIELDS)
-    lqf_shown = [uid for uid in ids if "lqf" in cards[uid].shown]
-    scores = lqf.latest_scores_by_user(lqf_shown) if lqf_shown else {}
-    names = element_names() if scores else {}
-    entries = [
-        Entry(user, cards[user.id],
-              [names[code] for code, score in sorted(scores.get(user.id, {}).items())
-               if score >= STRONG and code in names])
-        for user in found.items
-    ]
+    strengths = strengths_by_user([uid for uid in ids if "lqf" in cards[uid].shown])
+    entries = [Entry(user, cards[user.id], strengths.get(user.id, [])) for user in found.items]
     return found, entries
 
 
-def element_names() -> dict[str, str]:
-    """{element code: name} for the LQF, in framework order."""
-    return dict(db.session.execute(
-        sa.select(Element.code, Element.name).order_by(Element.dimension_id, Element.position)
-    ).all())
+def strengths_by_user(user_ids: list[int]) -> dict[int, list[str]]:
+    """{user id: names of the elements scored STRONG or more in their latest finished LQF
+    self-assessment, in framework order}, in one query (run even for no one, so a page's count
+    of statements does not depend on whose cards it shows)."""
+    ranked = (
+        sa.select(SelfAssessment.id, SelfAssessment.user_id,
+                  sa.func.row_number().over(
+                      partition_by=SelfAssessment.user_id,
+                      order_by=(SelfAssessment.completed_at.desc(), SelfAssessment.id.desc()),
+                  ).label("rank"))
+        .join(Framework, Framework.id == SelfAssessment.framework_id)
+        .where(Framework.code == lqf.LQF_CODE, SelfAssessment.completed_at.is_not(None),
+               SelfAssessment.user_id.in_(user_ids))
+        .subquery()
+    )
+    out: dict[int, list[str]] = {}
+    for user_id, name in db.session.execute(
+        sa.select(ranked.c.user_id, Element.name)
+        .join(AssessmentScore, AssessmentScore.assessment_id == ranked.c.id)
+        .join(Element, Element.id == AssessmentScore.element_id)
+        .where(ranked.c.rank == 1, AssessmentScore.score >= STRONG)
+        .order_by(ranked.c.user_id, Element.dimension_id, Element.position)
+    ):
+        out.setdefault(user_id, []).append(name)
+    return out
 
 
 def elements() -> list[Element]:
-    return list(db.session.scalars(
-        sa.select(Element).order_by(Element.dimension_id, Element.position)
-    ))
+    """The LQF's elements in framework order, from this process's copy of the framework."""
+    framework = reference.framework(lqf.LQF_CODE)
+    return [] if framework is None else [e for d in framework.dimensions for e in d.elements]

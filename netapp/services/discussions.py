@@ -123,17 +123,32 @@ def _thread_rows(threads: list[DiscussionThread]) -> list[ThreadRow]:
                       by_id.get(t.id, (None, None))[1] is not None) for t in threads]
 
 
-def recent_threads(network_id: int, viewer: User, limit: int = 5) -> list[ThreadRow]:
+def recent_threads(network_id: int, viewer: User, limit: int = 5,
+                   visible: bool | None = None) -> list[ThreadRow]:
     """The network's most recently active threads (fixed number of queries); empty when the
-    viewer may not read the network's discussions."""
+    viewer may not read the network's discussions. ``visible``: whether the viewer may see
+    the network, when the caller has worked it out."""
     network = db.session.get(Network, network_id)
-    if network is None or not networks.can_see_network(viewer, network):
+    if network is None or not (networks.can_see_network(viewer, network) if visible is None
+                               else visible):
         return []
-    threads = list(db.session.scalars(
-        sa.select(DiscussionThread).where(DiscussionThread.network_id == network_id)
-        .order_by(DiscussionThread.last_post_at.desc(), DiscussionThread.id.desc())
-        .limit(limit)))
-    return _thread_rows(threads)
+    return [ThreadRow(thread, author or "Someone no longer here", hidden_at is not None)
+            for thread, author, hidden_at in db.session.execute(
+                sa.select(DiscussionThread, *_thread_details())
+                .where(DiscussionThread.network_id == network_id)
+                .order_by(DiscussionThread.last_post_at.desc(), DiscussionThread.id.desc())
+                .limit(limit))]
+
+
+def _thread_details():
+    """SQL columns beside a DiscussionThread: its author's name and when its opening post was
+    hidden (one query with the threads, through the index on posts' thread and id)."""
+    author = (sa.select(User.display_name).where(User.id == DiscussionThread.author_id)
+              .scalar_subquery())
+    opening_hidden = (sa.select(DiscussionPost.hidden_at)
+                      .where(DiscussionPost.thread_id == DiscussionThread.id)
+                      .order_by(DiscussionPost.id).limit(1).scalar_subquery())
+    return author, opening_hidden
 
 
 def opening_is_hidden(thread: DiscussionThread) -> bool:

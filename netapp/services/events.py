@@ -604,10 +604,14 @@ def next_for_member(viewer: User, limit: int = 3) -> list[Event]:
         .order_by(Event.starts_at, Event.id).limit(limit)))
 
 
-def upcoming_for_network(network_id: int, viewer: User, limit: int = 3) -> list[Event]:
-    """The network's next events the viewer may see, soonest first (fixed number of queries)."""
+def upcoming_for_network(network_id: int, viewer: User, limit: int = 3,
+                         visible: bool | None = None) -> list[Event]:
+    """The network's next events the viewer may see, soonest first (fixed number of queries).
+
+    ``visible``: whether the viewer may see the network, when the caller has worked it out.
+    """
     network = db.session.get(Network, network_id)
-    if network is None or not can_see(viewer, network):
+    if network is None or not (can_see(viewer, network) if visible is None else visible):
         return []
     rows = list(db.session.scalars(
         sa.select(Event).where(Event.network_id == network_id, Event.ends_at > utcnow(),

@@ -5,6 +5,8 @@ network is decided here, once, for the network pages and for profiles alike.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased, lazyload, selectinload
 
@@ -22,7 +24,7 @@ from netapp.models import (
     User,
 )
 from netapp.models.base import utcnow
-from netapp.services import audit
+from netapp.services import audit, paging
 from netapp.services.audiences import AREA_DEFAULT, AUDIENCES, COORDINATORS, EVERYONE, NETWORKS
 
 # Bump when the consent wording in templates/members/_consent.html changes.
@@ -239,25 +241,32 @@ def sharing_network(viewer: User, owner_ids: list[int]) -> set[int]:
     ))
 
 
-def sharing_network_ids(viewer: User) -> sa.Select:
-    """SQL: the ids of the members for whom ``shares_network(viewer, id)`` holds, as one
-    uncorrelated subquery (worked out once per search, not once per person)."""
+def in_sharing_network(viewer: User, person=Profile):
+    """SQL: ``shares_network(viewer, person.user_id)`` for a row with the person's Profile
+    (``person``) joined, as two uncorrelated subqueries worked out once per search.
+
+    The council-area rule of a local network is checked on the person's own profile row, which
+    the query has already read, so the subqueries read only memberships: joining every
+    fellow member's profile to check it there cost a scan of all profiles.
+    """
     mine, theirs = aliased(NetworkMembership), aliased(NetworkMembership)
-    owner_profile = aliased(Profile)
-    area = sa.func.coalesce(owner_profile.visibility["area"].as_string(), AREA_DEFAULT)
-    listed = [
-        sa.and_(Network.kind == NetworkKind.LOCAL,
-                area.not_in(sorted(set(AUDIENCES) - {EVERYONE, NETWORKS}))),
-        Network.kind == NetworkKind.NATIONAL,
-    ]
+
+    def members_of(*kinds):
+        return (
+            sa.select(theirs.user_id).select_from(mine)
+            .join(theirs, theirs.network_id == mine.network_id)
+            .join(Network, Network.id == mine.network_id)
+            .where(mine.user_id == viewer.id, sa.or_(*kinds))
+        )
+
+    listed = [Network.kind == NetworkKind.NATIONAL]
     if viewer.is_verified:
         listed.append(sa.and_(Network.kind == NetworkKind.AFFINITY, theirs.is_listed.is_(True)))
-    return (
-        sa.select(theirs.user_id).select_from(mine)
-        .join(theirs, theirs.network_id == mine.network_id)
-        .join(Network, Network.id == mine.network_id)
-        .outerjoin(owner_profile, owner_profile.user_id == theirs.user_id)
-        .where(mine.user_id == viewer.id, sa.or_(*listed))
+    area = sa.func.coalesce(person.visibility["area"].as_string(), AREA_DEFAULT)
+    return sa.or_(
+        person.user_id.in_(members_of(*listed)),
+        sa.and_(area.not_in(sorted(set(AUDIENCES) - {EVERYONE, NETWORKS})),
+                person.user_id.in_(members_of(Network.kind == NetworkKind.LOCAL))),
     )
 
 
@@ -292,13 +301,72 @@ def can_see_network(viewer: User, network: Network) -> bool:
     return True
 
 
-def _listed_for(viewer: User, network: Network):
-    """SQL: a membership row of ``network`` is on the list the viewer sees."""
+def _listed_for(viewer: User, network: Network, member: bool | None = None):
+    """SQL: a membership row of ``network`` is on the list the viewer sees. ``member``: whether
+    the viewer is in the network, when the caller has already read it."""
     if network.is_affinity:
         return NetworkMembership.is_listed.is_(True)
     if network.kind is NetworkKind.LOCAL:
-        return _area_seen_by(_local_audiences(viewer, is_member(viewer.id, network.id)))
+        if member is None:
+            member = is_member(viewer.id, network.id)
+        return _area_seen_by(_local_audiences(viewer, member))
     return sa.true()
+
+
+@dataclass(frozen=True)
+class Standing:
+    """The viewer's place in one network, read in one query for the network's page."""
+
+    is_member: bool
+    is_listed: bool  # their membership's own choice (affinity networks)
+    is_following: bool
+    has_lead_row: bool
+    area_seen_by_members: bool  # fellow members may see their council area
+
+    def can_see(self, viewer: User, network: Network) -> bool:
+        """``can_see_network``, from what is already read."""
+        return not network.is_affinity or (viewer.is_verified and self.is_member)
+
+    def is_lead(self, network: Network) -> bool:
+        """``is_lead``: an affinity network's lead who has left it no longer leads it."""
+        return self.has_lead_row and (not network.is_affinity or self.is_member)
+
+    def can_manage_leads(self, viewer: User, network: Network) -> bool:
+        if network.is_affinity:
+            return viewer.is_verified and self.is_lead(network)
+        if network.kind is NetworkKind.LOCAL:
+            return viewer.has_role(Role.COORDINATOR, Role.ADMIN)
+        return False
+
+    def can_follow(self, network: Network) -> bool:
+        return network.kind is NetworkKind.LOCAL and not self.is_member
+
+    def is_listed_to_members(self, network: Network) -> bool:
+        """``is_listed_to_members`` for the viewer."""
+        if network.is_affinity:
+            return self.is_member and self.is_listed
+        if network.kind is NetworkKind.LOCAL:
+            return self.area_seen_by_members
+        return True
+
+
+def standing(viewer: User, network: Network) -> Standing:
+    """The viewer's membership, follow, lead row and council-area choice for ``network``."""
+    membership = (sa.select(NetworkMembership.is_listed)
+                  .where(NetworkMembership.user_id == viewer.id,
+                         NetworkMembership.network_id == network.id).scalar_subquery())
+    follows = sa.exists().where(NetworkFollow.user_id == viewer.id,
+                                NetworkFollow.network_id == network.id)
+    leads = sa.exists().where(NetworkLead.user_id == viewer.id,
+                              NetworkLead.network_id == network.id)
+    area = (sa.select(_area_seen_by({EVERYONE, NETWORKS})).select_from(User)
+            .outerjoin(Profile, Profile.user_id == User.id).where(User.id == viewer.id)
+            .scalar_subquery())
+    listed, following, lead, area_seen = db.session.execute(
+        sa.select(membership, follows, leads, area)).one()
+    return Standing(is_member=listed is not None, is_listed=bool(listed),
+                    is_following=bool(following), has_lead_row=bool(lead),
+                    area_seen_by_members=bool(area_seen))
 
 
 # Lists of people show names only: loading each person's roles too would add a query whenever
@@ -306,19 +374,21 @@ def _listed_for(viewer: User, network: Network):
 _NAMES_ONLY = lazyload(User.roles)
 
 
-def members_page(network: Network, viewer: User, page: int, per_page: int):
-    """One page of the network's active members that the viewer may see, by name.
+def members_page(network: Network, viewer: User, page: int, per_page: int,
+                 member: bool | None = None) -> paging.Page:
+    """One page of the network's active members that the viewer may see, by name, and how
+    many in all (one query).
 
     The viewer always sees themselves.
     """
-    return db.paginate(
+    return paging.paginate(
         sa.select(User).options(_NAMES_ONLY)
         .join(NetworkMembership, NetworkMembership.user_id == User.id)
         .outerjoin(Profile, Profile.user_id == User.id)
         .where(NetworkMembership.network_id == network.id, User.is_active_account.is_(True),
-               sa.or_(_listed_for(viewer, network), User.id == viewer.id))
+               sa.or_(_listed_for(viewer, network, member), User.id == viewer.id))
         .order_by(User.display_name, User.id),
-        page=page, per_page=per_page, error_out=False,
+        page, per_page,
     )
 
 
@@ -371,7 +441,7 @@ def can_manage_leads(viewer: User, network: Network) -> bool:
     return False
 
 
-def leads_of(network: Network, viewer: User) -> list[User]:
+def leads_of(network: Network, viewer: User, member: bool | None = None) -> list[User]:
     """The network's leads that the viewer may see listed in it, by name (one query)."""
     return list(db.session.scalars(
         sa.select(User).options(_NAMES_ONLY)
@@ -380,7 +450,7 @@ def leads_of(network: Network, viewer: User) -> list[User]:
                                          NetworkMembership.network_id == network.id))
         .outerjoin(Profile, Profile.user_id == User.id)
         .where(NetworkLead.network_id == network.id, User.is_active_account.is_(True),
-               sa.or_(_listed_for(viewer, network), User.id == viewer.id))
+               sa.or_(_listed_for(viewer, network, member), User.id == viewer.id))
         .order_by(User.display_name, User.id)
     ))
 
@@ -524,24 +594,25 @@ def _month_start():
     return utcnow().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
 
 
-def new_this_month(network: Network, viewer: User,
-                   limit: int = 10) -> tuple[int | None, list[User]]:
+def new_this_month(network: Network, viewer: User, limit: int = 10,
+                   member: bool | None = None) -> tuple[int | None, list[User]]:
     """How many joined this month (None below SMALLEST_COUNT) and the ones the viewer may see
-    listed, newest first."""
-    since = _month_start()
-    count = db.session.scalar(
-        sa.select(sa.func.count()).select_from(NetworkMembership)
-        .join(User, User.id == NetworkMembership.user_id)
-        .where(NetworkMembership.network_id == network.id, User.is_active_account.is_(True),
-               NetworkMembership.joined_at >= since)
-    ) or 0
-    people = list(db.session.scalars(
-        sa.select(User).options(_NAMES_ONLY)
+    listed, newest first.
+
+    One query: every new joiner is counted, and those the viewer may see come first, so the
+    first ``limit`` rows hold every listed one the page names.
+    """
+    listed = sa.or_(_listed_for(viewer, network, member), User.id == viewer.id)
+    rows = db.session.execute(
+        sa.select(User, listed.label("listed"), sa.func.count().over().label("total"))
+        .options(_NAMES_ONLY)
         .join(NetworkMembership, NetworkMembership.user_id == User.id)
         .outerjoin(Profile, Profile.user_id == User.id)
         .where(NetworkMembership.network_id == network.id, User.is_active_account.is_(True),
-               NetworkMembership.joined_at >= since,
-               sa.or_(_listed_for(viewer, network), User.id == viewer.id))
-        .order_by(NetworkMembership.joined_at.desc(), User.id.desc()).limit(limit)
-    ))
-    return shown_count(count), people
+               NetworkMembership.joined_at >= _month_start())
+        .order_by(sa.case((listed, 0), else_=1), NetworkMembership.joined_at.desc(),
+                  User.id.desc())
+        .limit(limit)
+    ).all()
+    count = rows[0].total if rows else 0
+    return shown_count(count), [row[0] for row in rows if row.listed]

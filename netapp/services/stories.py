@@ -28,7 +28,7 @@ from netapp.models import (
     story_dimensions,
 )
 from netapp.models.base import utcnow
-from netapp.services import audit, networks
+from netapp.services import audit, networks, reference
 
 STORIES_PER_PAGE = 10
 
@@ -91,28 +91,42 @@ class StoryCard:
     thanked_by_me: bool
 
 
+def _card_columns(viewer: User):
+    """SQL columns beside a Story for its card: author's name, network's name, thanks, whether
+    the viewer thanked it, and its dimensions' ids joined with commas (so a list of stories and
+    their cards come in one query)."""
+    return (
+        sa.select(User.display_name).where(User.id == Story.author_id).scalar_subquery(),
+        sa.select(Network.name).where(Network.id == Story.network_id).scalar_subquery(),
+        sa.select(sa.func.count()).where(StoryThanks.story_id == Story.id).scalar_subquery(),
+        sa.exists().where(StoryThanks.story_id == Story.id, StoryThanks.user_id == viewer.id),
+        sa.select(sa.func.aggregate_strings(
+            sa.cast(story_dimensions.c.dimension_id, sa.String), ","))
+        .where(story_dimensions.c.story_id == Story.id).scalar_subquery(),
+    )
+
+
+def _card_rows(viewer: User, stmt: sa.Select) -> list[StoryCard]:
+    """The cards of the stories ``stmt`` (a select of Story) finds, in one query; the
+    dimensions come from this process's copy of the framework."""
+    framework = reference.framework(LQF_CODE)
+    dims = {d.id: d for d in framework.dimensions} if framework else {}
+    cards = []
+    for story, author, network, thanks, mine, tags in db.session.execute(
+            stmt.add_columns(*_card_columns(viewer))):
+        tagged = sorted((dims[int(i)] for i in (tags or "").split(",") if i and int(i) in dims),
+                        key=lambda d: d.position)
+        cards.append(StoryCard(story, author, network, tagged, thanks or 0, bool(mine)))
+    return cards
+
+
 def _cards(viewer: User, stories: list[Story]) -> list[StoryCard]:
-    """What the pages show about each story, in four queries however many."""
+    """What the pages show about each story, in one query however many."""
     if not stories:
         return []
-    ids = [s.id for s in stories]
-    tags: dict[int, list[Dimension]] = {}
-    for story_id, dim in db.session.execute(
-            sa.select(story_dimensions.c.story_id, Dimension)
-            .join(Dimension, Dimension.id == story_dimensions.c.dimension_id)
-            .where(story_dimensions.c.story_id.in_(ids)).order_by(Dimension.position)):
-        tags.setdefault(story_id, []).append(dim)
-    counts = dict(db.session.execute(
-        sa.select(StoryThanks.story_id, sa.func.count()).where(StoryThanks.story_id.in_(ids))
-        .group_by(StoryThanks.story_id)).all())
-    mine = set(db.session.scalars(sa.select(StoryThanks.story_id).where(
-        StoryThanks.story_id.in_(ids), StoryThanks.user_id == viewer.id)))
-    names = {uid: (author, network) for uid, author, network in db.session.execute(
-        sa.select(Story.id, User.display_name, Network.name)
-        .join(User, User.id == Story.author_id)
-        .outerjoin(Network, Network.id == Story.network_id).where(Story.id.in_(ids)))}
-    return [StoryCard(s, names[s.id][0], names[s.id][1], tags.get(s.id, []),
-                      counts.get(s.id, 0), s.id in mine) for s in stories]
+    by_id = {c.story.id: c for c in _card_rows(
+        viewer, sa.select(Story).where(Story.id.in_([s.id for s in stories])))}
+    return [by_id[s.id] for s in stories]
 
 
 def card(viewer: User, story: Story) -> StoryCard:
@@ -135,16 +149,18 @@ def stories_page(viewer: User, page: int, dimension: Dimension | None = None,
     return result
 
 
-def featured_for_network(network_id: int, viewer: User) -> StoryCard | None:
-    """The story a lead featured on this network's page, if the viewer may read it."""
+def featured_for_network(network_id: int, viewer: User,
+                         visible: bool | None = None) -> StoryCard | None:
+    """The story a lead featured on this network's page, if the viewer may read it.
+    ``visible``: whether the viewer may see the network, when the caller has worked it out."""
     network = db.session.get(Network, network_id)
-    if network is None or not networks.can_see_network(viewer, network):
+    if network is None or not (networks.can_see_network(viewer, network) if visible is None
+                               else visible):
         return None
-    story = db.session.scalars(
-        sa.select(Story).where(Story.network_id == network_id, Story.featured_at.is_not(None),
-                               Story.hidden_at.is_(None))
-        .order_by(Story.featured_at.desc()).limit(1)).first()
-    return card(viewer, story) if story else None
+    cards = _card_rows(viewer, sa.select(Story).where(
+        Story.network_id == network_id, Story.featured_at.is_not(None),
+        Story.hidden_at.is_(None)).order_by(Story.featured_at.desc()).limit(1))
+    return cards[0] if cards else None
 
 
 def share_choices(user: User) -> list[tuple[str, str]]:
