@@ -340,7 +340,8 @@ def _months(members, region_id: int | None, now: datetime) -> list[Month]:
 
 
 def figures(region: Region | None = None, now: datetime | None = None) -> Dashboard:
-    """Every figure on the dashboard, nationally or for one region, in eleven statements."""
+    """Every figure on the dashboard, nationally or for one region: eleven statements for
+    England, ten for a region (no affinity sizes), whatever the number of members."""
     now = now or utcnow()
     region_id = region.id if region is not None else None
     members = _members(region_id)

@@ -3,9 +3,10 @@ all zeros on a fresh demo.
 
 Members joined over the last 18 months (never after their first self-assessment), most signed in
 lately; mentoring has a past: relationships completed or ended early, and more under way, some
-of them stalled; and the busiest local networks (not the demo member's) held a meet-up each month
-from four to twelve months ago, with who came. Called by ``seed_demo`` before the networks are
-seeded (the isolation index is worked out there, from all of this); bulk writes, no commit.
+of them stalled; and the two busiest local networks of each region (never the demo member's own)
+held a meet-up each month from four to twelve months ago, with who came. Called by ``seed_demo``
+before the networks are seeded (the isolation index is worked out there, from all of this); bulk
+writes, no commit.
 
 The demo logins keep their own data: the demo pair, the waiting offer and the matching round in
 preview are left as demo_mentoring made them, and no mentor of that round's region is given a new
@@ -38,7 +39,7 @@ from netapp.models import (
 JOINED_OVER_DAYS = 540
 PAST_PAIRS_PER = 30  # one completed or ended relationship per this many members
 ACTIVE_PAIRS_PER = 40  # one more relationship under way per this many members
-HISTORY_NETWORKS = 10  # local networks given a year of past meet-ups
+HISTORY_NETWORKS = 2  # local networks per region given a year of past meet-ups
 HISTORY_MONTHS = range(4, 13)  # months ago (demo_events seeds the last three)
 
 
@@ -152,8 +153,13 @@ def _past_events(rng: random.Random, profile_rows: list[dict], special: dict[str
     local = dict(db.session.execute(
         sa.select(Network.local_authority_id, Network.id)
         .where(Network.kind == NetworkKind.LOCAL)).all())
-    busiest = sorted((c for c in by_council if c != home and c in local),
-                     key=lambda c: (-len(by_council[c]), c))[:HISTORY_NETWORKS]
+    region_of = dict(db.session.execute(
+        sa.select(LocalAuthority.id, LocalAuthority.region_id)).all())
+    per_region: dict[int, list[int]] = {}
+    for c in sorted((c for c in by_council if c != home and c in local),
+                    key=lambda c: (-len(by_council[c]), c)):
+        per_region.setdefault(region_of[c], []).append(c)
+    busiest = [c for councils in per_region.values() for c in councils[:HISTORY_NETWORKS]]
     events, going = [], []
     for council in busiest:
         for months in HISTORY_MONTHS:
