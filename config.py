@@ -66,6 +66,10 @@ class Config:
     # No page takes files: forms are text only, so 2 MB is far beyond any real form and a bigger
     # request gets a 413 before its body is read.
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    # The one exception: the coordinators' CSV import of members (netapp/request_hooks.py
+    # lets its upload through up to this size). 50 MB holds far more than 25,000 rows.
+    MAX_IMPORT_BYTES = int(os.environ.get("MAX_IMPORT_BYTES", str(50 * 1024 * 1024)))
+    MAX_IMPORT_ROWS = int(os.environ.get("MAX_IMPORT_ROWS", "25000"))
 
     # The task queue (netapp/tasks.py): a SQLite file by default, a Redis URL in production.
     HUEY_URL = os.environ.get("HUEY_URL", f"sqlite:///{BASE_DIR / 'instance' / 'huey.sqlite3'}")

@@ -1,11 +1,39 @@
 """App-wide rules for every request: no NUL, no file uploads, nothing personal kept in caches."""
 from __future__ import annotations
 
-from flask import Flask, Response, abort, request
+from collections.abc import Callable
+
+from flask import Flask, Response, abort, current_app, request
+
+# Bytes a form with a file may carry beyond the file itself (the CSRF token, field names).
+FORM_OVERHEAD = 64 * 1024
+
+
+def takes_file(limit_setting: str, field: str = "file") -> Callable:
+    """Mark a view that takes one uploaded file, in ``field``, of at most
+    ``config[limit_setting]`` bytes (a file in any other field is still a 400).
+
+    Put it under ``@bp.route`` so the registered view carries the mark. The view must check
+    the file's size itself and say so in words: a body bigger than the limit plus the form
+    gets a 413 here, which the view's blueprint can answer in its own words.
+    """
+    def mark(view: Callable) -> Callable:
+        view.upload_limit_setting = limit_setting
+        view.upload_field = field
+        return view
+
+    return mark
+
+
+def upload_limit_setting() -> str | None:
+    """The size setting of the view this request goes to, if it takes a file."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    return getattr(view, "upload_limit_setting", None)
 
 
 def refuse_file_parts() -> None:
-    """No page takes a file, so a file part can only be a mistake or a probe: 400.
+    """Only a page marked ``takes_file`` takes a file, so elsewhere a file part can only be a
+    mistake or a probe: 400.
 
     Flask-WTF mixes uploaded files into form data, so a file sent in a text field used to reach
     the form as an object instead of text and broke it with a 500. Reading ``request.files``
@@ -15,11 +43,16 @@ def refuse_file_parts() -> None:
     # holding one gets a 400 rather than a database error.
     if "\x00" in request.path or any("\x00" in value for value in request.args.values()):
         abort(400)
+    setting = upload_limit_setting()
+    if setting is not None and request.method == "POST":
+        request.max_content_length = current_app.config[setting] + FORM_OVERHEAD
     limit = request.max_content_length
     if limit is not None and (request.content_length or 0) > limit:
         abort(413)  # said up front: refused before a byte of the body is read
     if request.files:
-        abort(400)
+        view = current_app.view_functions.get(request.endpoint or "")
+        if setting is None or set(request.files) - {getattr(view, "upload_field", None)}:
+            abort(400)
 
 
 def no_store(response: Response) -> Response:

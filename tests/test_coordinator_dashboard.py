@@ -429,3 +429,15 @@ def test_histogram_columns_follow_counts():
 def test_charts_refuse_bad_input(make):
     with pytest.raises(ValueError):
         make()
+
+
+def test_an_empty_network_shows_dashes_not_errors(app, client, auth):
+    make_user(email="coord@example.org", roles=[Role.COORDINATOR])
+    auth.login("coord@example.org")
+    response = client.get("/coordinator/dashboard")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "There are no affinity networks yet." in html
+    assert "<strong>–</strong> match rate" in html
+    for svg in _svgs(html):
+        assert svg.find(f"{SVG}title").text

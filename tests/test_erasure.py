@@ -28,10 +28,12 @@ from netapp.models import (
     FeedbackRater,
     FeedbackScore,
     FormationUnplaced,
+    ImportStatus,
     IsolationScore,
     Job,
     LearningSet,
     MeetingMode,
+    MemberImport,
     MentoringCheckIn,
     MentoringGoal,
     MentoringMeeting,
@@ -221,6 +223,18 @@ def check_mentoring_messages(e: Erased) -> None:
     _none_for("mentoring_messages", "sender_id", e.uid)
 
 
+def check_member_imports(e: Erased) -> None:
+    # An import the person ran stays as the network's record, without them; a file waiting
+    # to be imported that names them is emptied (it can't add them back); another stays.
+    imports = {i.filename: i for i in db.session.scalars(sa.select(MemberImport))}
+    assert imports["theirs.csv"].created_by_id is None
+    assert (imports["names-them.csv"].status, imports["names-them.csv"].content) == (
+        ImportStatus.FAILED, "")
+    assert imports["others.csv"].status == ImportStatus.CHECKED
+    assert imports["others.csv"].content == "name,email\nOtto Other,otto@example.org\n"
+    _none_for("member_imports", "created_by_id", e.uid)
+
+
 def check_mentoring_rounds(e: Erased) -> None:
     # The round is the network's; only the note of who created it goes.
     kept = db.session.get(MentoringRound, e.round_id)
@@ -391,6 +405,7 @@ PERSONAL = {
     "mentoring_messages": check_mentoring_messages,
     "dismissed_suggestions": no_rows_for("dismissed_suggestions", "user_id", "mentor_id"),
     "mentoring_rounds": check_mentoring_rounds,
+    "member_imports": check_member_imports,
     "round_pair_rules": no_rows_for("round_pair_rules", "mentee_id", "mentor_id"),
     "round_proposals": no_rows_for("round_proposals", "mentee_id", "mentor_id"),
     "jobs": check_jobs,
@@ -484,6 +499,13 @@ def _mentoring(person: User, users: dict) -> tuple[int, int]:
         Notification(user_id=other.id, kind="feedback",
                      text="Your request for feedback has its first results."),
         EmailOptOut(user_id=person.id, kind="mentoring"),
+        MemberImport(filename="theirs.csv", created_by_id=person.id, status=ImportStatus.DONE),
+        MemberImport(filename="names-them.csv", created_by_id=other.id,
+                     status=ImportStatus.CHECKED,
+                     content=f"name,email\n{NAME},{person.email.upper()}\n"),
+        MemberImport(filename="others.csv", created_by_id=other.id,
+                     status=ImportStatus.CHECKED,
+                     content="name,email\nOtto Other,otto@example.org\n"),
     ])
     db.session.commit()
     return mentorship.id, round_.id

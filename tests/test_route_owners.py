@@ -39,6 +39,11 @@ OWNERS = {
         "send_message", "checkin", "close_relationship", "relationship_feedback",
     )},
     "static": "public",
+    # Coordinators share imports, as they share matching rounds: any of them may continue one.
+    **{f"coordinator.{name}": "coordinator" for name in (
+        "imports", "import_template", "import_sample", "import_detail", "import_mapping",
+        "import_run", "import_progress", "import_discard",
+    )},
     **{f"coordinator.{name}": "coordinator" for name in (
         "index", "members", "export_members", "export_matches", "export_sets", "export_events",
         "export_attendance",
@@ -151,7 +156,7 @@ URL_VALUES = {"user_id": 1, "token": "not-a-real-token", "code": "PQ", "network_
               "rule_id": 1, "day": 30, "meeting_id": 1, "goal_id": 1, "mentorship_id": 1,
               "mentor_id": 1, "formation_id": 1, "set_id": 1, "note_id": 1, "event_id": 1,
               "region_id": 1, "thread_id": 1, "post_id": 1, "story_id": 1,
-              "question_id": 1}
+              "question_id": 1, "import_id": 1}
 ROLES = ["member", "mentor", "coordinator"]
 
 

@@ -1,2 +1,233 @@
-"""Coordinator console: imports."""
-from netapp.coordinator import bp  # noqa: F401
+"""Coordinator console: importing members from a CSV file (upload, columns, dry run, import).
+
+Coordinators share imports: any coordinator or admin sees and continues any import, as they
+share matching rounds and set formations.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from flask_wtf.file import FileField, FileRequired
+from wtforms import SelectChoice, SelectField
+
+from netapp.access import role_required
+from netapp.coordinator import bp
+from netapp.extensions import db
+from netapp.forms_common import EmptyForm, Form
+from netapp.models import ImportStatus, MemberImport, Role
+from netapp.request_hooks import takes_file, upload_limit_setting
+from netapp.services import imports as service
+from netapp.services import jobs
+
+STAFF = (Role.COORDINATOR, Role.ADMIN)
+SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample_members.csv"
+PROBLEMS_PER_PAGE = 50
+
+
+class UploadForm(Form):
+    file = FileField("Your CSV file", validators=[FileRequired("Choose the CSV file to upload.")],
+                     description="A CSV file saved as 'CSV UTF-8', with a line of column "
+                                 "headings at the top.")
+
+
+def mapping_form(headings: list[str], mapping: dict[str, str]) -> Form:
+    """One select per field, each offering the file's column headings."""
+    choices = [SelectChoice("", "Not in this file")]
+    choices += [SelectChoice(h, h) for h in dict.fromkeys(h for h in headings if h)]
+
+    class MappingForm(Form):
+        pass
+
+    for f in service.FIELDS:
+        setattr(MappingForm, f.name, SelectField(
+            f.label + (" (needed)" if f.required else ""), choices=choices,
+            default=mapping.get(f.name, ""), description=f.hint))
+    return MappingForm()
+
+
+def _page(name: str = "page") -> int:
+    return max(request.args.get(name, 1, type=int), 1)
+
+
+def _import(import_id: int) -> MemberImport:
+    imp = db.get_or_404(MemberImport, import_id)
+    if imp.status == ImportStatus.IMPORTING and imp.job is not None:
+        jobs.give_up_if_stale(imp.job)  # a lost import becomes a failed one
+        db.session.refresh(imp)
+    return imp
+
+
+def _to_import(imp: MemberImport):
+    return redirect(url_for("coordinator.import_detail", import_id=imp.id))
+
+
+def _list_page(form: UploadForm, status: int = 200):
+    page = db.paginate(service.imports_query(), page=_page(),
+                       per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    max_mb = current_app.config["MAX_IMPORT_BYTES"] // (1024 * 1024)
+    return render_template("coordinator/imports/index.html", page=page, form=form,
+                           max_mb=max_mb, max_rows=current_app.config["MAX_IMPORT_ROWS"]), status
+
+
+@bp.route("/imports", methods=["GET", "POST"])
+@takes_file("MAX_IMPORT_BYTES")
+@role_required(*STAFF)
+def imports():
+    form = UploadForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            return _list_page(form, 400)
+        upload = form.file.data
+        try:
+            imp = service.upload(current_user, Path(upload.filename or "").name,
+                                 upload.read(current_app.config["MAX_IMPORT_BYTES"] + 1))
+        except service.ImportRefused as refused:
+            form.file.errors.append(str(refused))
+            return _list_page(form, 400)
+        flash(f"We read {imp.row_count:,} members from the file. Now tell us which column is "
+              "which.", "success")
+        return redirect(url_for("coordinator.import_mapping", import_id=imp.id))
+    return _list_page(form)
+
+
+@bp.errorhandler(413)
+def too_big(error):
+    """A file over the import's limit gets the import page's own words, not a bare 413."""
+    if upload_limit_setting() != "MAX_IMPORT_BYTES" or not current_user.is_authenticated \
+            or not current_user.has_role(*STAFF):
+        from netapp.errors.handlers import client_error
+
+        return client_error(error)
+    form = UploadForm(formdata=None)
+    form.file.errors = [service.too_big_message(current_app.config["MAX_IMPORT_BYTES"])]
+    return _list_page(form, 413)
+
+
+@bp.route("/imports/template.csv")
+@role_required(*STAFF)
+def import_template():
+    return Response(service.template_csv(), mimetype="text/csv", headers={
+        "Content-Disposition": "attachment; filename=member-import-template.csv"})
+
+
+@bp.route("/imports/sample.csv")
+@role_required(*STAFF)
+def import_sample():
+    return Response(SAMPLE.read_bytes(), mimetype="text/csv", headers={
+        "Content-Disposition": "attachment; filename=sample-members.csv"})
+
+
+@bp.route("/imports/<int:import_id>")
+@role_required(*STAFF)
+def import_detail(import_id: int):
+    imp = _import(import_id)
+    if imp.status == ImportStatus.UPLOADED and imp.content:
+        return redirect(url_for("coordinator.import_mapping", import_id=imp.id))
+    problems = imp.report.get("problems", [])
+    per_page = PROBLEMS_PER_PAGE
+    pages = max(1, -(-len(problems) // per_page))
+    page = min(_page(), pages)
+    return render_template(
+        "coordinator/imports/detail.html", imp=imp, form=EmptyForm(),
+        problems=problems[(page - 1) * per_page:page * per_page], problem_page=page,
+        problem_pages=pages, first_problem=(page - 1) * per_page + 1,
+        can_import=service.can_import(imp), can_map=service.can_map(imp),
+        kind_words=KIND_WORDS)
+
+
+KIND_WORDS = {
+    "name": "Name missing or too long",
+    "email": "Email address missing or not valid",
+    "duplicate": "The same email address twice in the file",
+    "council": "Council we don't know",
+    "service_type": "Service type we don't know, or missing",
+    "organisation": "Organisation missing",
+    "level": "Level of leadership not 1 to 4",
+    "online": "Meets online not yes or no",
+    "score": "Self-assessment score not 1 to 4, or some missing",
+}
+
+
+@bp.route("/imports/<int:import_id>/columns", methods=["GET", "POST"])
+@role_required(*STAFF)
+def import_mapping(import_id: int):
+    imp = _import(import_id)
+    if not service.can_map(imp):
+        flash("This import has already run or its file is gone, so its columns can't change.",
+              "error")
+        return _to_import(imp)
+    preview = service.peek(imp.content)
+    form = mapping_form(preview.headings, imp.mapping or {})
+    status = 200
+    if form.validate_on_submit():
+        chosen = {f.name: form[f.name].data for f in service.FIELDS}
+        try:
+            service.dry_run(current_user, imp, chosen)
+        except service.MappingError as wrong:
+            for name, message in wrong.problems.items():
+                form[name].errors.append(message)
+            status = 400
+        except service.ImportRefused as refused:
+            flash(str(refused), "error")
+            return _to_import(imp)
+        else:
+            return _to_import(imp)
+    elif request.method == "POST":
+        status = 400
+    mapped = {f.name: (imp.mapping or {}).get(f.name) for f in service.FIELDS}
+    return render_template(
+        "coordinator/imports/mapping.html", imp=imp, form=form, preview=preview,
+        fields=service.FIELDS, mapped=mapped,
+        score_columns=service.score_columns(preview.headings)), status
+
+
+@bp.route("/imports/<int:import_id>/run", methods=["POST"])
+@role_required(*STAFF)
+def import_run(import_id: int):
+    imp = _import(import_id)
+    if EmptyForm().validate_on_submit():
+        try:
+            service.start_import(current_user, imp)
+        except (service.ImportRefused, jobs.JobError) as problem:
+            flash(str(problem), "error")
+    return _to_import(imp)
+
+
+@bp.route("/imports/<int:import_id>/progress")
+@role_required(*STAFF)
+def import_progress(import_id: int):
+    """The progress fragment, polled by the import page; tells htmx to reload once finished."""
+    imp = _import(import_id)
+    if imp.job is None:
+        abort(404)
+    response = make_response(render_template(
+        "jobs/_progress_inner.html", job=imp.job,
+        refresh_url=url_for("coordinator.import_detail", import_id=imp.id)))
+    if imp.job.status.is_finished and request.headers.get("HX-Request"):
+        response.headers["HX-Redirect"] = url_for("coordinator.import_detail", import_id=imp.id)
+    return response
+
+
+@bp.route("/imports/<int:import_id>/discard", methods=["POST"])
+@role_required(*STAFF)
+def import_discard(import_id: int):
+    imp = _import(import_id)
+    if EmptyForm().validate_on_submit():
+        try:
+            service.discard(current_user, imp)
+            flash("The file is discarded: nothing from it was imported.", "success")
+        except service.ImportRefused as problem:
+            flash(str(problem), "error")
+    return _to_import(imp)

@@ -48,6 +48,7 @@ from netapp.services import (
     sessions,
 )
 from netapp.services import discussions as discussion_service
+from netapp.services import imports as member_imports
 from netapp.services import networks as network_service
 from netapp.services import stories as story_service
 
@@ -416,6 +417,7 @@ def erase(user: User) -> None:
     _forget_in_audit_log(uid)
     _forget_in_notifications(user)
     _forget_in_learning_sets(uid)
+    member_imports.forget_person(user.email)  # a file waiting to be imported can't re-add them
     programme.forget_feedback_author(uid)  # ratings stay; the person and their words go
     # Their posts go; a thread they started stays for others' replies (their stories, thanks
     # and reports go with the account below).
