@@ -99,12 +99,13 @@ def new_discussion(network_id: int):
 
 def _render_thread(thread, network, reply_form=None, status=200):
     viewer = current_member()
+    standing = service.thread_standing(viewer, thread, network)
     return render_template(
         "networks/discussions/thread.html", thread=thread, network=network,
-        first_hidden=service.opening_is_hidden(thread),
+        first_hidden=standing.opening_hidden,
         network_url=network_url(network),
-        posts=service.posts_page(viewer, thread, network, _page()),
-        can_post=service.can_post(viewer, network), is_lead=service.is_lead(viewer, network),
+        posts=service.posts_page(viewer, thread, network, _page(), lead=standing.is_lead),
+        can_post=standing.can_post, is_lead=standing.is_lead,
         reply_form=reply_form or ReplyForm()), status
 
 

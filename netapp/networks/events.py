@@ -94,8 +94,7 @@ def event_page(event_id: int):
     event = _or_404(service.event_for, event_id)
     viewer = current_member()
     page = service.event_page(viewer, event)
-    going = service.people_going(event) if page.can_manage else []
-    waiting = service.people_waiting(event) if page.can_manage else []
+    going, waiting = service.people(event) if page.can_manage else ([], [])
     return render_template("networks/events/event.html", page=page, event=event,
                            network=page.network, form=EmptyForm(), going=going,
                            waiting=waiting, when=service.when_words(event),

@@ -34,7 +34,7 @@ from netapp.models import (
     User,
 )
 from netapp.models.base import utcnow
-from netapp.services import audit, networks, notifications
+from netapp.services import audit, networks, notifications, paging
 from netapp.services.mail import send_email
 
 EDIT_WINDOW = timedelta(minutes=30)
@@ -151,11 +151,6 @@ def _thread_details():
     return author, opening_hidden
 
 
-def opening_is_hidden(thread: DiscussionThread) -> bool:
-    """Whether a lead hid the thread's opening post (its title is then not shown)."""
-    return _thread_rows([thread])[0].is_hidden
-
-
 def thread_for_reading(viewer: User, thread_id: int) -> tuple[DiscussionThread, Network]:
     row = db.session.execute(
         sa.select(DiscussionThread, Network).join(Network)
@@ -187,32 +182,62 @@ class PostView:
 
 
 def posts_page(viewer: User, thread: DiscussionThread, network: Network, page: int,
-               per_page: int = POSTS_PER_PAGE):
+               per_page: int = POSTS_PER_PAGE, lead: bool | None = None):
     """One page of a thread's posts, oldest first, with what the viewer may do to each, in a
-    fixed number of queries."""
-    result = db.paginate(
-        sa.select(DiscussionPost).where(DiscussionPost.thread_id == thread.id)
-        .order_by(DiscussionPost.id), page=page, per_page=per_page, error_out=False)
+    fixed number of queries (one, and one more for a lead: the open reports' reasons).
+    ``lead``: whether the viewer leads the network, when the caller has read it."""
+    author = sa.select(User.display_name).where(User.id == DiscussionPost.author_id) \
+        .scalar_subquery()
+    reported = sa.exists().where(PostReport.post_id == DiscussionPost.id,
+                                 PostReport.reporter_id == viewer.id)
+    result = paging.paginate(
+        sa.select(DiscussionPost, author, reported)
+        .where(DiscussionPost.thread_id == thread.id).order_by(DiscussionPost.id),
+        page, per_page)
     posts = result.items
     ids = [p.id for p in posts]
-    names = dict(db.session.execute(
-        sa.select(User.id, User.display_name)
-        .where(User.id.in_({p.author_id for p in posts if p.author_id}))).all()) if ids else {}
-    mine = set(db.session.scalars(
-        sa.select(PostReport.post_id).where(PostReport.post_id.in_(ids),
-                                            PostReport.reporter_id == viewer.id))) if ids else set()
     reasons: dict[int, list[str]] = {}
-    if ids and is_lead(viewer, network):
+    if ids and (is_lead(viewer, network) if lead is None else lead):
         for post_id, reason in db.session.execute(
                 sa.select(PostReport.post_id, PostReport.reason)
                 .where(PostReport.post_id.in_(ids), PostReport.resolved_at.is_(None))
                 .order_by(PostReport.id)):
             reasons.setdefault(post_id, []).append(reason)
     now = utcnow()
-    result.views = [PostView(p, names.get(p.author_id) or "Someone no longer here",
-                             _editable(viewer, p, now), p.id in mine, reasons.get(p.id, []))
-                    for p in posts]
+    result.views = [PostView(p, name or "Someone no longer here", _editable(viewer, p, now),
+                             bool(mine), reasons.get(p.id, []))
+                    for p, (name, mine) in zip(posts, result.extra, strict=True)]
     return result
+
+
+@dataclass(frozen=True)
+class ThreadStanding:
+    """What a thread's page needs to know about the viewer and the thread, in one query."""
+
+    can_post: bool
+    is_lead: bool
+    opening_hidden: bool
+
+
+def thread_standing(viewer: User, thread: DiscussionThread,
+                    network: Network) -> ThreadStanding:
+    """``can_post``, ``is_lead`` and ``opening_is_hidden`` for a thread's page, in one query."""
+    member = sa.exists().where(NetworkMembership.user_id == viewer.id,
+                               NetworkMembership.network_id == network.id)
+    follows = sa.exists().where(NetworkFollow.user_id == viewer.id,
+                                NetworkFollow.network_id == network.id)
+    lead_row = sa.exists().where(NetworkLead.user_id == viewer.id,
+                                 NetworkLead.network_id == network.id)
+    opening = (sa.select(DiscussionPost.hidden_at).where(DiscussionPost.thread_id == thread.id)
+               .order_by(DiscussionPost.id).limit(1).scalar_subquery())
+    is_member, following, leads, hidden_at = db.session.execute(
+        sa.select(member, follows, lead_row, opening)).one()
+    # The same rules as can_post and networks.is_lead.
+    can = viewer.is_verified and (
+        is_member or (network.kind is NetworkKind.LOCAL and following))
+    return ThreadStanding(can_post=bool(can),
+                          is_lead=bool(leads and (not network.is_affinity or is_member)),
+                          opening_hidden=hidden_at is not None)
 
 
 def _editable(viewer: User, post: DiscussionPost, now: datetime) -> bool:

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from flask import current_app, has_request_context, request, url_for
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import aliased, contains_eager, lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from netapp.extensions import db
@@ -35,13 +35,14 @@ from netapp.models import (
     Network,
     NetworkFollow,
     NetworkKind,
+    NetworkLead,
     NetworkMembership,
     Role,
     RsvpStatus,
     User,
 )
 from netapp.models.base import utcnow
-from netapp.services import audit, networks, notifications
+from netapp.services import audit, networks, notifications, reference
 from netapp.services.sets import to_london, to_utc
 
 TITLE_MAX = 200
@@ -116,6 +117,9 @@ def managed_network(viewer: User, network_id: int) -> Network:
 
 def event_for(viewer: User, event_id: int) -> Event:
     event = db.session.get(Event, event_id)
+    if event is not None:
+        # This process's copy of the network, instead of a query for it.
+        set_committed_value(event, "network", reference.network(event.network_id))
     if event is None or not can_see(viewer, event.network):
         raise NotFound(event_id)
     return event
@@ -653,17 +657,61 @@ class EventPage:
 
 
 def event_page(viewer: User, event: Event) -> EventPage:
+    """What the event's page shows the viewer, in two queries: the counts with the viewer's
+    place in the network, then the viewer's answer with their place in the queue (the same
+    rules as can_manage, can_go and position, from what those two read)."""
     network = event.network
-    counts = dict(db.session.execute(
-        sa.select(EventRsvp.status, sa.func.count()).where(EventRsvp.event_id == event.id)
-        .group_by(EventRsvp.status)).all())
-    going, waiting = counts.get(RsvpStatus.GOING, 0), counts.get(RsvpStatus.WAITING, 0)
-    mine = rsvp_of(viewer, event)
-    place = position(viewer, event, mine) if mine is not None else None
+
+    def counted(status: RsvpStatus):
+        return (sa.select(sa.func.count()).select_from(EventRsvp)
+                .where(EventRsvp.event_id == event.id, EventRsvp.status == status)
+                .scalar_subquery())
+
+    going, waiting, lead_row, member, follows = db.session.execute(sa.select(
+        counted(RsvpStatus.GOING), counted(RsvpStatus.WAITING),
+        sa.exists().where(NetworkLead.network_id == network.id,
+                          NetworkLead.user_id == viewer.id),
+        sa.exists().where(NetworkMembership.network_id == network.id,
+                          NetworkMembership.user_id == viewer.id),
+        sa.exists().where(NetworkFollow.network_id == network.id,
+                          NetworkFollow.user_id == viewer.id),
+    )).one()
+    ahead = aliased(EventRsvp)
+    queue = (sa.select(sa.func.count()).select_from(ahead)
+             .where(ahead.event_id == event.id, ahead.status == RsvpStatus.WAITING,
+                    ahead.id <= EventRsvp.id).scalar_subquery())
+    row = db.session.execute(
+        sa.select(EventRsvp, queue).where(EventRsvp.event_id == event.id,
+                                          EventRsvp.user_id == viewer.id)).first()
+    mine, place = (row[0], row[1]) if row else (None, None)
+    if mine is None or mine.status is not RsvpStatus.WAITING:
+        place = None
+    if network.is_affinity:
+        sees = viewer.is_verified and member
+        manages, goes = sees and lead_row, sees
+    else:
+        manages = viewer.has_role(Role.COORDINATOR, Role.ADMIN) or lead_row
+        goes = member or follows
     show = not network.is_affinity or going >= networks.SMALLEST_COUNT
     return EventPage(event=event, network=network, going=going, waiting=waiting, mine=mine,
-                     position=place, can_manage=can_manage(viewer, network),
-                     can_go=can_go(viewer, network), show_counts=show)
+                     position=place, can_manage=bool(manages), can_go=bool(goes),
+                     show_counts=show)
+
+
+def people(event: Event) -> tuple[list[tuple[EventRsvp, User]], list[User]]:
+    """(``people_going``, ``people_waiting``) in one query, for the event's managers."""
+    going, waiting = [], []
+    for rsvp, user in db.session.execute(
+            sa.select(EventRsvp, User).options(lazyload(User.roles))
+            .join(User, User.id == EventRsvp.user_id)
+            .where(EventRsvp.event_id == event.id,
+                   EventRsvp.status.in_([RsvpStatus.GOING, RsvpStatus.WAITING]))
+            .order_by(User.display_name, User.id)):
+        if rsvp.status is RsvpStatus.GOING:
+            going.append((rsvp, user))
+        else:
+            waiting.append((rsvp, user))
+    return going, [user for rsvp, user in sorted(waiting, key=lambda pair: pair[0].id)]
 
 
 # ---------------------------------------------------------------- my data

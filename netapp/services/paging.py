@@ -3,7 +3,7 @@ page for the pagination macro."""
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
@@ -11,12 +11,13 @@ import sqlalchemy as sa
 from netapp.extensions import db
 
 
-@dataclass(frozen=True)
+@dataclass
 class Page:
     items: list[Any]
     total: int
     page: int
     per_page: int
+    extra: list[tuple] = field(default_factory=list)  # each item's further columns, if any
 
     @property
     def pages(self) -> int:
@@ -40,9 +41,9 @@ class Page:
 
 
 def paginate(stmt: sa.Select, page: int, per_page: int) -> Page:
-    """One page of ``stmt`` (a select of one entity, already ordered) and the number of rows in
-    all, counted by the database alongside the page (``count(*) OVER ()``) rather than by a
-    second query.
+    """One page of ``stmt`` (a select of one entity, maybe with further columns, already
+    ordered) and the number of rows in all, counted by the database alongside the page
+    (``count(*) OVER ()``) rather than by a second query.
 
     A page past the end has no row to carry the total, so only then is it counted apart.
     """
@@ -58,4 +59,5 @@ def paginate(stmt: sa.Select, page: int, per_page: int) -> Page:
     else:
         total = db.session.scalar(sa.select(sa.func.count()).select_from(
             stmt.order_by(None).subquery()))
-    return Page([row[0] for row in rows], total, page, per_page)
+    return Page([row[0] for row in rows], total, page, per_page,
+                [tuple(row[1:-1]) for row in rows])
