@@ -7,20 +7,21 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy.orm import joinedload, lazyload
 
 from netapp.extensions import db
 from netapp.members import bp
 from netapp.members._common import current_member, radar_chart
 from netapp.members.forms import EmptyForm, visibility_form
 from netapp.models import Profile, Role, User
-from netapp.services import audit, lqf, networks, profiles, resources
+from netapp.services import audit, lqf, profiles, resources
 
 
 @bp.route("/me")
 @login_required
 def me():
     user = current_member()
-    profile = db.session.get(Profile, user.id)
+    profile = db.session.get(Profile, user.id)  # loaded with the session: no statement
     fw = lqf.framework()
     latest = lqf.latest(user.id, fw)
     chart = None
@@ -31,7 +32,7 @@ def me():
         "members/me.html", user=user, profile=profile, chart=chart,
         next_step=profiles.next_step(profile), view=profiles.profile_view(user, user),
         visibility=profiles.visibility_of(profile), audiences=profiles.AUDIENCES,
-        fields=profiles.FIELDS, network_list=networks.memberships(user.id),
+        fields=profiles.FIELDS,
     )
 
 
@@ -95,7 +96,9 @@ def assessments():
 @bp.route("/members/<int:user_id>")
 @login_required
 def profile(user_id: int):
-    owner = db.session.get(User, user_id)
+    # The owner, their profile and organisation in one statement; their roles are not needed.
+    owner = db.session.get(User, user_id, options=[
+        lazyload(User.roles), joinedload(User.profile).joinedload(Profile.organisation)])
     if owner is None or not owner.is_active_account:
         abort(404)
     if owner.id == current_user.id:

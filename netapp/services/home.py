@@ -6,8 +6,16 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from netapp.extensions import db
-from netapp.models import Event, LearningSet, Network, Role, SelfAssessment, User
-from netapp.services import events, isolation, mentorships, networks, peers, sets
+from netapp.models import (
+    Event,
+    LearningSet,
+    Network,
+    NetworkMembership,
+    Role,
+    SelfAssessment,
+    User,
+)
+from netapp.services import events, isolation, mentorships, peers, reference, sets
 from netapp.services.mentoring import waiting_count
 
 
@@ -24,8 +32,11 @@ class HomeSummary:
 
 
 def home_summary(user: User) -> HomeSummary:
-    """The signed-in member's networks, and whether they have finished any self-assessment."""
-    joined = [m.network for m in networks.memberships(user.id)]
+    """The signed-in member's networks (in the order they joined; the networks themselves
+    come from the per-process cache), and the next useful things to do."""
+    joined = reference.networks(db.session.scalars(
+        sa.select(NetworkMembership.network_id).where(NetworkMembership.user_id == user.id)
+        .order_by(NetworkMembership.joined_at, NetworkMembership.network_id)))
     has_assessment = db.session.scalar(
         sa.select(sa.exists().where(SelfAssessment.user_id == user.id,
                                     SelfAssessment.completed_at.is_not(None)))

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from netapp.data.lqf import LQF_CODE
 from netapp.extensions import db
@@ -57,14 +57,14 @@ def draft(user: User, fw: Framework) -> SelfAssessment | None:
 
 
 def completed(user_id: int, fw: Framework) -> list[SelfAssessment]:
-    """Finished assessments, oldest first, with their scores."""
+    """Finished assessments, oldest first, with their scores (one statement)."""
     return list(db.session.scalars(
         sa.select(SelfAssessment)
         .where(SelfAssessment.user_id == user_id, SelfAssessment.framework_id == fw.id,
                SelfAssessment.completed_at.is_not(None))
         .order_by(SelfAssessment.completed_at, SelfAssessment.id)
-        .options(selectinload(SelfAssessment.scores))
-    ))
+        .options(joinedload(SelfAssessment.scores))
+    ).unique())
 
 
 def latest(user_id: int, fw: Framework) -> SelfAssessment | None:

@@ -94,7 +94,9 @@ def under_way(user: User) -> list[UnderWay]:
         sa.select(Mentorship)
         .where(Mentorship.status == MentorshipStatus.ACCEPTED,
                sa.or_(Mentorship.mentor_id == user.id, Mentorship.mentee_id == user.id))
-        .options(joinedload(Mentorship.mentor), joinedload(Mentorship.mentee))
+        # Only names are shown: the two people's roles are not read (no statement for them).
+        .options(joinedload(Mentorship.mentor).lazyload(User.roles),
+                 joinedload(Mentorship.mentee).lazyload(User.roles))
         .order_by(Mentorship.responded_at, Mentorship.id))
     return [UnderWay(m.id, other_of(m, user).display_name, m.mentor_id == user.id)
             for m in rows]

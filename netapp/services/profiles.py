@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
 
 from netapp.extensions import db
 from netapp.models import (
@@ -25,7 +26,7 @@ from netapp.models import (
     member_offers,
 )
 from netapp.models.base import utcnow
-from netapp.services import networks
+from netapp.services import networks, reference
 from netapp.services.audiences import (
     AREA_DEFAULT,
     AUDIENCES,
@@ -118,14 +119,14 @@ def _profile_rows(profile: Profile, shown: set[str], needs_of, offers_of) -> lis
 
     ``needs_of`` and ``offers_of`` give topic names, asked only when the field is shown.
     """
-    org, council = profile.organisation, profile.local_authority
+    org, place = profile.organisation, reference.place(profile.local_authority_id)
     rows = []
     if "job_title" in shown and profile.job_title:
         rows.append(("Job title", profile.job_title))
     if "organisation" in shown and org is not None:
         rows.append(("Service", f"{org.name} ({org.service_type.label.lower()})"))
-    if "area" in shown and council is not None:
-        rows.append(("Area", f"{council.name}, {council.region.name}"))
+    if "area" in shown and place is not None:
+        rows.append(("Area", f"{place.council}, {place.region}"))
     if "level" in shown and profile.level:
         rows.append(("Level of leadership", LEVELS[profile.level][0]))
     if "years" in shown and profile.years_as_manager is not None:
@@ -156,14 +157,22 @@ class ProfileCard:
     shown: frozenset[str]
 
 
-def _names_by_user(table: sa.Table, user_ids: list[int]) -> dict[int, list[str]]:
-    names: dict[int, list[str]] = {}
-    for uid, name in db.session.execute(
-        sa.select(table.c.user_id, Topic.name).join(Topic, Topic.id == table.c.topic_id)
-        .where(table.c.user_id.in_(user_ids)).order_by(Topic.position, Topic.name)
-    ):
-        names.setdefault(uid, []).append(name)
-    return names
+def _needs_and_offers(user_ids: list[int]) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
+    """({user id: names of topics they'd like help with}, {user id: names they offer}), in
+    one statement, the names in the site's order (topics come from the reference cache)."""
+    rows = db.session.execute(
+        sa.select(sa.literal("need"), member_needs.c.user_id, member_needs.c.topic_id)
+        .where(member_needs.c.user_id.in_(user_ids))
+        .union_all(
+            sa.select(sa.literal("offer"), member_offers.c.user_id, member_offers.c.topic_id)
+            .where(member_offers.c.user_id.in_(user_ids)))
+    ).all()
+    names = reference.topic_names()
+    order = {topic_id: i for i, topic_id in enumerate(names)}
+    found: dict[str, dict[int, list[str]]] = {"need": {}, "offer": {}}
+    for kind, uid, topic_id in sorted(rows, key=lambda r: order.get(r[2], len(order))):
+        found[kind].setdefault(uid, []).append(names[topic_id])
+    return found["need"], found["offer"]
 
 
 def profile_cards(viewer: User, owner_ids: list[int],
@@ -174,18 +183,14 @@ def profile_cards(viewer: User, owner_ids: list[int],
     list of people at once, less the fields in ``leave_out``. Networks are left out: an
     affinity network is special-category, and a card is no place for a list of networks.
     """
-    from sqlalchemy.orm import selectinload
-
     owner_ids = list(owner_ids)
     if not owner_ids:
         return {}
     found = db.session.scalars(
         sa.select(Profile).where(Profile.user_id.in_(owner_ids))
-        .options(selectinload(Profile.organisation),
-                 selectinload(Profile.local_authority).selectinload(LocalAuthority.region))
+        .options(selectinload(Profile.organisation))
     ).all()
-    needs = _names_by_user(member_needs, owner_ids)
-    offers = _names_by_user(member_offers, owner_ids)
+    needs, offers = _needs_and_offers(owner_ids)
     base = {EVERYONE}
     if viewer.has_role(Role.COORDINATOR, Role.ADMIN):
         base |= {NETWORKS, COORDINATORS}
@@ -216,7 +221,7 @@ def profile_view(viewer: User, owner: User, preview: str | None = None) -> dict[
 
     With ``preview`` (a key of PREVIEWS) the owner sees their profile as that audience would.
     """
-    profile = db.session.get(Profile, owner.id)
+    profile = db.session.get(Profile, owner.id, options=[joinedload(Profile.organisation)])
     if preview is None:
         shown = visible_fields(viewer, owner)
     else:
@@ -225,8 +230,10 @@ def profile_view(viewer: User, owner: User, preview: str | None = None) -> dict[
     view: dict = {"name": owner.display_name, "shown": shown, "rows": []}
     if profile is None:
         return view
-    rows = _profile_rows(profile, shown, lambda: need_names(owner.id),
-                         lambda: offer_names(owner.id))
+    # Asked whatever is shown, so the page runs the same statements for everyone.
+    needs, offers = _needs_and_offers([owner.id])
+    rows = _profile_rows(profile, shown, lambda: needs.get(owner.id, []),
+                         lambda: offers.get(owner.id, []))
     view["rows"] = rows
     # A local network names the council, so it follows the area's visibility, for its own
     # members too: "Only me" means nobody else learns the council.
@@ -391,7 +398,7 @@ def _others_work_at(organisation: Organisation, user_id: int) -> bool:
 
 
 def topics() -> list[Topic]:
-    return list(db.session.scalars(sa.select(Topic).order_by(Topic.position, Topic.name)))
+    return reference.topics()
 
 
 def _topic_ids(table: sa.Table, user_id: int) -> list[int]:

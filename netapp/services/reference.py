@@ -42,8 +42,11 @@ __all__ = [
 ]
 
 KEEP_FOR = 60.0  # seconds another process may show reference data from before a change
-_CACHED = (Framework, Dimension, Element, LevelDescriptor, Topic, Network, LocalAuthority, Region)
-_TABLES = frozenset(model.__table__ for model in _CACHED)
+# Which cached copy each table's rows feed: a change empties only the copies it feeds.
+_FEEDS = {Framework: "frameworks", Dimension: "frameworks", Element: "frameworks",
+          LevelDescriptor: "frameworks", Topic: "topics", Network: "networks",
+          LocalAuthority: "places", Region: "places"}
+_BY_TABLE = {model.__table__: key for model, key in _FEEDS.items()}
 _TOUCHED = "reference_touched"
 
 
@@ -100,10 +103,14 @@ def _store() -> dict:
     return current_app.extensions.setdefault("reference_cache", {})
 
 
-def clear() -> None:
-    """Forget every cached copy in this process (the next read loads them again)."""
-    if has_app_context():
-        _store().clear()
+def clear(keys=None) -> None:
+    """Forget the cached copies named in ``keys`` (all when None) in this process; the next
+    read loads them again."""
+    if not has_app_context():
+        return
+    store = _store()
+    for key in list(store) if keys is None else keys:
+        store.pop(key, None)
 
 
 def _cached(key: str, load):
@@ -162,7 +169,7 @@ def topics() -> list[Topic]:
 
 
 def topic_names() -> dict[int, str]:
-    """{topic id: name}."""
+    """{topic id: name}, in the order the site lists topics."""
     return {t.id: t.name for t in _cached("topics", _topics)}
 
 
@@ -179,28 +186,29 @@ def place(local_authority_id: int | None) -> Place | None:
     return _cached("places", _places).get(local_authority_id)
 
 
-def _touches(instances) -> bool:
-    return any(isinstance(obj, _CACHED) for obj in instances)
+def _touched(session, keys: set[str]) -> None:
+    if keys:
+        session.info.setdefault(_TOUCHED, set()).update(keys)
+        clear(keys)
 
 
 def _after_flush(session, _context) -> None:
-    if _touches(session.new) or _touches(session.dirty) or _touches(session.deleted):
-        session.info[_TOUCHED] = True
-        clear()
+    changed = (*session.new, *session.dirty, *session.deleted)
+    _touched(session, {_FEEDS[type(obj)] for obj in changed if type(obj) in _FEEDS})
 
 
 def _after_bulk(state) -> None:
-    if (state.is_insert or state.is_update or state.is_delete) \
-            and getattr(state.statement, "table", None) in _TABLES:
-        state.session.info[_TOUCHED] = True
-        clear()
+    if state.is_insert or state.is_update or state.is_delete:
+        table = getattr(state.statement, "table", None)
+        _touched(state.session, {_BY_TABLE[table]} if table in _BY_TABLE else set())
 
 
 def _after_end(session, *_args) -> None:
     # A rolled-back change may have been read into the cache in its own transaction; and a
     # committed one must not be hidden by a copy loaded between its flush and its commit.
-    if session.info.pop(_TOUCHED, False):
-        clear()
+    keys = session.info.pop(_TOUCHED, None)
+    if keys:
+        clear(keys)
 
 
 for _event, _listener in (("after_flush", _after_flush), ("do_orm_execute", _after_bulk),

@@ -45,7 +45,7 @@ from flask_login import login_user, logout_user
 from sqlalchemy.orm import joinedload
 
 from netapp.extensions import db, login_manager
-from netapp.models import User, UserSession
+from netapp.models import Profile, User, UserSession
 from netapp.models.base import utcnow
 
 __all__ = [
@@ -95,10 +95,13 @@ def _is_live(row: UserSession | None, now: datetime) -> bool:
 
 def _live_row(where: sa.ColumnElement[bool]) -> UserSession | None:
     """The session row matching ``where`` if it may still be used; a dead row is deleted."""
-    # One statement for the session row, its user and their roles: this runs on every page.
+    # One statement for the session row, its user, their roles and profile (with its
+    # organisation): this runs on every page, and most pages read the profile.
+    person = joinedload(UserSession.user)
     row = db.session.scalars(
         sa.select(UserSession).where(where)
-        .options(joinedload(UserSession.user).joinedload(User.roles))
+        .options(person.joinedload(User.roles),
+                 person.joinedload(User.profile).joinedload(Profile.organisation))
     ).unique().one_or_none()
     now = utcnow()
     if row is not None and not _is_live(row, now):

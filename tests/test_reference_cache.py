@@ -1,0 +1,97 @@
+"""The per-process copy of reference data: pages read it without SQL, and see changes at once."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from netapp.extensions import db
+from netapp.models import Dimension, LocalAuthority, Region
+from netapp.services import lqf, reference
+from tests.profile_helpers import assess, council, give_profile, load_reference
+
+
+def _statements(client, path: str) -> list[str]:
+    seen: list[str] = []
+
+    def keep(_conn, _cursor, statement, *_args):
+        seen.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", keep)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", keep)
+    return seen
+
+
+def _member_with_an_assessment(users, auth):
+    load_reference()
+    member = users["member"]
+    give_profile(member, "Leeds")
+    assess(member)
+    auth.login(member.email)
+    return member
+
+
+def test_a_warm_page_reads_no_framework_council_or_topic(client, auth, users):
+    _member_with_an_assessment(users, auth)
+    for path in ("/me", "/me/assessments"):
+        client.get(path)  # the first request loads this process's copy
+        read = " ".join(_statements(client, path))
+        for table in ("framework_dimensions", "framework_elements", "local_authorities",
+                      "regions", "FROM topics"):
+            assert table not in read, (path, table)
+
+
+def test_a_renamed_dimension_shows_on_the_next_page(client, auth, users):
+    _member_with_an_assessment(users, auth)
+    assert "Demonstrating personal qualities" in client.get("/me/assessments").get_data(True)
+    dimension = db.session.scalars(sa.select(Dimension).where(Dimension.code == "PQ")).one()
+    dimension.name = "Showing personal qualities"
+    db.session.commit()
+    page = client.get("/me/assessments").get_data(as_text=True)
+    assert "Showing personal qualities" in page
+    assert "Demonstrating personal qualities" not in page
+
+
+def test_a_renamed_council_and_region_show_on_my_profile(client, auth, users):
+    _member_with_an_assessment(users, auth)
+    assert "Leeds, Yorkshire and the Humber" in client.get("/me").get_data(as_text=True)
+    leeds = council("Leeds")
+    leeds.name = "City of Leeds"
+    db.session.get(Region, leeds.region_id).name = "Yorkshire"
+    db.session.commit()
+    assert "City of Leeds, Yorkshire" in client.get("/me").get_data(as_text=True)
+
+
+def test_a_change_rolled_back_is_not_kept(app, users):
+    load_reference()
+    dimension = db.session.scalars(sa.select(Dimension).where(Dimension.code == "PQ")).one()
+    dimension.name = "Never saved"
+    db.session.flush()
+    assert lqf.framework().dimensions[0].name == "Never saved"  # read inside the change
+    db.session.rollback()
+    assert lqf.framework().dimensions[0].name == "Demonstrating personal qualities"
+
+
+def test_a_change_another_process_made_shows_within_the_time_limit(app, client, auth, users,
+                                                                    monkeypatch):
+    _member_with_an_assessment(users, auth)
+    assert "Leeds, Yorkshire" in client.get("/me").get_data(as_text=True)
+    # Plain SQL, as another process would write it: this process hears nothing of it.
+    db.session.connection().execute(sa.update(LocalAuthority.__table__)
+                       .where(LocalAuthority.__table__.c.name == "Leeds")
+                       .values(name="Leeds City"))
+    db.session.commit()
+    now = reference.time.monotonic()
+    monkeypatch.setattr(reference.time, "monotonic", lambda: now + reference.KEEP_FOR + 1)
+    assert "Leeds City, Yorkshire" in client.get("/me").get_data(as_text=True)
+
+
+def test_each_page_gets_its_own_copy_of_the_framework(app, users):
+    load_reference()
+    first = lqf.framework()
+    db.session.remove()
+    second = lqf.framework()
+    assert second is not first and second in db.session
+    assert [d.code for d in second.dimensions] == [d.code for d in first.dimensions]
+    assert all(e in db.session for d in second.dimensions for e in d.elements)
