@@ -192,7 +192,9 @@ PHRASES: dict[str, Phrase] = {
     "feedback.invited": P("feedback", "{actor} invited {count} people to give 360 feedback"),
     "feedback.round_started": P("feedback", "{actor} started a round of 360 feedback"),
     "programme.updated": P("feedback", "{actor} reported their {kind} for the programme report"),
-    "programme.feedback_given": P("feedback", "{actor} gave feedback on the network"),
+    "programme.feedback_given": P("feedback", "{actor} gave feedback on the network",
+                                  alone="A member gave feedback on the network (who is not "
+                                        "kept)"),
     # exports (the coordinator console)
     "export.members": P("exports", "{actor} downloaded the members list ({count} rows)"),
     "export.matches": P("exports", "{actor} downloaded the mentoring matches ({count} rows)"),

@@ -26,6 +26,7 @@ from netapp.models import (
     SelfAssessment,
     User,
 )
+from netapp.models.base import utcnow
 from netapp.models.coordinator import ProgrammeFeedback, ProgrammeUpdate, UpdateKind
 from netapp.services import audit
 
@@ -90,7 +91,8 @@ def save_updates(user: User, answers: dict[UpdateKind, str | None]) -> list[Upda
         if value is None or value == before:
             continue
         db.session.add(ProgrammeUpdate(user_id=user.id, kind=kind, value=value))
-        audit.record(user, "programme.updated", user, kind=kind.value, value=value)
+        # The kind, not the answer: the member page promises only they see their answers.
+        audit.record(user, "programme.updated", user, kind=kind.value)
         saved.append(kind)
     db.session.commit()
     return saved
@@ -104,7 +106,8 @@ def region_of(user: User) -> Region | None:
 
 def give_feedback(user: User, rating: int, comment: str) -> ProgrammeFeedback:
     """Save the member's feedback on the network, with their region (for the report). Audited
-    without the rating or the comment, so the log never ties words to a person."""
+    with no actor: the entry's time, next to a name, would tie the comment to its writer (the
+    report can be narrowed to a day)."""
     if not 1 <= rating <= 5:
         raise ValueError(f"rating {rating!r} is not 1 to 5")
     comment = (comment or "").strip()
@@ -114,7 +117,8 @@ def give_feedback(user: User, rating: int, comment: str) -> ProgrammeFeedback:
     row = ProgrammeFeedback(user_id=user.id, region_id=region.id if region else None,
                             rating=rating, comment=comment)
     db.session.add(row)
-    audit.record(user, "programme.feedback_given")
+    entry = audit.record(None, "programme.feedback_given")
+    entry.created_at = utcnow().replace(hour=0, minute=0, second=0, microsecond=0)  # the day only
     db.session.commit()
     return row
 
