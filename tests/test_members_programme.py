@@ -181,3 +181,20 @@ def test_only_the_signed_in_members_own_answers_show(client, auth, users):
     assert "What you last told us" not in html and _checked(html, "rating") == []
     assert db.session.scalar(sa.select(sa.func.count(ProgrammeUpdate.id))
                              .where(ProgrammeUpdate.kind == UpdateKind.RATING)) == 1
+
+
+def test_the_page_runs_the_same_statements_whatever_the_member_reported(client, auth, users):
+    from tests.statements import count_statements
+
+    load_reference()
+    give_profile(users["member"], "Leeds")
+    auth.login(users["member"].email)
+    client.post("/me/programme", data={"award": "applying"})
+    few = count_statements(client, "/me/programme")
+    for n in range(6):
+        client.post("/me/programme", data={"award": ("completed", "applying")[n % 2],
+                                           "rating": ("good", "inadequate")[n % 2],
+                                           "compliance": ("none", "action")[n % 2]})
+        client.post("/me/programme/feedback", data={"feedback-rating": str(1 + n % 5)})
+    assert len(_updates(users["member"].id)) == 19
+    assert count_statements(client, "/me/programme") == few
