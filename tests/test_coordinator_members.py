@@ -157,6 +157,15 @@ def test_isolation_index_follows_the_area_choice(client, auth, users, people):
     assert _names(client, isolation="isolated") == set()
     html = client.get("/coordinator/members?q=olga").get_data(as_text=True)
     assert '<td data-label="Isolation index">–</td>' in html
+    assert '<td data-label="Area"><span class="hint">Not shared</span></td>' in html
+
+
+def test_a_member_with_no_area_given_is_not_said_to_hide_it(client, auth, users, people):
+    make_user(name="Nora Noprofile")
+    auth.login(users["coordinator"].email)
+    html = client.get("/coordinator/members?q=nora").get_data(as_text=True)
+    assert "Nora Noprofile" in html
+    assert '<td data-label="Area">–</td>' in html and "Not shared" not in html
 
 
 def test_affinity_networks_never_show_or_filter(client, auth, users, people):

@@ -88,6 +88,7 @@ class Row:
     isolation: int | None
     needs: list[str]
     strengths: list[str]  # element codes scored STRONG in the latest self-assessment
+    hidden: frozenset[str] = frozenset()  # "area", "organisation": kept from coordinators
 
     @property
     def level_name(self) -> str | None:
@@ -107,6 +108,10 @@ def _seen(viewer: User, key: str):
     return directory._field_seen(viewer, key)
 
 
+def _flag(condition):
+    return sa.case((condition, sa.true()), else_=sa.false())
+
+
 def rows(viewer: User, filters: Filters) -> sa.Select:
     """SQL: the matching members, one row each with the columns of ``Row`` (less needs and
     strengths, read per page or per chunk), by name."""
@@ -123,8 +128,9 @@ def rows(viewer: User, filters: Filters) -> sa.Select:
             sa.func.coalesce(Profile.wants_mentor, sa.false()).label("wants_mentor"),
             _in_current_set().label("in_set"),
             sa.case((area, IsolationScore.score), else_=None).label("isolation"),
-            sa.case((_seen(viewer, "needs"), sa.true()), else_=sa.false()).label("needs_seen"),
-            sa.case((_seen(viewer, "lqf"), sa.true()), else_=sa.false()).label("lqf_seen"),
+            _flag(area).label("area_seen"), _flag(org).label("org_seen"),
+            _flag(_seen(viewer, "needs")).label("needs_seen"),
+            _flag(_seen(viewer, "lqf")).label("lqf_seen"),
         )
         .select_from(User)
         .outerjoin(Profile, Profile.user_id == User.id)
@@ -185,7 +191,9 @@ def details(found) -> list[Row]:
         Row(r.id, r.display_name, r.email, r.council, r.region, r.organisation,
             _service_type(r.service_type), r.level, bool(r.wants_mentor), bool(r.in_set),
             r.isolation, needs.get(r.id, []),
-            [code for code, score in scores.get(r.id, {}).items() if score >= STRONG])
+            [code for code, score in scores.get(r.id, {}).items() if score >= STRONG],
+            frozenset(key for key, seen in (("area", r.area_seen), ("organisation", r.org_seen))
+                      if not seen))
         for r in found
     ]
 
