@@ -3,7 +3,7 @@ service's rating and compliance action over the last 18 months, and feedback on 
 
 Bulk inserts, no commit. Shares are rough and plausible, not sector statistics: about half of
 members tell us their rating (most are good), about one in eight is working towards the Award,
-and one in six has given feedback.
+one in six has given feedback, and about one in ten has marked a learning resource done.
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from netapp.extensions import db
-from netapp.models import LocalAuthority
+from netapp.models import LocalAuthority, Resource, ResourceDone
 from netapp.models.coordinator import ProgrammeFeedback, ProgrammeUpdate, UpdateKind
 
 DAYS = 540  # about 18 months
@@ -25,6 +25,7 @@ COMPLETED_SHARE = 0.4  # of those applying, how many have finished since
 FEEDBACK_SHARE = 0.16
 FEEDBACK_RATINGS = ((1, 3), (2, 7), (3, 20), (4, 40), (5, 30))
 COMMENT_SHARE = 0.35
+LEARNER_SHARE = 0.1
 COMMENTS = (
     "Meeting other managers nearby has made me feel much less alone in the job.",
     "The action learning set helped me think through a tricky staffing problem.",
@@ -90,3 +91,21 @@ def seed_programme(rng: random.Random, profile_rows: list[dict], special: dict[s
             for uid, kind, value, at in sorted(updates, key=lambda u: u[3])])
     if feedback:
         db.session.execute(sa.insert(ProgrammeFeedback), feedback)
+    # Not the demo logins: their learning pages stay as a newcomer would see them.
+    _resources_done(rng, profile_rows, set(special.values()), when)
+
+
+def _resources_done(rng, profile_rows, left_out: set[int], when) -> None:
+    """A few learning resources marked done, for the report's use of the LQF."""
+    resource_ids = list(db.session.scalars(sa.select(Resource.id).order_by(Resource.id)))
+    if not resource_ids:
+        return
+    rows = []
+    for row in profile_rows:
+        if row["user_id"] not in left_out and rng.random() < LEARNER_SHARE:
+            for resource_id in rng.sample(resource_ids, k=min(len(resource_ids),
+                                                              rng.randint(1, 3))):
+                rows.append({"user_id": row["user_id"], "resource_id": resource_id,
+                             "done_at": when()})
+    if rows:
+        db.session.execute(sa.insert(ResourceDone), rows)
