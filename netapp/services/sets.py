@@ -12,7 +12,7 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, joinedload, lazyload, selectinload
 
 from netapp.extensions import db
 from netapp.models import (
@@ -28,7 +28,7 @@ from netapp.models import (
     UserRole,
 )
 from netapp.models.base import utcnow
-from netapp.services import audit, notifications, profiles
+from netapp.services import audit, notifications, paging, profiles
 from netapp.services import matching_bridge as bridge
 
 LONDON = ZoneInfo("Europe/London")
@@ -58,11 +58,22 @@ def is_member(user: User, row: LearningSet) -> bool:
 
 
 def set_for(viewer: User, set_id: int) -> LearningSet:
-    """The published set, if ``viewer`` is one of its current members or its facilitator."""
-    row = db.session.get(LearningSet, set_id)
-    if row is None or row.status == SetStatus.DRAFT:
+    """The published set, if ``viewer`` is one of its current members or its facilitator.
+
+    One query: the set, whether the viewer is in it, and the facilitator and region its page
+    names.
+    """
+    found = db.session.execute(
+        sa.select(LearningSet, sa.exists().where(
+            SetMembership.set_id == LearningSet.id, SetMembership.user_id == viewer.id,
+            SetMembership.left_at.is_(None)))
+        .options(joinedload(LearningSet.facilitator).lazyload(User.roles),
+                 joinedload(LearningSet.region))
+        .where(LearningSet.id == set_id)).first()
+    if found is None:
         raise NotYours
-    if row.facilitator_id != viewer.id and not _is_member(viewer.id, row.id):
+    row, member = found
+    if row.status == SetStatus.DRAFT or (row.facilitator_id != viewer.id and not member):
         raise NotYours
     return row
 
@@ -117,7 +128,8 @@ class SetPage:
 
 def current_members(set_id: int) -> list[User]:
     return list(db.session.scalars(
-        sa.select(User).join(SetMembership, SetMembership.user_id == User.id)
+        sa.select(User).options(lazyload(User.roles))
+        .join(SetMembership, SetMembership.user_id == User.id)
         .where(SetMembership.set_id == set_id, SetMembership.left_at.is_(None))
         .order_by(User.display_name, User.id)))
 
@@ -137,13 +149,7 @@ def set_page(viewer: User, row: LearningSet) -> SetPage:
                                    leave_out=frozenset({"needs", "offers"}))
     members = [MemberView(p.id, p.display_name, cards[p.id].rows if p.id in cards else [])
                for p in people]
-    now = utcnow()
-    live = (sa.select(SetMeeting).where(SetMeeting.set_id == row.id,
-                                        SetMeeting.cancelled_at.is_(None)))
-    upcoming = list(db.session.scalars(live.where(SetMeeting.ends_at > now)
-                                       .order_by(SetMeeting.starts_at).limit(UPCOMING_SHOWN)))
-    past = list(db.session.scalars(live.where(SetMeeting.ends_at <= now)
-                                   .order_by(SetMeeting.starts_at.desc()).limit(PAST_SHOWN)))
+    upcoming, past = _meetings_shown(row)
     facilitator = row.facilitator.display_name if row.facilitator_id else ""
     return SetPage(row=row, members=members, facilitator=facilitator,
                    is_facilitator=row.facilitator_id == viewer.id,
@@ -151,18 +157,43 @@ def set_page(viewer: User, row: LearningSet) -> SetPage:
                    where=meets_where(row))
 
 
+def _meetings_shown(row: LearningSet) -> tuple[list[SetMeeting], list[SetMeeting]]:
+    """The next UPCOMING_SHOWN meetings, soonest first, and the last PAST_SHOWN, latest first,
+    not cancelled, in one query (each meeting ranked within its half)."""
+    is_upcoming = SetMeeting.ends_at > utcnow()
+    ranked = (
+        sa.select(SetMeeting, is_upcoming.label("upcoming"), sa.func.row_number().over(
+            partition_by=is_upcoming,
+            order_by=(sa.case((is_upcoming, SetMeeting.starts_at)).asc(),
+                      SetMeeting.starts_at.desc(), SetMeeting.id)).label("rank"))
+        .where(SetMeeting.set_id == row.id, SetMeeting.cancelled_at.is_(None))
+        .subquery()
+    )
+    meeting = aliased(SetMeeting, ranked)
+    upcoming, past = [], []
+    for found, soon in db.session.execute(
+            sa.select(meeting, ranked.c.upcoming)
+            .where(ranked.c.rank <= sa.case((ranked.c.upcoming, UPCOMING_SHOWN),
+                                            else_=PAST_SHOWN))
+            .order_by(ranked.c.rank)):
+        (upcoming if soon else past).append(found)
+    return upcoming, past
+
+
+def notes_page(row: LearningSet, page: int, per_page: int) -> paging.Page:
+    """A page of the set's notes, newest first, with ``authors``: {author id: name} for them
+    (one query)."""
+    name = sa.select(User.display_name).where(User.id == SetNote.author_id).scalar_subquery()
+    found = paging.paginate(notes_query(row).add_columns(name), page, per_page)
+    found.authors = {note.author_id: author for note, (author,) in
+                     zip(found.items, found.extra, strict=True) if author is not None}
+    return found
+
+
 def notes_query(row: LearningSet) -> sa.Select:
     """The set's shared notes and actions, newest first."""
     return (sa.select(SetNote).where(SetNote.set_id == row.id)
             .order_by(SetNote.created_at.desc(), SetNote.id.desc()))
-
-
-def authors(notes: list[SetNote]) -> dict[int, str]:
-    ids = {n.author_id for n in notes if n.author_id is not None}
-    if not ids:
-        return {}
-    return dict(db.session.execute(
-        sa.select(User.id, User.display_name).where(User.id.in_(ids))).all())
 
 
 def add_note(author: User, row: LearningSet, body: str, is_action: bool) -> SetNote:

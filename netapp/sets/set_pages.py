@@ -38,11 +38,10 @@ def _mine(set_id: int):
 
 def _render_set(row, note_form=None, action_form=None, status=200):
     user = current_member()
-    notes = db.paginate(service.notes_query(row), page=_page(), per_page=NOTES_PER_PAGE,
-                        error_out=False)
+    notes = service.notes_page(row, _page(), NOTES_PER_PAGE)
     return render_template(
         "sets/set_page.html", page=service.set_page(user, row), notes=notes,
-        authors=service.authors(notes.items),
+        authors=notes.authors,
         note_form=note_form or NoteForm(), action_form=action_form or ActionForm(),
         done_form=EmptyForm(), when=service.when_words), status
 
