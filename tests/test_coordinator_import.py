@@ -25,9 +25,12 @@ from netapp.models import (
     User,
 )
 from netapp.services import imports
+from tests import queue_fixtures
 from tests.factories import make_user
 from tests.profile_helpers import council, load_reference
 from tests.statements import statements_per_page
+
+queued_app = queue_fixtures.queued_app  # an app on a database and queue a worker process shares
 
 HEAD = "name,email,job_title,organisation,service_type,council,level,online"
 CODES = [f"{d}{k}" for d in ("PQ", "WO", "MS", "IS", "SD", "CV", "DS") for k in range(1, 5)]
@@ -451,3 +454,51 @@ def test_the_pages_run_a_fixed_number_of_statements(client, coordinator):
     small = statements_per_page(client, paths())
     import_but_keep_checked(6)
     assert statements_per_page(client, paths()) == small
+
+
+# ---------------------------------------------------------------- a worker killed mid-import
+
+
+def test_an_import_killed_mid_run_saves_nothing_and_can_run_again(queued_app, tmp_path):
+    """A real worker process is killed with SIGKILL once the members are written but not
+    committed (see tests/test_job_faults.py): nobody from the file is left, the import shows
+    as failed once the stale timeout passes, and the same file imports in full after."""
+    from tests.test_job_faults import (
+        _gives_up_only_after_the_stale_timeout,
+        _kill_mid_run,
+        _rerun_in_a_fresh_worker,
+    )
+
+    load_reference()
+    client = queued_app.test_client()
+    make_user(email="cora@example.org", roles=[Role.COORDINATOR])
+    assert client.post("/account/login", data={"email": "cora@example.org",
+                                                "password": "correct horse battery"}
+                       ).status_code == 302
+    imp = uploaded(client, GOOD)
+    check(client, imp)
+    imp = run(client, imp)
+    assert imp.status == ImportStatus.IMPORTING and imp.job.status == JobStatus.QUEUED
+    people = User.email.in_(["amara.okoye@example.org", "ben@example.org", "chloe@example.org"])
+
+    _kill_mid_run(queued_app, tmp_path, "users")
+
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(User).where(people)) == 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Organisation)) == 0
+    assert db.session.get(MemberImport, imp.id).status == ImportStatus.IMPORTING
+    page = f"/coordinator/imports/{imp.id}"
+    _gives_up_only_after_the_stale_timeout(queued_app, client, page, imp.job_id)
+    db.session.expire_all()
+    failed = db.session.get(MemberImport, imp.id)
+    assert failed.status == ImportStatus.FAILED and failed.content == ""
+    assert "Upload it again" in client.get(page).get_data(as_text=True)
+
+    again = uploaded(client, GOOD)
+    check(client, again)
+    again = run(client, again)
+    done = _rerun_in_a_fresh_worker(queued_app, tmp_path, again.job_id)
+    assert done.status == JobStatus.DONE, done.error
+    db.session.expire_all()
+    assert db.session.get(MemberImport, again.id).status == ImportStatus.DONE
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(User).where(people)) == 3
