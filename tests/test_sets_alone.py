@@ -128,6 +128,7 @@ def test_the_check_looks_the_same_whether_or_not_anyone_is_alone(app, client, bo
         pages = _coordinator_view(client, formation, user)
         text = {path: html.unescape(body.decode()).replace(name, "NAME")
                 .replace(user.email, "EMAIL").replace(f"/users/{user.id}", "/users/ID")
+                .replace(f"/members/{user.id}", "/members/ID")
                 for path, body in pages.items()}
         seen.append(((job.status, job.message, job.error, job.progress, sorted(job.params)),
                      text["/sets/flags"], text[f"/admin/users/{user.id}"]))

@@ -86,6 +86,9 @@ class AuditFilterForm(Form):
     user = IntegerField("Person's number", validators=[
         Optional(), NumberRange(min=1, message="Enter a person's number, for example 12.")],
         widget=HiddenInput())
+    about = IntegerField("Done to", validators=[
+        Optional(), NumberRange(min=1, message="Enter a person's number, for example 12.")],
+        widget=HiddenInput())
     what = SelectField("What kind of change", default="", validate_choice=False)
     since = DateField("From", format=["%Y-%m-%d", "%d/%m/%Y"], validators=[Optional()],
                       description="For example 01/11/2026.")

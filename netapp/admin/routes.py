@@ -14,6 +14,16 @@ from netapp.extensions import db
 from netapp.models import AuditEntry, Role, User, UserRole
 from netapp.services import accounts, audit, audit_words
 
+HISTORY = 10  # entries of each kind on a person's page; the rest in the filtered log
+
+
+def _about(query: sa.Select, user_id: int) -> sa.Select:
+    """Only the entries done to one person (their account or their profile) by someone else:
+    what they did to themselves (logging in, a new password) is under what they did."""
+    return query.where(AuditEntry.target_type.in_(audit_words.PERSON_TARGETS),
+                       AuditEntry.target_id == str(user_id),
+                       sa.or_(AuditEntry.actor_id.is_(None), AuditEntry.actor_id != user_id))
+
 
 def _page() -> int:
     return request.args.get("page", 1, type=int)
@@ -58,15 +68,19 @@ def user_detail(user_id: int):
         return redirect(url_for("admin.user_detail", user_id=user.id))
     if request.method == "POST":
         abort(400)
-    history = db.session.execute(
-        sa.select(AuditEntry)
-        .where(AuditEntry.target_type == "User", AuditEntry.target_id == str(user.id))
-        .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
-        .limit(20)
-    ).scalars().all()
-    return render_template("admin/user_detail.html", user=user, history=history,
-                           grantable=GRANTABLE, form=form,
-                           status_form=EmptyForm())
+    to_them = db.session.scalars(
+        _about(audit.timed_entries(), user.id).limit(HISTORY + 1)).all()
+    by_them = db.session.scalars(
+        audit.timed_entries(actor_id=user.id).limit(HISTORY + 1)).all()
+    names = audit_words.names_for([*to_them, *by_them])
+
+    def words(entries):
+        return [(e, audit_words.sentence(e, names, _person_link)) for e in entries[:HISTORY]]
+
+    return render_template("admin/user_detail.html", user=user, to_them=words(to_them),
+                           more_to_them=len(to_them) > HISTORY, by_them=words(by_them),
+                           more_by_them=len(by_them) > HISTORY, grantable=GRANTABLE,
+                           form=form, status_form=EmptyForm())
 
 
 def _person_link(user_id: int, name: str) -> Markup:
@@ -97,6 +111,8 @@ def audit_log():
     filters = _audit_filters(form) if valid and request.args else {}
     query = audit.timed_entries(action, **filters) if valid else \
         audit.timed_entries().where(sa.false())
+    if valid and form.about.data:
+        query = _about(query, form.about.data)
     page = db.paginate(query, page=_page(), per_page=50, error_out=False)
     names = audit_words.names_for(page.items)
     entries = [(e, audit_words.sentence(e, names, _person_link)) for e in page.items]
@@ -104,15 +120,17 @@ def audit_log():
     # Special-category events have no actor: a "who" filter matches none of them.
     counts, more_counts = [], False
     if valid and audit_words.special_in(form.what.data or "") and not (
-            filters.get("actor_id") or filters.get("actor_words")):
+            filters.get("actor_id") or filters.get("actor_words") or form.about.data):
         counts, more_counts = audit.special_counts(
             action, counts_page, since=filters.get("since"), before=filters.get("before"))
     counts = [(day, audit_words.special_words(what), n) for day, what, n in counts]
     args = {k: v for k, v in request.args.items() if k not in ("page", "counts_page") and v}
     actor = db.session.get(User, form.user.data) if valid and form.user.data else None
+    about = db.session.get(User, form.about.data) if valid and form.about.data else None
     return render_template("admin/audit.html", page=page, entries=entries, form=form,
-                           args=args, actor=actor, counts=counts, counts_page=counts_page,
-                           more_counts=more_counts), 200 if valid else 400
+                           args=args, actor=actor, about=about, counts=counts,
+                           counts_page=counts_page, more_counts=more_counts), \
+        200 if valid else 400
 
 
 @bp.route("/users/<int:user_id>/close", methods=["GET", "POST"])

@@ -195,6 +195,14 @@ PHRASES: dict[str, Phrase] = {
     "programme.feedback_given": P("feedback", "{actor} gave feedback on the network",
                                   alone="A member gave feedback on the network (who is not "
                                         "kept)"),
+    # imports (the coordinator console)
+    "import.uploaded": P("imports", "{actor} uploaded {target} ({rows} rows)"),
+    "import.checked": P("imports", "{actor} checked {target} in a dry run ({rows} rows, "
+                                   "{problems} problems)"),
+    "import.started": P("imports", "{actor} started {target} ({rows} rows)"),
+    "import.discarded": P("imports", "{actor} discarded {target}"),
+    "import.done": P("imports", "{actor} finished {target}: {created} new members, {updated} "
+                                "updated, {unchanged} unchanged"),
     # exports (the coordinator console)
     "export.members": P("exports", "{actor} downloaded the members list ({count} rows)"),
     "export.matches": P("exports", "{actor} downloaded the mentoring matches ({count} rows)"),
@@ -228,6 +236,7 @@ TARGET_NOUNS = {
     "RecruitmentQuestion": "interview question",
     "Resource": "learning resource",
     "Network": "network",
+    "MemberImport": "member import",
 }
 # Detail keys that hold a person's id: shown as their name.
 PERSON_KEYS = ("user_id", "mentee_id", "mentor_id", "facilitator_id")
