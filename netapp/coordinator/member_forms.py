@@ -1,13 +1,15 @@
 """The members list's search form, sent with GET so a search can be bookmarked and exported."""
 from __future__ import annotations
 
+import sqlalchemy as sa
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, ValidationError
 
+from netapp.extensions import db
 from netapp.forms_common import Form
-from netapp.members.forms import council_choices, optional_int
-from netapp.models import ServiceType
+from netapp.members.forms import optional_int
+from netapp.models import LocalAuthority, Region, ServiceType
 from netapp.services import member_list
 from netapp.services.profiles import LEVELS
 
@@ -29,14 +31,20 @@ class MembersForm(Form):
     wants_mentor = BooleanField("Only people asking for a mentor")
     in_set = BooleanField("Only people in an action learning set")
 
-    def __init__(self, elements, topics, regions, *args, **kwargs):
+    def __init__(self, elements, topics, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        councils = council_choices()
-        self._council_ids = {c.value for c in councils}
-        self.council.choices = [SelectChoice("", "Any council")] + councils
+        places = db.session.execute(
+            sa.select(Region.id, Region.name, LocalAuthority.id, LocalAuthority.name)
+            .join(LocalAuthority, LocalAuthority.region_id == Region.id)
+            .order_by(Region.name, LocalAuthority.name)).all()
+        regions = dict((region_id, region) for region_id, region, _id, _name in places)
         self.region.choices = [SelectChoice("", "Any region")] + [
-            SelectChoice(r.id, r.name) for r in regions]
-        self._region_ids = {r.id for r in regions}
+            SelectChoice(region_id, name) for region_id, name in regions.items()]
+        self._region_ids = set(regions)
+        self.council.choices = [SelectChoice("", "Any council")] + [
+            SelectChoice(council_id, name, optgroup=region)
+            for _rid, region, council_id, name in places]
+        self._council_ids = {council_id for _rid, _r, council_id, _n in places}
         self.service_type.choices = [SelectChoice("", "Any type")] + [
             SelectChoice(t.value, t.label) for t in ServiceType]
         self.level.choices = [SelectChoice("", "Any level")] + [

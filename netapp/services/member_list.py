@@ -112,12 +112,24 @@ def _flag(condition):
     return sa.case((condition, sa.true()), else_=sa.false())
 
 
+def _joined(stmt: sa.Select) -> sa.Select:
+    return (
+        stmt.select_from(User)
+        .outerjoin(Profile, Profile.user_id == User.id)
+        .outerjoin(LocalAuthority, LocalAuthority.id == Profile.local_authority_id)
+        .outerjoin(Region, Region.id == LocalAuthority.region_id)
+        .outerjoin(Organisation, Organisation.id == Profile.organisation_id)
+        .outerjoin(IsolationScore, IsolationScore.user_id == User.id)
+        .where(User.is_active_account.is_(True))
+    )
+
+
 def rows(viewer: User, filters: Filters) -> sa.Select:
     """SQL: the matching members, one row each with the columns of ``Row`` (less needs and
     strengths, read per page or per chunk), by name."""
     area, org = _seen(viewer, "area"), _seen(viewer, "organisation")
     level = _seen(viewer, "level")
-    stmt = (
+    stmt = _joined(
         sa.select(
             User.id, User.display_name, User.email,
             sa.case((area, LocalAuthority.name), else_=None).label("council"),
@@ -131,15 +143,7 @@ def rows(viewer: User, filters: Filters) -> sa.Select:
             _flag(area).label("area_seen"), _flag(org).label("org_seen"),
             _flag(_seen(viewer, "needs")).label("needs_seen"),
             _flag(_seen(viewer, "lqf")).label("lqf_seen"),
-        )
-        .select_from(User)
-        .outerjoin(Profile, Profile.user_id == User.id)
-        .outerjoin(LocalAuthority, LocalAuthority.id == Profile.local_authority_id)
-        .outerjoin(Region, Region.id == LocalAuthority.region_id)
-        .outerjoin(Organisation, Organisation.id == Profile.organisation_id)
-        .outerjoin(IsolationScore, IsolationScore.user_id == User.id)
-        .where(User.is_active_account.is_(True))
-    )
+        ))
     return _filtered(stmt, viewer, filters).order_by(User.display_name, User.id)
 
 
@@ -176,7 +180,8 @@ def _filtered(stmt: sa.Select, viewer: User, f: Filters) -> sa.Select:
 
 
 def count(viewer: User, filters: Filters) -> int:
-    query = rows(viewer, filters).order_by(None)
+    """How many members match (the same joins and filters, without the shown columns)."""
+    query = _filtered(_joined(sa.select(User.id)), viewer, filters)
     return db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
 
 
