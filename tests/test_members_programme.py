@@ -105,6 +105,26 @@ def test_feedback_is_saved_with_the_members_region(client, auth, users):
     assert (entry.created_at.hour, entry.created_at.minute, entry.created_at.second) == (0, 0, 0)
 
 
+def test_feedback_again_within_30_days_replaces_the_last(client, auth, users):
+    from datetime import timedelta
+
+    auth.login(users["member"].email)
+    client.post("/me/programme/feedback", data={"feedback-rating": "2",
+                                                "feedback-comment": "Slow start"})
+    html = client.get("/me/programme").get_data(as_text=True)
+    assert "it replaces what you said then" in html
+    client.post("/me/programme/feedback", data={"feedback-rating": "4",
+                                                "feedback-comment": "Better now"})
+    rows = db.session.scalars(sa.select(ProgrammeFeedback)).all()
+    assert [(f.rating, f.comment) for f in rows] == [(4, "Better now")]
+    # A month on, feedback is a new response: both count.
+    rows[0].created_at -= timedelta(days=30)
+    db.session.commit()
+    assert "it replaces" not in client.get("/me/programme").get_data(as_text=True)
+    client.post("/me/programme/feedback", data={"feedback-rating": "5"})
+    assert sorted(f.rating for f in db.session.scalars(sa.select(ProgrammeFeedback))) == [4, 5]
+
+
 def test_feedback_without_a_profile_is_kept_without_a_region(client, auth, users):
     auth.login(users["member"].email)
     client.post("/me/programme/feedback", data={"feedback-rating": "2"})

@@ -8,6 +8,7 @@ from flask_login import login_required
 from netapp.members import bp
 from netapp.members._common import current_member
 from netapp.members.programme_forms import ProgrammeFeedbackForm, ProgrammeForm
+from netapp.models.base import utcnow
 from netapp.models.coordinator import UpdateKind
 from netapp.services import programme
 
@@ -23,13 +24,14 @@ def _feedback_form(**kwargs) -> ProgrammeFeedbackForm:
 def _page(form: ProgrammeForm, feedback_form: ProgrammeFeedbackForm, status: int = 200):
     user = current_member()
     latest = programme.current(user)
+    last = programme.last_feedback(user)
     for name, kind in FIELDS.items():  # unanswered questions show the latest answer
         if form[name].data is None and kind in latest:
             form[name].data = latest[kind].value
     return render_template(
         "members/programme.html", form=form, feedback_form=feedback_form,
         latest=latest, choices=programme.CHOICES, kind_words=programme.KIND_WORDS,
-        last_feedback=programme.last_feedback(user),
+        last_feedback=last, replace_until=programme.replace_until(last, utcnow()),
         comment_max=programme.COMMENT_MAX), status
 
 

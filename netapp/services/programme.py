@@ -53,6 +53,8 @@ GOOD_OR_BETTER = ("outstanding", "good")
 COMMENT_MAX = 1000
 # Counts of people below this are shown as "fewer than 5" (as for affinity networks).
 SMALLEST_COUNT = 5
+# A member's feedback within this many days of their last replaces it.
+FEEDBACK_EVERY_DAYS = 30
 # The report shows at most this many comments, newest first.
 COMMENTS_SHOWN = 50
 
@@ -105,22 +107,39 @@ def region_of(user: User) -> Region | None:
 
 
 def give_feedback(user: User, rating: int, comment: str) -> ProgrammeFeedback:
-    """Save the member's feedback on the network, with their region (for the report). Audited
-    with no actor: the entry's time, next to a name, would tie the comment to its writer (the
-    report can be narrowed to a day)."""
+    """Save the member's feedback on the network, with their region (for the report). Feedback
+    given again within FEEDBACK_EVERY_DAYS replaces the last, so one member counts once a month
+    at most and can still put right what they said. Audited with no actor: the entry's time,
+    next to a name, would tie the comment to its writer (the report can be narrowed to a day)."""
     if not 1 <= rating <= 5:
         raise ValueError(f"rating {rating!r} is not 1 to 5")
     comment = (comment or "").strip()
     if len(comment) > COMMENT_MAX:
         raise ValueError(f"comment longer than {COMMENT_MAX} characters")
     region = region_of(user)
-    row = ProgrammeFeedback(user_id=user.id, region_id=region.id if region else None,
-                            rating=rating, comment=comment)
-    db.session.add(row)
+    now = utcnow()
+    row = last_feedback(user)
+    if row is None or not is_recent(row, now):
+        row = ProgrammeFeedback(user_id=user.id)
+        db.session.add(row)
+    row.region_id = region.id if region else None
+    row.rating, row.comment, row.created_at = rating, comment, now
     entry = audit.record(None, "programme.feedback_given")
-    entry.created_at = utcnow().replace(hour=0, minute=0, second=0, microsecond=0)  # the day only
+    entry.created_at = now.replace(hour=0, minute=0, second=0, microsecond=0)  # the day only
     db.session.commit()
     return row
+
+
+def is_recent(row: ProgrammeFeedback, now: datetime) -> bool:
+    """Given within FEEDBACK_EVERY_DAYS: feedback sent now would replace it."""
+    return now - row.created_at < timedelta(days=FEEDBACK_EVERY_DAYS)
+
+
+def replace_until(row: ProgrammeFeedback | None, now: datetime) -> datetime | None:
+    """Until when feedback sent would replace ``row`` (None: it would be new)."""
+    if row is None or not is_recent(row, now):
+        return None
+    return row.created_at + timedelta(days=FEEDBACK_EVERY_DAYS)
 
 
 def last_feedback(user: User) -> ProgrammeFeedback | None:
@@ -336,7 +355,8 @@ def _feedback_section(ratings: dict[int, int], responses: int) -> Section:
     figures = [
         Figure("feedback_responses", "Responses",
                "Feedback given on the page “How is the network helping you?” within the "
-               "dates. A member may answer more than once.", _people(responses)),
+               "dates. Answering again within 30 days replaces a member's last answer.",
+               _people(responses)),
         Figure("feedback_average", "Average rating",
                "The mean of the ratings, from 1 (not helpful) to 5 (very helpful).",
                average, is_average=True),
