@@ -220,15 +220,12 @@ def round_preview(round_id: int):
     if rnd.status not in (RoundStatus.PREVIEW, RoundStatus.PUBLISHED):
         flash("There are no proposals to see yet: run the round first.", "info")
         return _to_round(rnd)
-    per_page = current_app.config["PAGE_SIZE"]
-    pairs = db.paginate(rounds_service.proposals_query(rnd, matched=True), page=_page(),
-                        per_page=per_page, error_out=False)
-    unmatched = db.paginate(rounds_service.proposals_query(rnd, matched=False),
-                            page=_page("unmatched_page"), per_page=per_page, error_out=False)
+    pairs, unmatched, locked = rounds_service.preview_pages(
+        rnd, _page(), _page("unmatched_page"), current_app.config["PAGE_SIZE"])
     return render_template(
         "mentoring/rounds_preview.html", rnd=rnd, pairs=pairs, unmatched=unmatched,
         stats=rnd.stats or {}, optimality=rounds_service.optimality_words(rnd),
-        locked=rounds_service.locked_pairs(rnd), form=EmptyForm(),
+        locked=locked, form=EmptyForm(),
         reasons=rounds_service.reasons_for(current_user, pairs.items),
         editable=rnd.status in rounds_service.EDITABLE)
 

@@ -31,7 +31,7 @@ from netapp.models import (
     User,
 )
 from netapp.models.base import utcnow
-from netapp.services import audit, jobs, mentoring, notifications, profiles
+from netapp.services import audit, jobs, mentoring, notifications, paging, profiles
 from netapp.services import matching_bridge as bridge
 
 RUN_KIND = "mentoring.round"
@@ -392,13 +392,30 @@ def optimality_words(rnd: MentoringRound) -> str:
 
 
 def proposals_query(rnd: MentoringRound, matched: bool) -> sa.Select:
+    # The two people come joined, names only: loading them (and their roles) apart cost a
+    # query each, and only when the page had someone to load.
     query = (sa.select(RoundProposal).where(RoundProposal.round_id == rnd.id)
-             .options(sa.orm.selectinload(RoundProposal.mentee),
-                      sa.orm.selectinload(RoundProposal.mentor)))
+             .options(sa.orm.joinedload(RoundProposal.mentee).lazyload(User.roles),
+                      sa.orm.joinedload(RoundProposal.mentor).lazyload(User.roles)))
     if matched:
         return query.where(RoundProposal.mentor_id.is_not(None)).order_by(
             RoundProposal.score.desc(), RoundProposal.id)
     return query.where(RoundProposal.mentor_id.is_(None)).order_by(RoundProposal.id)
+
+
+def preview_pages(rnd: MentoringRound, page: int, unmatched_page: int, per_page: int):
+    """(a page of proposed pairs, a page of the unmatched, the page's locked pairs as
+    (mentee id, mentor id)) in two queries: whether a pair is locked comes with the pair."""
+    locked = sa.exists().where(RoundPairRule.round_id == rnd.id,
+                               RoundPairRule.kind == PairRuleKind.LOCK,
+                               RoundPairRule.mentee_id == RoundProposal.mentee_id,
+                               RoundPairRule.mentor_id == RoundProposal.mentor_id)
+    pairs = paging.paginate(proposals_query(rnd, matched=True).add_columns(locked),
+                            page, per_page)
+    unmatched = paging.paginate(proposals_query(rnd, matched=False), unmatched_page, per_page)
+    return pairs, unmatched, {(p.mentee_id, p.mentor_id)
+                              for p, (is_locked,) in zip(pairs.items, pairs.extra, strict=True)
+                              if is_locked}
 
 
 def reasons_for(viewer: User, proposals) -> dict[int, str]:
@@ -414,12 +431,6 @@ def reasons_for(viewer: User, proposals) -> dict[int, str]:
     return {p.id: mentoring.reason_for_coordinator(p.reason, cards[p.mentee_id].shown,
                                                    cards[p.mentor_id].shown)
             for p in paired}
-
-
-def locked_pairs(rnd: MentoringRound) -> set[tuple[int, int]]:
-    return set(db.session.execute(
-        sa.select(RoundPairRule.mentee_id, RoundPairRule.mentor_id)
-        .where(RoundPairRule.round_id == rnd.id, RoundPairRule.kind == PairRuleKind.LOCK)).all())
 
 
 # ---------------------------------------------------------------- publishing
