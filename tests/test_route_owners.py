@@ -112,7 +112,8 @@ OWNERS = {
     **{f"members.{name}": "public" for name in (
         "manage_resources", "edit_resource", "delete_resource")},
     **{f"admin.{name}": "admin" for name in (
-        "manage_resources", "edit_resource", "delete_resource")},
+        "manage_resources", "edit_resource", "delete_resource", "organisations_list",
+        "merge_organisations")},
     # A member's own done list: the resource id is public reference data, the tick is theirs.
     "members.mark_resource_done": "signed_in",
     "members.undo_resource_done": "signed_in",

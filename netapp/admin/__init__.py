@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__)
 
-from netapp.admin import recruitment, resources, routes  # noqa: E402,F401
+from netapp.admin import organisations, recruitment, resources, routes  # noqa: E402,F401

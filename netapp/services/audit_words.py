@@ -69,8 +69,8 @@ PHRASES: dict[str, Phrase] = {
     "role.granted": P("roles", "{actor} gave {target} the {role} role"),
     "role.removed": P("roles", "{actor} took the {role} role away from {target}"),
     # admin
-    "organisation.merged": P("admin", "{actor} merged {merged} organisations into {target} "
-                                      "({moved} profiles moved)"),
+    "organisation.merged": P("admin", "{actor} merged {merged} more copies of “{name}” into "
+                                      "{target} ({moved} profiles moved)"),
     "topic.added": P("admin", "{actor} added the topic “{name}”"),
     "topic.changed": P("admin", "{actor} changed the topic “{name}”"),
     "network.description_changed": P("admin", "{actor} changed the description of {target}"),
@@ -237,6 +237,7 @@ TARGET_NOUNS = {
     "Resource": "learning resource",
     "Network": "network",
     "MemberImport": "member import",
+    "Organisation": "organisation",
 }
 # Detail keys that hold a person's id: shown as their name.
 PERSON_KEYS = ("user_id", "mentee_id", "mentor_id", "facilitator_id")
