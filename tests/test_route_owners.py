@@ -113,7 +113,7 @@ OWNERS = {
         "manage_resources", "edit_resource", "delete_resource")},
     **{f"admin.{name}": "admin" for name in (
         "manage_resources", "edit_resource", "delete_resource", "organisations_list",
-        "merge_organisations")},
+        "merge_organisations", "topics_list", "edit_topic", "networks_list", "edit_network")},
     # A member's own done list: the resource id is public reference data, the tick is theirs.
     "members.mark_resource_done": "signed_in",
     "members.undo_resource_done": "signed_in",
@@ -157,7 +157,7 @@ URL_VALUES = {"user_id": 1, "token": "not-a-real-token", "code": "PQ", "network_
               "rule_id": 1, "day": 30, "meeting_id": 1, "goal_id": 1, "mentorship_id": 1,
               "mentor_id": 1, "formation_id": 1, "set_id": 1, "note_id": 1, "event_id": 1,
               "region_id": 1, "thread_id": 1, "post_id": 1, "story_id": 1,
-              "question_id": 1, "import_id": 1}
+              "question_id": 1, "topic_id": 1, "import_id": 1}
 ROLES = ["member", "mentor", "coordinator"]
 
 

@@ -1,6 +1,12 @@
-"""Administration: accounts, roles, the audit log and the recruitment kit's questions."""
+"""Administration: accounts, roles, the audit log, organisations and reference data."""
 from flask import Blueprint
 
 bp = Blueprint("admin", __name__)
 
-from netapp.admin import organisations, recruitment, resources, routes  # noqa: E402,F401
+from netapp.admin import (  # noqa: E402,F401
+    organisations,
+    recruitment,
+    reference,
+    resources,
+    routes,
+)

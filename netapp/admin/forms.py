@@ -25,6 +25,7 @@ from wtforms.widgets import HiddenInput
 from netapp.forms_common import Form
 from netapp.members.forms import ResourceForm
 from netapp.models import Role
+from netapp.services.topics import name_taken
 
 GRANTABLE = (Role.MENTOR, Role.COORDINATOR)
 
@@ -109,3 +110,38 @@ class AuditFilterForm(Form):
         if self.since.data and field.data and field.data < self.since.data:
             raise ValidationError("The last day must be on or after the first day. "
                                   "Check the two dates.")
+
+
+class TopicForm(Form):
+    name = StringField("Name", validators=[
+        InputRequired(message="Give the topic a name."),
+        Length(max=120, message="Keep the name under 120 characters.")],
+        description="As members will read it, for example “Staff wellbeing”.")
+    position = IntegerField("Order", default=100, validators=[
+        InputRequired(message="Enter a number, for example 10."),
+        NumberRange(min=1, max=999, message="Enter a number from 1 to 999.")],
+        description="Topics are listed in this order, smallest first.")
+    is_support_area = BooleanField("A support area (offered first when members ask for help)")
+
+    def __init__(self, *args, topic_id: int | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.topic_id = topic_id
+
+    def validate_name(self, field: StringField) -> None:
+        if not " ".join((field.data or "").split()):
+            raise ValidationError("Give the topic a name: it cannot be only spaces.")
+        if name_taken(field.data, self.topic_id):
+            raise ValidationError("There is already a topic with that name. Choose another, "
+                                  "or change that one.")
+
+
+class DescriptionForm(Form):
+    description = TextAreaField("Description", validators=[
+        InputRequired(message="Say in a sentence or two what the network is for."),
+        Length(max=1000, message="Keep the description under 1,000 characters.")],
+        description="Shown on the network's page and in the list of networks.")
+
+    def validate_description(self, field: TextAreaField) -> None:
+        if not (field.data or "").strip():
+            raise ValidationError("Say in a sentence or two what the network is for: it "
+                                  "cannot be only spaces.")

@@ -73,7 +73,8 @@ PHRASES: dict[str, Phrase] = {
                                       "{target} ({moved} profiles moved)"),
     "topic.added": P("admin", "{actor} added the topic “{name}”"),
     "topic.changed": P("admin", "{actor} changed the topic “{name}”"),
-    "network.description_changed": P("admin", "{actor} changed the description of {target}"),
+    "network.description_changed": P("admin", "{actor} changed the description of the "
+                                              "{name} network"),
     # staff views
     "profile.viewed_by_staff": P("views", "{actor} looked at the profile of {target}"),
     # mentoring
