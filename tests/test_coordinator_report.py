@@ -248,6 +248,8 @@ def test_the_page_opens_on_the_last_12_months_for_all_regions(client, auth, user
      "The last day must be on or after the first day."),
     ({"start": "2026-02-31", "end": "2026-06-30"}, "Enter a date, for example 31/12/2026."),
     ({"start": "", "end": "2026-06-30"}, "Enter the first day of the report"),
+    ({"start": "2026-01-01", "end": "9999-12-31"}, "Enter a date between 2000 and 2100"),
+    ({"start": "0001-01-01", "end": "2026-06-30"}, "Enter a date between 2000 and 2100"),
     ({"start": "2026-01-01", "end": "2026-06-30", "region": "999"},
      "Choose one of the options shown."),
     ({"start": "2026-01-01", "end": "2026-06-30", "region": "north"},

@@ -17,6 +17,15 @@ def _region_id(value) -> int | None:
         return -1  # not a region: refused by the choices
 
 
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def _within_reason(field: DateField) -> None:
+    if field.data and not FIRST_YEAR <= field.data.year <= LAST_YEAR:
+        raise ValidationError(f"Enter a date between {FIRST_YEAR} and {LAST_YEAR}, "
+                              "for example 2026-01-01.")
+
+
 class ReportForm(Form):
     """Sent by GET, so a report's address can be shared, bookmarked and printed again."""
 
@@ -34,7 +43,11 @@ class ReportForm(Form):
         self.region.choices = [SelectChoice("", "All regions")] + [
             SelectChoice(r.id, r.name) for r in regions]
 
+    def validate_start(self, field: DateField) -> None:
+        _within_reason(field)
+
     def validate_end(self, field: DateField) -> None:
+        _within_reason(field)
         if self.start.data and field.data and field.data < self.start.data:
             raise ValidationError("The last day must be on or after the first day. "
                                   "Check the two dates.")
