@@ -95,3 +95,19 @@ def test_each_page_gets_its_own_copy_of_the_framework(app, users):
     assert second is not first and second in db.session
     assert [d.code for d in second.dimensions] == [d.code for d in first.dimensions]
     assert all(e in db.session for d in second.dimensions for e in d.elements)
+
+
+def test_an_edit_not_yet_saved_is_read_back_and_kept(app, users):
+    load_reference()
+    lqf.framework()  # this process's copy exists before the edit
+    dimension = db.session.scalars(sa.select(Dimension).where(Dimension.code == "PQ")).one()
+    dimension.name = "Edited, not flushed"
+    assert lqf.framework().dimensions[0].name == "Edited, not flushed"
+    with db.session.no_autoflush:
+        dimension.name = "Edited again"
+        assert lqf.framework().dimensions[0].name == "Edited again"
+    db.session.commit()
+    db.session.remove()
+    assert lqf.framework().dimensions[0].name == "Edited again"
+    assert db.session.scalars(
+        sa.select(Dimension.name).where(Dimension.code == "PQ")).one() == "Edited again"

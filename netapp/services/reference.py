@@ -119,6 +119,12 @@ def _cached(key: str, load):
     ``load`` runs in a session of its own on this request's connection and transaction, so its
     rows never replace what this request's session already holds, and they leave it detached.
     """
+    if _edits_pending():
+        # As a query would autoflush them first, so must this read (the flush empties what
+        # they touch); inside ``no_autoflush`` they are read from this session instead.
+        if not db.session.autoflush:
+            return load(db.session)
+        db.session.flush()
     store = _store()
     kept = store.get(key)
     now = time.monotonic()
@@ -128,6 +134,17 @@ def _cached(key: str, load):
         value = load(own)
     store[key] = (now, value)
     return value
+
+
+def _edits_pending() -> bool:
+    session = db.session
+    return any(type(obj) in _FEEDS
+               for obj in (*session.new, *session.dirty, *session.deleted))
+
+
+def _copy(obj):
+    """``obj`` in this request's session: a cached copy merged in without SQL."""
+    return obj if obj in db.session else db.session.merge(obj, load=False)
 
 
 def _frameworks(session: Session) -> dict[str, Framework]:
@@ -140,7 +157,7 @@ def _frameworks(session: Session) -> dict[str, Framework]:
 def framework(code: str) -> Framework | None:
     """This request's copy of the framework with its dimensions, elements and levels."""
     found = _cached("frameworks", _frameworks).get(code)
-    return None if found is None else db.session.merge(found, load=False)
+    return None if found is None else _copy(found)
 
 
 def _networks(session: Session) -> dict[int, Network]:
@@ -150,13 +167,13 @@ def _networks(session: Session) -> dict[int, Network]:
 def network(network_id: int) -> Network | None:
     """This request's copy of one network (None when there is no such network)."""
     found = _cached("networks", _networks).get(network_id)
-    return None if found is None else db.session.merge(found, load=False)
+    return None if found is None else _copy(found)
 
 
 def networks(network_ids) -> list[Network]:
     """This request's copies of the networks with these ids that exist, in the order given."""
     kept = _cached("networks", _networks)
-    return [db.session.merge(kept[i], load=False) for i in network_ids if i in kept]
+    return [_copy(kept[i]) for i in network_ids if i in kept]
 
 
 def _topics(session: Session) -> list[Topic]:
@@ -165,7 +182,7 @@ def _topics(session: Session) -> list[Topic]:
 
 def topics() -> list[Topic]:
     """This request's copies of every topic, in the order the site lists them."""
-    return [db.session.merge(t, load=False) for t in _cached("topics", _topics)]
+    return [_copy(t) for t in _cached("topics", _topics)]
 
 
 def topic_names() -> dict[int, str]:
