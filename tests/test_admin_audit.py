@@ -167,6 +167,10 @@ def test_sentences_read_as_plain_words(app, users):
                       detail={"role": "coordinator"})
     assert sentence(gone, names) == \
         "The system gave a member whose account is gone the coordinator role"
+    report = AuditEntry(action="programme.updated", actor=member, target_type="User",
+                        target_id=str(member.id), detail={"kind": "rating", "value": "good"})
+    assert sentence(report, names) == \
+        "Mina Member reported their service's rating for the programme report"
     affinity_event = AuditEntry(action="event.created", actor=None, detail={})
     assert sentence(affinity_event, names) == \
         "An event was created (who and where are not kept)"

@@ -192,7 +192,8 @@ PHRASES: dict[str, Phrase] = {
     # feedback
     "feedback.invited": P("feedback", "{actor} invited {count} people to give 360 feedback"),
     "feedback.round_started": P("feedback", "{actor} started a round of 360 feedback"),
-    "programme.updated": P("feedback", "{actor} reported their {kind} for the programme report"),
+    "programme.updated": P("feedback", "{actor} reported their {kind} for the programme "
+                                       "report"),
     "programme.feedback_given": P("feedback", "{actor} gave feedback on the network",
                                   alone="A member gave feedback on the network (who is not "
                                         "kept)"),
@@ -245,6 +246,9 @@ PERSON_KEYS = ("user_id", "mentee_id", "mentor_id", "facilitator_id")
 # Target types whose id is a person's id.
 PERSON_TARGETS = ("User", "Profile")
 SOMEONE_GONE = "a member whose account is gone"
+# What a member reports for the programme report (ProgrammeUpdate.kind), in words.
+PROGRAMME_KINDS = {"award": "Leadership in Care Award progress", "rating": "service's rating",
+                   "compliance": "service's compliance action"}
 
 
 def phrase(action: str) -> Phrase | None:
@@ -319,6 +323,8 @@ def _target(entry: AuditEntry, names: dict[int, str], link: Link | None) -> str:
 def _detail_value(key: str, value: Any, names: dict[int, str], link: Link | None) -> str:
     if key in PERSON_KEYS:
         return _person(_int(value), names, link)
+    if key == "kind" and value in PROGRAMME_KINDS:
+        return PROGRAMME_KINDS[value]
     if key == "role":
         role = next((r for r in Role if r.value == value), None)
         return role.label.lower() if role else str(value)
