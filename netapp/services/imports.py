@@ -9,7 +9,9 @@ column headings and counts, never a name or an email address.
 from __future__ import annotations
 
 import csv
+import enum
 import io
+import json
 import re
 import secrets
 from collections import Counter
@@ -641,6 +643,33 @@ def _chunks(items: list, size: int) -> Iterator[list]:
         yield items[k:k + size]
 
 
+def _insert_many(model, rows: list[dict]) -> None:
+    """Insert rows that need no ids back; every row has the same keys.
+
+    On PostgreSQL this is one COPY in the import's own transaction: an executemany of the
+    700,000 scores of 25,000 members takes over a minute there, COPY a few seconds.
+    """
+    if not rows:
+        return
+    if db.engine.dialect.name != "postgresql":
+        db.session.execute(sa.insert(model.__table__), rows)
+        return
+    columns = list(rows[0])
+    raw = db.session.connection().connection.driver_connection
+    sql = f"COPY {model.__table__.name} ({', '.join(columns)}) FROM STDIN"
+    with raw.cursor() as cursor, cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row([_copy_value(row[c]) for c in columns])
+
+
+def _copy_value(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dict | list):
+        return json.dumps(value)
+    return value
+
+
 def _reporter(report: jobs.Report) -> jobs.Report:
     """``report`` where progress can be written while this transaction is open.
 
@@ -674,9 +703,8 @@ def apply(rows: list[Row], report: jobs.Report) -> Applied:
         raise RuntimeError("the database did not return an id for every new account")
     user_id = {r.email: uid for r, uid in zip(fresh, new_ids, strict=True)}
     user_id.update({email: p["user_id"] for email, p in known.items()})
-    if new_ids:
-        db.session.execute(sa.insert(UserRole), [
-            {"user_id": uid, "role": Role.MEMBER, "granted_at": now} for uid in new_ids])
+    _insert_many(UserRole, [{"user_id": uid, "role": Role.MEMBER, "granted_at": now}
+                            for uid in new_ids])
 
     changed: set[int] = set()
     inserts, updates = [], []
@@ -685,7 +713,7 @@ def apply(rows: list[Row], report: jobs.Report) -> Applied:
         wanted = _profile_values(r, organisations)
         current = known.get(r.email)
         if current is None or current["has_profile"] is False:
-            inserts.append({"user_id": uid, "meets_online": True, **wanted})
+            inserts.append({**NEW_PROFILE, "user_id": uid, "updated_at": now, **wanted})
             if current is not None:
                 changed.add(uid)
             continue
@@ -693,8 +721,7 @@ def apply(rows: list[Row], report: jobs.Report) -> Applied:
         if diff:
             updates.append({"user_id": uid, **diff})
             changed.add(uid)
-    for batch in _chunks(inserts, BATCH):
-        db.session.execute(sa.insert(Profile), batch)
+    _insert_many(Profile, inserts)
     for batch in _chunks(updates, BATCH):
         db.session.execute(sa.update(Profile), batch)
     while_writing(60, "Saved the profiles; joining local networks.")
@@ -709,6 +736,11 @@ def apply(rows: list[Row], report: jobs.Report) -> Applied:
 
 _PROFILE_COLUMNS = ("job_title", "organisation_id", "local_authority_id", "level",
                     "meets_online")
+# A new profile's columns before the file's values go in (a multi-row insert needs them all).
+NEW_PROFILE = {"job_title": None, "organisation_id": None, "local_authority_id": None,
+               "level": None, "meets_online": True, "mentor_capacity": 0, "wants_mentor": False,
+               "mentoring_paused": False, "mentor_note": "", "mentor_availability": "",
+               "visibility": {}}
 
 
 def _profile_values(r: Row, organisations: dict[tuple[str, int | None], int]) -> dict:
@@ -806,8 +838,7 @@ def _sync_local_networks(council_of: dict[int, int], new_ids: set[int]) -> set[i
             sa.delete(NetworkMembership.__table__).where(
                 NetworkMembership.user_id == sa.bindparam("u"),
                 NetworkMembership.network_id == sa.bindparam("n")), leave)
-    for batch in _chunks(join, BATCH):
-        db.session.execute(sa.insert(NetworkMembership), batch)
+    _insert_many(NetworkMembership, [{**row, "is_listed": False} for row in join])
     return {row["u"] for row in leave} | {row["user_id"] for row in join}
 
 
@@ -832,7 +863,7 @@ def _save_scores(scores_of: dict[int, dict[str, int]], new_ids: set[int], now) -
                                                 sort_by_parameter_order=True),
             [{"user_id": uid, "framework_id": framework_id, "started_at": now,
               "completed_at": now} for uid in batch]).all()
-        db.session.execute(sa.insert(AssessmentScore), [
+        _insert_many(AssessmentScore, [
             {"assessment_id": aid, "element_id": element_id[code], "score": score}
             for aid, uid in zip(ids, batch, strict=True)
             for code, score in scores_of[uid].items()])
