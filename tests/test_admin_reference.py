@@ -209,3 +209,23 @@ def test_the_reference_pages_run_fixed_statements(client, auth, users, elements)
         db.session.add(Topic(code=f"extra_{i}", name=f"Extra {i}", position=200 + i))
     db.session.commit()
     assert statements_per_page(client, paths) == before
+
+
+def test_the_resource_pages_run_fixed_statements(client, auth, users, elements):
+    from tests.statements import statements_per_page
+
+    first = Resource(element_id=elements["PQ1"].id, title="First", url="https://example.org/1",
+                     summary="")
+    db.session.add(first)
+    db.session.commit()
+    auth.login(users["admin"].email)
+    paths = ["/admin/resources", f"/admin/resources/{first.id}"]
+    statements_per_page(client, paths)  # this process's copy of the framework is loaded
+    before = statements_per_page(client, paths)
+    codes = list(elements)
+    for i in range(30):
+        db.session.add(Resource(element_id=elements[codes[i % len(codes)]].id, title=f"R {i}",
+                                url=f"https://example.org/r{i}", summary=""))
+    db.session.commit()
+    statements_per_page(client, paths)
+    assert statements_per_page(client, paths) == before
