@@ -4,7 +4,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from netapp.extensions import db
-from netapp.models import Dimension, LocalAuthority, Region
+from netapp.models import Dimension, LocalAuthority, Network, NetworkMembership, Region
+from netapp.models.base import utcnow
 from netapp.services import lqf, reference
 from tests.profile_helpers import assess, council, give_profile, load_reference
 
@@ -111,3 +112,20 @@ def test_an_edit_not_yet_saved_is_read_back_and_kept(app, users):
     assert lqf.framework().dimensions[0].name == "Edited again"
     assert db.session.scalars(
         sa.select(Dimension.name).where(Dimension.code == "PQ")).one() == "Edited again"
+
+
+def test_a_network_another_process_added_shows_without_waiting(app, client, auth, users,
+                                                               monkeypatch):
+    _member_with_an_assessment(users, auth)
+    client.get("/home")
+    # Another process adds a network and puts the member in it: this process hears nothing.
+    connection = db.session.connection()
+    network_id = connection.execute(sa.insert(Network.__table__).values(
+        kind="national", code="nat-test", name="Newly added network", description="",
+        created_at=utcnow())).inserted_primary_key[0]
+    connection.execute(sa.insert(NetworkMembership.__table__).values(
+        user_id=users["member"].id, network_id=network_id, joined_at=utcnow(), is_listed=True))
+    db.session.commit()
+    now = reference.time.monotonic()
+    monkeypatch.setattr(reference.time, "monotonic", lambda: now + reference.RELOAD_AFTER + 1)
+    assert "Newly added network" in client.get("/home").get_data(as_text=True)

@@ -167,11 +167,12 @@ def _needs_and_offers(user_ids: list[int]) -> tuple[dict[int, list[str]], dict[i
             sa.select(sa.literal("offer"), member_offers.c.user_id, member_offers.c.topic_id)
             .where(member_offers.c.user_id.in_(user_ids)))
     ).all()
-    names = reference.topic_names()
+    names = reference.topic_names({topic_id for _, _, topic_id in rows})
     order = {topic_id: i for i, topic_id in enumerate(names)}
     found: dict[str, dict[int, list[str]]] = {"need": {}, "offer": {}}
     for kind, uid, topic_id in sorted(rows, key=lambda r: order.get(r[2], len(order))):
-        found[kind].setdefault(uid, []).append(names[topic_id])
+        if topic_id in names:  # a topic this process has not heard of yet shows next time
+            found[kind].setdefault(uid, []).append(names[topic_id])
     return found["need"], found["offer"]
 
 

@@ -42,6 +42,7 @@ __all__ = [
 ]
 
 KEEP_FOR = 60.0  # seconds another process may show reference data from before a change
+RELOAD_AFTER = 1.0  # seconds before a copy that lacks a row asked for is loaded again
 # Which cached copy each table's rows feed: a change empties only the copies it feeds.
 _FEEDS = {Framework: "frameworks", Dimension: "frameworks", Element: "frameworks",
           LevelDescriptor: "frameworks", Topic: "topics", Network: "networks",
@@ -113,8 +114,10 @@ def clear(keys=None) -> None:
         store.pop(key, None)
 
 
-def _cached(key: str, load):
-    """The value kept under ``key``, loaded by ``load(session)`` when missing or too old.
+def _cached(key: str, load, needs=()):
+    """The value kept under ``key``, loaded by ``load(session)`` when missing or too old, or
+    when it lacks one of the keys in ``needs`` (another process may have added that row) and
+    was loaded more than ``RELOAD_AFTER`` ago (so guessed ids cannot make every request load).
 
     ``load`` runs in a session of its own on this request's connection and transaction, so its
     rows never replace what this request's session already holds, and they leave it detached.
@@ -128,7 +131,8 @@ def _cached(key: str, load):
     store = _store()
     kept = store.get(key)
     now = time.monotonic()
-    if kept is not None and now - kept[0] < KEEP_FOR:
+    if kept is not None and now - kept[0] < KEEP_FOR and (
+            all(k in kept[1] for k in needs) or now - kept[0] < RELOAD_AFTER):
         return kept[1]
     with Session(bind=db.session.connection(), expire_on_commit=False, autoflush=False) as own:
         value = load(own)
@@ -156,7 +160,7 @@ def _frameworks(session: Session) -> dict[str, Framework]:
 
 def framework(code: str) -> Framework | None:
     """This request's copy of the framework with its dimensions, elements and levels."""
-    found = _cached("frameworks", _frameworks).get(code)
+    found = _cached("frameworks", _frameworks, [code]).get(code)
     return None if found is None else _copy(found)
 
 
@@ -166,28 +170,30 @@ def _networks(session: Session) -> dict[int, Network]:
 
 def network(network_id: int) -> Network | None:
     """This request's copy of one network (None when there is no such network)."""
-    found = _cached("networks", _networks).get(network_id)
+    found = _cached("networks", _networks, [network_id]).get(network_id)
     return None if found is None else _copy(found)
 
 
 def networks(network_ids) -> list[Network]:
     """This request's copies of the networks with these ids that exist, in the order given."""
-    kept = _cached("networks", _networks)
+    network_ids = list(network_ids)
+    kept = _cached("networks", _networks, network_ids)
     return [_copy(kept[i]) for i in network_ids if i in kept]
 
 
-def _topics(session: Session) -> list[Topic]:
-    return list(session.scalars(sa.select(Topic).order_by(Topic.position, Topic.name)))
+def _topics(session: Session) -> dict[int, Topic]:
+    return {t.id: t for t in session.scalars(sa.select(Topic).order_by(Topic.position, Topic.name))}
 
 
 def topics() -> list[Topic]:
     """This request's copies of every topic, in the order the site lists them."""
-    return [_copy(t) for t in _cached("topics", _topics)]
+    return [_copy(t) for t in _cached("topics", _topics).values()]
 
 
-def topic_names() -> dict[int, str]:
-    """{topic id: name}, in the order the site lists topics."""
-    return {t.id: t.name for t in _cached("topics", _topics)}
+def topic_names(needs=()) -> dict[int, str]:
+    """{topic id: name}, in the order the site lists topics, holding the ids in ``needs``
+    if they exist."""
+    return {t.id: t.name for t in _cached("topics", _topics, needs).values()}
 
 
 def _places(session: Session) -> dict[int, Place]:
@@ -200,7 +206,7 @@ def place(local_authority_id: int | None) -> Place | None:
     """The council's and its region's names."""
     if local_authority_id is None:
         return None
-    return _cached("places", _places).get(local_authority_id)
+    return _cached("places", _places, [local_authority_id]).get(local_authority_id)
 
 
 def _touched(session, keys: set[str]) -> None:
