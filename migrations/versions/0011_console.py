@@ -72,9 +72,17 @@ def upgrade():
     with op.batch_alter_table('member_imports', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_member_imports_created_by_id'), ['created_by_id'], unique=False)
 
+    # The coordinator dashboard counts open accounts by leaving out the few closed ones.
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.create_index('ix_users_closed', ['id'], unique=False,
+                              postgresql_where=sa.text('is_active_account IS NOT TRUE'),
+                              sqlite_where=sa.text('is_active_account IS NOT 1'))
 
 
 def downgrade():
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_index('ix_users_closed')
+
     with op.batch_alter_table('member_imports', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_member_imports_created_by_id'))
 

@@ -1,7 +1,9 @@
 """Coordinator console: the dashboard, for the whole country or one region.
 
 Figures come from netapp/services/dashboard.py and charts from netapp/services/charts.py; the
-page only shows them. Affinity networks appear as national counts only, hidden below 5.
+page only shows them. Affinity networks appear as national counts only, hidden below 5. The
+figures are the same for every coordinator, so a process keeps them for a minute
+(service.recent_figures) and the page says when they were worked out.
 """
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ def dashboard():
     region = next((r for r in regions if r.id == region_id), None)
     if region_id is not None and region is None:
         abort(404)
-    figures = service.figures(region)
+    figures = service.recent_figures(region)
     return render_template("coordinator/dashboard.html", regions=regions, region=region,
                            d=figures, charts=service.charts(figures), percent=service.percent,
                            month_table=service.month_table(figures),

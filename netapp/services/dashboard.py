@@ -13,10 +13,12 @@ say who is in one.
 from __future__ import annotations
 
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
+from time import monotonic
 
 import sqlalchemy as sa
+from flask import current_app
 from markupsafe import Markup
 
 from netapp.extensions import db
@@ -51,6 +53,7 @@ from netapp.services.charts import Bar, Bin, bar_chart, histogram
 from netapp.services.mentorships import NUDGE_DAYS
 from netapp.services.networks import shown_count
 
+KEEP_FOR = 60.0  # seconds a process shows the same figures before working them out again
 ACTIVE_DAYS = 30  # "active": signed in or seen within this many days
 WINDOW_DAYS = 365  # events and set meetings held in the last year
 MONTHS = 12  # trends: this month and the 11 before it
@@ -165,6 +168,22 @@ def _members(region_id: int | None):
     return query.subquery("members")
 
 
+def _open(user_id) -> sa.ColumnElement[bool]:
+    """The account ``user_id`` is open: no closed account has that id (ix_users_closed holds
+    the few closed ones, so this reads no other user)."""
+    return sa.not_(sa.exists().where(User.id == user_id, User.is_active_account.is_not(True)))
+
+
+def _member_ids(region_id: int | None):
+    """The ids of ``_members``, read from the roles (and profiles) without the users table."""
+    query = sa.select(UserRole.user_id).where(UserRole.role == Role.MEMBER, _open(UserRole.user_id))
+    if region_id is not None:
+        query = (query.join(Profile, Profile.user_id == UserRole.user_id)
+                 .join(LocalAuthority, LocalAuthority.id == Profile.local_authority_id)
+                 .where(LocalAuthority.region_id == region_id))
+    return query
+
+
 def _count_if(condition) -> sa.ColumnElement[int]:
     return sa.func.count(sa.case((condition, 1)))
 
@@ -179,23 +198,81 @@ def _matched_mentees():
     return sa.select(Mentorship.mentee_id).where(Mentorship.status.in_(MATCHED))
 
 
-def _people_and_wishes(members, now: datetime):
-    """One pass over the members: every count that is "members who ..."."""
+def _month_bounds(now: datetime) -> list[tuple[datetime, datetime]]:
+    """[start, end) of each of the last MONTHS calendar months, oldest first."""
+    starts = [datetime.combine(start, time.min) for start in _month_starts(now)]
+    following = starts[-1].replace(year=starts[-1].year + starts[-1].month // 12,
+                                   month=starts[-1].month % 12 + 1)
+    return list(zip(starts, [*starts[1:], following], strict=True))
+
+
+def _in_month(column, bounds) -> sa.ColumnElement[bool]:
+    low, high = bounds
+    return sa.and_(column >= low, column < high)
+
+
+def _month_of(column):
+    """The calendar month of a timestamp, in SQL: date_trunc on PostgreSQL (EXTRACT gives a
+    slow numeric there), "YYYY-MM" text on SQLite. ``_month_key`` reads either."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        return sa.func.strftime("%Y-%m", column)
+    return sa.func.date_trunc("month", column)
+
+
+def _month_key(value) -> tuple[int, int]:
+    if isinstance(value, str):
+        return int(value[:4]), int(value[5:7])
+    return value.year, value.month
+
+
+def _members_pass(members, now: datetime):
+    """One pass over the members for every count that is "members who ...", the isolation
+    bands and members joined by month: rows grouped by band and month joined, summed here."""
     since = now - timedelta(days=ACTIVE_DAYS)
     seen = sa.select(UserSession.user_id).where(UserSession.last_seen_at >= since)
     assessed = sa.select(SelfAssessment.user_id).where(SelfAssessment.completed_at.is_not(None))
     wants = sa.select(Profile.user_id).where(Profile.wants_mentor.is_(True))
     matched = members.c.id.in_(_matched_mentees())
     in_set = members.c.id.in_(_in_active_set())
-    return db.session.execute(sa.select(
-        sa.func.count(),
-        _count_if(sa.or_(members.c.last_login_at >= since, members.c.id.in_(seen))),
-        _count_if(members.c.id.in_(assessed)),
-        _count_if(sa.or_(members.c.id.in_(wants), matched)),
-        _count_if(matched),
-        _count_if(in_set),
-        _count_if(sa.or_(in_set, members.c.id.in_(sa.select(SetRequest.user_id)))),
-    ).select_from(members)).one()
+    score = IsolationScore.score
+    # The top band takes everything from 90 up, as ``min(score // 10, 9)`` would.
+    band = sa.case((score >= 90, len(ISOLATION_BANDS) - 1), else_=score // 10).label("band")
+    month = _month_of(members.c.created_at).label("month")
+    rows = db.session.execute(
+        sa.select(
+            band, month,
+            sa.func.count(),
+            _count_if(sa.or_(members.c.last_login_at >= since, members.c.id.in_(seen))),
+            _count_if(members.c.id.in_(assessed)),
+            _count_if(sa.or_(members.c.id.in_(wants), matched)),
+            _count_if(matched),
+            _count_if(in_set),
+            _count_if(sa.or_(in_set, members.c.id.in_(sa.select(SetRequest.user_id)))),
+        ).select_from(members)
+        .outerjoin(IsolationScore, IsolationScore.user_id == members.c.id)
+        .group_by(band, month)).all()
+    totals = [0] * 7
+    bands = [0] * len(ISOLATION_BANDS)
+    joined: dict[tuple[int, int], int] = {}
+    for b, m, *counts in rows:
+        totals = [t + n for t, n in zip(totals, counts, strict=True)]
+        if b is not None:
+            bands[b] += counts[0]
+        if m is not None:
+            key = _month_key(m)
+            joined[key] = joined.get(key, 0) + counts[0]
+    isolation = [(low, high, n) for (low, high), n in zip(ISOLATION_BANDS, bands, strict=True)]
+    return totals, isolation, joined
+
+
+def _assessments_by_month(member_ids, now: datetime) -> dict[tuple[int, int], int]:
+    done = SelfAssessment.completed_at
+    month = _month_of(done).label("month")
+    since = _month_bounds(now)[0][0]
+    return {_month_key(m): n for m, n in db.session.execute(
+        sa.select(month, sa.func.count())
+        .where(done >= since, SelfAssessment.user_id.in_(member_ids))
+        .group_by(month)).all()}
 
 
 def _days_between(later, earlier):
@@ -206,8 +283,10 @@ def _days_between(later, earlier):
     return sa.cast(sa.func.floor(sa.extract("epoch", later - earlier) / 86400), sa.Integer)
 
 
-def _mentoring(members, wanting: int, matched: int, now: datetime) -> Mentoring:
-    mine = Mentorship.mentee_id.in_(sa.select(members.c.id))
+def _mentoring(member_ids, wanting: int, matched: int,
+               now: datetime) -> tuple[Mentoring, list[int]]:
+    """The mentoring figures and the matches made in each month, from one grouped query."""
+    mine = Mentorship.mentee_id.in_(member_ids)
     # The nudge rule (services/mentorships.needs_meeting): no meeting for NUDGE_DAYS days, or
     # none since the relationship began NUDGE_DAYS or more days ago.
     today = now.date()
@@ -218,15 +297,25 @@ def _mentoring(members, wanting: int, matched: int, now: datetime) -> Mentoring:
                       sa.func.coalesce(Mentorship.responded_at, Mentorship.created_at)
                       < began_before,
                       sa.not_(met_lately))
-    by_status = {status: (n, quiet) for status, n, quiet in db.session.execute(
-        sa.select(Mentorship.status, sa.func.count(), _count_if(stalled))
-        .where(mine).group_by(Mentorship.status))}
+    months = _month_bounds(now)
     days = _days_between(Mentorship.responded_at, Mentorship.created_at).label("days")
-    waits = db.session.execute(
-        sa.select(days, sa.func.count())
-        .where(mine, Mentorship.status.in_(MATCHED), Mentorship.responded_at.is_not(None))
-        .group_by(days)).all()
-    spread = [d for d, n in sorted(waits) for _ in range(n)]
+    month = sa.case(*((_in_month(Mentorship.responded_at, bounds), k)
+                      for k, bounds in enumerate(months))).label("month")
+    rows = db.session.execute(
+        sa.select(Mentorship.status, days, month, sa.func.count(), _count_if(stalled))
+        .where(mine).group_by(Mentorship.status, days, month)).all()
+    by_status: dict[MentorshipStatus, list[int]] = {}
+    waits: dict[int, int] = {}
+    per_month = [0] * len(months)
+    for status, d, k, n, quiet in rows:
+        totals = by_status.setdefault(status, [0, 0])
+        totals[0] += n
+        totals[1] += quiet
+        if status in MATCHED and d is not None:
+            waits[d] = waits.get(d, 0) + n
+            if k is not None:
+                per_month[k] += n
+    spread = [d for d, n in sorted(waits.items()) for _ in range(n)]
     return Mentoring(
         wanting=wanting, matched=matched,
         median_days=float(statistics.median(spread)) if spread else None, timed=len(spread),
@@ -234,7 +323,7 @@ def _mentoring(members, wanting: int, matched: int, now: datetime) -> Mentoring:
         stalled=by_status.get(MentorshipStatus.ACCEPTED, (0, 0))[1],
         completed=by_status.get(MentorshipStatus.COMPLETED, (0, 0))[0],
         ended=by_status.get(MentorshipStatus.ENDED, (0, 0))[0],
-    )
+    ), per_month
 
 
 def _set_meetings(region_id: int | None, now: datetime) -> tuple[int, int, int]:
@@ -282,23 +371,11 @@ def _events(region_id: int | None, now: datetime) -> Events:
     return Events(held=held, going=places, marked=marked, attended=attended)
 
 
-def _isolation(members) -> list[tuple[int, int, int]]:
-    per_score = db.session.execute(
-        sa.select(IsolationScore.score, sa.func.count())
-        .where(IsolationScore.user_id.in_(sa.select(members.c.id)))
-        .group_by(IsolationScore.score)).all()
-    counts = [0] * len(ISOLATION_BANDS)
-    for score, n in per_score:
-        counts[min(score // 10, len(ISOLATION_BANDS) - 1)] += n
-    return [(low, high, n) for (low, high), n in zip(ISOLATION_BANDS, counts, strict=True)]
-
-
 def _affinity() -> list[AffinitySize]:
     rows = db.session.execute(
-        sa.select(Network.name, sa.func.count(User.id))
-        .outerjoin(NetworkMembership, NetworkMembership.network_id == Network.id)
-        .outerjoin(User, sa.and_(User.id == NetworkMembership.user_id,
-                                 User.is_active_account.is_(True)))
+        sa.select(Network.name, sa.func.count(NetworkMembership.user_id))
+        .outerjoin(NetworkMembership, sa.and_(NetworkMembership.network_id == Network.id,
+                                              _open(NetworkMembership.user_id)))
         .where(Network.kind == NetworkKind.AFFINITY)
         .group_by(Network.id, Network.name).order_by(Network.name)).all()
     return [AffinitySize(name, shown_count(n)) for name, n in rows]
@@ -313,55 +390,71 @@ def _month_starts(now: datetime) -> list[date]:
     return starts[::-1]
 
 
-def _by_month(column, query) -> dict[tuple[int, int], int]:
-    year = sa.extract("year", column).label("y")
-    month = sa.extract("month", column).label("m")
-    return {(int(y), int(m)): n for y, m, n in db.session.execute(
-        query.add_columns(year, month, sa.func.count()).group_by(year, month)).all()}
-
-
-def _months(members, region_id: int | None, now: datetime) -> list[Month]:
-    starts = _month_starts(now)
-    since = datetime.combine(starts[0], time.min)
-    in_members = sa.select(members.c.id)
-    joined = _by_month(members.c.created_at, sa.select().select_from(members)
-                       .where(members.c.created_at >= since))
-    assessed = _by_month(SelfAssessment.completed_at, sa.select().select_from(SelfAssessment)
-                         .where(SelfAssessment.completed_at >= since,
-                                SelfAssessment.user_id.in_(in_members)))
-    matched = _by_month(Mentorship.responded_at, sa.select().select_from(Mentorship)
-                        .where(Mentorship.status.in_(MATCHED), Mentorship.responded_at >= since,
-                               Mentorship.mentee_id.in_(in_members)))
-    held = _by_month(Event.starts_at, _event_query(sa.select().select_from(Event), region_id,
-                                                   now, since))
-    return [Month(start, joined.get(key, 0), assessed.get(key, 0), matched.get(key, 0),
-                  held.get(key, 0))
-            for start in starts for key in [(start.year, start.month)]]
+def _events_by_month(region_id: int | None, now: datetime) -> list[int]:
+    months = _month_bounds(now)
+    month = sa.case(*((_in_month(Event.starts_at, bounds), k)
+                      for k, bounds in enumerate(months))).label("month")
+    held = dict(db.session.execute(
+        _event_query(sa.select(month, sa.func.count()).select_from(Event), region_id, now,
+                     months[0][0]).group_by(month)).all())
+    return [held.get(k, 0) for k in range(len(months))]
 
 
 def figures(region: Region | None = None, now: datetime | None = None) -> Dashboard:
-    """Every figure on the dashboard, nationally or for one region: eleven statements for
-    England, ten for a region (no affinity sizes), whatever the number of members."""
+    """Every figure on the dashboard, nationally or for one region: six statements for
+    England, five for a region (no affinity sizes), whatever the number of members."""
     now = now or utcnow()
     region_id = region.id if region is not None else None
     members = _members(region_id)
     (count, active, assessed, wanting, matched, in_set,
-     asked_set) = _people_and_wishes(members, now)
+     asked_set), isolation, joined = _members_pass(members, now)
+    member_ids = _member_ids(region_id)
+    assessments = _assessments_by_month(member_ids, now)
+    mentoring, matches = _mentoring(member_ids, wanting, matched, now)
     meetings, marked, attended = _set_meetings(region_id, now)
-    isolation = _isolation(members)
+    held = _events_by_month(region_id, now)
     return Dashboard(
         region=region,
         people=People(members=count, active=active, assessed=assessed),
-        mentoring=_mentoring(members, wanting, matched, now),
+        mentoring=mentoring,
         sets=Sets(in_set=in_set, asked=asked_set, members=count, meetings=meetings,
                   marked=marked, attended=attended),
         events=_events(region_id, now),
         isolation=isolation,
         scored=sum(n for _, _, n in isolation),
         affinity=_affinity() if region is None else [],
-        months=_months(members, region_id, now),
+        months=[Month(start, joined.get(key, 0), assessments.get(key, 0), matches[k], held[k])
+                for k, start in enumerate(_month_starts(now))
+                for key in [(start.year, start.month)]],
         as_of=now,
     )
+
+
+def _kept() -> dict:
+    return current_app.extensions.setdefault("dashboard_figures", {})
+
+
+def forget_figures() -> None:
+    """Drop the figures this process keeps (tests; after seeding)."""
+    _kept().clear()
+
+
+def recent_figures(region: Region | None = None) -> Dashboard:
+    """``figures`` as worked out in this process within the last ``DASHBOARD_KEEP_FOR`` seconds
+    (KEEP_FOR; 0 in tests, so they see each change at once): the same for every coordinator,
+    and the page says when they were worked out. Each region is kept on its own."""
+    keep_for = current_app.config.get("DASHBOARD_KEEP_FOR",
+                                      0 if current_app.testing else KEEP_FOR)
+    key = region.id if region is not None else None
+    kept = _kept()
+    found = kept.get(key)
+    if keep_for > 0 and found is not None and monotonic() - found[0] < keep_for:
+        # The region row is this request's own: the kept copy holds none, so nothing detached.
+        return replace(found[1], region=region)
+    d = figures(region)
+    if keep_for > 0:
+        kept[key] = (monotonic(), replace(d, region=None))
+    return d
 
 
 # ---------------------------------------------------------------- charts
