@@ -3,7 +3,7 @@
 Figures come from netapp/services/dashboard.py and charts from netapp/services/charts.py; the
 page only shows them. Affinity networks appear as national counts only, hidden below 5. The
 figures are the same for every coordinator, so a process keeps them for a minute
-(service.recent_figures) and the page says when they were worked out.
+(service.recent) and the page says when they were worked out.
 """
 from __future__ import annotations
 
@@ -25,8 +25,7 @@ def dashboard():
     region = next((r for r in regions if r.id == region_id), None)
     if region_id is not None and region is None:
         abort(404)
-    figures = service.recent_figures(region)
+    figures, charts, month_table = service.recent(region)
     return render_template("coordinator/dashboard.html", regions=regions, region=region,
-                           d=figures, charts=service.charts(figures), percent=service.percent,
-                           month_table=service.month_table(figures),
-                           month_series=service.MONTH_SERIES)
+                           d=figures, charts=charts, percent=service.percent,
+                           month_table=month_table, month_series=service.MONTH_SERIES)

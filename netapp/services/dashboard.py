@@ -401,8 +401,10 @@ def _events_by_month(region_id: int | None, now: datetime) -> list[int]:
 
 
 def figures(region: Region | None = None, now: datetime | None = None) -> Dashboard:
-    """Every figure on the dashboard, nationally or for one region: six statements for
-    England, five for a region (no affinity sizes), whatever the number of members."""
+    """Every figure on the dashboard, nationally or for one region: seven statements for
+    England, six for a region (no affinity sizes), whatever the number of members. The members
+    are read once (``_members_pass``); their ids for the other counts come from the roles and
+    ix_users_closed, without the users table."""
     now = now or utcnow()
     region_id = region.id if region is not None else None
     members = _members(region_id)
@@ -439,10 +441,11 @@ def forget_figures() -> None:
     _kept().clear()
 
 
-def recent_figures(region: Region | None = None) -> Dashboard:
-    """``figures`` as worked out in this process within the last ``DASHBOARD_KEEP_FOR`` seconds
-    (KEEP_FOR; 0 in tests, so they see each change at once): the same for every coordinator,
-    and the page says when they were worked out. Each region is kept on its own."""
+def recent(region: Region | None = None) -> tuple[Dashboard, dict[str, Chart], Chart]:
+    """The figures, their charts and the month table, as worked out in this process within the
+    last ``DASHBOARD_KEEP_FOR`` seconds (KEEP_FOR; 0 in tests, so they see each change at once):
+    the same for every coordinator, and the page says when they were worked out. Each region
+    is kept on its own."""
     keep_for = current_app.config.get("DASHBOARD_KEEP_FOR",
                                       0 if current_app.testing else KEEP_FOR)
     key = region.id if region is not None else None
@@ -450,11 +453,13 @@ def recent_figures(region: Region | None = None) -> Dashboard:
     found = kept.get(key)
     if keep_for > 0 and found is not None and monotonic() - found[0] < keep_for:
         # The region row is this request's own: the kept copy holds none, so nothing detached.
-        return replace(found[1], region=region)
+        _, d, drawn, table = found
+        return replace(d, region=region), drawn, table
     d = figures(region)
+    drawn, table = charts(d), month_table(d)
     if keep_for > 0:
-        kept[key] = (monotonic(), replace(d, region=None))
-    return d
+        kept[key] = (monotonic(), replace(d, region=None), drawn, table)
+    return d, drawn, table
 
 
 # ---------------------------------------------------------------- charts
