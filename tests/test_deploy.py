@@ -315,3 +315,97 @@ def test_gunicorn_will_not_start_without_the_secret_key(tmp_path):
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode != 0
     assert "Production needs these environment variables set: SECRET_KEY" in done.stderr
+
+
+# ---------------------------------------------------------------- the files an operator copies
+
+DEPLOY = ROOT / "deploy"
+READERS = ("config.py", "deploy/gunicorn.conf.py", "scripts/backup.sh")
+
+
+def _env_file(path: Path) -> dict[str, str]:
+    """KEY=value lines, read as systemd's EnvironmentFile= and docker's --env-file read them."""
+    values = {}
+    for line in path.read_text().splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            key, _, value = line.partition("=")
+            values[key.strip()] = value
+    return values
+
+
+def _unit(name: str) -> dict[str, list[str]]:
+    settings: dict[str, list[str]] = {}
+    for line in (DEPLOY / name).read_text().splitlines():
+        if "=" in line and not line.startswith(("#", "[")):
+            key, _, value = line.partition("=")
+            settings.setdefault(key.strip(), []).append(value.strip())
+    return settings
+
+
+def test_the_settings_example_names_only_settings_something_reads():
+    # A misspelt name in the example would be ignored without a word.
+    code = "\n".join((ROOT / name).read_text() for name in READERS)
+    unread = [key for key in _env_file(DEPLOY / "netapp.env.example")
+              if f'"{key}"' not in code and f"${{{key}" not in code]
+    assert unread == []
+
+
+def test_the_settings_example_is_refused_until_its_secret_is_changed(monkeypatch):
+    example = _env_file(DEPLOY / "netapp.env.example")
+    assert set(ProductionConfig.REQUIRED) <= example.keys()
+    # Quotes would be kept as part of the value by systemd and docker alike.
+    assert not [key for key, value in example.items() if value[:1] in ("'", '"')]
+    for key, value in example.items():
+        monkeypatch.setenv(key, value)
+    with pytest.raises(RuntimeError, match="SECRET_KEY must be a long random value"):
+        ProductionConfig()
+    monkeypatch.setenv("SECRET_KEY", GOOD_SECRET)
+    config = ProductionConfig()
+    assert config.SQLALCHEMY_DATABASE_URI.startswith("postgresql+psycopg://netapp:")
+    assert config.HUEY_URL.startswith("redis://") and config.RATELIMIT_STORAGE_URI.startswith("redis://")
+
+
+@pytest.mark.parametrize("name", ["netapp-web.service", "netapp-worker.service",
+                                  "netapp-backup.service"])
+def test_each_unit_runs_files_the_repository_has_with_the_settings_file(name):
+    unit = _unit(name)
+    assert unit["User"] == ["netapp"] and unit["WorkingDirectory"] == ["/srv/netapp"]
+    assert unit["EnvironmentFile"] == ["/etc/netapp/netapp.env"]
+    (command,) = unit["ExecStart"]
+    for word in command.split():
+        if word.startswith("/srv/netapp/") and "/.venv/" not in word:
+            assert (ROOT / word.removeprefix("/srv/netapp/")).is_file(), word
+        elif word.endswith((".py", ".sh")):
+            assert (ROOT / word).is_file(), word
+
+
+def test_the_worker_unit_gives_arguments_the_worker_accepts():
+    (command,) = _unit("netapp-worker.service")["ExecStart"]
+    arguments = command.split("-m netapp.worker", 1)[1].split()
+    done = subprocess.run([sys.executable, "-c",
+                           "import sys; from netapp.worker import main; sys.argv[1:] = "
+                           f"{arguments + ['--help']!r}; main()"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "--workers" in done.stdout
+
+
+def test_nginx_sends_requests_where_gunicorn_listens_and_suits_debian_12s_nginx(monkeypatch):
+    monkeypatch.delenv("BIND", raising=False)
+    conf = (DEPLOY / "nginx.conf").read_text()
+    assert f"proxy_pass http://{_gunicorn_settings()['bind']};" in conf
+    assert "proxy_set_header X-Request-ID $request_id;" in conf
+    # `http2 on;` needs nginx 1.25.1; Debian 12 has 1.22, whose `nginx -t` refuses it.
+    directives = [line.split("#")[0].strip() for line in conf.splitlines()]
+    assert "http2 on;" not in directives and "listen 443 ssl http2;" in directives
+    assert "alias /srv/netapp/static/;" in conf and (ROOT / "static").is_dir()
+
+
+def test_the_docker_image_holds_every_part_the_app_reads():
+    copied = {word.rstrip("/") for line in (ROOT / "Dockerfile").read_text().splitlines()
+              if line.startswith("COPY ") for word in line.split()[1:-1]}
+    # What pip installs (pyproject's packages), the settings module beside it, and what the app
+    # reads from the folder it runs in.
+    needed = {"pyproject.toml", "config.py", "netapp", "matching", "migrations", "templates",
+              "static", "deploy", "scripts/backup.sh"}
+    assert needed <= copied
