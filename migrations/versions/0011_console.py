@@ -77,10 +77,13 @@ def upgrade():
         batch_op.create_index('ix_users_closed', ['id'], unique=False,
                               postgresql_where=sa.text('is_active_account IS NOT TRUE'),
                               sqlite_where=sa.text('is_active_account IS NOT 1'))
+        # The coordinators' members list, in name order, reads one page of it.
+        batch_op.create_index('ix_users_display_name', ['display_name', 'id'], unique=False)
 
 
 def downgrade():
     with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_index('ix_users_display_name')
         batch_op.drop_index('ix_users_closed')
 
     with op.batch_alter_table('member_imports', schema=None) as batch_op:
