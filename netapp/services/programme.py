@@ -230,12 +230,18 @@ def _people(n: int) -> int | None:
     return n if n == 0 or n >= SMALLEST_COUNT else None
 
 
+def _open(user_id) -> sa.ColumnElement[bool]:
+    """The account ``user_id`` is open: no closed account has that id (ix_users_closed holds
+    the few closed ones, so this reads no other user)."""
+    return sa.not_(sa.exists().where(User.id == user_id, User.is_active_account.is_not(True)))
+
+
 def _members(region_id: int | None) -> sa.Subquery:
-    """Active members with a council (and so a region), with their organisation."""
-    query = (sa.select(User.id.label("user_id"), Profile.organisation_id)
-             .join(Profile, Profile.user_id == User.id)
+    """Active members with a council (and so a region), with their organisation: read from
+    the profiles, leaving out the few closed accounts, without reading every user."""
+    query = (sa.select(Profile.user_id, Profile.organisation_id)
              .join(LocalAuthority, LocalAuthority.id == Profile.local_authority_id)
-             .where(User.is_active_account.is_(True)))
+             .where(_open(Profile.user_id)))
     if region_id is not None:
         query = query.where(LocalAuthority.region_id == region_id)
     return query.subquery("members")
@@ -284,40 +290,33 @@ def _feedback(region_id: int | None, since: datetime, until: datetime):
 
 
 def _lqf_use(members: sa.Subquery, since: datetime, until: datetime) -> dict[str, int]:
-    """People and organisations using the LQF within the range, in one statement."""
-    done = (sa.select(SelfAssessment.user_id).where(
-        SelfAssessment.completed_at >= since, SelfAssessment.completed_at < until))
-    rounds = (sa.select(FeedbackRound.user_id).where(
-        FeedbackRound.created_at >= since, FeedbackRound.created_at < until))
-    learned = (sa.select(ResourceDone.user_id).where(
-        ResourceDone.done_at >= since, ResourceDone.done_at < until))
-    users = sa.union(done, rounds, learned).subquery("users")
-    assessed = done.where(SelfAssessment.user_id.in_(sa.select(members.c.user_id)))
+    """People and organisations using the LQF within the range: one pass over the members,
+    each joined to how many self-assessments, 360 rounds and resources done they have."""
 
-    def people(query) -> sa.ScalarSelect:
-        sub = query.subquery()
-        return (sa.select(sa.func.count(sa.distinct(members.c.user_id)))
-                .where(members.c.user_id.in_(sa.select(sub.c.user_id))).scalar_subquery())
+    def per_member(column, when, name: str) -> sa.Subquery:
+        return (sa.select(column.label("user_id"), sa.func.count().label("n"))
+                .where(when >= since, when < until).group_by(column).subquery(name))
 
-    row = db.session.execute(sa.select(
-        sa.select(sa.func.count()).select_from(assessed.subquery()).scalar_subquery(),
-        people(done),
-        sa.select(sa.func.count()).select_from(
-            rounds.where(FeedbackRound.user_id.in_(sa.select(members.c.user_id))).subquery()
-        ).scalar_subquery(),
-        people(rounds),
-        sa.select(sa.func.count()).select_from(
-            learned.where(ResourceDone.user_id.in_(sa.select(members.c.user_id))).subquery()
-        ).scalar_subquery(),
-        people(learned),
-        sa.select(sa.func.count(sa.distinct(members.c.organisation_id)))
-        .where(members.c.user_id.in_(sa.select(users.c.user_id))).scalar_subquery(),
-        sa.select(sa.func.count(sa.distinct(members.c.organisation_id))).scalar_subquery(),
-        sa.select(sa.func.count()).select_from(members).scalar_subquery(),
-    )).one()
+    done = per_member(SelfAssessment.user_id, SelfAssessment.completed_at, "done")
+    rounds = per_member(FeedbackRound.user_id, FeedbackRound.created_at, "rounds")
+    learned = per_member(ResourceDone.user_id, ResourceDone.done_at, "learned")
+    using = sa.or_(done.c.user_id.is_not(None), rounds.c.user_id.is_not(None),
+                   learned.c.user_id.is_not(None))
+    row = db.session.execute(
+        sa.select(
+            sa.func.coalesce(sa.func.sum(done.c.n), 0), sa.func.count(done.c.user_id),
+            sa.func.coalesce(sa.func.sum(rounds.c.n), 0), sa.func.count(rounds.c.user_id),
+            sa.func.coalesce(sa.func.sum(learned.c.n), 0), sa.func.count(learned.c.user_id),
+            sa.func.count(sa.distinct(sa.case((using, members.c.organisation_id)))),
+            sa.func.count(sa.distinct(members.c.organisation_id)),
+            sa.func.count(),
+        ).select_from(members)
+        .outerjoin(done, done.c.user_id == members.c.user_id)
+        .outerjoin(rounds, rounds.c.user_id == members.c.user_id)
+        .outerjoin(learned, learned.c.user_id == members.c.user_id)).one()
     keys = ("assessments", "assessed", "rounds", "asked", "resources", "learners",
             "organisations_using", "organisations", "members")
-    return dict(zip(keys, row, strict=True))
+    return {key: int(n) for key, n in zip(keys, row, strict=True)}
 
 
 def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
