@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import Flask, Response, abort, current_app, request
+from flask_login import current_user
 
 # Bytes a form with a file may carry beyond the file itself (the CSRF token, field names).
 FORM_OVERHEAD = 64 * 1024
@@ -44,7 +45,9 @@ def refuse_file_parts() -> None:
     if "\x00" in request.path or any("\x00" in value for value in request.args.values()):
         abort(400)
     setting = upload_limit_setting()
-    if setting is not None and request.method == "POST":
+    # Only someone signed in may send a big file: the body is read before the view's own
+    # checks, so a visitor must not make the server read 50 MB to be told to log in.
+    if setting is not None and request.method == "POST" and current_user.is_authenticated:
         request.max_content_length = current_app.config[setting] + FORM_OVERHEAD
     limit = request.max_content_length
     if limit is not None and (request.content_length or 0) > limit:

@@ -241,6 +241,12 @@ def test_a_file_over_the_size_limit_gets_our_message_not_a_bare_413(app, client,
     assert "bigger than 50 MB" in page and "Upload a file" in page
 
 
+def test_a_visitor_cannot_make_the_server_read_a_big_file(client, users):
+    response = upload(client, HEAD.encode() + b"\r\n" + b"x" * (3 * 1024 * 1024))
+    assert response.status_code == 413  # refused before the body is read, at the forms' limit
+    assert "bigger than" not in response.get_data(as_text=True)
+
+
 def test_more_rows_than_the_limit_are_refused(app, client, coordinator):
     app.config["MAX_IMPORT_ROWS"] = 3
     response = upload(client, csv_bytes(*[f"P{k},p{k}@example.org,,,,,," for k in range(4)]))
