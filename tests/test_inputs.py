@@ -234,6 +234,7 @@ def test_no_page_is_kept_in_a_cache(app, client, auth, users, role):
     auth.as_role(users, role)
     for _endpoint, path in _get_routes(app):
         response = client.get(path)
+        response.close()  # a streamed download holds its request open until it is closed
         assert response.headers.get("Cache-Control") == "no-store", f"{role}: GET {path}"
 
 
