@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased, lazyload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from netapp.extensions import db
 from netapp.models import (
@@ -24,7 +25,7 @@ from netapp.models import (
     User,
 )
 from netapp.models.base import utcnow
-from netapp.services import audit, paging
+from netapp.services import audit, paging, reference
 from netapp.services.audiences import AREA_DEFAULT, AUDIENCES, COORDINATORS, EVERYONE, NETWORKS
 
 # Bump when the consent wording in templates/members/_consent.html changes.
@@ -85,11 +86,17 @@ def by_code(code: str) -> Network | None:
 
 
 def memberships(user_id: int) -> list[NetworkMembership]:
-    return list(db.session.scalars(
+    """The member's memberships, oldest first, each with its network from this process's copy
+    (one query)."""
+    found = list(db.session.scalars(
         sa.select(NetworkMembership).where(NetworkMembership.user_id == user_id)
-        .options(selectinload(NetworkMembership.network))
+        .options(lazyload(NetworkMembership.network))
         .order_by(NetworkMembership.joined_at, NetworkMembership.network_id)
     ))
+    kept = {n.id: n for n in reference.networks({m.network_id for m in found})}
+    for membership in found:
+        set_committed_value(membership, "network", kept.get(membership.network_id))
+    return found
 
 
 def is_member(user_id: int, network_id: int) -> bool:
