@@ -83,6 +83,7 @@ class Config:
 
     EMAIL_TOKEN_MAX_AGE = 60 * 60 * 24 * 3
     RESET_TOKEN_MAX_AGE = 60 * 60
+    INVITE_TOKEN_MAX_AGE = 14 * 24 * 60 * 60  # an imported member's first-password link
     PAGE_SIZE = 25
     # An offer or request a mentor hasn't answered in this many days is listed for coordinators.
     MENTORING_OFFER_DAYS = int(os.environ.get("MENTORING_OFFER_DAYS", "14"))

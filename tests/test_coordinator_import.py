@@ -297,6 +297,28 @@ def test_the_import_creates_members_joins_networks_and_invites_them(client, coor
     assert {"import.uploaded", "import.checked", "import.started", "import.done"} <= actions
 
 
+def test_an_invitation_still_works_days_later_when_a_reset_link_would_not(
+        app, client, coordinator, mailbox, monkeypatch):
+    imported(client, GOOD)
+    link = mailbox.last_link("amara.okoye@example.org").split("localhost", 1)[1]
+    assert "14 days" in mailbox.to("amara.okoye@example.org")[-1].get_payload(decode=True
+                                                                            ).decode()
+    client.post("/account/logout")
+    client.post("/account/reset", data={"email": "amara.okoye@example.org"})
+    reset = mailbox.last_link("amara.okoye@example.org").split("localhost", 1)[1]
+    # Three days on: the reset link (one hour) has expired, the invitation has not.
+    import time as clock
+
+    later = clock.time() + 3 * 24 * 60 * 60
+    monkeypatch.setattr(clock, "time", lambda: later)
+    assert "expired" in client.get(reset, follow_redirects=True).get_data(as_text=True)
+    response = client.post(link, data={"password": "a new long password",
+                                       "confirm": "a new long password"})
+    assert response.status_code == 302
+    assert db.session.scalar(sa.select(User).where(
+        User.email == "amara.okoye@example.org")).check_password("a new long password")
+
+
 def test_reimporting_the_same_file_changes_nothing(client, coordinator, mailbox):
     head = HEAD + "," + ",".join(CODES)
     data = csv_bytes(

@@ -6,6 +6,7 @@ import hmac
 import secrets
 from email.utils import parseaddr
 from functools import lru_cache
+from types import SimpleNamespace
 
 from flask import current_app, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -21,6 +22,10 @@ from netapp.urls import safe_next_path
 
 VERIFY_SALT = "verify-email"
 RESET_SALT = "reset-password"
+# An invitation (a coordinator's import) lets a new member choose their first password; it lasts
+# longer than a reset link, since people open such emails days later. Its own salt, so a reset
+# link cannot be stretched to an invitation's age.
+INVITE_SALT = "invitation"
 CHANGE_EMAIL_SALT = "change-email"
 
 
@@ -190,8 +195,26 @@ def send_password_reset(email: str) -> None:
                 minutes=current_app.config["RESET_TOKEN_MAX_AGE"] // 60)
 
 
+def invitation_link(user_id: int, password_hash: str) -> str:
+    """A link for a new member to choose their first password on the reset page: it works
+    once (choosing a password changes the fingerprint) and for INVITE_TOKEN_MAX_AGE."""
+    fingerprint = _password_fingerprint(SimpleNamespace(password_hash=password_hash))
+    return _signed_link(INVITE_SALT, "auth.reset_password", {"id": user_id, "fp": fingerprint})
+
+
 def user_for_reset(token: str) -> User:
-    data = _load(RESET_SALT, token, current_app.config["RESET_TOKEN_MAX_AGE"])
+    """The account a reset link, or an invitation, is for."""
+    try:
+        data = _load(RESET_SALT, token, current_app.config["RESET_TOKEN_MAX_AGE"])
+    except TokenError as not_a_reset:
+        try:
+            data = _serializer(INVITE_SALT).loads(
+                token, max_age=current_app.config["INVITE_TOKEN_MAX_AGE"])
+        except SignatureExpired as exc:
+            raise TokenError("That invitation has expired. Ask for a new link with "
+                             "\"Forgot your password?\" and the address it was sent to.") from exc
+        except BadSignature:
+            raise not_a_reset from None
     user = db.session.get(User, data.get("id"))
     if user is None or not user.is_active or data.get("fp") != _password_fingerprint(user):
         raise TokenError("That reset link has already been used. Please ask for a new one.")

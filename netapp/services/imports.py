@@ -17,7 +17,6 @@ import secrets
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 from typing import Any
 
 import sqlalchemy as sa
@@ -888,28 +887,18 @@ def _save_scores(scores_of: dict[int, dict[str, int]], new_ids: set[int], now) -
 # ---------------------------------------------------------------- invitations
 
 
-def invitation_link(user_id: int, password_hash: str) -> str:
-    """The password-reset link, which lets a new member choose their own password."""
-    from netapp.services import accounts
-
-    # The reset flow's own token: the same page, the same one-use rule (the fingerprint of
-    # the unusable password changes once they set one).
-    fingerprint = accounts._password_fingerprint(SimpleNamespace(password_hash=password_hash))
-    return accounts._signed_link(accounts.RESET_SALT, "auth.reset_password",
-                                 {"id": user_id, "fp": fingerprint})
-
-
 def send_invitations(user_ids: list[int], report: jobs.Report) -> tuple[int, int]:
     """Email each new member their invitation; returns (sent, could not be sent)."""
     import smtplib
 
+    from netapp.services import accounts
     from netapp.services.mail import send_email
     from netapp.services.mentorships import site_url
 
     if not user_ids:
         return 0, 0
     sent = failed = 0
-    minutes = current_app.config["RESET_TOKEN_MAX_AGE"] // 60
+    days = current_app.config["INVITE_TOKEN_MAX_AGE"] // (24 * 60 * 60)
     with current_app.test_request_context(base_url=site_url()):
         reset_request = url_for("auth.reset_request", _external=True)
         login = url_for("auth.login", _external=True)
@@ -921,8 +910,8 @@ def send_invitations(user_ids: list[int], report: jobs.Report) -> tuple[int, int
                 try:
                     send_email(email, "You're invited to the Registered Managers network",
                                "email/invitation.txt", name=name,
-                               link=invitation_link(uid, password_hash), email=email,
-                               minutes=minutes, reset_request=reset_request, login=login)
+                               link=accounts.invitation_link(uid, password_hash),
+                               email=email, days=days, reset_request=reset_request, login=login)
                     sent += 1
                 except (smtplib.SMTPException, OSError):
                     failed += 1
