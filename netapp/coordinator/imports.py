@@ -12,7 +12,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    make_response,
     redirect,
     render_template,
     request,
@@ -27,6 +26,7 @@ from netapp.coordinator import bp
 from netapp.extensions import db
 from netapp.forms_common import EmptyForm, Form
 from netapp.models import ImportStatus, MemberImport, Role
+from netapp.progress import progress_fragment
 from netapp.request_hooks import takes_file, upload_limit_setting
 from netapp.services import imports as service
 from netapp.services import jobs
@@ -212,12 +212,7 @@ def import_progress(import_id: int):
     imp = _import(import_id)
     if imp.job is None:
         abort(404)
-    response = make_response(render_template(
-        "jobs/_progress_inner.html", job=imp.job,
-        refresh_url=url_for("coordinator.import_detail", import_id=imp.id)))
-    if imp.job.status.is_finished and request.headers.get("HX-Request"):
-        response.headers["HX-Redirect"] = url_for("coordinator.import_detail", import_id=imp.id)
-    return response
+    return progress_fragment(imp.job, url_for("coordinator.import_detail", import_id=imp.id))
 
 
 @bp.route("/imports/<int:import_id>/discard", methods=["POST"])

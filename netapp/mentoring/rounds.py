@@ -8,7 +8,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    make_response,
     redirect,
     render_template,
     request,
@@ -22,6 +21,7 @@ from netapp.forms_common import EmptyForm
 from netapp.mentoring import bp
 from netapp.mentoring.round_forms import WHOLE_COUNTRY, PairForm, RoundForm, RuleForm, WeightsForm
 from netapp.models import MentoringRound, PairRuleKind, Role, RoundStatus
+from netapp.progress import progress_fragment
 from netapp.services import jobs
 from netapp.services import mentoring_rounds as rounds_service
 from netapp.services.jobs import JobError
@@ -205,12 +205,7 @@ def round_progress(round_id: int):
     rnd = _round(round_id)
     if rnd.job is None:
         abort(404)
-    response = make_response(render_template(
-        "jobs/_progress_inner.html", job=rnd.job,
-        refresh_url=url_for("mentoring.round_detail", round_id=rnd.id)))
-    if rnd.job.status.is_finished and request.headers.get("HX-Request"):
-        response.headers["HX-Redirect"] = url_for("mentoring.round_detail", round_id=rnd.id)
-    return response
+    return progress_fragment(rnd.job, url_for("mentoring.round_detail", round_id=rnd.id))
 
 
 @bp.route("/rounds/<int:round_id>/preview")

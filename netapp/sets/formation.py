@@ -8,7 +8,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    make_response,
     redirect,
     render_template,
     request,
@@ -21,6 +20,7 @@ from netapp.access import role_required
 from netapp.extensions import db
 from netapp.forms_common import EmptyForm
 from netapp.models import FormationStatus, LearningSet, Role, SetFormation, User
+from netapp.progress import progress_fragment
 from netapp.services import jobs
 from netapp.services import sets_formation as service
 from netapp.services.jobs import JobError
@@ -154,12 +154,8 @@ def formation_progress(formation_id: int):
     formation = _formation(formation_id)
     if formation.job is None:
         abort(404)
-    back = url_for("sets.formation_detail", formation_id=formation.id)
-    response = make_response(render_template("jobs/_progress_inner.html", job=formation.job,
-                                             refresh_url=back))
-    if formation.job.status.is_finished and request.headers.get("HX-Request"):
-        response.headers["HX-Redirect"] = back
-    return response
+    return progress_fragment(formation.job,
+                             url_for("sets.formation_detail", formation_id=formation.id))
 
 
 @bp.route("/formations/<int:formation_id>/move", methods=["GET", "POST"])
@@ -334,9 +330,5 @@ def late_joiner_progress(formation_id: int, user_id: int):
     job = service.late_job(formation, user_id)
     if job is None:
         abort(404)
-    back = url_for("sets.late_joiner", formation_id=formation.id, user_id=user_id)
-    response = make_response(render_template("jobs/_progress_inner.html", job=job,
-                                             refresh_url=back))
-    if job.status.is_finished and request.headers.get("HX-Request"):
-        response.headers["HX-Redirect"] = back
-    return response
+    return progress_fragment(
+        job, url_for("sets.late_joiner", formation_id=formation.id, user_id=user_id))
