@@ -87,7 +87,8 @@ end
 
 @dataclass(frozen=True)
 class Page:
-    """A page measured: what it is, its path, and who opens it ("member" or "coordinator")."""
+    """A page measured: what it is, its path, and who opens it ("member", "coordinator" or
+    "admin")."""
 
     name: str
     path: str
@@ -149,6 +150,11 @@ def main_pages() -> list[Page]:
         Page("mentoring suggestions", "/mentoring/suggestions"),
         Page("my set", f"/sets/{learning_set}"),
         Page("round preview", f"/mentoring/rounds/{preview}/preview", "coordinator"),
+        Page("console members list", "/coordinator/members", "coordinator"),
+        Page("coordinator dashboard", "/coordinator/dashboard", "coordinator"),
+        Page("programme report", "/coordinator/report", "coordinator"),
+        Page("member imports", "/coordinator/imports", "coordinator"),
+        Page("audit log", "/admin/audit", "admin"),
     ]
 
 

@@ -37,7 +37,7 @@ def _count_pages(app, members: int) -> dict[str, int]:
     db.create_all()
     seed_demo(members=members, seed=2026)
     clients = {}
-    for who in ("member", "coordinator"):
+    for who in ("member", "coordinator", "admin"):
         clients[who] = app.test_client()
         answer = clients[who].post("/account/login", data={
             "email": f"{who}@{DEMO_DOMAIN}", "password": DEMO_PASSWORD})
@@ -110,3 +110,27 @@ def test_my_set(app):
 def test_round_preview(app):
     # A coordinator's page, under the member pages' bar too.
     assert _fixed(app, "round preview") <= MEMBER_PAGE_MOST
+
+
+# ------------------------------------------------------------------ the coordinator console
+
+
+def test_console_members_list(app):
+    assert _fixed(app, "console members list") <= MEMBER_PAGE_MOST
+
+
+def test_coordinator_dashboard(app):
+    # Worked out afresh here (tests keep no figures between requests): 9 for England.
+    assert _fixed(app, "coordinator dashboard") <= 9
+
+
+def test_programme_report(app):
+    assert _fixed(app, "programme report") <= MEMBER_PAGE_MOST
+
+
+def test_member_imports(app):
+    assert _fixed(app, "member imports") <= MEMBER_PAGE_MOST
+
+
+def test_audit_log(app):
+    assert _fixed(app, "audit log") <= MEMBER_PAGE_MOST
