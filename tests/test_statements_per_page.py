@@ -62,8 +62,9 @@ def test_main_pages_run_a_fixed_number_of_statements_whatever_the_members(app):
 
 
 def test_home(app):
-    # Over the bar: the peers, events, sets, mentoring and isolation panels each read their own.
-    assert _fixed(app, "home") <= 15
+    # At the bar: the person; their networks with whether they have assessed themselves; the
+    # mentoring, sets, events and isolation panels one each; the peers panel two.
+    assert _fixed(app, "home") <= MEMBER_PAGE_MOST
 
 
 def test_my_profile(app):
@@ -103,8 +104,7 @@ def test_mentoring_suggestions(app):
 
 
 def test_my_set(app):
-    # One over the bar: the members' cards (profiles.profile_cards) read four statements.
-    assert _fixed(app, "my set") <= 9
+    assert _fixed(app, "my set") <= MEMBER_PAGE_MOST
 
 
 def test_round_preview(app):

@@ -34,16 +34,23 @@ class HomeSummary:
 def home_summary(user: User) -> HomeSummary:
     """The signed-in member's networks (in the order they joined; the networks themselves
     come from the per-process cache), and the next useful things to do."""
-    joined = reference.networks(db.session.scalars(
-        sa.select(NetworkMembership.network_id).where(NetworkMembership.user_id == user.id)
-        .order_by(NetworkMembership.joined_at, NetworkMembership.network_id)))
-    has_assessment = db.session.scalar(
-        sa.select(sa.exists().where(SelfAssessment.user_id == user.id,
-                                    SelfAssessment.completed_at.is_not(None)))
-    )
+    # One statement: the ids of their networks, and a row saying whether they have finished
+    # a self-assessment.
+    rows = db.session.execute(sa.union_all(
+        sa.select(sa.literal("network"), NetworkMembership.network_id,
+                  NetworkMembership.joined_at)
+        .where(NetworkMembership.user_id == user.id),
+        sa.select(sa.literal("assessed"), sa.cast(sa.null(), sa.Integer),
+                  sa.cast(sa.null(), NetworkMembership.joined_at.type))
+        .where(sa.exists().where(SelfAssessment.user_id == user.id,
+                                 SelfAssessment.completed_at.is_not(None))),
+    )).all()
+    joined = reference.networks(nid for _, nid, _ in sorted(
+        (row for row in rows if row[0] == "network"), key=lambda row: (row[2], row[1])))
+    has_assessment = any(row[0] == "assessed" for row in rows)
     waiting = waiting_count(user) if user.has_role(Role.MENTOR) else 0
     return HomeSummary(networks=joined, has_assessment=bool(has_assessment),
                        offers_waiting=waiting, mentoring=tuple(mentorships.under_way(user)),
                        sets=tuple(sets.my_sets(user)), events=tuple(events.next_for_member(user)),
-                       peers=tuple(peers.suggestions_for(user, peers.HOME_SHOWN)),
+                       peers=tuple(peers.suggestions_for(user, peers.HOME_SHOWN, joined)),
                        isolation=isolation.mine(user))

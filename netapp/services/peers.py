@@ -39,12 +39,11 @@ from netapp.models import (
     Profile,
     SelfAssessment,
     ServiceType,
-    Topic,
     User,
     member_needs,
 )
 from netapp.models.base import utcnow
-from netapp.services import audit, notifications, profiles
+from netapp.services import audit, notifications, profiles, reference
 from netapp.services.audiences import AUDIENCES, EVERYONE, NETWORKS
 
 __all__ = [
@@ -308,14 +307,17 @@ def _listed_clause(theirs):
     )
 
 
-def _my_networks(user: User) -> list[tuple[int, NetworkKind, str]]:
-    return list(db.session.execute(
-        sa.select(Network.id, Network.kind, Network.name)
-        .join(NetworkMembership, NetworkMembership.network_id == Network.id)
-        .where(NetworkMembership.user_id == user.id,
-               Network.kind.in_([NetworkKind.LOCAL, NetworkKind.AFFINITY]))
-        .order_by(Network.id)
-    ).all())
+def _my_networks(user: User, joined: Iterable[Network] | None = None
+                 ) -> list[tuple[int, NetworkKind, str]]:
+    """The member's local and affinity networks, in id order. ``joined``: every network they
+    are in, when the caller has them already; else one query for the ids (the networks
+    themselves come from the per-process cache)."""
+    if joined is None:
+        joined = reference.networks(db.session.scalars(
+            sa.select(NetworkMembership.network_id)
+            .where(NetworkMembership.user_id == user.id)))
+    return sorted((n.id, n.kind, n.name) for n in joined
+                  if n.kind in (NetworkKind.LOCAL, NetworkKind.AFFINITY))
 
 
 def is_visible_peer(viewer: User, peer_id: int) -> bool:
@@ -343,17 +345,13 @@ def _visible_peers(viewer: User, peer_ids: Iterable[int]) -> dict[int, tuple[str
     return {uid: (name, vis or {}) for uid, name, vis in rows}
 
 
-def _left_out(user: User) -> set[int]:
-    """People never suggested to ``user``: dismissed either way, or greeted either way."""
-    rows = db.session.execute(
-        sa.union_all(
-            sa.select(PeerDismissal.peer_id).where(PeerDismissal.user_id == user.id),
-            sa.select(PeerDismissal.user_id).where(PeerDismissal.peer_id == user.id),
-            sa.select(PeerHello.recipient_id).where(PeerHello.sender_id == user.id),
-            sa.select(PeerHello.sender_id).where(PeerHello.recipient_id == user.id),
-        )
-    ).scalars()
-    return set(rows) | {user.id}
+def _left_out_columns(user: User):
+    """(column, condition) pairs selecting the people never suggested to ``user``: dismissed
+    either way, or greeted either way."""
+    return ((PeerDismissal.peer_id, PeerDismissal.user_id == user.id),
+            (PeerDismissal.user_id, PeerDismissal.peer_id == user.id),
+            (PeerHello.recipient_id, PeerHello.sender_id == user.id),
+            (PeerHello.sender_id, PeerHello.recipient_id == user.id))
 
 
 # ---------------------------------------------------------------- bulk reads and the cache
@@ -373,15 +371,14 @@ class NetworkIndex:
 
 
 def _space() -> tuple[Space, dict[str, str], dict[int, str]]:
-    """The columns, with the dimensions' and topics' names for reasons. Two queries."""
-    dims = db.session.execute(
-        sa.select(Dimension.code, Dimension.name).join(Framework)
-        .where(Framework.code == LQF_CODE).order_by(Dimension.position)).all()
-    topics = db.session.execute(sa.select(Topic.id, Topic.name)
-                                .order_by(Topic.position, Topic.id)).all()
-    space = Space(tuple(code for code, _ in dims), tuple(t.value for t in ServiceType),
-                  tuple(tid for tid, _ in topics))
-    return space, dict(dims), dict(topics)
+    """The columns, with the dimensions' and topics' names for reasons. No query: the
+    framework and the topics come from the per-process cache (reference.py)."""
+    framework = reference.framework(LQF_CODE)
+    dims = [] if framework is None else sorted(framework.dimensions, key=lambda d: d.position)
+    topics = reference.topic_names()
+    space = Space(tuple(d.code for d in dims), tuple(t.value for t in ServiceType),
+                  tuple(topics))
+    return space, {d.code: d.name for d in dims}, topics
 
 
 def dimension_averages(user_ids, space: Space) -> dict[int, tuple[float | None, ...]]:
@@ -514,16 +511,39 @@ class Suggestion:
         return text[:1].upper() + text[1:] + "."
 
 
-def _me(user: User, space: Space) -> Person:
-    """The member's own query data, from everything they told us (three queries)."""
-    service = db.session.scalar(
-        sa.select(Organisation.service_type)
-        .join(Profile, Profile.organisation_id == Organisation.id)
-        .where(Profile.user_id == user.id))
-    averages = dimension_averages([user.id], space)
-    return Person(user.id, averages.get(user.id, (None,) * len(space.dimensions)),
-                  service.value if service is not None else None,
-                  needs_of([user.id]).get(user.id, frozenset()))
+def _me(user: User, space: Space) -> tuple[Person, set[int]]:
+    """The member's own query data, from everything they told us, and the people never
+    suggested to them (``_left_out_columns``): one query. Their service type comes with their
+    profile, which the page loaded with the signed-in person."""
+    latest = (
+        sa.select(SelfAssessment.id).join(Framework, Framework.id == SelfAssessment.framework_id)
+        .where(SelfAssessment.user_id == user.id, Framework.code == LQF_CODE,
+               SelfAssessment.completed_at.is_not(None))
+        .order_by(SelfAssessment.completed_at.desc(), SelfAssessment.id.desc())
+        .limit(1).scalar_subquery())
+    no_id, no_code = sa.cast(sa.null(), sa.Integer), sa.cast(sa.null(), sa.String)
+    no_value = sa.cast(sa.null(), sa.Numeric)
+    rows = db.session.execute(sa.union_all(
+        # Averages per dimension of their latest finished LQF assessment.
+        sa.select(sa.literal("score"), no_id, Dimension.code, sa.func.avg(AssessmentScore.score))
+        .select_from(AssessmentScore)
+        .join(Element, Element.id == AssessmentScore.element_id)
+        .join(Dimension, Dimension.id == Element.dimension_id)
+        .where(AssessmentScore.assessment_id == latest).group_by(Dimension.code),
+        sa.select(sa.literal("need"), member_needs.c.topic_id, no_code, no_value)
+        .where(member_needs.c.user_id == user.id),
+        *(sa.select(sa.literal("left"), column, no_code, no_value).where(where)
+          for column, where in _left_out_columns(user)),
+    )).all()
+    averages = {code: float(value) for kind, _, code, value in rows
+                if kind == "score" and value is not None}
+    profile = user.profile
+    service = (profile.organisation.service_type
+               if profile is not None and profile.organisation is not None else None)
+    me = Person(user.id, tuple(averages.get(code) for code in space.dimensions),
+                service.value if service is not None else None,
+                frozenset(ref for kind, ref, _, _ in rows if kind == "need"))
+    return me, {ref for kind, ref, _, _ in rows if kind == "left"} | {user.id}
 
 
 def _reasons(me: Person, peer: Person, visibility: dict, space: Space,
@@ -553,18 +573,20 @@ def _reasons(me: Person, peer: Person, visibility: dict, space: Space,
     return tuple(out)
 
 
-def suggestions_for(user: User, limit: int = SHOWN) -> list[Suggestion]:
+def suggestions_for(user: User, limit: int = SHOWN,
+                    joined: Iterable[Network] | None = None) -> list[Suggestion]:
     """A few peers worth meeting from the member's local and affinity networks, nearest
-    first, with reasons. A fixed number of queries however big the networks are."""
+    first, with reasons. ``joined``: every network the member is in, when the caller has
+    read them already. A fixed number of queries however big the networks are: two with
+    ``joined`` once the indexes are cached (themselves and who is left out; the candidates)."""
     if not user.is_verified or not user.is_active_account:
         return []
-    mine = _my_networks(user)
+    mine = _my_networks(user, joined)
     if not mine:
         return []
     indexes = _indexes([nid for nid, _, _ in mine])
     space, dim_names, topic_names = _space()
-    me = _me(user, space)
-    leave_out = _left_out(user)
+    me, leave_out = _me(user, space)
     if any(index.space != space for index in indexes.values()):
         # The framework or the topics changed since these were built.
         forget_cache()

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from netapp.extensions import db
 from netapp.models import (
@@ -187,11 +187,15 @@ def profile_cards(viewer: User, owner_ids: list[int],
     owner_ids = list(owner_ids)
     if not owner_ids:
         return {}
+    # One statement for the profiles with their organisations, and one for needs and offers
+    # unless every card leaves both out (decided by ``leave_out``, never by the data, so a page
+    # runs the same statements whoever is on it).
     found = db.session.scalars(
         sa.select(Profile).where(Profile.user_id.in_(owner_ids))
-        .options(selectinload(Profile.organisation))
+        .options(joinedload(Profile.organisation))
     ).all()
-    needs, offers = _needs_and_offers(owner_ids)
+    needs, offers = (_needs_and_offers(owner_ids) if {"needs", "offer"} - set(leave_out)
+                     else ({}, {}))
     base = {EVERYONE}
     if viewer.has_role(Role.COORDINATOR, Role.ADMIN):
         base |= {NETWORKS, COORDINATORS}
