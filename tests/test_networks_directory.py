@@ -191,3 +191,35 @@ def test_a_search_runs_a_fixed_number_of_statements(client, auth, users, owner):
         profiles.set_visibility(person, {key: profiles.EVERYONE for key in FIELDS})
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Element)) == 28
     assert statements_per_page(client, paths) == small
+
+
+def test_the_count_and_the_pages_agree_with_the_people_found(app, client, auth, users, owner):
+    """Searches counted apart (no filter, a name) and alongside (a filter) say the same number
+    as there are people on their pages, and the last page holds the rest."""
+    app.config["PAGE_SIZE"] = 4
+    element = _first_element()
+    for n in range(9):
+        person = make_user(name=f"Zed Counted {n}")
+        give_profile(person, "Cornwall", capacity=1)
+        assess(person, score_for=lambda i: 4)
+        profiles.set_visibility(person, {key: profiles.EVERYONE for key in FIELDS})
+    auth.login(users["other_member"].email)
+
+    def everyone_on_pages(query: str) -> tuple[str, list[str]]:
+        first = client.get(f"/networks/members?{query}").get_data(as_text=True)
+        heading = first.split('id="results-title">', 1)[1].split("<", 1)[0]
+        names = []
+        for number in range(1, 5):
+            text = client.get(f"/networks/members?{query}&page={number}").get_data(as_text=True)
+            names += [f"Zed Counted {n}" for n in range(9) if f"Zed Counted {n}<" in text]
+        return heading, names
+
+    for query in ("name=zed+counted", f"name=zed&strength={element.id}",
+                  f"name=zed&council={council('Cornwall').id}&can_mentor=y"):
+        heading, names = everyone_on_pages(query)
+        assert heading == "9 members", query
+        assert sorted(names) == [f"Zed Counted {n}" for n in range(9)], query
+    heading, _ = everyone_on_pages("")
+    everyone = db.session.scalar(sa.text("SELECT count(*) FROM users JOIN profiles ON "
+                                         "profiles.user_id = users.id WHERE is_active_account"))
+    assert heading == f"{everyone} members"

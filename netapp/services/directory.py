@@ -140,7 +140,9 @@ def query(viewer: User, search: Search) -> sa.Select:
 def search_page(viewer: User, search: Search, page: int, per_page: int):
     """One page of results and, for each, what the viewer may see (the same number of queries
     whatever the results)."""
-    found = _page_of(query(viewer, search), page, per_page)
+    only_names = (search.council_id is None and search.service_type is None
+                  and search.strength_id is None and not search.can_mentor)
+    found = _page_of(query(viewer, search), page, per_page, count_apart=only_names)
     ids = [u.id for u in found.items]
     cards = profiles.profile_cards(viewer, ids, leave_out=frozenset(profiles.FIELD_KEYS)
                                    - CARD_FIELDS)
@@ -149,13 +151,26 @@ def search_page(viewer: User, search: Search, page: int, per_page: int):
     return found, entries
 
 
-def _page_of(stmt: sa.Select, page: int, per_page: int) -> paging.Page:
-    """``paging.paginate`` for the directory: the page and the count are found on members' ids
-    alone, then only that page's members are read. Counting over whole rows kept every match's
-    columns in memory (at 25,000 members, more than PostgreSQL's work_mem)."""
+def _page_of(stmt: sa.Select, page: int, per_page: int, *,
+             count_apart: bool = False) -> paging.Page:
+    """``paging.paginate`` for the directory, in one statement: the page and the count are found
+    on members' ids alone, then only that page's members are read. Counting over whole rows kept
+    every match's columns in memory (at 25,000 members, more than PostgreSQL's work_mem).
+
+    How the count is made depends on the search. With no filter, or a name only, the page is the
+    first rows of the index on names, and the count is a subquery of its own (``count_apart``):
+    about a third of the time of counting alongside (``count(*) OVER ()``), which has to walk
+    every match in name order first. A filter that picks few people (a strength, a council) is
+    cheaper counted alongside, since the subquery would run the filter a second time.
+    """
     page = max(page, 1)
-    ranked = (stmt.with_only_columns(User.id.label("id"), sa.func.count().over().label("total"),
-                                     maintain_column_froms=True)
+    ids = stmt.with_only_columns(User.id.label("id"), maintain_column_froms=True)
+    if count_apart:
+        total = (sa.select(sa.func.count()).select_from(ids.order_by(None).subquery())
+                 .scalar_subquery())
+    else:
+        total = sa.func.count().over()
+    ranked = (ids.add_columns(total.label("total"))
               .limit(per_page).offset((page - 1) * per_page).subquery())
     rows = db.session.execute(
         sa.select(User, ranked.c.total).options(lazyload(User.roles))
