@@ -28,3 +28,32 @@ def test_home_never_shows_someone_elses_affinity_network(client, auth, users):
     auth.as_role(users, "member")
     html = client.get("/home").get_data(as_text=True)
     assert "BAME" not in html and "Black, Asian" not in html
+
+
+def test_a_mentors_home_runs_no_more_statements_than_a_members(app):
+    # The waiting offers and requests ride on the statement that reads the mentor's networks.
+    from netapp.extensions import db
+    from netapp.services.demo import DEMO_DOMAIN, DEMO_PASSWORD, seed_demo
+    from netapp.services.mentoring import waiting_count
+    from tests.statements import count_statements
+
+    db.session.remove()
+    db.drop_all()
+    db.create_all()
+    seed_demo(members=240, seed=2026)
+    counts = {}
+    for who in ("member", "mentor"):
+        client = app.test_client()
+        assert client.post("/account/login", data={
+            "email": f"{who}@{DEMO_DOMAIN}", "password": DEMO_PASSWORD}).status_code == 302
+        count_statements(client, "/home")  # warm-up: what a serving process has cached
+        counts[who] = count_statements(client, "/home")
+    assert counts["mentor"] == counts["member"] <= 8, counts
+    from netapp.models import User
+
+    mentor = db.session.scalars(db.select(User).filter_by(email=f"mentor@{DEMO_DOMAIN}")).one()
+    waiting = waiting_count(mentor)
+    assert waiting > 0  # the demo mentor has someone waiting, so the panel is on the page
+    html = client.get("/home").get_data(as_text=True)
+    assert (f"{waiting} {'person is' if waiting == 1 else 'people are'} waiting for your answer"
+            in html)

@@ -9,6 +9,7 @@ from netapp.extensions import db
 from netapp.models import (
     Event,
     LearningSet,
+    Mentorship,
     Network,
     NetworkMembership,
     Role,
@@ -16,7 +17,7 @@ from netapp.models import (
     User,
 )
 from netapp.services import events, isolation, mentorships, peers, reference, sets
-from netapp.services.mentoring import waiting_count
+from netapp.services.mentoring import OPEN
 
 
 @dataclass(frozen=True)
@@ -34,21 +35,27 @@ class HomeSummary:
 def home_summary(user: User) -> HomeSummary:
     """The signed-in member's networks (in the order they joined; the networks themselves
     come from the per-process cache), and the next useful things to do."""
-    # One statement: the ids of their networks, and a row saying whether they have finished
-    # a self-assessment.
-    rows = db.session.execute(sa.union_all(
+    # One statement: the ids of their networks, a row saying whether they have finished a
+    # self-assessment, and for a mentor how many offers and requests wait for their answer
+    # (as mentoring.waiting_count counts them).
+    no_time = sa.cast(sa.null(), NetworkMembership.joined_at.type)
+    parts = [
         sa.select(sa.literal("network"), NetworkMembership.network_id,
                   NetworkMembership.joined_at)
         .where(NetworkMembership.user_id == user.id),
-        sa.select(sa.literal("assessed"), sa.cast(sa.null(), sa.Integer),
-                  sa.cast(sa.null(), NetworkMembership.joined_at.type))
+        sa.select(sa.literal("assessed"), sa.cast(sa.null(), sa.Integer), no_time)
         .where(sa.exists().where(SelfAssessment.user_id == user.id,
                                  SelfAssessment.completed_at.is_not(None))),
-    )).all()
+    ]
+    if user.has_role(Role.MENTOR):
+        parts.append(sa.select(sa.literal("waiting"), sa.func.count(), no_time)
+                     .select_from(Mentorship)
+                     .where(Mentorship.mentor_id == user.id, Mentorship.status.in_(OPEN)))
+    rows = db.session.execute(sa.union_all(*parts)).all()
     joined = reference.networks(nid for _, nid, _ in sorted(
         (row for row in rows if row[0] == "network"), key=lambda row: (row[2], row[1])))
     has_assessment = any(row[0] == "assessed" for row in rows)
-    waiting = waiting_count(user) if user.has_role(Role.MENTOR) else 0
+    waiting = sum(count for kind, count, _ in rows if kind == "waiting")
     return HomeSummary(networks=joined, has_assessment=bool(has_assessment),
                        offers_waiting=waiting, mentoring=tuple(mentorships.under_way(user)),
                        sets=tuple(sets.my_sets(user)), events=tuple(events.next_for_member(user)),
