@@ -146,7 +146,7 @@ def set_page(viewer: User, row: LearningSet) -> SetPage:
     # Names as each member allows: the same cards as elsewhere, without networks (a card never
     # lists networks, so no affinity network can show here).
     cards = profiles.profile_cards(viewer, [p.id for p in people],
-                                   leave_out=frozenset({"needs", "offers"}))
+                                   leave_out=frozenset({"needs", "offer"}))
     members = [MemberView(p.id, p.display_name, cards[p.id].rows if p.id in cards else [])
                for p in people]
     upcoming, past = _meetings_shown(row)
