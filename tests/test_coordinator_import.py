@@ -429,6 +429,16 @@ def test_the_sample_file_has_three_mistakes_for_the_dry_run(client, coordinator)
     assert imp.report["ready"] == 27
 
 
+def test_the_sample_put_right_passes_the_check_and_imports_all_thirty(client, coordinator,
+                                                                      mailbox):
+    sample = client.get("/coordinator/imports/sample-ready.csv")
+    assert sample.status_code == 200 and sample.mimetype == "text/csv"
+    imp = imported(client, sample.data)
+    assert imp.report["problem_count"] == 0
+    assert (imp.status, imp.created_count) == (ImportStatus.DONE, 30)
+    assert len(mailbox.messages) == 30  # each new member invited once
+
+
 def test_the_template_reads_back_cleanly(client, coordinator):
     template = client.get("/coordinator/imports/template.csv")
     imp = uploaded(client, template.data)

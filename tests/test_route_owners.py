@@ -41,8 +41,8 @@ OWNERS = {
     "static": "public",
     # Coordinators share imports, as they share matching rounds: any of them may continue one.
     **{f"coordinator.{name}": "coordinator" for name in (
-        "imports", "import_template", "import_sample", "import_detail", "import_mapping",
-        "import_run", "import_progress", "import_discard",
+        "imports", "import_template", "import_sample", "import_sample_ready", "import_detail",
+        "import_mapping", "import_run", "import_progress", "import_discard",
     )},
     **{f"coordinator.{name}": "coordinator" for name in (
         "index", "members", "export_members", "export_matches", "export_sets", "export_events",

@@ -32,7 +32,8 @@ from netapp.services import imports as service
 from netapp.services import jobs
 
 STAFF = (Role.COORDINATOR, Role.ADMIN)
-SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample_members.csv"
+SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample_members.csv"  # 3 mistakes
+SAMPLE_READY = SAMPLE.with_name("sample_members_ready.csv")  # the same, put right
 PROBLEMS_PER_PAGE = 50
 
 
@@ -127,6 +128,13 @@ def import_template():
 def import_sample():
     return Response(SAMPLE.read_bytes(), mimetype="text/csv", headers={
         "Content-Disposition": "attachment; filename=sample-members.csv"})
+
+
+@bp.route("/imports/sample-ready.csv")
+@role_required(*STAFF)
+def import_sample_ready():
+    return Response(SAMPLE_READY.read_bytes(), mimetype="text/csv", headers={
+        "Content-Disposition": "attachment; filename=sample-members-ready.csv"})
 
 
 @bp.route("/imports/<int:import_id>")
