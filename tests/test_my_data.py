@@ -47,7 +47,8 @@ def test_export_holds_everything_as_json_and_csv(client, member):
         "my-data.json", "account.csv", "profile.csv", "needs_and_offers.csv", "networks.csv",
         "self_assessments.csv", "feedback_invitations.csv", "feedback_given.csv",
         "activity.csv", "action_learning_sets.csv", "mentoring.csv", "events.csv",
-        "discussion_posts.csv", "stories.csv", "peer_hellos.csv", "learning_done.csv"}
+        "discussion_posts.csv", "stories.csv", "peer_hellos.csv", "learning_done.csv",
+        "programme_updates.csv", "programme_feedback.csv"}
     data = json.loads(archive.read("my-data.json"))
     assert data["account"]["email"] == "member@example.org"
     assert data["profile"]["council"] == "Leeds"
