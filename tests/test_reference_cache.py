@@ -129,3 +129,23 @@ def test_a_network_another_process_added_shows_without_waiting(app, client, auth
     now = reference.time.monotonic()
     monkeypatch.setattr(reference.time, "monotonic", lambda: now + reference.RELOAD_AFTER + 1)
     assert "Newly added network" in client.get("/home").get_data(as_text=True)
+
+
+def test_regions_come_from_the_process_copy_until_one_changes(app):
+    load_reference()
+    names = [r.name for r in reference.regions()]
+    assert names == sorted(names) and "Yorkshire and the Humber" in names
+    seen: list[str] = []
+
+    def keep(_conn, _cursor, statement, *_args):
+        seen.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", keep)
+    try:
+        reference.regions()
+        assert not [s for s in seen if "regions" in s]  # the copy, no query
+        db.session.add(Region(name="Zetland"))
+        db.session.commit()
+        assert reference.regions()[-1].name == "Zetland"  # a change shows at once
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", keep)

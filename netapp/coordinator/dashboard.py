@@ -14,13 +14,14 @@ from netapp.access import role_required
 from netapp.coordinator import bp
 from netapp.models import Role
 from netapp.services import dashboard as service
+from netapp.services import reference
 
 
 @bp.route("/dashboard")
 @login_required
 @role_required(Role.COORDINATOR, Role.ADMIN)
 def dashboard():
-    regions = service.regions()
+    regions = reference.regions()
     region_id = request.args.get("region", type=int)
     region = next((r for r in regions if r.id == region_id), None)
     if region_id is not None and region is None:

@@ -9,7 +9,7 @@ from netapp.coordinator import bp
 from netapp.coordinator.report_forms import ReportForm
 from netapp.models import Role
 from netapp.models.base import utcnow
-from netapp.services import isolation, programme
+from netapp.services import programme, reference
 
 
 def _form(regions) -> ReportForm:
@@ -32,7 +32,7 @@ def _chosen(form: ReportForm, regions):
 @bp.route("/report")
 @role_required(Role.COORDINATOR, Role.ADMIN)
 def report():
-    regions = isolation.regions()
+    regions = reference.regions()
     form = _form(regions)
     result, region = _chosen(form, regions)
     csv_url = None
@@ -47,7 +47,7 @@ def report():
 @bp.route("/report.csv")
 @role_required(Role.COORDINATOR, Role.ADMIN)
 def report_csv():
-    regions = isolation.regions()
+    regions = reference.regions()
     form = _form(regions)
     result, region = _chosen(form, regions)
     if result is None:

@@ -22,7 +22,7 @@ from netapp.mentoring import bp
 from netapp.mentoring.round_forms import WHOLE_COUNTRY, PairForm, RoundForm, RuleForm, WeightsForm
 from netapp.models import MentoringRound, PairRuleKind, Role, RoundStatus
 from netapp.progress import progress_fragment
-from netapp.services import jobs
+from netapp.services import jobs, reference
 from netapp.services import mentoring_rounds as rounds_service
 from netapp.services.jobs import JobError
 
@@ -57,7 +57,7 @@ def rounds():
 @role_required(*STAFF)
 def new_round():
     form = RoundForm()
-    form.set_regions(rounds_service.regions())
+    form.set_regions(reference.regions())
     if form.validate_on_submit():
         region_id = None if form.region.data == WHOLE_COUNTRY else int(form.region.data)
         rnd = rounds_service.create_round(current_user, form.name.data, region_id)

@@ -15,6 +15,7 @@ from netapp.members._common import current_member
 from netapp.models import Region, Role
 from netapp.networks import bp
 from netapp.services import isolation as service
+from netapp.services import reference
 
 PER_PAGE = 50
 
@@ -32,7 +33,7 @@ def connected():
 @login_required
 @role_required(Role.COORDINATOR, Role.ADMIN)
 def isolation_list():
-    regions = service.regions()
+    regions = reference.regions()
     region_id = request.args.get("region", type=int)
     region = next((r for r in regions if r.id == region_id), None)
     if region_id is not None and region is None:

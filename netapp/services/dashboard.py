@@ -152,10 +152,6 @@ class Dashboard:
     as_of: datetime
 
 
-def regions() -> list[Region]:
-    return list(db.session.scalars(sa.select(Region).order_by(Region.name)))
-
-
 def _members(region_id: int | None):
     """Open accounts with the member role (and, for a region, a council area in it)."""
     query = (sa.select(User.id, User.last_login_at, User.created_at)

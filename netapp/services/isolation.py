@@ -31,7 +31,6 @@ from netapp.models import (
     NetworkKind,
     NetworkMembership,
     Profile,
-    Region,
     SetMembership,
     SetStatus,
     User,
@@ -230,10 +229,6 @@ def _area_shown_to_coordinators():
     """SQL: the member lets coordinators see their council area (anything but "Only me")."""
     area = sa.func.coalesce(Profile.visibility["area"].as_string(), AREA_DEFAULT)
     return area.in_(sorted(set(AUDIENCES) - {ONLY_ME}))
-
-
-def regions() -> list[Region]:
-    return list(db.session.scalars(sa.select(Region).order_by(Region.name)))
 
 
 def _most_isolated(region_id: int):

@@ -60,10 +60,6 @@ def rounds_query() -> sa.Select:
             .order_by(MentoringRound.created_at.desc(), MentoringRound.id.desc()))
 
 
-def regions() -> list[Region]:
-    return list(db.session.scalars(sa.select(Region).order_by(Region.name)))
-
-
 def create_round(actor: User, name: str, region_id: int | None) -> MentoringRound:
     """A new draft round with the engine's default weights."""
     if region_id is not None and db.session.get(Region, region_id) is None:

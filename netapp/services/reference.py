@@ -38,16 +38,16 @@ from netapp.services import recruitment
 
 __all__ = [
     "KEEP_FOR", "Place", "clear", "ensure_reference_data", "framework", "network", "networks",
-    "place", "topic_names", "topics",
+    "place", "regions", "topic_names", "topics",
 ]
 
 KEEP_FOR = 60.0  # seconds another process may show reference data from before a change
 RELOAD_AFTER = 1.0  # seconds before a copy that lacks a row asked for is loaded again
 # Which cached copy each table's rows feed: a change empties only the copies it feeds.
-_FEEDS = {Framework: "frameworks", Dimension: "frameworks", Element: "frameworks",
-          LevelDescriptor: "frameworks", Topic: "topics", Network: "networks",
-          LocalAuthority: "places", Region: "places"}
-_BY_TABLE = {model.__table__: key for model, key in _FEEDS.items()}
+_FEEDS = {Framework: ("frameworks",), Dimension: ("frameworks",), Element: ("frameworks",),
+          LevelDescriptor: ("frameworks",), Topic: ("topics",), Network: ("networks",),
+          LocalAuthority: ("places",), Region: ("places", "regions")}
+_BY_TABLE = {model.__table__: keys for model, keys in _FEEDS.items()}
 _TOUCHED = "reference_touched"
 
 
@@ -209,6 +209,15 @@ def place(local_authority_id: int | None) -> Place | None:
     return _cached("places", _places, [local_authority_id]).get(local_authority_id)
 
 
+def _regions(session: Session) -> dict[int, Region]:
+    return {r.id: r for r in session.scalars(sa.select(Region).order_by(Region.name))}
+
+
+def regions() -> list[Region]:
+    """This request's copies of the English regions, by name."""
+    return [_copy(r) for r in _cached("regions", _regions).values()]
+
+
 def _touched(session, keys: set[str]) -> None:
     if keys:
         session.info.setdefault(_TOUCHED, set()).update(keys)
@@ -217,13 +226,14 @@ def _touched(session, keys: set[str]) -> None:
 
 def _after_flush(session, _context) -> None:
     changed = (*session.new, *session.dirty, *session.deleted)
-    _touched(session, {_FEEDS[type(obj)] for obj in changed if type(obj) in _FEEDS})
+    _touched(session, {key for obj in changed if type(obj) in _FEEDS
+                       for key in _FEEDS[type(obj)]})
 
 
 def _after_bulk(state) -> None:
     if state.is_insert or state.is_update or state.is_delete:
         table = getattr(state.statement, "table", None)
-        _touched(state.session, {_BY_TABLE[table]} if table in _BY_TABLE else set())
+        _touched(state.session, set(_BY_TABLE.get(table, ())))
 
 
 def _after_end(session, *_args) -> None:

@@ -113,10 +113,6 @@ def formations_query() -> sa.Select:
             .order_by(SetFormation.created_at.desc(), SetFormation.id.desc()))
 
 
-def regions() -> list[Region]:
-    return list(db.session.scalars(sa.select(Region).order_by(Region.name)))
-
-
 def where(formation: SetFormation) -> str:
     return formation.region.name if formation.region else "the whole country"
 

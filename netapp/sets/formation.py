@@ -21,7 +21,7 @@ from netapp.extensions import db
 from netapp.forms_common import EmptyForm
 from netapp.models import FormationStatus, LearningSet, Role, SetFormation, User
 from netapp.progress import progress_fragment
-from netapp.services import jobs
+from netapp.services import jobs, reference
 from netapp.services import sets_formation as service
 from netapp.services.jobs import JobError
 from netapp.sets import bp
@@ -65,7 +65,7 @@ def formations():
 def new_formation():
     defaults = {k: Decimal(format(v, "g")) for k, v in service.default_weights().items()}
     form = FormationForm(data=None if request.method == "POST" else defaults)
-    form.set_regions(service.regions())
+    form.set_regions(reference.regions())
     if form.validate_on_submit():
         region_id = None if form.region.data == WHOLE_COUNTRY else int(form.region.data)
         try:
