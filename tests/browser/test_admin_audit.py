@@ -13,6 +13,7 @@ from netapp.models import Organisation, Profile, Role, ServiceType
 from tests.browser.accessibility import assert_accessible
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.helpers import log_in, screenshot_saver
+from tests.browser.layout import assert_fits
 from tests.factories import make_user
 from tests.profile_helpers import council, give_profile, load_reference
 
@@ -56,7 +57,7 @@ def test_audit_log_filter_and_merge_confirmation(page, live_server, world, viewp
     entries = page.locator("#audit-entries li")
     expect(entries.first).to_contain_text("Ada Admin gave Sam Lee the mentor role")
     # A list, not a wide table: nothing to scroll sideways at phone width.
-    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    assert_fits(page)
 
     # A mistake in the dates: said plainly, with what was typed kept.
     page.get_by_label("What kind of change").select_option(label="Roles")

@@ -14,6 +14,7 @@ from netapp.models import Role
 from tests.browser.accessibility import assert_accessible
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.helpers import log_in, screenshot_saver
+from tests.browser.layout import assert_fits
 from tests.factories import make_user
 
 SHOTS = Path(__file__).resolve().parents[2] / ".screenshots" / "coordinator_dashboard"
@@ -78,8 +79,7 @@ def test_a_coordinator_reads_the_dashboard(page, live_server, live_app, console_
     expect(sizes.get_by_role("row", name="Black, Asian and minority ethnic managers network"
                                           " 5")).to_be_visible()
     expect(sizes.get_by_role("row", name="Women managers network fewer than 5")).to_be_visible()
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), \
-        "the page scrolls sideways"
+    assert_fits(page)
     assert_accessible(page, "dashboard for England, a table open")
     _shot(page, "england", viewport)
 
@@ -90,7 +90,7 @@ def test_a_coordinator_reads_the_dashboard(page, live_server, live_app, console_
     expect(main).to_contain_text("4 members")
     expect(main).to_contain_text("shown for all of England only")
     expect(main).not_to_contain_text("Women managers network")
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert_fits(page)
     assert_accessible(page, "dashboard for a region")
     _shot(page, "region", viewport)
     assert console_errors == []

@@ -13,15 +13,12 @@ from netapp.models import Role
 from tests.browser.accessibility import assert_accessible
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.helpers import log_in, screenshot_saver
+from tests.browser.layout import assert_fits
 from tests.factories import make_user
 
 SHOTS = Path(__file__).resolve().parents[2] / ".screenshots" / "coordinator_members"
 
 _shot = screenshot_saver(SHOTS)
-
-
-def _no_sideways_scroll(page, viewport) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
 
 
 @pytest.mark.browser
@@ -50,7 +47,7 @@ def test_a_coordinator_finds_members_from_the_console(page, live_server, live_ap
     expect(page.get_by_role("heading", level=1)).to_have_text("Coordinator console")
     expect(page.get_by_role("link", name="Matching rounds", exact=True)).to_be_visible()
     assert_accessible(page, "console home")
-    _no_sideways_scroll(page, viewport)
+    assert_fits(page)
     _shot(page, "1-console", viewport)
 
     page.get_by_role("link", name="Members", exact=True).click()
@@ -73,7 +70,7 @@ def test_a_coordinator_finds_members_from_the_console(page, live_server, live_ap
     expect(page.get_by_role("heading", name=f"{per_page + 2} members")).to_be_visible()
     expect(page.get_by_role("link", name="Olga Cornwall")).to_have_count(0)
     assert_accessible(page, "members list: one region")
-    _no_sideways_scroll(page, viewport)
+    assert_fits(page)
     _shot(page, "4-region", viewport)
 
     region_id = page.get_by_label("Region").input_value()

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from tests.browser.accessibility import assert_accessible
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.helpers import log_in, log_out, screenshot_saver
+from tests.browser.layout import assert_fits
 from tests.factories import make_user
 
 SHOTS = screenshot_saver(Path(__file__).resolve().parents[2] / ".screenshots" / "programme")
@@ -40,11 +41,6 @@ def network(live_app):
             programme.give_feedback(person, 4 + i % 2, f"Helpful comment {i}" if i < 3 else "")
 
 
-def _page_fits(page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"], f"the page is {width}px wide"
-
-
 @pytest.mark.browser
 @pytest.mark.parametrize("size", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_a_member_reports_and_a_coordinator_prints_the_report(page, live_server, network,
@@ -56,7 +52,7 @@ def test_a_member_reports_and_a_coordinator_prints_the_report(page, live_server,
     expect(page.get_by_role("heading", name="Your Award, your service and the network",
                             level=1)).to_be_visible()
     assert_accessible(page, "programme page")
-    _page_fits(page)
+    assert_fits(page)
     SHOTS(page, "member", size)
 
     page.get_by_label("I'm applying").check()
@@ -102,7 +98,7 @@ def test_a_member_reports_and_a_coordinator_prints_the_report(page, live_server,
     expect(page.get_by_text("The sets keep me going.")).to_be_visible()
     expect(page.get_by_text("Mina Member")).to_have_count(0)
     assert_accessible(page, "report")
-    _page_fits(page)
+    assert_fits(page)
     SHOTS(page, "report", size)
 
     page.emulate_media(media="print")

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from tests.browser.accessibility import assert_accessible
 from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.layout import assert_fits
 
 PASSWORD = "correct horse battery"
 REQUESTER = "mina@example.org"
@@ -42,11 +43,6 @@ def _log_in(page, live_server, email):
     page.get_by_role("button", name="Log in").click()
 
 
-def _page_fits(page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"], f"the page is {width}px wide"
-
-
 @pytest.mark.browser
 @pytest.mark.parametrize("size", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_sending_with_gaps_lists_every_gap(page, live_server, invitation, console_errors, size):
@@ -74,7 +70,7 @@ def test_sending_with_gaps_lists_every_gap(page, live_server, invitation, consol
     expect(page.get_by_label("Anything you'd like to add? (optional)")).to_have_value(
         "Always calm on a bad day.")
     assert_accessible(page, "360 form with gaps")
-    _page_fits(page)
+    assert_fits(page)
 
     # Each link in the summary takes the rater to the statement, marked beside it.
     last = summary.get_by_role("link").last
@@ -106,7 +102,7 @@ def test_a_huge_paste_does_not_widen_the_invitation_page(page, live_server, invi
         "ann@example.org; bob@example.org\n" + "x" * 900 + "\n" + "y" * 5000)
     page.get_by_role("button", name="Send the invitations").click()
     expect(page.locator(".error-summary")).to_contain_text("more than we can take in one go")
-    _page_fits(page)
+    assert_fits(page)
     assert_accessible(page, "invitations with a huge paste")
     page.get_by_label("Colleagues' email addresses").fill(
         "ann@example.org; bob@example.org; " + "x" * 900 + "; not-an-email")
@@ -114,4 +110,4 @@ def test_a_huge_paste_does_not_widen_the_invitation_page(page, live_server, invi
     summary = page.locator(".error-summary")
     expect(summary).to_contain_text("These 2 don't look like email addresses")
     expect(summary).to_contain_text("“not-an-email”")
-    _page_fits(page)
+    assert_fits(page)

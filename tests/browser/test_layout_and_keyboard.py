@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.accessibility import assert_accessible
+from tests.browser.layout import assert_fits
 
 ACTIVE_ID = "() => document.activeElement.id"
 
@@ -33,14 +34,12 @@ def test_pages_fit_a_320_pixel_screen_without_sideways_scrolling(page, live_serv
     page.set_viewport_size({"width": 320, "height": 640})
     for path in ("/", "/account/signup", "/account/login"):
         page.goto(live_server(path))
-        width = page.evaluate("() => document.documentElement.scrollWidth")
-        assert width <= 320, f"{path} is {width}px wide at 320px"
+        assert_fits(page, path)
     # The sign-up form with every error showing is the widest state of that page.
     page.goto(live_server("/account/signup"))
     page.get_by_role("button", name="Create my account").click()
     expect(page.locator(".error-summary")).to_be_visible()
-    width = page.evaluate("() => document.documentElement.scrollWidth")
-    assert width <= 320, f"the sign-up form with errors is {width}px wide at 320px"
+    assert_fits(page, "the sign-up form with errors")
 
 
 @pytest.mark.browser

@@ -14,16 +14,13 @@ from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.helpers import log_in as _log_in
 from tests.browser.helpers import log_out as _log_out
 from tests.browser.helpers import screenshot_saver
+from tests.browser.layout import assert_fits
 from tests.factories import make_user
 
 SHOTS = Path(__file__).resolve().parents[2] / ".screenshots" / "networks_pages"
 
 
 _shot = screenshot_saver(SHOTS)
-
-
-def _no_sideways_scroll(page, viewport) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
 
 
 @pytest.mark.browser
@@ -61,7 +58,7 @@ def test_network_pages_and_the_member_directory(page, live_server, live_app, con
                                                                           exact=True))
     expect(leeds_item).to_contain_text("6 members")
     assert_accessible(page, "all networks")
-    _no_sideways_scroll(page, viewport)
+    assert_fits(page)
     _shot(page, "directory", viewport)
     leeds_item.get_by_role("link", name="Leeds", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Leeds")
@@ -69,7 +66,7 @@ def test_network_pages_and_the_member_directory(page, live_server, live_app, con
     page.get_by_role("button", name="Follow this network").click()
     expect(page.get_by_role("status")).to_contain_text("You're following the Leeds")
     assert_accessible(page, "a local network")
-    _no_sideways_scroll(page, viewport)
+    assert_fits(page)
     _shot(page, "network", viewport)
     page.get_by_role("navigation", name="Networks").get_by_role("link",
                                                                 name="My networks").click()
@@ -91,7 +88,7 @@ def test_network_pages_and_the_member_directory(page, live_server, live_app, con
     expect(results).to_contain_text("Strong in")
     expect(page.get_by_label("Name")).to_have_value("Leeds")
     assert_accessible(page, "member directory")
-    _no_sideways_scroll(page, viewport)
+    assert_fits(page)
     _shot(page, "members", viewport)
     _log_out(page)
 

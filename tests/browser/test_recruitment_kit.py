@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from tests.browser.accessibility import assert_accessible
 from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.layout import assert_fits
 from tests.factories import DEFAULT_PASSWORD, make_user
 
 EMAIL = "mina@example.org"
@@ -48,11 +49,6 @@ def _log_in(page, server) -> None:
     page.get_by_role("button", name="Log in").click()
 
 
-def _page_fits(page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"], f"the page is {width}px wide"
-
-
 @pytest.mark.browser
 @pytest.mark.parametrize("size", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_a_manager_builds_and_prints_an_interview_pack(page, live_server, member,
@@ -75,7 +71,7 @@ def test_a_manager_builds_and_prints_an_interview_pack(page, live_server, member
         "Senior care worker")
     expect(page.locator("input[name=elements]:checked")).to_have_count(7)
     assert_accessible(page, "kit form with an error")
-    _page_fits(page)
+    assert_fits(page)
     _shot(page, "choose-error")
 
     page.get_by_label("CV4", exact=False).first.uncheck()
@@ -85,7 +81,7 @@ def test_a_manager_builds_and_prints_an_interview_pack(page, live_server, member
     expect(page.locator(".kit-score")).to_have_count(12)
     expect(page.get_by_role("link", name="Download as a spreadsheet (CSV)")).to_be_visible()
     assert_accessible(page, "kit")
-    _page_fits(page)
+    assert_fits(page)
     _shot(page, "kit")
 
     page.emulate_media(media="print")
@@ -109,7 +105,7 @@ def test_a_member_marks_a_resource_done_and_sees_it_on_their_history(page, live_
     page.get_by_role("button", name="Mark done “Effective supervision guide”").click()
     expect(page.get_by_text("Marked “Effective supervision guide” as done")).to_be_visible()
     assert_accessible(page, "resources with one done")
-    _page_fits(page)
+    assert_fits(page)
     _shot(page, "resources-done")
     page.goto(live_server("/me/assessments"))
     done = page.locator(".resource-list")
@@ -150,7 +146,7 @@ def test_an_admin_adds_a_question_and_a_mistake_keeps_what_was_typed(page, live_
     expect(page.get_by_label("Question", exact=True)).to_have_value(
         "Tell me about a time you asked for help?")
     assert_accessible(page, "admin questions with an error")
-    _page_fits(page)
+    assert_fits(page)
     _shot(page, "admin-questions")
     page.get_by_label("What a good answer shows").fill("Knows their limits.")
     page.get_by_role("button", name="Add question").click()

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from tests.browser.accessibility import assert_accessible
 from tests.browser.conftest import PHONE
+from tests.browser.layout import assert_fits
 
 EMAIL = "mina@example.org"
 PASSWORD = "correct horse battery"
@@ -111,7 +112,7 @@ def test_wizard_on_a_phone(page, live_server, member, console_errors):
     expect(page.get_by_role("heading", name="Women managers network")).to_be_visible()
 
     # Nothing scrolls sideways on a phone.
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert_fits(page)
     # Forms with mistakes come back as 400, which the browser logs; nothing else may appear.
     assert [e for e in console_errors if "status of 400" not in e] == []
 
@@ -148,7 +149,7 @@ def test_profile_pages_are_accessible_on_a_phone(page, live_server, live_app, ma
                  "/me/data", "/me/data/erase", f"/members/{other_id}", "/me/preview?as=networks"):
         assert page.goto(live_server(path)).status == 200, path
         assert_accessible(page, path)
-        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], path
+        assert_fits(page, path)
 
     # The colleague's link asks them to sign in with the invited address, then brings them back.
     page.get_by_role("navigation", name="Main").get_by_role("button", name="Log out").click()
