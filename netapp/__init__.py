@@ -37,6 +37,9 @@ def register_extensions(app: Flask) -> None:
     from netapp.services import login_limits, sessions
 
     db.init_app(app)
+    from netapp import database
+
+    database.init_app(app)  # PostgreSQL keeps its prepared statements between requests
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
