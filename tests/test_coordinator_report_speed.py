@@ -3,9 +3,13 @@ members it counts read without every user (closed accounts still left out of eve
 The figures themselves are checked in test_coordinator_report.py."""
 from __future__ import annotations
 
+import re
+from datetime import date, timedelta
+
 from netapp.extensions import db
 from netapp.models import SelfAssessment, User
 from netapp.models.coordinator import ProgrammeUpdate
+from netapp.services import kept as keeper
 from netapp.services import lqf, programme
 from tests.factories import make_user
 from tests.profile_helpers import give_profile
@@ -72,3 +76,45 @@ def test_closed_accounts_count_in_no_figure(app, users, network):  # noqa: F811
     opened = programme.report(*H1, network["yorkshire"])
     assert opened.members == 17
     assert _figures(opened)["lqf_assessed"] != before["lqf_assessed"]
+
+
+def test_the_report_is_kept_for_a_minute_per_range_and_region(  # noqa: F811
+        app, client, auth, users, network, monkeypatch):  # noqa: F811
+    app.config["REPORT_KEEP_FOR"] = 60
+    auth.login(users["coordinator"].email)
+    yorkshire = str(network["yorkshire"].id)
+    everywhere, region = _path(), _path(region=yorkshire)
+    first = client.get(everywhere).get_data(as_text=True)
+    assert re.search(r"Figures as of \d\d:\d\d on \d+ \w+ \d{4} \(UTC\)", first)
+    in_region = client.get(region).get_data(as_text=True)
+    assert "Yorkshire and the Humber" in in_region
+
+    # Kept: only signing in runs, and a change does not show yet, for either key.
+    _grow(3)
+    assert count_statements(client, everywhere) == 1
+    assert _members_counted(client.get(everywhere).get_data(as_text=True)) == \
+        _members_counted(first)
+    assert _members_counted(client.get(region).get_data(as_text=True)) == \
+        _members_counted(in_region)
+
+    # A minute on, both are worked out again and show the three new members in Leeds.
+    later = keeper.monotonic() + 61
+    monkeypatch.setattr(keeper, "monotonic", lambda: later)
+    assert _members_counted(client.get(everywhere).get_data(as_text=True)) == \
+        _members_counted(first) + 3
+    assert _members_counted(client.get(region).get_data(as_text=True)) == \
+        _members_counted(in_region) + 3
+
+
+def test_a_process_keeps_a_bounded_number_of_reports(app, users, network):  # noqa: F811
+    app.config["REPORT_KEEP_FOR"] = 60
+    start = date(2026, 1, 1)
+    for day in range(keeper.MOST + 10):
+        programme.recent_report(start, start + timedelta(days=day), None)
+    assert len(app.extensions["kept:programme report"]) == keeper.MOST
+
+
+def _members_counted(html: str) -> int:
+    found = re.search(r"Members in the report: <strong>([\d,]+)</strong>", html)
+    assert found, "the report names how many members it covers"
+    return int(found.group(1).replace(",", ""))

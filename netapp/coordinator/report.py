@@ -26,7 +26,7 @@ def _chosen(form: ReportForm, regions):
     if not form.validate():
         return None, None
     region = next((r for r in regions if r.id == form.region.data), None)
-    return programme.report(form.start.data, form.end.data, region), region
+    return programme.recent_report(form.start.data, form.end.data, region), region
 
 
 @bp.route("/report")

@@ -15,7 +15,6 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
-from time import monotonic
 
 import sqlalchemy as sa
 from flask import current_app
@@ -49,6 +48,7 @@ from netapp.models import (
     UserSession,
 )
 from netapp.models.base import utcnow
+from netapp.services import kept
 from netapp.services.charts import Bar, Bin, bar_chart, histogram
 from netapp.services.mentorships import NUDGE_DAYS
 from netapp.services.networks import shown_count
@@ -428,34 +428,26 @@ def figures(region: Region | None = None, now: datetime | None = None) -> Dashbo
     )
 
 
-def _kept() -> dict:
-    return current_app.extensions.setdefault("dashboard_figures", {})
-
-
 def forget_figures() -> None:
     """Drop the figures this process keeps (tests; after seeding)."""
-    _kept().clear()
+    kept.forget("dashboard")
 
 
 def recent(region: Region | None = None) -> tuple[Dashboard, dict[str, Chart], Chart]:
     """The figures, their charts and the month table, as worked out in this process within the
     last ``DASHBOARD_KEEP_FOR`` seconds (KEEP_FOR; 0 in tests, so they see each change at once):
     the same for every coordinator, and the page says when they were worked out. Each region
-    is kept on its own."""
+    is kept on its own (services/kept.py)."""
     keep_for = current_app.config.get("DASHBOARD_KEEP_FOR",
                                       0 if current_app.testing else KEEP_FOR)
-    key = region.id if region is not None else None
-    kept = _kept()
-    found = kept.get(key)
-    if keep_for > 0 and found is not None and monotonic() - found[0] < keep_for:
+
+    def work():
+        d = figures(region)
         # The region row is this request's own: the kept copy holds none, so nothing detached.
-        _, d, drawn, table = found
-        return replace(d, region=region), drawn, table
-    d = figures(region)
-    drawn, table = charts(d), month_table(d)
-    if keep_for > 0:
-        kept[key] = (monotonic(), replace(d, region=None), drawn, table)
-    return d, drawn, table
+        return replace(d, region=None), charts(d), month_table(d)
+
+    d, drawn, table = kept.kept("dashboard", region.id if region else None, keep_for, work)
+    return replace(d, region=region), drawn, table
 
 
 # ---------------------------------------------------------------- charts

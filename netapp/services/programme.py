@@ -11,10 +11,11 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 
 from netapp.extensions import db
 from netapp.models import (
@@ -28,7 +29,7 @@ from netapp.models import (
 )
 from netapp.models.base import utcnow
 from netapp.models.coordinator import ProgrammeFeedback, ProgrammeUpdate, UpdateKind
-from netapp.services import audit
+from netapp.services import audit, kept
 
 __all__ = [
     "AWARD", "COMMENT_MAX", "COMPLIANCE", "RATING", "SMALLEST_COUNT", "Figure", "Report",
@@ -53,6 +54,7 @@ GOOD_OR_BETTER = ("outstanding", "good")
 COMMENT_MAX = 1000
 # Counts of people below this are shown as "fewer than 5" (as for affinity networks).
 SMALLEST_COUNT = 5
+KEEP_FOR = 60.0  # seconds a process shows the same report before working it out again
 # A member's feedback within this many days of their last replaces it.
 FEEDBACK_EVERY_DAYS = 30
 # The report shows at most this many comments, newest first.
@@ -219,6 +221,7 @@ class Report:
     sections: list[Section]
     comments: list[str]  # without names or dates; empty when fewer than 5 responses
     responses: int
+    as_of: datetime = field(default_factory=utcnow)  # when the figures were worked out
 
     @property
     def region_name(self) -> str:
@@ -345,6 +348,21 @@ def report(start: date, end: date, region: Region | None) -> Report:
     ]
     shown = comments if responses >= SMALLEST_COUNT else []
     return Report(start, end, region, n, sections, shown, responses)
+
+
+def recent_report(start: date, end: date, region: Region | None) -> Report:
+    """The report as worked out in this process within the last ``REPORT_KEEP_FOR`` seconds
+    (KEEP_FOR; 0 in tests): the same for every coordinator asking for the same dates and
+    region, and the page says when it was worked out (services/kept.py)."""
+    keep_for = current_app.config.get("REPORT_KEEP_FOR", 0 if current_app.testing else KEEP_FOR)
+
+    def work() -> Report:
+        # The region row is this request's own: the kept copy holds none.
+        return replace(report(start, end, region), region=None)
+
+    found = kept.kept("programme report", (start, end, region.id if region else None),
+                      keep_for, work)
+    return replace(found, region=region)
 
 
 def _feedback_section(ratings: dict[int, int], responses: int) -> Section:
