@@ -7,7 +7,7 @@ from netapp.auth.forms import EmptyForm
 from netapp.extensions import db, talisman
 from netapp.main import bp
 from netapp.services.home import home_summary
-from netapp.services.stats import network_counts
+from netapp.services.stats import recent_counts
 from netapp.tasks import huey
 
 
@@ -15,7 +15,7 @@ from netapp.tasks import huey
 def index():
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"))
-    return render_template("main/index.html", counts=network_counts())
+    return render_template("main/index.html", counts=recent_counts())
 
 
 @bp.route("/home")

@@ -17,7 +17,6 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
-from flask import current_app
 from markupsafe import Markup
 
 from netapp.extensions import db
@@ -438,8 +437,7 @@ def recent(region: Region | None = None) -> tuple[Dashboard, dict[str, Chart], C
     last ``DASHBOARD_KEEP_FOR`` seconds (KEEP_FOR; 0 in tests, so they see each change at once):
     the same for every coordinator, and the page says when they were worked out. Each region
     is kept on its own (services/kept.py)."""
-    keep_for = current_app.config.get("DASHBOARD_KEEP_FOR",
-                                      0 if current_app.testing else KEEP_FOR)
+    keep_for = kept.keep_for("DASHBOARD_KEEP_FOR", KEEP_FOR)
 
     def work():
         d = figures(region)

@@ -36,6 +36,12 @@ def kept(kind: str, key: Hashable, keep_for: float, work: Callable[[], T]) -> T:
     return value
 
 
+def keep_for(setting: str, default: float) -> float:
+    """Seconds to keep answers: the app's ``setting`` if set, else ``default`` (0 in tests, so
+    they see each change at once)."""
+    return current_app.config.get(setting, 0 if current_app.testing else default)
+
+
 def forget(kind: str) -> None:
     """Drop everything of ``kind`` this process keeps (tests; after seeding)."""
     current_app.extensions.pop(f"kept:{kind}", None)

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
-from flask import current_app
 
 from netapp.extensions import db
 from netapp.models import (
@@ -354,7 +353,7 @@ def recent_report(start: date, end: date, region: Region | None) -> Report:
     """The report as worked out in this process within the last ``REPORT_KEEP_FOR`` seconds
     (KEEP_FOR; 0 in tests): the same for every coordinator asking for the same dates and
     region, and the page says when it was worked out (services/kept.py)."""
-    keep_for = current_app.config.get("REPORT_KEEP_FOR", 0 if current_app.testing else KEEP_FOR)
+    keep_for = kept.keep_for("REPORT_KEEP_FOR", KEEP_FOR)
 
     def work() -> Report:
         # The region row is this request's own: the kept copy holds none.

@@ -1,8 +1,19 @@
-"""Headline numbers about the network."""
+"""Headline numbers about the network, for the front page."""
 import sqlalchemy as sa
 
 from netapp.extensions import db
 from netapp.models import LocalAuthority, Organisation, Role, User, UserRole
+from netapp.services import kept
+
+KEEP_FOR = 60.0  # seconds a process shows the same numbers on the front page
+
+
+def recent_counts() -> dict[str, int]:
+    """``network_counts`` as worked out in this process within the last ``COUNTS_KEEP_FOR``
+    seconds (KEEP_FOR; 0 in tests): the front page is the busiest page anyone can open, and
+    its numbers are the same for every visitor."""
+    return kept.kept("front page counts", None, kept.keep_for("COUNTS_KEEP_FOR", KEEP_FOR),
+                     network_counts)
 
 
 def network_counts() -> dict[str, int]:
