@@ -62,6 +62,9 @@ MESSAGE_MAX = 500
 # Neighbours asked for beyond the ones wanted, so a few people left out (yourself, dismissed)
 # rarely force the exact fallback in ``nearest``.
 MARGIN = 4
+# Up to this many queries are answered from every peer's distance at once: one small matrix
+# product costs less than asking the index and checking its answer.
+FEW = 8
 DECIMALS = 9  # distances are compared rounded, so the same tie breaks the same way everywhere
 BLOCK = 512  # queries per block when distances to every peer are needed
 FELLOWS = frozenset({EVERYONE, NETWORKS})  # what a fellow member of a network may see
@@ -198,7 +201,8 @@ def nearest(index: PeerIndex | None, ids: np.ndarray, queries: np.ndarray, k: in
     Returns
     -------
     Exactly what sorting every peer by (squared distance rounded to ``DECIMALS``, id) would
-    give. The index is asked for a few more than ``k``; only those strictly nearer than the
+    give. Up to ``FEW`` queries are answered from every peer's distance at once. For more, the
+    index is asked for a few more than ``k``; only those strictly nearer than the
     last one returned are certain, so when fewer than ``k`` of those are left (people left
     out, or a tie running past the last neighbour) that query is answered exactly from every
     peer's distance instead, in blocks.
@@ -217,6 +221,8 @@ def nearest(index: PeerIndex | None, ids: np.ndarray, queries: np.ndarray, k: in
     with _threads().limit(limits=1):
         # One thread: starting a pool of them costs more than these small products, and a
         # web worker should not take every core.
+        if len(queries) <= FEW:
+            return _exactly(index, ids, queries, k, leave_out)
         out, redo = _from_index(index, ids, queries, k, leave_out)
         for start in range(0, len(redo), BLOCK):
             rows = redo[start:start + BLOCK]
@@ -328,30 +334,38 @@ def is_visible_peer(viewer: User, peer_id: int) -> bool:
 def _visible_peers(viewer: User, peer_ids: Iterable[int]) -> dict[int, tuple[str, dict]]:
     """Of ``peer_ids``, those listed for the viewer in a shared network: {id: (name,
     visibility)}. One query."""
-    peer_ids = [p for p in set(peer_ids) if p != viewer.id]
+    peer_ids = sorted(p for p in set(peer_ids) if p != viewer.id)
     if not peer_ids or not viewer.is_verified or not viewer.is_active_account:
         return {}
-    theirs, mine = aliased(NetworkMembership), aliased(NetworkMembership)
-    rows = db.session.execute(
-        # No DISTINCT: PostgreSQL cannot compare JSON; the dict below drops repeats.
-        sa.select(User.id, User.display_name, Profile.visibility)
-        .select_from(theirs)
-        .join(mine, sa.and_(mine.network_id == theirs.network_id, mine.user_id == viewer.id))
-        .join(Network, Network.id == theirs.network_id)
-        .join(User, User.id == theirs.user_id)
-        .outerjoin(Profile, Profile.user_id == User.id)
-        .where(theirs.user_id.in_(peer_ids), _listed_clause(theirs))
-    ).all()
+    rows = db.session.connection().execute(_visible_peers_sql(),
+                                           {"viewer": viewer.id, "peers": peer_ids})
     return {uid: (name, vis or {}) for uid, name, vis in rows}
 
 
-def _left_out_columns(user: User):
-    """(column, condition) pairs selecting the people never suggested to ``user``: dismissed
-    either way, or greeted either way."""
-    return ((PeerDismissal.peer_id, PeerDismissal.user_id == user.id),
-            (PeerDismissal.user_id, PeerDismissal.peer_id == user.id),
-            (PeerHello.recipient_id, PeerHello.sender_id == user.id),
-            (PeerHello.sender_id, PeerHello.recipient_id == user.id))
+@cache
+def _visible_peers_sql():
+    """The statement behind ``_visible_peers``, built once per process (so is its cache key):
+    parameters ``viewer`` and ``peers`` (a list)."""
+    theirs, mine = aliased(NetworkMembership), aliased(NetworkMembership)
+    # No DISTINCT: PostgreSQL cannot compare JSON; the caller's dict drops repeats.
+    return (sa.select(User.id, User.display_name, Profile.visibility)
+            .select_from(theirs)
+            .join(mine, sa.and_(mine.network_id == theirs.network_id,
+                                mine.user_id == sa.bindparam("viewer")))
+            .join(Network, Network.id == theirs.network_id)
+            .join(User, User.id == theirs.user_id)
+            .outerjoin(Profile, Profile.user_id == User.id)
+            .where(theirs.user_id.in_(sa.bindparam("peers", expanding=True)),
+                   _listed_clause(theirs)))
+
+
+def _left_out_columns(user_id):
+    """(column, condition) pairs selecting the people never suggested to ``user_id`` (an id
+    or a bound parameter): dismissed either way, or greeted either way."""
+    return ((PeerDismissal.peer_id, PeerDismissal.user_id == user_id),
+            (PeerDismissal.user_id, PeerDismissal.peer_id == user_id),
+            (PeerHello.recipient_id, PeerHello.sender_id == user_id),
+            (PeerHello.sender_id, PeerHello.recipient_id == user_id))
 
 
 # ---------------------------------------------------------------- bulk reads and the cache
@@ -373,12 +387,10 @@ class NetworkIndex:
 def _space() -> tuple[Space, dict[str, str], dict[int, str]]:
     """The columns, with the dimensions' and topics' names for reasons. No query: the
     framework and the topics come from the per-process cache (reference.py)."""
-    framework = reference.framework(LQF_CODE)
-    dims = [] if framework is None else sorted(framework.dimensions, key=lambda d: d.position)
+    dims = reference.dimensions(LQF_CODE)
     topics = reference.topic_names()
-    space = Space(tuple(d.code for d in dims), tuple(t.value for t in ServiceType),
-                  tuple(topics))
-    return space, {d.code: d.name for d in dims}, topics
+    space = Space(tuple(code for code, _ in dims), _SERVICES, tuple(topics))
+    return space, dict(dims), topics
 
 
 def dimension_averages(user_ids, space: Space) -> dict[int, tuple[float | None, ...]]:
@@ -422,6 +434,7 @@ def needs_of(user_ids) -> dict[int, frozenset[int]]:
     return {uid: frozenset(tids) for uid, tids in found.items()}
 
 
+_SERVICES = tuple(t.value for t in ServiceType)
 _VECTOR_FIELDS = ("lqf", "organisation", "needs")  # the profile fields a vector may use
 
 
@@ -515,26 +528,7 @@ def _me(user: User, space: Space) -> tuple[Person, set[int]]:
     """The member's own query data, from everything they told us, and the people never
     suggested to them (``_left_out_columns``): one query. Their service type comes with their
     profile, which the page loaded with the signed-in person."""
-    latest = (
-        sa.select(SelfAssessment.id).join(Framework, Framework.id == SelfAssessment.framework_id)
-        .where(SelfAssessment.user_id == user.id, Framework.code == LQF_CODE,
-               SelfAssessment.completed_at.is_not(None))
-        .order_by(SelfAssessment.completed_at.desc(), SelfAssessment.id.desc())
-        .limit(1).scalar_subquery())
-    no_id, no_code = sa.cast(sa.null(), sa.Integer), sa.cast(sa.null(), sa.String)
-    no_value = sa.cast(sa.null(), sa.Numeric)
-    rows = db.session.execute(sa.union_all(
-        # Averages per dimension of their latest finished LQF assessment.
-        sa.select(sa.literal("score"), no_id, Dimension.code, sa.func.avg(AssessmentScore.score))
-        .select_from(AssessmentScore)
-        .join(Element, Element.id == AssessmentScore.element_id)
-        .join(Dimension, Dimension.id == Element.dimension_id)
-        .where(AssessmentScore.assessment_id == latest).group_by(Dimension.code),
-        sa.select(sa.literal("need"), member_needs.c.topic_id, no_code, no_value)
-        .where(member_needs.c.user_id == user.id),
-        *(sa.select(sa.literal("left"), column, no_code, no_value).where(where)
-          for column, where in _left_out_columns(user)),
-    )).all()
+    rows = db.session.connection().execute(_me_sql(), {"me": user.id}).all()
     averages = {code: float(value) for kind, _, code, value in rows
                 if kind == "score" and value is not None}
     profile = user.profile
@@ -544,6 +538,32 @@ def _me(user: User, space: Space) -> tuple[Person, set[int]]:
                 service.value if service is not None else None,
                 frozenset(ref for kind, ref, _, _ in rows if kind == "need"))
     return me, {ref for kind, ref, _, _ in rows if kind == "left"} | {user.id}
+
+
+@cache
+def _me_sql():
+    """The statement behind ``_me``, built once per process: parameter ``me``."""
+    me = sa.bindparam("me")
+    latest = (
+        sa.select(SelfAssessment.id).join(Framework, Framework.id == SelfAssessment.framework_id)
+        .where(SelfAssessment.user_id == me, Framework.code == LQF_CODE,
+               SelfAssessment.completed_at.is_not(None))
+        .order_by(SelfAssessment.completed_at.desc(), SelfAssessment.id.desc())
+        .limit(1).scalar_subquery())
+    no_id, no_code = sa.cast(sa.null(), sa.Integer), sa.cast(sa.null(), sa.String)
+    no_value = sa.cast(sa.null(), sa.Numeric)
+    return sa.union_all(
+        # Averages per dimension of their latest finished LQF assessment.
+        sa.select(sa.literal("score"), no_id, Dimension.code, sa.func.avg(AssessmentScore.score))
+        .select_from(AssessmentScore)
+        .join(Element, Element.id == AssessmentScore.element_id)
+        .join(Dimension, Dimension.id == Element.dimension_id)
+        .where(AssessmentScore.assessment_id == latest).group_by(Dimension.code),
+        sa.select(sa.literal("need"), member_needs.c.topic_id, no_code, no_value)
+        .where(member_needs.c.user_id == me),
+        *(sa.select(sa.literal("left"), column, no_code, no_value).where(where)
+          for column, where in _left_out_columns(me)),
+    )
 
 
 def _reasons(me: Person, peer: Person, visibility: dict, space: Space,

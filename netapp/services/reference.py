@@ -37,8 +37,8 @@ from netapp.models import (
 from netapp.services import recruitment
 
 __all__ = [
-    "KEEP_FOR", "Place", "clear", "ensure_reference_data", "framework", "network", "networks",
-    "place", "regions", "topic_names", "topics",
+    "KEEP_FOR", "Place", "clear", "dimensions", "ensure_reference_data", "framework", "network",
+    "networks", "place", "regions", "topic_names", "topics",
 ]
 
 KEEP_FOR = 60.0  # seconds another process may show reference data from before a change
@@ -162,6 +162,14 @@ def framework(code: str) -> Framework | None:
     """This request's copy of the framework with its dimensions, elements and levels."""
     found = _cached("frameworks", _frameworks, [code]).get(code)
     return None if found is None else _copy(found)
+
+
+def dimensions(code: str) -> tuple[tuple[str, str], ...]:
+    """(code, name) of the framework's dimensions in order, read from the process's copy
+    without putting the framework in this request's session (no SQL, nothing merged)."""
+    found = _cached("frameworks", _frameworks, [code]).get(code)
+    return () if found is None else tuple(
+        (d.code, d.name) for d in sorted(found.dimensions, key=lambda d: d.position))
 
 
 def _networks(session: Session) -> dict[int, Network]:
