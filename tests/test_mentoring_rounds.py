@@ -83,6 +83,26 @@ def _offers():
     return list(db.session.scalars(sa.select(Mentorship).order_by(Mentorship.id)))
 
 
+def test_the_preview_reads_the_fields_each_profile_card_would_show(app, coordinator, people):
+    # The preview reads only who sees what (profiles.shown_fields), not whole cards: the two
+    # must agree for staff, for members sharing a network or not, and for someone unprofiled.
+    profiles.set_visibility(people["ann"], {"needs": "networks", "level": "coordinators",
+                                            "job_title": "me"})
+    profiles.set_visibility(people["max"], {"offer": "me", "area": "networks"})
+    nobody = make_user(email="no.profile@example.org", name="No Profile")
+    ids = [p.id for p in people.values()] + [nobody.id]
+    for viewer in (coordinator, people["ann"], people["bob"], people["cat"]):
+        cards = profiles.profile_cards(viewer, ids)
+        assert profiles.shown_fields(viewer, ids) == {uid: c.shown for uid, c in cards.items()}
+    assert "level" in profiles.shown_fields(coordinator, ids)[people["ann"].id]
+    assert "level" not in profiles.shown_fields(people["cat"], ids)[people["ann"].id]
+    assert "job_title" in profiles.shown_fields(people["ann"], ids)[people["ann"].id]
+    # Bob shares Leeds's network with Ann, Cat (Camden) does not.
+    assert "needs" in profiles.shown_fields(people["bob"], ids)[people["ann"].id]
+    assert "needs" not in profiles.shown_fields(people["cat"], ids)[people["ann"].id]
+    assert profiles.shown_fields(coordinator, ids)[nobody.id] == frozenset()
+
+
 def test_a_round_from_creation_to_publish(app, client, coordinator, people, mailbox):
     page = client.get("/mentoring/rounds")
     assert page.status_code == 200 and "No rounds yet" in page.text

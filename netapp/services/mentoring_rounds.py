@@ -423,9 +423,9 @@ def reasons_for(viewer: User, proposals) -> dict[int, str]:
     """
     paired = [p for p in proposals if p.mentor_id is not None]
     people = sorted({p.mentee_id for p in paired} | {p.mentor_id for p in paired})
-    cards = profiles.profile_cards(viewer, people)
-    return {p.id: mentoring.reason_for_coordinator(p.reason, cards[p.mentee_id].shown,
-                                                   cards[p.mentor_id].shown)
+    shown = profiles.shown_fields(viewer, people)
+    return {p.id: mentoring.reason_for_coordinator(p.reason, shown[p.mentee_id],
+                                                   shown[p.mentor_id])
             for p in paired}
 
 

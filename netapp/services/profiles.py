@@ -80,7 +80,11 @@ def profile_of(user: User) -> Profile:
 
 
 def visibility_of(profile: Profile | None) -> dict[str, str]:
-    chosen = (profile.visibility or {}) if profile else {}
+    return _rules((profile.visibility or {}) if profile else {})
+
+
+def _rules(chosen: dict) -> dict[str, str]:
+    """{field key: audience} from a profile's stored choices, defaults where none is valid."""
     return {f.key: chosen.get(f.key, f.default) if chosen.get(f.key) in AUDIENCES else f.default
             for f in FIELDS}
 
@@ -196,21 +200,51 @@ def profile_cards(viewer: User, owner_ids: list[int],
     ).all()
     needs, offers = (_needs_and_offers(owner_ids) if {"needs", "offer"} - set(leave_out)
                      else ({}, {}))
-    base = {EVERYONE}
-    if viewer.has_role(Role.COORDINATOR, Role.ADMIN):
-        base |= {NETWORKS, COORDINATORS}
-    sharing = networks.sharing_network(viewer, owner_ids)
+    audiences_of = _audiences_of(viewer, owner_ids)
     cards = {uid: ProfileCard([], frozenset()) for uid in owner_ids}
     for profile in found:
         uid = profile.user_id
-        audiences = set(AUDIENCES) if uid == viewer.id else (
-            base | ({NETWORKS} if uid in sharing else set()))
+        audiences = audiences_of(uid)
         shown = frozenset(key for key, aud in visibility_of(profile).items()
                           if aud in audiences and key not in leave_out)
         rows = _profile_rows(profile, shown, lambda u=uid: needs.get(u, []),
                              lambda u=uid: offers.get(u, []))
         cards[uid] = ProfileCard(rows, shown)
     return cards
+
+
+def shown_fields(viewer: User, owner_ids: list[int]) -> dict[int, frozenset[str]]:
+    """``profile_cards(viewer, owner_ids)[id].shown`` for each owner, reading only their
+    choices of who sees what (no rows to show, so no organisations, needs or offers)."""
+    owner_ids = list(owner_ids)
+    if not owner_ids:
+        return {}
+    chosen = dict(db.session.execute(
+        sa.select(Profile.user_id, Profile.visibility).where(Profile.user_id.in_(owner_ids))
+    ).all())
+    audiences_of = _audiences_of(viewer, owner_ids)
+    shown = {}
+    for uid in owner_ids:
+        audiences = audiences_of(uid)
+        shown[uid] = frozenset(key for key, aud in _rules(chosen[uid] or {}).items()
+                               if aud in audiences) if uid in chosen else frozenset()
+    return shown
+
+
+def _audiences_of(viewer: User, owner_ids: list[int]):
+    """A function giving the audiences ``viewer`` belongs to for each of ``owner_ids``."""
+    if viewer.has_role(Role.COORDINATOR, Role.ADMIN):
+        # Staff are in the networks' audience already: sharing a network adds nothing, so it
+        # is not read.
+        staff = frozenset({EVERYONE, NETWORKS, COORDINATORS})
+        return lambda uid: _ALL if uid == viewer.id else staff
+    sharing = networks.sharing_network(viewer, owner_ids)
+    return lambda uid: _ALL if uid == viewer.id else (
+        _NETWORKS_SEE if uid in sharing else _EVERYONE_SEES)
+
+
+_ALL, _NETWORKS_SEE, _EVERYONE_SEES = (frozenset(AUDIENCES), frozenset({EVERYONE, NETWORKS}),
+                                       frozenset({EVERYONE}))
 
 
 # "See my profile as...": the label and the audiences each kind of viewer belongs to.
