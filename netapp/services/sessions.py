@@ -93,16 +93,23 @@ def _is_live(row: UserSession | None, now: datetime) -> bool:
     return row.last_seen_at > now - IDLE_LIMIT
 
 
-def _live_row(where: sa.ColumnElement[bool]) -> UserSession | None:
-    """The session row matching ``where`` if it may still be used; a dead row is deleted."""
+def _with_person(column) -> sa.Select:
     # One statement for the session row, its user, their roles and profile (with its
-    # organisation): this runs on every page, and most pages read the profile.
+    # organisation): this runs on every page, and most pages read the profile. Built once.
     person = joinedload(UserSession.user)
-    row = db.session.scalars(
-        sa.select(UserSession).where(where)
-        .options(person.joinedload(User.roles),
-                 person.joinedload(User.profile).joinedload(Profile.organisation))
-    ).unique().one_or_none()
+    return (sa.select(UserSession).where(column == sa.bindparam("digest"))
+            .options(person.joinedload(User.roles),
+                     person.joinedload(User.profile).joinedload(Profile.organisation)))
+
+
+_BY_SESSION_TOKEN = _with_person(UserSession.token_hash)
+_BY_REMEMBER_TOKEN = _with_person(UserSession.remember_hash)
+
+
+def _live_row(by: sa.Select, digest: str) -> UserSession | None:
+    """The session row whose token (``by``: session or remember) has this digest, if it may
+    still be used; a dead row is deleted."""
+    row = db.session.scalars(by, {"digest": digest}).unique().one_or_none()
     now = utcnow()
     if row is not None and not _is_live(row, now):
         db.session.delete(row)
@@ -120,7 +127,7 @@ def _attach(row: UserSession, token: str) -> User:
 
 
 def _load_from_session_cookie(token: str) -> User | None:
-    row = _live_row(UserSession.token_hash == _digest(token))
+    row = _live_row(_BY_SESSION_TOKEN, _digest(token))
     if row is None:
         session.pop("_user_id", None)
         return None
@@ -135,7 +142,7 @@ def _load_from_remember_cookie(req) -> User | None:
     token = req.cookies.get(REMEMBER_COOKIE)
     if not token:
         return None
-    row = _live_row(UserSession.remember_hash == _digest(token))
+    row = _live_row(_BY_REMEMBER_TOKEN, _digest(token))
     if row is None:
         return None
     # Each use replaces both tokens: a copied remember cookie works once at most.
