@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from netapp.extensions import db
 from netapp.models import Element, ServiceType
+from netapp.services import directory as member_directory
 from netapp.services import lqf, profiles
 from tests.factories import make_user
 from tests.profile_helpers import assess, council, give_profile, join, load_reference
@@ -171,6 +172,27 @@ def test_results_are_paged(client, auth, app, users, owner):
     assert "3 members" in first and "Page 1 of 2" in first and "Zara 0" in first
     second = client.get("/networks/members?name=Zara&page=2").get_data(as_text=True)
     assert "Zara 2" in second and "Zara 0" not in second
+
+
+def test_a_search_counts_up_to_a_most_then_says_more_than(monkeypatch, client, auth, app,
+                                                            users, owner):
+    """Past ``MOST_COUNTED`` matches the page says "more than" and pages through the first ones
+    by name, whether the search is a name alone (counted apart) or has a filter (alongside)."""
+    monkeypatch.setattr(member_directory, "MOST_COUNTED", 4)
+    app.config["PAGE_SIZE"] = 2
+    for n in range(6):
+        give_profile(make_user(name=f"Zara {n}"), "Leeds")
+    auth.login(users["other_member"].email)
+    for query in ("name=zara", f"name=Zara&council={council('Leeds').id}"):
+        first = client.get(f"/networks/members?{query}").get_data(as_text=True)
+        assert "More than 4 members" in first and "first 4 by name" in first, query
+        assert "Page 1 of 2 (the first 4)" in first and "Zara 0" in first, query
+        second = client.get(f"/networks/members?{query}&page=2").get_data(as_text=True)
+        assert "Zara 3" in second and "Zara 4" not in second and 'rel="next"' not in second
+        third = client.get(f"/networks/members?{query}&page=3").get_data(as_text=True)
+        assert "Zara 4" not in third and "Zara 5" not in third, query
+    exact = client.get("/networks/members?name=zara+1").get_data(as_text=True)
+    assert "1 member<" in exact and "More than" not in exact
 
 
 def test_a_search_runs_a_fixed_number_of_statements(client, auth, users, owner):

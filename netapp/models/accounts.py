@@ -40,7 +40,12 @@ class User(UserMixin, db.Model):
     __table_args__ = (sa.Index("ix_users_closed", "id",
                                postgresql_where=sa.text("is_active_account IS NOT TRUE"),
                                sqlite_where=sa.text("is_active_account IS NOT 1")),
-                      sa.Index("ix_users_display_name", "display_name", "id"))
+                      sa.Index("ix_users_display_name", "display_name", "id"),
+                      # Open accounts by name: the member directory pages and counts a name
+                      # search from the names here alone (lower(name) LIKE, no user read).
+                      sa.Index("ix_users_open_by_name", "display_name", "id",
+                               postgresql_where=sa.text("is_active_account IS TRUE"),
+                               sqlite_where=sa.text("is_active_account IS 1")))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)

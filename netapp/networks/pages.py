@@ -242,4 +242,5 @@ def members():
         viewer, search, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"])
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("networks/members.html", form=form, page=page, entries=entries,
-                           search=search, viewer=viewer, args=args), status
+                           search=search, viewer=viewer, args=args,
+                           most_counted=member_directory.MOST_COUNTED), status

@@ -8,6 +8,7 @@ show nor filter here.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -30,6 +31,11 @@ from netapp.services.audiences import COORDINATORS, EVERYONE, NETWORKS
 
 # A score of this or more in the latest self-assessment counts as a strength.
 STRONG = 4
+
+# A search counts its matches up to this many; past it, the page says "more than" and offers
+# the first ones by name. Counting every match of a short name ("an" finds a quarter of the
+# members) would read the whole list of names for each search.
+MOST_COUNTED = 500
 
 # Fields a directory card shows (the rest are on the profile itself).
 CARD_FIELDS = frozenset({"job_title", "organisation", "area", "offer", "lqf"})
@@ -118,8 +124,10 @@ def query(viewer: User, search: Search) -> sa.Select:
         .where(User.is_active_account.is_(True))
     )
     if search.name:
-        stmt = stmt.where(User.display_name.ilike(f"%{_escape_like(search.name)}%",
-                                                  escape="\\"))
+        # lower() LIKE rather than ILIKE: the same matches, and PostgreSQL checks it on the
+        # names in ix_users_open_by_name without reading the users themselves.
+        stmt = stmt.where(sa.func.lower(User.display_name).like(
+            f"%{_escape_like(search.name.lower())}%", escape="\\"))
     if search.council_id is not None:
         stmt = stmt.where(Profile.local_authority_id == search.council_id,
                           _field_seen(viewer, "area"))
@@ -151,22 +159,42 @@ def search_page(viewer: User, search: Search, page: int, per_page: int):
     return found, entries
 
 
+@dataclass
+class Found(paging.Page):
+    """A page of the directory's results. ``total`` is the number of matches, counted up to one
+    more than ``MOST_COUNTED``; past that the page says "more than" and pages through the
+    first ``MOST_COUNTED`` by name."""
+
+    @property
+    def more(self) -> bool:
+        return self.total > MOST_COUNTED
+
+    @property
+    def pages(self) -> int:
+        if not self.total:
+            return 0
+        return max(1, math.ceil(min(self.total, MOST_COUNTED) / self.per_page))
+
+
 def _page_of(stmt: sa.Select, page: int, per_page: int, *,
-             count_apart: bool = False) -> paging.Page:
-    """``paging.paginate`` for the directory, in one statement: the page and the count are found
-    on members' ids alone, then only that page's members are read. Counting over whole rows kept
-    every match's columns in memory (at 25,000 members, more than PostgreSQL's work_mem).
+             count_apart: bool = False) -> Found:
+    """One page of the directory and its count, in one statement: the page and the count are
+    found on members' ids alone, then only that page's members are read. Counting over whole
+    rows kept every match's columns in memory (at 25,000 members, more than PostgreSQL's
+    work_mem).
 
     How the count is made depends on the search. With no filter, or a name only, the page is the
-    first rows of the index on names, and the count is a subquery of its own (``count_apart``):
-    about a third of the time of counting alongside (``count(*) OVER ()``), which has to walk
-    every match in name order first. A filter that picks few people (a strength, a council) is
-    cheaper counted alongside, since the subquery would run the filter a second time.
+    first rows of the index on open accounts' names, and the count is a subquery of its own
+    (``count_apart``) that stops at one past ``MOST_COUNTED``: it reads the same index, at
+    most a few thousand names for the shortest search. A filter that picks few people (a
+    strength, a council) is cheaper counted alongside (``count(*) OVER ()``), since the
+    subquery would run the filter a second time; its count is shown the same way.
     """
     page = max(page, 1)
     ids = stmt.with_only_columns(User.id.label("id"), maintain_column_froms=True)
     if count_apart:
-        total = (sa.select(sa.func.count()).select_from(ids.order_by(None).subquery())
+        total = (sa.select(sa.func.count())
+                 .select_from(ids.order_by(None).limit(MOST_COUNTED + 1).subquery())
                  .scalar_subquery())
     else:
         total = sa.func.count().over()
@@ -176,9 +204,14 @@ def _page_of(stmt: sa.Select, page: int, per_page: int, *,
         sa.select(User, ranked.c.total).options(lazyload(User.roles))
         .join(ranked, ranked.c.id == User.id).order_by(User.display_name, User.id)).all()
     if rows or page == 1:
-        return paging.Page([user for user, _ in rows], rows[0].total if rows else 0, page,
-                           per_page)
-    return paging.paginate(stmt, page, per_page)  # past the end: counted apart
+        total = min(rows[0].total, MOST_COUNTED + 1) if rows else 0
+        found = Found([user for user, _ in rows], total, page, per_page)
+    else:  # past the end: counted apart
+        past = paging.paginate(stmt, page, per_page)
+        found = Found(past.items, min(past.total, MOST_COUNTED + 1), page, per_page)
+    if found.page > found.pages:
+        found.items = []  # past the first MOST_COUNTED: the page offers none of them
+    return found
 
 
 def strengths_by_user(user_ids: list[int]) -> dict[int, list[str]]:
