@@ -58,6 +58,7 @@ from config import TestingConfig  # noqa: E402
 
 # Issue 15, item 1: what each page must reach in the same run.
 TARGET_RATIO, TARGET_P99_MS, TARGET_STATEMENTS = 0.10, 25.0, 8
+VISITOR = "anyone"  # a page opened by someone not signed in
 USER_AGENT = "netapp-load-test/1.0"
 DOCS = ROOT / "docs" / "benchmarks.md"
 SECTION = "## Load test: pages at national scale"
@@ -87,8 +88,8 @@ end
 
 @dataclass(frozen=True)
 class Page:
-    """A page measured: what it is, its path, and who opens it ("member", "coordinator" or
-    "admin")."""
+    """A page measured: what it is, its path, and who opens it ("member", "coordinator",
+    "admin", or ``VISITOR``: anyone, not signed in)."""
 
     name: str
     path: str
@@ -138,6 +139,7 @@ def main_pages() -> list[Page]:
         sa.select(MentoringRound.id).where(MentoringRound.status == RoundStatus.PREVIEW)
         .order_by(MentoringRound.id)).first()
     return [
+        Page("front page", "/", VISITOR),
         Page("home", "/home"),
         Page("my profile", "/me"),
         Page("my networks", "/networks/mine"),
@@ -201,7 +203,8 @@ def pages_and_statements(database_url: str) -> tuple[list[Page], dict[str, int],
     with app.app_context():
         pages = main_pages()
         clients = {}
-        for who in {page.who for page in pages}:
+        clients[VISITOR] = app.test_client()
+        for who in {page.who for page in pages} - {VISITOR}:
             clients[who] = app.test_client()
             answer = clients[who].post("/account/login", data={
                 "email": f"{who}@{DEMO_DOMAIN}", "password": DEMO_PASSWORD})
@@ -383,7 +386,8 @@ def run(database_url: str, args, workdir: Path) -> dict:
     with Gunicorn("bench.hello_app:app", args.workers, env, workdir / "hello.log") as hello, \
             Gunicorn("bench.load:site_app()", args.workers, env, workdir / "site.log") as site:
         cookies = {who: sign_in(site.port, f"{who}@{DEMO_DOMAIN}", DEMO_PASSWORD)
-                   for who in sorted({page.who for page in pages})}
+                   for who in sorted({page.who for page in pages} - {VISITOR})}
+        cookies[VISITOR] = ""
         rows = []
         print("measuring hello-world ...", flush=True)
         hello_first = wrk(hello.port, "/", "", args, script)
