@@ -48,8 +48,8 @@ from netapp.services.audiences import AUDIENCES, EVERYONE, NETWORKS
 
 __all__ = [
     "Person", "PeerIndex", "Space", "Suggestion", "profile_vectors", "query_vectors", "fit",
-    "nearest", "suggestions_for", "can_greet", "greetable", "has_said_hello", "say_hello",
-    "dismiss", "hellos_for", "forget_cache",
+    "nearest", "me_statement", "suggestions_for", "can_greet", "greetable", "has_said_hello",
+    "say_hello", "dismiss", "hellos_for", "forget_cache",
 ]
 
 # Weights of the three blocks of the vector (docs/networks.md, "Peer suggestions").
@@ -524,11 +524,13 @@ class Suggestion:
         return text[:1].upper() + text[1:] + "."
 
 
-def _me(user: User, space: Space) -> tuple[Person, set[int]]:
+def _me(user: User, space: Space, rows=None) -> tuple[Person, set[int]]:
     """The member's own query data, from everything they told us, and the people never
-    suggested to them (``_left_out_columns``): one query. Their service type comes with their
-    profile, which the page loaded with the signed-in person."""
-    rows = db.session.connection().execute(_me_sql(), {"me": user.id}).all()
+    suggested to them (``_left_out_columns``): one query, or none when ``rows`` are the rows
+    of ``me_statement`` already read. Their service type comes with their profile, which the
+    page loaded with the signed-in person."""
+    if rows is None:
+        rows = db.session.connection().execute(_me_sql(), {"me": user.id}).all()
     averages = {code: float(value) for kind, _, code, value in rows
                 if kind == "score" and value is not None}
     profile = user.profile
@@ -538,6 +540,13 @@ def _me(user: User, space: Space) -> tuple[Person, set[int]]:
                 service.value if service is not None else None,
                 frozenset(ref for kind, ref, _, _ in rows if kind == "need"))
     return me, {ref for kind, ref, _, _ in rows if kind == "left"} | {user.id}
+
+
+def me_statement() -> sa.CompoundSelect:
+    """What suggestions need of the member themselves, for a page that reads it along with
+    its own rows (parameter ``me``): rows of (kind, id, dimension code, average) to give
+    ``suggestions_for`` as ``me_rows``."""
+    return _me_sql()
 
 
 @cache
@@ -594,11 +603,13 @@ def _reasons(me: Person, peer: Person, visibility: dict, space: Space,
 
 
 def suggestions_for(user: User, limit: int = SHOWN,
-                    joined: Iterable[Network] | None = None) -> list[Suggestion]:
+                    joined: Iterable[Network] | None = None,
+                    me_rows: Sequence | None = None) -> list[Suggestion]:
     """A few peers worth meeting from the member's local and affinity networks, nearest
-    first, with reasons. ``joined``: every network the member is in, when the caller has
-    read them already. A fixed number of queries however big the networks are: two with
-    ``joined`` once the indexes are cached (themselves and who is left out; the candidates)."""
+    first, with reasons. ``joined``: every network the member is in, and ``me_rows``: the
+    rows of ``me_statement``, when the caller has read them already. A fixed number of
+    queries however big the networks are: two with ``joined`` once the indexes are cached
+    (themselves and who is left out; the candidates), one with ``me_rows`` too."""
     if not user.is_verified or not user.is_active_account:
         return []
     mine = _my_networks(user, joined)
@@ -606,7 +617,7 @@ def suggestions_for(user: User, limit: int = SHOWN,
         return []
     indexes = _indexes([nid for nid, _, _ in mine])
     space, dim_names, topic_names = _space()
-    me, leave_out = _me(user, space)
+    me, leave_out = _me(user, space, me_rows)
     if any(index.space != space for index in indexes.values()):
         # The framework or the topics changed since these were built.
         forget_cache()
