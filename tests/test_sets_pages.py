@@ -10,8 +10,9 @@ import sqlalchemy as sa
 from netapp.extensions import db
 from netapp.models import Notification, SetMembership, SetNote
 from netapp.models.base import utcnow
+from netapp.services import profiles
 from tests.factories import make_user
-from tests.profile_helpers import join, load_reference
+from tests.profile_helpers import give_profile, join, load_reference
 from tests.sets_life import meeting, more_members, published_set
 from tests.statements import count_statements
 
@@ -41,6 +42,31 @@ def test_a_member_sees_the_people_the_facilitator_the_next_meeting_and_the_theme
     assert "https://meet.example.org/abc" in page  # the set sees the link
     assert "Finance" in page and "Leadership" in page
     assert f"/sets/{the_set.id}/meetings/" in page and "calendar.ics" in page
+
+
+def test_each_member_shows_the_job_and_service_their_choices_let_the_viewer_see(
+        client, auth, users):
+    load_reference()
+    mina, otto = users["member"], users["other_member"]
+    kim = make_user(email="kim@example.org", name="Kim Camden")
+    give_profile(mina, "Leeds", job_title="Deputy Manager")
+    give_profile(otto, "Leeds", job_title="Home Manager")  # in Leeds's network with Mina
+    give_profile(kim, "Camden", job_title="Service Lead")  # in no network with Mina
+    profiles.set_visibility(otto, {"job_title": "networks"})
+    profiles.set_visibility(kim, {"job_title": "networks", "organisation": "me"})
+    profiles.set_visibility(mina, {"job_title": "me"})
+    row = published_set([mina, otto, kim], users["mentor"])
+    auth.as_role(users, "member")
+    page = _page(client, row).text
+    assert "Home Manager" in page and "Otto Other House (care home)" in page
+    assert "Service Lead" not in page and "Kim Camden House" not in page
+    assert "Deputy Manager" in page  # Mina sees her own, kept to herself
+    assert "Operational leader" not in page  # only job and service show on this page
+    auth.logout()
+    auth.login(kim.email)
+    page = _page(client, row).text
+    assert "Service Lead" in page and "Kim Camden House" in page
+    assert "Home Manager" not in page and "Deputy Manager" not in page
 
 
 @pytest.mark.parametrize("role", ["other", "coordinator", "admin", "outsider_mentor"])

@@ -203,13 +203,34 @@ def profile_cards(viewer: User, owner_ids: list[int],
     audiences_of = _audiences_of(viewer, owner_ids)
     cards = {uid: ProfileCard([], frozenset()) for uid in owner_ids}
     for profile in found:
-        uid = profile.user_id
-        audiences = audiences_of(uid)
-        shown = frozenset(key for key, aud in visibility_of(profile).items()
-                          if aud in audiences and key not in leave_out)
-        rows = _profile_rows(profile, shown, lambda u=uid: needs.get(u, []),
-                             lambda u=uid: offers.get(u, []))
-        cards[uid] = ProfileCard(rows, shown)
+        cards[profile.user_id] = _card(profile, audiences_of(profile.user_id), leave_out,
+                                       needs, offers)
+    return cards
+
+
+def _card(profile: Profile, audiences, leave_out, needs, offers) -> ProfileCard:
+    uid = profile.user_id
+    shown = frozenset(key for key, aud in visibility_of(profile).items()
+                      if aud in audiences and key not in leave_out)
+    rows = _profile_rows(profile, shown, lambda: needs.get(uid, []),
+                         lambda: offers.get(uid, []))
+    return ProfileCard(rows, shown)
+
+
+def cards_from_rows(viewer: User, found, leave_out: frozenset[str]) -> dict[int, ProfileCard]:
+    """``profile_cards`` for people read by the caller's own statement, without SQL: ``found``
+    holds (user id, their Profile with its organisation or None, whether ``viewer`` shares a
+    network where they are listed, as ``networks.shares_network_sql``). Needs and offers are
+    not read, so ``leave_out`` must hold both."""
+    if {"needs", "offer"} - set(leave_out):
+        raise ValueError(f"cards_from_rows reads no needs or offers: leave_out={leave_out!r}")
+    staff = viewer.has_role(Role.COORDINATOR, Role.ADMIN)
+    cards = {}
+    for uid, profile, shares in found:
+        audiences = (_ALL if uid == viewer.id else _STAFF_SEE if staff
+                     else _NETWORKS_SEE if shares else _EVERYONE_SEES)
+        cards[uid] = (ProfileCard([], frozenset()) if profile is None
+                      else _card(profile, audiences, leave_out, {}, {}))
     return cards
 
 
@@ -236,15 +257,14 @@ def _audiences_of(viewer: User, owner_ids: list[int]):
     if viewer.has_role(Role.COORDINATOR, Role.ADMIN):
         # Staff are in the networks' audience already: sharing a network adds nothing, so it
         # is not read.
-        staff = frozenset({EVERYONE, NETWORKS, COORDINATORS})
-        return lambda uid: _ALL if uid == viewer.id else staff
+        return lambda uid: _ALL if uid == viewer.id else _STAFF_SEE
     sharing = networks.sharing_network(viewer, owner_ids)
     return lambda uid: _ALL if uid == viewer.id else (
         _NETWORKS_SEE if uid in sharing else _EVERYONE_SEES)
 
 
-_ALL, _NETWORKS_SEE, _EVERYONE_SEES = (frozenset(AUDIENCES), frozenset({EVERYONE, NETWORKS}),
-                                       frozenset({EVERYONE}))
+_ALL, _STAFF_SEE = frozenset(AUDIENCES), frozenset({EVERYONE, NETWORKS, COORDINATORS})
+_NETWORKS_SEE, _EVERYONE_SEES = frozenset({EVERYONE, NETWORKS}), frozenset({EVERYONE})
 
 
 # "See my profile as...": the label and the audiences each kind of viewer belongs to.

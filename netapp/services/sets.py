@@ -18,6 +18,7 @@ from netapp.extensions import db
 from netapp.models import (
     EmailOptOut,
     LearningSet,
+    Profile,
     Role,
     SetAttendance,
     SetMeeting,
@@ -28,7 +29,7 @@ from netapp.models import (
     UserRole,
 )
 from netapp.models.base import utcnow
-from netapp.services import audit, notifications, paging, profiles
+from netapp.services import audit, networks, notifications, paging, profiles
 from netapp.services import matching_bridge as bridge
 
 LONDON = ZoneInfo("Europe/London")
@@ -140,15 +141,33 @@ def meets_where(row: LearningSet) -> str:
     return f"In person in {row.region.name}" if row.region_id and row.region else "In person"
 
 
+# The page shows each member's job title and service, nothing more of their card.
+_CARD_LEAVES_OUT = frozenset(profiles.FIELD_KEYS) - {"job_title", "organisation"}
+
+
+def _members_with_cards(viewer: User, set_id: int) -> list[MemberView]:
+    """The set's current members by name, each with what their card lets ``viewer`` see of
+    their job and service: one statement (people, profiles, organisations and whether the
+    viewer shares a network with each)."""
+    found = db.session.execute(
+        sa.select(User.id, User.display_name, Profile,
+                  networks.shares_network_sql(viewer, User.id))
+        .join(SetMembership, SetMembership.user_id == User.id)
+        .outerjoin(Profile, Profile.user_id == User.id)
+        .options(joinedload(Profile.organisation))
+        .where(SetMembership.set_id == set_id, SetMembership.left_at.is_(None))
+        .order_by(User.display_name, User.id)).all()
+    # The same cards as elsewhere, without networks (a card never lists networks, so no
+    # affinity network can show here).
+    cards = profiles.cards_from_rows(viewer, [(uid, profile, shares)
+                                              for uid, _, profile, shares in found],
+                                     leave_out=_CARD_LEAVES_OUT)
+    return [MemberView(uid, name, cards[uid].rows) for uid, name, _, _ in found]
+
+
 def set_page(viewer: User, row: LearningSet) -> SetPage:
     """Everything on the set's page but the notes, in a fixed number of queries."""
-    people = current_members(row.id)
-    # Names as each member allows: the same cards as elsewhere, without networks (a card never
-    # lists networks, so no affinity network can show here).
-    cards = profiles.profile_cards(viewer, [p.id for p in people],
-                                   leave_out=frozenset({"needs", "offer"}))
-    members = [MemberView(p.id, p.display_name, cards[p.id].rows if p.id in cards else [])
-               for p in people]
+    members = _members_with_cards(viewer, row.id)
     upcoming, past = _meetings_shown(row)
     facilitator = row.facilitator.display_name if row.facilitator_id else ""
     return SetPage(row=row, members=members, facilitator=facilitator,
