@@ -1,70 +1,61 @@
 """The members list's search form, sent with GET so a search can be bookmarked and exported."""
 from __future__ import annotations
 
-import sqlalchemy as sa
-from wtforms import BooleanField, SelectField, StringField
-from wtforms.fields.choices import SelectChoice
+from wtforms import BooleanField, StringField
 from wtforms.validators import Length, ValidationError
 
-from netapp.extensions import db
+from netapp import select_options
 from netapp.forms_common import Form
 from netapp.members.forms import optional_int
-from netapp.models import LocalAuthority, Region, ServiceType
+from netapp.models import ServiceType
+from netapp.select_options import KeptSelectField
 from netapp.services import member_list
 from netapp.services.profiles import LEVELS
 
+# Lists that never change while the process runs, as (value, words) for their selects.
+LEVEL_CHOICES = (("", "Any level"),) + tuple(
+    (code, words) for code, (words, _hint) in LEVELS.items())
+ISOLATION_CHOICES = (("", "Any"),) + tuple(
+    (code, words) for code, (_lo, _hi, words) in member_list.ISOLATION_BANDS.items())
+
 
 class MembersForm(Form):
+    """The members search. Its selects' options are rendered once per process from the
+    per-process copy of reference data (netapp/select_options.py)."""
+
     class Meta:
         csrf = False
 
     q = StringField("Name or email", validators=[
         Length(max=120, message="Use at most 120 letters.")])
-    region = SelectField("Region", coerce=optional_int, validate_choice=False)
-    council = SelectField("Council area", coerce=optional_int, validate_choice=False)
-    service_type = SelectField("Type of service", validate_choice=False)
-    level = SelectField("Level of leadership", coerce=optional_int, validate_choice=False)
-    strength = SelectField("Strong in (latest self-assessment)", coerce=optional_int,
-                           validate_choice=False)
-    need = SelectField("Would like help with", coerce=optional_int, validate_choice=False)
-    isolation = SelectField("Isolation index", validate_choice=False)
+    region = KeptSelectField("Region", coerce=optional_int, validate_choice=False)
+    council = KeptSelectField("Council area", coerce=optional_int, validate_choice=False)
+    service_type = KeptSelectField("Type of service", validate_choice=False)
+    level = KeptSelectField("Level of leadership", coerce=optional_int, validate_choice=False)
+    strength = KeptSelectField("Strong in (latest self-assessment)", coerce=optional_int,
+                               validate_choice=False)
+    need = KeptSelectField("Would like help with", coerce=optional_int, validate_choice=False)
+    isolation = KeptSelectField("Isolation index", validate_choice=False)
     wants_mentor = BooleanField("Only people asking for a mentor")
     in_set = BooleanField("Only people in an action learning set")
 
-    def __init__(self, elements, topics, *args, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        places = db.session.execute(
-            sa.select(Region.id, Region.name, LocalAuthority.id, LocalAuthority.name)
-            .join(LocalAuthority, LocalAuthority.region_id == Region.id)
-            .order_by(Region.name, LocalAuthority.name)).all()
-        regions = dict((region_id, region) for region_id, region, _id, _name in places)
-        self.region.choices = [SelectChoice("", "Any region")] + [
-            SelectChoice(region_id, name) for region_id, name in regions.items()]
-        self._region_ids = set(regions)
-        self.council.choices = [SelectChoice("", "Any council")] + [
-            SelectChoice(council_id, name, optgroup=region)
-            for _rid, region, council_id, name in places]
-        self._council_ids = {council_id for _rid, _r, council_id, _n in places}
-        self.service_type.choices = [SelectChoice("", "Any type")] + [
-            SelectChoice(t.value, t.label) for t in ServiceType]
-        self.level.choices = [SelectChoice("", "Any level")] + [
-            SelectChoice(code, words) for code, (words, _hint) in LEVELS.items()]
-        self.strength.choices = [SelectChoice("", "Any")] + [
-            SelectChoice(e.id, f"{e.code}: {e.name}") for e in elements]
-        self._element_ids = {e.id for e in elements}
-        self.need.choices = [SelectChoice("", "Anything")] + [
-            SelectChoice(t.id, t.name) for t in topics]
-        self._topic_ids = {t.id for t in topics}
-        self.isolation.choices = [SelectChoice("", "Any")] + [
-            SelectChoice(code, words) for code, (_lo, _hi, words)
-            in member_list.ISOLATION_BANDS.items()]
+        self.region.keep(select_options.regions())
+        self.council.keep(select_options.councils())
+        self.service_type.keep(select_options.fixed("service_types",
+                                                    select_options.SERVICE_TYPES))
+        self.level.keep(select_options.fixed("levels", LEVEL_CHOICES, optional_int))
+        self.strength.keep(select_options.elements())
+        self.need.keep(select_options.topics())
+        self.isolation.keep(select_options.fixed("isolation_bands", ISOLATION_CHOICES))
 
     def validate_region(self, field):
-        if field.data is not None and field.data not in self._region_ids:
+        if field.data is not None and field.data not in field.kept.values:
             raise ValidationError("Choose a region from the list.")
 
     def validate_council(self, field):
-        if field.data is not None and field.data not in self._council_ids:
+        if field.data is not None and field.data not in field.kept.values:
             raise ValidationError("Choose a council from the list.")
 
     def validate_service_type(self, field):
@@ -76,11 +67,11 @@ class MembersForm(Form):
             raise ValidationError("Choose a level from the list.")
 
     def validate_strength(self, field):
-        if field.data is not None and field.data not in self._element_ids:
+        if field.data is not None and field.data not in field.kept.values:
             raise ValidationError("Choose an element of the framework from the list.")
 
     def validate_need(self, field):
-        if field.data is not None and field.data not in self._topic_ids:
+        if field.data is not None and field.data not in field.kept.values:
             raise ValidationError("Choose a topic from the list.")
 
     def validate_isolation(self, field):

@@ -9,7 +9,7 @@ from netapp.coordinator import bp
 from netapp.coordinator.member_forms import MembersForm
 from netapp.members._common import current_member
 from netapp.models import Role
-from netapp.services import directory, member_list, profiles
+from netapp.services import member_list
 
 # The console's menu: (heading, [(link words, endpoint, what it is for)]). A link shows once
 # its page exists, so parts of the console can land in any order.
@@ -63,9 +63,8 @@ def search_form() -> tuple[MembersForm, member_list.Filters, bool]:
 
     An invalid search shows every member with the errors, never a guess at what was meant.
     """
-    # Regions and councils come in one query with the form; elements and topics from this
-    # process's copy of reference data.
-    form = MembersForm(directory.elements(), profiles.topics(), formdata=request.args or None)
+    # Its choices come from this process's copy of reference data, rendered once.
+    form = MembersForm(formdata=request.args or None)
     if request.args and not form.validate():
         return form, member_list.Filters(), False
     return form, form.filters() if request.args else member_list.Filters(), True

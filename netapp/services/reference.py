@@ -38,7 +38,7 @@ from netapp.services import recruitment
 
 __all__ = [
     "KEEP_FOR", "Place", "clear", "dimensions", "ensure_reference_data", "framework", "network",
-    "networks", "place", "regions", "topic_names", "topics",
+    "networks", "place", "regions", "shared", "topic_names", "topics",
 ]
 
 KEEP_FOR = 60.0  # seconds another process may show reference data from before a change
@@ -224,6 +224,18 @@ def _regions(session: Session) -> dict[int, Region]:
 def regions() -> list[Region]:
     """This request's copies of the English regions, by name."""
     return [_copy(r) for r in _cached("regions", _regions).values()]
+
+
+_LOADERS = {"frameworks": _frameworks, "networks": _networks, "topics": _topics,
+            "places": _places, "regions": _regions}
+
+
+def shared(key: str):
+    """This process's own copy under ``key`` (a key of ``_LOADERS``), loaded if need be, with
+    nothing put in this request's session. It is the same object until it is loaded again, so
+    what is worked out from it (a select's rendered options) can be kept for as long as it is
+    (netapp/select_options.py). Read it only: never change it or its rows."""
+    return _cached(key, _LOADERS[key])
 
 
 def _touched(session, keys: set[str]) -> None:
