@@ -44,6 +44,22 @@ def test_bulk_scores_use_each_members_latest_finished_assessment(fw, users):
     assert users["mentor"].id not in scores
 
 
+def test_latest_is_the_newest_finished_assessment_with_its_scores(fw, users):
+    member = users["member"]
+    assert lqf.latest(member.id, fw) is None
+    for score in (1, 3, 2):
+        assess(member, lambda i, score=score: score)
+    # Two finished on the same moment: the later one (by id) is the newest.
+    history = lqf.completed(member.id, fw)
+    history[-2].completed_at = history[-1].completed_at
+    db.session.commit()
+    lqf.save_scores(member, fw, {fw.dimensions[0].elements[0].id: 4})  # a draft never counts
+    newest = lqf.latest(member.id, fw)
+    assert newest.id == max(a.id for a in history)
+    assert set(lqf.as_dict(newest).values()) == {2} and len(newest.scores) == 28
+    assert lqf.latest(users["other_member"].id, fw) is None
+
+
 def test_a_new_draft_starts_from_the_last_answers(fw, users):
     member = users["member"]
     assess(member, lambda i: 2)

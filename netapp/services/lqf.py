@@ -68,8 +68,18 @@ def completed(user_id: int, fw: Framework) -> list[SelfAssessment]:
 
 
 def latest(user_id: int, fw: Framework) -> SelfAssessment | None:
-    history = completed(user_id, fw)
-    return history[-1] if history else None
+    """The newest finished assessment with its scores (one statement, reading only that one
+    however many the member has finished)."""
+    newest = (
+        sa.select(SelfAssessment.id)
+        .where(SelfAssessment.user_id == user_id, SelfAssessment.framework_id == fw.id,
+               SelfAssessment.completed_at.is_not(None))
+        .order_by(SelfAssessment.completed_at.desc(), SelfAssessment.id.desc())
+        .limit(1).scalar_subquery())
+    return db.session.scalars(
+        sa.select(SelfAssessment).where(SelfAssessment.id == newest)
+        .options(joinedload(SelfAssessment.scores))
+    ).unique().one_or_none()
 
 
 def starting_scores(user: User, fw: Framework) -> dict[int, int]:
