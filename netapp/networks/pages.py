@@ -124,20 +124,19 @@ def _network_page(found: Network, viewer: User, lead_form: LeadForm | None = Non
     if standing is None:
         standing = networks.standing(viewer, found)
     member = standing.is_member
-    page = networks.members_page(found, viewer, request.args.get("page", 1, type=int),
-                                 current_app.config["PAGE_SIZE"], member=member)
+    people = networks.people_panels(found, viewer, request.args.get("page", 1, type=int),
+                                    current_app.config["PAGE_SIZE"], member=member)
     manages = standing.can_manage_leads(viewer, found)
     if manages and lead_form is None:
         lead_form = LeadForm(networks.lead_candidates(found, viewer))
-    new_count, new_people = networks.new_this_month(found, viewer, member=member)
     return render_template(
-        "networks/network.html", network=found, page=page, viewer=viewer,
-        unlisted_others=networks.unlisted_others(found, viewer),
+        "networks/network.html", network=found, page=people.page, viewer=viewer,
+        unlisted_others=people.unlisted_others,
         viewer_listed=not member or standing.is_listed_to_members(found),
-        is_member=member, leads=networks.leads_of(found, viewer, member=member),
+        is_member=member, leads=people.leads,
         manages_leads=manages, lead_form=lead_form, button_form=EmptyForm(),
         can_follow=standing.can_follow(found), following=standing.is_following,
-        new_count=new_count, new_people=new_people,
+        new_count=people.new_count, new_people=people.new_people,
         events=events.upcoming_for_network(found.id, viewer, visible=True),
         threads=discussions.recent_threads(found.id, viewer, visible=True),
         story=stories.featured_for_network(found.id, viewer, visible=True),

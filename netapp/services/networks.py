@@ -34,6 +34,8 @@ CONSENT_VERSION = "2026-11-v2"
 # A count of affinity members below this is never shown: with a handful of people, a number
 # that changes by one tells watchers who has just joined or left.
 SMALLEST_COUNT = 5
+# How many of this month's new members a network's page names.
+NEW_SHOWN = 10
 
 
 class EmailNotConfirmed(Exception):
@@ -398,38 +400,103 @@ def standing(viewer: User, network: Network) -> Standing:
 _NAMES_ONLY = lazyload(User.roles)
 
 
-def members_page(network: Network, viewer: User, page: int, per_page: int,
-                 member: bool | None = None) -> paging.Page:
-    """One page of the network's active members that the viewer may see, by name, and how
-    many in all (one query).
+@dataclass(frozen=True)
+class Person:
+    """Someone a network's page names: their id and name."""
 
-    The viewer always sees themselves.
+    id: int
+    display_name: str
+
+
+@dataclass(frozen=True)
+class PeoplePanels:
+    """What a network's page shows of its people (``people_panels``)."""
+
+    page: paging.Page  # of Person, by name
+    leads: list[Person]
+    new_count: int | None  # None below SMALLEST_COUNT
+    new_people: list[Person]
+    unlisted_others: int | None
+
+
+_INT, _TEXT = sa.Integer(), sa.String()
+
+
+def _part(kind: str, person_id=None, name=None, flag=None, count=None, pos=None) -> list:
+    def typed(column, type_):
+        return sa.cast(sa.null() if column is None else column, type_)
+
+    return [sa.literal(kind, _TEXT).label("part"), typed(person_id, _INT).label("id"),
+            typed(name, _TEXT).label("name"), typed(flag, _INT).label("flag"),
+            typed(count, _INT).label("n"), typed(pos, _INT).label("pos")]
+
+
+def people_panels(network: Network, viewer: User, page: int, per_page: int,
+                  member: bool | None = None) -> PeoplePanels:
+    """A page of the network's active members that the viewer may see, by name, and how many
+    in all (the viewer always sees themselves); its leads the viewer may see; how many joined
+    this month and the ones the viewer may see, newest first; and for an affinity network how
+    many others chose not to be listed. One statement, names only (no people loaded whole).
+
+    ``member``: whether the viewer is in the network, when the caller has already read it.
     """
-    return paging.paginate(
-        sa.select(User).options(_NAMES_ONLY)
-        .join(NetworkMembership, NetworkMembership.user_id == User.id)
-        .outerjoin(Profile, Profile.user_id == User.id)
-        .where(NetworkMembership.network_id == network.id, User.is_active_account.is_(True),
-               sa.or_(_listed_for(viewer, network, member), User.id == viewer.id))
-        .order_by(User.display_name, User.id),
-        page, per_page,
+    page = max(page, 1)
+    listed = sa.or_(_listed_for(viewer, network, member), User.id == viewer.id)
+    name_order = (User.display_name, User.id)
+
+    def members(*columns):
+        return (sa.select(*columns).select_from(User)
+                .join(NetworkMembership, NetworkMembership.user_id == User.id)
+                .outerjoin(Profile, Profile.user_id == User.id)
+                .where(NetworkMembership.network_id == network.id,
+                       User.is_active_account.is_(True)))
+
+    listed_page = (members(User.id, User.display_name,
+                           sa.func.row_number().over(order_by=name_order).label("pos"))
+                   .where(listed).order_by(*name_order)
+                   .limit(per_page).offset((page - 1) * per_page).subquery())
+    leads = (members(User.id, User.display_name,
+                     sa.func.row_number().over(order_by=name_order).label("pos"))
+             .join(NetworkLead, sa.and_(NetworkLead.user_id == User.id,
+                                        NetworkLead.network_id == network.id))
+             .where(listed).subquery())
+    # Every new joiner is counted, and those the viewer may see come first, so the first
+    # NEW_SHOWN rows hold every listed one the page names.
+    new_order = (sa.case((listed, 0), else_=1), NetworkMembership.joined_at.desc(),
+                 User.id.desc())
+    new = (members(User.id, User.display_name, sa.case((listed, 1), else_=0).label("listed"),
+                   sa.func.count().over().label("total"),
+                   sa.func.row_number().over(order_by=new_order).label("pos"))
+           .where(NetworkMembership.joined_at >= _month_start())
+           .order_by(*new_order).limit(NEW_SHOWN).subquery())
+    parts = [
+        sa.select(*_part("member", listed_page.c.id, listed_page.c.display_name,
+                         pos=listed_page.c.pos)),
+        sa.select(*_part("total", count=sa.func.count())).select_from(
+            members(User.id).where(listed).subquery()),
+        sa.select(*_part("lead", leads.c.id, leads.c.display_name, pos=leads.c.pos)),
+        sa.select(*_part("new", new.c.id, new.c.display_name, flag=new.c.listed,
+                         count=new.c.total, pos=new.c.pos)),
+    ]
+    if network.is_affinity:
+        parts.append(sa.select(*_part("unlisted", count=sa.func.count())).select_from(
+            members(User.id).where(NetworkMembership.is_listed.is_(False),
+                                   User.id != viewer.id).subquery()))
+    by_part: dict[str, list] = {}
+    for row in sorted(db.session.execute(sa.union_all(*parts)).all(),
+                      key=lambda r: (r.part, r.pos or 0)):
+        by_part.setdefault(row.part, []).append(row)
+    total = by_part["total"][0].n
+    new_rows = by_part.get("new", [])
+    unlisted = by_part["unlisted"][0].n if network.is_affinity else 0
+    return PeoplePanels(
+        page=paging.Page([Person(r.id, r.name) for r in by_part.get("member", [])],
+                         total, page, per_page),
+        leads=[Person(r.id, r.name) for r in by_part.get("lead", [])],
+        new_count=shown_count(new_rows[0].n if new_rows else 0),
+        new_people=[Person(r.id, r.name) for r in new_rows if r.flag],
+        unlisted_others=unlisted if unlisted >= SMALLEST_COUNT else None,
     )
-
-
-def unlisted_others(network: Network, viewer: User) -> int | None:
-    """How many other members of an affinity network chose not to be listed.
-
-    None when that is fewer than SMALLEST_COUNT (or for other kinds of network).
-    """
-    if not network.is_affinity:
-        return None
-    count = db.session.scalar(
-        sa.select(sa.func.count()).select_from(NetworkMembership)
-        .join(User, User.id == NetworkMembership.user_id)
-        .where(NetworkMembership.network_id == network.id, User.is_active_account.is_(True),
-               NetworkMembership.is_listed.is_(False), User.id != viewer.id)
-    ) or 0
-    return count if count >= SMALLEST_COUNT else None
 
 
 def is_listed_to_members(user: User, network: Network) -> bool:
@@ -463,20 +530,6 @@ def can_manage_leads(viewer: User, network: Network) -> bool:
     if network.kind is NetworkKind.LOCAL:
         return viewer.has_role(Role.COORDINATOR, Role.ADMIN)
     return False
-
-
-def leads_of(network: Network, viewer: User, member: bool | None = None) -> list[User]:
-    """The network's leads that the viewer may see listed in it, by name (one query)."""
-    return list(db.session.scalars(
-        sa.select(User).options(_NAMES_ONLY)
-        .join(NetworkLead, NetworkLead.user_id == User.id)
-        .join(NetworkMembership, sa.and_(NetworkMembership.user_id == User.id,
-                                         NetworkMembership.network_id == network.id))
-        .outerjoin(Profile, Profile.user_id == User.id)
-        .where(NetworkLead.network_id == network.id, User.is_active_account.is_(True),
-               sa.or_(_listed_for(viewer, network, member), User.id == viewer.id))
-        .order_by(User.display_name, User.id)
-    ))
 
 
 def lead_candidates(network: Network, viewer: User) -> list[User]:
@@ -616,27 +669,3 @@ def directory() -> list[tuple[Region, list[tuple[LocalAuthority, Network | None,
 
 def _month_start():
     return utcnow().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-
-
-def new_this_month(network: Network, viewer: User, limit: int = 10,
-                   member: bool | None = None) -> tuple[int | None, list[User]]:
-    """How many joined this month (None below SMALLEST_COUNT) and the ones the viewer may see
-    listed, newest first.
-
-    One query: every new joiner is counted, and those the viewer may see come first, so the
-    first ``limit`` rows hold every listed one the page names.
-    """
-    listed = sa.or_(_listed_for(viewer, network, member), User.id == viewer.id)
-    rows = db.session.execute(
-        sa.select(User, listed.label("listed"), sa.func.count().over().label("total"))
-        .options(_NAMES_ONLY)
-        .join(NetworkMembership, NetworkMembership.user_id == User.id)
-        .outerjoin(Profile, Profile.user_id == User.id)
-        .where(NetworkMembership.network_id == network.id, User.is_active_account.is_(True),
-               NetworkMembership.joined_at >= _month_start())
-        .order_by(sa.case((listed, 0), else_=1), NetworkMembership.joined_at.desc(),
-                  User.id.desc())
-        .limit(limit)
-    ).all()
-    count = rows[0].total if rows else 0
-    return shown_count(count), [row[0] for row in rows if row.listed]

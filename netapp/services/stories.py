@@ -82,26 +82,37 @@ def can_moderate(viewer: User, network: Network | None) -> bool:
 
 
 @dataclass(frozen=True)
+class Tag:
+    """A framework dimension a story is tagged with."""
+
+    id: int
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
 class StoryCard:
     story: Story
     author: str
     network: str | None
-    dimensions: list[Dimension]
+    dimensions: list[Tag]  # in the framework's order
     thanks: int
     thanked_by_me: bool
 
 
 def _card_columns(viewer: User):
     """SQL columns beside a Story for its card: author's name, network's name, thanks, whether
-    the viewer thanked it, and its dimensions' ids joined with commas (so a list of stories and
-    their cards come in one query)."""
+    the viewer thanked it, and its dimensions' ids and codes ("3:MS") joined with commas (so a
+    list of stories and their cards come in one query)."""
     return (
         sa.select(User.display_name).where(User.id == Story.author_id).scalar_subquery(),
         sa.select(Network.name).where(Network.id == Story.network_id).scalar_subquery(),
         sa.select(sa.func.count()).where(StoryThanks.story_id == Story.id).scalar_subquery(),
         sa.exists().where(StoryThanks.story_id == Story.id, StoryThanks.user_id == viewer.id),
         sa.select(sa.func.aggregate_strings(
-            sa.cast(story_dimensions.c.dimension_id, sa.String), ","))
+            sa.cast(Dimension.id, sa.String) + ":" + Dimension.code, ","))
+        .select_from(story_dimensions)
+        .join(Dimension, Dimension.id == story_dimensions.c.dimension_id)
         .where(story_dimensions.c.story_id == Story.id).scalar_subquery(),
     )
 
@@ -109,13 +120,14 @@ def _card_columns(viewer: User):
 def _card_rows(viewer: User, stmt: sa.Select) -> list[StoryCard]:
     """The cards of the stories ``stmt`` (a select of Story) finds, in one query; the
     dimensions come from this process's copy of the framework."""
-    framework = reference.framework(LQF_CODE)
-    dims = {d.id: d for d in framework.dimensions} if framework else {}
+    # Names from the process's copy, not the framework copied into the session (that cost
+    # more than the rest of a card).
+    dims = reference.dimensions(LQF_CODE)
     cards = []
     for story, author, network, thanks, mine, tags in db.session.execute(
             stmt.add_columns(*_card_columns(viewer))):
-        tagged = sorted((dims[int(i)] for i in (tags or "").split(",") if i and int(i) in dims),
-                        key=lambda d: d.position)
+        ids = dict(reversed(tag.split(":", 1)) for tag in (tags or "").split(",") if tag)
+        tagged = [Tag(int(ids[code]), code, name) for code, name in dims if code in ids]
         cards.append(StoryCard(story, author, network, tagged, thanks or 0, bool(mine)))
     return cards
 
