@@ -287,6 +287,33 @@ def test_the_peers_page_and_home_show_suggestions(leeds, client, auth):
     assert "Peers worth meeting" in home and "Pia Peer" in home
 
 
+def test_home_checks_the_peers_it_expects_live_in_its_one_statement(leeds, client, auth):
+    """Once a process has suggested peers to a member, the home page reads them again in its
+    own statement; a peer dismissed, hidden from the network or hiding a field since then
+    shows so at once, and a new nearer peer is still found."""
+    mina = leeds["mina"]
+    auth.login(mina.email)
+    client.get("/home")
+    assert count_statements(client, "/home") == 2, "the person, then everything else"
+    home = client.get("/home").get_data(as_text=True)
+    shown = [n for n in ("Pia Peer", "Ravi Peer", "Sue Peer", "Otto Other") if n in home]
+    assert len(shown) == peers.HOME_SHOWN and "Pia Peer" in shown
+    assert "Also runs a home care service; also wants help with finance and budgets." in home
+    client.post(f"/networks/peers/{leeds['sue'].id}/dismiss", data={"back": "home"})
+    profiles.set_visibility(leeds["ravi"], {"area": "me"})
+    profiles.set_visibility(leeds["pia"], {"needs": "me"})
+    home = client.get("/home").get_data(as_text=True)
+    assert "Sue Peer" not in home and "Ravi Peer" not in home
+    assert "Pia Peer" in home and "Otto Other" in home
+    assert "Also runs a home care service." in home and "finance" not in home
+    # A newcomer with the same service and need is nearer than anyone this process expected.
+    newcomer = make_user(email="nia@example.org", name="Nia Newcomer")
+    give_profile(newcomer, "Leeds", needs=("finance",))
+    _service(newcomer, ServiceType.HOME_CARE)
+    peers.forget_cache()
+    assert "Nia Newcomer" in client.get("/home").get_data(as_text=True)
+
+
 def _grow(extra: int) -> None:
     for n in range(extra):
         user = make_user(email=f"grow{extra}-{n}@example.org")

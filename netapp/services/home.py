@@ -67,20 +67,22 @@ class HomeSummary:
 _INT, _TEXT, _TIME = sa.Integer, sa.String, NetworkMembership.joined_at.type
 
 
-def _row(kind: str, a=None, b=None, pos=None, text=None, at=None, value=None) -> list:
+def _row(kind: str, a=None, b=None, pos=None, text=None, at=None, value=None,
+         extra=None) -> list:
     def typed(column, type_):
         # Only the NULLs are cast (a column keeps its own type: SQLite would turn a time cast
         # to TIMESTAMP into a number).
         return sa.cast(sa.null(), type_) if column is None else column
 
     return [sa.literal(kind), typed(a, _INT), typed(b, _INT), typed(pos, _INT),
-            typed(text, _TEXT), typed(at, _TIME), typed(value, sa.Numeric)]
+            typed(text, _TEXT), typed(at, _TIME), typed(value, sa.Numeric),
+            typed(extra, _TEXT)]
 
 
 @cache
-def _statement(is_mentor: bool, is_verified: bool):
+def _statement(is_mentor: bool, is_verified: bool, expects_peers: bool):
     """The home page's one statement, built once per process for each kind of member:
-    parameters ``me`` and ``now``."""
+    parameters ``me``, ``now`` and, when ``expects_peers``, ``peers``."""
     me = sa.bindparam("me")
     parts = [
         # Their networks, in the order they joined.
@@ -144,20 +146,28 @@ def _statement(is_mentor: bool, is_verified: bool):
     # What the peer suggestions need of them: their scores, needs and who is left out.
     mine = peers.me_statement().subquery()
     kind, ref, code, value = mine.c
-    parts.append(sa.select(*_row("peers", a=ref, text=code, value=value), kind.label("part"))
+    parts.append(sa.select(*_row("peers", a=ref, text=code, value=value, extra=kind))
                  .select_from(mine))
-    # Every part but the last gets a NULL "part" column, so the shapes match.
-    no_part = sa.cast(sa.null(), _TEXT)
-    return sa.union_all(*(p.add_columns(no_part) for p in parts[:-1]), parts[-1])
+    if expects_peers:
+        # The peers this process expects to suggest, checked live: still listed for them in
+        # a shared network, with their names and choices (JSON text).
+        seen = peers.visible_statement().subquery()
+        uid, name, choices = seen.c
+        parts.append(sa.select(*_row("seen", a=uid, text=name,
+                                     extra=sa.cast(choices, sa.Text))).select_from(seen))
+    return sa.union_all(*parts)
 
 
 def home_summary(user: User) -> HomeSummary:
     """The signed-in member's networks (in the order they joined; the networks themselves
-    come from the per-process cache), and the next useful things to do: two statements, this
-    one and the live check of who may be suggested as a peer."""
+    come from the per-process cache), and the next useful things to do: one statement, and
+    a second for the live check of who may be suggested as a peer when they are not the
+    ones this process last suggested."""
+    expected = peers.expected(user)
     rows = db.session.connection().execute(
-        _statement(user.has_role(Role.MENTOR), bool(user.is_verified)),
-        {"me": user.id, "now": utcnow()}).all()
+        _statement(user.has_role(Role.MENTOR), bool(user.is_verified), bool(expected)),
+        {"me": user.id, "now": utcnow(), **({"peers": list(expected)} if expected else {})}
+    ).all()
     by_kind: dict[str, list] = {}
     for row in rows:
         by_kind.setdefault(row[0], []).append(row)
@@ -182,5 +192,7 @@ def home_summary(user: User) -> HomeSummary:
         events=tuple(HomeEvent(row[1], row[4], row[5]) for row in ordered("event")),
         peers=tuple(peers.suggestions_for(
             user, peers.HOME_SHOWN, joined,
-            me_rows=[(row[7], row[1], row[4], row[6]) for row in by_kind.get("peers", ())])),
+            me_rows=[(row[7], row[1], row[4], row[6]) for row in by_kind.get("peers", ())],
+            seen=(expected, {row[1]: (row[4], json.loads(row[7]) if row[7] else {})
+                             for row in by_kind.get("seen", ())}) if expected else None)),
         isolation=mine)

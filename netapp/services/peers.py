@@ -10,7 +10,7 @@ minutes; who may be suggested (still active, still listed, not dismissed) is che
 from __future__ import annotations
 
 import time
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -48,8 +48,8 @@ from netapp.services.audiences import AUDIENCES, EVERYONE, NETWORKS
 
 __all__ = [
     "Person", "PeerIndex", "Space", "Suggestion", "profile_vectors", "query_vectors", "fit",
-    "nearest", "me_statement", "suggestions_for", "can_greet", "greetable", "has_said_hello",
-    "say_hello", "dismiss", "hellos_for", "forget_cache",
+    "nearest", "me_statement", "visible_statement", "expected", "suggestions_for", "can_greet",
+    "greetable", "has_said_hello", "say_hello", "dismiss", "hellos_for", "forget_cache",
 ]
 
 # Weights of the three blocks of the vector (docs/networks.md, "Peer suggestions").
@@ -338,20 +338,28 @@ def _visible_peers(viewer: User, peer_ids: Iterable[int]) -> dict[int, tuple[str
     if not peer_ids or not viewer.is_verified or not viewer.is_active_account:
         return {}
     rows = db.session.connection().execute(_visible_peers_sql(),
-                                           {"viewer": viewer.id, "peers": peer_ids})
+                                           {"me": viewer.id, "peers": peer_ids})
     return {uid: (name, vis or {}) for uid, name, vis in rows}
+
+
+def visible_statement() -> sa.Select:
+    """Of the ids in parameter ``peers`` (a list), those listed for the member ``me`` in a
+    shared network, with their names and choices of who sees what: for a page that reads
+    the peers it expects to suggest (``expected``) along with its own rows, and gives what
+    it read to ``suggestions_for`` as ``seen``. Only for a confirmed, active member."""
+    return _visible_peers_sql()
 
 
 @cache
 def _visible_peers_sql():
     """The statement behind ``_visible_peers``, built once per process (so is its cache key):
-    parameters ``viewer`` and ``peers`` (a list)."""
+    parameters ``me`` and ``peers`` (a list)."""
     theirs, mine = aliased(NetworkMembership), aliased(NetworkMembership)
     # No DISTINCT: PostgreSQL cannot compare JSON; the caller's dict drops repeats.
     return (sa.select(User.id, User.display_name, Profile.visibility)
             .select_from(theirs)
             .join(mine, sa.and_(mine.network_id == theirs.network_id,
-                                mine.user_id == sa.bindparam("viewer")))
+                                mine.user_id == sa.bindparam("me")))
             .join(Network, Network.id == theirs.network_id)
             .join(User, User.id == theirs.user_id)
             .outerjoin(Profile, Profile.user_id == User.id)
@@ -602,14 +610,42 @@ def _reasons(me: Person, peer: Person, visibility: dict, space: Space,
     return tuple(out)
 
 
+EXPECTED_KEPT = 4096  # members whose last candidates a process remembers (``expected``)
+
+
+def _expected() -> OrderedDict[int, tuple[int, ...]]:
+    return current_app.extensions.setdefault("peer_expected", OrderedDict())
+
+
+def expected(user: User) -> tuple[int, ...]:
+    """The peers this process last checked live for the member's suggestions: a guess, so a
+    page can read them in its own statement (``visible_statement``). Only ids, and only a
+    guess: ``suggestions_for`` uses what was read only if it covers every peer it needs now,
+    and checks live otherwise."""
+    return _expected().get(user.id, ())
+
+
+def _remember(user: User, peer_ids: Sequence[int]) -> None:
+    kept = _expected()
+    kept[user.id] = tuple(peer_ids)
+    kept.move_to_end(user.id)
+    while len(kept) > EXPECTED_KEPT:
+        kept.popitem(last=False)
+
+
 def suggestions_for(user: User, limit: int = SHOWN,
                     joined: Iterable[Network] | None = None,
-                    me_rows: Sequence | None = None) -> list[Suggestion]:
+                    me_rows: Sequence | None = None,
+                    seen: tuple[Sequence[int], dict] | None = None) -> list[Suggestion]:
     """A few peers worth meeting from the member's local and affinity networks, nearest
-    first, with reasons. ``joined``: every network the member is in, and ``me_rows``: the
-    rows of ``me_statement``, when the caller has read them already. A fixed number of
-    queries however big the networks are: two with ``joined`` once the indexes are cached
-    (themselves and who is left out; the candidates), one with ``me_rows`` too."""
+    first, with reasons.
+
+    What the caller has read already: ``joined``, every network the member is in;
+    ``me_rows``, the rows of ``me_statement``; ``seen``, (the ids it asked for, what
+    ``visible_statement`` gave for them as {id: (name, choices)}). A fixed number of queries
+    however big the networks are: two with ``joined`` once the indexes are cached (themselves
+    and who is left out; the candidates), one with ``me_rows`` too, none when ``seen`` covers
+    every candidate."""
     if not user.is_verified or not user.is_active_account:
         return []
     mine = _my_networks(user, joined)
@@ -630,7 +666,13 @@ def suggestions_for(user: User, limit: int = SHOWN,
             if pid not in best or dist < best[pid][0]:
                 best[pid] = (dist, index)
     ranked = sorted(best.items(), key=lambda item: (item[1][0], item[0]))
-    live = _visible_peers(user, [pid for pid, _ in ranked])
+    wanted = [pid for pid, _ in ranked]
+    if seen is not None and set(wanted) <= set(seen[0]):
+        # Read live in the caller's statement, for a guess that covers every candidate.
+        live = {pid: seen[1][pid] for pid in wanted if pid in seen[1]}
+    else:
+        live = _visible_peers(user, wanted)
+    _remember(user, wanted)
     out = []
     for pid, (dist, index) in ranked:
         if pid not in live:
