@@ -91,9 +91,8 @@ def new_event(network_id: int):
 @bp.route("/events/<int:event_id>")
 @login_required
 def event_page(event_id: int):
-    event = _or_404(service.event_for, event_id)
-    viewer = current_member()
-    page = service.event_page(viewer, event)
+    page = _or_404(service.event_page, event_id)
+    event = page.event
     going, waiting = service.people(event) if page.can_manage else ([], [])
     return render_template("networks/events/event.html", page=page, event=event,
                            network=page.network, form=EmptyForm(), going=going,

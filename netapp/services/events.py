@@ -656,39 +656,45 @@ class EventPage:
         return max(0, self.event.capacity - self.going)
 
 
-def event_page(viewer: User, event: Event) -> EventPage:
-    """What the event's page shows the viewer, in two queries: the counts with the viewer's
-    place in the network, then the viewer's answer with their place in the queue (the same
-    rules as can_manage, can_go and position, from what those two read)."""
-    network = event.network
+def event_page(viewer: User, event_id: int) -> EventPage:
+    """The event and what its page shows the viewer, in one statement: the event, its counts,
+    the viewer's place in its network, and their answer with their place in the queue (the
+    same rules as event_for, can_manage, can_go and position, from what it reads).
+
+    Raises NotFound, as event_for does, for an event the viewer may not see.
+    """
+    mine, ahead = aliased(EventRsvp), aliased(EventRsvp)
 
     def counted(status: RsvpStatus):
         return (sa.select(sa.func.count()).select_from(EventRsvp)
-                .where(EventRsvp.event_id == event.id, EventRsvp.status == status)
+                .where(EventRsvp.event_id == Event.id, EventRsvp.status == status)
                 .scalar_subquery())
 
-    going, waiting, lead_row, member, follows = db.session.execute(sa.select(
-        counted(RsvpStatus.GOING), counted(RsvpStatus.WAITING),
-        sa.exists().where(NetworkLead.network_id == network.id,
-                          NetworkLead.user_id == viewer.id),
-        sa.exists().where(NetworkMembership.network_id == network.id,
-                          NetworkMembership.user_id == viewer.id),
-        sa.exists().where(NetworkFollow.network_id == network.id,
-                          NetworkFollow.user_id == viewer.id),
-    )).one()
-    ahead = aliased(EventRsvp)
     queue = (sa.select(sa.func.count()).select_from(ahead)
-             .where(ahead.event_id == event.id, ahead.status == RsvpStatus.WAITING,
-                    ahead.id <= EventRsvp.id).scalar_subquery())
+             .where(ahead.event_id == Event.id, ahead.status == RsvpStatus.WAITING,
+                    ahead.id <= mine.id).scalar_subquery())
     row = db.session.execute(
-        sa.select(EventRsvp, queue).where(EventRsvp.event_id == event.id,
-                                          EventRsvp.user_id == viewer.id)).first()
-    mine, place = (row[0], row[1]) if row else (None, None)
+        sa.select(Event, mine, queue, counted(RsvpStatus.GOING), counted(RsvpStatus.WAITING),
+                  sa.exists().where(NetworkLead.network_id == Event.network_id,
+                                    NetworkLead.user_id == viewer.id),
+                  sa.exists().where(NetworkMembership.network_id == Event.network_id,
+                                    NetworkMembership.user_id == viewer.id),
+                  sa.exists().where(NetworkFollow.network_id == Event.network_id,
+                                    NetworkFollow.user_id == viewer.id))
+        .outerjoin(mine, sa.and_(mine.event_id == Event.id, mine.user_id == viewer.id))
+        .where(Event.id == event_id)).first()
+    if row is None:
+        raise NotFound(event_id)
+    event, mine, place, going, waiting, lead_row, member, follows = row
+    # This process's copy of the network, instead of a query for it.
+    network = reference.network(event.network_id)
+    set_committed_value(event, "network", network)
+    if network.is_affinity and not (viewer.is_verified and member):
+        raise NotFound(event_id)  # as can_see: an affinity network's events stay inside it
     if mine is None or mine.status is not RsvpStatus.WAITING:
         place = None
     if network.is_affinity:
-        sees = viewer.is_verified and member
-        manages, goes = sees and lead_row, sees
+        manages, goes = lead_row, True
     else:
         manages = viewer.has_role(Role.COORDINATOR, Role.ADMIN) or lead_row
         goes = member or follows
