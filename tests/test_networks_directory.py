@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 
 from netapp.extensions import db
-from netapp.models import Element, ServiceType
+from netapp.models import Element, LocalAuthority, ServiceType
 from netapp.services import directory as member_directory
 from netapp.services import lqf, profiles
 from tests.factories import make_user
@@ -161,6 +161,27 @@ def test_bad_searches_say_what_to_fix_and_keep_what_was_typed(client, auth, user
     assert response.status_code == 400
     assert message in html
     assert 'value="Olga"' in html or "x" * 101 in html
+
+
+def test_the_search_shows_what_was_chosen_and_a_council_added_since(client, auth, users, owner):
+    """The selects' options are rendered once per process: the chosen ones are still marked,
+    and a council added later is offered (and found) at once."""
+    auth.login(users["other_member"].email)
+    leeds = council("Leeds")
+    html = client.get(f"/networks/members?council={leeds.id}&service_type=care_home") \
+        .get_data(as_text=True)
+    assert f'<option selected value="{leeds.id}">Leeds</option>' in html
+    assert '<option selected value="care_home">' in html
+    assert html.count("<option selected") == 3  # and "Any" strength
+    html = client.get("/networks/members").get_data(as_text=True)
+    assert '<option selected value="">Any council</option>' in html
+    assert f'<option value="{leeds.id}">Leeds</option>' in html
+    db.session.add(LocalAuthority(name="Newtown", region_id=leeds.region_id))
+    db.session.commit()
+    newtown = council("Newtown")
+    html = client.get(f"/networks/members?council={newtown.id}").get_data(as_text=True)
+    assert f'<option selected value="{newtown.id}">Newtown</option>' in html
+    assert "Choose a council from the list." not in html
 
 
 def test_results_are_paged(client, auth, app, users, owner):

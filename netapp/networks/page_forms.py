@@ -5,9 +5,11 @@ from wtforms import BooleanField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, ValidationError
 
+from netapp import select_options
 from netapp.forms_common import Form
-from netapp.members.forms import council_choices, optional_int
+from netapp.members.forms import optional_int
 from netapp.models import ServiceType
+from netapp.select_options import KeptSelectField
 
 
 class LeadForm(Form):
@@ -28,31 +30,28 @@ class LeadForm(Form):
 
 
 class DirectoryForm(Form):
-    """The member directory's search, sent with GET so a search can be bookmarked."""
+    """The member directory's search, sent with GET so a search can be bookmarked. Its selects'
+    options are rendered once per process (netapp/select_options.py)."""
 
     class Meta:
         csrf = False
 
     name = StringField("Name", validators=[Length(max=100, message="Use at most 100 letters.")])
-    council = SelectField("Council area", coerce=optional_int, validate_choice=False)
-    service_type = SelectField("Type of service", validate_choice=False)
-    strength = SelectField("Strong in (from their latest self-assessment)",
-                           coerce=optional_int, validate_choice=False)
+    council = KeptSelectField("Council area", coerce=optional_int, validate_choice=False)
+    service_type = KeptSelectField("Type of service", validate_choice=False)
+    strength = KeptSelectField("Strong in (from their latest self-assessment)",
+                               coerce=optional_int, validate_choice=False)
     can_mentor = BooleanField("Only people who can mentor")
 
-    def __init__(self, elements, *args, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        councils = council_choices()
-        self.council.choices = [SelectChoice("", "Any council")] + councils
-        self._council_ids = {c.value for c in councils}
-        self.service_type.choices = [SelectChoice("", "Any type")] + [
-            SelectChoice(t.value, t.label) for t in ServiceType]
-        self.strength.choices = [SelectChoice("", "Any")] + [
-            SelectChoice(e.id, f"{e.code}: {e.name}") for e in elements]
-        self._element_ids = {e.id for e in elements}
+        self.council.keep(select_options.councils())
+        self.service_type.keep(select_options.fixed("service_types",
+                                                    select_options.SERVICE_TYPES))
+        self.strength.keep(select_options.elements())
 
     def validate_council(self, field):
-        if field.data is not None and field.data not in self._council_ids:
+        if field.data is not None and field.data not in field.kept.values:
             raise ValidationError("Choose a council from the list.")
 
     def validate_service_type(self, field):
@@ -60,5 +59,5 @@ class DirectoryForm(Form):
             raise ValidationError("Choose a type of service from the list.")
 
     def validate_strength(self, field):
-        if field.data is not None and field.data not in self._element_ids:
+        if field.data is not None and field.data not in field.kept.values:
             raise ValidationError("Choose an element of the framework from the list.")

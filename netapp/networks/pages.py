@@ -225,7 +225,7 @@ def remove_lead(network_id: int, user_id: int):
 @login_required
 def members():
     viewer = current_member()
-    form = DirectoryForm(member_directory.elements(), formdata=request.args or None)
+    form = DirectoryForm(formdata=request.args or None)
     status = 200
     search = member_directory.Search()
     if request.args:

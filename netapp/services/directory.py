@@ -26,7 +26,7 @@ from netapp.models import (
     ServiceType,
     User,
 )
-from netapp.services import lqf, networks, paging, profiles, reference
+from netapp.services import lqf, networks, paging, profiles
 from netapp.services.audiences import COORDINATORS, EVERYONE, NETWORKS
 
 # A score of this or more in the latest self-assessment counts as a strength.
@@ -240,8 +240,3 @@ def strengths_by_user(user_ids: list[int]) -> dict[int, list[str]]:
         out.setdefault(user_id, []).append(name)
     return out
 
-
-def elements() -> list[Element]:
-    """The LQF's elements in framework order, from this process's copy of the framework."""
-    framework = reference.framework(lqf.LQF_CODE)
-    return [] if framework is None else [e for d in framework.dimensions for e in d.elements]
