@@ -97,9 +97,10 @@ def new_discussion(network_id: int):
                            network_url=network_url(network)), 400 if form.errors else 200
 
 
-def _render_thread(thread, network, reply_form=None, status=200):
+def _render_thread(thread, network, reply_form=None, status=200, standing=None):
     viewer = current_member()
-    standing = service.thread_standing(viewer, thread, network)
+    if standing is None:
+        standing = service.thread_standing(viewer, thread, network)
     return render_template(
         "networks/discussions/thread.html", thread=thread, network=network,
         first_hidden=standing.opening_hidden,
@@ -112,7 +113,11 @@ def _render_thread(thread, network, reply_form=None, status=200):
 @bp.route("/discussions/<int:thread_id>")
 @login_required
 def discussion(thread_id: int):
-    return _render_thread(*_thread(thread_id))
+    try:
+        thread, network, standing = service.thread_for_page(current_member(), thread_id)
+    except NotFound:
+        abort(404)
+    return _render_thread(thread, network, standing=standing)
 
 
 @bp.route("/discussions/<int:thread_id>/reply", methods=["POST"])

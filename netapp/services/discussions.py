@@ -34,7 +34,7 @@ from netapp.models import (
     User,
 )
 from netapp.models.base import utcnow
-from netapp.services import audit, networks, notifications, paging
+from netapp.services import audit, networks, notifications, paging, reference
 from netapp.services.mail import send_email
 
 EDIT_WINDOW = timedelta(minutes=30)
@@ -219,19 +219,49 @@ class ThreadStanding:
     opening_hidden: bool
 
 
+def _standing_columns(viewer: User, network_id, thread_id):
+    """SQL: whether the viewer is in, follows and leads the network, and when the thread's
+    opening post was hidden."""
+    return (
+        sa.exists().where(NetworkMembership.user_id == viewer.id,
+                          NetworkMembership.network_id == network_id),
+        sa.exists().where(NetworkFollow.user_id == viewer.id,
+                          NetworkFollow.network_id == network_id),
+        sa.exists().where(NetworkLead.user_id == viewer.id, NetworkLead.network_id == network_id),
+        sa.select(DiscussionPost.hidden_at).where(DiscussionPost.thread_id == thread_id)
+        .order_by(DiscussionPost.id).limit(1).scalar_subquery(),
+    )
+
+
 def thread_standing(viewer: User, thread: DiscussionThread,
                     network: Network) -> ThreadStanding:
     """``can_post``, ``is_lead`` and ``opening_is_hidden`` for a thread's page, in one query."""
-    member = sa.exists().where(NetworkMembership.user_id == viewer.id,
-                               NetworkMembership.network_id == network.id)
-    follows = sa.exists().where(NetworkFollow.user_id == viewer.id,
-                                NetworkFollow.network_id == network.id)
-    lead_row = sa.exists().where(NetworkLead.user_id == viewer.id,
-                                 NetworkLead.network_id == network.id)
-    opening = (sa.select(DiscussionPost.hidden_at).where(DiscussionPost.thread_id == thread.id)
-               .order_by(DiscussionPost.id).limit(1).scalar_subquery())
-    is_member, following, leads, hidden_at = db.session.execute(
-        sa.select(member, follows, lead_row, opening)).one()
+    found = db.session.execute(
+        sa.select(*_standing_columns(viewer, network.id, thread.id))).one()
+    return _standing(viewer, network, *found)
+
+
+def thread_for_page(viewer: User, thread_id: int
+                    ) -> tuple[DiscussionThread, Network, ThreadStanding]:
+    """``thread_for_reading`` and ``thread_standing`` in one statement, the network from the
+    process's copy. Raises NotFound as ``thread_for_reading`` does."""
+    row = db.session.execute(
+        sa.select(DiscussionThread, *_standing_columns(
+            viewer, DiscussionThread.network_id, DiscussionThread.id))
+        .where(DiscussionThread.id == thread_id)).first()
+    if row is None:
+        raise NotFound(thread_id)
+    thread, *found = row
+    network = reference.network(thread.network_id)
+    is_member = found[0]
+    # As networks.can_see_network, from what is already read.
+    if network is None or (network.is_affinity and not (viewer.is_verified and is_member)):
+        raise NotFound(thread_id)
+    return thread, network, _standing(viewer, network, *found)
+
+
+def _standing(viewer: User, network: Network, is_member, following, leads,
+              hidden_at) -> ThreadStanding:
     # The same rules as can_post and networks.is_lead.
     can = viewer.is_verified and (
         is_member or (network.kind is NetworkKind.LOCAL and following))
