@@ -314,6 +314,18 @@ def test_home_checks_the_peers_it_expects_live_in_its_one_statement(leeds, clien
     assert "Nia Newcomer" in client.get("/home").get_data(as_text=True)
 
 
+def test_a_process_remembers_the_peers_it_expects_for_its_latest_members_only(app, monkeypatch):
+    from types import SimpleNamespace
+
+    monkeypatch.setattr(peers, "EXPECTED_KEPT", 2)
+    people = [SimpleNamespace(id=n) for n in (1, 2, 3)]
+    for person in people:
+        peers._remember(person, [person.id * 10, person.id * 10 + 1])
+    peers._remember(people[1], [7])  # seen again: now the latest
+    peers._remember(SimpleNamespace(id=4), [])
+    assert [peers.expected(p) for p in people] == [(), (7,), ()], "3 was the oldest"
+
+
 def _grow(extra: int) -> None:
     for n in range(extra):
         user = make_user(email=f"grow{extra}-{n}@example.org")

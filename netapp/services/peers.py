@@ -627,10 +627,14 @@ def expected(user: User) -> tuple[int, ...]:
 
 def _remember(user: User, peer_ids: Sequence[int]) -> None:
     kept = _expected()
+    # No move_to_end: another thread of a threaded server may have just dropped the key.
+    kept.pop(user.id, None)
     kept[user.id] = tuple(peer_ids)
-    kept.move_to_end(user.id)
     while len(kept) > EXPECTED_KEPT:
-        kept.popitem(last=False)
+        try:
+            kept.popitem(last=False)
+        except KeyError:  # emptied by another thread meanwhile
+            break
 
 
 def suggestions_for(user: User, limit: int = SHOWN,
