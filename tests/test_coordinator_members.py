@@ -226,6 +226,9 @@ def test_pages_keep_the_filters(app, client, auth, users, people):
     assert "wants_mentor=y" in link and "q=pat" in link
     second = client.get(link).get_data(as_text=True)
     assert f"Pat {size:02d}" in second and "Olga Owner" not in second
+    # The count comes with the page's rows; a page past the end still says how many there are.
+    past = client.get("/coordinator/members?wants_mentor=y&q=pat&page=9").get_data(as_text=True)
+    assert f"{size + 1} members" in past and "Pat 00" not in past
 
 
 def test_each_row_links_to_the_profile_and_the_look_is_audited(client, auth, users, people):

@@ -123,7 +123,7 @@ def test_round_preview(app):
 
 
 def test_console_members_list(app):
-    assert _fixed(app, "console members list") <= 5  # within MEMBER_PAGE_MOST
+    assert _fixed(app, "console members list") <= 4  # within MEMBER_PAGE_MOST
 
 
 def test_coordinator_dashboard(app):

@@ -224,8 +224,14 @@ def need_names(user_ids: list[int]) -> dict[int, list[str]]:
 
 
 def list_page(viewer: User, filters: Filters, page: int, per_page: int) -> Page:
-    """One page of the list, each item a ``Row`` (a fixed number of queries)."""
+    """One page of the list, each item a ``Row`` (a fixed number of queries). The count comes
+    in the page's own statement (a subquery run once); a page past the end, having no row to
+    carry it, counts apart."""
     page = max(page, 1)
-    found = db.session.execute(rows(viewer, filters).limit(per_page)
-                               .offset((page - 1) * per_page)).all()
-    return Page(details(found), page, per_page, count(viewer, filters))
+    total = sa.select(sa.func.count()).select_from(
+        _filtered(_joined(sa.select(User.id)), viewer, filters).subquery()).scalar_subquery()
+    found = db.session.execute(rows(viewer, filters).add_columns(total.label("total"))
+                               .limit(per_page).offset((page - 1) * per_page)).all()
+    if not found:
+        total = 0 if page == 1 else count(viewer, filters)
+    return Page(details(found), page, per_page, found[0].total if found else total)
