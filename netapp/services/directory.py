@@ -56,7 +56,7 @@ class Search:
 
 @dataclass(frozen=True)
 class Entry:
-    user: User
+    user: sa.Row  # the person's id and display_name
     card: profiles.ProfileCard
     strengths: list[str]  # element names, when the viewer may see the self-assessment
 
@@ -200,12 +200,13 @@ def _page_of(stmt: sa.Select, page: int, per_page: int, *,
         total = sa.func.count().over()
     ranked = (ids.add_columns(total.label("total"))
               .limit(per_page).offset((page - 1) * per_page).subquery())
+    # Only what a card shows of the person (their id and name), not whole accounts.
     rows = db.session.execute(
-        sa.select(User, ranked.c.total).options(lazyload(User.roles))
+        sa.select(User.id, User.display_name, ranked.c.total)
         .join(ranked, ranked.c.id == User.id).order_by(User.display_name, User.id)).all()
     if rows or page == 1:
         total = min(rows[0].total, MOST_COUNTED + 1) if rows else 0
-        found = Found([user for user, _ in rows], total, page, per_page)
+        found = Found(list(rows), total, page, per_page)
     else:  # past the end: counted apart
         past = paging.paginate(stmt, page, per_page)
         found = Found(past.items, min(past.total, MOST_COUNTED + 1), page, per_page)
