@@ -359,6 +359,28 @@ def _grow(extra: int) -> None:
             _listed(person)
 
 
+def test_a_networks_members_come_a_page_at_a_time_by_name_with_the_count(client, auth,
+                                                                          world, app):
+    app.config["PAGE_SIZE"] = 3
+    path = f"/networks/{_local().id}"
+    auth.login(world["member"].email)
+
+    def names(page: int) -> tuple[str, list[str]]:
+        text = client.get(f"{path}?page={page}").text
+        listed = re.search(r'<ul class="member-list">(.*?)</ul>', text, re.S)
+        return text, re.findall(r">([^<>]+?)(?: \(you\))?</(?:a|li)>", listed.group(1)) \
+            if listed else []
+
+    leeds = sorted(u.display_name for u in (world["member"], world["other_member"],
+                                             world["coordinator"], world["admin"]))
+    first, on_first = names(1)
+    second, on_second = names(2)
+    past, on_past = names(5)
+    assert on_first == leeds[:3] and on_second == leeds[3:]
+    assert all("Members (4)" in text for text in (first, second, past))
+    assert on_past == [] and "Nobody to show yet." in past
+
+
 def test_pages_run_a_fixed_number_of_statements(client, auth, world):
     join(world["member"], "bame")
     _listed(world["member"])

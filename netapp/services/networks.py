@@ -451,7 +451,7 @@ def people_panels(network: Network, viewer: User, page: int, per_page: int,
                 .where(NetworkMembership.network_id == network.id,
                        User.is_active_account.is_(True)))
 
-    listed_page = (members(User.id, User.display_name,
+    listed_page = (members(User.id, User.display_name, sa.func.count().over().label("total"),
                            sa.func.row_number().over(order_by=name_order).label("pos"))
                    .where(listed).order_by(*name_order)
                    .limit(per_page).offset((page - 1) * per_page).subquery())
@@ -471,9 +471,7 @@ def people_panels(network: Network, viewer: User, page: int, per_page: int,
            .order_by(*new_order).limit(NEW_SHOWN).subquery())
     parts = [
         sa.select(*_part("member", listed_page.c.id, listed_page.c.display_name,
-                         pos=listed_page.c.pos)),
-        sa.select(*_part("total", count=sa.func.count())).select_from(
-            members(User.id).where(listed).subquery()),
+                         count=listed_page.c.total, pos=listed_page.c.pos)),
         sa.select(*_part("lead", leads.c.id, leads.c.display_name, pos=leads.c.pos)),
         sa.select(*_part("new", new.c.id, new.c.display_name, flag=new.c.listed,
                          count=new.c.total, pos=new.c.pos)),
@@ -486,12 +484,18 @@ def people_panels(network: Network, viewer: User, page: int, per_page: int,
     for row in sorted(db.session.execute(sa.union_all(*parts)).all(),
                       key=lambda r: (r.part, r.pos or 0)):
         by_part.setdefault(row.part, []).append(row)
-    total = by_part["total"][0].n
+    listed_rows = by_part.get("member", [])
+    if listed_rows:
+        total = listed_rows[0].n
+    else:
+        # A page past the end has no row to carry the total: only then is it counted apart
+        # (as paging.paginate does).
+        total = 0 if page == 1 else db.session.scalar(
+            sa.select(sa.func.count()).select_from(members(User.id).where(listed).subquery()))
     new_rows = by_part.get("new", [])
     unlisted = by_part["unlisted"][0].n if network.is_affinity else 0
     return PeoplePanels(
-        page=paging.Page([Person(r.id, r.name) for r in by_part.get("member", [])],
-                         total, page, per_page),
+        page=paging.Page([Person(r.id, r.name) for r in listed_rows], total, page, per_page),
         leads=[Person(r.id, r.name) for r in by_part.get("lead", [])],
         new_count=shown_count(new_rows[0].n if new_rows else 0),
         new_people=[Person(r.id, r.name) for r in new_rows if r.flag],
