@@ -14,6 +14,7 @@ page (``list_page``) and the CSV export (netapp/services/exports.py) read the sa
 """
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -26,6 +27,7 @@ from netapp.models import (
     Organisation,
     Profile,
     Region,
+    Role,
     ServiceType,
     SetMembership,
     SetStatus,
@@ -223,20 +225,42 @@ def need_names(user_ids: list[int]) -> dict[int, list[str]]:
     return out
 
 
-def list_page(viewer: User, filters: Filters, page: int, per_page: int) -> Page:
-    """One page of the list, each item a ``Row`` (a fixed number of queries). The count comes
-    in the page's own statement (a subquery run once); a page past the end, having no row to
-    carry it, counts apart."""
-    page = max(page, 1)
+# Page statements this process has built, by who asks (their id and whether they are staff)
+# and what for: building one (about thirty CASE and JSON expressions) and working out its key
+# for SQLAlchemy's cache cost more than PostgreSQL's answer. A statement holds only SQL and the
+# values asked for (the viewer's id, the filters, the page), never rows, so keeping it cannot
+# show anything stale. At most MOST_KEPT, the oldest dropped first.
+_STATEMENTS: OrderedDict = OrderedDict()
+MOST_KEPT = 256
+
+
+def _page_statement(viewer: User, filters: Filters, page: int, per_page: int) -> sa.Select:
+    staff = viewer.has_role(Role.COORDINATOR, Role.ADMIN)
+    key = (viewer.id, staff, filters, page, per_page)
+    found = _STATEMENTS.get(key) if staff else None
+    if found is not None:
+        return found
     total = sa.select(sa.func.count()).select_from(
         _filtered(_joined(sa.select(User.id)), viewer, filters).subquery()).scalar_subquery()
     # The page's size and start written into the statement, not sent as parameters: with
     # parameters PostgreSQL cannot tell how few rows are wanted, so it planned the statement
     # afresh on every request (a plan for any LIMIT costs more than one for 25 rows).
-    found = db.session.execute(
-        rows(viewer, filters).add_columns(total.label("total"))
-        .limit(sa.literal(per_page, literal_execute=True))
-        .offset(sa.literal((page - 1) * per_page, literal_execute=True))).all()
+    stmt = (rows(viewer, filters).add_columns(total.label("total"))
+            .limit(sa.literal(per_page, literal_execute=True))
+            .offset(sa.literal((page - 1) * per_page, literal_execute=True)))
+    if staff:  # a member's statement depends on their networks' kinds too: never kept
+        _STATEMENTS[key] = stmt
+        while len(_STATEMENTS) > MOST_KEPT:
+            _STATEMENTS.popitem(last=False)
+    return stmt
+
+
+def list_page(viewer: User, filters: Filters, page: int, per_page: int) -> Page:
+    """One page of the list, each item a ``Row`` (a fixed number of queries). The count comes
+    in the page's own statement (a subquery run once); a page past the end, having no row to
+    carry it, counts apart."""
+    page = max(page, 1)
+    found = db.session.execute(_page_statement(viewer, filters, page, per_page)).all()
     if not found:
         total = 0 if page == 1 else count(viewer, filters)
     return Page(details(found), page, per_page, found[0].total if found else total)
