@@ -250,18 +250,19 @@ def sharing_network(viewer: User, owner_ids: list[int]) -> set[int]:
     ))
 
 
-def shares_network_sql(viewer: User, person_id):
+def shares_network_sql(viewer_id, is_verified: bool, person_id):
     """SQL: ``shares_network(viewer, person_id)`` for a row with the person's Profile (outer)
     joined, as one correlated test: for a few people (a set's members), where reading the
-    viewer's networks' whole memberships once (``in_sharing_network``) would cost more."""
+    viewer's networks' whole memberships once (``in_sharing_network``) would cost more.
+    ``viewer_id`` may be a bound parameter, so a statement can be built once per process."""
     mine, theirs = aliased(NetworkMembership), aliased(NetworkMembership)
     listed = [
         sa.and_(Network.kind == NetworkKind.LOCAL, _area_seen_by({EVERYONE, NETWORKS})),
         Network.kind == NetworkKind.NATIONAL,
     ]
-    if viewer.is_verified:
+    if is_verified:
         listed.append(sa.and_(Network.kind == NetworkKind.AFFINITY, theirs.is_listed.is_(True)))
-    return (sa.exists().where(mine.user_id == viewer.id, theirs.network_id == mine.network_id,
+    return (sa.exists().where(mine.user_id == viewer_id, theirs.network_id == mine.network_id,
                               theirs.user_id == person_id, Network.id == mine.network_id,
                               sa.or_(*listed))
             .correlate_except(mine, theirs, Network))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from functools import cache
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -145,18 +146,26 @@ def meets_where(row: LearningSet) -> str:
 _CARD_LEAVES_OUT = frozenset(profiles.FIELD_KEYS) - {"job_title", "organisation"}
 
 
+@cache
+def _members_statement(is_verified: bool):
+    """The statement behind ``_members_with_cards``, built once per process for each kind of
+    viewer: parameters ``viewer`` and ``set_id``."""
+    return (sa.select(User.id, User.display_name, Profile,
+                      networks.shares_network_sql(sa.bindparam("viewer"), is_verified, User.id))
+            .join(SetMembership, SetMembership.user_id == User.id)
+            .outerjoin(Profile, Profile.user_id == User.id)
+            .options(joinedload(Profile.organisation))
+            .where(SetMembership.set_id == sa.bindparam("set_id"),
+                   SetMembership.left_at.is_(None))
+            .order_by(User.display_name, User.id))
+
+
 def _members_with_cards(viewer: User, set_id: int) -> list[MemberView]:
     """The set's current members by name, each with what their card lets ``viewer`` see of
     their job and service: one statement (people, profiles, organisations and whether the
     viewer shares a network with each)."""
-    found = db.session.execute(
-        sa.select(User.id, User.display_name, Profile,
-                  networks.shares_network_sql(viewer, User.id))
-        .join(SetMembership, SetMembership.user_id == User.id)
-        .outerjoin(Profile, Profile.user_id == User.id)
-        .options(joinedload(Profile.organisation))
-        .where(SetMembership.set_id == set_id, SetMembership.left_at.is_(None))
-        .order_by(User.display_name, User.id)).all()
+    found = db.session.execute(_members_statement(bool(viewer.is_verified)),
+                               {"viewer": viewer.id, "set_id": set_id}).all()
     # The same cards as elsewhere, without networks (a card never lists networks, so no
     # affinity network can show here).
     cards = profiles.cards_from_rows(viewer, [(uid, profile, shares)
@@ -176,25 +185,32 @@ def set_page(viewer: User, row: LearningSet) -> SetPage:
                    where=meets_where(row))
 
 
-def _meetings_shown(row: LearningSet) -> tuple[list[SetMeeting], list[SetMeeting]]:
-    """The next UPCOMING_SHOWN meetings, soonest first, and the last PAST_SHOWN, latest first,
-    not cancelled, in one query (each meeting ranked within its half)."""
-    is_upcoming = SetMeeting.ends_at > utcnow()
+@cache
+def _meetings_statement():
+    """The statement behind ``_meetings_shown``, built once per process: parameters
+    ``set_id`` and ``now``."""
+    is_upcoming = SetMeeting.ends_at > sa.bindparam("now", type_=sa.DateTime())
     ranked = (
         sa.select(SetMeeting, is_upcoming.label("upcoming"), sa.func.row_number().over(
             partition_by=is_upcoming,
             order_by=(sa.case((is_upcoming, SetMeeting.starts_at)).asc(),
                       SetMeeting.starts_at.desc(), SetMeeting.id)).label("rank"))
-        .where(SetMeeting.set_id == row.id, SetMeeting.cancelled_at.is_(None))
+        .where(SetMeeting.set_id == sa.bindparam("set_id"), SetMeeting.cancelled_at.is_(None))
         .subquery()
     )
     meeting = aliased(SetMeeting, ranked)
-    upcoming, past = [], []
-    for found, soon in db.session.execute(
-            sa.select(meeting, ranked.c.upcoming)
+    return (sa.select(meeting, ranked.c.upcoming)
             .where(ranked.c.rank <= sa.case((ranked.c.upcoming, UPCOMING_SHOWN),
                                             else_=PAST_SHOWN))
-            .order_by(ranked.c.rank)):
+            .order_by(ranked.c.rank))
+
+
+def _meetings_shown(row: LearningSet) -> tuple[list[SetMeeting], list[SetMeeting]]:
+    """The next UPCOMING_SHOWN meetings, soonest first, and the last PAST_SHOWN, latest first,
+    not cancelled, in one query (each meeting ranked within its half)."""
+    upcoming, past = [], []
+    for found, soon in db.session.execute(_meetings_statement(),
+                                          {"set_id": row.id, "now": utcnow()}):
         (upcoming if soon else past).append(found)
     return upcoming, past
 
