@@ -6,6 +6,7 @@ network is decided here, once, for the network pages and for profiles alike.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased, lazyload, selectinload
@@ -435,54 +436,24 @@ def _part(kind: str, person_id=None, name=None, flag=None, count=None, pos=None)
 def people_panels(network: Network, viewer: User, page: int, per_page: int,
                   member: bool | None = None) -> PeoplePanels:
     """A page of the network's active members that the viewer may see, by name, and how many
-    in all (the viewer always sees themselves); its leads the viewer may see; how many joined
-    this month and the ones the viewer may see, newest first; and for an affinity network how
-    many others chose not to be listed. One statement, names only (no people loaded whole).
+    in all (the viewer always sees themselves; a page past the end counts them with a
+    second statement); its leads the viewer may see; how many joined this month and the ones
+    the viewer may see, newest first; and for an affinity network how many others chose not
+    to be listed. One statement, names only (no people loaded whole).
 
     ``member``: whether the viewer is in the network, when the caller has already read it.
     """
     page = max(page, 1)
-    listed = sa.or_(_listed_for(viewer, network, member), User.id == viewer.id)
-    name_order = (User.display_name, User.id)
-
-    def members(*columns):
-        return (sa.select(*columns).select_from(User)
-                .join(NetworkMembership, NetworkMembership.user_id == User.id)
-                .outerjoin(Profile, Profile.user_id == User.id)
-                .where(NetworkMembership.network_id == network.id,
-                       User.is_active_account.is_(True)))
-
-    listed_page = (members(User.id, User.display_name, sa.func.count().over().label("total"),
-                           sa.func.row_number().over(order_by=name_order).label("pos"))
-                   .where(listed).order_by(*name_order)
-                   .limit(per_page).offset((page - 1) * per_page).subquery())
-    leads = (members(User.id, User.display_name,
-                     sa.func.row_number().over(order_by=name_order).label("pos"))
-             .join(NetworkLead, sa.and_(NetworkLead.user_id == User.id,
-                                        NetworkLead.network_id == network.id))
-             .where(listed).subquery())
-    # Every new joiner is counted, and those the viewer may see come first, so the first
-    # NEW_SHOWN rows hold every listed one the page names.
-    new_order = (sa.case((listed, 0), else_=1), NetworkMembership.joined_at.desc(),
-                 User.id.desc())
-    new = (members(User.id, User.display_name, sa.case((listed, 1), else_=0).label("listed"),
-                   sa.func.count().over().label("total"),
-                   sa.func.row_number().over(order_by=new_order).label("pos"))
-           .where(NetworkMembership.joined_at >= _month_start())
-           .order_by(*new_order).limit(NEW_SHOWN).subquery())
-    parts = [
-        sa.select(*_part("member", listed_page.c.id, listed_page.c.display_name,
-                         count=listed_page.c.total, pos=listed_page.c.pos)),
-        sa.select(*_part("lead", leads.c.id, leads.c.display_name, pos=leads.c.pos)),
-        sa.select(*_part("new", new.c.id, new.c.display_name, flag=new.c.listed,
-                         count=new.c.total, pos=new.c.pos)),
-    ]
-    if network.is_affinity:
-        parts.append(sa.select(*_part("unlisted", count=sa.func.count())).select_from(
-            members(User.id).where(NetworkMembership.is_listed.is_(False),
-                                   User.id != viewer.id).subquery()))
+    audiences = None
+    if network.kind is NetworkKind.LOCAL:
+        if member is None:
+            member = is_member(viewer.id, network.id)
+        audiences = frozenset(_local_audiences(viewer, member))
+    params = {"viewer": viewer.id, "network": network.id, "per_page": per_page,
+              "skip": (page - 1) * per_page, "month": _month_start()}
     by_part: dict[str, list] = {}
-    for row in sorted(db.session.execute(sa.union_all(*parts)).all(),
+    for row in sorted(db.session.execute(_people_statement(network.kind, audiences),
+                                         params).all(),
                       key=lambda r: (r.part, r.pos or 0)):
         by_part.setdefault(row.part, []).append(row)
     listed_rows = by_part.get("member", [])
@@ -492,7 +463,7 @@ def people_panels(network: Network, viewer: User, page: int, per_page: int,
         # A page past the end has no row to carry the total: only then is it counted apart
         # (as paging.paginate does).
         total = 0 if page == 1 else db.session.scalar(
-            sa.select(sa.func.count()).select_from(members(User.id).where(listed).subquery()))
+            _people_count_statement(network.kind, audiences), params)
     new_rows = by_part.get("new", [])
     unlisted = by_part["unlisted"][0].n if network.is_affinity else 0
     return PeoplePanels(
@@ -502,6 +473,73 @@ def people_panels(network: Network, viewer: User, page: int, per_page: int,
         new_people=[Person(r.id, r.name) for r in new_rows if r.flag],
         unlisted_others=unlisted if unlisted >= SMALLEST_COUNT else None,
     )
+
+
+def _people(*columns):
+    """The network's active members (parameter ``network``), with their profiles joined."""
+    return (sa.select(*columns).select_from(User)
+            .join(NetworkMembership, NetworkMembership.user_id == User.id)
+            .outerjoin(Profile, Profile.user_id == User.id)
+            .where(NetworkMembership.network_id == sa.bindparam("network"),
+                   User.is_active_account.is_(True)))
+
+
+def _listed_on_page(kind: NetworkKind, audiences: frozenset[str] | None):
+    """SQL: ``_listed_for`` for a network of this kind (``audiences``: the viewer's, for a
+    local network), or the viewer themselves (parameter ``viewer``)."""
+    if kind is NetworkKind.AFFINITY:
+        rule = NetworkMembership.is_listed.is_(True)
+    elif kind is NetworkKind.LOCAL:
+        rule = _area_seen_by(set(audiences))
+    else:
+        rule = sa.true()
+    return sa.or_(rule, User.id == sa.bindparam("viewer"))
+
+
+@cache
+def _people_count_statement(kind: NetworkKind, audiences: frozenset[str] | None):
+    return sa.select(sa.func.count()).select_from(
+        _people(User.id).where(_listed_on_page(kind, audiences)).subquery())
+
+
+@cache
+def _people_statement(kind: NetworkKind, audiences: frozenset[str] | None):
+    """The statement behind ``people_panels``, built once per process for each kind of
+    network and of viewer: parameters ``viewer``, ``network``, ``per_page``, ``skip`` and
+    ``month`` (when this month began)."""
+    listed = _listed_on_page(kind, audiences)
+    name_order = (User.display_name, User.id)
+    listed_page = (_people(User.id, User.display_name, sa.func.count().over().label("total"),
+                           sa.func.row_number().over(order_by=name_order).label("pos"))
+                   .where(listed).order_by(*name_order)
+                   .limit(sa.bindparam("per_page", type_=_INT))
+                   .offset(sa.bindparam("skip", type_=_INT)).subquery())
+    leads = (_people(User.id, User.display_name,
+                     sa.func.row_number().over(order_by=name_order).label("pos"))
+             .join(NetworkLead, sa.and_(NetworkLead.user_id == User.id,
+                                        NetworkLead.network_id == sa.bindparam("network")))
+             .where(listed).subquery())
+    # Every new joiner is counted, and those the viewer may see come first, so the first
+    # NEW_SHOWN rows hold every listed one the page names.
+    new_order = (sa.case((listed, 0), else_=1), NetworkMembership.joined_at.desc(),
+                 User.id.desc())
+    new = (_people(User.id, User.display_name, sa.case((listed, 1), else_=0).label("listed"),
+                   sa.func.count().over().label("total"),
+                   sa.func.row_number().over(order_by=new_order).label("pos"))
+           .where(NetworkMembership.joined_at >= sa.bindparam("month", type_=sa.DateTime()))
+           .order_by(*new_order).limit(NEW_SHOWN).subquery())
+    parts = [
+        sa.select(*_part("member", listed_page.c.id, listed_page.c.display_name,
+                         count=listed_page.c.total, pos=listed_page.c.pos)),
+        sa.select(*_part("lead", leads.c.id, leads.c.display_name, pos=leads.c.pos)),
+        sa.select(*_part("new", new.c.id, new.c.display_name, flag=new.c.listed,
+                         count=new.c.total, pos=new.c.pos)),
+    ]
+    if kind is NetworkKind.AFFINITY:
+        parts.append(sa.select(*_part("unlisted", count=sa.func.count())).select_from(
+            _people(User.id).where(NetworkMembership.is_listed.is_(False),
+                                   User.id != sa.bindparam("viewer")).subquery()))
+    return sa.union_all(*parts)
 
 
 def is_listed_to_members(user: User, network: Network) -> bool:
