@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 import sqlalchemy as sa
 from flask import url_for
@@ -134,10 +135,17 @@ def recent_threads(network_id: int, viewer: User, limit: int = 5,
         return []
     return [ThreadRow(thread, author or "Someone no longer here", hidden_at is not None)
             for thread, author, hidden_at in db.session.execute(
-                sa.select(DiscussionThread, *_thread_details())
-                .where(DiscussionThread.network_id == network_id)
-                .order_by(DiscussionThread.last_post_at.desc(), DiscussionThread.id.desc())
-                .limit(limit))]
+                _recent_statement(), {"network": network_id, "limit": limit})]
+
+
+@cache
+def _recent_statement():
+    """The statement behind ``recent_threads``, built once per process: parameters
+    ``network`` and ``limit``."""
+    return (sa.select(DiscussionThread, *_thread_details())
+            .where(DiscussionThread.network_id == sa.bindparam("network"))
+            .order_by(DiscussionThread.last_post_at.desc(), DiscussionThread.id.desc())
+            .limit(sa.bindparam("limit", type_=sa.Integer())))
 
 
 def _thread_details():

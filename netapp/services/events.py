@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cache
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
@@ -608,6 +609,17 @@ def next_for_member(viewer: User, limit: int = 3) -> list[Event]:
         .order_by(Event.starts_at, Event.id).limit(limit)))
 
 
+@cache
+def _upcoming_statement():
+    """The statement behind ``upcoming_for_network``, built once per process: parameters
+    ``network``, ``now`` and ``limit``."""
+    return (sa.select(Event)
+            .where(Event.network_id == sa.bindparam("network"),
+                   Event.ends_at > sa.bindparam("now", type_=sa.DateTime()),
+                   Event.cancelled_at.is_(None))
+            .order_by(Event.starts_at, Event.id).limit(sa.bindparam("limit", type_=sa.Integer())))
+
+
 def upcoming_for_network(network_id: int, viewer: User, limit: int = 3,
                          visible: bool | None = None) -> list[Event]:
     """The network's next events the viewer may see, soonest first (fixed number of queries).
@@ -617,10 +629,8 @@ def upcoming_for_network(network_id: int, viewer: User, limit: int = 3,
     network = db.session.get(Network, network_id)
     if network is None or not (can_see(viewer, network) if visible is None else visible):
         return []
-    rows = list(db.session.scalars(
-        sa.select(Event).where(Event.network_id == network_id, Event.ends_at > utcnow(),
-                               Event.cancelled_at.is_(None))
-        .order_by(Event.starts_at, Event.id).limit(limit)))
+    rows = list(db.session.scalars(_upcoming_statement(),
+                                   {"network": network_id, "now": utcnow(), "limit": limit}))
     for e in rows:
         set_committed_value(e, "network", network)
     return rows

@@ -378,20 +378,27 @@ class Standing:
         return True
 
 
+@cache
+def _standing_statement():
+    """The statement behind ``standing``, built once per process: parameters ``viewer`` and
+    ``network``."""
+    viewer, network = sa.bindparam("viewer"), sa.bindparam("network")
+    membership = (sa.select(NetworkMembership.is_listed)
+                  .where(NetworkMembership.user_id == viewer,
+                         NetworkMembership.network_id == network).scalar_subquery())
+    follows = sa.exists().where(NetworkFollow.user_id == viewer,
+                                NetworkFollow.network_id == network)
+    leads = sa.exists().where(NetworkLead.user_id == viewer, NetworkLead.network_id == network)
+    area = (sa.select(_area_seen_by({EVERYONE, NETWORKS})).select_from(User)
+            .outerjoin(Profile, Profile.user_id == User.id).where(User.id == viewer)
+            .scalar_subquery())
+    return sa.select(membership, follows, leads, area)
+
+
 def standing(viewer: User, network: Network) -> Standing:
     """The viewer's membership, follow, lead row and council-area choice for ``network``."""
-    membership = (sa.select(NetworkMembership.is_listed)
-                  .where(NetworkMembership.user_id == viewer.id,
-                         NetworkMembership.network_id == network.id).scalar_subquery())
-    follows = sa.exists().where(NetworkFollow.user_id == viewer.id,
-                                NetworkFollow.network_id == network.id)
-    leads = sa.exists().where(NetworkLead.user_id == viewer.id,
-                              NetworkLead.network_id == network.id)
-    area = (sa.select(_area_seen_by({EVERYONE, NETWORKS})).select_from(User)
-            .outerjoin(Profile, Profile.user_id == User.id).where(User.id == viewer.id)
-            .scalar_subquery())
     listed, following, lead, area_seen = db.session.execute(
-        sa.select(membership, follows, leads, area)).one()
+        _standing_statement(), {"viewer": viewer.id, "network": network.id}).one()
     return Standing(is_member=listed is not None, is_listed=bool(listed),
                     is_following=bool(following), has_lead_row=bool(lead),
                     area_seen_by_members=bool(area_seen))
