@@ -666,13 +666,11 @@ class EventPage:
         return max(0, self.event.capacity - self.going)
 
 
-def event_page(viewer: User, event_id: int) -> EventPage:
-    """The event and what its page shows the viewer, in one statement: the event, its counts,
-    the viewer's place in its network, and their answer with their place in the queue (the
-    same rules as event_for, can_manage, can_go and position, from what it reads).
-
-    Raises NotFound, as event_for does, for an event the viewer may not see.
-    """
+@cache
+def _page_statement():
+    """The statement behind ``event_page``, built once per process: parameters ``viewer``
+    and ``event``."""
+    viewer = sa.bindparam("viewer")
     mine, ahead = aliased(EventRsvp), aliased(EventRsvp)
 
     def counted(status: RsvpStatus):
@@ -683,16 +681,27 @@ def event_page(viewer: User, event_id: int) -> EventPage:
     queue = (sa.select(sa.func.count()).select_from(ahead)
              .where(ahead.event_id == Event.id, ahead.status == RsvpStatus.WAITING,
                     ahead.id <= mine.id).scalar_subquery())
-    row = db.session.execute(
+    return (
         sa.select(Event, mine, queue, counted(RsvpStatus.GOING), counted(RsvpStatus.WAITING),
                   sa.exists().where(NetworkLead.network_id == Event.network_id,
-                                    NetworkLead.user_id == viewer.id),
+                                    NetworkLead.user_id == viewer),
                   sa.exists().where(NetworkMembership.network_id == Event.network_id,
-                                    NetworkMembership.user_id == viewer.id),
+                                    NetworkMembership.user_id == viewer),
                   sa.exists().where(NetworkFollow.network_id == Event.network_id,
-                                    NetworkFollow.user_id == viewer.id))
-        .outerjoin(mine, sa.and_(mine.event_id == Event.id, mine.user_id == viewer.id))
-        .where(Event.id == event_id)).first()
+                                    NetworkFollow.user_id == viewer))
+        .outerjoin(mine, sa.and_(mine.event_id == Event.id, mine.user_id == viewer))
+        .where(Event.id == sa.bindparam("event")))
+
+
+def event_page(viewer: User, event_id: int) -> EventPage:
+    """The event and what its page shows the viewer, in one statement: the event, its counts,
+    the viewer's place in its network, and their answer with their place in the queue (the
+    same rules as event_for, can_manage, can_go and position, from what it reads).
+
+    Raises NotFound, as event_for does, for an event the viewer may not see.
+    """
+    row = db.session.execute(_page_statement(),
+                             {"viewer": viewer.id, "event": event_id}).first()
     if row is None:
         raise NotFound(event_id)
     event, mine, place, going, waiting, lead_row, member, follows = row
@@ -714,15 +723,20 @@ def event_page(viewer: User, event_id: int) -> EventPage:
                      show_counts=show)
 
 
+@cache
+def _people_statement():
+    """The statement behind ``people``, built once per process: parameter ``event``."""
+    return (sa.select(EventRsvp, User).options(lazyload(User.roles))
+            .join(User, User.id == EventRsvp.user_id)
+            .where(EventRsvp.event_id == sa.bindparam("event"),
+                   EventRsvp.status.in_([RsvpStatus.GOING, RsvpStatus.WAITING]))
+            .order_by(User.display_name, User.id))
+
+
 def people(event: Event) -> tuple[list[tuple[EventRsvp, User]], list[User]]:
     """(``people_going``, ``people_waiting``) in one query, for the event's managers."""
     going, waiting = [], []
-    for rsvp, user in db.session.execute(
-            sa.select(EventRsvp, User).options(lazyload(User.roles))
-            .join(User, User.id == EventRsvp.user_id)
-            .where(EventRsvp.event_id == event.id,
-                   EventRsvp.status.in_([RsvpStatus.GOING, RsvpStatus.WAITING]))
-            .order_by(User.display_name, User.id)):
+    for rsvp, user in db.session.execute(_people_statement(), {"event": event.id}):
         if rsvp.status is RsvpStatus.GOING:
             going.append((rsvp, user))
         else:
