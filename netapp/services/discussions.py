@@ -189,19 +189,26 @@ class PostView:
     reports: list[str]  # reasons of open reports, for leads only
 
 
+@cache
+def _posts_statement():
+    """The posts of a thread with their authors' names and whether the viewer reported each,
+    built once per process: parameters ``viewer`` and ``thread``."""
+    author = sa.select(User.display_name).where(User.id == DiscussionPost.author_id) \
+        .scalar_subquery()
+    reported = sa.exists().where(PostReport.post_id == DiscussionPost.id,
+                                 PostReport.reporter_id == sa.bindparam("viewer"))
+    return (sa.select(DiscussionPost, author, reported)
+            .where(DiscussionPost.thread_id == sa.bindparam("thread"))
+            .order_by(DiscussionPost.id))
+
+
 def posts_page(viewer: User, thread: DiscussionThread, network: Network, page: int,
                per_page: int = POSTS_PER_PAGE, lead: bool | None = None):
     """One page of a thread's posts, oldest first, with what the viewer may do to each, in a
     fixed number of queries (one, and one more for a lead: the open reports' reasons).
     ``lead``: whether the viewer leads the network, when the caller has read it."""
-    author = sa.select(User.display_name).where(User.id == DiscussionPost.author_id) \
-        .scalar_subquery()
-    reported = sa.exists().where(PostReport.post_id == DiscussionPost.id,
-                                 PostReport.reporter_id == viewer.id)
-    result = paging.paginate(
-        sa.select(DiscussionPost, author, reported)
-        .where(DiscussionPost.thread_id == thread.id).order_by(DiscussionPost.id),
-        page, per_page)
+    result = paging.paginate(_posts_statement(), page, per_page,
+                             {"viewer": viewer.id, "thread": thread.id})
     posts = result.items
     ids = [p.id for p in posts]
     reasons: dict[int, list[str]] = {}
@@ -227,15 +234,15 @@ class ThreadStanding:
     opening_hidden: bool
 
 
-def _standing_columns(viewer: User, network_id, thread_id):
+def _standing_columns(viewer_id, network_id, thread_id):
     """SQL: whether the viewer is in, follows and leads the network, and when the thread's
     opening post was hidden."""
     return (
-        sa.exists().where(NetworkMembership.user_id == viewer.id,
+        sa.exists().where(NetworkMembership.user_id == viewer_id,
                           NetworkMembership.network_id == network_id),
-        sa.exists().where(NetworkFollow.user_id == viewer.id,
+        sa.exists().where(NetworkFollow.user_id == viewer_id,
                           NetworkFollow.network_id == network_id),
-        sa.exists().where(NetworkLead.user_id == viewer.id, NetworkLead.network_id == network_id),
+        sa.exists().where(NetworkLead.user_id == viewer_id, NetworkLead.network_id == network_id),
         sa.select(DiscussionPost.hidden_at).where(DiscussionPost.thread_id == thread_id)
         .order_by(DiscussionPost.id).limit(1).scalar_subquery(),
     )
@@ -245,18 +252,25 @@ def thread_standing(viewer: User, thread: DiscussionThread,
                     network: Network) -> ThreadStanding:
     """``can_post``, ``is_lead`` and ``opening_is_hidden`` for a thread's page, in one query."""
     found = db.session.execute(
-        sa.select(*_standing_columns(viewer, network.id, thread.id))).one()
+        sa.select(*_standing_columns(viewer.id, network.id, thread.id))).one()
     return _standing(viewer, network, *found)
+
+
+@cache
+def _thread_page_statement():
+    """The statement behind ``thread_for_page``, built once per process: parameters
+    ``viewer`` and ``thread``."""
+    return (sa.select(DiscussionThread, *_standing_columns(
+        sa.bindparam("viewer"), DiscussionThread.network_id, DiscussionThread.id))
+        .where(DiscussionThread.id == sa.bindparam("thread")))
 
 
 def thread_for_page(viewer: User, thread_id: int
                     ) -> tuple[DiscussionThread, Network, ThreadStanding]:
     """``thread_for_reading`` and ``thread_standing`` in one statement, the network from the
     process's copy. Raises NotFound as ``thread_for_reading`` does."""
-    row = db.session.execute(
-        sa.select(DiscussionThread, *_standing_columns(
-            viewer, DiscussionThread.network_id, DiscussionThread.id))
-        .where(DiscussionThread.id == thread_id)).first()
+    row = db.session.execute(_thread_page_statement(),
+                             {"viewer": viewer.id, "thread": thread_id}).first()
     if row is None:
         raise NotFound(thread_id)
     thread, *found = row

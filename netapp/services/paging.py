@@ -40,17 +40,18 @@ class Page:
         return self.page + 1 if self.has_next else None
 
 
-def paginate(stmt: sa.Select, page: int, per_page: int) -> Page:
+def paginate(stmt: sa.Select, page: int, per_page: int, params: dict | None = None) -> Page:
     """One page of ``stmt`` (a select of one entity, maybe with further columns, already
     ordered) and the number of rows in all, counted by the database alongside the page
     (``count(*) OVER ()``) rather than by a second query.
 
     A page past the end has no row to carry the total, so only then is it counted apart.
+    ``params``: values for the statement's bound parameters, if it has any.
     """
     page = max(page, 1)
     rows = db.session.execute(
         stmt.add_columns(sa.func.count().over().label("total"))
-        .limit(per_page).offset((page - 1) * per_page)
+        .limit(per_page).offset((page - 1) * per_page), params
     ).all()
     if rows:
         total = rows[0].total
@@ -58,6 +59,6 @@ def paginate(stmt: sa.Select, page: int, per_page: int) -> Page:
         total = 0
     else:
         total = db.session.scalar(sa.select(sa.func.count()).select_from(
-            stmt.order_by(None).subquery()))
+            stmt.order_by(None).subquery()), params)
     return Page([row[0] for row in rows], total, page, per_page,
                 [tuple(row[1:-1]) for row in rows])
