@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache
 
 import sqlalchemy as sa
 from flask import current_app, has_request_context, request, url_for
@@ -387,28 +388,33 @@ def optimality_words(rnd: MentoringRound) -> str:
 # ---------------------------------------------------------------- the preview
 
 
-def proposals_query(rnd: MentoringRound, matched: bool) -> sa.Select:
+@cache
+def _proposals_statement(matched: bool) -> sa.Select:
+    """A round's proposals (parameter ``round``), pairs best first with whether each is
+    locked, or the unmatched; built once per process."""
     # The two people come joined, names only: loading them (and their roles) apart cost a
     # query each, and only when the page had someone to load.
-    query = (sa.select(RoundProposal).where(RoundProposal.round_id == rnd.id)
+    round_id = sa.bindparam("round")
+    query = (sa.select(RoundProposal).where(RoundProposal.round_id == round_id)
              .options(sa.orm.joinedload(RoundProposal.mentee).lazyload(User.roles),
                       sa.orm.joinedload(RoundProposal.mentor).lazyload(User.roles)))
-    if matched:
-        return query.where(RoundProposal.mentor_id.is_not(None)).order_by(
-            RoundProposal.score.desc(), RoundProposal.id)
-    return query.where(RoundProposal.mentor_id.is_(None)).order_by(RoundProposal.id)
+    if not matched:
+        return query.where(RoundProposal.mentor_id.is_(None)).order_by(RoundProposal.id)
+    locked = sa.exists().where(RoundPairRule.round_id == round_id,
+                               RoundPairRule.kind == PairRuleKind.LOCK,
+                               RoundPairRule.mentee_id == RoundProposal.mentee_id,
+                               RoundPairRule.mentor_id == RoundProposal.mentor_id)
+    return query.add_columns(locked).where(RoundProposal.mentor_id.is_not(None)).order_by(
+        RoundProposal.score.desc(), RoundProposal.id)
 
 
 def preview_pages(rnd: MentoringRound, page: int, unmatched_page: int, per_page: int):
     """(a page of proposed pairs, a page of the unmatched, the page's locked pairs as
     (mentee id, mentor id)) in two queries: whether a pair is locked comes with the pair."""
-    locked = sa.exists().where(RoundPairRule.round_id == rnd.id,
-                               RoundPairRule.kind == PairRuleKind.LOCK,
-                               RoundPairRule.mentee_id == RoundProposal.mentee_id,
-                               RoundPairRule.mentor_id == RoundProposal.mentor_id)
-    pairs = paging.paginate(proposals_query(rnd, matched=True).add_columns(locked),
-                            page, per_page)
-    unmatched = paging.paginate(proposals_query(rnd, matched=False), unmatched_page, per_page)
+    params = {"round": rnd.id}
+    pairs = paging.paginate(_proposals_statement(matched=True), page, per_page, params)
+    unmatched = paging.paginate(_proposals_statement(matched=False), unmatched_page, per_page,
+                                params)
     return pairs, unmatched, {(p.mentee_id, p.mentor_id)
                               for p, (is_locked,) in zip(pairs.items, pairs.extra, strict=True)
                               if is_locked}
