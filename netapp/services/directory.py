@@ -8,7 +8,10 @@ show nor filter here.
 """
 from __future__ import annotations
 
+import functools
 import math
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -150,7 +153,9 @@ def search_page(viewer: User, search: Search, page: int, per_page: int):
     whatever the results)."""
     only_names = (search.council_id is None and search.service_type is None
                   and search.strength_id is None and not search.can_mentor)
-    found = _page_of(query(viewer, search), page, per_page, count_apart=only_names)
+    # A name alone (or nothing) asks nothing of the viewer: its statement is kept per search.
+    found = _page_of(lambda: query(viewer, search), page, per_page, count_apart=only_names,
+                     key=(search, max(page, 1), per_page) if only_names else None)
     ids = [u.id for u in found.items]
     cards = profiles.profile_cards(viewer, ids, leave_out=frozenset(profiles.FIELD_KEYS)
                                    - CARD_FIELDS)
@@ -176,8 +181,30 @@ class Found(paging.Page):
         return max(1, math.ceil(min(self.total, MOST_COUNTED) / self.per_page))
 
 
-def _page_of(stmt: sa.Select, page: int, per_page: int, *,
-             count_apart: bool = False) -> Found:
+# Page statements of searches that ask nothing of the viewer (a name, or nothing), by search,
+# page and page size: building one and working out its key for SQLAlchemy's cache cost about
+# as much as PostgreSQL's answer. They hold SQL and the values searched for, never rows.
+_STATEMENTS: OrderedDict = OrderedDict()
+MOST_KEPT = 256
+
+
+def _page_select(stmt: sa.Select, page: int, per_page: int, count_apart: bool) -> sa.Select:
+    ids = stmt.with_only_columns(User.id.label("id"), maintain_column_froms=True)
+    if count_apart:
+        total = (sa.select(sa.func.count())
+                 .select_from(ids.order_by(None).limit(MOST_COUNTED + 1).subquery())
+                 .scalar_subquery())
+    else:
+        total = sa.func.count().over()
+    ranked = (ids.add_columns(total.label("total"))
+              .limit(per_page).offset((page - 1) * per_page).subquery())
+    # Only what a card shows of the person (their id and name), not whole accounts.
+    return (sa.select(User.id, User.display_name, ranked.c.total)
+            .join(ranked, ranked.c.id == User.id).order_by(User.display_name, User.id))
+
+
+def _page_of(make_query: Callable[[], sa.Select], page: int, per_page: int, *,
+             count_apart: bool = False, key: Hashable | None = None) -> Found:
     """One page of the directory and its count, in one statement: the page and the count are
     found on members' ids alone, then only that page's members are read. Counting over whole
     rows kept every match's columns in memory (at 25,000 members, more than PostgreSQL's
@@ -191,34 +218,29 @@ def _page_of(stmt: sa.Select, page: int, per_page: int, *,
     subquery would run the filter a second time; its count is shown the same way.
     """
     page = max(page, 1)
-    ids = stmt.with_only_columns(User.id.label("id"), maintain_column_froms=True)
-    if count_apart:
-        total = (sa.select(sa.func.count())
-                 .select_from(ids.order_by(None).limit(MOST_COUNTED + 1).subquery())
-                 .scalar_subquery())
-    else:
-        total = sa.func.count().over()
-    ranked = (ids.add_columns(total.label("total"))
-              .limit(per_page).offset((page - 1) * per_page).subquery())
-    # Only what a card shows of the person (their id and name), not whole accounts.
-    rows = db.session.execute(
-        sa.select(User.id, User.display_name, ranked.c.total)
-        .join(ranked, ranked.c.id == User.id).order_by(User.display_name, User.id)).all()
+    key = None if key is None else (key, MOST_COUNTED)
+    statement = None if key is None else _STATEMENTS.get(key)
+    if statement is None:
+        statement = _page_select(make_query(), page, per_page, count_apart)
+        if key is not None:
+            _STATEMENTS[key] = statement
+            while len(_STATEMENTS) > MOST_KEPT:
+                _STATEMENTS.popitem(last=False)
+    rows = db.session.execute(statement).all()
     if rows or page == 1:
         total = min(rows[0].total, MOST_COUNTED + 1) if rows else 0
         found = Found(list(rows), total, page, per_page)
     else:  # past the end: counted apart
-        past = paging.paginate(stmt, page, per_page)
+        past = paging.paginate(make_query(), page, per_page)
         found = Found(past.items, min(past.total, MOST_COUNTED + 1), page, per_page)
     if found.page > found.pages:
         found.items = []  # past the first MOST_COUNTED: the page offers none of them
     return found
 
 
-def strengths_by_user(user_ids: list[int]) -> dict[int, list[str]]:
-    """{user id: names of the elements scored STRONG or more in their latest finished LQF
-    self-assessment, in framework order}, in one query (run even for no one, so a page's count
-    of statements does not depend on whose cards it shows)."""
+@functools.cache
+def _strengths_statement() -> sa.Select:
+    """``strengths_by_user``'s statement, built once per process: the ids are a parameter."""
     ranked = (
         sa.select(SelfAssessment.id, SelfAssessment.user_id,
                   sa.func.row_number().over(
@@ -227,17 +249,25 @@ def strengths_by_user(user_ids: list[int]) -> dict[int, list[str]]:
                   ).label("rank"))
         .join(Framework, Framework.id == SelfAssessment.framework_id)
         .where(Framework.code == lqf.LQF_CODE, SelfAssessment.completed_at.is_not(None),
-               SelfAssessment.user_id.in_(user_ids))
+               SelfAssessment.user_id.in_(sa.bindparam("user_ids", expanding=True)))
         .subquery()
     )
-    out: dict[int, list[str]] = {}
-    for user_id, name in db.session.execute(
+    return (
         sa.select(ranked.c.user_id, Element.name)
         .join(AssessmentScore, AssessmentScore.assessment_id == ranked.c.id)
         .join(Element, Element.id == AssessmentScore.element_id)
         .where(ranked.c.rank == 1, AssessmentScore.score >= STRONG)
         .order_by(ranked.c.user_id, Element.dimension_id, Element.position)
-    ):
+    )
+
+
+def strengths_by_user(user_ids: list[int]) -> dict[int, list[str]]:
+    """{user id: names of the elements scored STRONG or more in their latest finished LQF
+    self-assessment, in framework order}, in one query (run even for no one, so a page's count
+    of statements does not depend on whose cards it shows)."""
+    out: dict[int, list[str]] = {}
+    for user_id, name in db.session.execute(_strengths_statement(),
+                                            {"user_ids": list(user_ids)}):
         out.setdefault(user_id, []).append(name)
     return out
 
