@@ -14,6 +14,7 @@ page (``list_page``) and the CSV export (netapp/services/exports.py) read the sa
 """
 from __future__ import annotations
 
+import functools
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -211,16 +212,21 @@ def _service_type(value) -> ServiceType | None:
     return ServiceType(value)
 
 
+@functools.cache
+def _needs_statement() -> sa.Select:
+    """``need_names``'s statement, built once per process: the ids are a parameter."""
+    return (sa.select(member_needs.c.user_id, Topic.name)
+            .join(Topic, Topic.id == member_needs.c.topic_id)
+            .where(member_needs.c.user_id.in_(sa.bindparam("user_ids", expanding=True)))
+            .order_by(Topic.position, Topic.name))
+
+
 def need_names(user_ids: list[int]) -> dict[int, list[str]]:
     """{user id: names of the topics they'd like help with}, one query."""
     if not user_ids:
         return {}
     out: dict[int, list[str]] = {}
-    for uid, name in db.session.execute(
-        sa.select(member_needs.c.user_id, Topic.name)
-        .join(Topic, Topic.id == member_needs.c.topic_id)
-        .where(member_needs.c.user_id.in_(user_ids)).order_by(Topic.position, Topic.name)
-    ):
+    for uid, name in db.session.execute(_needs_statement(), {"user_ids": list(user_ids)}):
         out.setdefault(uid, []).append(name)
     return out
 
