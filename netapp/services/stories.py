@@ -10,6 +10,7 @@ Changes to affinity stories are audited as special-category events, as in discus
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 import sqlalchemy as sa
 
@@ -100,15 +101,16 @@ class StoryCard:
     thanked_by_me: bool
 
 
-def _card_columns(viewer: User):
+def _card_columns(viewer_id):
     """SQL columns beside a Story for its card: author's name, network's name, thanks, whether
-    the viewer thanked it, and its dimensions' ids and codes ("3:MS") joined with commas (so a
-    list of stories and their cards come in one query)."""
+    the viewer (``viewer_id``, maybe a bound parameter) thanked it, and its dimensions' ids and
+    codes ("3:MS") joined with commas (so a list of stories and their cards come in one
+    query)."""
     return (
         sa.select(User.display_name).where(User.id == Story.author_id).scalar_subquery(),
         sa.select(Network.name).where(Network.id == Story.network_id).scalar_subquery(),
         sa.select(sa.func.count()).where(StoryThanks.story_id == Story.id).scalar_subquery(),
-        sa.exists().where(StoryThanks.story_id == Story.id, StoryThanks.user_id == viewer.id),
+        sa.exists().where(StoryThanks.story_id == Story.id, StoryThanks.user_id == viewer_id),
         sa.select(sa.func.aggregate_strings(
             sa.cast(Dimension.id, sa.String) + ":" + Dimension.code, ","))
         .select_from(story_dimensions)
@@ -120,12 +122,16 @@ def _card_columns(viewer: User):
 def _card_rows(viewer: User, stmt: sa.Select) -> list[StoryCard]:
     """The cards of the stories ``stmt`` (a select of Story) finds, in one query; the
     dimensions come from this process's copy of the framework."""
+    return _cards_of(db.session.execute(stmt.add_columns(*_card_columns(viewer.id))))
+
+
+def _cards_of(rows) -> list[StoryCard]:
+    """Cards from rows of a Story and its ``_card_columns``."""
     # Names from the process's copy, not the framework copied into the session (that cost
     # more than the rest of a card).
     dims = reference.dimensions(LQF_CODE)
     cards = []
-    for story, author, network, thanks, mine, tags in db.session.execute(
-            stmt.add_columns(*_card_columns(viewer))):
+    for story, author, network, thanks, mine, tags in rows:
         ids = dict(reversed(tag.split(":", 1)) for tag in (tags or "").split(",") if tag)
         tagged = [Tag(int(ids[code]), code, name) for code, name in dims if code in ids]
         cards.append(StoryCard(story, author, network, tagged, thanks or 0, bool(mine)))
@@ -169,10 +175,19 @@ def featured_for_network(network_id: int, viewer: User,
     if network is None or not (networks.can_see_network(viewer, network) if visible is None
                                else visible):
         return None
-    cards = _card_rows(viewer, sa.select(Story).where(
-        Story.network_id == network_id, Story.featured_at.is_not(None),
-        Story.hidden_at.is_(None)).order_by(Story.featured_at.desc()).limit(1))
+    cards = _cards_of(db.session.execute(_featured_statement(),
+                                         {"viewer": viewer.id, "network": network_id}))
     return cards[0] if cards else None
+
+
+@cache
+def _featured_statement():
+    """The statement behind ``featured_for_network``, built once per process: parameters
+    ``viewer`` and ``network``."""
+    return (sa.select(Story, *_card_columns(sa.bindparam("viewer")))
+            .where(Story.network_id == sa.bindparam("network"), Story.featured_at.is_not(None),
+                   Story.hidden_at.is_(None))
+            .order_by(Story.featured_at.desc()).limit(1))
 
 
 def share_choices(user: User) -> list[tuple[str, str]]:
