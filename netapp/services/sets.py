@@ -59,19 +59,25 @@ def is_member(user: User, row: LearningSet) -> bool:
     return _is_member(user.id, row.id)
 
 
+@cache
+def _set_statement():
+    """The statement behind ``set_for``, built once per process: parameters ``viewer`` and
+    ``set``."""
+    return (sa.select(LearningSet, sa.exists().where(
+        SetMembership.set_id == LearningSet.id, SetMembership.user_id == sa.bindparam("viewer"),
+        SetMembership.left_at.is_(None)))
+        .options(joinedload(LearningSet.facilitator).lazyload(User.roles),
+                 joinedload(LearningSet.region))
+        .where(LearningSet.id == sa.bindparam("set")))
+
+
 def set_for(viewer: User, set_id: int) -> LearningSet:
     """The published set, if ``viewer`` is one of its current members or its facilitator.
 
     One query: the set, whether the viewer is in it, and the facilitator and region its page
     names.
     """
-    found = db.session.execute(
-        sa.select(LearningSet, sa.exists().where(
-            SetMembership.set_id == LearningSet.id, SetMembership.user_id == viewer.id,
-            SetMembership.left_at.is_(None)))
-        .options(joinedload(LearningSet.facilitator).lazyload(User.roles),
-                 joinedload(LearningSet.region))
-        .where(LearningSet.id == set_id)).first()
+    found = db.session.execute(_set_statement(), {"viewer": viewer.id, "set": set_id}).first()
     if found is None:
         raise NotYours
     row, member = found
@@ -218,16 +224,18 @@ def _meetings_shown(row: LearningSet) -> tuple[list[SetMeeting], list[SetMeeting
 def notes_page(row: LearningSet, page: int, per_page: int) -> paging.Page:
     """A page of the set's notes, newest first, with ``authors``: {author id: name} for them
     (one query)."""
-    name = sa.select(User.display_name).where(User.id == SetNote.author_id).scalar_subquery()
-    found = paging.paginate(notes_query(row).add_columns(name), page, per_page)
+    found = paging.paginate(_notes_statement(), page, per_page, {"set": row.id})
     found.authors = {note.author_id: author for note, (author,) in
                      zip(found.items, found.extra, strict=True) if author is not None}
     return found
 
 
-def notes_query(row: LearningSet) -> sa.Select:
-    """The set's shared notes and actions, newest first."""
-    return (sa.select(SetNote).where(SetNote.set_id == row.id)
+@cache
+def _notes_statement():
+    """The set's shared notes and actions, newest first, each with its author's name; built
+    once per process: parameter ``set``."""
+    name = sa.select(User.display_name).where(User.id == SetNote.author_id).scalar_subquery()
+    return (sa.select(SetNote, name).where(SetNote.set_id == sa.bindparam("set"))
             .order_by(SetNote.created_at.desc(), SetNote.id.desc()))
 
 
