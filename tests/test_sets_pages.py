@@ -114,7 +114,9 @@ def test_notes_and_actions_are_shared_and_an_action_can_be_marked_done(
     page = _page(client, the_set).get_data(as_text=True)
     assert "We talked about rotas." in page and "Mina to share her rota template" in page
     action = db.session.scalar(sa.select(SetNote).where(SetNote.is_action.is_(True)))
-    assert client.post(f"/sets/{the_set.id}/actions/{action.id}/done").status_code == 302
+    done = f"/sets/{the_set.id}/actions/{action.id}/done"
+    assert f'<form method="post" action="{done}"' in page  # the page's "Mark done" button
+    assert client.post(done).status_code == 302
     db.session.expire_all()
     assert db.session.get(SetNote, action.id).done_at is not None
     assert "Action (done):" in _page(client, the_set).get_data(as_text=True)
