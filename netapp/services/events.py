@@ -598,17 +598,6 @@ def my_events_page(viewer: User, page: int, per_page: int):
     return pager, _lines(viewer, pager.items)
 
 
-def next_for_member(viewer: User, limit: int = 3) -> list[Event]:
-    """The next events the member is going to (or waiting for), soonest first."""
-    return list(db.session.scalars(
-        sa.select(Event).join(EventRsvp, EventRsvp.event_id == Event.id)
-        .join(Network, Network.id == Event.network_id)
-        .where(EventRsvp.user_id == viewer.id, Event.ends_at > utcnow(),
-               Event.cancelled_at.is_(None), _visible(viewer))
-        .options(contains_eager(Event.network))
-        .order_by(Event.starts_at, Event.id).limit(limit)))
-
-
 @cache
 def _upcoming_statement():
     """The statement behind ``upcoming_for_network``, built once per process: parameters

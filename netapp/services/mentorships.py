@@ -88,20 +88,6 @@ class UnderWay:
     is_mentor: bool
 
 
-def under_way(user: User) -> list[UnderWay]:
-    """The person's accepted mentorships, as mentor or mentee, oldest first (one query)."""
-    rows = db.session.scalars(
-        sa.select(Mentorship)
-        .where(Mentorship.status == MentorshipStatus.ACCEPTED,
-               sa.or_(Mentorship.mentor_id == user.id, Mentorship.mentee_id == user.id))
-        # Only names are shown: the two people's roles are not read (no statement for them).
-        .options(joinedload(Mentorship.mentor).lazyload(User.roles),
-                 joinedload(Mentorship.mentee).lazyload(User.roles))
-        .order_by(Mentorship.responded_at, Mentorship.id))
-    return [UnderWay(m.id, other_of(m, user).display_name, m.mentor_id == user.id)
-            for m in rows]
-
-
 def side_of(mentorship: Mentorship, user: User) -> Side:
     return Side.MENTOR if user.id == mentorship.mentor_id else Side.MENTEE
 

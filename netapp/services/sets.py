@@ -101,17 +101,6 @@ def meeting_of(row: LearningSet, meeting_id: int) -> SetMeeting:
     return meeting
 
 
-def my_sets(user: User) -> list[LearningSet]:
-    """Active sets the user is in or facilitates, for the home page."""
-    member_of = sa.select(SetMembership.set_id).where(SetMembership.user_id == user.id,
-                                                      SetMembership.left_at.is_(None))
-    return list(db.session.scalars(
-        sa.select(LearningSet).where(LearningSet.status == SetStatus.ACTIVE,
-                                     sa.or_(LearningSet.id.in_(member_of),
-                                            LearningSet.facilitator_id == user.id))
-        .order_by(LearningSet.name, LearningSet.id)))
-
-
 # ---------------------------------------------------------------- the set's page
 
 
