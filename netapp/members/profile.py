@@ -14,7 +14,7 @@ from netapp.members import bp
 from netapp.members._common import current_member, radar_chart
 from netapp.members.forms import EmptyForm, visibility_form
 from netapp.models import Profile, Role, User
-from netapp.services import audit, lqf, profiles, resources
+from netapp.services import audit, lqf, own_profile, profiles, resources
 
 
 @bp.route("/me")
@@ -22,15 +22,15 @@ from netapp.services import audit, lqf, profiles, resources
 def me():
     user = current_member()
     profile = db.session.get(Profile, user.id)  # loaded with the session: no statement
-    fw = lqf.framework()
-    latest = lqf.latest(user.id, fw)
+    fw = lqf.shared_framework()
+    view, latest = own_profile.own_page(user, profile, fw.id)
     chart = None
     if latest is not None:
-        series = [(f"You, {latest.completed_at:%d %B %Y}", lqf.as_dict(latest))]
+        series = [(f"You, {latest.completed_at:%d %B %Y}", latest.scores)]
         chart = radar_chart(fw, series, "radar-me", "Your leadership self-assessment")
     return render_template(
         "members/me.html", user=user, profile=profile, chart=chart,
-        next_step=profiles.next_step(profile), view=profiles.profile_view(user, user),
+        next_step=profiles.next_step(profile), view=view,
         visibility=profiles.visibility_of(profile), audiences=profiles.AUDIENCES,
         fields=profiles.FIELDS,
     )
@@ -73,24 +73,24 @@ def privacy_settings():
 @bp.route("/me/assessments")
 @login_required
 def assessments():
-    user = current_member()
-    fw = lqf.framework()
-    history = lqf.completed(user.id, fw)
+    user_id = current_user.id
+    fw = lqf.shared_framework()
+    history, has_draft = lqf.history(user_id, fw.id)
     chart = comparison = None
     labels = lqf.day_labels(history)
     if history:
-        series = [(f"Latest, {labels[-1]}", lqf.as_dict(history[-1]))]
+        series = [(f"Latest, {labels[-1]}", history[-1].scores)]
         if len(history) > 1:
-            series.append((f"Before, {labels[-2]}", lqf.as_dict(history[-2])))
+            series.append((f"Before, {labels[-2]}", history[-2].scores))
         chart = radar_chart(fw, series, "radar-history", "Your self-assessments compared")
         elements = [e for d in fw.dimensions for e in d.elements]
-        comparison = [(e, [lqf.as_dict(a).get(e.id) for a in history]) for e in elements]
+        comparison = [(e, [a.scores.get(e.id) for a in history]) for e in elements]
     return render_template("members/assessments.html", fw=fw, history=history, chart=chart,
                            labels=labels,
                            comparison=comparison,
-                           averages=[lqf.dimension_averages(fw, lqf.as_dict(a)) for a in history],
-                           has_draft=lqf.draft(user, fw) is not None,
-                           done=resources.done_history(user), done_form=EmptyForm())
+                           averages=[lqf.dimension_averages(fw, a.scores) for a in history],
+                           has_draft=has_draft,
+                           done=resources.done_list(user_id), done_form=EmptyForm())
 
 
 @bp.route("/members/<int:user_id>")

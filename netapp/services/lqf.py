@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
 
 import sqlalchemy as sa
 from flask import current_app
@@ -41,6 +43,80 @@ def framework(code: str = LQF_CODE) -> Framework:
     if found is None:
         raise LookupError(f"no framework {code!r} in netapp.data.lqf")
     return found
+
+
+def shared_framework(code: str = LQF_CODE) -> Framework:
+    """The process's own copy of the framework with its dimensions, elements and levels, put
+    in no request's session: no SQL and nothing merged (merging its 40-odd rows into a request
+    cost about a millisecond). For pages that only show it: read it, never change it, and never
+    hand it to anything that adds it to a session (use ``framework`` for that)."""
+    found = reference.shared("frameworks").get(code)
+    return framework(code) if found is None else found
+
+
+@dataclass(frozen=True)
+class Finished:
+    """A finished self-assessment as a page shows it: when it was finished, and its scores
+    ({element id: score})."""
+
+    id: int
+    completed_at: datetime
+    scores: dict[int, int]
+
+
+@cache
+def _latest_statement():
+    newest = (
+        sa.select(SelfAssessment.id)
+        .where(SelfAssessment.user_id == sa.bindparam("user_id"),
+               SelfAssessment.framework_id == sa.bindparam("framework_id"),
+               SelfAssessment.completed_at.is_not(None))
+        .order_by(SelfAssessment.completed_at.desc(), SelfAssessment.id.desc())
+        .limit(1).scalar_subquery())
+    return (sa.select(SelfAssessment.id, SelfAssessment.completed_at, AssessmentScore.element_id,
+                      AssessmentScore.score)
+            .outerjoin(AssessmentScore, AssessmentScore.assessment_id == SelfAssessment.id)
+            .where(SelfAssessment.id == newest))
+
+
+def latest_finished(user_id: int, framework_id: int) -> Finished | None:
+    """``latest`` as plain values: one statement built once per process, no ORM rows."""
+    rows = db.session.execute(_latest_statement(),
+                              {"user_id": user_id, "framework_id": framework_id}).all()
+    if not rows:
+        return None
+    return Finished(rows[0].id, rows[0].completed_at,
+                    {r.element_id: r.score for r in rows if r.element_id is not None})
+
+
+@cache
+def _history_statement():
+    # Every assessment of the member's (a draft with no scores joined, to say one is under way).
+    return (sa.select(SelfAssessment.id, SelfAssessment.completed_at, AssessmentScore.element_id,
+                      AssessmentScore.score)
+            .outerjoin(AssessmentScore,
+                       sa.and_(AssessmentScore.assessment_id == SelfAssessment.id,
+                               SelfAssessment.completed_at.is_not(None)))
+            .where(SelfAssessment.user_id == sa.bindparam("user_id"),
+                   SelfAssessment.framework_id == sa.bindparam("framework_id")))
+
+
+def history(user_id: int, framework_id: int) -> tuple[list[Finished], bool]:
+    """(finished assessments oldest first with their scores, whether a draft is under way):
+    ``completed`` and ``draft`` in one statement built once per process, no ORM rows."""
+    found: dict[int, Finished] = {}
+    has_draft = False
+    for row in db.session.execute(_history_statement(),
+                                  {"user_id": user_id, "framework_id": framework_id}):
+        if row.completed_at is None:
+            has_draft = True
+            continue
+        done = found.get(row.id)
+        if done is None:
+            done = found[row.id] = Finished(row.id, row.completed_at, {})
+        if row.element_id is not None:
+            done.scores[row.element_id] = row.score
+    return sorted(found.values(), key=lambda a: (a.completed_at, a.id)), has_draft
 
 
 def dimension(fw: Framework, code: str) -> Dimension | None:
@@ -142,7 +218,7 @@ class DimensionScore:
     value: float | None
 
 
-def day_labels(assessments: list[SelfAssessment]) -> list[str]:
+def day_labels(assessments: list[SelfAssessment] | list[Finished]) -> list[str]:
     """One label per finished assessment: its day, with "1st", "2nd"... when a day has several.
 
     Ordinals rather than clock times: a member reads the page in UK time, and the stored times
@@ -175,7 +251,9 @@ def dimension_averages(fw: Framework, scores: dict[int, int]) -> list[DimensionS
     return out
 
 
-def as_dict(assessment: SelfAssessment | None) -> dict[int, int]:
+def as_dict(assessment: SelfAssessment | Finished | None) -> dict[int, int]:
+    if isinstance(assessment, Finished):
+        return assessment.scores
     return {s.element_id: s.score for s in assessment.scores} if assessment else {}
 
 

@@ -1,6 +1,7 @@
 """A radar (spider) chart of framework dimensions as accessible, server-rendered SVG."""
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -64,8 +65,30 @@ def radar_svg(labels: list[str], series: list[Series], *, ident: str, title: str
         f'focusable="false">',
         f'<title id="{ident}-title">{escape(title)}</title>',
         f'<desc id="{ident}-desc">{escape(description)}</desc>',
-        '<g aria-hidden="true">',
+        _grid(tuple(labels)),
     ]
+    # Each series takes the next style; there may be more styles than series.
+    for s, (colour, dash, opacity) in zip(series, STYLES, strict=False):
+        points = " ".join(f"{x},{y}" for x, y in
+                          (_point(i, count, v or 0) for i, v in enumerate(s.values)))
+        parts.append(f'<polygon points="{points}" fill="{colour}" fill-opacity="{opacity}" '
+                     f'stroke="{colour}" stroke-width="2.5" stroke-dasharray="{dash}"/>')
+    for n, (s, (colour, dash, _)) in enumerate(zip(series, STYLES, strict=False)):
+        y = HEIGHT + 5 + 30 * n
+        parts.append(f'<line x1="20" y1="{y}" x2="60" y2="{y}" stroke="{colour}" '
+                     f'stroke-width="4" stroke-dasharray="{dash}"/>')
+        parts.append(f'<text x="72" y="{y + 6}" font-size="18" fill="#1a1a1a">'
+                     f'{escape(s.name)}</text>')
+    parts.append("</g></svg>")
+    return Markup("".join(parts))
+
+
+@functools.lru_cache(maxsize=16)
+def _grid(labels: tuple[str, ...]) -> str:
+    """The rings, axes and axis labels: the same for every chart with these labels, so built
+    once per process (a page draws only its series)."""
+    count = len(labels)
+    parts = ['<g aria-hidden="true">']
     for ring in range(1, MAX_SCORE + 1):
         points = " ".join(f"{x},{y}" for x, y in (_point(i, count, ring) for i in range(count)))
         parts.append(f'<polygon points="{points}" fill="none" stroke="#c8c8c8" stroke-width="1"/>')
@@ -84,17 +107,4 @@ def radar_svg(labels: list[str], series: list[Series], *, ident: str, title: str
                         for k, line in enumerate(lines))
         parts.append(f'<text x="{lx}" y="{round(top, 1)}" font-size="17" text-anchor="{anchor}" '
                      f'fill="#1a1a1a">{spans}</text>')
-    # Each series takes the next style; there may be more styles than series.
-    for s, (colour, dash, opacity) in zip(series, STYLES, strict=False):
-        points = " ".join(f"{x},{y}" for x, y in
-                          (_point(i, count, v or 0) for i, v in enumerate(s.values)))
-        parts.append(f'<polygon points="{points}" fill="{colour}" fill-opacity="{opacity}" '
-                     f'stroke="{colour}" stroke-width="2.5" stroke-dasharray="{dash}"/>')
-    for n, (s, (colour, dash, _)) in enumerate(zip(series, STYLES, strict=False)):
-        y = HEIGHT + 5 + 30 * n
-        parts.append(f'<line x1="20" y1="{y}" x2="60" y2="{y}" stroke="{colour}" '
-                     f'stroke-width="4" stroke-dasharray="{dash}"/>')
-        parts.append(f'<text x="72" y="{y + 6}" font-size="18" fill="#1a1a1a">'
-                     f'{escape(s.name)}</text>')
-    parts.append("</g></svg>")
-    return Markup("".join(parts))
+    return "".join(parts)
