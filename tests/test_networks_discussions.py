@@ -178,6 +178,32 @@ def test_the_author_edits_within_30_minutes_and_not_after(client, auth, people):
                        data={"body": "Not mine"}).status_code == 404
 
 
+def test_each_posts_links_lead_to_that_post_and_an_edit_shows_at_once(client, auth, people):
+    # The page builds each action's address once and adds the post's id; Markdown is kept
+    # per process by its text, so a changed post must show its new words.
+    auth.login(people["mina"].email)
+    thread = _start(client, people["leeds"], body="First *words*")
+    mine = _first_post(thread)
+    auth.logout()
+    auth.login(people["otto"].email)
+    theirs = _reply(client, thread, "A reply from the lead")
+    page = client.get(f"/networks/discussions/{thread.id}").get_data(as_text=True)
+    assert f'href="/networks/posts/{theirs.id}/edit"' in page
+    assert f'href="/networks/posts/{mine.id}/report"' in page
+    assert f'href="/networks/posts/{mine.id}/hide"' in page  # Otto leads Leeds
+    assert f'href="/networks/posts/{theirs.id}/report"' not in page
+    assert "<em>words</em>" in page
+    auth.logout()
+    auth.login(people["mina"].email)
+    page = client.get(f"/networks/discussions/{thread.id}").get_data(as_text=True)
+    assert f'href="/networks/posts/{mine.id}/edit"' in page
+    assert "/hide" not in page
+    assert client.post(f"/networks/posts/{mine.id}/edit",
+                       data={"body": "Second **words**"}).status_code == 302
+    page = client.get(f"/networks/discussions/{thread.id}").get_data(as_text=True)
+    assert "<strong>words</strong>" in page and "<em>words</em>" not in page
+
+
 # ---------------------------------------------------------------- reports and hiding
 
 
