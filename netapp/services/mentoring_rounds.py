@@ -388,36 +388,79 @@ def optimality_words(rnd: MentoringRound) -> str:
 # ---------------------------------------------------------------- the preview
 
 
+@dataclass(frozen=True)
+class PreviewRow:
+    """A proposal as the preview shows it: plain values, the two people's names, whether the
+    pair is locked, and each person's choices of who sees what (None: no profile), so the
+    reason is worded without another statement."""
+
+    id: int
+    mentee_id: int
+    mentor_id: int | None
+    score: float | None
+    reason: str | None
+    mentee_name: str | None
+    mentor_name: str | None
+    is_locked: bool
+    mentee_choices: dict | None
+    mentor_choices: dict | None
+
+
 @cache
 def _proposals_statement(matched: bool) -> sa.Select:
-    """A round's proposals (parameter ``round``), pairs best first with whether each is
-    locked, or the unmatched; built once per process."""
-    # The two people come joined, names only: loading them (and their roles) apart cost a
-    # query each, and only when the page had someone to load.
+    """A round's proposals (parameter ``round``) as plain columns, pairs best first with
+    whether each is locked, or the unmatched; built once per process."""
+    # The two people come joined, names and choices of who sees what only (was a User row
+    # each, and a third statement for the choices).
     round_id = sa.bindparam("round")
-    query = (sa.select(RoundProposal).where(RoundProposal.round_id == round_id)
-             .options(sa.orm.joinedload(RoundProposal.mentee).lazyload(User.roles),
-                      sa.orm.joinedload(RoundProposal.mentor).lazyload(User.roles)))
+    mentee, mentor = sa.orm.aliased(User), sa.orm.aliased(User)
+    mentee_profile, mentor_profile = sa.orm.aliased(Profile), sa.orm.aliased(Profile)
+    if matched:
+        locked = sa.exists().where(RoundPairRule.round_id == round_id,
+                                   RoundPairRule.kind == PairRuleKind.LOCK,
+                                   RoundPairRule.mentee_id == RoundProposal.mentee_id,
+                                   RoundPairRule.mentor_id == RoundProposal.mentor_id)
+    else:
+        locked = sa.false()
+    query = (
+        sa.select(RoundProposal.id, RoundProposal.mentee_id, RoundProposal.mentor_id,
+                  RoundProposal.score, RoundProposal.reason, mentee.display_name,
+                  mentor.display_name, locked,
+                  mentee_profile.user_id.is_not(None), mentee_profile.visibility,
+                  mentor_profile.user_id.is_not(None), mentor_profile.visibility)
+        .outerjoin(mentee, mentee.id == RoundProposal.mentee_id)
+        .outerjoin(mentor, mentor.id == RoundProposal.mentor_id)
+        .outerjoin(mentee_profile, mentee_profile.user_id == RoundProposal.mentee_id)
+        .outerjoin(mentor_profile, mentor_profile.user_id == RoundProposal.mentor_id)
+        .where(RoundProposal.round_id == round_id))
     if not matched:
         return query.where(RoundProposal.mentor_id.is_(None)).order_by(RoundProposal.id)
-    locked = sa.exists().where(RoundPairRule.round_id == round_id,
-                               RoundPairRule.kind == PairRuleKind.LOCK,
-                               RoundPairRule.mentee_id == RoundProposal.mentee_id,
-                               RoundPairRule.mentor_id == RoundProposal.mentor_id)
-    return query.add_columns(locked).where(RoundProposal.mentor_id.is_not(None)).order_by(
+    return query.where(RoundProposal.mentor_id.is_not(None)).order_by(
         RoundProposal.score.desc(), RoundProposal.id)
+
+
+def _preview_rows(page: paging.Page) -> paging.Page:
+    page.items = [
+        PreviewRow(pid, mentee_id, mentor_id, score, reason, mentee_name, mentor_name,
+                   bool(is_locked), (mentee_choices or {}) if has_mentee else None,
+                   (mentor_choices or {}) if has_mentor else None)
+        for pid, (mentee_id, mentor_id, score, reason, mentee_name, mentor_name, is_locked,
+                  has_mentee, mentee_choices, has_mentor, mentor_choices)
+        in zip(page.items, page.extra, strict=True)]
+    page.extra = []
+    return page
 
 
 def preview_pages(rnd: MentoringRound, page: int, unmatched_page: int, per_page: int):
     """(a page of proposed pairs, a page of the unmatched, the page's locked pairs as
-    (mentee id, mentor id)) in two queries: whether a pair is locked comes with the pair."""
+    (mentee id, mentor id)) in two queries, as ``PreviewRow``: whether a pair is locked and
+    who lets whom see what come with the pair."""
     params = {"round": rnd.id}
-    pairs = paging.paginate(_proposals_statement(matched=True), page, per_page, params)
-    unmatched = paging.paginate(_proposals_statement(matched=False), unmatched_page, per_page,
-                                params)
-    return pairs, unmatched, {(p.mentee_id, p.mentor_id)
-                              for p, (is_locked,) in zip(pairs.items, pairs.extra, strict=True)
-                              if is_locked}
+    pairs = _preview_rows(paging.paginate(_proposals_statement(matched=True), page, per_page,
+                                          params))
+    unmatched = _preview_rows(paging.paginate(_proposals_statement(matched=False),
+                                              unmatched_page, per_page, params))
+    return pairs, unmatched, {(p.mentee_id, p.mentor_id) for p in pairs.items if p.is_locked}
 
 
 def reasons_for(viewer: User, proposals) -> dict[int, str]:
@@ -425,14 +468,30 @@ def reasons_for(viewer: User, proposals) -> dict[int, str]:
 
     The engine's reason speaks of both people's profiles, scores included; a part is kept
     only when both let coordinators see it (``mentoring.reason_for_coordinator``). A fixed
-    number of queries for a page of proposals.
+    number of queries for a page of proposals (none for the preview's rows, which carry each
+    person's choices).
     """
     paired = [p for p in proposals if p.mentor_id is not None]
     people = sorted({p.mentee_id for p in paired} | {p.mentor_id for p in paired})
-    shown = profiles.shown_fields(viewer, people)
+    if all(isinstance(p, PreviewRow) for p in paired):
+        chosen = {p.mentee_id: p.mentee_choices for p in paired}
+        chosen.update({p.mentor_id: p.mentor_choices for p in paired})
+        shown = _shown_from_choices(viewer, chosen)
+    else:
+        shown = profiles.shown_fields(viewer, people)
     return {p.id: mentoring.reason_for_coordinator(p.reason, shown[p.mentee_id],
                                                    shown[p.mentor_id])
             for p in paired}
+
+
+def _shown_from_choices(viewer: User, chosen: dict[int, dict | None]) -> dict[int, frozenset]:
+    """``profiles.shown_fields(viewer, list(chosen))`` from choices already read ({user id:
+    the profile's stored choices, None for someone with no profile})."""
+    audiences_of = profiles._audiences_of(viewer, list(chosen))
+    return {uid: frozenset() if choices is None else frozenset(
+                key for key, audience in profiles._rules(choices).items()
+                if audience in audiences_of(uid))
+            for uid, choices in chosen.items()}
 
 
 # ---------------------------------------------------------------- publishing
