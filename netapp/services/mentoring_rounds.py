@@ -488,10 +488,19 @@ def _shown_from_choices(viewer: User, chosen: dict[int, dict | None]) -> dict[in
     """``profiles.shown_fields(viewer, list(chosen))`` from choices already read ({user id:
     the profile's stored choices, None for someone with no profile})."""
     audiences_of = profiles._audiences_of(viewer, list(chosen))
-    return {uid: frozenset() if choices is None else frozenset(
-                key for key, audience in profiles._rules(choices).items()
-                if audience in audiences_of(uid))
-            for uid, choices in chosen.items()}
+    kept: dict[tuple, frozenset[str]] = {}  # many people keep the same choices
+    shown = {}
+    for uid, choices in chosen.items():
+        if choices is None:
+            shown[uid] = frozenset()
+            continue
+        audiences, rules = audiences_of(uid), profiles._rules(choices)
+        key = (audiences, *rules.values())
+        if key not in kept:
+            kept[key] = frozenset(field for field, audience in rules.items()
+                                  if audience in audiences)
+        shown[uid] = kept[key]
+    return shown
 
 
 # ---------------------------------------------------------------- publishing
