@@ -128,8 +128,20 @@ def test_an_empty_note_is_refused_and_what_was_typed_is_kept(client, auth, users
     assert response.status_code == 400
     assert "under 300 characters" in response.get_data(as_text=True)
     assert "x" * 301 in response.get_data(as_text=True)
+    # The page read the other way (after a refused form) names the facilitator all the same.
+    assert "Facilitator: Meg Mentor" in response.get_data(as_text=True)
     assert client.post(f"/sets/{the_set.id}/notes", data={"body": "  "}).status_code == 400
     assert db.session.scalar(sa.select(sa.func.count(SetNote.id))) == 0
+
+
+def test_the_pages_forms_carry_no_hidden_field_but_the_token(app):
+    # The set's page renders one token field for its three forms (templates/sets/set_page.html).
+    from netapp.forms_common import EmptyForm
+    from netapp.sets.set_forms import ActionForm, NoteForm
+    with app.test_request_context():
+        for form in (NoteForm(), ActionForm(), EmptyForm()):
+            hidden = [f.name for f in form if f.type in ("HiddenField", "CSRFTokenField")]
+            assert set(hidden) <= {"csrf_token"}, (type(form).__name__, hidden)
 
 
 def test_a_note_of_another_set_cannot_be_marked_done_from_this_one(client, auth, users, the_set):

@@ -30,7 +30,7 @@ from netapp.models import (
     UserRole,
 )
 from netapp.models.base import utcnow
-from netapp.services import audit, networks, notifications, paging, profiles
+from netapp.services import audit, networks, notifications, paging, profiles, reference
 from netapp.services import matching_bridge as bridge
 
 LONDON = ZoneInfo("Europe/London")
@@ -86,6 +86,32 @@ def set_for(viewer: User, set_id: int) -> LearningSet:
     return row
 
 
+@cache
+def _set_page_statement():
+    """The statement behind ``set_for_page``, built once per process: parameters ``viewer``
+    and ``set``."""
+    return (sa.select(LearningSet, sa.exists().where(
+        SetMembership.set_id == LearningSet.id, SetMembership.user_id == sa.bindparam("viewer"),
+        SetMembership.left_at.is_(None)),
+        sa.select(User.display_name).where(User.id == LearningSet.facilitator_id)
+        .scalar_subquery())
+        .where(LearningSet.id == sa.bindparam("set")))
+
+
+def set_for_page(viewer: User, set_id: int) -> tuple[LearningSet, str]:
+    """``set_for`` and the facilitator's name ("" when none is chosen) for the set's own
+    page: one statement, the facilitator read as a name (not a whole person) and the region
+    from the process's copy."""
+    found = db.session.execute(_set_page_statement(),
+                               {"viewer": viewer.id, "set": set_id}).first()
+    if found is None:
+        raise NotYours
+    row, member, facilitator = found
+    if row.status == SetStatus.DRAFT or (row.facilitator_id != viewer.id and not member):
+        raise NotYours
+    return row, facilitator or ""
+
+
 def facilitated_set(viewer: User, set_id: int) -> LearningSet:
     """The active set, if ``viewer`` facilitates it (members and everyone else: ``NotYours``)."""
     row = db.session.get(LearningSet, set_id)
@@ -134,7 +160,11 @@ def current_members(set_id: int) -> list[User]:
 def meets_where(row: LearningSet) -> str:
     if row.meets_online:
         return "Online"
-    return f"In person in {row.region.name}" if row.region_id and row.region else "In person"
+    if row.region_id is None:
+        return "In person"
+    # The region's name from the process's copy; a region it lacks is read as before.
+    region = reference.shared("regions").get(row.region_id) or row.region
+    return f"In person in {region.name}" if region else "In person"
 
 
 # The page shows each member's job title and service, nothing more of their card.
@@ -169,11 +199,13 @@ def _members_with_cards(viewer: User, set_id: int) -> list[MemberView]:
     return [MemberView(uid, name, cards[uid].rows) for uid, name, _, _ in found]
 
 
-def set_page(viewer: User, row: LearningSet) -> SetPage:
-    """Everything on the set's page but the notes, in a fixed number of queries."""
+def set_page(viewer: User, row: LearningSet, facilitator: str | None = None) -> SetPage:
+    """Everything on the set's page but the notes, in a fixed number of queries.
+    ``facilitator``: their name, when the caller has read it (``set_for_page``)."""
     members = _members_with_cards(viewer, row.id)
     upcoming, past = _meetings_shown(row)
-    facilitator = row.facilitator.display_name if row.facilitator_id else ""
+    if facilitator is None:
+        facilitator = row.facilitator.display_name if row.facilitator_id else ""
     return SetPage(row=row, members=members, facilitator=facilitator,
                    is_facilitator=row.facilitator_id == viewer.id,
                    themes=bridge.topic_names(row.themes or []), upcoming=upcoming, past=past,

@@ -36,11 +36,11 @@ def _mine(set_id: int):
         abort(404)
 
 
-def _render_set(row, note_form=None, action_form=None, status=200):
+def _render_set(row, note_form=None, action_form=None, status=200, facilitator=None):
     user = current_member()
     notes = service.notes_page(row, _page(), NOTES_PER_PAGE)
     return render_template(
-        "sets/set_page.html", page=service.set_page(user, row), notes=notes,
+        "sets/set_page.html", page=service.set_page(user, row, facilitator), notes=notes,
         authors=notes.authors,
         note_form=note_form or NoteForm(), action_form=action_form or ActionForm(),
         done_form=EmptyForm(), when=service.when_words), status
@@ -49,7 +49,11 @@ def _render_set(row, note_form=None, action_form=None, status=200):
 @bp.route("/<int:set_id>")
 @login_required
 def set_page(set_id: int):
-    return _render_set(_mine(set_id))
+    try:
+        row, facilitator = service.set_for_page(current_member(), set_id)
+    except NotYours:
+        abort(404)
+    return _render_set(row, facilitator=facilitator)
 
 
 def _add(set_id: int, form_class, is_action: bool):
