@@ -513,27 +513,33 @@ def _people_count_statement(kind: NetworkKind, audiences: frozenset[str] | None)
 def _people_statement(kind: NetworkKind, audiences: frozenset[str] | None):
     """The statement behind ``people_panels``, built once per process for each kind of
     network and of viewer: parameters ``viewer``, ``network``, ``per_page``, ``skip`` and
-    ``month`` (when this month began)."""
+    ``month`` (when this month began).
+
+    The members are read once (with whether the viewer may see each) and every panel is
+    taken from that: reading them once per panel cost three joins to plan and run."""
     listed = _listed_on_page(kind, audiences)
-    name_order = (User.display_name, User.id)
-    listed_page = (_people(User.id, User.display_name, sa.func.count().over().label("total"),
-                           sa.func.row_number().over(order_by=name_order).label("pos"))
-                   .where(listed).order_by(*name_order)
+    people = _people(User.id, User.display_name, NetworkMembership.joined_at,
+                     sa.case((listed, 1), else_=0).label("listed")).cte("people")
+    seen = people.c.listed == 1
+    name_order = (people.c.display_name, people.c.id)
+    listed_page = (sa.select(people.c.id, people.c.display_name,
+                             sa.func.count().over().label("total"),
+                             sa.func.row_number().over(order_by=name_order).label("pos"))
+                   .where(seen).order_by(*name_order)
                    .limit(sa.bindparam("per_page", type_=_INT))
                    .offset(sa.bindparam("skip", type_=_INT)).subquery())
-    leads = (_people(User.id, User.display_name,
-                     sa.func.row_number().over(order_by=name_order).label("pos"))
-             .join(NetworkLead, sa.and_(NetworkLead.user_id == User.id,
+    leads = (sa.select(people.c.id, people.c.display_name,
+                       sa.func.row_number().over(order_by=name_order).label("pos"))
+             .join(NetworkLead, sa.and_(NetworkLead.user_id == people.c.id,
                                         NetworkLead.network_id == sa.bindparam("network")))
-             .where(listed).subquery())
+             .where(seen).subquery())
     # Every new joiner is counted, and those the viewer may see come first, so the first
     # NEW_SHOWN rows hold every listed one the page names.
-    new_order = (sa.case((listed, 0), else_=1), NetworkMembership.joined_at.desc(),
-                 User.id.desc())
-    new = (_people(User.id, User.display_name, sa.case((listed, 1), else_=0).label("listed"),
-                   sa.func.count().over().label("total"),
-                   sa.func.row_number().over(order_by=new_order).label("pos"))
-           .where(NetworkMembership.joined_at >= sa.bindparam("month", type_=sa.DateTime()))
+    new_order = (people.c.listed.desc(), people.c.joined_at.desc(), people.c.id.desc())
+    new = (sa.select(people.c.id, people.c.display_name, people.c.listed,
+                     sa.func.count().over().label("total"),
+                     sa.func.row_number().over(order_by=new_order).label("pos"))
+           .where(people.c.joined_at >= sa.bindparam("month", type_=sa.DateTime()))
            .order_by(*new_order).limit(NEW_SHOWN).subquery())
     parts = [
         sa.select(*_part("member", listed_page.c.id, listed_page.c.display_name,
@@ -543,9 +549,9 @@ def _people_statement(kind: NetworkKind, audiences: frozenset[str] | None):
                          count=new.c.total, pos=new.c.pos)),
     ]
     if kind is NetworkKind.AFFINITY:
-        parts.append(sa.select(*_part("unlisted", count=sa.func.count())).select_from(
-            _people(User.id).where(NetworkMembership.is_listed.is_(False),
-                                   User.id != sa.bindparam("viewer")).subquery()))
+        # Not listed, the viewer aside: exactly the members the listing rule leaves out.
+        parts.append(sa.select(*_part("unlisted", count=sa.func.count()))
+                     .select_from(people).where(people.c.listed == 0))
     return sa.union_all(*parts)
 
 
