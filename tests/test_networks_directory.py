@@ -119,6 +119,29 @@ def test_strengths_come_from_the_latest_assessment_only(client, auth, users, own
         .get_data(as_text=True)
 
 
+def test_each_card_shows_that_persons_own_strengths_and_offers(client, auth, users, owner):
+    """Cards read everyone's strengths and offers in the page's one statement: each card holds
+    its own person's, in the framework's and the site's order."""
+    elements = [e for d in lqf.framework().dimensions for e in d.elements]
+    zoe, zak = make_user(name="Zed Zoe"), make_user(name="Zed Zak")
+    give_profile(zoe, "Leeds", capacity=1, offers=("finance", "leadership"))
+    assess(zoe, score_for=lambda i: 4 if i in (1, 5) else 2)
+    give_profile(zak, "Leeds")
+    assess(zak, score_for=lambda i: 4 if i == 0 else 1)
+    assess(zak, score_for=lambda i: 4 if i == 2 else 1)  # only the latest counts
+    for person in (zoe, zak):
+        profiles.set_visibility(person, {key: profiles.EVERYONE for key in FIELDS})
+    auth.login(users["other_member"].email)
+    html = client.get("/networks/members?name=zed").get_data(as_text=True)
+    cards = {name: html.split(f">{name}<", 1)[1].split("</li>", 1)[0]
+             for name in ("Zed Zak", "Zed Zoe")}
+    assert (f"<dt>Strong in</dt><dd>{elements[1].name}, {elements[5].name}</dd>"
+            in cards["Zed Zoe"])
+    assert f"<dt>Strong in</dt><dd>{elements[2].name}</dd>" in cards["Zed Zak"]
+    assert "Can mentor 1 person: Leadership, Finance and budgets" in cards["Zed Zoe"]
+    assert "Can mentor" not in cards["Zed Zak"]
+
+
 def test_a_paused_mentor_is_not_found_as_able_to_mentor(client, auth, users, owner):
     profiles.profile_of(owner).mentoring_paused = True
     db.session.commit()

@@ -3,7 +3,7 @@ with consent), a network's page with its leads and follows, and the member direc
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from netapp.extensions import db
 from netapp.members._common import current_member
@@ -224,7 +224,8 @@ def remove_lead(network_id: int, user_id: int):
 @bp.route("/members")
 @login_required
 def members():
-    viewer = current_member()
+    # The search needs only who the reader is (id, roles, confirmed email), not their account.
+    viewer = current_user._get_current_object()
     form = DirectoryForm(formdata=request.args or None)
     status = 200
     search = member_directory.Search()

@@ -8,19 +8,18 @@ show nor filter here.
 """
 from __future__ import annotations
 
-import functools
 import math
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.orm import aliased, lazyload
 
 from netapp.extensions import db
 from netapp.models import (
     AssessmentScore,
-    Element,
     Framework,
     Organisation,
     Profile,
@@ -28,8 +27,9 @@ from netapp.models import (
     SelfAssessment,
     ServiceType,
     User,
+    member_offers,
 )
-from netapp.services import lqf, networks, paging, profiles
+from netapp.services import lqf, networks, paging, profiles, reference
 from netapp.services.audiences import COORDINATORS, EVERYONE, NETWORKS
 
 # A score of this or more in the latest self-assessment counts as a strength.
@@ -42,6 +42,7 @@ MOST_COUNTED = 500
 
 # Fields a directory card shows (the rest are on the profile itself).
 CARD_FIELDS = frozenset({"job_title", "organisation", "area", "offer", "lqf"})
+LEFT_OFF_CARDS = frozenset(profiles.FIELD_KEYS) - CARD_FIELDS
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ class Search:
 
 @dataclass(frozen=True)
 class Entry:
-    user: sa.Row  # the person's id and display_name
+    user: sa.Row  # the person's id and display_name (and their card's columns)
     card: profiles.ProfileCard
     strengths: list[str]  # element names, when the viewer may see the self-assessment
 
@@ -149,19 +150,94 @@ def query(viewer: User, search: Search) -> sa.Select:
 
 
 def search_page(viewer: User, search: Search, page: int, per_page: int):
-    """One page of results and, for each, what the viewer may see (the same number of queries
-    whatever the results)."""
+    """One page of results and, for each, what the viewer may see, in one statement: the page
+    and its count with each person's card columns (``_card_columns``).
+
+    ``viewer`` needs only ``id``, ``is_verified`` and ``has_role``, as the signed-in person
+    carries them."""
     only_names = (search.council_id is None and search.service_type is None
                   and search.strength_id is None and not search.can_mentor)
-    # A name alone (or nothing) asks nothing of the viewer: its statement is kept per search.
-    found = _page_of(lambda: query(viewer, search), page, per_page, count_apart=only_names,
-                     key=(search, max(page, 1), per_page) if only_names else None)
-    ids = [u.id for u in found.items]
-    cards = profiles.profile_cards(viewer, ids, leave_out=frozenset(profiles.FIELD_KEYS)
-                                   - CARD_FIELDS)
-    strengths = strengths_by_user([uid for uid in ids if "lqf" in cards[uid].shown])
-    entries = [Entry(user, cards[user.id], strengths.get(user.id, [])) for user in found.items]
+    staff = viewer.has_role(Role.COORDINATOR, Role.ADMIN)
+    reader = (staff, bool(viewer.is_verified))
+    # A name alone (or nothing) asks nothing of the viewer but who they are (a parameter):
+    # its statement is kept per search and kind of reader.
+    found = _page_of(lambda: query(viewer, search), page, per_page, reader, viewer.id,
+                     count_apart=only_names,
+                     key=(search, max(page, 1), per_page, reader) if only_names else None)
+    cards = profiles.cards_from_values(
+        viewer, [(r.id, r, not staff and r.shares, joined_ids(r.offers)) for r in found.items],
+        LEFT_OFF_CARDS)
+    elements = strength_elements()
+    entries = [Entry(r, cards[r.id], _names(r.strong, elements)
+                     if "lqf" in cards[r.id].shown else [])
+               for r in found.items]
     return found, entries
+
+
+def joined_ids(joined: str | None) -> list[int]:
+    """Ids joined with commas (``aggregate_strings``), as numbers."""
+    return [int(part) for part in joined.split(",")] if joined else []
+
+
+def _names(joined: str | None, elements: dict) -> list[str]:
+    """Names of the elements whose ids are joined in ``joined``, in framework order."""
+    found = [elements[i] for i in joined_ids(joined) if i in elements]
+    return [name for _key, name, _code in sorted(found)]
+
+
+def strength_elements() -> dict[int, tuple[tuple[int, int], str, str]]:
+    """{element id: (its place in the framework, name, code)} for the LQF, from this process's
+    copy of the framework (worked out again when that copy is loaded again); an element this
+    process has not heard of yet shows next time."""
+    frameworks = reference.shared("frameworks")
+    kept = current_app.extensions.get("directory_elements")
+    if kept is None or kept[0] is not frameworks:
+        framework = frameworks.get(lqf.LQF_CODE)
+        kept = (frameworks, {} if framework is None else {
+            e.id: ((d.id, e.position), e.name, e.code)
+            for d in framework.dimensions for e in d.elements})
+        current_app.extensions["directory_elements"] = kept
+    return kept[1]
+
+
+def offered_topics_sql(person_id):
+    """SQL: the ids of the topics the person offers as a mentor, joined with commas."""
+    return (sa.select(sa.func.aggregate_strings(sa.cast(member_offers.c.topic_id, sa.String),
+                                                ","))
+            .where(member_offers.c.user_id == person_id).scalar_subquery())
+
+
+def strong_elements_sql(person_id):
+    """SQL: the ids of the elements the person scored STRONG or more in their latest finished
+    LQF self-assessment, joined with commas (names and order from ``strength_elements``)."""
+    latest = (
+        sa.select(SelfAssessment.id)
+        .where(SelfAssessment.user_id == person_id, SelfAssessment.completed_at.is_not(None),
+               SelfAssessment.framework_id == sa.select(Framework.id)
+               .where(Framework.code == lqf.LQF_CODE).scalar_subquery())
+        .order_by(SelfAssessment.completed_at.desc(), SelfAssessment.id.desc())
+        .limit(1).correlate_except(SelfAssessment).scalar_subquery()
+    )
+    return (sa.select(sa.func.aggregate_strings(sa.cast(AssessmentScore.element_id, sa.String),
+                                                ","))
+            .where(AssessmentScore.assessment_id == latest, AssessmentScore.score >= STRONG)
+            .scalar_subquery())
+
+
+def _card_columns(staff: bool, verified: bool) -> list:
+    """SQL columns beside a page's users (with Profile and Organisation joined) for their
+    cards, as ``profiles.cards_from_values`` reads them; whether the reader (the bound
+    parameter ``viewer_id``) shares a network with each person only for members (staff see
+    what networks see anyway)."""
+    shares = (sa.false() if staff else
+              networks.shares_network_sql(sa.bindparam("viewer_id"), verified, User.id))
+    return [
+        Profile.visibility, Profile.job_title, Profile.local_authority_id,
+        Profile.mentor_capacity, Profile.mentor_availability, Profile.mentor_note,
+        Organisation.name.label("organisation_name"), Organisation.service_type,
+        shares.label("shares"), offered_topics_sql(User.id).label("offers"),
+        strong_elements_sql(User.id).label("strong"),
+    ]
 
 
 @dataclass
@@ -188,7 +264,8 @@ _STATEMENTS: OrderedDict = OrderedDict()
 MOST_KEPT = 256
 
 
-def _page_select(stmt: sa.Select, page: int, per_page: int, count_apart: bool) -> sa.Select:
+def _page_select(stmt: sa.Select, page: int, per_page: int, count_apart: bool,
+                 reader: tuple[bool, bool]) -> sa.Select:
     ids = stmt.with_only_columns(User.id.label("id"), maintain_column_froms=True)
     if count_apart:
         total = (sa.select(sa.func.count())
@@ -198,17 +275,21 @@ def _page_select(stmt: sa.Select, page: int, per_page: int, count_apart: bool) -
         total = sa.func.count().over()
     ranked = (ids.add_columns(total.label("total"))
               .limit(per_page).offset((page - 1) * per_page).subquery())
-    # Only what a card shows of the person (their id and name), not whole accounts.
-    return (sa.select(User.id, User.display_name, ranked.c.total)
-            .join(ranked, ranked.c.id == User.id).order_by(User.display_name, User.id))
+    # Only what a card shows of the person, as plain columns, not whole accounts or profiles.
+    return (sa.select(User.id, User.display_name, ranked.c.total, *_card_columns(*reader))
+            .join(ranked, ranked.c.id == User.id)
+            .join(Profile, Profile.user_id == User.id)
+            .outerjoin(Organisation, Organisation.id == Profile.organisation_id)
+            .order_by(User.display_name, User.id))
 
 
-def _page_of(make_query: Callable[[], sa.Select], page: int, per_page: int, *,
-             count_apart: bool = False, key: Hashable | None = None) -> Found:
-    """One page of the directory and its count, in one statement: the page and the count are
-    found on members' ids alone, then only that page's members are read. Counting over whole
-    rows kept every match's columns in memory (at 25,000 members, more than PostgreSQL's
-    work_mem).
+def _page_of(make_query: Callable[[], sa.Select], page: int, per_page: int,
+             reader: tuple[bool, bool], viewer_id: int, *, count_apart: bool = False,
+             key: Hashable | None = None) -> Found:
+    """One page of the directory and its count, with each person's card columns, in one
+    statement: the page and the count are found on members' ids alone, then only that page's
+    members are read. Counting over whole rows kept every match's columns in memory (at
+    25,000 members, more than PostgreSQL's work_mem).
 
     How the count is made depends on the search. With no filter, or a name only, the page is the
     first rows of the index on open accounts' names, and the count is a subquery of its own
@@ -221,53 +302,18 @@ def _page_of(make_query: Callable[[], sa.Select], page: int, per_page: int, *,
     key = None if key is None else (key, MOST_COUNTED)
     statement = None if key is None else _STATEMENTS.get(key)
     if statement is None:
-        statement = _page_select(make_query(), page, per_page, count_apart)
+        statement = _page_select(make_query(), page, per_page, count_apart, reader)
         if key is not None:
             _STATEMENTS[key] = statement
             while len(_STATEMENTS) > MOST_KEPT:
                 _STATEMENTS.popitem(last=False)
-    rows = db.session.execute(statement).all()
+    rows = db.session.execute(statement, {"viewer_id": viewer_id}).all()
     if rows or page == 1:
         total = min(rows[0].total, MOST_COUNTED + 1) if rows else 0
         found = Found(list(rows), total, page, per_page)
-    else:  # past the end: counted apart
+    else:  # past the end: nobody to show, counted apart
         past = paging.paginate(make_query(), page, per_page)
-        found = Found(past.items, min(past.total, MOST_COUNTED + 1), page, per_page)
+        found = Found([], min(past.total, MOST_COUNTED + 1), page, per_page)
     if found.page > found.pages:
         found.items = []  # past the first MOST_COUNTED: the page offers none of them
     return found
-
-
-@functools.cache
-def _strengths_statement() -> sa.Select:
-    """``strengths_by_user``'s statement, built once per process: the ids are a parameter."""
-    ranked = (
-        sa.select(SelfAssessment.id, SelfAssessment.user_id,
-                  sa.func.row_number().over(
-                      partition_by=SelfAssessment.user_id,
-                      order_by=(SelfAssessment.completed_at.desc(), SelfAssessment.id.desc()),
-                  ).label("rank"))
-        .join(Framework, Framework.id == SelfAssessment.framework_id)
-        .where(Framework.code == lqf.LQF_CODE, SelfAssessment.completed_at.is_not(None),
-               SelfAssessment.user_id.in_(sa.bindparam("user_ids", expanding=True)))
-        .subquery()
-    )
-    return (
-        sa.select(ranked.c.user_id, Element.name)
-        .join(AssessmentScore, AssessmentScore.assessment_id == ranked.c.id)
-        .join(Element, Element.id == AssessmentScore.element_id)
-        .where(ranked.c.rank == 1, AssessmentScore.score >= STRONG)
-        .order_by(ranked.c.user_id, Element.dimension_id, Element.position)
-    )
-
-
-def strengths_by_user(user_ids: list[int]) -> dict[int, list[str]]:
-    """{user id: names of the elements scored STRONG or more in their latest finished LQF
-    self-assessment, in framework order}, in one query (run even for no one, so a page's count
-    of statements does not depend on whose cards it shows)."""
-    out: dict[int, list[str]] = {}
-    for user_id, name in db.session.execute(_strengths_statement(),
-                                            {"user_ids": list(user_ids)}):
-        out.setdefault(user_id, []).append(name)
-    return out
-

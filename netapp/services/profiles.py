@@ -123,13 +123,21 @@ def _profile_rows(profile: Profile, shown: set[str], needs_of, offers_of) -> lis
 
     ``needs_of`` and ``offers_of`` give topic names, asked only when the field is shown.
     """
-    org, place = profile.organisation, reference.place(profile.local_authority_id)
+    org = profile.organisation
+    return _rows_of(profile, None if org is None else (org.name, org.service_type), shown,
+                    needs_of, offers_of)
+
+
+def _rows_of(profile, org: tuple[str, ServiceType] | None, shown: set[str], needs_of,
+             offers_of, place_of=reference.place) -> list[tuple[str, str]]:
+    """``_profile_rows`` for anything holding a profile's columns by name (a Profile, or a
+    plain row of them), its organisation given as (name, service type) or None."""
     rows = []
     if "job_title" in shown and profile.job_title:
         rows.append(("Job title", profile.job_title))
     if "organisation" in shown and org is not None:
-        rows.append(("Service", f"{org.name} ({org.service_type.label.lower()})"))
-    if "area" in shown and place is not None:
+        rows.append(("Service", f"{org[0]} ({org[1].label.lower()})"))
+    if "area" in shown and (place := place_of(profile.local_authority_id)) is not None:
         rows.append(("Area", f"{place.council}, {place.region}"))
     if "level" in shown and profile.level:
         rows.append(("Level of leadership", LEVELS[profile.level][0]))
@@ -231,6 +239,50 @@ def cards_from_rows(viewer: User, found, leave_out: frozenset[str]) -> dict[int,
                      else _NETWORKS_SEE if shares else _EVERYONE_SEES)
         cards[uid] = (ProfileCard([], frozenset()) if profile is None
                       else _card(profile, audiences, leave_out, {}, {}))
+    return cards
+
+
+def cards_from_values(viewer, found, leave_out: frozenset[str]) -> dict[int, ProfileCard]:
+    """``profile_cards`` for people whose profile columns the caller's own statement read as
+    plain rows, without SQL or ORM objects.
+
+    ``viewer`` needs only ``id`` and ``has_role``. ``found`` holds (user id, row, whether
+    ``viewer`` shares a network where they are listed (as ``networks.shares_network_sql``),
+    the ids of the topics they offer), where the row has the ``Profile`` columns a card may
+    show under their own names (``visibility``, ``job_title``, ``local_authority_id``,
+    ``mentor_capacity``, ``mentor_availability``, ``mentor_note``, and ``level``,
+    ``years_as_manager`` or ``meets_online`` unless ``leave_out`` drops their fields) and its
+    organisation as ``organisation_name`` and ``service_type``; a row of None is someone with
+    no profile. Needs are not read, so ``leave_out`` must hold them.
+    """
+    if "needs" not in leave_out:
+        raise ValueError(f"cards_from_values reads no needs: leave_out={leave_out!r}")
+    staff = viewer.has_role(Role.COORDINATOR, Role.ADMIN)
+    offered = {topic_id for *_, topic_ids in found for topic_id in topic_ids}
+    names = reference.topic_names(offered) if offered else {}
+    order = {topic_id: i for i, topic_id in enumerate(names)}
+    places = reference.shared("places")
+
+    def place_of(council_id):
+        # The process's copy read once for all the cards; a council it lacks is asked for
+        # as any page would (loaded again if another process has just added it).
+        return places.get(council_id) or reference.place(council_id)
+
+    cards = {}
+    for uid, row, shares, topic_ids in found:
+        if row is None:
+            cards[uid] = ProfileCard([], frozenset())
+            continue
+        audiences = (_ALL if uid == viewer.id else _STAFF_SEE if staff
+                     else _NETWORKS_SEE if shares else _EVERYONE_SEES)
+        shown = frozenset(key for key, aud in _rules(row.visibility or {}).items()
+                          if aud in audiences and key not in leave_out)
+        org = None if row.organisation_name is None else (row.organisation_name,
+                                                          row.service_type)
+        offers = [names[t] for t in sorted(topic_ids, key=lambda t: order.get(t, len(order)))
+                  if t in names]  # a topic this process has not heard of yet shows next time
+        cards[uid] = ProfileCard(_rows_of(row, org, shown, None, lambda o=offers: o,
+                                          place_of), shown)
     return cards
 
 
