@@ -5,23 +5,41 @@ pages about other people live under /members and show only what the owner allows
 """
 from __future__ import annotations
 
+from functools import cache
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy.orm import joinedload, lazyload
+from sqlalchemy.orm import joinedload
 
 from netapp.extensions import db
 from netapp.members import bp
 from netapp.members._common import current_member, radar_chart
 from netapp.members.forms import EmptyForm, visibility_form
 from netapp.models import Profile, Role, User
-from netapp.services import audit, lqf, own_profile, profiles, resources
+from netapp.services import audit, lqf, member_profile, own_profile, profiles, resources
+
+# The /me page's links: the same for everyone, so built once per process (for each root the
+# site is served under) instead of 14 ``url_for`` calls per request.
+_MY_LINKS = ("members.onboarding", "members.privacy_settings", "members.preview",
+             "members.edit_about", "members.edit_needs", "members.edit_mentoring",
+             "networks.mine", "members.my_feedback", "members.my_resources",
+             "members.my_programme", "members.my_data", "members.assessments")
+
+
+@cache
+def _my_links(script_root: str) -> dict[str, str]:
+    links = {endpoint: url_for(endpoint) for endpoint in _MY_LINKS}
+    links["members.assess"] = url_for("members.assess", code="PQ")
+    return links
 
 
 @bp.route("/me")
 @login_required
 def me():
     user = current_member()
-    profile = db.session.get(Profile, user.id)  # loaded with the session: no statement
+    # With its organisation in the same statement (none when the signed-in person's own
+    # statement already put the profile in this session).
+    profile = db.session.get(Profile, user.id, options=[joinedload(Profile.organisation)])
     fw = lqf.shared_framework()
     view, latest = own_profile.own_page(user, profile, fw.id)
     chart = None
@@ -30,7 +48,7 @@ def me():
         chart = radar_chart(fw, series, "radar-me", "Your leadership self-assessment")
     return render_template(
         "members/me.html", user=user, profile=profile, chart=chart,
-        next_step=profiles.next_step(profile), view=view,
+        next_step=profiles.next_step(profile), view=view, links=_my_links(request.script_root),
         visibility=profiles.visibility_of(profile), audiences=profiles.AUDIENCES,
         fields=profiles.FIELDS,
     )
@@ -96,25 +114,24 @@ def assessments():
 @bp.route("/members/<int:user_id>")
 @login_required
 def profile(user_id: int):
-    # The owner, their profile and organisation in one statement; their roles are not needed.
-    owner = db.session.get(User, user_id, options=[
-        lazyload(User.roles), joinedload(User.profile).joinedload(Profile.organisation)])
-    if owner is None or not owner.is_active_account:
-        abort(404)
-    if owner.id == current_user.id:
+    if user_id == current_user.id:
         return redirect(url_for("members.me"))
     viewer = current_member()
-    view = profiles.profile_view(viewer, owner)
+    # The owner's profile, whether the viewer shares a network with them, their needs, offers
+    # and networks: one statement.
+    view = member_profile.profile_page(viewer, user_id)
+    if view is None:
+        abort(404)
     if viewer.has_role(Role.COORDINATOR, Role.ADMIN):
         # Staff see more of a profile than members do, so each look is on the record.
-        audit.record(viewer, "profile.viewed_by_staff", owner)
+        audit.record(viewer, "profile.viewed_by_staff", db.session.get(User, user_id))
         db.session.commit()
     chart = None
     if "lqf" in view["shown"]:
         fw = lqf.framework()
-        latest = lqf.latest(owner.id, fw)
+        latest = lqf.latest(user_id, fw)
         if latest is not None:
-            chart = radar_chart(fw, [(owner.display_name, lqf.as_dict(latest))], "radar-member",
-                                f"{owner.display_name}'s leadership self-assessment")
-    return render_template("members/profile.html", owner=owner, view=view, chart=chart)
+            chart = radar_chart(fw, [(view["name"], lqf.as_dict(latest))], "radar-member",
+                                f"{view['name']}'s leadership self-assessment")
+    return render_template("members/profile.html", view=view, chart=chart)
 
