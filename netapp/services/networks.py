@@ -307,17 +307,20 @@ def networks_seen_by(viewer: User, owner_id: int, area_visible: bool) -> list[Ne
     if viewer.id == owner_id:
         return [m.network for m in memberships(owner_id)]
     mine = {m.network_id for m in memberships(viewer.id)}
-    result = []
-    for m in memberships(owner_id):
-        if m.network.is_affinity:
-            seen = viewer.is_verified and m.is_listed and m.network_id in mine
-        elif m.network.kind is NetworkKind.LOCAL:
-            seen = area_visible
-        else:
-            seen = True
-        if seen:
-            result.append(m.network)
-    return result
+    return [m.network for m in memberships(owner_id)
+            if network_seen(viewer, m.network, m.is_listed, m.network_id in mine, area_visible)]
+
+
+def network_seen(viewer: User, network: Network, is_listed: bool, viewer_is_in: bool,
+                 area_visible: bool) -> bool:
+    """Whether the viewer may know that someone else is in ``network``: an affinity network
+    only to its confirmed members, and only when the person chose to be listed; a local
+    network only when the viewer may see the person's council area (``area_visible``)."""
+    if network.is_affinity:
+        return bool(viewer.is_verified and is_listed and viewer_is_in)
+    if network.kind is NetworkKind.LOCAL:
+        return area_visible
+    return True
 
 
 def can_see_network(viewer: User, network: Network) -> bool:

@@ -1,0 +1,137 @@
+"""Another member's profile page (/members/<id>) in one statement.
+
+``profiles.profile_view`` reads the owner, whether the viewer shares a network with them, their
+needs and offers, and both people's networks in five statements of ORM rows. This page needs
+only the owner's profile columns, those answers and the owner's networks with whether the
+viewer is in each, read as plain rows of one statement built once per process; the rules of
+who sees what are the same functions ``profile_view`` uses.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+
+from netapp.extensions import db
+from netapp.models import (
+    NetworkMembership,
+    Organisation,
+    Profile,
+    Role,
+    ServiceType,
+    User,
+    member_needs,
+    member_offers,
+)
+from netapp.services import networks, profiles, reference
+from netapp.services.audiences import COORDINATORS, EVERYONE, NETWORKS
+
+_STAFF_SEE = frozenset({EVERYONE, NETWORKS, COORDINATORS})
+_NETWORKS_SEE, _EVERYONE_SEES = frozenset({EVERYONE, NETWORKS}), frozenset({EVERYONE})
+
+
+@dataclass(frozen=True)
+class _Organisation:
+    name: str
+    service_type: ServiceType
+
+
+class _RowProfile:
+    """A profile's columns from a plain row, read as ``profiles._profile_rows`` reads a
+    ``Profile`` (its organisation as ``organisation``)."""
+
+    def __init__(self, row) -> None:
+        self._row = row
+        self.organisation = None if row.organisation_name is None else _Organisation(
+            row.organisation_name, row.service_type)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._row, name)
+
+
+def _topic_ids(table: sa.Table):
+    return (sa.select(sa.func.aggregate_strings(sa.cast(table.c.topic_id, sa.String), ","))
+            .where(table.c.user_id == User.id).scalar_subquery())
+
+
+@cache
+def _statement(viewer_is_verified: bool):
+    """One row per network of the owner (parameter ``owner``; one row if they have none),
+    oldest first, each with the owner's name and profile, whether the viewer (parameter
+    ``viewer``) shares a network where they can see the owner, the ids of the topics the owner
+    would like help with and offers, and whether the viewer is in that network."""
+    viewer = sa.bindparam("viewer", type_=sa.Integer())
+    mine = aliased(NetworkMembership)
+    viewer_is_in = sa.exists().where(mine.user_id == viewer,
+                                     mine.network_id == NetworkMembership.network_id)
+    return (
+        sa.select(User.display_name, User.is_active_account,
+                  Profile.user_id.label("profile_id"), Profile.visibility, Profile.job_title,
+                  Profile.local_authority_id, Profile.level, Profile.years_as_manager,
+                  Profile.meets_online, Profile.mentor_capacity, Profile.mentor_availability,
+                  Profile.mentor_note, Organisation.name.label("organisation_name"),
+                  Organisation.service_type,
+                  networks.shares_network_sql(viewer, viewer_is_verified, User.id)
+                  .label("shares"),
+                  _topic_ids(member_needs).label("needs"),
+                  _topic_ids(member_offers).label("offers"),
+                  NetworkMembership.network_id, NetworkMembership.is_listed,
+                  viewer_is_in.label("viewer_is_in"))
+        .select_from(User)
+        .outerjoin(Profile, Profile.user_id == User.id)
+        .outerjoin(Organisation, Organisation.id == Profile.organisation_id)
+        .outerjoin(NetworkMembership, NetworkMembership.user_id == User.id)
+        .where(User.id == sa.bindparam("owner", type_=sa.Integer()))
+        .order_by(NetworkMembership.joined_at, NetworkMembership.network_id)
+    )
+
+
+def _ids(joined: str | None) -> set[int]:
+    return {int(i) for i in joined.split(",")} if joined else set()
+
+
+def profile_page(viewer: User, owner_id: int) -> dict[str, Any] | None:
+    """``profiles.profile_view(viewer, owner)`` for the owner with this id, another person
+    than the viewer; None when there is no such open account.
+
+    ``viewer`` needs ``id``, ``is_verified`` and ``has_role``.
+    """
+    rows = db.session.execute(_statement(bool(viewer.is_verified)),
+                              {"owner": owner_id, "viewer": viewer.id}).all()
+    if not rows or not rows[0].is_active_account:
+        return None
+    first = rows[0]
+    # As profiles.audiences_for: staff look after networks, so see what networks see too;
+    # a member sees more only through a network where they can see the owner listed.
+    audiences = (_STAFF_SEE if viewer.has_role(Role.COORDINATOR, Role.ADMIN)
+                 else _NETWORKS_SEE if first.shares else _EVERYONE_SEES)
+    has_profile = first.profile_id is not None
+    rules = profiles.visibility_of(first if has_profile else None)
+    shown = {key for key, audience in rules.items() if audience in audiences}
+    view: dict[str, Any] = {"name": first.display_name, "shown": shown, "rows": []}
+    if not has_profile:
+        return view
+    needs, offers = _ids(first.needs), _ids(first.offers)
+    names = reference.topic_names(needs | offers)
+    order = {topic_id: i for i, topic_id in enumerate(names)}
+
+    def named(ids):
+        # In the site's order; a topic this process has not heard of yet shows next time.
+        return [names[t] for t in sorted(ids, key=lambda t: order.get(t, len(order)))
+                if t in names]
+
+    view["rows"] = profiles._profile_rows(_RowProfile(first), shown, lambda: named(needs),
+                                          lambda: named(offers))
+    theirs = [(r.network_id, r.is_listed, r.viewer_is_in) for r in rows
+              if r.network_id is not None]
+    kept = {n.id: n for n in reference.networks(network_id for network_id, _, _ in theirs)}
+    # A local network names the council, so it follows the area's visibility, for its own
+    # members too: "Only me" means nobody else learns the council.
+    view["networks"] = [
+        kept[network_id] for network_id, listed, viewer_is_in in theirs
+        if network_id in kept and networks.network_seen(viewer, kept[network_id], listed,
+                                                        bool(viewer_is_in), "area" in shown)]
+    return view
