@@ -134,6 +134,32 @@ def test_an_empty_note_is_refused_and_what_was_typed_is_kept(client, auth, users
     assert db.session.scalar(sa.select(sa.func.count(SetNote.id))) == 0
 
 
+def test_the_page_shows_the_next_five_meetings_soonest_first_and_the_last_five(
+        client, auth, users, the_set):
+    # The set and its meetings come in one statement: check what the page lists from it.
+    from netapp.services.sets import when_words
+    now = utcnow()
+    later = [meeting(the_set, now + timedelta(days=d), place=f"room {d}") for d in (30, 9, 20)]
+    past = [meeting(the_set, now - timedelta(days=d)) for d in (3, 40, 5, 50, 60, 70, 80)]
+    gone = meeting(the_set, now + timedelta(days=8))
+    gone.cancelled_at = now
+    db.session.commit()
+    auth.as_role(users, "member")
+    page = _page(client, the_set).get_data(as_text=True)
+    # The fixture's meeting next week is the next one; then 9, 20 and 30 days away.
+    upcoming_part = page.split("After that")[1].split("Who's in the set")[0]
+    shown = [when_words(m) for m in sorted(later, key=lambda m: m.starts_at)]
+    assert [upcoming_part.index(w) for w in shown] == sorted(
+        upcoming_part.index(w) for w in shown)
+    assert when_words(gone) not in page
+    past_part = page.split("Past meetings")[1].split("Notes and actions")[0]
+    latest = sorted(past, key=lambda m: m.starts_at, reverse=True)
+    assert all(when_words(m) in past_part for m in latest[:5])
+    assert not any(when_words(m) in past_part for m in latest[5:])
+    assert [past_part.index(when_words(m)) for m in latest[:5]] == sorted(
+        past_part.index(when_words(m)) for m in latest[:5])
+
+
 def test_the_pages_forms_carry_no_hidden_field_but_the_token(app):
     # The set's page renders one token field for its three forms (templates/sets/set_page.html).
     from netapp.forms_common import EmptyForm

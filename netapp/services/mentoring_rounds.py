@@ -487,6 +487,8 @@ def reasons_for(viewer: User, proposals) -> dict[int, str]:
 def _shown_from_choices(viewer: User, chosen: dict[int, dict | None]) -> dict[int, frozenset]:
     """``profiles.shown_fields(viewer, list(chosen))`` from choices already read ({user id:
     the profile's stored choices, None for someone with no profile})."""
+    # The person behind the login proxy, asked once rather than for each person here.
+    viewer = getattr(viewer, "_get_current_object", lambda: viewer)()
     audiences_of = profiles._audiences_of(viewer, list(chosen))
     kept: dict[tuple, frozenset[str]] = {}  # many people keep the same choices
     shown = {}

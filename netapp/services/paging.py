@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -49,10 +50,7 @@ def paginate(stmt: sa.Select, page: int, per_page: int, params: dict | None = No
     ``params``: values for the statement's bound parameters, if it has any.
     """
     page = max(page, 1)
-    rows = db.session.execute(
-        stmt.add_columns(sa.func.count().over().label("total"))
-        .limit(per_page).offset((page - 1) * per_page), params
-    ).all()
+    rows = db.session.execute(_paged(_Same(stmt), page, per_page), params).all()
     if rows:
         total = rows[0].total
     elif page == 1:
@@ -62,3 +60,29 @@ def paginate(stmt: sa.Select, page: int, per_page: int, params: dict | None = No
             stmt.order_by(None).subquery()), params)
     return Page([row[0] for row in rows], total, page, per_page,
                 [tuple(row[1:-1]) for row in rows])
+
+
+class _Same:
+    """A statement as a key by identity: a statement built once per process is found again
+    whatever its values, and no two statements are confused."""
+
+    __slots__ = ("stmt",)
+
+    def __init__(self, stmt: sa.Select) -> None:
+        self.stmt = stmt
+
+    def __hash__(self) -> int:
+        return id(self.stmt)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Same) and other.stmt is self.stmt
+
+
+@lru_cache(maxsize=256)
+def _paged(key: _Same, page: int, per_page: int) -> sa.Select:
+    """``key``'s statement with its total, limited to the page. Kept for the most recent
+    statements and pages: SQLAlchemy works out a statement's cache key once per statement
+    object, so building this anew on each request cost that work again (about 0.1 ms a
+    statement on the round preview). A statement built per request only passes through."""
+    return (key.stmt.add_columns(sa.func.count().over().label("total"))
+            .limit(per_page).offset((page - 1) * per_page))

@@ -88,28 +88,37 @@ def set_for(viewer: User, set_id: int) -> LearningSet:
 
 @cache
 def _set_page_statement():
-    """The statement behind ``set_for_page``, built once per process: parameters ``viewer``
-    and ``set``."""
+    """The statement behind ``set_for_page``, built once per process: parameters ``viewer``,
+    ``set`` and ``now``. One row per meeting shown (or one with no meeting), each carrying
+    the set."""
+    ranked = _ranked_meetings(sa.bindparam("set"))
+    meeting = aliased(SetMeeting, ranked)
     return (sa.select(LearningSet, sa.exists().where(
         SetMembership.set_id == LearningSet.id, SetMembership.user_id == sa.bindparam("viewer"),
         SetMembership.left_at.is_(None)),
         sa.select(User.display_name).where(User.id == LearningSet.facilitator_id)
-        .scalar_subquery())
-        .where(LearningSet.id == sa.bindparam("set")))
+        .scalar_subquery(), meeting, ranked.c.upcoming)
+        .outerjoin(ranked, sa.and_(ranked.c.set_id == LearningSet.id, _shown(ranked)))
+        .where(LearningSet.id == sa.bindparam("set"))
+        .order_by(ranked.c.rank))
 
 
-def set_for_page(viewer: User, set_id: int) -> tuple[LearningSet, str]:
-    """``set_for`` and the facilitator's name ("" when none is chosen) for the set's own
-    page: one statement, the facilitator read as a name (not a whole person) and the region
-    from the process's copy."""
+def set_for_page(viewer: User, set_id: int):
+    """``set_for``, the facilitator's name ("" when none is chosen) and the meetings shown
+    (as ``_meetings_shown``) for the set's own page: one statement, the facilitator read as
+    a name (not a whole person) and the region from the process's copy."""
     found = db.session.execute(_set_page_statement(),
-                               {"viewer": viewer.id, "set": set_id}).first()
-    if found is None:
+                               {"viewer": viewer.id, "set": set_id, "now": utcnow()}).all()
+    if not found:
         raise NotYours
-    row, member, facilitator = found
+    row, member, facilitator, _, _ = found[0]
     if row.status == SetStatus.DRAFT or (row.facilitator_id != viewer.id and not member):
         raise NotYours
-    return row, facilitator or ""
+    upcoming, past = [], []
+    for *_, meeting, soon in found:
+        if meeting is not None:
+            (upcoming if soon else past).append(meeting)
+    return row, facilitator or "", (upcoming, past)
 
 
 def facilitated_set(viewer: User, set_id: int) -> LearningSet:
@@ -199,11 +208,13 @@ def _members_with_cards(viewer: User, set_id: int) -> list[MemberView]:
     return [MemberView(uid, name, cards[uid].rows) for uid, name, _, _ in found]
 
 
-def set_page(viewer: User, row: LearningSet, facilitator: str | None = None) -> SetPage:
+def set_page(viewer: User, row: LearningSet, facilitator: str | None = None,
+             meetings=None) -> SetPage:
     """Everything on the set's page but the notes, in a fixed number of queries.
-    ``facilitator``: their name, when the caller has read it (``set_for_page``)."""
+    ``facilitator`` and ``meetings``: the facilitator's name and (upcoming, past), when the
+    caller has read them (``set_for_page``)."""
     members = _members_with_cards(viewer, row.id)
-    upcoming, past = _meetings_shown(row)
+    upcoming, past = _meetings_shown(row) if meetings is None else meetings
     if facilitator is None:
         facilitator = row.facilitator.display_name if row.facilitator_id else ""
     return SetPage(row=row, members=members, facilitator=facilitator,
@@ -212,24 +223,32 @@ def set_page(viewer: User, row: LearningSet, facilitator: str | None = None) -> 
                    where=meets_where(row))
 
 
-@cache
-def _meetings_statement():
-    """The statement behind ``_meetings_shown``, built once per process: parameters
-    ``set_id`` and ``now``."""
+def _ranked_meetings(set_id) -> sa.Subquery:
+    """The set's meetings not cancelled, each ranked within its half (upcoming soonest
+    first, past latest first): parameter ``now``."""
     is_upcoming = SetMeeting.ends_at > sa.bindparam("now", type_=sa.DateTime())
-    ranked = (
+    return (
         sa.select(SetMeeting, is_upcoming.label("upcoming"), sa.func.row_number().over(
             partition_by=is_upcoming,
             order_by=(sa.case((is_upcoming, SetMeeting.starts_at)).asc(),
                       SetMeeting.starts_at.desc(), SetMeeting.id)).label("rank"))
-        .where(SetMeeting.set_id == sa.bindparam("set_id"), SetMeeting.cancelled_at.is_(None))
+        .where(SetMeeting.set_id == set_id, SetMeeting.cancelled_at.is_(None))
         .subquery()
     )
+
+
+def _shown(ranked):
+    """SQL: a ranked meeting is among those the page shows."""
+    return ranked.c.rank <= sa.case((ranked.c.upcoming, UPCOMING_SHOWN), else_=PAST_SHOWN)
+
+
+@cache
+def _meetings_statement():
+    """The statement behind ``_meetings_shown``, built once per process: parameters
+    ``set_id`` and ``now``."""
+    ranked = _ranked_meetings(sa.bindparam("set_id"))
     meeting = aliased(SetMeeting, ranked)
-    return (sa.select(meeting, ranked.c.upcoming)
-            .where(ranked.c.rank <= sa.case((ranked.c.upcoming, UPCOMING_SHOWN),
-                                            else_=PAST_SHOWN))
-            .order_by(ranked.c.rank))
+    return sa.select(meeting, ranked.c.upcoming).where(_shown(ranked)).order_by(ranked.c.rank)
 
 
 def _meetings_shown(row: LearningSet) -> tuple[list[SetMeeting], list[SetMeeting]]:

@@ -36,11 +36,13 @@ def _mine(set_id: int):
         abort(404)
 
 
-def _render_set(row, note_form=None, action_form=None, status=200, facilitator=None):
+def _render_set(row, note_form=None, action_form=None, status=200, facilitator=None,
+                meetings=None):
     user = current_member()
     notes = service.notes_page(row, _page(), NOTES_PER_PAGE)
     return render_template(
-        "sets/set_page.html", page=service.set_page(user, row, facilitator), notes=notes,
+        "sets/set_page.html", page=service.set_page(user, row, facilitator, meetings),
+        notes=notes,
         authors=notes.authors,
         note_form=note_form or NoteForm(), action_form=action_form or ActionForm(),
         done_form=EmptyForm(), when=service.when_words), status
@@ -50,10 +52,10 @@ def _render_set(row, note_form=None, action_form=None, status=200, facilitator=N
 @login_required
 def set_page(set_id: int):
     try:
-        row, facilitator = service.set_for_page(current_member(), set_id)
+        row, facilitator, meetings = service.set_for_page(current_member(), set_id)
     except NotYours:
         abort(404)
-    return _render_set(row, facilitator=facilitator)
+    return _render_set(row, facilitator=facilitator, meetings=meetings)
 
 
 def _add(set_id: int, form_class, is_action: bool):
