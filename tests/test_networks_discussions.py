@@ -229,6 +229,27 @@ def test_a_member_reports_a_post_once_and_the_leads_are_told(client, auth, peopl
     assert "You asked the leads to look at this" in page
 
 
+def test_a_lead_sees_only_the_reports_on_this_threads_posts(client, auth, people):
+    # Reports are read for the page's range of post ids within the thread: another thread's
+    # post with an id inside that range must not lend its report.
+    auth.login(people["mina"].email)
+    first = _start(client, people["leeds"], title="Rotas")
+    other = _start(client, people["leeds"], title="Training")
+    between = _reply(client, other, "A post in the other thread")
+    last = _reply(client, first, "A later reply here")
+    auth.logout()
+    auth.login(people["nia"].email)
+    client.post(f"/networks/posts/{between.id}/report", data={"reason": "Other thread words"})
+    client.post(f"/networks/posts/{last.id}/report", data={"reason": "This thread words"})
+    auth.logout()
+    auth.login(people["otto"].email)  # leads Leeds
+    page = client.get(f"/networks/discussions/{first.id}").get_data(as_text=True)
+    assert _first_post(first).id < between.id < last.id
+    assert "This thread words" in page and "Other thread words" not in page
+    page = client.get(f"/networks/discussions/{other.id}").get_data(as_text=True)
+    assert "Other thread words" in page and "This thread words" not in page
+
+
 def test_a_lead_sees_reports_and_hides_a_post_with_a_reason(client, auth, people):
     auth.login(people["mina"].email)
     thread = _start(client, people["leeds"])

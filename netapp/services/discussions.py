@@ -202,6 +202,18 @@ def _posts_statement():
             .order_by(DiscussionPost.id))
 
 
+@cache
+def _reports_statement():
+    """Open reports' reasons on a thread's posts with ids from ``first`` to ``last``, oldest
+    first: parameters ``thread``, ``first`` and ``last``."""
+    return (sa.select(PostReport.post_id, PostReport.reason)
+            .join(DiscussionPost, DiscussionPost.id == PostReport.post_id)
+            .where(DiscussionPost.thread_id == sa.bindparam("thread"),
+                   PostReport.post_id.between(sa.bindparam("first"), sa.bindparam("last")),
+                   PostReport.resolved_at.is_(None))
+            .order_by(PostReport.id))
+
+
 def posts_page(viewer: User, thread: DiscussionThread, network: Network, page: int,
                per_page: int = POSTS_PER_PAGE, lead: bool | None = None):
     """One page of a thread's posts, oldest first, with what the viewer may do to each, in a
@@ -213,10 +225,10 @@ def posts_page(viewer: User, thread: DiscussionThread, network: Network, page: i
     ids = [p.id for p in posts]
     reasons: dict[int, list[str]] = {}
     if ids and (is_lead(viewer, network) if lead is None else lead):
+        # The page's posts are the thread's posts from its first id to its last (posts are
+        # paged by id): one statement built once per process, whatever the page holds.
         for post_id, reason in db.session.execute(
-                sa.select(PostReport.post_id, PostReport.reason)
-                .where(PostReport.post_id.in_(ids), PostReport.resolved_at.is_(None))
-                .order_by(PostReport.id)):
+                _reports_statement(), {"thread": thread.id, "first": ids[0], "last": ids[-1]}):
             reasons.setdefault(post_id, []).append(reason)
     now = utcnow()
     result.views = [PostView(p, name or "Someone no longer here", _editable(viewer, p, now),
