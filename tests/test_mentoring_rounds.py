@@ -553,3 +553,38 @@ def test_publish_waits_for_an_offer_being_made_to_its_mentor_and_then_counts_it(
     db.session.expire_all()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Mentorship).where(
         Mentorship.mentor_id == meg_id)) == 1  # Meg has one place, and one offer
+
+
+def test_the_preview_pages_through_pairs_best_first_and_the_unmatched(
+        app, client, coordinator, people):
+    # Both pages come in one statement: check each page holds the right rows and totals.
+    rnd = MentoringRound(name="Paged", status=RoundStatus.PREVIEW,
+                         stats={"mentees": 8, "matched": 5, "max_matches": 5, "optimal": True})
+    db.session.add(rnd)
+    db.session.flush()
+    mentees = [make_user(email=f"mentee{n}@example.org", name=f"Mentee {n}") for n in range(8)]
+    mentor = people["meg"]
+    for n, score in enumerate((50.0, 90.0, 70.0, 90.0, 10.0)):
+        db.session.add(RoundProposal(round_id=rnd.id, mentee_id=mentees[n].id,
+                                     mentor_id=mentor.id, score=score, reason=f"pair {n}"))
+    for n in range(3):
+        db.session.add(RoundProposal(round_id=rnd.id, mentee_id=mentees[5 + n].id,
+                                     mentor_id=None, score=None, reason=f"alone {n}"))
+    db.session.commit()
+    app.config["PAGE_SIZE"] = 2
+    by_score = [p.id for p in db.session.scalars(
+        sa.select(RoundProposal).where(RoundProposal.mentor_id.is_not(None))
+        .order_by(RoundProposal.score.desc(), RoundProposal.id))]
+    alone = [p.id for p in db.session.scalars(
+        sa.select(RoundProposal).where(RoundProposal.mentor_id.is_(None))
+        .order_by(RoundProposal.id))]
+    for page, unmatched_page in ((1, 1), (2, 2), (3, 1), (9, 9)):
+        pairs, unmatched, _ = rounds.preview_pages(rnd, page, unmatched_page, 2)
+        assert [p.id for p in pairs.items] == by_score[(page - 1) * 2:page * 2]
+        assert [p.id for p in unmatched.items] == alone[(unmatched_page - 1) * 2:
+                                                       unmatched_page * 2]
+        assert (pairs.total, unmatched.total) == (5, 3)
+        assert all(p.mentee_name and p.mentor_name == "Meg Mentor" for p in pairs.items)
+    html = client.get(f"/mentoring/rounds/{rnd.id}/preview?page=2&unmatched_page=2").text
+    assert "Page 2 of 3 (5 in all)" in html and "Page 2 of 2 (3 in all)" in html
+    assert "alone 2" in html and "alone 0" not in html

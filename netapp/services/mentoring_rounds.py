@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 import sqlalchemy as sa
 from flask import current_app, has_request_context, request, url_for
@@ -424,10 +424,13 @@ def _proposals_statement(matched: bool) -> sa.Select:
         locked = sa.false()
     query = (
         sa.select(RoundProposal.id, RoundProposal.mentee_id, RoundProposal.mentor_id,
-                  RoundProposal.score, RoundProposal.reason, mentee.display_name,
-                  mentor.display_name, locked,
-                  mentee_profile.user_id.is_not(None), mentee_profile.visibility,
-                  mentor_profile.user_id.is_not(None), mentor_profile.visibility)
+                  RoundProposal.score, RoundProposal.reason,
+                  mentee.display_name.label("mentee_name"),
+                  mentor.display_name.label("mentor_name"), locked.label("is_locked"),
+                  mentee_profile.user_id.is_not(None).label("has_mentee_profile"),
+                  mentee_profile.visibility.label("mentee_choices"),
+                  mentor_profile.user_id.is_not(None).label("has_mentor_profile"),
+                  mentor_profile.visibility.label("mentor_choices"))
         .outerjoin(mentee, mentee.id == RoundProposal.mentee_id)
         .outerjoin(mentor, mentor.id == RoundProposal.mentor_id)
         .outerjoin(mentee_profile, mentee_profile.user_id == RoundProposal.mentee_id)
@@ -439,27 +442,50 @@ def _proposals_statement(matched: bool) -> sa.Select:
         RoundProposal.score.desc(), RoundProposal.id)
 
 
-def _preview_rows(page: paging.Page) -> paging.Page:
-    page.items = [
-        PreviewRow(pid, mentee_id, mentor_id, score, reason, mentee_name, mentor_name,
-                   bool(is_locked), (mentee_choices or {}) if has_mentee else None,
-                   (mentor_choices or {}) if has_mentor else None)
-        for pid, (mentee_id, mentor_id, score, reason, mentee_name, mentor_name, is_locked,
-                  has_mentee, mentee_choices, has_mentor, mentor_choices)
-        in zip(page.items, page.extra, strict=True)]
-    page.extra = []
-    return page
+@lru_cache(maxsize=64)
+def _both_pages_statement(page: int, unmatched_page: int, per_page: int) -> sa.CompoundSelect:
+    """A page of pairs and a page of the unmatched, each with its total, in one statement
+    (parameter ``round``); kept per pages asked for, the page sizes and starts written in."""
+    parts = []
+    for matched, number in ((True, page), (False, unmatched_page)):
+        part = (_proposals_statement(matched)
+                .add_columns((sa.true() if matched else sa.false()).label("matched"),
+                             sa.func.count().over().label("total"))
+                .limit(per_page).offset((number - 1) * per_page).subquery())
+        parts.append(sa.select(part))
+    return sa.union_all(*parts)
+
+
+def _preview_row(row) -> PreviewRow:
+    return PreviewRow(row.id, row.mentee_id, row.mentor_id, row.score, row.reason,
+                      row.mentee_name, row.mentor_name, bool(row.is_locked),
+                      (row.mentee_choices or {}) if row.has_mentee_profile else None,
+                      (row.mentor_choices or {}) if row.has_mentor_profile else None)
 
 
 def preview_pages(rnd: MentoringRound, page: int, unmatched_page: int, per_page: int):
     """(a page of proposed pairs, a page of the unmatched, the page's locked pairs as
-    (mentee id, mentor id)) in two queries, as ``PreviewRow``: whether a pair is locked and
+    (mentee id, mentor id)) in one statement, as ``PreviewRow``: whether a pair is locked and
     who lets whom see what come with the pair."""
     params = {"round": rnd.id}
-    pairs = _preview_rows(paging.paginate(_proposals_statement(matched=True), page, per_page,
-                                          params))
-    unmatched = _preview_rows(paging.paginate(_proposals_statement(matched=False),
-                                              unmatched_page, per_page, params))
+    page, unmatched_page = max(page, 1), max(unmatched_page, 1)
+    rows = db.session.execute(_both_pages_statement(page, unmatched_page, per_page),
+                              params).all()
+    pages = []
+    for matched, number in ((True, page), (False, unmatched_page)):
+        found = [r for r in rows if bool(r.matched) is matched]
+        # A union keeps no order: each part in its own (pairs best first, unmatched by id).
+        found.sort(key=(lambda r: (r.score is not None, -(r.score or 0), r.id)) if matched
+                   else (lambda r: r.id))
+        if found:
+            total = found[0].total
+        elif number == 1:
+            total = 0
+        else:  # a page past the end has no row to carry the total
+            total = db.session.scalar(sa.select(sa.func.count()).select_from(
+                _proposals_statement(matched).order_by(None).subquery()), params)
+        pages.append(paging.Page([_preview_row(r) for r in found], total, number, per_page))
+    pairs, unmatched = pages
     return pairs, unmatched, {(p.mentee_id, p.mentor_id) for p in pairs.items if p.is_locked}
 
 
