@@ -24,6 +24,7 @@ from netapp.models import (
     SetMembership,
     SetStatus,
     Topic,
+    User,
 )
 from netapp.services import lqf, profiles
 from tests.factories import make_user
@@ -229,6 +230,47 @@ def test_pages_keep_the_filters(app, client, auth, users, people):
     # The count comes with the page's rows; a page past the end still says how many there are.
     past = client.get("/coordinator/members?wants_mentor=y&q=pat&page=9").get_data(as_text=True)
     assert f"{size + 1} members" in past and "Pat 00" not in past
+
+
+def test_the_count_of_everyone_is_kept_a_minute_and_says_when_it_was_counted(app, client, auth,
+                                                                            users, people):
+    """With no search a process counts every member at most once a minute (as the dashboard
+    keeps its figures) and says when; the list itself, and any search's count, are live."""
+    app.config["MEMBERS_COUNT_KEEP_FOR"] = 60
+    auth.login(users["coordinator"].email)
+    everyone = db.session.scalar(sa.select(sa.func.count()).select_from(User)
+                                 .where(User.is_active_account.is_(True)))
+    first = client.get("/coordinator/members").get_data(as_text=True)
+    assert f"{everyone} members" in first and "Counted at " in first
+    make_user(name="Aaron Added")
+    again = client.get("/coordinator/members").get_data(as_text=True)
+    assert f"{everyone} members" in again and "Aaron Added" in again
+    assert "Counted at " in again
+    searched = client.get("/coordinator/members?q=a").get_data(as_text=True)
+    live = db.session.scalar(sa.select(sa.func.count()).select_from(User).where(
+        User.is_active_account.is_(True), sa.or_(User.display_name.ilike("%a%"),
+                                                 User.email.ilike("%a%"))))
+    assert f"{live} members" in searched and "Counted at" not in searched
+    app.config["MEMBERS_COUNT_KEEP_FOR"] = 0
+    now = client.get("/coordinator/members").get_data(as_text=True)
+    assert f"{everyone + 1} members" in now and "Counted at" not in now
+
+
+def test_each_row_shows_that_members_own_needs_and_strengths(client, auth, users, people):
+    """Needs and strengths come with the page's one statement: each row holds its own
+    member's, the needs in the site's order and the strengths in the framework's."""
+    leo = people["leo"]
+    profiles.save_needs(leo, [_topic_id("finance"), _topic_id("people_management")])
+    assess(leo, score_for=lambda i: 4 if i in (3, 1) else 1)
+    profiles.set_visibility(leo, {"lqf": profiles.COORDINATORS})
+    auth.login(users["coordinator"].email)
+    html = client.get("/coordinator/members").get_data(as_text=True)
+    rows = {name: html.split(f">{name}</a>", 1)[1].split("</tr>", 1)[0]
+            for name in ("Olga Owner", "Leo Leeds")}
+    codes = [e.code for d in lqf.framework().dimensions for e in d.elements]
+    assert (f"Help with: People management, Finance and budgets<br>Strong in: {codes[1]}, "
+            f"{codes[3]}") in rows["Leo Leeds"]
+    assert f"Help with: Finance and budgets<br>Strong in: {codes[0]}<" in rows["Olga Owner"]
 
 
 def test_each_row_links_to_the_profile_and_the_look_is_audited(client, auth, users, people):

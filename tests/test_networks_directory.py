@@ -186,6 +186,21 @@ def test_bad_searches_say_what_to_fix_and_keep_what_was_typed(client, auth, user
     assert 'value="Olga"' in html or "x" * 101 in html
 
 
+def test_a_kept_search_form_belongs_to_its_own_search(client, auth, users, owner):
+    """A process keeps each search's form HTML (netapp/kept_forms.py): asked again, a bad
+    search still says what to fix, and another search shows none of its errors or words."""
+    auth.login(users["other_member"].email)
+    for _ in range(2):
+        response = client.get("/networks/members?name=Olga&council=99999")
+        html = response.get_data(as_text=True)
+        assert response.status_code == 400 and "Choose a council from the list." in html
+        assert 'value="Olga"' in html
+    html = client.get("/networks/members?name=Zoe").get_data(as_text=True)
+    assert 'value="Zoe"' in html and "Choose a council" not in html and 'value="Olga"' not in html
+    html = client.get("/networks/members").get_data(as_text=True)
+    assert "Clear the search" not in html and 'value="Zoe"' not in html
+
+
 def test_the_search_shows_what_was_chosen_and_a_council_added_since(client, auth, users, owner):
     """The selects' options are rendered once per process: the chosen ones are still marked,
     and a council added later is offered (and found) at once."""

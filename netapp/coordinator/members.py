@@ -3,11 +3,12 @@ the members list with its search and filters."""
 from __future__ import annotations
 
 from flask import current_app, render_template, request
+from flask_login import current_user
 
+from netapp import kept_forms
 from netapp.access import role_required
 from netapp.coordinator import bp
 from netapp.coordinator.member_forms import MembersForm
-from netapp.members._common import current_member
 from netapp.models import Role
 from netapp.services import member_list
 
@@ -73,10 +74,12 @@ def search_form() -> tuple[MembersForm, member_list.Filters, bool]:
 @bp.route("/members")
 @role_required(Role.COORDINATOR, Role.ADMIN)
 def members():
-    viewer = current_member()
+    # The list needs only who is looking (id, roles), not their account.
+    viewer = current_user._get_current_object()
     form, filters, valid = search_form()
     page = member_list.list_page(viewer, filters, request.args.get("page", 1, type=int) or 1,
                                  current_app.config["PAGE_SIZE"])
     args = {k: v for k, v in request.args.items() if k != "page" and v} if valid else {}
-    return render_template("coordinator/members.html", form=form, page=page, args=args,
-                           filters=filters, viewer=viewer), 200 if valid else 400
+    search = kept_forms.search_form("coordinator/_members_search.html", form, args=args)
+    return render_template("coordinator/members.html", page=page, args=args, filters=filters,
+                           viewer=viewer, search_form=search), 200 if valid else 400

@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 from collections import OrderedDict
 from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy as sa
 
@@ -36,10 +37,16 @@ from netapp.models import (
     User,
     member_needs,
 )
-from netapp.services import directory, lqf
+from netapp.models.base import utcnow
+from netapp.services import directory, kept, lqf, reference
 from netapp.services.directory import STRONG
 from netapp.services.isolation import Page
 from netapp.services.profiles import LEVELS
+
+# Seconds a process shows the same count of every member (the list with no search) before
+# counting again (``MEMBERS_COUNT_KEEP_FOR``; 0 in tests). Counting 25,000 open accounts was
+# half the page's database time; the page says when it was counted.
+COUNT_KEEP_FOR = 60.0
 
 # Bands of the isolation index (0 well connected, 100 on their own): code -> (low, high, words).
 ISOLATION_BANDS = {
@@ -240,19 +247,26 @@ _STATEMENTS: OrderedDict = OrderedDict()
 MOST_KEPT = 256
 
 
-def _page_statement(viewer: User, filters: Filters, page: int, per_page: int) -> sa.Select:
+def _page_statement(viewer: User, filters: Filters, page: int, per_page: int,
+                    counted: bool = True) -> sa.Select:
+    """The page's rows with each member's needs (topic ids) and strengths (element ids) joined
+    with commas, and, when ``counted``, how many match in all."""
     staff = viewer.has_role(Role.COORDINATOR, Role.ADMIN)
-    key = (viewer.id, staff, filters, page, per_page)
+    key = (viewer.id, staff, filters, page, per_page, counted)
     found = _STATEMENTS.get(key) if staff else None
     if found is not None:
         return found
-    total = sa.select(sa.func.count()).select_from(
-        _filtered(_joined(sa.select(User.id)), viewer, filters).subquery()).scalar_subquery()
+    stmt = rows(viewer, filters).add_columns(
+        _needed_topics_sql().label("need_ids"),
+        directory.strong_elements_sql(User.id).label("strong_ids"))
+    if counted:
+        total = sa.select(sa.func.count()).select_from(
+            _filtered(_joined(sa.select(User.id)), viewer, filters).subquery()).scalar_subquery()
+        stmt = stmt.add_columns(total.label("total"))
     # The page's size and start written into the statement, not sent as parameters: with
     # parameters PostgreSQL cannot tell how few rows are wanted, so it planned the statement
     # afresh on every request (a plan for any LIMIT costs more than one for 25 rows).
-    stmt = (rows(viewer, filters).add_columns(total.label("total"))
-            .limit(sa.literal(per_page, literal_execute=True))
+    stmt = (stmt.limit(sa.literal(per_page, literal_execute=True))
             .offset(sa.literal((page - 1) * per_page, literal_execute=True)))
     if staff:  # a member's statement depends on their networks' kinds too: never kept
         _STATEMENTS[key] = stmt
@@ -261,12 +275,73 @@ def _page_statement(viewer: User, filters: Filters, page: int, per_page: int) ->
     return stmt
 
 
-def list_page(viewer: User, filters: Filters, page: int, per_page: int) -> Page:
-    """One page of the list, each item a ``Row`` (a fixed number of queries). The count comes
-    in the page's own statement (a subquery run once); a page past the end, having no row to
-    carry it, counts apart."""
+def _needed_topics_sql():
+    """SQL: the ids of the topics the member (the row's User) would like help with, joined with
+    commas (names and order from the process's copy of the topics)."""
+    return (sa.select(sa.func.aggregate_strings(sa.cast(member_needs.c.topic_id, sa.String),
+                                                ","))
+            .where(member_needs.c.user_id == User.id).scalar_subquery())
+
+
+@dataclass(frozen=True)
+class MembersPage(Page):
+    """A page of the list. ``counted_at`` is when this process last counted every member, for
+    the list with no search (kept for up to ``COUNT_KEEP_FOR`` seconds); None when ``total``
+    was counted with this page."""
+
+    counted_at: datetime | None = None
+
+
+def list_page(viewer: User, filters: Filters, page: int, per_page: int) -> MembersPage:
+    """One page of the list, each item a ``Row``, in one statement: the page's rows with their
+    needs and strengths, and the count (a subquery run once). With no search the count of every
+    member is kept for up to a minute, so most requests leave it out; a page past the end,
+    having no row to carry the count, counts apart."""
     page = max(page, 1)
-    found = db.session.execute(_page_statement(viewer, filters, page, per_page)).all()
-    if not found:
-        total = 0 if page == 1 else count(viewer, filters)
-    return Page(details(found), page, per_page, found[0].total if found else total)
+    keep_for = kept.keep_for("MEMBERS_COUNT_KEEP_FOR", COUNT_KEEP_FOR)
+    read: list = []
+
+    def count_with_page() -> tuple[int, datetime]:
+        found = db.session.execute(_page_statement(viewer, filters, page, per_page)).all()
+        read.append(found)
+        return (found[0].total if found else count(viewer, filters)), utcnow()
+
+    if filters.is_empty and keep_for > 0:
+        # The same for every coordinator: no search asks nothing of who is looking.
+        total, counted_at = kept.kept("members_count", None, keep_for, count_with_page)
+        found = read[0] if read else db.session.execute(
+            _page_statement(viewer, filters, page, per_page, counted=False)).all()
+    else:
+        total, _at = count_with_page()
+        found, counted_at = read[0], None
+    return MembersPage(_rows_of(found), page, per_page, total, counted_at)
+
+
+# What a row says is kept from coordinators, by (area seen, organisation seen).
+_HIDDEN = {(area, org): frozenset(key for key, seen in (("area", area), ("organisation", org))
+                                  if not seen)
+           for area in (False, True) for org in (False, True)}
+
+
+def _rows_of(found) -> list[Row]:
+    """``Row``s from the page statement's rows (its columns in ``rows``' order, then the need
+    and strength ids, then maybe the count): topic names from the process's copy, element
+    codes in framework order."""
+    wanted = {t for r in found if r.needs_seen for t in directory.joined_ids(r.need_ids)}
+    topics = reference.topic_names(wanted) if wanted else {}
+    order = {topic_id: i for i, topic_id in enumerate(topics)}
+    elements = directory.strength_elements()
+    out = []
+    for (uid, name, email, council, region, organisation, service_type, level, wants_mentor,
+         in_set, isolation, area_seen, org_seen, needs_seen, lqf_seen, need_ids, strong_ids,
+         *_total) in found:
+        needs = sorted((t for t in directory.joined_ids(need_ids) if t in topics),
+                       key=order.__getitem__) if needs_seen else []
+        strong = sorted(elements[e] for e in directory.joined_ids(strong_ids)
+                        if e in elements) if lqf_seen else []
+        out.append(Row(uid, name, email, council, region, organisation,
+                       _service_type(service_type), level, bool(wants_mentor), bool(in_set),
+                       isolation, [topics[t] for t in needs],
+                       [code for _place, _name, code in strong],
+                       _HIDDEN[bool(area_seen), bool(org_seen)]))
+    return out

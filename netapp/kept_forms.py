@@ -1,0 +1,42 @@
+"""Search forms whose HTML a process renders once for each search asked and keeps.
+
+A search form sent with GET (the member directory's, the coordinators' members list's) has no
+token and nothing of who is asking: its HTML, errors included, follows from the query string
+alone and from the lists its selects offer (netapp/select_options.py). Rendering it (a dozen
+fields through the form macros) cost about half a millisecond a request, so each process keeps
+the HTML of the last ``MOST`` searches asked, the one with no search first among them. When the
+selects' options are worked out again (reference data changed), the kept HTML is rendered
+again. What is kept is text, never rows.
+"""
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from flask import current_app, render_template, request
+from markupsafe import Markup
+
+from netapp.select_options import KeptSelectField
+
+MOST = 128
+
+
+def search_form(template: str, form, **context) -> Markup:
+    """``template`` rendered with ``form`` and ``context``, kept for this query string (less
+    its page number) while the form's selects offer the same options.
+
+    ``context`` must follow from the query string alone, as the form does.
+    """
+    options = tuple(field.kept for field in form if isinstance(field, KeptSelectField))
+    key = (template, tuple((k, v) for k, v in request.args.items(multi=True) if k != "page"))
+    store: OrderedDict = current_app.extensions.setdefault("kept_forms", OrderedDict())
+    found = store.get(key)
+    if found is not None and len(found[0]) == len(options) and all(
+            kept is now for kept, now in zip(found[0], options, strict=True)):
+        store.move_to_end(key)
+        return found[1]
+    html = Markup(render_template(template, form=form, **context))
+    store[key] = (options, html)
+    store.move_to_end(key)
+    while len(store) > MOST:
+        store.popitem(last=False)
+    return html
