@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from netapp.extensions import db
-from netapp.models import AuditEntry, Role, User
+from netapp.models import Role, User
+from netapp.services.audit import PERSON_TARGETS
 
 GROUPS = {
     "accounts": "Accounts and signing in",
@@ -243,8 +244,6 @@ TARGET_NOUNS = {
 }
 # Detail keys that hold a person's id: shown as their name.
 PERSON_KEYS = ("user_id", "mentee_id", "mentor_id", "facilitator_id")
-# Target types whose id is a person's id.
-PERSON_TARGETS = ("User", "Profile")
 SOMEONE_GONE = "a member whose account is gone"
 # What a member reports for the programme report (ProgrammeUpdate.kind), in words.
 PROGRAMME_KINDS = {"award": "Leadership in Care Award progress", "rating": "service's rating",
@@ -275,21 +274,24 @@ def _int(value: Any) -> int | None:
         return None
 
 
-def person_ids(entries: Iterable[AuditEntry]) -> set[int]:
+def person_ids(entries: Iterable[Any]) -> set[int]:
     """The ids of everyone the entries name as a target or in their details."""
     ids: set[int] = set()
     for e in entries:
         if e.target_type in PERSON_TARGETS and _int(e.target_id) is not None:
             ids.add(int(e.target_id))
-        for key in PERSON_KEYS:
-            if _int((e.detail or {}).get(key)) is not None:
-                ids.add(int(e.detail[key]))
+        detail = e.detail
+        if detail:
+            for key in PERSON_KEYS:
+                if _int(detail.get(key)) is not None:
+                    ids.add(int(detail[key]))
     return ids
 
 
-def names_for(entries: Iterable[AuditEntry]) -> dict[int, str]:
-    """Display names of the people the entries name, in one statement."""
-    ids = person_ids(entries)
+def names_for(entries: Iterable[Any], also: Iterable[int | None] = ()) -> dict[int, str]:
+    """Display names of the people the entries name (and of the ids in ``also``), in one
+    statement."""
+    ids = person_ids(entries) | {i for i in also if i}
     if not ids:
         return {}
     return dict(db.session.execute(
@@ -311,7 +313,7 @@ def _person(user_id: int | None, names: dict[int, str], link: Link | None) -> st
     return link(user_id, name) if link else name
 
 
-def _target(entry: AuditEntry, names: dict[int, str], link: Link | None) -> str:
+def _target(entry: Any, names: dict[int, str], link: Link | None) -> str:
     if entry.target_type is None:
         raise KeyError("target")
     if entry.target_type in PERSON_TARGETS:
@@ -337,31 +339,50 @@ def _fields(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
-def sentence(entry: AuditEntry, names: dict[int, str], link: Link | None = None) -> str:
+# Each phrase's places other than {actor}, worked out once rather than for every entry shown.
+_PLACES = {action: tuple(sorted(_fields(p.text) - {"actor"})) for action, p in PHRASES.items()}
+
+
+def _actor_name(entry: Any) -> tuple[int | None, str | None]:
+    """Who did it: a row from ``audit.page_of_entries`` carries the name (``actor_name``); an
+    ``AuditEntry`` has its ``actor``."""
+    if hasattr(entry, "actor_name"):
+        return entry.actor_id, entry.actor_name
+    actor = entry.actor
+    return (actor.id, actor.display_name) if actor is not None else (None, None)
+
+
+def sentence(entry: Any, names: dict[int, str], link: Link | None = None) -> str:
     """The entry as one plain sentence; ``names`` from ``names_for``.
 
     With ``link(user_id, name)`` (returning safe HTML) each person named becomes a link and
     the result is safe HTML, everything else in it escaped.
     """
-    wrap = Markup if link else str
+    # Markup(text).format(...) escapes each value; escaping the values and formatting the
+    # plain text gives the same HTML several times faster (50 entries a page).
+    clean = escape if link else str
+    actor_id, actor_name = _actor_name(entry)
     actor = None
-    if entry.actor is not None:
-        actor = link(entry.actor.id, entry.actor.display_name) if link \
-            else entry.actor.display_name
-    fallback = wrap("{}: {}").format(actor or "The system", entry.action)
+    if actor_name is not None:
+        actor = link(actor_id, actor_name) if link else actor_name
+    who = clean(actor or "The system")
     p = PHRASES.get(entry.action)
     if p is None:
-        return fallback
+        return _done(f"{who}: {clean(entry.action)}", link)
     if p.alone and actor is None and entry.target_type is None:
-        return wrap(p.alone)
-    values: dict[str, str] = {"actor": actor or "The system"}
+        return _done(p.alone, link)
+    values: dict[str, str] = {"actor": who}
     detail = entry.detail or {}
     try:
-        for name in _fields(p.text) - {"actor"}:
+        for name in _PLACES[entry.action]:
             if name == "target":
-                values[name] = _target(entry, names, link)
+                values[name] = clean(_target(entry, names, link))
             else:
-                values[name] = _detail_value(name, detail[name], names, link)
+                values[name] = clean(_detail_value(name, detail[name], names, link))
     except KeyError:
-        return fallback
-    return wrap(p.text).format(**values)
+        return _done(f"{who}: {clean(entry.action)}", link)
+    return _done(p.text.format_map(values), link)
+
+
+def _done(text: str, link: Link | None) -> str:
+    return Markup(text) if link else text
