@@ -119,14 +119,16 @@ def _visible_or_404(network_id: int, viewer: User) -> Network:
 
 
 def _network_page(found: Network, viewer: User, lead_form: LeadForm | None = None,
-                  status: int = 200, standing: networks.Standing | None = None):
+                  status: int = 200, standing: networks.Standing | None = None,
+                  people: networks.PeoplePanels | None = None):
     # The viewer's place in the network is read once and handed on: each check reading it again
     # cost a query (the membership row is not kept between them).
     if standing is None:
         standing = networks.standing(viewer, found)
     member = standing.is_member
-    people = networks.people_panels(found, viewer, request.args.get("page", 1, type=int),
-                                    current_app.config["PAGE_SIZE"], member=member)
+    if people is None:
+        people = networks.people_panels(found, viewer, request.args.get("page", 1, type=int),
+                                        current_app.config["PAGE_SIZE"], member=member)
     manages = standing.can_manage_leads(viewer, found)
     if manages and lead_form is None:
         lead_form = LeadForm(networks.lead_candidates(found, viewer))
@@ -149,11 +151,22 @@ def _network_page(found: Network, viewer: User, lead_form: LeadForm | None = Non
 def network(network_id: int):
     viewer = current_member()
     found = reference.network(network_id)
-    standing = networks.standing(viewer, found) if found is not None else None
-    # Outsiders get "not found", not "forbidden": an affinity network's members stay private.
-    if found is None or not standing.can_see(viewer, found):
+    if found is None:
         abort(404)
-    return _network_page(found, viewer, standing=standing)
+    people = None
+    if found.is_affinity:
+        standing = networks.standing(viewer, found)
+        # Outsiders get "not found", not "forbidden": an affinity network's members stay
+        # private, so its people are read only after this.
+        if not standing.can_see(viewer, found):
+            abort(404)
+    else:
+        # Every signed-in member may see a local or national network: the viewer's place in
+        # it comes with its people.
+        standing, people = networks.standing_and_people(
+            found, viewer, request.args.get("page", 1, type=int),
+            current_app.config["PAGE_SIZE"])
+    return _network_page(found, viewer, standing=standing, people=people)
 
 
 @bp.route("/<int:network_id>/follow", methods=["POST"])

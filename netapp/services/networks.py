@@ -453,19 +453,54 @@ def people_panels(network: Network, viewer: User, page: int, per_page: int,
 
     ``member``: whether the viewer is in the network, when the caller has already read it.
     """
-    page = max(page, 1)
     audiences = None
     if network.kind is NetworkKind.LOCAL:
         if member is None:
             member = is_member(viewer.id, network.id)
         audiences = frozenset(_local_audiences(viewer, member))
+    return _read_people(network, viewer, page, per_page, audiences)[1]
+
+
+def standing_and_people(network: Network, viewer: User, page: int,
+                        per_page: int) -> tuple[Standing, PeoplePanels]:
+    """``standing`` and ``people_panels`` in one statement, for a network every signed-in
+    member may see (not an affinity network: its people are read only once the viewer is
+    known to be one of its confirmed members)."""
+    if network.is_affinity:
+        raise ValueError(f"network {network.id} is an affinity network")
+    audiences = None
+    if network.kind is NetworkKind.LOCAL:
+        # Whether the viewer is a fellow member is asked in the same statement.
+        audiences = _MEMBER_DECIDES if NETWORKS not in _local_audiences(viewer, False) \
+            else frozenset(_local_audiences(viewer, False))
+    standing, people = _read_people(network, viewer, page, per_page, audiences,
+                                    with_standing=True)
+    return standing, people
+
+
+# For a local network: the viewer's audiences are those of a fellow member if they are one.
+_MEMBER_DECIDES = frozenset({"member decides"})
+
+
+def _read_people(network: Network, viewer: User, page: int, per_page: int,
+                 audiences: frozenset[str] | None,
+                 with_standing: bool = False) -> tuple[Standing | None, PeoplePanels]:
+    page = max(page, 1)
     params = {"viewer": viewer.id, "network": network.id, "per_page": per_page,
               "skip": (page - 1) * per_page, "month": _month_start()}
     by_part: dict[str, list] = {}
-    for row in sorted(db.session.execute(_people_statement(network.kind, audiences),
-                                         params).all(),
+    for row in sorted(db.session.execute(
+            _people_statement(network.kind, audiences, with_standing), params).all(),
                       key=lambda r: (r.part, r.pos or 0)):
         by_part.setdefault(row.part, []).append(row)
+    standing = None
+    if with_standing:
+        row = by_part["standing"][0]
+        standing = Standing(is_member=row.flag is not None, is_listed=bool(row.flag),
+                            is_following=bool(row.n), has_lead_row=bool(row.pos),
+                            area_seen_by_members=bool(row.id))
+        if audiences == _MEMBER_DECIDES:
+            audiences = frozenset(_local_audiences(viewer, standing.is_member))
     listed_rows = by_part.get("member", [])
     if listed_rows:
         total = listed_rows[0].n
@@ -476,7 +511,7 @@ def people_panels(network: Network, viewer: User, page: int, per_page: int,
             _people_count_statement(network.kind, audiences), params)
     new_rows = by_part.get("new", [])
     unlisted = by_part["unlisted"][0].n if network.is_affinity else 0
-    return PeoplePanels(
+    return standing, PeoplePanels(
         page=paging.Page([Person(r.id, r.name) for r in listed_rows], total, page, per_page),
         leads=[Person(r.id, r.name) for r in by_part.get("lead", [])],
         new_count=shown_count(new_rows[0].n if new_rows else 0),
@@ -499,6 +534,12 @@ def _listed_on_page(kind: NetworkKind, audiences: frozenset[str] | None):
     local network), or the viewer themselves (parameter ``viewer``)."""
     if kind is NetworkKind.AFFINITY:
         rule = NetworkMembership.is_listed.is_(True)
+    elif audiences == _MEMBER_DECIDES:
+        # A fellow member's audiences, and "my networks" only if the viewer is one.
+        is_fellow = sa.exists().where(NetworkMembership.user_id == sa.bindparam("viewer"),
+                                      NetworkMembership.network_id == sa.bindparam("network"))
+        rule = sa.and_(_area_seen_by({EVERYONE, NETWORKS}),
+                       sa.or_(_area_audience() != NETWORKS, is_fellow))
     elif kind is NetworkKind.LOCAL:
         rule = _area_seen_by(set(audiences))
     else:
@@ -513,10 +554,13 @@ def _people_count_statement(kind: NetworkKind, audiences: frozenset[str] | None)
 
 
 @cache
-def _people_statement(kind: NetworkKind, audiences: frozenset[str] | None):
+def _people_statement(kind: NetworkKind, audiences: frozenset[str] | None,
+                      with_standing: bool = False):
     """The statement behind ``people_panels``, built once per process for each kind of
     network and of viewer: parameters ``viewer``, ``network``, ``per_page``, ``skip`` and
-    ``month`` (when this month began).
+    ``month`` (when this month began). ``with_standing``: with a row of ``standing``'s
+    answers (the council area seen as ``id``, the membership's listing as ``flag``, null when
+    not a member, following as ``n``, a lead row as ``pos``).
 
     The members are read once (with whether the viewer may see each) and every panel is
     taken from that: reading them once per panel cost three joins to plan and run."""
@@ -555,6 +599,10 @@ def _people_statement(kind: NetworkKind, audiences: frozenset[str] | None):
         # Not listed, the viewer aside: exactly the members the listing rule leaves out.
         parts.append(sa.select(*_part("unlisted", count=sa.func.count()))
                      .select_from(people).where(people.c.listed == 0))
+    if with_standing:
+        listed, follows, leads, area = _standing_statement().selected_columns
+        parts.append(sa.select(*_part("standing", area, flag=listed, count=follows,
+                                      pos=leads)))
     return sa.union_all(*parts)
 
 
