@@ -19,6 +19,7 @@ from netapp.extensions import db
 from netapp.models import (
     EmailOptOut,
     LearningSet,
+    Organisation,
     Profile,
     Role,
     SetAttendance,
@@ -183,12 +184,16 @@ _CARD_LEAVES_OUT = frozenset(profiles.FIELD_KEYS) - {"job_title", "organisation"
 @cache
 def _members_statement(is_verified: bool):
     """The statement behind ``_members_with_cards``, built once per process for each kind of
-    viewer: parameters ``viewer`` and ``set_id``."""
-    return (sa.select(User.id, User.display_name, Profile,
-                      networks.shares_network_sql(sa.bindparam("viewer"), is_verified, User.id))
+    viewer: parameters ``viewer`` and ``set_id``. Plain columns: only what a card showing the
+    job and service needs."""
+    return (sa.select(User.id, User.display_name, Profile.user_id.label("profile_id"),
+                      Profile.visibility, Profile.job_title,
+                      Organisation.name.label("organisation_name"), Organisation.service_type,
+                      networks.shares_network_sql(sa.bindparam("viewer"), is_verified, User.id)
+                      .label("shares"))
             .join(SetMembership, SetMembership.user_id == User.id)
             .outerjoin(Profile, Profile.user_id == User.id)
-            .options(joinedload(Profile.organisation))
+            .outerjoin(Organisation, Organisation.id == Profile.organisation_id)
             .where(SetMembership.set_id == sa.bindparam("set_id"),
                    SetMembership.left_at.is_(None))
             .order_by(User.display_name, User.id))
@@ -196,16 +201,16 @@ def _members_statement(is_verified: bool):
 
 def _members_with_cards(viewer: User, set_id: int) -> list[MemberView]:
     """The set's current members by name, each with what their card lets ``viewer`` see of
-    their job and service: one statement (people, profiles, organisations and whether the
-    viewer shares a network with each)."""
+    their job and service: one statement of plain rows (people, profiles, organisations and
+    whether the viewer shares a network with each)."""
     found = db.session.execute(_members_statement(bool(viewer.is_verified)),
                                {"viewer": viewer.id, "set_id": set_id}).all()
     # The same cards as elsewhere, without networks (a card never lists networks, so no
     # affinity network can show here).
-    cards = profiles.cards_from_rows(viewer, [(uid, profile, shares)
-                                              for uid, _, profile, shares in found],
-                                     leave_out=_CARD_LEAVES_OUT)
-    return [MemberView(uid, name, cards[uid].rows) for uid, name, _, _ in found]
+    cards = profiles.cards_from_values(
+        viewer, [(r.id, r if r.profile_id is not None else None, r.shares, ()) for r in found],
+        leave_out=_CARD_LEAVES_OUT)
+    return [MemberView(r.id, r.display_name, cards[r.id].rows) for r in found]
 
 
 def set_page(viewer: User, row: LearningSet, facilitator: str | None = None,
