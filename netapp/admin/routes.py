@@ -7,6 +7,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 from markupsafe import Markup, escape
 
+from netapp import kept_forms
 from netapp.access import role_required
 from netapp.admin import bp
 from netapp.admin.forms import GRANTABLE, AuditFilterForm, RoleChangeForm
@@ -133,8 +134,9 @@ def audit_log():
             action, counts_page, since=filters.get("since"), before=filters.get("before"))
     counts = [(day, audit_words.special_words(what), n) for day, what, n in counts]
     args = {k: v for k, v in request.args.items() if k not in ("page", "counts_page") and v}
+    filter_form = kept_forms.search_form("admin/_audit_filters.html", form)
     return render_template("admin/audit.html", page=page, entries=entries, form=form,
-                           args=args, actor_name=names.get(actor_id or 0),
+                           filter_form=filter_form, args=args, actor_name=names.get(actor_id or 0),
                            about_name=names.get(about_id or 0), counts=counts,
                            counts_page=counts_page, more_counts=more_counts), \
         200 if valid else 400
