@@ -24,9 +24,13 @@ def search_form(template: str, form, **context) -> Markup:
     """``template`` rendered with ``form`` and ``context``, kept for this query string (less
     its page number) while the form's selects offer the same options.
 
-    ``context`` must follow from the query string alone, as the form does.
+    ``form`` may be the form's class instead, for a page with no search: it is then built only
+    when its HTML must be rendered, and its ``kept_options()`` gives its selects' options in
+    the order of its fields. ``context`` must follow from the query string alone, as the form
+    does.
     """
-    options = tuple(field.kept for field in form if isinstance(field, KeptSelectField))
+    options = form.kept_options() if isinstance(form, type) else tuple(
+        field.kept for field in form if isinstance(field, KeptSelectField))
     key = (template, tuple((k, v) for k, v in request.args.items(multi=True) if k != "page"))
     store: OrderedDict = current_app.extensions.setdefault("kept_forms", OrderedDict())
     found = store.get(key)
@@ -34,6 +38,8 @@ def search_form(template: str, form, **context) -> Markup:
             kept is now for kept, now in zip(found[0], options, strict=True)):
         store.move_to_end(key)
         return found[1]
+    if isinstance(form, type):
+        form = form()
     html = Markup(render_template(template, form=form, **context))
     store[key] = (options, html)
     store.move_to_end(key)

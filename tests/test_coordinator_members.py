@@ -214,6 +214,19 @@ def test_the_search_shows_each_choice_made(client, auth, users, people):
     assert '<option selected value="">Any council</option>' in html
 
 
+def test_the_kept_search_form_offers_a_council_added_since(client, auth, users, people):
+    """The form with no search is kept per process (netapp/kept_forms.py) until its selects'
+    options change: a council added is offered at once."""
+    from netapp.models import LocalAuthority
+
+    auth.login(users["coordinator"].email)
+    assert ">Newtown<" not in client.get("/coordinator/members").get_data(as_text=True)
+    db.session.add(LocalAuthority(name="Newtown", region_id=council("Leeds").region_id))
+    db.session.commit()
+    html = client.get("/coordinator/members").get_data(as_text=True)
+    assert f'<option value="{council("Newtown").id}">Newtown</option>' in html
+
+
 def test_pages_keep_the_filters(app, client, auth, users, people):
     size = app.config["PAGE_SIZE"]
     for n in range(size + 1):

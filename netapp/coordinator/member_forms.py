@@ -41,14 +41,19 @@ class MembersForm(Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.region.keep(select_options.regions())
-        self.council.keep(select_options.councils())
-        self.service_type.keep(select_options.fixed("service_types",
-                                                    select_options.SERVICE_TYPES))
-        self.level.keep(select_options.fixed("levels", LEVEL_CHOICES, optional_int))
-        self.strength.keep(select_options.elements())
-        self.need.keep(select_options.topics())
-        self.isolation.keep(select_options.fixed("isolation_bands", ISOLATION_CHOICES))
+        for field, options in zip(
+                (self.region, self.council, self.service_type, self.level, self.strength,
+                 self.need, self.isolation), self.kept_options(), strict=True):
+            field.keep(options)
+
+    @staticmethod
+    def kept_options() -> tuple:
+        """Its selects' options, in the order of its fields, without building the form."""
+        return (select_options.regions(), select_options.councils(),
+                select_options.fixed("service_types", select_options.SERVICE_TYPES),
+                select_options.fixed("levels", LEVEL_CHOICES, optional_int),
+                select_options.elements(), select_options.topics(),
+                select_options.fixed("isolation_bands", ISOLATION_CHOICES))
 
     def validate_region(self, field):
         if field.data is not None and field.data not in field.kept.values:

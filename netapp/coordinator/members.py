@@ -76,7 +76,10 @@ def search_form() -> tuple[MembersForm, member_list.Filters, bool]:
 def members():
     # The list needs only who is looking (id, roles), not their account.
     viewer = current_user._get_current_object()
-    form, filters, valid = search_form()
+    # With no search there is nothing to check, and the empty form's HTML is kept: the form is
+    # built only when that must be rendered.
+    form, filters, valid = search_form() if request.args else (
+        MembersForm, member_list.Filters(), True)
     page = member_list.list_page(viewer, filters, request.args.get("page", 1, type=int) or 1,
                                  current_app.config["PAGE_SIZE"])
     args = {k: v for k, v in request.args.items() if k != "page" and v} if valid else {}
