@@ -266,12 +266,27 @@ def _meetings_shown(row: LearningSet) -> tuple[list[SetMeeting], list[SetMeeting
     return upcoming, past
 
 
+@dataclass(frozen=True)
+class NoteRow:
+    """A shared note or action as the set's page shows it."""
+
+    id: int
+    author_id: int | None
+    body: str
+    is_action: bool
+    done_at: datetime | None
+    created_at: datetime
+
+
 def notes_page(row: LearningSet, page: int, per_page: int) -> paging.Page:
-    """A page of the set's notes, newest first, with ``authors``: {author id: name} for them
-    (one query)."""
+    """A page of the set's notes, newest first, as ``NoteRow``, with ``authors``: {author id:
+    name} for them (one query of plain rows)."""
     found = paging.paginate(_notes_statement(), page, per_page, {"set": row.id})
-    found.authors = {note.author_id: author for note, (author,) in
+    found.items = [NoteRow(note_id, *rest) for note_id, (*rest, _) in
+                   zip(found.items, found.extra, strict=True)]
+    found.authors = {note.author_id: author for note, (*_, author) in
                      zip(found.items, found.extra, strict=True) if author is not None}
+    found.extra = []
     return found
 
 
@@ -280,7 +295,9 @@ def _notes_statement():
     """The set's shared notes and actions, newest first, each with its author's name; built
     once per process: parameter ``set``."""
     name = sa.select(User.display_name).where(User.id == SetNote.author_id).scalar_subquery()
-    return (sa.select(SetNote, name).where(SetNote.set_id == sa.bindparam("set"))
+    return (sa.select(SetNote.id, SetNote.author_id, SetNote.body, SetNote.is_action,
+                      SetNote.done_at, SetNote.created_at, name)
+            .where(SetNote.set_id == sa.bindparam("set"))
             .order_by(SetNote.created_at.desc(), SetNote.id.desc()))
 
 
