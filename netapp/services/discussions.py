@@ -181,8 +181,21 @@ def post_for_reading(viewer: User, post_id: int):
 
 
 @dataclass(frozen=True)
+class PostRow:
+    """A post as a thread's page shows it (plain values, not a loaded record)."""
+
+    id: int
+    author_id: int | None
+    body: str
+    created_at: datetime
+    edited_at: datetime | None
+    hidden_at: datetime | None
+    hidden_reason: str
+
+
+@dataclass(frozen=True)
 class PostView:
-    post: DiscussionPost
+    post: PostRow
     author: str
     can_edit: bool
     reported_by_me: bool
@@ -197,7 +210,9 @@ def _posts_statement():
         .scalar_subquery()
     reported = sa.exists().where(PostReport.post_id == DiscussionPost.id,
                                  PostReport.reporter_id == sa.bindparam("viewer"))
-    return (sa.select(DiscussionPost, author, reported)
+    return (sa.select(DiscussionPost.id, DiscussionPost.author_id, DiscussionPost.body,
+                      DiscussionPost.created_at, DiscussionPost.edited_at,
+                      DiscussionPost.hidden_at, DiscussionPost.hidden_reason, author, reported)
             .where(DiscussionPost.thread_id == sa.bindparam("thread"))
             .order_by(DiscussionPost.id))
 
@@ -221,7 +236,10 @@ def posts_page(viewer: User, thread: DiscussionThread, network: Network, page: i
     ``lead``: whether the viewer leads the network, when the caller has read it."""
     result = paging.paginate(_posts_statement(), page, per_page,
                              {"viewer": viewer.id, "thread": thread.id})
-    posts = result.items
+    # Plain rows: the page only shows them (was a whole post record each).
+    posts = [PostRow(post_id, *rest[:6]) for post_id, rest in
+             zip(result.items, result.extra, strict=True)]
+    result.items, result.extra = posts, [rest[6:] for rest in result.extra]
     ids = [p.id for p in posts]
     reasons: dict[int, list[str]] = {}
     if ids and (is_lead(viewer, network) if lead is None else lead):
@@ -304,7 +322,7 @@ def _standing(viewer: User, network: Network, is_member, following, leads,
                           opening_hidden=hidden_at is not None)
 
 
-def _editable(viewer: User, post: DiscussionPost, now: datetime) -> bool:
+def _editable(viewer: User, post: DiscussionPost | PostRow, now: datetime) -> bool:
     return (post.author_id == viewer.id and post.hidden_at is None
             and now - post.created_at <= EDIT_WINDOW)
 
