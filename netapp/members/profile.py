@@ -9,7 +9,6 @@ from functools import cache
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy.orm import joinedload
 
 from netapp.extensions import db
 from netapp.members import bp
@@ -37,11 +36,9 @@ def _my_links(script_root: str) -> dict[str, str]:
 @login_required
 def me():
     user = current_member()
-    # With its organisation in the same statement (none when the signed-in person's own
-    # statement already put the profile in this session).
-    profile = db.session.get(Profile, user.id, options=[joinedload(Profile.organisation)])
     fw = lqf.shared_framework()
-    view, latest = own_profile.own_page(user, profile, fw.id)
+    # The profile (as a plain row), what the page shows of it and the latest scores.
+    profile, view, latest = own_profile.own_page(user, fw.id)
     chart = None
     if latest is not None:
         series = [(f"You, {latest.completed_at:%d %B %Y}", latest.scores)]

@@ -1,9 +1,10 @@
 """The member's own profile page (/me) in one statement.
 
-``profiles.profile_view`` serves any viewer and reads the owner's needs and offers, then their
-networks, with ORM rows; the owner's own page sees every field, so it needs no audiences, and
-reads those and the latest self-assessment's scores as plain rows of one ``UNION ALL``, built
-once per process.
+``profiles.profile_view`` serves any viewer and reads the owner's profile, needs and offers,
+then their networks, with ORM rows; the owner's own page sees every field, so it needs no
+audiences, and reads those and the latest self-assessment's scores as plain rows of one
+statement built once per process: the profile with its organisation, beside each row of a
+``UNION ALL`` of the rest.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from netapp.extensions import db
 from netapp.models import (
     AssessmentScore,
     NetworkMembership,
+    Organisation,
     Profile,
     SelfAssessment,
     User,
@@ -25,6 +27,10 @@ from netapp.models import (
 from netapp.services import lqf, profiles, reference
 
 _ALL_FIELDS = frozenset(profiles.FIELD_KEYS)  # the owner sees every field of their own profile
+# What the page reads of the profile: the rows it shows, who sees what, the wizard's step.
+PROFILE_COLUMNS = ("job_title", "local_authority_id", "level", "years_as_manager",
+                   "meets_online", "mentor_capacity", "mentor_availability", "mentor_note",
+                   "visibility", "onboarding_step", "onboarded_at")
 
 
 @cache
@@ -39,7 +45,7 @@ def _statement():
         .order_by(SelfAssessment.completed_at.desc(), SelfAssessment.id.desc())
         .limit(1).scalar_subquery())
     # Each row: what it is, an id (topic, network, element or assessment), a score, a time.
-    return sa.union_all(
+    facts = sa.union_all(
         sa.select(sa.literal("need").label("kind"), member_needs.c.topic_id.label("ref"),
                   no_int.label("score"), no_time.label("at"))
         .where(member_needs.c.user_id == user_id),
@@ -53,29 +59,42 @@ def _statement():
         sa.select(sa.literal("score"), AssessmentScore.element_id, AssessmentScore.score,
                   no_time)
         .where(AssessmentScore.assessment_id == newest),
-    )
+    ).subquery()
+    # The profile's columns on every row (one row with no facts when there are none).
+    return (sa.select(Profile.user_id.label("profile_id"),
+                      *(getattr(Profile, name) for name in PROFILE_COLUMNS),
+                      Organisation.name.label("organisation_name"), Organisation.service_type,
+                      facts.c.kind, facts.c.ref, facts.c.score, facts.c.at)
+            .select_from(User)
+            .outerjoin(Profile, Profile.user_id == User.id)
+            .outerjoin(Organisation, Organisation.id == Profile.organisation_id)
+            .outerjoin(facts, sa.true())
+            .where(User.id == user_id))
 
 
-def own_page(user: User, profile: Profile | None,
-             framework_id: int) -> tuple[dict[str, Any], lqf.Finished | None]:
-    """(``profiles.profile_view(me, me)``, ``lqf.latest_finished(me)``) in one statement."""
+def own_page(user: User, framework_id: int):
+    """(the member's profile as a plain row of ``PROFILE_COLUMNS`` with its organisation's
+    name and service type, or None; ``profiles.profile_view(me, me)``;
+    ``lqf.latest_finished(me)``) in one statement."""
     rows = db.session.execute(_statement(),
                               {"user_id": user.id, "framework_id": framework_id}).all()
     topics: dict[str, list[int]] = {"need": [], "offer": []}
     joined, scores, done = [], {}, None
-    for kind, ref, score, at in rows:
+    for row in rows:
+        kind, ref = row.kind, row.ref
         if kind in topics:
             topics[kind].append(ref)
         elif kind == "network":
-            joined.append((at, ref))
+            joined.append((row.at, ref))
         elif kind == "score":
-            scores[ref] = score
-        else:
-            done = (ref, at)
+            scores[ref] = row.score
+        elif kind == "done":
+            done = (ref, row.at)
     latest = None if done is None else lqf.Finished(done[0], done[1], scores)
+    profile = rows[0] if rows and rows[0].profile_id is not None else None
     view: dict[str, Any] = {"name": user.display_name, "shown": set(_ALL_FIELDS), "rows": []}
     if profile is None:
-        return view, latest
+        return None, view, latest
     names = reference.topic_names({*topics["need"], *topics["offer"]})
     order = {topic_id: i for i, topic_id in enumerate(names)}
 
@@ -84,7 +103,9 @@ def own_page(user: User, profile: Profile | None,
         return [names[t] for t in sorted(ids, key=lambda t: order.get(t, len(order)))
                 if t in names]
 
-    view["rows"] = profiles._profile_rows(profile, _ALL_FIELDS, lambda: named(topics["need"]),
-                                          lambda: named(topics["offer"]))
+    org = (None if profile.organisation_name is None
+           else (profile.organisation_name, profile.service_type))
+    view["rows"] = profiles._rows_of(profile, org, _ALL_FIELDS, lambda: named(topics["need"]),
+                                     lambda: named(topics["offer"]))
     view["networks"] = reference.networks(ref for _, ref in sorted(joined))
-    return view, latest
+    return profile, view, latest
