@@ -274,3 +274,31 @@ def test_the_history_page_runs_the_same_statements_whatever_is_done(client, auth
             client.post(f"/me/resources/{_add(elements, code, f'{code} {n}').id}/done")
     assert "CV1 2" in client.get("/me/assessments").get_data(as_text=True)
     assert count_statements(client, "/me/assessments") == few
+
+
+def test_the_history_lists_learning_latest_first_and_says_when_a_draft_is_under_way(
+        client, auth, users, elements):
+    # The history and the learning done come in one statement: check what the page makes of it.
+    from datetime import timedelta
+
+    from netapp.models.base import utcnow
+    from netapp.services import lqf
+    first = _add(elements, "MS3", "Effective supervision")
+    second = _add(elements, "MS3", "Supervision skills")
+    give_profile(users["member"], level=3, needs=())
+    assess(users["member"], _scores(elements, {"MS3": 1}))
+    now = utcnow()
+    db.session.add_all([
+        ResourceDone(user_id=users["member"].id, resource_id=first.id,
+                     done_at=now - timedelta(days=3)),
+        ResourceDone(user_id=users["member"].id, resource_id=second.id, done_at=now)])
+    db.session.commit()
+    auth.login(users["member"].email)
+    history = client.get("/me/assessments").get_data(as_text=True)
+    learning = history[history.index("Learning you've done"):]
+    assert learning.index("Supervision skills") < learning.index("Effective supervision")
+    assert "in progress" not in history and "taken 1 self-assessment." in history
+    lqf.save_scores(users["member"], lqf.framework(), {})  # a new draft, from the last answers
+    history = client.get("/me/assessments").get_data(as_text=True)
+    assert "You have a self-assessment in progress" in history
+    assert "taken 1 self-assessment." in history  # the draft is not counted as taken

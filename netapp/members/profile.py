@@ -15,7 +15,7 @@ from netapp.members import bp
 from netapp.members._common import current_member, radar_chart
 from netapp.members.forms import EmptyForm, visibility_form
 from netapp.models import Profile, Role, User
-from netapp.services import audit, lqf, member_profile, own_profile, profiles, resources
+from netapp.services import audit, lqf, member_profile, own_profile, profiles
 
 # The /me page's links: the same for everyone, so built once per process (for each root the
 # site is served under) instead of 14 ``url_for`` calls per request.
@@ -90,7 +90,7 @@ def privacy_settings():
 def assessments():
     user_id = current_user.id
     fw = lqf.shared_framework()
-    history, has_draft = lqf.history(user_id, fw.id)
+    (history, has_draft), done = own_profile.assessments_page(user_id, fw.id)
     chart = comparison = None
     labels = lqf.day_labels(history)
     if history:
@@ -105,7 +105,7 @@ def assessments():
                            comparison=comparison,
                            averages=[lqf.dimension_averages(fw, a.scores) for a in history],
                            has_draft=has_draft,
-                           done=resources.done_list(user_id), done_form=EmptyForm())
+                           done=done, done_form=EmptyForm())
 
 
 @bp.route("/members/<int:user_id>")

@@ -4,7 +4,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 
 import sqlalchemy as sa
 from flask import current_app
@@ -62,61 +61,6 @@ class Finished:
     id: int
     completed_at: datetime
     scores: dict[int, int]
-
-
-@cache
-def _latest_statement():
-    newest = (
-        sa.select(SelfAssessment.id)
-        .where(SelfAssessment.user_id == sa.bindparam("user_id"),
-               SelfAssessment.framework_id == sa.bindparam("framework_id"),
-               SelfAssessment.completed_at.is_not(None))
-        .order_by(SelfAssessment.completed_at.desc(), SelfAssessment.id.desc())
-        .limit(1).scalar_subquery())
-    return (sa.select(SelfAssessment.id, SelfAssessment.completed_at, AssessmentScore.element_id,
-                      AssessmentScore.score)
-            .outerjoin(AssessmentScore, AssessmentScore.assessment_id == SelfAssessment.id)
-            .where(SelfAssessment.id == newest))
-
-
-def latest_finished(user_id: int, framework_id: int) -> Finished | None:
-    """``latest`` as plain values: one statement built once per process, no ORM rows."""
-    rows = db.session.execute(_latest_statement(),
-                              {"user_id": user_id, "framework_id": framework_id}).all()
-    if not rows:
-        return None
-    return Finished(rows[0].id, rows[0].completed_at,
-                    {r.element_id: r.score for r in rows if r.element_id is not None})
-
-
-@cache
-def _history_statement():
-    # Every assessment of the member's (a draft with no scores joined, to say one is under way).
-    return (sa.select(SelfAssessment.id, SelfAssessment.completed_at, AssessmentScore.element_id,
-                      AssessmentScore.score)
-            .outerjoin(AssessmentScore,
-                       sa.and_(AssessmentScore.assessment_id == SelfAssessment.id,
-                               SelfAssessment.completed_at.is_not(None)))
-            .where(SelfAssessment.user_id == sa.bindparam("user_id"),
-                   SelfAssessment.framework_id == sa.bindparam("framework_id")))
-
-
-def history(user_id: int, framework_id: int) -> tuple[list[Finished], bool]:
-    """(finished assessments oldest first with their scores, whether a draft is under way):
-    ``completed`` and ``draft`` in one statement built once per process, no ORM rows."""
-    found: dict[int, Finished] = {}
-    has_draft = False
-    for row in db.session.execute(_history_statement(),
-                                  {"user_id": user_id, "framework_id": framework_id}):
-        if row.completed_at is None:
-            has_draft = True
-            continue
-        done = found.get(row.id)
-        if done is None:
-            done = found[row.id] = Finished(row.id, row.completed_at, {})
-        if row.element_id is not None:
-            done.scores[row.element_id] = row.score
-    return sorted(found.values(), key=lambda a: (a.completed_at, a.id)), has_draft
 
 
 def dimension(fw: Framework, code: str) -> Dimension | None:

@@ -1,4 +1,4 @@
-"""The member's own profile page (/me) in one statement.
+"""The member's own profile page (/me) and self-assessments page, one statement each.
 
 ``profiles.profile_view`` serves any viewer and reads the owner's profile, needs and offers,
 then their networks, with ORM rows; the owner's own page sees every field, so it needs no
@@ -16,15 +16,18 @@ import sqlalchemy as sa
 from netapp.extensions import db
 from netapp.models import (
     AssessmentScore,
+    Element,
     NetworkMembership,
     Organisation,
     Profile,
+    Resource,
+    ResourceDone,
     SelfAssessment,
     User,
     member_needs,
     member_offers,
 )
-from netapp.services import lqf, profiles, reference
+from netapp.services import lqf, profiles, reference, resources
 
 _ALL_FIELDS = frozenset(profiles.FIELD_KEYS)  # the owner sees every field of their own profile
 # What the page reads of the profile: the rows it shows, who sees what, the wizard's step.
@@ -75,7 +78,7 @@ def _statement():
 def own_page(user: User, framework_id: int):
     """(the member's profile as a plain row of ``PROFILE_COLUMNS`` with its organisation's
     name and service type, or None; ``profiles.profile_view(me, me)``;
-    ``lqf.latest_finished(me)``) in one statement."""
+    the latest finished self-assessment as ``lqf.Finished`` or None) in one statement."""
     rows = db.session.execute(_statement(),
                               {"user_id": user.id, "framework_id": framework_id}).all()
     topics: dict[str, list[int]] = {"need": [], "offer": []}
@@ -109,3 +112,52 @@ def own_page(user: User, framework_id: int):
                                      lambda: named(topics["offer"]))
     view["networks"] = reference.networks(ref for _, ref in sorted(joined))
     return profile, view, latest
+
+
+# ------------------------------------------------------------------ my self-assessments
+
+
+@cache
+def _assessments_statement():
+    user_id = sa.bindparam("user_id")
+    no_int, no_text = sa.cast(sa.null(), sa.Integer), sa.cast(sa.null(), sa.String)
+    # Every assessment of the member's with its scores (a draft with none, to say one is
+    # under way), then each learning resource they marked done.
+    return sa.union_all(
+        sa.select(sa.literal("assessment").label("kind"), SelfAssessment.id.label("ref"),
+                  SelfAssessment.completed_at.label("at"), AssessmentScore.element_id,
+                  AssessmentScore.score, no_text.label("title"), no_text.label("url"),
+                  no_text.label("element_name"))
+        .outerjoin(AssessmentScore,
+                   sa.and_(AssessmentScore.assessment_id == SelfAssessment.id,
+                           SelfAssessment.completed_at.is_not(None)))
+        .where(SelfAssessment.user_id == user_id,
+               SelfAssessment.framework_id == sa.bindparam("framework_id")),
+        sa.select(sa.literal("done"), ResourceDone.resource_id, ResourceDone.done_at, no_int,
+                  no_int, Resource.title, Resource.url, Element.name)
+        .join(Resource, Resource.id == ResourceDone.resource_id)
+        .join(Element, Element.id == Resource.element_id)
+        .where(ResourceDone.user_id == user_id),
+    )
+
+
+def assessments_page(user_id: int, framework_id: int):
+    """((finished assessments oldest first as ``lqf.Finished``, whether a draft is under way),
+    learning done latest first as ``resources.Done``) in one statement built once per
+    process."""
+    finished: dict[int, lqf.Finished] = {}
+    has_draft, done = False, []
+    for row in db.session.execute(_assessments_statement(),
+                                  {"user_id": user_id, "framework_id": framework_id}):
+        if row.kind == "done":
+            done.append(resources.Done(row.ref, row.title, row.url, row.element_name, row.at))
+        elif row.at is None:
+            has_draft = True
+        else:
+            found = finished.get(row.ref)
+            if found is None:
+                found = finished[row.ref] = lqf.Finished(row.ref, row.at, {})
+            if row.element_id is not None:
+                found.scores[row.element_id] = row.score
+    done.sort(key=lambda d: (d.done_at, -d.resource_id), reverse=True)
+    return (sorted(finished.values(), key=lambda a: (a.completed_at, a.id)), has_draft), done

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -178,22 +177,6 @@ class Done:
     url: str
     element_name: str
     done_at: datetime
-
-
-@cache
-def _done_statement():
-    return (sa.select(ResourceDone.resource_id, Resource.title, Resource.url,
-                      Element.name.label("element_name"), ResourceDone.done_at)
-            .join(Resource, Resource.id == ResourceDone.resource_id)
-            .join(Element, Element.id == Resource.element_id)
-            .where(ResourceDone.user_id == sa.bindparam("user_id"))
-            .order_by(ResourceDone.done_at.desc(), ResourceDone.resource_id))
-
-
-def done_list(user_id: int) -> list[Done]:
-    """``done_history`` as plain values for the history page: one statement built once per
-    process (was three: done rows, resources, elements)."""
-    return [Done(*row) for row in db.session.execute(_done_statement(), {"user_id": user_id})]
 
 
 def mark_done(user: User, resource: Resource) -> bool:
