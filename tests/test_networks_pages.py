@@ -9,6 +9,7 @@ network only by its leads or the operator's command line, and the audit log neve
 leads an affinity network.
 """
 import re
+import threading
 
 import pytest
 import sqlalchemy as sa
@@ -404,6 +405,32 @@ def test_pages_run_a_fixed_number_of_statements(client, auth, world):
     _grow(6)
     statements_per_page(client, staff)
     assert statements_per_page(client, staff) == small
+
+
+@pytest.mark.parametrize("backend", [pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_a_network_page_leaves_the_connection_its_prepared_statements(client, auth, world,
+                                                                      backend):
+    # The page only reads, so its transaction must end with COMMIT (netapp/database.py): a
+    # statement the database took for a change (one beginning with WITH, say) made it roll
+    # back, and the connection forgot every statement it had prepared.
+    auth.login(world["member"].email)
+    leeds = _local()
+    answers = []
+
+    def open_pages() -> None:
+        # A thread of its own gives each request its own app context, ended as a served one's.
+        answers.extend(client.get(f"/networks/{leeds.id}").status_code for _ in range(7))
+
+    worker = threading.Thread(target=open_pages)
+    worker.start()
+    worker.join(timeout=60)
+    assert answers == [200] * 7
+    idle = [db.engine.connect() for _ in range(db.engine.pool.checkedin())]
+    prepared = [c.exec_driver_sql("SELECT count(*) FROM pg_prepared_statements").scalar()
+                for c in idle]
+    for connection in idle:
+        connection.close()
+    assert prepared and max(prepared) > 0, "the page's statements were planned afresh each time"
 
 
 # ------------------------------------------------------------------ demo data

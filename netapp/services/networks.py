@@ -79,9 +79,9 @@ def sync_local_membership(user: User, local_authority: LocalAuthority | None) ->
 
 
 def affinity_networks() -> list[Network]:
-    return list(db.session.scalars(
-        sa.select(Network).where(Network.kind == NetworkKind.AFFINITY).order_by(Network.id)
-    ))
+    """The affinity networks in the order they were made, from this process's copy of
+    reference data (no SQL). Read them only: they belong to no request's session."""
+    return [n for n in reference.shared("networks").values() if n.kind is NetworkKind.AFFINITY]
 
 
 def by_code(code: str) -> Network | None:
@@ -603,7 +603,11 @@ def _people_statement(kind: NetworkKind, audiences: frozenset[str] | None,
         listed, follows, leads, area = _standing_statement().selected_columns
         parts.append(sa.select(*_part("standing", area, flag=listed, count=follows,
                                       pos=leads)))
-    return sa.union_all(*parts)
+    # The members are a CTE inside the statement, which begins with SELECT: a statement
+    # beginning with WITH would end its transaction with ROLLBACK (netapp/database.py), and
+    # the connection would forget every statement it had prepared.
+    panels = sa.union_all(*parts).add_cte(people, nest_here=True).subquery("panels")
+    return sa.select(*panels.c)
 
 
 def is_listed_to_members(user: User, network: Network) -> bool:
