@@ -110,7 +110,12 @@ def own_page(user: User, framework_id: int):
            else (profile.organisation_name, profile.service_type))
     view["rows"] = profiles._rows_of(profile, org, _ALL_FIELDS, lambda: named(topics["need"]),
                                      lambda: named(topics["offer"]))
-    view["networks"] = reference.networks(ref for _, ref in sorted(joined))
+    # The process's own copies (the page only names and links them): nothing merged into
+    # the request, unless one is missing (another process may have just added it).
+    ids = [ref for _, ref in sorted(joined)]
+    kept = reference.shared("networks")
+    view["networks"] = ([kept[i] for i in ids] if all(i in kept for i in ids)
+                        else reference.networks(ids))
     return profile, view, latest
 
 
