@@ -77,6 +77,11 @@ class Config:
     # Minutes, fractions allowed.
     JOB_STALE_MINUTES = float(os.environ.get("JOB_STALE_MINUTES", "30"))
 
+    # PostgreSQL: how long (seconds) each process may keep a signed-in browser's session
+    # without reading it again; every change reaches every process at once anyway
+    # (netapp/services/session_keeper.py). 0 reads the session on every page.
+    SIGNED_IN_KEEP_FOR = float(os.environ.get("SIGNED_IN_KEEP_FOR", "60"))
+
     # Logs: "json" writes one JSON object per line to stdout, each with the request id
     # (netapp/logging.py); "text" leaves Flask's plain lines (development).
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
@@ -112,6 +117,9 @@ class TestingConfig(Config):
     REMEMBER_COOKIE_SECURE = False
     FORCE_HTTPS = False
     RATELIMIT_ENABLED = False
+    # Every request reads its session, so counts of statements per page are the same on both
+    # databases; tests marked ``keep_sessions`` keep them as production does.
+    SIGNED_IN_KEEP_FOR = 0
     MAIL_BACKEND = "smtp"
     HUEY_URL = "immediate"  # tasks run at once; tests that need a real consumer set a file
 

@@ -10,9 +10,12 @@ of the same app's cheapest route:
 
 - a probe route that reads nothing (the baseline: Flask, CSRF, security headers, the rate
   limiter's check, the request id and its log line);
-- the same behind ``login_required`` (loading the signed-in person from their session row);
+- the same behind ``login_required`` (knowing the signed-in person: kept by the process after
+  the first request, netapp/services/session_keeper.py);
 - the same rendering ``base.html`` (the header every page has);
-- the member's "my networks" page, one of the cheapest real pages.
+- the member's "my networks" page, one of the cheapest real pages;
+- the probe and the page again with the person read from the database on every request, as
+  on a process's first sight of a browser.
 
 It also times, outside any request, the one statement that loads the signed-in person and a
 ``SELECT 1`` through the same engine (each with the pool's checkout, pre-ping and end of
@@ -93,7 +96,7 @@ def _median_ms(call, requests: int) -> float:
 def measure(database_url: str, requests: int, workdir: Path) -> dict[str, float]:
     from netapp.extensions import db
     from netapp.models import UserSession
-    from netapp.services import sessions
+    from netapp.services import session_keeper, signed_in
 
     app = _site(database_url, workdir)
     client = _signed_in_client(app)
@@ -106,13 +109,21 @@ def measure(database_url: str, requests: int, workdir: Path) -> dict[str, float]
 
     figures = {name: _median_ms(get(path), requests) for name, path in PROBES.items()}
     figures["my networks page"] = _median_ms(get("/networks/mine"), requests)
+    # The same two with the person read from the database on every request, as on a process's
+    # first sight of a browser (or when it cannot listen for changes).
+    keeper = app.extensions[session_keeper._KEY]
+    kept_for, keeper._keep_for = keeper._keep_for, 0
+    figures["signed in, person read each time"] = _median_ms(get(PROBES["signed in"]), requests)
+    figures["my networks page, person read each time"] = _median_ms(get("/networks/mine"),
+                                                                   requests)
+    keeper._keep_for = kept_for
     with app.app_context():
         digest = db.session.scalars(sa.select(UserSession.token_hash)).first()
         db.session.remove()
 
     def person():
         with app.app_context():
-            sessions._live_row(sessions._BY_SESSION_TOKEN, digest)
+            signed_in.read(digest)
 
     def select_one():
         with app.app_context():

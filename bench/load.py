@@ -16,8 +16,10 @@ In one run:
    as behind a TLS proxy: ``PROXY_COUNT=1`` and ``X-Forwarded-Proto: https``), and
    bench/hello_app.py the same way on another port;
 4. signs in over HTTP as the demo member and the demo coordinator (real session cookies) and
-   runs wrk (Debian package ``wrk``) on each page for ``--duration`` seconds, with the
-   hello-world route measured first and last as the baseline;
+   runs wrk (Debian package ``wrk``) on each page for ``--duration`` seconds, after one
+   unmeasured second of the same requests (every worker has then served the page, as on a
+   site that has been up a while), with the hello-world route measured first and last the same
+   way as the baseline;
 5. prints a Markdown table (req/s, ratio to hello-world, p50/p99, errors, statements) and writes
    it with every figure to ``bench/out/load.json`` and ``bench/out/load.md``; ``--docs`` also puts
    the table into docs/benchmarks.md, section "Load test: pages at national scale".
@@ -65,6 +67,8 @@ SECTION = "## Load test: pages at national scale"
 TABLE_START, TABLE_END = "<!-- load-table:start -->", "<!-- load-table:end -->"
 SERVER_START_S = 60
 
+# Seconds of unmeasured requests before each measurement.
+WARM_UP_S = 1
 # wrk counts only 4xx and 5xx as errors: a redirect (to the login page, say) must count too.
 WRK_SCRIPT = r"""
 local threads = {}
@@ -343,16 +347,18 @@ def sign_in(port: int, email: str, password: str) -> str:
 # ------------------------------------------------------------------ measuring
 
 
-def wrk(port: int, path: str, cookie: str, args, script: Path) -> dict:
-    """Run wrk on one path; return requests/s, p50/p99 in ms, errors and the load average."""
+def wrk(port: int, path: str, cookie: str, args, script: Path, seconds: int = 0) -> dict:
+    """Run wrk on one path (for ``--duration`` seconds unless ``seconds`` is given); return
+    requests/s, p50/p99 in ms, errors and the load average."""
     load = os.getloadavg()[0]
+    seconds = seconds or args.duration
     headers = ["-H", "X-Forwarded-Proto: https", "-H", f"User-Agent: {USER_AGENT}"]
     if cookie:
         headers += ["-H", f"Cookie: {cookie}"]
     command = ["wrk", "-t", str(args.threads), "-c", str(args.connections),
-               "-d", f"{args.duration}s", "--timeout", "10s", "-s", str(script), *headers,
+               "-d", f"{seconds}s", "--timeout", "10s", "-s", str(script), *headers,
                f"http://127.0.0.1:{port}{path}"]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=args.duration + 60)
+    done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
     line = next((row for row in done.stdout.splitlines() if row.startswith("WRK_JSON ")), None)
     if done.returncode != 0 or line is None:
         raise SystemExit(f"wrk failed on {path}: {done.stderr or done.stdout}")
@@ -390,12 +396,18 @@ def run(database_url: str, args, workdir: Path) -> dict:
         cookies[VISITOR] = ""
         rows = []
         print("measuring hello-world ...", flush=True)
+        # Each measurement follows a second of the same requests, unmeasured, so that every
+        # worker has served the page before (as a site that has been up a while has): what a
+        # process keeps, it has then worked out.
+        wrk(hello.port, "/", "", args, script, seconds=WARM_UP_S)
         hello_first = wrk(hello.port, "/", "", args, script)
         for page in pages:
             print(f"measuring {page.path} ...", flush=True)
+            wrk(site.port, page.path, cookies[page.who], args, script, seconds=WARM_UP_S)
             rows.append({**asdict(page), "statements": statements[page.path],
                          "alone_ms": alone[page.path],
                          **wrk(site.port, page.path, cookies[page.who], args, script)})
+        wrk(hello.port, "/", "", args, script, seconds=WARM_UP_S)
         hello_last = wrk(hello.port, "/", "", args, script)
     baseline = (hello_first["rps"] + hello_last["rps"]) / 2
     for row in rows:

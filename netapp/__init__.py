@@ -10,7 +10,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(config_class: type = DevelopmentConfig) -> Flask:
     """Build the application for the given settings class."""
-    app = Flask(
+    from netapp.app_class import NetworkApp
+
+    app = NetworkApp(
         __name__,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
@@ -50,6 +52,9 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     # People are loaded through their session row, never their id: see services/sessions.py.
     sessions.init_app(app)
+    from netapp.services import session_keeper
+
+    session_keeper.init_app(app)  # PostgreSQL: live sessions kept per process
     from netapp.tasks import huey
 
     huey.init_app(app)

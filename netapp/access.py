@@ -6,7 +6,7 @@ from typing import Any
 from flask import abort
 from flask_login import current_user, login_required
 
-from netapp.models import Role
+from netapp.models import Role, User
 
 
 def role_required(*roles: Role) -> Callable:
@@ -23,3 +23,14 @@ def role_required(*roles: Role) -> Callable:
         return wrapped
 
     return decorator
+
+
+def current_account() -> User:
+    """The signed-in person's ``User`` row, for services that change or record them.
+
+    ``current_user`` holds only what every page needs (id, name, email, roles); this loads the
+    rest once per request (netapp/services/signed_in.py).
+    """
+    from netapp.services import sessions
+
+    return sessions.account()

@@ -17,6 +17,7 @@ from aiosmtpd.controller import Controller
 from config import TestingConfig
 from netapp import create_app
 from netapp.extensions import db
+from netapp.services import session_keeper
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -178,14 +179,19 @@ def empty_database_url(backend, tmp_path):
 
 
 @pytest.fixture
-def app(backend, smtp_sink):
+def app(request, backend, smtp_sink):
     _, port = smtp_sink
-    app = _make_app(backend, port)
+    # Marked ``keep_sessions``: live sessions kept per process as in production (PostgreSQL);
+    # otherwise read on every request (TestingConfig), so statement counts match across
+    # databases.
+    keep = {"SIGNED_IN_KEEP_FOR": 60} if request.node.get_closest_marker("keep_sessions") else {}
+    app = _make_app(backend, port, **keep)
     with app.app_context():
         yield app
         db.session.remove()
         if backend == "postgres":
             _truncate_all()
+        session_keeper.stop(app)  # its listening connection
         db.engine.dispose()
 
 

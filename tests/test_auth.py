@@ -6,6 +6,9 @@ from netapp.extensions import db
 from netapp.models import AuditEntry, Role, User
 from tests.factories import DEFAULT_PASSWORD, make_user
 
+# Live sessions kept per process, as in production: these flows must work with them.
+pytestmark = pytest.mark.keep_sessions
+
 GOOD_SIGNUP = {
     "display_name": "Grace Okafor",
     "email": "Grace.Okafor@Example.org",

@@ -78,6 +78,10 @@ def test_closed_accounts_count_in_no_figure(app, users, network):  # noqa: F811
     assert _figures(opened)["lqf_assessed"] != before["lqf_assessed"]
 
 
+def _sections(html: str) -> list[str]:
+    return re.findall(r'<section class="report-section".*?</section>', html, re.S)
+
+
 def test_the_report_is_kept_for_a_minute_per_range_and_region(  # noqa: F811
         app, client, auth, users, network, monkeypatch):  # noqa: F811
     app.config["REPORT_KEEP_FOR"] = 60
@@ -94,8 +98,11 @@ def test_the_report_is_kept_for_a_minute_per_range_and_region(  # noqa: F811
     assert count_statements(client, everywhere) == 1
     assert _members_counted(client.get(everywhere).get_data(as_text=True)) == \
         _members_counted(first)
-    assert _members_counted(client.get(region).get_data(as_text=True)) == \
-        _members_counted(in_region)
+    kept_region = client.get(region).get_data(as_text=True)
+    assert _members_counted(kept_region) == _members_counted(in_region)
+    # The figures' HTML is kept per range and region too: the region's, not England's.
+    assert _sections(in_region) != _sections(first)
+    assert _sections(kept_region) == _sections(in_region)
 
     # A minute on, both are worked out again and show the three new members in Leeds.
     later = keeper.monotonic() + 61

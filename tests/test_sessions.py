@@ -13,6 +13,9 @@ from netapp.models.base import utcnow
 from netapp.services.sessions import REMEMBER_COOKIE
 from tests.factories import DEFAULT_PASSWORD, make_user
 
+# Live sessions kept per process, as in production: these flows must work with them.
+pytestmark = pytest.mark.keep_sessions
+
 SESSION_COOKIE = "session"
 CHROME_ON_WINDOWS = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
                      "(KHTML, like Gecko) Chrome/120.0 Safari/537.36")

@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 
-from netapp.access import role_required
+from netapp.access import current_account, role_required
 from netapp.admin import bp
 from netapp.forms_common import EmptyForm
 from netapp.models import Role
@@ -42,7 +41,7 @@ def merge_organisations():
             return render_template("admin/organisations_merge.html", plan=plan, ids=ids,
                                    form=form, problem=None,
                                    confirm_error="Tick the box to confirm the merge."), 400
-        moved = organisations.merge(current_user, plan)
+        moved = organisations.merge(current_account(), plan)
         flash(f"Merged into “{plan.keep.name}”. {moved} "
               f"{'profile' if moved == 1 else 'profiles'} moved.", "success")
         return redirect(url_for("admin.organisations_list", q=plan.keep.name))

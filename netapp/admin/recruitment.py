@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
-from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from netapp.access import role_required
+from netapp.access import current_account, role_required
 from netapp.admin import bp
 from netapp.admin.forms import QuestionForm
 from netapp.extensions import db
@@ -22,7 +21,7 @@ def _question_form(fw, question: RecruitmentQuestion | None = None) -> QuestionF
 
 def _save(form: QuestionForm, question: RecruitmentQuestion | None) -> RecruitmentQuestion:
     return recruitment.save_question(
-        current_user, question, element_id=form.element_id.data, text=form.question.data,
+        current_account(), question, element_id=form.element_id.data, text=form.question.data,
         good_answer=form.good_answer.data, position=form.position.data,
         active=form.active.data)
 

@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
-from flask_login import current_user
 
-from netapp.access import role_required
+from netapp.access import current_account, role_required
 from netapp.admin import bp
 from netapp.admin.forms import DescriptionForm, TopicForm
 from netapp.extensions import db
@@ -13,7 +12,7 @@ from netapp.services import topics
 
 
 def _save_topic(form: TopicForm, topic: Topic | None) -> Topic:
-    return topics.save_topic(current_user, topic, name=form.name.data,
+    return topics.save_topic(current_account(), topic, name=form.name.data,
                              position=form.position.data,
                              is_support_area=form.is_support_area.data)
 
@@ -55,7 +54,7 @@ def edit_network(network_id: int):
     network = db.get_or_404(Network, network_id)
     form = DescriptionForm(obj=network)
     if form.validate_on_submit():
-        topics.save_description(current_user, network, form.description.data)
+        topics.save_description(current_account(), network, form.description.data)
         flash(f"The {network.name} network's description is saved.", "success")
         return redirect(url_for("admin.networks_list"))
     return render_template("admin/network.html", form=form, network=network), \

@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from netapp.access import role_required
+from netapp.access import current_account, role_required
 from netapp.admin import bp
 from netapp.admin.forms import AdminResourceForm
 from netapp.extensions import db
@@ -32,7 +31,7 @@ def manage_resources():
     fw = lqf.framework()
     form = _resource_form(fw)
     if form.validate_on_submit():
-        resources.save(current_user, None, **_fields(form))
+        resources.save(current_account(), None, **_fields(form))
         flash("Resource added.", "success")
         return redirect(url_for("admin.manage_resources"))
     return render_template("admin/manage_resources.html", form=form,
@@ -45,7 +44,7 @@ def edit_resource(resource_id: int):
     resource = db.get_or_404(Resource, resource_id)
     form = _resource_form(lqf.framework(), resource)
     if form.validate_on_submit():
-        resources.save(current_user, resource, **_fields(form))
+        resources.save(current_account(), resource, **_fields(form))
         flash("Resource saved.", "success")
         return redirect(url_for("admin.manage_resources"))
     return render_template("admin/edit_resource.html", form=form, resource=resource,
@@ -57,7 +56,7 @@ def edit_resource(resource_id: int):
 def delete_resource(resource_id: int):
     resource = db.get_or_404(Resource, resource_id)
     if EmptyForm().validate_on_submit() and request.form.get("confirm") == "yes":
-        resources.delete(current_user, resource)
+        resources.delete(current_account(), resource)
         flash("Resource deleted.", "success")
         return redirect(url_for("admin.manage_resources"))
     flash("Tick the box to confirm you want to delete it.", "error")

@@ -8,7 +8,7 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 
 from netapp import kept_forms
-from netapp.access import role_required
+from netapp.access import current_account, role_required
 from netapp.admin import bp
 from netapp.admin.forms import GRANTABLE, AuditFilterForm, RoleChangeForm
 from netapp.auth.forms import EmptyForm
@@ -58,7 +58,7 @@ def user_detail(user_id: int):
         role = Role(form.role.data)
         grant = form.action.data == "grant"
         try:
-            changed = accounts.change_role(current_user, user, role, grant)
+            changed = accounts.change_role(current_account(), user, role, grant)
         except accounts.NotConfirmed as exc:
             flash(str(exc), "error")
             return redirect(url_for("admin.user_detail", user_id=user.id))
@@ -151,7 +151,7 @@ def close_account(user_id: int):
         return redirect(url_for("admin.user_detail", user_id=user.id))
     form = EmptyForm()
     if form.validate_on_submit():
-        accounts.set_active(current_user, user, False)
+        accounts.set_active(current_account(), user, False)
         flash(f"{user.display_name}'s account is closed. They can no longer log in.", "success")
         return redirect(url_for("admin.user_detail", user_id=user.id))
     return render_template("admin/close_account.html", user=user, form=form)
@@ -162,6 +162,6 @@ def close_account(user_id: int):
 def reopen_account(user_id: int):
     user = db.get_or_404(User, user_id)
     if EmptyForm().validate_on_submit():
-        accounts.set_active(current_user, user, True)
+        accounts.set_active(current_account(), user, True)
         flash(f"{user.display_name}'s account is open again.", "success")
     return redirect(url_for("admin.user_detail", user_id=user.id))

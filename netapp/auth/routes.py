@@ -2,6 +2,7 @@
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from netapp.access import current_account
 from netapp.auth import bp
 from netapp.auth.forms import (
     ChangeEmailForm,
@@ -104,7 +105,7 @@ def verify_email(token: str):
 @limiter.limit("5 per hour")
 def resend_verification():
     if EmptyForm().validate_on_submit() and not current_user.is_verified:
-        accounts.send_verification(current_user)
+        accounts.send_verification(current_account())
         flash(f"We've sent a new link to {current_user.email}.", "success")
     return redirect(url_for("main.dashboard"))
 
@@ -192,7 +193,7 @@ def _wrong_password_status(field) -> int | None:
     """None when ``field`` holds the signed-in person's password; otherwise the status to
     answer with (429 once too many were wrong), with the reason added to ``field``."""
     try:
-        if login_limits.verify_password(current_user, field.data):
+        if login_limits.verify_password(current_account(), field.data):
             return None
     except login_limits.TooManyTries as exc:
         field.errors.append(str(exc))
@@ -219,7 +220,7 @@ def change_password():
         status = _wrong_password_status(form.current) or (None if valid else 400)
         if status is None:
             # Other browsers are signed out; this one carries on with fresh tokens.
-            accounts.set_password(current_user, form.password.data, keep=sessions.current())
+            accounts.set_password(current_account(), form.password.data, keep=sessions.current())
             sessions.renew()
             flash("Your password is changed. Any other browsers you were signed in on are "
                   "now signed out.", "success")
@@ -232,7 +233,7 @@ def change_password():
 def end_session(session_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
-    if not sessions.end_session(current_user, session_id):
+    if not sessions.end_session(current_account(), session_id):
         abort(404)
     flash("That browser is signed out.", "success")
     return redirect(url_for("auth.settings"))
@@ -243,7 +244,7 @@ def end_session(session_id: int):
 def sign_out_everywhere():
     if not EmptyForm().validate_on_submit():
         abort(400)
-    sessions.sign_out_everywhere(current_user._get_current_object())
+    sessions.sign_out_everywhere(current_account())
     flash("You're signed out everywhere, on this browser and every other one. "
           "Log in again here whenever you're ready.", "success")
     return redirect(url_for("auth.login"))
@@ -258,7 +259,7 @@ def change_email():
         status = _wrong_password_status(form.password)
         if status is None:
             # Said the same whether or not the address has an account (no enumeration).
-            accounts.request_email_change(current_user, form.email.data)
+            accounts.request_email_change(current_account(), form.email.data)
             flash(f"We've sent an email to {User.normalise_email(form.email.data)} with what "
                   "to do next. Your email address changes only when you open the link in it.",
                   "success")
@@ -285,7 +286,7 @@ def deactivate():
     if form.validate_on_submit():
         status = _wrong_password_status(form.password)
         if status is None:
-            user = current_user._get_current_object()
+            user = current_account()
             sessions.sign_out()
             accounts.deactivate(user)  # ends the account's sessions on every other browser
             flash("Your account is closed. Thank you for being part of the network.",

@@ -21,7 +21,7 @@ from flask_login import current_user
 from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectChoice, SelectField
 
-from netapp.access import role_required
+from netapp.access import current_account, role_required
 from netapp.coordinator import bp
 from netapp.extensions import db
 from netapp.forms_common import EmptyForm, Form
@@ -29,7 +29,7 @@ from netapp.models import ImportStatus, MemberImport, Role
 from netapp.progress import progress_fragment
 from netapp.request_hooks import takes_file, upload_limit_setting
 from netapp.services import imports as service
-from netapp.services import jobs
+from netapp.services import jobs, paging
 
 STAFF = (Role.COORDINATOR, Role.ADMIN)
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample_members.csv"  # 3 mistakes
@@ -75,8 +75,7 @@ def _to_import(imp: MemberImport):
 
 
 def _list_page(form: UploadForm, status: int = 200):
-    page = db.paginate(service.imports_query(), page=_page(),
-                       per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = paging.paginate(service.imports_query(), _page(), current_app.config["PAGE_SIZE"])
     max_mb = current_app.config["MAX_IMPORT_BYTES"] // (1024 * 1024)
     return render_template("coordinator/imports/index.html", page=page, form=form,
                            max_mb=max_mb, max_rows=current_app.config["MAX_IMPORT_ROWS"]), status
@@ -92,7 +91,7 @@ def imports():
             return _list_page(form, 400)
         upload = form.file.data
         try:
-            imp = service.upload(current_user, Path(upload.filename or "").name,
+            imp = service.upload(current_account(), Path(upload.filename or "").name,
                                  upload.read(current_app.config["MAX_IMPORT_BYTES"] + 1))
         except service.ImportRefused as refused:
             form.file.errors.append(str(refused))
@@ -182,7 +181,7 @@ def import_mapping(import_id: int):
     if form.validate_on_submit():
         chosen = {f.name: form[f.name].data for f in service.FIELDS}
         try:
-            service.dry_run(current_user, imp, chosen)
+            service.dry_run(current_account(), imp, chosen)
         except service.MappingError as wrong:
             for name, message in wrong.problems.items():
                 form[name].errors.append(message)
@@ -207,7 +206,7 @@ def import_run(import_id: int):
     imp = _import(import_id)
     if EmptyForm().validate_on_submit():
         try:
-            service.start_import(current_user, imp)
+            service.start_import(current_account(), imp)
         except (service.ImportRefused, jobs.JobError) as problem:
             flash(str(problem), "error")
     return _to_import(imp)
@@ -229,7 +228,7 @@ def import_discard(import_id: int):
     imp = _import(import_id)
     if EmptyForm().validate_on_submit():
         try:
-            service.discard(current_user, imp)
+            service.discard(current_account(), imp)
             flash("The file is discarded: nothing from it was imported.", "success")
         except service.ImportRefused as problem:
             flash(str(problem), "error")

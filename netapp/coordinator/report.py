@@ -1,7 +1,12 @@
-"""Coordinator console: the programme report, on screen, printed and as CSV."""
+"""Coordinator console: the programme report, on screen, printed and as CSV.
+
+The report is the same for every coordinator asking for the same dates and region, so a process
+keeps it for a minute (programme.recent_report) and its figures' HTML as long as it.
+"""
 from __future__ import annotations
 
 from flask import Response, render_template, request, url_for
+from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
 from netapp.access import role_required
@@ -9,7 +14,7 @@ from netapp.coordinator import bp
 from netapp.coordinator.report_forms import ReportForm
 from netapp.models import Role
 from netapp.models.base import utcnow
-from netapp.services import programme, reference
+from netapp.services import kept, programme, reference
 
 
 def _form(regions) -> ReportForm:
@@ -35,13 +40,25 @@ def report():
     regions = reference.regions()
     form = _form(regions)
     result, region = _chosen(form, regions)
-    csv_url = None
+    csv_url = sections = None
     if result is not None:
         csv_url = url_for("coordinator.report_csv", start=form.start.data.isoformat(),
                           end=form.end.data.isoformat(), region=region.id if region else "")
+        sections = _sections(result)
     return render_template("coordinator/report.html", form=form, report=result,
-                           csv_url=csv_url, printed=utcnow().date(),
+                           sections=sections, csv_url=csv_url, printed=utcnow().date(),
                            smallest=programme.SMALLEST_COUNT), 200 if result else 400
+
+
+def _sections(result: programme.Report) -> Markup:
+    """The report's figures as HTML, rendered once per version of the kept report."""
+    def render() -> Markup:
+        return Markup(render_template("coordinator/_report_sections.html", report=result,
+                                      smallest=programme.SMALLEST_COUNT))
+
+    key = (result.start, result.end, result.region.id if result.region else None, result.as_of)
+    return kept.kept("programme report page", key,
+                     kept.keep_for("REPORT_KEEP_FOR", programme.KEEP_FOR), render)
 
 
 @bp.route("/report.csv")

@@ -1,16 +1,25 @@
 """Helpers shared by the member route modules."""
 from __future__ import annotations
 
+from flask import request
 from flask_login import current_user
 
 from netapp.models import User
-from netapp.services import lqf
+from netapp.services import lqf, sessions
 from netapp.services.radar import Series, radar_svg
+from netapp.services.signed_in import SignedIn
 
 
-def current_member() -> User:
-    """The signed-in member as a ``User`` row (not the login proxy)."""
-    return current_user._get_current_object()
+def current_member() -> User | SignedIn:
+    """The signed-in member.
+
+    A page that only shows things (GET) gets ``current_user`` itself: it reads the full account
+    only if the page asks for more than every page needs (netapp/services/signed_in.py). A
+    change (POST) gets the ``User`` row, as services that record or change the person expect.
+    """
+    if request.method in ("GET", "HEAD"):
+        return current_user._get_current_object()
+    return sessions.account()
 
 
 def _short(name: str) -> str:

@@ -15,7 +15,7 @@ from flask import (
 )
 from flask_login import current_user
 
-from netapp.access import role_required
+from netapp.access import current_account, role_required
 from netapp.extensions import db
 from netapp.forms_common import EmptyForm
 from netapp.mentoring import bp
@@ -60,7 +60,7 @@ def new_round():
     form.set_regions(reference.regions())
     if form.validate_on_submit():
         region_id = None if form.region.data == WHOLE_COUNTRY else int(form.region.data)
-        rnd = rounds_service.create_round(current_user, form.name.data, region_id)
+        rnd = rounds_service.create_round(current_account(), form.name.data, region_id)
         flash(f"Round '{rnd.name}' created. Check its pool and weights, then run it.", "success")
         return _to_round(rnd)
     return render_template("mentoring/rounds_new.html", form=form)
@@ -113,7 +113,7 @@ def round_weights(round_id: int):
     form = WeightsForm(data=None if request.method == "POST" else saved)
     if form.validate_on_submit():
         try:
-            rounds_service.set_weights(current_user, rnd, form.values())
+            rounds_service.set_weights(current_account(), rnd, form.values())
         except rounds_service.RoundError as problem:
             flash(str(problem), "error")
         else:
@@ -134,7 +134,7 @@ def round_rules(round_id: int):
         try:
             mentee_id = rounds_service.find(view.mentees, form.mentee.data, "mentee")
             mentor_id = rounds_service.find(view.mentors, form.mentor.data, "mentor")
-            rounds_service.add_rule(current_user, rnd, PairRuleKind(form.kind.data),
+            rounds_service.add_rule(current_account(), rnd, PairRuleKind(form.kind.data),
                                     mentee_id, mentor_id)
         except rounds_service.RoundError as problem:
             form.form_errors.append(str(problem))
@@ -154,7 +154,7 @@ def remove_round_rule(round_id: int, rule_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
-        removed = rounds_service.remove_rule(current_user, rnd, rule_id)
+        removed = rounds_service.remove_rule(current_account(), rnd, rule_id)
     except rounds_service.RoundError as problem:
         flash(str(problem), "error")
     else:
@@ -174,7 +174,7 @@ def round_pair_from_preview(round_id: int):
         abort(400)
     kind = PairRuleKind(form.kind.data)
     try:
-        rounds_service.add_rule(current_user, rnd, kind, int(form.mentee_id.data),
+        rounds_service.add_rule(current_account(), rnd, kind, int(form.mentee_id.data),
                                 int(form.mentor_id.data))
     except rounds_service.RoundError as problem:
         flash(str(problem), "error")
@@ -192,7 +192,7 @@ def run_round(round_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
-        rounds_service.start_run(current_user, rnd)
+        rounds_service.start_run(current_account(), rnd)
     except (rounds_service.RoundError, JobError) as problem:
         flash(str(problem), "error")
     return _to_round(rnd)
@@ -232,7 +232,7 @@ def publish_round(round_id: int):
     form = EmptyForm()
     if form.validate_on_submit():
         try:
-            offers = rounds_service.publish(current_user, rnd.id)
+            offers = rounds_service.publish(current_account(), rnd.id)
         except rounds_service.RoundError as problem:
             flash(str(problem), "error")
             return redirect(url_for("mentoring.round_preview", round_id=rnd.id))

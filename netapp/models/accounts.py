@@ -109,6 +109,16 @@ class User(UserMixin, db.Model):
         return self.email_verified_at is not None
 
     @property
+    def has_profile(self) -> bool:
+        """Started the first steps (netapp/members/onboarding.py)."""
+        return self.profile is not None
+
+    @property
+    def is_onboarded(self) -> bool:
+        """Finished the first steps."""
+        return self.profile is not None and self.profile.onboarded_at is not None
+
+    @property
     def role_set(self) -> frozenset[Role]:
         return frozenset(r.role for r in self.roles)
 
@@ -169,3 +179,50 @@ class UserSession(db.Model):
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     user: Mapped[User] = relationship(back_populates="sessions")
+
+
+# -------------------------------------------------------------------------------------------
+# PostgreSQL tells every process whose sign-in details changed, so each can keep live sessions
+# (netapp/services/session_keeper.py). Installed by migration 0013_identity and by create_all.
+IDENTITY_CHANNEL = "netapp_identity"
+IDENTITY_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION netapp_identity_changed() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    person text;
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        person := to_jsonb(NEW) ->> TG_ARGV[0];
+    ELSE
+        person := to_jsonb(OLD) ->> TG_ARGV[0];
+    END IF;
+    PERFORM pg_notify('{IDENTITY_CHANNEL}', person);
+    RAISE DEBUG USING MESSAGE = '{IDENTITY_CHANNEL} ' || person;
+    RETURN NULL;
+END
+$$
+"""
+# Per table: when the trigger fires, and which column holds the person's id. A login (a new
+# session) and the last-login time change nothing a kept session holds.
+IDENTITY_TRIGGERS = {
+    "users": ("AFTER UPDATE OF email, display_name, email_verified_at, is_active_account "
+              "OR DELETE", "id"),
+    "user_roles": ("AFTER INSERT OR UPDATE OR DELETE", "user_id"),
+    "user_sessions": ("AFTER UPDATE OR DELETE", "user_id"),
+    "profiles": ("AFTER INSERT OR UPDATE OF onboarded_at OR DELETE", "user_id"),
+}
+
+
+def identity_trigger(table: str) -> str:
+    """The ``CREATE TRIGGER`` statement for ``table``."""
+    when, column = IDENTITY_TRIGGERS[table]
+    return (f"CREATE TRIGGER {table}_identity_changed {when} ON {table} FOR EACH ROW "
+            f"EXECUTE FUNCTION netapp_identity_changed('{column}')")
+
+
+sa.event.listen(db.metadata, "after_create",
+                sa.DDL(IDENTITY_FUNCTION).execute_if(dialect="postgresql"))
+for _table in IDENTITY_TRIGGERS:
+    # Each table's trigger once the table exists (profiles is declared in its own module).
+    sa.event.listen(db.metadata, "after_create",
+                    sa.DDL(identity_trigger(_table)).execute_if(dialect="postgresql"))

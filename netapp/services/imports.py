@@ -17,6 +17,7 @@ import secrets
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -423,11 +424,13 @@ class MappingError(ValueError):
         self.problems = problems
 
 
+@cache
 def imports_query() -> sa.Select:
-    """Every import, newest first, with who uploaded it and its job (for a paged list)."""
+    """Every import, newest first, with who uploaded it and its job, in one statement (for a
+    paged list, ``paging.paginate``). Built once per process."""
     return (sa.select(MemberImport)
-            .options(sa.orm.selectinload(MemberImport.created_by),
-                     sa.orm.selectinload(MemberImport.job))
+            .options(sa.orm.joinedload(MemberImport.created_by).lazyload(User.roles),
+                     sa.orm.joinedload(MemberImport.job))
             .order_by(MemberImport.created_at.desc(), MemberImport.id.desc()))
 
 

@@ -13,7 +13,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app, url_for
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from matching import suggest_mentors
 from netapp.extensions import db
@@ -483,12 +483,13 @@ class MemberPage:
 
 
 def _member_mentorships(member: User) -> list[Mentorship]:
+    # One statement with each mentor and their roles.
     return list(db.session.scalars(
-        sa.select(Mentorship).options(selectinload(Mentorship.mentor))
+        sa.select(Mentorship).options(joinedload(Mentorship.mentor).joinedload(User.roles))
         .where(Mentorship.mentee_id == member.id,
                Mentorship.status.in_((*OPEN, MentorshipStatus.ACCEPTED)))
         .order_by(Mentorship.created_at, Mentorship.id)
-    ))
+    ).unique())
 
 
 def _suggestable(member: User, current: list[Mentorship]):

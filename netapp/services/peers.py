@@ -535,17 +535,13 @@ class Suggestion:
 def _me(user: User, space: Space, rows=None) -> tuple[Person, set[int]]:
     """The member's own query data, from everything they told us, and the people never
     suggested to them (``_left_out_columns``): one query, or none when ``rows`` are the rows
-    of ``me_statement`` already read. Their service type comes with their profile, which the
-    page loaded with the signed-in person."""
+    of ``me_statement`` already read, their service type among them."""
     if rows is None:
         rows = db.session.connection().execute(_me_sql(), {"me": user.id}).all()
     averages = {code: float(value) for kind, _, code, value in rows
                 if kind == "score" and value is not None}
-    profile = user.profile
-    service = (profile.organisation.service_type
-               if profile is not None and profile.organisation is not None else None)
-    me = Person(user.id, tuple(averages.get(code) for code in space.dimensions),
-                service.value if service is not None else None,
+    service = next((code for kind, _, code, _ in rows if kind == "service"), None)
+    me = Person(user.id, tuple(averages.get(code) for code in space.dimensions), service,
                 frozenset(ref for kind, ref, _, _ in rows if kind == "need"))
     return me, {ref for kind, ref, _, _ in rows if kind == "left"} | {user.id}
 
@@ -578,6 +574,11 @@ def _me_sql():
         .where(AssessmentScore.assessment_id == latest).group_by(Dimension.code),
         sa.select(sa.literal("need"), member_needs.c.topic_id, no_code, no_value)
         .where(member_needs.c.user_id == me),
+        # The kind of service they run (stored as its value, e.g. "home_care").
+        sa.select(sa.literal("service"), no_id, sa.cast(Organisation.service_type, sa.String),
+                  no_value)
+        .select_from(Profile).join(Organisation, Organisation.id == Profile.organisation_id)
+        .where(Profile.user_id == me),
         *(sa.select(sa.literal("left"), column, no_code, no_value).where(where)
           for column, where in _left_out_columns(me)),
     )

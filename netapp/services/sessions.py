@@ -5,8 +5,10 @@ How a browser stays signed in
 Each login (``sign_in``) creates a ``UserSession`` row and a random token
 (``secrets.token_urlsafe(32)``). The row keeps only the token's SHA-256; the token itself goes
 into Flask's signed session cookie, where Flask-Login keeps whatever ``User.get_id()`` returns:
-here the token, never the user id. On each request ``load_user`` hashes the token and looks the
-row up. So a cookie is only as good as its row:
+here the token, never the user id. On each request the token's hash finds the row, with what
+every page needs of the person (``signed_in.find``: on PostgreSQL from this process's kept
+sessions, which every change to them reaches at once, see ``session_keeper``). So a cookie is
+only as good as its row:
 
 - deleting the row ends that browser's session at once: logout, "sign out everywhere", a
   password change (every other browser) or reset (all), closing, reopening or erasing the
@@ -41,16 +43,18 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import Flask, Response, current_app, g, request, session
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 from sqlalchemy.orm import joinedload
 
 from netapp.extensions import db, login_manager
 from netapp.models import Profile, User, UserSession
 from netapp.models.base import utcnow
+from netapp.services import signed_in
+from netapp.services.signed_in import SignedIn
 
 __all__ = [
-    "REMEMBER_COOKIE", "BrowserRow", "current", "end_session", "end_sessions", "init_app",
-    "renew", "sign_in", "sign_out", "sign_out_everywhere", "signed_in_browsers",
+    "REMEMBER_COOKIE", "BrowserRow", "account", "current", "end_session", "end_sessions",
+    "init_app", "renew", "sign_in", "sign_out", "sign_out_everywhere", "signed_in_browsers",
 ]
 
 REMEMBER_COOKIE = "keep_me_logged_in"
@@ -73,7 +77,7 @@ def init_app(app: Flask) -> None:
 def _forget_earlier_requests() -> None:
     # Flask reuses an application context that is already pushed (as tests do), and with it
     # ``g``: each request must still load its own user from its own cookies.
-    for name in ("_login_user", "user_session", "remember_cookie"):
+    for name in ("_login_user", "user_session", "user_session_id", "remember_cookie"):
         g.pop(name, None)
 
 
@@ -95,14 +99,13 @@ def _is_live(row: UserSession | None, now: datetime) -> bool:
 
 def _with_person(column) -> sa.Select:
     # One statement for the session row, its user, their roles and profile (with its
-    # organisation): this runs on every page, and most pages read the profile. Built once.
+    # organisation), for a browser coming back with its remember cookie. Built once.
     person = joinedload(UserSession.user)
     return (sa.select(UserSession).where(column == sa.bindparam("digest"))
             .options(person.joinedload(User.roles),
                      person.joinedload(User.profile).joinedload(Profile.organisation)))
 
 
-_BY_SESSION_TOKEN = _with_person(UserSession.token_hash)
 _BY_REMEMBER_TOKEN = _with_person(UserSession.remember_hash)
 
 
@@ -123,19 +126,27 @@ def _attach(row: UserSession, token: str) -> User:
     user = row.user
     user.session_token = token
     g.user_session = row
+    g.user_session_id = row.id
     return user
 
 
-def _load_from_session_cookie(token: str) -> User | None:
-    row = _live_row(_BY_SESSION_TOKEN, _digest(token))
-    if row is None:
+def _load_from_session_cookie(token: str) -> SignedIn | None:
+    digest = _digest(token)
+    found = signed_in.find(digest)
+    now = utcnow()
+    if found is not None and not found.is_live(now, IDLE_LIMIT):
+        db.session.execute(sa.delete(UserSession).where(UserSession.id == found.session_id))
+        db.session.commit()
+        found = None
+    if found is None:
         session.pop("_user_id", None)
         return None
-    now = utcnow()
-    if now - row.last_seen_at >= SEEN_EVERY:
-        row.last_seen_at = now
+    if now - found.last_seen_at >= SEEN_EVERY:
+        db.session.execute(sa.update(UserSession).where(UserSession.id == found.session_id)
+                           .values(last_seen_at=now))
         db.session.commit()
-    return _attach(row, token)
+    g.user_session_id = found.session_id
+    return SignedIn(found, token)
 
 
 def _load_from_remember_cookie(req) -> User | None:
@@ -206,7 +217,17 @@ def sign_in(user: User, *, remember: bool = False) -> UserSession:
 
 def current() -> UserSession | None:
     """This request's session row, once the signed-in user has been loaded."""
-    return g.get("user_session")
+    if "user_session" not in g:
+        session_id = g.get("user_session_id")
+        g.user_session = None if session_id is None else db.session.get(UserSession, session_id)
+    return g.user_session
+
+
+def account() -> User:
+    """The signed-in person's full account (a ``User`` row), loaded the first time a request
+    asks; most pages need only what ``current_user`` already holds."""
+    person = current_user._get_current_object()
+    return person.account() if isinstance(person, SignedIn) else person
 
 
 def renew() -> None:

@@ -13,10 +13,9 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import current_user
 from wtforms import SelectChoice
 
-from netapp.access import role_required
+from netapp.access import current_account, role_required
 from netapp.extensions import db
 from netapp.forms_common import EmptyForm
 from netapp.models import FormationStatus, LearningSet, Role, SetFormation, User
@@ -70,7 +69,7 @@ def new_formation():
         region_id = None if form.region.data == WHOLE_COUNTRY else int(form.region.data)
         try:
             formation = service.create_formation(
-                current_user, form.name.data, region_id, form.only_asked.data == "yes",
+                current_account(), form.name.data, region_id, form.only_asked.data == "yes",
                 form.min_size.data, form.max_size.data, form.weights())
         except service.FormationError as problem:
             form.region.errors.append(str(problem))
@@ -110,7 +109,7 @@ def formation_settings(formation_id: int):
     form = SettingsForm(data=None if request.method == "POST" else current)
     if form.validate_on_submit():
         try:
-            service.change_settings(current_user, formation, form.min_size.data,
+            service.change_settings(current_account(), formation, form.min_size.data,
                                     form.max_size.data, form.weights())
         except (service.FormationError, JobError) as problem:
             db.session.rollback()
@@ -141,7 +140,7 @@ def run_formation(formation_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
-        service.start_run(current_user, formation)
+        service.start_run(current_account(), formation)
     except (service.FormationError, JobError) as problem:
         flash(str(problem), "error")
     return _to_formation(formation)
@@ -181,7 +180,7 @@ def move_member(formation_id: int):
         try:
             check = service.check_move(formation, member_id, form.target.data)
             if not check.warnings or form.confirm.data:
-                service.move_member(current_user, formation, member_id, form.target.data)
+                service.move_member(current_account(), formation, member_id, form.target.data)
                 flash(f"{check.user.display_name} moved to {check.target.name}."
                       + (" Every rule still holds." if not check.warnings else
                          " Some rules are not kept: see the sets marked below."), "success")
@@ -209,7 +208,7 @@ def set_facilitator(formation_id: int, set_id: int):
                                 for i, name in service.facilitator_choices()]
     if form.validate_on_submit():
         try:
-            service.assign_facilitator(current_user, formation, row.id, form.facilitator.data)
+            service.assign_facilitator(current_account(), formation, row.id, form.facilitator.data)
         except service.FormationError as problem:
             form.facilitator.errors.append(str(problem))
         else:
@@ -226,7 +225,7 @@ def publish_formation(formation_id: int):
     form = EmptyForm()
     if form.validate_on_submit():
         try:
-            published = service.publish(current_user, formation.id)
+            published = service.publish(current_account(), formation.id)
         except service.FormationError as problem:
             flash(str(problem), "error")
             return _to_formation(formation)
@@ -292,7 +291,7 @@ def late_joiner(formation_id: int, user_id: int):
                                     user_id=user_id))
         if valid:
             try:
-                row = service.add_late_joiner(current_user, formation, user_id,
+                row = service.add_late_joiner(current_account(), formation, user_id,
                                               form.set_id.data)
             except service.FormationError as problem:
                 form.set_id.errors.append(str(problem))
@@ -315,7 +314,7 @@ def late_joiner_find(formation_id: int, user_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
-        service.start_late_proposals(current_user, formation, user_id)
+        service.start_late_proposals(current_account(), formation, user_id)
     except (service.FormationError, JobError) as problem:
         flash(str(problem), "error")
     return redirect(url_for("sets.late_joiner", formation_id=formation.id, user_id=user_id))
