@@ -32,10 +32,10 @@ def directory():
 @login_required
 def mine():
     user = current_member()
-    memberships = networks.memberships(user.id)
+    memberships, following = networks.mine(user.id)
     joined = {m.network_id for m in memberships}
     return render_template("networks/mine.html", memberships=memberships,
-                           following=networks.followed(user.id),
+                           following=following,
                            others=[n for n in networks.affinity_networks() if n.id not in joined],
                            listing_form=ListingForm(), resend_form=EmptyForm(),
                            unfollow_form=EmptyForm())
