@@ -23,7 +23,7 @@ from netapp.services import kept, reference
 @login_required
 @role_required(Role.COORDINATOR, Role.ADMIN)
 def dashboard():
-    regions = reference.regions()
+    regions = list(reference.shared("regions").values())  # read only: no copy per request
     region_id = request.args.get("region", type=int)
     region = next((r for r in regions if r.id == region_id), None)
     if region_id is not None and region is None:

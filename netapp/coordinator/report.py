@@ -37,7 +37,7 @@ def _chosen(form: ReportForm, regions):
 @bp.route("/report")
 @role_required(Role.COORDINATOR, Role.ADMIN)
 def report():
-    regions = reference.regions()
+    regions = list(reference.shared("regions").values())  # read only: no copy per request
     form = _form(regions)
     result, region = _chosen(form, regions)
     csv_url = sections = None
@@ -64,7 +64,7 @@ def _sections(result: programme.Report) -> Markup:
 @bp.route("/report.csv")
 @role_required(Role.COORDINATOR, Role.ADMIN)
 def report_csv():
-    regions = reference.regions()
+    regions = list(reference.shared("regions").values())  # read only: no copy per request
     form = _form(regions)
     result, region = _chosen(form, regions)
     if result is None:
