@@ -35,7 +35,9 @@ def _page(name: str = "page") -> int:
 
 
 def _round(round_id: int) -> MentoringRound:
-    rnd = db.get_or_404(MentoringRound, round_id)
+    rnd = rounds_service.get_round(round_id)
+    if rnd is None:
+        abort(404)
     if rnd.status == RoundStatus.RUNNING and rnd.job is not None:
         jobs.give_up_if_stale(rnd.job)  # a lost run becomes a failed one, which can run again
     return rnd
