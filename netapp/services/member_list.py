@@ -300,16 +300,19 @@ def list_page(viewer: User, filters: Filters, page: int, per_page: int) -> Membe
     page = max(page, 1)
     keep_for = kept.keep_for("MEMBERS_COUNT_KEEP_FOR", COUNT_KEEP_FOR)
     read: list = []
+    # Run on the session's connection: plain rows need nothing of the ORM's execution (about
+    # 0.15 ms a request), and the list has nothing unsaved to flush first.
+    connection = db.session.connection()
 
     def count_with_page() -> tuple[int, datetime]:
-        found = db.session.execute(_page_statement(viewer, filters, page, per_page)).all()
+        found = connection.execute(_page_statement(viewer, filters, page, per_page)).all()
         read.append(found)
         return (found[0].total if found else count(viewer, filters)), utcnow()
 
     if filters.is_empty and keep_for > 0:
-        # The same for every coordinator: no search asks nothing of who is looking.
+        # The same for every coordinator: with no search, nothing depends on who is looking.
         total, counted_at = kept.kept("members_count", None, keep_for, count_with_page)
-        found = read[0] if read else db.session.execute(
+        found = read[0] if read else connection.execute(
             _page_statement(viewer, filters, page, per_page, counted=False)).all()
     else:
         total, _at = count_with_page()
