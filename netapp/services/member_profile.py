@@ -27,10 +27,6 @@ from netapp.models import (
     member_offers,
 )
 from netapp.services import networks, profiles, reference
-from netapp.services.audiences import COORDINATORS, EVERYONE, NETWORKS
-
-_STAFF_SEE = frozenset({EVERYONE, NETWORKS, COORDINATORS})
-_NETWORKS_SEE, _EVERYONE_SEES = frozenset({EVERYONE, NETWORKS}), frozenset({EVERYONE})
 
 
 @dataclass(frozen=True)
@@ -106,8 +102,8 @@ def profile_page(viewer: User, owner_id: int) -> dict[str, Any] | None:
     first = rows[0]
     # As profiles.audiences_for: staff look after networks, so see what networks see too;
     # a member sees more only through a network where they can see the owner listed.
-    audiences = (_STAFF_SEE if viewer.has_role(Role.COORDINATOR, Role.ADMIN)
-                 else _NETWORKS_SEE if first.shares else _EVERYONE_SEES)
+    audiences = (profiles._STAFF_SEE if viewer.has_role(Role.COORDINATOR, Role.ADMIN)
+                 else profiles._NETWORKS_SEE if first.shares else profiles._EVERYONE_SEES)
     has_profile = first.profile_id is not None
     rules = profiles.visibility_of(first if has_profile else None)
     shown = {key for key, audience in rules.items() if audience in audiences}
