@@ -27,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import threading
 import time
 import weakref
 from collections import OrderedDict
@@ -65,24 +66,30 @@ class Keeper:
         self._pid = os.getpid()
         self._retry_at = 0.0
         self._closer: weakref.finalize | None = None
+        self._lock = threading.RLock()
 
     # ------------------------------------------------------------ looking up
 
     def find(self, digest: str, read: Callable[[str], Any]) -> Any:
         """The session with ``digest``: kept if fresh, else ``read`` from the database."""
-        if not self._listening():
-            return read(digest)
-        self._take_notifications()
-        kept = self._entries.get(digest)
-        if kept is not None and time.monotonic() - kept[1] < self._keep_for:
-            self._entries.move_to_end(digest)
-            return kept[0]
-        moves = self._moves
+        with self._lock:  # threads of one process (gthread workers) share the keeper
+            if not self._listening():
+                listening = False
+            else:
+                listening = True
+                self._take_notifications()
+                kept = self._entries.get(digest)
+                if kept is not None and time.monotonic() - kept[1] < self._keep_for:
+                    self._entries.move_to_end(digest)
+                    return kept[0]
+                moves = self._moves
         found = read(digest)
-        if found is not None and not self._moved_since(found.user_id, moves):
-            self._keep(digest, found)
-        elif kept is not None:
-            self._drop(digest)
+        if listening:
+            with self._lock:
+                if found is not None and not self._moved_since(found.user_id, moves):
+                    self._keep(digest, found)
+                else:
+                    self._drop(digest)
         return found
 
     def _keep(self, digest: str, found: Any) -> None:
@@ -105,6 +112,10 @@ class Keeper:
 
     def forget(self, people: Iterable[int]) -> None:
         """Forget every kept session of these people."""
+        with self._lock:
+            self._forget(people)
+
+    def _forget(self, people: Iterable[int]) -> None:
         self._moves += 1
         for person in people:
             self._moved[person] = self._moves
@@ -115,6 +126,10 @@ class Keeper:
             self._all_moved = self._moves
 
     def forget_everyone(self) -> None:
+        with self._lock:
+            self._forget_everyone()
+
+    def _forget_everyone(self) -> None:
         self._moves += 1
         self._all_moved = self._moves
         self._moved.clear()
@@ -137,7 +152,7 @@ class Keeper:
             if self._closer is not None:
                 self._closer.detach()  # closing it here would end the parent's connection
             self._pid, self._listener, self._closer = os.getpid(), None, None
-            self.forget_everyone()
+            self._forget_everyone()
         if self._listener is not None:
             return True
         now = time.monotonic()
@@ -152,7 +167,7 @@ class Keeper:
             return False
         # Closed with the keeper however it ends (an app dropped, the process exiting).
         self._closer = weakref.finalize(self, _close_quietly, self._listener)
-        self.forget_everyone()  # changes made while nobody listened were missed
+        self._forget_everyone()  # changes made while nobody listened were missed
         return True
 
     def _take_notifications(self) -> None:
@@ -170,14 +185,18 @@ class Keeper:
                         people.add(int(note.extra.decode()))
         except Exception:  # noqa: BLE001 - a lost connection: forget all, listen again
             log.warning("lost the connection that listens for session changes", exc_info=True)
-            self.close()
+            self._stop_listening()
             return
         if people:
-            self.forget(people)
+            self._forget(people)
 
     def close(self) -> None:
         """Stop listening (and forget everything: changes would go unheard)."""
-        self.forget_everyone()
+        with self._lock:
+            self._stop_listening()
+
+    def _stop_listening(self) -> None:
+        self._forget_everyone()
         self._listener = None
         if self._closer is not None:
             self._closer()
