@@ -16,7 +16,6 @@ import sqlalchemy as sa
 from netapp.extensions import db
 from netapp.models import (
     AssessmentScore,
-    Element,
     NetworkMembership,
     Organisation,
     Profile,
@@ -138,12 +137,18 @@ def _assessments_statement():
                            SelfAssessment.completed_at.is_not(None)))
         .where(SelfAssessment.user_id == user_id,
                SelfAssessment.framework_id == sa.bindparam("framework_id")),
-        sa.select(sa.literal("done"), ResourceDone.resource_id, ResourceDone.done_at, no_int,
-                  no_int, Resource.title, Resource.url, Element.name)
+        # The element's name comes from the process's copy of the framework.
+        sa.select(sa.literal("done"), ResourceDone.resource_id, ResourceDone.done_at,
+                  Resource.element_id, no_int, Resource.title, Resource.url, no_text)
         .join(Resource, Resource.id == ResourceDone.resource_id)
-        .join(Element, Element.id == Resource.element_id)
         .where(ResourceDone.user_id == user_id),
     )
+
+
+def _element_names() -> dict[int, str]:
+    """Every framework element's name by id, from the process's copy of the frameworks."""
+    return {element.id: element.name for fw in reference.shared("frameworks").values()
+            for dimension in fw.dimensions for element in dimension.elements}
 
 
 def assessments_page(user_id: int, framework_id: int):
@@ -151,11 +156,13 @@ def assessments_page(user_id: int, framework_id: int):
     learning done latest first as ``resources.Done``) in one statement built once per
     process."""
     finished: dict[int, lqf.Finished] = {}
-    has_draft, done = False, []
+    has_draft, done, names = False, [], None
     for row in db.session.execute(_assessments_statement(),
                                   {"user_id": user_id, "framework_id": framework_id}):
         if row.kind == "done":
-            done.append(resources.Done(row.ref, row.title, row.url, row.element_name, row.at))
+            names = names if names is not None else _element_names()
+            done.append(resources.Done(row.ref, row.title, row.url,
+                                       names.get(row.element_id, ""), row.at))
         elif row.at is None:
             has_draft = True
         else:
