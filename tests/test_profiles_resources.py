@@ -223,6 +223,8 @@ def test_a_member_marks_a_resource_done_sees_it_on_history_and_can_undo(client, 
     learning = history[history.index("Learning you've done"):]
     assert "Effective supervision" in learning and today.strftime("%d %b %Y") in learning
     assert "Supervision skills" not in learning
+    # Named with its element (from the process's copy of the framework).
+    assert f"{elements['MS3'].name}. Done on {today.strftime('%d %b %Y')}" in learning
     client.post(f"/me/resources/{supervision.id}/done")  # twice is still once
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ResourceDone)) == 1
 
