@@ -188,9 +188,11 @@ def seed(database_url: str, members: int, seed_value: int) -> float:
 
 
 def _test_config(database_url: str) -> type:
+    # Live sessions kept as the served site keeps them, so the count is of the page's own
+    # statements once the process has seen the browser.
     return type("LoadConfig", (TestingConfig,), {
         "SQLALCHEMY_DATABASE_URI": database_url, "SERVER_NAME": None,
-        "MAIL_BACKEND": "console", "HUEY_URL": "immediate"})
+        "MAIL_BACKEND": "console", "HUEY_URL": "immediate", "SIGNED_IN_KEEP_FOR": 60})
 
 
 def pages_and_statements(database_url: str) -> tuple[list[Page], dict[str, int],
@@ -199,6 +201,7 @@ def pages_and_statements(database_url: str) -> tuple[list[Page], dict[str, int],
     of five more requests one after another (test client, same data, no other requests)."""
     from netapp import create_app
     from netapp.extensions import db
+    from netapp.services import session_keeper
     from netapp.services.demo import DEMO_DOMAIN, DEMO_PASSWORD
 
     app = create_app(_test_config(database_url))
@@ -239,6 +242,7 @@ def pages_and_statements(database_url: str) -> tuple[list[Page], dict[str, int],
                 times.append((time.perf_counter() - t0) * 1000)
             alone[page.path] = round(statistics.median(times), 1)
         db.session.remove()
+        session_keeper.stop(app)
         db.engine.dispose()
     return pages, counts, alone
 
