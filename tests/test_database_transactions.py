@@ -6,14 +6,13 @@ or failed, is rolled back exactly as before, on both databases.
 """
 from __future__ import annotations
 
-import threading
-
 import pytest
 import sqlalchemy as sa
 
 from netapp.extensions import db
 from netapp.models import Topic, User
 from tests.factories import make_user
+from tests.statements import prepared_after_pages
 
 
 def _prepared() -> int:
@@ -43,23 +42,7 @@ def test_a_connection_keeps_its_prepared_statements_between_requests(app):
 @POSTGRES_ONLY
 def test_pages_that_only_read_keep_them_too(app, client, auth, users):
     auth.login("member@example.org")
-    answers = []
-
-    def open_pages() -> None:
-        # In a thread of its own each request has its own app context, ended (and its session
-        # closed) as a served request's is; the test's own context would keep one open.
-        answers.extend(client.get("/me").status_code for _ in range(7))
-
-    worker = threading.Thread(target=open_pages)
-    worker.start()
-    worker.join(timeout=60)
-    assert answers == [200] * 7
-    # Whichever pooled connection served the pages: ask each idle one.
-    idle = [db.engine.connect() for _ in range(db.engine.pool.checkedin())]
-    prepared = [c.exec_driver_sql("SELECT count(*) FROM pg_prepared_statements").scalar()
-                for c in idle]
-    for connection in idle:
-        connection.close()
+    prepared = prepared_after_pages(client, "/me")
     assert prepared and max(prepared) > 0, "the page's statements were planned afresh each time"
 
 

@@ -9,7 +9,6 @@ network only by its leads or the operator's command line, and the audit log neve
 leads an affinity network.
 """
 import re
-import threading
 
 import pytest
 import sqlalchemy as sa
@@ -19,7 +18,7 @@ from netapp.models import AuditEntry, NetworkFollow, NetworkLead, NetworkMembers
 from netapp.services import audit, networks, profiles
 from tests.factories import make_user
 from tests.profile_helpers import council, give_profile, join, load_reference
-from tests.statements import statements_per_page
+from tests.statements import prepared_after_pages, statements_per_page
 
 
 def _lead(user, network) -> None:
@@ -414,22 +413,7 @@ def test_a_network_page_leaves_the_connection_its_prepared_statements(client, au
     # statement the database took for a change (one beginning with WITH, say) made it roll
     # back, and the connection forgot every statement it had prepared.
     auth.login(world["member"].email)
-    leeds = _local()
-    answers = []
-
-    def open_pages() -> None:
-        # A thread of its own gives each request its own app context, ended as a served one's.
-        answers.extend(client.get(f"/networks/{leeds.id}").status_code for _ in range(7))
-
-    worker = threading.Thread(target=open_pages)
-    worker.start()
-    worker.join(timeout=60)
-    assert answers == [200] * 7
-    idle = [db.engine.connect() for _ in range(db.engine.pool.checkedin())]
-    prepared = [c.exec_driver_sql("SELECT count(*) FROM pg_prepared_statements").scalar()
-                for c in idle]
-    for connection in idle:
-        connection.close()
+    prepared = prepared_after_pages(client, f"/networks/{_local().id}")
     assert prepared and max(prepared) > 0, "the page's statements were planned afresh each time"
 
 
