@@ -7,7 +7,7 @@ reads exactly that with the session row, as plain values (no ORM objects), and
 ``SignedIn`` carries it through the request as ``current_user``. Anything else a page asks of
 ``current_user`` (their profile, their roles as rows, ...) loads the full ``User`` row the first
 time it is asked, once per request (``SignedIn.account``). Services that change the person take
-that ``User`` row: routes pass ``sessions.account()``.
+that ``User`` row: routes pass ``netapp.access.current_account()``.
 
 Live sessions are kept per process (``netapp/services/session_keeper.py``) where the database
 can tell every process at once that a person or their sessions changed (PostgreSQL).
