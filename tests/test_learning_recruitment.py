@@ -76,6 +76,24 @@ def test_a_member_builds_a_pack_for_a_role_and_the_elements_they_chose(client, a
            'elements=MS3"' in html
 
 
+def test_a_member_finds_the_kit_from_their_profile(client, auth, users, elements):
+    auth.login(users["member"].email)
+    assert 'href="/me/recruitment"' in client.get("/me").get_data(as_text=True)
+
+
+def test_a_pack_can_be_changed_without_ticking_everything_again(client, auth, users, elements):
+    auth.login(users["member"].email)
+    html = client.get(_kit("Deputy manager", "WO2", "SD3")).get_data(as_text=True)
+    change = '/me/recruitment?role=Deputy+manager&amp;elements=WO2&amp;elements=SD3'
+    assert f'href="{change}"' in html
+    form = client.get(change.replace("&amp;", "&"))
+    page = form.get_data(as_text=True)
+    assert form.status_code == 200 and 'value="Deputy manager"' in page
+    assert page.count("<input checked") == 2 and "error-summary" not in page
+    for code in ("WO2", "SD3"):
+        assert f'<input checked id="elements-{ELEMENT_CODES.index(code)}" ' in page
+
+
 @pytest.mark.parametrize(("query", "message"), [
     ([("elements", "PQ1"), ("elements", "WO2")], "Say which role you are recruiting for"),
     ([("role", "Deputy manager")], "Choose at least one area"),

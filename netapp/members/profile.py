@@ -22,7 +22,8 @@ from netapp.services import audit, lqf, member_profile, own_profile, profiles
 _MY_LINKS = ("members.onboarding", "members.privacy_settings", "members.preview",
              "members.edit_about", "members.edit_needs", "members.edit_mentoring",
              "networks.mine", "members.my_feedback", "members.my_resources",
-             "members.my_programme", "members.my_data", "members.assessments")
+             "members.recruitment_kit", "members.my_programme", "members.my_data",
+             "members.assessments")
 
 
 @cache

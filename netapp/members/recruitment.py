@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from flask import Response, render_template, request, url_for
 from flask_login import login_required
-from werkzeug.datastructures import MultiDict
 
 from netapp.members import bp
 from netapp.members.forms import KitForm
@@ -39,7 +38,9 @@ def _form_page(fw, form: KitForm, status: int = 200):
 @login_required
 def recruitment_kit():
     fw = lqf.framework()
-    return _form_page(fw, _kit_form(fw, MultiDict()))
+    # "Change these choices" on a pack comes back here with its role and ticks in the address:
+    # the form starts from them, unchecked, so nothing is marked wrong before it is sent.
+    return _form_page(fw, _kit_form(fw, request.args))
 
 
 @bp.route("/me/recruitment/kit")
@@ -54,6 +55,8 @@ def recruitment_pack():
                            scores=recruitment.SCORES,
                            csv_url=url_for("members.recruitment_csv", role=form.role.data,
                                            elements=form.elements.data),
+                           change_url=url_for("members.recruitment_kit", role=form.role.data,
+                                              elements=form.elements.data),
                            top_score=4 * sum(len(p.questions) for p in parts))
 
 
