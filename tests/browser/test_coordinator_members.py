@@ -89,3 +89,48 @@ def test_a_coordinator_finds_members_from_the_console(page, live_server, live_ap
     expect(page.get_by_role("heading", level=1)).to_contain_text(f"Leeds Member {per_page + 1:02d}")
     # The one mistake answered 400, as a bad search should.
     assert [e for e in console_errors if "status of 400" not in e] == []
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_the_list_fits_the_page_with_members_like_the_demos(page, live_server, live_app,
+                                                              viewport):
+    """Long addresses, places and needs, as in the demo data: every column shows without
+    scrolling the table sideways (it used to hide needs, mentoring and the index off the right
+    edge of a laptop's screen)."""
+    page.set_viewport_size(viewport)
+    with live_app.app_context():
+        from netapp.extensions import db
+        from netapp.models import Profile, ServiceType
+        from netapp.services import profiles
+        from tests.profile_helpers import council, load_reference
+
+        load_reference()
+        by_code = {t.code: t.id for t in profiles.topics()}
+        for n in range(3):
+            person = make_user(email=f"aisha.okonkwo{n}@demo.example.org",
+                               name=f"Aisha Okonkwo {n}")
+            profiles.save_about(person, display_name=person.display_name,
+                                job_title="Registered Manager",
+                                organisation_name="Sycamore Nursing and Residential Home",
+                                service_type=ServiceType.NURSING_HOME,
+                                local_authority_id=council("South Gloucestershire").id, level=3,
+                                years_as_manager=5, meets_online=True)
+            profiles.save_needs(person, [by_code[c] for c in (
+                "people_management", "communication", "finance", "wellbeing",
+                "partnership_working")])
+            db.session.get(Profile, person.id).wants_mentor = True
+        db.session.commit()
+        make_user(email="cora@example.org", name="Cora Coordinator", roles=[Role.COORDINATOR])
+    log_in(page, live_server, "cora@example.org")
+
+    page.goto(live_server("/coordinator/members"))
+    expect(page.get_by_role("heading", name="4 members")).to_be_visible()
+    expect(page.get_by_role("cell", name=re.compile("aisha.okonkwo1@demo.example.org"))) \
+        .to_be_visible()
+    table = page.locator("table.members-table")
+    wide, shown = table.evaluate("t => [t.scrollWidth, t.parentElement.clientWidth]")
+    assert wide <= shown, f"the members table is {wide}px wide in a {shown}px space"
+    assert_fits(page, "the members list")
+    assert_accessible(page, "members list: members like the demo's")
+    _shot(page, "6-demo-like", viewport)
