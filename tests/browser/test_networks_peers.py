@@ -14,6 +14,7 @@ from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.helpers import log_in as _log_in
 from tests.browser.helpers import log_out as _log_out
 from tests.browser.helpers import screenshot_saver
+from tests.browser.layout import assert_fits
 from tests.factories import make_user
 
 SHOTS = Path(__file__).resolve().parents[2] / ".screenshots" / "networks_peers"
@@ -36,6 +37,9 @@ def test_a_member_meets_a_suggested_peer(page, live_server, live_app, console_er
         for key, name in (("mina", "Mina Member"), ("pia", "Pia Peer"), ("ravi", "Ravi Peer")):
             people[key] = make_user(email=f"{key}@example.org", name=name)
             give_profile(people[key], "Leeds", needs=("finance",))
+        # A long council name, as real ones are: the coordinator's list must still fit a phone.
+        give_profile(make_user(email="nell@example.org", name="Nell Northcott-Lincoln"),
+                     "North East Lincolnshire")
         make_user(email="cora@example.org", name="Cora Coordinator", roles=[Role.COORDINATOR])
         isolation.recompute()
 
@@ -90,6 +94,8 @@ def test_a_member_meets_a_suggested_peer(page, live_server, live_app, console_er
     page.get_by_label("Region").select_option(label="Yorkshire and the Humber")
     page.get_by_role("button", name="Show members").click()
     expect(page.get_by_role("table")).to_contain_text("Ravi Peer")
+    expect(page.get_by_role("table")).to_contain_text("North East Lincolnshire")
+    assert_fits(page, "the most isolated")
     assert_accessible(page, "most isolated")
     _shot(page, "isolation", viewport)
     # A form with a mistake answers 400, on purpose; nothing else failed.
