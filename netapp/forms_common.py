@@ -6,7 +6,9 @@ FlaskForm directly), so a new form gets the check without anyone remembering to 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from wtforms import Field, PasswordField, StringField, TextAreaField
+from wtforms.csrf.core import CSRFTokenField
 from wtforms.validators import StopValidation
 
 from netapp.services.text import (
@@ -81,6 +83,16 @@ class Form(FlaskForm):
                 check = _PlainText(multiline=isinstance(field, TextAreaField))
                 field.validators = [check, *field.validators]
             return field
+
+        def render_field(self, field, render_kw):
+            # The CSRF token's hidden input is on every form a page shows, often several times
+            # over: written out directly it costs a few microseconds instead of WTForms' widget
+            # machinery (about a tenth of a millisecond a form). Same HTML, byte for byte.
+            if (isinstance(field, CSRFTokenField) and not render_kw
+                    and not getattr(field, "render_kw", None)):
+                return Markup(f'<input id="{escape(field.id)}" name="{escape(field.name)}" '
+                              f'type="hidden" value="{escape(field._value())}">')
+            return super().render_field(field, render_kw)
 
 
 class EmptyForm(Form):

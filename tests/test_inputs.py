@@ -293,3 +293,27 @@ def test_every_stock_message_has_plain_words():
     assert translations.ngettext("'%(value)s' is not a valid choice for this field.",
                                  "'%(value)s' are not valid choices for this field.", 2) == \
         "Choose from the options shown."
+
+
+@pytest.mark.parametrize("prefix", ["", "close-"])
+def test_csrf_input_is_the_same_html_as_wtforms_writes(app, prefix):
+    """Forms write their CSRF token's hidden input directly (it is on every form a page shows);
+    it must be exactly what WTForms' own widget writes, so every form still posts its token."""
+    from markupsafe import Markup
+    from wtforms.widgets import HiddenInput
+
+    from netapp.forms_common import EmptyForm
+
+    with app.test_request_context("/"):
+        app.config["WTF_CSRF_ENABLED"] = True
+        try:
+            form = EmptyForm(prefix=prefix)
+            token = form.csrf_token
+            written = str(form.hidden_tag())
+            assert written == str(token) == str(HiddenInput()(token))
+            assert isinstance(form.hidden_tag(), Markup)
+            assert f'name="{prefix}csrf_token"' in written and token.current_token in written
+            # Extra attributes still go through WTForms.
+            assert 'class="x"' in str(token(class_="x"))
+        finally:
+            app.config["WTF_CSRF_ENABLED"] = False
