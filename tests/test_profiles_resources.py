@@ -304,3 +304,45 @@ def test_the_history_lists_learning_latest_first_and_says_when_a_draft_is_under_
     history = client.get("/me/assessments").get_data(as_text=True)
     assert "You have a self-assessment in progress" in history
     assert "taken 1 self-assessment." in history  # the draft is not counted as taken
+
+
+def _everything(html: str) -> str:
+    return html[html.index("Everything, by area"):]
+
+
+def test_everything_folds_by_area_and_says_who_each_resource_suits(client, auth, users,
+                                                                   elements):
+    # A fresh clone has 84 rows: listed open, the phone page ran to about 27,000 pixels.
+    for code, low, high, title in (("MS3", 2, 3, "Team supervision"), ("MS1", 1, 4, "Plans"),
+                                   ("PQ1", 3, 3, "Know yourself"), ("CV1", 4, 4, "Vision")):
+        resource = _add(elements, code, title)
+        resource.level_from, resource.level_to = low, high
+    db.session.commit()
+    auth.login(users["member"].email)
+    page = _everything(client.get("/me/resources").get_data(as_text=True))
+    assert page.count('<details class="resource-area"') == 7
+    assert '<details class="resource-area" open' not in page
+    assert "<summary>Managing services <span class=\"hint\">(2 resources)</span></summary>" in page
+    assert "<summary>Improving services <span class=\"hint\">(none yet)</span></summary>" in page
+    assert "For front-line leaders to operational leaders" in page
+    assert "For every level of leadership" in page
+    assert "For operational leaders only" in page and "For strategic leaders only" in page
+    opened = _everything(client.get("/me/resources?open=MS").get_data(as_text=True))
+    assert opened.count("<details class=\"resource-area\" open") == 1
+    assert '<details class="resource-area" open id="area-MS">' in opened
+    unknown = client.get("/me/resources?open=<x>")
+    assert unknown.status_code == 200
+    assert "<details class=\"resource-area\" open" not in unknown.get_data(as_text=True)
+
+
+def test_marking_done_in_the_full_list_comes_back_to_that_resource(client, auth, users,
+                                                                   elements):
+    resource = _add(elements, "MS3", "Effective supervision")
+    auth.login(users["member"].email)
+    for action in ("done", "undo"):
+        response = client.post(f"/me/resources/{resource.id}/{action}", data={"back": "all"})
+        assert response.headers["Location"].endswith(
+            f"/me/resources?open=MS#resource-{resource.id}")
+    page = _everything(client.get("/me/resources?open=MS").get_data(as_text=True))
+    assert f'<li class="resource" id="resource-{resource.id}">' in page
+    assert 'name="back" value="all"' in page

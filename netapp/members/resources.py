@@ -19,19 +19,34 @@ def my_resources():
     user = current_member()
     profile = db.session.get(Profile, user.id)
     level = profile.level if profile and profile.level else None
-    return render_template("members/resources.html", fw=fw,
+    # The full list is folded by area; the one a member just ticked in comes back open.
+    codes = {d.code for d in fw.dimensions}
+    open_code = request.args.get("open") if request.args.get("open") in codes else None
+    everything = resources.by_element(fw)
+    area_counts = {d.code: sum(len(everything.get(e.id, ())) for e in d.elements)
+                   for d in fw.dimensions}
+    return render_template("members/resources.html", fw=fw, open_code=open_code,
+                           suits=resources.suits, area_counts=area_counts,
                            suggestions=resources.suggestions(user, fw),
                            level_name=profiles.LEVELS[level][0] if level else None,
                            has_assessment=lqf.latest(user.id, fw) is not None,
                            has_needs=bool(profiles.need_ids(user.id)),
-                           by_element=resources.by_element(fw),
+                           by_element=everything,
                            done=resources.done_dates(user), done_form=EmptyForm())
 
 
-def _back_to(default: str) -> str:
-    # Only our own two pages: a form never sends the member somewhere they did not come from.
-    return url_for("members.assessments") if request.form.get("back") == "history" \
-        else url_for(default)
+def _back_to(resource: Resource) -> str:
+    # Only our own pages: a form never sends the member somewhere they did not come from.
+    back = request.form.get("back")
+    if back == "history":
+        return url_for("members.assessments")
+    if back == "all":  # the full list: its area open again, at the resource just ticked
+        code = next((d.code for d in lqf.framework().dimensions
+                     for e in d.elements if e.id == resource.element_id), None)
+        if code:
+            return url_for("members.my_resources", open=code,
+                           _anchor=f"resource-{resource.id}")
+    return url_for("members.my_resources")
 
 
 @bp.route("/me/resources/<int:resource_id>/done", methods=["POST"])
@@ -40,7 +55,7 @@ def mark_resource_done(resource_id: int):
     resource = db.get_or_404(Resource, resource_id)
     if EmptyForm().validate_on_submit() and resources.mark_done(current_member(), resource):
         flash(f"Marked “{resource.title}” as done. Well done.", "success")
-    return redirect(_back_to("members.my_resources"))
+    return redirect(_back_to(resource))
 
 
 @bp.route("/me/resources/<int:resource_id>/undo", methods=["POST"])
@@ -49,7 +64,7 @@ def undo_resource_done(resource_id: int):
     resource = db.get_or_404(Resource, resource_id)
     if EmptyForm().validate_on_submit() and resources.undo_done(current_member(), resource):
         flash(f"“{resource.title}” is no longer marked done.", "success")
-    return redirect(_back_to("members.my_resources"))
+    return redirect(_back_to(resource))
 
 
 # The admin pages moved under /admin (netapp/admin/resources.py). The old addresses answer

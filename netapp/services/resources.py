@@ -97,6 +97,20 @@ def suggestions(user: User, fw: Framework, n: int = 3) -> list[Suggestion]:
 
 STRATEGIC = 4  # profiles.LEVELS: the level for which the senior dimensions apply
 
+# profiles.LEVELS in the plural, as a sentence about who a resource suits reads them.
+_LEVEL_PLURALS = {1: "front-line workers", 2: "front-line leaders", 3: "operational leaders",
+                  4: "strategic leaders"}
+
+
+def suits(resource: Resource) -> str:
+    """Who a resource suits, in words: "For front-line leaders to operational leaders"."""
+    low, high = resource.level_from, resource.level_to
+    if (low, high) == (1, STRATEGIC):
+        return "For every level of leadership"
+    if low == high:
+        return f"For {_LEVEL_PLURALS[low]} only"
+    return f"For {_LEVEL_PLURALS[low]} to {_LEVEL_PLURALS[high]}"
+
 
 def _need_reason(topics: list[str], score: int | None) -> str:
     asked = " and ".join(f"“{t}”" for t in topics)

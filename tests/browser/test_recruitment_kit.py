@@ -5,6 +5,7 @@ the accessibility check."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -102,8 +103,21 @@ def test_a_member_marks_a_resource_done_and_sees_it_on_their_history(page, live_
     page.set_viewport_size(size)
     _log_in(page, live_server)
     page.goto(live_server("/me/resources"))
-    page.get_by_role("button", name="Mark done “Effective supervision guide”").click()
+    # The full list is folded by area: the button shows once its area is opened.
+    button = page.get_by_role("button", name="Mark done “Effective supervision guide”")
+    expect(button).to_be_hidden()
+    page.locator("summary", has_text="Managing services").click()
+    assert_accessible(page, "resources with an area open")
+    button.click()
     expect(page.get_by_text("Marked “Effective supervision guide” as done")).to_be_visible()
+    # Back on the same resource, its area open again, now saying it is done.
+    expect(page).to_have_url(re.compile(re.escape(live_server("/me/resources?open=MS"))
+                                        + r"#resource-\d+$"))
+    expect(page.locator("details[open]")).to_have_count(1)
+    done_here = page.locator("#" + page.url.rsplit("#", 1)[1])
+    expect(done_here).to_contain_text("Done on")
+    expect(done_here).to_contain_text("For every level of leadership")
+    expect(done_here).to_be_in_viewport()
     assert_accessible(page, "resources with one done")
     assert_fits(page)
     _shot(page, "resources-done")
