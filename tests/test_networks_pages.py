@@ -437,3 +437,31 @@ def test_demo_member_leads_their_network_and_sees_it_alive(client, app):
     new = html.split('id="new-title"')[1].split("</section>")[0]
     assert "Nobody new" not in new and "/members/" in new
     assert "Appoint as a lead" not in html  # a local lead does not appoint other leads
+
+
+def test_the_demo_member_is_in_an_affinity_network_with_its_event_and_discussions(client, app):
+    # Whether the demo member joined one was left to chance, so the first command's demo often
+    # had no affinity network for them to see; with these seeds it had none.
+    from netapp.models import DiscussionThread, Event, Network, NetworkKind
+    from netapp.services.demo import seed_demo
+
+    logins = {login.role: login for login in seed_demo(members=200, seed=3)}
+    member = db.session.scalars(sa.select(User).where(User.email == logins["member"].email)).one()
+    mine = db.session.execute(
+        sa.select(Network, NetworkMembership).join(NetworkMembership)
+        .where(NetworkMembership.user_id == member.id, Network.kind == NetworkKind.AFFINITY)
+    ).all()
+    assert len(mine) == 1
+    network, membership = mine[0]
+    assert membership.consent_given_at is not None and membership.consent_text_version
+    assert membership.is_listed
+    client.post("/account/login", data={"email": member.email,
+                                        "password": logins["member"].password})
+    response = client.get(f"/networks/{network.id}")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert f"<h1>{network.name}</h1>" in html
+    online = db.session.scalars(sa.select(Event).where(Event.network_id == network.id)).one()
+    assert online.is_online and online.link and online.title in html
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(DiscussionThread)
+                             .where(DiscussionThread.network_id == network.id)) > 0

@@ -19,10 +19,29 @@ from netapp.models import (
     NetworkLead,
     NetworkMembership,
 )
+from netapp.services.networks import CONSENT_VERSION
 
+DEMO_AFFINITY = "women"  # the affinity network the demo member has joined, if chance gave none
 LED_ELSEWHERE = 40       # local networks other than the demo member's with a lead
 FOLLOW_SHARE = 0.05      # members who follow a neighbouring council's network
 NEW_THIS_MONTH = 0.03    # members who joined their local network this month
+
+
+def _demo_member_in_an_affinity_network(member: int, now: datetime) -> None:
+    """The demo member is a listed member of an affinity network (with consent given, as on the
+    join page), so its page, online event and discussions are there to see from the first
+    command; the profiles' random draw left about half of the demo databases without one."""
+    already = db.session.scalar(
+        sa.select(NetworkMembership.network_id).join(Network)
+        .where(NetworkMembership.user_id == member, Network.kind == NetworkKind.AFFINITY)
+        .limit(1))
+    network_id = db.session.scalar(sa.select(Network.id).where(Network.code == DEMO_AFFINITY))
+    if already is not None or network_id is None:
+        return
+    db.session.execute(sa.insert(NetworkMembership), [{
+        "user_id": member, "network_id": network_id, "joined_at": now - timedelta(days=120),
+        "consent_text_version": CONSENT_VERSION, "consent_given_at": now - timedelta(days=120),
+        "is_listed": True}])
 
 
 def seed_leads_and_follows(rng: random.Random, profile_rows: list[dict], special: dict[str, int],
@@ -30,6 +49,7 @@ def seed_leads_and_follows(rng: random.Random, profile_rows: list[dict], special
     """The demo member leads their local network with one other member; forty other local
     networks have a lead; each affinity network has one (as if added on the command line);
     some members follow a neighbouring network; a few joined this month."""
+    _demo_member_in_an_affinity_network(special["member"], now)
     local = dict(db.session.execute(sa.select(Network.local_authority_id, Network.id)
                                     .where(Network.kind == NetworkKind.LOCAL)).all())
     region_of = dict(db.session.execute(
