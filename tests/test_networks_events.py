@@ -602,6 +602,17 @@ def test_the_demo_member_has_events_to_go_to_one_full_and_one_they_went_to(app, 
     assert "Your next events" in client.get("/home").get_data(as_text=True)
     page = client.get(f"/networks/events/{full[0].id}").get_data(as_text=True)
     assert "Join the waitlist" in page
+    # The networks they follow have coming events too, listed with their own.
+    from netapp.services import networks
+
+    followed = networks.followed(member.id)
+    assert followed
+    listed = client.get("/networks/events").get_data(as_text=True)
+    for network in followed:
+        coming = db.session.scalars(sa.select(Event).where(
+            Event.network_id == network.id, Event.starts_at > utcnow())).all()
+        assert coming, f"no coming event in {network.name}"
+        assert any(e.title in listed for e in coming) and network.name in listed
 
 
 def test_the_network_page_shows_its_next_events(client, leeds, users):

@@ -1,6 +1,7 @@
-"""Demo network events: in the demo member's local network and several others, past events with
-who came and coming ones with people going; one full with a waitlist; and an online event in
-an affinity network the demo member is in. Called from demo_networks.seed_networks."""
+"""Demo network events: in the demo member's local network, the two they follow and several
+others, past events with who came and coming ones with people going; one full with a waitlist;
+and an online event in an affinity network the demo member is in. Called from
+demo_networks.seed_networks."""
 from __future__ import annotations
 
 import random
@@ -14,6 +15,7 @@ from netapp.models import (
     Event,
     EventRsvp,
     Network,
+    NetworkFollow,
     NetworkKind,
     NetworkLead,
     NetworkMembership,
@@ -61,6 +63,11 @@ def seed_events(rng: random.Random, profile_rows: list[dict], special: dict[str,
     home = next(r["local_authority_id"] for r in profile_rows if r["user_id"] == member)
     others = sorted((c for c in by_council if c != home and c in local),
                     key=lambda c: (-len(by_council[c]), c))[:OTHER_NETWORKS]
+    # The networks the demo member follows have events too, so following one shows what it is for.
+    followed = set(db.session.scalars(sa.select(NetworkFollow.network_id)
+                                      .where(NetworkFollow.user_id == member)))
+    others += [c for c in sorted(by_council)
+               if c in local and local[c] in followed and c not in others]
 
     events: list[dict] = []
     going: list[list[int]] = []  # per event, the people going, then waiting
