@@ -97,3 +97,22 @@ def test_the_help_a_member_asks_for_brings_real_pages_on_that_subject(demo):
     assert first.element.code in TOPIC_ELEMENTS["finance"]
     assert "You asked for help with" in first.reason
     assert all(r.level_from == 1 for r in first.resources)
+
+
+@pytest.mark.parametrize("seed", [7, 11, 2026, 31, 45, 58])
+def test_the_demo_member_has_a_self_assessment_so_suggestions_show_their_scores(app, seed):
+    # One demo member in five had none (seed 2026, the first command's, among them): their
+    # suggestions then came from the help they asked for alone, and the chart never showed.
+    logins = {login.role: login for login in seed_demo(members=40, seed=seed)}
+    user = _member(logins)
+    fw = lqf.framework()
+    latest = lqf.latest(user.id, fw)
+    assert latest is not None and latest.completed_at is not None
+    scores = lqf.as_dict(latest)
+    assert len(scores) == 28 and 2 in scores.values() and 4 in scores.values()
+    level = db.session.get(Profile, user.id).level
+    suggested = resources.suggestions(user, fw)
+    assert suggested and any("rated yourself" in s.reason for s in suggested)
+    senior = {e.id for d in fw.dimensions if d.is_senior for e in d.elements}
+    if level != resources.STRATEGIC:
+        assert not {s.element.id for s in suggested} & senior

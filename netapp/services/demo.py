@@ -163,9 +163,10 @@ def seed_demo(members: int = 3000, seed: int = 2026) -> list[DemoLogin]:
     db.session.execute(sa.insert(UserRole), role_rows)
     db.session.execute(sa.insert(Profile), profile_rows)
     # Member profiles (issue 5): its own random stream, so the people above stay the same.
-    from netapp.services.demo_profiles import seed_profiles
+    from netapp.services.demo_profiles import seed_member_assessment, seed_profiles
 
     seed_profiles(random.Random(seed + 5), profile_rows, mentor_ids, now)
+    seed_member_assessment(special["member"], now)
     # Mentoring (issue 10): members asking, the demo pair, an offer and a round in preview.
     from netapp.services.demo_mentoring import seed_mentoring
 

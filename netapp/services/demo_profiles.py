@@ -116,3 +116,30 @@ def seed_profiles(rng: random.Random, profile_rows: list[dict], mentor_ids: set[
             for codes, title, learn, time_needed, cost, low, high, url in RESOURCES
             for code in codes
         ])
+
+
+# The demo member's own self-assessment, the same in every demo database, so the first command
+# shows their chart and suggestions that name their scores: mostly 3s, a few strengths and a
+# few gaps. The senior dimensions are 1s below strategic level, as the wizard tells people to
+# rate them when they don't apply (and suggestions leave them out).
+DEMO_MEMBER_SCORES = {"PQ4": 4, "WO2": 4, "IS1": 4, "PQ3": 2, "WO3": 2, "IS2": 2, "MS4": 2,
+                      "CV3": 2}
+STRATEGIC_LEVEL = 4
+
+
+def seed_member_assessment(user_id: int, now: datetime) -> None:
+    """Give the demo member a finished self-assessment, newer than any random one they got."""
+    level = db.session.scalar(sa.select(Profile.level).where(Profile.user_id == user_id))
+    framework_id = db.session.scalar(sa.select(Framework.id).where(Framework.code == LQF_CODE))
+    elements = db.session.execute(
+        sa.select(Element.id, Element.code, Dimension.is_senior).join(Dimension)
+        .where(Dimension.framework_id == framework_id)).all()
+    taken = now - timedelta(hours=2)  # random demo assessments are at least a day old
+    assessment_id = db.session.scalar(sa.insert(SelfAssessment).values(
+        user_id=user_id, framework_id=framework_id, started_at=taken, completed_at=taken)
+        .returning(SelfAssessment.id))
+    db.session.execute(sa.insert(AssessmentScore), [
+        {"assessment_id": assessment_id, "element_id": element_id,
+         "score": 1 if is_senior and level != STRATEGIC_LEVEL
+         else DEMO_MEMBER_SCORES.get(code, 3)}
+        for element_id, code, is_senior in elements])
