@@ -443,6 +443,7 @@ def test_the_demo_member_is_in_an_affinity_network_with_its_event_and_discussion
     # Whether the demo member joined one was left to chance, so the first command's demo often
     # had no affinity network for them to see; with these seeds it had none.
     from netapp.models import DiscussionThread, Event, Network, NetworkKind
+    from netapp.models.base import utcnow
     from netapp.services.demo import seed_demo
 
     logins = {login.role: login for login in seed_demo(members=200, seed=3)}
@@ -465,3 +466,12 @@ def test_the_demo_member_is_in_an_affinity_network_with_its_event_and_discussion
     assert online.is_online and online.link and online.title in html
     assert db.session.scalar(sa.select(sa.func.count()).select_from(DiscussionThread)
                              .where(DiscussionThread.network_id == network.id)) > 0
+    # Its members joined over the past year, a few this month, each giving consent as they did.
+    joined = db.session.execute(sa.select(NetworkMembership.joined_at,
+                                          NetworkMembership.consent_given_at)
+                                .where(NetworkMembership.network_id == network.id)).all()
+    month_start = utcnow().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    this_month = [at for at, _ in joined if at >= month_start]
+    assert len(joined) > 20 and len(this_month) < len(joined) / 5
+    assert all(at == consent for at, consent in joined)
+    assert all(at <= utcnow() for at, _ in joined)

@@ -124,3 +124,33 @@ def seed_leads_and_follows(rng: random.Random, profile_rows: list[dict], special
             .values(joined_at=sa.bindparam("at")),
             joined,
         )
+    _affinity_members_joined_over_the_year(rng, month_start, now)
+
+
+def _affinity_members_joined_over_the_year(rng: random.Random, month_start: datetime,
+                                           now: datetime) -> None:
+    """Affinity members joined (and gave their consent) on days over the past year, a few this
+    month, instead of all at the moment of seeding: an affinity network's page would otherwise
+    say that every one of its members joined this month."""
+    table = NetworkMembership.__table__
+    rows = db.session.execute(
+        sa.select(table.c.user_id, table.c.network_id).join(Network)
+        .where(Network.kind == NetworkKind.AFFINITY)
+        .order_by(table.c.network_id, table.c.user_id)).all()
+    days_in = max(1, (now - month_start).days + 1)
+    joined = []
+    for uid, nid in rows:
+        if rng.random() < NEW_THIS_MONTH:
+            at = month_start + timedelta(days=rng.randrange(days_in), hours=rng.randint(8, 18))
+            at = min(at, now)
+        else:
+            at = month_start - timedelta(days=rng.randint(1, 365), hours=rng.randint(0, 12))
+        joined.append({"uid": uid, "nid": nid, "at": at})
+    if joined:
+        db.session.execute(
+            sa.update(table)
+            .where(table.c.user_id == sa.bindparam("uid"),
+                   table.c.network_id == sa.bindparam("nid"))
+            .values(joined_at=sa.bindparam("at"), consent_given_at=sa.bindparam("at")),
+            joined,
+        )
