@@ -51,7 +51,7 @@ def _action_arg(call: ast.Call, name: str) -> ast.AST | None:
         return keyword
     if name == "record_special":
         return call.args[0] if call.args else None
-    if name == "record":
+    if name in ("record", "entries_for_many"):
         return call.args[1] if len(call.args) > 1 else None
     # a helper: its first argument that is (or may be) an action string
     for arg in call.args:
@@ -78,7 +78,8 @@ def recorded_actions() -> tuple[set[str], set[tuple[str, str]]]:
                     continue
                 f = call.func
                 if isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) \
-                        and f.value.id == "audit" and f.attr in ("record", "record_special"):
+                        and f.value.id == "audit" \
+                        and f.attr in ("record", "record_special", "entries_for_many"):
                     name = f.attr
                 elif isinstance(f, ast.Name) and f.id in HELPERS:
                     name = f.id
@@ -115,16 +116,17 @@ def test_the_scan_catches_an_action_with_no_phrase():
     source = ('def f(u, ok):\n'
               '    audit.record(u, "made.up" if ok else "also.made_up", u)\n'
               '    audit.record_special("consent.given")\n'
-              '    _audit(u, "third.one", None)\n')
+              '    _audit(u, "third.one", None)\n'
+              '    audit.entries_for_many(u.id, "fourth.one", "User", [u.id])\n')
     tree = ast.parse(source)
     calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call)
              and getattr(n.func, "attr", getattr(n.func, "id", "")) in (
-                 "record", "record_special", "_audit")]
+                 "record", "record_special", "_audit", "entries_for_many")]
     found = set()
     for call in calls:
         name = getattr(call.func, "attr", getattr(call.func, "id", ""))
         found |= set(_strings(_action_arg(call, name)) or [])
-    assert found == {"made.up", "also.made_up", "consent.given", "third.one"}
+    assert found == {"made.up", "also.made_up", "consent.given", "third.one", "fourth.one"}
 
 
 def test_every_phrase_has_a_known_group_and_fills_in(app, users):
@@ -143,7 +145,7 @@ def test_every_phrase_has_a_known_group_and_fills_in(app, users):
 _DETAIL_KEYS = {"role", "capacity", "status", "met_on", "day", "outcome", "name", "mentee_id",
                 "mentor_id", "offers", "came", "members", "user_id", "facilitator_id", "sets",
                 "network", "count", "title", "kind", "merged", "moved", "rows", "problems",
-                "created", "updated", "unchanged"}
+                "created", "updated", "unchanged", "import_id"}
 
 
 def test_sentences_read_as_plain_words(app, users):

@@ -359,6 +359,36 @@ def test_reimport_updates_what_changed_and_keeps_what_the_file_leaves_blank(clie
                              .where(User.email == "al@example.org")) == 1
 
 
+def test_each_member_added_or_updated_shows_on_their_admin_page(client, auth, users,
+                                                                coordinator):
+    first = imported(client, csv_bytes("Al Ok,al@example.org,Manager,Al Care,care_home,Leeds,3,",
+                                       "Bo Two,bo@example.org,,,,York,2,"))
+    again = imported(client, csv_bytes("Al Ok,al@example.org,,,,,4,",  # Al's level changes
+                                       "Bo Two,bo@example.org,,,,York,2,"))  # Bo's does not
+    al, bo = (db.session.scalar(sa.select(User.id).where(User.email == email))
+              for email in ("al@example.org", "bo@example.org"))
+    entries = db.session.execute(sa.select(AuditEntry.action, AuditEntry.actor_id,
+                                           AuditEntry.target_id, AuditEntry.detail)
+                                 .where(AuditEntry.action.startswith("import.member_"))
+                                 .order_by(AuditEntry.id)).all()
+    who = coordinator.id
+    assert sorted(entries, key=lambda e: (e.action, e.target_id)) == [
+        ("import.member_added", who, str(al), {"import_id": first.id}),
+        ("import.member_added", who, str(bo), {"import_id": first.id}),
+        ("import.member_updated", who, str(al), {"import_id": again.id}),
+    ]
+    auth.logout()
+    auth.login(users["admin"].email)
+    page = client.get(f"/admin/users/{al}").get_data(as_text=True)
+    name = coordinator.display_name
+    assert re.search(rf">{name}</a> added <a [^>]*>Al Ok</a> to the network from member "
+                     rf"import {first.id}", page), page
+    assert re.search(rf">{name}</a> updated the profile of <a [^>]*>Al Ok</a> from member "
+                     rf"import {again.id}", page)
+    page = client.get(f"/admin/users/{bo}").get_data(as_text=True)
+    assert "updated the profile of" not in page and "added <a" in page
+
+
 def test_scores_are_saved_as_a_completed_self_assessment(client, coordinator):
     head = HEAD + "," + ",".join(CODES)
     imported(client, csv_bytes(f"Al Ok,al@example.org,,,,,,,{','.join(['2'] * 28)}",

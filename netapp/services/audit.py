@@ -7,6 +7,7 @@ target and the day only, and the admin page shows them only as counts per day: s
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -45,6 +46,19 @@ def record(actor: User | None, action: str, target: Any = None, **detail: Any) -
     )
     db.session.add(entry)
     return entry
+
+
+def entries_for_many(actor_id: int | None, action: str, target_type: str,
+                     target_ids: Iterable[int], **detail: Any) -> list[dict[str, Any]]:
+    """One entry per target, for the same action by the same person (an import's members),
+    as rows for the caller to insert in its own transaction: a bulk insert, where one
+    ``record`` each would add 25,000 objects to the session."""
+    if action in SPECIAL_CATEGORY:
+        raise ValueError(f"{action!r} is a special-category event: use record_special")
+    now = utcnow()
+    return [{"created_at": now, "actor_id": actor_id, "action": action,
+             "target_type": target_type, "target_id": str(target_id), "detail": detail}
+            for target_id in target_ids]
 
 
 def record_special(action: str, **detail: Any) -> AuditEntry:

@@ -206,6 +206,10 @@ PHRASES: dict[str, Phrase] = {
     "import.discarded": P("imports", "{actor} discarded {target}"),
     "import.done": P("imports", "{actor} finished {target}: {created} new members, {updated} "
                                 "updated, {unchanged} unchanged"),
+    "import.member_added": P("imports", "{actor} added {target} to the network from member "
+                                        "import {import_id}"),
+    "import.member_updated": P("imports", "{actor} updated the profile of {target} from "
+                                          "member import {import_id}"),
     # exports (the coordinator console)
     "export.members": P("exports", "{actor} downloaded the members list ({count} rows)"),
     "export.matches": P("exports", "{actor} downloaded the mentoring matches ({count} rows)"),

@@ -27,6 +27,7 @@ from matching.lqf import ELEMENT_CODES
 from netapp.extensions import db
 from netapp.models import (
     AssessmentScore,
+    AuditEntry,
     Element,
     Framework,
     ImportStatus,
@@ -617,6 +618,13 @@ def run_import(job: Job, report: jobs.Report) -> str:
                   "unchanged": applied.unchanged}
     audit.record(creator, "import.done", imp, created=len(applied.new_ids),
                  updated=applied.updated, unchanged=applied.unchanged)
+    # Each member added or changed, in the log as a change made to them by the coordinator
+    # (their admin page lists it), inserted in bulk with the members themselves.
+    _insert_many(AuditEntry, [
+        *audit.entries_for_many(imp.created_by_id, "import.member_added", "User",
+                                applied.new_ids, import_id=imp.id),
+        *audit.entries_for_many(imp.created_by_id, "import.member_updated", "User",
+                                applied.updated_ids, import_id=imp.id)])
     db.session.commit()  # the one commit: every member of the file, or none
 
     sent, failed = send_invitations(applied.new_ids, report)
@@ -636,8 +644,12 @@ def run_import(job: Job, report: jobs.Report) -> str:
 @dataclass
 class Applied:
     new_ids: list[int]
-    updated: int
+    updated_ids: list[int]
     unchanged: int
+
+    @property
+    def updated(self) -> int:
+        return len(self.updated_ids)
 
 
 def _chunks(items: list, size: int) -> Iterator[list]:
@@ -751,7 +763,7 @@ def apply(rows: list[Row], report: jobs.Report) -> Applied:
     changed |= _save_scores({user_id[r.email]: r.scores for r in rows if r.scores},
                             set(new_ids), now)
     changed -= set(new_ids)
-    return Applied(new_ids, len(changed), len(rows) - len(new_ids) - len(changed))
+    return Applied(new_ids, sorted(changed), len(rows) - len(new_ids) - len(changed))
 
 
 _PROFILE_COLUMNS = ("job_title", "organisation_id", "local_authority_id", "level",
