@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
+from datetime import date, time, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -28,6 +28,7 @@ from netapp.models import (
 )
 from netapp.models.base import utcnow
 from netapp.services import isolation, networks, profiles
+from netapp.services.sets import to_utc
 from tests.factories import make_user
 from tests.profile_helpers import give_profile, join, load_reference
 from tests.statements import count_statements
@@ -151,6 +152,30 @@ def test_my_page_shows_my_index_and_next_steps_from_real_data(mina, client, auth
     assert "Find a mentor" in page and "Join an action learning set" in page
     home = client.get("/home").get_data(as_text=True)
     assert "How connected you are" in home and "<strong>75</strong>" in home
+
+
+def test_the_suggested_event_is_one_with_a_place_for_me_on_its_uk_day(mina, users, client,
+                                                                       auth):
+    give_profile(mina, "Leeds")
+    other, = _people_in("Leeds", 1)
+    going = _event(_local(mina), 1)
+    db.session.add(EventRsvp(event_id=going.id, user_id=mina.id, status=RsvpStatus.GOING))
+    full = _event(_local(mina), 2)
+    full.title, full.capacity = "Full breakfast", 1
+    db.session.add(EventRsvp(event_id=full.id, user_id=other.id, status=RsvpStatus.GOING))
+    # 00:30 on 1 July in the UK is still 30 June in UTC.
+    july = date(NOW.year + 1, 7, 1)
+    online = Event(network_id=_local(mina).id, title="Summer catch-up", is_online=True,
+                   starts_at=to_utc(july, time(0, 30)), ends_at=to_utc(july, time(1, 30)),
+                   link="https://meet.example.org/summer")
+    db.session.add(online)
+    db.session.commit()
+    isolation.recompute()
+    auth.login(mina.email)
+    page = client.get("/networks/connected").get_data(as_text=True)
+    assert "There is an online meet-up for Leeds on 1 July: Summer catch-up." in page
+    assert "Leeds meet-up" not in page, "she is going already"
+    assert "Full breakfast" not in page, "it has no place left"
 
 
 def _people_in(council: str, n: int, **kwargs):

@@ -31,6 +31,7 @@ from netapp.models import (
     NetworkKind,
     NetworkMembership,
     Profile,
+    RsvpStatus,
     SetMembership,
     SetStatus,
     User,
@@ -38,6 +39,7 @@ from netapp.models import (
 )
 from netapp.models.base import utcnow
 from netapp.services.audiences import AREA_DEFAULT, AUDIENCES, ONLY_ME
+from netapp.services.sets import to_london
 
 # Points towards being connected; the index is 100 minus their sum. Keep docs/networks.md
 # in step with these.
@@ -184,8 +186,15 @@ def mine(user: User) -> MyIndex | None:
 
 
 def next_event_near(user: User, now: datetime | None = None) -> tuple[Event, str] | None:
-    """The next event in the member's local network, with the council's name (one query)."""
+    """The next event in the member's local network that they could still go to, with the
+    council's name (one query): not one they are going to or waiting for already, nor one
+    with no place left, since neither is a step they can take."""
     now = now or utcnow()
+    mine = sa.select(EventRsvp.id).where(EventRsvp.event_id == Event.id,
+                                         EventRsvp.user_id == user.id)
+    going = (sa.select(sa.func.count(EventRsvp.id))
+             .where(EventRsvp.event_id == Event.id, EventRsvp.status == RsvpStatus.GOING)
+             .scalar_subquery())
     found = db.session.execute(
         sa.select(Event, LocalAuthority.name)
         .join(Network, Network.id == Event.network_id)
@@ -193,9 +202,18 @@ def next_event_near(user: User, now: datetime | None = None) -> tuple[Event, str
         .join(NetworkMembership, sa.and_(NetworkMembership.network_id == Network.id,
                                          NetworkMembership.user_id == user.id))
         .where(Network.kind == NetworkKind.LOCAL, Event.starts_at > now,
-               Event.cancelled_at.is_(None))
+               Event.cancelled_at.is_(None), ~mine.exists(),
+               sa.or_(Event.capacity.is_(None), going < Event.capacity))
         .order_by(Event.starts_at, Event.id).limit(1)).first()
     return (found[0], found[1]) if found else None
+
+
+def _event_step(event: Event, place: str) -> NextStep:
+    # The day as people in the UK see it: 00:30 on 1 July is still 30 June in UTC.
+    day = to_london(event.starts_at).strftime("%-d %B")
+    words = (f"There is an online meet-up for {place} on {day}: {event.title}."
+             if event.is_online else f"There is a meet-up in {place} on {day}: {event.title}.")
+    return NextStep(words, "networks.event_page", (("event_id", event.id),), "See the event")
 
 
 def next_steps(user: User, index: MyIndex | None) -> list[NextStep]:
@@ -204,10 +222,7 @@ def next_steps(user: User, index: MyIndex | None) -> list[NextStep]:
     steps = []
     event = next_event_near(user)
     if event is not None:
-        ev, place = event
-        steps.append(NextStep(f"There is a meet-up in {place} on "
-                              f"{ev.starts_at.strftime('%-d %B')}: {ev.title}.",
-                              "networks.event_page", (("event_id", ev.id),), "See the event"))
+        steps.append(_event_step(*event))
     if not parts.get(PART_WORDS["network"]):
         steps.append(NextStep("Add your council area to your profile to join your local "
                               "network.", "members.edit_about", (), "Add your area"))
