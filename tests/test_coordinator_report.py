@@ -313,6 +313,6 @@ def test_the_demo_gives_the_report_figures_from_the_first_command(app, client):
     assert response.status_code == 200
     shown = {key: value for key, _, value, _ in ROW.findall(response.get_data(as_text=True))}
     for key in ("feedback_responses", "award_applying", "rating_good_or_better",
-                "rating_reported", "lqf_learners"):
+                "rating_reported", "lqf_learners", "lqf_rounds", "lqf_asked"):
         assert shown[key] not in ("0", "fewer than 5"), key
     assert "out of 5" in shown["feedback_average"]

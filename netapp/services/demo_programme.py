@@ -3,7 +3,8 @@ service's rating and compliance action over the last 18 months, and feedback on 
 
 Bulk inserts, no commit. Shares are rough and plausible, not sector statistics: about half of
 members tell us their rating (most are good), about one in eight is working towards the Award,
-one in six has given feedback, and about one in ten has marked a learning resource done.
+one in six has given feedback, about one in ten has marked a learning resource done, and
+about one in sixteen has asked colleagues for 360 feedback.
 """
 from __future__ import annotations
 
@@ -12,8 +13,16 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
+from netapp.data.lqf import LQF_CODE
 from netapp.extensions import db
-from netapp.models import LocalAuthority, Resource, ResourceDone
+from netapp.models import (
+    FeedbackRater,
+    FeedbackRound,
+    Framework,
+    LocalAuthority,
+    Resource,
+    ResourceDone,
+)
 from netapp.models.coordinator import ProgrammeFeedback, ProgrammeUpdate, UpdateKind
 
 DAYS = 540  # about 18 months
@@ -26,6 +35,7 @@ FEEDBACK_SHARE = 0.16
 FEEDBACK_RATINGS = ((1, 3), (2, 7), (3, 20), (4, 40), (5, 30))
 COMMENT_SHARE = 0.35
 LEARNER_SHARE = 0.1
+ROUND_SHARE = 0.06
 COMMENTS = (
     "Meeting other managers nearby has made me feel much less alone in the job.",
     "The action learning set helped me think through a tricky staffing problem.",
@@ -93,6 +103,7 @@ def seed_programme(rng: random.Random, profile_rows: list[dict], special: dict[s
         db.session.execute(sa.insert(ProgrammeFeedback), feedback)
     # Not the demo logins: their learning pages stay as a newcomer would see them.
     _resources_done(rng, profile_rows, set(special.values()), when)
+    _feedback_rounds(rng, profile_rows, set(special.values()), when)
 
 
 def _resources_done(rng, profile_rows, left_out: set[int], when) -> None:
@@ -109,3 +120,23 @@ def _resources_done(rng, profile_rows, left_out: set[int], when) -> None:
                              "done_at": when()})
     if rows:
         db.session.execute(sa.insert(ResourceDone), rows)
+
+
+def _feedback_rounds(rng, profile_rows, left_out: set[int], when) -> None:
+    """A few rounds of 360 feedback asked for, for the report's use of the LQF: three to five
+    colleagues invited to each, none of them answered yet (no scores to make up)."""
+    framework_id = db.session.scalar(sa.select(Framework.id).where(Framework.code == LQF_CODE))
+    asking = [(row["user_id"], when()) for row in profile_rows
+              if row["user_id"] not in left_out and rng.random() < ROUND_SHARE]
+    if framework_id is None or not asking:
+        return
+    round_ids = db.session.scalars(
+        sa.insert(FeedbackRound).returning(FeedbackRound.id, sort_by_parameter_order=True),
+        [{"user_id": uid, "framework_id": framework_id, "created_at": at}
+         for uid, at in asking]).all()
+    db.session.execute(sa.insert(FeedbackRater), [
+        {"round_id": round_id, "email": f"colleague{k}.round{round_id}@example.org",
+         # Stands for the hash of a link's token: no link was ever sent, so none matches.
+         "token_hash": f"{rng.getrandbits(256):064x}", "invited_at": at}
+        for round_id, (_, at) in zip(round_ids, asking, strict=True)
+        for k in range(1, rng.randint(3, 5) + 1)])
