@@ -346,3 +346,22 @@ def test_marking_done_in_the_full_list_comes_back_to_that_resource(client, auth,
     page = _everything(client.get("/me/resources?open=MS").get_data(as_text=True))
     assert f'<li class="resource" id="resource-{resource.id}">' in page
     assert 'name="back" value="all"' in page
+
+
+def test_a_real_gap_keeps_a_place_when_the_help_asked_for_fills_the_rest(client, auth, users,
+                                                                          elements):
+    # Two needs touching six elements rated 3 used to take all three places, so a 1 in
+    # supervision was never suggested.
+    for code in ("PQ2", "WO4", "IS1", "IS2", "MS4"):
+        _add(elements, code, f"About {code}")
+    _add(elements, "MS3", "Supervising your team")
+    give_profile(users["member"], level=3, needs=("wellbeing", "cqc_inspection"))
+    assess(users["member"], _scores(elements, {"MS3": 1}, rest=3))
+    auth.login(users["member"].email)
+    suggested = _suggested(client)
+    assert suggested.count("Why this one:") == 3
+    assert suggested.count("You asked for help with") == 2
+    assert "Supervising your team" in suggested
+    assert "You rated yourself 1 of 4 here, one of your lowest." in suggested
+    assert suggested.index("About PQ2") < suggested.index("About WO4") \
+        < suggested.index("Supervising your team")

@@ -58,7 +58,8 @@ def suggestions(user: User, fw: Framework, n: int = 3) -> list[Suggestion]:
     """Up to n elements to work on, each with its reason and the resources for the member's level.
 
     Gaps that matter come first: elements tied to the help the member asked for (scored up to
-    NEED_GAP, or not yet assessed), then the lowest scores (up to GAP). Senior-leader elements
+    NEED_GAP, or not yet assessed), then the lowest scores (up to GAP); when both kinds exist,
+    the lowest score keeps one of the n places. Senior-leader elements
     count only for strategic leaders: everyone else was told to rate them 1 if they don't apply,
     so a low score there says nothing. Elements with no resource for the member's level, or
     only pages already suggested or marked done, are skipped, so a suggestion never ends in
@@ -86,13 +87,30 @@ def suggestions(user: User, fw: Framework, n: int = 3) -> list[Suggestion]:
                 reason = f"You rated yourself {score} of 4 here, one of your lowest."
                 candidates.append(((1, score, d.position, e.position), e, reason))
     candidates.sort(key=lambda c: c[0])
-    chosen, shown = [], set()
-    for _, e, reason in candidates:
+    asked = [(e, reason) for key, e, reason in candidates if key[0] == 0]
+    gaps = [(e, reason) for key, e, reason in candidates if key[0] == 1]
+    chosen: list[Suggestion] = []
+    shown: set[str] = set()
+    # The help asked for comes first, but keeps one place free for the lowest real score, so
+    # a member who asked about two topics still hears about their own weakest area.
+    _pick(asked, n - 1 if gaps and n > 1 else n, chosen, shown, by_element_id)
+    _pick(gaps, n, chosen, shown, by_element_id)
+    _pick(asked, n, chosen, shown, by_element_id)  # no gap had a page left: fill from needs
+    return chosen
+
+
+def _pick(candidates: list, limit: int, chosen: list[Suggestion], shown: set[str],
+          by_element_id: dict[int, list[Resource]]) -> None:
+    """Add candidates to ``chosen`` until it holds ``limit``; one page is suggested once."""
+    taken = {s.element.id for s in chosen}
+    for e, reason in candidates:
+        if len(chosen) >= limit:
+            return
         fresh = [r for r in by_element_id[e.id] if r.url not in shown]
-        if fresh and len(chosen) < n:  # one page is suggested once, under its first reason
+        if fresh and e.id not in taken:
             chosen.append(Suggestion(e, reason, fresh))
             shown.update(r.url for r in fresh)
-    return chosen
+            taken.add(e.id)
 
 
 STRATEGIC = 4  # profiles.LEVELS: the level for which the senior dimensions apply
