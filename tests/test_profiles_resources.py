@@ -365,3 +365,16 @@ def test_a_real_gap_keeps_a_place_when_the_help_asked_for_fills_the_rest(client,
     assert "You rated yourself 1 of 4 here, one of your lowest." in suggested
     assert suggested.index("About PQ2") < suggested.index("About WO4") \
         < suggested.index("Supervising your team")
+
+
+def test_a_mistake_adding_a_resource_shows_above_the_long_list(client, auth, users, elements):
+    # With the demo's 84 rows the form sat below the list: a refused add came back with its
+    # error summary some 17,000 pixels down a phone screen.
+    for n in range(3):
+        _add(elements, "PQ1", f"Resource {n}")
+    auth.login(users["admin"].email)
+    html = client.post("/admin/resources", data={"element_id": elements["PQ1"].id,
+                                                 "title": "Know yourself",
+                                                 "url": "example.org"}).get_data(as_text=True)
+    assert html.index('class="error-summary"') < html.index("<table")
+    assert html.index('value="Know yourself"') < html.index("<table")
