@@ -389,6 +389,16 @@ def test_each_member_added_or_updated_shows_on_their_admin_page(client, auth, us
     assert "updated the profile of" not in page and "added <a" in page
 
 
+def test_the_import_page_counts_one_member_in_the_singular(client, coordinator):
+    imp = imported(client, csv_bytes("Al Ok,al@example.org,,,,,,"))
+    page = client.get(f"/coordinator/imports/{imp.id}").get_data(as_text=True)
+    assert "Imported 1 member: 1 new, 0 updated, 0 unchanged. 1 invitation sent." in page
+    imp = imported(client, csv_bytes("Bo Two,bo@example.org,,,,,,",
+                                     "Cy Three,cy@example.org,,,,,,"))
+    page = client.get(f"/coordinator/imports/{imp.id}").get_data(as_text=True)
+    assert "Imported 2 members: 2 new, 0 updated, 0 unchanged. 2 invitations sent." in page
+
+
 def test_scores_are_saved_as_a_completed_self_assessment(client, coordinator):
     head = HEAD + "," + ",".join(CODES)
     imported(client, csv_bytes(f"Al Ok,al@example.org,,,,,,,{','.join(['2'] * 28)}",

@@ -630,12 +630,17 @@ def run_import(job: Job, report: jobs.Report) -> str:
     sent, failed = send_invitations(applied.new_ids, report)
     imp.report = {**imp.report, "invited": sent, "invitations_failed": failed}
     db.session.commit()
-    words = (f"Imported {len(checked.rows):,} members: {len(applied.new_ids):,} new, "
+    words = (f"Imported {_count(len(checked.rows), 'member')}: {len(applied.new_ids):,} new, "
              f"{applied.updated:,} updated, {applied.unchanged:,} unchanged. "
-             f"{sent:,} invitations sent.")
+             f"{_count(sent, 'invitation')} sent.")
     if failed:
-        words += f" {failed:,} invitations could not be sent."
+        words += f" {_count(failed, 'invitation')} could not be sent."
     return words
+
+
+def _count(n: int, noun: str) -> str:
+    """"1 member", "2 members", "25,000 members"."""
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
 
 
 # ---------------------------------------------------------------- writing the members
