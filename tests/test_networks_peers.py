@@ -2,6 +2,8 @@
 only what a peer shows, saying hello (and back), "not for me", and a fixed number of queries."""
 from __future__ import annotations
 
+from datetime import datetime
+
 import numpy as np
 import pytest
 import sqlalchemy as sa
@@ -252,6 +254,17 @@ def test_hello_and_hello_back(leeds, client, auth):
         Notification.user_id == mina.id)).one()
     assert back.text == "Pia Peer said hello back"
     assert db.session.get(PeerHello, 1) is not None
+
+
+def test_hellos_show_the_day_they_were_sent_in_uk_time(leeds, client, auth):
+    mina, pia = leeds["mina"], leeds["pia"]
+    # 23:30 UTC on 30 June is half past midnight on 1 July in the UK.
+    db.session.add(PeerHello(sender_id=pia.id, recipient_id=mina.id, message="Late hello",
+                             created_at=datetime(2026, 6, 30, 23, 30)))
+    db.session.commit()
+    auth.login(mina.email)
+    hellos = client.get("/networks/peers/hellos").get_data(as_text=True)
+    assert "1 July 2026" in hellos and "30 June" not in hellos
 
 
 def test_a_reply_is_allowed_even_outside_your_networks(leeds, client, auth):
