@@ -37,7 +37,7 @@ from netapp.models.base import utcnow
 from netapp.services import audit
 from netapp.services.sets import meets_where, to_london
 
-PRODID = "-//Registered Managers network//Action learning sets//EN"
+PRODID = "-//Registered Managers network//Meetings and events//EN"
 # An affinity network's event, in an email: the file goes through mail servers and inboxes,
 # so it must not say which network the member is in.
 UNNAMED_EVENT = "Network event"
