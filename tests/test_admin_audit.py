@@ -176,6 +176,19 @@ def test_sentences_read_as_plain_words(app, users):
     affinity_event = AuditEntry(action="event.created", actor=None, detail={})
     assert sentence(affinity_event, names) == \
         "An event was created (who and where are not kept)"
+    # One of something is counted in the singular, each count on its own.
+    checked = AuditEntry(action="import.checked", actor=admin, target_type="MemberImport",
+                         target_id="4", detail={"rows": 1, "problems": 2})
+    assert sentence(checked, names) == \
+        "Ada Admin checked member import 4 in a dry run (1 row, 2 problems)"
+    merged = AuditEntry(action="organisation.merged", actor=admin, target_type="Organisation",
+                        target_id="5", detail={"merged": 1, "moved": 1, "name": "Oak Lodge"})
+    assert sentence(merged, names) == \
+        "Ada Admin merged 1 more copy of “Oak Lodge” into organisation 5 (1 profile moved)"
+    invited = AuditEntry(action="feedback.invited", actor=member, detail={"count": 1})
+    assert sentence(invited, names) == "Mina Member invited 1 person to give 360 feedback"
+    export = AuditEntry(action="export.members", actor=admin, detail={"count": 11})
+    assert sentence(export, names) == "Ada Admin downloaded the members list (11 rows)"
 
 
 def test_names_in_sentences_are_escaped(app, users):

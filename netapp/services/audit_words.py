@@ -12,6 +12,7 @@ import re
 import string
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -377,6 +378,10 @@ def sentence(entry: Any, names: dict[int, str], link: Link | None = None) -> str
         return _done(p.alone, link)
     values: dict[str, str] = {"actor": who}
     detail = entry.detail or {}
+    text = p.text
+    ones = frozenset(key for key, value in detail.items() if type(value) is int and value == 1)
+    if ones:
+        text = _one_of(entry.action, ones)
     try:
         for name in _PLACES[entry.action]:
             if name == "target":
@@ -385,7 +390,25 @@ def sentence(entry: Any, names: dict[int, str], link: Link | None = None) -> str
                 values[name] = clean(_detail_value(name, detail[name], names, link))
     except KeyError:
         return _done(f"{who}: {clean(entry.action)}", link)
-    return _done(p.text.format_map(values), link)
+    return _done(text.format_map(values), link)
+
+
+# Nouns counted in the phrases, and their singular: "1 row", not "1 rows".
+SINGULAR = {"rows": "row", "members": "member", "copies": "copy", "profiles": "profile",
+            "offers": "offer", "problems": "problem", "sets": "set", "people": "person",
+            "places": "place"}
+_COUNTED = re.compile(r"\{(\w+)\}((?: more| new| waiting)?) (" + "|".join(SINGULAR) + r")\b")
+
+
+@cache
+def _one_of(action: str, ones: frozenset[str]) -> str:
+    """The action's phrase with each noun counted by a detail in ``ones`` (each 1) made
+    singular."""
+    def singular(m: re.Match) -> str:
+        if m.group(1) not in ones:
+            return m.group(0)
+        return f"{{{m.group(1)}}}{m.group(2)} {SINGULAR[m.group(3)]}"
+    return _COUNTED.sub(singular, PHRASES[action].text)
 
 
 def _done(text: str, link: Link | None) -> str:
