@@ -55,6 +55,9 @@ def register_extensions(app: Flask) -> None:
     from netapp.services import session_keeper
 
     session_keeper.init_app(app)  # PostgreSQL: live sessions kept per process
+    from netapp.services import reference
+
+    reference.listen_for_changes(app)  # PostgreSQL: other processes' changes empty the copies
     from netapp.tasks import huey
 
     huey.init_app(app)

@@ -1,12 +1,15 @@
 """The per-process copy of reference data: pages read it without SQL, and see changes at once."""
 from __future__ import annotations
 
+import time
+
+import pytest
 import sqlalchemy as sa
 
 from netapp.extensions import db
-from netapp.models import Dimension, LocalAuthority, Network, NetworkMembership, Region
+from netapp.models import Dimension, LocalAuthority, Network, NetworkMembership, Region, Topic
 from netapp.models.base import utcnow
-from netapp.services import lqf, reference
+from netapp.services import lqf, reference, session_keeper
 from tests.profile_helpers import assess, council, give_profile, load_reference
 
 
@@ -149,3 +152,79 @@ def test_regions_come_from_the_process_copy_until_one_changes(app):
         assert reference.regions()[-1].name == "Zetland"  # a change shows at once
     finally:
         sa.event.remove(db.engine, "before_cursor_execute", keep)
+
+
+# ---------------------------------------------------------------- other processes (PostgreSQL)
+#
+# On PostgreSQL a trigger names each changed reference table (NOTIFY netapp_reference) and every
+# process hears it on the connection that listens for sign-in changes, so a change made
+# anywhere shows on the next page instead of after KEEP_FOR.
+
+HEARS_CHANGES = [pytest.mark.keep_sessions,  # the listening connection, as in production
+                 pytest.mark.parametrize("backend", [pytest.param("postgres",
+                                                                  marks=pytest.mark.postgres)])]
+
+
+def _elsewhere(app, *statements) -> None:
+    """Run ``statements`` and commit on an engine of its own: another process, or psql."""
+    engine = sa.create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
+    try:
+        with engine.begin() as connection:
+            for statement in statements:
+                connection.execute(statement)
+    finally:
+        engine.dispose()
+
+
+def _until(check, seconds: float = 5.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+@pytest.mark.usefixtures("app")
+class TestHeardFromOtherProcesses:
+    pytestmark = HEARS_CHANGES
+
+    def test_a_council_renamed_elsewhere_shows_on_the_next_page(self, app, client, auth,
+                                                                 users):
+        _member_with_an_assessment(users, auth)
+        assert "Leeds, Yorkshire" in client.get("/me").get_data(as_text=True)
+        _elsewhere(app, sa.update(LocalAuthority.__table__)
+                   .where(LocalAuthority.__table__.c.name == "Leeds").values(name="Leeds City"))
+        # Well inside KEEP_FOR: only the notice can have emptied the copy.
+        assert _until(lambda: "Leeds City, Yorkshire" in client.get("/me").get_data(True))
+
+    def test_a_topic_renamed_elsewhere_is_read_again_and_the_rest_are_kept(self, app, users):
+        load_reference()
+        topics = reference.topic_names()
+        first_id, first_name = next(iter(topics.items()))
+        reference.place(council("Leeds").id)  # another copy, which a topic never feeds
+        places = reference._store()["places"]
+        _elsewhere(app, sa.update(Topic.__table__).where(Topic.__table__.c.id == first_id)
+                   .values(name="Renamed by hand"))
+        assert _until(lambda: reference.topic_names()[first_id] == "Renamed by hand")
+        assert first_name != "Renamed by hand"
+        assert reference._store()["places"] is places
+
+    def test_a_copy_read_while_news_arrived_is_not_kept(self, app, users):
+        load_reference()
+        reference.clear()
+        keeper = session_keeper.keeper(app)
+        assert keeper.hear()  # listening before the read begins
+
+        def read_then_hear_of_a_change(session):
+            value = reference._topics(session)
+            # The change commits after this read's statement: the copy already misses it.
+            _elsewhere(app, sa.update(Topic.__table__).values(name=Topic.__table__.c.name + "!"))
+            moves = keeper.reference_moves
+            assert _until(lambda: keeper.hear() and keeper.reference_moves > moves)
+            return value
+
+        stale = reference._cached("topics", read_then_hear_of_a_change)
+        assert not any(t.name.endswith("!") for t in stale.values())
+        assert "topics" not in reference._store()  # not kept: the next read loads again
+        assert all(name.endswith("!") for name in reference.topic_names().values())

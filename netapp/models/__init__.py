@@ -62,6 +62,7 @@ from netapp.models.networks import (
 from netapp.models.notifications import EmailOptOut, Notification
 from netapp.models.places import LocalAuthority, Organisation, Region, ServiceType
 from netapp.models.profiles import Profile
+from netapp.models.reference_changes import REFERENCE_CHANNEL, REFERENCE_TABLES  # noqa: F401
 from netapp.models.sets import (
     CalendarFeed,
     FormationStatus,

@@ -9,8 +9,12 @@ own copies in its session (``Session.merge(..., load=False)``, no SQL), so it ca
 rows it loaded itself.
 
 Kept right on change: any flush, ORM bulk statement, commit or rollback that touches one of
-these tables in this process empties the cache at once. Another process (a second gunicorn
-worker) sees a change within ``KEEP_FOR`` at most, when its copy is loaded again.
+these tables in this process empties the cache at once. On PostgreSQL every other process (a
+second gunicorn worker, the task queue's worker) hears of a change as it commits, from any
+process, psql or a migration: a trigger names the table (netapp/models/reference_changes.py)
+and the process empties the copies it feeds before its next read (``listen_for_changes``). A
+copy loaded while such news arrived is not kept. Where nothing can be heard (SQLite, or while
+the listening connection is down) a copy is loaded again after ``KEEP_FOR`` at most.
 """
 from __future__ import annotations
 
@@ -34,20 +38,22 @@ from netapp.models import (
     Region,
     Topic,
 )
-from netapp.services import recruitment
+from netapp.services import recruitment, session_keeper
 
 __all__ = [
-    "KEEP_FOR", "Place", "clear", "dimensions", "ensure_reference_data", "framework", "network",
-    "networks", "place", "regions", "shared", "topic_names", "topics",
+    "KEEP_FOR", "Place", "clear", "dimensions", "ensure_reference_data", "framework",
+    "listen_for_changes", "network", "networks", "place", "regions", "shared", "topic_names",
+    "topics",
 ]
 
-KEEP_FOR = 60.0  # seconds another process may show reference data from before a change
+KEEP_FOR = 60.0  # seconds a process that cannot hear of changes may show data from before one
 RELOAD_AFTER = 1.0  # seconds before a copy that lacks a row asked for is loaded again
 # Which cached copy each table's rows feed: a change empties only the copies it feeds.
 _FEEDS = {Framework: ("frameworks",), Dimension: ("frameworks",), Element: ("frameworks",),
           LevelDescriptor: ("frameworks",), Topic: ("topics",), Network: ("networks",),
           LocalAuthority: ("places",), Region: ("places", "regions")}
 _BY_TABLE = {model.__table__: keys for model, keys in _FEEDS.items()}
+_BY_TABLE_NAME = {model.__table__.name: keys for model, keys in _FEEDS.items()}
 _TOUCHED = "reference_touched"
 
 
@@ -114,6 +120,23 @@ def clear(keys=None) -> None:
         store.pop(key, None)
 
 
+def listen_for_changes(app) -> None:
+    """Empty ``app``'s copies as soon as its process hears that their tables changed
+    (PostgreSQL; after ``session_keeper.init_app``, whose connection does the listening)."""
+    keeper = session_keeper.keeper(app)
+    if keeper is None:
+        return
+    store = app.extensions.setdefault("reference_cache", {})
+
+    def told(tables: set[str] | None) -> None:
+        keys = set(store) if tables is None else {
+            key for table in tables for key in _BY_TABLE_NAME.get(table, ())}
+        for key in keys:
+            store.pop(key, None)
+
+    keeper.on_reference(told)
+
+
 def _cached(key: str, load, needs=()):
     """The value kept under ``key``, loaded by ``load(session)`` when missing or too old, or
     when it lacks one of the keys in ``needs`` (another process may have added that row) and
@@ -128,15 +151,20 @@ def _cached(key: str, load, needs=()):
         if not db.session.autoflush:
             return load(db.session)
         db.session.flush()
+    keeper = session_keeper.keeper(current_app)
+    listening = keeper is not None and keeper.hear()  # news since the last read empties copies
     store = _store()
     kept = store.get(key)
     now = time.monotonic()
     if kept is not None and now - kept[0] < KEEP_FOR and (
             all(k in kept[1] for k in needs) or now - kept[0] < RELOAD_AFTER):
         return kept[1]
+    moves = keeper.reference_moves if listening else 0
     with Session(bind=db.session.connection(), expire_on_commit=False, autoflush=False) as own:
         value = load(own)
-    store[key] = (now, value)
+    # Kept only if no news came while it was read: the read may have missed that change.
+    if not listening or (keeper.hear() and keeper.reference_moves == moves):
+        store[key] = (now, value)
     return value
 
 

@@ -21,6 +21,10 @@ A session read while a change was on its way is not kept: every forgetting moves
 and a read is kept only if the counter has not moved since it began. If the listening
 connection fails, the process forgets everything and reads from the database until it can
 listen again. SQLite has no way to tell other processes, so there every request reads.
+
+The same connection also listens on ``netapp_reference`` (netapp/models/reference_changes.py):
+a change to reference data in any process names its table, and the keeper passes the names to
+whoever asked (``on_reference``: netapp/services/reference.py empties the copies they feed).
 """
 from __future__ import annotations
 
@@ -39,8 +43,9 @@ from flask import Flask, current_app
 
 from netapp.extensions import db
 from netapp.models.accounts import IDENTITY_CHANNEL as CHANNEL
+from netapp.models.reference_changes import REFERENCE_CHANNEL
 
-__all__ = ["CHANNEL", "Keeper", "find", "init_app", "stop"]
+__all__ = ["CHANNEL", "Keeper", "find", "hear", "init_app", "keeper", "stop"]
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +72,10 @@ class Keeper:
         self._retry_at = 0.0
         self._closer: weakref.finalize | None = None
         self._lock = threading.RLock()
+        # Told the tables named by each reference notice, and when it cannot listen (None:
+        # anything may have changed).
+        self._on_reference: list[Callable[[set[str] | None], None]] = []
+        self.reference_moves = 0  # moves on with every reference notice (or lost hearing)
 
     # ------------------------------------------------------------ looking up
 
@@ -143,6 +152,27 @@ class Keeper:
     def __len__(self) -> int:
         return len(self._entries)
 
+    # ------------------------------------------------------------ reference data
+
+    def on_reference(self, told: Callable[[set[str] | None], None]) -> None:
+        """Call ``told(tables)`` with the tables each reference notice names, and
+        ``told(None)`` whenever notices may have been missed (listening began or was lost)."""
+        self._on_reference.append(told)
+
+    def hear(self) -> bool:
+        """Take in whatever notices have arrived (a read of the socket, no round trip);
+        whether the process is listening, so that what it keeps is kept right."""
+        with self._lock:
+            if not self._listening():
+                return False
+            self._take_notifications()
+            return self._listener is not None
+
+    def _tell_reference(self, tables: set[str] | None) -> None:
+        self.reference_moves += 1
+        for told in self._on_reference:
+            told(tables)
+
     # ------------------------------------------------------------ listening
 
     def _listening(self) -> bool:
@@ -168,11 +198,13 @@ class Keeper:
         # Closed with the keeper however it ends (an app dropped, the process exiting).
         self._closer = weakref.finalize(self, _close_quietly, self._listener)
         self._forget_everyone()  # changes made while nobody listened were missed
+        self._tell_reference(None)
         return True
 
     def _take_notifications(self) -> None:
         pgconn = self._listener.pgconn
         people: set[int] = set()
+        tables: set[str] = set()
         try:
             # Read until the socket has nothing more: a big change (an import) sends many.
             heard = True
@@ -181,14 +213,19 @@ class Keeper:
                 heard = False
                 while (note := pgconn.notifies()) is not None:
                     heard = True
-                    if note.relname.decode() == CHANNEL:
+                    channel = note.relname.decode()
+                    if channel == CHANNEL:
                         people.add(int(note.extra.decode()))
+                    elif channel == REFERENCE_CHANNEL:
+                        tables.add(note.extra.decode())
         except Exception:  # noqa: BLE001 - a lost connection: forget all, listen again
             log.warning("lost the connection that listens for session changes", exc_info=True)
             self._stop_listening()
             return
         if people:
             self._forget(people)
+        if tables:
+            self._tell_reference(tables)
 
     def close(self) -> None:
         """Stop listening (and forget everything: changes would go unheard)."""
@@ -200,6 +237,7 @@ class Keeper:
         self._listener = None
         if self._closer is not None:
             self._closer()
+        self._tell_reference(None)
 
 
 def _close_quietly(listener: Any) -> None:
@@ -208,12 +246,14 @@ def _close_quietly(listener: Any) -> None:
 
 
 def _listen(engine: sa.Engine) -> Any:
-    """A connection of its own (outside the pool) listening on ``CHANNEL``."""
+    """A connection of its own (outside the pool) listening on ``CHANNEL`` and
+    ``REFERENCE_CHANNEL``."""
     import psycopg
 
     args, kwargs = engine.dialect.create_connect_args(engine.url)
     listener = psycopg.connect(*args, **kwargs, autocommit=True)
     listener.execute(f"LISTEN {CHANNEL}")
+    listener.execute(f"LISTEN {REFERENCE_CHANNEL}")
     return listener
 
 
@@ -236,9 +276,20 @@ def stop(app: Flask) -> None:
         keeper.close()
 
 
+def keeper(app: Flask) -> Keeper | None:
+    """``app``'s keeper: None unless sessions are kept (PostgreSQL, ``SIGNED_IN_KEEP_FOR``)."""
+    return app.extensions.get(_KEY)
+
+
 def find(digest: str, read: Callable[[str], Any]) -> Any:
     keeper = current_app.extensions.get(_KEY)
     return read(digest) if keeper is None else keeper.find(digest, read)
+
+
+def hear() -> bool:
+    """Take in the notices that have arrived for this app's process; whether it listens."""
+    keeper = current_app.extensions.get(_KEY)
+    return keeper is not None and keeper.hear()
 
 
 def _install(engine: sa.Engine, keeper: Keeper) -> None:
