@@ -1,8 +1,6 @@
 """The per-process copy of reference data: pages read it without SQL, and see changes at once."""
 from __future__ import annotations
 
-import time
-
 import pytest
 import sqlalchemy as sa
 
@@ -11,6 +9,7 @@ from netapp.models import Dimension, LocalAuthority, Network, NetworkMembership,
 from netapp.models.base import utcnow
 from netapp.services import lqf, reference, session_keeper
 from tests.profile_helpers import assess, council, give_profile, load_reference
+from tests.waiting import until
 
 
 def _statements(client, path: str) -> list[str]:
@@ -176,13 +175,6 @@ def _elsewhere(app, *statements) -> None:
         engine.dispose()
 
 
-def _until(check, seconds: float = 5.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.02)
-    return False
 
 
 @pytest.mark.usefixtures("app")
@@ -196,7 +188,7 @@ class TestHeardFromOtherProcesses:
         _elsewhere(app, sa.update(LocalAuthority.__table__)
                    .where(LocalAuthority.__table__.c.name == "Leeds").values(name="Leeds City"))
         # Well inside KEEP_FOR: only the notice can have emptied the copy.
-        assert _until(lambda: "Leeds City, Yorkshire" in client.get("/me").get_data(True))
+        assert until(lambda: "Leeds City, Yorkshire" in client.get("/me").get_data(True))
 
     def test_a_topic_renamed_elsewhere_is_read_again_and_the_rest_are_kept(self, app, users):
         load_reference()
@@ -206,7 +198,7 @@ class TestHeardFromOtherProcesses:
         places = reference._store()["places"]
         _elsewhere(app, sa.update(Topic.__table__).where(Topic.__table__.c.id == first_id)
                    .values(name="Renamed by hand"))
-        assert _until(lambda: reference.topic_names()[first_id] == "Renamed by hand")
+        assert until(lambda: reference.topic_names()[first_id] == "Renamed by hand")
         assert first_name != "Renamed by hand"
         assert reference._store()["places"] is places
 
@@ -221,7 +213,7 @@ class TestHeardFromOtherProcesses:
             # The change commits after this read's statement: the copy already misses it.
             _elsewhere(app, sa.update(Topic.__table__).values(name=Topic.__table__.c.name + "!"))
             moves = keeper.reference_moves
-            assert _until(lambda: keeper.hear() and keeper.reference_moves > moves)
+            assert until(lambda: keeper.hear() and keeper.reference_moves > moves)
             return value
 
         stale = reference._cached("topics", read_then_hear_of_a_change)

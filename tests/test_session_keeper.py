@@ -18,6 +18,7 @@ from netapp.services import session_keeper
 from netapp.services.session_keeper import Keeper
 from tests.conftest import AuthActions
 from tests.statements import statements_per_page
+from tests.waiting import until
 
 # Live sessions kept per process, as in production: these flows must work with them.
 pytestmark = pytest.mark.keep_sessions
@@ -34,14 +35,6 @@ def _signed_in_page(client) -> int:
     return client.get("/networks/mine").status_code
 
 
-def _until(check, seconds: float = 5.0) -> bool:
-    """True as soon as ``check()`` is; False if it is not within ``seconds``."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.01)
-    return False
 
 
 @pytest.fixture
@@ -105,7 +98,7 @@ def test_a_change_in_another_process_reaches_this_one(app, client, auth, users, 
     # This process ends the session...
     assert client.post("/account/logout").status_code == 302
     # ...and the other one stops letting the old cookie in as soon as the database tells it.
-    assert _until(lambda: _signed_in_page(elsewhere) == 302)
+    assert until(lambda: _signed_in_page(elsewhere) == 302)
 
 
 @POSTGRES_ONLY
@@ -118,7 +111,7 @@ def test_a_new_role_given_in_another_process_shows_at_once_there(app, client, au
     member = db.session.get(User, users["member"].id)
     member.grant(Role.MENTOR)
     db.session.commit()
-    assert _until(lambda: "My mentees" in elsewhere.get("/home").get_data(as_text=True))
+    assert until(lambda: "My mentees" in elsewhere.get("/home").get_data(as_text=True))
 
 
 @POSTGRES_ONLY
@@ -130,7 +123,7 @@ def test_a_session_changed_by_hand_in_the_database_is_not_used_from_memory(app, 
     with db.engine.connect() as conn:
         conn.execute(sa.delete(UserSession))
         conn.commit()
-    assert _until(lambda: _signed_in_page(client) == 302)
+    assert until(lambda: _signed_in_page(client) == 302)
 
 
 @POSTGRES_ONLY
@@ -150,7 +143,7 @@ def test_when_it_cannot_listen_it_reads_every_session(app, client, auth, users):
     with db.engine.connect() as conn:
         conn.execute(sa.delete(UserSession))
         conn.commit()
-    assert _until(lambda: _signed_in_page(client) == 302)
+    assert until(lambda: _signed_in_page(client) == 302)
 
 
 # ------------------------------------------------------------------ the keeper alone

@@ -26,13 +26,37 @@ def launch_chromium(playwright):
                                       args=CHROMIUM_ARGS)
 
 
+def _closing(app: Flask):
+    """``app`` with every response closed however its sending ends.
+
+    Werkzeug's development server skips closing a response when the browser hangs up while the
+    server reads what is left of the request (a stylesheet abandoned as a page moves on), so a
+    static file stayed open until the garbage collector warned about it, which this suite
+    counts as an error. Each response now goes out through a generator that closes it when it
+    finishes, when the server closes it, or when the server drops it half sent.
+    """
+    def serve(environ, start_response):
+        body = app(environ, start_response)
+
+        def sent():
+            try:
+                yield from body
+            finally:
+                if hasattr(body, "close"):
+                    body.close()
+
+        return sent()
+
+    return serve
+
+
 class LiveServer:
     """Serve ``app`` on 127.0.0.1 and a free port from a daemon thread until ``stop``."""
 
     def __init__(self, app: Flask) -> None:
         self.app = app
         # Port 0 lets the kernel choose a free port, so two runs never race for one.
-        self._server = make_server("127.0.0.1", 0, app, threaded=True)
+        self._server = make_server("127.0.0.1", 0, _closing(app), threaded=True)
         self.url = f"http://127.0.0.1:{self._server.server_port}"
         self._thread = threading.Thread(target=self._server.serve_forever,
                                         name="live-server", daemon=True)
