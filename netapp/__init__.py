@@ -130,10 +130,12 @@ def register_commands(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
+    from netapp.forms_common import token_input
     from netapp.models import Role
     from netapp.services.markdown import render as markdown
 
     app.add_template_filter(markdown, "markdown")  # members' posts and stories, sanitised
+    app.add_template_global(token_input)  # a button-only form's token, with no form built
 
     @app.context_processor
     def inject_roles():

@@ -317,3 +317,23 @@ def test_csrf_input_is_the_same_html_as_wtforms_writes(app, prefix):
             assert 'class="x"' in str(token(class_="x"))
         finally:
             app.config["WTF_CSRF_ENABLED"] = False
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_token_input_is_what_an_empty_form_writes(app, enabled):
+    """Pages shown with GET write a button-only form's token with ``token_input()`` instead of
+    building an EmptyForm: it must be the same HTML, so the button's POST still carries the
+    token its form checks (and nothing when CSRF is off, as in most tests)."""
+    from flask import render_template_string
+
+    from netapp.forms_common import EmptyForm, token_input
+
+    with app.test_request_context("/"):
+        app.config["WTF_CSRF_ENABLED"] = enabled
+        try:
+            written = str(EmptyForm().hidden_tag())
+            assert str(token_input()) == written
+            assert render_template_string("{{ token_input() }}") == written
+            assert ('value="' in written) is enabled
+        finally:
+            app.config["WTF_CSRF_ENABLED"] = False

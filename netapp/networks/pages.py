@@ -36,9 +36,7 @@ def mine():
     joined = {m.network_id for m in memberships}
     return render_template("networks/mine.html", memberships=memberships,
                            following=following,
-                           others=[n for n in networks.affinity_networks() if n.id not in joined],
-                           listing_form=ListingForm(), resend_form=EmptyForm(),
-                           unfollow_form=EmptyForm())
+                           others=[n for n in networks.affinity_networks() if n.id not in joined])
 
 
 def _affinity_or_404(code: str) -> Network:
