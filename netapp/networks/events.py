@@ -95,7 +95,7 @@ def event_page(event_id: int):
     event = page.event
     going, waiting = service.people(event) if page.can_manage else ([], [])
     return render_template("networks/events/event.html", page=page, event=event,
-                           network=page.network, form=EmptyForm(), going=going,
+                           network=page.network, going=going,
                            waiting=waiting, when=service.when_words(event),
                            is_past=service.is_past(event))
 

@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from flask import current_app, has_request_context, request, url_for
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased, contains_eager, lazyload
+from sqlalchemy.orm import aliased, contains_eager
 from sqlalchemy.orm.attributes import set_committed_value
 
 from netapp.extensions import db
@@ -715,22 +715,21 @@ def event_page(viewer: User, event_id: int) -> EventPage:
 @cache
 def _people_statement():
     """The statement behind ``people``, built once per process: parameter ``event``."""
-    return (sa.select(EventRsvp, User).options(lazyload(User.roles))
+    return (sa.select(EventRsvp.id, EventRsvp.status, EventRsvp.attended, User.display_name)
             .join(User, User.id == EventRsvp.user_id)
             .where(EventRsvp.event_id == sa.bindparam("event"),
                    EventRsvp.status.in_([RsvpStatus.GOING, RsvpStatus.WAITING]))
             .order_by(User.display_name, User.id))
 
 
-def people(event: Event) -> tuple[list[tuple[EventRsvp, User]], list[User]]:
-    """(``people_going``, ``people_waiting``) in one query, for the event's managers."""
+def people(event: Event) -> tuple[list[sa.Row], list[sa.Row]]:
+    """(those going, by name; those waiting, in the queue's order) in one query, for the
+    event's managers: plain rows of each answer's ``id``, ``status``, ``attended`` and the
+    person's ``display_name``."""
     going, waiting = [], []
-    for rsvp, user in db.session.execute(_people_statement(), {"event": event.id}):
-        if rsvp.status is RsvpStatus.GOING:
-            going.append((rsvp, user))
-        else:
-            waiting.append((rsvp, user))
-    return going, [user for rsvp, user in sorted(waiting, key=lambda pair: pair[0].id)]
+    for row in db.session.execute(_people_statement(), {"event": event.id}):
+        (going if row.status is RsvpStatus.GOING else waiting).append(row)
+    return going, sorted(waiting, key=lambda row: row.id)
 
 
 # ---------------------------------------------------------------- my data
