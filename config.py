@@ -22,7 +22,9 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'netapp.sqlite3'}"
     )
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # No ping on every checkout: on PostgreSQL the pool checks a connection that lay idle
+    # (netapp/database.py); a SQLite file does not go away.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     WTF_CSRF_TIME_LIMIT = 60 * 60 * 4
 
     # Session cookies: HttpOnly and SameSite always; Secure wherever HTTPS is served.

@@ -195,8 +195,8 @@ def _test_config(database_url: str) -> type:
         "MAIL_BACKEND": "console", "HUEY_URL": "immediate", "SIGNED_IN_KEEP_FOR": 60})
 
 
-def pages_and_statements(database_url: str) -> tuple[list[Page], dict[str, int],
-                                                    dict[str, float]]:
+def pages_and_statements(database_url: str, only: list[str] | None = None
+                         ) -> tuple[list[Page], dict[str, int], dict[str, float]]:
     """The pages, the SQL statements of one warm request to each, and the median milliseconds
     of five more requests one after another (test client, same data, no other requests)."""
     from netapp import create_app
@@ -208,7 +208,8 @@ def pages_and_statements(database_url: str) -> tuple[list[Page], dict[str, int],
     counts: dict[str, int] = {}
     alone: dict[str, float] = {}
     with app.app_context():
-        pages = main_pages()
+        pages = [page for page in main_pages()
+                 if not only or any(name in page.name for name in only)]
         clients = {}
         clients[VISITOR] = app.test_client()
         for who in {page.who for page in pages} - {VISITOR}:
@@ -385,7 +386,9 @@ def run(database_url: str, args, workdir: Path) -> dict:
     if not args.database_url:
         print(f"seeding {args.members} demo members ...", flush=True)
         figures["seed_s"] = round(seed(database_url, args.members, args.seed), 1)
-    pages, statements, alone = pages_and_statements(database_url)
+    pages, statements, alone = pages_and_statements(database_url, args.only)
+    if not pages:
+        raise SystemExit(f"no page's name holds {' or '.join(map(repr, args.only))}")
     script = workdir / "count.lua"
     script.write_text(WRK_SCRIPT)
     env = {**os.environ, "LOAD_TEST_SECRET_KEY": secrets.token_urlsafe(48),
@@ -491,12 +494,17 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
     parser.add_argument("--database-url", default="",
                         help="a database already holding the demo data (not seeded again)")
+    parser.add_argument("--only", action="append", default=[], metavar="NAME",
+                        help="measure only the pages whose name holds NAME (repeatable; a "
+                             "quick check, not for --docs)")
     parser.add_argument("--out", default=str(ROOT / "bench" / "out" / "load.json"))
     parser.add_argument("--docs", action="store_true",
                         help="also write the table into docs/benchmarks.md")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed (Debian package: wrk)")
+    if args.only and args.docs:
+        raise SystemExit("--docs writes the whole table: leave out --only")
     if args.duration < 1:
         raise SystemExit(f"--duration must be at least 1 second, got {args.duration}")
     # A stop by signal still runs the clean-up below (servers stopped, throwaway data removed).

@@ -2,7 +2,9 @@
 
 A request that only read ends with COMMIT on PostgreSQL, so the connection keeps the statements
 psycopg prepared and PostgreSQL does not plan them again on the next page; anything that wrote,
-or failed, is rolled back exactly as before, on both databases.
+or failed, is rolled back exactly as before, on both databases. On PostgreSQL a request that
+only reads runs without a transaction at all; a change, a lock, a server-side cursor or a COPY
+begins one; and a connection that died while idle in the pool is replaced without an error.
 """
 from __future__ import annotations
 
@@ -75,3 +77,98 @@ def test_a_failed_statement_leaves_the_connection_usable(app):
             db.session.execute(sa.text("SELECT no_such_column FROM users"))
         db.session.remove()
         assert db.session.get(User, user_id).email == "pat@example.org"
+
+
+# ---------------------------------------------------------------- a transaction only when needed
+
+
+def _raw():
+    """The psycopg connection under the session's current transaction."""
+    return db.session.connection().connection.dbapi_connection
+
+
+def _status():
+    from psycopg.pq import TransactionStatus
+
+    return TransactionStatus(_raw().info.transaction_status).name
+
+
+@pytest.fixture
+def other_connection(app):
+    """A second connection of its own, as another request in another process would have."""
+    import psycopg
+
+    with app.app_context():
+        args, kwargs = db.engine.dialect.create_connect_args(db.engine.url)
+    with psycopg.connect(*args, **kwargs, autocommit=True) as connection:
+        yield connection
+
+
+@POSTGRES_ONLY
+def test_a_page_that_only_reads_runs_no_transaction(app):
+    with app.app_context():
+        user_id = make_user(email="pat@example.org").id
+        db.session.remove()
+        _read_a_user(user_id)
+        # No BEGIN was sent: the connection sits idle, not inside a transaction.
+        assert _status() == "IDLE"
+        db.session.execute(sa.update(User).where(User.id == user_id).values(display_name="Pat"))
+        assert _status() == "INTRANS"
+        _read_a_user(user_id)
+        assert _status() == "INTRANS", "a read after a change left its transaction"
+        db.session.remove()
+
+
+@POSTGRES_ONLY
+def test_rows_locked_by_a_select_stay_locked_until_the_end(app, other_connection):
+    import psycopg
+
+    with app.app_context():
+        user_id = make_user(email="pat@example.org").id
+        db.session.remove()
+        db.session.execute(sa.select(User.id).where(User.id == user_id).with_for_update()).all()
+        with pytest.raises(psycopg.errors.LockNotAvailable):
+            other_connection.execute(
+                "SELECT id FROM users WHERE id = %s FOR UPDATE NOWAIT", (user_id,))
+        db.session.commit()
+        assert other_connection.execute(
+            "SELECT id FROM users WHERE id = %s FOR UPDATE NOWAIT", (user_id,)).fetchone()
+
+
+@POSTGRES_ONLY
+def test_an_advisory_lock_is_held_until_the_end(app, other_connection):
+    with app.app_context():
+        db.session.execute(sa.text("SELECT pg_advisory_xact_lock(4242)"))
+        taken = other_connection.execute("SELECT pg_try_advisory_xact_lock(4242)").fetchone()
+        assert taken == (False,), "the lock ended with its statement"
+        db.session.remove()
+        assert other_connection.execute(
+            "SELECT pg_try_advisory_xact_lock(4242)").fetchone() == (True,)
+
+
+@POSTGRES_ONLY
+def test_a_read_in_chunks_gets_every_row(app):
+    with app.app_context():
+        ids = {make_user(email=f"pat{n}@example.org").id for n in range(5)}
+        db.session.remove()
+        # yield_per reads through a server-side cursor, which lives only inside a transaction.
+        rows = db.session.execute(sa.select(User.id).execution_options(yield_per=2))
+        assert {row.id for row in rows} >= ids
+        db.session.remove()
+
+
+@POSTGRES_ONLY
+def test_a_connection_that_died_while_idle_is_replaced_unseen(app, other_connection,
+                                                           monkeypatch):
+    from netapp import database
+
+    with app.app_context():
+        user_id = make_user(email="pat@example.org").id
+        db.session.remove()
+        pid = db.session.scalar(sa.select(sa.func.pg_backend_pid()))
+        db.session.remove()  # back in the pool
+        other_connection.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        monkeypatch.setattr(database, "PING_AFTER_IDLE_S", 0.0)  # it has lain idle long enough
+        assert db.session.get(User, user_id).email == "pat@example.org"
+        assert db.session.scalar(sa.select(sa.func.pg_backend_pid())) != pid
+        db.session.remove()

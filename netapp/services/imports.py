@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from flask import current_app, url_for
 
 from matching.lqf import ELEMENT_CODES
+from netapp import database
 from netapp.extensions import db
 from netapp.models import (
     AssessmentScore,
@@ -674,7 +675,7 @@ def _insert_many(model, rows: list[dict]) -> None:
         db.session.execute(sa.insert(model.__table__), rows)
         return
     columns = list(rows[0])
-    raw = db.session.connection().connection.driver_connection
+    raw = database.driver_connection_in_transaction(db.session)  # COPY passes by the ORM
     sql = f"COPY {model.__table__.name} ({', '.join(columns)}) FROM STDIN"
     with raw.cursor() as cursor, cursor.copy(sql) as copy:
         for row in rows:
