@@ -15,9 +15,12 @@ from collections import OrderedDict
 from flask import current_app, render_template, request
 from markupsafe import Markup
 
+from netapp.forms_common import token_input
 from netapp.select_options import KeptSelectField
 
 MOST = 128
+# Stands for the request's CSRF input in a kept blank form; a NUL is in no page's HTML.
+_TOKEN = "\x00token\x00"
 
 
 def search_form(template: str, form, **context) -> Markup:
@@ -46,3 +49,19 @@ def search_form(template: str, form, **context) -> Markup:
     while len(store) > MOST:
         store.popitem(last=False)
     return html
+
+
+def blank_form(template: str, form_class, **context) -> Markup:
+    """``template`` rendered with a new, empty ``form_class`` as ``form`` and this request's
+    CSRF input as ``token``, its HTML kept per process.
+
+    An empty form shown with GET (a reply box under a thread) is the same for everyone but its
+    token, so it is rendered once and the token put in each time. ``context`` must be the same
+    for every request. A form sent back with what was typed is rendered as usual.
+    """
+    store: dict = current_app.extensions.setdefault("kept_blank_forms", {})
+    parts = store.get((template, form_class))
+    if parts is None:
+        html = render_template(template, form=form_class(), token=Markup(_TOKEN), **context)
+        parts = store[(template, form_class)] = html.split(_TOKEN)
+    return Markup(str(token_input()).join(parts))

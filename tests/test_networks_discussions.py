@@ -137,6 +137,34 @@ def test_a_bad_post_is_refused_with_a_message_keeping_what_was_typed(client, aut
     response = client.post(f"/networks/discussions/{thread.id}/reply", data={"body": "x" * 5001})
     assert response.status_code == 400
     assert "Please keep it under 5000 characters." in response.get_data(as_text=True)
+    assert "x" * 5001 in response.get_data(as_text=True)
+    # The empty reply box is kept per process: the refused text must not stay in it.
+    page = client.get(f"/networks/discussions/{thread.id}").get_data(as_text=True)
+    assert 'name="body"' in page and "x" * 50 not in page and "Please keep it" not in page
+
+
+def test_the_kept_reply_box_posts_with_the_readers_token(app, client, auth, people):
+    """The empty reply box's HTML is kept per process, with each request's CSRF token put in:
+    a reply sent from it, the first time and from the kept copy, is accepted."""
+    import re
+
+    auth.login(people["mina"].email)
+    thread = _start(client, people["leeds"])
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        for words in ("First from the box", "Second from the kept box"):
+            page = client.get(f"/networks/discussions/{thread.id}").get_data(as_text=True)
+            logout = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+            box = re.findall(r'<input id="csrf_token" name="csrf_token" type="hidden" '
+                             r'value="([^"]+)">\s*<div class="field', page)
+            assert box == [logout]
+            response = client.post(f"/networks/discussions/{thread.id}/reply",
+                                   data={"body": words, "csrf_token": box[0]})
+            assert response.status_code == 302
+        assert client.post(f"/networks/discussions/{thread.id}/reply",
+                           data={"body": "No token"}).status_code == 400
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
 
 
 def test_posts_render_xss_attempts_harmlessly(client, auth, people):

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required
+from markupsafe import Markup
 
-from netapp.forms_common import EmptyForm
+from netapp import kept_forms
+from netapp.forms_common import EmptyForm, token_input
 from netapp.members._common import current_member
 from netapp.networks import bp
 from netapp.networks.discussion_forms import (
@@ -97,17 +99,26 @@ def new_discussion(network_id: int):
                            network_url=network_url(network)), 400 if form.errors else 200
 
 
+_REPLY_FIELDS = "networks/discussions/_reply_fields.html"
+
+
 def _render_thread(thread, network, reply_form=None, status=200, standing=None):
     viewer = current_member()
     if standing is None:
         standing = service.thread_standing(viewer, thread, network)
+    reply_fields = None
+    if standing.can_post:
+        # An empty reply box is the same for every reader but its token: kept per process.
+        reply_fields = (kept_forms.blank_form(_REPLY_FIELDS, ReplyForm) if reply_form is None
+                        else Markup(render_template(_REPLY_FIELDS, form=reply_form,
+                                                    token=token_input())))
     return render_template(
         "networks/discussions/thread.html", thread=thread, network=network,
         first_hidden=standing.opening_hidden,
         network_url=network_url(network),
         posts=service.posts_page(viewer, thread, network, _page(), lead=standing.is_lead),
         can_post=standing.can_post, is_lead=standing.is_lead,
-        reply_form=reply_form or ReplyForm()), status
+        reply_fields=reply_fields), status
 
 
 @bp.route("/discussions/<int:thread_id>")

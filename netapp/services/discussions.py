@@ -304,7 +304,10 @@ def thread_for_page(viewer: User, thread_id: int
     if row is None:
         raise NotFound(thread_id)
     thread, *found = row
-    network = reference.network(thread.network_id)
+    # The process's own copy (the page only names and links it), merged into the request
+    # only when it lacks the network (another process may have just made it).
+    network = (reference.shared("networks").get(thread.network_id)
+               or reference.network(thread.network_id))
     is_member = found[0]
     # As networks.can_see_network, from what is already read.
     if network is None or (network.is_affinity and not (viewer.is_verified and is_member)):

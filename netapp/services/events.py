@@ -694,8 +694,10 @@ def event_page(viewer: User, event_id: int) -> EventPage:
     if row is None:
         raise NotFound(event_id)
     event, mine, place, going, waiting, lead_row, member, follows = row
-    # This process's copy of the network, instead of a query for it.
-    network = reference.network(event.network_id)
+    # This process's own copy of the network (the page only names and links it), merged into
+    # the request only when it lacks the network (another process may have just made it).
+    network = (reference.shared("networks").get(event.network_id)
+               or reference.network(event.network_id))
     set_committed_value(event, "network", network)
     if network.is_affinity and not (viewer.is_verified and member):
         raise NotFound(event_id)  # as can_see: an affinity network's events stay inside it
