@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from markupsafe import escape
 
 from netapp import kept_forms
 from netapp.extensions import db
 from netapp.members._common import current_member
 from netapp.members.forms import ConsentForm, EmptyForm, ListingForm
 from netapp.models import Network, ServiceType, User
-from netapp.networks import bp
+from netapp.networks import bp, member_cards
 from netapp.networks.page_forms import DirectoryForm, LeadForm
 from netapp.services import directory as member_directory
 from netapp.services import discussions, events, networks, reference, stories
@@ -254,6 +255,9 @@ def members():
         viewer, search, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"])
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     search_form = kept_forms.search_form("networks/_members_search.html", form, args=args)
-    return render_template("networks/members.html", page=page, entries=entries,
+    # A profile's address built once, each id added to it (not url_for per card).
+    cards = member_cards.cards_html(entries, viewer.id,
+                                    escape(url_for("members.profile", user_id=0)[:-1]))
+    return render_template("networks/members.html", page=page, entries=entries, cards=cards,
                            search=search, viewer=viewer, args=args, search_form=search_form,
                            most_counted=member_directory.MOST_COUNTED), status

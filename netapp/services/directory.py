@@ -161,8 +161,9 @@ def search_page(viewer: User, search: Search, page: int, per_page: int):
     reader = (staff, bool(viewer.is_verified))
     # A name alone (or nothing) asks nothing of the viewer but who they are (a parameter):
     # its statement is kept per search and kind of reader.
+    counting = ("by name" if search.name else "apart") if only_names else "alongside"
     found = _page_of(lambda: query(viewer, search), page, per_page, reader, viewer.id,
-                     count_apart=only_names,
+                     counting=counting,
                      key=(search, max(page, 1), per_page, reader) if only_names else None)
     cards = profiles.cards_from_values(
         viewer, [(r.id, r, not staff and r.shares, joined_ids(r.offers)) for r in found.items],
@@ -264,17 +265,29 @@ _STATEMENTS: OrderedDict = OrderedDict()
 MOST_KEPT = 256
 
 
-def _page_select(stmt: sa.Select, page: int, per_page: int, count_apart: bool,
+def _page_select(stmt: sa.Select, page: int, per_page: int, counting: str,
                  reader: tuple[bool, bool]) -> sa.Select:
     ids = stmt.with_only_columns(User.id.label("id"), maintain_column_froms=True)
-    if count_apart:
-        total = (sa.select(sa.func.count())
-                 .select_from(ids.order_by(None).limit(MOST_COUNTED + 1).subquery())
-                 .scalar_subquery())
+    if counting == "by name":
+        # The first matches by name, up to one past MOST_COUNTED, read once: counted as they
+        # are read, and the page taken from them. (Counted apart, a name found fewer than
+        # MOST_COUNTED times read every open account's name twice.)
+        first = (ids.add_columns(User.display_name.label("name"))
+                 .limit(MOST_COUNTED + 1).subquery("first"))
+        ranked = (sa.select(first.c.id, sa.func.count().over().label("total"))
+                  .order_by(first.c.name, first.c.id)
+                  .limit(per_page).offset((page - 1) * per_page).subquery())
     else:
-        total = sa.func.count().over()
-    ranked = (ids.add_columns(total.label("total"))
-              .limit(per_page).offset((page - 1) * per_page).subquery())
+        if counting == "apart":
+            # In no order, PostgreSQL counts accounts with profiles by merging the two
+            # primary keys, cheaper than looking up a profile for each name read.
+            total = (sa.select(sa.func.count())
+                     .select_from(ids.order_by(None).limit(MOST_COUNTED + 1).subquery())
+                     .scalar_subquery())
+        else:
+            total = sa.func.count().over()
+        ranked = (ids.add_columns(total.label("total"))
+                  .limit(per_page).offset((page - 1) * per_page).subquery())
     # Only what a card shows of the person, as plain columns, not whole accounts or profiles.
     return (sa.select(User.id, User.display_name, ranked.c.total, *_card_columns(*reader))
             .join(ranked, ranked.c.id == User.id)
@@ -284,25 +297,27 @@ def _page_select(stmt: sa.Select, page: int, per_page: int, count_apart: bool,
 
 
 def _page_of(make_query: Callable[[], sa.Select], page: int, per_page: int,
-             reader: tuple[bool, bool], viewer_id: int, *, count_apart: bool = False,
+             reader: tuple[bool, bool], viewer_id: int, *, counting: str = "alongside",
              key: Hashable | None = None) -> Found:
     """One page of the directory and its count, with each person's card columns, in one
     statement: the page and the count are found on members' ids alone, then only that page's
     members are read. Counting over whole rows kept every match's columns in memory (at
     25,000 members, more than PostgreSQL's work_mem).
 
-    How the count is made depends on the search. With no filter, or a name only, the page is the
-    first rows of the index on open accounts' names, and the count is a subquery of its own
-    (``count_apart``) that stops at one past ``MOST_COUNTED``: it reads the same index, at
-    most a few thousand names for the shortest search. A filter that picks few people (a
-    strength, a council) is cheaper counted alongside (``count(*) OVER ()``), since the
-    subquery would run the filter a second time; its count is shown the same way.
+    How the count is made (``counting``) depends on the search. With no filter, or a name only,
+    the page is among the first rows of the index on open accounts' names. A name only ("by
+    name") reads its first matches, up to one past ``MOST_COUNTED``, once, counting them and
+    taking the page from them: at most a few thousand names for the shortest search. With no
+    search at all the count is a subquery of its own ("apart") that stops at one past
+    ``MOST_COUNTED``. A filter that picks few people (a strength, a council) is counted
+    alongside (``count(*) OVER ()``), since a subquery would run the filter a second time; its
+    count is shown the same way.
     """
     page = max(page, 1)
     key = None if key is None else (key, MOST_COUNTED)
     statement = None if key is None else _STATEMENTS.get(key)
     if statement is None:
-        statement = _page_select(make_query(), page, per_page, count_apart, reader)
+        statement = _page_select(make_query(), page, per_page, counting, reader)
         if key is not None:
             _STATEMENTS[key] = statement
             while len(_STATEMENTS) > MOST_KEPT:
