@@ -253,3 +253,38 @@ def test_the_engines_reason_is_read_by_the_mentor_in_their_own_words(reason, sho
     from netapp.services.mentoring import reason_for_mentor
 
     assert reason_for_mentor(reason, shown) == for_mentor
+
+
+def test_the_pages_buttons_post_with_the_members_token(client, app, people):
+    """The suggestions page writes its buttons' token and the switch's value itself (no form
+    is built to show them): with CSRF on, "don't suggest" and "I don't want a mentor" sent
+    from the page are accepted, and a button without the token is refused."""
+    import re
+
+    mina = people["mina"]
+    _login(client, mina)
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        page = client.get("/mentoring/suggestions").get_data(as_text=True)
+        dismiss = re.search(r'action="/mentoring/suggestions/(\d+)/dismiss" class="inline-form">'
+                            r'\s*<input id="csrf_token" name="csrf_token" type="hidden" '
+                            r'value="([^"]+)">', page)
+        mentor_id, token = int(dismiss.group(1)), dismiss.group(2)
+        assert client.post(f"/mentoring/suggestions/{mentor_id}/dismiss",
+                           data={}).status_code == 400
+        assert client.post(f"/mentoring/suggestions/{mentor_id}/dismiss",
+                           data={"csrf_token": token}).status_code == 302
+        switch = re.search(r'action="/mentoring/suggestions/wanted" class="panel">\s*'
+                           r'<input id="value" name="value" type="hidden" value="(\w+)">\s*'
+                           r'<input id="csrf_token" name="csrf_token" type="hidden" '
+                           r'value="([^"]+)">', page)
+        assert switch.group(1) == "no"
+        assert client.post("/mentoring/suggestions/wanted",
+                           data={"value": "no", "csrf_token": switch.group(2)}
+                           ).status_code == 302
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    assert db.session.scalar(sa.select(DismissedSuggestion.mentor_id).where(
+        DismissedSuggestion.user_id == mina.id)) == mentor_id
+    db.session.expire_all()
+    assert db.session.get(Profile, mina.id).wants_mentor is False

@@ -141,8 +141,8 @@ def test_discussion_thread(app):
 
 
 def test_mentoring_suggestions(app):
-    # Their mentorships with each mentor; whether they want a mentor (their profile).
-    assert _fixed(app, "mentoring suggestions") <= 2  # within MEMBER_PAGE_MOST
+    # Whether they want a mentor, beside their mentorships with each mentor: one statement.
+    assert _fixed(app, "mentoring suggestions") <= 1  # within MEMBER_PAGE_MOST
 
 
 def test_my_set(app):

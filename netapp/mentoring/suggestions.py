@@ -20,8 +20,9 @@ def _back():
 def suggestions():
     member = current_member()
     page = mentoring.member_page(member)
-    return render_template("mentoring/suggestions.html", page=page, form=EmptyForm(),
-                           wants_form=SwitchForm(value="no" if page.wants_mentor else "yes"),
+    # The page's buttons post a token (and the switch its value) written out by the template:
+    # no form is built to show them.
+    return render_template("mentoring/suggestions.html", page=page,
                            limit=mentoring.MAX_OPEN_REQUESTS)
 
 

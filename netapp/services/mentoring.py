@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 
 import sqlalchemy as sa
 from flask import current_app, url_for
@@ -514,14 +515,30 @@ PROFILE_FIRST = {
 FILL_IN_PROFILE = "Fill in your profile first, then we can suggest mentors."
 
 
+@cache
+def _page_statement():
+    """Whether the member wants a mentor, beside each of their open and accepted mentorships
+    with its mentor (one row with none when there are none): parameter ``member``, built once
+    per process."""
+    member = sa.bindparam("member")
+    wants = sa.select(Profile.wants_mentor).where(Profile.user_id == member).scalar_subquery()
+    one = sa.select(sa.literal(1).label("one")).subquery()
+    return (sa.select(wants.label("wants"), Mentorship).select_from(one)
+            .outerjoin(Mentorship, sa.and_(
+                Mentorship.mentee_id == member,
+                Mentorship.status.in_((*OPEN, MentorshipStatus.ACCEPTED))))
+            .options(joinedload(Mentorship.mentor).lazyload(User.roles))
+            .order_by(Mentorship.created_at, Mentorship.id))
+
+
 def member_page(member: User) -> MemberPage:
     """The member's mentoring page: their mentor or open requests, and up to 5 suggestions."""
-    current = _member_mentorships(member)
+    rows = db.session.execute(_page_statement(), {"member": member.id}).all()
+    wants = bool(rows[0].wants)
+    current = [row.Mentorship for row in rows if row.Mentorship is not None]
     accepted = next((m for m in current if m.status is MentorshipStatus.ACCEPTED), None)
     requests = [m for m in current if m.status is MentorshipStatus.REQUESTED]
     offers = [m for m in current if m.status is MentorshipStatus.OFFERED]
-    profile = db.session.get(Profile, member.id)
-    wants = bool(profile and profile.wants_mentor)
     suggestions: list[Suggestion] = []
     blocker = ""
     if accepted is None and wants:
