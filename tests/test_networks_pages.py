@@ -475,3 +475,68 @@ def test_the_demo_member_is_in_an_affinity_network_with_its_event_and_discussion
     assert len(joined) > 20 and len(this_month) < len(joined) / 5
     assert all(at == consent for at, consent in joined)
     assert all(at <= utcnow() for at, _ in joined)
+
+
+def test_a_network_pages_panels_show_what_each_panel_reads_on_its_own(client, app):
+    # The page reads its events, discussions and featured story with its people, in one
+    # statement; each panel's own reading (used before, and still by other pages) says what
+    # they must be, on every network the demo member may open.
+    from netapp.models import Event, Network, Story
+    from netapp.models.base import utcnow
+    from netapp.services import discussions, events, network_panels, stories
+    from netapp.services.demo import seed_demo
+
+    logins = {login.role: login for login in seed_demo(members=300, seed=4)}
+    member = db.session.scalars(sa.select(User).where(User.email == logins["member"].email)).one()
+    seen = [n for n in db.session.scalars(sa.select(Network).order_by(Network.id))
+            if networks.can_see_network(member, n)]
+    assert any(n.is_affinity for n in seen)
+    shown = {"events": 0, "threads": 0, "story": 0}
+    with app.test_request_context():
+        for network in seen:
+            if network.is_affinity:
+                people = networks.people_panels(network, member, 1, 25, with_panels=True)
+            else:
+                people = networks.standing_and_people(network, member, 1, 25,
+                                                      with_panels=True)[1]
+            panels = network_panels.from_rows(people.panel_rows, network.name)
+            assert [(e.id, e.title, e.starts_at, e.is_online) for e in panels.events] == [
+                (e.id, e.title, e.starts_at, e.is_online)
+                for e in events.upcoming_for_network(network.id, member)]
+            assert [(t.id, t.title, t.post_count, t.last_post_at, t.is_hidden)
+                    for t in panels.threads] == [
+                (r.thread.id, r.thread.title, r.thread.post_count, r.thread.last_post_at,
+                 r.is_hidden) for r in discussions.recent_threads(network.id, member)]
+            card = stories.featured_for_network(network.id, member)
+            if card is None:
+                assert panels.story is None
+            else:
+                assert (panels.story.story.id, panels.story.story.title,
+                        panels.story.story.created_at, panels.story.author,
+                        panels.story.network, panels.story.dimensions, panels.story.thanks,
+                        panels.story.thanked_by_me) == (
+                    card.story.id, card.story.title, card.story.created_at, card.author,
+                    card.network, card.dimensions, card.thanks, card.thanked_by_me)
+            shown["events"] += len(panels.events)
+            shown["threads"] += len(panels.threads)
+            shown["story"] += panels.story is not None
+    assert all(shown.values()), shown
+    # A change shows on the next page: the next event cancelled, the featured story hidden.
+    client.post("/account/login", data={"email": member.email,
+                                        "password": logins["member"].password})
+    home = member.profile.local_authority_id
+    home = networks.by_code(networks.local_network_code(home))
+    html = client.get(f"/networks/{home.id}").get_data(as_text=True)
+    featured = db.session.scalars(sa.select(Story).where(
+        Story.network_id == home.id, Story.featured_at.is_not(None))).one()
+    soonest = db.session.scalars(sa.select(Event).where(
+        Event.network_id == home.id, Event.ends_at > utcnow(), Event.cancelled_at.is_(None))
+        .order_by(Event.starts_at, Event.id)).first()
+    assert f"/networks/stories/{featured.id}\"" in html
+    assert f"/networks/events/{soonest.id}\"" in html
+    featured.hidden_at = soonest.cancelled_at = utcnow()
+    db.session.commit()
+    html = client.get(f"/networks/{home.id}").get_data(as_text=True)
+    assert f"/networks/stories/{featured.id}\"" not in html
+    assert f"/networks/events/{soonest.id}\"" not in html
+    assert "No story is featured here yet." in html

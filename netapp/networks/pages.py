@@ -14,7 +14,7 @@ from netapp.models import Network, ServiceType, User
 from netapp.networks import bp, member_cards
 from netapp.networks.page_forms import DirectoryForm, LeadForm
 from netapp.services import directory as member_directory
-from netapp.services import discussions, events, networks, reference, stories
+from netapp.services import network_panels, networks, reference
 
 
 @bp.route("/")
@@ -127,10 +127,13 @@ def _network_page(found: Network, viewer: User, lead_form: LeadForm | None = Non
     member = standing.is_member
     if people is None:
         people = networks.people_panels(found, viewer, request.args.get("page", 1, type=int),
-                                        current_app.config["PAGE_SIZE"], member=member)
+                                        current_app.config["PAGE_SIZE"], member=member,
+                                        with_panels=True)
     manages = standing.can_manage_leads(viewer, found)
     if manages and lead_form is None:
         lead_form = LeadForm(networks.lead_candidates(found, viewer))
+    # The events, discussions and story came with the people, as plain rows.
+    panels = network_panels.from_rows(people.panel_rows, found.name)
     return render_template(
         "networks/network.html", network=found, page=people.page, viewer=viewer,
         unlisted_others=people.unlisted_others,
@@ -139,9 +142,7 @@ def _network_page(found: Network, viewer: User, lead_form: LeadForm | None = Non
         manages_leads=manages, lead_form=lead_form, button_form=EmptyForm(),
         can_follow=standing.can_follow(found), following=standing.is_following,
         new_count=people.new_count, new_people=people.new_people,
-        events=events.upcoming_for_network(found.id, viewer, visible=True),
-        threads=discussions.recent_threads(found.id, viewer, visible=True),
-        story=stories.featured_for_network(found.id, viewer, visible=True),
+        events=panels.events, threads=panels.threads, story=panels.story,
     ), status
 
 
@@ -164,7 +165,7 @@ def network(network_id: int):
         # it comes with its people.
         standing, people = networks.standing_and_people(
             found, viewer, request.args.get("page", 1, type=int),
-            current_app.config["PAGE_SIZE"])
+            current_app.config["PAGE_SIZE"], with_panels=True)
     return _network_page(found, viewer, standing=standing, people=people)
 
 

@@ -10,8 +10,10 @@ from datetime import datetime
 from functools import cache
 
 import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased, lazyload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.sql.functions import FunctionElement
 
 from netapp.extensions import db
 from netapp.models import (
@@ -430,22 +432,35 @@ class PeoplePanels:
     new_count: int | None  # None below SMALLEST_COUNT
     new_people: list[Person]
     unlisted_others: int | None
+    # The page's other panels' rows by part (``network_panels.from_rows``), when asked for.
+    panel_rows: dict[str, list] | None = None
 
 
-_INT, _TEXT = sa.Integer(), sa.String()
+_INT, _TEXT, _WHEN = sa.Integer(), sa.String(), sa.DateTime()
 
 
-def _part(kind: str, person_id=None, name=None, flag=None, count=None, pos=None) -> list:
+def _part(kind: str, person_id=None, name=None, flag=None, count=None, pos=None, at=None,
+          by=None, tags=None) -> list:
     def typed(column, type_):
         return sa.cast(sa.null() if column is None else column, type_)
 
     return [sa.literal(kind, _TEXT).label("part"), typed(person_id, _INT).label("id"),
             typed(name, _TEXT).label("name"), typed(flag, _INT).label("flag"),
-            typed(count, _INT).label("n"), typed(pos, _INT).label("pos")]
+            typed(count, _INT).label("n"), typed(pos, _INT).label("pos"),
+            # Not cast: SQLite would read a cast text timestamp as a number.
+            (sa.cast(sa.null(), _WHEN) if at is None else at).label("at"),
+            typed(by, _TEXT).label("by"), typed(tags, _TEXT).label("tags")]
+
+
+def _network_param():
+    """SQL: the parameter ``network`` as a subquery. PostgreSQL cannot see its value while
+    planning, so it plans the page's statement the same way for every network, and after a
+    few requests keeps one plan instead of planning it again each time (about 1 to 2 ms)."""
+    return sa.select(sa.bindparam("network", type_=_INT)).scalar_subquery()
 
 
 def people_panels(network: Network, viewer: User, page: int, per_page: int,
-                  member: bool | None = None) -> PeoplePanels:
+                  member: bool | None = None, with_panels: bool = False) -> PeoplePanels:
     """A page of the network's active members that the viewer may see, by name, and how many
     in all (the viewer always sees themselves; a page past the end counts them with a
     second statement); its leads the viewer may see; how many joined this month and the ones
@@ -453,17 +468,19 @@ def people_panels(network: Network, viewer: User, page: int, per_page: int,
     to be listed. One statement, names only (no people loaded whole).
 
     ``member``: whether the viewer is in the network, when the caller has already read it.
+    ``with_panels``: with the rows of the page's other panels (``network_panels``).
     """
     audiences = None
     if network.kind is NetworkKind.LOCAL:
         if member is None:
             member = is_member(viewer.id, network.id)
         audiences = frozenset(_local_audiences(viewer, member))
-    return _read_people(network, viewer, page, per_page, audiences)[1]
+    return _read_people(network, viewer, page, per_page, audiences,
+                        with_panels=with_panels)[1]
 
 
-def standing_and_people(network: Network, viewer: User, page: int,
-                        per_page: int) -> tuple[Standing, PeoplePanels]:
+def standing_and_people(network: Network, viewer: User, page: int, per_page: int,
+                        with_panels: bool = False) -> tuple[Standing, PeoplePanels]:
     """``standing`` and ``people_panels`` in one statement, for a network every signed-in
     member may see (not an affinity network: its people are read only once the viewer is
     known to be one of its confirmed members)."""
@@ -475,7 +492,7 @@ def standing_and_people(network: Network, viewer: User, page: int,
         audiences = _MEMBER_DECIDES if NETWORKS not in _local_audiences(viewer, False) \
             else frozenset(_local_audiences(viewer, False))
     standing, people = _read_people(network, viewer, page, per_page, audiences,
-                                    with_standing=True)
+                                    with_standing=True, with_panels=with_panels)
     return standing, people
 
 
@@ -484,15 +501,17 @@ _MEMBER_DECIDES = frozenset({"member decides"})
 
 
 def _read_people(network: Network, viewer: User, page: int, per_page: int,
-                 audiences: frozenset[str] | None,
-                 with_standing: bool = False) -> tuple[Standing | None, PeoplePanels]:
+                 audiences: frozenset[str] | None, with_standing: bool = False,
+                 with_panels: bool = False) -> tuple[Standing | None, PeoplePanels]:
     page = max(page, 1)
     params = {"viewer": viewer.id, "network": network.id, "per_page": per_page,
               "skip": (page - 1) * per_page, "month": _month_start()}
+    if with_panels:
+        params["now"] = utcnow()
     by_part: dict[str, list] = {}
     for row in sorted(db.session.execute(
-            _people_statement(network.kind, audiences, with_standing), params).all(),
-                      key=lambda r: (r.part, r.pos or 0)):
+            _people_statement(network.kind, audiences, with_standing, with_panels),
+            params).all(), key=lambda r: (r.part, r.pos or 0)):
         by_part.setdefault(row.part, []).append(row)
     standing = None
     if with_standing:
@@ -518,16 +537,46 @@ def _read_people(network: Network, viewer: User, page: int, per_page: int,
         new_count=shown_count(new_rows[0].n if new_rows else 0),
         new_people=[Person(r.id, r.name) for r in new_rows if r.flag],
         unlisted_others=unlisted if unlisted >= SMALLEST_COUNT else None,
+        panel_rows=by_part if with_panels else None,
     )
 
 
 def _people(*columns):
-    """The network's active members (parameter ``network``), with their profiles joined."""
+    """The network's active members (parameter ``network``), with their profiles joined.
+
+    The members' ids are read first, as an array, so that PostgreSQL looks each person up by
+    their id whatever the network: joining the memberships to the people, it planned to read
+    every open account's name when it did not know which network (or how many members)."""
+    network = _network_param()
+    member_ids = (sa.select(NetworkMembership.user_id)
+                  .where(NetworkMembership.network_id == network).scalar_subquery())
     return (sa.select(*columns).select_from(User)
-            .join(NetworkMembership, NetworkMembership.user_id == User.id)
+            .join(NetworkMembership, sa.and_(NetworkMembership.user_id == User.id,
+                                             NetworkMembership.network_id == network))
             .outerjoin(Profile, Profile.user_id == User.id)
-            .where(NetworkMembership.network_id == sa.bindparam("network"),
-                   User.is_active_account.is_(True)))
+            .where(_one_of(User.id, member_ids), User.is_active_account.is_(True)))
+
+
+class _one_of(FunctionElement):
+    """SQL: ``column`` is one of the values ``ids`` (a scalar subquery) finds. On PostgreSQL
+    ``column = ANY (ARRAY(ids))``: the values are read first and each row is then looked up
+    by index, whatever the planner guesses of how many there are; elsewhere ``IN``."""
+
+    type = sa.Boolean()
+    name = "one_of"
+    inherit_cache = True
+
+
+@compiles(_one_of)
+def _one_of_in(element, compiler, **kw):
+    column, ids = element.clauses
+    return f"{compiler.process(column, **kw)} IN {compiler.process(ids, **kw)}"
+
+
+@compiles(_one_of, "postgresql")
+def _one_of_any_array(element, compiler, **kw):
+    column, ids = element.clauses
+    return f"{compiler.process(column, **kw)} = ANY (ARRAY{compiler.process(ids, **kw)})"
 
 
 def _listed_on_page(kind: NetworkKind, audiences: frozenset[str] | None):
@@ -556,12 +605,13 @@ def _people_count_statement(kind: NetworkKind, audiences: frozenset[str] | None)
 
 @cache
 def _people_statement(kind: NetworkKind, audiences: frozenset[str] | None,
-                      with_standing: bool = False):
+                      with_standing: bool = False, with_panels: bool = False):
     """The statement behind ``people_panels``, built once per process for each kind of
     network and of viewer: parameters ``viewer``, ``network``, ``per_page``, ``skip`` and
     ``month`` (when this month began). ``with_standing``: with a row of ``standing``'s
     answers (the council area seen as ``id``, the membership's listing as ``flag``, null when
-    not a member, following as ``n``, a lead row as ``pos``).
+    not a member, following as ``n``, a lead row as ``pos``). ``with_panels``: with the rows
+    of the page's other panels (``network_panels.parts``; parameter ``now`` too).
 
     The members are read once (with whether the viewer may see each) and every panel is
     taken from that: reading them once per panel cost three joins to plan and run."""
@@ -579,7 +629,7 @@ def _people_statement(kind: NetworkKind, audiences: frozenset[str] | None,
     leads = (sa.select(people.c.id, people.c.display_name,
                        sa.func.row_number().over(order_by=name_order).label("pos"))
              .join(NetworkLead, sa.and_(NetworkLead.user_id == people.c.id,
-                                        NetworkLead.network_id == sa.bindparam("network")))
+                                        NetworkLead.network_id == _network_param()))
              .where(seen).subquery())
     # Every new joiner is counted, and those the viewer may see come first, so the first
     # NEW_SHOWN rows hold every listed one the page names.
@@ -604,6 +654,11 @@ def _people_statement(kind: NetworkKind, audiences: frozenset[str] | None,
         listed, follows, leads, area = _standing_statement().selected_columns
         parts.append(sa.select(*_part("standing", area, flag=listed, count=follows,
                                       pos=leads)))
+    if with_panels:
+        # Imported here: the panels read stories' cards, and stories read networks.
+        from netapp.services import network_panels
+
+        parts += network_panels.parts(_part, _network_param())
     # The members are a CTE inside the statement, which begins with SELECT: a statement
     # beginning with WITH would end its transaction with ROLLBACK (netapp/database.py), and
     # the connection would forget every statement it had prepared.

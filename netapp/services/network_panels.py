@@ -1,0 +1,143 @@
+"""The panels of a network's page: its next events, its most recently active discussions and
+the story its leads feature. They are read in the same statement as the page's people
+(``networks.standing_and_people``, ``networks.people_panels``) as plain rows, not ORM objects.
+
+Only a viewer who may see the network gets here (``networks.can_see_network``): the page
+answers "not found" before reading anything else of an affinity network.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from netapp.data.lqf import LQF_CODE
+from netapp.models import (
+    Dimension,
+    DiscussionPost,
+    DiscussionThread,
+    Event,
+    Story,
+    StoryThanks,
+    User,
+    story_dimensions,
+)
+from netapp.services import reference
+from netapp.services.stories import StoryCard, Tag
+
+# As many as upcoming_for_network and recent_threads show by default.
+NEXT_EVENTS = 3
+RECENT_THREADS = 5
+
+
+@dataclass(frozen=True)
+class PanelEvent:
+    """One of the network's next events, as its panel shows it."""
+
+    id: int
+    title: str
+    starts_at: datetime
+    is_online: bool
+
+
+@dataclass(frozen=True)
+class PanelThread:
+    """One of the network's recent discussions, as its panel shows it."""
+
+    id: int
+    title: str
+    post_count: int
+    last_post_at: datetime
+    is_hidden: bool  # its opening post was hidden by a lead
+
+
+@dataclass(frozen=True)
+class FeaturedStory:
+    """The fields of a featured story its card shows (never hidden: a hidden story is not
+    featured)."""
+
+    id: int
+    title: str
+    created_at: datetime
+    hidden_at: None = None
+
+
+@dataclass(frozen=True)
+class Panels:
+    events: list[PanelEvent]
+    threads: list[PanelThread]
+    story: StoryCard | None
+
+
+def parts(part, network) -> list[sa.Select]:
+    """The panels' rows for the page's statement: ``part(kind, id, name, flag, count, pos,
+    at, by, tags)`` makes one row's columns; ``network`` is the network's id as SQL. Parameters
+    ``now`` (the events shown end after it) and ``viewer`` (whether they thanked the story).
+    """
+    events = (sa.select(Event.id, Event.title, Event.is_online, Event.starts_at,
+                        sa.func.row_number().over(order_by=(Event.starts_at, Event.id))
+                        .label("pos"))
+              .where(Event.network_id == network,
+                     Event.ends_at > sa.bindparam("now", type_=sa.DateTime()),
+                     Event.cancelled_at.is_(None))
+              .order_by(Event.starts_at, Event.id).limit(NEXT_EVENTS).subquery())
+    opening_hidden = (sa.select(DiscussionPost.hidden_at)
+                      .where(DiscussionPost.thread_id == DiscussionThread.id)
+                      .order_by(DiscussionPost.id).limit(1).scalar_subquery())
+    thread_order = (DiscussionThread.last_post_at.desc(), DiscussionThread.id.desc())
+    threads = (sa.select(DiscussionThread.id, DiscussionThread.title,
+                         DiscussionThread.post_count, DiscussionThread.last_post_at,
+                         sa.case((opening_hidden.is_not(None), 1), else_=0).label("hidden"),
+                         sa.func.row_number().over(order_by=thread_order).label("pos"))
+               .where(DiscussionThread.network_id == network)
+               .order_by(*thread_order).limit(RECENT_THREADS).subquery())
+    author = sa.select(User.display_name).where(User.id == Story.author_id).scalar_subquery()
+    thanks = (sa.select(sa.func.count()).where(StoryThanks.story_id == Story.id)
+              .scalar_subquery())
+    tags = (sa.select(sa.func.aggregate_strings(sa.cast(Dimension.id, sa.String) + ":"
+                                                + Dimension.code, ","))
+            .select_from(story_dimensions)
+            .join(Dimension, Dimension.id == story_dimensions.c.dimension_id)
+            .where(story_dimensions.c.story_id == Story.id).scalar_subquery())
+    mine = sa.case((sa.exists().where(StoryThanks.story_id == Story.id,
+                                      StoryThanks.user_id == sa.bindparam("viewer")), 1),
+                   else_=0)
+    story = (sa.select(Story.id, Story.title, Story.created_at, author.label("author"),
+                       thanks.label("thanks"), mine.label("mine"), tags.label("tags"))
+             .where(Story.network_id == network, Story.featured_at.is_not(None),
+                    Story.hidden_at.is_(None))
+             .order_by(Story.featured_at.desc()).limit(1).subquery())
+    return [
+        sa.select(*part("event", events.c.id, events.c.title,
+                        flag=sa.case((events.c.is_online, 1), else_=0), pos=events.c.pos,
+                        at=events.c.starts_at)),
+        sa.select(*part("thread", threads.c.id, threads.c.title, flag=threads.c.hidden,
+                        count=threads.c.post_count, pos=threads.c.pos,
+                        at=threads.c.last_post_at)),
+        sa.select(*part("story", story.c.id, story.c.title, flag=story.c.mine,
+                        count=story.c.thanks,
+                        at=story.c.created_at, by=story.c.author, tags=story.c.tags)),
+    ]
+
+
+def from_rows(by_part: dict[str, list], network_name: str) -> Panels:
+    """The panels from the page's rows of ``parts``, grouped by part in order."""
+    story = None
+    for row in by_part.get("story", []):
+        story = StoryCard(FeaturedStory(row.id, row.name, row.at), row.by, network_name,
+                          _tags(row.tags), row.n or 0, bool(row.flag))
+    return Panels(
+        events=[PanelEvent(r.id, r.name, r.at, bool(r.flag)) for r in by_part.get("event", [])],
+        threads=[PanelThread(r.id, r.name, r.n, r.at, bool(r.flag))
+                 for r in by_part.get("thread", [])],
+        story=story,
+    )
+
+
+def _tags(joined: str | None) -> list[Tag]:
+    """Dimensions from ids and codes joined as "3:MS,5:PL", in the framework's order (names
+    from this process's copy, as stories' cards do)."""
+    ids = dict(reversed(tag.split(":", 1)) for tag in (joined or "").split(",") if tag)
+    return [Tag(int(ids[code]), code, name)
+            for code, name in reference.dimensions(LQF_CODE) if code in ids]
