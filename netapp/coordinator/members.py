@@ -2,12 +2,13 @@
 the members list with its search and filters."""
 from __future__ import annotations
 
-from flask import current_app, render_template, request
+from flask import current_app, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import escape
 
 from netapp import kept_forms
 from netapp.access import role_required
-from netapp.coordinator import bp
+from netapp.coordinator import bp, member_rows
 from netapp.coordinator.member_forms import MembersForm
 from netapp.models import Role
 from netapp.services import member_list
@@ -84,5 +85,9 @@ def members():
                                  current_app.config["PAGE_SIZE"])
     args = {k: v for k, v in request.args.items() if k != "page" and v} if valid else {}
     search = kept_forms.search_form("coordinator/_members_search.html", form, args=args)
+    # A profile's address built once, each id added to it (not url_for per row).
+    rows = member_rows.rows_html(page.items, viewer.id,
+                                 escape(url_for("members.profile", user_id=0)[:-1]))
     return render_template("coordinator/members.html", page=page, args=args, filters=filters,
-                           viewer=viewer, search_form=search), 200 if valid else 400
+                           viewer=viewer, search_form=search, rows=rows), \
+        200 if valid else 400
