@@ -9,11 +9,12 @@ from functools import cache
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from netapp.extensions import db
 from netapp.members import bp
 from netapp.members._common import current_member, radar_chart
-from netapp.members.forms import EmptyForm, visibility_form
+from netapp.members.forms import visibility_form
 from netapp.models import Profile, Role, User
 from netapp.services import audit, lqf, member_profile, own_profile, profiles
 
@@ -92,21 +93,29 @@ def assessments():
     user_id = current_user.id
     fw = lqf.shared_framework()
     (history, has_draft), done = own_profile.assessments_page(user_id, fw.id)
-    chart = comparison = None
+    chart = None
+    comparison, dimension_rows = [], []
     labels = lqf.day_labels(history)
     if history:
         series = [(f"Latest, {labels[-1]}", history[-1].scores)]
         if len(history) > 1:
             series.append((f"Before, {labels[-2]}", history[-2].scores))
         chart = radar_chart(fw, series, "radar-history", "Your self-assessments compared")
-        elements = [e for d in fw.dimensions for e in d.elements]
-        comparison = [(e, [a.scores.get(e.id) for a in history]) for e in elements]
+        # Each table row's cells written here (numbers only, nothing to escape) instead of a
+        # loop in the template for every cell.
+        averages = [lqf.dimension_averages(fw, a.scores) for a in history]
+        dimension_rows = [(d, _cells((avg[i].value for avg in averages), "{:.1f}".format))
+                          for i, d in enumerate(fw.dimensions)]
+        comparison = [(e, _cells(a.scores.get(e.id) for a in history))
+                      for d in fw.dimensions for e in d.elements]
     return render_template("members/assessments.html", fw=fw, history=history, chart=chart,
-                           labels=labels,
-                           comparison=comparison,
-                           averages=[lqf.dimension_averages(fw, a.scores) for a in history],
-                           has_draft=has_draft,
-                           done=done, done_form=EmptyForm())
+                           labels=labels, comparison=comparison,
+                           dimension_rows=dimension_rows, has_draft=has_draft, done=done)
+
+
+def _cells(values, shown=str) -> Markup:
+    """Table cells of numbers (nothing to escape), "–" for a missing one."""
+    return Markup("".join(f"<td>{'–' if v is None else shown(v)}</td>" for v in values))
 
 
 @bp.route("/members/<int:user_id>")
