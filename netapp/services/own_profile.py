@@ -46,10 +46,13 @@ def _statement():
                SelfAssessment.completed_at.is_not(None))
         .order_by(SelfAssessment.completed_at.desc(), SelfAssessment.id.desc())
         .limit(1).scalar_subquery())
-    # Each row: what it is, an id (topic, network, element or assessment), a score, a time.
+    # Each row: what it is, an id (topic, network, element or assessment), a score, a time;
+    # and always one "profile" row, the only one that carries the profile's columns (its
+    # who-sees-what is JSON, read once instead of once a row).
     facts = sa.union_all(
-        sa.select(sa.literal("need").label("kind"), member_needs.c.topic_id.label("ref"),
-                  no_int.label("score"), no_time.label("at"))
+        sa.select(sa.literal("profile").label("kind"), no_int.label("ref"),
+                  no_int.label("score"), no_time.label("at")),
+        sa.select(sa.literal("need"), member_needs.c.topic_id, no_int, no_time)
         .where(member_needs.c.user_id == user_id),
         sa.select(sa.literal("offer"), member_offers.c.topic_id, no_int, no_time)
         .where(member_offers.c.user_id == user_id),
@@ -62,15 +65,14 @@ def _statement():
                   no_time)
         .where(AssessmentScore.assessment_id == newest),
     ).subquery()
-    # The profile's columns on every row (one row with no facts when there are none).
     return (sa.select(Profile.user_id.label("profile_id"),
                       *(getattr(Profile, name) for name in PROFILE_COLUMNS),
                       Organisation.name.label("organisation_name"), Organisation.service_type,
                       facts.c.kind, facts.c.ref, facts.c.score, facts.c.at)
             .select_from(User)
-            .outerjoin(Profile, Profile.user_id == User.id)
+            .join(facts, sa.true())
+            .outerjoin(Profile, sa.and_(Profile.user_id == User.id, facts.c.kind == "profile"))
             .outerjoin(Organisation, Organisation.id == Profile.organisation_id)
-            .outerjoin(facts, sa.true())
             .where(User.id == user_id))
 
 
@@ -81,10 +83,12 @@ def own_page(user: User, framework_id: int):
     rows = db.session.execute(_statement(),
                               {"user_id": user.id, "framework_id": framework_id}).all()
     topics: dict[str, list[int]] = {"need": [], "offer": []}
-    joined, scores, done = [], {}, None
+    joined, scores, done, profile = [], {}, None, None
     for row in rows:
         kind, ref = row.kind, row.ref
-        if kind in topics:
+        if kind == "profile":
+            profile = row if row.profile_id is not None else None
+        elif kind in topics:
             topics[kind].append(ref)
         elif kind == "network":
             joined.append((row.at, ref))
@@ -93,7 +97,6 @@ def own_page(user: User, framework_id: int):
         elif kind == "done":
             done = (ref, row.at)
     latest = None if done is None else lqf.Finished(done[0], done[1], scores)
-    profile = rows[0] if rows and rows[0].profile_id is not None else None
     view: dict[str, Any] = {"name": user.display_name, "shown": set(_ALL_FIELDS), "rows": []}
     if profile is None:
         return None, view, latest
