@@ -81,7 +81,9 @@ def _field_seen(viewer: User, key: str):
     """
     audience = _audience(key)
     if viewer.has_role(Role.COORDINATOR, Role.ADMIN):
-        seen = audience.in_([EVERYONE, NETWORKS, COORDINATORS])
+        # Each value its own parameter: a list of plain values would be expanded into the
+        # SQL again on every execution of a kept statement.
+        seen = audience.in_([sa.literal(a) for a in (EVERYONE, NETWORKS, COORDINATORS)])
     else:
         seen = sa.or_(audience == EVERYONE,
                       sa.and_(audience == NETWORKS, networks.in_sharing_network(viewer)))

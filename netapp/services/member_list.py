@@ -265,9 +265,10 @@ def _page_statement(viewer: User, filters: Filters, page: int, per_page: int,
         stmt = stmt.add_columns(total.label("total"))
     # The page's size and start written into the statement, not sent as parameters: with
     # parameters PostgreSQL cannot tell how few rows are wanted, so it planned the statement
-    # afresh on every request (a plan for any LIMIT costs more than one for 25 rows).
-    stmt = (stmt.limit(sa.literal(per_page, literal_execute=True))
-            .offset(sa.literal((page - 1) * per_page, literal_execute=True)))
+    # afresh on every request (a plan for any LIMIT costs more than one for 25 rows). Written
+    # when the statement is compiled, not on every execution as literal_execute would.
+    stmt = (stmt.limit(sa.literal_column(str(int(per_page))))
+            .offset(sa.literal_column(str(int((page - 1) * per_page)))))
     if staff:  # a member's statement depends on their networks' kinds too: never kept
         _STATEMENTS[key] = stmt
         while len(_STATEMENTS) > MOST_KEPT:
