@@ -586,3 +586,29 @@ def test_an_import_killed_mid_run_saves_nothing_and_can_run_again(queued_app, tm
     db.session.expire_all()
     assert db.session.get(MemberImport, again.id).status == ImportStatus.DONE
     assert db.session.scalar(sa.select(sa.func.count()).select_from(User).where(people)) == 3
+
+
+def test_the_kept_upload_form_sends_the_coordinators_token(app, client, coordinator):
+    """The empty upload form's HTML is kept per process with each request's CSRF token put in:
+    a file sent from it is taken, the first time and from the kept copy; a refused file's
+    message shows once and is not kept for the next page."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        for name in ("first.csv", "second.csv"):
+            page = client.get("/coordinator/imports").get_data(as_text=True)
+            token = re.search(r'class="stack">\s*<input id="csrf_token" name="csrf_token" '
+                              r'type="hidden" value="([^"]+)">', page).group(1)
+            boundary, body = encode_multipart({"file": FileStorage(io.BytesIO(GOOD), name),
+                                               "csrf_token": token})
+            response = client.post("/coordinator/imports", data=body,
+                                   content_type=f"multipart/form-data; boundary={boundary}")
+            assert response.status_code == 302, name
+        response = client.post("/coordinator/imports", data={"csrf_token": token})
+        assert response.status_code == 400
+        assert "Choose the CSV file to upload." in response.get_data(as_text=True)
+        page = client.get("/coordinator/imports").get_data(as_text=True)
+        assert "Choose the CSV file to upload." not in page and 'type="file"' in page
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    assert db.session.scalars(sa.select(MemberImport.filename).order_by(MemberImport.id)
+                              ).all() == ["first.csv", "second.csv"]

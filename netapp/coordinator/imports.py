@@ -19,12 +19,14 @@ from flask import (
 )
 from flask_login import current_user
 from flask_wtf.file import FileField, FileRequired
+from markupsafe import Markup
 from wtforms import SelectChoice, SelectField
 
+from netapp import kept_forms
 from netapp.access import current_account, role_required
 from netapp.coordinator import bp
 from netapp.extensions import db
-from netapp.forms_common import EmptyForm, Form
+from netapp.forms_common import EmptyForm, Form, token_input
 from netapp.models import ImportStatus, MemberImport, Role
 from netapp.progress import progress_fragment
 from netapp.request_hooks import takes_file, upload_limit_setting
@@ -74,10 +76,17 @@ def _to_import(imp: MemberImport):
     return redirect(url_for("coordinator.import_detail", import_id=imp.id))
 
 
-def _list_page(form: UploadForm, status: int = 200):
+_UPLOAD_FORM = "coordinator/imports/_upload_form.html"
+
+
+def _list_page(form: UploadForm | None, status: int = 200):
+    """The list of imports under the upload form: ``form`` as sent back, or None for an empty
+    one (the same for everyone but its token, so kept per process)."""
     page = paging.paginate(service.imports_query(), _page(), current_app.config["PAGE_SIZE"])
     max_mb = current_app.config["MAX_IMPORT_BYTES"] // (1024 * 1024)
-    return render_template("coordinator/imports/index.html", page=page, form=form,
+    upload_form = (kept_forms.blank_form(_UPLOAD_FORM, UploadForm) if form is None
+                   else Markup(render_template(_UPLOAD_FORM, form=form, token=token_input())))
+    return render_template("coordinator/imports/index.html", page=page, upload_form=upload_form,
                            max_mb=max_mb, max_rows=current_app.config["MAX_IMPORT_ROWS"]), status
 
 
@@ -85,8 +94,8 @@ def _list_page(form: UploadForm, status: int = 200):
 @takes_file("MAX_IMPORT_BYTES")
 @role_required(*STAFF)
 def imports():
-    form = UploadForm()
     if request.method == "POST":
+        form = UploadForm()
         if not form.validate_on_submit():
             return _list_page(form, 400)
         upload = form.file.data
@@ -99,7 +108,7 @@ def imports():
         flash(f"We read {imp.row_count:,} members from the file. Now tell us which column is "
               "which.", "success")
         return redirect(url_for("coordinator.import_mapping", import_id=imp.id))
-    return _list_page(form)
+    return _list_page(None)
 
 
 @bp.errorhandler(413)
