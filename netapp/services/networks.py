@@ -541,12 +541,22 @@ def _read_people(network: Network, viewer: User, page: int, per_page: int,
     )
 
 
-def _people(*columns):
-    """The network's active members (parameter ``network``), with their profiles joined.
+def _people(kind: NetworkKind, *columns):
+    """The active members of a network of this kind (parameter ``network``), with their
+    profiles joined.
 
-    The members' ids are read first, as an array, so that PostgreSQL looks each person up by
-    their id whatever the network: joining the memberships to the people, it planned to read
-    every open account's name when it did not know which network (or how many members)."""
+    A local network (one council's members, a few hundred at most) reads its members' ids
+    first, as an array, so that PostgreSQL looks each person up by their id whatever the
+    network, and keeps one plan: joining the memberships to the people, it planned to read
+    every open account's name when it did not know which network. An affinity or national
+    network may hold thousands, where reading every name at once is the better plan, so
+    PostgreSQL is shown which network and plans for it."""
+    if kind is not NetworkKind.LOCAL:
+        return (sa.select(*columns).select_from(User)
+                .join(NetworkMembership, NetworkMembership.user_id == User.id)
+                .outerjoin(Profile, Profile.user_id == User.id)
+                .where(NetworkMembership.network_id == sa.bindparam("network"),
+                       User.is_active_account.is_(True)))
     network = _network_param()
     member_ids = (sa.select(NetworkMembership.user_id)
                   .where(NetworkMembership.network_id == network).scalar_subquery())
@@ -600,7 +610,7 @@ def _listed_on_page(kind: NetworkKind, audiences: frozenset[str] | None):
 @cache
 def _people_count_statement(kind: NetworkKind, audiences: frozenset[str] | None):
     return sa.select(sa.func.count()).select_from(
-        _people(User.id).where(_listed_on_page(kind, audiences)).subquery())
+        _people(kind, User.id).where(_listed_on_page(kind, audiences)).subquery())
 
 
 @cache
@@ -616,7 +626,7 @@ def _people_statement(kind: NetworkKind, audiences: frozenset[str] | None,
     The members are read once (with whether the viewer may see each) and every panel is
     taken from that: reading them once per panel cost three joins to plan and run."""
     listed = _listed_on_page(kind, audiences)
-    people = _people(User.id, User.display_name, NetworkMembership.joined_at,
+    people = _people(kind, User.id, User.display_name, NetworkMembership.joined_at,
                      sa.case((listed, 1), else_=0).label("listed")).cte("people")
     seen = people.c.listed == 1
     name_order = (people.c.display_name, people.c.id)
