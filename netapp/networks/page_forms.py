@@ -45,10 +45,16 @@ class DirectoryForm(Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.council.keep(select_options.councils())
-        self.service_type.keep(select_options.fixed("service_types",
-                                                    select_options.SERVICE_TYPES))
-        self.strength.keep(select_options.elements())
+        for field, options in zip((self.council, self.service_type, self.strength),
+                                  self.kept_options(), strict=True):
+            field.keep(options)
+
+    @staticmethod
+    def kept_options() -> tuple:
+        """Its selects' options, in the order of its fields, without building the form."""
+        return (select_options.councils(),
+                select_options.fixed("service_types", select_options.SERVICE_TYPES),
+                select_options.elements())
 
     def validate_council(self, field):
         if field.data is not None and field.data not in field.kept.values:

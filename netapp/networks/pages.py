@@ -235,27 +235,26 @@ def remove_lead(network_id: int, user_id: int):
     return redirect(url_for("networks.network", network_id=found.id))
 
 
+def _directory_search(form: DirectoryForm) -> member_directory.Search:
+    return member_directory.Search(
+        name=(form.name.data or "").strip(), council_id=form.council.data,
+        service_type=ServiceType(form.service_type.data) if form.service_type.data else None,
+        strength_id=form.strength.data, can_mentor=bool(form.can_mentor.data))
+
+
 @bp.route("/members")
 @login_required
 def members():
     # The search needs only who the reader is (id, roles, confirmed email), not their account.
     viewer = current_user._get_current_object()
-    form = DirectoryForm(formdata=request.args or None)
-    status = 200
-    search = member_directory.Search()
-    if request.args:
-        if form.validate():
-            search = member_directory.Search(
-                name=(form.name.data or "").strip(), council_id=form.council.data,
-                service_type=ServiceType(form.service_type.data) if form.service_type.data
-                else None,
-                strength_id=form.strength.data, can_mentor=bool(form.can_mentor.data))
-        else:
-            status = 400
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    # The search asked and the form's HTML are worked out once per query string.
+    search, valid, search_form = kept_forms.kept_search(
+        "networks/_members_search.html", DirectoryForm, _directory_search, args=args)
+    search = search or member_directory.Search()
+    status = 200 if valid else 400
     page, entries = member_directory.search_page(
         viewer, search, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"])
-    args = {k: v for k, v in request.args.items() if k != "page" and v}
-    search_form = kept_forms.search_form("networks/_members_search.html", form, args=args)
     # A profile's address built once, each id added to it (not url_for per card).
     cards = member_cards.cards_html(entries, viewer.id,
                                     escape(url_for("members.profile", user_id=0)[:-1]))
