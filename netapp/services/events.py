@@ -729,7 +729,7 @@ def people(event: Event) -> tuple[list[sa.Row], list[sa.Row]]:
     event's managers: plain rows of each answer's ``id``, ``status``, ``attended`` and the
     person's ``display_name``."""
     going, waiting = [], []
-    for row in db.session.execute(_people_statement(), {"event": event.id}):
+    for row in db.session.connection().execute(_people_statement(), {"event": event.id}):
         (going if row.status is RsvpStatus.GOING else waiting).append(row)
     return going, sorted(waiting, key=lambda row: row.id)
 

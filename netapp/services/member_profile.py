@@ -95,8 +95,9 @@ def profile_page(viewer: User, owner_id: int) -> dict[str, Any] | None:
 
     ``viewer`` needs ``id``, ``is_verified`` and ``has_role``.
     """
-    rows = db.session.execute(_statement(bool(viewer.is_verified)),
-                              {"owner": owner_id, "viewer": viewer.id}).all()
+    # Plain columns: run on the connection, without the ORM's work for each statement.
+    rows = db.session.connection().execute(_statement(bool(viewer.is_verified)),
+                                           {"owner": owner_id, "viewer": viewer.id}).all()
     if not rows or not rows[0].is_active_account:
         return None
     first = rows[0]
@@ -123,7 +124,11 @@ def profile_page(viewer: User, owner_id: int) -> dict[str, Any] | None:
                                           lambda: named(offers))
     theirs = [(r.network_id, r.is_listed, r.viewer_is_in) for r in rows
               if r.network_id is not None]
-    kept = {n.id: n for n in reference.networks(network_id for network_id, _, _ in theirs)}
+    # The process's own copies (the page only names and links them): nothing merged into the
+    # request, unless one is missing (another process may have just made it).
+    kept = reference.shared("networks")
+    if any(network_id not in kept for network_id, _, _ in theirs):
+        kept = {n.id: n for n in reference.networks(network_id for network_id, _, _ in theirs)}
     # A local network names the council, so it follows the area's visibility, for its own
     # members too: "Only me" means nobody else learns the council.
     view["networks"] = [

@@ -80,8 +80,9 @@ def own_page(user: User, framework_id: int):
     """(the member's profile as a plain row of ``PROFILE_COLUMNS`` with its organisation's
     name and service type, or None; ``profiles.profile_view(me, me)``;
     the latest finished self-assessment as ``lqf.Finished`` or None) in one statement."""
-    rows = db.session.execute(_statement(),
-                              {"user_id": user.id, "framework_id": framework_id}).all()
+    # Plain columns: run on the connection, without the ORM's work for each statement.
+    rows = db.session.connection().execute(
+        _statement(), {"user_id": user.id, "framework_id": framework_id}).all()
     topics: dict[str, list[int]] = {"need": [], "offer": []}
     joined, scores, done, profile = [], {}, None, None
     for row in rows:
@@ -160,8 +161,8 @@ def assessments_page(user_id: int, framework_id: int):
     process."""
     finished: dict[int, lqf.Finished] = {}
     has_draft, done, names = False, [], None
-    for row in db.session.execute(_assessments_statement(),
-                                  {"user_id": user_id, "framework_id": framework_id}):
+    for row in db.session.connection().execute(  # plain columns: no ORM work needed
+            _assessments_statement(), {"user_id": user_id, "framework_id": framework_id}):
         if row.kind == "done":
             names = names if names is not None else _element_names()
             done.append(resources.Done(row.ref, row.title, row.url,
