@@ -629,12 +629,40 @@ def upcoming_for_network(network_id: int, viewer: User, limit: int = 3,
 
 
 @dataclass(frozen=True)
+class EventFacts:
+    """An event as its page shows it (plain values, not a loaded record)."""
+
+    id: int
+    network_id: int
+    title: str
+    description: str
+    starts_at: datetime
+    ends_at: datetime
+    is_online: bool
+    place: str
+    link: str
+    capacity: int | None
+    cancelled_at: datetime | None
+
+
+_FACTS = tuple(EventFacts.__dataclass_fields__)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The reader's own answer to an event."""
+
+    status: RsvpStatus
+    attended: bool | None
+
+
+@dataclass(frozen=True)
 class EventPage:
-    event: Event
+    event: EventFacts
     network: Network
     going: int
     waiting: int
-    mine: EventRsvp | None
+    mine: Answer | None
     position: int | None
     can_manage: bool
     can_go: bool
@@ -671,37 +699,42 @@ def _page_statement():
              .where(ahead.event_id == Event.id, ahead.status == RsvpStatus.WAITING,
                     ahead.id <= mine.id).scalar_subquery())
     return (
-        sa.select(Event, mine, queue, counted(RsvpStatus.GOING), counted(RsvpStatus.WAITING),
+        sa.select(*(getattr(Event, name) for name in _FACTS),
+                  mine.status.label("my_status"), mine.attended.label("my_attended"),
+                  queue, counted(RsvpStatus.GOING), counted(RsvpStatus.WAITING),
                   sa.exists().where(NetworkLead.network_id == Event.network_id,
                                     NetworkLead.user_id == viewer),
                   sa.exists().where(NetworkMembership.network_id == Event.network_id,
                                     NetworkMembership.user_id == viewer),
                   sa.exists().where(NetworkFollow.network_id == Event.network_id,
                                     NetworkFollow.user_id == viewer))
+        .select_from(Event)
         .outerjoin(mine, sa.and_(mine.event_id == Event.id, mine.user_id == viewer))
         .where(Event.id == sa.bindparam("event")))
 
 
 def event_page(viewer: User, event_id: int) -> EventPage:
-    """The event and what its page shows the viewer, in one statement: the event, its counts,
-    the viewer's place in its network, and their answer with their place in the queue (the
-    same rules as event_for, can_manage, can_go and position, from what it reads).
+    """The event and what its page shows the viewer, in one statement of plain columns: the
+    event, its counts, the viewer's place in its network, and their answer with their place in
+    the queue (the same rules as event_for, can_manage, can_go and position, from what it
+    reads).
 
     Raises NotFound, as event_for does, for an event the viewer may not see.
     """
-    row = db.session.execute(_page_statement(),
-                             {"viewer": viewer.id, "event": event_id}).first()
+    row = db.session.connection().execute(_page_statement(),
+                                          {"viewer": viewer.id, "event": event_id}).first()
     if row is None:
         raise NotFound(event_id)
-    event, mine, place, going, waiting, lead_row, member, follows = row
+    event = EventFacts(*row[:len(_FACTS)])
+    status, attended, place, going, waiting, lead_row, member, follows = row[len(_FACTS):]
+    mine = None if status is None else Answer(status, attended)
     # This process's own copy of the network (the page only names and links it), merged into
     # the request only when it lacks the network (another process may have just made it).
     network = (reference.shared("networks").get(event.network_id)
                or reference.network(event.network_id))
-    set_committed_value(event, "network", network)
     if network.is_affinity and not (viewer.is_verified and member):
         raise NotFound(event_id)  # as can_see: an affinity network's events stay inside it
-    if mine is None or mine.status is not RsvpStatus.WAITING:
+    if status is not RsvpStatus.WAITING:
         place = None
     if network.is_affinity:
         manages, goes = lead_row, True
