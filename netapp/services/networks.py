@@ -440,15 +440,20 @@ _INT, _TEXT, _WHEN = sa.Integer(), sa.String(), sa.DateTime()
 
 
 def _part(kind: str, person_id=None, name=None, flag=None, count=None, pos=None, at=None,
-          by=None, tags=None) -> list:
+          by=None, tags=None, first: bool = False) -> list:
+    """One part's columns in the page's ``UNION ALL``. Only the ``first`` part types its
+    empty columns: PostgreSQL takes each column's type from the parts that have one, and the
+    statement stays short enough for psycopg to keep its conversion (4,096 characters)."""
     def typed(column, type_):
-        return sa.cast(sa.null() if column is None else column, type_)
+        if column is None:
+            return sa.cast(sa.null(), type_) if first else sa.null()
+        # Text and timestamps are not cast: SQLite would read a cast timestamp as a number.
+        return column if type_ in (_TEXT, _WHEN) else sa.cast(column, type_)
 
-    return [sa.literal(kind, _TEXT).label("part"), typed(person_id, _INT).label("id"),
-            typed(name, _TEXT).label("name"), typed(flag, _INT).label("flag"),
-            typed(count, _INT).label("n"), typed(pos, _INT).label("pos"),
-            # Not cast: SQLite would read a cast text timestamp as a number.
-            (sa.cast(sa.null(), _WHEN) if at is None else at).label("at"),
+    return [sa.literal_column(f"'{kind}'", _TEXT).label("part"),
+            typed(person_id, _INT).label("id"), typed(name, _TEXT).label("name"),
+            typed(flag, _INT).label("flag"), typed(count, _INT).label("n"),
+            typed(pos, _INT).label("pos"), typed(at, _WHEN).label("at"),
             typed(by, _TEXT).label("by"), typed(tags, _TEXT).label("tags")]
 
 
@@ -626,8 +631,12 @@ def _people_statement(kind: NetworkKind, audiences: frozenset[str] | None,
     The members are read once (with whether the viewer may see each) and every panel is
     taken from that: reading them once per panel cost three joins to plan and run."""
     listed = _listed_on_page(kind, audiences)
+    # A column, so PostgreSQL reads the few leads once and looks each member up among them
+    # (joined to the members, it scanned the leads once per member).
+    leads_here = sa.select(NetworkLead.user_id).where(NetworkLead.network_id == _network_param())
     people = _people(kind, User.id, User.display_name, NetworkMembership.joined_at,
-                     sa.case((listed, 1), else_=0).label("listed")).cte("people")
+                     sa.case((listed, 1), else_=0).label("listed"),
+                     sa.case((User.id.in_(leads_here), 1), else_=0).label("lead")).cte("people")
     seen = people.c.listed == 1
     name_order = (people.c.display_name, people.c.id)
     listed_page = (sa.select(people.c.id, people.c.display_name,
@@ -638,9 +647,7 @@ def _people_statement(kind: NetworkKind, audiences: frozenset[str] | None,
                    .offset(sa.bindparam("skip", type_=_INT)).subquery())
     leads = (sa.select(people.c.id, people.c.display_name,
                        sa.func.row_number().over(order_by=name_order).label("pos"))
-             .join(NetworkLead, sa.and_(NetworkLead.user_id == people.c.id,
-                                        NetworkLead.network_id == _network_param()))
-             .where(seen).subquery())
+             .where(seen, people.c.lead == 1).subquery())
     # Every new joiner is counted, and those the viewer may see come first, so the first
     # NEW_SHOWN rows hold every listed one the page names.
     new_order = (people.c.listed.desc(), people.c.joined_at.desc(), people.c.id.desc())
@@ -650,7 +657,7 @@ def _people_statement(kind: NetworkKind, audiences: frozenset[str] | None,
            .where(people.c.joined_at >= sa.bindparam("month", type_=sa.DateTime()))
            .order_by(*new_order).limit(NEW_SHOWN).subquery())
     parts = [
-        sa.select(*_part("member", listed_page.c.id, listed_page.c.display_name,
+        sa.select(*_part("member", listed_page.c.id, listed_page.c.display_name, first=True,
                          count=listed_page.c.total, pos=listed_page.c.pos)),
         sa.select(*_part("lead", leads.c.id, leads.c.display_name, pos=leads.c.pos)),
         sa.select(*_part("new", new.c.id, new.c.display_name, flag=new.c.listed,
