@@ -229,13 +229,13 @@ def _reports_statement():
             .order_by(PostReport.id))
 
 
-def posts_page(viewer: User, thread: DiscussionThread, network: Network, page: int,
+def posts_page(viewer: User, thread: DiscussionThread | ThreadFacts, network: Network, page: int,
                per_page: int = POSTS_PER_PAGE, lead: bool | None = None):
     """One page of a thread's posts, oldest first, with what the viewer may do to each, in a
     fixed number of queries (one, and one more for a lead: the open reports' reasons).
     ``lead``: whether the viewer leads the network, when the caller has read it."""
     result = paging.paginate(_posts_statement(), page, per_page,
-                             {"viewer": viewer.id, "thread": thread.id})
+                             {"viewer": viewer.id, "thread": thread.id}, plain=True)
     # Plain rows: the page only shows them (was a whole post record each).
     posts = [PostRow(post_id, *rest[:6]) for post_id, rest in
              zip(result.items, result.extra, strict=True)]
@@ -245,7 +245,7 @@ def posts_page(viewer: User, thread: DiscussionThread, network: Network, page: i
     if ids and (is_lead(viewer, network) if lead is None else lead):
         # The page's posts are the thread's posts from its first id to its last (posts are
         # paged by id): one statement built once per process, whatever the page holds.
-        for post_id, reason in db.session.execute(
+        for post_id, reason in db.session.connection().execute(
                 _reports_statement(), {"thread": thread.id, "first": ids[0], "last": ids[-1]}):
             reasons.setdefault(post_id, []).append(reason)
     now = utcnow()
@@ -286,24 +286,34 @@ def thread_standing(viewer: User, thread: DiscussionThread,
     return _standing(viewer, network, *found)
 
 
+@dataclass(frozen=True)
+class ThreadFacts:
+    """A thread as its page shows it (plain values, not a loaded record)."""
+
+    id: int
+    network_id: int
+    title: str
+
+
 @cache
 def _thread_page_statement():
     """The statement behind ``thread_for_page``, built once per process: parameters
     ``viewer`` and ``thread``."""
-    return (sa.select(DiscussionThread, *_standing_columns(
-        sa.bindparam("viewer"), DiscussionThread.network_id, DiscussionThread.id))
-        .where(DiscussionThread.id == sa.bindparam("thread")))
+    return (sa.select(DiscussionThread.id, DiscussionThread.network_id, DiscussionThread.title,
+                      *_standing_columns(sa.bindparam("viewer"), DiscussionThread.network_id,
+                                         DiscussionThread.id))
+            .where(DiscussionThread.id == sa.bindparam("thread")))
 
 
 def thread_for_page(viewer: User, thread_id: int
-                    ) -> tuple[DiscussionThread, Network, ThreadStanding]:
-    """``thread_for_reading`` and ``thread_standing`` in one statement, the network from the
-    process's copy. Raises NotFound as ``thread_for_reading`` does."""
-    row = db.session.execute(_thread_page_statement(),
-                             {"viewer": viewer.id, "thread": thread_id}).first()
+                    ) -> tuple[ThreadFacts, Network, ThreadStanding]:
+    """``thread_for_reading`` and ``thread_standing`` in one statement of plain columns, the
+    network from the process's copy. Raises NotFound as ``thread_for_reading`` does."""
+    row = db.session.connection().execute(_thread_page_statement(),
+                                          {"viewer": viewer.id, "thread": thread_id}).first()
     if row is None:
         raise NotFound(thread_id)
-    thread, *found = row
+    thread, found = ThreadFacts(*row[:3]), row[3:]
     # The process's own copy (the page only names and links it), merged into the request
     # only when it lacks the network (another process may have just made it).
     network = (reference.shared("networks").get(thread.network_id)
