@@ -269,18 +269,26 @@ def cards_from_values(viewer, found, leave_out: frozenset[str]) -> dict[int, Pro
         return places.get(council_id) or reference.place(council_id)
 
     cards = {}
+    # Most people keep the same few choices: each set of choices is worked out once a page.
+    shown_for: dict[tuple, frozenset[str]] = {}
     for uid, row, shares, topic_ids in found:
         if row is None:
             cards[uid] = ProfileCard([], frozenset())
             continue
         audiences = (_ALL if uid == viewer.id else _STAFF_SEE if staff
                      else _NETWORKS_SEE if shares else _EVERYONE_SEES)
-        shown = frozenset(key for key, aud in _rules(row.visibility or {}).items()
-                          if aud in audiences and key not in leave_out)
+        chosen = row.visibility or {}
+        choices = (audiences, tuple(chosen.items()))
+        shown = shown_for.get(choices)
+        if shown is None:
+            shown = shown_for[choices] = frozenset(
+                key for key, aud in _rules(chosen).items()
+                if aud in audiences and key not in leave_out)
         org = None if row.organisation_name is None else (row.organisation_name,
                                                           row.service_type)
         offers = [names[t] for t in sorted(topic_ids, key=lambda t: order.get(t, len(order)))
-                  if t in names]  # a topic this process has not heard of yet shows next time
+                  if t in names] if topic_ids else []
+        # (a topic this process has not heard of yet shows next time)
         cards[uid] = ProfileCard(_rows_of(row, org, shown, None, lambda o=offers: o,
                                           place_of), shown)
     return cards
