@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import cache
 
 import sqlalchemy as sa
@@ -469,11 +469,31 @@ class Suggestion:
 
 
 @dataclass(frozen=True)
+class Named:
+    """A person as a page names them."""
+
+    id: int
+    display_name: str
+
+
+@dataclass(frozen=True)
+class Current:
+    """One of the member's open or accepted mentorships as their page shows it (plain
+    values, not a loaded record)."""
+
+    id: int
+    status: MentorshipStatus
+    created_at: datetime
+    mentor_id: int
+    mentor: Named
+
+
+@dataclass(frozen=True)
 class MemberPage:
     wants_mentor: bool
-    mentor: Mentorship | None           # the accepted mentorship, if any
-    open_requests: list[Mentorship]     # asked by the member, waiting
-    open_offers: list[Mentorship]       # offered by a round or after a decline, waiting
+    mentor: Current | None              # the accepted mentorship, if any
+    open_requests: list[Current]        # asked by the member, waiting
+    open_offers: list[Current]          # offered by a round or after a decline, waiting
     suggestions: list[Suggestion]
     blocker: str                        # why there are no suggestions, in words; "" if none
     fix: str = ""                       # what to do about it: "assessment", "profile" or ""
@@ -493,7 +513,7 @@ def _member_mentorships(member: User) -> list[Mentorship]:
     ).unique())
 
 
-def _suggestable(member: User, current: list[Mentorship]):
+def _suggestable(member: User, current: list[Mentorship] | list[Current]):
     """The member as a mentee and the mentors they may ask, or why none can be suggested."""
     dismissed = set(db.session.scalars(
         sa.select(DismissedSuggestion.mentor_id).where(DismissedSuggestion.user_id == member.id)))
@@ -523,19 +543,23 @@ def _page_statement():
     member = sa.bindparam("member")
     wants = sa.select(Profile.wants_mentor).where(Profile.user_id == member).scalar_subquery()
     one = sa.select(sa.literal(1).label("one")).subquery()
-    return (sa.select(wants.label("wants"), Mentorship).select_from(one)
+    return (sa.select(wants.label("wants"), Mentorship.id, Mentorship.status,
+                      Mentorship.created_at, Mentorship.mentor_id, User.display_name)
+            .select_from(one)
             .outerjoin(Mentorship, sa.and_(
                 Mentorship.mentee_id == member,
                 Mentorship.status.in_((*OPEN, MentorshipStatus.ACCEPTED))))
-            .options(joinedload(Mentorship.mentor).lazyload(User.roles))
+            .outerjoin(User, User.id == Mentorship.mentor_id)
             .order_by(Mentorship.created_at, Mentorship.id))
 
 
 def member_page(member: User) -> MemberPage:
     """The member's mentoring page: their mentor or open requests, and up to 5 suggestions."""
-    rows = db.session.execute(_page_statement(), {"member": member.id}).all()
+    # Plain columns: run on the connection, without the ORM's work for each statement.
+    rows = db.session.connection().execute(_page_statement(), {"member": member.id}).all()
     wants = bool(rows[0].wants)
-    current = [row.Mentorship for row in rows if row.Mentorship is not None]
+    current = [Current(m_id, status, at, mentor_id, Named(mentor_id, name))
+               for _, m_id, status, at, mentor_id, name in rows if m_id is not None]
     accepted = next((m for m in current if m.status is MentorshipStatus.ACCEPTED), None)
     requests = [m for m in current if m.status is MentorshipStatus.REQUESTED]
     offers = [m for m in current if m.status is MentorshipStatus.OFFERED]
