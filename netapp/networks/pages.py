@@ -131,7 +131,7 @@ def _network_page(found: Network, viewer: User, lead_form: LeadForm | None = Non
                                         with_panels=True)
     manages = standing.can_manage_leads(viewer, found)
     if manages and lead_form is None:
-        lead_form = LeadForm(networks.lead_candidates(found, viewer))
+        lead_form = LeadForm(networks.lead_candidates(found, viewer, member))
     # The events, discussions and story came with the people, as plain rows.
     panels = network_panels.from_rows(people.panel_rows, found.name)
     return render_template(

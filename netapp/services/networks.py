@@ -716,19 +716,21 @@ def can_manage_leads(viewer: User, network: Network) -> bool:
     return False
 
 
-def lead_candidates(network: Network, viewer: User) -> list[User]:
-    """Members the viewer could appoint: listed to them, active, not yet leads."""
-    return list(db.session.scalars(
-        sa.select(User).options(_NAMES_ONLY)
+def lead_candidates(network: Network, viewer: User, member: bool | None = None) -> list[Person]:
+    """Members the viewer could appoint: listed to them, active, not yet leads; their ids and
+    names only. ``member``: whether the viewer is in the network, when the caller has already
+    read it."""
+    return [Person(*row) for row in db.session.execute(
+        sa.select(User.id, User.display_name)
         .join(NetworkMembership, NetworkMembership.user_id == User.id)
         .outerjoin(Profile, Profile.user_id == User.id)
         .outerjoin(NetworkLead, sa.and_(NetworkLead.user_id == User.id,
                                         NetworkLead.network_id == network.id))
         .where(NetworkMembership.network_id == network.id, User.is_active_account.is_(True),
                NetworkLead.user_id.is_(None), User.email_verified_at.is_not(None),
-               sa.or_(_listed_for(viewer, network), User.id == viewer.id))
+               sa.or_(_listed_for(viewer, network, member), User.id == viewer.id))
         .order_by(User.display_name, User.id)
-    ))
+    )]
 
 
 def _audit_lead(actor: User | None, action: str, network: Network, person: User) -> None:
