@@ -337,3 +337,18 @@ def test_token_input_is_what_an_empty_form_writes(app, enabled):
             assert ('value="' in written) is enabled
         finally:
             app.config["WTF_CSRF_ENABLED"] = False
+
+
+def test_a_get_with_a_file_or_too_big_a_body_is_refused_like_a_post(client, auth, users):
+    """Every request's check skips the body's parsing when none is declared (most GETs): one
+    that does carry a file, or more than the limit, is still refused before any view runs."""
+    auth.as_role(users, "member")
+    assert client.get("/networks/mine").status_code == 200
+    response = client.get("/networks/mine", data={"q": (io.BytesIO(b"not text"), "note.txt")},
+                          content_type="multipart/form-data")
+    assert response.status_code == 400
+    big = b"x" * (3 * 1024 * 1024)
+    assert client.get("/networks/mine", data=big,
+                      content_type="application/octet-stream").status_code == 413
+    assert client.get("/networks/mine", data=b"plain", content_type="text/plain"
+                      ).status_code == 200
