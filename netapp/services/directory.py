@@ -73,6 +73,13 @@ def _audience(key: str):
     return sa.func.coalesce(Profile.visibility[key].as_string(), default)
 
 
+# The audiences staff belong to, written into the SQL as words: a list of plain values would
+# be expanded into the SQL again on every execution of a kept statement, and a parameter for
+# each made the members list's statement too long for the driver to keep its parsed form.
+_STAFF_AUDIENCES = [sa.literal_column(f"'{audience}'", sa.String)
+                    for audience in (EVERYONE, NETWORKS, COORDINATORS)]
+
+
 def _field_seen(viewer: User, key: str):
     """SQL: the viewer may see this field of the member in the row (User, Profile joined).
 
@@ -81,9 +88,7 @@ def _field_seen(viewer: User, key: str):
     """
     audience = _audience(key)
     if viewer.has_role(Role.COORDINATOR, Role.ADMIN):
-        # Each value its own parameter: a list of plain values would be expanded into the
-        # SQL again on every execution of a kept statement.
-        seen = audience.in_([sa.literal(a) for a in (EVERYONE, NETWORKS, COORDINATORS)])
+        seen = audience.in_(_STAFF_AUDIENCES)
     else:
         seen = sa.or_(audience == EVERYONE,
                       sa.and_(audience == NETWORKS, networks.in_sharing_network(viewer)))
