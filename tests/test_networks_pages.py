@@ -540,3 +540,20 @@ def test_a_network_pages_panels_show_what_each_panel_reads_on_its_own(client, ap
     assert f"/networks/stories/{featured.id}\"" not in html
     assert f"/networks/events/{soonest.id}\"" not in html
     assert "No story is featured here yet." in html
+
+
+def test_a_networks_lists_escape_names_and_link_everyone_but_the_reader(client, auth, world):
+    # The lists of members and of this month's new members are written out in Python: a name
+    # is text, never markup, and the reader is named without a link to themselves.
+    other = world["other_member"]
+    other.display_name = 'Otto <b>"&</b>'
+    db.session.commit()
+    auth.login(world["member"].email)
+    html = client.get(f"/networks/{_local().id}").text
+    members = re.search(r'<ul class="member-list">(.*?)</ul>', html, re.S).group(1)
+    new = html.split('id="new-title"')[1].split("</section>")[0]
+    for listed in (members, new):
+        assert (f'<li><a href="/members/{other.id}">Otto &lt;b&gt;&#34;&amp;&lt;/b&gt;</a></li>'
+                in listed)
+        assert f"<li>{world['member'].display_name} (you)</li>" in listed
+        assert "<b>" not in listed and f'href="/members/{world["member"].id}"' not in listed
