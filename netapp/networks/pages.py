@@ -135,13 +135,16 @@ def _network_page(found: Network, viewer: User, lead_form: LeadForm | None = Non
     # The events, discussions and story came with the people, as plain rows.
     panels = network_panels.from_rows(people.panel_rows, found.name)
     to_profile = escape(url_for("members.profile", user_id=0)[:-1])
+    can_follow = standing.can_follow(found)
     return render_template(
         "networks/network.html", network=found, page=people.page, viewer=viewer,
         unlisted_others=people.unlisted_others,
         viewer_listed=not member or standing.is_listed_to_members(found),
         is_member=member, leads=people.leads,
-        manages_leads=manages, lead_form=lead_form, button_form=EmptyForm(),
-        can_follow=standing.can_follow(found), following=standing.is_following,
+        manages_leads=manages, lead_form=lead_form,
+        # Its buttons' form only when the page shows a button (building one costs 0.1 ms).
+        button_form=EmptyForm() if can_follow or manages else None,
+        can_follow=can_follow, following=standing.is_following,
         new_count=people.new_count, new_people=people.new_people,
         member_items=_people_items(people.page.items, viewer.id, to_profile),
         new_items=_people_items(people.new_people, viewer.id, to_profile),
