@@ -111,3 +111,28 @@ def test_rate_limit_counts_the_client_behind_a_trusted_proxy(app):
 def test_email_is_stored_lower_case_whatever_the_caller_does(app):
     user = make_user(email="MiXeD@Example.ORG")
     assert user.email == "mixed@example.org"
+
+
+def test_kept_security_headers_are_what_talisman_writes(monkeypatch):
+    # netapp/extensions.py keeps each view's headers per process: they must be the ones Talisman
+    # itself writes for that request, over HTTPS and plain HTTP alike, whatever came first.
+    import flask_talisman
+    from werkzeug.datastructures import Headers
+
+    from netapp.extensions import talisman
+
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("DATABASE_URL", "sqlite://")
+    app = create_app(ProductionConfig)
+    client = app.test_client()
+    for path in ["/", "/healthz", "/account/login", "/", "/healthz"]:
+        for proto in ["https", "http", "https"]:
+            headers = {"X-Forwarded-Proto": proto, "X-Forwarded-For": "203.0.113.9"}
+            sent = client.get(path, headers=headers, base_url="http://localhost").headers
+            with app.test_request_context(path, headers=headers, base_url="http://localhost"):
+                probe = type("Probe", (), {"headers": Headers()})()
+                flask_talisman.Talisman._set_response_headers(talisman, probe)
+            assert list(probe.headers.items()), "Talisman wrote nothing to compare with"
+            for name, value in probe.headers.items():
+                assert sent.get(name) == value, (path, proto, name)
+            assert ("Strict-Transport-Security" in sent) == (proto == "https"), (path, proto)
