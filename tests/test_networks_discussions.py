@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from markupsafe import escape
 
 from netapp.extensions import db
 from netapp.models import (
@@ -321,6 +322,34 @@ def test_a_lead_may_leave_a_reported_post_up(client, auth, people):
     assert _first_post(thread).hidden_at is None
 
 
+def test_a_lead_sees_each_open_report_on_a_post_oldest_first_as_written(client, auth, people):
+    auth.login(people["mina"].email)
+    thread = _start(client, people["leeds"])
+    post = _first_post(thread)
+    untouched = _reply(client, thread, "A reply nobody minds")
+    auth.logout()
+    reasons = ['Names "a resident", see ["ward 3"]', "Second | also \\ ,; here", "Third"]
+    for n, reason in enumerate(reasons):
+        reporter = make_user(email=f"reporter{n}@example.org")
+        give_profile(reporter, "York")
+        auth.login(reporter.email)
+        assert client.post(f"/networks/posts/{post.id}/report",
+                           data={"reason": reason}).status_code == 302
+        auth.logout()
+    auth.login(people["otto"].email)  # leads Leeds
+    page = client.get(f"/networks/discussions/{thread.id}").get_data(as_text=True)
+    listed = re.findall(r'<div class="post-reports">.*?<ul>(.*?)</ul>', page, re.S)
+    assert listed == ["".join(f"<li>{escape(reason)}</li>" for reason in reasons)]
+    assert untouched.body in page
+    # A report a lead has dealt with is no longer listed.
+    first = db.session.scalars(sa.select(PostReport).order_by(PostReport.id)).first()
+    first.resolved_at = utcnow()
+    db.session.commit()
+    page = client.get(f"/networks/discussions/{thread.id}").get_data(as_text=True)
+    listed = re.findall(r'<div class="post-reports">.*?<ul>(.*?)</ul>', page, re.S)
+    assert listed == ["".join(f"<li>{escape(reason)}</li>" for reason in reasons[1:])]
+
+
 # ---------------------------------------------------------------- affinity privacy
 
 
@@ -413,7 +442,8 @@ def test_the_list_and_a_thread_run_a_fixed_number_of_statements(client, auth, pe
     after = (count_statements(client, list_path),
              count_statements(client, f"/networks/discussions/{big.id}"))
     assert before == after
-    assert after[1] == 4  # the person; the thread with the reader's standing; posts; reports
+    # The person; the thread with the reader's standing; the posts with their open reports.
+    assert after[1] == 3
 
 
 # ---------------------------------------------------------------- the weekly digest

@@ -136,8 +136,8 @@ def test_event(app):
 
 
 def test_discussion_thread(app):
-    # The thread with the reader's standing; its posts; open reports (a lead).
-    assert _fixed(app, "discussion thread") <= 3
+    # The thread with the reader's standing; its posts with their open reports (a lead).
+    assert _fixed(app, "discussion thread") <= 2
 
 
 def test_mentoring_suggestions(app):

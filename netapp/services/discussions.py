@@ -20,6 +20,8 @@ from functools import cache
 
 import sqlalchemy as sa
 from flask import url_for
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from netapp.extensions import db
 from netapp.models import (
@@ -202,56 +204,70 @@ class PostView:
     reports: list[str]  # reasons of open reports, for leads only
 
 
+class _in_order(FunctionElement):
+    """SQL: the values of ``column`` as a JSON list in the order of ``key`` (an aggregate).
+    On PostgreSQL ``json_agg(column ORDER BY key)``, NULL when there are none; elsewhere
+    (SQLite) ``json_group_array(column)``, which keeps the order of its ordered subquery."""
+
+    type = sa.JSON()
+    name = "in_order"
+    inherit_cache = True
+
+
+@compiles(_in_order)
+def _json_group_array(element, compiler, **kw):
+    column, _key = element.clauses
+    return f"json_group_array({compiler.process(column, **kw)})"
+
+
+@compiles(_in_order, "postgresql")
+def _json_agg(element, compiler, **kw):
+    column, key = element.clauses
+    return f"json_agg({compiler.process(column, **kw)} ORDER BY {compiler.process(key, **kw)})"
+
+
 @cache
-def _posts_statement():
+def _posts_statement(lead: bool = False):
     """The posts of a thread with their authors' names and whether the viewer reported each,
-    built once per process: parameters ``viewer`` and ``thread``."""
+    built once per process for each kind of reader: parameters ``viewer`` and ``thread``.
+    A lead's statement also reads each post's open reports' reasons, oldest first (a JSON
+    list), so a lead's page needs no statement more."""
     author = sa.select(User.display_name).where(User.id == DiscussionPost.author_id) \
         .scalar_subquery()
     reported = sa.exists().where(PostReport.post_id == DiscussionPost.id,
                                  PostReport.reporter_id == sa.bindparam("viewer"))
-    return (sa.select(DiscussionPost.id, DiscussionPost.author_id, DiscussionPost.body,
-                      DiscussionPost.created_at, DiscussionPost.edited_at,
-                      DiscussionPost.hidden_at, DiscussionPost.hidden_reason, author, reported)
+    columns = [DiscussionPost.id, DiscussionPost.author_id, DiscussionPost.body,
+               DiscussionPost.created_at, DiscussionPost.edited_at,
+               DiscussionPost.hidden_at, DiscussionPost.hidden_reason, author, reported]
+    if lead:
+        open_reports = (sa.select(PostReport.id, PostReport.reason)
+                        .where(PostReport.post_id == DiscussionPost.id,
+                               PostReport.resolved_at.is_(None))
+                        .order_by(PostReport.id).correlate(DiscussionPost).subquery())
+        columns.append(sa.select(_in_order(open_reports.c.reason, open_reports.c.id))
+                       .scalar_subquery())
+    return (sa.select(*columns)
             .where(DiscussionPost.thread_id == sa.bindparam("thread"))
             .order_by(DiscussionPost.id))
 
 
-@cache
-def _reports_statement():
-    """Open reports' reasons on a thread's posts with ids from ``first`` to ``last``, oldest
-    first: parameters ``thread``, ``first`` and ``last``."""
-    return (sa.select(PostReport.post_id, PostReport.reason)
-            .join(DiscussionPost, DiscussionPost.id == PostReport.post_id)
-            .where(DiscussionPost.thread_id == sa.bindparam("thread"),
-                   PostReport.post_id.between(sa.bindparam("first"), sa.bindparam("last")),
-                   PostReport.resolved_at.is_(None))
-            .order_by(PostReport.id))
-
-
 def posts_page(viewer: User, thread: DiscussionThread | ThreadFacts, network: Network, page: int,
                per_page: int = POSTS_PER_PAGE, lead: bool | None = None):
-    """One page of a thread's posts, oldest first, with what the viewer may do to each, in a
-    fixed number of queries (one, and one more for a lead: the open reports' reasons).
+    """One page of a thread's posts, oldest first, with what the viewer may do to each, in one
+    statement (for a lead, with the open reports' reasons too).
     ``lead``: whether the viewer leads the network, when the caller has read it."""
-    result = paging.paginate(_posts_statement(), page, per_page,
+    lead = is_lead(viewer, network) if lead is None else lead
+    result = paging.paginate(_posts_statement(bool(lead)), page, per_page,
                              {"viewer": viewer.id, "thread": thread.id}, plain=True)
     # Plain rows: the page only shows them (was a whole post record each).
     posts = [PostRow(post_id, *rest[:6]) for post_id, rest in
              zip(result.items, result.extra, strict=True)]
     result.items, result.extra = posts, [rest[6:] for rest in result.extra]
-    ids = [p.id for p in posts]
-    reasons: dict[int, list[str]] = {}
-    if ids and (is_lead(viewer, network) if lead is None else lead):
-        # The page's posts are the thread's posts from its first id to its last (posts are
-        # paged by id): one statement built once per process, whatever the page holds.
-        for post_id, reason in db.session.connection().execute(
-                _reports_statement(), {"thread": thread.id, "first": ids[0], "last": ids[-1]}):
-            reasons.setdefault(post_id, []).append(reason)
     now = utcnow()
+    # A lead's rows end with the reasons (None or [] when there are none); others' rows do not.
     result.views = [PostView(p, name or "Someone no longer here", _editable(viewer, p, now),
-                             bool(mine), reasons.get(p.id, []))
-                    for p, (name, mine) in zip(posts, result.extra, strict=True)]
+                             bool(mine), list(reasons[0] or ()) if reasons else [])
+                    for p, (name, mine, *reasons) in zip(posts, result.extra, strict=True)]
     return result
 
 
