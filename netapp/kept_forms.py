@@ -34,21 +34,13 @@ def search_form(template: str, form, **context) -> Markup:
     """
     options = form.kept_options() if isinstance(form, type) else tuple(
         field.kept for field in form if isinstance(field, KeptSelectField))
-    key = (template, tuple((k, v) for k, v in request.args.items(multi=True) if k != "page"))
-    store: OrderedDict = current_app.extensions.setdefault("kept_forms", OrderedDict())
-    found = store.get(key)
-    if found is not None and len(found[0]) == len(options) and all(
-            kept is now for kept, now in zip(found[0], options, strict=True)):
-        store.move_to_end(key)
-        return found[1]
+    key = (template, _query_string())
+    found = _found(key, options)
+    if found is not None:
+        return found
     if isinstance(form, type):
         form = form()
-    html = Markup(render_template(template, form=form, **context))
-    store[key] = (options, html)
-    store.move_to_end(key)
-    while len(store) > MOST:
-        store.popitem(last=False)
-    return html
+    return _keep(key, options, Markup(render_template(template, form=form, **context)))
 
 
 def kept_search(template: str, form_class, parse, **context) -> tuple[object, bool, Markup]:
@@ -62,23 +54,43 @@ def kept_search(template: str, form_class, parse, **context) -> tuple[object, bo
     selects' options in the order of its fields.
     """
     options = form_class.kept_options()
-    key = ("search", template, tuple((k, v) for k, v in request.args.items(multi=True)
-                                     if k != "page"))
-    store: OrderedDict = current_app.extensions.setdefault("kept_forms", OrderedDict())
+    key = ("search", template, _query_string())
+    found = _found(key, options)
+    if found is not None:
+        return found
+    form = form_class(formdata=request.args or None)
+    valid = form.validate() if request.args else True
+    return _keep(key, options, (parse(form) if request.args and valid else None, valid,
+                                Markup(render_template(template, form=form, **context))))
+
+
+def _query_string() -> tuple:
+    """What a kept form is kept for: the query string, less its page number."""
+    return tuple((k, v) for k, v in request.args.items(multi=True) if k != "page")
+
+
+def _store() -> OrderedDict:
+    return current_app.extensions.setdefault("kept_forms", OrderedDict())
+
+
+def _found(key: tuple, options: tuple):
+    """What was kept for ``key`` while the selects offered these same ``options``, or None."""
+    store = _store()
     found = store.get(key)
     if found is not None and len(found[0]) == len(options) and all(
             kept is now for kept, now in zip(found[0], options, strict=True)):
         store.move_to_end(key)
         return found[1]
-    form = form_class(formdata=request.args or None)
-    valid = form.validate() if request.args else True
-    kept = (parse(form) if request.args and valid else None, valid,
-            Markup(render_template(template, form=form, **context)))
-    store[key] = (options, kept)
+    return None
+
+
+def _keep(key: tuple, options: tuple, value):
+    store = _store()
+    store[key] = (options, value)
     store.move_to_end(key)
     while len(store) > MOST:
         store.popitem(last=False)
-    return kept
+    return value
 
 
 def blank_form(template: str, form_class, **context) -> Markup:
