@@ -3,6 +3,7 @@ answering at once on PostgreSQL), emails that never name an affinity network, ca
 in UK time across a clock change, the private feed, reminders, attendance and page speed."""
 from __future__ import annotations
 
+import re
 import threading
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -217,6 +218,40 @@ def test_going_then_the_waitlist_in_order_then_promotion_when_someone_cancels(
     assert len(sent) == 1 and "A place came up" in sent[0]["Subject"]
     assert db.session.scalar(sa.select(Notification.kind).where(
         Notification.user_id == c.id)) == "event_promoted"
+
+
+def _listed(page: str) -> tuple[list[str], list[str]]:
+    """The names an event's page lists as going (with any mark) and waiting."""
+    going = re.search(r"<h3>Going \(\d+\)</h3>\s*<ul>(.*?)</ul>", page, re.S)
+    waiting = re.search(r"<h3>Waitlist, in order \(\d+\)</h3>\s*<ol>(.*?)</ol>", page, re.S)
+    return ([re.sub(r"<[^>]+>", "", n) for n in re.findall(r"<li>(.*?)</li>", going[1])]
+            if going else [],
+            re.findall(r"<li>(.*?)</li>", waiting[1]) if waiting else [])
+
+
+@pytest.mark.parametrize("kind", ["local", "affinity"])
+def test_who_is_going_and_waiting_shows_to_the_events_managers_only(app, client, leeds, users,
+                                                                    kind):
+    network = leeds["network"] if kind == "local" else leeds["women"]
+    lead = leeds["lead"] if kind == "local" else leeds["wendy"]
+    event = _event(network, capacity=2)
+    people = [_member(network, make_user(email=f"p{n}@example.org", name=name))
+              for n, name in enumerate(["Zoe Zed", "Amy Able", "Yan Young", "Bob Brown"])]
+    with app.test_request_context():
+        for person in people:
+            events.join(person, event)
+        event.starts_at = utcnow() - timedelta(hours=3)  # it has happened: who came is marked
+        event.ends_at = utcnow() - timedelta(hours=1)
+        events.record_attendance(lead, event, {people[0].id})
+    _member(network, users["coordinator"])  # staff in the network, but not leading it
+    shown = (["Amy Able (didn't come)", "Zoe Zed (came)"], ["Yan Young", "Bob Brown"])
+    for reader, sees in ((lead, True), (users["member"], False),
+                         (users["coordinator"], kind == "local")):
+        _login(client, reader)
+        page = client.get(f"/networks/events/{event.id}").get_data(as_text=True)
+        client.post("/account/logout")
+        assert _listed(page) == (shown if sees else ([], [])), reader.email
+        assert ("Amy Able" in page) is sees, reader.email
 
 
 def test_more_places_promote_the_waitlist_in_order(app, leeds, client):

@@ -93,7 +93,7 @@ def new_event(network_id: int):
 def event_page(event_id: int):
     page = _or_404(service.event_page, event_id)
     event = page.event
-    going, waiting = service.people(event) if page.can_manage else ([], [])
+    going, waiting = (page.people_going, page.people_waiting) if page.can_manage else ([], [])
     return render_template("networks/events/event.html", page=page, event=event,
                            network=page.network, going=going,
                            waiting=waiting, when=service.when_words(event),

@@ -20,8 +20,6 @@ from functools import cache
 
 import sqlalchemy as sa
 from flask import url_for
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.functions import FunctionElement
 
 from netapp.extensions import db
 from netapp.models import (
@@ -37,7 +35,7 @@ from netapp.models import (
     User,
 )
 from netapp.models.base import utcnow
-from netapp.services import audit, networks, notifications, paging, reference
+from netapp.services import audit, networks, notifications, paging, reference, sql_lists
 from netapp.services.mail import send_email
 
 EDIT_WINDOW = timedelta(minutes=30)
@@ -204,28 +202,6 @@ class PostView:
     reports: list[str]  # reasons of open reports, for leads only
 
 
-class _in_order(FunctionElement):
-    """SQL: the values of ``column`` as a JSON list in the order of ``key`` (an aggregate).
-    On PostgreSQL ``json_agg(column ORDER BY key)``, NULL when there are none; elsewhere
-    (SQLite) ``json_group_array(column)``, which keeps the order of its ordered subquery."""
-
-    type = sa.JSON()
-    name = "in_order"
-    inherit_cache = True
-
-
-@compiles(_in_order)
-def _json_group_array(element, compiler, **kw):
-    column, _key = element.clauses
-    return f"json_group_array({compiler.process(column, **kw)})"
-
-
-@compiles(_in_order, "postgresql")
-def _json_agg(element, compiler, **kw):
-    column, key = element.clauses
-    return f"json_agg({compiler.process(column, **kw)} ORDER BY {compiler.process(key, **kw)})"
-
-
 @cache
 def _posts_statement(lead: bool = False):
     """The posts of a thread with their authors' names and whether the viewer reported each,
@@ -244,7 +220,7 @@ def _posts_statement(lead: bool = False):
                         .where(PostReport.post_id == DiscussionPost.id,
                                PostReport.resolved_at.is_(None))
                         .order_by(PostReport.id).correlate(DiscussionPost).subquery())
-        columns.append(sa.select(_in_order(open_reports.c.reason, open_reports.c.id))
+        columns.append(sa.select(sql_lists.in_order(open_reports.c.reason, open_reports.c.id))
                        .scalar_subquery())
     return (sa.select(*columns)
             .where(DiscussionPost.thread_id == sa.bindparam("thread"))

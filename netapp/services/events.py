@@ -17,7 +17,7 @@ going to", and the calendar file attached says "Network event".
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cache
 from urllib.parse import urlsplit
@@ -43,7 +43,7 @@ from netapp.models import (
     User,
 )
 from netapp.models.base import utcnow
-from netapp.services import audit, networks, notifications, reference
+from netapp.services import audit, networks, notifications, reference, sql_lists
 from netapp.services.sets import to_london, to_utc
 
 TITLE_MAX = 200
@@ -657,6 +657,14 @@ class Answer:
 
 
 @dataclass(frozen=True)
+class Person:
+    """Someone going to or waiting for an event, as its page lists them."""
+
+    display_name: str
+    attended: bool | None = None
+
+
+@dataclass(frozen=True)
 class EventPage:
     event: EventFacts
     network: Network
@@ -667,6 +675,10 @@ class EventPage:
     can_manage: bool
     can_go: bool
     show_counts: bool  # affinity: numbers under SMALLEST_COUNT are not shown
+    # Who is going (by name) and waiting (in the queue's order): for its managers only, else
+    # empty.
+    people_going: list[Person] = field(default_factory=list)
+    people_waiting: list[Person] = field(default_factory=list)
 
     @property
     def is_going(self) -> bool:
@@ -683,10 +695,35 @@ class EventPage:
         return max(0, self.event.capacity - self.going)
 
 
+def _people_lists(manages):
+    """SQL: when ``manages``, who is going as a JSON list of [name, attended] by name, and who
+    is waiting as a JSON list of names in the queue's order (NULL otherwise)."""
+    going = (sa.select(User.display_name.label("name"), EventRsvp.attended,
+                       User.id.label("user_id"))
+             .join(User, User.id == EventRsvp.user_id)
+             .where(EventRsvp.event_id == Event.id, EventRsvp.status == RsvpStatus.GOING)
+             .order_by(User.display_name, User.id).correlate(Event).subquery())
+    waiting = (sa.select(User.display_name.label("name"), EventRsvp.id)
+               .join(User, User.id == EventRsvp.user_id)
+               .where(EventRsvp.event_id == Event.id, EventRsvp.status == RsvpStatus.WAITING)
+               .order_by(EventRsvp.id).correlate(Event).subquery())
+    return (
+        sa.case((manages, sa.select(sql_lists.in_order(
+            sql_lists.json_array(going.c.name, going.c.attended), going.c.name,
+            going.c.user_id)).scalar_subquery())),
+        sa.case((manages, sa.select(sql_lists.in_order(waiting.c.name, waiting.c.id))
+                 .scalar_subquery())),
+    )
+
+
 @cache
-def _page_statement():
-    """The statement behind ``event_page``, built once per process: parameters ``viewer``
-    and ``event``."""
+def _page_statement(staff: bool = False):
+    """The statement behind ``event_page``, built once per process for staff (coordinators
+    and admins) and for everyone else: parameters ``viewer`` and ``event``.
+
+    Its last two columns are who is going and waiting, read only for a reader who may manage
+    the event (as in ``event_page``: a lead of its network, or staff for a local network's);
+    ``event_page`` still decides what the page shows."""
     viewer = sa.bindparam("viewer")
     mine, ahead = aliased(EventRsvp), aliased(EventRsvp)
 
@@ -698,16 +735,21 @@ def _page_statement():
     queue = (sa.select(sa.func.count()).select_from(ahead)
              .where(ahead.event_id == Event.id, ahead.status == RsvpStatus.WAITING,
                     ahead.id <= mine.id).scalar_subquery())
+    leads = sa.exists().where(NetworkLead.network_id == Event.network_id,
+                              NetworkLead.user_id == viewer)
+    manages = sa.or_(leads, sa.exists().where(Network.id == Event.network_id,
+                                              Network.kind == NetworkKind.LOCAL)) \
+        if staff else leads
     return (
         sa.select(*(getattr(Event, name) for name in _FACTS),
                   mine.status.label("my_status"), mine.attended.label("my_attended"),
                   queue, counted(RsvpStatus.GOING), counted(RsvpStatus.WAITING),
-                  sa.exists().where(NetworkLead.network_id == Event.network_id,
-                                    NetworkLead.user_id == viewer),
+                  leads,
                   sa.exists().where(NetworkMembership.network_id == Event.network_id,
                                     NetworkMembership.user_id == viewer),
                   sa.exists().where(NetworkFollow.network_id == Event.network_id,
-                                    NetworkFollow.user_id == viewer))
+                                    NetworkFollow.user_id == viewer),
+                  *_people_lists(manages))
         .select_from(Event)
         .outerjoin(mine, sa.and_(mine.event_id == Event.id, mine.user_id == viewer))
         .where(Event.id == sa.bindparam("event")))
@@ -721,12 +763,14 @@ def event_page(viewer: User, event_id: int) -> EventPage:
 
     Raises NotFound, as event_for does, for an event the viewer may not see.
     """
-    row = db.session.connection().execute(_page_statement(),
+    staff = viewer.has_role(Role.COORDINATOR, Role.ADMIN)
+    row = db.session.connection().execute(_page_statement(staff),
                                           {"viewer": viewer.id, "event": event_id}).first()
     if row is None:
         raise NotFound(event_id)
     event = EventFacts(*row[:len(_FACTS)])
-    status, attended, place, going, waiting, lead_row, member, follows = row[len(_FACTS):]
+    (status, attended, place, going, waiting, lead_row, member, follows, going_list,
+     waiting_list) = row[len(_FACTS):]
     mine = None if status is None else Answer(status, attended)
     # This process's own copy of the network (the page only names and links it), merged into
     # the request only when it lacks the network (another process may have just made it).
@@ -739,32 +783,18 @@ def event_page(viewer: User, event_id: int) -> EventPage:
     if network.is_affinity:
         manages, goes = lead_row, True
     else:
-        manages = viewer.has_role(Role.COORDINATOR, Role.ADMIN) or lead_row
+        manages = staff or lead_row
         goes = member or follows
     show = not network.is_affinity or going >= networks.SMALLEST_COUNT
+    people_going, people_waiting = [], []
+    if manages:  # the lists are shown to the event's managers only
+        people_going = [Person(name, None if came is None else bool(came))
+                        for name, came in going_list or ()]
+        people_waiting = [Person(name) for name in waiting_list or ()]
     return EventPage(event=event, network=network, going=going, waiting=waiting, mine=mine,
                      position=place, can_manage=bool(manages), can_go=bool(goes),
-                     show_counts=show)
-
-
-@cache
-def _people_statement():
-    """The statement behind ``people``, built once per process: parameter ``event``."""
-    return (sa.select(EventRsvp.id, EventRsvp.status, EventRsvp.attended, User.display_name)
-            .join(User, User.id == EventRsvp.user_id)
-            .where(EventRsvp.event_id == sa.bindparam("event"),
-                   EventRsvp.status.in_([RsvpStatus.GOING, RsvpStatus.WAITING]))
-            .order_by(User.display_name, User.id))
-
-
-def people(event: Event) -> tuple[list[sa.Row], list[sa.Row]]:
-    """(those going, by name; those waiting, in the queue's order) in one query, for the
-    event's managers: plain rows of each answer's ``id``, ``status``, ``attended`` and the
-    person's ``display_name``."""
-    going, waiting = [], []
-    for row in db.session.connection().execute(_people_statement(), {"event": event.id}):
-        (going if row.status is RsvpStatus.GOING else waiting).append(row)
-    return going, sorted(waiting, key=lambda row: row.id)
+                     show_counts=show, people_going=people_going,
+                     people_waiting=people_waiting)
 
 
 # ---------------------------------------------------------------- my data
