@@ -34,6 +34,7 @@ from netapp.models import (
 from netapp.models.base import utcnow
 from netapp.services import audit, profiles
 from netapp.services import matching_bridge as bridge
+from netapp.services.networks import Person
 from netapp.services.notifications import notify
 
 OPEN = (MentorshipStatus.OFFERED, MentorshipStatus.REQUESTED)
@@ -469,14 +470,6 @@ class Suggestion:
 
 
 @dataclass(frozen=True)
-class Named:
-    """A person as a page names them."""
-
-    id: int
-    display_name: str
-
-
-@dataclass(frozen=True)
 class Current:
     """One of the member's open or accepted mentorships as their page shows it (plain
     values, not a loaded record)."""
@@ -485,7 +478,7 @@ class Current:
     status: MentorshipStatus
     created_at: datetime
     mentor_id: int
-    mentor: Named
+    mentor: Person
 
 
 @dataclass(frozen=True)
@@ -558,7 +551,7 @@ def member_page(member: User) -> MemberPage:
     # Plain columns: run on the connection, without the ORM's work for each statement.
     rows = db.session.connection().execute(_page_statement(), {"member": member.id}).all()
     wants = bool(rows[0].wants)
-    current = [Current(m_id, status, at, mentor_id, Named(mentor_id, name))
+    current = [Current(m_id, status, at, mentor_id, Person(mentor_id, name))
                for _, m_id, status, at, mentor_id, name in rows if m_id is not None]
     accepted = next((m for m in current if m.status is MentorshipStatus.ACCEPTED), None)
     requests = [m for m in current if m.status is MentorshipStatus.REQUESTED]
