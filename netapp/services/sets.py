@@ -7,13 +7,14 @@ attendance (``roster``) but never the notes. Nothing here reads affinity data.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from functools import cache
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased, joinedload, lazyload, selectinload
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from netapp.extensions import db
 from netapp.models import (
@@ -21,7 +22,9 @@ from netapp.models import (
     LearningSet,
     Organisation,
     Profile,
+    Region,
     Role,
+    ServiceType,
     SetAttendance,
     SetMeeting,
     SetMembership,
@@ -31,7 +34,15 @@ from netapp.models import (
     UserRole,
 )
 from netapp.models.base import utcnow
-from netapp.services import audit, networks, notifications, paging, profiles, reference
+from netapp.services import (
+    audit,
+    networks,
+    notifications,
+    paging,
+    profiles,
+    reference,
+    sql_lists,
+)
 from netapp.services import matching_bridge as bridge
 
 LONDON = ZoneInfo("Europe/London")
@@ -87,41 +98,6 @@ def set_for(viewer: User, set_id: int) -> LearningSet:
     return row
 
 
-@cache
-def _set_page_statement():
-    """The statement behind ``set_for_page``, built once per process: parameters ``viewer``,
-    ``set`` and ``now``. One row per meeting shown (or one with no meeting), each carrying
-    the set."""
-    ranked = _ranked_meetings(sa.bindparam("set"))
-    meeting = aliased(SetMeeting, ranked)
-    return (sa.select(LearningSet, sa.exists().where(
-        SetMembership.set_id == LearningSet.id, SetMembership.user_id == sa.bindparam("viewer"),
-        SetMembership.left_at.is_(None)),
-        sa.select(User.display_name).where(User.id == LearningSet.facilitator_id)
-        .scalar_subquery(), meeting, ranked.c.upcoming)
-        .outerjoin(ranked, sa.and_(ranked.c.set_id == LearningSet.id, _shown(ranked)))
-        .where(LearningSet.id == sa.bindparam("set"))
-        .order_by(ranked.c.rank))
-
-
-def set_for_page(viewer: User, set_id: int):
-    """``set_for``, the facilitator's name ("" when none is chosen) and the meetings shown
-    (as ``_meetings_shown``) for the set's own page: one statement, the facilitator read as
-    a name (not a whole person) and the region from the process's copy."""
-    found = db.session.execute(_set_page_statement(),
-                               {"viewer": viewer.id, "set": set_id, "now": utcnow()}).all()
-    if not found:
-        raise NotYours
-    row, member, facilitator, _, _ = found[0]
-    if row.status == SetStatus.DRAFT or (row.facilitator_id != viewer.id and not member):
-        raise NotYours
-    upcoming, past = [], []
-    for *_, meeting, soon in found:
-        if meeting is not None:
-            (upcoming if soon else past).append(meeting)
-    return row, facilitator or "", (upcoming, past)
-
-
 def facilitated_set(viewer: User, set_id: int) -> LearningSet:
     """The active set, if ``viewer`` facilitates it (members and everyone else: ``NotYours``)."""
     row = db.session.get(LearningSet, set_id)
@@ -141,6 +117,18 @@ def meeting_of(row: LearningSet, meeting_id: int) -> SetMeeting:
 
 
 @dataclass(frozen=True)
+class SetFacts:
+    """The set as its own page names it (plain values, no record)."""
+
+    id: int
+    name: str
+    status: SetStatus
+    facilitator_id: int | None
+    meets_online: bool
+    region_id: int | None
+
+
+@dataclass(frozen=True)
 class MemberView:
     id: int
     name: str
@@ -148,15 +136,43 @@ class MemberView:
 
 
 @dataclass(frozen=True)
+class MeetingView:
+    """A meeting as the set's page lists it, with its time in words (``when_words``)."""
+
+    id: int
+    starts_at: datetime
+    ends_at: datetime
+    is_online: bool
+    place: str
+    link: str
+    when: str
+
+
+@dataclass(frozen=True)
+class NoteRow:
+    """A shared note or action as the set's page shows it, with its author's name (None for
+    someone no longer here)."""
+
+    id: int
+    author_id: int | None
+    body: str
+    is_action: bool
+    done_at: datetime | None
+    created_at: datetime
+    author: str | None
+
+
+@dataclass(frozen=True)
 class SetPage:
-    row: LearningSet
+    row: SetFacts
     members: list[MemberView]
     facilitator: str
     is_facilitator: bool
     themes: list[str]
-    upcoming: list[SetMeeting]
-    past: list[SetMeeting]
+    upcoming: list[MeetingView]
+    past: list[MeetingView]
     where: str
+    notes: paging.Page  # of NoteRow, newest first
 
 
 def current_members(set_id: int) -> list[User]:
@@ -167,65 +183,21 @@ def current_members(set_id: int) -> list[User]:
         .order_by(User.display_name, User.id)))
 
 
-def meets_where(row: LearningSet) -> str:
+def meets_where(row) -> str:
+    """Where the set meets, in words, for anything with a set's ``meets_online`` and
+    ``region_id`` (a ``LearningSet`` or ``SetFacts``)."""
     if row.meets_online:
         return "Online"
     if row.region_id is None:
         return "In person"
     # The region's name from the process's copy; a region it lacks is read as before.
-    region = reference.shared("regions").get(row.region_id) or row.region
+    region = (reference.shared("regions").get(row.region_id)
+              or db.session.get(Region, row.region_id))
     return f"In person in {region.name}" if region else "In person"
 
 
 # The page shows each member's job title and service, nothing more of their card.
 _CARD_LEAVES_OUT = frozenset(profiles.FIELD_KEYS) - {"job_title", "organisation"}
-
-
-@cache
-def _members_statement(is_verified: bool):
-    """The statement behind ``_members_with_cards``, built once per process for each kind of
-    viewer: parameters ``viewer`` and ``set_id``. Plain columns: only what a card showing the
-    job and service needs."""
-    return (sa.select(User.id, User.display_name, Profile.user_id.label("profile_id"),
-                      Profile.visibility, Profile.job_title,
-                      Organisation.name.label("organisation_name"), Organisation.service_type,
-                      networks.shares_network_sql(sa.bindparam("viewer"), is_verified, User.id)
-                      .label("shares"))
-            .join(SetMembership, SetMembership.user_id == User.id)
-            .outerjoin(Profile, Profile.user_id == User.id)
-            .outerjoin(Organisation, Organisation.id == Profile.organisation_id)
-            .where(SetMembership.set_id == sa.bindparam("set_id"),
-                   SetMembership.left_at.is_(None))
-            .order_by(User.display_name, User.id))
-
-
-def _members_with_cards(viewer: User, set_id: int) -> list[MemberView]:
-    """The set's current members by name, each with what their card lets ``viewer`` see of
-    their job and service: one statement of plain rows (people, profiles, organisations and
-    whether the viewer shares a network with each)."""
-    found = db.session.execute(_members_statement(bool(viewer.is_verified)),
-                               {"viewer": viewer.id, "set_id": set_id}).all()
-    # The same cards as elsewhere, without networks (a card never lists networks, so no
-    # affinity network can show here).
-    cards = profiles.cards_from_values(
-        viewer, [(r.id, r if r.profile_id is not None else None, r.shares, ()) for r in found],
-        leave_out=_CARD_LEAVES_OUT)
-    return [MemberView(r.id, r.display_name, cards[r.id].rows) for r in found]
-
-
-def set_page(viewer: User, row: LearningSet, facilitator: str | None = None,
-             meetings=None) -> SetPage:
-    """Everything on the set's page but the notes, in a fixed number of queries.
-    ``facilitator`` and ``meetings``: the facilitator's name and (upcoming, past), when the
-    caller has read them (``set_for_page``)."""
-    members = _members_with_cards(viewer, row.id)
-    upcoming, past = _meetings_shown(row) if meetings is None else meetings
-    if facilitator is None:
-        facilitator = row.facilitator.display_name if row.facilitator_id else ""
-    return SetPage(row=row, members=members, facilitator=facilitator,
-                   is_facilitator=row.facilitator_id == viewer.id,
-                   themes=bridge.topic_names(row.themes or []), upcoming=upcoming, past=past,
-                   where=meets_where(row))
 
 
 def _ranked_meetings(set_id) -> sa.Subquery:
@@ -247,58 +219,134 @@ def _shown(ranked):
     return ranked.c.rank <= sa.case((ranked.c.upcoming, UPCOMING_SHOWN), else_=PAST_SHOWN)
 
 
+def _page_lists(is_verified: bool):
+    """SQL: the set's page's three lists, each a JSON list of rows (``sql_lists``), for the
+    set of parameter ``set``: the meetings shown (parameter ``now``) by rank; its current
+    members by name, each with the columns of their card (parameter ``viewer``, as
+    ``networks.shares_network_sql`` for a viewer so verified); a page of its notes, newest
+    first, each with its author's name (parameters ``per_page`` and ``skip``)."""
+    set_id = sa.bindparam("set", type_=sa.Integer())
+    ranked = _ranked_meetings(set_id)
+    meetings = (sa.select(ranked).where(_shown(ranked))
+                .order_by(ranked.c.rank, ranked.c.upcoming).subquery())
+    members = (
+        sa.select(User.id, User.display_name, Profile.user_id.label("profile_id"),
+                  Profile.visibility, Profile.job_title,
+                  Organisation.name.label("organisation_name"), Organisation.service_type,
+                  networks.shares_network_sql(sa.bindparam("viewer"), is_verified, User.id)
+                  .label("shares"))
+        .join(SetMembership, SetMembership.user_id == User.id)
+        .outerjoin(Profile, Profile.user_id == User.id)
+        .outerjoin(Organisation, Organisation.id == Profile.organisation_id)
+        .where(SetMembership.set_id == set_id, SetMembership.left_at.is_(None))
+        .order_by(User.display_name, User.id).subquery())
+    author = sa.select(User.display_name).where(User.id == SetNote.author_id).scalar_subquery()
+    notes = (sa.select(SetNote.id, SetNote.author_id, SetNote.body, SetNote.is_action,
+                       SetNote.done_at, SetNote.created_at, author.label("author"))
+             .where(SetNote.set_id == set_id)
+             .order_by(SetNote.created_at.desc(), SetNote.id.desc())
+             .limit(sa.bindparam("per_page", type_=sa.Integer()))
+             .offset(sa.bindparam("skip", type_=sa.Integer())).subquery())
+    return (
+        sa.select(sql_lists.in_order(sql_lists.json_array(
+            meetings.c.id, meetings.c.starts_at, meetings.c.ends_at, meetings.c.is_online,
+            meetings.c.place, meetings.c.link, meetings.c.upcoming),
+            meetings.c.rank, meetings.c.upcoming)).scalar_subquery(),
+        sa.select(sql_lists.in_order(sql_lists.json_array(
+            members.c.id, members.c.display_name, members.c.profile_id, members.c.visibility,
+            members.c.job_title, members.c.organisation_name, members.c.service_type,
+            members.c.shares),
+            members.c.display_name, members.c.id)).scalar_subquery(),
+        sa.select(sql_lists.in_order(sql_lists.json_array(*notes.c),
+                                     notes.c.created_at.desc(), notes.c.id.desc()))
+        .scalar_subquery(),
+        sa.select(sa.func.count()).select_from(SetNote).where(SetNote.set_id == set_id)
+        .scalar_subquery(),
+    )
+
+
 @cache
-def _meetings_statement():
-    """The statement behind ``_meetings_shown``, built once per process: parameters
-    ``set_id`` and ``now``."""
-    ranked = _ranked_meetings(sa.bindparam("set_id"))
-    meeting = aliased(SetMeeting, ranked)
-    return sa.select(meeting, ranked.c.upcoming).where(_shown(ranked)).order_by(ranked.c.rank)
+def _page_statement(is_verified: bool):
+    """The statement behind ``set_page``, built once per process for verified viewers and
+    for others: parameters ``viewer``, ``set``, ``now``, ``per_page`` and ``skip``.
+
+    One row, only when the viewer may open the set (``set_for``'s rule): the set, its
+    facilitator's name, and the page's lists (``_page_lists``)."""
+    viewer = sa.bindparam("viewer", type_=sa.Integer())
+    member = sa.exists().where(SetMembership.set_id == LearningSet.id,
+                               SetMembership.user_id == viewer,
+                               SetMembership.left_at.is_(None))
+    facilitator = (sa.select(User.display_name).where(User.id == LearningSet.facilitator_id)
+                   .scalar_subquery())
+    return (sa.select(LearningSet.id, LearningSet.name, LearningSet.status,
+                      LearningSet.facilitator_id, LearningSet.meets_online,
+                      LearningSet.region_id, LearningSet.themes, facilitator,
+                      *_page_lists(is_verified))
+            .where(LearningSet.id == sa.bindparam("set", type_=sa.Integer()),
+                   LearningSet.status != SetStatus.DRAFT,
+                   sa.or_(LearningSet.facilitator_id == viewer, member)))
 
 
-def _meetings_shown(row: LearningSet) -> tuple[list[SetMeeting], list[SetMeeting]]:
-    """The next UPCOMING_SHOWN meetings, soonest first, and the last PAST_SHOWN, latest first,
-    not cancelled, in one query (each meeting ranked within its half)."""
-    upcoming, past = [], []
-    for found, soon in db.session.execute(_meetings_statement(),
-                                          {"set_id": row.id, "now": utcnow()}):
-        (upcoming if soon else past).append(found)
-    return upcoming, past
+def _when(value) -> datetime:
+    # A timestamp inside a JSON list is text: ISO 8601 on PostgreSQL, with a space on SQLite.
+    return datetime.fromisoformat(value)
+
+
+def _json(value):
+    # SQLite writes a JSON column inside a JSON list as its text; PostgreSQL as JSON.
+    return json.loads(value) if isinstance(value, str) else value
 
 
 @dataclass(frozen=True)
-class NoteRow:
-    """A shared note or action as the set's page shows it."""
+class _CardColumns:
+    """The profile columns a member's card on this page reads (``cards_from_values``)."""
 
-    id: int
-    author_id: int | None
-    body: str
-    is_action: bool
-    done_at: datetime | None
-    created_at: datetime
+    visibility: dict
+    job_title: str | None
+    organisation_name: str | None
+    service_type: ServiceType | None
 
 
-def notes_page(row: LearningSet, page: int, per_page: int) -> paging.Page:
-    """A page of the set's notes, newest first, as ``NoteRow``, with ``authors``: {author id:
-    name} for them (one query of plain rows)."""
-    found = paging.paginate(_notes_statement(), page, per_page, {"set": row.id})
-    found.items = [NoteRow(note_id, *rest) for note_id, (*rest, _) in
-                   zip(found.items, found.extra, strict=True)]
-    found.authors = {note.author_id: author for note, (*_, author) in
-                     zip(found.items, found.extra, strict=True) if author is not None}
-    found.extra = []
-    return found
-
-
-@cache
-def _notes_statement():
-    """The set's shared notes and actions, newest first, each with its author's name; built
-    once per process: parameter ``set``."""
-    name = sa.select(User.display_name).where(User.id == SetNote.author_id).scalar_subquery()
-    return (sa.select(SetNote.id, SetNote.author_id, SetNote.body, SetNote.is_action,
-                      SetNote.done_at, SetNote.created_at, name)
-            .where(SetNote.set_id == sa.bindparam("set"))
-            .order_by(SetNote.created_at.desc(), SetNote.id.desc()))
+def set_page(viewer: User, set_id: int, page: int, per_page: int) -> SetPage:
+    """Everything on the set's page, if ``viewer`` is one of its current members or its
+    facilitator (else ``NotYours``), in one statement of plain values: the set and its
+    facilitator's name, the meetings shown (the next ``UPCOMING_SHOWN``, soonest first, and
+    the last ``PAST_SHOWN``, latest first, not cancelled), its members with what their cards
+    let the viewer see of their job and service, and page ``page`` of its notes (newest
+    first, ``per_page`` a page). The region is named from the process's copy."""
+    page = max(page, 1)
+    found = db.session.connection().execute(
+        _page_statement(bool(viewer.is_verified)),
+        {"viewer": viewer.id, "set": set_id, "now": utcnow(), "per_page": per_page,
+         "skip": (page - 1) * per_page}).first()
+    if found is None:
+        raise NotYours
+    (set_id, name, status, facilitator_id, meets_online, region_id, themes, facilitator,
+     meetings, members, notes, total) = found
+    row = SetFacts(set_id, name, status, facilitator_id, meets_online, region_id)
+    upcoming, past = [], []
+    for meeting_id, starts, ends, is_online, place, link, soon in meetings or ():
+        starts, ends = _when(starts), _when(ends)
+        (upcoming if soon else past).append(MeetingView(
+            meeting_id, starts, ends, bool(is_online), place, link, _words(starts, ends)))
+    # The same cards as elsewhere, without networks (a card never lists networks, so no
+    # affinity network can show here).
+    cards = profiles.cards_from_values(viewer, [
+        (uid, None if profile_id is None else _CardColumns(
+            _json(visibility), job_title, organisation,
+            None if service is None else ServiceType(service)), bool(shares), ())
+        for uid, _, profile_id, visibility, job_title, organisation, service, shares
+        in members or ()], leave_out=_CARD_LEAVES_OUT)
+    notes_shown = paging.Page([
+        NoteRow(note_id, author_id, body, bool(is_action),
+                None if done is None else _when(done), _when(created), author)
+        for note_id, author_id, body, is_action, done, created, author in notes or ()],
+        total, page, per_page)
+    return SetPage(row=row,
+                   members=[MemberView(m[0], m[1], cards[m[0]].rows) for m in members or ()],
+                   facilitator=facilitator or "", is_facilitator=facilitator_id == viewer.id,
+                   themes=bridge.topic_names(themes or []), upcoming=upcoming, past=past,
+                   where=meets_where(row), notes=notes_shown)
 
 
 def add_note(author: User, row: LearningSet, body: str, is_action: bool) -> SetNote:
@@ -430,7 +478,11 @@ def cancel(actor: User, row: LearningSet, meeting: SetMeeting) -> SetMeeting:
 
 
 def when_words(meeting: SetMeeting) -> str:
-    start, end = to_london(meeting.starts_at), to_london(meeting.ends_at)
+    return _words(meeting.starts_at, meeting.ends_at)
+
+
+def _words(starts_at: datetime, ends_at: datetime) -> str:
+    start, end = to_london(starts_at), to_london(ends_at)
     return f"{start:%A} {start.day} {start:%B %Y}, {start:%H:%M} to {end:%H:%M} (UK time)"
 
 

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
+from markupsafe import Markup
 
+from netapp import kept_forms
 from netapp.access import role_required
 from netapp.extensions import db
-from netapp.forms_common import EmptyForm
+from netapp.forms_common import EmptyForm, token_input
 from netapp.members._common import current_member
-from netapp.models import Role
+from netapp.models import Role, SetStatus
 from netapp.services import sets as service
 from netapp.services.sets import NotYours, SetError
 from netapp.sets import bp
@@ -36,26 +38,38 @@ def _mine(set_id: int):
         abort(404)
 
 
-def _render_set(row, note_form=None, action_form=None, status=200, facilitator=None,
-                meetings=None):
-    user = current_member()
-    notes = service.notes_page(row, _page(), NOTES_PER_PAGE)
-    return render_template(
-        "sets/set_page.html", page=service.set_page(user, row, facilitator, meetings),
-        notes=notes,
-        authors=notes.authors,
-        note_form=note_form or NoteForm(), action_form=action_form or ActionForm(),
-        done_form=EmptyForm(), when=service.when_words), status
+# A note's or an action's box (its error summary, the token and the field).
+_BODY_FIELD = "sets/_body_field.html"
+
+
+def _boxes(note_form, action_form) -> tuple[Markup, Markup]:
+    """The note's and the action's boxes. Empty (the page shown with GET), each is the same
+    for every reader but its token, so kept per process; after a refused form both are
+    rendered from the forms, as sent."""
+    if note_form is None and action_form is None:
+        return (kept_forms.blank_form(_BODY_FIELD, NoteForm),
+                kept_forms.blank_form(_BODY_FIELD, ActionForm))
+    token = token_input()
+    return tuple(Markup(render_template(_BODY_FIELD, form=form, token=token))
+                 for form in (note_form or NoteForm(), action_form or ActionForm()))
+
+
+def _render_set(set_id: int, note_form=None, action_form=None, status=200):
+    try:
+        page = service.set_page(current_member(), set_id, _page(), NOTES_PER_PAGE)
+    except NotYours:
+        abort(404)
+    # Only an active set shows the boxes.
+    note_box, action_box = (_boxes(note_form, action_form)
+                            if page.row.status is SetStatus.ACTIVE else (None, None))
+    return render_template("sets/set_page.html", page=page, notes=page.notes,
+                           note_fields=note_box, action_fields=action_box), status
 
 
 @bp.route("/<int:set_id>")
 @login_required
 def set_page(set_id: int):
-    try:
-        row, facilitator, meetings = service.set_for_page(current_member(), set_id)
-    except NotYours:
-        abort(404)
-    return _render_set(row, facilitator=facilitator, meetings=meetings)
+    return _render_set(set_id)
 
 
 def _add(set_id: int, form_class, is_action: bool):
@@ -71,8 +85,8 @@ def _add(set_id: int, form_class, is_action: bool):
                   "success")
         return redirect(url_for("sets.set_page", set_id=row.id) + "#notes")
     if is_action:
-        return _render_set(row, action_form=form, status=400)
-    return _render_set(row, note_form=form, status=400)
+        return _render_set(row.id, action_form=form, status=400)
+    return _render_set(row.id, note_form=form, status=400)
 
 
 @bp.route("/<int:set_id>/notes", methods=["POST"])
