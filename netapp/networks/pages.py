@@ -166,7 +166,9 @@ def _people_items(people: list[networks.Person], viewer_id: int, to_profile: Mar
 @login_required
 def network(network_id: int):
     viewer = current_member()
-    found = reference.network(network_id)
+    # The process's copy, read only: nothing is merged into this request's session (a network
+    # another process has just added is read by ``reference.network``).
+    found = reference.shared("networks").get(network_id) or reference.network(network_id)
     if found is None:
         abort(404)
     people = None

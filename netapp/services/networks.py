@@ -197,9 +197,11 @@ def _area_seen_by(audiences: set[str]):
     """SQL: the member's council area is shown to a viewer in these audiences.
 
     Written as "not hidden" so an unknown stored value falls back to the default, as
-    profiles.visibility_of does.
+    profiles.visibility_of does. The hidden audiences are written into the SQL as words: a
+    list of plain values would be expanded into a kept statement's SQL on every execution.
     """
-    return _area_audience().not_in(sorted(set(AUDIENCES) - audiences))
+    return _area_audience().not_in([sa.literal_column(f"'{audience}'", sa.String)
+                                    for audience in sorted(set(AUDIENCES) - audiences)])
 
 
 def _local_audiences(viewer: User, is_fellow_member: bool) -> set[str]:
@@ -514,7 +516,8 @@ def _read_people(network: Network, viewer: User, page: int, per_page: int,
     if with_panels:
         params["now"] = utcnow()
     by_part: dict[str, list] = {}
-    for row in sorted(db.session.execute(
+    # Plain columns: run on the connection, without the ORM's work for each statement.
+    for row in sorted(db.session.connection().execute(
             _people_statement(network.kind, audiences, with_standing, with_panels),
             params).all(), key=lambda r: (r.part, r.pos or 0)):
         by_part.setdefault(row.part, []).append(row)
