@@ -17,8 +17,8 @@ from flask_login import current_user
 
 from netapp.access import current_account, role_required
 from netapp.extensions import db
-from netapp.forms_common import EmptyForm
-from netapp.mentoring import bp
+from netapp.forms_common import EmptyForm, token_input
+from netapp.mentoring import bp, round_rows
 from netapp.mentoring.round_forms import WHOLE_COUNTRY, PairForm, RoundForm, RuleForm, WeightsForm
 from netapp.models import MentoringRound, PairRuleKind, Role, RoundStatus
 from netapp.progress import progress_fragment
@@ -213,18 +213,25 @@ def round_progress(round_id: int):
 @bp.route("/rounds/<int:round_id>/preview")
 @role_required(*STAFF)
 def round_preview(round_id: int):
-    rnd = _round(round_id)
+    # The round comes as plain values with its pages of proposals, in one statement.
+    found = rounds_service.preview(round_id, _page(), _page("unmatched_page"),
+                                   current_app.config["PAGE_SIZE"])
+    if found is None:
+        abort(404)
+    rnd, pairs, unmatched = found
     if rnd.status not in (RoundStatus.PREVIEW, RoundStatus.PUBLISHED):
+        if rnd.status == RoundStatus.RUNNING:
+            _round(round_id)  # a lost run becomes a failed one, which can run again
         flash("There are no proposals to see yet: run the round first.", "info")
         return _to_round(rnd)
-    pairs, unmatched, locked = rounds_service.preview_pages(
-        rnd, _page(), _page("unmatched_page"), current_app.config["PAGE_SIZE"])
+    editable = rnd.status in rounds_service.EDITABLE
+    rows = round_rows.pair_rows_html(
+        pairs.items, rounds_service.reasons_for(current_user, pairs.items), editable,
+        token_input(), url_for("mentoring.round_pair_from_preview", round_id=rnd.id))
     return render_template(
         "mentoring/rounds_preview.html", rnd=rnd, pairs=pairs, unmatched=unmatched,
         stats=rnd.stats or {}, optimality=rounds_service.optimality_words(rnd),
-        locked=locked, form=EmptyForm(),
-        reasons=rounds_service.reasons_for(current_user, pairs.items),
-        editable=rnd.status in rounds_service.EDITABLE)
+        pair_rows=rows, editable=editable)
 
 
 @bp.route("/rounds/<int:round_id>/publish", methods=["GET", "POST"])

@@ -7,6 +7,7 @@ what the coordinator reads.
 """
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -400,10 +401,21 @@ def get_round(round_id: int) -> MentoringRound | None:
 
 
 @dataclass(frozen=True)
+class PreviewRound:
+    """A round as its preview shows it: plain values, read with the page's proposals."""
+
+    id: int
+    name: str
+    status: RoundStatus
+    summary: str
+    stats: dict
+
+
+@dataclass(frozen=True)
 class PreviewRow:
     """A proposal as the preview shows it: plain values, the two people's names, whether the
-    pair is locked, and each person's choices of who sees what (None: no profile), so the
-    reason is worded without another statement."""
+    pair is locked, and each person's choices of who sees what as their stored JSON text
+    (None: no profile), so the reason is worded without another statement."""
 
     id: int
     mentee_id: int
@@ -413,90 +425,136 @@ class PreviewRow:
     mentee_name: str | None
     mentor_name: str | None
     is_locked: bool
-    mentee_choices: dict | None
-    mentor_choices: dict | None
+    mentee_choices: str | None
+    mentor_choices: str | None
 
 
-@cache
-def _proposals_statement(matched: bool) -> sa.Select:
-    """A round's proposals (parameter ``round``) as plain columns, pairs best first with
-    whether each is locked, or the unmatched; built once per process."""
-    # The two people come joined, names and choices of who sees what only (was a User row
-    # each, and a third statement for the choices).
+# What each part of the preview's statement holds, in its first column.
+_ROUND_PART, _PAIRS_PART, _UNMATCHED_PART = 0, 1, 2
+_ROUND_COLUMNS = (MentoringRound.name, MentoringRound.status, MentoringRound.summary,
+                  MentoringRound.stats)
+_PROPOSAL_COLUMNS = (
+    ("id", RoundProposal.id.type), ("mentee_id", RoundProposal.mentee_id.type),
+    ("mentor_id", RoundProposal.mentor_id.type), ("score", RoundProposal.score.type),
+    ("reason", RoundProposal.reason.type), ("mentee_name", User.display_name.type),
+    ("mentor_name", User.display_name.type), ("is_locked", sa.Boolean()),
+    ("has_mentee_profile", sa.Boolean()), ("mentee_choices", sa.Text()),
+    ("has_mentor_profile", sa.Boolean()), ("mentor_choices", sa.Text()),
+    ("total", sa.Integer()))
+
+
+def _nothing(name: str, type_) -> sa.ColumnElement:
+    """A NULL column standing in for another part's column (typed, so that the rows of the
+    part that fills it are read as that type, whichever part comes first)."""
+    return sa.type_coerce(sa.null(), type_).label(name)
+
+
+def _proposals_page(matched: bool, limit: int, offset: int) -> sa.Select:
+    """A page of a round's proposals (parameter ``round``), pairs best first with whether each
+    is locked, or the unmatched by id, each with its total, then both people's names and
+    choices of who sees what (as text: many people keep the same, worked out once)."""
+    # The page is taken from the round's proposals first and only its rows are joined to
+    # both people (was every proposal joined, then the page taken).
     round_id = sa.bindparam("round")
+    side = RoundProposal.mentor_id.is_not(None) if matched else RoundProposal.mentor_id.is_(None)
+    order = (RoundProposal.score.desc(), RoundProposal.id) if matched else (RoundProposal.id,)
+    page = (sa.select(RoundProposal.id, RoundProposal.mentee_id, RoundProposal.mentor_id,
+                      RoundProposal.score, RoundProposal.reason,
+                      sa.func.count().over().label("total"))
+            .where(RoundProposal.round_id == round_id, side)
+            .order_by(*order).limit(limit).offset(offset).subquery("page"))
     mentee, mentor = sa.orm.aliased(User), sa.orm.aliased(User)
     mentee_profile, mentor_profile = sa.orm.aliased(Profile), sa.orm.aliased(Profile)
     if matched:
         locked = sa.exists().where(RoundPairRule.round_id == round_id,
                                    RoundPairRule.kind == PairRuleKind.LOCK,
-                                   RoundPairRule.mentee_id == RoundProposal.mentee_id,
-                                   RoundPairRule.mentor_id == RoundProposal.mentor_id)
+                                   RoundPairRule.mentee_id == page.c.mentee_id,
+                                   RoundPairRule.mentor_id == page.c.mentor_id)
     else:
         locked = sa.false()
-    query = (
-        sa.select(RoundProposal.id, RoundProposal.mentee_id, RoundProposal.mentor_id,
-                  RoundProposal.score, RoundProposal.reason,
+    return (
+        sa.select(sa.literal_column(str(_PAIRS_PART if matched else _UNMATCHED_PART))
+                  .label("part"),
+                  *(_nothing(c.key, c.type) for c in _ROUND_COLUMNS),
+                  page.c.id, page.c.mentee_id, page.c.mentor_id, page.c.score, page.c.reason,
                   mentee.display_name.label("mentee_name"),
                   mentor.display_name.label("mentor_name"), locked.label("is_locked"),
                   mentee_profile.user_id.is_not(None).label("has_mentee_profile"),
-                  mentee_profile.visibility.label("mentee_choices"),
+                  sa.cast(mentee_profile.visibility, sa.Text).label("mentee_choices"),
                   mentor_profile.user_id.is_not(None).label("has_mentor_profile"),
-                  mentor_profile.visibility.label("mentor_choices"))
-        .outerjoin(mentee, mentee.id == RoundProposal.mentee_id)
-        .outerjoin(mentor, mentor.id == RoundProposal.mentor_id)
-        .outerjoin(mentee_profile, mentee_profile.user_id == RoundProposal.mentee_id)
-        .outerjoin(mentor_profile, mentor_profile.user_id == RoundProposal.mentor_id)
-        .where(RoundProposal.round_id == round_id))
-    if not matched:
-        return query.where(RoundProposal.mentor_id.is_(None)).order_by(RoundProposal.id)
-    return query.where(RoundProposal.mentor_id.is_not(None)).order_by(
-        RoundProposal.score.desc(), RoundProposal.id)
+                  sa.cast(mentor_profile.visibility, sa.Text).label("mentor_choices"),
+                  page.c.total)
+        .select_from(page)
+        .outerjoin(mentee, mentee.id == page.c.mentee_id)
+        .outerjoin(mentor, mentor.id == page.c.mentor_id)
+        .outerjoin(mentee_profile, mentee_profile.user_id == page.c.mentee_id)
+        .outerjoin(mentor_profile, mentor_profile.user_id == page.c.mentor_id))
 
 
 @lru_cache(maxsize=64)
-def _both_pages_statement(page: int, unmatched_page: int, per_page: int) -> sa.CompoundSelect:
-    """A page of pairs and a page of the unmatched, each with its total, in one statement
-    (parameter ``round``); kept per pages asked for, the page sizes and starts written in."""
-    parts = []
-    for matched, number in ((True, page), (False, unmatched_page)):
-        part = (_proposals_statement(matched)
-                .add_columns((sa.true() if matched else sa.false()).label("matched"),
-                             sa.func.count().over().label("total"))
-                .limit(per_page).offset((number - 1) * per_page).subquery())
-        parts.append(sa.select(part))
-    return sa.union_all(*parts)
+def _preview_statement(page: int, unmatched_page: int, per_page: int) -> sa.CompoundSelect:
+    """The round (parameter ``round``), a page of its pairs and a page of its unmatched, each
+    page with its total, in one statement; kept per pages asked for, the page sizes and
+    starts written in."""
+    the_round = (sa.select(sa.literal_column(str(_ROUND_PART)).label("part"), *_ROUND_COLUMNS,
+                           *(_nothing(name, type_) for name, type_ in _PROPOSAL_COLUMNS))
+                 .where(MentoringRound.id == sa.bindparam("round")))
+    return sa.union_all(
+        the_round,
+        _proposals_page(True, per_page, (page - 1) * per_page),
+        _proposals_page(False, per_page, (unmatched_page - 1) * per_page))
+
+
+def _count_statement(matched: bool) -> sa.Select:
+    """How many pairs, or unmatched, a round (parameter ``round``) has."""
+    side = RoundProposal.mentor_id.is_not(None) if matched else RoundProposal.mentor_id.is_(None)
+    return sa.select(sa.func.count()).select_from(RoundProposal).where(
+        RoundProposal.round_id == sa.bindparam("round"), side)
 
 
 def _preview_row(row) -> PreviewRow:
     return PreviewRow(row.id, row.mentee_id, row.mentor_id, row.score, row.reason,
                       row.mentee_name, row.mentor_name, bool(row.is_locked),
-                      (row.mentee_choices or {}) if row.has_mentee_profile else None,
-                      (row.mentor_choices or {}) if row.has_mentor_profile else None)
+                      (row.mentee_choices or "{}") if row.has_mentee_profile else None,
+                      (row.mentor_choices or "{}") if row.has_mentor_profile else None)
 
 
-def preview_pages(rnd: MentoringRound, page: int, unmatched_page: int, per_page: int):
-    """(a page of proposed pairs, a page of the unmatched, the page's locked pairs as
-    (mentee id, mentor id)) in one statement, as ``PreviewRow``: whether a pair is locked and
-    who lets whom see what come with the pair."""
-    params = {"round": rnd.id}
+def preview(round_id: int, page: int, unmatched_page: int, per_page: int):
+    """(the round as ``PreviewRound``, a page of its proposed pairs, a page of its unmatched),
+    as ``PreviewRow``, in one statement of plain values; None when there is no such round.
+
+    Whether a pair is locked and who lets whom see what come with the pair.
+    """
+    params = {"round": round_id}
     page, unmatched_page = max(page, 1), max(unmatched_page, 1)
-    rows = db.session.execute(_both_pages_statement(page, unmatched_page, per_page),
-                              params).all()
+    # Plain columns: run on the connection, without the ORM's work for each statement.
+    rows = db.session.connection().execute(
+        _preview_statement(page, unmatched_page, per_page), params).all()
+    head = next((r for r in rows if r.part == _ROUND_PART), None)
+    if head is None:
+        return None
+    the_round = PreviewRound(round_id, head.name, head.status, head.summary, head.stats)
     pages = []
-    for matched, number in ((True, page), (False, unmatched_page)):
-        found = [r for r in rows if bool(r.matched) is matched]
+    for part, number in ((_PAIRS_PART, page), (_UNMATCHED_PART, unmatched_page)):
+        found = [r for r in rows if r.part == part]
         # A union keeps no order: each part in its own (pairs best first, unmatched by id).
-        found.sort(key=(lambda r: (r.score is not None, -(r.score or 0), r.id)) if matched
-                   else (lambda r: r.id))
+        found.sort(key=(lambda r: (r.score is not None, -(r.score or 0), r.id))
+                   if part == _PAIRS_PART else (lambda r: r.id))
         if found:
             total = found[0].total
         elif number == 1:
             total = 0
         else:  # a page past the end has no row to carry the total
-            total = db.session.scalar(sa.select(sa.func.count()).select_from(
-                _proposals_statement(matched).order_by(None).subquery()), params)
+            total = db.session.connection().execute(
+                _count_statement(part == _PAIRS_PART), params).scalar_one()
         pages.append(paging.Page([_preview_row(r) for r in found], total, number, per_page))
-    pairs, unmatched = pages
+    return the_round, *pages
+
+
+def preview_pages(rnd: MentoringRound, page: int, unmatched_page: int, per_page: int):
+    """(a page of proposed pairs, a page of the unmatched, the page's locked pairs as
+    (mentee id, mentor id)): ``preview`` for a round already read."""
+    _, pairs, unmatched = preview(rnd.id, page, unmatched_page, per_page)
     return pairs, unmatched, {(p.mentee_id, p.mentor_id) for p in pairs.items if p.is_locked}
 
 
@@ -516,30 +574,31 @@ def reasons_for(viewer: User, proposals) -> dict[int, str]:
         shown = _shown_from_choices(viewer, chosen)
     else:
         shown = profiles.shown_fields(viewer, people)
-    return {p.id: mentoring.reason_for_coordinator(p.reason, shown[p.mentee_id],
-                                                   shown[p.mentor_id])
+    return {p.id: _reason_for_coordinator(p.reason, shown[p.mentee_id], shown[p.mentor_id])
             for p in paired}
 
 
-def _shown_from_choices(viewer: User, chosen: dict[int, dict | None]) -> dict[int, frozenset]:
+# The same pair's reason is worded again on each showing of its page: kept by what it rests
+# on (the engine's words and what each person shows), so a changed choice shows at once.
+_reason_for_coordinator = lru_cache(maxsize=2048)(mentoring.reason_for_coordinator)
+
+
+def _shown_from_choices(viewer: User, chosen: dict[int, str | None]) -> dict[int, frozenset]:
     """``profiles.shown_fields(viewer, list(chosen))`` from choices already read ({user id:
-    the profile's stored choices, None for someone with no profile})."""
+    the profile's stored choices as JSON text, None for someone with no profile})."""
     # The person behind the login proxy, asked once rather than for each person here.
     viewer = getattr(viewer, "_get_current_object", lambda: viewer)()
     audiences_of = profiles._audiences_of(viewer, list(chosen))
-    kept: dict[tuple, frozenset[str]] = {}  # many people keep the same choices
-    shown = {}
-    for uid, choices in chosen.items():
-        if choices is None:
-            shown[uid] = frozenset()
-            continue
-        audiences, rules = audiences_of(uid), profiles._rules(choices)
-        key = (audiences, *rules.values())
-        if key not in kept:
-            kept[key] = frozenset(field for field, audience in rules.items()
-                                  if audience in audiences)
-        shown[uid] = kept[key]
-    return shown
+    return {uid: frozenset() if choices is None else _shown_to(audiences_of(uid), choices)
+            for uid, choices in chosen.items()}
+
+
+@lru_cache(maxsize=1024)
+def _shown_to(audiences: frozenset[str], choices: str) -> frozenset[str]:
+    """The fields a profile with these stored choices (JSON text) shows to these audiences:
+    many people keep the same choices, so each is worked out once per process."""
+    rules = profiles._rules(json.loads(choices) or {})
+    return frozenset(field for field, audience in rules.items() if audience in audiences)
 
 
 # ---------------------------------------------------------------- publishing
