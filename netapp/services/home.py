@@ -7,6 +7,8 @@ from datetime import datetime
 from functools import cache
 
 import sqlalchemy as sa
+from sqlalchemy.sql import visitors
+from sqlalchemy.sql.elements import BindParameter
 
 from netapp.extensions import db
 from netapp.models import (
@@ -80,9 +82,10 @@ def _row(kind: str, a=None, b=None, pos=None, text=None, at=None, value=None,
 
 
 @cache
-def _statement(is_mentor: bool, is_verified: bool, expects_peers: bool):
-    """The home page's one statement, built once per process for each kind of member:
-    parameters ``me``, ``now`` and, when ``expects_peers``, ``peers``."""
+def _statement(dialect: str, is_mentor: bool, is_verified: bool, expects_peers: bool):
+    """The home page's one statement, built once per process for the database's ``dialect``
+    and each kind of member: parameters ``me``, ``now`` and, when ``expects_peers``,
+    ``peers``."""
     me = sa.bindparam("me")
     parts = [
         # Their networks, in the order they joined.
@@ -151,11 +154,40 @@ def _statement(is_mentor: bool, is_verified: bool, expects_peers: bool):
     if expects_peers:
         # The peers this process expects to suggest, checked live: still listed for them in
         # a shared network, with their names and choices (JSON text).
-        seen = peers.visible_statement().subquery()
+        seen = peers.visible_statement(dialect).subquery()
         uid, name, choices = seen.c
         parts.append(sa.select(*_row("seen", a=uid, text=name,
                                      extra=sa.cast(choices, sa.Text))).select_from(seen))
     return sa.union_all(*parts)
+
+
+# What the driver's text (``_driver_sql``) has in place of the statement's parameters, typed as
+# SQLAlchemy types them.
+_PLACEHOLDERS = {"me": "%(me)s::INTEGER", "now": "%(now)s::TIMESTAMP WITHOUT TIME ZONE",
+                 "peers": "%(peers)s::INTEGER[]"}
+
+
+@cache
+def _driver_sql(dialect: sa.Dialect, is_mentor: bool, is_verified: bool,
+                expects_peers: bool) -> str:
+    """PostgreSQL: ``_statement`` as the driver's text, written out once per process with
+    every fixed value in it (the kinds of rows, states, the framework's code), so that a run
+    passes only ``me``, ``now`` and ``peers`` and skips SQLAlchemy's compiled-statement work
+    (looking up the statement, then 30-odd values to build and convert on every run). The
+    fixed values are the code's own, never a person's."""
+    def placeholder(element):
+        if isinstance(element, BindParameter) and element.key in _PLACEHOLDERS:
+            return sa.literal_column(f"__{element.key}__")
+        return None
+
+    statement = visitors.replacement_traverse(
+        _statement(dialect.name, is_mentor, is_verified, expects_peers), {}, placeholder)
+    text = str(statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+    if "%" in text:
+        raise ValueError("the home statement's text must hold no % of its own")
+    for key, typed in _PLACEHOLDERS.items():
+        text = text.replace(f"__{key}__", typed)
+    return text
 
 
 def home_summary(user: User) -> HomeSummary:
@@ -164,10 +196,13 @@ def home_summary(user: User) -> HomeSummary:
     a second for the live check of who may be suggested as a peer when they are not the
     ones this process last suggested."""
     expected = peers.expected(user)
-    rows = db.session.connection().execute(
-        _statement(user.has_role(Role.MENTOR), bool(user.is_verified), bool(expected)),
-        {"me": user.id, "now": utcnow(), **({"peers": list(expected)} if expected else {})}
-    ).all()
+    connection = db.session.connection()
+    kind = (user.has_role(Role.MENTOR), bool(user.is_verified), bool(expected))
+    values = {"me": user.id, "now": utcnow(), **({"peers": list(expected)} if expected else {})}
+    if connection.dialect.name == "postgresql":
+        rows = connection.exec_driver_sql(_driver_sql(connection.dialect, *kind), values).all()
+    else:
+        rows = connection.execute(_statement(connection.dialect.name, *kind), values).all()
     by_kind: dict[str, list] = {}
     for row in rows:
         by_kind.setdefault(row[0], []).append(row)

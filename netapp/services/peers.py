@@ -19,6 +19,7 @@ import numpy as np
 import sqlalchemy as sa
 from flask import current_app, url_for
 from sklearn.neighbors import NearestNeighbors
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 from threadpoolctl import ThreadpoolController
@@ -337,23 +338,35 @@ def _visible_peers(viewer: User, peer_ids: Iterable[int]) -> dict[int, tuple[str
     peer_ids = sorted(p for p in set(peer_ids) if p != viewer.id)
     if not peer_ids or not viewer.is_verified or not viewer.is_active_account:
         return {}
-    rows = db.session.connection().execute(_visible_peers_sql(),
-                                           {"me": viewer.id, "peers": peer_ids})
+    connection = db.session.connection()
+    rows = connection.execute(_visible_peers_sql(connection.dialect.name),
+                              {"me": viewer.id, "peers": peer_ids})
     return {uid: (name, vis or {}) for uid, name, vis in rows}
 
 
-def visible_statement() -> sa.Select:
+def visible_statement(dialect: str) -> sa.Select:
     """Of the ids in parameter ``peers`` (a list), those listed for the member ``me`` in a
-    shared network, with their names and choices of who sees what: for a page that reads
-    the peers it expects to suggest (``expected``) along with its own rows, and gives what
+    shared network, with their names and choices of who sees what (the statement for the
+    database's ``dialect``): for a page that reads the peers it expects to suggest
+    (``expected``) along with its own rows, and gives what
     it read to ``suggestions_for`` as ``seen``. Only for a confirmed, active member."""
-    return _visible_peers_sql()
+    return _visible_peers_sql(dialect)
+
+
+def _among(column, name: str, dialect: str):
+    """SQL: ``column`` is one of the ids in the list parameter ``name``. On PostgreSQL that is
+    one array parameter, so the statement's text is the same however many ids it is given:
+    it is not written out again on each run, and the connection keeps it prepared. Elsewhere
+    (SQLite) an IN list, written out for each run."""
+    if dialect == "postgresql":
+        return column == sa.any_(sa.bindparam(name, type_=postgresql.ARRAY(sa.Integer)))
+    return column.in_(sa.bindparam(name, expanding=True))
 
 
 @cache
-def _visible_peers_sql():
-    """The statement behind ``_visible_peers``, built once per process (so is its cache key):
-    parameters ``me`` and ``peers`` (a list)."""
+def _visible_peers_sql(dialect: str):
+    """The statement behind ``_visible_peers``, built once per process for the database's
+    ``dialect`` (so is its cache key): parameters ``me`` and ``peers`` (a list)."""
     theirs, mine = aliased(NetworkMembership), aliased(NetworkMembership)
     # No DISTINCT: PostgreSQL cannot compare JSON; the caller's dict drops repeats.
     return (sa.select(User.id, User.display_name, Profile.visibility)
@@ -363,8 +376,7 @@ def _visible_peers_sql():
             .join(Network, Network.id == theirs.network_id)
             .join(User, User.id == theirs.user_id)
             .outerjoin(Profile, Profile.user_id == User.id)
-            .where(theirs.user_id.in_(sa.bindparam("peers", expanding=True)),
-                   _listed_clause(theirs)))
+            .where(_among(theirs.user_id, "peers", dialect), _listed_clause(theirs)))
 
 
 def _left_out_columns(user_id):
@@ -394,11 +406,17 @@ class NetworkIndex:
 
 def _space() -> tuple[Space, dict[str, str], dict[int, str]]:
     """The columns, with the dimensions' and topics' names for reasons. No query: the
-    framework and the topics come from the per-process cache (reference.py)."""
+    framework and the topics come from the per-process cache (reference.py), and what is
+    worked out from them is kept for as long as the process keeps those same copies."""
+    frameworks, topics = reference.shared("frameworks"), reference.shared("topics")
+    kept = current_app.extensions.get("peer_space")
+    if kept is not None and kept[0] is frameworks and kept[1] is topics:
+        return kept[2]
     dims = reference.dimensions(LQF_CODE)
-    topics = reference.topic_names()
-    space = Space(tuple(code for code, _ in dims), _SERVICES, tuple(topics))
-    return space, dict(dims), topics
+    names = reference.topic_names()
+    space = (Space(tuple(code for code, _ in dims), _SERVICES, tuple(names)), dict(dims), names)
+    current_app.extensions["peer_space"] = (frameworks, topics, space)
+    return space
 
 
 def dimension_averages(user_ids, space: Space) -> dict[int, tuple[float | None, ...]]:
@@ -500,8 +518,9 @@ def _cache() -> dict[int, NetworkIndex]:
 
 
 def forget_cache() -> None:
-    """Drop every cached index (tests; after seeding)."""
+    """Drop every cached index and search (tests; after seeding)."""
     _cache().clear()
+    current_app.extensions.pop("peer_ranked", None)
 
 
 def _indexes(network_ids: Sequence[int]) -> dict[int, NetworkIndex]:
@@ -638,6 +657,44 @@ def _remember(user: User, peer_ids: Sequence[int]) -> None:
             break
 
 
+RANKED_KEPT = 4096  # searches a process remembers (``_ranked``)
+
+
+def _ranked(indexes: dict[int, NetworkIndex], me: Person, space: Space, leave_out: set[int],
+            k: int) -> list[tuple[int, float, int]]:
+    """The ``k`` peers nearest to ``me`` in each index, as (user id, squared distance, the
+    network whose index found them), nearest first over all of them.
+
+    A pure answer to what it is given: the indexes as they were built, the member's own data
+    as this request read it (``me``) and who is left out. So a process keeps the answer by
+    exactly those for its ``RANKED_KEPT`` latest searches: a page shown again does not search
+    again, while any change to the member's scores, service or needs, a hello or "not for me",
+    or an index built again makes another search. An index is named by its network and the
+    moment it was built, so what is kept holds no index alive."""
+    key = (tuple((nid, index.built_at) for nid, index in indexes.items()), me,
+           frozenset(leave_out), k)
+    kept: OrderedDict = current_app.extensions.setdefault("peer_ranked", OrderedDict())
+    found = kept.get(key)
+    if found is not None:
+        return found
+    query = query_vectors([me], space)
+    best: dict[int, tuple[float, int]] = {}
+    for nid, index in indexes.items():
+        for pid, dist in nearest(index.model, index.ids, query, k, [leave_out])[0]:
+            if pid not in best or dist < best[pid][0]:
+                best[pid] = (dist, nid)
+    ranked = [(pid, dist, nid) for pid, (dist, nid)
+              in sorted(best.items(), key=lambda item: (item[1][0], item[0]))]
+    kept.pop(key, None)
+    kept[key] = ranked
+    while len(kept) > RANKED_KEPT:
+        try:
+            kept.popitem(last=False)
+        except KeyError:  # emptied by another thread meanwhile
+            break
+    return ranked
+
+
 def suggestions_for(user: User, limit: int = SHOWN,
                     joined: Iterable[Network] | None = None,
                     me_rows: Sequence | None = None,
@@ -663,15 +720,9 @@ def suggestions_for(user: User, limit: int = SHOWN,
         # The framework or the topics changed since these were built.
         forget_cache()
         indexes = _indexes(list(indexes))
-    query = query_vectors([me], space)
-    best: dict[int, tuple[float, NetworkIndex]] = {}
-    for index in indexes.values():
-        # A few spare, in case the live check below drops someone since the index was built.
-        for pid, dist in nearest(index.model, index.ids, query, limit + MARGIN, [leave_out])[0]:
-            if pid not in best or dist < best[pid][0]:
-                best[pid] = (dist, index)
-    ranked = sorted(best.items(), key=lambda item: (item[1][0], item[0]))
-    wanted = [pid for pid, _ in ranked]
+    # A few spare, in case the live check below drops someone since the index was built.
+    ranked = _ranked(indexes, me, space, leave_out, limit + MARGIN)
+    wanted = [pid for pid, _, _ in ranked]
     if seen is not None and set(wanted) <= set(seen[0]):
         # Read live in the caller's statement, for a guess that covers every candidate.
         live = {pid: seen[1][pid] for pid in wanted if pid in seen[1]}
@@ -679,10 +730,11 @@ def suggestions_for(user: User, limit: int = SHOWN,
         live = _visible_peers(user, wanted)
     _remember(user, wanted)
     out = []
-    for pid, (dist, index) in ranked:
+    for pid, dist, nid in ranked:
         if pid not in live:
             continue
         name, visibility = live[pid]
+        index = indexes[nid]
         out.append(Suggestion(pid, name, _reasons(me, index.people[pid], visibility, space,
                                                   dim_names, topic_names, index.is_local),
                               dist))
