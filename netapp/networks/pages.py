@@ -11,7 +11,7 @@ from netapp.extensions import db
 from netapp.members._common import current_member
 from netapp.members.forms import ConsentForm, EmptyForm, ListingForm
 from netapp.models import Network, ServiceType, User
-from netapp.networks import bp, member_cards
+from netapp.networks import bp, member_cards, panel_items
 from netapp.networks.page_forms import DirectoryForm, LeadForm
 from netapp.services import directory as member_directory
 from netapp.services import network_panels, networks, reference
@@ -149,6 +149,13 @@ def _network_page(found: Network, viewer: User, lead_form: LeadForm | None = Non
         member_items=_people_items(people.page.items, viewer.id, to_profile),
         new_items=_people_items(people.new_people, viewer.id, to_profile),
         events=panels.events, threads=panels.threads, story=panels.story,
+        # Addresses built once, each id added to them (not url_for per item).
+        event_items=panel_items.event_items(
+            panels.events, escape(url_for("networks.event_page", event_id=0)[:-1])),
+        thread_items=panel_items.thread_items(
+            panels.threads, escape(url_for("networks.discussion", thread_id=0)[:-1])),
+        story_html=panels.story and panel_items.story_card(
+            panels.story, escape(url_for("networks.story", story_id=0)[:-1])),
     ), status
 
 
