@@ -7,6 +7,8 @@ the template's own, whitespace and all, so the page is the same byte for byte
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from markupsafe import Markup, escape
 
 # What stood before the loop in the template: its comment and two {% set %} lines.
@@ -19,34 +21,42 @@ def pair_rows_html(pairs, reasons: dict[int, str], editable: bool, token: str,
     """The ``<tr>`` of each proposed pair (``mentoring_rounds.PreviewRow``): mentee, mentor,
     score (and whether it is locked), the reason as ``reasons`` words it, and, while the round
     is ``editable``, the buttons to lock or forbid the pair, posting ``token`` to ``action``."""
-    action = escape(action)
+    # Escaped once each, as plain strings (a name often comes twice on a page).
+    names: dict[str | None, str] = {}
+    for p in pairs:
+        for name in (p.mentee_name, p.mentor_name):
+            if name not in names:
+                names[name] = str(escape(name))
+    form = (f'\n        <form method="post" action="{escape(action)}" class="inline-form">'
+            f'\n          {token}'
+            f'\n          <input type="hidden" name="kind" value="')
     parts = [_BEFORE_ROWS]
     add = parts.append
     for p in pairs:
-        mentee, mentor = escape(p.mentee_name), escape(p.mentor_name)
+        mentee, mentor = names[p.mentee_name], names[p.mentor_name]
+        locked = p.is_locked
         add(f'\n    \n    <tr role="row">'
             f'\n      <td role="cell" data-label="Mentee">{mentee}</td>'
             f'\n      <td role="cell" data-label="Mentor">{mentor}</td>'
-            f'\n      <td role="cell" data-label="Score">{p.score:.0f}'
-            f'{_LOCKED if p.is_locked else ""}</td>'
-            f'\n      <td role="cell" data-label="Why" class="reason">{escape(reasons[p.id])}'
-            f'</td>\n      ')
+            f'\n      <td role="cell" data-label="Score">{p.score:.0f}{_LOCKED if locked else ""}'
+            f'</td>\n      <td role="cell" data-label="Why" class="reason">'
+            f'{_escaped(reasons[p.id])}</td>\n      ')
         if editable:
             add('\n      <td role="cell" data-label="Change">\n        ')
-            if not p.is_locked:
-                ids = (f'\n          <input type="hidden" name="mentee_id" '
-                       f'value="{escape(p.mentee_id)}">'
-                       f'\n          <input type="hidden" name="mentor_id" '
-                       f'value="{escape(p.mentor_id)}">')
-                who = f"{mentee} with {mentor}"
-                for kind, button in (("lock", "Lock"), ("forbid", "Forbid")):
-                    add(f'\n        <form method="post" action="{action}" class="inline-form">'
-                        f'\n          {token}'
-                        f'\n          <input type="hidden" name="kind" value="{kind}">{ids}'
-                        f'\n          <button type="submit" class="link-button">{button}'
-                        f'<span class="visually-hidden"> {who}</span></button>'
-                        f'\n        </form>')
-                add("\n        ")
+            if not locked:
+                # Ids are the database's integers: nothing in them to escape.
+                ids = (f'\n          <input type="hidden" name="mentee_id" value="{p.mentee_id:d}">'
+                       f'\n          <input type="hidden" name="mentor_id" value="{p.mentor_id:d}">'
+                       f'\n          <button type="submit" class="link-button">')
+                who = f'<span class="visually-hidden"> {mentee} with {mentor}</span></button>'
+                add(f'{form}lock">{ids}Lock{who}\n        </form>'
+                    f'{form}forbid">{ids}Forbid{who}\n        </form>\n        ')
             add("\n      </td>\n      ")
         add("\n    </tr>\n  ")
     return Markup("".join(parts))
+
+
+@lru_cache(maxsize=2048)
+def _escaped(text: str) -> str:
+    """A reason escaped: the same pair's reason comes again on each showing of its page."""
+    return str(escape(text))

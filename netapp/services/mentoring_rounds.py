@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask import current_app, has_request_context, request, url_for
@@ -411,8 +412,7 @@ class PreviewRound:
     stats: dict
 
 
-@dataclass(frozen=True)
-class PreviewRow:
+class PreviewRow(NamedTuple):
     """A proposal as the preview shows it: plain values, the two people's names, whether the
     pair is locked, and each person's choices of who sees what as their stored JSON text
     (None: no profile), so the reason is worded without another statement."""
@@ -429,18 +429,16 @@ class PreviewRow:
     mentor_choices: str | None
 
 
-# What each part of the preview's statement holds, in its first column.
+# Each row of the preview's statement: which part it is of (in its first column), the total of
+# its page, the round's columns, then a proposal's, in ``PreviewRow``'s order.
 _ROUND_PART, _PAIRS_PART, _UNMATCHED_PART = 0, 1, 2
 _ROUND_COLUMNS = (MentoringRound.name, MentoringRound.status, MentoringRound.summary,
                   MentoringRound.stats)
-_PROPOSAL_COLUMNS = (
-    ("id", RoundProposal.id.type), ("mentee_id", RoundProposal.mentee_id.type),
-    ("mentor_id", RoundProposal.mentor_id.type), ("score", RoundProposal.score.type),
-    ("reason", RoundProposal.reason.type), ("mentee_name", User.display_name.type),
-    ("mentor_name", User.display_name.type), ("is_locked", sa.Boolean()),
-    ("has_mentee_profile", sa.Boolean()), ("mentee_choices", sa.Text()),
-    ("has_mentor_profile", sa.Boolean()), ("mentor_choices", sa.Text()),
-    ("total", sa.Integer()))
+_ROW_STARTS = 2 + len(_ROUND_COLUMNS)
+_PROPOSAL_TYPES = (RoundProposal.id.type, RoundProposal.mentee_id.type,
+                   RoundProposal.mentor_id.type, RoundProposal.score.type,
+                   RoundProposal.reason.type, User.display_name.type, User.display_name.type,
+                   sa.Boolean(), sa.Text(), sa.Text())
 
 
 def _nothing(name: str, type_) -> sa.ColumnElement:
@@ -464,6 +462,7 @@ def _proposals_page(matched: bool, limit: int, offset: int) -> sa.Select:
             .where(RoundProposal.round_id == round_id, side)
             .order_by(*order).limit(limit).offset(offset).subquery("page"))
     mentee, mentor = sa.orm.aliased(User), sa.orm.aliased(User)
+    # Choices are never NULL in a profile: NULL here is someone with no profile.
     mentee_profile, mentor_profile = sa.orm.aliased(Profile), sa.orm.aliased(Profile)
     if matched:
         locked = sa.exists().where(RoundPairRule.round_id == round_id,
@@ -474,16 +473,13 @@ def _proposals_page(matched: bool, limit: int, offset: int) -> sa.Select:
         locked = sa.false()
     return (
         sa.select(sa.literal_column(str(_PAIRS_PART if matched else _UNMATCHED_PART))
-                  .label("part"),
+                  .label("part"), page.c.total,
                   *(_nothing(c.key, c.type) for c in _ROUND_COLUMNS),
                   page.c.id, page.c.mentee_id, page.c.mentor_id, page.c.score, page.c.reason,
                   mentee.display_name.label("mentee_name"),
                   mentor.display_name.label("mentor_name"), locked.label("is_locked"),
-                  mentee_profile.user_id.is_not(None).label("has_mentee_profile"),
                   sa.cast(mentee_profile.visibility, sa.Text).label("mentee_choices"),
-                  mentor_profile.user_id.is_not(None).label("has_mentor_profile"),
-                  sa.cast(mentor_profile.visibility, sa.Text).label("mentor_choices"),
-                  page.c.total)
+                  sa.cast(mentor_profile.visibility, sa.Text).label("mentor_choices"))
         .select_from(page)
         .outerjoin(mentee, mentee.id == page.c.mentee_id)
         .outerjoin(mentor, mentor.id == page.c.mentor_id)
@@ -496,8 +492,10 @@ def _preview_statement(page: int, unmatched_page: int, per_page: int) -> sa.Comp
     """The round (parameter ``round``), a page of its pairs and a page of its unmatched, each
     page with its total, in one statement; kept per pages asked for, the page sizes and
     starts written in."""
-    the_round = (sa.select(sa.literal_column(str(_ROUND_PART)).label("part"), *_ROUND_COLUMNS,
-                           *(_nothing(name, type_) for name, type_ in _PROPOSAL_COLUMNS))
+    the_round = (sa.select(sa.literal_column(str(_ROUND_PART)).label("part"),
+                           _nothing("total", sa.Integer()), *_ROUND_COLUMNS,
+                           *(_nothing(name, type_) for name, type_
+                             in zip(PreviewRow._fields, _PROPOSAL_TYPES, strict=True)))
                  .where(MentoringRound.id == sa.bindparam("round")))
     return sa.union_all(
         the_round,
@@ -512,13 +510,6 @@ def _count_statement(matched: bool) -> sa.Select:
         RoundProposal.round_id == sa.bindparam("round"), side)
 
 
-def _preview_row(row) -> PreviewRow:
-    return PreviewRow(row.id, row.mentee_id, row.mentor_id, row.score, row.reason,
-                      row.mentee_name, row.mentor_name, bool(row.is_locked),
-                      (row.mentee_choices or "{}") if row.has_mentee_profile else None,
-                      (row.mentor_choices or "{}") if row.has_mentor_profile else None)
-
-
 def preview(round_id: int, page: int, unmatched_page: int, per_page: int):
     """(the round as ``PreviewRound``, a page of its proposed pairs, a page of its unmatched),
     as ``PreviewRow``, in one statement of plain values; None when there is no such round.
@@ -530,24 +521,29 @@ def preview(round_id: int, page: int, unmatched_page: int, per_page: int):
     # Plain columns: run on the connection, without the ORM's work for each statement.
     rows = db.session.connection().execute(
         _preview_statement(page, unmatched_page, per_page), params).all()
-    head = next((r for r in rows if r.part == _ROUND_PART), None)
+    head, found = None, {_PAIRS_PART: [], _UNMATCHED_PART: []}
+    for row in rows:
+        if row.part == _ROUND_PART:
+            head = row
+        else:
+            found[row.part].append(row)
     if head is None:
         return None
     the_round = PreviewRound(round_id, head.name, head.status, head.summary, head.stats)
     pages = []
     for part, number in ((_PAIRS_PART, page), (_UNMATCHED_PART, unmatched_page)):
-        found = [r for r in rows if r.part == part]
+        items = [PreviewRow._make(r[_ROW_STARTS:]) for r in found[part]]
         # A union keeps no order: each part in its own (pairs best first, unmatched by id).
-        found.sort(key=(lambda r: (r.score is not None, -(r.score or 0), r.id))
-                   if part == _PAIRS_PART else (lambda r: r.id))
-        if found:
-            total = found[0].total
+        items.sort(key=(lambda p: (p.score is not None, -(p.score or 0), p.id))
+                   if part == _PAIRS_PART else (lambda p: p.id))
+        if items:
+            total = found[part][0].total
         elif number == 1:
             total = 0
         else:  # a page past the end has no row to carry the total
             total = db.session.connection().execute(
                 _count_statement(part == _PAIRS_PART), params).scalar_one()
-        pages.append(paging.Page([_preview_row(r) for r in found], total, number, per_page))
+        pages.append(paging.Page(items, total, number, per_page))
     return the_round, *pages
 
 
