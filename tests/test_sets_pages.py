@@ -69,6 +69,26 @@ def test_each_member_shows_the_job_and_service_their_choices_let_the_viewer_see(
     assert "Home Manager" not in page and "Deputy Manager" not in page
 
 
+def test_a_coordinator_who_facilitates_sees_what_members_show_to_staff(client, auth, users):
+    # Staff see a field shown to networks or to coordinators, whatever networks they share
+    # (the page reads no shared network for them), and never one kept to its owner.
+    load_reference()
+    mina, otto, kim = users["member"], users["other_member"], make_user(
+        email="kim@example.org", name="Kim Camden")
+    give_profile(mina, "Leeds", job_title="Deputy Manager")
+    give_profile(otto, "Leeds", job_title="Home Manager")
+    give_profile(kim, "Camden", job_title="Service Lead")
+    profiles.set_visibility(mina, {"job_title": "networks"})
+    profiles.set_visibility(otto, {"job_title": "coordinators", "organisation": "networks"})
+    profiles.set_visibility(kim, {"job_title": "me", "organisation": "me"})
+    row = published_set([mina, otto, kim], users["coordinator"])
+    auth.as_role(users, "coordinator")
+    page = _page(client, row).text
+    assert "Deputy Manager" in page and "Home Manager" in page
+    assert "Otto Other House (care home)" in page and "Mina Member House (care home)" in page
+    assert "Service Lead" not in page and "Kim Camden House" not in page
+
+
 @pytest.mark.parametrize("role", ["other", "coordinator", "admin", "outsider_mentor"])
 def test_nobody_outside_the_set_learns_it_exists(client, auth, users, the_set, role):
     outsider = {"other": make_user(email="x@example.org"),

@@ -44,6 +44,7 @@ from netapp.services import (
     sql_lists,
 )
 from netapp.services import matching_bridge as bridge
+from netapp.services.audiences import NETWORKS
 
 LONDON = ZoneInfo("Europe/London")
 UPCOMING_SHOWN = 5
@@ -197,7 +198,25 @@ def meets_where(row) -> str:
 
 
 # The page shows each member's job title and service, nothing more of their card.
-_CARD_LEAVES_OUT = frozenset(profiles.FIELD_KEYS) - {"job_title", "organisation"}
+_CARD_SHOWS = frozenset({"job_title", "organisation"})
+_CARD_LEAVES_OUT = frozenset(profiles.FIELD_KEYS) - _CARD_SHOWS
+
+
+def _shares_network(viewer, is_verified: bool, staff: bool):
+    """SQL: ``networks.shares_network_sql`` for a set's member (a row with their User and
+    Profile), read only where it can change their card on this page: for a viewer who is
+    not staff (staff see the same whatever networks they share), about someone else, who
+    shows a field the page shows to people in their networks only. False otherwise, which
+    then shows the same."""
+    if staff:
+        return sa.false()
+    networks_only = sa.or_(*(
+        sa.true() if spec.default == NETWORKS  # (no such field now; a new one is checked)
+        else Profile.visibility[spec.key].as_string() == NETWORKS
+        for spec in profiles.FIELDS if spec.key in _CARD_SHOWS))
+    return sa.case((sa.and_(User.id != viewer, networks_only),
+                    networks.shares_network_sql(viewer, is_verified, User.id)),
+                   else_=sa.false())
 
 
 def _ranked_meetings(set_id) -> sa.Subquery:
@@ -219,11 +238,11 @@ def _shown(ranked):
     return ranked.c.rank <= sa.case((ranked.c.upcoming, UPCOMING_SHOWN), else_=PAST_SHOWN)
 
 
-def _page_lists(is_verified: bool):
+def _page_lists(is_verified: bool, staff: bool):
     """SQL: the set's page's three lists, each a JSON list of rows (``sql_lists``), for the
     set of parameter ``set``: the meetings shown (parameter ``now``) by rank; its current
     members by name, each with the columns of their card (parameter ``viewer``, as
-    ``networks.shares_network_sql`` for a viewer so verified); a page of its notes, newest
+    ``_shares_network`` for a viewer so verified and staff or not); a page of its notes, newest
     first, each with its author's name (parameters ``per_page`` and ``skip``)."""
     set_id = sa.bindparam("set", type_=sa.Integer())
     ranked = _ranked_meetings(set_id)
@@ -233,8 +252,8 @@ def _page_lists(is_verified: bool):
         sa.select(User.id, User.display_name, Profile.user_id.label("profile_id"),
                   Profile.visibility, Profile.job_title,
                   Organisation.name.label("organisation_name"), Organisation.service_type,
-                  networks.shares_network_sql(sa.bindparam("viewer"), is_verified, User.id)
-                  .label("shares"))
+                  _shares_network(sa.bindparam("viewer", type_=sa.Integer()), is_verified,
+                                  staff).label("shares"))
         .join(SetMembership, SetMembership.user_id == User.id)
         .outerjoin(Profile, Profile.user_id == User.id)
         .outerjoin(Organisation, Organisation.id == Profile.organisation_id)
@@ -266,9 +285,10 @@ def _page_lists(is_verified: bool):
 
 
 @cache
-def _page_statement(is_verified: bool):
-    """The statement behind ``set_page``, built once per process for verified viewers and
-    for others: parameters ``viewer``, ``set``, ``now``, ``per_page`` and ``skip``.
+def _page_statement(is_verified: bool, staff: bool):
+    """The statement behind ``set_page``, built once per process for each kind of viewer
+    (verified or not, staff or not): parameters ``viewer``, ``set``, ``now``, ``per_page``
+    and ``skip``.
 
     One row, only when the viewer may open the set (``set_for``'s rule): the set, its
     facilitator's name, and the page's lists (``_page_lists``)."""
@@ -281,7 +301,7 @@ def _page_statement(is_verified: bool):
     return (sa.select(LearningSet.id, LearningSet.name, LearningSet.status,
                       LearningSet.facilitator_id, LearningSet.meets_online,
                       LearningSet.region_id, LearningSet.themes, facilitator,
-                      *_page_lists(is_verified))
+                      *_page_lists(is_verified, staff))
             .where(LearningSet.id == sa.bindparam("set", type_=sa.Integer()),
                    LearningSet.status != SetStatus.DRAFT,
                    sa.or_(LearningSet.facilitator_id == viewer, member)))
@@ -315,8 +335,9 @@ def set_page(viewer: User, set_id: int, page: int, per_page: int) -> SetPage:
     let the viewer see of their job and service, and page ``page`` of its notes (newest
     first, ``per_page`` a page). The region is named from the process's copy."""
     page = max(page, 1)
+    staff = viewer.has_role(Role.COORDINATOR, Role.ADMIN)
     found = db.session.connection().execute(
-        _page_statement(bool(viewer.is_verified)),
+        _page_statement(bool(viewer.is_verified), staff),
         {"viewer": viewer.id, "set": set_id, "now": utcnow(), "per_page": per_page,
          "skip": (page - 1) * per_page}).first()
     if found is None:
