@@ -43,7 +43,14 @@ def register_extensions(app: Flask) -> None:
 
     database.init_app(app)  # PostgreSQL keeps its prepared statements between requests
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    processors = list(app.template_context_processors[None])
     csrf.init_app(app)
+    # Templates' csrf_token() is generate_csrf with each session's signed token kept a few
+    # seconds; Flask-WTF's context processor, which would hide it, only repeats its globals.
+    from netapp.forms_common import signed_token
+
+    app.template_context_processors[None] = processors
+    app.jinja_env.globals["csrf_token"] = signed_token
     limiter.init_app(app)
     login_limits.init_app(app)
     login_manager.init_app(app)

@@ -1,5 +1,10 @@
 """The Flask application class: Flask, with each page address built once per process.
 
+Also kept once per process, as they are the same for every request: whether each request hook
+is a coroutine (Flask asks for every hook of every request, about 20 a page), the session
+cookie's signing serializer for the current secret keys, and each session cookie already read
+with them (its signature checked once; its age checked on every request).
+
 A page builds many addresses (the header's menu alone has eight), and building one takes
 Werkzeug's router 10 to 40 microseconds, so a page spent up to a millisecond on them. An
 address inside a request depends only on the endpoint, its values and where the site is
@@ -9,22 +14,83 @@ are those outside a request or with values that cannot be kept (lists).
 """
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from flask import Flask
 from flask.globals import _cv_request
+from flask.sessions import SecureCookieSessionInterface
+from itsdangerous import BadSignature
 
-__all__ = ["NetworkApp"]
+__all__ = ["KeptSerializerSessions", "NetworkApp"]
 
 # Addresses kept at most; past this the whole store starts again (ids in addresses make the
 # set of addresses grow with the data).
 MOST = 8192
 
 
+class KeptSerializerSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, with the signing serializer built once per set of keys
+    (Flask builds it afresh on every request; a new ``SECRET_KEY`` or fallback makes a new one)."""
+
+    def __init__(self) -> None:
+        self._kept: tuple[tuple, Any] | None = None
+        self._opened: dict[str, tuple[Any, int, str]] = {}
+
+    def open_session(self, app: Flask, request: Any):
+        """Flask's ``open_session``, with each cookie's signature checked once per process and
+        keys: a cookie seen before is read from its kept contents, if it is not too old."""
+        serializer = self.get_signing_serializer(app)
+        if serializer is None:
+            return None
+        cookie = request.cookies.get(self.get_cookie_name(app))
+        if not cookie:
+            return self.session_class()
+        max_age = int(app.permanent_session_lifetime.total_seconds())
+        kept = self._opened.get(cookie)
+        if (kept is not None and kept[0] is serializer
+                and 0 <= int(time.time()) - kept[1] <= max_age):
+            return self.session_class(self.serializer.loads(kept[2]))
+        try:
+            data, signed_at = serializer.loads(cookie, max_age=max_age, return_timestamp=True)
+        except BadSignature:
+            return self.session_class()
+        if len(self._opened) >= MOST:
+            self._opened.clear()
+        self._opened[cookie] = (serializer, int(signed_at.timestamp()), self.serializer.dumps(data))
+        return self.session_class(data)
+
+    def get_signing_serializer(self, app: Flask):
+        keys = (app.secret_key, *(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        kept = self._kept
+        if kept is not None and kept[0] == keys:
+            return kept[1]
+        serializer = super().get_signing_serializer(app)
+        self._kept = (keys, serializer)
+        return serializer
+
+
 class NetworkApp(Flask):
+    session_interface = KeptSerializerSessions()
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.session_interface = KeptSerializerSessions()  # one per app: each has its keys
         self._built: dict[tuple, str] = {}
+        self._sync: dict[Any, Any] = {}
+
+    def ensure_sync(self, func: Any) -> Any:
+        try:
+            return self._sync[func]
+        except KeyError:
+            pass
+        except TypeError:  # a callable that cannot be kept
+            return super().ensure_sync(func)
+        made = super().ensure_sync(func)
+        if len(self._sync) >= MOST:
+            self._sync.clear()
+        self._sync[func] = made
+        return made
 
     def url_for(self, endpoint: str, *, _anchor: str | None = None,
                 _method: str | None = None, _scheme: str | None = None,

@@ -5,9 +5,11 @@ FlaskForm directly), so a new form gets the check without anyone remembering to 
 """
 from __future__ import annotations
 
-from flask import current_app
+import time
+
+from flask import current_app, g, session
 from flask_wtf import FlaskForm
-from flask_wtf.csrf import generate_csrf
+from flask_wtf.csrf import _FlaskFormCSRF, generate_csrf
 from markupsafe import Markup, escape
 from wtforms import Field, PasswordField, StringField, TextAreaField
 from wtforms.csrf.core import CSRFTokenField
@@ -19,7 +21,45 @@ from netapp.services.text import (
     normalise_display_name,
 )
 
-__all__ = ["PLAIN_WORDS", "DisplayName", "EmptyForm", "Form", "token_input"]
+__all__ = ["PLAIN_WORDS", "DisplayName", "EmptyForm", "Form", "signed_token", "token_input"]
+
+# A session's signed CSRF token is kept this long per process and given to its next pages:
+# signing costs about 30 microseconds a page, and a token seconds older is as good (tokens
+# last WTF_CSRF_TIME_LIMIT, hours). Kept at most _MOST_SIGNED, then the store starts again.
+KEEP_SIGNED_FOR = 30.0
+_MOST_SIGNED = 4096
+_signed: dict[tuple, tuple[float, str]] = {}
+
+
+def signed_token(secret_key=None, token_key=None) -> str:
+    """Flask-WTF's ``generate_csrf``: this session's token signed, the same for every form of
+    a request, and kept for KEEP_SIGNED_FOR seconds per session token and secret key."""
+    name = token_key or current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    if name in g:
+        return g.get(name)
+    secret = (secret_key or current_app.config.get("WTF_CSRF_SECRET_KEY")
+              or current_app.secret_key)
+    raw = session.get(name)
+    now = time.monotonic()
+    if isinstance(raw, str) and secret:
+        kept = _signed.get((secret, name, raw))
+        if kept is not None and now - kept[0] < KEEP_SIGNED_FOR:
+            setattr(g, name, kept[1])
+            return kept[1]
+    token = generate_csrf(secret_key, token_key)
+    raw = session.get(name)  # made by generate_csrf for a new session
+    if isinstance(raw, str) and secret:
+        if len(_signed) >= _MOST_SIGNED:
+            _signed.clear()
+        _signed[(secret, name, raw)] = (now, token)
+    return token
+
+
+class _KeptTokenCSRF(_FlaskFormCSRF):
+    """Flask-WTF's form CSRF, with the signed token from ``signed_token``."""
+
+    def generate_csrf_token(self, csrf_token_field):
+        return signed_token(self.meta.csrf_secret, self.meta.csrf_field_name)
 
 
 class _PlainText:
@@ -76,6 +116,8 @@ class Form(FlaskForm):
     """
 
     class Meta:
+        csrf_class = _KeptTokenCSRF
+
         def get_translations(self, form):
             return _PlainWords()
 
@@ -111,7 +153,7 @@ def token_input() -> Markup:
     if not current_app.config["WTF_CSRF_ENABLED"]:
         return Markup("")
     return Markup(f'<input id="csrf_token" name="csrf_token" type="hidden" '
-                  f'value="{escape(generate_csrf())}">')
+                  f'value="{escape(signed_token())}">')
 
 
 class DisplayName:

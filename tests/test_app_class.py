@@ -44,3 +44,46 @@ def test_an_endpoint_relative_to_the_blueprint_is_kept_per_blueprint(app):
         request.url_rule = app.url_map.bind("localhost").match("/networks/mine",
                                                                return_rule=True)[0]
         assert url_for(".mine") == url_for("networks.mine")
+
+
+def test_a_new_secret_key_signs_sessions_anew_and_fallbacks_still_read_old_ones(app, users):
+    """The session cookie's serializer is kept per set of keys (KeptSerializerSessions): a
+    rotated SECRET_KEY takes effect at once, and SECRET_KEY_FALLBACKS keep people signed in."""
+    client = app.test_client()
+    assert client.post("/account/login", data={"email": users["member"].email,
+                                               "password": "correct horse battery"}
+                       ).status_code == 302
+    assert client.get("/home").status_code == 200
+    old = app.secret_key
+    app.secret_key = "a brand new key, long enough for the tests of rotation"
+    app.config["SECRET_KEY_FALLBACKS"] = [old]
+    assert client.get("/home").status_code == 200  # the old cookie, read with the fallback
+    app.config["SECRET_KEY_FALLBACKS"] = None
+    assert client.get("/home").status_code == 302  # now refused: signed out
+
+
+def test_each_request_hook_is_made_synchronous_once(app):
+    calls = []
+
+    def hook():
+        calls.append(1)
+
+    first, again = app.ensure_sync(hook), app.ensure_sync(hook)
+    assert first is again is hook  # a plain function, kept as it is
+    first()
+    assert calls == [1]
+
+
+def test_a_session_cookie_read_before_still_grows_too_old(app, users):
+    """A cookie whose signature was checked once is kept, but its age is checked every time."""
+    import time
+    from datetime import timedelta
+
+    client = app.test_client()
+    client.post("/account/login", data={"email": users["member"].email,
+                                        "password": "correct horse battery"})
+    assert client.get("/home").status_code == 200
+    assert client.get("/home").status_code == 200  # read from the kept cookie
+    app.permanent_session_lifetime = timedelta(seconds=1)
+    time.sleep(2.1)
+    assert client.get("/home").status_code == 302  # too old: signed out

@@ -1,4 +1,7 @@
 """Security headers, cookies, CSRF and rate limiting."""
+import re
+import time
+
 import pytest
 
 from config import ProductionConfig, TestingConfig
@@ -136,3 +139,103 @@ def test_kept_security_headers_are_what_talisman_writes(monkeypatch):
             for name, value in probe.headers.items():
                 assert sent.get(name) == value, (path, proto, name)
             assert ("Strict-Transport-Security" in sent) == (proto == "https"), (path, proto)
+
+
+def _token_on(page: str) -> str:
+    return page.split('name="csrf_token" type="hidden" value="', 1)[1].split('"', 1)[0]
+
+
+def _get(client, path: str) -> str:
+    """The page at ``path``, read as a request of its own: the tests' app context (shared by
+    their requests) forgets the token Flask-WTF keeps for one request, as a served request's
+    own context would."""
+    from flask import g
+
+    g.pop("csrf_token", None)
+    return client.get(path).get_data(as_text=True)
+
+
+def test_a_kept_csrf_token_serves_only_its_own_session(app):
+    """Signed tokens are kept a few seconds per session (forms_common.signed_token): each
+    browser still gets its own, and one browser's token is refused from another."""
+    from netapp.extensions import db
+
+    app.config["WTF_CSRF_ENABLED"] = True
+    make_user(email="sam@example.org")
+    make_user(email="kim@example.org")
+    sam, kim = app.test_client(), app.test_client()
+    sams = [_token_on(_get(sam, "/account/login"))]
+    time.sleep(1.1)  # a token signed now would carry a later time
+    sams.append(_token_on(_get(sam, "/account/login")))
+    kims = _token_on(_get(kim, "/account/login"))
+    assert sams[0] == sams[1]  # kept: the same signed token again
+    assert kims != sams[0]
+    refused = kim.post("/account/login", data={"email": "kim@example.org",
+                                               "password": "correct horse battery",
+                                               "csrf_token": sams[0]})
+    assert refused.status_code == 400
+    ok = sam.post("/account/login", data={"email": "sam@example.org",
+                                          "password": "correct horse battery",
+                                          "csrf_token": sams[0]})
+    assert ok.status_code == 302
+    db.session.remove()
+
+
+def test_the_header_log_out_button_and_the_page_forms_share_one_token(app, users):
+    from netapp.extensions import db
+
+    app.config["WTF_CSRF_ENABLED"] = True
+    client = app.test_client()
+    page = _get(client, "/account/login")
+    client.post("/account/login", data={"email": users["member"].email,
+                                        "password": "correct horse battery",
+                                        "csrf_token": _token_on(page)})
+    settings = _get(client, "/account/settings")
+    tokens = set(re.findall(r'name="csrf_token"[^>]*value="([^"]+)"', settings)
+                 + re.findall(r'value="([^"]+)"[^>]*name="csrf_token"', settings))
+    assert len(tokens) == 1
+    # The header's log-out form (base.html's csrf_token()) works with it.
+    assert client.post("/account/logout", data={"csrf_token": tokens.pop()}).status_code == 302
+    assert client.get("/home").status_code == 302  # signed out
+    db.session.remove()
+
+
+def _route_limited_app(**limits):
+    from flask import Blueprint, Flask
+
+    from netapp.extensions import RouteLimiter
+
+    site = Flask(__name__)
+    limiter = RouteLimiter(key_func=lambda: "one client", app=site, storage_uri="memory://",
+                           **limits)
+    pages = Blueprint("pages", __name__)
+
+    @pages.route("/free")
+    def free():
+        return "free"
+
+    @pages.route("/limited")
+    @limiter.limit("2 per minute")
+    def limited():
+        return "limited"
+
+    return site, limiter, pages
+
+
+def test_a_route_limit_holds_without_the_check_before_views():
+    site, _, pages = _route_limited_app()
+    site.register_blueprint(pages)
+    client = site.test_client()
+    assert [client.get("/limited").status_code for _ in range(3)] == [200, 200, 429]
+    assert {client.get("/free").status_code for _ in range(5)} == {200}
+
+
+@pytest.mark.parametrize("where", ["default", "blueprint"])
+def test_limits_outside_views_are_still_checked_before_them(where):
+    site, limiter, pages = _route_limited_app(
+        **({"default_limits": ["3 per minute"]} if where == "default" else {}))
+    if where == "blueprint":
+        limiter.limit("3 per minute")(pages)
+    site.register_blueprint(pages)
+    client = site.test_client()
+    assert [client.get("/free").status_code for _ in range(4)] == [200, 200, 200, 429]

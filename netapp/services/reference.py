@@ -169,7 +169,7 @@ def _cached(key: str, load, needs=()):
 
 
 def _edits_pending() -> bool:
-    session = db.session
+    session = db.session()  # this request's session itself, looked up once
     return any(type(obj) in _FEEDS
                for obj in (*session.new, *session.dirty, *session.deleted))
 
