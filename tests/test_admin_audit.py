@@ -14,7 +14,7 @@ from netapp.models import AuditEntry, MentoringRound, User
 from netapp.services import audit, audit_words
 from netapp.services.audit_words import PHRASES, SPECIAL_PHRASES, sentence
 from tests.factories import make_user
-from tests.statements import statements_per_page
+from tests.statements import count_statements, statements_per_page
 
 NETAPP = Path(__file__).resolve().parents[1] / "netapp"
 ACTION = re.compile(r"^[a-z_]+\.[a-z_]+$")
@@ -343,6 +343,57 @@ def test_the_log_runs_the_same_statements_whatever_its_size(client, auth, users,
     db.session.commit()
     assert statements_per_page(client, paths) == before
     assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) > 30
+
+
+def _logins(person, count: int, start: datetime) -> None:
+    """``count`` logins by ``person``, a minute apart from ``start``, in one insert."""
+    rows = audit.entries_for_many(person.id, "account.logged_in", "User", [person.id] * count)
+    for minutes, row in enumerate(rows):
+        row["created_at"] = start + timedelta(minutes=minutes)
+    db.session.execute(sa.insert(AuditEntry), rows)
+    db.session.commit()
+
+
+# The log fixture's four entries and the admin logging in make five.
+@pytest.mark.parametrize(("more", "total", "pages"), [(45, 50, 1), (46, 51, 2), (96, 101, 3)])
+def test_every_page_of_the_log_says_how_many_in_all(client, auth, users, log, more, total,
+                                                    pages):
+    _logins(users["member"], more, datetime(2026, 11, 20, 8, 0))
+    auth.login(users["admin"].email)
+    statements = set()
+    for number in range(1, pages + 2):
+        path = f"/admin/audit?page={number}"
+        statements.add(count_statements(client, path))
+        html = client.get(path).get_data(as_text=True)
+        items = len(re.findall(r'<span class="audit-sentence">', html))
+        if number > pages:  # past the end
+            assert items == 0 and "Nothing in the log matches that." in html
+            continue
+        assert items == min(50, total - 50 * (number - 1)), number
+        if pages > 1:
+            assert f"Page {number} of {pages} ({total} in all)" in html, number
+        else:
+            assert "in all" not in html
+    # Whether the page tells the number or the log is counted, one statement.
+    assert len(statements) == 1
+
+
+def test_a_person_named_by_an_oddly_written_id_is_still_named(client, auth, users, log):
+    """Ids this app writes as digits are named by the page's statement; anything else that
+    Python reads as a number still names the person (a statement of its own)."""
+    admin, member = users["admin"], users["member"]
+    for target_id, value in ((str(member.id), member.id), (f" {member.id}", str(member.id)),
+                             (f"+{member.id}", float(member.id))):
+        db.session.add(AuditEntry(actor_id=admin.id, action="account.reopened",
+                                  target_type="User", target_id=target_id, detail={}))
+        db.session.add(AuditEntry(actor_id=admin.id, action="formation.member_moved",
+                                  target_type="SetFormation", target_id="2",
+                                  detail={"user_id": value}))
+    db.session.commit()
+    auth.login(admin.email)
+    text = _entries(client.get("/admin/audit").get_data(as_text=True))
+    assert text.count("Ada Admin reopened the account of Mina Member") == 3
+    assert text.count("Ada Admin moved Mina Member to another set in set formation 2") == 3
 
 
 def test_a_persons_page_shows_who_changed_them_and_what_they_did(client, auth, users, log):

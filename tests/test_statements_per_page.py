@@ -181,6 +181,6 @@ def test_member_imports(app):
 
 
 def test_audit_log(app):
-    # A page of entries with their actors' names and the number matching; the other people
-    # they name; the affinity network events counted per day.
-    assert _fixed(app, "audit log") <= 3
+    # One statement: a page of entries with their actors' names, the number matching, the
+    # other people they name and the affinity network events counted per day.
+    assert _fixed(app, "audit log") <= 1

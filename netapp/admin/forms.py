@@ -25,6 +25,7 @@ from wtforms.widgets import HiddenInput
 from netapp.forms_common import Form
 from netapp.members.forms import ResourceForm
 from netapp.models import Role
+from netapp.services import audit_words
 from netapp.services.topics import name_taken
 
 GRANTABLE = (Role.MENTOR, Role.COORDINATOR)
@@ -96,10 +97,15 @@ class AuditFilterForm(Form):
     until = DateField("To", format=["%Y-%m-%d", "%d/%m/%Y"], validators=[Optional()],
                       description="For example 30/11/2026.")
 
-    def __init__(self, *args, groups: dict[str, str], **kwargs) -> None:
+    def __init__(self, *args, groups: dict[str, str] | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.what.choices = [SelectChoice("", "Everything")] + [
-            SelectChoice(key, label) for key, label in groups.items()]
+            SelectChoice(key, label) for key, label in (groups or audit_words.GROUPS).items()]
+
+    @staticmethod
+    def kept_options() -> tuple:
+        """Its kept selects' options (netapp/kept_forms.py): none, its groups are fixed."""
+        return ()
 
     def validate_what(self, field: SelectField) -> None:
         # The select's own check, in words: a hand-edited address gets a message, not a crash.

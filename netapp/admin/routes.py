@@ -1,5 +1,6 @@
 """Admin routes: list accounts, change roles, read the audit log."""
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 import sqlalchemy as sa
@@ -94,50 +95,77 @@ def _person_links() -> Callable[[int, str], Markup]:
     """``_person_link`` with the address built once and each id written into it: a page of
     the log names up to a hundred people."""
     path = escape(url_for("admin.user_detail", user_id=0)[:-1])
-    return lambda user_id, name: Markup(f'<a href="{path}{int(user_id)}">{escape(name)}</a>')
+    made: dict[tuple[int, str], Markup] = {}  # most people are named more than once a page
+
+    def link(user_id: int, name: str) -> Markup:
+        html = made.get((user_id, name))
+        if html is None:
+            html = made[user_id, name] = Markup(
+                f'<a href="{path}{int(user_id)}">{escape(name)}</a>')
+        return html
+    return link
 
 
-def _audit_filters(form: AuditFilterForm) -> dict:
-    """The form's answers as timed_entries keywords (the dates as whole days, UTC)."""
+@dataclass(frozen=True)
+class _Filters:
+    """What the audit log's filter form asks, checked once per query string and kept
+    (``kept_forms.kept_search``): ``audit.log_page`` keywords (the dates as whole days, UTC)."""
+
+    actor_id: int | None = None
+    actor_words: str = ""
+    what: str = ""
+    since: datetime | None = None
+    before: datetime | None = None
+    about: int | None = None
+
+    def keywords(self) -> dict:
+        found: dict = {"actor_id": self.actor_id, "actor_words": self.actor_words,
+                       "about": self.about, "since": self.since, "before": self.before}
+        if self.what:
+            found["actions"] = audit_words.actions_in(self.what)
+        return found
+
+    @property
+    def counts_shown(self) -> bool:
+        # Special-category events have no actor: a "who" filter matches none of them.
+        return audit_words.special_in(self.what) and not (
+            self.actor_id or self.actor_words or self.about)
+
+
+def _audit_filters(form: AuditFilterForm) -> _Filters:
     data = form.data
-    filters: dict = {"actor_id": data["user"], "actor_words": (data["who"] or "").strip()}
-    if data["what"]:
-        filters["actions"] = audit_words.actions_in(data["what"])
-    if data["since"]:
-        filters["since"] = datetime.combine(data["since"], time.min)
-    if data["until"]:
-        filters["before"] = datetime.combine(data["until"] + timedelta(days=1), time.min)
-    return filters
+    return _Filters(
+        actor_id=data["user"], actor_words=(data["who"] or "").strip(), what=data["what"] or "",
+        since=datetime.combine(data["since"], time.min) if data["since"] else None,
+        before=(datetime.combine(data["until"] + timedelta(days=1), time.min)
+                if data["until"] else None),
+        about=data["about"])
 
 
 @bp.route("/audit")
 @role_required(Role.ADMIN)
 def audit_log():
     action = request.args.get("action", "").strip()  # old links: actions starting with this
-    form = AuditFilterForm(formdata=request.args or None, groups=audit_words.GROUPS)
-    valid = not request.args or form.validate()
     # An invalid filter shows the messages and nothing else, never a guess at what was meant.
-    filters = _audit_filters(form) if valid and request.args else {}
-    about_id = form.about.data if valid else None
-    page = audit.page_of_entries(_page(), 50, action_prefix=action, about=about_id,
-                                 **filters) if valid else paging.Page([], 0, 1, 50)
-    actor_id = form.user.data if valid else None
-    names = audit_words.names_for(page.items, also=(actor_id, about_id))
-    link = _person_links()
-    entries = [(e, audit_words.sentence(e, names, link)) for e in page.items]
+    filters, valid, filter_form = kept_forms.kept_search(
+        "admin/_audit_filters.html", AuditFilterForm, _audit_filters)
+    filters = filters or _Filters()
     counts_page = max(request.args.get("counts_page", 1, type=int), 1)
-    # Special-category events have no actor: a "who" filter matches none of them.
-    counts, more_counts = [], False
-    if valid and audit_words.special_in(form.what.data or "") and not (
-            filters.get("actor_id") or filters.get("actor_words") or form.about.data):
-        counts, more_counts = audit.special_counts(
-            action, counts_page, since=filters.get("since"), before=filters.get("before"))
+    if valid:
+        found = audit.log_page(_page(), 50, action_prefix=action,
+                               counts_page=counts_page if filters.counts_shown else None,
+                               **filters.keywords())
+        page, counts, more_counts = found.page, found.counts, found.more_counts
+        names = audit_words.names_with(page.items, found.names, found.asked)
+    else:
+        page, names, counts, more_counts = paging.Page([], 0, 1, 50), {}, [], False
+    items = audit_words.log_items(page.items, names, _person_links())
     counts = [(day, audit_words.special_words(what), n) for day, what, n in counts]
     args = {k: v for k, v in request.args.items() if k not in ("page", "counts_page") and v}
-    filter_form = kept_forms.search_form("admin/_audit_filters.html", form)
-    return render_template("admin/audit.html", page=page, entries=entries, form=form,
-                           filter_form=filter_form, args=args, actor_name=names.get(actor_id or 0),
-                           about_name=names.get(about_id or 0), counts=counts,
+    return render_template("admin/audit.html", page=page, items=items, valid=valid,
+                           filter_form=filter_form, args=args,
+                           actor_name=names.get(filters.actor_id or 0),
+                           about_name=names.get(filters.about or 0), counts=counts,
                            counts_page=counts_page, more_counts=more_counts), \
         200 if valid else 400
 

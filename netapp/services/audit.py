@@ -1,16 +1,18 @@
-"""Write entries to the audit log.
+"""Write entries to the audit log, and read a page of it for the admin.
 
 Special-category events (joining or leaving an affinity network, choosing to be listed in
 one) say something about a person's ethnicity, sex or work. They are kept with no actor, no
 target and the day only, and the admin page shows them only as counts per day: see
-``record_special`` and ``special_counts``.
+``record_special`` and ``_counts``.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
-from typing import Any
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 
@@ -103,13 +105,19 @@ def _filter_values(*, action_prefix: str = "", actions: list[str] | None = None,
     return {key: value for key, value in values.items() if value is not None}
 
 
-def _conditions(present: frozenset[str]) -> list[sa.ColumnElement[bool]]:
+def _conditions(present: frozenset[str], actions: tuple[str, ...] | None = None, *,
+                special: bool | None = False) -> list[sa.ColumnElement[bool]]:
     """What an entry must meet for the filters named in ``present`` (parameters of the same
-    names): special-category events never."""
-    where = [AuditEntry.action.not_in(sorted(SPECIAL_CATEGORY))]
+    names; ``actions`` given is written in instead): special-category events never, or
+    (``special``) only those, or (None) either."""
+    where = [] if special is None else [
+        AuditEntry.action.in_(_inline(SPECIAL_CATEGORY)) if special
+        else AuditEntry.action.not_in(_inline(SPECIAL_CATEGORY))]
     if "action_prefix" in present:
         where.append(AuditEntry.action.startswith(sa.bindparam("action_prefix", type_=_TEXT)))
-    if "actions" in present:
+    if actions is not None:
+        where.append(AuditEntry.action.in_(_inline(actions)))
+    elif "actions" in present:
         where.append(AuditEntry.action.in_(sa.bindparam("actions", expanding=True)))
     if "actor_id" in present:
         where.append(AuditEntry.actor_id == sa.bindparam("actor_id", type_=_INT))
@@ -125,7 +133,7 @@ def _conditions(present: frozenset[str]) -> list[sa.ColumnElement[bool]]:
     if "about" in present:
         # Done to one person (their account or profile) by someone else: what they did to
         # themselves (logging in, a new password) is under what they did.
-        where.append(AuditEntry.target_type.in_(PERSON_TARGETS))
+        where.append(AuditEntry.target_type.in_(_inline(PERSON_TARGETS)))
         where.append(AuditEntry.target_id == sa.bindparam("about_text", type_=_TEXT))
         where.append(sa.or_(AuditEntry.actor_id.is_(None),
                             AuditEntry.actor_id != sa.bindparam("about", type_=_INT)))
@@ -135,74 +143,180 @@ def _conditions(present: frozenset[str]) -> list[sa.ColumnElement[bool]]:
 _INT, _TEXT = sa.Integer(), sa.String()
 # Target types whose id is a person's id.
 PERSON_TARGETS = ("User", "Profile")
+# Detail keys that hold a person's id: shown as their name.
+PERSON_KEYS = ("user_id", "mentee_id", "mentor_id", "facilitator_id")
 
 
-@cache
-def _page_statements(present: frozenset[str]) -> tuple[sa.Select, sa.Select]:
-    """A page of entries as rows, with their actor's name and the number matching, and that
-    number alone (for a page past the end); built once per process for each set of filters:
-    parameters those of ``_conditions``, ``per_page`` and ``skip``.
-
-    The number is a subquery of its own rather than ``count(*) OVER ()``: that would sort
-    the whole log for every page, where the page alone reads the newest entries by index.
-    """
-    matching = sa.select(AuditEntry.id).where(*_conditions(present))
-    counted = sa.select(sa.func.count()).select_from(matching.subquery())
-    actor = sa.orm.aliased(User)  # not ``users``: the "who" filter reads that table itself
-    rows = (matching.with_only_columns(
-                AuditEntry.id, AuditEntry.created_at, AuditEntry.actor_id, AuditEntry.action,
-                AuditEntry.target_type, AuditEntry.target_id, AuditEntry.detail,
-                actor.display_name.label("actor_name"),
-                counted.correlate(None).scalar_subquery().label("total"))
-            .outerjoin(actor, actor.id == AuditEntry.actor_id)
-            .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
-            .limit(sa.bindparam("per_page", type_=_INT))
-            .offset(sa.bindparam("skip", type_=_INT)))
-    return rows, counted
+# A page of the log shows this many days of special-category counts.
+COUNTS_PER_PAGE = 60
+# A person's id as text (a target's id, a detail's value) that the log's statement looks up:
+# digits that fit an integer column. Anything else is looked up by ``audit_words`` apart.
+_PERSON_ID = "^[0-9]{1,9}$"
 
 
-def page_of_entries(page: int, per_page: int, **filters: Any) -> paging.Page:
-    """One page of the entries ``timed_entries(**filters)`` would give, as plain rows (the
-    entry's columns and its actor's ``actor_name``), with the number matching, in one
-    statement. ``about``: only what was done to this person by someone else."""
+class Entry(NamedTuple):
+    """An ordinary entry of the log as ``log_page`` reads it, with its actor's name."""
+
+    id: int
+    created_at: datetime
+    actor_id: int | None
+    action: str
+    target_type: str | None
+    target_id: str | None
+    detail: dict[str, Any]
+    actor_name: str | None
+
+
+@dataclass(frozen=True)
+class LogPage:
+    """A page of the log (``log_page``): its entries and what its sentences and counts need."""
+
+    page: paging.Page  # of ``Entry``
+    names: dict[int, str]  # the people named, by id, as far as the statement could tell
+    asked: frozenset[int]  # every id whose name was looked up, found or not
+    counts: list[tuple[datetime, str, int]]  # special-category events (day, action, count)
+    more_counts: bool
+
+
+def log_page(page: int, per_page: int, *, counts_page: int | None = None,
+             **filters: Any) -> LogPage:
+    """One page of the entries ``timed_entries(**filters)`` would give, newest first, as plain
+    rows with their actor's name; the number matching; the names of the people the page's
+    entries name and of the person filtered on (``actor_id``, ``about``); and, given
+    ``counts_page``, that page of the special-category counts (``_counts``) for the same
+    prefix and dates: in one statement. ``about``: only what was done to this person by
+    someone else."""
     values = _filter_values(**filters)
-    rows, counted = _page_statements(frozenset(values))
+    actions = values.pop("actions", None)
+    statement = _log_statement(frozenset(values), None if actions is None else tuple(actions),
+                               counts_page is not None)
     page = max(page, 1)
-    found = db.session.execute(rows, {**values, "per_page": per_page,
-                                      "skip": (page - 1) * per_page}).all()
-    if found:
-        count = found[0].total
-    elif page == 1:
-        count = 0
-    else:  # past the last page: no row carries the number
-        count = db.session.scalar(counted, values)
-    return paging.Page(found, count, page, per_page)
+    values.update(per_page=per_page, skip=(page - 1) * per_page)
+    if counts_page is not None:
+        values.update(counts_per_page=COUNTS_PER_PAGE + 1,
+                      counts_skip=(max(counts_page, 1) - 1) * COUNTS_PER_PAGE)
+    # Plain columns: run on the connection, without the ORM's work for each statement.
+    entries, counts, names, asked, total = [], [], {}, set(), None
+    for row in db.session.connection().execute(statement, values).all():
+        part = row[0]
+        if part == "entry":
+            entries.append(Entry._make(row[1:]))
+        elif part == "person":
+            asked.add(row.id)
+            if row.actor_name is not None:
+                names[row.id] = row.actor_name
+        elif part == "special":
+            counts.append((row.created_at, row.action, row.id))
+        else:
+            total = row.id
+    total = _total(len(entries), values["skip"], per_page, total)
+    return LogPage(paging.Page(entries[:per_page], total, page, per_page), names,
+                   frozenset(asked), counts[:COUNTS_PER_PAGE], len(counts) > COUNTS_PER_PAGE)
 
 
-def special_counts(action_prefix: str = "", page: int = 1, per_page: int = 60, *,
-                   since: datetime | None = None, before: datetime | None = None,
-                   ) -> tuple[list[tuple[datetime, str, int]], bool]:
-    """Special-category events as (day, action, count), newest day first; and whether more.
+def _total(read: int, skip: int, per_page: int, counted: int | None) -> int:
+    """The number of entries matching, from the page's rows (``per_page`` and one more) when
+    they tell it: fewer than a page and one more means this is the last page, unless it is
+    past the end. The statement counts the entries only otherwise (the same test)."""
+    if read > per_page or (read == 0 and skip > 0):
+        return counted
+    return skip + read
+
+
+def _inline(words: Iterable[str]) -> list[sa.ColumnElement]:
+    """Known names (actions, target types) written into the statement: no parameters to
+    expand on each run."""
+    names = sorted(words)
+    assert all(re.fullmatch(r"[A-Za-z_]+(\.[a-z_]+)?", a) for a in names), names
+    return [sa.literal_column(f"'{a}'", _TEXT) for a in names]
+
+
+@lru_cache(maxsize=256)
+def _log_statement(present: frozenset[str], actions: tuple[str, ...] | None,
+                   counted: bool) -> sa.Select:
+    """The statement behind ``log_page``, built once per process for each set of filters (the
+    group of actions asked written in): parameters those of ``_conditions``, ``per_page`` and
+    ``skip``, and if ``counted`` ``counts_per_page`` and ``counts_skip``.
+
+    Each row is a ``part``: an ``entry`` of the page; the ``total`` matching (its ``id``); a
+    ``person`` named (``id``, ``actor_name``: None when their account is gone); a ``special``
+    count (``created_at``, ``action``, the count as ``id``). The number matching is a part of
+    its own rather than ``count(*) OVER ()``: that would sort the whole log for every page,
+    where the page alone reads the newest entries by index; and a page past the end still
+    has it. Ordered by time, newest first (special counts by action within a day).
+    """
+    where = _conditions(present, actions)
+    actor = sa.orm.aliased(User)  # not ``users``: the "who" filter reads that table itself
+    entries = (sa.select(AuditEntry.id, AuditEntry.created_at, AuditEntry.actor_id,
+                         AuditEntry.action, AuditEntry.target_type, AuditEntry.target_id,
+                         AuditEntry.detail, actor.display_name.label("actor_name"))
+               .outerjoin(actor, actor.id == AuditEntry.actor_id).where(*where)
+               .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+               .limit(sa.bindparam("per_page", type_=_INT) + 1)  # one more: is there more?
+               .offset(sa.bindparam("skip", type_=_INT))).cte("page")
+
+    def part(kind: str, id_=None, created_at=None, action=None, name=None) -> list:
+        # The entries' part comes first and types each column.
+        return [sa.literal_column(f"'{kind}'", _TEXT), *(
+            sa.null() if column is None else column
+            for column in (id_, created_at, None, action, None, None, None, name))]
+
+    # The number matching, counted only when the page does not tell it (``_total``): the
+    # entries less the special-category events that match the same filters, which reads the
+    # log once without checking each entry's action against those (half the time).
+    shown = sa.select(sa.func.count()).select_from(entries).scalar_subquery()
+    skip, per_page = sa.bindparam("skip", type_=_INT), sa.bindparam("per_page", type_=_INT)
+    unknown = sa.or_(shown > per_page, sa.and_(shown == 0, skip > 0))
+
+    def count_of(special: bool | None) -> sa.ScalarSelect:
+        return (sa.select(sa.func.count()).select_from(AuditEntry)
+                .where(*_conditions(present, actions, special=special)).scalar_subquery())
+
+    # Who the page's entries name (as audit_words.person_ids reads them) and who is filtered
+    # on, each id once.
+    named = [sa.select(sa.cast(entries.c.target_id, _INT).label("id"))
+             .where(entries.c.target_type.in_(_inline(PERSON_TARGETS)),
+                    entries.c.target_id.regexp_match(_PERSON_ID))]
+    for key in PERSON_KEYS:
+        value = sa.cast(entries.c.detail[key].as_string(), _TEXT)
+        named.append(sa.select(sa.cast(value, _INT)).where(value.regexp_match(_PERSON_ID)))
+    for key in ("actor_id", "about"):
+        if key in present:
+            named.append(sa.select(sa.bindparam(key, type_=_INT)))
+    ids = sa.union(*named).subquery("named")
+    parts = [
+        sa.select(sa.literal_column("'entry'", _TEXT).label("part"), *entries.c),
+        # In a CASE: PostgreSQL runs the counts only when the page needs them.
+        sa.select(*part("total", sa.case((unknown, count_of(None) - count_of(True))))),
+        sa.select(*part("person", ids.c.id, name=User.display_name))
+        .select_from(ids).outerjoin(User, User.id == ids.c.id),
+    ]
+    if counted:
+        counts = _counts(present & {"action_prefix", "since", "before"}).subquery()
+        parts.append(sa.select(*part("special", counts.c.count, counts.c.created_at,
+                                     counts.c.action)))
+    # The page is a CTE inside the statement, which begins with SELECT: a statement beginning
+    # with WITH would end its transaction with ROLLBACK (netapp/database.py), and the
+    # connection would forget every statement it had prepared.
+    rows = sa.union_all(*parts).add_cte(entries, nest_here=True).subquery("log")
+    return sa.select(*rows.c).order_by(
+        rows.c.created_at.desc(), sa.case((rows.c.part == "special", rows.c.action)),
+        rows.c.id.desc())
+
+
+def _counts(present: frozenset[str]) -> sa.Select:
+    """Special-category events as (``created_at``, ``action``, ``count``) per day, newest day
+    first, ``counts_per_page`` of them after ``counts_skip``; narrowed by the filters named in
+    ``present`` (``action_prefix``, ``since``, ``before``).
 
     Why counts, not rows: each row's id grows with time, so listing the rows, even with
     the day only and in any order, would let a reader place a consent between two timed
     events (a login, say) by its id or by its position among them. A count per day has no id
     and no order within the day. What remains is the day itself; see docs/members.md.
     """
-    values = {"action_prefix": action_prefix or None, "since": since, "before": before}
-    values = {key: value for key, value in values.items() if value is not None}
-    page = max(page, 1)
-    rows = db.session.execute(_counts_statement(frozenset(values)), {
-        **values, "per_page": per_page + 1, "skip": (page - 1) * per_page}).all()
-    return [tuple(r) for r in rows[:per_page]], len(rows) > per_page
-
-
-@cache
-def _counts_statement(present: frozenset[str]) -> sa.Select:
-    """The statement behind ``special_counts``, built once per process for each set of
-    filters: parameters those named in ``present``, ``per_page`` and ``skip``."""
-    query = (sa.select(AuditEntry.created_at, AuditEntry.action, sa.func.count())
-             .where(AuditEntry.action.in_(sorted(SPECIAL_CATEGORY)))
+    query = (sa.select(AuditEntry.created_at, AuditEntry.action,
+                       sa.func.count().label("count"))
+             .where(AuditEntry.action.in_(_inline(SPECIAL_CATEGORY)))
              .group_by(AuditEntry.created_at, AuditEntry.action)
              .order_by(AuditEntry.created_at.desc(), AuditEntry.action))
     if "action_prefix" in present:
@@ -212,5 +326,5 @@ def _counts_statement(present: frozenset[str]) -> sa.Select:
         query = query.where(AuditEntry.created_at >= sa.bindparam("since", type_=sa.DateTime()))
     if "before" in present:
         query = query.where(AuditEntry.created_at < sa.bindparam("before", type_=sa.DateTime()))
-    return (query.limit(sa.bindparam("per_page", type_=_INT))
-            .offset(sa.bindparam("skip", type_=_INT)))
+    return (query.limit(sa.bindparam("counts_per_page", type_=_INT))
+            .offset(sa.bindparam("counts_skip", type_=_INT)))

@@ -20,7 +20,7 @@ from markupsafe import Markup, escape
 
 from netapp.extensions import db
 from netapp.models import Role, User
-from netapp.services.audit import PERSON_TARGETS
+from netapp.services.audit import PERSON_KEYS, PERSON_TARGETS
 
 GROUPS = {
     "accounts": "Accounts and signing in",
@@ -247,8 +247,6 @@ TARGET_NOUNS = {
     "MemberImport": "member import",
     "Organisation": "organisation",
 }
-# Detail keys that hold a person's id: shown as their name.
-PERSON_KEYS = ("user_id", "mentee_id", "mentor_id", "facilitator_id")
 SOMEONE_GONE = "a member whose account is gone"
 # What a member reports for the programme report (ProgrammeUpdate.kind), in words.
 PROGRAMME_KINDS = {"award": "Leadership in Care Award progress", "rating": "service's rating",
@@ -296,11 +294,23 @@ def person_ids(entries: Iterable[Any]) -> set[int]:
 def names_for(entries: Iterable[Any], also: Iterable[int | None] = ()) -> dict[int, str]:
     """Display names of the people the entries name (and of the ids in ``also``), in one
     statement."""
-    ids = person_ids(entries) | {i for i in also if i}
+    return _names(person_ids(entries) | {i for i in also if i})
+
+
+def _names(ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
     return dict(db.session.execute(
         sa.select(User.id, User.display_name).where(User.id.in_(sorted(ids)))).all())
+
+
+def names_with(entries: Iterable[Any], names: dict[int, str],
+               asked: frozenset[int]) -> dict[int, str]:
+    """``names`` (from ``audit.log_page``, which looked up ``asked``) with the names of anyone
+    else the entries name: an id kept otherwise than as plain digits, which this app never
+    writes, is read by a statement of its own rather than shown as someone gone."""
+    rest = person_ids(entries) - asked
+    return {**names, **_names(rest)} if rest else names
 
 
 def _noun(target_type: str) -> str:
@@ -379,9 +389,11 @@ def sentence(entry: Any, names: dict[int, str], link: Link | None = None) -> str
     values: dict[str, str] = {"actor": who}
     detail = entry.detail or {}
     text = p.text
-    ones = frozenset(key for key, value in detail.items() if type(value) is int and value == 1)
-    if ones:
-        text = _one_of(entry.action, ones)
+    if detail:
+        ones = frozenset(key for key, value in detail.items()
+                         if type(value) is int and value == 1)
+        if ones:
+            text = _one_of(entry.action, ones)
     try:
         for name in _PLACES[entry.action]:
             if name == "target":
@@ -413,3 +425,29 @@ def _one_of(action: str, ones: frozenset[str]) -> str:
 
 def _done(text: str, link: Link | None) -> str:
     return Markup(text) if link else text
+
+
+# One entry of the admin's log, as its template wrote it: the time in two forms, then the
+# sentence (each a strftime format; the sentence goes between).
+_ITEM_START = ('\n  <li>\n    <time datetime="%Y-%m-%dT%H:%MZ">%d %b %Y, %H:%M</time>\n'
+               '    <span class="audit-sentence">')
+_ITEM_END = "</span>\n  </li>\n  "
+
+
+def log_items(entries: Iterable[Any], names: dict[int, str], link: Link) -> Markup:
+    """The admin log's list items for ``entries``, newest first as given: written out here
+    rather than by a loop in the template (a page shows 50), every value escaped by
+    ``sentence``."""
+    parts: list[str] = []
+    alike: dict[tuple, str] = {}  # entries with no detail, by who did what to whom (logins)
+    for entry in entries:
+        if entry.detail:
+            words = sentence(entry, names, link)
+        else:
+            key = (entry.actor_id, entry.actor_name, entry.action, entry.target_type,
+                   entry.target_id)
+            words = alike.get(key)
+            if words is None:
+                words = alike[key] = sentence(entry, names, link)
+        parts += (entry.created_at.strftime(_ITEM_START), words, _ITEM_END)
+    return Markup("".join(parts))
