@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from netapp.data.lqf import LQF_CODE
 from netapp.models import (
@@ -29,6 +31,35 @@ from netapp.services.stories import StoryCard, Tag
 # As many as upcoming_for_network and recent_threads show by default.
 NEXT_EVENTS = 3
 RECENT_THREADS = 5
+
+
+def _number(value: int):
+    """SQL: a constant number written into the statement, not sent as a parameter: the
+    page's statement is built once per process, and has fewer values to pass each time."""
+    return sa.literal_column(str(int(value)), sa.Integer)
+
+
+_ONE, _ZERO = _number(1), _number(0)
+
+
+class _joined(FunctionElement):
+    """SQL: the values joined with commas (an aggregate), the comma written into the SQL:
+    ``aggregate_strings`` sends it as a value that SQLAlchemy writes into the statement's text
+    afresh on every execution."""
+
+    type = sa.String()
+    name = "joined"
+    inherit_cache = True
+
+
+@compiles(_joined)
+def _group_concat(element, compiler, **kw):
+    return f"group_concat({compiler.process(element.clauses, **kw)}, ',')"
+
+
+@compiles(_joined, "postgresql")
+def _string_agg(element, compiler, **kw):
+    return f"string_agg({compiler.process(element.clauses, **kw)}, ',')"
 
 
 @dataclass(frozen=True)
@@ -81,36 +112,37 @@ def parts(part, network) -> list[sa.Select]:
               .where(Event.network_id == network,
                      Event.ends_at > sa.bindparam("now", type_=sa.DateTime()),
                      Event.cancelled_at.is_(None))
-              .order_by(Event.starts_at, Event.id).limit(NEXT_EVENTS).subquery())
+              .order_by(Event.starts_at, Event.id).limit(_number(NEXT_EVENTS)).subquery())
     opening_hidden = (sa.select(DiscussionPost.hidden_at)
                       .where(DiscussionPost.thread_id == DiscussionThread.id)
-                      .order_by(DiscussionPost.id).limit(1).scalar_subquery())
+                      .order_by(DiscussionPost.id).limit(_ONE).scalar_subquery())
     thread_order = (DiscussionThread.last_post_at.desc(), DiscussionThread.id.desc())
     threads = (sa.select(DiscussionThread.id, DiscussionThread.title,
                          DiscussionThread.post_count, DiscussionThread.last_post_at,
-                         sa.case((opening_hidden.is_not(None), 1), else_=0).label("hidden"),
+                         sa.case((opening_hidden.is_not(None), _ONE), else_=_ZERO)
+                         .label("hidden"),
                          sa.func.row_number().over(order_by=thread_order).label("pos"))
                .where(DiscussionThread.network_id == network)
-               .order_by(*thread_order).limit(RECENT_THREADS).subquery())
+               .order_by(*thread_order).limit(_number(RECENT_THREADS)).subquery())
     author = sa.select(User.display_name).where(User.id == Story.author_id).scalar_subquery()
     thanks = (sa.select(sa.func.count()).where(StoryThanks.story_id == Story.id)
               .scalar_subquery())
-    tags = (sa.select(sa.func.aggregate_strings(sa.cast(Dimension.id, sa.String) + ":"
-                                                + Dimension.code, ","))
+    tags = (sa.select(_joined(sa.cast(Dimension.id, sa.String) + sa.literal_column("':'")
+                              + Dimension.code))
             .select_from(story_dimensions)
             .join(Dimension, Dimension.id == story_dimensions.c.dimension_id)
             .where(story_dimensions.c.story_id == Story.id).scalar_subquery())
     mine = sa.case((sa.exists().where(StoryThanks.story_id == Story.id,
-                                      StoryThanks.user_id == sa.bindparam("viewer")), 1),
-                   else_=0)
+                                      StoryThanks.user_id == sa.bindparam("viewer")), _ONE),
+                   else_=_ZERO)
     story = (sa.select(Story.id, Story.title, Story.created_at, author.label("author"),
                        thanks.label("thanks"), mine.label("mine"), tags.label("tags"))
              .where(Story.network_id == network, Story.featured_at.is_not(None),
                     Story.hidden_at.is_(None))
-             .order_by(Story.featured_at.desc()).limit(1).subquery())
+             .order_by(Story.featured_at.desc()).limit(_ONE).subquery())
     return [
         sa.select(*part("event", events.c.id, events.c.title,
-                        flag=sa.case((events.c.is_online, 1), else_=0), pos=events.c.pos,
+                        flag=sa.case((events.c.is_online, _ONE), else_=_ZERO), pos=events.c.pos,
                         at=events.c.starts_at)),
         sa.select(*part("thread", threads.c.id, threads.c.title, flag=threads.c.hidden,
                         count=threads.c.post_count, pos=threads.c.pos,

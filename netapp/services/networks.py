@@ -190,7 +190,7 @@ def set_listed(user: User, network: Network, listed: bool) -> bool:
 
 def _area_audience():
     """The member's chosen audience for their council area, as SQL (with Profile joined)."""
-    return sa.func.coalesce(Profile.visibility["area"].as_string(), AREA_DEFAULT)
+    return sa.func.coalesce(Profile.visibility["area"].as_string(), _word(AREA_DEFAULT))
 
 
 def _area_seen_by(audiences: set[str]):
@@ -200,8 +200,15 @@ def _area_seen_by(audiences: set[str]):
     profiles.visibility_of does. The hidden audiences are written into the SQL as words: a
     list of plain values would be expanded into a kept statement's SQL on every execution.
     """
-    return _area_audience().not_in([sa.literal_column(f"'{audience}'", sa.String)
+    return _area_audience().not_in([_word(audience)
                                     for audience in sorted(set(AUDIENCES) - audiences)])
+
+
+def _word(value: str):
+    """SQL: one of this module's constant words (an audience) written into the statement, not
+    sent as a parameter: a statement built once per process then has fewer values to pass on
+    each execution."""
+    return sa.literal_column(f"'{value}'", sa.String)
 
 
 def _local_audiences(viewer: User, is_fellow_member: bool) -> set[str]:
@@ -441,6 +448,15 @@ class PeoplePanels:
 _INT, _TEXT, _WHEN = sa.Integer(), sa.String(), sa.DateTime()
 
 
+def _number(value: int):
+    """SQL: a constant number written into the statement, not sent as a parameter (as
+    ``_word``)."""
+    return sa.literal_column(str(int(value)), _INT)
+
+
+_ONE, _ZERO = _number(1), _number(0)
+
+
 def _part(kind: str, person_id=None, name=None, flag=None, count=None, pos=None, at=None,
           by=None, tags=None, first: bool = False) -> list:
     """One part's columns in the page's ``UNION ALL``. Only the ``first`` part types its
@@ -507,6 +523,11 @@ def standing_and_people(network: Network, viewer: User, page: int, per_page: int
 _MEMBER_DECIDES = frozenset({"member decides"})
 
 
+def _position(row) -> int:
+    """A row's place in its part of the page's statement (``_part``'s ``pos``)."""
+    return row[5] or 0
+
+
 def _read_people(network: Network, viewer: User, page: int, per_page: int,
                  audiences: frozenset[str] | None, with_standing: bool = False,
                  with_panels: bool = False) -> tuple[Standing | None, PeoplePanels]:
@@ -516,11 +537,15 @@ def _read_people(network: Network, viewer: User, page: int, per_page: int,
     if with_panels:
         params["now"] = utcnow()
     by_part: dict[str, list] = {}
-    # Plain columns: run on the connection, without the ORM's work for each statement.
-    for row in sorted(db.session.connection().execute(
+    # Plain columns: run on the connection, without the ORM's work for each statement. Rows
+    # are read by position (``_part``'s columns: part, id, name, flag, n, pos, ...).
+    for row in db.session.connection().execute(
             _people_statement(network.kind, audiences, with_standing, with_panels),
-            params).all(), key=lambda r: (r.part, r.pos or 0)):
-        by_part.setdefault(row.part, []).append(row)
+            params).all():
+        by_part.setdefault(row[0], []).append(row)
+    for rows in by_part.values():
+        if len(rows) > 1:
+            rows.sort(key=_position)
     standing = None
     if with_standing:
         row = by_part["standing"][0]
@@ -540,10 +565,10 @@ def _read_people(network: Network, viewer: User, page: int, per_page: int,
     new_rows = by_part.get("new", [])
     unlisted = by_part["unlisted"][0].n if network.is_affinity else 0
     return standing, PeoplePanels(
-        page=paging.Page([Person(r.id, r.name) for r in listed_rows], total, page, per_page),
-        leads=[Person(r.id, r.name) for r in by_part.get("lead", [])],
+        page=paging.Page([Person(r[1], r[2]) for r in listed_rows], total, page, per_page),
+        leads=[Person(r[1], r[2]) for r in by_part.get("lead", [])],
         new_count=shown_count(new_rows[0].n if new_rows else 0),
-        new_people=[Person(r.id, r.name) for r in new_rows if r.flag],
+        new_people=[Person(r[1], r[2]) for r in new_rows if r[3]],
         unlisted_others=unlisted if unlisted >= SMALLEST_COUNT else None,
         panel_rows=by_part if with_panels else None,
     )
@@ -607,7 +632,7 @@ def _listed_on_page(kind: NetworkKind, audiences: frozenset[str] | None):
         is_fellow = sa.exists().where(NetworkMembership.user_id == sa.bindparam("viewer"),
                                       NetworkMembership.network_id == sa.bindparam("network"))
         rule = sa.and_(_area_seen_by({EVERYONE, NETWORKS}),
-                       sa.or_(_area_audience() != NETWORKS, is_fellow))
+                       sa.or_(_area_audience() != _word(NETWORKS), is_fellow))
     elif kind is NetworkKind.LOCAL:
         rule = _area_seen_by(set(audiences))
     else:
@@ -638,9 +663,10 @@ def _people_statement(kind: NetworkKind, audiences: frozenset[str] | None,
     # (joined to the members, it scanned the leads once per member).
     leads_here = sa.select(NetworkLead.user_id).where(NetworkLead.network_id == _network_param())
     people = _people(kind, User.id, User.display_name, NetworkMembership.joined_at,
-                     sa.case((listed, 1), else_=0).label("listed"),
-                     sa.case((User.id.in_(leads_here), 1), else_=0).label("lead")).cte("people")
-    seen = people.c.listed == 1
+                     sa.case((listed, _ONE), else_=_ZERO).label("listed"),
+                     sa.case((User.id.in_(leads_here), _ONE), else_=_ZERO).label("lead")
+                     ).cte("people")
+    seen = people.c.listed == _ONE
     name_order = (people.c.display_name, people.c.id)
     listed_page = (sa.select(people.c.id, people.c.display_name,
                              sa.func.count().over().label("total"),
@@ -650,7 +676,7 @@ def _people_statement(kind: NetworkKind, audiences: frozenset[str] | None,
                    .offset(sa.bindparam("skip", type_=_INT)).subquery())
     leads = (sa.select(people.c.id, people.c.display_name,
                        sa.func.row_number().over(order_by=name_order).label("pos"))
-             .where(seen, people.c.lead == 1).subquery())
+             .where(seen, people.c.lead == _ONE).subquery())
     # Every new joiner is counted, and those the viewer may see come first, so the first
     # NEW_SHOWN rows hold every listed one the page names.
     new_order = (people.c.listed.desc(), people.c.joined_at.desc(), people.c.id.desc())
@@ -658,7 +684,7 @@ def _people_statement(kind: NetworkKind, audiences: frozenset[str] | None,
                      sa.func.count().over().label("total"),
                      sa.func.row_number().over(order_by=new_order).label("pos"))
            .where(people.c.joined_at >= sa.bindparam("month", type_=sa.DateTime()))
-           .order_by(*new_order).limit(NEW_SHOWN).subquery())
+           .order_by(*new_order).limit(_number(NEW_SHOWN)).subquery())
     parts = [
         sa.select(*_part("member", listed_page.c.id, listed_page.c.display_name, first=True,
                          count=listed_page.c.total, pos=listed_page.c.pos)),
@@ -669,7 +695,7 @@ def _people_statement(kind: NetworkKind, audiences: frozenset[str] | None,
     if kind is NetworkKind.AFFINITY:
         # Not listed, the viewer aside: exactly the members the listing rule leaves out.
         parts.append(sa.select(*_part("unlisted", count=sa.func.count()))
-                     .select_from(people).where(people.c.listed == 0))
+                     .select_from(people).where(people.c.listed == _ZERO))
     if with_standing:
         listed, follows, leads, area = _standing_statement().selected_columns
         parts.append(sa.select(*_part("standing", area, flag=listed, count=follows,
