@@ -12,6 +12,7 @@ import math
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask import current_app
@@ -58,8 +59,9 @@ class Search:
         return self == Search()
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
+    """A card of the page of results (a named tuple: a page makes 25)."""
+
     user: sa.Row  # the person's id and display_name (and their card's columns)
     card: profiles.ProfileCard
     strengths: list[str]  # element names, when the viewer may see the self-assessment

@@ -18,6 +18,7 @@ import functools
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 import sqlalchemy as sa
 
@@ -80,10 +81,10 @@ class Filters:
         return self == Filters()
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
     """One member as a coordinator may see them; None (or empty) where the member keeps a
-    field from coordinators."""
+    field from coordinators. (A named tuple: a page makes 25, and a frozen dataclass set each
+    of its fields one call at a time.)"""
 
     id: int
     name: str
@@ -331,21 +332,22 @@ def _rows_of(found) -> list[Row]:
     """``Row``s from the page statement's rows (its columns in ``rows``' order, then the need
     and strength ids, then maybe the count): topic names from the process's copy, element
     codes in framework order."""
-    wanted = {t for r in found if r.needs_seen for t in directory.joined_ids(r.need_ids)}
+    joined_ids = directory.joined_ids
+    needed = [joined_ids(r.need_ids) if r.needs_seen else () for r in found]
+    wanted = {t for ids in needed for t in ids}
     topics = reference.topic_names(wanted) if wanted else {}
     order = {topic_id: i for i, topic_id in enumerate(topics)}
     elements = directory.strength_elements()
     out = []
     for (uid, name, email, council, region, organisation, service_type, level, wants_mentor,
-         in_set, isolation, area_seen, org_seen, needs_seen, lqf_seen, need_ids, strong_ids,
-         *_total) in found:
-        needs = sorted((t for t in directory.joined_ids(need_ids) if t in topics),
-                       key=order.__getitem__) if needs_seen else []
-        strong = sorted(elements[e] for e in directory.joined_ids(strong_ids)
-                        if e in elements) if lqf_seen else []
+         in_set, isolation, area_seen, org_seen, _needs_seen, lqf_seen, _need_ids, strong_ids,
+         *_total), need_ids in zip(found, needed, strict=True):
+        needs = [topics[t] for t in sorted((t for t in need_ids if t in topics),
+                                           key=order.__getitem__)] if need_ids else []
+        strong = [code for _place, _name, code in sorted(
+            elements[e] for e in joined_ids(strong_ids) if e in elements)] \
+            if lqf_seen and strong_ids else []
         out.append(Row(uid, name, email, council, region, organisation,
                        _service_type(service_type), level, bool(wants_mentor), bool(in_set),
-                       isolation, [topics[t] for t in needs],
-                       [code for _place, _name, code in strong],
-                       _HIDDEN[bool(area_seen), bool(org_seen)]))
+                       isolation, needs, strong, _HIDDEN[bool(area_seen), bool(org_seen)]))
     return out

@@ -29,7 +29,7 @@ from netapp.models import (
     User,
 )
 from netapp.models.base import utcnow
-from netapp.services import audit, paging, reference
+from netapp.services import audit, paging, reference, sql_lists
 from netapp.services.audiences import AREA_DEFAULT, AUDIENCES, COORDINATORS, EVERYONE, NETWORKS
 
 # Bump when the consent wording in templates/members/_consent.html changes.
@@ -275,10 +275,14 @@ def shares_network_sql(viewer_id, is_verified: bool, person_id):
     ]
     if is_verified:
         listed.append(sa.and_(Network.kind == NetworkKind.AFFINITY, theirs.is_listed.is_(True)))
-    return (sa.exists().where(mine.user_id == viewer_id, theirs.network_id == mine.network_id,
-                              theirs.user_id == person_id, Network.id == mine.network_id,
-                              sa.or_(*listed))
-            .correlate_except(mine, theirs, Network))
+    # The viewer's networks are read once for the whole statement (``sql_lists.one_of``),
+    # not joined again for each person.
+    viewers_networks = (sa.select(mine.network_id).where(mine.user_id == viewer_id)
+                        .scalar_subquery())
+    return (sa.exists().where(theirs.user_id == person_id,
+                              sql_lists.one_of(theirs.network_id, viewers_networks),
+                              Network.id == theirs.network_id, sa.or_(*listed))
+            .correlate_except(theirs, Network))
 
 
 def in_sharing_network(viewer: User, person=Profile):

@@ -51,3 +51,31 @@ def _json_array(element, compiler, **kw):
 def _json_build_array(element, compiler, **kw):
     return f"json_build_array({compiler.process(element.clauses, **kw)})"
 
+
+
+class one_of(FunctionElement):
+    """SQL: ``value`` is among the values of ``rows``, an uncorrelated one-column subquery
+    (``select(...).scalar_subquery()``), read once per statement.
+
+    On PostgreSQL ``value = ANY(ARRAY(rows))``: written as ``IN``, inside a correlated
+    subquery, the planner joins ``rows`` again for every outer row, as it does the rest of the
+    subquery (a directory card's "shares a network" test read every network for each card);
+    the array is worked out once. Elsewhere ``value IN (rows)``.
+    """
+
+    type = sa.Boolean()
+    name = "one_of"
+    inherit_cache = True
+    _is_implicitly_boolean = True  # a condition as it stands (no "= 1" added on SQLite)
+
+
+@compiles(one_of)
+def _in_rows(element, compiler, **kw):
+    value, rows = element.clauses.clauses
+    return f"{compiler.process(value, **kw)} IN {compiler.process(rows, **kw)}"
+
+
+@compiles(one_of, "postgresql")
+def _any_of_array(element, compiler, **kw):
+    value, rows = element.clauses.clauses
+    return f"{compiler.process(value, **kw)} = ANY(ARRAY{compiler.process(rows, **kw)})"
