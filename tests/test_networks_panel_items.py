@@ -23,6 +23,11 @@ JINJA_CARD = ("""{% set card = story %}{% set h = 'h3' %}"""
 
 SUMMER = datetime(2026, 6, 30, 23, 30)  # UTC: 1 July 00:30 in London
 WINTER = datetime(2026, 11, 27, 9, 5, 1, 123456)
+# Each day of the week and month of the year, either side of the clocks changing.
+DAYS = [datetime(2026, month, day, hour, 59) for month in range(1, 13)
+        for day, hour in ((1, 0), (9, 23), (28, 12))] + [
+    datetime(2026, 3, 29, 0, 59), datetime(2026, 3, 29, 1, 0),
+    datetime(2026, 10, 25, 0, 59), datetime(2026, 10, 25, 1, 0), datetime(2027, 1, 4, 7)]
 
 
 def test_event_items_are_the_html_the_template_gave(app):
@@ -35,6 +40,21 @@ def test_event_items_are_the_html_the_template_gave(app):
     assert "Rota &lt;b&gt;planning&lt;/b&gt; &amp; &#34;pay&#34;" in got and "<b>" not in got
     assert "Wed 1 Jul 2026, 00:30, online" in got and "in person" in got
     assert panel_items.event_items([], Markup("/networks/events/")) == ""
+
+
+def test_dates_are_the_words_the_templates_wrote(app):
+    # The items write dates without strftime: the same words for every day and month.
+    events = [PanelEvent(i, "E", moment, False) for i, moment in enumerate(DAYS)]
+    threads = [PanelThread(i, "T", 2, moment, False) for i, moment in enumerate(DAYS)]
+    with app.test_request_context():
+        assert panel_items.event_items(events, Markup("/networks/events/")) == \
+            app.jinja_env.from_string(JINJA_EVENTS).render(events=events)
+        assert "    " + panel_items.thread_items(threads, Markup("/networks/discussions/")) \
+            == app.jinja_env.from_string(JINJA_THREADS).render(threads=threads)
+        for moment in DAYS:
+            card = _card(story=FeaturedStory(3, "S", moment))
+            assert panel_items.story_card(card, Markup("/networks/stories/")) == \
+                app.jinja_env.from_string(JINJA_CARD).render(story=card)
 
 
 def test_thread_items_are_the_html_the_template_gave(app):
