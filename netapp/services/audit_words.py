@@ -359,7 +359,7 @@ _PLACES = {action: tuple(sorted(_fields(p.text) - {"actor"})) for action, p in P
 
 
 def _actor_name(entry: Any) -> tuple[int | None, str | None]:
-    """Who did it: a row from ``audit.page_of_entries`` carries the name (``actor_name``); an
+    """Who did it: an ``audit.Entry`` (``audit.log_page``) carries the name (``actor_name``); an
     ``AuditEntry`` has its ``actor``."""
     if hasattr(entry, "actor_name"):
         return entry.actor_id, entry.actor_name
