@@ -3,9 +3,9 @@ import sqlalchemy as sa
 from flask import current_app, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from netapp.auth.forms import EmptyForm
 from netapp.extensions import db, talisman
 from netapp.main import bp
+from netapp.services import peers
 from netapp.services.home import home_summary
 from netapp.services.stats import recent_counts
 from netapp.tasks import huey
@@ -21,8 +21,10 @@ def index():
 @bp.route("/home")
 @login_required
 def dashboard():
-    return render_template("main/dashboard.html", resend_form=EmptyForm(),
-                           summary=home_summary(current_user))
+    # The signed-in person itself, not the proxy: the summary reads them a dozen times.
+    summary = home_summary(current_user._get_current_object())
+    return render_template("main/dashboard.html", summary=summary,
+                           peers_html=peers.suggestions_html(summary.peers, "home"))
 
 
 @bp.route("/healthz")

@@ -206,8 +206,12 @@ def home_summary(user: User) -> HomeSummary:
     by_kind: dict[str, list] = {}
     for row in rows:
         by_kind.setdefault(row[0], []).append(row)
-    joined = reference.networks(row[1] for row in sorted(
-        by_kind.get("network", ()), key=lambda row: (row[5], row[1])))
+    ids = [row[1] for row in sorted(by_kind.get("network", ()), key=lambda row: (row[5], row[1]))]
+    known = reference.shared("networks")
+    # The process's own copies, read only (nothing merged into the request), unless one is
+    # missing: then as the request's copies, loading the networks again if need be.
+    joined = ([known[i] for i in ids] if all(i in known for i in ids)
+              else reference.networks(ids))
 
     def ordered(kind):
         return sorted(by_kind.get(kind, ()), key=lambda row: row[3])

@@ -17,7 +17,8 @@ from functools import cache
 
 import numpy as np
 import sqlalchemy as sa
-from flask import current_app, url_for
+from flask import current_app, render_template, url_for
+from markupsafe import Markup, escape
 from sklearn.neighbors import NearestNeighbors
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import IntegrityError
@@ -51,6 +52,7 @@ __all__ = [
     "Person", "PeerIndex", "Space", "Suggestion", "profile_vectors", "query_vectors", "fit",
     "nearest", "me_statement", "visible_statement", "expected", "suggestions_for", "can_greet",
     "greetable", "has_said_hello", "say_hello", "dismiss", "hellos_for", "forget_cache",
+    "suggestions_html",
 ]
 
 # Weights of the three blocks of the vector (docs/networks.md, "Peer suggestions").
@@ -741,6 +743,40 @@ def suggestions_for(user: User, limit: int = SHOWN,
         if len(out) == limit:
             break
     return out
+
+
+SUGGESTION_TEMPLATE = "networks/peers/_suggestion.html"
+HTML_KEPT = 4096  # suggestions whose HTML a process keeps (``suggestions_html``)
+# Stands for the request's CSRF token in a suggestion's kept HTML; a NUL is in no page's HTML.
+_TOKEN = "\x00token\x00"
+
+
+def suggestions_html(suggestions: Iterable[Suggestion], back: str) -> Markup:
+    """The suggestions one after another, each as ``SUGGESTION_TEMPLATE`` writes it with
+    ``back``, and this request's CSRF token in each "not for me" form.
+
+    Each suggestion's HTML follows from the suggestion itself (who, their name, the reasons)
+    and ``back`` alone, but for the token: a process renders it once, keeps it for its
+    ``HTML_KEPT`` latest, and puts each request's token in. A suggestion that changes in any
+    way is another one, rendered afresh."""
+    kept: OrderedDict = current_app.extensions.setdefault("peer_html", OrderedDict())
+    out, token = [], None
+    for suggestion in suggestions:
+        key = (suggestion, back)
+        parts = kept.get(key)
+        if parts is None:
+            parts = render_template(SUGGESTION_TEMPLATE, s=suggestion, back=back,
+                                    csrf_token=lambda: Markup(_TOKEN)).split(_TOKEN)
+            kept[key] = parts
+            while len(kept) > HTML_KEPT:
+                try:
+                    kept.popitem(last=False)
+                except KeyError:  # emptied by another thread meanwhile
+                    break
+        if token is None:
+            token = str(escape(current_app.jinja_env.globals["csrf_token"]()))
+        out.append(token.join(parts))
+    return Markup("".join(out))
 
 
 # ---------------------------------------------------------------- hello and "not for me"
