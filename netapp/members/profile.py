@@ -9,7 +9,7 @@ from functools import cache
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from netapp.extensions import db
 from netapp.members import bp
@@ -94,28 +94,36 @@ def assessments():
     fw = lqf.shared_framework()
     (history, has_draft), done = own_profile.assessments_page(user_id, fw.id)
     chart = None
-    comparison, dimension_rows = [], []
+    comparison = dimension_rows = Markup("")
     labels = lqf.day_labels(history)
     if history:
         series = [(f"Latest, {labels[-1]}", history[-1].scores)]
         if len(history) > 1:
             series.append((f"Before, {labels[-2]}", history[-2].scores))
         chart = radar_chart(fw, series, "radar-history", "Your self-assessments compared")
-        # Each table row's cells written here (numbers only, nothing to escape) instead of a
-        # loop in the template for every cell.
+        # The tables' rows written here (the headings escaped, the cells numbers) instead of
+        # a loop in the template for every row and cell.
         averages = [lqf.dimension_averages(fw, a.scores) for a in history]
-        dimension_rows = [(d, _cells((avg[i].value for avg in averages), "{:.1f}".format))
-                          for i, d in enumerate(fw.dimensions)]
-        comparison = [(e, _cells(a.scores.get(e.id) for a in history))
-                      for d in fw.dimensions for e in d.elements]
+        dimension_rows = _rows((escape(d.name), _cells((avg[i].value for avg in averages),
+                                                       "{:.1f}".format))
+                               for i, d in enumerate(fw.dimensions))
+        comparison = _rows((f"{escape(e.code)} {escape(e.name)}",
+                            _cells(a.scores.get(e.id) for a in history))
+                           for d in fw.dimensions for e in d.elements)
     return render_template("members/assessments.html", fw=fw, history=history, chart=chart,
                            labels=labels, comparison=comparison,
                            dimension_rows=dimension_rows, has_draft=has_draft, done=done)
 
 
-def _cells(values, shown=str) -> Markup:
+def _cells(values, shown=str) -> str:
     """Table cells of numbers (nothing to escape), "–" for a missing one."""
-    return Markup("".join(f"<td>{'–' if v is None else shown(v)}</td>" for v in values))
+    return "".join(f"<td>{'–' if v is None else shown(v)}</td>" for v in values)
+
+
+def _rows(rows) -> Markup:
+    """A table body's rows from (escaped heading, cells), laid out as the template's loop was."""
+    return Markup("".join(f'\n      <tr><th scope="row">{heading}</th>{cells}</tr>\n    '
+                          for heading, cells in rows))
 
 
 @bp.route("/members/<int:user_id>")
