@@ -21,6 +21,7 @@ from netapp.networks.discussion_forms import (
     ReportForm,
     ThreadForm,
 )
+from netapp.networks.post_items import post_items
 from netapp.services import discussions as service
 from netapp.services.discussions import NotAllowed, NotFound
 from netapp.services.sets import to_london
@@ -112,11 +113,17 @@ def _render_thread(thread, network, reply_form=None, status=200, standing=None):
         reply_fields = (kept_forms.blank_form(_REPLY_FIELDS, ReplyForm) if reply_form is None
                         else Markup(render_template(_REPLY_FIELDS, form=reply_form,
                                                     token=token_input())))
+    posts = service.posts_page(viewer, thread, network, _page(), lead=standing.is_lead)
+    # The addresses less their "0/edit", "0/report" and "0/hide" (each post's id and the
+    # action are added to them).
+    items = post_items(posts.views, viewer.id, standing.is_lead,
+                       url_for("networks.edit_post", post_id=0)[:-6],
+                       url_for("networks.report_post", post_id=0)[:-8],
+                       url_for("networks.hide_post", post_id=0)[:-6] if standing.is_lead else "")
     return render_template(
         "networks/discussions/thread.html", thread=thread, network=network,
         first_hidden=standing.opening_hidden,
-        network_url=network_url(network),
-        posts=service.posts_page(viewer, thread, network, _page(), lead=standing.is_lead),
+        network_url=network_url(network), posts=posts, post_items=items,
         can_post=standing.can_post, is_lead=standing.is_lead,
         reply_fields=reply_fields), status
 
