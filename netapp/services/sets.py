@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from functools import cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -202,6 +202,14 @@ _CARD_SHOWS = frozenset({"job_title", "organisation"})
 _CARD_LEAVES_OUT = frozenset(profiles.FIELD_KEYS) - _CARD_SHOWS
 
 
+def _written(value: int | str):
+    """SQL: a constant number or word written into a statement built once per process, not
+    sent as a parameter: fewer values to pass on each execution."""
+    if isinstance(value, int):
+        return sa.literal_column(str(value), sa.Integer())
+    return sa.literal_column("'" + value.replace("'", "''") + "'", sa.String())
+
+
 def _shares_network(viewer, is_verified: bool, staff: bool):
     """SQL: ``networks.shares_network_sql`` for a set's member (a row with their User and
     Profile), read only where it can change their card on this page: for a viewer who is
@@ -212,7 +220,7 @@ def _shares_network(viewer, is_verified: bool, staff: bool):
         return sa.false()
     networks_only = sa.or_(*(
         sa.true() if spec.default == NETWORKS  # (no such field now; a new one is checked)
-        else Profile.visibility[spec.key].as_string() == NETWORKS
+        else Profile.visibility[spec.key].as_string() == _written(NETWORKS)
         for spec in profiles.FIELDS if spec.key in _CARD_SHOWS))
     return sa.case((sa.and_(User.id != viewer, networks_only),
                     networks.shares_network_sql(viewer, is_verified, User.id)),
@@ -235,7 +243,8 @@ def _ranked_meetings(set_id) -> sa.Subquery:
 
 def _shown(ranked):
     """SQL: a ranked meeting is among those the page shows."""
-    return ranked.c.rank <= sa.case((ranked.c.upcoming, UPCOMING_SHOWN), else_=PAST_SHOWN)
+    return ranked.c.rank <= sa.case((ranked.c.upcoming, _written(UPCOMING_SHOWN)),
+                                    else_=_written(PAST_SHOWN))
 
 
 def _page_lists(is_verified: bool, staff: bool):
@@ -290,20 +299,22 @@ def _page_statement(is_verified: bool, staff: bool):
     (verified or not, staff or not): parameters ``viewer``, ``set``, ``now``, ``per_page``
     and ``skip``.
 
-    One row, only when the viewer may open the set (``set_for``'s rule): the set, its
-    facilitator's name, and the page's lists (``_page_lists``)."""
+    One row, only when the viewer may open the set (``set_for``'s rule), of one value: a
+    JSON list of the set's columns, its facilitator's name and the page's lists
+    (``_page_lists``) and number of notes. One column rather than a dozen: each column of a
+    result costs the driver and SQLAlchemy their own work on every execution."""
     viewer = sa.bindparam("viewer", type_=sa.Integer())
     member = sa.exists().where(SetMembership.set_id == LearningSet.id,
                                SetMembership.user_id == viewer,
                                SetMembership.left_at.is_(None))
     facilitator = (sa.select(User.display_name).where(User.id == LearningSet.facilitator_id)
                    .scalar_subquery())
-    return (sa.select(LearningSet.id, LearningSet.name, LearningSet.status,
-                      LearningSet.facilitator_id, LearningSet.meets_online,
-                      LearningSet.region_id, LearningSet.themes, facilitator,
-                      *_page_lists(is_verified, staff))
+    return (sa.select(sql_lists.json_array(
+        LearningSet.id, LearningSet.name, LearningSet.status, LearningSet.facilitator_id,
+        LearningSet.meets_online, LearningSet.region_id, LearningSet.themes, facilitator,
+        *_page_lists(is_verified, staff)))
             .where(LearningSet.id == sa.bindparam("set", type_=sa.Integer()),
-                   LearningSet.status != SetStatus.DRAFT,
+                   LearningSet.status != _written(SetStatus.DRAFT.value),
                    sa.or_(LearningSet.facilitator_id == viewer, member)))
 
 
@@ -313,7 +324,8 @@ def _when(value) -> datetime:
 
 
 def _json(value):
-    # SQLite writes a JSON column inside a JSON list as its text; PostgreSQL as JSON.
+    # SQLite writes a JSON column, or a subquery's JSON list, inside a JSON list as its text;
+    # PostgreSQL as JSON.
     return json.loads(value) if isinstance(value, str) else value
 
 
@@ -339,14 +351,16 @@ def set_page(viewer: User, set_id: int, page: int, per_page: int) -> SetPage:
     found = db.session.connection().execute(
         _page_statement(bool(viewer.is_verified), staff),
         {"viewer": viewer.id, "set": set_id, "now": utcnow(), "per_page": per_page,
-         "skip": (page - 1) * per_page}).first()
+         "skip": (page - 1) * per_page}).scalar()
     if found is None:
         raise NotYours
     (set_id, name, status, facilitator_id, meets_online, region_id, themes, facilitator,
      meetings, members, notes, total) = found
-    row = SetFacts(set_id, name, status, facilitator_id, meets_online, region_id)
+    members = _json(members) or ()
+    row = SetFacts(set_id, name, SetStatus(status), facilitator_id, bool(meets_online),
+                   region_id)
     upcoming, past = [], []
-    for meeting_id, starts, ends, is_online, place, link, soon in meetings or ():
+    for meeting_id, starts, ends, is_online, place, link, soon in _json(meetings) or ():
         starts, ends = _when(starts), _when(ends)
         (upcoming if soon else past).append(MeetingView(
             meeting_id, starts, ends, bool(is_online), place, link, _words(starts, ends)))
@@ -357,16 +371,16 @@ def set_page(viewer: User, set_id: int, page: int, per_page: int) -> SetPage:
             _json(visibility), job_title, organisation,
             None if service is None else ServiceType(service)), bool(shares), ())
         for uid, _, profile_id, visibility, job_title, organisation, service, shares
-        in members or ()], leave_out=_CARD_LEAVES_OUT)
+        in members], leave_out=_CARD_LEAVES_OUT)
     notes_shown = paging.Page([
         NoteRow(note_id, author_id, body, bool(is_action),
                 None if done is None else _when(done), _when(created), author)
-        for note_id, author_id, body, is_action, done, created, author in notes or ()],
+        for note_id, author_id, body, is_action, done, created, author in _json(notes) or ()],
         total, page, per_page)
     return SetPage(row=row,
-                   members=[MemberView(m[0], m[1], cards[m[0]].rows) for m in members or ()],
+                   members=[MemberView(m[0], m[1], cards[m[0]].rows) for m in members],
                    facilitator=facilitator or "", is_facilitator=facilitator_id == viewer.id,
-                   themes=bridge.topic_names(themes or []), upcoming=upcoming, past=past,
+                   themes=bridge.topic_names(_json(themes) or []), upcoming=upcoming, past=past,
                    where=meets_where(row), notes=notes_shown)
 
 
@@ -502,7 +516,9 @@ def when_words(meeting: SetMeeting) -> str:
     return _words(meeting.starts_at, meeting.ends_at)
 
 
+@lru_cache(maxsize=1024)
 def _words(starts_at: datetime, ends_at: datetime) -> str:
+    # Kept per times: a set's page words the same few meetings on every visit.
     start, end = to_london(starts_at), to_london(ends_at)
     return f"{start:%A} {start.day} {start:%B %Y}, {start:%H:%M} to {end:%H:%M} (UK time)"
 
