@@ -2,6 +2,7 @@
 only what a peer shows, saying hello (and back), "not for me", and a fixed number of queries."""
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 import numpy as np
@@ -325,6 +326,43 @@ def test_home_checks_the_peers_it_expects_live_in_its_one_statement(leeds, clien
     _service(newcomer, ServiceType.HOME_CARE)
     peers.forget_cache()
     assert "Nia Newcomer" in client.get("/home").get_data(as_text=True)
+
+
+def test_a_members_own_new_scores_reorder_their_suggestions_at_once(leeds):
+    """A process keeps each search by everything it depends on: with the indexes as they were
+    built, the member's own new self-assessment reorders their suggestions on the next look."""
+    for key in ("pia", "ravi", "sue"):
+        profiles.set_visibility(leeds[key], {"lqf": "networks"})
+    peers.forget_cache()
+    first = peers.suggestions_for(leeds["mina"])
+    assert first[0].name == "Pia Peer", "strong where Mina is not, same service and need"
+    assert peers.suggestions_for(leeds["mina"]) == first, "the same search, the same answer"
+    assess(leeds["mina"], lambda i: 4)  # strong everywhere now: their strength is no longer why
+    assert peers.suggestions_for(leeds["mina"])[0].name == "Otto Other"
+
+
+def test_home_kept_suggestions_carry_each_pages_token(app, leeds, client, auth):
+    """Each suggestion's HTML is kept per process with the request's CSRF token put in: "not
+    for me" works from the first page and from the kept copy, and a wrong token is refused."""
+    mina = leeds["mina"]
+    auth.login(mina.email)
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        for _ in range(2):
+            page = client.get("/home").get_data(as_text=True)
+            forms = re.findall(r'action="/networks/peers/(\d+)/dismiss" class="inline-form">\s*'
+                               r'<input type="hidden" name="csrf_token" value="([^"]+)">', page)
+            assert len(forms) == peers.HOME_SHOWN
+            assert len({token for _, token in forms}) == 1, "one token for the page's forms"
+            peer, token = forms[0]
+            assert client.post(f"/networks/peers/{peer}/dismiss",
+                               data={"back": "home", "csrf_token": token + "x"}).status_code == 400
+            response = client.post(f"/networks/peers/{peer}/dismiss",
+                                   data={"back": "home", "csrf_token": token})
+            assert response.status_code == 302
+            assert db.session.get(PeerDismissal, (mina.id, int(peer))) is not None
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
 
 
 def test_a_process_remembers_the_peers_it_expects_for_its_latest_members_only(app, monkeypatch):
