@@ -396,6 +396,40 @@ def test_a_person_named_by_an_oddly_written_id_is_still_named(client, auth, user
     assert text.count("Ada Admin moved Mina Member to another set in set formation 2") == 3
 
 
+# What the log's template wrote for each entry before its items were written in Python.
+JINJA_ITEMS = """{% for e, words in entries %}
+  <li>
+    <time datetime="{{ e.created_at.strftime('%Y-%m-%dT%H:%MZ') }}">{{ e.created_at.strftime('%d %b %Y, %H:%M') }}</time>
+    <span class="audit-sentence">{{ words }}</span>
+  </li>
+  {% endfor %}"""  # noqa: E501
+
+
+def test_the_logs_items_are_what_its_template_wrote(app, users):
+    admin, member = users["admin"], users["member"]
+    names = {member.id: "Mina <Member>", admin.id: "Ada Admin"}
+    entries = [
+        audit.Entry(1, datetime(2026, month, day, hour, minute), actor, action, target_type,
+                    target_id, detail, names.get(actor))
+        for month, day, hour, minute in ((1, 1, 0, 0), (6, 9, 23, 59), (12, 31, 12, 5))
+        for actor, action, target_type, target_id, detail in (
+            (admin.id, "role.granted", "User", str(member.id), {"role": "mentor"}),
+            (member.id, "account.logged_in", "User", str(member.id), {}),
+            (member.id, "account.logged_in", "User", str(member.id), {}),
+            (None, "event.created", None, None, {}),
+            (admin.id, "topic.added", None, None, {"name": "<b>Tea & cake</b>"}),
+            (admin.id, "made.up", None, None, {}))]
+
+    def link(user_id, name):
+        return audit_words.Markup('<a href="/admin/users/{}">{}</a>').format(user_id, name)
+
+    with app.test_request_context():
+        wrote = app.jinja_env.from_string(JINJA_ITEMS).render(
+            entries=[(e, sentence(e, names, link)) for e in entries])
+        assert audit_words.log_items(entries, names, link) == wrote
+    assert "Mina &lt;Member&gt;" in wrote and "&lt;b&gt;Tea &amp; cake" in wrote
+
+
 def test_a_persons_page_shows_who_changed_them_and_what_they_did(client, auth, users, log):
     member = users["member"]
     auth.login(users["admin"].email)
