@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 
 import sqlalchemy as sa
 from sqlalchemy.sql import visitors
@@ -167,7 +167,7 @@ _PLACEHOLDERS = {"me": "%(me)s::INTEGER", "now": "%(now)s::TIMESTAMP WITHOUT TIM
                  "peers": "%(peers)s::INTEGER[]"}
 
 
-@cache
+@lru_cache(maxsize=32)  # one database per process, but each test builds its own
 def _driver_sql(dialect: sa.Dialect, is_mentor: bool, is_verified: bool,
                 expects_peers: bool) -> str:
     """PostgreSQL: ``_statement`` as the driver's text, written out once per process with
