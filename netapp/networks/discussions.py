@@ -103,7 +103,7 @@ def new_discussion(network_id: int):
 _REPLY_FIELDS = "networks/discussions/_reply_fields.html"
 
 
-def _render_thread(thread, network, reply_form=None, status=200, standing=None):
+def _render_thread(thread, network, reply_form=None, status=200, standing=None, posts=None):
     viewer = current_member()
     if standing is None:
         standing = service.thread_standing(viewer, thread, network)
@@ -113,7 +113,8 @@ def _render_thread(thread, network, reply_form=None, status=200, standing=None):
         reply_fields = (kept_forms.blank_form(_REPLY_FIELDS, ReplyForm) if reply_form is None
                         else Markup(render_template(_REPLY_FIELDS, form=reply_form,
                                                     token=token_input())))
-    posts = service.posts_page(viewer, thread, network, _page(), lead=standing.is_lead)
+    if posts is None:
+        posts = service.posts_page(viewer, thread, network, _page(), lead=standing.is_lead)
     # The addresses less their "0/edit", "0/report" and "0/hide" (each post's id and the
     # action are added to them).
     items = post_items(posts.views, viewer.id, standing.is_lead,
@@ -132,10 +133,11 @@ def _render_thread(thread, network, reply_form=None, status=200, standing=None):
 @login_required
 def discussion(thread_id: int):
     try:
-        thread, network, standing = service.thread_for_page(current_member(), thread_id)
+        thread, network, standing, posts = service.thread_page(current_member(), thread_id,
+                                                               _page())
     except NotFound:
         abort(404)
-    return _render_thread(thread, network, standing=standing)
+    return _render_thread(thread, network, standing=standing, posts=posts)
 
 
 @bp.route("/discussions/<int:thread_id>/reply", methods=["POST"])

@@ -288,24 +288,78 @@ class ThreadFacts:
 
 
 @cache
-def _thread_page_statement():
-    """The statement behind ``thread_for_page``, built once per process: parameters
-    ``viewer`` and ``thread``."""
+def _thread_with_posts_statement():
+    """The statement behind ``thread_page``, built once per process: parameters ``viewer``,
+    ``verified`` (whether the viewer's email is confirmed), ``thread``, ``limit`` and
+    ``offset``.
+
+    One row per post of the page (one row with no post when the page has none), each with
+    the thread and the viewer's standing. The posts and their number are read only when the
+    viewer may read the thread's network (as ``networks.can_see_network``): an affinity
+    network's to its confirmed members alone. Everything about the thread and the viewer is
+    asked of the thread's id, not of the row, so PostgreSQL works it out once for the
+    statement (an InitPlan), not once per post."""
+    viewer, thread_id = sa.bindparam("viewer"), sa.bindparam("thread")
+    this = DiscussionThread.__table__.alias("this_thread")
+    network_id = sa.select(this.c.network_id).where(this.c.id == thread_id).scalar_subquery()
+    in_network = sa.exists().where(NetworkMembership.user_id == viewer,
+                                   NetworkMembership.network_id == network_id)
+    following = sa.exists().where(NetworkFollow.user_id == viewer,
+                                  NetworkFollow.network_id == network_id)
+    leads = sa.exists().where(NetworkLead.user_id == viewer, NetworkLead.network_id == network_id)
+    network = Network.__table__.alias("this_network")
+    not_affinity = network.c.kind != NetworkKind.AFFINITY
+    readable = sa.exists().where(network.c.id == network_id, sa.or_(
+        not_affinity, sa.and_(sa.bindparam("verified", type_=sa.Boolean()), in_network)))
+    # As _standing's is_lead: a lead of an affinity network sees its reports only while in it.
+    lead = sa.and_(leads, sa.exists().where(network.c.id == network_id,
+                                            sa.or_(not_affinity, in_network)))
+    opening_hidden = (sa.select(DiscussionPost.hidden_at)
+                      .where(DiscussionPost.thread_id == thread_id)
+                      .order_by(DiscussionPost.id).limit(1).scalar_subquery())
+    total = sa.case((readable, sa.select(sa.func.count()).select_from(DiscussionPost)
+                     .where(DiscussionPost.thread_id == thread_id).scalar_subquery()))
+    page_ids = (sa.select(DiscussionPost.id).where(DiscussionPost.thread_id == thread_id)
+                .order_by(DiscussionPost.id)
+                .limit(sa.bindparam("limit", type_=sa.Integer()))
+                .offset(sa.bindparam("offset", type_=sa.Integer())))
+    post = DiscussionPost.__table__.alias("post")
+    author = sa.select(User.display_name).where(User.id == post.c.author_id).scalar_subquery()
+    reported = sa.exists().where(PostReport.post_id == post.c.id,
+                                 PostReport.reporter_id == viewer)
+    open_reports = (sa.select(PostReport.id, PostReport.reason)
+                    .where(PostReport.post_id == post.c.id, PostReport.resolved_at.is_(None))
+                    .order_by(PostReport.id).correlate(post).subquery())
+    reasons = sa.type_coerce(sa.case((lead, sa.select(
+        sql_lists.in_order(open_reports.c.reason, open_reports.c.id)).scalar_subquery())),
+        sa.JSON())
     return (sa.select(DiscussionThread.id, DiscussionThread.network_id, DiscussionThread.title,
-                      *_standing_columns(sa.bindparam("viewer"), DiscussionThread.network_id,
-                                         DiscussionThread.id))
-            .where(DiscussionThread.id == sa.bindparam("thread")))
+                      in_network, following, leads, opening_hidden, total,
+                      post.c.id, post.c.author_id, post.c.body, post.c.created_at,
+                      post.c.edited_at, post.c.hidden_at, post.c.hidden_reason, author,
+                      reported, reasons)
+            .select_from(DiscussionThread)
+            .outerjoin(post, sa.and_(post.c.thread_id == DiscussionThread.id, readable,
+                                     post.c.id.in_(page_ids)))
+            .where(DiscussionThread.id == thread_id)
+            .order_by(post.c.id))
 
 
-def thread_for_page(viewer: User, thread_id: int
-                    ) -> tuple[ThreadFacts, Network, ThreadStanding]:
-    """``thread_for_reading`` and ``thread_standing`` in one statement of plain columns, the
-    network from the process's copy. Raises NotFound as ``thread_for_reading`` does."""
-    row = db.session.connection().execute(_thread_page_statement(),
-                                          {"viewer": viewer.id, "thread": thread_id}).first()
-    if row is None:
+def thread_page(viewer: User, thread_id: int, page: int, per_page: int = POSTS_PER_PAGE
+                ) -> tuple[ThreadFacts, Network, ThreadStanding, paging.Page]:
+    """``thread_for_reading``, ``thread_standing`` and ``posts_page`` in one statement of plain
+    columns: the thread, the viewer's standing and one page of its posts (read only when the
+    viewer may read the network), the network from the process's copy. Raises NotFound as
+    ``thread_for_reading`` does."""
+    page = max(page, 1)
+    rows = db.session.connection().execute(
+        _thread_with_posts_statement(),
+        {"viewer": viewer.id, "verified": bool(viewer.is_verified), "thread": thread_id,
+         "limit": per_page, "offset": (page - 1) * per_page}).all()
+    if not rows:
         raise NotFound(thread_id)
-    thread, found = ThreadFacts(*row[:3]), row[3:]
+    first = rows[0]
+    thread, found = ThreadFacts(*first[:3]), first[3:7]
     # The process's own copy (the page only names and links it), merged into the request
     # only when it lacks the network (another process may have just made it).
     network = (reference.shared("networks").get(thread.network_id)
@@ -314,7 +368,22 @@ def thread_for_page(viewer: User, thread_id: int
     # As networks.can_see_network, from what is already read.
     if network is None or (network.is_affinity and not (viewer.is_verified and is_member)):
         raise NotFound(thread_id)
-    return thread, network, _standing(viewer, network, *found)
+    standing = _standing(viewer, network, *found)
+    lead = standing.is_lead
+    now = utcnow()
+    posts, views = [], []
+    for row in rows:
+        if row[8] is None:
+            continue
+        post = PostRow(*row[8:15])
+        name, mine, reasons = row[15:]
+        posts.append(post)
+        views.append(PostView(post, name or "Someone no longer here",
+                              _editable(viewer, post, now), bool(mine),
+                              list(reasons or ()) if lead else []))
+    result = paging.Page(posts, first[7] or 0, page, per_page)
+    result.views = views
+    return thread, network, standing, result
 
 
 def _standing(viewer: User, network: Network, is_member, following, leads,
