@@ -407,6 +407,65 @@ def test_a_thread_s_one_statement_reads_no_post_of_an_affinity_network_outside_i
     assert [row[7] for row in _thread_rows(people[role], leeds)] == [1]
 
 
+def test_a_thread_s_one_statement_reads_every_page_as_the_posts_page_did(client, auth,
+                                                                           people):
+    """Every page of a long thread (and past its end), for a lead, a member, someone from
+    another area and a coordinator, with hidden, changed, reported and the reader's own
+    posts: the same posts, views, numbers and standing as ``posts_page`` and
+    ``thread_standing`` read."""
+    mina, otto, nia, bea = people["mina"], people["otto"], people["nia"], people["bea"]
+    now = utcnow()
+    threads = []
+    for network, authors in ((people["leeds"], (otto, mina, nia)), (people["bame"], (bea, mina))):
+        thread = DiscussionThread(network_id=network.id, author_id=authors[0].id, title="Long",
+                                  last_post_at=now, post_count=60)
+        db.session.add(thread)
+        db.session.flush()
+        posts = [DiscussionPost(
+            thread_id=thread.id, author_id=authors[n % len(authors)].id, body=f"Post *{n}*",
+            created_at=now - timedelta(minutes=60 - n),
+            edited_at=now if n % 7 == 3 else None,
+            hidden_at=now if n % 11 == 5 else None, hidden_reason="Names a resident"
+            if n % 11 == 5 else None) for n in range(60)]
+        db.session.add_all(posts)
+        db.session.flush()
+        for n, post in enumerate(posts):
+            if n % 4 == 1:
+                db.session.add(PostReport(post_id=post.id, reporter_id=mina.id,
+                                          reason=f"Mina {n}", resolved_at=now if n % 8 == 1
+                                          else None))
+            if n % 6 == 2:
+                db.session.add(PostReport(post_id=post.id, reporter_id=bea.id, reason=f"Bea {n}"))
+        threads.append((thread, network))
+    db.session.commit()
+    readers = [otto, mina, nia, bea, people["coordinator"]]
+    compared = 0
+    for thread, network in threads:
+        for reader in readers:
+            if not networks.can_see_network(reader, network):
+                with pytest.raises(discussions.NotFound):
+                    discussions.thread_page(reader, thread.id, 1)
+                continue
+            for page in (0, 1, 2, 3, 4):
+                facts, seen, standing, got = discussions.thread_page(reader, thread.id, page)
+                want = discussions.posts_page(reader, thread, network, page)
+                assert (facts.id, facts.network_id, facts.title, seen.id) == \
+                    (thread.id, network.id, thread.title, network.id)
+                assert standing == discussions.thread_standing(reader, thread, network)
+                assert (got.total, got.page, got.pages, got.has_next, got.has_prev) == \
+                    (want.total, want.page, want.pages, want.has_next, want.has_prev) \
+                    == (60, max(page, 1), 3, page < 3, page > 1)
+                assert got.items == want.items and got.views == want.views
+                compared += len(got.views)
+    # Every reader of Leeds and the BAME network's two members, page 1 twice (as page 0).
+    assert compared == (60 + 25) * (5 + 2)
+    # A lead sees the open reports; no one else does.
+    otto_views = discussions.thread_page(otto, threads[0][0].id, 1)[3].views
+    assert otto_views[1].reports == [] and otto_views[2].reports == ["Bea 2"]
+    assert otto_views[5].reports == ["Mina 5"]
+    assert all(not v.reports for v in discussions.thread_page(nia, threads[0][0].id, 1)[3].views)
+
+
 def test_affinity_activity_is_audited_without_naming_anyone(client, auth, people):
     auth.login(people["mina"].email)
     thread = _start(client, people["bame"])
