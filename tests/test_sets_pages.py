@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from netapp.extensions import db
-from netapp.models import Notification, SetMembership, SetNote
+from netapp.models import Notification, SetMembership, SetNote, SetStatus
 from netapp.models.base import utcnow
 from netapp.services import profiles
 from tests.factories import make_user
@@ -106,6 +106,33 @@ def test_nobody_outside_the_set_learns_it_exists(client, auth, users, the_set, r
                          ("GET", f"/sets/{the_set.id}/leave")]:
         assert client.open(path, method=method, data={"body": "x"}).status_code == 404, path
     assert db.session.get(SetNote, note.id).done_at is None
+
+
+def test_the_pages_one_statement_reads_nothing_of_a_set_for_anyone_outside_it(users, the_set):
+    # The set's page reads everything in one statement, which returns no row at all (no
+    # member, meeting or note) unless the reader is a current member or the facilitator.
+    from netapp.models import Role
+    from netapp.services import sets
+
+    def read(viewer, row=the_set):
+        staff = viewer.has_role(Role.COORDINATOR, Role.ADMIN)
+        return db.session.connection().execute(
+            sets._page_statement(bool(viewer.is_verified), staff),
+            {"viewer": viewer.id, "set": row.id, "now": utcnow(), "per_page": 20,
+             "skip": 0}).all()
+
+    db.session.add(SetNote(set_id=the_set.id, author_id=users["member"].id, body="Ours"))
+    db.session.commit()
+    for outside in (users["coordinator"], users["admin"], make_user(email="x@example.org")):
+        assert read(outside) == []
+    assert len(read(users["member"])) == 1 and len(read(users["mentor"])) == 1
+    db.session.get(SetMembership, (the_set.id, users["other_member"].id)).left_at = utcnow()
+    db.session.commit()
+    assert read(users["other_member"]) == []
+    draft = published_set([users["member"]], users["mentor"], name="Draft")
+    draft.status = SetStatus.DRAFT
+    db.session.commit()
+    assert read(users["member"], draft) == [] and read(users["mentor"], draft) == []
 
 
 def test_the_facilitator_opens_the_page_and_a_member_who_left_no_longer_can(
