@@ -411,7 +411,8 @@ def test_the_logs_items_are_what_its_template_wrote(app, users):
     entries = [
         audit.Entry(1, datetime(2026, month, day, hour, minute), actor, action, target_type,
                     target_id, detail, names.get(actor))
-        for month, day, hour, minute in ((1, 1, 0, 0), (6, 9, 23, 59), (12, 31, 12, 5))
+        # Every month, single and double figures (the items write times without strftime).
+        for month in range(1, 13) for day, hour, minute in ((1, 0, 0), (9, 23, 59), (28, 12, 5))
         for actor, action, target_type, target_id, detail in (
             (admin.id, "role.granted", "User", str(member.id), {"role": "mentor"}),
             (member.id, "account.logged_in", "User", str(member.id), {}),
