@@ -261,7 +261,9 @@ def cards_from_values(viewer, found, leave_out: frozenset[str]) -> dict[int, Pro
     offered = {topic_id for *_, topic_ids in found for topic_id in topic_ids}
     names = reference.topic_names(offered) if offered else {}
     order = {topic_id: i for i, topic_id in enumerate(names)}
-    places = reference.shared("places")
+    # Looked up only for cards that may show the area (a set's page shows job and service):
+    # each look-up checks whether the process's copies are still current.
+    places = {} if "area" in leave_out else reference.shared("places")
 
     def place_of(council_id):
         # The process's copy read once for all the cards; a council it lacks is asked for
