@@ -289,6 +289,9 @@ def test_a_persons_link_filters_on_them(client, auth, users, log):
     ("until=yesterday", "Enter a date, for example", 'value="yesterday"'),
     ("what=secrets&who=mina", "Choose one of the kinds of change shown", 'value="mina"'),
     ("who=" + "a" * 121, "Use at most 120 letters", 'value="aaaa'),
+    # Past the largest id the database holds: a message, never a failed page.
+    ("user=2147483648&who=mina", "number, for example 12", 'value="mina"'),
+    ("about=99999999999999999999&who=mina", "number, for example 12", 'value="mina"'),
 ])
 def test_a_bad_filter_says_what_to_fix_and_keeps_what_was_typed(client, auth, users, log, query,
                                                                 message, kept):

@@ -29,6 +29,8 @@ from netapp.services import audit_words
 from netapp.services.topics import name_taken
 
 GRANTABLE = (Role.MENTOR, Role.COORDINATOR)
+# The largest id a person can have (the ids are 32-bit integers in the database).
+LARGEST_ID = 2_147_483_647
 
 
 class RoleChangeForm(Form):
@@ -86,10 +88,12 @@ class AuditFilterForm(Form):
         Length(max=120, message="Use at most 120 letters.")],
         description="Part of a name or an email address.")
     user = IntegerField("Person's number", validators=[
-        Optional(), NumberRange(min=1, message="Enter a person's number, for example 12.")],
+        Optional(), NumberRange(min=1, max=LARGEST_ID,
+                                message="Enter a person's number, for example 12.")],
         widget=HiddenInput())
     about = IntegerField("Done to", validators=[
-        Optional(), NumberRange(min=1, message="Enter a person's number, for example 12.")],
+        Optional(), NumberRange(min=1, max=LARGEST_ID,
+                                message="Enter a person's number, for example 12.")],
         widget=HiddenInput())
     what = SelectField("What kind of change", default="", validate_choice=False)
     since = DateField("From", format=["%Y-%m-%d", "%d/%m/%Y"], validators=[Optional()],
