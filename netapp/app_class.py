@@ -21,12 +21,23 @@ from flask import Flask
 from flask.globals import _cv_request
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import BadSignature
+from werkzeug.routing import IntegerConverter
 
-__all__ = ["KeptSerializerSessions", "NetworkApp"]
+from netapp.models.base import LARGEST_ID
+
+__all__ = ["IdConverter", "KeptSerializerSessions", "NetworkApp"]
 
 # Addresses kept at most; past this the whole store starts again (ids in addresses make the
 # set of addresses grow with the data).
 MOST = 8192
+
+
+class IdConverter(IntegerConverter):
+    """Werkzeug's ``int`` in addresses, no larger than any id can be: ``/members/99999999999``
+    names no one, so it is a 404 (a number past 32 bits would fail in PostgreSQL)."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=LARGEST_ID, signed=False):  # noqa: A002
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 class KeptSerializerSessions(SecureCookieSessionInterface):
@@ -75,6 +86,7 @@ class NetworkApp(Flask):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.url_map.converters["int"] = IdConverter  # before any route is added
         self.session_interface = KeptSerializerSessions()  # one per app: each has its keys
         self._built: dict[tuple, str] = {}
         self._sync: dict[Any, Any] = {}

@@ -6,8 +6,34 @@ from collections.abc import Callable
 from flask import Flask, Response, abort, current_app, request
 from flask_login import current_user
 
+from netapp.models.base import LARGEST_ID
+
 # Bytes a form with a file may carry beyond the file itself (the CSRF token, field names).
 FORM_OVERHEAD = 64 * 1024
+
+
+def whole_number(value: str) -> int:
+    """A query argument read as a whole number (``request.args.get(name, 1, type=whole_number)``):
+    as ``int``, but a number no id or page can be (beyond 32 bits) counts as not given, so
+    the page shows what it shows for a missing one instead of failing in the database."""
+    number = int(value)
+    if not -LARGEST_ID <= number <= LARGEST_ID:
+        raise ValueError(value)
+    return number
+
+
+# The largest page number a list takes: with at most a few hundred rows a page, the rows it
+# skips stay within the database's 32-bit numbers.
+LARGEST_PAGE = 1_000_000
+
+
+def page_number(value: str) -> int:
+    """A page number from the query (``request.args.get("page", 1, type=page_number)``): as
+    ``int``, but one past any list's pages (beyond ``LARGEST_PAGE``) counts as not given."""
+    number = int(value)
+    if number > LARGEST_PAGE:
+        raise ValueError(value)
+    return number
 
 
 def takes_file(limit_setting: str, field: str = "file") -> Callable:

@@ -352,3 +352,43 @@ def test_a_get_with_a_file_or_too_big_a_body_is_refused_like_a_post(client, auth
                       content_type="application/octet-stream").status_code == 413
     assert client.get("/networks/mine", data=b"plain", content_type="text/plain"
                       ).status_code == 200
+
+
+BEYOND_ANY_ID = 99_999_999_999  # past 32 bits: no row has it, and PostgreSQL cannot compare it
+
+
+@pytest.mark.parametrize("role", ["member", "admin"])
+def test_a_guessed_id_beyond_any_id_in_any_address_is_a_404_not_a_database_error(
+        app, client, auth, users, role):
+    from werkzeug.routing import IntegerConverter
+
+    auth.as_role(users, role)
+    tried, failed = 0, {}
+    for rule in app.url_map.iter_rules():
+        numbers = {arg for arg, conv in rule._converters.items()
+                   if isinstance(conv, IntegerConverter)}
+        if "GET" not in rule.methods or not numbers:
+            continue
+        path = rule.rule
+        for arg in rule.arguments:
+            path = path.replace(f"<int:{arg}>" if arg in numbers else f"<{arg}>",
+                                str(BEYOND_ANY_ID if arg in numbers else URL_VALUES.get(arg, "x")))
+        tried += 1
+        status = client.get(path).status_code
+        if status != 404:
+            failed[path] = status
+    assert tried > 40 and failed == {}
+
+
+@pytest.mark.parametrize("path", [
+    "/admin/audit?page=", "/admin/audit?counts_page=", "/admin/users?page=",
+    "/networks/members?name=a&page=", "/coordinator/members?page=",
+])
+@pytest.mark.parametrize("number", [BEYOND_ANY_ID, 2_147_483_647])
+def test_a_page_number_past_any_list_shows_the_first_page(client, auth, users, path, number):
+    auth.as_role(users, "admin")
+    first = client.get(path + "1")
+    response = client.get(path + str(number))
+    assert response.status_code == first.status_code == 200
+    assert response.get_data(as_text=True).count("<li") == first.get_data(as_text=True).count(
+        "<li")

@@ -25,12 +25,11 @@ from wtforms.widgets import HiddenInput
 from netapp.forms_common import Form
 from netapp.members.forms import ResourceForm
 from netapp.models import Role
+from netapp.models.base import LARGEST_ID
 from netapp.services import audit_words
 from netapp.services.topics import name_taken
 
 GRANTABLE = (Role.MENTOR, Role.COORDINATOR)
-# The largest id a person can have (the ids are 32-bit integers in the database).
-LARGEST_ID = 2_147_483_647
 
 
 class RoleChangeForm(Form):

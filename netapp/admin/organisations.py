@@ -7,6 +7,7 @@ from netapp.access import current_account, role_required
 from netapp.admin import bp
 from netapp.forms_common import EmptyForm
 from netapp.models import Role
+from netapp.request_hooks import page_number, whole_number
 from netapp.services import organisations
 
 
@@ -15,7 +16,7 @@ from netapp.services import organisations
 def organisations_list():
     q = request.args.get("q", "").strip()[:200]
     only_copies = request.args.get("copies") == "1"
-    listing = organisations.listing(q, request.args.get("page", 1, type=int) or 1,
+    listing = organisations.listing(q, request.args.get("page", 1, type=page_number) or 1,
                                     current_app.config["PAGE_SIZE"], only_copies)
     return render_template("admin/organisations.html", listing=listing, q=q,
                            only_copies=only_copies)
@@ -29,7 +30,7 @@ def _ids() -> list[int]:
 @role_required(Role.ADMIN)
 def merge_organisations():
     ids = _ids()
-    keep_id = request.values.get("keep", type=int)
+    keep_id = request.values.get("keep", type=whole_number)
     form = EmptyForm()
     try:
         plan = organisations.check_merge(ids, keep_id)

@@ -15,6 +15,7 @@ from netapp.admin.forms import GRANTABLE, AuditFilterForm, RoleChangeForm
 from netapp.auth.forms import EmptyForm
 from netapp.extensions import db
 from netapp.models import AuditEntry, Role, User, UserRole
+from netapp.request_hooks import page_number
 from netapp.services import accounts, audit, audit_words, paging
 
 HISTORY = 10  # entries of each kind on a person's page; the rest in the filtered log
@@ -29,7 +30,7 @@ def _about(query: sa.Select, user_id: int) -> sa.Select:
 
 
 def _page() -> int:
-    return request.args.get("page", 1, type=int)
+    return request.args.get("page", 1, type=page_number)
 
 
 @bp.route("/users")
@@ -150,7 +151,7 @@ def audit_log():
     filters, valid, filter_form = kept_forms.kept_search(
         "admin/_audit_filters.html", AuditFilterForm, _audit_filters)
     filters = filters or _Filters()
-    counts_page = max(request.args.get("counts_page", 1, type=int), 1)
+    counts_page = max(request.args.get("counts_page", 1, type=page_number), 1)
     if valid:
         found = audit.log_page(_page(), 50, action_prefix=action,
                                counts_page=counts_page if filters.counts_shown else None,

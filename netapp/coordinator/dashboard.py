@@ -15,6 +15,7 @@ from markupsafe import Markup
 from netapp.access import role_required
 from netapp.coordinator import bp
 from netapp.models import Role
+from netapp.request_hooks import whole_number
 from netapp.services import dashboard as service
 from netapp.services import kept, reference
 
@@ -24,7 +25,7 @@ from netapp.services import kept, reference
 @role_required(Role.COORDINATOR, Role.ADMIN)
 def dashboard():
     regions = list(reference.shared("regions").values())  # read only: no copy per request
-    region_id = request.args.get("region", type=int)
+    region_id = request.args.get("region", type=whole_number)
     region = next((r for r in regions if r.id == region_id), None)
     if region_id is not None and region is None:
         abort(404)

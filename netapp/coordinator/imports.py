@@ -29,7 +29,7 @@ from netapp.extensions import db
 from netapp.forms_common import EmptyForm, Form, token_input
 from netapp.models import ImportStatus, MemberImport, Role
 from netapp.progress import progress_fragment
-from netapp.request_hooks import takes_file, upload_limit_setting
+from netapp.request_hooks import page_number, takes_file, upload_limit_setting
 from netapp.services import imports as service
 from netapp.services import jobs, paging
 
@@ -61,7 +61,7 @@ def mapping_form(headings: list[str], mapping: dict[str, str]) -> Form:
 
 
 def _page(name: str = "page") -> int:
-    return max(request.args.get(name, 1, type=int), 1)
+    return max(request.args.get(name, 1, type=page_number), 1)
 
 
 def _import(import_id: int) -> MemberImport:

@@ -11,6 +11,7 @@ from netapp.access import role_required
 from netapp.coordinator import bp, member_rows
 from netapp.coordinator.member_forms import MembersForm
 from netapp.models import Role
+from netapp.request_hooks import page_number
 from netapp.services import member_list
 
 # The console's menu: (heading, [(link words, endpoint, what it is for)]). A link shows once
@@ -81,8 +82,8 @@ def members():
     # built only when that must be rendered.
     form, filters, valid = search_form() if request.args else (
         MembersForm, member_list.Filters(), True)
-    page = member_list.list_page(viewer, filters, request.args.get("page", 1, type=int) or 1,
-                                 current_app.config["PAGE_SIZE"])
+    number = request.args.get("page", 1, type=page_number) or 1
+    page = member_list.list_page(viewer, filters, number, current_app.config["PAGE_SIZE"])
     args = {k: v for k, v in request.args.items() if k != "page" and v} if valid else {}
     search = kept_forms.search_form("coordinator/_members_search.html", form, args=args)
     # A profile's address built once, each id added to it (not url_for per row).

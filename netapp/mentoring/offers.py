@@ -14,6 +14,7 @@ from netapp.members._common import current_member
 from netapp.mentoring import bp
 from netapp.mentoring.offer_forms import CapacityForm, DeclineForm, SwitchForm
 from netapp.models import Role
+from netapp.request_hooks import page_number
 from netapp.services import mentoring
 
 
@@ -101,7 +102,7 @@ def pause():
 @bp.route("/stale")
 @role_required(Role.COORDINATOR, Role.ADMIN)
 def stale_offers():
-    page = mentoring.stale_offers(request.args.get("page", 1, type=int),
+    page = mentoring.stale_offers(request.args.get("page", 1, type=page_number),
                                   current_app.config["PAGE_SIZE"])
     return render_template("mentoring/offers_stale.html", page=page,
                            days=current_app.config["MENTORING_OFFER_DAYS"])

@@ -32,6 +32,7 @@ from netapp.mentoring.relationship_forms import (
 )
 from netapp.models import Role
 from netapp.models.base import utcnow
+from netapp.request_hooks import page_number
 from netapp.services import mentorships as service
 from netapp.services.mentorships import NotYours, RelationshipError
 
@@ -39,7 +40,7 @@ PER_PAGE = 10
 
 
 def _page_number(name: str) -> int:
-    return max(1, request.args.get(name, 1, type=int) or 1)
+    return max(1, request.args.get(name, 1, type=page_number) or 1)
 
 
 def _back(mentorship_id: int, anchor: str = ""):

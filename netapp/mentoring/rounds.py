@@ -22,6 +22,7 @@ from netapp.mentoring import bp, round_rows
 from netapp.mentoring.round_forms import WHOLE_COUNTRY, PairForm, RoundForm, RuleForm, WeightsForm
 from netapp.models import MentoringRound, PairRuleKind, Role, RoundStatus
 from netapp.progress import progress_fragment
+from netapp.request_hooks import page_number
 from netapp.services import jobs, reference
 from netapp.services import mentoring_rounds as rounds_service
 from netapp.services.jobs import JobError
@@ -31,7 +32,7 @@ POOL_LISTS = ("mentees", "mentors", "left_out")
 
 
 def _page(name: str = "page") -> int:
-    return max(request.args.get(name, 1, type=int), 1)
+    return max(request.args.get(name, 1, type=page_number), 1)
 
 
 def _round(round_id: int) -> MentoringRound:

@@ -4,6 +4,10 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
+# The largest id a row can have: ids (and the numbers pages pass to the database, such as a
+# page number) are 32-bit integers in PostgreSQL, so anything larger names nothing.
+LARGEST_ID = 2_147_483_647
+
 
 def utcnow() -> datetime:
     """Now, in UTC, without tzinfo (stored the same way on SQLite and PostgreSQL)."""

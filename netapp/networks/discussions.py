@@ -22,6 +22,7 @@ from netapp.networks.discussion_forms import (
     ThreadForm,
 )
 from netapp.networks.post_items import post_items
+from netapp.request_hooks import page_number
 from netapp.services import discussions as service
 from netapp.services.discussions import NotAllowed, NotFound
 from netapp.services.sets import to_london
@@ -35,7 +36,7 @@ def talk_time(moment, with_time: bool = True) -> str:
 
 
 def _page() -> int:
-    return max(1, request.args.get("page", 1, type=int) or 1)
+    return max(1, request.args.get("page", 1, type=page_number) or 1)
 
 
 def network_url(network) -> str:

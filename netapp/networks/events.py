@@ -23,6 +23,7 @@ from netapp.forms_common import EmptyForm
 from netapp.members._common import current_member
 from netapp.networks import bp
 from netapp.networks.event_forms import AttendanceForm, EventForm
+from netapp.request_hooks import page_number
 from netapp.services import calendar
 from netapp.services import events as service
 from netapp.services.events import EventError, NotFound
@@ -30,7 +31,7 @@ from netapp.services.sets import to_london
 
 
 def _page_number() -> int:
-    return request.args.get("page", 1, type=int) or 1
+    return request.args.get("page", 1, type=page_number) or 1
 
 
 def _or_404(get, *args):

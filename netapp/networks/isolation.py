@@ -14,6 +14,7 @@ from netapp.extensions import db
 from netapp.members._common import current_member
 from netapp.models import Region, Role
 from netapp.networks import bp
+from netapp.request_hooks import page_number, whole_number
 from netapp.services import isolation as service
 from netapp.services import reference
 
@@ -34,14 +35,14 @@ def connected():
 @role_required(Role.COORDINATOR, Role.ADMIN)
 def isolation_list():
     regions = reference.regions()
-    region_id = request.args.get("region", type=int)
+    region_id = request.args.get("region", type=whole_number)
     region = next((r for r in regions if r.id == region_id), None)
     if region_id is not None and region is None:
         abort(404)
     page = None
     if region is not None:
-        page = service.most_isolated_page(region.id, max(1, request.args.get("page", 1, type=int)
-                                                         or 1), PER_PAGE)
+        number = max(1, request.args.get("page", 1, type=page_number) or 1)
+        page = service.most_isolated_page(region.id, number, PER_PAGE)
     return render_template("networks/isolation/list.html", regions=regions, region=region,
                            page=page, missing_words=service.missing_words)
 

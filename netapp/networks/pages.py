@@ -13,6 +13,7 @@ from netapp.members.forms import ConsentForm, EmptyForm, ListingForm
 from netapp.models import Network, ServiceType, User
 from netapp.networks import bp, member_cards, panel_items
 from netapp.networks.page_forms import DirectoryForm, LeadForm
+from netapp.request_hooks import page_number
 from netapp.services import directory as member_directory
 from netapp.services import network_panels, networks, reference
 
@@ -126,7 +127,8 @@ def _network_page(found: Network, viewer: User, lead_form: LeadForm | None = Non
         standing = networks.standing(viewer, found)
     member = standing.is_member
     if people is None:
-        people = networks.people_panels(found, viewer, request.args.get("page", 1, type=int),
+        people = networks.people_panels(found, viewer,
+                                        request.args.get("page", 1, type=page_number),
                                         current_app.config["PAGE_SIZE"], member=member,
                                         with_panels=True)
     manages = standing.can_manage_leads(viewer, found)
@@ -189,7 +191,7 @@ def network(network_id: int):
         # Every signed-in member may see a local or national network: the viewer's place in
         # it comes with its people.
         standing, people = networks.standing_and_people(
-            found, viewer, request.args.get("page", 1, type=int),
+            found, viewer, request.args.get("page", 1, type=page_number),
             current_app.config["PAGE_SIZE"], with_panels=True)
     return _network_page(found, viewer, standing=standing, people=people)
 
@@ -279,7 +281,8 @@ def members():
     search = search or member_directory.Search()
     status = 200 if valid else 400
     page, entries = member_directory.search_page(
-        viewer, search, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"])
+        viewer, search, request.args.get("page", 1, type=page_number),
+        current_app.config["PAGE_SIZE"])
     # A profile's address built once, each id added to it (not url_for per card).
     cards = member_cards.cards_html(entries, viewer.id,
                                     escape(url_for("members.profile", user_id=0)[:-1]))

@@ -12,13 +12,14 @@ from netapp.forms_common import EmptyForm
 from netapp.members._common import current_member
 from netapp.networks import bp
 from netapp.networks.story_forms import HideStoryForm, StoryForm
+from netapp.request_hooks import page_number
 from netapp.services import networks
 from netapp.services import stories as service
 from netapp.services.stories import NotAllowed, NotFound
 
 
 def _page() -> int:
-    return max(1, request.args.get("page", 1, type=int) or 1)
+    return max(1, request.args.get("page", 1, type=page_number) or 1)
 
 
 def _story(story_id: int):

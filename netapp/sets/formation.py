@@ -20,6 +20,7 @@ from netapp.extensions import db
 from netapp.forms_common import EmptyForm
 from netapp.models import FormationStatus, LearningSet, Role, SetFormation, User
 from netapp.progress import progress_fragment
+from netapp.request_hooks import page_number
 from netapp.services import jobs, reference
 from netapp.services import sets_formation as service
 from netapp.services.jobs import JobError
@@ -37,7 +38,7 @@ STAFF = (Role.COORDINATOR, Role.ADMIN)
 
 
 def _page(name: str = "page") -> int:
-    return max(request.args.get(name, 1, type=int), 1)
+    return max(request.args.get(name, 1, type=page_number), 1)
 
 
 def _formation(formation_id: int) -> SetFormation:

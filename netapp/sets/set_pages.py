@@ -17,6 +17,7 @@ from netapp.extensions import db
 from netapp.forms_common import EmptyForm, token_input
 from netapp.members._common import current_member
 from netapp.models import Role, SetStatus
+from netapp.request_hooks import page_number
 from netapp.services import sets as service
 from netapp.services.sets import NotYours, SetError
 from netapp.sets import bp
@@ -28,7 +29,7 @@ SETS_PER_PAGE = 25
 
 
 def _page() -> int:
-    return max(1, request.args.get("page", 1, type=int) or 1)
+    return max(1, request.args.get("page", 1, type=page_number) or 1)
 
 
 def _mine(set_id: int):
