@@ -650,9 +650,15 @@ def expected(user: User) -> tuple[int, ...]:
 def _remember(user: User, peer_ids: Sequence[int]) -> None:
     kept = _expected()
     # No move_to_end: another thread of a threaded server may have just dropped the key.
-    kept.pop(user.id, None)
-    kept[user.id] = tuple(peer_ids)
-    while len(kept) > EXPECTED_KEPT:
+    _keep_latest(kept, user.id, tuple(peer_ids), EXPECTED_KEPT)
+
+
+def _keep_latest(kept: OrderedDict, key, value, most: int) -> None:
+    """Keep ``value`` under ``key`` as the latest in ``kept``, and forget the oldest beyond
+    ``most``."""
+    kept.pop(key, None)
+    kept[key] = value
+    while len(kept) > most:
         try:
             kept.popitem(last=False)
         except KeyError:  # emptied by another thread meanwhile
@@ -687,13 +693,7 @@ def _ranked(indexes: dict[int, NetworkIndex], me: Person, space: Space, leave_ou
                 best[pid] = (dist, nid)
     ranked = [(pid, dist, nid) for pid, (dist, nid)
               in sorted(best.items(), key=lambda item: (item[1][0], item[0]))]
-    kept.pop(key, None)
-    kept[key] = ranked
-    while len(kept) > RANKED_KEPT:
-        try:
-            kept.popitem(last=False)
-        except KeyError:  # emptied by another thread meanwhile
-            break
+    _keep_latest(kept, key, ranked, RANKED_KEPT)
     return ranked
 
 
@@ -767,12 +767,7 @@ def suggestions_html(suggestions: Iterable[Suggestion], back: str) -> Markup:
         if parts is None:
             parts = render_template(SUGGESTION_TEMPLATE, s=suggestion, back=back,
                                     csrf_token=lambda: Markup(_TOKEN)).split(_TOKEN)
-            kept[key] = parts
-            while len(kept) > HTML_KEPT:
-                try:
-                    kept.popitem(last=False)
-                except KeyError:  # emptied by another thread meanwhile
-                    break
+            _keep_latest(kept, key, parts, HTML_KEPT)
         if token is None:
             token = str(escape(current_app.jinja_env.globals["csrf_token"]()))
         out.append(token.join(parts))
