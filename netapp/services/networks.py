@@ -10,10 +10,8 @@ from datetime import datetime
 from functools import cache
 
 import sqlalchemy as sa
-from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased, lazyload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlalchemy.sql.functions import FunctionElement
 
 from netapp.extensions import db
 from netapp.models import (
@@ -639,29 +637,7 @@ def _people(kind: NetworkKind, *columns):
             .join(NetworkMembership, sa.and_(NetworkMembership.user_id == User.id,
                                              NetworkMembership.network_id == network))
             .outerjoin(Profile, Profile.user_id == User.id)
-            .where(_one_of(User.id, member_ids), User.is_active_account.is_(True)))
-
-
-class _one_of(FunctionElement):
-    """SQL: ``column`` is one of the values ``ids`` (a scalar subquery) finds. On PostgreSQL
-    ``column = ANY (ARRAY(ids))``: the values are read first and each row is then looked up
-    by index, whatever the planner guesses of how many there are; elsewhere ``IN``."""
-
-    type = sa.Boolean()
-    name = "one_of"
-    inherit_cache = True
-
-
-@compiles(_one_of)
-def _one_of_in(element, compiler, **kw):
-    column, ids = element.clauses
-    return f"{compiler.process(column, **kw)} IN {compiler.process(ids, **kw)}"
-
-
-@compiles(_one_of, "postgresql")
-def _one_of_any_array(element, compiler, **kw):
-    column, ids = element.clauses
-    return f"{compiler.process(column, **kw)} = ANY (ARRAY{compiler.process(ids, **kw)})"
+            .where(sql_lists.one_of(User.id, member_ids), User.is_active_account.is_(True)))
 
 
 def _listed_on_page(kind: NetworkKind, audiences: frozenset[str] | None):
