@@ -114,6 +114,7 @@ def main_pages() -> list[Page]:
         MentoringRound,
         Network,
         NetworkKind,
+        NetworkMembership,
         Profile,
         RoundStatus,
         SetMembership,
@@ -130,6 +131,12 @@ def main_pages() -> list[Page]:
         sa.select(Network.id).join(Profile, Profile.local_authority_id
                                    == Network.local_authority_id)
         .where(Profile.user_id == member, Network.kind == NetworkKind.LOCAL)).one()
+    # The largest affinity network the demo member belongs to: its page lists thousands.
+    affinity = db.session.scalars(
+        sa.select(Network.id).join(NetworkMembership)
+        .where(NetworkMembership.user_id == member, Network.kind == NetworkKind.AFFINITY)
+        .order_by(sa.select(sa.func.count()).where(NetworkMembership.network_id == Network.id)
+                  .correlate(Network).scalar_subquery().desc(), Network.id)).first()
     event = db.session.scalars(
         sa.select(Event.id).where(Event.network_id == home, Event.cancelled_at.is_(None))
         .order_by(Event.starts_at.desc(), Event.id)).first()
@@ -148,6 +155,7 @@ def main_pages() -> list[Page]:
         Page("my profile", "/me"),
         Page("my networks", "/networks/mine"),
         Page("local network", f"/networks/{home}"),
+        Page("affinity network", f"/networks/{affinity}"),
         Page("another member's profile", f"/members/{mentor}"),
         Page("my assessments", "/me/assessments"),
         Page("member directory search", "/networks/members?" + urlencode({"name": "an"})),

@@ -124,6 +124,12 @@ def test_local_network(app):
     assert _fixed(app, "local network") == 1
 
 
+def test_affinity_network(app):
+    # The largest affinity network the demo member is in: a page of its thousands of people
+    # with their count, its leads and new joiners, its panels, within the member pages' bar.
+    assert _fixed(app, "affinity network") <= MEMBER_PAGE_MOST
+
+
 def test_member_directory_search(app):
     # The page of results with its count and every card's fields, offers and strengths.
     assert _fixed(app, "member directory search") <= 1
