@@ -143,9 +143,9 @@ def _network_page(found: Network, viewer: User, lead_form: LeadForm | None = Non
         unlisted_others=people.unlisted_others,
         viewer_listed=not member or standing.is_listed_to_members(found),
         is_member=member, leads=people.leads,
-        manages_leads=manages, lead_form=lead_form,
-        # Its buttons' form only when the page shows a button (building one costs 0.1 ms).
-        button_form=EmptyForm() if can_follow or manages else None,
+        manages_leads=manages, lead_form=lead_form, to_profile=to_profile,
+        # Its buttons write their token with ``token_input``, not through a form (building
+        # one costs about 0.1 ms).
         can_follow=can_follow, following=standing.is_following,
         new_count=people.new_count, new_people=people.new_people,
         member_items=_people_items(people.page.items, viewer.id, to_profile),
