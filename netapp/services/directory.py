@@ -8,15 +8,20 @@ show nor filter here.
 """
 from __future__ import annotations
 
+import enum
+import json
 import math
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased, lazyload
+from sqlalchemy.sql.functions import FunctionElement
 
 from netapp.extensions import db
 from netapp.models import (
@@ -125,8 +130,41 @@ def _strong_in(element_id: int):
     )
 
 
+# The bound parameter of the name searched for: a kept statement sends it as a value, never
+# in its text (``_driver_sql``).
+SEARCHED = "searched_name"
+
+
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+class contains(FunctionElement):
+    """SQL: whether the text (the first argument) holds the other anywhere in it, as is: no
+    character in it stands for others, as ``%`` and ``_`` do in ``LIKE``.
+
+    ``strpos`` on PostgreSQL (``instr`` elsewhere) rather than ``LIKE '%...%'``: the same
+    matches, but the planner estimates its share of rows the same whatever is searched for, so
+    the plan it keeps for the statement (the same for any name: read the open accounts' names
+    in order until a page is found) serves every search instead of being planned again for
+    each (about 1 ms a search on PostgreSQL).
+    """
+
+    type = sa.Boolean()
+    name = "contains"
+    inherit_cache = True
+
+
+@compiles(contains)
+def _contains(element, compiler, **kw):
+    text, part = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"instr({text}, {part}) > 0"
+
+
+@compiles(contains, "postgresql")
+def _contains_on_postgresql(element, compiler, **kw):
+    text, part = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"strpos({text}, {part}) > 0"
 
 
 def query(viewer: User, search: Search) -> sa.Select:
@@ -137,10 +175,10 @@ def query(viewer: User, search: Search) -> sa.Select:
         .where(User.is_active_account.is_(True))
     )
     if search.name:
-        # lower() LIKE rather than ILIKE: the same matches, and PostgreSQL checks it on the
-        # names in ix_users_open_by_name without reading the users themselves.
-        stmt = stmt.where(sa.func.lower(User.display_name).like(
-            f"%{_escape_like(search.name.lower())}%", escape="\\"))
+        # lower() rather than ILIKE: the same matches, and PostgreSQL checks it on the names
+        # in ix_users_open_by_name without reading the users themselves.
+        stmt = stmt.where(contains(sa.func.lower(User.display_name),
+                                   sa.bindparam(SEARCHED, search.name.lower(), sa.String)))
     if search.council_id is not None:
         stmt = stmt.where(Profile.local_authority_id == search.council_id,
                           _field_seen(viewer, "area"))
@@ -158,29 +196,43 @@ def query(viewer: User, search: Search) -> sa.Select:
     return stmt.order_by(User.display_name, User.id)
 
 
-def search_page(viewer: User, search: Search, page: int, per_page: int):
-    """One page of results and, for each, what the viewer may see, in one statement: the page
-    and its count with each person's card columns (``_card_columns``).
+def find(viewer: User, search: Search, page: int, per_page: int) -> Found:
+    """One page of results with each person's card columns (``_card_columns``) as plain rows,
+    and the count, in one statement (``member_cards.directory_cards`` writes their cards).
 
     ``viewer`` needs only ``id``, ``is_verified`` and ``has_role``, as the signed-in person
     carries them."""
     only_names = (search.council_id is None and search.service_type is None
                   and search.strength_id is None and not search.can_mentor)
+    reader = (viewer.has_role(Role.COORDINATOR, Role.ADMIN), bool(viewer.is_verified))
+    # A name alone (or nothing) asks nothing of the viewer but who they are: its statement is
+    # kept per kind of reader, whether a name is searched for and page size, the name, reader
+    # and page being its parameters.
+    return _page_of(lambda: query(viewer, search), page, per_page, reader, viewer.id,
+                    counting="first" if only_names else "alongside",
+                    key=(bool(search.name), per_page, reader) if only_names else None,
+                    values={SEARCHED: search.name.lower()} if only_names and search.name
+                    else None)
+
+
+def search_page(viewer: User, search: Search, page: int, per_page: int):
+    """``find`` and, for each person found, what the viewer may see of them as an ``Entry``
+    (``profiles.cards_from_values``): the page's cards as data rather than HTML."""
+    found = find(viewer, search, page, per_page)
     staff = viewer.has_role(Role.COORDINATOR, Role.ADMIN)
-    reader = (staff, bool(viewer.is_verified))
-    # A name alone (or nothing) asks nothing of the viewer but who they are (a parameter):
-    # its statement is kept per search and kind of reader.
-    counting = ("by name" if search.name else "apart") if only_names else "alongside"
-    found = _page_of(lambda: query(viewer, search), page, per_page, reader, viewer.id,
-                     counting=counting,
-                     key=(search, max(page, 1), per_page, reader) if only_names else None)
+    # The rows' choices are JSON text and the service type its stored value (sent as plain
+    # SQL text on PostgreSQL): as a dict and a ServiceType here.
+    rows = [SimpleNamespace(**{
+        **r._mapping, "visibility": json.loads(r.visibility or "{}") or {},
+        "service_type": None if r.service_type is None else ServiceType(r.service_type)})
+        for r in found.items]
     cards = profiles.cards_from_values(
-        viewer, [(r.id, r, not staff and r.shares, joined_ids(r.offers)) for r in found.items],
-        LEFT_OFF_CARDS)
+        viewer, [(r.id, r, not staff and r.shares, joined_ids(r.offers))
+                 for r in rows], LEFT_OFF_CARDS)
     elements = strength_elements()
     entries = [Entry(r, cards[r.id], _names(r.strong, elements)
                      if "lqf" in cards[r.id].shown else [])
-               for r in found.items]
+               for r in rows]
     return found, entries
 
 
@@ -242,8 +294,10 @@ def _card_columns(staff: bool, verified: bool) -> list:
     shares = (sa.false() if staff else
               networks.shares_network_sql(sa.bindparam("viewer_id"), verified, User.id))
     return [
-        Profile.visibility, Profile.job_title, Profile.local_authority_id,
-        Profile.mentor_capacity, Profile.mentor_availability, Profile.mentor_note,
+        # The choices as the JSON text stored: each different text is read once per process.
+        sa.cast(Profile.visibility, sa.Text).label("visibility"), Profile.job_title,
+        Profile.local_authority_id, Profile.mentor_capacity, Profile.mentor_availability,
+        Profile.mentor_note,
         Organisation.name.label("organisation_name"), Organisation.service_type,
         shares.label("shares"), offered_topics_sql(User.id).label("offers"),
         strong_elements_sql(User.id).label("strong"),
@@ -267,36 +321,42 @@ class Found(paging.Page):
         return max(1, math.ceil(min(self.total, MOST_COUNTED) / self.per_page))
 
 
-# Page statements of searches that ask nothing of the viewer (a name, or nothing), by search,
-# page and page size: building one and working out its key for SQLAlchemy's cache cost about
-# as much as PostgreSQL's answer. They hold SQL and the values searched for, never rows.
+# Page statements of searches that ask nothing of the viewer (a name, or nothing), by whether
+# a name is searched for, page size and kind of reader, each with the SQL text it sends
+# (``_rows``): building one and working out its key for SQLAlchemy's cache cost about as much
+# as PostgreSQL's answer. They hold SQL, never rows or a name searched for.
 _STATEMENTS: OrderedDict = OrderedDict()
-MOST_KEPT = 256
+MOST_KEPT = 64
 
 
-def _page_select(stmt: sa.Select, page: int, per_page: int, counting: str,
+def _page_select(stmt: sa.Select, per_page: int, counting: str,
                  reader: tuple[bool, bool]) -> sa.Select:
+    """The page statement for the matches of ``stmt``: its page is the bound parameter
+    ``after`` (the matches before it), with ``upto`` (the last match on it) when counting the
+    "first" matches."""
     ids = stmt.with_only_columns(User.id.label("id"), maintain_column_froms=True)
-    if counting == "by name":
+    if counting == "first":
         # The first matches by name, up to one past MOST_COUNTED, read once: counted as they
-        # are read, and the page taken from them. (Counted apart, a name found fewer than
-        # MOST_COUNTED times read every open account's name twice.)
+        # are read, and the page taken from them by their place (the bound parameters
+        # ``after`` and ``upto``). (Counted apart, a name found fewer than MOST_COUNTED times
+        # read every open account's name twice.) The page is picked by place, not by LIMIT
+        # and OFFSET values: the planner then estimates the statement the same for any name
+        # and page, so PostgreSQL keeps one plan for it instead of planning each search again
+        # (about 1 ms each time, for the same plan).
         first = (ids.add_columns(User.display_name.label("name"))
                  .limit(MOST_COUNTED + 1).subquery("first"))
-        ranked = (sa.select(first.c.id, sa.func.count().over().label("total"))
-                  .order_by(first.c.name, first.c.id)
-                  .limit(per_page).offset((page - 1) * per_page).subquery())
+        numbered = sa.select(
+            first.c.id, sa.func.count().over().label("total"),
+            sa.func.row_number().over(order_by=(first.c.name, first.c.id)).label("place"),
+        ).subquery("numbered")
+        ranked = (sa.select(numbered.c.id, numbered.c.total)
+                  .where(numbered.c.place > sa.bindparam("after", type_=sa.Integer),
+                         numbered.c.place <= sa.bindparam("upto", type_=sa.Integer))
+                  .subquery())
     else:
-        if counting == "apart":
-            # In no order, PostgreSQL counts accounts with profiles by merging the two
-            # primary keys, cheaper than looking up a profile for each name read.
-            total = (sa.select(sa.func.count())
-                     .select_from(ids.order_by(None).limit(MOST_COUNTED + 1).subquery())
-                     .scalar_subquery())
-        else:
-            total = sa.func.count().over()
-        ranked = (ids.add_columns(total.label("total"))
-                  .limit(per_page).offset((page - 1) * per_page).subquery())
+        ranked = (ids.add_columns(sa.func.count().over().label("total"))
+                  .limit(per_page).offset(sa.bindparam("after", type_=sa.Integer))
+                  .subquery())
     # Only what a card shows of the person, as plain columns, not whole accounts or profiles.
     return (sa.select(User.id, User.display_name, ranked.c.total, *_card_columns(*reader))
             .join(ranked, ranked.c.id == User.id)
@@ -305,35 +365,91 @@ def _page_select(stmt: sa.Select, page: int, per_page: int, counting: str,
             .order_by(User.display_name, User.id))
 
 
+def _rows(kept: list, params: dict) -> list:
+    """The rows of a page statement (``kept``: [the statement, what ``_driver_sql`` made of it
+    once, or None]), run on the session's connection: plain rows need nothing of the ORM's
+    execution (about 0.15 ms a request), and a search has nothing unsaved to flush first.
+
+    On PostgreSQL a kept statement is sent as its SQL text with its constant values, both
+    worked out once: executing it again worked out SQLAlchemy's key for the statement and
+    passed every value through its type on each request. ``params`` (numbers) go as they are.
+    The text still goes through the engine's events, so it is counted and read without a
+    transaction as any statement is.
+    """
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql":
+        return connection.execute(kept[0], params).all()
+    if kept[1] is None:
+        kept[1] = _driver_sql(kept[0], params, connection.dialect)
+    text, constants = kept[1]
+    if text is None:
+        return connection.execute(kept[0], params).all()
+    return connection.exec_driver_sql(text, {**constants, **params}).all()
+
+
+def _driver_sql(stmt: sa.Select, params: dict, dialect) -> tuple[str | None, dict]:
+    """(the SQL text psycopg is sent for ``stmt``, the values sent with it), or (None, {}) when
+    the statement must be executed as it stands (values spread into the text on each run, or
+    a parameter of ``params`` that its type would convert).
+
+    The code's own constant values (network kinds, a field's key, a framework's code, limits)
+    are written into the text, each as its type writes it: given as parameters, they left the
+    planner guessing on every run, and it planned each search again rather than keep one plan.
+    What the reader asked for (``SEARCHED``, and ``params``: who reads, which page) is sent as
+    parameters, never in the text.
+    """
+    compiled = stmt.compile(dialect=dialect)
+    state = compiled.construct_expanded_state(params)
+    if state.parameter_expansion or compiled.positional:
+        return None, {}
+    text, sent = state.statement, {}
+    for name, value in compiled.construct_params(params).items():
+        if name in params:
+            continue
+        impl = compiled.binds[name].type.dialect_impl(dialect)
+        if name != SEARCHED and isinstance(value, str | int | enum.Enum) and not isinstance(
+                value, bool):
+            literal = impl.literal_processor(dialect)(value)
+            if "%" not in literal:
+                text = text.replace(f"%({name})s", literal)
+                continue
+        processor = impl.bind_processor(dialect)
+        sent[name] = processor(value) if processor else value
+    if any(compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)
+           for name in params if name in compiled.binds):
+        return None, {}
+    return text, sent
+
+
 def _page_of(make_query: Callable[[], sa.Select], page: int, per_page: int,
              reader: tuple[bool, bool], viewer_id: int, *, counting: str = "alongside",
-             key: Hashable | None = None) -> Found:
+             key: Hashable | None = None, values: dict | None = None) -> Found:
     """One page of the directory and its count, with each person's card columns, in one
     statement: the page and the count are found on members' ids alone, then only that page's
     members are read. Counting over whole rows kept every match's columns in memory (at
     25,000 members, more than PostgreSQL's work_mem).
 
-    How the count is made (``counting``) depends on the search. With no filter, or a name only,
-    the page is among the first rows of the index on open accounts' names. A name only ("by
-    name") reads its first matches, up to one past ``MOST_COUNTED``, once, counting them and
-    taking the page from them: at most a few thousand names for the shortest search. With no
-    search at all the count is a subquery of its own ("apart") that stops at one past
-    ``MOST_COUNTED``. A filter that picks few people (a strength, a council) is counted
-    alongside (``count(*) OVER ()``), since a subquery would run the filter a second time; its
-    count is shown the same way.
+    How the count is made (``counting``) depends on the search. With no filter, or a name only
+    ("first"), the page is among the first rows of the index on open accounts' names: the
+    first matches, up to one past ``MOST_COUNTED``, are read once, counted, and the page taken
+    from them (at most a few thousand names read for the shortest search). A filter that
+    picks few people (a strength, a council) is counted alongside (``count(*) OVER ()``), since
+    a subquery would run the filter a second time; its count is shown the same way.
     """
     page = max(page, 1)
     key = None if key is None else (key, MOST_COUNTED)
-    statement = None if key is None else _STATEMENTS.get(key)
-    if statement is None:
-        statement = _page_select(make_query(), page, per_page, counting, reader)
+    kept = None if key is None else _STATEMENTS.get(key)
+    if kept is None:
+        kept = [_page_select(make_query(), per_page, counting, reader), None]
         if key is not None:
-            _STATEMENTS[key] = statement
+            _STATEMENTS[key] = kept
             while len(_STATEMENTS) > MOST_KEPT:
                 _STATEMENTS.popitem(last=False)
-    # Run on the session's connection: plain rows need nothing of the ORM's execution (about
-    # 0.15 ms a request), and a search has nothing unsaved to flush first.
-    rows = db.session.connection().execute(statement, {"viewer_id": viewer_id}).all()
+    params = {**(values or {}), "viewer_id": viewer_id, "after": (page - 1) * per_page}
+    if counting == "first":
+        params["upto"] = page * per_page
+    rows = (_rows(kept, params) if key is not None
+            else db.session.connection().execute(kept[0], params).all())
     if rows or page == 1:
         total = min(rows[0].total, MOST_COUNTED + 1) if rows else 0
         found = Found(list(rows), total, page, per_page)
