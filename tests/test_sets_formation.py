@@ -4,6 +4,7 @@ joiners."""
 from __future__ import annotations
 
 import html
+import re
 
 import pytest
 import sqlalchemy as sa
@@ -496,3 +497,71 @@ def test_a_late_joiner_is_not_added_to_a_set_that_changed_since_the_search(
     assert (f"{camden.name} can't take them any more with every rule kept"
             in _text(response))
     assert late.id not in _members(camden)
+
+
+def _options(page: str) -> list[str]:
+    """The facilitator list's options' words, in order; the chosen one marked with a star."""
+    select = page[page.index('<select id="facilitator"'):]
+    select = select[:select.index("</select>")]
+    return [("*" if selected else "") + html.unescape(words) for selected, words in
+            re.findall(r'<option (selected )?value="\d+">([^<]*)</option>', select)]
+
+
+def test_a_long_list_of_facilitators_offers_the_first_hundred_and_a_search_by_name(
+        app, client, coordinator, people):
+    formation = _formed(client)
+    row = _sets(formation)[0]
+    url = f"/sets/formations/{formation.id}/sets/{row.id}/facilitator"
+    mentors = [make_user(email=f"m{n}@example.org", name=f"Mentor {n:03}", roles=[Role.MENTOR])
+               for n in range(105)]
+    make_user(email="gone@example.org", name="Mentor 100 Gone", roles=[Role.MENTOR],
+              active=False)
+
+    page = client.get(url).get_data(as_text=True)
+    shown = _options(page)
+    assert len(shown) == service.FACILITATORS_SHOWN
+    assert shown[:3] == ["Cora Coordinator", "Mentor 000", "Mentor 001"]
+    assert shown[-1] == "Mentor 098" and "Showing the first 100 by name" in page
+    assert 'name="name"' in page and 'role="search"' in page
+
+    # Someone past the first hundred can still be chosen, and the list then keeps them.
+    assert client.post(url, data={"facilitator": mentors[104].id}).status_code == 302
+    assert db.session.get(LearningSet, row.id).facilitator_id == mentors[104].id
+    shown = _options(client.get(url).get_data(as_text=True))
+    assert len(shown) == 101 and shown[-1] == "*Mentor 104"
+
+    # A search by name: closed accounts and members are never offered.
+    found = client.get(url + "?name=TOR+10").get_data(as_text=True)
+    assert _options(found) == ["Mentor 100", "Mentor 101", "Mentor 102", "Mentor 103",
+                               "*Mentor 104"]
+    assert "5 people have &ldquo;TOR 10&rdquo; in their name." in found
+    assert "Showing the first" not in found
+    assert _options(client.get(url + "?name=leeds").get_data(as_text=True)) == ["*Mentor 104"]
+    nothing = client.get(url + "?name=%25_zz").get_data(as_text=True)
+    assert "No mentor or coordinator has &ldquo;%_zz&rdquo; in their name." in nothing
+    assert _options(nothing) == ["*Mentor 104"]
+
+    # A mistake keeps the search and the person chosen.
+    refused = client.post(url + "?name=Mentor+00", data={"facilitator": people["Leeds C"].id})
+    assert "Not a valid choice" in _text(refused) or "Choose one of the options shown." in _text(
+        refused)
+    assert 'value="Mentor 00"' in refused.get_data(as_text=True)
+    again = client.post(url + "?name=Mentor+00", data={"facilitator": mentors[50].id})
+    assert again.status_code == 302
+    assert db.session.get(LearningSet, row.id).facilitator_id == mentors[50].id
+
+
+def test_the_facilitator_list_is_written_as_wtforms_writes_a_select(app):
+    from wtforms import SelectChoice
+    from wtforms.widgets import Select
+
+    from netapp.sets.formation_forms import FacilitatorForm
+
+    with app.test_request_context("/"):
+        for chosen in (2, 5, None):
+            form = FacilitatorForm(data={"facilitator": chosen})
+            form.facilitator.choices = [
+                SelectChoice(1, "Ann <b>&amp;</b>"), SelectChoice(2, 'Bo "Quote" O\'Neil'),
+                SelectChoice(3, "Ćelia"), SelectChoice(5, "")]
+            for attrs in ({}, {"aria-invalid": "true", "aria-describedby": "facilitator-error"}):
+                assert str(form.facilitator(**attrs)) == str(Select()(form.facilitator, **attrs))

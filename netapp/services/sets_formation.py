@@ -36,6 +36,7 @@ from netapp.models import (
 from netapp.models.base import utcnow
 from netapp.services import audit, jobs, notifications
 from netapp.services import matching_bridge as bridge
+from netapp.services.directory import contains
 
 RUN_KIND = "form_sets"
 LATE_KIND = "late_joiner_sets"
@@ -506,13 +507,43 @@ def _reassess(formation: SetFormation, row: LearningSet) -> None:
 # ---------------------------------------------------------------- facilitators
 
 
-def facilitator_choices() -> list[tuple[int, str]]:
-    """Mentors and coordinators with an active account, by name."""
-    return list(db.session.execute(
-        sa.select(User.id, User.display_name).join(UserRole, UserRole.user_id == User.id)
-        .where(UserRole.role.in_([Role.MENTOR, Role.COORDINATOR]),
-               User.is_active_account.is_(True))
-        .distinct().order_by(User.display_name, User.id)).all())
+# At most this many facilitators are offered at once: a site has thousands of mentors, so the
+# page offers the first by name and a search by name for the others.
+FACILITATORS_SHOWN = 100
+
+
+def _facilitators() -> sa.Select:
+    """Mentors and coordinators with an active account."""
+    return sa.select(User.id, User.display_name).where(
+        User.is_active_account.is_(True),
+        sa.exists().where(UserRole.user_id == User.id,
+                          UserRole.role.in_([Role.MENTOR, Role.COORDINATOR])))
+
+
+def facilitator_choices(name: str = "", keep: int | None = None
+                        ) -> tuple[list[tuple[int, str]], int, bool]:
+    """Mentors and coordinators with an active account by name: the first
+    ``FACILITATORS_SHOWN`` (of those whose name holds ``name``, when given), with ``keep`` (the
+    set's facilitator, or the one chosen) among them if they may facilitate; and whether more
+    match than are shown, with how many of those shown match. One statement: the open
+    accounts' names are read in order until enough are found."""
+    first = _facilitators()
+    if name:
+        first = first.where(contains(sa.func.lower(User.display_name), name.lower()))
+    first = (first.add_columns(sa.literal(False).label("kept"))
+             .order_by(User.display_name, User.id).limit(FACILITATORS_SHOWN + 1).subquery())
+    stmt = sa.select(first.c.id, first.c.display_name, first.c.kept)
+    if keep is not None:
+        stmt = sa.union_all(stmt, _facilitators().add_columns(sa.literal(True).label("kept"))
+                            .where(User.id == keep))
+    rows = db.session.execute(stmt).all()
+    found = [(r.id, r.display_name) for r in rows if not r.kept]
+    more = len(found) > FACILITATORS_SHOWN
+    shown = found[:FACILITATORS_SHOWN]
+    kept = [(r.id, r.display_name) for r in rows if r.kept]
+    if kept and kept[0] not in shown:
+        return sorted(shown + kept, key=lambda choice: (choice[1], choice[0])), len(shown), more
+    return shown, len(shown), more
 
 
 def assign_facilitator(actor: User, formation: SetFormation, set_id: int,

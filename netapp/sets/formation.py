@@ -205,8 +205,14 @@ def set_facilitator(formation_id: int, set_id: int):
         abort(404)
     form = FacilitatorForm(data=None if request.method == "POST" else
                            {"facilitator": row.facilitator_id})
-    form.facilitator.choices = [SelectChoice(i, name)
-                                for i, name in service.facilitator_choices()]
+    # Thousands may facilitate: the list offers the first by name, or those a search finds,
+    # always with the one already chosen (so a save never changes them unseen).
+    name = request.args.get("name", "").strip()[:120]
+    chosen = request.form.get("facilitator", "") if request.method == "POST" else None
+    keep = (int(chosen) if chosen and chosen.isdigit() and len(chosen) < 10
+            else None) if chosen is not None else row.facilitator_id
+    choices, found, more = service.facilitator_choices(name, keep)
+    form.facilitator.choices = [SelectChoice(i, person) for i, person in choices]
     if form.validate_on_submit():
         try:
             service.assign_facilitator(current_account(), formation, row.id, form.facilitator.data)
@@ -216,7 +222,8 @@ def set_facilitator(formation_id: int, set_id: int):
             flash(f"{row.facilitator.display_name} will facilitate {row.name}.", "success")
             return _to_formation(formation)
     return render_template("sets/formation_facilitator.html", formation=formation, row=row,
-                           form=form)
+                           form=form, name=name, more=more, found=found,
+                           shown=service.FACILITATORS_SHOWN)
 
 
 @bp.route("/formations/<int:formation_id>/publish", methods=["GET", "POST"])
