@@ -3,9 +3,13 @@ HTML the Jinja loop it replaced gave, and escapes whatever members type; a reaso
 person's changed choices at once."""
 import itertools
 
+import sqlalchemy as sa
 from markupsafe import Markup
 
+from netapp.extensions import db
 from netapp.mentoring import round_rows
+from netapp.models import Role, RoundProposal, User, UserRole
+from netapp.services import mentoring_rounds as rounds
 from netapp.services import profiles
 from netapp.services.mentoring_rounds import PreviewRow
 from tests.test_mentoring_rounds import _create, _run, coordinator, people  # noqa: F401
@@ -92,3 +96,43 @@ def test_a_reason_follows_a_changed_choice_at_once(app, client, coordinator, peo
         profiles.set_visibility(people[name], {"lqf": "me"})
     preview = client.get(f"/mentoring/rounds/{rnd.id}/preview").text.replace("&#39;", "'")
     assert "self-assessment" not in preview and "Offers help with the mentee's need" in preview
+
+
+def test_kept_rows_carry_each_requests_token_and_show_a_change_at_once(
+        app, client, coordinator, people):  # noqa: F811
+    # A process keeps a page's rows by everything they show: each request still gets its own
+    # token, and a new name, a lock or a viewer who is one of the pair is written afresh.
+    for name in people:  # mentees keep their self-assessment to themselves
+        profiles.set_visibility(people[name], {
+            "lqf": "me" if name in ("ann", "bob", "cat") else "coordinators"})
+    people["ann"].roles.append(UserRole(role=Role.COORDINATOR))
+    db.session.commit()
+    rnd = _create(client)
+    _run(client, rnd)
+
+    def rows(viewer, token="<input name=t1>"):
+        _, pairs, _ = rounds.preview(rnd.id, 1, 1, 25)
+        expected = round_rows.pair_rows_html(pairs.items, rounds.reasons_for(viewer, pairs.items),
+                                             True, token, "/act")
+        got = round_rows.pair_rows(pairs.items, viewer, True, Markup(token), "/act")
+        assert isinstance(got, Markup) and got == expected
+        return got
+
+    with app.test_request_context():
+        cora, ann = db.session.get(User, coordinator.id), db.session.get(User, people["ann"].id)
+        first = rows(cora)
+        assert rows(cora, "<input name=t2>") == str(first).replace("<input name=t1>",
+                                                                   "<input name=t2>")
+        # Ann reads her own self-assessment in her pair's reason; Cora does not.
+        assert "which the mentee&#39;s self-assessment rates low" in rows(ann)
+        assert "self-assessment" not in rows(cora)
+        people["meg"].display_name = "Meg Renamed"
+        db.session.commit()
+        assert "Meg Renamed" in rows(cora)
+    proposal = db.session.scalars(sa.select(RoundProposal).where(
+        RoundProposal.mentee_id == people["ann"].id)).one()
+    assert client.post(f"/mentoring/rounds/{rnd.id}/pairs/from-preview", data={
+        "kind": "lock", "mentee_id": proposal.mentee_id,
+        "mentor_id": proposal.mentor_id}).status_code == 302
+    with app.test_request_context():
+        assert rows(db.session.get(User, coordinator.id)).count("Locked</span>") == 1

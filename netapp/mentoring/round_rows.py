@@ -7,13 +7,57 @@ the template's own, whitespace and all, so the page is the same byte for byte
 """
 from __future__ import annotations
 
+from collections import OrderedDict
 from functools import lru_cache
 
+from flask import current_app
 from markupsafe import Markup, escape
+
+from netapp.models import Role
+from netapp.services import mentoring_rounds
 
 # What stood before the loop in the template: its comment and two {% set %} lines.
 _BEFORE_ROWS = "\n  \n  \n  "
 _LOCKED = ' <span class="tag">Locked</span>'
+KEPT = 64  # pages of rows a process keeps (``pair_rows``)
+# Stands for the request's CSRF token field in kept rows; a NUL is in no page's HTML.
+_TOKEN = "\x00token\x00"
+
+
+def pair_rows(pairs, viewer, editable: bool, token: str, action: str) -> Markup:
+    """``pair_rows_html`` for a page of pairs, with each reason as ``viewer`` may read it
+    (``mentoring_rounds.reasons_for``).
+
+    For a coordinator or an admin the rows follow from the page's rows as this request read
+    them (names, scores, reasons, locks and both people's choices of who sees what), whether
+    the viewer is one of the people, ``editable`` and ``action`` alone, but for the token: a
+    process keeps the rows of its ``KEPT`` latest pages by exactly those, and puts each
+    request's token in. Any change to a row is another page, written afresh."""
+    if not viewer.has_role(Role.COORDINATOR, Role.ADMIN):
+        # Anyone else's reasons rest on the networks they share with each person.
+        return pair_rows_html(pairs, mentoring_rounds.reasons_for(viewer, pairs), editable,
+                              token, action)
+    pairs = tuple(pairs)
+    # A person reads all of their own profile: whether the viewer is one of them, and who.
+    me = viewer.id if viewer.id in _people(pairs) else None
+    key = (pairs, me, editable, action)
+    kept: OrderedDict = current_app.extensions.setdefault("round_rows", OrderedDict())
+    parts = kept.get(key)
+    if parts is None:
+        parts = str(pair_rows_html(pairs, mentoring_rounds.reasons_for(viewer, pairs),
+                                   editable, _TOKEN, action)).split(_TOKEN)
+        kept.pop(key, None)
+        kept[key] = parts
+        while len(kept) > KEPT:
+            try:
+                kept.popitem(last=False)
+            except KeyError:  # emptied by another thread meanwhile
+                break
+    return Markup(str(token).join(parts))
+
+
+def _people(pairs) -> set[int]:
+    return {p.mentee_id for p in pairs} | {p.mentor_id for p in pairs}
 
 
 def pair_rows_html(pairs, reasons: dict[int, str], editable: bool, token: str,

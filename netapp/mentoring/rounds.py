@@ -226,9 +226,9 @@ def round_preview(round_id: int):
         flash("There are no proposals to see yet: run the round first.", "info")
         return _to_round(rnd)
     editable = rnd.status in rounds_service.EDITABLE
-    rows = round_rows.pair_rows_html(
-        pairs.items, rounds_service.reasons_for(current_user, pairs.items), editable,
-        token_input(), url_for("mentoring.round_pair_from_preview", round_id=rnd.id))
+    rows = round_rows.pair_rows(
+        pairs.items, current_user._get_current_object(), editable, token_input(),
+        url_for("mentoring.round_pair_from_preview", round_id=rnd.id))
     return render_template(
         "mentoring/rounds_preview.html", rnd=rnd, pairs=pairs, unmatched=unmatched,
         stats=rnd.stats or {}, optimality=rounds_service.optimality_words(rnd),
