@@ -125,9 +125,10 @@ def test_local_network(app):
 
 
 def test_affinity_network(app):
-    # The largest affinity network the demo member is in: a page of its thousands of people
-    # with their count, its leads and new joiners, its panels, within the member pages' bar.
-    assert _fixed(app, "affinity network") <= MEMBER_PAGE_MOST
+    # The largest affinity network the demo member is in: their standing (outsiders get "not
+    # found" before its people are read), then a page of its thousands of people with their
+    # counts, its leads and new joiners and its panels, in one statement.
+    assert _fixed(app, "affinity network") == 2
 
 
 def test_member_directory_search(app):

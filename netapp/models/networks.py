@@ -49,6 +49,16 @@ class NetworkMembership(db.Model):
     """A member in a network. For affinity networks, the consent they gave and when."""
 
     __tablename__ = "network_memberships"
+    # A network's page reads one page of its listed members by name, its newest members and
+    # their counts from these indexes alone, whatever the network's size (an affinity network
+    # holds thousands): by name (``member_name``) or the day they joined, each with the
+    # member's choice to be listed.
+    __table_args__ = (
+        sa.Index("ix_network_memberships_by_name", "network_id", "member_name", "user_id",
+                 "is_listed"),
+        sa.Index("ix_network_memberships_by_joined", "network_id", "joined_at", "user_id",
+                 "is_listed"),
+    )
 
     user_id: Mapped[int] = mapped_column(
         sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
@@ -62,8 +72,69 @@ class NetworkMembership(db.Model):
     # Whether other members of the network may see this member on its list. Off until the
     # member turns it on; it matters for affinity networks, where being listed says who is in it.
     is_listed: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # The member's display name, copied here by the database (``MEMBER_NAME_TRIGGERS``) when
+    # the row is made and whenever the name changes: never written by the app. A network's
+    # list is read in this order; the names it shows are read from users. Not loaded with a
+    # membership (deferred): nothing else reads it.
+    member_name: Mapped[str] = mapped_column(sa.String(120), server_default="", deferred=True)
 
     network: Mapped[Network] = relationship()
+
+
+# The copy of each member's name in their memberships (``NetworkMembership.member_name``),
+# kept by the database on both engines, so every way a row is written (the ORM, bulk inserts,
+# COPY in imports) and every rename (the profile form, erasure) keeps it. Installed by migration
+# 0015_member_names and by create_all.
+MEMBER_NAME_FUNCTIONS = [
+    # A new membership takes the member's name. The user's row is locked against a rename
+    # (FOR SHARE) until this transaction ends, so a rename at the same moment waits and then
+    # copies its new name here too.
+    """
+CREATE OR REPLACE FUNCTION netapp_membership_name() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.member_name := coalesce(
+        (SELECT display_name FROM users WHERE id = NEW.user_id FOR SHARE), '');
+    RETURN NEW;
+END
+$$
+""",
+    """
+CREATE OR REPLACE FUNCTION netapp_member_renamed() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE network_memberships SET member_name = NEW.display_name WHERE user_id = NEW.id;
+    RETURN NULL;
+END
+$$
+""",
+]
+MEMBER_NAME_TRIGGERS = {
+    "postgresql": [
+        "CREATE TRIGGER network_memberships_name BEFORE INSERT OR UPDATE OF user_id "
+        "ON network_memberships FOR EACH ROW EXECUTE FUNCTION netapp_membership_name()",
+        "CREATE TRIGGER users_member_name AFTER UPDATE OF display_name ON users FOR EACH ROW "
+        "WHEN (OLD.display_name IS DISTINCT FROM NEW.display_name) "
+        "EXECUTE FUNCTION netapp_member_renamed()",
+    ],
+    "sqlite": [
+        "CREATE TRIGGER network_memberships_name AFTER INSERT ON network_memberships "
+        "FOR EACH ROW BEGIN UPDATE network_memberships SET member_name = coalesce("
+        "(SELECT display_name FROM users WHERE id = NEW.user_id), '') "
+        "WHERE user_id = NEW.user_id AND network_id = NEW.network_id; END",
+        "CREATE TRIGGER users_member_name AFTER UPDATE OF display_name ON users FOR EACH ROW "
+        "WHEN OLD.display_name IS NOT NEW.display_name BEGIN UPDATE network_memberships "
+        "SET member_name = NEW.display_name WHERE user_id = NEW.id; END",
+    ],
+}
+for _sql in MEMBER_NAME_FUNCTIONS:
+    sa.event.listen(NetworkMembership.__table__, "after_create",
+                    sa.DDL(_sql).execute_if(dialect="postgresql"))
+for _dialect, _triggers in MEMBER_NAME_TRIGGERS.items():
+    for _sql in _triggers:
+        # After the memberships' table, and so after users' (its foreign key).
+        sa.event.listen(NetworkMembership.__table__, "after_create",
+                        sa.DDL(_sql).execute_if(dialect=_dialect))
 
 
 class Topic(db.Model):

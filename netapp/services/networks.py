@@ -595,7 +595,10 @@ def _read_people(network: Network, viewer: User, page: int, per_page: int,
         if audiences == _MEMBER_DECIDES:
             audiences = frozenset(_local_audiences(viewer, standing.is_member))
     listed_rows = by_part.get("member", [])
-    if listed_rows:
+    counts = by_part.get("counts")  # an affinity or national network's, in one row
+    if counts:
+        total = counts[0].n
+    elif listed_rows:
         total = listed_rows[0].n
     else:
         # A page past the end has no row to carry the total: only then is it counted apart
@@ -603,11 +606,16 @@ def _read_people(network: Network, viewer: User, page: int, per_page: int,
         total = 0 if page == 1 else db.session.scalar(
             _people_count_statement(network.kind, audiences), params)
     new_rows = by_part.get("new", [])
-    unlisted = by_part["unlisted"][0].n if network.is_affinity else 0
+    if counts:
+        new_total, unlisted = counts[0].pos, counts[0].flag
+    else:  # a local network's: each new member's row carries their count
+        new_total, unlisted = (new_rows[0].n if new_rows else 0), 0
+    if not network.is_affinity:
+        unlisted = 0
     return standing, PeoplePanels(
         page=paging.Page([Person(r[1], r[2]) for r in listed_rows], total, page, per_page),
         leads=[Person(r[1], r[2]) for r in by_part.get("lead", [])],
-        new_count=shown_count(new_rows[0].n if new_rows else 0),
+        new_count=shown_count(new_total),
         new_people=[Person(r[1], r[2]) for r in new_rows if r[3]],
         unlisted_others=unlisted if unlisted >= SMALLEST_COUNT else None,
         panel_rows=by_part if with_panels else None,
@@ -674,8 +682,38 @@ def _people_statement(kind: NetworkKind, audiences: frozenset[str] | None,
     not a member, following as ``n``, a lead row as ``pos``). ``with_panels``: with the rows
     of the page's other panels (``network_panels.parts``; parameter ``now`` too).
 
-    The members are read once (with whether the viewer may see each) and every panel is
-    taken from that: reading them once per panel cost three joins to plan and run."""
+    A local network's members are read once (with whether the viewer may see each) and every
+    panel is taken from that: reading them once per panel cost three joins to plan and run.
+    An affinity or national network's come each from the memberships' indexes
+    (``_wide_people_parts``)."""
+    people = None
+    if kind is NetworkKind.LOCAL:
+        parts, people = _local_people_parts(audiences)
+    else:
+        parts = _wide_people_parts(kind)
+    if with_standing:
+        listed, follows, leads, area = _standing_statement().selected_columns
+        parts.append(sa.select(*_part("standing", area, flag=listed, count=follows,
+                                      pos=leads)))
+    if with_panels:
+        # Imported here: the panels read stories' cards, and stories read networks.
+        from netapp.services import network_panels
+
+        parts += network_panels.parts(_part, _network_param())
+    # Any members' CTE is inside the statement, which begins with SELECT: a statement
+    # beginning with WITH would end its transaction with ROLLBACK (netapp/database.py), and
+    # the connection would forget every statement it had prepared.
+    union = sa.union_all(*parts)
+    if people is not None:
+        union = union.add_cte(people, nest_here=True)
+    panels = union.subquery("panels")
+    return sa.select(*panels.c)
+
+
+def _local_people_parts(audiences: frozenset[str] | None) -> tuple[list[sa.Select], sa.CTE]:
+    """A local network's people parts of ``_people_statement``, and the CTE they read: its
+    members (a few hundred at most) read once, each with whether the viewer may see them."""
+    kind = NetworkKind.LOCAL
     listed = _listed_on_page(kind, audiences)
     # A column, so PostgreSQL reads the few leads once and looks each member up among them
     # (joined to the members, it scanned the leads once per member).
@@ -710,24 +748,64 @@ def _people_statement(kind: NetworkKind, audiences: frozenset[str] | None,
         sa.select(*_part("new", new.c.id, new.c.display_name, flag=new.c.listed,
                          count=new.c.total, pos=new.c.pos)),
     ]
-    if kind is NetworkKind.AFFINITY:
-        # Not listed, the viewer aside: exactly the members the listing rule leaves out.
-        parts.append(sa.select(*_part("unlisted", count=sa.func.count()))
-                     .select_from(people).where(people.c.listed == _ZERO))
-    if with_standing:
-        listed, follows, leads, area = _standing_statement().selected_columns
-        parts.append(sa.select(*_part("standing", area, flag=listed, count=follows,
-                                      pos=leads)))
-    if with_panels:
-        # Imported here: the panels read stories' cards, and stories read networks.
-        from netapp.services import network_panels
+    return parts, people
 
-        parts += network_panels.parts(_part, _network_param())
-    # The members are a CTE inside the statement, which begins with SELECT: a statement
-    # beginning with WITH would end its transaction with ROLLBACK (netapp/database.py), and
-    # the connection would forget every statement it had prepared.
-    panels = sa.union_all(*parts).add_cte(people, nest_here=True).subquery("panels")
-    return sa.select(*panels.c)
+
+def _wide_people_parts(kind: NetworkKind) -> list[sa.Select]:
+    """An affinity or national network's people parts of ``_people_statement``, each read
+    from the memberships' indexes, so that none sorts or looks up every member, whatever the
+    network's size (an affinity network holds thousands).
+
+    Listed for the viewer: in an affinity network those who chose to be (``is_listed``) and
+    the viewer themselves; in a national network everyone. Only open accounts count: the few
+    closed ones are read once from their own index and left out. A page of members is read
+    in the order of the index by name (``member_name``), up to the page; this month's newest
+    listed members backwards in the order of the index by the day they joined; the counts
+    from the latter alone (a row ``counts``: listed as ``n``, not listed as ``flag``, this
+    month's new as ``pos``). Names shown, and the leads, are read from users."""
+    member = NetworkMembership
+    viewer = sa.bindparam("viewer")
+    closed = sa.select(User.id).where(User.is_active_account.is_not(True))
+    month = sa.bindparam("month", type_=sa.DateTime())
+    listed = sa.true() if kind is not NetworkKind.AFFINITY else sa.or_(
+        member.is_listed == sa.true(), member.user_id == viewer)
+
+    def members(*columns):
+        return sa.select(*columns).where(member.network_id == _network_param(),
+                                         member.user_id.not_in(closed))
+
+    page = (members(member.user_id, member.member_name).where(listed)
+            .order_by(member.member_name, member.user_id)
+            .limit(sa.bindparam("per_page", type_=_INT))
+            .offset(sa.bindparam("skip", type_=_INT)).subquery())
+    newest = (members(member.user_id, member.joined_at).where(listed, member.joined_at >= month)
+              .order_by(member.joined_at.desc(), member.user_id.desc())
+              .limit(_number(NEW_SHOWN)).subquery())
+    counts = members(sa.func.count().filter(listed).label("listed"),
+                     sa.func.count().label("everyone"),
+                     sa.func.count().filter(member.joined_at >= month).label("new")).subquery()
+    lead_order = (User.display_name, User.id)
+    return [
+        sa.select(*_part("member", page.c.user_id, User.display_name, first=True,
+                         pos=sa.func.row_number().over(
+                             order_by=(page.c.member_name, page.c.user_id))))
+        .select_from(page.join(User, User.id == page.c.user_id)),
+        sa.select(*_part("lead", User.id, User.display_name,
+                         pos=sa.func.row_number().over(order_by=lead_order)))
+        .select_from(NetworkLead)
+        .join(member, sa.and_(member.user_id == NetworkLead.user_id,
+                              member.network_id == NetworkLead.network_id))
+        .join(User, User.id == NetworkLead.user_id)
+        .where(NetworkLead.network_id == _network_param(), User.is_active_account.is_(True),
+               listed),
+        sa.select(*_part("new", newest.c.user_id, User.display_name, flag=_ONE,
+                         pos=sa.func.row_number().over(
+                             order_by=(newest.c.joined_at.desc(), newest.c.user_id.desc()))))
+        .select_from(newest.join(User, User.id == newest.c.user_id)),
+        # Not listed, the viewer aside: exactly the members the listing rule leaves out.
+        sa.select(*_part("counts", count=counts.c.listed,
+                         flag=counts.c.everyone - counts.c.listed, pos=counts.c.new)),
+    ]
 
 
 def is_listed_to_members(user: User, network: Network) -> bool:
