@@ -14,9 +14,11 @@ import re
 import pytest
 import sqlalchemy as sa
 
+from netapp.coordinator import member_rows
 from netapp.extensions import db
 from netapp.models import (
     AuditEntry,
+    Element,
     IsolationScore,
     LearningSet,
     Profile,
@@ -26,7 +28,7 @@ from netapp.models import (
     Topic,
     User,
 )
-from netapp.services import lqf, profiles
+from netapp.services import lqf, profiles, reference
 from tests.factories import make_user
 from tests.profile_helpers import assess, council, give_profile, join, load_reference
 from tests.statements import statements_per_page
@@ -284,6 +286,72 @@ def test_each_row_shows_that_members_own_needs_and_strengths(client, auth, users
     assert (f"Help with: People management, Finance and budgets<br>Strong in: {codes[1]}, "
             f"{codes[3]}") in rows["Leo Leeds"]
     assert f"Help with: Finance and budgets<br>Strong in: {codes[0]}<" in rows["Olga Owner"]
+
+
+def _row_of(html: str, name: str) -> str:
+    """The table row naming ``name`` (a linked name), up to its end."""
+    return html.split(f">{name}</a>", 1)[1].split("</tr>", 1)[0]
+
+
+def test_a_kept_row_shows_every_change_at_once(app, client, auth, users, people, monkeypatch):
+    """A process keeps each row's HTML by the values read for it: a row read again unchanged
+    is not written again, and any change to the member, or to a topic's or an element's name,
+    shows on the next page."""
+    olga = people["olga"]
+    auth.login(users["coordinator"].email)
+    first = client.get("/coordinator/members").get_data(as_text=True)
+    row = _row_of(first, "Olga Owner")
+    assert "Cornwall, South West" in row and "Help with: Finance and budgets" in row
+    assert ">80<" in row and "Asking for a mentor, In a set" in row
+    written = []
+    real = member_rows._row_html
+    monkeypatch.setattr(member_rows, "_row_html",
+                        lambda r, *args: written.append(r.name) or real(r, *args))
+    again = client.get("/coordinator/members").get_data(as_text=True)
+    assert written == []
+    assert again.split("<tbody>")[1].split("</tbody>")[0] == \
+        first.split("<tbody>")[1].split("</tbody>")[0]
+
+    def olga_row() -> str:
+        return _row_of(client.get("/coordinator/members").get_data(as_text=True), "Olga Owner")
+
+    profiles.save_needs(olga, [_topic_id("digital")])
+    assert "Help with: Digital records and technology" in olga_row()
+    assert written == ["Olga Owner"]  # only the changed row is written again
+    _isolation(olga, 30)
+    assert ">30<" in olga_row()
+    profiles.set_visibility(olga, {"area": profiles.ONLY_ME})
+    assert "Not shared" in olga_row() and "Cornwall" not in olga_row()
+    topic = db.session.get(Topic, _topic_id("digital"))
+    topic.name = "Going digital"
+    db.session.commit()
+    assert "Help with: Going digital" in olga_row()
+    element = db.session.get(Element, _element_id(0))
+    element.code = "ZZ9"
+    db.session.commit()
+    assert "Strong in: ZZ9<" in olga_row()
+    db.session.get(User, olga.id).display_name = "Olga Renamed"
+    db.session.commit()
+    html = client.get("/coordinator/members").get_data(as_text=True)
+    assert ">Olga Renamed</a>" in html and ">Olga Owner<" not in html
+
+
+def test_a_row_naming_a_topic_the_process_has_not_read_shows_it_once_read(
+        app, client, auth, users, people, monkeypatch):
+    """A topic added behind the process's back (another process, or by hand) is named as soon
+    as the process reads the topics again: a row written without its name is not kept."""
+    auth.login(users["coordinator"].email)
+    client.get("/coordinator/members")  # the process reads the topics
+    db.session.execute(sa.text(
+        "INSERT INTO topics (code, name, is_support_area, position) "
+        "VALUES ('by_hand', 'Added by hand', false, 99)"))
+    db.session.commit()
+    profiles.save_needs(people["olga"], [_topic_id("by_hand")])
+    monkeypatch.setattr(reference, "RELOAD_AFTER", 3600.0)  # the copy held for now
+    client.get("/coordinator/members")
+    monkeypatch.setattr(reference, "RELOAD_AFTER", 0.0)  # read again when it lacks one
+    row = _row_of(client.get("/coordinator/members").get_data(as_text=True), "Olga Owner")
+    assert "Help with: Added by hand" in row
 
 
 def test_each_row_links_to_the_profile_and_the_look_is_audited(client, auth, users, people):

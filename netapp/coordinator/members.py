@@ -83,12 +83,12 @@ def members():
     form, filters, valid = search_form() if request.args else (
         MembersForm, member_list.Filters(), True)
     number = request.args.get("page", 1, type=page_number) or 1
-    page = member_list.list_page(viewer, filters, number, current_app.config["PAGE_SIZE"])
+    page = member_list.read_page(viewer, filters, number, current_app.config["PAGE_SIZE"])
     args = {k: v for k, v in request.args.items() if k != "page" and v} if valid else {}
     search = kept_forms.search_form("coordinator/_members_search.html", form, args=args)
     # A profile's address built once, each id added to it (not url_for per row).
-    rows = member_rows.rows_html(page.items, viewer.id,
-                                 escape(url_for("members.profile", user_id=0)[:-1]))
+    rows = member_rows.page_rows_html(page.items, viewer.id,
+                                      escape(url_for("members.profile", user_id=0)[:-1]))
     return render_template("coordinator/members.html", page=page, args=args, filters=filters,
                            viewer=viewer, search_form=search, rows=rows), \
         200 if valid else 400

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import NamedTuple
 
@@ -284,7 +284,7 @@ def _page_rows(connection: sa.Connection, viewer: User, filters: Filters, page: 
     """The rows of ``_page_statement``, for staff run as its SQL text and parameters, worked
     out once per process: executing the statement itself rebuilt its forty-odd parameters and
     passed every value through SQLAlchemy's types on each request (about 0.15 ms). Its columns
-    are plain values as the database gives them (``_rows_of`` reads them so: the service type
+    are plain values as the database gives them (``rows_of`` reads them so: the service type
     as its text, true and false as 1 and 0 on SQLite). The text still goes through the
     engine's events, so it is counted, and read without a transaction, as any statement."""
     if not viewer.has_role(Role.COORDINATOR, Role.ADMIN):
@@ -336,10 +336,18 @@ class MembersPage(Page):
 
 
 def list_page(viewer: User, filters: Filters, page: int, per_page: int) -> MembersPage:
-    """One page of the list, each item a ``Row``, in one statement: the page's rows with their
-    needs and strengths, and the count (a subquery run once). With no search the count of every
-    member is kept for up to a minute, so most requests leave it out; a page past the end,
-    having no row to carry the count, counts apart."""
+    """One page of the list, each item a ``Row`` (``read_page``'s rows, as ``rows_of`` reads
+    them)."""
+    found = read_page(viewer, filters, page, per_page)
+    return replace(found, items=rows_of(found.items))
+
+
+def read_page(viewer: User, filters: Filters, page: int, per_page: int) -> MembersPage:
+    """One page of the list, each item a row of the page statement as read (``rows_of`` makes
+    them ``Row``s), in one statement: the page's rows with their needs and strengths, and the
+    count (a subquery run once). With no search the count of every member is kept for up to a
+    minute, so most requests leave it out; a page past the end, having no row to carry the
+    count, counts apart."""
     page = max(page, 1)
     keep_for = kept.keep_for("MEMBERS_COUNT_KEEP_FOR", COUNT_KEEP_FOR)
     read: list = []
@@ -360,7 +368,33 @@ def list_page(viewer: User, filters: Filters, page: int, per_page: int) -> Membe
     else:
         total, _at = count_with_page()
         found, counted_at = read[0], None
-    return MembersPage(_rows_of(found), page, per_page, total, counted_at)
+    return MembersPage(found, page, per_page, total, counted_at)
+
+
+# The page statement's columns that make a ``Row`` (``rows`` less the count after them).
+_ROW_WIDTH = 17
+
+
+def row_key(found) -> tuple:
+    """What a ``Row`` follows from, of one of ``read_page``'s rows: every value it read but
+    the count."""
+    return found[:_ROW_WIDTH]
+
+
+def naming_sources() -> tuple:
+    """The process's copies that ``rows_of`` names needs and strengths from (the same objects
+    until they are loaded again)."""
+    return reference.shared("topics"), reference.shared("frameworks")
+
+
+def fully_named(found, row: Row) -> bool:
+    """Whether ``row`` (``rows_of`` of ``found``) names every need and strength ``found``
+    holds, none left out for lack of it in the process's copies."""
+    if found.needs_seen and found.need_ids and \
+            len(row.needs) != found.need_ids.count(",") + 1:
+        return False
+    return not (found.lqf_seen and found.strong_ids
+                and len(row.strengths) != found.strong_ids.count(",") + 1)
 
 
 # What a row says is kept from coordinators, by (area seen, organisation seen).
@@ -369,7 +403,7 @@ _HIDDEN = {(area, org): frozenset(key for key, seen in (("area", area), ("organi
            for area in (False, True) for org in (False, True)}
 
 
-def _rows_of(found) -> list[Row]:
+def rows_of(found) -> list[Row]:
     """``Row``s from the page statement's rows (its columns in ``rows``' order, then the need
     and strength ids, then maybe the count): topic names from the process's copy, element
     codes in framework order."""
