@@ -106,6 +106,71 @@ def test_directory_shows_affinity_networks_without_any_count(client, auth, world
     assert f'href="/networks/{_bame().id}"' in client.get("/networks/").get_data(as_text=True)
 
 
+# The loop templates/networks/directory.html had before its list was written in Python.
+_DIRECTORY_LOOP = """{% for region in regions %}
+<details class="region"{% if region.id == my_region_id %} open{% endif %}>
+  <summary>{{ region.name }}</summary>
+  <ul class="council-list">
+    {% for name, network_id, count in region.councils %}
+    <li>
+      {% if network_id %}<a href="{{ url_for('networks.network', network_id=network_id) }}">\
+{{ name }}</a>{% else %}{{ name }}{% endif %}
+      <span class="count">{% if count %}{{ "{:,}".format(count) }} members\
+{% elif network_id %}fewer than 5 members{% else %}no members yet{% endif %}</span>
+    </li>
+    {% endfor %}
+  </ul>
+</details>
+{% endfor %}"""
+
+
+def test_directory_list_is_written_as_the_template_loop_wrote_it(app):
+    from flask import render_template_string, url_for
+    from markupsafe import escape
+
+    from netapp.networks.directory_items import regions_html
+    from netapp.services.network_directory import Council, RegionCouncils
+
+    regions = [
+        RegionCouncils(3, "North & <East>", [Council("Bath 'n' \"Wells\"", 12, 1234567),
+                                             Council("Derby", 4, None),
+                                             Council("Nowhere", None, None)]),
+        RegionCouncils(9, "South West", [Council("Cornwall", 7, 5)]),
+        RegionCouncils(10, "Empty", [])]
+    with app.test_request_context("/networks/"):
+        for mine in (None, 3, 9):
+            written = regions_html(regions, mine,
+                                   escape(url_for("networks.network", network_id=0)[:-1]))
+            assert written == render_template_string(_DIRECTORY_LOOP, regions=regions,
+                                                     my_region_id=mine)
+    assert "North &amp; &lt;East&gt;" in written and "1,234,567 members" in written
+
+
+def test_directory_counts_open_accounts_and_opens_the_readers_region(client, auth, world):
+    for n in range(5):
+        give_profile(make_user(name=f"York Person {n}"), "York")
+    closed = make_user(name="York Closed", active=False)
+    give_profile(closed, "York")
+    auth.login(world["mentor"].email)  # in York, with the 5 above: 6 open accounts
+    html = client.get("/networks/").get_data(as_text=True)
+    york = re.search(rf'href="/networks/{_local("York").id}">York</a>\s*<span class="count">'
+                     r"([^<]*)<", html)
+    assert york.group(1) == "6 members"
+    opened = re.findall(r'<details class="region" open>\s*<summary>([^<]*)<', html)
+    assert opened == ["Yorkshire and the Humber"]
+
+
+def test_directory_reads_one_statement_whatever_the_data(client, auth, world):
+    auth.login(world["member"].email)
+    statements_per_page(client, ["/networks/"])  # warm-up: the process's reference copies
+    small = statements_per_page(client, ["/networks/"])["/networks/"]
+    _grow(12)
+    statements_per_page(client, ["/networks/"])
+    assert statements_per_page(client, ["/networks/"])["/networks/"] == small
+    # The page's own statement, and the signed-in person (tests keep no sessions).
+    assert small == 2
+
+
 # ------------------------------------------------------------------ a local network's page
 
 

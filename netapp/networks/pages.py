@@ -11,23 +11,24 @@ from netapp.extensions import db
 from netapp.members._common import current_member
 from netapp.members.forms import ConsentForm, EmptyForm, ListingForm
 from netapp.models import Network, ServiceType, User
-from netapp.networks import bp, member_cards, panel_items
+from netapp.networks import bp, directory_items, member_cards, panel_items
 from netapp.networks.page_forms import DirectoryForm, LeadForm
 from netapp.request_hooks import page_number
 from netapp.services import directory as member_directory
-from netapp.services import network_panels, networks, reference
+from netapp.services import network_directory, network_panels, networks, reference
 
 
 @bp.route("/")
 @login_required
 def directory():
     viewer = current_member()
-    council = viewer.profile.local_authority if viewer.profile else None
-    joined = {m.network_id for m in networks.memberships(viewer.id)} \
-        if viewer.is_verified else set()
-    return render_template("networks/directory.html", regions=networks.directory(),
-                           affinity=networks.affinity_networks(), joined=joined,
-                           my_region_id=council.region_id if council else None)
+    found = network_directory.directory(viewer.id, viewer.is_verified)
+    # A network's address built once, each id added to it (not url_for per council).
+    regions = directory_items.regions_html(
+        found.regions, found.my_region_id,
+        escape(url_for("networks.network", network_id=0)[:-1]))
+    return render_template("networks/directory.html", regions_html=regions,
+                           affinity=networks.affinity_networks(), joined=found.joined)
 
 
 @bp.route("/mine")

@@ -11,7 +11,7 @@ from functools import cache
 from typing import NamedTuple
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased, lazyload, selectinload
+from sqlalchemy.orm import aliased, lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from netapp.extensions import db
@@ -23,7 +23,6 @@ from netapp.models import (
     NetworkLead,
     NetworkMembership,
     Profile,
-    Region,
     Role,
     User,
 )
@@ -1001,30 +1000,6 @@ def followed(user_id: int) -> list[Network]:
 def shown_count(count: int) -> int | None:
     """A count as the pages show it: None (shown as "fewer than 5") below SMALLEST_COUNT."""
     return count if count >= SMALLEST_COUNT else None
-
-
-def directory() -> list[tuple[Region, list[tuple[LocalAuthority, Network | None, int | None]]]]:
-    """Regions, their councils, each council's local network and its member count (None when
-    below SMALLEST_COUNT), in three queries. Affinity networks are listed without counts."""
-    councils = db.session.scalars(
-        sa.select(LocalAuthority).options(selectinload(LocalAuthority.region))
-        .join(Region).order_by(Region.name, LocalAuthority.name)
-    ).all()
-    counted = db.session.execute(
-        sa.select(Network, sa.func.count(User.id))
-        .outerjoin(NetworkMembership, NetworkMembership.network_id == Network.id)
-        .outerjoin(User, sa.and_(User.id == NetworkMembership.user_id,
-                                 User.is_active_account.is_(True)))
-        .where(Network.kind == NetworkKind.LOCAL)
-        .group_by(Network.id)
-    ).all()
-    by_council = {n.local_authority_id: (n, c) for n, c in counted}
-    regions: dict[int, tuple[Region, list]] = {}
-    for council in councils:
-        network, count = by_council.get(council.id, (None, 0))
-        regions.setdefault(council.region_id, (council.region, []))[1].append(
-            (council, network, shown_count(count)))
-    return list(regions.values())
 
 
 def _month_start():
