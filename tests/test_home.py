@@ -100,3 +100,42 @@ def test_home_shows_my_next_three_events_i_may_still_see_soonest_first(client, a
                          "Called off", "Already over", "Women leaders") if t in html]
     assert shown == ["First meet-up", "Second meet-up", "Third meet-up"]
     assert html.index("First meet-up") < html.index("Second meet-up") < html.index("Third")
+
+
+def test_home_kept_per_process_shows_each_change_at_once_with_each_pages_token(
+        app, client, auth, users, monkeypatch):
+    """A process keeps the home page below its header by everything it shows: a new name, a
+    new network, a new role or a confirmed email shows on the next load, and each page has
+    the request's own token in its forms."""
+    import re
+
+    from netapp import forms_common
+    from netapp.extensions import db
+    from netapp.models import Role, UserRole
+    from tests.factories import make_user
+
+    load_reference()
+    member = make_user(email="una@example.org", name="Una Unconfirmed", verified=False)
+    give_profile(member, "Leeds")
+    assert auth.login(member.email).status_code == 302
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        for n in range(3):  # the first page is rendered, the others kept
+            token = f"token-{n}&<{n}>"  # as a session's token would be, escaped on the page
+            monkeypatch.setattr(forms_common, "signed_token", lambda token=token: token)
+            monkeypatch.setitem(app.jinja_env.globals, "csrf_token", lambda token=token: token)
+            html = client.get("/home").get_data(as_text=True)
+            assert "Please confirm your email" in html and "Una Unconfirmed" in html
+            assert re.findall(r'name="csrf_token" type="hidden" value="([^"]+)"', html) == [
+                f"token-{n}&amp;&lt;{n}&gt;"]
+            assert "token-" not in html.replace(f"token-{n}&amp;", "")
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    member.display_name = "Una Renamed"
+    member.email_verified_at = member.created_at
+    db.session.add(UserRole(user_id=member.id, role=Role.MENTOR))
+    db.session.commit()
+    join(member, "women")
+    html = client.get("/home").get_data(as_text=True)
+    assert "Hello, Una Renamed" in html and "Please confirm your email" not in html
+    assert "My mentees" in html and "Women managers network" in html

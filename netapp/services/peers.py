@@ -52,7 +52,7 @@ __all__ = [
     "Person", "PeerIndex", "Space", "Suggestion", "profile_vectors", "query_vectors", "fit",
     "nearest", "me_statement", "visible_statement", "expected", "suggestions_for", "can_greet",
     "greetable", "has_said_hello", "say_hello", "dismiss", "hellos_for", "forget_cache",
-    "suggestions_html",
+    "suggestions_html", "keep_latest",
 ]
 
 # Weights of the three blocks of the vector (docs/networks.md, "Peer suggestions").
@@ -650,12 +650,12 @@ def expected(user: User) -> tuple[int, ...]:
 def _remember(user: User, peer_ids: Sequence[int]) -> None:
     kept = _expected()
     # No move_to_end: another thread of a threaded server may have just dropped the key.
-    _keep_latest(kept, user.id, tuple(peer_ids), EXPECTED_KEPT)
+    keep_latest(kept, user.id, tuple(peer_ids), EXPECTED_KEPT)
 
 
-def _keep_latest(kept: OrderedDict, key, value, most: int) -> None:
+def keep_latest(kept: OrderedDict, key, value, most: int) -> None:
     """Keep ``value`` under ``key`` as the latest in ``kept``, and forget the oldest beyond
-    ``most``."""
+    ``most`` (a process's bounded store, safe under a threaded server)."""
     kept.pop(key, None)
     kept[key] = value
     while len(kept) > most:
@@ -693,7 +693,7 @@ def _ranked(indexes: dict[int, NetworkIndex], me: Person, space: Space, leave_ou
                 best[pid] = (dist, nid)
     ranked = [(pid, dist, nid) for pid, (dist, nid)
               in sorted(best.items(), key=lambda item: (item[1][0], item[0]))]
-    _keep_latest(kept, key, ranked, RANKED_KEPT)
+    keep_latest(kept, key, ranked, RANKED_KEPT)
     return ranked
 
 
@@ -767,7 +767,7 @@ def suggestions_html(suggestions: Iterable[Suggestion], back: str) -> Markup:
         if parts is None:
             parts = render_template(SUGGESTION_TEMPLATE, s=suggestion, back=back,
                                     csrf_token=lambda: Markup(_TOKEN)).split(_TOKEN)
-            _keep_latest(kept, key, parts, HTML_KEPT)
+            keep_latest(kept, key, parts, HTML_KEPT)
         if token is None:
             token = str(escape(current_app.jinja_env.globals["csrf_token"]()))
         out.append(token.join(parts))
