@@ -8,9 +8,13 @@ against the template's).
 """
 from __future__ import annotations
 
+import json
+
 from markupsafe import Markup
 
 from netapp.escaping import escaped
+from netapp.models import Role, ServiceType
+from netapp.services import directory, profiles, reference
 
 _DL_START = "\n    <dl>\n      "
 _DL_END = "\n    </dl>\n    "
@@ -48,6 +52,108 @@ def cards_html(entries, viewer_id: int, profile_path: str) -> Markup:
             add("\n      ")
             if entry.strengths:
                 add(f"<dt>Strong in</dt><dd>{escaped(', '.join(entry.strengths))}</dd>")
+            add(_DL_END)
+        add("\n  </li>\n  ")
+    return Markup("".join(parts))
+
+
+# What a card shows of each set of choices a member stored (their JSON text), for each set of
+# audiences a reader belongs to: most members keep the same few. Worked out from the text
+# alone, so kept for the process's life (at most _MOST_CHOICES, then begun again).
+_SHOWN: dict[tuple[frozenset, str], frozenset[str]] = {}
+_MOST_CHOICES = 1024
+# Each council's "<dt>Area</dt><dd>council, region</dd>" for the process's copy of places it
+# was written from, and each service type's words.
+_AREAS: list = [None, {}]
+_KINDS: dict[str, str] = {}
+
+
+def _shown(audiences: frozenset, choices: str | None) -> frozenset[str]:
+    key = (audiences, choices)
+    found = _SHOWN.get(key)
+    if found is None:
+        chosen = json.loads(choices or "{}") or {}
+        found = frozenset(field for field, audience in profiles._rules(chosen).items()
+                          if audience in audiences and field in directory.CARD_FIELDS)
+        if len(_SHOWN) >= _MOST_CHOICES:
+            _SHOWN.clear()
+        _SHOWN[key] = found
+    return found
+
+
+def _kind(service_type) -> str:
+    found = _KINDS.get(service_type)
+    if found is None:
+        found = _KINDS[service_type] = ServiceType(service_type).label.lower()
+    return found
+
+
+def directory_cards(rows, viewer, profile_path: str) -> Markup:
+    """The ``<li>`` of each person on a page of the directory (``directory.find``'s rows), as
+    ``cards_html`` writes them from ``directory.search_page``'s entries, without building the
+    entries: the same rules for who sees what (``profiles.cards_from_values``) and the same
+    HTML, byte for byte (tests/test_networks_directory_cards.py compares them)."""
+    viewer_id = viewer.id
+    staff = viewer.has_role(Role.COORDINATOR, Role.ADMIN)
+    places = reference.shared("places")
+    if _AREAS[0] is not places:
+        _AREAS[:] = [places, {}]
+    areas = _AREAS[1]
+    offered = {int(t) for r in rows if r.offers for t in r.offers.split(",")}
+    names = reference.topic_names(offered) if offered else {}
+    order = {topic_id: i for i, topic_id in enumerate(names)} if offered else {}
+    elements = None
+    parts = []
+    add = parts.append
+    for r in rows:
+        uid = r.id
+        name = escaped(r.display_name)
+        if uid == viewer_id:
+            add(f"\n  <li>\n    <h3>{name} (you)</h3>\n    ")
+            audiences = profiles._ALL
+        else:
+            add(f'\n  <li>\n    <h3><a href="{profile_path}{uid}">{name}</a></h3>\n    ')
+            audiences = (profiles._STAFF_SEE if staff else profiles._NETWORKS_SEE if r.shares
+                         else profiles._EVERYONE_SEES)
+        shown = _shown(audiences, r.visibility)
+        card = []
+        if "job_title" in shown and r.job_title:
+            card.append(f"<dt>Job title</dt><dd>{escaped(r.job_title)}</dd>")
+        if "organisation" in shown and r.organisation_name is not None:
+            card.append(f"<dt>Service</dt><dd>"
+                        f"{escaped(f'{r.organisation_name} ({_kind(r.service_type)})')}</dd>")
+        if "area" in shown and (council := r.local_authority_id) is not None:
+            area = areas.get(council)
+            if area is None:
+                place = places.get(council) or reference.place(council)
+                if place is not None:
+                    area = f"<dt>Area</dt><dd>{escaped(f'{place.council}, {place.region}')}</dd>"
+                    if council in places:
+                        areas[council] = area
+            if area is not None:
+                card.append(area)
+        if "offer" in shown and (capacity := r.mentor_capacity):
+            offers = ", ".join(
+                names[t] for t in sorted(directory.joined_ids(r.offers),
+                                         key=lambda t: order.get(t, len(order)))
+                if t in names) if r.offers else ""
+            people = "person" if capacity == 1 else "people"
+            card.append(f"<dt>Mentoring</dt><dd>"
+                        f"{escaped(f'Can mentor {capacity} {people}: {offers}')}</dd>")
+            if r.mentor_availability:
+                card.append(f"<dt>Usually free</dt><dd>{escaped(r.mentor_availability)}</dd>")
+            if r.mentor_note:
+                card.append(f"<dt>A note for mentees</dt><dd>{escaped(r.mentor_note)}</dd>")
+        if card:
+            add(_DL_START)
+            add("".join(card))
+            add("\n      ")
+            if "lqf" in shown and r.strong:
+                if elements is None:
+                    elements = directory.strength_elements()
+                strengths = directory._names(r.strong, elements)
+                if strengths:
+                    add(f"<dt>Strong in</dt><dd>{escaped(', '.join(strengths))}</dd>")
             add(_DL_END)
         add("\n  </li>\n  ")
     return Markup("".join(parts))

@@ -281,12 +281,13 @@ def members():
         "networks/_members_search.html", DirectoryForm, _directory_search, args=args)
     search = search or member_directory.Search()
     status = 200 if valid else 400
-    page, entries = member_directory.search_page(
+    page = member_directory.find(
         viewer, search, request.args.get("page", 1, type=page_number),
         current_app.config["PAGE_SIZE"])
-    # A profile's address built once, each id added to it (not url_for per card).
-    cards = member_cards.cards_html(entries, viewer.id,
-                                    escape(url_for("members.profile", user_id=0)[:-1]))
-    return render_template("networks/members.html", page=page, entries=entries, cards=cards,
+    # Cards written from the page's rows; a profile's address built once, each id added to it
+    # (not url_for per card).
+    cards = member_cards.directory_cards(page.items, viewer,
+                                         escape(url_for("members.profile", user_id=0)[:-1]))
+    return render_template("networks/members.html", page=page, entries=page.items, cards=cards,
                            search=search, viewer=viewer, args=args, search_form=search_form,
                            most_counted=member_directory.MOST_COUNTED), status
