@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import threading
 from datetime import UTC, date, datetime, time, timedelta
+from types import SimpleNamespace
 
 import icalendar
 import pytest
@@ -698,8 +699,39 @@ def test_a_members_view_of_an_event_runs_the_same_statements_however_many(client
         count_statements(client, p)  # warm-up: what a serving process has cached
     small = {p: count_statements(client, p) for p in paths}
     assert small[paths[0]] == 2  # the person; the event with all its page shows them
+    assert small[paths[1]] == 2  # the person; the page of events, their counts and answers
     with app.test_request_context():
         for p in _people(leeds["network"], 6, prefix="Later"):
             events.join(p, event)
             events.join(p, _event(leeds["network"], title=f"More for {p.display_name}"))
     assert {p: count_statements(client, p) for p in paths} == small
+
+
+def test_the_list_of_events_is_written_as_its_template_wrote_each_event(app):
+    from flask import render_template_string, url_for
+    from markupsafe import escape
+
+    from netapp.networks.event_items import event_lines
+    from netapp.services.event_lists import Line
+
+    start = datetime(2026, 3, 29, 0, 30, 15, 250)  # the night the clocks go forward
+    lines = [
+        Line(1, "Tea & <talk>", start, True, None, None, 'The "Leeds" network', 0, None),
+        Line(2, "Full up", start + timedelta(days=200), False, 3, None, "York's", 3, None),
+        Line(3, "Cancelled, full", start, False, 2, start, "York", 5, None),
+        Line(4, "Going", start, True, 2, None, "York", 2, RsvpStatus.GOING),
+        Line(5, "Waiting", start, False, 2, start, "York", 2, RsvpStatus.WAITING),
+        Line(6, "Room left", start, False, 4, None, "York", 3, None)]
+    # The list's loop as templates/networks/events/my_events.html had it, each event a
+    # plain object shaped as the include reads it.
+    loop = ('{% for line in lines %}{% set show_network = show %}'
+            '{% include "networks/events/_line.html" %}{% endfor %}')
+    shaped = [SimpleNamespace(event=line, network=SimpleNamespace(name=line.network_name),
+                              going=line.going, my_status=line.my_status) for line in lines]
+    with app.test_request_context("/networks/events"):
+        path = escape(url_for("networks.event_page", event_id=0)[:-1])
+        for show in (True, False):
+            expected = render_template_string(loop, lines=shaped, show=show,
+                                              when=events.short_when)
+            assert event_lines(lines, path, show) == expected
+    assert "Tea &amp; &lt;talk&gt;" in expected and "Sun 29 Mar 2026, 00:30" in expected

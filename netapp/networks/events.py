@@ -17,14 +17,15 @@ from flask import (
     url_for,
 )
 from flask_login import login_required
+from markupsafe import escape
 from wtforms import SelectChoice
 
 from netapp.forms_common import EmptyForm
 from netapp.members._common import current_member
-from netapp.networks import bp
+from netapp.networks import bp, event_items
 from netapp.networks.event_forms import AttendanceForm, EventForm
 from netapp.request_hooks import page_number
-from netapp.services import calendar
+from netapp.services import calendar, event_lists
 from netapp.services import events as service
 from netapp.services.events import EventError, NotFound
 from netapp.services.sets import to_london
@@ -55,10 +56,12 @@ def _save(form: EventForm, save) -> bool:
 @login_required
 def my_events():
     viewer = current_member()
-    pager, lines = service.my_events_page(viewer, _page_number(),
-                                          current_app.config["PAGE_SIZE"])
-    return render_template("networks/events/my_events.html", pager=pager, lines=lines,
-                           when=service.short_when)
+    pager = event_lists.my_events(viewer, _page_number(), current_app.config["PAGE_SIZE"])
+    # An event's address built once, each id added to it (not url_for per event).
+    lines_html = event_items.event_lines(
+        pager.items, escape(url_for("networks.event_page", event_id=0)[:-1]))
+    return render_template("networks/events/my_events.html", pager=pager, lines=pager.items,
+                           lines_html=lines_html)
 
 
 @bp.route("/<int:network_id>/events")
