@@ -14,8 +14,10 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from markupsafe import Markup
 
 from netapp.access import current_account, role_required
+from netapp.escaping import escaped
 from netapp.extensions import db
 from netapp.forms_common import EmptyForm, token_input
 from netapp.mentoring import bp, round_rows
@@ -87,24 +89,12 @@ def round_pool(round_id: int):
     show = request.args.get("show", "mentees")
     if show not in POOL_LISTS:
         show = "mentees"
-    view = rounds_service.pool_view(rnd)
-    people = getattr(view, show)
-    per_page = current_app.config["PAGE_SIZE"]
-    page = _ListPage(people, _page(), per_page)
-    return render_template("mentoring/rounds_pool.html", rnd=rnd, view=view, show=show,
+    # The counts and a page of names come from the database in one statement, without the
+    # engine's features (a page past the end shows the last one).
+    counts, page = rounds_service.pool_page(rnd, show, _page(),
+                                            current_app.config["PAGE_SIZE"])
+    return render_template("mentoring/rounds_pool.html", rnd=rnd, view=counts, show=show,
                            page=page, where=rounds_service.where(rnd))
-
-
-class _ListPage:
-    """A page of a list already in memory, shaped like ``db.paginate``'s for the macro."""
-
-    def __init__(self, items: list, page: int, per_page: int) -> None:
-        self.total = len(items)
-        self.pages = max(1, -(-self.total // per_page))
-        self.page = min(page, self.pages)
-        self.items = items[(self.page - 1) * per_page:self.page * per_page]
-        self.has_prev, self.has_next = self.page > 1, self.page < self.pages
-        self.prev_num, self.next_num = self.page - 1, self.page + 1
 
 
 @bp.route("/rounds/<int:round_id>/weights", methods=["GET", "POST"])
@@ -132,11 +122,10 @@ def round_weights(round_id: int):
 def round_rules(round_id: int):
     rnd = _round(round_id)
     form = RuleForm()
-    view = rounds_service.pool_view(rnd)
     if form.validate_on_submit():
         try:
-            mentee_id = rounds_service.find(view.mentees, form.mentee.data, "mentee")
-            mentor_id = rounds_service.find(view.mentors, form.mentor.data, "mentor")
+            mentee_id, mentor_id = rounds_service.find_pair(rnd, form.mentee.data,
+                                                            form.mentor.data)
             rounds_service.add_rule(current_account(), rnd, PairRuleKind(form.kind.data),
                                     mentee_id, mentor_id)
         except rounds_service.RoundError as problem:
@@ -144,10 +133,18 @@ def round_rules(round_id: int):
         else:
             flash("Saved. It counts from the next run.", "success")
             return redirect(url_for("mentoring.round_rules", round_id=rnd.id))
-    return render_template("mentoring/rounds_pairs.html", rnd=rnd, form=form, view=view,
-                           label=rounds_service.label, rules=rounds_service.rules_of(rnd),
-                           remove_form=EmptyForm(),
-                           editable=rnd.status in rounds_service.EDITABLE)
+    editable = rnd.status in rounds_service.EDITABLE
+    mentees, mentors = rounds_service.pick_lists(rnd) if editable else ([], [])
+    return render_template("mentoring/rounds_pairs.html", rnd=rnd, form=form,
+                           mentee_options=_options(mentees), mentor_options=_options(mentors),
+                           rules=rounds_service.rules_of(rnd),
+                           remove_form=EmptyForm(), editable=editable)
+
+
+def _options(people) -> Markup:
+    """A pick list's options (up to a thousand), written in Python, every label escaped."""
+    return Markup("".join(f'<option value="{escaped(rounds_service.label(p))}"></option>'
+                          for p in people))
 
 
 @bp.route("/rounds/<int:round_id>/pairs/<int:rule_id>/remove", methods=["POST"])

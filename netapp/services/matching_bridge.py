@@ -7,8 +7,9 @@ never commits; the mentoring services decide what to save.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask import current_app
@@ -75,16 +76,36 @@ class Pool:
     left_out: dict[int, str] = field(default_factory=dict)
 
 
+class _Said(NamedTuple):
+    """What the profile rules look at, as SQL columns (``pool_people``)."""
+
+    region: sa.ColumnElement
+    local_authority_id: sa.ColumnElement
+    level: sa.ColumnElement
+    service_type: sa.ColumnElement
+    assessed: sa.ColumnElement  # true when the latest LQF assessment scores every element
+
+
+# Why a profile cannot be used, checked in this order. Each rule is written twice, side by
+# side: as a test of one ``matching_rows`` row (``_common``, for the engine) and as the same
+# test in SQL (``pool_people``, for pages that show the pool in names without the engine).
+# tests/test_mentoring_pool.py checks the two decide alike on a pool with every reason.
+PROFILE_RULES: tuple[tuple[str, Callable[[dict], bool], Callable[[_Said], sa.ColumnElement]],
+                     ...] = (
+    (NO_COUNCIL, lambda row: not row["region"] or not row["local_authority_id"],
+     lambda c: sa.or_(c.region.is_(None), c.region == "", c.local_authority_id.is_(None))),
+    (NO_LEVEL, lambda row: row["level"] is None, lambda c: c.level.is_(None)),
+    (NO_SERVICE, lambda row: not row["service_type"], lambda c: c.service_type.is_(None)),
+    (NO_ASSESSMENT, lambda row: any(code not in row["lqf"] for code in ELEMENT_CODES),
+     lambda c: sa.not_(c.assessed)),
+)
+
+
 def _common(row: dict) -> tuple[dict, str | None]:
     """The fields both sides share, or the reason the profile cannot be used."""
-    if not row["region"] or not row["local_authority_id"]:
-        return {}, NO_COUNCIL
-    if row["level"] is None:
-        return {}, NO_LEVEL
-    if not row["service_type"]:
-        return {}, NO_SERVICE
-    if any(code not in row["lqf"] for code in ELEMENT_CODES):
-        return {}, NO_ASSESSMENT
+    for reason, lacks, _ in PROFILE_RULES:
+        if lacks(row):
+            return {}, reason
     org = row["organisation_id"]
     return {
         "id": person_id(row["user_id"]),
@@ -177,6 +198,94 @@ def _add(pool: Pool, uid: int, unconfirmed: set[int], build, into: list) -> None
         pool.left_out.setdefault(uid, person)
     else:
         into.append(person)
+
+
+def pool_people(regional: bool) -> sa.Select:
+    """``load_pool``'s decisions in SQL, without the engine's features: a row for each member
+    ``load_pool`` puts in one of its lists, for pages that show the pool in names. A regional
+    pool's region is the parameter ``region``; otherwise the whole country. A fixed number of
+    reads of each table whatever the number of members (no engine features are read).
+
+    Columns: ``user_id``; ``name`` (display name); ``mentee``, true for someone waiting for a
+    mentor; ``places``, a mentor's free places when they are in the pool (else NULL);
+    ``left_out``, the reason someone is left out (else NULL). As in ``load_pool``, one person
+    can be both a mentee and a mentor, or a mentee and left out as a mentor; when both sides
+    leave someone out, the mentee side's reason is kept. The same rules as ``load_pool`` and
+    ``_common`` (``PROFILE_RULES``), in the same order.
+    """
+    in_region = (sa.func.coalesce(LocalAuthority.region_id == sa.bindparam("region"),
+                                  sa.false()) if regional else sa.true())
+    busy = (sa.select(Mentorship.mentee_id).where(Mentorship.status.in_(BUSY)).distinct()
+            .subquery("busy"))
+    taken = (sa.select(Mentorship.mentor_id, sa.func.count().label("n"))
+             .where(Mentorship.status.in_(BUSY)).group_by(Mentorship.mentor_id)
+             .subquery("taken"))
+    mentor = sa.orm.aliased(UserRole)
+    # Only members who asked for a mentor or are mentors can be in the pool: read those alone.
+    maybe = sa.union(sa.select(Profile.user_id).where(Profile.wants_mentor.is_(True)),
+                     sa.select(UserRole.user_id).where(UserRole.role == Role.MENTOR)
+                     ).subquery("maybe")
+    # The latest finished LQF assessment of each of them, as latest_scores_by_user reads it.
+    ranked = (sa.select(SelfAssessment.id, SelfAssessment.user_id, sa.func.row_number().over(
+                  partition_by=SelfAssessment.user_id,
+                  order_by=(SelfAssessment.completed_at.desc(), SelfAssessment.id.desc()))
+                  .label("rank"))
+              .join(Framework, Framework.id == SelfAssessment.framework_id)
+              .where(Framework.code == LQF_CODE, SelfAssessment.completed_at.is_not(None),
+                     SelfAssessment.user_id.in_(sa.select(maybe.c.user_id)))
+              ).subquery("ranked")
+    # Everyone load_pool looks at as a mentee or a mentor (matching_rows: active members with
+    # a profile), with what its rules read.
+    as_mentee = sa.and_(Profile.wants_mentor.is_(True), in_region, busy.c.mentee_id.is_(None))
+    as_mentor = sa.and_(mentor.user_id.is_not(None),
+                        sa.or_(in_region, Profile.meets_online.is_(True)))
+    asked = (
+        sa.select(Profile.user_id, User.display_name.label("name"),
+                  as_mentee.label("as_mentee"), as_mentor.label("as_mentor"),
+                  User.email_verified_at.is_(None).label("unconfirmed"),
+                  Profile.mentoring_paused.label("paused"),
+                  (Profile.mentor_capacity - sa.func.coalesce(taken.c.n, 0)).label("free"),
+                  Region.name.label("region"), Profile.local_authority_id, Profile.level,
+                  Organisation.service_type, ranked.c.id.label("assessment_id"))
+        .select_from(maybe)
+        .join(Profile, Profile.user_id == maybe.c.user_id)
+        .join(User, User.id == Profile.user_id)
+        .outerjoin(Organisation, Organisation.id == Profile.organisation_id)
+        .outerjoin(LocalAuthority, LocalAuthority.id == Profile.local_authority_id)
+        .outerjoin(Region, Region.id == LocalAuthority.region_id)
+        .outerjoin(busy, busy.c.mentee_id == Profile.user_id)
+        .outerjoin(mentor, (mentor.user_id == Profile.user_id) & (mentor.role == Role.MENTOR))
+        .outerjoin(taken, taken.c.mentor_id == Profile.user_id)
+        .outerjoin(ranked, (ranked.c.user_id == Profile.user_id) & (ranked.c.rank == 1))
+        .where(User.is_active_account.is_(True), sa.or_(as_mentee, as_mentor))
+    ).subquery("asked")
+    # Whether it scores every element the engine reads (element codes are unique, so its rows
+    # count codes).
+    scored = (sa.select(sa.func.count()).select_from(AssessmentScore)
+              .where(AssessmentScore.assessment_id == asked.c.assessment_id,
+                     AssessmentScore.element_id.in_(
+                         sa.select(Element.id).where(Element.code.in_(ELEMENT_CODES))))
+              .correlate(asked).scalar_subquery())
+    said = _Said(asked.c.region, asked.c.local_authority_id, asked.c.level,
+                 asked.c.service_type, scored == len(ELEMENT_CODES))
+    # Each person's checks run once (the reasons below read them several times).
+    decided = (
+        sa.select(asked.c.user_id, asked.c.name, asked.c.as_mentee, asked.c.as_mentor,
+                  asked.c.unconfirmed, asked.c.paused, asked.c.free,
+                  sa.case(*((rule(said), reason) for reason, _, rule in PROFILE_RULES))
+                  .label("unusable"))
+    ).cte("decided").prefix_with("MATERIALIZED")
+    c = decided.c
+    mentee_reason = sa.case((c.unconfirmed, NOT_CONFIRMED), else_=c.unusable)
+    mentor_reason = sa.case((c.paused, PAUSED), (c.free <= 0, FULL),
+                            (c.unconfirmed, NOT_CONFIRMED), else_=c.unusable)
+    return sa.select(
+        c.user_id, c.name,
+        sa.and_(c.as_mentee, mentee_reason.is_(None)).label("mentee"),
+        sa.case((sa.and_(c.as_mentor, mentor_reason.is_(None)), c.free)).label("places"),
+        sa.case((sa.and_(c.as_mentee, mentee_reason.is_not(None)), mentee_reason),
+                (c.as_mentor, mentor_reason)).label("left_out"),
+    )
 
 
 def declined_pairs(mentee_ids: Iterable[int] | None = None) -> list[tuple[str, str]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import NamedTuple
 
@@ -99,14 +99,14 @@ class Person:
     detail: str = ""  # free places, or the reason they are left out
 
 
-@dataclass
-class PoolView:
-    """The round's pool in names: who waits, who has places, who is left out and why."""
+@dataclass(frozen=True)
+class PoolCounts:
+    """How many are in each of the round's pool lists, and the mentors' free places."""
 
-    mentees: list[Person] = field(default_factory=list)
-    mentors: list[Person] = field(default_factory=list)
-    left_out: list[Person] = field(default_factory=list)
-    places: int = 0
+    mentees: int
+    mentors: int
+    places: int
+    left_out: int
 
 
 def _names(user_ids) -> dict[int, str]:
@@ -117,25 +117,90 @@ def _names(user_ids) -> dict[int, str]:
         sa.select(User.id, User.display_name).where(User.id.in_(ids))).all())
 
 
-def pool_view(rnd: MentoringRound) -> PoolView:
-    """The pool as the engine would see it now, sorted by name (a fixed number of queries)."""
-    pool = bridge.load_pool(rnd.region_id)
-    mentee_ids = [bridge.user_id(m.id) for m in pool.mentees]
-    free = {bridge.user_id(m.id): m.capacity for m in pool.mentors}
-    names = _names([*mentee_ids, *free, *pool.left_out])
+# Each pool list's rows among ``bridge.pool_people``'s, and what its second column shows.
+_POOL_LISTS = {"mentees": lambda people: people.c.mentee,
+               "mentors": lambda people: people.c.places.is_not(None),
+               "left_out": lambda people: people.c.left_out.is_not(None)}
 
-    def key(p: Person):
-        return (p.name.casefold(), p.user_id)
 
-    view = PoolView(
-        mentees=sorted((Person(u, names.get(u, "")) for u in mentee_ids), key=key),
-        mentors=sorted((Person(u, names.get(u, ""), _places(n)) for u, n in free.items()),
-                       key=key),
-        left_out=sorted((Person(u, names.get(u, ""), why) for u, why in pool.left_out.items()),
-                        key=key),
-        places=sum(free.values()),
-    )
-    return view
+def _by_name(people, dialect: str):
+    """Pool lists go by name, then member number, in the order of the characters (as Python
+    sorts ``casefold``-ed names), whatever the database's own collation."""
+    name = sa.func.lower(people.c.name)
+    return name.collate("C") if dialect == "postgresql" else name, people.c.user_id
+
+
+@lru_cache(maxsize=32)
+def _pool_page_statement(dialect: str, regional: bool, show: str, per_page: int) -> sa.Select:
+    """The pool's counts and one page of one of its lists, in one statement: the counts come
+    on every row, and on one row alone (with no person) when the page is empty. Parameters:
+    ``region`` (for a regional round) and ``page``, which reads as the last page past it."""
+    people = bridge.pool_people(regional).cte("people")
+    totals = sa.select(
+        sa.func.count(sa.case((people.c.mentee, 1))).label("mentees"),
+        sa.func.count(people.c.places).label("mentors"),
+        sa.func.coalesce(sa.func.sum(people.c.places), 0).label("places"),
+        sa.func.count(people.c.left_out).label("left_out")).subquery("totals")
+    ranked = (sa.select(people.c.user_id, people.c.name, people.c.places, people.c.left_out,
+                        sa.func.row_number().over(order_by=_by_name(people, dialect))
+                        .label("rank"), sa.func.count().over().label("n"))
+              .where(_POOL_LISTS[show](people))).subquery("ranked")
+    last = (ranked.c.n + (per_page - 1)) // per_page
+    shown = sa.case((sa.bindparam("page", type_=sa.Integer) <= last,
+                     sa.bindparam("page", type_=sa.Integer)), else_=last)
+    page = (sa.select(ranked).where(ranked.c.rank > (shown - 1) * per_page,
+                                    ranked.c.rank <= shown * per_page)).subquery("page")
+    return (sa.select(totals, page.c.user_id, page.c.name, page.c.places.label("free"),
+                      page.c.left_out.label("why"))
+            .select_from(totals.outerjoin(page, sa.true())).order_by(page.c.rank))
+
+
+def pool_page(rnd: MentoringRound, show: str, page: int, per_page: int):
+    """(``PoolCounts``, a ``paging.Page`` of ``Person`` for the list ``show``: "mentees",
+    "mentors" or "left_out") for the round's pool as the engine would take it now, in one
+    statement (``bridge.pool_people``: the engine's rules, without its features). A page past
+    the end shows the last page."""
+    connection = db.session.connection()
+    statement = _pool_page_statement(connection.dialect.name, rnd.region_id is not None, show,
+                                     per_page)
+    params = {"page": max(page, 1)}
+    if rnd.region_id is not None:
+        params["region"] = rnd.region_id
+    rows = connection.execute(statement, params).all()
+    head = rows[0]
+    counts = PoolCounts(head.mentees, head.mentors, head.places, head.left_out)
+    total = getattr(counts, show)
+    shown = min(max(page, 1), max(1, -(-total // per_page)))
+    people = [Person(r.user_id, r.name, _places(r.free) if show == "mentors"
+                     else r.why if show == "left_out" else "")
+              for r in rows if r.user_id is not None]
+    return counts, paging.Page(people, total, shown, per_page)
+
+
+@lru_cache(maxsize=8)
+def _pick_statement(dialect: str, regional: bool, limit: int) -> sa.Select:
+    """The first ``limit`` mentees and mentors of the pool by name (parameter ``region`` for a
+    regional round), each row with its side: 1 mentee, 2 mentor."""
+    people = bridge.pool_people(regional).cte("people")
+    ranked = (sa.select(
+        people.c.user_id, people.c.name, sa.literal(side).label("side"),
+        sa.func.row_number().over(order_by=_by_name(people, dialect)).label("rank"))
+        .where(_POOL_LISTS[show](people)) for side, show in ((1, "mentees"), (2, "mentors")))
+    both = sa.union_all(*ranked).subquery("both")
+    return (sa.select(both.c.side, both.c.user_id, both.c.name).where(both.c.rank <= limit)
+            .order_by(both.c.side, both.c.rank))
+
+
+def pick_lists(rnd: MentoringRound, limit: int = 1000) -> tuple[list[Person], list[Person]]:
+    """(mentees, mentors): the first ``limit`` of each of the round's pool lists, by name, for
+    the pick lists of the locked and forbidden pairs form; one statement."""
+    connection = db.session.connection()
+    params = {} if rnd.region_id is None else {"region": rnd.region_id}
+    found: tuple[list[Person], list[Person]] = ([], [])
+    for side, user_id, name in connection.execute(
+            _pick_statement(connection.dialect.name, rnd.region_id is not None, limit), params):
+        found[side - 1].append(Person(user_id, name))
+    return found
 
 
 def _places(n: int) -> str:
@@ -197,12 +262,19 @@ def label(person: Person) -> str:
     return f"{person.name} (member {person.user_id})"
 
 
-def find(people: list[Person], typed: str, side: str) -> int:
-    """The one person in ``people`` that ``typed`` names, by pick-list label or exact name."""
+_LARGEST_ID = 2**31 - 1
+
+
+def _typed(typed: str) -> tuple[str, int | None]:
+    """What was typed, spaces tidied, and the member number it ends with, if any."""
     typed = " ".join(typed.split())
     match = _ID_IN_NAME.search(typed)
-    if match:
-        uid = int(match.group(1))
+    return typed, int(match.group(1)) if match else None
+
+
+def _found(people: list[Person], typed: str, uid: int | None, side: str) -> int:
+    """The one person in ``people`` that ``typed`` names, by pick-list label or exact name."""
+    if uid is not None:
         if any(p.user_id == uid for p in people):
             return uid
         raise RoundError(f"Member {uid} isn't one of the {side}s in this round's pool.")
@@ -214,6 +286,39 @@ def find(people: list[Person], typed: str, side: str) -> int:
                          "which adds their member number.")
     raise RoundError(f"No {side} in this round's pool is called {typed}. Check the spelling "
                      "or pick from the list.")
+
+
+@lru_cache(maxsize=8)
+def _find_statement(regional: bool) -> sa.Select:
+    """The pool's mentees and mentors (parameter ``region`` for a regional round) with the
+    member number (``mentee_id``, ``mentor_id``) or lower-case name (``mentee_name``,
+    ``mentor_name``) typed for each side, each row with its side: 1 mentee, 2 mentor."""
+    people = bridge.pool_people(regional).cte("people")
+    name = sa.func.lower(people.c.name)
+    return sa.union_all(*(
+        sa.select(sa.literal(side).label("side"), people.c.user_id, people.c.name)
+        .where(_POOL_LISTS[show](people),
+               sa.or_(people.c.user_id == sa.bindparam(f"{key}_id", type_=sa.Integer),
+                      name == sa.bindparam(f"{key}_name", type_=sa.String)))
+        for side, show, key in ((1, "mentees", "mentee"), (2, "mentors", "mentor"))))
+
+
+def find_pair(rnd: MentoringRound, mentee: str, mentor: str) -> tuple[int, int]:
+    """(mentee id, mentor id) that ``mentee`` and ``mentor`` name among the round's pool, each
+    by pick-list label or exact name, in one statement; RoundError says what to fix (the
+    mentee's problem first)."""
+    typed = [_typed(mentee), _typed(mentor)]
+    params = {} if rnd.region_id is None else {"region": rnd.region_id}
+    for key, (text, uid) in zip(("mentee", "mentor"), typed, strict=True):
+        # A number past any member's is nobody's; a name is matched in full by the database
+        # (lower case), then exactly as before (casefold).
+        params[f"{key}_id"] = uid if uid is not None and uid <= _LARGEST_ID else None
+        params[f"{key}_name"] = None if uid is not None else text.lower()
+    found: tuple[list[Person], list[Person]] = ([], [])
+    for side, user_id, name in db.session.connection().execute(
+            _find_statement(rnd.region_id is not None), params):
+        found[side - 1].append(Person(user_id, name))
+    return (_found(found[0], *typed[0], "mentee"), _found(found[1], *typed[1], "mentor"))
 
 
 def add_rule(actor: User, rnd: MentoringRound, kind: PairRuleKind, mentee_id: int,

@@ -1,0 +1,253 @@
+"""A round's pool and pairs pages read the pool in names from the database: the same people,
+places and reasons as the engine's pool (``bridge.load_pool``), a page at a time."""
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from netapp.extensions import db
+from netapp.models import (
+    AssessmentScore,
+    MentoringRound,
+    MentorshipStatus,
+    Profile,
+    Region,
+    Role,
+    RoundStatus,
+    SelfAssessment,
+    User,
+)
+from netapp.services import matching_bridge as bridge
+from netapp.services import mentoring_rounds as rounds
+from netapp.services import profiles
+from tests.factories import make_user
+from tests.mentoring_people import mentee, mentor, offer
+from tests.profile_helpers import assess, give_profile, load_reference
+from tests.statements import statements_per_page
+
+
+def _profile(user) -> Profile:
+    return profiles.profile_of(user)
+
+
+def _waiting(name: str, email: str, council: str = "Leeds", verified: bool = True):
+    user = make_user(email=email, name=name, verified=verified)
+    give_profile(user, council, level=2, needs=("finance",))
+    assess(user)
+    _profile(user).wants_mentor = True
+    db.session.commit()
+    return user
+
+
+def _pool_with_every_reason() -> dict:
+    """Mentees and mentors in and out of the pool, for every reason the engine gives."""
+    load_reference()
+    people = {
+        "ann": mentee("Ann Waiting"),
+        "anne": mentee("anne waiting", "Camden"),  # sorts by name whatever the case
+        "twin1": mentee("Sam Same", "Camden"),
+        "zoe": mentee("Zoe Camden", "Camden"),
+        "unassessed": mentee("Una Unassessed", assessed=False),
+        "half": mentee("Hal Halfdone", "Camden"),
+        "nolevel": mentee("Nel Nolevel", "Camden"),
+        "nocouncil": mentee("Cole Nocouncil"),
+        "noservice": mentee("Serv Noservice", "Camden"),
+        "busy": mentee("Bea Busy", "Camden"),
+        "gone": mentee("Gus Gone", "Camden"),
+        "notasking": mentee("Nat Notasking", wants=False),
+        "max": mentor("Max Mentor", capacity=2),
+        "meg": mentor("Meg Mentor", "Camden", capacity=3),
+        "away": mentor("Ava Away", "Camden"),
+        "full": mentor("Fay Full", "Camden"),
+        "shut": mentor("Pam Paused", "Camden"),
+        "mix": mentor("Mo Both", "Camden"),
+        "mixfull": mentor("Mia Bothfull", "Camden"),
+        "mentornolevel": mentor("Lev Nolevel", "Camden"),
+        "inperson": mentor("Ian Inperson"),
+    }
+    people["twin2"] = _waiting("sam same", "twin@example.org")  # member number decides
+    people["unconfirmed"] = _waiting("Uma Unconfirmed", "uma@example.org", verified=False)
+    people["unconfirmedmentor"] = make_user(email="umo@example.org", name="Umo Unconfirmed",
+                                            roles=[Role.MENTOR], verified=False)
+    give_profile(people["unconfirmedmentor"], "Camden", level=4, capacity=1, needs=(),
+                 offers=("finance",))
+    assess(people["unconfirmedmentor"], lambda i: 4)
+    # The latest finished assessment misses an element; an older one was complete.
+    assess(people["half"])
+    latest = db.session.scalars(
+        sa.select(SelfAssessment.id).where(SelfAssessment.user_id == people["half"].id)
+        .order_by(SelfAssessment.completed_at.desc(), SelfAssessment.id.desc())).first()
+    db.session.execute(sa.delete(AssessmentScore).where(
+        AssessmentScore.assessment_id == latest,
+        AssessmentScore.element_id == sa.select(sa.func.min(AssessmentScore.element_id))
+        .where(AssessmentScore.assessment_id == latest).scalar_subquery()))
+    _profile(people["nolevel"]).level = None
+    _profile(people["mentornolevel"]).level = None
+    _profile(people["nocouncil"]).local_authority_id = None
+    _profile(people["noservice"]).organisation_id = None
+    _profile(people["shut"]).mentoring_paused = True
+    _profile(people["inperson"]).meets_online = False
+    people["gone"].is_active_account = False
+    # Someone who asked for a mentor and is a mentor too: in both lists, or waiting and
+    # left out as a mentor.
+    for both in ("mix", "mixfull"):
+        _profile(people[both]).wants_mentor = True
+    db.session.commit()
+    offer(people["busy"], people["max"])  # Bea waits for Max's answer; Max has one place left
+    offer(people["notasking"], people["full"], status=MentorshipStatus.ACCEPTED)
+    offer(people["notasking"], people["mixfull"], status=MentorshipStatus.REQUESTED)
+    return people
+
+
+def _expected(region_id):
+    """The pool's lists as the engine's pool has them, in the page's order."""
+    pool = bridge.load_pool(region_id)
+    names = dict(db.session.execute(sa.select(User.id, User.display_name)).all())
+
+    def ordered(items):
+        return sorted(items, key=lambda p: (p[1].casefold(), p[0]))
+
+    free = {bridge.user_id(m.id): m.capacity for m in pool.mentors}
+    return {
+        "mentees": ordered((bridge.user_id(m.id), names[bridge.user_id(m.id)], "")
+                           for m in pool.mentees),
+        "mentors": ordered((u, names[u], rounds._places(n)) for u, n in free.items()),
+        "left_out": ordered((u, names[u], why) for u, why in pool.left_out.items()),
+    }, sum(free.values()), pool
+
+
+def _every_page(rnd, show, per_page):
+    seen, number = [], 1
+    while True:
+        counts, page = rounds.pool_page(rnd, show, number, per_page)
+        assert page.page == number
+        seen += [(p.user_id, p.name, p.detail) for p in page.items]
+        if not page.has_next:
+            return counts, seen, page
+        number += 1
+
+
+@pytest.mark.parametrize("regional", [False, True])
+def test_the_pool_pages_list_exactly_what_the_engines_pool_decides(app, regional):
+    people = _pool_with_every_reason()
+    london = db.session.scalar(sa.select(Region.id).where(Region.name == "London"))
+    rnd = MentoringRound(name="Round", region_id=london if regional else None,
+                         status=RoundStatus.DRAFT, weights={})
+    db.session.add(rnd)
+    db.session.commit()
+    expected, places, pool = _expected(rnd.region_id)
+    reasons = set(pool.left_out.values())
+    if not regional:
+        # every reason the engine gives is on this pool's list, and both kinds of overlap
+        assert reasons == {bridge.NOT_CONFIRMED, bridge.NO_COUNCIL, bridge.NO_LEVEL,
+                           bridge.NO_SERVICE, bridge.NO_ASSESSMENT, bridge.PAUSED, bridge.FULL}
+    else:
+        assert {bridge.NOT_CONFIRMED, bridge.NO_LEVEL, bridge.NO_SERVICE, bridge.NO_ASSESSMENT,
+                bridge.PAUSED, bridge.FULL} <= reasons
+        assert people["ann"].id not in {p[0] for p in expected["mentees"]}
+        assert people["inperson"].id not in {p[0] for p in expected["mentors"]}
+    assert people["mix"].id in {p[0] for p in expected["mentees"]} & {
+        p[0] for p in expected["mentors"]}
+    assert people["mixfull"].id in {p[0] for p in expected["mentees"]} & {
+        p[0] for p in expected["left_out"]}
+    for show in ("mentees", "mentors", "left_out"):
+        for per_page in (2, 3, 25):
+            counts, seen, last = _every_page(rnd, show, per_page)
+            assert seen == expected[show], (show, per_page)
+            assert last.total == len(expected[show])
+            assert counts == rounds.PoolCounts(len(expected["mentees"]),
+                                               len(expected["mentors"]), places,
+                                               len(expected["left_out"]))
+        # a page past the end is the last page
+        counts, page = rounds.pool_page(rnd, show, 99, 2)
+        assert page.page == max(1, -(-len(expected[show]) // 2))
+        assert [(p.user_id, p.name, p.detail) for p in page.items] == expected[show][
+            (page.page - 1) * 2:page.page * 2]
+    mentees, mentors = rounds.pick_lists(rnd)
+    assert [(p.user_id, p.name) for p in mentees] == [p[:2] for p in expected["mentees"]]
+    assert [(p.user_id, p.name) for p in mentors] == [p[:2] for p in expected["mentors"]]
+    mentees, mentors = rounds.pick_lists(rnd, limit=2)
+    assert [p.user_id for p in mentees] == [p[0] for p in expected["mentees"][:2]]
+    assert [p.user_id for p in mentors] == [p[0] for p in expected["mentors"][:2]]
+
+
+def test_an_empty_pool_shows_its_counts_and_no_one(app):
+    load_reference()
+    rnd = MentoringRound(name="Round", status=RoundStatus.DRAFT, weights={})
+    db.session.add(rnd)
+    db.session.commit()
+    for show in ("mentees", "mentors", "left_out"):
+        counts, page = rounds.pool_page(rnd, show, 3, 25)
+        assert counts == rounds.PoolCounts(0, 0, 0, 0)
+        assert (page.items, page.total, page.page) == ([], 0, 1)
+    assert rounds.pick_lists(rnd) == ([], [])
+
+
+def test_a_pair_is_found_by_label_or_exact_name_in_one_statement(app):
+    people = _pool_with_every_reason()
+    rnd = MentoringRound(name="Round", status=RoundStatus.DRAFT, weights={})
+    db.session.add(rnd)
+    db.session.commit()
+    ann, meg = people["ann"], people["meg"]
+    expected = (ann.id, meg.id)
+    rnd.region_id  # noqa: B018 (read before counting)
+    statements = []
+
+    def count(*args):
+        statements.append(args[2])
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        found = rounds.find_pair(rnd, "  ann   WAITING ", "Meg Mentor")
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+    assert found == expected and len(statements) == 1
+    twin = people["twin2"]
+    label = rounds.label(rounds.Person(twin.id, twin.display_name))
+    assert rounds.find_pair(rnd, label, f"Meg Mentor (member {meg.id})") == (twin.id, meg.id)
+
+    def problem(mentee_typed, mentor_typed):
+        with pytest.raises(rounds.RoundError) as caught:
+            rounds.find_pair(rnd, mentee_typed, mentor_typed)
+        return str(caught.value)
+
+    assert problem("Sam Same", "Meg Mentor") == (
+        "2 mentees are called Sam Same: pick one from the list, which adds their member number.")
+    assert problem("Nobody", "Nobody Else") == (
+        "No mentee in this round's pool is called Nobody. Check the spelling or pick from the "
+        "list.")
+    assert problem("Ann Waiting", "Nobody Else") == (
+        "No mentor in this round's pool is called Nobody Else. Check the spelling or pick from "
+        "the list.")
+    # left out, or on the other side only
+    assert problem("Una Unassessed", "Meg Mentor").startswith("No mentee in this round's pool")
+    assert problem("Ann Waiting", "Pam Paused").startswith("No mentor in this round's pool")
+    assert problem(f"Meg Mentor (member {meg.id})", "Meg Mentor") == (
+        f"Member {meg.id} isn't one of the mentees in this round's pool.")
+    assert problem("Ann Waiting (member 99999999999)", "Meg Mentor") == (
+        "Member 99999999999 isn't one of the mentees in this round's pool.")
+
+
+def test_the_pool_and_pairs_pages_run_a_fixed_number_of_statements(app, client, auth):
+    load_reference()
+    coordinator = make_user(email="cora@example.org", name="Cora Coordinator",
+                            roles=[Role.COORDINATOR])
+    auth.login(coordinator.email)
+    mentee("Abe First")
+    mentor("Mel First")
+    rnd = MentoringRound(name="Round", status=RoundStatus.DRAFT, weights={})
+    db.session.add(rnd)
+    db.session.commit()
+    base = f"/mentoring/rounds/{rnd.id}"
+    paths = [f"{base}/pool", f"{base}/pool?show=mentors", f"{base}/pool?show=left_out&page=2",
+             f"{base}/pairs"]
+    statements_per_page(client, paths)  # warm-up
+    small = statements_per_page(client, paths)
+    _pool_with_every_reason()
+    for n in range(30):
+        mentee(f"More Waiting {n}", "Camden" if n % 2 else "Leeds")
+    big = statements_per_page(client, paths)
+    assert small == big
+    assert big[f"{base}/pool"] <= 3 and big[f"{base}/pairs"] <= 4, big
+    assert "waiting for a mentor" in client.get(f"{base}/pool").text
+
