@@ -194,3 +194,26 @@ def test_the_migrated_database_keeps_each_membership_s_name(empty_database_url):
                 "SELECT user_id, member_name FROM network_memberships")).all())
         assert names == {1: "Ann Old", 2: "Bob New"}
         db.engine.dispose()
+
+
+def test_the_statement_reads_nothing_of_an_affinity_network_for_someone_outside_it(
+        app, affinity):
+    from netapp.models import Event
+
+    people = _fill(affinity)
+    soon = utcnow() + timedelta(days=3)
+    db.session.add(Event(network_id=affinity.id, title="Members only", starts_at=soon,
+                         ends_at=soon + timedelta(hours=1)))
+    db.session.commit()
+    outsider = make_user(name="Aaron Outside")
+    with app.test_request_context():
+        standing, seen = networks.standing_and_people(affinity, people[1], 1, PER_PAGE,
+                                                      with_panels=True)
+        assert standing.can_see(people[1], affinity)
+        assert {"member", "counts", "event", "standing"} <= set(seen.panel_rows)
+        standing, seen = networks.standing_and_people(affinity, outsider, 2, PER_PAGE,
+                                                      with_panels=True)
+    assert not standing.can_see(outsider, affinity)
+    assert set(seen.panel_rows) == {"standing"}
+    assert (seen.page.items, seen.page.total, seen.leads, seen.new_people) == ([], 0, [], [])
+    assert seen.new_count is None and seen.unlisted_others is None

@@ -181,19 +181,17 @@ def network(network_id: int):
     found = reference.shared("networks").get(network_id) or reference.network(network_id)
     if found is None:
         abort(404)
-    people = None
-    if found.is_affinity:
-        standing = networks.standing(viewer, found)
-        # Outsiders get "not found", not "forbidden": an affinity network's members stay
-        # private, so its people are read only after this.
-        if not standing.can_see(viewer, found):
-            abort(404)
-    else:
-        # Every signed-in member may see a local or national network: the viewer's place in
-        # it comes with its people.
-        standing, people = networks.standing_and_people(
-            found, viewer, request.args.get("page", 1, type=page_number),
-            current_app.config["PAGE_SIZE"], with_panels=True)
+    # Outsiders get "not found", not "forbidden": an affinity network's members stay private.
+    # An unconfirmed account is turned away before anything is read; the viewer's place in
+    # the network comes with its people, which the statement reads for an affinity network
+    # only when the viewer is one of its members.
+    if found.is_affinity and not viewer.is_verified:
+        abort(404)
+    standing, people = networks.standing_and_people(
+        found, viewer, request.args.get("page", 1, type=page_number),
+        current_app.config["PAGE_SIZE"], with_panels=True)
+    if not standing.can_see(viewer, found):
+        abort(404)
     return _network_page(found, viewer, standing=standing, people=people)
 
 

@@ -507,11 +507,12 @@ def people_panels(network: Network, viewer: User, page: int, per_page: int,
 
 def standing_and_people(network: Network, viewer: User, page: int, per_page: int,
                         with_panels: bool = False) -> tuple[Standing, PeoplePanels]:
-    """``standing`` and ``people_panels`` in one statement, for a network every signed-in
-    member may see (not an affinity network: its people are read only once the viewer is
-    known to be one of its confirmed members)."""
-    if network.is_affinity:
-        raise ValueError(f"network {network.id} is an affinity network")
+    """``standing`` and ``people_panels`` in one statement. An affinity network's people and
+    panels are read only for one of its members (the statement reads nothing else of it for
+    anyone outside it), and only for a confirmed account: the caller answers an unconfirmed
+    one before, and anyone the standing shows outside the network after."""
+    if network.is_affinity and not viewer.is_verified:
+        raise ValueError(f"user {viewer.id} is not confirmed: affinity network {network.id}")
     audiences = None
     if network.kind is NetworkKind.LOCAL:
         # Whether the viewer is a fellow member is asked in the same statement.
@@ -596,9 +597,11 @@ def _read_people(network: Network, viewer: User, page: int, per_page: int,
         if audiences == _MEMBER_DECIDES:
             audiences = frozenset(_local_audiences(viewer, standing.is_member))
     listed_rows = by_part.get("member", [])
-    counts = by_part.get("counts")  # an affinity or national network's, in one row
-    if counts:
-        total = counts[0].n
+    # An affinity or national network's counts, in one row (none for someone outside an
+    # affinity network).
+    counts = by_part.get("counts") or [None]
+    if network.kind is not NetworkKind.LOCAL:
+        total = counts[0].n if counts[0] else 0
     elif listed_rows:
         total = listed_rows[0].n
     else:
@@ -607,8 +610,8 @@ def _read_people(network: Network, viewer: User, page: int, per_page: int,
         total = 0 if page == 1 else db.session.scalar(
             _people_count_statement(network.kind, audiences), params)
     new_rows = by_part.get("new", [])
-    if counts:
-        new_total, unlisted = counts[0].pos, counts[0].flag
+    if network.kind is not NetworkKind.LOCAL:
+        new_total, unlisted = (counts[0].pos, counts[0].flag) if counts[0] else (0, 0)
     else:  # a local network's: each new member's row carries their count
         new_total, unlisted = (new_rows[0].n if new_rows else 0), 0
     if not network.is_affinity:
@@ -692,15 +695,21 @@ def _people_statement(kind: NetworkKind, audiences: frozenset[str] | None,
         parts, people = _local_people_parts(audiences)
     else:
         parts = _wide_people_parts(kind)
-    if with_standing:
-        listed, follows, leads, area = _standing_statement().selected_columns
-        parts.append(sa.select(*_part("standing", area, flag=listed, count=follows,
-                                      pos=leads)))
     if with_panels:
         # Imported here: the panels read stories' cards, and stories read networks.
         from netapp.services import network_panels
 
         parts += network_panels.parts(_part, _network_param())
+    if kind is NetworkKind.AFFINITY:
+        # Nothing of an affinity network for anyone outside it: each part but the viewer's
+        # standing is read only when the viewer is one of its members (worked out once).
+        viewer_in = sa.exists().where(NetworkMembership.user_id == sa.bindparam("viewer"),
+                                      NetworkMembership.network_id == _network_param())
+        parts = [part.where(viewer_in) for part in parts]
+    if with_standing:
+        listed, follows, leads, area = _standing_statement().selected_columns
+        parts.append(sa.select(*_part("standing", area, flag=listed, count=follows,
+                                      pos=leads)))
     # Any members' CTE is inside the statement, which begins with SELECT: a statement
     # beginning with WITH would end its transaction with ROLLBACK (netapp/database.py), and
     # the connection would forget every statement it had prepared.
