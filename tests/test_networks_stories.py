@@ -279,6 +279,7 @@ def test_the_story_list_runs_a_fixed_number_of_statements(client, auth, people):
     _stories(people["bea"], people["bame"], 20, readers)
     client.get(paths[0])
     assert [count_statements(client, p) for p in paths] == before
+    assert before == [2, 2]  # the person; the page of stories with their cards and total
 
 
 def test_my_data_export_has_my_stories(client, auth, people):
@@ -347,3 +348,35 @@ def test_the_network_page_panels_run_a_fixed_number_of_statements(client, auth, 
     page = client.get(path).get_data(as_text=True)
     assert "S0" in page and "T11" in page
     assert count_statements(client, path) == before
+
+
+def test_the_story_list_is_written_as_its_template_wrote_each_card(app):
+    from datetime import datetime
+    from types import SimpleNamespace
+
+    from flask import render_template_string, url_for
+    from markupsafe import escape
+
+    from netapp.networks.story_items import story_list_items
+    from netapp.services.story_lists import Card
+
+    day = datetime(2026, 10, 25, 0, 30, 5, 120)  # the night the clocks go back
+    cards = [
+        Card(1, "Tea & <talk>", day, None, 'Ann "A" O\'Neil', None, 0, []),
+        Card(2, "Hidden", day, day, "Bo", "Leeds & York", 1, ["Working with others"]),
+        Card(3, "Thanked", day + timedelta(days=40), None, "Cy", "York", 7,
+             ["Demonstrating personal qualities", "Managing <services>"])]
+    # The list's loop as templates/networks/stories/list.html had it, each card a plain
+    # object shaped as the include reads it.
+    loop = ('{% for card in cards %}<li>{% set h = \'h2\' %}'
+            '{% include "networks/stories/_card.html" %}</li>{% endfor %}')
+    shaped = [SimpleNamespace(
+        story=SimpleNamespace(id=c.id, title=c.title, created_at=c.created_at,
+                              hidden_at=c.hidden_at),
+        author=c.author, network=c.network, thanks=c.thanks,
+        dimensions=[SimpleNamespace(name=name) for name in c.dimensions]) for c in cards]
+    with app.test_request_context("/networks/stories"):
+        expected = render_template_string(loop, cards=shaped)
+        written = story_list_items(cards, escape(url_for("networks.story", story_id=0)[:-1]))
+    assert written == expected
+    assert "Tea &amp; &lt;talk&gt;" in expected and "25 October 2026" in expected

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
+from markupsafe import escape
 
 from netapp.forms_common import EmptyForm
 from netapp.members._common import current_member
-from netapp.networks import bp
+from netapp.networks import bp, story_items
 from netapp.networks.story_forms import HideStoryForm, StoryForm
 from netapp.request_hooks import page_number
-from netapp.services import networks
+from netapp.services import networks, story_lists
 from netapp.services import stories as service
 from netapp.services.stories import NotAllowed, NotFound
 
@@ -37,11 +38,16 @@ def _form(obj=None, **kwargs) -> StoryForm:
 @bp.route("/stories")
 @login_required
 def stories():
-    dims = service.dimensions()
+    dims = story_lists.dimensions()
     code = (request.args.get("dimension") or "").upper()
     chosen = next((d for d in dims if d.code == code), None)
+    found = story_lists.stories_page(current_member(), _page(), chosen,
+                                     service.STORIES_PER_PAGE)
+    # A story's address built once, each id added to it (not url_for per story).
+    items = story_items.story_list_items(
+        found.items, escape(url_for("networks.story", story_id=0)[:-1]))
     return render_template("networks/stories/list.html", dims=dims, chosen=chosen,
-                           stories=service.stories_page(current_member(), _page(), chosen))
+                           stories=found, items=items)
 
 
 @bp.route("/stories/new", methods=["GET", "POST"])
