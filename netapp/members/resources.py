@@ -8,7 +8,8 @@ from netapp.extensions import db
 from netapp.members import bp
 from netapp.members._common import current_member
 from netapp.members.forms import EmptyForm
-from netapp.models import Profile, Resource
+from netapp.members.resource_items import item_writer
+from netapp.models import Resource
 from netapp.services import lqf, profiles, resources
 
 
@@ -17,22 +18,23 @@ from netapp.services import lqf, profiles, resources
 def my_resources():
     fw = lqf.framework()
     user = current_member()
-    profile = db.session.get(Profile, user.id)
-    level = profile.level if profile and profile.level else None
+    state = resources.member_state(user.id, fw)
+    level = state.level
     # The full list is folded by area; the one a member just ticked in comes back open.
     codes = {d.code for d in fw.dimensions}
     open_code = request.args.get("open") if request.args.get("open") in codes else None
-    everything = resources.by_element(fw)
+    rows = resources.resource_rows(fw)
+    everything = resources.by_element(fw, everything=rows)
     area_counts = {d.code: sum(len(everything.get(e.id, ())) for e in d.elements)
                    for d in fw.dimensions}
     return render_template("members/resources.html", fw=fw, open_code=open_code,
-                           suits=resources.suits, area_counts=area_counts,
-                           suggestions=resources.suggestions(user, fw),
+                           area_counts=area_counts, item=item_writer(state.done),
+                           suggestions=resources.suggestions(user, fw, state=state,
+                                                             everything=rows),
                            level_name=profiles.LEVELS[level][0] if level else None,
-                           has_assessment=lqf.latest(user.id, fw) is not None,
-                           has_needs=bool(profiles.need_ids(user.id)),
-                           by_element=everything,
-                           done=resources.done_dates(user), done_form=EmptyForm())
+                           has_assessment=state.has_assessment,
+                           has_needs=bool(state.needs),
+                           by_element=everything)
 
 
 def _back_to(resource: Resource) -> str:

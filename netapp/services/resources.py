@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -10,17 +11,19 @@ from sqlalchemy.orm import selectinload
 from netapp.data.resources import TOPIC_ELEMENTS
 from netapp.extensions import db
 from netapp.models import (
+    AssessmentScore,
     Dimension,
     Element,
     Framework,
     Profile,
     Resource,
     ResourceDone,
+    SelfAssessment,
     Topic,
     User,
     member_needs,
 )
-from netapp.services import audit, lqf
+from netapp.services import audit
 
 
 def all_resources(fw: Framework) -> list[Resource]:
@@ -32,13 +35,99 @@ def all_resources(fw: Framework) -> list[Resource]:
     ))
 
 
-def by_element(fw: Framework, level: int | None = None) -> dict[int, list[Resource]]:
-    """Resources per element id; with ``level``, only those that suit that level."""
-    out: dict[int, list[Resource]] = {}
-    for resource in all_resources(fw):
+@cache
+def _plain_resources() -> sa.Select:
+    return (sa.select(Resource.id, Resource.element_id, Resource.title, Resource.url,
+                      Resource.summary, Resource.time_needed, Resource.cost,
+                      Resource.level_from, Resource.level_to)
+            .join(Element, Element.id == Resource.element_id)
+            .join(Dimension, Dimension.id == Element.dimension_id)
+            .where(Dimension.framework_id == sa.bindparam("framework_id"))
+            .order_by(Dimension.position, Element.position, Resource.title))
+
+
+def by_element(fw: Framework, level: int | None = None,
+               everything: list | None = None) -> dict[int, list]:
+    """Resources per element id (plain rows with a resource's columns, in the list's order);
+    with ``level``, only those that suit that level. ``everything``: the rows already read."""
+    if everything is None:
+        everything = resource_rows(fw)
+    out: dict[int, list] = {}
+    for resource in everything:
         if level is None or resource.level_from <= level <= resource.level_to:
             out.setdefault(resource.element_id, []).append(resource)
     return out
+
+
+def resource_rows(fw: Framework) -> list:
+    """Every resource of the framework as a plain row, by area, element and title."""
+    return db.session.connection().execute(_plain_resources(),
+                                           {"framework_id": fw.id}).all()
+
+
+@dataclass(frozen=True)
+class MemberState:
+    """What the resources page needs of the member, read in one statement."""
+
+    level: int | None
+    has_assessment: bool
+    scores: dict[int, int]  # the latest finished assessment's, by element id
+    needs: list[tuple[str, str]]  # (topic code, name) of the help asked for, in topic order
+    done: dict[int, datetime]  # {resource id: when marked done}
+
+
+@cache
+def _member_state_statement() -> sa.CompoundSelect:
+    user_id = sa.bindparam("user_id")
+    newest = (sa.select(SelfAssessment.id)
+              .where(SelfAssessment.user_id == user_id,
+                     SelfAssessment.framework_id == sa.bindparam("framework_id"),
+                     SelfAssessment.completed_at.is_not(None))
+              .order_by(SelfAssessment.completed_at.desc(), SelfAssessment.id.desc())
+              .limit(1).scalar_subquery())
+    blank_text = sa.cast(sa.null(), sa.String)
+
+    def row(kind: str, a, b, text, name, when):
+        return sa.select(sa.literal(kind, sa.String).label("kind"),
+                         sa.cast(a, sa.Integer).label("a"), sa.cast(b, sa.Integer).label("b"),
+                         text.label("text"), name.label("name"), when.label("at"))
+
+    no_int, no_time = sa.cast(sa.null(), sa.Integer), sa.cast(sa.null(), sa.DateTime)
+    return sa.union_all(
+        row("level", Profile.level, no_int, blank_text, blank_text, no_time)
+        .where(Profile.user_id == user_id),
+        row("assessed", SelfAssessment.id, no_int, blank_text, blank_text, no_time)
+        .where(SelfAssessment.id == newest),
+        row("score", AssessmentScore.element_id, AssessmentScore.score, blank_text,
+            blank_text, no_time)
+        .where(AssessmentScore.assessment_id == newest),
+        row("need", Topic.position, no_int, Topic.code, Topic.name, no_time)
+        .join(member_needs, member_needs.c.topic_id == Topic.id)
+        .where(member_needs.c.user_id == user_id),
+        row("done", ResourceDone.resource_id, no_int, blank_text, blank_text,
+            ResourceDone.done_at)
+        .where(ResourceDone.user_id == user_id)
+    ).order_by(sa.text("kind"), sa.text("a"), sa.text("name"))  # needs: as topics are listed
+
+
+def member_state(user_id: int, fw: Framework) -> MemberState:
+    """The member's level, latest scores, the help they asked for and what they marked done."""
+    rows = db.session.connection().execute(
+        _member_state_statement(), {"user_id": user_id, "framework_id": fw.id}).all()
+    level, assessed, scores, needs, done = None, False, {}, [], {}
+    for row in rows:
+        if row.kind == "level":
+            level = row.a or None
+        elif row.kind == "assessed":
+            assessed = True
+        elif row.kind == "score":
+            scores[row.a] = row.b
+        elif row.kind == "need":
+            needs.append((row.text, row.name))
+        else:
+            done[row.a] = row.at
+    return MemberState(level=level, has_assessment=assessed, scores=scores, needs=needs,
+                       done=done)
 
 
 @dataclass(frozen=True)
@@ -54,7 +143,8 @@ GAP = 2
 NEED_GAP = 3
 
 
-def suggestions(user: User, fw: Framework, n: int = 3) -> list[Suggestion]:
+def suggestions(user: User, fw: Framework, n: int = 3, state: MemberState | None = None,
+                everything: list | None = None) -> list[Suggestion]:
     """Up to n elements to work on, each with its reason and the resources for the member's level.
 
     Gaps that matter come first: elements tied to the help the member asked for (scored up to
@@ -64,13 +154,18 @@ def suggestions(user: User, fw: Framework, n: int = 3) -> list[Suggestion]:
     so a low score there says nothing. Elements with no resource for the member's level, or
     only pages already suggested or marked done, are skipped, so a suggestion never ends in
     "nothing here yet" nor repeats what the member has finished.
+
+    ``state`` and ``everything``: what ``member_state`` and ``resource_rows`` read, if the
+    caller has them already.
     """
-    profile = db.session.get(Profile, user.id)
-    level = profile.level if profile and profile.level else None
-    scores = lqf.as_dict(lqf.latest(user.id, fw))
-    needs = _needs_by_element(user)
-    done = set(done_dates(user))
-    by_element_id = {element_id: fresh for element_id, items in by_element(fw, level).items()
+    if state is None:
+        state = member_state(user.id, fw)
+    level = state.level
+    scores = state.scores
+    needs = _needs_by_element(state.needs)
+    done = state.done
+    by_element_id = {element_id: fresh
+                     for element_id, items in by_element(fw, level, everything).items()
                      if (fresh := [r for r in items if r.id not in done])}
     candidates = []
     for d in fw.dimensions:
@@ -137,13 +232,11 @@ def _need_reason(topics: list[str], score: int | None) -> str:
     return f"You asked for help with {asked}, and rated yourself {score} of 4 here."
 
 
-def _needs_by_element(user: User) -> dict[str, list[str]]:
-    """{element code: names of the member's chosen topics that touch it}."""
-    names = db.session.execute(
-        sa.select(Topic.code, Topic.name).join(member_needs, member_needs.c.topic_id == Topic.id)
-        .where(member_needs.c.user_id == user.id).order_by(Topic.position, Topic.name)).all()
+def _needs_by_element(needs: list[tuple[str, str]]) -> dict[str, list[str]]:
+    """{element code: names of the member's chosen topics that touch it}, from their
+    (code, name) needs in topic order."""
     out: dict[str, list[str]] = {}
-    for code, name in names:
+    for code, name in needs:
         for element_code in TOPIC_ELEMENTS.get(code, ()):
             out.setdefault(element_code, []).append(name)
     return out
