@@ -600,6 +600,8 @@ def test_the_event_pages_run_the_same_number_of_statements_however_many_people(
             events.join(p, _event(network, title=f"More for {p.display_name}"))
     counts()  # adding people may refresh the cached reference data
     assert counts() == small
+    # The person; the lead's standing with the network's page of events, counts and answers.
+    assert small[f"/networks/{network.id}/events"] == 2
 
 
 def test_my_data_export_has_my_events(client, leeds, users, app):
@@ -735,3 +737,18 @@ def test_the_list_of_events_is_written_as_its_template_wrote_each_event(app):
                                               when=events.short_when)
             assert event_lines(lines, path, show) == expected
     assert "Tea &amp; &lt;talk&gt;" in expected and "Sun 29 Mar 2026, 00:30" in expected
+
+
+def test_an_affinity_networks_events_are_read_only_for_its_members(client, leeds, users, app):
+    from netapp.services import event_lists
+
+    women = leeds["women"]
+    _event(women, title="Women leaders breakfast")
+    _login(client, users["other_member"])  # not in the network
+    assert client.get(f"/networks/{women.id}/events").status_code == 404
+    with app.test_request_context():
+        outside, outsider_page = event_lists.network_events(users["other_member"], women, 1, 25)
+        inside, member_page = event_lists.network_events(users["member"], women, 1, 25)
+    assert not outside.is_member and outsider_page.items == []  # nothing of them read
+    assert inside.is_member and [e.title for e in member_page.items] == [
+        "Women leaders breakfast"]

@@ -22,10 +22,11 @@ from wtforms import SelectChoice
 
 from netapp.forms_common import EmptyForm
 from netapp.members._common import current_member
+from netapp.models import Role
 from netapp.networks import bp, event_items
 from netapp.networks.event_forms import AttendanceForm, EventForm
 from netapp.request_hooks import page_number
-from netapp.services import calendar, event_lists
+from netapp.services import calendar, event_lists, reference
 from netapp.services import events as service
 from netapp.services.events import EventError, NotFound
 from netapp.services.sets import to_london
@@ -67,14 +68,24 @@ def my_events():
 @bp.route("/<int:network_id>/events")
 @login_required
 def network_events(network_id: int):
-    network = _or_404(service.network_for, network_id)
     viewer = current_member()
+    network = reference.network(network_id)
+    # An affinity network's events are for its confirmed members only (404 for anyone else).
+    if network is None or (network.is_affinity and not viewer.is_verified):
+        abort(404)
     past = request.args.get("past") == "1"
-    pager, lines = service.network_events_page(network, viewer, _page_number(),
-                                               current_app.config["PAGE_SIZE"], upcoming=not past)
+    standing, pager = event_lists.network_events(
+        viewer, network, _page_number(), current_app.config["PAGE_SIZE"], upcoming=not past)
+    if network.is_affinity and not standing.is_member:
+        abort(404)
+    can_manage = standing.is_lead if network.is_affinity else (
+        standing.is_lead or viewer.has_role(Role.COORDINATOR, Role.ADMIN))
+    lines_html = event_items.event_lines(
+        pager.items, escape(url_for("networks.event_page", event_id=0)[:-1]),
+        show_network=False)
     return render_template("networks/events/network_events.html", network=network, pager=pager,
-                           lines=lines, past=past, when=service.short_when,
-                           can_manage=service.can_manage(viewer, network))
+                           lines=pager.items, lines_html=lines_html, past=past,
+                           can_manage=can_manage)
 
 
 @bp.route("/<int:network_id>/events/new", methods=["GET", "POST"])
