@@ -435,3 +435,39 @@ def test_the_demo_member_meets_peers_and_has_hellos_both_ways(app, client):
     assert not greeted & {s.user_id for s in found}
     assert db.session.scalar(sa.select(sa.func.count()).select_from(IsolationScore)) == \
         db.session.scalar(sa.select(sa.func.count()).select_from(User))
+
+
+def test_when_too_few_of_the_nearest_pass_the_live_check_the_rest_are_checked(app, users):
+    """Only the nearest few candidates are checked live (as many as are shown and a few
+    spare). When people who left since the indexes were built leave too few of those, the
+    other candidates are checked too: the suggestions are the first that pass, as with
+    indexes built afresh."""
+    from netapp.services import networks
+
+    load_reference()
+    mina = users["member"]
+    give_profile(mina, "Leeds", needs=("finance",))
+    join(mina, "women")
+    networks.set_listed(mina, networks.by_code("women"), True)
+    others = []
+    for n in range(12):  # six in Leeds, six in the women's network elsewhere
+        peer = make_user(email=f"peer{n}@example.org", name=f"Peer {n:02d}")
+        give_profile(peer, "Leeds" if n < 6 else "Camden", needs=("finance",))
+        assess(peer, lambda i, n=n: 1 + (i + n) % 4)
+        if n >= 6:
+            join(peer, "women")
+            networks.set_listed(peer, networks.by_code("women"), True)
+        others.append(peer)
+    peers.forget_cache()
+    shown = peers.suggestions_for(mina, limit=3)
+    checked = peers.expected(mina)
+    assert len(shown) == 3 and len(checked) == 3 + peers.MARGIN, "the nearest seven only"
+    for peer in others:  # all but one of those checked leave (the indexes still hold them)
+        if peer.id in checked[1:]:
+            peer.is_active_account = False
+    db.session.commit()
+    again = peers.suggestions_for(mina, limit=3)
+    assert len(peers.expected(mina)) == 12, "then every candidate was checked"
+    peers.forget_cache()
+    assert again == peers.suggestions_for(mina, limit=3)
+    assert len(again) == 3 and again[0].user_id == checked[0]

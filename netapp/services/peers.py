@@ -709,7 +709,7 @@ def suggestions_for(user: User, limit: int = SHOWN,
     ``visible_statement`` gave for them as {id: (name, choices)}). A fixed number of queries
     however big the networks are: two with ``joined`` once the indexes are cached (themselves
     and who is left out; the candidates), one with ``me_rows`` too, none when ``seen`` covers
-    every candidate."""
+    the candidates checked (one more, rarely, when too few of the nearest pass)."""
     if not user.is_verified or not user.is_active_account:
         return []
     mine = _my_networks(user, joined)
@@ -725,12 +725,21 @@ def suggestions_for(user: User, limit: int = SHOWN,
     # A few spare, in case the live check below drops someone since the index was built.
     ranked = _ranked(indexes, me, space, leave_out, limit + MARGIN)
     wanted = [pid for pid, _, _ in ranked]
-    if seen is not None and set(wanted) <= set(seen[0]):
-        # Read live in the caller's statement, for a guess that covers every candidate.
-        live = {pid: seen[1][pid] for pid in wanted if pid in seen[1]}
-    else:
-        live = _visible_peers(user, wanted)
-    _remember(user, wanted)
+    # The nearest few are checked live, as many as are shown and a few spare: the rest (the
+    # nearest of each network) only when too few of those pass. The same suggestions either
+    # way, since they are the first that pass in this order.
+    live: dict[int, tuple[str, dict]] = {}
+    checked = 0
+    for batch in (wanted[:limit + MARGIN], wanted[limit + MARGIN:]):
+        if not batch or len(live) >= limit:
+            break
+        if seen is not None and set(batch) <= set(seen[0]):
+            # Read live in the caller's statement, for a guess that covers the batch.
+            live.update((pid, seen[1][pid]) for pid in batch if pid in seen[1])
+        else:
+            live.update(_visible_peers(user, batch))
+        checked += len(batch)
+    _remember(user, wanted[:checked])
     out = []
     for pid, dist, nid in ranked:
         if pid not in live:
