@@ -15,7 +15,7 @@ from netapp.networks import bp, directory_items, member_cards, panel_items
 from netapp.networks.page_forms import DirectoryForm, LeadForm
 from netapp.request_hooks import page_number
 from netapp.services import directory as member_directory
-from netapp.services import network_directory, network_panels, networks, reference
+from netapp.services import network_directory, networks, reference
 
 
 @bp.route("/")
@@ -135,8 +135,6 @@ def _network_page(found: Network, viewer: User, lead_form: LeadForm | None = Non
     manages = standing.can_manage_leads(viewer, found)
     if manages and lead_form is None:
         lead_form = LeadForm(networks.lead_candidates(found, viewer, member))
-    # The events, discussions and story came with the people, as plain rows.
-    panels = network_panels.from_rows(people.panel_rows, found.name)
     to_profile = escape(url_for("members.profile", user_id=0)[:-1])
     can_follow = standing.can_follow(found)
     return render_template(
@@ -151,14 +149,8 @@ def _network_page(found: Network, viewer: User, lead_form: LeadForm | None = Non
         new_count=people.new_count, new_people=people.new_people,
         member_items=_people_items(people.page.items, viewer.id, to_profile),
         new_items=_people_items(people.new_people, viewer.id, to_profile),
-        events=panels.events, threads=panels.threads, story=panels.story,
-        # Addresses built once, each id added to them (not url_for per item).
-        event_items=panel_items.event_items(
-            panels.events, escape(url_for("networks.event_page", event_id=0)[:-1])),
-        thread_items=panel_items.thread_items(
-            panels.threads, escape(url_for("networks.discussion", thread_id=0)[:-1])),
-        story_html=panels.story and panel_items.story_card(
-            panels.story, escape(url_for("networks.story", story_id=0)[:-1])),
+        # The events, discussions and story came with the people, as plain rows.
+        panels_html=panel_items.kept_panels(found, people.panel_rows),
     ), status
 
 
