@@ -104,6 +104,13 @@ class SelfAssessment(db.Model):
         back_populates="assessment", cascade="all, delete-orphan"
     )
 
+    # A member's latest finished self-assessment of a framework, read from the index alone
+    # (backwards) for each row of the coordinators' members list.
+    __table_args__ = (sa.Index("ix_self_assessments_latest", "user_id", "framework_id",
+                               "completed_at", "id",
+                               postgresql_where=sa.text("completed_at IS NOT NULL"),
+                               sqlite_where=sa.text("completed_at IS NOT NULL")),)
+
 
 class AssessmentScore(db.Model):
     __tablename__ = "assessment_scores"
@@ -119,7 +126,13 @@ class AssessmentScore(db.Model):
     assessment: Mapped[SelfAssessment] = relationship(back_populates="scores")
     element: Mapped[Element] = relationship()
 
-    __table_args__ = (sa.CheckConstraint("score BETWEEN 1 AND 4", name="score_range"),)
+    # An assessment's strengths (scores of 4, netapp/services/directory.py STRONG) read from
+    # the index alone, not its every score; a statement must write "score >= 4" as it stands
+    # (not as a parameter) for PostgreSQL to use it.
+    __table_args__ = (sa.CheckConstraint("score BETWEEN 1 AND 4", name="score_range"),
+                      sa.Index("ix_assessment_scores_strong", "assessment_id", "element_id",
+                               postgresql_where=sa.text("score >= 4"),
+                               sqlite_where=sa.text("score >= 4")))
 
 
 class Resource(db.Model):

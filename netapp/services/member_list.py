@@ -24,6 +24,8 @@ import sqlalchemy as sa
 
 from netapp.extensions import db
 from netapp.models import (
+    AssessmentScore,
+    Framework,
     IsolationScore,
     LearningSet,
     LocalAuthority,
@@ -31,6 +33,7 @@ from netapp.models import (
     Profile,
     Region,
     Role,
+    SelfAssessment,
     ServiceType,
     SetMembership,
     SetStatus,
@@ -261,7 +264,7 @@ def _page_statement(viewer: User, filters: Filters, page: int, per_page: int,
         return found
     stmt = rows(viewer, filters).add_columns(
         _needed_topics_sql().label("need_ids"),
-        directory.strong_elements_sql(User.id).label("strong_ids"))
+        _strong_elements_sql().label("strong_ids"))
     if counted:
         total = sa.select(sa.func.count()).select_from(
             _filtered(_joined(sa.select(User.id)), viewer, filters).subquery()).scalar_subquery()
@@ -316,6 +319,26 @@ def _as_sent(compiled, name: str, value, dialect):
     bind = compiled.binds.get(name)
     process = None if bind is None else bind.type.dialect_impl(dialect).bind_processor(dialect)
     return value if process is None else process(value)
+
+
+def _strong_elements_sql():
+    """SQL: ``directory.strong_elements_sql`` for the row's User, with STRONG written into the
+    text, so that PostgreSQL reads the strengths from ``ix_assessment_scores_strong`` (a
+    partial index on scores of 4, which a parameter's value could not promise to match) and
+    the latest assessment from ``ix_self_assessments_latest``, even in the plan it keeps."""
+    latest = (
+        sa.select(SelfAssessment.id)
+        .where(SelfAssessment.user_id == User.id, SelfAssessment.completed_at.is_not(None),
+               SelfAssessment.framework_id == sa.select(Framework.id)
+               .where(Framework.code == lqf.LQF_CODE).scalar_subquery())
+        .order_by(SelfAssessment.completed_at.desc(), SelfAssessment.id.desc())
+        .limit(1).correlate_except(SelfAssessment).scalar_subquery()
+    )
+    return (sa.select(sa.func.aggregate_strings(sa.cast(AssessmentScore.element_id, sa.String),
+                                                ","))
+            .where(AssessmentScore.assessment_id == latest,
+                   AssessmentScore.score >= sa.literal_column(str(int(STRONG))))
+            .scalar_subquery())
 
 
 def _needed_topics_sql():
