@@ -532,6 +532,56 @@ def test_the_list_and_a_thread_run_a_fixed_number_of_statements(client, auth, pe
     # The person; the thread with the reader's standing and the posts with their open
     # reports, in one statement.
     assert after[1] == 2
+    # The person; the reader's standing with the page of threads, in one statement.
+    assert after[0] == 2
+
+
+def test_the_list_of_threads_is_written_as_its_template_wrote_it(app):
+    from datetime import datetime
+
+    from flask import render_template_string, url_for
+
+    from netapp.networks.thread_items import thread_list_items
+    from netapp.services.thread_lists import ThreadLine
+
+    day = datetime(2026, 3, 29, 0, 59, 59, 5)  # the night the clocks go forward
+    lines = [ThreadLine(1, "Rotas & <nights>", 1, day, 'Ann "A" O\'Neil', False),
+             ThreadLine(2, "Hidden <b>", 12, day + timedelta(days=300), "Bo", True)]
+    # The loop as templates/networks/discussions/list.html had it.
+    loop = """{% for row in rows %}
+  <li>
+    <h2 class="h3"><a href="{{ url_for('networks.discussion', thread_id=row.thread.id) }}">\
+{% if row.is_hidden %}A discussion hidden by a network lead{% else %}{{ row.thread.title }}\
+{% endif %}</a></h2>
+    <p class="post-meta">Started by {{ row.author }} · {{ row.thread.post_count }} \
+{{ 'post' if row.thread.post_count == 1 else 'posts' }} · last post <time datetime="\
+{{ row.thread.last_post_at.isoformat() }}">{{ row.thread.last_post_at | talk_time(False) }}\
+</time></p>
+  </li>
+  {% endfor %}"""
+    rows = [discussions.ThreadRow(line, line.author, line.is_hidden) for line in lines]
+    with app.test_request_context("/"):
+        expected = render_template_string(loop, rows=rows)
+        written = thread_list_items(lines, escape(url_for("networks.discussion",
+                                                          thread_id=0)[:-1]))
+    assert written == expected
+    assert "Rotas &amp; &lt;nights&gt;" in expected and "29 March 2026" in expected
+
+
+def test_the_list_reads_nothing_of_an_affinity_networks_threads_outside_it(app, client, auth,
+                                                                            people):
+    from netapp.services import thread_lists
+
+    auth.login(people["mina"].email)
+    _start(client, people["bame"], title="Only for us")
+    with app.test_request_context():
+        outside, outsider_page = thread_lists.threads_page(people["otto"], people["bame"], 1, 20)
+        inside, member_page = thread_lists.threads_page(people["mina"], people["bame"], 1, 20)
+    assert not outside.can_read and outsider_page.items == []
+    assert inside.can_read and [t.title for t in member_page.items] == ["Only for us"]
+    auth.logout()
+    auth.login(people["otto"].email)
+    assert client.get(f"/networks/{people['bame'].id}/discussions").status_code == 404
 
 
 # ---------------------------------------------------------------- the weekly digest

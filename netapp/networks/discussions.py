@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from netapp import kept_forms
 from netapp.forms_common import EmptyForm, token_input
 from netapp.members._common import current_member
-from netapp.networks import bp
+from netapp.networks import bp, thread_items
 from netapp.networks.discussion_forms import (
     EditPostForm,
     HideForm,
@@ -24,6 +24,7 @@ from netapp.networks.discussion_forms import (
 from netapp.networks.post_items import post_items
 from netapp.request_hooks import page_number
 from netapp.services import discussions as service
+from netapp.services import reference, thread_lists
 from netapp.services.discussions import NotAllowed, NotFound
 from netapp.services.sets import to_london
 
@@ -76,13 +77,21 @@ def _thread_link(thread, post=None) -> str:
 @bp.route("/<int:network_id>/discussions")
 @login_required
 def discussions(network_id: int):
-    network = _network(network_id)
     viewer = current_member()
+    network = reference.network(network_id)
+    # An affinity network's discussions are for its confirmed members only (404 for others).
+    if network is None or (network.is_affinity and not viewer.is_verified):
+        abort(404)
+    standing, threads = thread_lists.threads_page(viewer, network, _page(),
+                                                  service.THREADS_PER_PAGE)
+    if not standing.can_read:
+        abort(404)
+    # A thread's address built once, each id added to it (not url_for per thread).
+    items = thread_items.thread_list_items(
+        threads.items, escape(url_for("networks.discussion", thread_id=0)[:-1]))
     return render_template("networks/discussions/list.html", network=network,
-                           network_url=network_url(network),
-                           threads=service.threads_page(network, _page()),
-                           can_post=service.can_post(viewer, network),
-                           is_lead=service.is_lead(viewer, network))
+                           network_url=network_url(network), threads=threads, items=items,
+                           can_post=standing.can_post, is_lead=standing.is_lead)
 
 
 @bp.route("/<int:network_id>/discussions/new", methods=["GET", "POST"])
