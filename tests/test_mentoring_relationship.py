@@ -22,7 +22,7 @@ from netapp.models import (
 )
 from netapp.models.base import utcnow
 from tests.factories import DEFAULT_PASSWORD, make_user
-from tests.statements import count_statements
+from tests.statements import count_statements, statements_per_page
 
 SECRET_MENTOR = "Mentor only: worried about her sickness record"
 SECRET_MENTEE = "Mentee only: thinking of leaving in the spring"
@@ -486,3 +486,35 @@ def test_the_home_page_leads_each_side_to_their_mentoring(client, pair, users):
     login(client, users["coordinator"])
     html = client.get("/home").get_data(as_text=True)
     assert f'href="/mentoring/{pair["id"]}"' not in html and "/mentoring/check-ins" in html
+
+
+def test_the_page_and_its_forms_run_a_few_statements_on_any_page_of_meetings(client, pair):
+    began_days_ago(pair, 80)
+    login(client, pair["mentee"])
+    base = f"/mentoring/{pair['id']}"
+    paths = [base, f"{base}?meetings=2&messages=2", f"{base}/goals/new",
+             f"{base}/meetings/new"]
+    client.get(base)  # the framework is loaded once, on first use
+    db.session.add(MentoringMeeting(mentorship_id=pair["id"],
+                                    met_on=utcnow().date() - timedelta(days=40)))
+    db.session.commit()
+    _fill(pair, 1)
+    goal = db.session.scalar(sa.select(MentoringGoal.id))
+    paths.append(f"{base}/goals/{goal}")
+    small = statements_per_page(client, paths)
+    _fill(pair, 30)
+    assert small == statements_per_page(client, paths)
+    # (each count takes in the signed-in person's, which a serving process keeps)
+    assert small[base] <= 6 and small[f"{base}/goals/new"] <= 2, small
+    assert max(small[f"{base}/goals/{goal}"], small[f"{base}/meetings/new"]) <= 3, small
+    # Met today: no nudge on the first page of meetings, nor on a later one or one past the
+    # end (the latest meeting is read with each page, or on its own past the end).
+    for meetings_page in (1, 4, 99):
+        assert "Time to catch up?" not in page(client, pair, meetings=meetings_page)
+    # The one meeting, 40 days ago: the nudge says how long it has been, on any page.
+    db.session.execute(sa.delete(MentoringMeeting).where(
+        MentoringMeeting.met_on == utcnow().date()))
+    db.session.commit()
+    for meetings_page in (1, 99):
+        text = page(client, pair, meetings=meetings_page)
+        assert "It's been over a month since you last met" in text

@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 import sqlalchemy as sa
 from flask import current_app, url_for
@@ -28,7 +29,7 @@ from netapp.models import (
     User,
 )
 from netapp.models.base import utcnow
-from netapp.services import audit, lqf
+from netapp.services import audit, lqf, paging
 from netapp.services.notifications import notify
 
 SHOWN = (MentorshipStatus.ACCEPTED, MentorshipStatus.COMPLETED, MentorshipStatus.ENDED)
@@ -63,8 +64,11 @@ class Side(enum.Enum):
 
 
 def _load(mentorship_id: int, *, lock: bool = False) -> Mentorship | None:
+    # The two people come with it; their roles only if something asks (they are two more
+    # statements, and the pages that show a mentorship do not need them).
     query = (sa.select(Mentorship).where(Mentorship.id == mentorship_id)
-             .options(joinedload(Mentorship.mentor), joinedload(Mentorship.mentee)))
+             .options(joinedload(Mentorship.mentor).lazyload(User.roles),
+                      joinedload(Mentorship.mentee).lazyload(User.roles)))
     if lock:
         query = query.with_for_update(of=Mentorship).execution_options(populate_existing=True)
     return db.session.scalar(query)
@@ -176,14 +180,48 @@ def due_days(began: date, today: date) -> list[int]:
     return [d for d in CHECKIN_DAYS if _days_since(began, today) >= d]
 
 
-def _last_met(mentorship_id: int) -> date | None:
-    return db.session.scalar(sa.select(sa.func.max(MentoringMeeting.met_on))
-                             .where(MentoringMeeting.mentorship_id == mentorship_id))
-
-
 def _answered_days(mentorship_id: int, user_id: int) -> set[int]:
     return set(db.session.scalars(sa.select(MentoringCheckIn.day).where(
         MentoringCheckIn.mentorship_id == mentorship_id, MentoringCheckIn.user_id == user_id)))
+
+
+def _with_totals(totals: sa.Select, rows: sa.Select, order_by) -> sa.Select:
+    """``totals`` (one row) beside each of ``rows``, or alone when there are none, so that a
+    page past the end still has them without another statement."""
+    totals, rows = totals.subquery("totals"), rows.subquery("page")
+    return (sa.select(totals, *(c for c in rows.c))
+            .select_from(totals.outerjoin(rows, sa.true()))
+            .order_by(*(getattr(rows.c, name).desc() for name in order_by)))
+
+
+@lru_cache(maxsize=64)
+def _meetings_statement(page: int, per_page: int) -> sa.Select:
+    """A page of a mentorship's meetings (parameter ``mentorship``), latest first, with how
+    many there are and the latest one's date."""
+    mine = MentoringMeeting.mentorship_id == sa.bindparam("mentorship")
+    return _with_totals(
+        sa.select(sa.func.count().label("total"),
+                  sa.func.max(MentoringMeeting.met_on).label("last_met")).where(mine),
+        sa.select(MentoringMeeting.id, MentoringMeeting.met_on, MentoringMeeting.shared_notes,
+                  MentoringMeeting.mentor_notes, MentoringMeeting.mentee_notes,
+                  MentoringMeeting.created_by_id).where(mine)
+        .order_by(MentoringMeeting.met_on.desc(), MentoringMeeting.id.desc())
+        .limit(per_page).offset((page - 1) * per_page),
+        ("met_on", "id"))
+
+
+@lru_cache(maxsize=64)
+def _messages_statement(page: int, per_page: int) -> sa.Select:
+    """A page of a mentorship's messages (parameter ``mentorship``), newest first, with how
+    many there are."""
+    mine = MentoringMessage.mentorship_id == sa.bindparam("mentorship")
+    return _with_totals(
+        sa.select(sa.func.count().label("total")).where(mine),
+        sa.select(MentoringMessage.id, MentoringMessage.sender_id, MentoringMessage.body,
+                  MentoringMessage.created_at).where(mine)
+        .order_by(MentoringMessage.created_at.desc(), MentoringMessage.id.desc())
+        .limit(per_page).offset((page - 1) * per_page),
+        ("created_at", "id"))
 
 
 def page_for(user: User, mentorship_id: int, *, meetings_page: int = 1,
@@ -199,25 +237,24 @@ def page_for(user: User, mentorship_id: int, *, meetings_page: int = 1,
             sa.select(MentoringGoal).where(MentoringGoal.mentorship_id == mentorship.id)
             .order_by(MentoringGoal.created_at, MentoringGoal.id))
     ]
-    meetings = db.paginate(
-        sa.select(MentoringMeeting).where(MentoringMeeting.mentorship_id == mentorship.id)
-        .order_by(MentoringMeeting.met_on.desc(), MentoringMeeting.id.desc()),
-        page=meetings_page, per_page=per_page, error_out=False)
+    # Each page comes with its total, on any page (the meetings' with the latest meeting's
+    # date too), as plain rows.
+    params = {"mentorship": mentorship.id}
+    connection = db.session.connection()
+    meetings_page, messages_page = max(meetings_page, 1), max(messages_page, 1)
+    rows = connection.execute(_meetings_statement(meetings_page, per_page), params).all()
+    last_met = rows[0].last_met
     mine = "mentor_notes" if side is Side.MENTOR else "mentee_notes"
-    meetings.items = [
-        MeetingView(m.id, m.met_on, m.shared_notes, getattr(m, mine),
-                    m.created_by_id == user.id)
-        for m in meetings.items
-    ]
+    meetings = paging.Page(
+        [MeetingView(m.id, m.met_on, m.shared_notes, getattr(m, mine),
+                     m.created_by_id == user.id) for m in rows if m.id is not None],
+        rows[0].total, meetings_page, per_page)
     # Newest page first; within a page the oldest message comes first, as in a conversation.
-    messages = db.paginate(
-        sa.select(MentoringMessage).where(MentoringMessage.mentorship_id == mentorship.id)
-        .order_by(MentoringMessage.created_at.desc(), MentoringMessage.id.desc()),
-        page=messages_page, per_page=per_page, error_out=False)
-    messages.items = list(reversed(messages.items))
+    rows = connection.execute(_messages_statement(messages_page, per_page), params).all()
+    messages = paging.Page([m for m in reversed(rows) if m.id is not None], rows[0].total,
+                           messages_page, per_page)
     today = utcnow().date()
     began = began_on(mentorship)
-    last_met = _last_met(mentorship.id)
     is_open = mentorship.status is MentorshipStatus.ACCEPTED
     answered = _answered_days(mentorship.id, user.id) if is_open else set()
     feedback = (mentorship.mentor_feedback, mentorship.mentee_feedback)
