@@ -136,3 +136,44 @@ def test_kept_rows_carry_each_requests_token_and_show_a_change_at_once(
         "mentor_id": proposal.mentor_id}).status_code == 302
     with app.test_request_context():
         assert rows(db.session.get(User, coordinator.id)).count("Locked</span>") == 1
+
+
+def test_the_kept_preview_shows_a_change_at_once_with_each_pages_token(
+        app, client, coordinator, people, monkeypatch):  # noqa: F811
+    # A process keeps the preview below the round's tabs by everything it shows: a round run
+    # again, published or paged shows at once, and each page has the request's own token.
+    import re
+
+    from netapp import forms_common
+    from netapp.models import MentoringRound, RoundStatus
+
+    rnd = _create(client)
+    _run(client, rnd)
+    address = f"/mentoring/rounds/{rnd.id}/preview"
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        for n in range(3):  # the first page is rendered, the others kept
+            token = f"token-{n}&<{n}>"
+            monkeypatch.setattr(forms_common, "signed_token", lambda token=token: token)
+            monkeypatch.setitem(app.jinja_env.globals, "csrf_token", lambda token=token: token)
+            html = client.get(address).text
+            found = re.findall(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
+            assert len(found) > 2 and set(found) == {f"token-{n}&amp;&lt;{n}&gt;"}
+            assert "token-" not in html.replace(f"token-{n}&amp;", "")
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    assert "Run again" in html and "3 of 3</strong> mentees matched" in html
+    row = db.session.get(MentoringRound, rnd.id)
+    row.summary = "Changed words."
+    db.session.commit()
+    assert "Changed words." in client.get(address).text
+    row.stats = {**row.stats, "matched": 2}
+    db.session.commit()
+    assert "2 of 3</strong> mentees matched" in client.get(address).text
+    row.status = RoundStatus.PUBLISHED
+    db.session.commit()
+    html = client.get(address).text
+    assert "Published pairs" in html and "Run again" not in html and "Lock<span" not in html
+    app.config["PAGE_SIZE"] = 1
+    html = client.get(f"{address}?page=2").text
+    assert "Page 2 of 3 (3 in all)" in html and html.count('<tr role="row">') == 2

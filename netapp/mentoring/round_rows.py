@@ -10,18 +10,60 @@ from __future__ import annotations
 from collections import OrderedDict
 from functools import lru_cache
 
-from flask import current_app
+from flask import current_app, render_template, request, url_for
 from markupsafe import Markup, escape
 
+from netapp.forms_common import token_input
 from netapp.models import Role
 from netapp.services import mentoring_rounds
+from netapp.services.peers import keep_latest
 
 # What stood before the loop in the template: its comment and two {% set %} lines.
 _BEFORE_ROWS = "\n  \n  \n  "
 _LOCKED = ' <span class="tag">Locked</span>'
-KEPT = 64  # pages of rows a process keeps (``pair_rows``)
+KEPT = 64  # pages a process keeps (``preview_content``), and pages of rows (``pair_rows``)
 # Stands for the request's CSRF token field in kept rows; a NUL is in no page's HTML.
 _TOKEN = "\x00token\x00"
+
+
+def preview_content(rnd, pairs, unmatched, viewer, editable: bool) -> Markup:
+    """The round preview below the round's header and tabs
+    (``mentoring/_rounds_preview_content.html``): ``rnd``'s figures and summary, the page of
+    ``pairs`` (its rows by ``pair_rows``), the page of ``unmatched``, and, while ``editable``,
+    the buttons that change the round.
+
+    For a coordinator or an admin it follows from those as this request read them, whether
+    the viewer is one of the people and where the site is mounted, but for the request's CSRF
+    token: a process keeps the page of its ``KEPT`` latest by exactly those, and puts each
+    request's token in. Any change is another page, rendered afresh."""
+    stats = rnd.stats or {}
+    try:
+        figures = tuple(sorted(stats.items()))
+        hash(figures)
+    except TypeError:  # figures this page does not expect: not kept
+        figures = None
+    if figures is None or not viewer.has_role(Role.COORDINATOR, Role.ADMIN):
+        return _preview_content(rnd, stats, pairs, unmatched, viewer, editable)
+    items = tuple(pairs.items)
+    me = viewer.id if viewer.id in _people(items) else None
+    key = (rnd.id, rnd.status, rnd.summary, figures, editable, items, pairs.total, pairs.page,
+           pairs.per_page, tuple(unmatched.items), unmatched.total, unmatched.page,
+           unmatched.per_page, me, request.script_root)
+    kept: OrderedDict = current_app.extensions.setdefault("round_preview", OrderedDict())
+    token = str(escape(current_app.jinja_env.globals["csrf_token"]()))
+    parts = kept.get(key)
+    if parts is None:
+        parts = _preview_content(rnd, stats, pairs, unmatched, viewer, editable).split(token)
+        keep_latest(kept, key, parts, KEPT)
+    return Markup(token.join(parts))
+
+
+def _preview_content(rnd, stats: dict, pairs, unmatched, viewer, editable: bool) -> str:
+    rows = pair_rows(pairs.items, viewer, editable, token_input(),
+                     url_for("mentoring.round_pair_from_preview", round_id=rnd.id))
+    return render_template("mentoring/_rounds_preview_content.html", rnd=rnd, stats=stats,
+                           optimality=mentoring_rounds.optimality_words(rnd), pairs=pairs,
+                           unmatched=unmatched, pair_rows=rows, editable=editable)
 
 
 def pair_rows(pairs, viewer, editable: bool, token: str, action: str) -> Markup:
@@ -46,13 +88,7 @@ def pair_rows(pairs, viewer, editable: bool, token: str, action: str) -> Markup:
     if parts is None:
         parts = str(pair_rows_html(pairs, mentoring_rounds.reasons_for(viewer, pairs),
                                    editable, _TOKEN, action)).split(_TOKEN)
-        kept.pop(key, None)
-        kept[key] = parts
-        while len(kept) > KEPT:
-            try:
-                kept.popitem(last=False)
-            except KeyError:  # emptied by another thread meanwhile
-                break
+        keep_latest(kept, key, parts, KEPT)
     return Markup(str(token).join(parts))
 
 

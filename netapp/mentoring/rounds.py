@@ -19,7 +19,7 @@ from markupsafe import Markup
 from netapp.access import current_account, role_required
 from netapp.escaping import escaped
 from netapp.extensions import db
-from netapp.forms_common import EmptyForm, token_input
+from netapp.forms_common import EmptyForm
 from netapp.mentoring import bp, round_rows
 from netapp.mentoring.round_forms import WHOLE_COUNTRY, PairForm, RoundForm, RuleForm, WeightsForm
 from netapp.models import MentoringRound, PairRuleKind, Role, RoundStatus
@@ -222,14 +222,10 @@ def round_preview(round_id: int):
             _round(round_id)  # a lost run becomes a failed one, which can run again
         flash("There are no proposals to see yet: run the round first.", "info")
         return _to_round(rnd)
-    editable = rnd.status in rounds_service.EDITABLE
-    rows = round_rows.pair_rows(
-        pairs.items, current_user._get_current_object(), editable, token_input(),
-        url_for("mentoring.round_pair_from_preview", round_id=rnd.id))
-    return render_template(
-        "mentoring/rounds_preview.html", rnd=rnd, pairs=pairs, unmatched=unmatched,
-        stats=rnd.stats or {}, optimality=rounds_service.optimality_words(rnd),
-        pair_rows=rows, editable=editable)
+    content = round_rows.preview_content(rnd, pairs, unmatched,
+                                         current_user._get_current_object(),
+                                         rnd.status in rounds_service.EDITABLE)
+    return render_template("mentoring/rounds_preview.html", rnd=rnd, content=content)
 
 
 @bp.route("/rounds/<int:round_id>/publish", methods=["GET", "POST"])
