@@ -3,13 +3,16 @@ decline (the next best mentor is offered), capacity under concurrent accepts, br
 coordinators' list of offers waiting too long."""
 from __future__ import annotations
 
+import re
 import threading
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from netapp.extensions import db
 from netapp.models import Mentorship, MentorshipStatus, Notification, Profile, User
+from netapp.models.base import utcnow
 from netapp.services import profiles
 from tests.mentoring_people import load_reference, mentee, mentor, offer
 from tests.statements import count_statements
@@ -434,3 +437,29 @@ def test_a_member_who_no_longer_wants_a_mentor_is_not_offered_another(client, pe
         Mentorship.status == MentorshipStatus.OFFERED)) == 0
     body = mailbox.to(mina.email)[-1].get_payload(decode=True).decode()
     assert "Meg Mentor can't take you on this time." in body and "another" not in body
+
+
+def test_the_mentees_page_lists_each_kind_in_its_order_in_a_few_statements(app, client,
+                                                                            people):
+    meg = people["meg"]
+    profiles.save_offer(meg, capacity=3, topic_ids=[], availability="", note="")
+    later = offer(mentee("Wyn Waiting"), meg, days_ago=1)
+    first = offer(mentee("Ola Oldest"), meg, days_ago=3, status=MentorshipStatus.REQUESTED)
+    newest = offer(people["mina"], meg)
+    for name, days in (("Ann Accepted", 2), ("Bo Before", 9)):
+        row = offer(mentee(name), meg, status=MentorshipStatus.ACCEPTED)
+        row.responded_at = utcnow() - timedelta(days=days)
+    offer(mentee("Dee Declined"), meg, status=MentorshipStatus.DECLINED)
+    offer(mentee("Otto Other"), people["max"])
+    db.session.commit()
+    _login(client, meg)
+    client.get("/mentoring/mentees")  # warm-up
+    assert count_statements(client, "/mentoring/mentees") <= 6  # the signed-in person's too
+    text = client.get("/mentoring/mentees").get_data(as_text=True)
+    waiting = [m.group(1) for m in re.finditer(r'<li id="offer-(\d+)">', text)]
+    assert waiting == [str(first.id), str(later.id), str(newest.id)]
+    assert "Waiting for your answer (3)" in text
+    mentees = text[text.index('id="mentees-title"'):]
+    assert mentees.index("Bo Before") < mentees.index("Ann Accepted")
+    assert "Dee Declined" not in text and "Otto Other" not in text
+    assert "3 people at once: 2 taken, 1 free" in text

@@ -104,15 +104,20 @@ class MentorPage:
 
 def mentor_page(mentor: User) -> MentorPage:
     """Everything on a mentor's "My mentees" page, in a fixed number of queries."""
-    waiting = list(db.session.scalars(
-        _open_for_mentor(mentor).options(selectinload(Mentorship.mentee))
-        .order_by(Mentorship.created_at, Mentorship.id)
+    # The open offers and requests and the accepted mentees in one statement, each with the
+    # mentee (not their roles, which the page does not show).
+    both = list(db.session.scalars(
+        sa.select(Mentorship)
+        .options(joinedload(Mentorship.mentee).lazyload(User.roles))
+        .where(Mentorship.mentor_id == mentor.id,
+               Mentorship.status.in_((*OPEN, MentorshipStatus.ACCEPTED)))
+        .order_by(Mentorship.id)
     ))
-    accepted = list(db.session.scalars(
-        sa.select(Mentorship).options(selectinload(Mentorship.mentee))
-        .where(Mentorship.mentor_id == mentor.id, Mentorship.status == MentorshipStatus.ACCEPTED)
-        .order_by(Mentorship.responded_at, Mentorship.id)
-    ))
+    waiting = sorted((m for m in both if m.status in OPEN),
+                     key=lambda m: (m.created_at, m.id))
+    # As the database orders them: a mentorship not yet answered (no date) comes last.
+    accepted = sorted((m for m in both if m.status == MentorshipStatus.ACCEPTED),
+                      key=lambda m: (m.responded_at is None, m.responded_at or 0, m.id))
     cards = profiles.profile_cards(mentor, [m.mentee_id for m in waiting],
                                    leave_out=frozenset({"offer"}))
     items = [OpenItem(m, cards[m.mentee_id], reason_for_mentor(m.reason, cards[m.mentee_id].shown))
