@@ -106,8 +106,9 @@ def kept_panels(network, by_part: dict[str, list]) -> Markup:
     """
     story = by_part.get("story", ())
     framework = reference.shared("frameworks") if story and story[0][8] else None
-    key = (request.script_root, network.id, network.name, tuple(by_part.get("event", ())),
-           tuple(by_part.get("thread", ())), tuple(story))
+    # Rows as plain tuples: a kept row would keep its statement's result description too.
+    key = (request.script_root, network.id, network.name,
+           *(tuple(map(tuple, by_part.get(part, ()))) for part in ("event", "thread", "story")))
     store = current_app.extensions.setdefault("network_panels_html", {})
     found = store.get(key)
     if found is not None and found[0] is framework:
