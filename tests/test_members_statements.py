@@ -1,8 +1,13 @@
 """A member's own pages run the same SQL statements however much they and the site hold."""
 from __future__ import annotations
 
+import re
+
+import sqlalchemy as sa
+
 from netapp.models import Resource
 from netapp.services import lqf, resources
+from tests.factories import make_user
 from tests.profile_helpers import assess, give_profile, load_reference
 from tests.statements import statements_per_page
 
@@ -40,3 +45,64 @@ def test_my_resources_runs_a_fixed_number_of_statements(client, auth, users):
     # The signed-in person (SQLite reads them on every request), the member's own level,
     # scores, needs and done resources in one statement, and the framework's resources.
     assert set(counts[1].values()) == {3}
+
+
+def test_editing_my_details_runs_a_fixed_number_of_statements(client, auth, users):
+    load_reference()
+    member = users["member"]
+    give_profile(member, "Leeds")
+    auth.login(member.email)
+    counts = []
+    for more in (2, 40):
+        for n in range(more):  # more services in the member's council to suggest
+            give_profile(make_user(name=f"Leeds Manager {len(counts)}-{n}"), "Leeds")
+        counts.append(_counts(client, ["/me/edit", "/me/start/about"]))
+    assert counts[0] == counts[1]
+    # The signed-in person (SQLite reads them on every request), the profile with its
+    # service, and the names of services in the council to suggest.
+    assert counts[1]["/me/edit"] == 3
+
+
+def test_the_council_list_offers_a_council_added_since_the_page_was_last_shown(
+        client, auth, users):
+    from netapp.extensions import db
+    from netapp.models import LocalAuthority, Region
+
+    load_reference()
+    auth.login(users["member"].email)
+    assert "Newtown Borough" not in client.get("/me/edit").get_data(as_text=True)
+    region = db.session.scalars(sa.select(Region).order_by(Region.name)).first()
+    db.session.add(LocalAuthority(name="Newtown Borough", region_id=region.id))
+    db.session.commit()
+    html = client.get("/me/edit").get_data(as_text=True)
+    assert re.search(rf'<optgroup label="{region.name}">.*<option value="\d+">Newtown Borough'
+                     r"</option>.*?</optgroup>", html, re.S)
+
+
+def test_another_members_profile_runs_a_fixed_number_of_statements_for_staff(
+        client, auth, users):
+    from netapp.models import Role
+    from netapp.services import profiles
+
+    load_reference()
+    owner = make_user(name="Olga Owner")
+    give_profile(owner, "Leeds", needs=("finance",), offers=("leadership",), capacity=1)
+    profiles.set_visibility(owner, {"lqf": profiles.EVERYONE, "needs": profiles.EVERYONE})
+    assess(owner)
+    coordinator = make_user(name="Cora Coordinator", roles=[Role.COORDINATOR])
+    give_profile(coordinator, "Leeds")
+    auth.login(coordinator.email)
+    path = f"/members/{owner.id}"
+    counts = []
+    for round_ in range(2):
+        if round_:  # more of everything the page shows
+            give_profile(owner, "Leeds", needs=("finance", "wellbeing", "digital"),
+                         offers=("leadership", "recruitment_retention"), capacity=2)
+            assess(owner, score_for=lambda i: 4 - i % 4)
+            for n in range(5):
+                give_profile(make_user(name=f"Leeds Peer {n}"), "Leeds")
+        counts.append(_counts(client, [path])[path])
+    assert counts[0] == counts[1]
+    # The signed-in person (SQLite reads them on every request), the profile page's
+    # statement, the look written to the audit log and the owner's latest self-assessment.
+    assert counts[1] == 4

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy.orm import joinedload
 
 from netapp.extensions import db
 from netapp.members import bp
@@ -60,7 +61,7 @@ def onboarding():
 
 def _about(wizard: bool):
     user = current_member()
-    profile = db.session.get(Profile, user.id)
+    profile = db.session.get(Profile, user.id, options=[joinedload(Profile.organisation)])
     form = AboutForm()
     if request.method == "GET":
         form.display_name.data = user.display_name
