@@ -435,6 +435,32 @@ def test_a_late_joiner_is_placed_where_the_rules_hold(app, client, coordinator, 
                       ).status_code == 404
 
 
+def test_late_joiners_come_a_page_at_a_time_by_name_in_a_fixed_number_of_statements(
+        app, client, coordinator, people):
+    from tests.statements import count_statements
+
+    app.config["PAGE_SIZE"] = 3
+    formation = _formed(client)
+    service.publish(coordinator, formation.id)
+    url = f"/sets/formations/{formation.id}/late"
+    for name in ("Zoe Late", "Abe Late", "Max Late", "Kit Late"):
+        asker(name, "Leeds")
+    closed = asker("Bea Closed", "Leeds")
+    closed.is_active_account = False
+    db.session.commit()
+    first, second = (client.get(f"{url}?page={n}").get_data(as_text=True) for n in (1, 2))
+    names = re.compile(r"<li>([^<]*) · <a href=\"[^\"]*/late/(\d+)\">Find a set")
+    assert [n for n, _ in names.findall(first)] == ["Abe Late", "Kit Late", "Max Late"]
+    assert [n for n, _ in names.findall(second)] == ["Zoe Late"]
+    assert "Page 1 of 2" in first and "Page 2 of 2" in second
+    assert "Nobody has asked" in client.get(f"{url}?page=3").get_data(as_text=True)
+    small = count_statements(client, url)
+    for n in range(6):
+        asker(f"More Late {chr(65 + n)}", "Camden")
+    count_statements(client, url)  # adding people may refresh the cached reference data
+    assert count_statements(client, url) == small
+
+
 def test_a_late_joiner_with_no_set_that_keeps_the_rules_is_told_why(app, client, coordinator,
                                                                     people):
     formation = _formed(client)

@@ -34,7 +34,7 @@ from netapp.models import (
     UserRole,
 )
 from netapp.models.base import utcnow
-from netapp.services import audit, jobs, notifications
+from netapp.services import audit, jobs, notifications, paging
 from netapp.services import matching_bridge as bridge
 from netapp.services.directory import contains
 
@@ -666,6 +666,17 @@ def late_joiners_query(formation: SetFormation) -> sa.Select:
                  .join(LocalAuthority, LocalAuthority.id == Profile.local_authority_id)
                  .where(LocalAuthority.region_id == formation.region_id))
     return query
+
+
+def late_joiners_page(formation: SetFormation, page: int, per_page: int) -> paging.Page:
+    """A page of ``late_joiners_query``'s members as plain rows (``id``, ``display_name``)
+    with the number in all, in one statement. (A page past the end is empty and its total not
+    counted: the page then shows no pages.)"""
+    found = late_joiners_query(formation).with_only_columns(
+        User.id, User.display_name, sa.func.count().over().label("total"))
+    page = max(page, 1)
+    rows = db.session.execute(found.limit(per_page).offset((page - 1) * per_page)).all()
+    return paging.Page(rows, rows[0].total if rows else 0, page, per_page)
 
 
 @dataclass

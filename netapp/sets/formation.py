@@ -262,8 +262,7 @@ def late_joiners(formation_id: int):
     if formation.status != FormationStatus.PUBLISHED:
         flash("Late joiners are added once the sets are published.", "info")
         return _to_formation(formation)
-    page = db.paginate(service.late_joiners_query(formation), page=_page(),
-                       per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = service.late_joiners_page(formation, _page(), current_app.config["PAGE_SIZE"])
     return render_template("sets/formation_late.html", formation=formation, page=page)
 
 
