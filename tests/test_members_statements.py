@@ -106,3 +106,33 @@ def test_another_members_profile_runs_a_fixed_number_of_statements_for_staff(
     # The signed-in person (SQLite reads them on every request), the profile page's
     # statement, the look written to the audit log and the owner's latest self-assessment.
     assert counts[1] == 4
+
+
+def test_the_hello_page_runs_a_fixed_number_of_statements(client, auth, users):
+    from netapp.extensions import db
+    from netapp.models import PeerDismissal, PeerHello
+
+    load_reference()
+    mina, pia = users["member"], users["other_member"]
+    for person in (mina, pia):
+        give_profile(person, "Leeds")
+    replier = make_user(name="Rita Replier")
+    give_profile(replier, "York")  # not in Mina's network: she may only answer Rita's hello
+    db.session.add(PeerHello(sender_id=replier.id, recipient_id=mina.id, message="Hi"))
+    db.session.commit()
+    auth.login(mina.email)
+    paths = [f"/networks/peers/{pia.id}/hello", f"/networks/peers/{replier.id}/hello"]
+    counts = []
+    for more in (1, 12):  # more people, hellos and "not for me" around them
+        for n in range(more):
+            other = make_user(name=f"Leeds Person {len(counts)}-{n}")
+            give_profile(other, "Leeds")
+            db.session.add(PeerHello(sender_id=other.id, recipient_id=mina.id, message="Hi"))
+            db.session.add(PeerDismissal(user_id=pia.id, peer_id=other.id))
+        db.session.commit()
+        counts.append(_counts(client, paths))
+    assert counts[0] == counts[1]
+    # The signed-in person (SQLite reads them on every request), then who they are with
+    # hellos and "not for me" either way; for someone who has not said hello first, whether
+    # Mina sees them listed in a network.
+    assert counts[1] == {paths[0]: 3, paths[1]: 2}

@@ -27,17 +27,20 @@ def peers():
 @login_required
 def say_hello(user_id: int):
     user = current_member()
-    recipient = service.greetable(user, user_id)
+    # Who they are and whether they may be greeted, read in one statement (two when they
+    # have not said hello first: whether the member sees them listed).
+    recipient = service.greetable_person(user, user_id)
     if recipient is None:
         abort(404)
     form = HelloForm()
     if form.validate_on_submit():
-        if service.say_hello(user, recipient, form.message.data):
+        account = service.greetable(user, user_id)  # their account, for the hello's notice
+        if account is not None and service.say_hello(user, account, form.message.data):
             flash(f"Your hello is on its way to {recipient.display_name}.", "success")
         return redirect(url_for("networks.hellos"))
     status = 400 if request.method == "POST" else 200
     return render_template("networks/peers/hello.html", form=form, recipient=recipient,
-                           is_reply=service.has_said_hello(recipient.id, user.id)), status
+                           is_reply=recipient.is_reply), status
 
 
 @bp.route("/peers/<int:user_id>/dismiss", methods=["POST"])

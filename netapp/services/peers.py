@@ -798,22 +798,57 @@ def _dismissed_between(a: int, b: int) -> bool:
         sa.and_(PeerDismissal.user_id == b, PeerDismissal.peer_id == a))))) or False
 
 
-def greetable(sender: User, recipient_id: int) -> User | None:
+@dataclass(frozen=True)
+class Greetable:
+    """Someone the member may say hello to, as the hello page shows them."""
+
+    id: int
+    display_name: str
+    is_reply: bool  # they said hello first
+
+
+@cache
+def _standing_statement() -> sa.Select:
+    # The recipient's account, hellos either way and "not for me" either way: one statement.
+    sender, recipient = sa.bindparam("sender"), sa.bindparam("recipient")
+
+    def hello(from_, to):
+        return sa.exists().where(PeerHello.sender_id == from_, PeerHello.recipient_id == to)
+
+    dismissed = sa.exists().where(sa.or_(
+        sa.and_(PeerDismissal.user_id == sender, PeerDismissal.peer_id == recipient),
+        sa.and_(PeerDismissal.user_id == recipient, PeerDismissal.peer_id == sender)))
+    return (sa.select(User.id, User.display_name, User.is_active_account,
+                      User.email_verified_at.is_not(None).label("is_verified"),
+                      hello(sender, recipient).label("said_hello"),
+                      hello(recipient, sender).label("is_reply"), dismissed.label("dismissed"))
+            .where(User.id == recipient))
+
+
+def greetable_person(sender: User, recipient_id: int) -> Greetable | None:
     """The person ``sender`` may say hello to, or None.
 
     Allowed: someone the sender sees listed in one of their networks, or someone who said
     hello to them first (a reply); never oneself, twice, an inactive or unconfirmed account,
     or across a "not for me" either way.
     """
-    recipient = db.session.get(User, recipient_id)
-    if (recipient is None or recipient.id == sender.id or not sender.is_verified
-            or not recipient.is_active_account or not recipient.is_verified
-            or _hello(sender.id, recipient.id) is not None
-            or _dismissed_between(sender.id, recipient.id)):
+    if recipient_id == sender.id or not sender.is_verified:
         return None
-    if _hello(recipient.id, sender.id) is None and not is_visible_peer(sender, recipient.id):
+    row = db.session.connection().execute(
+        _standing_statement(), {"sender": sender.id, "recipient": recipient_id}).one_or_none()
+    if (row is None or not row.is_active_account or not row.is_verified or row.said_hello
+            or row.dismissed):
         return None
-    return recipient
+    if not row.is_reply and not is_visible_peer(sender, recipient_id):
+        return None
+    return Greetable(row.id, row.display_name, bool(row.is_reply))
+
+
+def greetable(sender: User, recipient_id: int) -> User | None:
+    """The account of the person ``sender`` may say hello to (``greetable_person``), or None."""
+    if greetable_person(sender, recipient_id) is None:
+        return None
+    return db.session.get(User, recipient_id)
 
 
 def has_said_hello(sender_id: int, recipient_id: int) -> bool:
