@@ -45,7 +45,15 @@ class User(UserMixin, db.Model):
                       # search from the names here alone (lower(name) LIKE, no user read).
                       sa.Index("ix_users_open_by_name", "display_name", "id",
                                postgresql_where=sa.text("is_active_account IS TRUE"),
-                               sqlite_where=sa.text("is_active_account IS 1")))
+                               sqlite_where=sa.text("is_active_account IS 1")),
+                      # Open accounts with a profile by name: the member directory counts and
+                      # pages a name search (or none) from these names alone, without looking
+                      # up each one's profile (``profile_exists``).
+                      sa.Index("ix_users_listed_by_name", "display_name", "id",
+                               postgresql_where=sa.text(
+                                   "is_active_account IS TRUE AND profile_exists IS TRUE"),
+                               sqlite_where=sa.text(
+                                   "is_active_account IS 1 AND profile_exists IS 1")))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
@@ -58,6 +66,11 @@ class User(UserMixin, db.Model):
     # The one email-change link that may still be used: a newer link or a password change
     # replaces or clears it, so older links stop working.
     email_change_nonce: Mapped[str | None] = mapped_column(sa.String(32))
+    # Whether the account has a profile row, kept by the database (``PROFILE_EXISTS_TRIGGERS``
+    # in netapp/models/profiles.py) whenever a profile is added or removed, however it is
+    # written (the ORM, bulk inserts, COPY in imports): never written by the app. Not loaded
+    # with an account (deferred): only the directory's statement reads it.
+    profile_exists: Mapped[bool] = mapped_column(server_default=sa.false(), deferred=True)
 
     roles: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"

@@ -51,3 +51,73 @@ class Profile(db.Model):
         sa.CheckConstraint("level IS NULL OR level BETWEEN 1 AND 4", name="level_range"),
         sa.CheckConstraint("mentor_capacity BETWEEN 0 AND 3", name="capacity_range"),
     )
+
+
+# ``User.profile_exists``, kept by the database on both engines whenever a profile row is added,
+# removed or (never in the app) moved to another account. Installed by migration
+# 0017_profile_exists and by create_all. On PostgreSQL one statement per insert or delete (a COPY
+# of 25,000 profiles in an import updates their accounts at once, not row by row).
+PROFILE_EXISTS_FUNCTIONS = [
+    """
+CREATE OR REPLACE FUNCTION netapp_profiles_added() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE users SET profile_exists = true FROM netapp_added
+    WHERE users.id = netapp_added.user_id AND users.profile_exists IS NOT TRUE;
+    RETURN NULL;
+END
+$$
+""",
+    """
+CREATE OR REPLACE FUNCTION netapp_profiles_removed() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE users SET profile_exists = false FROM netapp_removed
+    WHERE users.id = netapp_removed.user_id AND users.profile_exists IS NOT FALSE
+      AND NOT EXISTS (SELECT 1 FROM profiles WHERE profiles.user_id = users.id);
+    RETURN NULL;
+END
+$$
+""",
+    """
+CREATE OR REPLACE FUNCTION netapp_profile_moved() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE users SET profile_exists = (users.id = NEW.user_id)
+    WHERE users.id IN (OLD.user_id, NEW.user_id);
+    RETURN NULL;
+END
+$$
+""",
+]
+PROFILE_EXISTS_TRIGGERS = {
+    "postgresql": [
+        "CREATE TRIGGER profiles_added AFTER INSERT ON profiles "
+        "REFERENCING NEW TABLE AS netapp_added FOR EACH STATEMENT "
+        "EXECUTE FUNCTION netapp_profiles_added()",
+        "CREATE TRIGGER profiles_removed AFTER DELETE ON profiles "
+        "REFERENCING OLD TABLE AS netapp_removed FOR EACH STATEMENT "
+        "EXECUTE FUNCTION netapp_profiles_removed()",
+        "CREATE TRIGGER profiles_moved AFTER UPDATE OF user_id ON profiles FOR EACH ROW "
+        "WHEN (OLD.user_id IS DISTINCT FROM NEW.user_id) "
+        "EXECUTE FUNCTION netapp_profile_moved()",
+    ],
+    "sqlite": [
+        "CREATE TRIGGER profiles_added AFTER INSERT ON profiles FOR EACH ROW BEGIN "
+        "UPDATE users SET profile_exists = 1 WHERE id = NEW.user_id; END",
+        "CREATE TRIGGER profiles_removed AFTER DELETE ON profiles FOR EACH ROW BEGIN "
+        "UPDATE users SET profile_exists = 0 WHERE id = OLD.user_id; END",
+        "CREATE TRIGGER profiles_moved AFTER UPDATE OF user_id ON profiles FOR EACH ROW "
+        "WHEN OLD.user_id IS NOT NEW.user_id BEGIN "
+        "UPDATE users SET profile_exists = (id = NEW.user_id) "
+        "WHERE id IN (OLD.user_id, NEW.user_id); END",
+    ],
+}
+for _sql in PROFILE_EXISTS_FUNCTIONS:
+    sa.event.listen(Profile.__table__, "after_create",
+                    sa.DDL(_sql).execute_if(dialect="postgresql"))
+for _dialect, _triggers in PROFILE_EXISTS_TRIGGERS.items():
+    for _sql in _triggers:
+        # After the profiles' table, and so after users' (its foreign key).
+        sa.event.listen(Profile.__table__, "after_create",
+                        sa.DDL(_sql).execute_if(dialect=_dialect))

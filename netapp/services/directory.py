@@ -169,14 +169,17 @@ def _contains_on_postgresql(element, compiler, **kw):
 
 def query(viewer: User, search: Search) -> sa.Select:
     """Members matching the search, as the viewer may see them, by name."""
-    stmt = (
-        sa.select(User).options(lazyload(User.roles))
-        .join(Profile, Profile.user_id == User.id)
-        .where(User.is_active_account.is_(True))
-    )
+    stmt = sa.select(User).options(lazyload(User.roles)).where(User.is_active_account.is_(True))
+    if search.council_id is None and search.service_type is None and (
+            search.strength_id is None and not search.can_mentor):
+        # Nothing asked of the profile: whether there is one is read with the name, from
+        # ix_users_listed_by_name, instead of looking up each name's profile.
+        stmt = stmt.where(User.profile_exists.is_(True))
+    else:
+        stmt = stmt.join(Profile, Profile.user_id == User.id)
     if search.name:
         # lower() rather than ILIKE: the same matches, and PostgreSQL checks it on the names
-        # in ix_users_open_by_name without reading the users themselves.
+        # in ix_users_listed_by_name without reading the users themselves.
         stmt = stmt.where(contains(sa.func.lower(User.display_name),
                                    sa.bindparam(SEARCHED, search.name.lower(), sa.String)))
     if search.council_id is not None:
@@ -349,10 +352,12 @@ def _page_select(stmt: sa.Select, per_page: int, counting: str,
             first.c.id, sa.func.count().over().label("total"),
             sa.func.row_number().over(order_by=(first.c.name, first.c.id)).label("place"),
         ).subquery("numbered")
+        # (The limit, a page's size, tells the planner how few rows that is: guessing a third
+        # of the first matches, it read every profile to join them.)
         ranked = (sa.select(numbered.c.id, numbered.c.total)
                   .where(numbered.c.place > sa.bindparam("after", type_=sa.Integer),
                          numbered.c.place <= sa.bindparam("upto", type_=sa.Integer))
-                  .subquery())
+                  .limit(per_page).subquery())
     else:
         ranked = (ids.add_columns(sa.func.count().over().label("total"))
                   .limit(per_page).offset(sa.bindparam("after", type_=sa.Integer))
