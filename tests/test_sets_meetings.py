@@ -13,6 +13,7 @@ from netapp.models import EmailOptOut, Notification, SetAttendance, SetMeeting
 from netapp.models.base import utcnow
 from tests.factories import make_user
 from tests.sets_life import mark, meeting, next_year_day, past_meetings, published_set
+from tests.statements import count_statements
 
 
 @pytest.fixture
@@ -266,6 +267,9 @@ def test_the_flags_list_is_paged_and_for_coordinators_only(client, auth, users):
     first = client.get("/sets/flags").get_data(as_text=True)
     assert "Page 1 of 2 (27 in all)" in first and first.count("Absent ") == 25
     assert client.get("/sets/flags?page=2").get_data(as_text=True).count("Absent ") == 2
+    assert "Nobody has missed" in client.get("/sets/flags?page=3").get_data(as_text=True)
+    # The person, and the page with the number in all in one statement, however many.
+    assert count_statements(client, "/sets/flags") == 2
     auth.logout()
     auth.as_role(users, "member")
     assert client.get("/sets/flags").status_code == 403

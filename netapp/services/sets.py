@@ -671,10 +671,22 @@ def flags_query() -> sa.Select:
         .order_by(latest_two.c.last_missed.desc(), User.display_name, User.id))
 
 
+@cache
+def _flags_statement() -> sa.Select:
+    """``flags_query`` with the number in all beside each row, limited to a page (parameters
+    ``limit`` and ``offset``): built once per process (building it cost the page more than
+    running it)."""
+    return (flags_query().add_columns(sa.func.count().over())
+            .limit(sa.bindparam("limit", type_=sa.Integer))
+            .offset(sa.bindparam("offset", type_=sa.Integer)))
+
+
 def flags_page(page: int, per_page: int) -> tuple[list[Flag], int]:
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(flags_query().subquery()))
-    rows = db.session.execute(flags_query().limit(per_page).offset((page - 1) * per_page)).all()
-    return [Flag(*r) for r in rows], total or 0
+    """A page of flags and the number in all, in one statement (a page past the end is empty
+    and its total not counted: the page then shows no pages)."""
+    rows = db.session.connection().execute(
+        _flags_statement(), {"limit": per_page, "offset": (max(page, 1) - 1) * per_page}).all()
+    return [Flag(*r[:-1]) for r in rows], rows[0][-1] if rows else 0
 
 
 # ---------------------------------------------------------------- coordinators' view
