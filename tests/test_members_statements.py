@@ -136,3 +136,36 @@ def test_the_hello_page_runs_a_fixed_number_of_statements(client, auth, users):
     # hellos and "not for me" either way; for someone who has not said hello first, whether
     # Mina sees them listed in a network.
     assert counts[1] == {paths[0]: 3, paths[1]: 2}
+
+
+def test_the_hellos_page_marks_new_hellos_read_and_writes_nothing_when_none_are_new(
+        client, auth, users):
+    from netapp.extensions import db
+    from netapp.models import PeerHello
+
+    load_reference()
+    mina = users["member"]
+    give_profile(mina, "Leeds")
+    auth.login(mina.email)
+    for n in range(3):
+        sender = make_user(name=f"Sender {n}")
+        give_profile(sender, "Leeds")
+        db.session.add(PeerHello(sender_id=sender.id, recipient_id=mina.id, message=f"Hi {n}"))
+    db.session.commit()
+    path = "/networks/peers/hellos"
+    first = client.get(path).get_data(as_text=True)
+    assert first.count('<span class="tag">New</span>') == 3
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(PeerHello)
+                             .where(PeerHello.read_at.is_(None))) == 0
+    again = statements_per_page(client, [path])
+    assert '<span class="tag">New</span>' not in client.get(path).get_data(as_text=True)
+    # The signed-in person (SQLite reads them on every request), hellos received and sent;
+    # no update when nothing is new.
+    assert again[path] == 3
+    # A hello that arrives now is new on the next visit, and marked read then.
+    db.session.add(PeerHello(sender_id=users["other_member"].id, recipient_id=mina.id,
+                             message="Late hello"))
+    db.session.commit()
+    assert client.get(path).get_data(as_text=True).count('<span class="tag">New</span>') == 1
+    assert '<span class="tag">New</span>' not in client.get(path).get_data(as_text=True)

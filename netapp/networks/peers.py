@@ -63,5 +63,7 @@ def dismiss_peer(user_id: int):
 def hellos():
     user = current_member()
     found = service.hellos_for(user)
-    service.mark_hellos_read(user)
+    if any(line.is_new for line in found.received):
+        # Only when something here is new: otherwise no change, so no transaction to write.
+        service.mark_hellos_read(user)
     return render_template("networks/peers/hellos.html", hellos=found)
