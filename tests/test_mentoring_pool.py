@@ -163,6 +163,11 @@ def test_the_pool_pages_list_exactly_what_the_engines_pool_decides(app, regional
         assert page.page == max(1, -(-len(expected[show]) // 2))
         assert [(p.user_id, p.name, p.detail) for p in page.items] == expected[show][
             (page.page - 1) * 2:page.page * 2]
+    # The engine's people for a few members (locking a pair) are the pool's own.
+    for some in ([u.id for u in people.values()][::2], [u.id for u in people.values()][1::2]):
+        few = bridge.load_pool_of(rnd.region_id, some)
+        assert few.mentees == [m for m in pool.mentees if bridge.user_id(m.id) in some]
+        assert few.mentors == [m for m in pool.mentors if bridge.user_id(m.id) in some]
     mentees, mentors = rounds.pick_lists(rnd)
     assert [(p.user_id, p.name) for p in mentees] == [p[:2] for p in expected["mentees"]]
     assert [(p.user_id, p.name) for p in mentors] == [p[:2] for p in expected["mentors"]]

@@ -200,11 +200,12 @@ def _add(pool: Pool, uid: int, unconfirmed: set[int], build, into: list) -> None
         into.append(person)
 
 
-def pool_people(regional: bool) -> sa.Select:
+def pool_people(regional: bool, only: list[int] | None = None) -> sa.Select:
     """``load_pool``'s decisions in SQL, without the engine's features: a row for each member
     ``load_pool`` puts in one of its lists, for pages that show the pool in names. A regional
-    pool's region is the parameter ``region``; otherwise the whole country. A fixed number of
-    reads of each table whatever the number of members (no engine features are read).
+    pool's region is the parameter ``region``; otherwise the whole country. With ``only``, the
+    rows of these members alone. A fixed number of reads of each table whatever the number of
+    members (no engine features are read).
 
     Columns: ``user_id``; ``name`` (display name); ``mentee``, true for someone waiting for a
     mentor; ``places``, a mentor's free places when they are in the pool (else NULL);
@@ -222,9 +223,12 @@ def pool_people(regional: bool) -> sa.Select:
              .subquery("taken"))
     mentor = sa.orm.aliased(UserRole)
     # Only members who asked for a mentor or are mentors can be in the pool: read those alone.
-    maybe = sa.union(sa.select(Profile.user_id).where(Profile.wants_mentor.is_(True)),
-                     sa.select(UserRole.user_id).where(UserRole.role == Role.MENTOR)
-                     ).subquery("maybe")
+    asking = sa.select(Profile.user_id).where(Profile.wants_mentor.is_(True))
+    mentors = sa.select(UserRole.user_id).where(UserRole.role == Role.MENTOR)
+    if only is not None:
+        asking = asking.where(Profile.user_id.in_(only))
+        mentors = mentors.where(UserRole.user_id.in_(only))
+    maybe = sa.union(asking, mentors).subquery("maybe")
     # The latest finished LQF assessment of each of them, as latest_scores_by_user reads it.
     ranked = (sa.select(SelfAssessment.id, SelfAssessment.user_id, sa.func.row_number().over(
                   partition_by=SelfAssessment.user_id,
@@ -286,6 +290,27 @@ def pool_people(regional: bool) -> sa.Select:
         sa.case((sa.and_(c.as_mentee, mentee_reason.is_not(None)), mentee_reason),
                 (c.as_mentor, mentor_reason)).label("left_out"),
     )
+
+
+def load_pool_of(region_id: int | None, user_ids: Iterable[int]) -> Pool:
+    """The engine's mentees and mentors among ``user_ids``, exactly as ``load_pool`` would
+    have them (its decisions through ``pool_people``), with the features of these members
+    alone; ``left_out`` stays empty. A fixed number of queries however large the pool."""
+    ids = sorted(set(user_ids))
+    pool = Pool()
+    if not ids:
+        return pool
+    people = pool_people(region_id is not None, ids).subquery("people")
+    params = {} if region_id is None else {"region": region_id}
+    decided = {uid: (mentee, places) for uid, mentee, places in db.session.execute(
+        sa.select(people.c.user_id, people.c.mentee, people.c.places), params)}
+    for row in matching_rows(sorted(decided)):
+        mentee, places = decided[row["user_id"]]
+        if mentee:
+            pool.mentees.append(to_mentee(row))
+        if places is not None:
+            pool.mentors.append(to_mentor(row, places))
+    return pool
 
 
 def declined_pairs(mentee_ids: Iterable[int] | None = None) -> list[tuple[str, str]]:

@@ -130,6 +130,39 @@ def _by_name(people, dialect: str):
     return name.collate("C") if dialect == "postgresql" else name, people.c.user_id
 
 
+# The values a pool statement takes from each request; everything else in it is the code's
+# own (the engine's words, the page size) and is written into its text.
+_POOL_PARAMS = ("region", "page", "mentee_id", "mentee_name", "mentor_id", "mentor_name")
+
+
+@lru_cache(maxsize=32)
+def _pool_sql(statement: sa.Select, dialect: sa.Dialect) -> str:
+    """PostgreSQL: a pool statement as the driver's text, written once per process, inside
+    ``SELECT * FROM (...)``: it begins with WITH, and anything but a SELECT would read as a
+    change (``netapp/database.py``), costing the page a transaction of its own."""
+    def placeholder(element):
+        if isinstance(element, BindParameter) and element.key in _POOL_PARAMS:
+            return sa.literal_column(f"__{element.key}__")
+        return None
+
+    text = str(visitors.replacement_traverse(statement, {}, placeholder)
+               .compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+    if "%" in text:
+        raise ValueError("a pool statement's text must hold no % of its own")
+    for key in _POOL_PARAMS:
+        text = text.replace(f"__{key}__", f"%({key})s")
+    return f"SELECT * FROM ({text}) AS pool"
+
+
+def _pool_rows(statement: sa.Select, params: dict) -> list:
+    """The rows of a pool statement (``_pool_sql`` on PostgreSQL), in no set order."""
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        return connection.exec_driver_sql(_pool_sql(statement, connection.dialect),
+                                          params).all()
+    return connection.execute(statement, params).all()
+
+
 @lru_cache(maxsize=32)
 def _pool_page_statement(dialect: str, regional: bool, show: str, per_page: int) -> sa.Select:
     """The pool's counts and one page of one of its lists, in one statement: the counts come
@@ -151,8 +184,8 @@ def _pool_page_statement(dialect: str, regional: bool, show: str, per_page: int)
     page = (sa.select(ranked).where(ranked.c.rank > (shown - 1) * per_page,
                                     ranked.c.rank <= shown * per_page)).subquery("page")
     return (sa.select(totals, page.c.user_id, page.c.name, page.c.places.label("free"),
-                      page.c.left_out.label("why"))
-            .select_from(totals.outerjoin(page, sa.true())).order_by(page.c.rank))
+                      page.c.left_out.label("why"), page.c.rank)
+            .select_from(totals.outerjoin(page, sa.true())))
 
 
 def pool_page(rnd: MentoringRound, show: str, page: int, per_page: int):
@@ -160,13 +193,12 @@ def pool_page(rnd: MentoringRound, show: str, page: int, per_page: int):
     "mentors" or "left_out") for the round's pool as the engine would take it now, in one
     statement (``bridge.pool_people``: the engine's rules, without its features). A page past
     the end shows the last page."""
-    connection = db.session.connection()
-    statement = _pool_page_statement(connection.dialect.name, rnd.region_id is not None, show,
-                                     per_page)
+    statement = _pool_page_statement(db.session.connection().dialect.name,
+                                     rnd.region_id is not None, show, per_page)
     params = {"page": max(page, 1)}
     if rnd.region_id is not None:
         params["region"] = rnd.region_id
-    rows = connection.execute(statement, params).all()
+    rows = sorted(_pool_rows(statement, params), key=lambda r: r.rank or 0)
     head = rows[0]
     counts = PoolCounts(head.mentees, head.mentors, head.places, head.left_out)
     total = getattr(counts, show)
@@ -187,18 +219,19 @@ def _pick_statement(dialect: str, regional: bool, limit: int) -> sa.Select:
         sa.func.row_number().over(order_by=_by_name(people, dialect)).label("rank"))
         .where(_POOL_LISTS[show](people)) for side, show in ((1, "mentees"), (2, "mentors")))
     both = sa.union_all(*ranked).subquery("both")
-    return (sa.select(both.c.side, both.c.user_id, both.c.name).where(both.c.rank <= limit)
-            .order_by(both.c.side, both.c.rank))
+    return (sa.select(both.c.side, both.c.user_id, both.c.name, both.c.rank)
+            .where(both.c.rank <= limit))
 
 
 def pick_lists(rnd: MentoringRound, limit: int = 1000) -> tuple[list[Person], list[Person]]:
     """(mentees, mentors): the first ``limit`` of each of the round's pool lists, by name, for
     the pick lists of the locked and forbidden pairs form; one statement."""
-    connection = db.session.connection()
     params = {} if rnd.region_id is None else {"region": rnd.region_id}
     found: tuple[list[Person], list[Person]] = ([], [])
-    for side, user_id, name in connection.execute(
-            _pick_statement(connection.dialect.name, rnd.region_id is not None, limit), params):
+    statement = _pick_statement(db.session.connection().dialect.name,
+                                rnd.region_id is not None, limit)
+    for side, user_id, name, _ in sorted(_pool_rows(statement, params),
+                                         key=lambda r: (r.side, r.rank)):
         found[side - 1].append(Person(user_id, name))
     return found
 
@@ -315,8 +348,8 @@ def find_pair(rnd: MentoringRound, mentee: str, mentor: str) -> tuple[int, int]:
         params[f"{key}_id"] = uid if uid is not None and uid <= _LARGEST_ID else None
         params[f"{key}_name"] = None if uid is not None else text.lower()
     found: tuple[list[Person], list[Person]] = ([], [])
-    for side, user_id, name in db.session.connection().execute(
-            _find_statement(rnd.region_id is not None), params):
+    for side, user_id, name in sorted(
+            _pool_rows(_find_statement(rnd.region_id is not None), params)):
         found[side - 1].append(Person(user_id, name))
     return (_found(found[0], *typed[0], "mentee"), _found(found[1], *typed[1], "mentor"))
 
@@ -325,15 +358,18 @@ def add_rule(actor: User, rnd: MentoringRound, kind: PairRuleKind, mentee_id: in
              mentor_id: int, pool: bridge.Pool | None = None) -> RoundPairRule:
     """Lock or forbid one pair; a lock is checked against the engine's rules first."""
     _editable(rnd)
-    pool = pool or bridge.load_pool(rnd.region_id)
+    existing = list(db.session.scalars(
+        sa.select(RoundPairRule).where(RoundPairRule.round_id == rnd.id)))
+    # The pool as the engine takes it, read for these two and the mentor's locked mentees.
+    pool = pool or bridge.load_pool_of(rnd.region_id, {mentee_id, mentor_id} | {
+        r.mentee_id for r in existing
+        if r.kind == PairRuleKind.LOCK and r.mentor_id == mentor_id})
     mentees = {bridge.user_id(m.id): m for m in pool.mentees}
     mentors = {bridge.user_id(m.id): m for m in pool.mentors}
     if mentee_id not in mentees:
         raise RoundError("That mentee isn't waiting in this round's pool any more.")
     if mentor_id not in mentors:
         raise RoundError("That mentor has no free place in this round's pool.")
-    existing = list(db.session.scalars(
-        sa.select(RoundPairRule).where(RoundPairRule.round_id == rnd.id)))
     if any(r.mentee_id == mentee_id and r.mentor_id == mentor_id for r in existing):
         raise RoundError("That pair is already locked or forbidden. Remove that first to "
                          "change it.")
