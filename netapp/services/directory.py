@@ -377,7 +377,8 @@ def _rows(kept: list, params: dict) -> list:
 
     On PostgreSQL a kept statement is sent as its SQL text with its constant values, both
     worked out once: executing it again worked out SQLAlchemy's key for the statement and
-    passed every value through its type on each request. ``params`` (numbers) go as they are.
+    passed every value through its type on each request. ``params`` (the reader, the page and
+    the name searched for: numbers and text, which psycopg sends as they are) go as given.
     The text still goes through the engine's events, so it is counted and read without a
     transaction as any statement is.
     """
