@@ -230,6 +230,27 @@ def test_unplaced_members_are_listed_with_the_reason(app, client, coordinator, p
     assert "Lonely Inperson" in page and (rows[0].reason[:1].upper() + rows[0].reason[1:]) in page
 
 
+def test_unplaced_members_come_a_page_at_a_time_in_a_fixed_number_of_statements(
+        app, client, coordinator, people):
+    from tests.statements import count_statements
+
+    app.config["PAGE_SIZE"] = 2
+    for name in ("Lonely Cee", "Lonely Aye", "Lonely Bee"):
+        asker(name, "Cornwall", mode="in_person")
+    formation = create(client)
+    run(client, formation)
+    url = f"/sets/formations/{formation.id}/unplaced"
+    cells = re.compile(r'data-label="Member">([^<]*)</td>')
+    first, second = (client.get(f"{url}?page={n}").get_data(as_text=True) for n in (1, 2))
+    assert cells.findall(first) == ["Lonely Aye", "Lonely Bee"]
+    assert cells.findall(second) == ["Lonely Cee"] and "Page 2 of 2" in second
+    small = count_statements(client, url)
+    asker("Lonely Dee", "Cornwall", mode="in_person")
+    run(client, formation)
+    count_statements(client, url)  # adding people may refresh the cached reference data
+    assert count_statements(client, url) == small
+
+
 # ---------------------------------------------------------------- moving members
 
 

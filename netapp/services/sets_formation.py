@@ -371,12 +371,16 @@ def unplaced_query(formation: SetFormation) -> sa.Select:
             .order_by(User.display_name, User.id))
 
 
-def names(user_ids) -> dict[int, str]:
-    ids = list(user_ids)
-    if not ids:
-        return {}
-    return dict(db.session.execute(
-        sa.select(User.id, User.display_name).where(User.id.in_(ids))).all())
+def unplaced_page(formation: SetFormation, page: int, per_page: int) -> paging.Page:
+    """A page of ``unplaced_query``'s rows as plain values (``user_id``, ``reason`` and the
+    member's ``name``) with the number in all, in one statement. (A page past the end is
+    empty and its total not counted: the page then shows no pages.)"""
+    found = unplaced_query(formation).with_only_columns(
+        FormationUnplaced.user_id, FormationUnplaced.reason, User.display_name.label("name"),
+        sa.func.count().over().label("total"))
+    page = max(page, 1)
+    rows = db.session.execute(found.limit(per_page).offset((page - 1) * per_page)).all()
+    return paging.Page(rows, rows[0].total if rows else 0, page, per_page)
 
 
 def set_choices(formation: SetFormation) -> list[tuple[int, str]]:

@@ -128,10 +128,9 @@ def formation_settings(formation_id: int):
 @role_required(*STAFF)
 def formation_unplaced(formation_id: int):
     formation = _formation(formation_id)
-    page = db.paginate(service.unplaced_query(formation), page=_page(),
-                       per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = service.unplaced_page(formation, _page(), current_app.config["PAGE_SIZE"])
     return render_template("sets/formation_unplaced.html", formation=formation, page=page,
-                           names=service.names(row.user_id for row in page.items))
+                           names={row.user_id: row.name for row in page.items})
 
 
 @bp.route("/formations/<int:formation_id>/run", methods=["POST"])
