@@ -73,7 +73,7 @@ def signed_in_browsers(user_id: int, this_session_id: int | None,
         page = max(1, math.ceil(total / PER_PAGE))
         rows = _page_rows(params, page)
     items = [BrowserRow(id=row.id, browser=sessions.describe_browser(row.user_agent),
-                        last_seen=sessions._ago(row.last_seen_at, now),  # sessions' words
+                        last_seen=sessions.ago(row.last_seen_at, now),
                         is_this_browser=row.id == this_session_id,
                         kept_signed_in=bool(row.kept))
              for row in rows]

@@ -54,7 +54,7 @@ from netapp.services.signed_in import SignedIn
 
 __all__ = [
     "REMEMBER_COOKIE", "BrowserRow", "account", "current", "end_session", "end_sessions",
-    "init_app", "renew", "sign_in", "sign_out", "sign_out_everywhere", "signed_in_browsers",
+    "ago", "describe_browser", "init_app", "renew", "sign_in", "sign_out", "sign_out_everywhere",
 ]
 
 REMEMBER_COOKIE = "keep_me_logged_in"
@@ -296,24 +296,6 @@ class BrowserRow:
     kept_signed_in: bool
 
 
-def signed_in_browsers(user: User) -> list[BrowserRow]:
-    """The person's live sessions, this browser first, then the most recently used."""
-    now = utcnow()
-    rows = db.session.scalars(
-        sa.select(UserSession).where(UserSession.user_id == user.id)
-        .order_by(UserSession.last_seen_at.desc(), UserSession.id.desc())
-    ).all()
-    mine = current()
-    shown = [
-        BrowserRow(id=row.id, browser=describe_browser(row.user_agent),
-                   last_seen=_ago(row.last_seen_at, now),
-                   is_this_browser=mine is not None and row.id == mine.id,
-                   kept_signed_in=row.remember_hash is not None)
-        for row in rows if _is_live(row, now)
-    ]
-    return sorted(shown, key=lambda r: not r.is_this_browser)
-
-
 # Checked in order: Edge and Opera carry "Chrome" too, and Chrome carries "Safari".
 _BROWSERS = [("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"),
              ("Chrome/", "Chrome"), ("Chromium/", "Chromium"), ("Safari/", "Safari")]
@@ -331,7 +313,8 @@ def describe_browser(user_agent: str) -> str:
     return browser or (f"A browser on {system}" if system else "An unknown browser")
 
 
-def _ago(when: datetime, now: datetime) -> str:
+def ago(when: datetime, now: datetime) -> str:
+    """How long ago ``when`` was, in words (the account page's list of browsers)."""
     minutes = int((now - when).total_seconds() // 60)
     if minutes < 5:
         return "in the last few minutes"
