@@ -286,6 +286,28 @@ def test_coordinators_see_membership_and_attendance_but_never_the_notes(
     assert client.get(f"/sets/{the_set.id}/roster").status_code == 403
 
 
+def test_the_roster_lists_members_by_name_and_who_left_newest_first(client, auth, users,
+                                                                     the_set, app):
+    import re
+
+    from netapp.services import sets as service
+
+    ada, zed = (make_user(email=f"{n}@example.org", name=f"{n.title()} Later") for n in
+                ("ada", "zed"))
+    for person in (ada, zed):
+        db.session.add(SetMembership(set_id=the_set.id, user_id=person.id))
+    db.session.commit()
+    with app.test_request_context():
+        service.leave(zed, the_set)
+        service.leave(users["other_member"], the_set)
+    auth.as_role(users, "coordinator")
+    text = client.get(f"/sets/{the_set.id}/roster").get_data(as_text=True)
+    members, left = text.split("<h2>Left the set</h2>")
+    assert re.findall(r"<li>([^<,]*)</li>", members) == ["Ada Later", "Mina Member"]
+    assert "<h2>Members (2)</h2>" in members
+    assert re.findall(r"<li>([^<,]*), <time", left) == ["Otto Other", "Zed Later"]
+
+
 def test_the_set_page_runs_the_same_number_of_statements_whatever_its_size(
         client, auth, users):
     small = published_set([users["member"], *more_members(2)], users["mentor"], name="Small")

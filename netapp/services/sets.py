@@ -184,6 +184,16 @@ def current_members(set_id: int) -> list[User]:
         .order_by(User.display_name, User.id)))
 
 
+def member_names(set_id: int) -> list[sa.Row]:
+    """The set's current members as plain rows (``id``, ``display_name``), in the order of
+    ``current_members``: for pages that show only their names."""
+    return list(db.session.execute(
+        sa.select(User.id, User.display_name)
+        .join(SetMembership, SetMembership.user_id == User.id)
+        .where(SetMembership.set_id == set_id, SetMembership.left_at.is_(None))
+        .order_by(User.display_name, User.id)))
+
+
 def meets_where(row) -> str:
     """Where the set meets, in words, for anything with a set's ``meets_online`` and
     ``region_id`` (a ``LearningSet`` or ``SetFacts``)."""
@@ -695,11 +705,11 @@ def flags_page(page: int, per_page: int) -> tuple[list[Flag], int]:
 @dataclass(frozen=True)
 class Roster:
     row: LearningSet
-    members: list[User]
+    members: list[sa.Row]  # id and display_name
     facilitator: str
     meetings: list[SetMeeting]  # newest first, cancelled ones too
     attendance: dict[tuple[int, int], bool]  # (meeting id, user id) -> came
-    left: list[tuple[User, datetime]]
+    left: list[tuple[sa.Row, datetime]]  # (id and display_name, when they left)
 
 
 ROSTER_MEETINGS = 12
@@ -716,11 +726,12 @@ def roster(set_id: int) -> Roster:
     row = db.session.get(LearningSet, set_id)
     if row is None or row.status == SetStatus.DRAFT:
         raise NotYours
-    members = current_members(row.id)
-    left = list(db.session.execute(
-        sa.select(User, SetMembership.left_at).join(SetMembership, SetMembership.user_id == User.id)
+    members = member_names(row.id)
+    left = [(person, person.left_at) for person in db.session.execute(
+        sa.select(User.id, User.display_name, SetMembership.left_at)
+        .join(SetMembership, SetMembership.user_id == User.id)
         .where(SetMembership.set_id == row.id, SetMembership.left_at.is_not(None))
-        .order_by(SetMembership.left_at.desc())).all())
+        .order_by(SetMembership.left_at.desc()))]
     meetings = list(db.session.scalars(
         sa.select(SetMeeting).where(SetMeeting.set_id == row.id)
         .order_by(SetMeeting.starts_at.desc()).limit(ROSTER_MEETINGS)))

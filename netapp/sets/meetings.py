@@ -97,7 +97,7 @@ def meeting_attendance(set_id: int, meeting_id: int):
     row, meeting = _facilitated(set_id, meeting_id)
     if meeting.cancelled_at is not None:
         abort(404)
-    people = service.current_members(row.id)
+    people = service.member_names(row.id)
     recorded = service.attendance_of(meeting)
     form = AttendanceForm(data=None if request.method == "POST" else
                           {"came": [uid for uid, came in recorded.items() if came]})
