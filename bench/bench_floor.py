@@ -67,7 +67,9 @@ def _site(database_url: str, workdir: Path):
     return app
 
 
-def _signed_in_client(app):
+def _signed_in_client(app, who: str = "member"):
+    """A test client signed in as the demo ``who`` through the login form, as behind the TLS
+    proxy."""
     from netapp.services.demo import DEMO_DOMAIN, DEMO_PASSWORD
 
     client = app.test_client()
@@ -75,10 +77,10 @@ def _signed_in_client(app):
     page = client.get("/account/login", base_url="https://localhost").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
     answer = client.post("/account/login", base_url="https://localhost", data={
-        "email": f"member@{DEMO_DOMAIN}", "password": DEMO_PASSWORD,
+        "email": f"{who}@{DEMO_DOMAIN}", "password": DEMO_PASSWORD,
         "csrf_token": token.group(1)}, headers={"Referer": "https://localhost/account/login"})
     if answer.status_code != 302:
-        raise SystemExit(f"the demo member could not sign in ({answer.status_code})")
+        raise SystemExit(f"the demo {who} could not sign in ({answer.status_code})")
     return client
 
 

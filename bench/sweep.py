@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 
 import sqlalchemy as sa  # noqa: E402
 
-from bench.bench_floor import _site  # noqa: E402
+from bench.bench_floor import _signed_in_client, _site  # noqa: E402
 from bench.bench_round import ThrowawayPostgres  # noqa: E402
 from bench.load import seed  # noqa: E402
 
@@ -50,21 +50,6 @@ STARTS = ("/home", "/me", "/me/assessments", "/me/resources", "/networks/", "/ne
 LEFT_OUT = ("/account/logout", "/static/", ".csv", ".ics", "/export", "/progress")
 MEMBER_STATEMENTS = 8
 _LINK = re.compile(r'href="(/[^"#]*)"')
-
-
-def _client(app, who: str):
-    from netapp.services.demo import DEMO_DOMAIN, DEMO_PASSWORD
-
-    client = app.test_client()
-    client.environ_base["HTTP_X_FORWARDED_PROTO"] = "https"  # as behind the TLS proxy
-    page = client.get("/account/login", base_url="https://localhost").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
-    answer = client.post("/account/login", base_url="https://localhost", data={
-        "email": f"{who}@{DEMO_DOMAIN}", "password": DEMO_PASSWORD,
-        "csrf_token": token.group(1)}, headers={"Referer": "https://localhost/account/login"})
-    if answer.status_code != 302:
-        raise SystemExit(f"the demo {who} could not sign in ({answer.status_code})")
-    return client
 
 
 def sweep(database_url: str, requests: int, samples: int, workdir: Path) -> list[dict]:
@@ -87,7 +72,7 @@ def sweep(database_url: str, requests: int, samples: int, workdir: Path) -> list
     adapter = app.url_map.bind("localhost", url_scheme="https")
     rows = []
     for who in PEOPLE:
-        client = _client(app, who)
+        client = _signed_in_client(app, who)
         seen: set[str] = set()
         taken: dict[str, int] = {}
         queue = deque(STARTS)
