@@ -19,3 +19,14 @@ def stored_enum(cls: type[enum.Enum]) -> sa.Enum:
     a value needs no type migration on PostgreSQL)."""
     return sa.Enum(cls, native_enum=False, length=16,
                    values_callable=lambda e: [m.value for m in e])
+
+
+def create_with_table(table: sa.Table, functions: list[str],
+                      triggers: dict[str, list[str]]) -> None:
+    """Create ``functions`` (PostgreSQL) and then each dialect's ``triggers`` right after
+    ``table`` (and so after the tables its foreign keys name), when ``create_all`` makes it."""
+    for sql in functions:
+        sa.event.listen(table, "after_create", sa.DDL(sql).execute_if(dialect="postgresql"))
+    for dialect, statements in triggers.items():
+        for sql in statements:
+            sa.event.listen(table, "after_create", sa.DDL(sql).execute_if(dialect=dialect))

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from netapp.extensions import db
-from netapp.models.base import stored_enum, utcnow
+from netapp.models.base import create_with_table, stored_enum, utcnow
 from netapp.models.lqf import AssessmentScore
 from netapp.models.places import LocalAuthority
 
@@ -127,14 +127,7 @@ MEMBER_NAME_TRIGGERS = {
         "SET member_name = NEW.display_name WHERE user_id = NEW.id; END",
     ],
 }
-for _sql in MEMBER_NAME_FUNCTIONS:
-    sa.event.listen(NetworkMembership.__table__, "after_create",
-                    sa.DDL(_sql).execute_if(dialect="postgresql"))
-for _dialect, _triggers in MEMBER_NAME_TRIGGERS.items():
-    for _sql in _triggers:
-        # After the memberships' table, and so after users' (its foreign key).
-        sa.event.listen(NetworkMembership.__table__, "after_create",
-                        sa.DDL(_sql).execute_if(dialect=_dialect))
+create_with_table(NetworkMembership.__table__, MEMBER_NAME_FUNCTIONS, MEMBER_NAME_TRIGGERS)
 
 
 class Topic(db.Model):

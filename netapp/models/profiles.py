@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from netapp.extensions import db
-from netapp.models.base import utcnow
+from netapp.models.base import create_with_table, utcnow
 from netapp.models.places import LocalAuthority, Organisation
 
 if TYPE_CHECKING:
@@ -113,11 +113,4 @@ PROFILE_EXISTS_TRIGGERS = {
         "WHERE id IN (OLD.user_id, NEW.user_id); END",
     ],
 }
-for _sql in PROFILE_EXISTS_FUNCTIONS:
-    sa.event.listen(Profile.__table__, "after_create",
-                    sa.DDL(_sql).execute_if(dialect="postgresql"))
-for _dialect, _triggers in PROFILE_EXISTS_TRIGGERS.items():
-    for _sql in _triggers:
-        # After the profiles' table, and so after users' (its foreign key).
-        sa.event.listen(Profile.__table__, "after_create",
-                        sa.DDL(_sql).execute_if(dialect=_dialect))
+create_with_table(Profile.__table__, PROFILE_EXISTS_FUNCTIONS, PROFILE_EXISTS_TRIGGERS)
