@@ -599,7 +599,6 @@ def test_a_long_list_of_facilitators_offers_the_first_hundred_and_a_search_by_na
 
 
 def test_the_facilitator_list_is_written_as_wtforms_writes_a_select(app):
-    from wtforms import SelectChoice
     from wtforms.widgets import Select
 
     from netapp.sets.formation_forms import FacilitatorForm
@@ -608,7 +607,6 @@ def test_the_facilitator_list_is_written_as_wtforms_writes_a_select(app):
         for chosen in (2, 5, None):
             form = FacilitatorForm(data={"facilitator": chosen})
             form.facilitator.choices = [
-                SelectChoice(1, "Ann <b>&amp;</b>"), SelectChoice(2, 'Bo "Quote" O\'Neil'),
-                SelectChoice(3, "Ćelia"), SelectChoice(5, "")]
+                (1, "Ann <b>&amp;</b>"), (2, 'Bo "Quote" O\'Neil'), (3, "Ćelia"), (5, "")]
             for attrs in ({}, {"aria-invalid": "true", "aria-describedby": "facilitator-error"}):
                 assert str(form.facilitator(**attrs)) == str(Select()(form.facilitator, **attrs))

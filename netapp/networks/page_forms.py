@@ -1,39 +1,14 @@
 """Forms for the network pages: appointing a lead, and searching the member directory."""
 from __future__ import annotations
 
-from markupsafe import Markup, escape
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, ValidationError
-from wtforms.widgets import Select, html_params
 
 from netapp import select_options
 from netapp.forms_common import Form
 from netapp.members.forms import optional_int
 from netapp.models import ServiceType
-from netapp.select_options import KeptSelectField
-
-
-class PeopleSelect(Select):
-    """A select of plain (value, label) choices written as ``Select`` writes it, byte for byte,
-    without a choice object and ``html_params`` for each option: a coordinator's lead form
-    lists every member of the network, and WTForms cost each option about 15 microseconds."""
-
-    def __call__(self, field: SelectField, **kwargs) -> Markup:
-        kwargs.setdefault("id", field.id)
-        flags = getattr(field, "flags", {})
-        for key in dir(flags):
-            if key in self.validation_attrs and key not in kwargs:
-                kwargs[key] = getattr(flags, key)
-        chosen, coerce = field.data, field.coerce
-        parts = [f"<select {html_params(name=field.name, **kwargs)}>"]
-        for value, label in field.choices:
-            # As Select.render_option: "selected" sorts before "value"; an empty label shows
-            # the value.
-            mark = "selected " if coerce(value) == chosen else ""
-            parts.append(f'<option {mark}value="{escape(value)}">'
-                         f"{escape(label or value)}</option>")
-        parts.append("</select>")
-        return Markup("".join(parts))
+from netapp.select_options import KeptSelectField, PeopleSelect
 
 
 class LeadForm(Form):

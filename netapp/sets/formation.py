@@ -211,7 +211,7 @@ def set_facilitator(formation_id: int, set_id: int):
     keep = (int(chosen) if chosen and chosen.isdigit() and len(chosen) < 10
             else None) if chosen is not None else row.facilitator_id
     choices, found, more = service.facilitator_choices(name, keep)
-    form.facilitator.choices = [SelectChoice(i, person) for i, person in choices]
+    form.facilitator.choices = [(i, person) for i, person in choices]
     if form.validate_on_submit():
         try:
             service.assign_facilitator(current_account(), formation, row.id, form.facilitator.data)

@@ -1,7 +1,6 @@
 """Forms for asking to join a set and for the coordinators' formation console."""
 from __future__ import annotations
 
-from markupsafe import Markup
 from wtforms import (
     BooleanField,
     DecimalField,
@@ -13,10 +12,9 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
-from wtforms.widgets import Select, html_params
 
-from netapp.escaping import escaped
 from netapp.forms_common import Form
+from netapp.select_options import PeopleSelect
 from netapp.services.sets_formation import DEFAULT_SIZES, WEIGHT_NAMES
 
 WHOLE_COUNTRY = "all"
@@ -115,27 +113,8 @@ class MoveForm(Form):
     confirm = BooleanField("I've read the warnings: move them anyway")
 
 
-class PeopleSelect(Select):
-    """WTForms' ``Select`` for a list of people, the same HTML, each option written directly:
-    WTForms' own writing costs about 15 microseconds an option, and the list has up to a
-    hundred."""
-
-    def __call__(self, field: SelectField, **kwargs) -> Markup:
-        kwargs.setdefault("id", field.id)
-        flags = getattr(field, "flags", {})
-        for key in dir(flags):
-            if key in self.validation_attrs and key not in kwargs:
-                kwargs[key] = getattr(flags, key)
-        chosen = field.data
-        options = "".join(
-            f'<option {"selected " if choice.value == chosen else ""}value="'
-            f'{escaped(choice.value)}">{escaped(choice.label or choice.value)}</option>'
-            for choice in field.choices)
-        return Markup(f"<select {html_params(name=field.name, **kwargs)}>{options}</select>")
-
-
 class FacilitatorForm(Form):
-    # Its choices are ``SelectChoice(user id, name)``.
+    # Its choices are (user id, name) pairs.
     facilitator = SelectField("Facilitator", coerce=int, widget=PeopleSelect(), validators=[
         InputRequired(message="Choose a mentor or coordinator.")])
 
