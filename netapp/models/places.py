@@ -77,6 +77,13 @@ class Organisation(db.Model):
     """A care provider that employs members."""
 
     __tablename__ = "organisations"
+    # The admins' list: by name ignoring case, and copies of a name in a council (ignoring
+    # case and spaces) counted from an index (migration 0018).
+    __table_args__ = (
+        sa.Index("ix_organisations_name_lower", sa.func.lower(sa.text("name"))),
+        sa.Index("ix_organisations_council_name", "local_authority_id",
+                 sa.func.lower(sa.func.ltrim(sa.func.rtrim(sa.text("name"))))),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200), index=True)
