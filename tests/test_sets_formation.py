@@ -220,6 +220,57 @@ def test_too_few_members_fails_the_run_with_a_reason(app, client, coordinator):
         formation.job.error or "Only 3 members" in formation.job.message
 
 
+def test_the_preview_reads_what_the_rules_need_as_the_engine_would_have_it(app, people):
+    """The preview checks each set's rules on what its own statement reads of the members
+    (``bridge.set_rule_columns``), not on the engine's people: for members with every reason
+    a profile can't be used, and each way of meeting, it decides who counts and reads their
+    organisation, region and way of meeting as ``set_members`` does."""
+    from netapp.models import AssessmentScore, Profile, SelfAssessment
+    from netapp.services import matching_bridge as bridge
+
+    def profile(name):
+        return db.session.get(Profile, people[name].id)
+
+    profile("Leeds C").level = None
+    profile("Leeds D").local_authority_id = None
+    people["Leeds E"].is_active_account = False
+    profile("Leeds F").organisation_id = None  # so no service either
+    profile("Camden A").meets_online = True
+    profile("Leeds G").meets_online = False
+    db.session.execute(sa.delete(SetRequest).where(SetRequest.user_id.in_(
+        [people["Camden A"].id, people["Leeds G"].id])))
+    assessments = {name: sa.select(SelfAssessment.id).where(
+        SelfAssessment.user_id == people[name].id).scalar_subquery()
+        for name in ("Leeds H", "Camden B")}
+    # One score missing from Leeds H's assessment; none at all for Camden B.
+    db.session.execute(sa.delete(AssessmentScore).where(
+        AssessmentScore.assessment_id.in_(assessments["Leeds H"]),
+        AssessmentScore.element_id == db.session.scalar(
+            sa.select(AssessmentScore.element_id).where(
+                AssessmentScore.assessment_id.in_(assessments["Leeds H"])).limit(1))))
+    db.session.execute(sa.delete(AssessmentScore).where(
+        AssessmentScore.assessment_id.in_(assessments["Camden B"])))
+    db.session.execute(sa.delete(SelfAssessment).where(
+        SelfAssessment.user_id == people["Camden B"].id))
+    db.session.commit()
+    ids = [u.id for u in people.values()] + [make_user(email="np@example.org", name="No P").id]
+    engine = bridge.set_members(ids)
+    found = {row.id: row for row in db.session.execute(bridge.set_rule_joins(
+        sa.select(User.id, *bridge.set_rule_columns()), User.id).where(User.id.in_(ids)))}
+    assert {uid for uid, row in found.items() if row.usable} == set(engine)
+    assert len(engine) == len(ids) - 7  # each reason above leaves someone out
+    for uid, member in engine.items():
+        row = found[uid]
+        assert bridge.rule_member(row.organisation_id, row.region, row.meets_online,
+                                  row.mode) == bridge.RuleMember(
+            member.organisation, member.region, member.online, member.online_only)
+    online = {uid: (m.online, m.online_only) for uid, m in engine.items()}
+    assert online[people["Camden A"].id] == (True, False)  # no request: the profile's choice
+    assert online[people["Leeds G"].id] == (False, False)
+    assert online[people["Camden C"].id] == (False, False)  # asked to meet in person
+    assert online[people["Leeds A"].id] == (True, True)  # asked to meet online
+
+
 def test_unplaced_members_are_listed_with_the_reason(app, client, coordinator, people):
     lonely = asker("Lonely Inperson", "Cornwall", mode="in_person")
     formation = create(client)

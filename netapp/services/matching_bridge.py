@@ -554,6 +554,66 @@ def set_members(user_ids: Iterable[int], read_all_above: int = 2000) -> dict[int
     return out
 
 
+class RuleMember(NamedTuple):
+    """What the engine's hard rules for one set (``set_violations``) read of a member: the
+    fields of their ``SetMember`` that ``rule_state`` needs, no more (no scores, needs or
+    affinity networks)."""
+
+    organisation: str
+    region: str
+    online: bool
+    online_only: bool
+
+
+def set_rule_columns() -> tuple[sa.ColumnElement, ...]:
+    """SQL for pages that check sets' rules without building the engine's people: what
+    ``set_members`` reads of a member, as columns of a statement that reads them as ``User``
+    outer-joined by ``set_rule_joins``. ``usable``: ``set_members`` would make them a
+    ``SetMember`` (an active account with a profile that keeps ``PROFILE_RULES``); then
+    ``organisation_id``, ``region``, ``meets_online`` and ``mode`` (their request's), which
+    ``rule_member`` turns into the ``RuleMember`` their ``SetMember`` would be."""
+    done = sa.orm.aliased(SelfAssessment)
+    latest = (sa.select(done.id)
+              .join(Framework, Framework.id == done.framework_id)
+              .where(done.user_id == Profile.user_id, Framework.code == LQF_CODE,
+                     done.completed_at.is_not(None))
+              .order_by(done.completed_at.desc(), done.id.desc())
+              .limit(1).correlate(Profile).scalar_subquery())
+    scored = (sa.select(sa.func.count()).select_from(AssessmentScore)
+              .where(AssessmentScore.assessment_id == latest,
+                     AssessmentScore.element_id.in_(
+                         sa.select(Element.id).where(Element.code.in_(ELEMENT_CODES))))
+              .correlate(Profile).scalar_subquery())
+    said = _Said(Region.name, Profile.local_authority_id, Profile.level,
+                 Organisation.service_type, scored == len(ELEMENT_CODES))
+    usable = sa.and_(Profile.user_id.is_not(None), User.is_active_account.is_(True),
+                     sa.not_(sa.or_(*(rule(said) for _, _, rule in PROFILE_RULES))))
+    columns = (sa.case((usable, sa.true()), else_=sa.false()).label("usable"),
+               Profile.organisation_id, Region.name.label("region"), Profile.meets_online,
+               SetRequest.mode)
+    return columns
+
+
+def set_rule_joins(query: sa.Select, user_id: sa.ColumnElement) -> sa.Select:
+    """``query`` (which already reads ``User`` as the member ``user_id``) outer-joined to the
+    tables ``set_rule_columns`` reads."""
+    return (query.outerjoin(Profile, Profile.user_id == user_id)
+            .outerjoin(Organisation, Organisation.id == Profile.organisation_id)
+            .outerjoin(LocalAuthority, LocalAuthority.id == Profile.local_authority_id)
+            .outerjoin(Region, Region.id == LocalAuthority.region_id)
+            .outerjoin(SetRequest, SetRequest.user_id == user_id))
+
+
+def rule_member(organisation_id: int | None, region: str, meets_online, mode) -> RuleMember:
+    """The ``RuleMember`` of a usable member's ``set_rule_columns``: the same values as their
+    ``SetMember`` (``_common`` and ``to_set_member``)."""
+    online, online_only = bool(meets_online), False
+    if mode is not None:
+        online, online_only = _ONLINE_BY_MODE[MeetingMode(mode)]
+    return RuleMember("" if organisation_id is None else f"org-{organisation_id}", region,
+                      online, online_only)
+
+
 @dataclass(frozen=True)
 class RuleState:
     """Each of a set's rules, kept or not, in words without anyone's name or tag."""

@@ -8,7 +8,9 @@ and no reason, summary, warning or job message names a tag or who has one.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass, field
+from functools import cache
 
 import sqlalchemy as sa
 from flask import current_app, has_request_context, request, url_for
@@ -34,7 +36,7 @@ from netapp.models import (
     UserRole,
 )
 from netapp.models.base import utcnow
-from netapp.services import audit, jobs, notifications, paging
+from netapp.services import audit, jobs, networks, notifications, paging
 from netapp.services import matching_bridge as bridge
 from netapp.services.directory import contains
 
@@ -316,8 +318,8 @@ def quality_words(quality: float | None) -> str:
 class SetView:
     """One draft or active set as the coordinator sees it."""
 
-    row: LearningSet
-    members: list[User]
+    row: SetRow
+    members: list[MemberName]
     where: str
     quality: str
     themes: list[str]
@@ -344,24 +346,101 @@ def _current(row: LearningSet) -> list[SetMembership]:
                   key=lambda m: (m.user.display_name.casefold(), m.user_id))
 
 
-def set_views(formation: SetFormation, rows: list[LearningSet]) -> list[SetView]:
-    """The sets on one page of the preview, each rule checked by the engine (a fixed number of
-    queries for the page)."""
-    people = bridge.set_members(m.user_id for row in rows for m in _current(row))
-    views = []
+@dataclass(frozen=True)
+class SetRow:
+    """What the preview shows of a set itself (``preview_page``)."""
+
+    id: int
+    name: str
+    status: SetStatus
+    summary: str
+    needs_look: bool
+
+
+@dataclass(frozen=True)
+class MemberName:
+    id: int
+    display_name: str
+
+
+def _where_words(meets_online: bool, region: str | None) -> str:
+    if meets_online:
+        return "Online"
+    return f"In person in {region}" if region else "In person"
+
+
+@cache
+def _preview_statement() -> sa.Select:
+    """The statement behind ``preview_page``, built once per process: parameters
+    ``formation``, ``per_page`` and ``skip``. A row for each current member of each set on the
+    page (one with no member for an empty set), in the sets' order, each with the set's
+    columns, its region's and facilitator's names, the number of the formation's sets and what
+    the set's rules read of the member (``bridge.set_rule_columns``)."""
+    shown = (sa.select(LearningSet.id, LearningSet.name, LearningSet.status,
+                       LearningSet.meets_online, LearningSet.themes, LearningSet.quality,
+                       LearningSet.summary, LearningSet.needs_look, LearningSet.region_id,
+                       LearningSet.facilitator_id, sa.func.count().over().label("total"))
+             .where(LearningSet.formation_id == sa.bindparam("formation", type_=sa.Integer()))
+             .order_by(LearningSet.id)
+             .limit(sa.bindparam("per_page", type_=sa.Integer()))
+             .offset(sa.bindparam("skip", type_=sa.Integer()))).subquery("shown")
+    place = sa.orm.aliased(Region, name="place")
+    facilitator = sa.orm.aliased(User, name="facilitator")
+    query = (sa.select(shown.c.id, shown.c.name, shown.c.status, shown.c.meets_online,
+                       shown.c.themes, shown.c.quality, shown.c.summary, shown.c.needs_look,
+                       shown.c.total, place.name.label("place"),
+                       facilitator.display_name.label("facilitator"),
+                       User.id.label("user_id"), User.display_name,
+                       *bridge.set_rule_columns())
+             .select_from(shown)
+             .outerjoin(place, place.id == shown.c.region_id)
+             .outerjoin(facilitator, facilitator.id == shown.c.facilitator_id)
+             .outerjoin(SetMembership, (SetMembership.set_id == shown.c.id)
+                        & SetMembership.left_at.is_(None))
+             .outerjoin(User, User.id == SetMembership.user_id))
+    return bridge.set_rule_joins(query, User.id).order_by(shown.c.id)
+
+
+def preview_page(formation: SetFormation, page: int, per_page: int) -> paging.Page:
+    """Page ``page`` of the formation's sets (``SetView``s, by id), each rule checked by the
+    engine's ``set_violations`` on what it reads of their members, with the number of sets in
+    all: one statement (a page past the end counts the sets apart)."""
+    page = max(page, 1)
+    rows = networks._rows(_preview_statement(), {
+        "formation": formation.id, "per_page": per_page, "skip": (page - 1) * per_page})
+    by_set: dict[int, list] = {}
     for row in rows:
-        current = _current(row)
-        engine = [people[m.user_id] for m in current if m.user_id in people]
+        by_set.setdefault(row.id, []).append(row)
+    views = []
+    for found in by_set.values():
+        first = found[0]
+        members = sorted((row for row in found if row.user_id is not None),
+                         key=lambda row: (row.display_name.casefold(), row.user_id))
+        engine = [bridge.rule_member(row.organisation_id, row.region, row.meets_online, row.mode)
+                  for row in members if row.usable]
         rules = bridge.rule_state(engine, formation.min_size, formation.max_size)
-        if len(engine) != len(current):  # someone's profile changed since: count them anyway
-            rules = bridge.RuleState(len(current), formation.min_size <= len(current)
+        if len(engine) != len(members):  # someone's profile changed since: count them anyway
+            rules = bridge.RuleState(len(members), formation.min_size <= len(members)
                                      <= formation.max_size, rules.one_per_organisation,
                                      rules.one_region, rules.online_only_kept)
+        themes = first.themes
         views.append(SetView(
-            row=row, members=[m.user for m in current], where=meets_where(row),
-            quality=quality_words(row.quality), themes=bridge.topic_names(row.themes or []),
-            rules=rules, facilitator=row.facilitator.display_name if row.facilitator else ""))
-    return views
+            row=SetRow(first.id, first.name, SetStatus(first.status), first.summary,
+                       bool(first.needs_look)),
+            members=[MemberName(row.user_id, row.display_name) for row in members],
+            where=_where_words(first.meets_online, first.place),
+            quality=quality_words(first.quality),
+            themes=bridge.topic_names((json.loads(themes) if isinstance(themes, str)
+                                       else themes) or []),
+            rules=rules, facilitator=first.facilitator or ""))
+    if rows:
+        total = rows[0].total
+    elif page == 1:
+        total = 0
+    else:
+        total = db.session.scalar(sa.select(sa.func.count()).select_from(LearningSet)
+                                  .where(LearningSet.formation_id == formation.id))
+    return paging.Page(views, total, page, per_page)
 
 
 def unplaced_query(formation: SetFormation) -> sa.Select:

@@ -13,6 +13,7 @@ from flask import (
     request,
     url_for,
 )
+from sqlalchemy.orm import joinedload
 from wtforms import SelectChoice
 
 from netapp.access import current_account, role_required
@@ -42,7 +43,10 @@ def _page(name: str = "page") -> int:
 
 
 def _formation(formation_id: int) -> SetFormation:
-    formation = db.get_or_404(SetFormation, formation_id)
+    # Its job and region with it: every formation page shows them.
+    formation = db.get_or_404(SetFormation, formation_id,
+                              options=[joinedload(SetFormation.job),
+                                       joinedload(SetFormation.region)])
     if formation.status == FormationStatus.RUNNING and formation.job is not None:
         jobs.give_up_if_stale(formation.job)
     return formation
@@ -84,13 +88,10 @@ def new_formation():
 @role_required(*STAFF)
 def formation_detail(formation_id: int):
     formation = _formation(formation_id)
-    per_page = current_app.config["PAGE_SIZE"]
-    sets_page = db.paginate(service.sets_query(formation), page=_page(), per_page=per_page,
-                            error_out=False)
-    views = service.set_views(formation, list(sets_page.items))
+    sets_page = service.preview_page(formation, _page(), current_app.config["PAGE_SIZE"])
     return render_template(
         "sets/formation_detail.html", formation=formation, where=service.where(formation),
-        sets_page=sets_page, views=views, form=EmptyForm(), move_form=MoveForm(),
+        sets_page=sets_page, views=sets_page.items, form=EmptyForm(), move_form=MoveForm(),
         weights=service.weights_of(formation), weight_names=service.WEIGHT_NAMES,
         editable=formation.status in service.EDITABLE)
 
