@@ -328,6 +328,26 @@ def test_home_checks_the_peers_it_expects_live_in_its_one_statement(leeds, clien
     assert "Nia Newcomer" in client.get("/home").get_data(as_text=True)
 
 
+def test_the_peers_page_reads_everything_in_one_statement_and_shows_changes_at_once(
+        leeds, client, auth):
+    """The peers page reads the member's networks, their new hellos, their own data and the
+    peers this process expects in one statement; a peer dismissed or hidden from the network
+    since the last look is gone on the next one, and a new hello is counted."""
+    mina = leeds["mina"]
+    auth.login(mina.email)
+    client.get("/networks/peers")
+    assert count_statements(client, "/networks/peers") == 2, "the person, then everything else"
+    page = client.get("/networks/peers").get_data(as_text=True)
+    assert "Sue Peer" in page and "Ravi Peer" in page and "new hello" not in page
+    client.post(f"/networks/peers/{leeds['sue'].id}/dismiss", data={"back": "peers"})
+    profiles.set_visibility(leeds["ravi"], {"area": "me"})
+    db.session.add(PeerHello(sender_id=leeds["otto"].id, recipient_id=mina.id, message="Hi"))
+    db.session.commit()
+    page = client.get("/networks/peers").get_data(as_text=True)
+    assert "Sue Peer" not in page and "Ravi Peer" not in page and "Pia Peer" in page
+    assert "1 new hello for you." in page
+
+
 def test_a_members_own_new_scores_reorder_their_suggestions_at_once(leeds):
     """A process keeps each search by everything it depends on: with the indexes as they were
     built, the member's own new self-assessment reorders their suggestions on the next look."""

@@ -17,10 +17,10 @@ from netapp.services import peers as service
 @bp.route("/peers")
 @login_required
 def peers():
-    user = current_member()
-    return render_template("networks/peers/index.html",
-                           suggestions=service.suggestions_for(user),
-                           unread=service.unread_hellos(user))
+    page = service.peers_page(current_member())
+    return render_template("networks/peers/index.html", suggestions=page.suggestions,
+                           unread=page.unread,
+                           peers_html=service.suggestions_html(page.suggestions, "peers"))
 
 
 @bp.route("/peers/<int:user_id>/hello", methods=["GET", "POST"])

@@ -7,8 +7,6 @@ from datetime import datetime
 from functools import cache, lru_cache
 
 import sqlalchemy as sa
-from sqlalchemy.sql import visitors
-from sqlalchemy.sql.elements import BindParameter
 
 from netapp.extensions import db
 from netapp.models import (
@@ -29,6 +27,7 @@ from netapp.models import (
 )
 from netapp.models.base import utcnow
 from netapp.services import isolation, mentorships, peers, reference
+from netapp.services.driver_text import driver_text
 from netapp.services.mentoring import OPEN
 
 NEXT_EVENTS = 3  # the next events the member is going to, on the home page
@@ -173,21 +172,9 @@ def _driver_sql(dialect: sa.Dialect, is_mentor: bool, is_verified: bool,
     """PostgreSQL: ``_statement`` as the driver's text, written out once per process with
     every fixed value in it (the kinds of rows, states, the framework's code), so that a run
     passes only ``me``, ``now`` and ``peers`` and skips SQLAlchemy's compiled-statement work
-    (looking up the statement, then 30-odd values to build and convert on every run). The
-    fixed values are the code's own, never a person's."""
-    def placeholder(element):
-        if isinstance(element, BindParameter) and element.key in _PLACEHOLDERS:
-            return sa.literal_column(f"__{element.key}__")
-        return None
-
-    statement = visitors.replacement_traverse(
-        _statement(dialect.name, is_mentor, is_verified, expects_peers), {}, placeholder)
-    text = str(statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
-    if "%" in text:
-        raise ValueError("the home statement's text must hold no % of its own")
-    for key, typed in _PLACEHOLDERS.items():
-        text = text.replace(f"__{key}__", typed)
-    return text
+    (looking up the statement, then 30-odd values to build and convert on every run)."""
+    return driver_text(_statement(dialect.name, is_mentor, is_verified, expects_peers),
+                       dialect, _PLACEHOLDERS)
 
 
 def home_summary(user: User) -> HomeSummary:

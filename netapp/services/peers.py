@@ -9,11 +9,12 @@ minutes; who may be suggested (still active, still listed, not dismissed) is che
 """
 from __future__ import annotations
 
+import json
 import time
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 import sqlalchemy as sa
@@ -47,12 +48,13 @@ from netapp.models import (
 from netapp.models.base import utcnow
 from netapp.services import audit, notifications, profiles, reference
 from netapp.services.audiences import AUDIENCES, EVERYONE, NETWORKS
+from netapp.services.driver_text import driver_text
 
 __all__ = [
     "Person", "PeerIndex", "Space", "Suggestion", "profile_vectors", "query_vectors", "fit",
     "nearest", "me_statement", "visible_statement", "expected", "suggestions_for", "can_greet",
     "greetable", "has_said_hello", "say_hello", "dismiss", "hellos_for", "forget_cache",
-    "suggestions_html", "keep_latest",
+    "suggestions_html", "keep_latest", "PeersPage", "peers_page",
 ]
 
 # Weights of the three blocks of the vector (docs/networks.md, "Peer suggestions").
@@ -370,15 +372,21 @@ def _visible_peers_sql(dialect: str):
     """The statement behind ``_visible_peers``, built once per process for the database's
     ``dialect`` (so is its cache key): parameters ``me`` and ``peers`` (a list)."""
     theirs, mine = aliased(NetworkMembership), aliased(NetworkMembership)
+    shared = sa.select(mine.network_id).where(mine.user_id == sa.bindparam("me"))
+    if dialect == "postgresql":
+        # The member's networks as an array worked out once, so that the peers' memberships
+        # are found by the primary key (person, network): joined on the network, PostgreSQL
+        # read every membership of a network with thousands of members to find the few asked.
+        in_shared = theirs.network_id == sa.any_(sa.func.array(shared.scalar_subquery()))
+    else:
+        in_shared = theirs.network_id.in_(shared)
     # No DISTINCT: PostgreSQL cannot compare JSON; the caller's dict drops repeats.
     return (sa.select(User.id, User.display_name, Profile.visibility)
             .select_from(theirs)
-            .join(mine, sa.and_(mine.network_id == theirs.network_id,
-                                mine.user_id == sa.bindparam("me")))
             .join(Network, Network.id == theirs.network_id)
             .join(User, User.id == theirs.user_id)
             .outerjoin(Profile, Profile.user_id == User.id)
-            .where(_among(theirs.user_id, "peers", dialect), _listed_clause(theirs)))
+            .where(_among(theirs.user_id, "peers", dialect), in_shared, _listed_clause(theirs)))
 
 
 def _left_out_columns(user_id):
@@ -752,6 +760,74 @@ def suggestions_for(user: User, limit: int = SHOWN,
         if len(out) == limit:
             break
     return out
+
+
+@dataclass(frozen=True)
+class PeersPage:
+    """What the peers page shows: the member's suggestions and how many hellos are new."""
+
+    suggestions: list[Suggestion]
+    unread: int
+
+
+@cache
+def _page_statement(dialect: str, expects_peers: bool) -> sa.CompoundSelect:
+    """The peers page's one statement, built once per process for the database's ``dialect``:
+    rows of (kind, id, text, value, more text) for the member ``me``'s networks, their new
+    hellos counted, what ``me_statement`` reads of them and, when ``expects_peers``, the
+    peers in parameter ``peers`` still listed for them (``visible_statement``)."""
+    me = sa.bindparam("me")
+    no_text, no_value = sa.cast(sa.null(), sa.String), sa.cast(sa.null(), sa.Numeric)
+    mine = _me_sql().subquery()
+    kind, ref, code, value = mine.c
+    parts = [
+        sa.select(sa.literal("network"), NetworkMembership.network_id, no_text, no_value,
+                  no_text).where(NetworkMembership.user_id == me),
+        sa.select(sa.literal("unread"), sa.func.count(), no_text, no_value, no_text)
+        .select_from(PeerHello).where(PeerHello.recipient_id == me, PeerHello.read_at.is_(None)),
+        sa.select(kind, ref, code, value, no_text).select_from(mine),
+    ]
+    if expects_peers:
+        seen = _visible_peers_sql(dialect).subquery()
+        uid, name, choices = seen.c
+        parts.append(sa.select(sa.literal("seen"), uid, name, no_value,
+                               sa.cast(choices, sa.Text)).select_from(seen))
+    return sa.union_all(*parts)
+
+
+@lru_cache(maxsize=32)  # one database per process, but each test builds its own
+def _page_sql(dialect: sa.Dialect, expects_peers: bool) -> str:
+    """PostgreSQL: ``_page_statement`` as the driver's text, written once per process."""
+    return driver_text(_page_statement(dialect.name, expects_peers), dialect,
+                       {"me": "%(me)s::INTEGER", "peers": "%(peers)s::INTEGER[]"})
+
+
+_ME_KINDS = frozenset({"score", "need", "service", "left"})  # ``me_statement``'s rows
+
+
+def peers_page(user: User) -> PeersPage:
+    """The peers page for the member: one statement, and a second for the live check of who
+    may be suggested when they are not the peers this process last checked for them (as the
+    home page does)."""
+    guess = expected(user) if user.is_verified and user.is_active_account else ()
+    connection = db.session.connection()
+    values = {"me": user.id, **({"peers": list(guess)} if guess else {})}
+    if connection.dialect.name == "postgresql":
+        rows = connection.exec_driver_sql(_page_sql(connection.dialect, bool(guess)),
+                                          values).all()
+    else:
+        rows = connection.execute(_page_statement(connection.dialect.name, bool(guess)),
+                                  values).all()
+    ids = [row[1] for row in rows if row[0] == "network"]
+    known = reference.shared("networks")
+    # The process's own copies, read only, unless one is missing (as home does).
+    joined = ([known[i] for i in ids] if all(i in known for i in ids)
+              else reference.networks(ids))
+    suggestions = suggestions_for(
+        user, SHOWN, joined, me_rows=[row[:4] for row in rows if row[0] in _ME_KINDS],
+        seen=(guess, {row[1]: (row[2], json.loads(row[4]) if row[4] else {})
+                      for row in rows if row[0] == "seen"}) if guess else None)
+    return PeersPage(suggestions, sum(row[1] for row in rows if row[0] == "unread"))
 
 
 SUGGESTION_TEMPLATE = "networks/peers/_suggestion.html"
