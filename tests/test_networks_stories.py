@@ -282,6 +282,25 @@ def test_the_story_list_runs_a_fixed_number_of_statements(client, auth, people):
     assert before == [2, 2]  # the person; the page of stories with their cards and total
 
 
+def test_a_storys_page_and_hide_form_run_a_fixed_number_of_statements(client, auth, people):
+    """A story's page reads the story, its card, and the reader's place in its network in one
+    statement, however many stories, thanks and tags there are; so does its hide form."""
+    _stories(people["otto"], people["leeds"], 1, [people["nia"]])
+    story = db.session.scalar(sa.select(Story))
+    paths = [f"/networks/stories/{story.id}", f"/networks/stories/{story.id}/hide"]
+    auth.login(people["otto"].email)  # he leads Leeds
+    client.get(paths[0])
+    before = [count_statements(client, p) for p in paths]
+    readers = [make_user(email=f"s{n}@example.org") for n in range(6)]
+    _stories(people["nia"], None, 30, readers)
+    _stories(people["otto"], people["leeds"], 10, readers)
+    db.session.add_all(StoryThanks(story_id=story.id, user_id=u.id) for u in readers)
+    db.session.commit()
+    page = client.get(paths[0]).get_data(as_text=True)
+    assert "Thanked 7 times." in page and "Feature it on the network" in page
+    assert [count_statements(client, p) for p in paths] == before == [2, 2]
+
+
 def test_my_data_export_has_my_stories(client, auth, people):
     import io
     import zipfile

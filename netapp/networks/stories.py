@@ -70,14 +70,14 @@ def new_story():
 @bp.route("/stories/<int:story_id>")
 @login_required
 def story(story_id: int):
-    row, network = _story(story_id)
-    viewer = current_member()
+    try:
+        found = service.story_page(current_member(), story_id)
+    except NotFound:
+        abort(404)
     return render_template(
-        "networks/stories/story.html", card=service.card(viewer, row), network=network,
-        is_author=row.author_id == viewer.id,
-        can_moderate=service.can_moderate(viewer, network),
-        can_feature=network is not None and networks.is_lead(viewer.id, network.id),
-        button_form=EmptyForm())
+        "networks/stories/story.html", card=found.card, network=found.network,
+        is_author=found.is_author, can_moderate=found.can_moderate,
+        can_feature=found.can_feature, button_form=EmptyForm())
 
 
 def _own(story_id: int):
@@ -161,6 +161,16 @@ def feature_story(story_id: int):
 @bp.route("/stories/<int:story_id>/hide", methods=["GET", "POST"])
 @login_required
 def hide_story(story_id: int):
+    if request.method == "GET":
+        # The form alone: the story and who may hide it in one statement.
+        try:
+            found = service.story_page(current_member(), story_id)
+        except NotFound:
+            abort(404)
+        if not found.can_moderate:
+            abort(403)
+        return render_template("networks/stories/hide.html", story=found.card.story,
+                               form=HideStoryForm())
     row, network = _story(story_id)
     if not service.can_moderate(current_member(), network):
         abort(403)

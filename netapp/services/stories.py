@@ -10,6 +10,7 @@ Changes to affinity stories are audited as special-category events, as in discus
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 
 import sqlalchemy as sa
@@ -21,6 +22,7 @@ from netapp.models import (
     Framework,
     Network,
     NetworkKind,
+    NetworkLead,
     NetworkMembership,
     Role,
     Story,
@@ -93,7 +95,7 @@ class Tag:
 
 @dataclass(frozen=True)
 class StoryCard:
-    story: Story
+    story: Story | StoryFacts
     author: str
     network: str | None
     dimensions: list[Tag]  # in the framework's order
@@ -149,6 +151,78 @@ def _cards(viewer: User, stories: list[Story]) -> list[StoryCard]:
 
 def card(viewer: User, story: Story) -> StoryCard:
     return _cards(viewer, [story])[0]
+
+
+@dataclass(frozen=True)
+class StoryFacts:
+    """A story as its own page and the hide form show it (plain values, not a loaded
+    record)."""
+
+    id: int
+    author_id: int
+    network_id: int | None
+    title: str
+    body: str
+    created_at: datetime
+    edited_at: datetime | None
+    featured_at: datetime | None
+    hidden_at: datetime | None
+    hidden_reason: str
+
+
+@dataclass(frozen=True)
+class StoryPage:
+    """A story with everything its page decides for the viewer."""
+
+    card: StoryCard
+    network: Network | None
+    is_author: bool
+    can_moderate: bool
+    can_feature: bool  # a lead of its network
+
+
+@cache
+def _page_statement() -> sa.Select:
+    """The story (parameter ``story``) with its card's columns and whether the viewer
+    (parameter ``viewer``) is in its network and has a lead row there: one statement, built
+    once per process."""
+    viewer = sa.bindparam("viewer")
+    return (sa.select(Story.id, Story.author_id, Story.network_id, Story.title, Story.body,
+                      Story.created_at, Story.edited_at, Story.featured_at, Story.hidden_at,
+                      Story.hidden_reason, *_card_columns(viewer),
+                      sa.exists().where(NetworkMembership.user_id == viewer,
+                                        NetworkMembership.network_id == Story.network_id),
+                      sa.exists().where(NetworkLead.user_id == viewer,
+                                        NetworkLead.network_id == Story.network_id))
+            .where(Story.id == sa.bindparam("story")))
+
+
+def story_page(viewer: User, story_id: int) -> StoryPage:
+    """The story for its page (or its hide form) in one statement: NotFound as
+    ``story_for_reading`` raises it, with the same decisions as ``can_read``,
+    ``can_moderate`` and ``networks.is_lead``."""
+    rows = networks._rows(_page_statement(), {"viewer": viewer.id, "story": story_id})
+    if not rows:
+        raise NotFound(story_id)
+    *facts, author, network_name, thanks, mine, tags, is_member, has_lead_row = rows[0]
+    story = StoryFacts(*facts)
+    network = None
+    if story.network_id is not None:
+        network = reference.shared("networks").get(story.network_id)
+        if network is None:  # added since this process loaded its copy
+            network = next(iter(reference.networks([story.network_id])), None)
+        if network is None:
+            raise NotFound(story_id)
+    if network is not None and network.is_affinity and not (viewer.is_verified and is_member):
+        raise NotFound(story_id)
+    # A lead who has left an affinity network no longer leads it (networks.is_lead).
+    is_lead = network is not None and bool(has_lead_row) and (
+        not network.is_affinity or bool(is_member))
+    card = _cards_of([(story, author, network_name, thanks, mine, tags)])[0]
+    return StoryPage(card, network, story.author_id == viewer.id,
+                     is_lead if network is not None
+                     else viewer.has_role(Role.COORDINATOR, Role.ADMIN),
+                     is_lead)
 
 
 def stories_page(viewer: User, page: int, dimension: Dimension | None = None,
