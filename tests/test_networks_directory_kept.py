@@ -3,7 +3,8 @@ same query string is checked again as soon as the lists it is checked against ch
 import sqlalchemy as sa
 
 from netapp.extensions import db
-from netapp.models import LocalAuthority
+from netapp.models import LocalAuthority, Topic
+from netapp.services import profiles
 from tests.factories import make_user
 from tests.profile_helpers import council, give_profile, load_reference
 
@@ -38,3 +39,39 @@ def test_each_query_string_gets_its_own_search(client, auth, users):
         bob = client.get("/networks/members?name=brook").get_data(as_text=True)
         assert "Ann Apple" in ann and "Bob Brook" not in ann
         assert "Bob Brook" in bob and "Ann Apple" not in bob
+
+
+def test_a_kept_card_shows_each_change_on_the_next_search(client, auth, users):
+    """A process keeps each card's HTML by what it was written from
+    (``member_cards.directory_cards``): a changed job title, choice, offer, topic name or
+    reader shows on the very next load of the same search."""
+    load_reference()
+    person = make_user(name="Kit Kept")
+    give_profile(person, "Leeds", capacity=1, offers=("finance",), job_title="Deputy")
+    profiles.set_visibility(person, {key: profiles.EVERYONE for key in profiles.FIELD_KEYS})
+    db.session.commit()
+    auth.login(users["other_member"].email)
+
+    def card() -> str:
+        page = client.get("/networks/members?name=kit").get_data(as_text=True)
+        return page[page.index(f'href="/members/{person.id}"'):].split("</li>", 1)[0]
+
+    first = card()
+    assert "<dd>Deputy</dd>" in first and first == card()
+    profiles.profile_of(person).job_title = "Registered Manager"
+    db.session.commit()
+    assert "<dd>Registered Manager</dd>" in card()
+    profiles.set_visibility(person, {"job_title": profiles.ONLY_ME})
+    db.session.commit()
+    assert "Job title" not in card()
+    topic = db.session.scalar(sa.select(Topic).where(Topic.code == "finance"))
+    before = topic.name
+    topic.name = "Money & budgets"
+    db.session.commit()
+    assert "Can mentor 1 person: Money &amp; budgets" in card()
+    assert before not in card()
+    # The same row as the person themselves see it: their own card, not a link to it.
+    auth.logout()
+    auth.login(person.email)
+    page = client.get("/networks/members?name=kit").get_data(as_text=True)
+    assert "<h3>Kit Kept (you)</h3>" in page and f'href="/members/{person.id}"' not in page

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 
+from flask import current_app
 from markupsafe import Markup
 
 from netapp.escaping import escaped
@@ -66,6 +67,8 @@ _MOST_CHOICES = 1024
 # was written from, and each service type's words.
 _AREAS: list = [None, {}]
 _KINDS: dict[str, str] = {}
+# Cards' HTML a process keeps (``directory_cards``); past this many they are begun again.
+MOST_KEPT = 4096
 
 
 def _shown(audiences: frozenset, choices: str | None) -> frozenset[str]:
@@ -92,7 +95,55 @@ def directory_cards(rows, viewer, profile_path: str) -> Markup:
     """The ``<li>`` of each person on a page of the directory (``directory.find``'s rows), as
     ``cards_html`` writes them from ``directory.search_page``'s entries, without building the
     entries: the same rules for who sees what (``profiles.cards_from_values``) and the same
-    HTML, byte for byte (tests/test_networks_directory_cards.py compares them)."""
+    HTML, byte for byte (tests/test_networks_directory_cards.py compares them).
+
+    A process keeps each card's HTML by what it was written from: the row as the statement
+    read it (every value the card shows, and whether the reader shares a network with the
+    person), whether it is the reader's own card and whether the reader is staff, where
+    profiles live, and the process's copies of places, topics and the framework that name its
+    area, offers and strengths. A search shown again, changed in nothing, is not written
+    again; a changed row has a new key and is written afresh, and the kept cards are dropped
+    whenever a copy is loaded again (a council, topic or element renamed or added). A card
+    naming something its copy lacks is not kept.
+    """
+    staff = viewer.has_role(Role.COORDINATOR, Role.ADMIN)
+    places, topics = reference.shared("places"), reference.shared("topics")
+    frameworks = reference.shared("frameworks")
+    store = current_app.extensions.get("directory_cards_html")
+    if store is None or store[0] is not places or store[1] is not topics or \
+            store[2] is not frameworks or store[3] != profile_path:
+        store = current_app.extensions["directory_cards_html"] = (
+            places, topics, frameworks, profile_path, {})
+    kept = store[4]
+    viewer_id = viewer.id
+    keys = [(tuple(r), r.id == viewer_id, staff) for r in rows]
+    parts = [kept.get(key) for key in keys]
+    missing = [i for i, html in enumerate(parts) if html is None]
+    if not missing:
+        return Markup("".join(parts))
+    written = _cards([rows[i] for i in missing], viewer, profile_path)
+    keep = (reference.shared("places") is places and reference.shared("topics") is topics
+            and reference.shared("frameworks") is frameworks)
+    elements = directory.strength_elements() if keep else {}
+    for i, html in zip(missing, written, strict=True):
+        parts[i] = html
+        if keep and _fully_named(rows[i], places, topics, elements):
+            if len(kept) >= MOST_KEPT:
+                kept.clear()
+            kept[keys[i]] = html
+    return Markup("".join(parts))
+
+
+def _fully_named(r, places, topics, elements) -> bool:
+    """Whether the process's copies hold everything the row's card names (its council, the
+    topics it offers, the elements it is strong in)."""
+    return ((r.local_authority_id is None or r.local_authority_id in places)
+            and all(t in topics for t in directory.joined_ids(r.offers))
+            and all(e in elements for e in directory.joined_ids(r.strong)))
+
+
+def _cards(rows, viewer, profile_path: str) -> list[str]:
+    """Each row's ``<li>`` (``directory_cards``), written afresh."""
     viewer_id = viewer.id
     staff = viewer.has_role(Role.COORDINATOR, Role.ADMIN)
     places = reference.shared("places")
@@ -103,9 +154,10 @@ def directory_cards(rows, viewer, profile_path: str) -> Markup:
     names = reference.topic_names(offered) if offered else {}
     order = {topic_id: i for i, topic_id in enumerate(names)} if offered else {}
     elements = None
-    parts = []
-    add = parts.append
+    cards = []
     for r in rows:
+        parts = []
+        add = parts.append
         uid = r.id
         name = escaped(r.display_name)
         if uid == viewer_id:
@@ -156,4 +208,5 @@ def directory_cards(rows, viewer, profile_path: str) -> Markup:
                     add(f"<dt>Strong in</dt><dd>{escaped(', '.join(strengths))}</dd>")
             add(_DL_END)
         add("\n  </li>\n  ")
-    return Markup("".join(parts))
+        cards.append("".join(parts))
+    return cards
