@@ -1,6 +1,9 @@
 """Admins merge copies of one organisation: everyone moves, after a confirmation, audited."""
+import re
+
 import pytest
 import sqlalchemy as sa
+from markupsafe import escape
 
 from netapp.extensions import db
 from netapp.models import AuditEntry, Organisation, Profile, ServiceType
@@ -157,3 +160,40 @@ def test_the_pages_run_the_same_statements_whatever_the_number_of_organisations(
     db.session.commit()
     db.session.expire_all()
     assert statements_per_page(client, paths) == before
+
+
+def test_every_page_lists_in_name_order_with_the_copies_of_each_name_in_its_council(
+        client, auth, users):
+    # Copies match ignoring case and spaces around the name; those with no council count
+    # together; a page past the last shows the last.
+    load_reference()
+    names = [("Oak Lodge", "Leeds"), (" oak lodge ", "Leeds"), ("OAK LODGE", "Leeds"),
+             ("Oak Lodge", "Bradford"), ("Elm Court", None), ("elm court ", None),
+             ("Elm Court", "Leeds"), ("Ash Rise", None)]
+    names += [(f"Home {i:02d}", ("Leeds", "Bradford", None)[i % 3]) for i in range(60)]
+    for name, council_name in names:
+        db.session.add(Organisation(name=name, service_type=ServiceType.CARE_HOME,
+                                    local_authority_id=council(council_name).id
+                                    if council_name else None))
+    db.session.commit()
+    everyone = db.session.scalars(sa.select(Organisation)).all()
+    key = {o.id: (o.name.strip().lower(), o.local_authority_id) for o in everyone}
+    # Among names alike, one with no council comes last on PostgreSQL, first on SQLite.
+    no_council = "\uffff" if db.engine.dialect.name == "postgresql" else ""
+    councils = {o.id: o.local_authority.name if o.local_authority else no_council
+                for o in everyone}
+    expected = [(o.name, sum(k == key[o.id] for k in key.values()))
+                for o in sorted(everyone, key=lambda o: (o.name.lower(), councils[o.id], o.id))]
+    auth.login(users["admin"].email)
+    shown = []
+    for page in (1, 2, 3):
+        html = client.get(f"/admin/organisations?page={page}").get_data(as_text=True)
+        assert f"Page {page} of 3 ({len(expected)} in all)" in html
+        shown += [(name, int(copies or 1)) for name, copies in re.findall(
+            r'data-label="Name">(.*?)(?: <span class="tag">(\d+) with this name here</span>)?'
+            r'</td>', html)]
+    assert shown == [(escape(name), copies) for name, copies in expected]
+    last = client.get("/admin/organisations?page=9").get_data(as_text=True)
+    assert "Page 3 of 3" in last and last.count('name="ids"') == len(expected) - 50
+    only = client.get("/admin/organisations?copies=1&q=oak").get_data(as_text=True)
+    assert only.count('name="ids"') == 3 and "Page" not in only

@@ -7,13 +7,14 @@ place they do not work.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 
 from netapp.extensions import db
-from netapp.models import LocalAuthority, Organisation, Profile, User
-from netapp.services import audit
+from netapp.models import LocalAuthority, Organisation, Profile, ServiceType, User
+from netapp.services import audit, networks
 
 __all__ = ["MergeProblem", "Row", "check_merge", "listing", "merge"]
 
@@ -40,37 +41,84 @@ class MergeProblem(ValueError):
     """A merge that must not happen, said so that an admin can fix the choice."""
 
 
-def _key():
-    return sa.func.lower(sa.func.trim(Organisation.name))
+_INT = sa.Integer()
+
+
+def _key(name):
+    """SQL: a name as copies are matched, ignoring case and spaces around it (the index
+    ``ix_organisations_council_name``)."""
+    return sa.func.lower(sa.func.ltrim(sa.func.rtrim(name)))
+
+
+def _copies(row) -> sa.ColumnElement[int]:
+    """SQL: how many organisations have ``row``'s name in its council (itself included), read
+    from the index of each council's names; those with no council count together."""
+    same, none = Organisation.__table__.alias("same"), Organisation.__table__.alias("none")
+    in_council = (sa.select(sa.func.count()).select_from(same)
+                  .where(same.c.local_authority_id == row.c.local_authority_id,
+                         _key(same.c.name) == _key(row.c.name)).scalar_subquery())
+    no_council = (sa.select(sa.func.count()).select_from(none)
+                  .where(row.c.local_authority_id.is_(None), none.c.local_authority_id.is_(None),
+                         _key(none.c.name) == _key(row.c.name)).scalar_subquery())
+    return in_council + no_council
+
+
+def _shown(table, searched: bool, only_copies: bool) -> list:
+    """SQL: the conditions for an organisation of ``table`` to be listed."""
+    where = []
+    if searched:
+        where.append(sa.func.lower(table.c.name).like(sa.bindparam("pattern", type_=sa.String())))
+    if only_copies:
+        where.append(_copies(table) > 1)
+    return where
+
+
+@functools.cache
+def _page_statement(searched: bool, only_copies: bool) -> sa.Select:
+    """A page of organisations in name order (the index ``ix_organisations_name_lower``)
+    with each one's copies and members and the number listed in all: parameters
+    ``pattern`` (when ``searched``), ``per_page`` and ``skip``. Built once per process."""
+    listed, counted = Organisation.__table__.alias("o"), Organisation.__table__.alias("t")
+    council = LocalAuthority.__table__
+    page = (sa.select(listed.c.id, listed.c.name, listed.c.service_type,
+                      listed.c.local_authority_id, council.c.name.label("council"))
+            .select_from(listed.outerjoin(council, council.c.id == listed.c.local_authority_id))
+            .where(*_shown(listed, searched, only_copies))
+            .order_by(sa.func.lower(listed.c.name), council.c.name, listed.c.id)
+            .limit(sa.bindparam("per_page", type_=_INT))
+            .offset(sa.bindparam("skip", type_=_INT)).subquery("page"))
+    members = (sa.select(sa.func.count()).select_from(Profile)
+               .where(Profile.organisation_id == page.c.id).scalar_subquery())
+    total = (sa.select(sa.func.count()).select_from(counted)
+             .where(*_shown(counted, searched, only_copies)).scalar_subquery())
+    return (sa.select(page.c.id, page.c.name, page.c.service_type, page.c.council,
+                      _copies(page), members, total)
+            .order_by(sa.func.lower(page.c.name), page.c.council, page.c.id))
 
 
 def listing(q: str = "", page: int = 1, per_page: int = 25, only_copies: bool = False) -> Listing:
-    """Organisations by name with their member counts, in two statements whatever the size.
+    """Organisations by name with their member counts, in one statement whatever the size
+    (two for a page past the last, which then shows the last).
 
-    Members are counted for the page's rows only (25 look-ups in an index): counting every
-    organisation's members, twice, read all the profiles on each page."""
-    copies = sa.func.count().over(partition_by=(_key(), Organisation.local_authority_id))
-    inner = (sa.select(Organisation.id, Organisation.name, Organisation.service_type,
-                       LocalAuthority.name.label("council"), copies.label("copies"))
-             .outerjoin(LocalAuthority, LocalAuthority.id == Organisation.local_authority_id))
-    if q:
-        inner = inner.where(sa.func.lower(Organisation.name).like(f"%{q.lower()}%"))
-    inner = inner.subquery()
-    query = sa.select(inner)
-    if only_copies:
-        query = query.where(inner.c.copies > 1)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+    A page reads its rows in name order from an index, and counts copies and members for
+    those rows alone: sorting every organisation, and counting every one's copies, took most
+    of the page's time on 3,125 organisations."""
+    statement = _page_statement(bool(q), only_copies)
+    params = {"pattern": f"%{q.lower()}%"} if q else {}
+    page = max(page, 1)
+    rows = networks._rows(statement, {**params, "per_page": per_page,
+                                      "skip": (page - 1) * per_page})
+    total = rows[0][6] if rows else 0
+    if not rows and page > 1:  # past the last page, or nothing listed: the last page
+        rows = networks._rows(statement, {**params, "per_page": per_page, "skip": 0})
+        total = rows[0][6] if rows else 0
+        page = max((total + per_page - 1) // per_page, 1)
+        if page > 1:
+            rows = networks._rows(statement, {**params, "per_page": per_page,
+                                              "skip": (page - 1) * per_page})
     pages = max((total + per_page - 1) // per_page, 1)
-    page = min(max(page, 1), pages)
-    shown = (query.order_by(sa.func.lower(inner.c.name), inner.c.council, inner.c.id)
-             .offset((page - 1) * per_page).limit(per_page).subquery())
-    members = (sa.select(sa.func.count()).select_from(Profile)
-               .where(Profile.organisation_id == shown.c.id).scalar_subquery())
-    rows = db.session.execute(
-        sa.select(shown, members.label("members"))
-        .order_by(sa.func.lower(shown.c.name), shown.c.council, shown.c.id)).all()
-    return Listing([Row(r.id, r.name, r.service_type.label, r.council, r.members, r.copies)
-                    for r in rows], total, page, pages)
+    return Listing([Row(r[0], r[1], ServiceType(r[2]).label, r[3], r[5], r[4]) for r in rows],
+                   total, page, pages)
 
 
 @dataclass(frozen=True)
