@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
 from netapp.access import current_account, role_required
 from netapp.admin import bp
 from netapp.admin.forms import AdminResourceForm
+from netapp.escaping import escaped
 from netapp.extensions import db
 from netapp.forms_common import EmptyForm
 from netapp.models import Resource, Role
@@ -18,6 +20,26 @@ def _resource_form(fw, resource: Resource | None = None) -> AdminResourceForm:
     form.element_id.choices = [SelectChoice(e.id, f"{e.code} {e.name}", optgroup=d.name)
                                for d in fw.dimensions for e in d.elements]
     return form
+
+
+def _resource_rows(fw) -> Markup:
+    """The list's rows, written in Python from plain rows (one statement, the framework's
+    elements from the process's copy), every value escaped as the template's loop wrote them:
+    that loop over 84 resources, each with its element read as a record, was most of the
+    page's time."""
+    elements = {e.id: e for d in fw.dimensions for e in d.elements}
+    edit = url_for("admin.edit_resource", resource_id=0).removesuffix("0")
+    parts = []
+    for r in resources.resource_rows(fw):
+        element, title = elements[r.element_id], escaped(r.title)
+        parts.append(
+            f'\n    <tr role="row"><td role="cell" data-label="Element">{escaped(element.code)} '
+            f'{escaped(element.name)}</td><td role="cell" data-label="Resource"><a href="'
+            f'{escaped(r.url)}" rel="noopener">{title}</a></td><td role="cell" '
+            f'data-label="Levels">{escaped(r.level_from)} to {escaped(r.level_to)}</td>\n'
+            f'        <td role="cell" data-label="Change"><a href="{edit}{r.id}">Edit<span '
+            f'class="visually-hidden"> {title}</span></a></td></tr>\n  ')
+    return Markup("".join(parts))
 
 
 def _fields(form: AdminResourceForm) -> dict:
@@ -35,7 +57,7 @@ def manage_resources():
         flash("Resource added.", "success")
         return redirect(url_for("admin.manage_resources"))
     return render_template("admin/manage_resources.html", form=form,
-                           items=resources.all_resources(fw)), 400 if form.errors else 200
+                           rows=_resource_rows(fw)), 400 if form.errors else 200
 
 
 @bp.route("/resources/<int:resource_id>", methods=["GET", "POST"])
