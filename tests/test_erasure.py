@@ -147,6 +147,23 @@ def check_organisations(e: Erased) -> None:
     assert f"{NAME} House" not in names
 
 
+def check_network_tallies(e: Erased) -> None:
+    """How many joined each network each month, kept by the database: what counting the
+    memberships left says, so the person is no longer counted where they were a member."""
+    from netapp.models.networks import NetworkTally
+
+    counted: dict = {}
+    for network_id, joined_at, listed in db.session.execute(sa.select(
+            NetworkMembership.network_id, NetworkMembership.joined_at,
+            NetworkMembership.is_listed)):
+        month = joined_at.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+        members, was_listed = counted.get((network_id, month), (0, 0))
+        counted[network_id, month] = (members + 1, was_listed + bool(listed))
+    kept = {(t.network_id, t.joined_month): (t.members, t.listed)
+            for t in db.session.scalars(sa.select(NetworkTally)) if t.members or t.listed}
+    assert kept == counted and kept
+
+
 def check_self_assessments(e: Erased) -> None:
     """Finished assessments stay as anonymous statistics, dated to the month only."""
     _none_for("self_assessments", "user_id", e.uid)
@@ -390,6 +407,7 @@ PERSONAL = {
     "profiles": no_rows_for("profiles", "user_id"),
     "organisations": check_organisations,
     "network_memberships": no_rows_for("network_memberships", "user_id"),
+    "network_tallies": check_network_tallies,
     "member_needs": no_rows_for("member_needs", "user_id"),
     "member_offers": no_rows_for("member_offers", "user_id"),
     "self_assessments": check_self_assessments,
@@ -408,6 +426,7 @@ PERSONAL = {
     "member_imports": check_member_imports,
     "round_pair_rules": no_rows_for("round_pair_rules", "mentee_id", "mentor_id"),
     "round_proposals": no_rows_for("round_proposals", "mentee_id", "mentor_id"),
+    "mentoring_pool": no_rows_for("mentoring_pool", "user_id"),
     "jobs": check_jobs,
     "notifications": check_notifications,
     "email_opt_outs": no_rows_for("email_opt_outs", "user_id"),
@@ -681,6 +700,9 @@ def erased(app, client, auth, users, mailbox) -> Erased:
     lqf.save_scores(person, fw, {fw.dimensions[0].elements[0].id: 4})  # a draft
     join(person, "women")
     accounts.change_role(users["admin"], person, Role.MENTOR, grant=True)
+    # a mentor with a profile: the database keeps her row in a round's pool
+    assert db.session.scalar(sa.text("SELECT name FROM mentoring_pool WHERE user_id = :u"),
+                             {"u": person.id}) == person.display_name
     audit.record(person, "account.email_changed", person, old=OLD_EMAIL, new=EMAIL)
     person.email_change_nonce = "a" * 32
     db.session.add(UserSession(user_id=person.id, token_hash="f" * 64, user_agent="Mina's phone"))

@@ -15,11 +15,14 @@ from netapp.models import (
     Role,
     RoundStatus,
     SelfAssessment,
+    ServiceType,
     User,
+    mentoring_pool,
 )
+from netapp.models.base import utcnow
+from netapp.services import accounts, lqf, profiles
 from netapp.services import matching_bridge as bridge
 from netapp.services import mentoring_rounds as rounds
-from netapp.services import profiles
 from tests.factories import make_user
 from tests.mentoring_people import mentee, mentor, offer
 from tests.profile_helpers import assess, give_profile, load_reference
@@ -256,3 +259,128 @@ def test_the_pool_and_pairs_pages_run_a_fixed_number_of_statements(app, client, 
     assert big[f"{base}/pool"] <= 3 and big[f"{base}/pairs"] <= 4, big
     assert "waiting for a mentor" in client.get(f"{base}/pool").text
 
+
+
+def _kept_and_worked_out():
+    """The database's kept pool rows (``mentoring_pool``), and the same rows worked out from
+    scratch by the SQL its triggers run."""
+    columns = mentoring_pool._COLUMNS
+    fresh = mentoring_pool.pool_rows_sql("1 = 1")
+    fresh = fresh[fresh.index(") SELECT ") + 2:]
+    kept = db.session.execute(sa.text(f"SELECT {columns} FROM mentoring_pool ORDER BY user_id"))
+    return ([tuple(r) for r in kept],
+            sorted(tuple(r) for r in db.session.execute(sa.text(fresh))))
+
+
+def _same_pool_everywhere(rnd) -> None:
+    kept, fresh = _kept_and_worked_out()
+    assert kept == fresh
+    expected, places, _ = _expected(rnd.region_id)
+    for show in ("mentees", "mentors", "left_out"):
+        counts, seen, _ = _every_page(rnd, show, 25)
+        assert seen == expected[show], show
+        assert counts.places == places
+
+
+def test_the_kept_pool_follows_every_change_to_the_tables_it_comes_from(app):
+    people = _pool_with_every_reason()
+    rnd = MentoringRound(name="Round", status=RoundStatus.DRAFT, weights={})
+    db.session.add(rnd)
+    db.session.commit()
+    kept, _ = _kept_and_worked_out()
+    assert {r[0] for r in kept} >= {people[k].id for k in ("ann", "max", "shut", "half")}
+    assert people["notasking"].id not in {r[0] for r in kept}
+    assert people["gone"].id not in {r[0] for r in kept}
+    _same_pool_everywhere(rnd)
+    leeds = db.session.scalar(sa.select(Profile.local_authority_id)
+                              .where(Profile.user_id == people["ann"].id))
+
+    def latest(user):
+        return db.session.scalars(
+            sa.select(SelfAssessment).where(SelfAssessment.user_id == user.id)
+            .order_by(SelfAssessment.completed_at.desc(), SelfAssessment.id.desc())).first()
+
+    def change(*steps):
+        for step in steps:
+            step()
+            db.session.commit()
+            _same_pool_everywhere(rnd)
+
+    def update(user, **values):
+        return lambda: setattr_all(_profile(user), values)
+
+    def setattr_all(row, values):
+        for key, value in values.items():
+            setattr(row, key, value)
+
+    ann, meg, max_ = people["ann"], people["meg"], people["max"]
+    change(
+        # accounts: renamed, confirmed, closed and opened again
+        lambda: setattr(ann, "display_name", "Annie Waiting"),
+        lambda: setattr(people["unconfirmed"], "email_verified_at", ann.email_verified_at),
+        lambda: setattr(meg, "is_active_account", False),
+        lambda: setattr(meg, "is_active_account", True),
+        # profiles: asked, stopped asking, each thing the rules read
+        update(people["notasking"], wants_mentor=True),
+        update(ann, wants_mentor=False),
+        update(ann, wants_mentor=True, level=None),
+        update(ann, level=3, local_authority_id=None),
+        update(ann, local_authority_id=leeds, organisation_id=None),
+        update(ann, organisation_id=_profile(people["anne"]).organisation_id),
+        update(meg, mentoring_paused=True),
+        update(meg, mentoring_paused=False, mentor_capacity=1, meets_online=False),
+        # roles given and taken away
+        lambda: accounts.change_role(people["ann"], people["anne"], Role.MENTOR, grant=True),
+        lambda: accounts.change_role(people["ann"], people["max"], Role.MENTOR, grant=False),
+        lambda: accounts.change_role(people["ann"], people["max"], Role.MENTOR, grant=True),
+    )
+    # mentorships: offered, declined, asked for again, gone
+    pair = offer(ann, meg)
+    _same_pool_everywhere(rnd)
+    change(lambda: setattr(pair, "status", MentorshipStatus.DECLINED),
+           lambda: setattr(pair, "status", MentorshipStatus.REQUESTED),
+           lambda: setattr(pair, "mentor_id", max_.id),
+           lambda: db.session.delete(pair))
+    # self-assessments: a newer unfinished one, finished with a score missing, a score added,
+    # moved, and the latest deleted
+    fw = lqf.framework()
+    elements = [e for d in fw.dimensions for e in d.elements]
+    newest = SelfAssessment(user_id=max_.id, framework_id=fw.id,
+                            scores=[AssessmentScore(element_id=e.id, score=2)
+                                    for e in elements[1:]])
+    change(lambda: db.session.add(newest),
+           lambda: setattr(newest, "completed_at", utcnow()))
+    assert latest(max_).id == newest.id
+    assert not db.session.scalar(sa.text("SELECT assessed FROM mentoring_pool WHERE user_id = "
+                                         f"{max_.id}"))
+    change(lambda: db.session.add(AssessmentScore(assessment_id=newest.id,
+                                                  element_id=elements[0].id, score=3)))
+    assert db.session.scalar(sa.text(f"SELECT assessed FROM mentoring_pool WHERE user_id = "
+                                     f"{max_.id}"))
+    # a score moved from one person's latest assessment to another's, one deleted, the
+    # assessment given to someone else, unfinished again and deleted
+    moved = elements[5].id
+    megs = latest(meg)
+    change(lambda: db.session.execute(sa.delete(AssessmentScore).where(
+               AssessmentScore.assessment_id == megs.id, AssessmentScore.element_id == moved)),
+           lambda: db.session.execute(
+               sa.update(AssessmentScore)
+               .where(AssessmentScore.assessment_id == newest.id,
+                      AssessmentScore.element_id == moved)
+               .values(assessment_id=megs.id)))
+    assert db.session.scalar(sa.text(f"SELECT assessed FROM mentoring_pool WHERE user_id = "
+                                     f"{meg.id}"))
+    change(lambda: db.session.execute(sa.delete(AssessmentScore).where(
+               AssessmentScore.assessment_id == megs.id,
+               AssessmentScore.element_id == elements[3].id)),
+           lambda: setattr(newest, "user_id", people["zoe"].id),
+           lambda: setattr(newest, "completed_at", None),
+           lambda: db.session.delete(newest))
+    # an organisation's type of service
+    house = _profile(ann).organisation
+    change(lambda: setattr(house, "service_type", ServiceType.HOME_CARE))
+    # a profile and an account removed
+    change(lambda: db.session.delete(_profile(people["zoe"])),
+           lambda: db.session.delete(db.session.get(User, people["twin1"].id)),
+           # straight from the table, as nothing in the app does
+           lambda: db.session.execute(sa.delete(User).where(User.id == people["mix"].id)))

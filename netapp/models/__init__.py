@@ -37,6 +37,7 @@ from netapp.models.mentoring import (
     RoundProposal,
     RoundStatus,
 )
+from netapp.models.mentoring_pool import MentoringPoolRow
 from netapp.models.networks import (
     DiscussionPost,
     DiscussionThread,
@@ -97,6 +98,7 @@ __all__ = [
     "Job",
     "JobStatus",
     "MentoringCheckIn",
+    "MentoringPoolRow",
     "MentoringGoal",
     "MentoringMeeting",
     "MentoringMessage",

@@ -26,6 +26,7 @@ from netapp.models import (
     LearningSet,
     LocalAuthority,
     MeetingMode,
+    MentoringPoolRow,
     Mentorship,
     MentorshipStatus,
     Organisation,
@@ -204,8 +205,9 @@ def pool_people(regional: bool, only: list[int] | None = None) -> sa.Select:
     """``load_pool``'s decisions in SQL, without the engine's features: a row for each member
     ``load_pool`` puts in one of its lists, for pages that show the pool in names. A regional
     pool's region is the parameter ``region``; otherwise the whole country. With ``only``, the
-    rows of these members alone. A fixed number of reads of each table whatever the number of
-    members (no engine features are read).
+    rows of these members alone. Read from ``mentoring_pool``, what the database keeps of
+    each person who asked for a mentor or is a mentor (``netapp/models/mentoring_pool.py``),
+    and the council areas' regions: no engine features are read.
 
     Columns: ``user_id``; ``name`` (display name); ``mentee``, true for someone waiting for a
     mentor; ``places``, a mentor's free places when they are in the pool (else NULL);
@@ -214,64 +216,26 @@ def pool_people(regional: bool, only: list[int] | None = None) -> sa.Select:
     leave someone out, the mentee side's reason is kept. The same rules as ``load_pool`` and
     ``_common`` (``PROFILE_RULES``), in the same order.
     """
+    kept = MentoringPoolRow.__table__.c
     in_region = (sa.func.coalesce(LocalAuthority.region_id == sa.bindparam("region"),
                                   sa.false()) if regional else sa.true())
-    busy = (sa.select(Mentorship.mentee_id).where(Mentorship.status.in_(BUSY)).distinct()
-            .subquery("busy"))
-    taken = (sa.select(Mentorship.mentor_id, sa.func.count().label("n"))
-             .where(Mentorship.status.in_(BUSY)).group_by(Mentorship.mentor_id)
-             .subquery("taken"))
-    mentor = sa.orm.aliased(UserRole)
-    # Only members who asked for a mentor or are mentors can be in the pool: read those alone.
-    asking = sa.select(Profile.user_id).where(Profile.wants_mentor.is_(True))
-    mentors = sa.select(UserRole.user_id).where(UserRole.role == Role.MENTOR)
-    if only is not None:
-        asking = asking.where(Profile.user_id.in_(only))
-        mentors = mentors.where(UserRole.user_id.in_(only))
-    maybe = sa.union(asking, mentors).subquery("maybe")
-    # The latest finished LQF assessment of each of them, as latest_scores_by_user reads it.
-    ranked = (sa.select(SelfAssessment.id, SelfAssessment.user_id, sa.func.row_number().over(
-                  partition_by=SelfAssessment.user_id,
-                  order_by=(SelfAssessment.completed_at.desc(), SelfAssessment.id.desc()))
-                  .label("rank"))
-              .join(Framework, Framework.id == SelfAssessment.framework_id)
-              .where(Framework.code == LQF_CODE, SelfAssessment.completed_at.is_not(None),
-                     SelfAssessment.user_id.in_(sa.select(maybe.c.user_id)))
-              ).subquery("ranked")
-    # Everyone load_pool looks at as a mentee or a mentor (matching_rows: active members with
-    # a profile), with what its rules read.
-    as_mentee = sa.and_(Profile.wants_mentor.is_(True), in_region, busy.c.mentee_id.is_(None))
-    as_mentor = sa.and_(mentor.user_id.is_not(None),
-                        sa.or_(in_region, Profile.meets_online.is_(True)))
+    as_mentee = sa.and_(kept.wants, in_region)
+    as_mentor = sa.and_(kept.mentor, sa.or_(in_region, kept.online))
     asked = (
-        sa.select(Profile.user_id, User.display_name.label("name"),
-                  as_mentee.label("as_mentee"), as_mentor.label("as_mentor"),
-                  User.email_verified_at.is_(None).label("unconfirmed"),
-                  Profile.mentoring_paused.label("paused"),
-                  (Profile.mentor_capacity - sa.func.coalesce(taken.c.n, 0)).label("free"),
-                  Region.name.label("region"), Profile.local_authority_id, Profile.level,
-                  Organisation.service_type, ranked.c.id.label("assessment_id"))
-        .select_from(maybe)
-        .join(Profile, Profile.user_id == maybe.c.user_id)
-        .join(User, User.id == Profile.user_id)
-        .outerjoin(Organisation, Organisation.id == Profile.organisation_id)
-        .outerjoin(LocalAuthority, LocalAuthority.id == Profile.local_authority_id)
+        sa.select(kept.user_id, kept.name, as_mentee.label("as_mentee"),
+                  as_mentor.label("as_mentor"), kept.unconfirmed, kept.paused, kept.free,
+                  Region.name.label("region"), kept.local_authority_id, kept.level,
+                  kept.service_type, kept.assessed)
+        .select_from(MentoringPoolRow.__table__)
+        .outerjoin(LocalAuthority, LocalAuthority.id == kept.local_authority_id)
         .outerjoin(Region, Region.id == LocalAuthority.region_id)
-        .outerjoin(busy, busy.c.mentee_id == Profile.user_id)
-        .outerjoin(mentor, (mentor.user_id == Profile.user_id) & (mentor.role == Role.MENTOR))
-        .outerjoin(taken, taken.c.mentor_id == Profile.user_id)
-        .outerjoin(ranked, (ranked.c.user_id == Profile.user_id) & (ranked.c.rank == 1))
-        .where(User.is_active_account.is_(True), sa.or_(as_mentee, as_mentor))
-    ).subquery("asked")
-    # Whether it scores every element the engine reads (element codes are unique, so its rows
-    # count codes).
-    scored = (sa.select(sa.func.count()).select_from(AssessmentScore)
-              .where(AssessmentScore.assessment_id == asked.c.assessment_id,
-                     AssessmentScore.element_id.in_(
-                         sa.select(Element.id).where(Element.code.in_(ELEMENT_CODES))))
-              .correlate(asked).scalar_subquery())
+        .where(sa.or_(as_mentee, as_mentor))
+    )
+    if only is not None:
+        asked = asked.where(kept.user_id.in_(only))
+    asked = asked.subquery("asked")
     said = _Said(asked.c.region, asked.c.local_authority_id, asked.c.level,
-                 asked.c.service_type, scored == len(ELEMENT_CODES))
+                 asked.c.service_type, asked.c.assessed)
     # Each person's checks run once (the reasons below read them several times).
     decided = (
         sa.select(asked.c.user_id, asked.c.name, asked.c.as_mentee, asked.c.as_mentor,

@@ -1,0 +1,247 @@
+"""Who a mentoring round could take, kept by the database (migration 0018_mentoring_pool).
+
+One row per open account with a profile who asked for a mentor or holds the mentor role, with
+what the engine's rules read about them (``matching_bridge.PROFILE_RULES`` and ``load_pool``),
+each worked out from its own tables: whether they still wait (no mentor, offer or request under
+way), a mentor's free places, whether their latest finished LQF self-assessment scores every
+element the engine reads, their organisation's type of service. The council area's region is
+not kept: pages join it (two small tables). The app never writes these rows: triggers on every
+table they come from (PostgreSQL and SQLite) work out a person's row again whenever one of
+those changes, so a round's pool pages read about 3,500 short rows instead of sorting out the
+candidates from eight tables on every request.
+
+On PostgreSQL two transactions changing the same person wait for each other (an advisory lock
+per person, or the whole table for a large change), so each works the row out from what the
+other committed. The framework's element codes are reference data, changed by migrations only.
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from netapp.data.lqf import LQF_CODE
+from netapp.extensions import db
+
+
+class MentoringPoolRow(db.Model):
+    __tablename__ = "mentoring_pool"
+
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    name: Mapped[str] = mapped_column(sa.String(120))
+    #: asked for a mentor and has no mentor, offer or request under way
+    wants: Mapped[bool]
+    #: holds the mentor role
+    mentor: Mapped[bool]
+    online: Mapped[bool]
+    unconfirmed: Mapped[bool]
+    paused: Mapped[bool]
+    #: the mentor's capacity less accepted mentees and open offers and requests
+    free: Mapped[int]
+    local_authority_id: Mapped[int | None]
+    level: Mapped[int | None] = mapped_column(sa.SmallInteger)
+    service_type: Mapped[str | None] = mapped_column(sa.String(32))
+    #: the latest finished LQF self-assessment scores every element the engine reads
+    assessed: Mapped[bool]
+
+
+def _element_codes() -> tuple[str, ...]:
+    from matching.lqf import ELEMENT_CODES
+
+    return ELEMENT_CODES
+
+
+BUSY = "('offered', 'requested', 'accepted')"
+_COLUMNS = ("user_id, name, wants, mentor, online, unconfirmed, paused, free, "
+            "local_authority_id, level, service_type, assessed")
+
+
+def pool_rows_sql(who: str) -> str:
+    """The ``mentoring_pool`` rows of the people ``who`` (a condition on ``p``, the profile)
+    picks, as an INSERT ... SELECT (the same on both databases)."""
+    codes = ", ".join(f"'{code}'" for code in _element_codes())
+    mentor = ("EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = p.user_id "
+              "AND r.role = 'mentor')")
+    return (
+        f"INSERT INTO mentoring_pool ({_COLUMNS}) "
+        "SELECT p.user_id, u.display_name, "
+        "p.wants_mentor AND NOT EXISTS (SELECT 1 FROM mentorships m "
+        f"WHERE m.mentee_id = p.user_id AND m.status IN {BUSY}), "
+        f"{mentor}, p.meets_online, u.email_verified_at IS NULL, p.mentoring_paused, "
+        "p.mentor_capacity - (SELECT count(*) FROM mentorships m "
+        f"WHERE m.mentor_id = p.user_id AND m.status IN {BUSY}), "
+        "p.local_authority_id, p.level, o.service_type, "
+        "(SELECT count(*) FROM assessment_scores s "
+        "JOIN framework_elements e ON e.id = s.element_id "
+        "WHERE s.assessment_id = (SELECT a.id FROM self_assessments a "
+        "JOIN frameworks f ON f.id = a.framework_id "
+        f"WHERE a.user_id = p.user_id AND f.code = '{LQF_CODE}' "
+        "AND a.completed_at IS NOT NULL ORDER BY a.completed_at DESC, a.id DESC LIMIT 1) "
+        f"AND e.code IN ({codes})) = {len(_element_codes())} "
+        "FROM profiles p JOIN users u ON u.id = p.user_id "
+        "LEFT JOIN organisations o ON o.id = p.organisation_id "
+        f"WHERE ({who}) AND u.is_active_account AND (p.wants_mentor OR {mentor})"
+    )
+
+
+# PostgreSQL: one function works out the rows of a list of people again; each trigger passes
+# the people its statement changed (transition tables, so a large import runs it once).
+_REFRESH = f"""
+CREATE OR REPLACE FUNCTION netapp_pool_refresh(ids integer[]) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF ids IS NULL OR cardinality(ids) = 0 THEN
+        RETURN;
+    END IF;
+    IF cardinality(ids) > 64 THEN
+        LOCK TABLE mentoring_pool IN SHARE ROW EXCLUSIVE MODE;
+    ELSE
+        LOCK TABLE mentoring_pool IN ROW EXCLUSIVE MODE;
+        PERFORM pg_advisory_xact_lock(18180, id)
+        FROM (SELECT DISTINCT unnest(ids) AS id ORDER BY 1) AS people;
+    END IF;
+    DELETE FROM mentoring_pool WHERE user_id = ANY(ids);
+    {pool_rows_sql("p.user_id = ANY(ids)")};
+END
+$$
+"""
+
+
+def _function(name: str, ids: str) -> str:
+    return f"""
+CREATE OR REPLACE FUNCTION {name}() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM netapp_pool_refresh(ARRAY({ids}));
+    RETURN NULL;
+END
+$$
+"""
+
+
+def _changed(key: str, columns: str, out: str) -> str:
+    """The ``out`` of rows an UPDATE statement changed in ``columns`` (or whose ``key``
+    changed): both their old and new values."""
+    cols = ", ".join(f"{{t}}.{c}" for c in columns.split(", "))
+    return (f"SELECT {out.format(t='n')} FROM netapp_new n LEFT JOIN netapp_old o "
+            f"ON o.{key} = n.{key} WHERE o.{key} IS NULL OR ({cols.format(t='n')}) "
+            f"IS DISTINCT FROM ({cols.format(t='o')}) "
+            f"UNION SELECT {out.format(t='o')} FROM netapp_old o LEFT JOIN netapp_new n "
+            f"ON n.{key} = o.{key} WHERE n.{key} IS NULL OR ({cols.format(t='n')}) "
+            f"IS DISTINCT FROM ({cols.format(t='o')})")
+
+
+_PROFILE_COLUMNS = ("wants_mentor, meets_online, mentoring_paused, mentor_capacity, "
+                    "local_authority_id, level, organisation_id")
+_SCORES_USERS = ("SELECT a.user_id FROM {rows} s JOIN self_assessments a "
+                 "ON a.id = s.assessment_id WHERE a.user_id IS NOT NULL")
+
+# (table, name, event, the people it changed, as a SELECT of ids over the transition tables
+# ``netapp_new`` and ``netapp_old``)
+_PG_TRIGGERS = [
+    ("profiles", "added", "INSERT", "SELECT user_id FROM netapp_new"),
+    ("profiles", "changed", "UPDATE", _changed("user_id", _PROFILE_COLUMNS, "{t}.user_id")),
+    ("profiles", "removed", "DELETE", "SELECT user_id FROM netapp_old"),
+    ("user_roles", "added", "INSERT", "SELECT user_id FROM netapp_new"),
+    ("user_roles", "changed", "UPDATE",
+     "SELECT user_id FROM netapp_new UNION SELECT user_id FROM netapp_old"),
+    ("user_roles", "removed", "DELETE", "SELECT user_id FROM netapp_old"),
+    ("mentorships", "added", "INSERT",
+     "SELECT mentee_id FROM netapp_new UNION SELECT mentor_id FROM netapp_new"),
+    ("mentorships", "changed", "UPDATE",
+     _changed("id", "status, mentee_id, mentor_id", "{t}.mentee_id") + " UNION "
+     + _changed("id", "status, mentee_id, mentor_id", "{t}.mentor_id")),
+    ("mentorships", "removed", "DELETE",
+     "SELECT mentee_id FROM netapp_old UNION SELECT mentor_id FROM netapp_old"),
+    ("self_assessments", "added", "INSERT",
+     "SELECT user_id FROM netapp_new WHERE user_id IS NOT NULL"),
+    ("self_assessments", "changed", "UPDATE",
+     "SELECT user_id FROM (" + _changed("id", "user_id, framework_id, completed_at",
+                                        "{t}.user_id")
+     + ") AS changed WHERE user_id IS NOT NULL"),
+    ("self_assessments", "removed", "DELETE",
+     "SELECT user_id FROM netapp_old WHERE user_id IS NOT NULL"),
+    ("assessment_scores", "added", "INSERT", _SCORES_USERS.format(rows="netapp_new")),
+    ("assessment_scores", "changed", "UPDATE",
+     _SCORES_USERS.format(rows="netapp_new") + " UNION "
+     + _SCORES_USERS.format(rows="netapp_old")),
+    ("assessment_scores", "removed", "DELETE", _SCORES_USERS.format(rows="netapp_old")),
+    ("organisations", "changed", "UPDATE",
+     "SELECT p.user_id FROM profiles p JOIN netapp_new n ON n.id = p.organisation_id "
+     "JOIN netapp_old o ON o.id = n.id WHERE n.service_type IS DISTINCT FROM o.service_type"),
+]
+_REFERENCING = {"INSERT": "NEW TABLE AS netapp_new", "DELETE": "OLD TABLE AS netapp_old",
+                "UPDATE": "OLD TABLE AS netapp_old NEW TABLE AS netapp_new"}
+
+POOL_FUNCTIONS = [_REFRESH] + [
+    _function(f"netapp_pool_{table}_{name}", ids) for table, name, _, ids in _PG_TRIGGERS
+] + [_function("netapp_pool_user_changed", "SELECT NEW.id")]
+
+
+def _sqlite_refresh(ids: str) -> str:
+    return (f"DELETE FROM mentoring_pool WHERE user_id IN ({ids}); "
+            + pool_rows_sql(f"p.user_id IN ({ids})") + ";")
+
+
+_USER_COLUMNS = ("display_name", "is_active_account", "email_verified_at")
+_SQLITE = [
+    ("profiles", "added", "INSERT", "", "NEW.user_id"),
+    ("profiles", "changed", f"UPDATE OF user_id, {_PROFILE_COLUMNS}", "",
+     "OLD.user_id, NEW.user_id"),
+    ("profiles", "removed", "DELETE", "", "OLD.user_id"),
+    ("user_roles", "added", "INSERT", "", "NEW.user_id"),
+    ("user_roles", "changed", "UPDATE", "", "OLD.user_id, NEW.user_id"),
+    ("user_roles", "removed", "DELETE", "", "OLD.user_id"),
+    ("mentorships", "added", "INSERT", "", "NEW.mentee_id, NEW.mentor_id"),
+    ("mentorships", "changed", "UPDATE OF status, mentee_id, mentor_id", "",
+     "OLD.mentee_id, OLD.mentor_id, NEW.mentee_id, NEW.mentor_id"),
+    ("mentorships", "removed", "DELETE", "", "OLD.mentee_id, OLD.mentor_id"),
+    ("self_assessments", "added", "INSERT", "", "NEW.user_id"),
+    ("self_assessments", "changed", "UPDATE OF user_id, framework_id, completed_at", "",
+     "OLD.user_id, NEW.user_id"),
+    ("self_assessments", "removed", "DELETE", "", "OLD.user_id"),
+    ("assessment_scores", "added", "INSERT", "",
+     "SELECT user_id FROM self_assessments WHERE id = NEW.assessment_id"),
+    ("assessment_scores", "changed", "UPDATE OF assessment_id, element_id", "",
+     "SELECT user_id FROM self_assessments WHERE id IN (OLD.assessment_id, NEW.assessment_id)"),
+    ("assessment_scores", "removed", "DELETE", "",
+     "SELECT user_id FROM self_assessments WHERE id = OLD.assessment_id"),
+    ("organisations", "changed", "UPDATE OF service_type",
+     "WHEN OLD.service_type IS NOT NEW.service_type",
+     "SELECT user_id FROM profiles WHERE organisation_id = NEW.id"),
+    ("users", "changed", f"UPDATE OF {', '.join(_USER_COLUMNS)}", "", "NEW.id"),
+]
+
+POOL_TRIGGERS = {
+    "postgresql": [
+        f"CREATE TRIGGER pool_{table}_{name} AFTER {event} ON {table} "
+        f"REFERENCING {_REFERENCING[event]} FOR EACH STATEMENT "
+        f"EXECUTE FUNCTION netapp_pool_{table}_{name}()"
+        for table, name, event, _ in _PG_TRIGGERS
+    ] + [
+        "CREATE TRIGGER pool_users_changed AFTER UPDATE OF "
+        f"{', '.join(_USER_COLUMNS)} ON users FOR EACH ROW WHEN ("
+        + " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in _USER_COLUMNS)
+        + ") EXECUTE FUNCTION netapp_pool_user_changed()",
+    ],
+    "sqlite": [
+        f"CREATE TRIGGER pool_{table}_{name} AFTER {event} ON {table} FOR EACH ROW {when} "
+        f"BEGIN {_sqlite_refresh(ids)} END"
+        for table, name, event, when, ids in _SQLITE
+    ] + [
+        # Foreign keys may be off on SQLite: an erased account's row goes with it.
+        "CREATE TRIGGER pool_users_removed AFTER DELETE ON users FOR EACH ROW BEGIN "
+        "DELETE FROM mentoring_pool WHERE user_id = OLD.id; END",
+    ],
+}
+POOL_TRIGGER_NAMES = [(f"pool_{table}_{name}", table) for table, name, *_ in _SQLITE] + [
+    ("pool_users_removed", "users")]
+
+
+# Created once every table is (the triggers sit on eight of them).
+for _sql in POOL_FUNCTIONS:
+    sa.event.listen(db.metadata, "after_create", sa.DDL(_sql).execute_if(dialect="postgresql"))
+for _dialect, _statements in POOL_TRIGGERS.items():
+    for _sql in _statements:
+        sa.event.listen(db.metadata, "after_create", sa.DDL(_sql).execute_if(dialect=_dialect))
