@@ -17,6 +17,7 @@ from netapp.models import (
     EmailOptOut,
     NetworkFollow,
     NetworkLead,
+    NetworkMembership,
     Notification,
     PostReport,
 )
@@ -534,6 +535,53 @@ def test_the_list_and_a_thread_run_a_fixed_number_of_statements(client, auth, pe
     assert after[1] == 2
     # The person; the reader's standing with the page of threads, in one statement.
     assert after[0] == 2
+
+
+def test_the_reports_page_pages_oldest_first_in_a_fixed_number_of_statements(client, auth,
+                                                                            people):
+    """A lead's reports page: a page of open reports, oldest first, with the number in all,
+    and the lead's standing in one statement whatever the number of reports; resolved ones
+    and other networks' stay off it; a lead who left an affinity network sees nothing."""
+    leeds, bame = people["leeds"], people["bame"]
+    thread = _threads(leeds, people["nia"], 1, replies=3)
+    posts = db.session.scalars(sa.select(DiscussionPost).where(
+        DiscussionPost.thread_id == thread.id).order_by(DiscussionPost.id)).all()
+    elsewhere = _threads(bame, people["bea"], 1, replies=0)
+
+    def report(n, post, resolved=False):
+        reporter = make_user(email=f"rep{n}@example.org")
+        db.session.add(PostReport(post_id=post.id, reporter_id=reporter.id, reason=f"Why {n}",
+                                  resolved_at=utcnow() if resolved else None))
+
+    report(0, posts[0])
+    report(1, posts[1], resolved=True)
+    report(2, _first_post(elsewhere))
+    db.session.commit()
+    path = f"/networks/{leeds.id}/discussions/reports"
+    auth.login(people["otto"].email)
+    client.get(path)
+    before = count_statements(client, path)
+    for n in range(3, 3 + discussions.REPORTS_PER_PAGE + 2):
+        report(n, posts[n % 4])
+    db.session.commit()
+    first = client.get(path).get_data(as_text=True)
+    assert count_statements(client, path) == before == 2, "the person, then the page"
+    shown = re.findall(r"<strong>Why:</strong> (Why \d+)</p>", first)
+    assert shown == [f"Why {n}" for n in [0, *range(3, 3 + discussions.REPORTS_PER_PAGE - 1)]]
+    assert f"Page 1 of 2 ({discussions.REPORTS_PER_PAGE + 3} in all)" in first
+    second = client.get(path + "?page=2").get_data(as_text=True)
+    assert re.findall(r"<strong>Why:</strong> (Why \d+)</p>", second) == [
+        f"Why {n}" for n in range(3 + discussions.REPORTS_PER_PAGE - 1,
+                                  3 + discussions.REPORTS_PER_PAGE + 2)]
+    assert "Nothing to look at" in client.get(path + "?page=3").get_data(as_text=True)
+    auth.logout()
+    auth.login(people["bea"].email)
+    assert "Why 2" in client.get(f"/networks/{bame.id}/discussions/reports").get_data(
+        as_text=True)
+    db.session.execute(sa.delete(NetworkMembership).where(
+        NetworkMembership.user_id == people["bea"].id, NetworkMembership.network_id == bame.id))
+    db.session.commit()
+    assert client.get(f"/networks/{bame.id}/discussions/reports").status_code == 404
 
 
 def test_the_list_of_threads_is_written_as_its_template_wrote_it(app):

@@ -248,11 +248,14 @@ def clear_reports(post_id: int):
 @bp.route("/<int:network_id>/discussions/reports")
 @login_required
 def post_reports(network_id: int):
-    network = _network(network_id)
-    if not service.is_lead(current_member(), network):
-        abort(403)
     page = _page()
-    rows, total = service.open_reports(network, page)
-    pages = max(1, -(-total // service.REPORTS_PER_PAGE))
-    return render_template("networks/discussions/reports.html", network=network, rows=rows,
-                           total=total, page=page, pages=pages, clear_form=EmptyForm())
+    try:
+        found = service.reports_page(current_member(), network_id, page)
+    except NotFound:
+        abort(404)
+    except NotAllowed:
+        abort(403)
+    pages = max(1, -(-found.total // service.REPORTS_PER_PAGE))
+    return render_template("networks/discussions/reports.html", network=found.network,
+                           rows=found.rows, total=found.total, page=page, pages=pages,
+                           clear_form=EmptyForm())

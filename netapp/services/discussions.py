@@ -524,9 +524,9 @@ def clear_reports(lead: User, post: DiscussionPost, network: Network) -> int:
 
 @dataclass(frozen=True)
 class ReportRow:
-    report: PostReport
-    post: DiscussionPost
-    thread: DiscussionThread
+    report: PostReport | ReportFacts
+    post: DiscussionPost | ReportedPost
+    thread: DiscussionThread | ReportedThread
 
 
 def open_reports(network: Network, page: int, per_page: int = REPORTS_PER_PAGE):
@@ -540,6 +540,86 @@ def open_reports(network: Network, page: int, per_page: int = REPORTS_PER_PAGE):
     rows = db.session.execute(query.order_by(PostReport.id)
                               .offset((max(page, 1) - 1) * per_page).limit(per_page)).all()
     return [ReportRow(*r) for r in rows], total
+
+
+@dataclass(frozen=True)
+class ReportedPost:
+    id: int
+    body: str
+
+
+@dataclass(frozen=True)
+class ReportedThread:
+    id: int
+    title: str
+
+
+@dataclass(frozen=True)
+class ReportFacts:
+    created_at: datetime
+    reason: str
+
+
+@dataclass(frozen=True)
+class ReportsPage:
+    """A page of a network's open reports for one of its leads, with the number in all."""
+
+    network: Network
+    rows: list[ReportRow]
+    total: int
+
+
+@cache
+def _reports_statement(affinity: bool):
+    """The viewer's (parameter ``viewer``) membership and lead row in the network (parameter
+    ``network``), with the page (from parameter ``skip``) of its open reports, oldest first,
+    each with the number in all: one statement, built once per process for each kind of
+    network. The reports are read only for a lead (of an affinity network, only for a lead
+    still in it), so nobody else's page reads a word of them."""
+    viewer, network = sa.bindparam("viewer"), sa.bindparam("network")
+    is_member = sa.exists().where(NetworkMembership.user_id == viewer,
+                                  NetworkMembership.network_id == network)
+    has_lead_row = sa.exists().where(NetworkLead.user_id == viewer,
+                                     NetworkLead.network_id == network)
+    page = (sa.select(PostReport.id, PostReport.created_at, PostReport.reason,
+                      DiscussionPost.id.label("post_id"), DiscussionPost.body,
+                      DiscussionThread.id.label("thread_id"), DiscussionThread.title,
+                      sa.func.count().over().label("total"))
+            .join(DiscussionPost, DiscussionPost.id == PostReport.post_id)
+            .join(DiscussionThread, DiscussionThread.id == DiscussionPost.thread_id)
+            .where(DiscussionThread.network_id == network, PostReport.resolved_at.is_(None),
+                   sa.and_(has_lead_row, is_member) if affinity else has_lead_row)
+            .order_by(PostReport.id).offset(sa.bindparam("skip")).limit(REPORTS_PER_PAGE)
+            ).subquery()
+    standing = sa.select(is_member.label("is_member"),
+                         has_lead_row.label("has_lead_row")).subquery()
+    return (sa.select(standing.c.is_member, standing.c.has_lead_row,
+                      *(column for column in page.c))
+            .select_from(standing).outerjoin(page, sa.true()).order_by(page.c.id))
+
+
+def reports_page(viewer: User, network_id: int, page: int) -> ReportsPage:
+    """A page of the network's open reports (``REPORTS_PER_PAGE``), for its leads, in one
+    statement. NotFound when the viewer may not read the network (as
+    ``network_for_reading``), NotAllowed when they do not lead it (as ``is_lead``)."""
+    network = reference.shared("networks").get(network_id)
+    if network is None:  # none such, or added since this process loaded its copy
+        network = next(iter(reference.networks([network_id])), None)
+    if network is None or (network.is_affinity and not viewer.is_verified):
+        raise NotFound(network_id)
+    rows = networks._rows(_reports_statement(network.is_affinity),
+                          {"viewer": viewer.id, "network": network_id,
+                           "skip": (max(page, 1) - 1) * REPORTS_PER_PAGE})
+    is_member, has_lead_row = rows[0][:2]
+    if network.is_affinity and not is_member:
+        raise NotFound(network_id)
+    if not has_lead_row:
+        raise NotAllowed("Only the network's leads see its reports.")
+    found = [ReportRow(ReportFacts(at, reason), ReportedPost(post_id, body),
+                       ReportedThread(thread_id, title))
+             for _, _, _, at, reason, post_id, body, thread_id, title, _ in rows
+             if post_id is not None]
+    return ReportsPage(network, found, rows[0][-1] or 0)
 
 
 # ------------------------------------------------------------------ erasure and export
