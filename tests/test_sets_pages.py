@@ -13,7 +13,7 @@ from netapp.models.base import utcnow
 from netapp.services import profiles
 from tests.factories import make_user
 from tests.profile_helpers import give_profile, join, load_reference
-from tests.sets_life import meeting, more_members, published_set
+from tests.sets_life import mark, meeting, more_members, published_set
 from tests.statements import count_statements
 
 
@@ -326,6 +326,14 @@ def test_the_set_page_runs_the_same_number_of_statements_whatever_its_size(
     _page(client, small)  # warm up: the first request loads the session and caches
     assert count_statements(client, f"/sets/{small.id}") == \
         count_statements(client, f"/sets/{big.id}")
+    # The facilitator's attendance form of a past meeting, marked or not.
+    auth.logout()
+    auth.as_role(users, "mentor")
+    past = {row.id: meeting(row, utcnow() - timedelta(days=2)) for row in (small, big)}
+    mark(past[big.id], {users["member"]: True})
+    forms = [f"/sets/{row.id}/meetings/{past[row.id].id}/attendance" for row in (small, big)]
+    client.get(forms[0])
+    assert count_statements(client, forms[0]) == count_statements(client, forms[1])
     auth.logout()
     auth.as_role(users, "coordinator")
     client.get(f"/sets/{small.id}/roster")

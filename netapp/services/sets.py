@@ -184,16 +184,6 @@ def current_members(set_id: int) -> list[User]:
         .order_by(User.display_name, User.id)))
 
 
-def member_names(set_id: int) -> list[sa.Row]:
-    """The set's current members as plain rows (``id``, ``display_name``), in the order of
-    ``current_members``: for pages that show only their names."""
-    return list(db.session.execute(
-        sa.select(User.id, User.display_name)
-        .join(SetMembership, SetMembership.user_id == User.id)
-        .where(SetMembership.set_id == set_id, SetMembership.left_at.is_(None))
-        .order_by(User.display_name, User.id)))
-
-
 def meets_where(row) -> str:
     """Where the set meets, in words, for anything with a set's ``meets_online`` and
     ``region_id`` (a ``LearningSet`` or ``SetFacts``)."""
@@ -704,12 +694,28 @@ def flags_page(page: int, per_page: int) -> tuple[list[Flag], int]:
 
 @dataclass(frozen=True)
 class Roster:
-    row: LearningSet
-    members: list[sa.Row]  # id and display_name
+    row: SetFacts
+    members: list[NameRow]
     facilitator: str
-    meetings: list[SetMeeting]  # newest first, cancelled ones too
+    meetings: list[RosterMeeting]  # newest first, cancelled ones too
     attendance: dict[tuple[int, int], bool]  # (meeting id, user id) -> came
-    left: list[tuple[sa.Row, datetime]]  # (id and display_name, when they left)
+    left: list[tuple[NameRow, datetime]]  # (id and display_name, when they left)
+
+
+@dataclass(frozen=True)
+class NameRow:
+    id: int
+    display_name: str
+
+
+@dataclass(frozen=True)
+class RosterMeeting:
+    """A meeting as the roster lists it (``when_words`` reads its times)."""
+
+    id: int
+    starts_at: datetime
+    ends_at: datetime
+    cancelled_at: datetime | None
 
 
 ROSTER_MEETINGS = 12
@@ -721,22 +727,120 @@ def active_sets_query() -> sa.Select:
             .order_by(LearningSet.name, LearningSet.id))
 
 
+def _names_list(set_id) -> sa.ScalarSelect:
+    """SQL: the set's current members as a JSON list of [id, name], in the order of
+    ``current_members``."""
+    members = (sa.select(User.id, User.display_name)
+               .join(SetMembership, SetMembership.user_id == User.id)
+               .where(SetMembership.set_id == set_id, SetMembership.left_at.is_(None))
+               .order_by(User.display_name, User.id).subquery())
+    return sa.select(sql_lists.in_order(sql_lists.json_array(members.c.id, members.c.display_name),
+                                        members.c.display_name, members.c.id)).scalar_subquery()
+
+
+@cache
+def _roster_statement():
+    """The statement behind ``roster``, built once per process: parameter ``set``. One row
+    for the set, of one value: a JSON list of its columns, its facilitator's name, its current
+    members by name, those who left (latest first), its latest ``ROSTER_MEETINGS`` meetings
+    (newest first) and their attendance."""
+    set_id = sa.bindparam("set", type_=sa.Integer())
+    members = _names_list(set_id)
+    left = (sa.select(User.id, User.display_name, SetMembership.left_at)
+            .join(SetMembership, SetMembership.user_id == User.id)
+            .where(SetMembership.set_id == set_id, SetMembership.left_at.is_not(None))
+            .order_by(SetMembership.left_at.desc()).subquery())
+    meetings = (sa.select(SetMeeting.id, SetMeeting.starts_at, SetMeeting.ends_at,
+                          SetMeeting.cancelled_at)
+                .where(SetMeeting.set_id == set_id)
+                .order_by(SetMeeting.starts_at.desc()).limit(_written(ROSTER_MEETINGS))
+                .subquery())
+    came = (sa.select(SetAttendance.meeting_id, SetAttendance.user_id, SetAttendance.attended)
+            .where(SetAttendance.meeting_id.in_(sa.select(meetings.c.id))).subquery())
+    facilitator = (sa.select(User.display_name).where(User.id == LearningSet.facilitator_id)
+                   .scalar_subquery())
+    return (sa.select(sql_lists.json_array(
+        LearningSet.id, LearningSet.name, LearningSet.status, LearningSet.facilitator_id,
+        LearningSet.meets_online, LearningSet.region_id, facilitator,
+        members,
+        sa.select(sql_lists.in_order(sql_lists.json_array(left.c.id, left.c.display_name,
+                                                          left.c.left_at),
+                                     left.c.left_at.desc())).scalar_subquery(),
+        sa.select(sql_lists.in_order(sql_lists.json_array(*meetings.c),
+                                     meetings.c.starts_at.desc())).scalar_subquery(),
+        sa.select(sql_lists.in_order(sql_lists.json_array(*came.c), came.c.meeting_id))
+        .scalar_subquery()))
+        .where(LearningSet.id == set_id))
+
+
 def roster(set_id: int) -> Roster:
-    """Membership and attendance for coordinators: never the notes."""
-    row = db.session.get(LearningSet, set_id)
-    if row is None or row.status == SetStatus.DRAFT:
+    """Membership and attendance for coordinators, never the notes: one statement of plain
+    values."""
+    found = db.session.connection().execute(_roster_statement(), {"set": set_id}).scalar()
+    if found is None:
         raise NotYours
-    members = member_names(row.id)
-    left = [(person, person.left_at) for person in db.session.execute(
-        sa.select(User.id, User.display_name, SetMembership.left_at)
-        .join(SetMembership, SetMembership.user_id == User.id)
-        .where(SetMembership.set_id == row.id, SetMembership.left_at.is_not(None))
-        .order_by(SetMembership.left_at.desc()))]
-    meetings = list(db.session.scalars(
-        sa.select(SetMeeting).where(SetMeeting.set_id == row.id)
-        .order_by(SetMeeting.starts_at.desc()).limit(ROSTER_MEETINGS)))
-    attendance = {(m, u): a for m, u, a in db.session.execute(
-        sa.select(SetAttendance.meeting_id, SetAttendance.user_id, SetAttendance.attended)
-        .where(SetAttendance.meeting_id.in_([m.id for m in meetings])))}
-    facilitator = row.facilitator.display_name if row.facilitator_id else ""
-    return Roster(row, members, facilitator, meetings, attendance, left)
+    (set_id, name, status, facilitator_id, meets_online, region_id, facilitator, members,
+     left, meetings, came) = found
+    row = SetFacts(set_id, name, SetStatus(status), facilitator_id, bool(meets_online),
+                   region_id)
+    if row.status == SetStatus.DRAFT:
+        raise NotYours
+    return Roster(
+        row, [NameRow(uid, person) for uid, person in _json(members) or ()], facilitator or "",
+        [RosterMeeting(meeting_id, _when(starts), _when(ends),
+                       None if cancelled is None else _when(cancelled))
+         for meeting_id, starts, ends, cancelled in _json(meetings) or ()],
+        {(meeting_id, uid): bool(attended) for meeting_id, uid, attended in _json(came) or ()},
+        [(NameRow(uid, person), _when(at)) for uid, person, at in _json(left) or ()])
+
+
+@dataclass(frozen=True)
+class AttendanceSheet:
+    """What the attendance form of a meeting shows: the set, the meeting, the set's current
+    members by name and who was marked as coming (or not) before."""
+
+    row: SetFacts
+    meeting: RosterMeeting
+    members: list[NameRow]
+    recorded: dict[int, bool]  # user id -> came
+
+
+@cache
+def _sheet_statement():
+    """The statement behind ``attendance_sheet``, built once per process: parameters
+    ``viewer``, ``set`` and ``meeting``. One row, only for the facilitator of an active set
+    and one of its meetings, of one value: a JSON list of the set's and the meeting's columns,
+    the set's members (``_names_list``) and the meeting's attendance."""
+    set_id = sa.bindparam("set", type_=sa.Integer())
+    meeting_id = sa.bindparam("meeting", type_=sa.Integer())
+    came = (sa.select(SetAttendance.user_id, SetAttendance.attended)
+            .where(SetAttendance.meeting_id == meeting_id).subquery())
+    return (sa.select(sql_lists.json_array(
+        LearningSet.id, LearningSet.name, LearningSet.status, LearningSet.facilitator_id,
+        LearningSet.meets_online, LearningSet.region_id, SetMeeting.id, SetMeeting.starts_at,
+        SetMeeting.ends_at, SetMeeting.cancelled_at, _names_list(set_id),
+        sa.select(sql_lists.in_order(sql_lists.json_array(*came.c), came.c.user_id))
+        .scalar_subquery()))
+        .join(SetMeeting, (SetMeeting.set_id == LearningSet.id) & (SetMeeting.id == meeting_id))
+        .where(LearningSet.id == set_id,
+               LearningSet.status == _written(SetStatus.ACTIVE.value),
+               LearningSet.facilitator_id == sa.bindparam("viewer", type_=sa.Integer())))
+
+
+def attendance_sheet(viewer: User, set_id: int, meeting_id: int) -> AttendanceSheet:
+    """The attendance form's set, meeting, members and marks, if ``viewer`` facilitates the
+    active set and the meeting is one of its own (else ``NotYours``): one statement of plain
+    values (``facilitated_set``'s and ``meeting_of``'s rules)."""
+    found = db.session.connection().execute(
+        _sheet_statement(), {"viewer": viewer.id, "set": set_id, "meeting": meeting_id}
+    ).scalar()
+    if found is None:
+        raise NotYours
+    (set_id, name, status, facilitator_id, meets_online, region_id, meeting_id, starts, ends,
+     cancelled, members, came) = found
+    return AttendanceSheet(
+        SetFacts(set_id, name, SetStatus(status), facilitator_id, bool(meets_online), region_id),
+        RosterMeeting(meeting_id, _when(starts), _when(ends),
+                      None if cancelled is None else _when(cancelled)),
+        [NameRow(uid, person) for uid, person in _json(members) or ()],
+        {uid: bool(attended) for uid, attended in _json(came) or ()})

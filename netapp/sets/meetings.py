@@ -94,15 +94,17 @@ def cancel_meeting(set_id: int, meeting_id: int):
 @bp.route("/<int:set_id>/meetings/<int:meeting_id>/attendance", methods=["GET", "POST"])
 @login_required
 def meeting_attendance(set_id: int, meeting_id: int):
-    row, meeting = _facilitated(set_id, meeting_id)
-    if meeting.cancelled_at is not None:
+    try:
+        sheet = service.attendance_sheet(current_member(), set_id, meeting_id)
+    except NotYours:
         abort(404)
-    people = service.member_names(row.id)
-    recorded = service.attendance_of(meeting)
+    if sheet.meeting.cancelled_at is not None:
+        abort(404)
     form = AttendanceForm(data=None if request.method == "POST" else
-                          {"came": [uid for uid, came in recorded.items() if came]})
-    form.came.choices = [SelectChoice(p.id, p.display_name) for p in people]
+                          {"came": [uid for uid, came in sheet.recorded.items() if came]})
+    form.came.choices = [SelectChoice(p.id, p.display_name) for p in sheet.members]
     if form.validate_on_submit():
+        row, meeting = _facilitated(set_id, meeting_id)  # the records the marks are saved on
         try:
             service.record_attendance(current_member(), row, meeting, set(form.came.data or []))
         except SetError as error:
@@ -110,8 +112,9 @@ def meeting_attendance(set_id: int, meeting_id: int):
         else:
             flash("Saved who came.", "success")
             return redirect(url_for("sets.set_page", set_id=row.id))
-    return render_template("sets/meeting_attendance.html", row=row, meeting=meeting, form=form,
-                           when=service.when_words(meeting), recorded=bool(recorded)), \
+    return render_template("sets/meeting_attendance.html", row=sheet.row, meeting=sheet.meeting,
+                           form=form, when=service.when_words(sheet.meeting),
+                           recorded=bool(sheet.recorded)), \
         400 if request.method == "POST" else 200
 
 
