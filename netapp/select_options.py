@@ -16,11 +16,12 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
 from flask import current_app
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from wtforms import SelectField
 from wtforms.fields.choices import Choice, SelectChoice
 from wtforms.widgets import Select, html_params
 
+from netapp import form_html
 from netapp.members.forms import optional_int
 from netapp.models import ServiceType
 from netapp.services import lqf, reference
@@ -88,7 +89,8 @@ class KeptSelect(Select):
             mark = None
         if mark is not None:
             html = html.replace(mark[0], mark[1], 1)
-        return Markup(f"<select {html_params(name=field.name, **kwargs)}>{html}</select>")
+        kwargs["name"] = field.name
+        return Markup(f"<select {form_html.attributes(kwargs)}>{html}</select>")
 
 
 class KeptSelectField(SelectField):
@@ -161,10 +163,7 @@ def _with_attributes(widget: Select, field: SelectField, kwargs: dict) -> None:
     """The attributes ``Select`` gives a field's ``<select>``: its id, and its validators'
     flags (``required``) unless given."""
     kwargs.setdefault("id", field.id)
-    flags = getattr(field, "flags", {})
-    for key in dir(flags):
-        if key in widget.validation_attrs and key not in kwargs:
-            kwargs[key] = getattr(flags, key)
+    form_html.flags(widget, field, kwargs)
 
 
 class PeopleSelect(Select):
@@ -176,12 +175,10 @@ class PeopleSelect(Select):
     def __call__(self, field: SelectField, **kwargs) -> Markup:
         _with_attributes(self, field, kwargs)
         chosen, coerce = field.data, field.coerce
-        parts = [f"<select {html_params(name=field.name, **kwargs)}>"]
-        for value, label in field.choices:
-            # As Select.render_option: "selected" sorts before "value"; an empty label shows
-            # the value.
-            mark = "selected " if coerce(value) == chosen else ""
-            parts.append(f'<option {mark}value="{escape(value)}">'
-                         f"{escape(label or value)}</option>")
+        kwargs["name"] = field.name
+        parts = [f"<select {form_html.attributes(kwargs)}>"]
+        option = form_html.option  # as Select.render_option writes each, byte for byte
+        parts.extend(option(value, label, coerce(value) == chosen)
+                     for value, label in field.choices)
         parts.append("</select>")
         return Markup("".join(parts))

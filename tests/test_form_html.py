@@ -1,0 +1,222 @@
+"""Every form field is written as WTForms' own widgets write it, byte for byte
+(netapp/form_html.py, through ``Form.Meta.render_field``)."""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+
+import pytest
+from markupsafe import Markup
+from werkzeug.datastructures import MultiDict
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    DecimalField,
+    EmailField,
+    FileField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    RadioField,
+    SearchField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget, NumberInput, Select, html_params
+
+from netapp import form_html
+from netapp.forms_common import Form
+
+TRICKY = 'a "quoted" <b>&\'s</b>'
+
+
+class _Checkboxes(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _choices(*pairs):
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+class _Everything(Form):
+    name = StringField("Name <you>", validators=[InputRequired(), Length(min=2, max=20)])
+    plain = StringField("Plain", validators=[Optional()], render_kw={"class_": "wide",
+                                                                      "data_x_y": "1"})
+    listed = StringField("Listed", render_kw={"list": "people"})
+    secret = PasswordField("Password", validators=[DataRequired()])
+    email = EmailField("Email")
+    search = SearchField("Search")
+    notes = TextAreaField("Notes", validators=[Length(max=500)])
+    count = IntegerField("Count", validators=[NumberRange(min=0, max=60)])
+    stepped = IntegerField("Stepped", widget=NumberInput(step=2, min=1, max=9))
+    amount = DecimalField("Amount")
+    when = DateField("When")
+    at = TimeField("At", validators=[Optional()])
+    local = DateTimeLocalField("Local")
+    agree = BooleanField("Agree", validators=[InputRequired()])
+    hidden = HiddenField("Hidden")
+    upload = FileField("Upload")
+    go = SubmitField("Go <now>")
+    pick = SelectField("Pick", choices=_choices(("", "Choose"), ("a", "A & a"), ("b", TRICKY),
+                                                (3, "Three"), (True, "Yes")),
+                       validate_choice=False, validators=[Optional()])
+    grouped = SelectField("Grouped", choices=[
+        SelectChoice(0, "Any"), SelectChoice(1, "One", optgroup="North <N>"),
+        SelectChoice(2, "Two", optgroup="North <N>"), SelectChoice(3, "Three", optgroup='"S"'),
+        SelectChoice(4, "Four", render_kw={"disabled": True, "data_note": "x"})],
+        coerce=int, validate_choice=False)
+    many = SelectMultipleField("Many", choices=_choices(("x", "X"), ("y", "Y"), ("z", "")),
+                               validators=[InputRequired()])
+    radio = RadioField("Radio", choices=_choices(("1", "One"), ("2", TRICKY)),
+                       validators=[InputRequired()])
+    boxes = _Checkboxes("Boxes", choices=_choices(("p", "P"), ("q", "Q <q>"), ("r", "R")))
+
+
+FILLED = {"name": TRICKY, "plain": "x", "listed": "y", "secret": "hunter2", "email": "a@b",
+          "search": "<s>", "notes": TRICKY + "\nline two", "count": "4", "stepped": "3",
+          "amount": "2.5", "when": "2026-11-27", "at": "14:30", "local": "2026-11-27T09:05",
+          "agree": "y", "hidden": '"h"', "pick": "b", "grouped": "2", "many": ["x", "z"],
+          "radio": "2", "boxes": ["q", "r"]}
+WRONG = {"name": "x\x07", "count": "many", "stepped": "1.5", "amount": "lots", "when": "soon",
+         "at": "late", "local": "never", "pick": "nope", "grouped": "zz", "many": "w",
+         "radio": "9", "boxes": ["r", "s"]}
+CALLS = [{}, {"class_": "big"}, {"aria_describedby": "x-hint x-error", "aria-invalid": "true"},
+         {"autocomplete": "off", "inputmode": "numeric", "required": False, "disabled": True},
+         {"value": Markup('already "html"'), "data_when": dt.date(2026, 1, 2)},
+         {"id": "other-id", "placeholder": TRICKY, "size": 3}]
+
+
+def _as_wtforms_writes(monkeypatch, render):
+    """``render()`` as written by form_html and as written by WTForms' widgets alone."""
+    mine = render()
+    with monkeypatch.context() as patched:
+        patched.setattr(form_html, "_WRITERS", {})
+        theirs = render()
+    return mine, theirs
+
+
+@pytest.mark.parametrize("data", [None, FILLED, WRONG], ids=["empty", "filled", "wrong"])
+def test_every_kind_of_field_is_written_as_wtforms_writes_it(app, monkeypatch, data):
+    with app.test_request_context("/"):
+        form = _Everything(formdata=MultiDict(data) if data else None, meta={"csrf": False})
+        if data:
+            form.validate()
+
+        def render():
+            written = []
+            for field in form:
+                for kwargs in CALLS:
+                    written.append((field.name, str(kwargs), str(field(**kwargs))))
+                for option in getattr(field, "__iter__", lambda: [])():
+                    written.append((option.id, "", str(option())))
+                    written.append((option.id, "label", str(option.label)))
+            return written
+
+        mine, theirs = _as_wtforms_writes(monkeypatch, render)
+    assert len(mine) > 150
+    for (where, how, html), (_, _, expected) in zip(mine, theirs, strict=True):
+        assert html == expected, (where, how)
+
+
+def test_the_written_fields_keep_what_was_typed_and_mark_choices(app):
+    with app.test_request_context("/"):
+        form = _Everything(formdata=MultiDict(FILLED), meta={"csrf": False})
+        form.validate()
+        assert str(form.name()) == (
+            '<input id="name" maxlength="20" minlength="2" name="name" required type="text" '
+            'value="a &#34;quoted&#34; &lt;b&gt;&amp;&#39;s&lt;/b&gt;">')
+        assert str(form.secret()) == (
+            '<input id="secret" name="secret" required type="password" value="">')
+        assert '<option selected value="b">' in str(form.pick())
+        assert '<optgroup label="North &lt;N&gt;"><option value="1">One</option>' \
+               '<option selected value="2">' in str(form.grouped())
+        assert str(form.boxes()).count("checked") == 2
+        assert str(form.notes()).endswith(">\r\na &#34;quoted&#34; &lt;b&gt;&amp;&#39;s&lt;/b&gt;"
+                                          "\nline two</textarea>")
+        assert str(form.agree()) == (
+            '<input checked id="agree" name="agree" required type="checkbox" value="y">')
+
+
+@pytest.mark.parametrize("kwargs", [
+    {}, {"a": True, "b": False, "c": None, "d": 0, "e": 2.5},
+    {"class_": "x", "for_": "y", "data_a_b": "z", "aria_label": TRICKY, "x_": "1"},
+    {"value": Markup('<b>"bold"</b>'), "title": Markup("&amp;")},
+    {"z": "last", "A": "first", "id": "'"},
+])
+def test_attributes_are_written_as_html_params_writes_them(kwargs):
+    assert form_html.attributes(kwargs) == str(html_params(**kwargs))
+
+
+@pytest.mark.parametrize("value, label, selected, render_kw", [
+    ("", "Choose", False, None), ("a", TRICKY, True, None), (3, "", False, None),
+    (True, "Yes", True, None), (Markup('"m"'), Markup("<i>M</i>"), False, None),
+    ("d", "Disabled", True, {"disabled": True, "class_": "x"}),
+])
+def test_an_option_is_written_as_wtforms_writes_it(value, label, selected, render_kw):
+    from wtforms.fields.choices import Choice
+
+    choice = Choice(value=value, label=label, selected=selected, render_kw=render_kw)
+    assert form_html.option(value, label, selected, render_kw) == \
+        str(Select.render_option(choice))
+
+
+def test_another_widget_writes_itself(app):
+    class Shouting:
+        def __call__(self, field, **kwargs):
+            return Markup(f"<b>{field.name.upper()}</b>")
+
+    class Loud(Form):
+        word = StringField("Word", widget=Shouting())
+
+    with app.test_request_context("/"):
+        assert str(Loud(meta={"csrf": False}).word()) == "<b>WORD</b>"
+
+
+def _app_forms():
+    """Every form class of the app (each is imported with its blueprint when the app is built)."""
+    found, waiting = {}, [Form]
+    while waiting:
+        for kind in waiting.pop().__subclasses__():
+            if kind.__module__.startswith("netapp."):
+                found[f"{kind.__module__}.{kind.__qualname__}"] = kind
+            waiting.append(kind)
+    return found
+
+
+def _written(field, kwargs) -> str:
+    try:
+        return str(field(**kwargs))
+    except TypeError as error:  # a select whose choices the page gives: so do WTForms' widgets
+        return f"refused: {error}"
+
+
+def test_the_apps_own_forms_are_written_as_wtforms_writes_them(app, monkeypatch):
+    from tests.profile_helpers import load_reference
+
+    load_reference()
+    checked = 0
+    with app.test_request_context("/", method="POST", data=WRONG):
+        for name, form_class in sorted(_app_forms().items()):
+            try:
+                forms = [form_class(formdata=None), form_class()]
+            except TypeError:  # a form built with the page's own arguments
+                continue
+            with contextlib.suppress(TypeError):  # a select whose choices the page gives
+                forms[1].validate()
+
+            def render(forms=forms):
+                return [_written(field, kwargs) for form in forms for field in form
+                        for kwargs in ({}, {"aria_describedby": "x-error"})]
+
+            mine, theirs = _as_wtforms_writes(monkeypatch, render)
+            assert mine == theirs, name
+            checked += sum(not html.startswith("refused") for html in mine)
+    assert checked >= 300
