@@ -143,7 +143,7 @@ OWNERS = {
         "directory", "mine", "join", "leave", "set_listing", "members",
     )},
     **{f"networks.{name}": "network" for name in ("network", "follow", "unfollow")},
-    **{f"networks.{name}": "lead" for name in ("appoint_lead", "remove_lead")},
+    **{f"networks.{name}": "lead" for name in ("appoint_lead", "find_lead", "remove_lead")},
     **{f"networks.{name}": "talk" for name in (
         "discussions", "new_discussion", "discussion", "discussion_reply", "edit_post",
         "report_post", "hide_post", "clear_reports", "post_reports", "story", "edit_story",

@@ -12,18 +12,20 @@ from netapp.select_options import KeptSelectField, PeopleSelect
 
 
 class LeadForm(Form):
-    """Pick a member of the network to lead it."""
+    """Pick a member of the network to lead it, from ``candidates`` (the first by name, or
+    those a search found). ``allowed``: the ids it accepts, when not only those offered (the
+    one sent, read again as it was sent: ``networks.lead_candidates``' ``kept``)."""
 
     user_id = SelectField("Member", coerce=optional_int, validate_choice=False,
                           validators=[InputRequired(message="Choose a member to appoint.")],
                           widget=PeopleSelect())
 
-    def __init__(self, candidates, *args, **kwargs):
+    def __init__(self, candidates, *args, allowed=None, **kwargs):
         super().__init__(*args, **kwargs)
         # (value, label) pairs, as PeopleSelect reads them.
         self.user_id.choices = [("", "Choose a member")] + [
             (u.id, u.display_name) for u in candidates]
-        self._ids = {u.id for u in candidates}
+        self._ids = {u.id for u in candidates} if allowed is None else set(allowed)
 
     def validate_user_id(self, field):
         if field.data not in self._ids:

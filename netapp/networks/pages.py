@@ -121,7 +121,8 @@ def _visible_or_404(network_id: int, viewer: User) -> Network:
 
 def _network_page(found: Network, viewer: User, lead_form: LeadForm | None = None,
                   status: int = 200, standing: networks.Standing | None = None,
-                  people: networks.PeoplePanels | None = None):
+                  people: networks.PeoplePanels | None = None,
+                  lead_choices: networks.LeadChoices | None = None):
     # The viewer's place in the network is read once and handed on: each check reading it again
     # cost a query (the membership row is not kept between them).
     if standing is None:
@@ -133,8 +134,10 @@ def _network_page(found: Network, viewer: User, lead_form: LeadForm | None = Non
                                         current_app.config["PAGE_SIZE"], member=member,
                                         with_panels=True)
     manages = standing.can_manage_leads(viewer, found)
+    if manages and lead_choices is None:
+        lead_choices = networks.lead_candidates(found, viewer, member)
     if manages and lead_form is None:
-        lead_form = LeadForm(networks.lead_candidates(found, viewer, member))
+        lead_form = LeadForm(lead_choices.people)
     to_profile = escape(url_for("members.profile", user_id=0)[:-1])
     can_follow = standing.can_follow(found)
     return render_template(
@@ -143,6 +146,8 @@ def _network_page(found: Network, viewer: User, lead_form: LeadForm | None = Non
         viewer_listed=not member or standing.is_listed_to_members(found),
         is_member=member, leads=people.leads,
         manages_leads=manages, lead_form=lead_form, to_profile=to_profile,
+        # With more members than the form offers, a search by name finds the others.
+        more_leads=manages and lead_choices.more, leads_shown=networks.LEADS_SHOWN,
         # Its buttons write their token with ``token_input``, not through a form (building
         # one costs about 0.1 ms).
         can_follow=can_follow, following=standing.is_following,
@@ -225,18 +230,56 @@ def _managed_or_404(network_id: int, viewer: User) -> Network:
     return found
 
 
+def _chosen_id(text: str) -> int | None:
+    """The id a form sent, when it is one (a number that fits), else None."""
+    return int(text) if text.isdigit() and len(text) < 10 else None
+
+
 @bp.route("/<int:network_id>/leads", methods=["POST"])
 @login_required
 def appoint_lead(network_id: int):
     viewer = current_member()
     found = _managed_or_404(network_id, viewer)
-    form = LeadForm(networks.lead_candidates(found, viewer))
+    # The form offers the first members by name, or those a search found (``name``, sent by
+    # the search's page): anyone who may lead is accepted, and offered again if the form comes
+    # back with a mistake, on the page it came from.
+    searched = request.form.get("name")
+    choices = networks.lead_candidates(found, viewer, name=(searched or "").strip()[:120],
+                                       keep=_chosen_id(request.form.get("user_id", "")))
+    form = LeadForm(choices.people, allowed=() if choices.kept is None else (choices.kept.id,))
     if not form.validate_on_submit():
-        return _network_page(found, viewer, lead_form=form, status=400)
+        if searched is not None:
+            return _find_lead_page(found, searched.strip()[:120], choices, form), 400
+        return _network_page(found, viewer, lead_form=form, status=400, lead_choices=choices)
     person = db.session.get(User, form.user_id.data)
     networks.appoint_lead(viewer, found, person)
     flash(f"{person.display_name} now leads the {found.name}.", "success")
     return redirect(url_for("networks.network", network_id=found.id))
+
+
+@bp.route("/<int:network_id>/leads/find")
+@login_required
+def find_lead(network_id: int):
+    """A lead form of the members whose name holds the one searched for: a network may hold
+    thousands, and its page offers the first by name."""
+    viewer = current_member()
+    found = reference.shared("networks").get(network_id) or reference.network(network_id)
+    if found is None or (found.is_affinity and not viewer.is_verified):
+        abort(404)
+    standing = networks.standing(viewer, found)
+    if not standing.can_see(viewer, found):
+        abort(404)
+    if not standing.can_manage_leads(viewer, found):
+        # As appointing: an affinity network's members get 404, as everyone else.
+        abort(404 if found.is_affinity else 403)
+    name = request.args.get("name", "").strip()[:120]
+    choices = networks.lead_candidates(found, viewer, standing.is_member, name=name)
+    return _find_lead_page(found, name, choices, LeadForm(choices.people))
+
+
+def _find_lead_page(found: Network, name: str, choices: networks.LeadChoices, form: LeadForm):
+    return render_template("networks/find_lead.html", network=found, name=name,
+                           choices=choices, form=form, shown=networks.LEADS_SHOWN)
 
 
 @bp.route("/<int:network_id>/leads/<int:user_id>/remove", methods=["POST"])

@@ -851,24 +851,63 @@ def can_manage_leads(viewer: User, network: Network) -> bool:
     return False
 
 
-def lead_candidates(network: Network, viewer: User, member: bool | None = None) -> list[Person]:
+# At most this many members are offered on a lead form at once: an affinity network holds
+# thousands, so the form offers the first by name and a search by name for the others.
+LEADS_SHOWN = 100
+
+
+class LeadChoices(NamedTuple):
+    """The members a lead form offers, by name: the first ``LEADS_SHOWN`` (of those whose name
+    holds the search, when given), with the one asked for (``kept``) among them when they may
+    be appointed; how many of those offered matched, and whether more matched than shown."""
+
+    people: list[Person]
+    found: int
+    more: bool
+    kept: Person | None
+
+
+def lead_candidates(network: Network, viewer: User, member: bool | None = None,
+                    name: str = "", keep: int | None = None) -> LeadChoices:
     """Members the viewer could appoint: listed to them, active, not yet leads; their ids and
-    names only. ``member``: whether the viewer is in the network, when the caller has already
-    read it."""
+    names only, the first ``LEADS_SHOWN`` by name (with ``name`` in their name, when given) and
+    ``keep`` (the one chosen) if they may be appointed, in one statement. ``member``: whether
+    the viewer is in the network, when the caller has already read it."""
     audiences = None
     if network.kind is NetworkKind.LOCAL:
         if member is None:
             member = is_member(viewer.id, network.id)
         audiences = frozenset(_local_audiences(viewer, member))
-    return [Person(*row) for row in _rows(_lead_candidates_statement(network.kind, audiences),
-                                          {"network": network.id, "viewer": viewer.id})]
+    params = {"network": network.id, "viewer": viewer.id}
+    if name:
+        params["name"] = name.lower()
+    if keep is not None:
+        params["keep"] = keep
+    rows = _rows(_lead_candidates_statement(network.kind, audiences, bool(name),
+                                            keep is not None), params)
+    found = [row for row in rows if not row[2]]
+    shown = {row[0] for row in found[:LEADS_SHOWN]}
+    kept = next((Person(row[0], row[1]) for row in rows if row[2]), None)
+    # The rows come by name: each person once, those shown and the one kept (in their place
+    # by name) when not among them; the one past the first LEADS_SHOWN only says there are more.
+    people = [Person(row[0], row[1]) for row in rows
+              if (row[0] in shown) != bool(row[2])]
+    return LeadChoices(people, len(shown), len(found) > LEADS_SHOWN, kept)
 
 
 @cache
-def _lead_candidates_statement(kind: NetworkKind, audiences: frozenset[str] | None):
+def _lead_candidates_statement(kind: NetworkKind, audiences: frozenset[str] | None,
+                               by_name: bool, with_kept: bool):
     """The statement behind ``lead_candidates``, built once per process for each kind of
-    network and of viewer (``audiences``: the viewer's, for a local network): parameters
-    ``network`` and ``viewer``. Built on every request, it cost a lead form about 1 ms."""
+    network and of viewer (``audiences``: the viewer's, for a local network), with or without
+    a name searched for and one kept: parameters ``network``, ``viewer``, ``name`` and
+    ``keep``. Built on every request, it cost a lead form about 1 ms.
+
+    Members are read in the order of the memberships' copy of their names (the index by
+    network and name), so the first by name are found without sorting every member."""
+    # Here, not at the top: the directory's module reads this one.
+    from netapp.services.directory import contains
+
     network, viewer = sa.bindparam("network", type_=_INT), sa.bindparam("viewer", type_=_INT)
     if kind is NetworkKind.AFFINITY:
         listed = NetworkMembership.is_listed.is_(True)
@@ -876,15 +915,33 @@ def _lead_candidates_statement(kind: NetworkKind, audiences: frozenset[str] | No
         listed = _area_seen_by(set(audiences))
     else:
         listed = sa.true()
-    return (sa.select(User.id, User.display_name)
-            .join(NetworkMembership, NetworkMembership.user_id == User.id)
-            .outerjoin(Profile, Profile.user_id == User.id)
-            .outerjoin(NetworkLead, sa.and_(NetworkLead.user_id == User.id,
-                                            NetworkLead.network_id == network))
-            .where(NetworkMembership.network_id == network, User.is_active_account.is_(True),
-                   NetworkLead.user_id.is_(None), User.email_verified_at.is_not(None),
-                   sa.or_(listed, User.id == viewer))
-            .order_by(User.display_name, User.id))
+
+    def candidates(kept: bool) -> sa.Select:
+        return (sa.select(User.id, User.display_name,
+                          sa.literal_column("1" if kept else "0").label("kept"),
+                          NetworkMembership.member_name.label("by_name"),
+                          NetworkMembership.user_id.label("by_id"))
+                .select_from(NetworkMembership)
+                .join(User, NetworkMembership.user_id == User.id)
+                .outerjoin(Profile, Profile.user_id == User.id)
+                .outerjoin(NetworkLead, sa.and_(NetworkLead.user_id == User.id,
+                                                NetworkLead.network_id == network))
+                .where(NetworkMembership.network_id == network,
+                       User.is_active_account.is_(True), NetworkLead.user_id.is_(None),
+                       User.email_verified_at.is_not(None), sa.or_(listed, User.id == viewer)))
+
+    first = candidates(False)
+    if by_name:
+        first = first.where(contains(sa.func.lower(NetworkMembership.member_name),
+                                     sa.bindparam("name", type_=sa.String)))
+    first = first.order_by(NetworkMembership.member_name, NetworkMembership.user_id) \
+        .limit(LEADS_SHOWN + 1)
+    if not with_kept:
+        return first
+    first = first.subquery()
+    kept = candidates(True).where(User.id == sa.bindparam("keep", type_=_INT))
+    return (sa.union_all(sa.select(*first.c), kept)
+            .order_by(sa.literal_column("by_name"), sa.literal_column("by_id")))
 
 
 def _audit_lead(actor: User | None, action: str, network: Network, person: User) -> None:
