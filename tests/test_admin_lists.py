@@ -1,13 +1,16 @@
 """The admin pages' lists written in Python give the HTML their template loops wrote, with
 awkward values (quotes, ampersands, angle brackets, accents)."""
+import pytest
 import sqlalchemy as sa
 from flask import render_template_string
 
+from netapp.admin import people
 from netapp.admin import recruitment as recruitment_pages
 from netapp.admin import resources as resource_pages
 from netapp.extensions import db
-from netapp.models import Element, RecruitmentQuestion, Resource
+from netapp.models import Element, RecruitmentQuestion, Resource, Role, User, UserRole
 from netapp.services import lqf, recruitment, resources
+from tests.factories import make_user
 from tests.profile_helpers import load_reference
 
 AWKWARD = ("Tom's <b>\"best\"</b> & café", "A & B", "<script>x</script>", "Ünïcode’s “quotes”")
@@ -54,3 +57,46 @@ def test_the_recruitment_questions_list_is_the_loop_it_replaced(app, users):
         expected = render_template_string(QUESTIONS_LOOP, items=recruitment.all_questions(fw))
         assert str(recruitment_pages._question_rows(fw)) == expected
         assert expected.count("<tr") > len(AWKWARD) * 3 and ">No<" in expected
+
+
+# The template's loop as it was (templates/admin/users.html).
+PEOPLE_LOOP = """{% for u in page.items %}
+    <tr role="row">
+      <td role="cell" data-label="Name"><a href="{{ url_for('admin.user_detail', user_id=u.id) }}">{{ u.display_name }}</a></td>
+      <td role="cell" data-label="Email">{{ u.email }}</td>
+      <td role="cell" data-label="Roles">{{ u.roles | map(attribute='role.label') | join(', ') }}</td>
+      <td role="cell" data-label="Status">{% if not u.is_active_account %}Closed{% elif u.is_verified %}Active{% else %}Email not confirmed{% endif %}</td>
+    </tr>
+  {% endfor %}"""  # noqa: E501
+
+
+@pytest.mark.parametrize(("q", "role"), [("", None), ("o", None), ("", Role.MENTOR),
+                                         ("example", Role.MEMBER), ("zzz", None)])
+def test_the_people_list_is_the_loop_it_replaced(app, users, q, role):
+    for i, name in enumerate(AWKWARD * 2):
+        user = make_user(email=f"odd{i}@example.org", name=name,
+                         roles=(Role.MEMBER, Role.MENTOR, Role.COORDINATOR)[:1 + i % 3])
+        user.is_active_account = i % 4 != 1
+        user.email_verified_at = None if i % 3 == 2 else user.email_verified_at
+    db.session.commit()
+    like = f"%{q}%"
+    query = sa.select(User).where(sa.or_(sa.func.lower(User.display_name).like(like),
+                                         User.email.like(like)))
+    if role is not None:
+        query = query.where(User.roles.any(UserRole.role == role))
+    seen = ""
+    for page in (1, 2, 9):
+        with app.test_request_context("/admin/users"):
+            # Roles in a set order, as the roles table's key gives them.
+            old = db.paginate(query.order_by(User.display_name, User.id), page=page,
+                              per_page=5, error_out=False)
+            for user in old.items:
+                user.roles.sort(key=lambda r: r.role.value)
+            expected = render_template_string(PEOPLE_LOOP, page=old)
+            new, rows = people.people_page(q, role, page, 5)
+            assert str(rows) == expected
+            assert (new.total, new.pages) == ((old.total, old.pages) if old.items else (0, 0))
+            seen += expected
+    assert ("<tr" in seen) == (q != "zzz")
+    if not q and role is None:
+        assert "Closed" in seen and "Email not confirmed" in seen and "Mentor" in seen

@@ -10,11 +10,11 @@ from markupsafe import Markup, escape
 
 from netapp import kept_forms
 from netapp.access import current_account, role_required
-from netapp.admin import bp
+from netapp.admin import bp, people
 from netapp.admin.forms import GRANTABLE, AuditFilterForm, RoleChangeForm
 from netapp.auth.forms import EmptyForm
 from netapp.extensions import db
-from netapp.models import AuditEntry, Role, User, UserRole
+from netapp.models import AuditEntry, Role, User
 from netapp.request_hooks import page_number
 from netapp.services import accounts, audit, audit_words, paging
 
@@ -38,17 +38,9 @@ def _page() -> int:
 def users():
     q = request.args.get("q", "").strip()
     role_name = request.args.get("role", "")
-    query = sa.select(User).order_by(User.display_name, User.id)
-    if q:
-        like = f"%{q.lower()}%"
-        query = query.where(sa.or_(sa.func.lower(User.display_name).like(like),
-                                   User.email.like(like)))
     role = next((r for r in Role if r.value == role_name), None)
-    if role is not None:
-        query = query.where(User.roles.any(UserRole.role == role))
-    page = db.paginate(query, page=_page(), per_page=current_app.config["PAGE_SIZE"],
-                       error_out=False)
-    return render_template("admin/users.html", page=page, q=q, role=role)
+    page, rows = people.people_page(q, role, _page(), current_app.config["PAGE_SIZE"])
+    return render_template("admin/users.html", page=page, rows=rows, q=q, role=role)
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
