@@ -217,3 +217,220 @@ def test_the_statement_reads_nothing_of_an_affinity_network_for_someone_outside_
     assert set(seen.panel_rows) == {"standing"}
     assert (seen.page.items, seen.page.total, seen.leads, seen.new_people) == ([], 0, [], [])
     assert seen.new_count is None and seen.unlisted_others is None
+
+
+# ---------------------------------------------------------------- a local network
+#
+# Who is listed follows who may see each person's council area, written out here from their
+# profile: "everyone" (or no choice, or no profile) for everyone signed in; "networks" for
+# fellow members and staff; "coordinators" for coordinators and admins; "me" for nobody else.
+# An unknown stored value counts as the default. The viewer always sees themselves.
+
+AREAS = ["everyone", "networks", "coordinators", "me", None, "no profile", "odd value"]
+
+
+def _area_choice(user_id: int) -> str | None:
+    from netapp.models import Profile
+
+    profile = db.session.get(Profile, user_id)
+    return None if profile is None else (profile.visibility or {}).get("area")
+
+
+def _sees_area(viewer: User, network: Network, choice: str | None) -> bool:
+    from netapp.models import Role
+
+    fellow = db.session.get(NetworkMembership, (viewer.id, network.id)) is not None
+    staff = viewer.has_role(Role.COORDINATOR, Role.ADMIN)
+    seen = {"everyone"} | ({"networks"} if fellow or staff else set()) \
+        | ({"coordinators"} if staff else set())
+    choice = "everyone" if choice is None else choice
+    return choice in seen or choice not in {"everyone", "networks", "coordinators", "me"}
+
+
+def _expected_local(network: Network, viewer: User, page: int) -> dict:
+    everyone = [(u, m) for u, m in _people(network) if u.is_active_account]
+    listed = [(u, m) for u, m in everyone
+              if u.id == viewer.id or _sees_area(viewer, network, _area_choice(u.id))]
+    by_name = sorted(listed, key=lambda um: (um[0].display_name, um[0].id))
+    leads = set(db.session.scalars(sa.select(NetworkLead.user_id)
+                                   .where(NetworkLead.network_id == network.id)))
+    new = [(u, m) for u, m in everyone if m.joined_at >= _month_start()]
+    seen = {u.id for u, _ in listed}
+    newest = sorted((um for um in new if um[0].id in seen),
+                    key=lambda um: (um[1].joined_at, um[0].id), reverse=True)
+    return {
+        "page": [(u.id, u.display_name)
+                 for u, _ in by_name[(page - 1) * PER_PAGE:page * PER_PAGE]],
+        "total": len(listed),
+        "leads": [(u.id, u.display_name) for u, _ in by_name if u.id in leads],
+        "new_count": networks.shown_count(len(new)),
+        "new_people": [(u.id, u.display_name) for u, _ in newest[:networks.NEW_SHOWN]],
+        "unlisted": None,
+    }
+
+
+def _set_area(person: User, area: str | None) -> None:
+    from netapp.models import Profile
+
+    if area == "no profile":
+        return
+    db.session.add(Profile(user_id=person.id,
+                           visibility={} if area is None else {"area": area}))
+
+
+@pytest.fixture
+def local(app):
+    found = Network(kind=NetworkKind.LOCAL, code="local-test", name="A local network",
+                    description="")
+    db.session.add(found)
+    db.session.commit()
+    return found
+
+
+def _fill_local(network: Network) -> list[User]:
+    """The names above as members, each with a council-area choice in turn (the choice made
+    before joining for some, after for others), two closed, three leads."""
+    people = _fill(network)
+    for n, person in enumerate(people):
+        _set_area(person, AREAS[n % len(AREAS)])
+    db.session.commit()
+    return people
+
+
+def _viewers(network: Network, people: list[User]) -> list[User]:
+    from netapp.models import Role
+
+    outsider = make_user(name="Olga Outside")
+    coordinator = make_user(name="Cora Ordinator", roles=[Role.COORDINATOR])
+    admin = make_user(name="Ada Min", roles=[Role.ADMIN])
+    # A member who shows their area to nobody, another to fellow members only; an outsider;
+    # staff outside the network.
+    return [people[3], people[1], outsider, coordinator, admin]
+
+
+def test_every_page_of_a_local_network_is_what_each_person_s_choice_says(app, local):
+    people = _fill_local(local)
+    for viewer in _viewers(local, people):
+        pages = -(-_expected_local(local, viewer, 1)["total"] // PER_PAGE)
+        with app.test_request_context():
+            for page in range(1, pages + 2):
+                assert _read(local, viewer, page) == _expected_local(local, viewer, page), (
+                    viewer.display_name, page)
+
+
+def _copies_and_tallies_are_right() -> None:
+    """Each membership's copy of its member's council-area choice is their profile's, and the
+    tallies by month are what counting the memberships says."""
+    from netapp.models.networks import NetworkTally
+
+    rows = db.session.execute(sa.select(NetworkMembership.user_id, NetworkMembership.network_id,
+                                        NetworkMembership.member_area,
+                                        NetworkMembership.joined_at,
+                                        NetworkMembership.is_listed)).all()
+    for user_id, _, area, _, _ in rows:
+        assert area == _area_choice(user_id), user_id
+    counted: dict = {}
+    for _, network_id, _, joined_at, is_listed in rows:
+        month = joined_at.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+        members, listed = counted.get((network_id, month), (0, 0))
+        counted[network_id, month] = (members + 1, listed + bool(is_listed))
+    kept = {(t.network_id, t.joined_month): (t.members, t.listed)
+            for t in db.session.scalars(sa.select(NetworkTally)) if t.members or t.listed}
+    assert kept == counted
+
+
+def test_the_database_keeps_each_choice_and_the_tallies_on_every_change(app, local, affinity):
+    from netapp.models import Profile
+
+    people = _fill_local(local)
+    others = _fill(affinity)
+    db.session.expire_all()
+    _copies_and_tallies_are_right()
+    # A choice changed, a profile removed, a profile added after joining.
+    profile = db.session.get(Profile, people[0].id)
+    profile.visibility = {**profile.visibility, "area": "me"}
+    db.session.delete(db.session.get(Profile, people[1].id))
+    db.session.add(Profile(user_id=others[0].id, visibility={"area": "coordinators"}))
+    db.session.commit()
+    _copies_and_tallies_are_right()
+    # Bulk inserts (as imports write them), a move to another month, listing turned on and
+    # off, a move to another network, and people leaving one by one and at once.
+    newcomers = [make_user(name=f"New {n}") for n in range(3)]
+    db.session.add(Profile(user_id=newcomers[0].id, visibility={"area": "networks"}))
+    db.session.commit()
+    db.session.execute(sa.insert(NetworkMembership), [
+        {"user_id": p.id, "network_id": local.id, "is_listed": n == 1,
+         "joined_at": _month_start() - timedelta(days=40 * n)}
+        for n, p in enumerate(newcomers)])
+    moved = db.session.get(NetworkMembership, (others[2].id, affinity.id))
+    moved.joined_at = moved.joined_at - timedelta(days=70)
+    db.session.get(NetworkMembership, (others[4].id, affinity.id)).is_listed = True
+    db.session.get(NetworkMembership, (others[5].id, affinity.id)).is_listed = False
+    db.session.commit()
+    _copies_and_tallies_are_right()
+    db.session.execute(sa.update(NetworkMembership)
+                       .where(NetworkMembership.user_id == others[6].id)
+                       .values(network_id=local.id))
+    db.session.delete(db.session.get(NetworkMembership, (people[7].id, local.id)))
+    db.session.commit()
+    db.session.execute(sa.delete(NetworkMembership).where(
+        NetworkMembership.network_id == affinity.id,
+        NetworkMembership.user_id.in_([p.id for p in others[8:12]])))
+    db.session.commit()
+    db.session.expire_all()
+    _copies_and_tallies_are_right()
+    viewer = others[1]
+    with app.test_request_context():
+        assert _read(affinity, viewer, 1) == _expected(affinity, viewer, 1)
+        assert _read(local, people[3], 1) == _expected_local(local, people[3], 1)
+
+
+def test_the_migrated_database_keeps_each_choice_and_the_tallies(empty_database_url):
+    # Migration 0019 fills the copies and tallies already there and installs their triggers on
+    # each engine, as create_all does.
+    from flask_migrate import upgrade
+
+    from config import TestingConfig
+    from netapp import create_app
+
+    migrated = create_app(type("MigrateConfig", (TestingConfig,),
+                               {"SQLALCHEMY_DATABASE_URI": empty_database_url}))
+    with migrated.app_context():
+        upgrade(revision="0018_organisation_names")
+        at = {"at": utcnow().replace(day=2)}
+        with db.engine.begin() as conn:
+            for n in (1, 2, 3):
+                conn.execute(sa.text(
+                    "INSERT INTO users (id, email, password_hash, display_name, "
+                    "is_active_account, created_at) VALUES (:id, :email, 'x', 'A', true, :at)"),
+                    {"id": n, "email": f"p{n}@example.org", **at})
+            for n, area in ((1, '{"area": "me"}'), (2, "{}")):
+                conn.execute(sa.text(
+                    "INSERT INTO profiles (user_id, meets_online, mentor_capacity, visibility, "
+                    "updated_at) VALUES (:id, true, 0, :v, :at)"), {"id": n, "v": area, **at})
+            conn.execute(sa.text(
+                "INSERT INTO networks (id, kind, code, name, description, created_at) "
+                "VALUES (9001, 'affinity', 'r1-test', 'A', '', :at)"), at)
+            conn.execute(sa.text(
+                "INSERT INTO network_memberships (user_id, network_id, joined_at, is_listed) "
+                "VALUES (1, 9001, :at, true), (2, 9001, :at, false)"), at)
+        upgrade()
+        with db.engine.begin() as conn:
+            copied = conn.execute(sa.text("SELECT user_id, member_area FROM network_memberships"))
+            assert dict(copied.all()) == {1: "me", 2: None}
+            conn.execute(sa.text(
+                "INSERT INTO network_memberships (user_id, network_id, joined_at, is_listed) "
+                "VALUES (3, 9001, :at, true)"), at)
+            conn.execute(sa.text(
+                "INSERT INTO profiles (user_id, meets_online, mentor_capacity, visibility, "
+                "updated_at) VALUES (3, true, 0, :v, :at)"), {"v": '{"area": "networks"}', **at})
+            conn.execute(sa.text("UPDATE profiles SET visibility = :v WHERE user_id = 2"),
+                         {"v": '{"area": "coordinators"}'})
+            conn.execute(sa.text("DELETE FROM profiles WHERE user_id = 1"))
+            areas = dict(conn.execute(sa.text(
+                "SELECT user_id, member_area FROM network_memberships")).all())
+            tallies = conn.execute(sa.text(
+                "SELECT network_id, members, listed FROM network_tallies")).all()
+        assert areas == {1: None, 2: "coordinators", 3: "networks"}
+        assert [tuple(row) for row in tallies] == [(9001, 3, 2)]
+        db.engine.dispose()

@@ -11,6 +11,7 @@ from netapp.extensions import db
 from netapp.models.base import create_with_table, stored_enum, utcnow
 from netapp.models.lqf import AssessmentScore
 from netapp.models.places import LocalAuthority
+from netapp.models.profiles import Profile
 
 
 class NetworkKind(enum.Enum):
@@ -52,10 +53,11 @@ class NetworkMembership(db.Model):
     # A network's page reads one page of its listed members by name, its newest members and
     # their counts from these indexes alone, whatever the network's size (an affinity network
     # holds thousands): by name (``member_name``) or the day they joined, each with the
-    # member's choice to be listed.
+    # member's choice to be listed. A local network's page reads its every member from the
+    # first alone, with the day they joined and who they show their council area to.
     __table_args__ = (
         sa.Index("ix_network_memberships_by_name", "network_id", "member_name", "user_id",
-                 "is_listed"),
+                 "is_listed", "joined_at", "member_area"),
         sa.Index("ix_network_memberships_by_joined", "network_id", "joined_at", "user_id",
                  "is_listed"),
     )
@@ -77,6 +79,11 @@ class NetworkMembership(db.Model):
     # list is read in this order; the names it shows are read from users. Not loaded with a
     # membership (deferred): nothing else reads it.
     member_name: Mapped[str] = mapped_column(sa.String(120), server_default="", deferred=True)
+    # Who the member shows their council area to (their profile's ``visibility["area"]``, None
+    # without one or without a choice), copied here by the database (``MEMBER_AREA_TRIGGERS``)
+    # when the row is made and whenever the profile is added, changed or removed: never
+    # written by the app. A local network's list is read from it.
+    member_area: Mapped[str | None] = mapped_column(sa.String(), deferred=True)
 
     network: Mapped[Network] = relationship()
 
@@ -128,6 +135,231 @@ MEMBER_NAME_TRIGGERS = {
     ],
 }
 create_with_table(NetworkMembership.__table__, MEMBER_NAME_FUNCTIONS, MEMBER_NAME_TRIGGERS)
+
+
+class NetworkTally(db.Model):
+    """How many people joined a network in a month (``joined_month``, its first moment) and are
+    still in it, and how many of those chose to be listed: kept by the database
+    (``TALLY_TRIGGERS``) whenever a membership is added, removed or changed, never written by
+    the app. A network's page counts its members, those listed and this month's new ones from
+    these few rows, not from every member (an affinity network holds thousands)."""
+
+    __tablename__ = "network_tallies"
+
+    network_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("networks.id", ondelete="CASCADE"), primary_key=True
+    )
+    joined_month: Mapped[datetime] = mapped_column(primary_key=True)
+    members: Mapped[int] = mapped_column(server_default="0")
+    listed: Mapped[int] = mapped_column(server_default="0")
+
+
+# ``NetworkMembership.member_area`` and ``NetworkTally``, kept by the database on both engines,
+# so every way a row is written (the ORM, bulk inserts, COPY in imports, erasure) keeps them.
+# Installed by migration 0019_network_tallies and by create_all. On PostgreSQL one statement
+# per insert or delete of profiles or memberships (a COPY of thousands counts them at once).
+MEMBER_AREA_FUNCTIONS = [
+    # A new membership takes its member's choice; their profile is locked against a change
+    # (FOR SHARE) until this transaction ends, so a change at the same moment waits and then
+    # copies its new choice here too.
+    """
+CREATE OR REPLACE FUNCTION netapp_membership_area() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.member_area := (SELECT visibility ->> 'area' FROM profiles
+                        WHERE user_id = NEW.user_id FOR SHARE);
+    RETURN NEW;
+END
+$$
+""",
+]
+MEMBER_AREA_PROFILE_FUNCTIONS = [
+    """
+CREATE OR REPLACE FUNCTION netapp_profiles_area_added() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE network_memberships SET member_area = netapp_area_added.visibility ->> 'area'
+    FROM netapp_area_added
+    WHERE network_memberships.user_id = netapp_area_added.user_id
+      AND network_memberships.member_area IS DISTINCT FROM
+          netapp_area_added.visibility ->> 'area';
+    RETURN NULL;
+END
+$$
+""",
+    """
+CREATE OR REPLACE FUNCTION netapp_profiles_area_removed() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE network_memberships SET member_area = NULL FROM netapp_area_removed
+    WHERE network_memberships.user_id = netapp_area_removed.user_id
+      AND network_memberships.member_area IS NOT NULL;
+    RETURN NULL;
+END
+$$
+""",
+    """
+CREATE OR REPLACE FUNCTION netapp_profile_area_changed() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF OLD.user_id IS DISTINCT FROM NEW.user_id THEN
+        UPDATE network_memberships SET member_area = NULL
+        WHERE user_id = OLD.user_id AND member_area IS NOT NULL;
+    END IF;
+    UPDATE network_memberships SET member_area = NEW.visibility ->> 'area'
+    WHERE user_id = NEW.user_id AND member_area IS DISTINCT FROM NEW.visibility ->> 'area';
+    RETURN NULL;
+END
+$$
+""",
+]
+TALLY_FUNCTIONS = [
+    """
+CREATE OR REPLACE FUNCTION netapp_tally_joined() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO network_tallies AS tally (network_id, joined_month, members, listed)
+    SELECT network_id, date_trunc('month', joined_at), count(*),
+           count(*) FILTER (WHERE is_listed)
+    FROM netapp_joined GROUP BY 1, 2 ORDER BY 1, 2
+    ON CONFLICT (network_id, joined_month) DO UPDATE
+    SET members = tally.members + excluded.members, listed = tally.listed + excluded.listed;
+    RETURN NULL;
+END
+$$
+""",
+    """
+CREATE OR REPLACE FUNCTION netapp_tally_left() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE network_tallies AS tally
+    SET members = tally.members - gone.members, listed = tally.listed - gone.listed
+    FROM (SELECT network_id, date_trunc('month', joined_at) AS joined_month,
+                 count(*) AS members, count(*) FILTER (WHERE is_listed) AS listed
+          FROM netapp_left GROUP BY 1, 2) AS gone
+    WHERE tally.network_id = gone.network_id AND tally.joined_month = gone.joined_month;
+    RETURN NULL;
+END
+$$
+""",
+    """
+CREATE OR REPLACE FUNCTION netapp_tally_moved() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE network_tallies
+    SET members = members - 1, listed = listed - OLD.is_listed::integer
+    WHERE network_id = OLD.network_id AND joined_month = date_trunc('month', OLD.joined_at);
+    INSERT INTO network_tallies AS tally (network_id, joined_month, members, listed)
+    VALUES (NEW.network_id, date_trunc('month', NEW.joined_at), 1, NEW.is_listed::integer)
+    ON CONFLICT (network_id, joined_month) DO UPDATE
+    SET members = tally.members + 1, listed = tally.listed + excluded.listed;
+    RETURN NULL;
+END
+$$
+""",
+]
+# SQLite keeps times as text ("2026-11-27 13:00:00.000000"): a month is its first seven
+# characters. The choice is read as the app's queries read it.
+_MONTH = "substr({}.joined_at, 1, 7) || '-01 00:00:00.000000'"
+_AREA = "JSON_EXTRACT({}.visibility, '$.\"area\"')"
+# A new month's row made without a conflict: an outer INSERT OR REPLACE would turn an INSERT OR
+# IGNORE here into a REPLACE of the row (SQLite's rule for statements in triggers).
+_NEW_TALLY = (
+    "INSERT INTO network_tallies (network_id, joined_month, members, listed) "
+    f"SELECT NEW.network_id, {_MONTH.format('NEW')}, 0, 0 WHERE NOT EXISTS (SELECT 1 FROM "
+    "network_tallies WHERE network_id = NEW.network_id "
+    f"AND joined_month = {_MONTH.format('NEW')});")
+MEMBER_AREA_TRIGGERS = {
+    "postgresql": [
+        "CREATE TRIGGER network_memberships_area BEFORE INSERT OR UPDATE OF user_id "
+        "ON network_memberships FOR EACH ROW EXECUTE FUNCTION netapp_membership_area()",
+    ],
+    "sqlite": [
+        "CREATE TRIGGER network_memberships_area AFTER INSERT ON network_memberships "
+        "FOR EACH ROW BEGIN UPDATE network_memberships SET member_area = "
+        f"(SELECT {_AREA.format('profiles')} FROM profiles WHERE user_id = NEW.user_id) "
+        "WHERE user_id = NEW.user_id AND network_id = NEW.network_id; END",
+        "CREATE TRIGGER network_memberships_area_moved AFTER UPDATE OF user_id "
+        "ON network_memberships FOR EACH ROW WHEN OLD.user_id IS NOT NEW.user_id BEGIN "
+        "UPDATE network_memberships SET member_area = "
+        f"(SELECT {_AREA.format('profiles')} FROM profiles WHERE user_id = NEW.user_id) "
+        "WHERE user_id = NEW.user_id AND network_id = NEW.network_id; END",
+    ],
+}
+MEMBER_AREA_PROFILE_TRIGGERS = {
+    "postgresql": [
+        "CREATE TRIGGER profiles_area_added AFTER INSERT ON profiles "
+        "REFERENCING NEW TABLE AS netapp_area_added FOR EACH STATEMENT "
+        "EXECUTE FUNCTION netapp_profiles_area_added()",
+        "CREATE TRIGGER profiles_area_removed AFTER DELETE ON profiles "
+        "REFERENCING OLD TABLE AS netapp_area_removed FOR EACH STATEMENT "
+        "EXECUTE FUNCTION netapp_profiles_area_removed()",
+        "CREATE TRIGGER profiles_area_changed AFTER UPDATE OF visibility, user_id ON profiles "
+        "FOR EACH ROW WHEN (OLD.user_id IS DISTINCT FROM NEW.user_id "
+        "OR (OLD.visibility ->> 'area') IS DISTINCT FROM (NEW.visibility ->> 'area')) "
+        "EXECUTE FUNCTION netapp_profile_area_changed()",
+    ],
+    "sqlite": [
+        "CREATE TRIGGER profiles_area_added AFTER INSERT ON profiles FOR EACH ROW BEGIN "
+        f"UPDATE network_memberships SET member_area = {_AREA.format('NEW')} "
+        "WHERE user_id = NEW.user_id; END",
+        "CREATE TRIGGER profiles_area_removed AFTER DELETE ON profiles FOR EACH ROW BEGIN "
+        "UPDATE network_memberships SET member_area = NULL WHERE user_id = OLD.user_id; END",
+        "CREATE TRIGGER profiles_area_changed AFTER UPDATE OF visibility, user_id ON profiles "
+        "FOR EACH ROW BEGIN "
+        "UPDATE network_memberships SET member_area = NULL "
+        "WHERE user_id = OLD.user_id AND OLD.user_id IS NOT NEW.user_id; "
+        f"UPDATE network_memberships SET member_area = {_AREA.format('NEW')} "
+        "WHERE user_id = NEW.user_id; END",
+    ],
+}
+TALLY_TRIGGERS = {
+    "postgresql": [
+        "CREATE TRIGGER network_memberships_tally_joined AFTER INSERT ON network_memberships "
+        "REFERENCING NEW TABLE AS netapp_joined FOR EACH STATEMENT "
+        "EXECUTE FUNCTION netapp_tally_joined()",
+        "CREATE TRIGGER network_memberships_tally_left AFTER DELETE ON network_memberships "
+        "REFERENCING OLD TABLE AS netapp_left FOR EACH STATEMENT "
+        "EXECUTE FUNCTION netapp_tally_left()",
+        "CREATE TRIGGER network_memberships_tally_moved "
+        "AFTER UPDATE OF network_id, joined_at, is_listed ON network_memberships FOR EACH ROW "
+        "WHEN (OLD.network_id IS DISTINCT FROM NEW.network_id "
+        "OR date_trunc('month', OLD.joined_at) IS DISTINCT FROM date_trunc('month', NEW.joined_at) "
+        "OR OLD.is_listed IS DISTINCT FROM NEW.is_listed) "
+        "EXECUTE FUNCTION netapp_tally_moved()",
+    ],
+    "sqlite": [
+        "CREATE TRIGGER network_memberships_tally_joined AFTER INSERT ON network_memberships "
+        "FOR EACH ROW BEGIN "
+        f"{_NEW_TALLY} "
+        "UPDATE network_tallies SET members = members + 1, "
+        "listed = listed + (NEW.is_listed IS 1) "
+        f"WHERE network_id = NEW.network_id AND joined_month = {_MONTH.format('NEW')}; END",
+        "CREATE TRIGGER network_memberships_tally_left AFTER DELETE ON network_memberships "
+        "FOR EACH ROW BEGIN "
+        "UPDATE network_tallies SET members = members - 1, "
+        "listed = listed - (OLD.is_listed IS 1) "
+        f"WHERE network_id = OLD.network_id AND joined_month = {_MONTH.format('OLD')}; END",
+        "CREATE TRIGGER network_memberships_tally_moved "
+        "AFTER UPDATE OF network_id, joined_at, is_listed ON network_memberships FOR EACH ROW "
+        "WHEN OLD.network_id IS NOT NEW.network_id "
+        f"OR {_MONTH.format('OLD')} IS NOT {_MONTH.format('NEW')} "
+        "OR OLD.is_listed IS NOT NEW.is_listed BEGIN "
+        "UPDATE network_tallies SET members = members - 1, "
+        "listed = listed - (OLD.is_listed IS 1) "
+        f"WHERE network_id = OLD.network_id AND joined_month = {_MONTH.format('OLD')}; "
+        f"{_NEW_TALLY} "
+        "UPDATE network_tallies SET members = members + 1, "
+        "listed = listed + (NEW.is_listed IS 1) "
+        f"WHERE network_id = NEW.network_id AND joined_month = {_MONTH.format('NEW')}; END",
+    ],
+}
+create_with_table(NetworkMembership.__table__, MEMBER_AREA_FUNCTIONS + TALLY_FUNCTIONS,
+                  {dialect: MEMBER_AREA_TRIGGERS[dialect] + TALLY_TRIGGERS[dialect]
+                   for dialect in MEMBER_AREA_TRIGGERS})
+# On the profiles' table (which may be made before or after the memberships'): their triggers
+# update memberships, which need only exist when they fire.
+create_with_table(Profile.__table__, MEMBER_AREA_PROFILE_FUNCTIONS, MEMBER_AREA_PROFILE_TRIGGERS)
 
 
 class Topic(db.Model):

@@ -27,6 +27,7 @@ from netapp.models import (
     User,
 )
 from netapp.models.base import utcnow
+from netapp.models.networks import NetworkTally
 from netapp.services import audit, paging, reference, sql_lists
 from netapp.services.audiences import AREA_DEFAULT, AUDIENCES, COORDINATORS, EVERYONE, NETWORKS
 
@@ -186,20 +187,24 @@ def set_listed(user: User, network: Network, listed: bool) -> bool:
 # not listed must not open those fields, or the fields would say which network is shared.
 
 
-def _area_audience():
-    """The member's chosen audience for their council area, as SQL (with Profile joined)."""
-    return sa.func.coalesce(Profile.visibility["area"].as_string(), _word(AREA_DEFAULT))
+def _area_audience(choice=None):
+    """The member's chosen audience for their council area, as SQL: from their Profile
+    (joined), or from ``choice``, a copy of it (``NetworkMembership.member_area``)."""
+    if choice is None:
+        choice = Profile.visibility["area"].as_string()
+    return sa.func.coalesce(choice, _word(AREA_DEFAULT))
 
 
-def _area_seen_by(audiences: set[str]):
-    """SQL: the member's council area is shown to a viewer in these audiences.
+def _area_seen_by(audiences: set[str], choice=None):
+    """SQL: the member's council area is shown to a viewer in these audiences (``choice``:
+    as ``_area_audience``).
 
     Written as "not hidden" so an unknown stored value falls back to the default, as
     profiles.visibility_of does. The hidden audiences are written into the SQL as words: a
     list of plain values would be expanded into a kept statement's SQL on every execution.
     """
-    return _area_audience().not_in([_word(audience)
-                                    for audience in sorted(set(AUDIENCES) - audiences)])
+    return _area_audience(choice).not_in([_word(audience)
+                                          for audience in sorted(set(AUDIENCES) - audiences)])
 
 
 def _word(value: str):
@@ -626,54 +631,44 @@ def _read_people(network: Network, viewer: User, page: int, per_page: int,
     )
 
 
-def _people(kind: NetworkKind, *columns):
-    """The active members of a network of this kind (parameter ``network``), with their
-    profiles joined.
+def _closed_accounts() -> sa.Select:
+    """SQL: the ids of closed accounts (a few, read from their own index)."""
+    return sa.select(User.id).where(User.is_active_account.is_not(True))
 
-    A local network (one council's members, a few hundred at most) reads its members' ids
-    first, as an array, so that PostgreSQL looks each person up by their id whatever the
-    network, and keeps one plan: joining the memberships to the people, it planned to read
-    every open account's name when it did not know which network. An affinity or national
-    network may hold thousands, where reading every name at once is the better plan, so
-    PostgreSQL is shown which network and plans for it."""
-    if kind is not NetworkKind.LOCAL:
-        return (sa.select(*columns).select_from(User)
-                .join(NetworkMembership, NetworkMembership.user_id == User.id)
-                .outerjoin(Profile, Profile.user_id == User.id)
-                .where(NetworkMembership.network_id == sa.bindparam("network"),
-                       User.is_active_account.is_(True)))
-    network = _network_param()
-    member_ids = (sa.select(NetworkMembership.user_id)
-                  .where(NetworkMembership.network_id == network).scalar_subquery())
-    return (sa.select(*columns).select_from(User)
-            .join(NetworkMembership, sa.and_(NetworkMembership.user_id == User.id,
-                                             NetworkMembership.network_id == network))
-            .outerjoin(Profile, Profile.user_id == User.id)
-            .where(sql_lists.one_of(User.id, member_ids), User.is_active_account.is_(True)))
+
+def _local_members(*columns) -> sa.Select:
+    """A local network's members with open accounts (parameter ``network``; a few hundred at
+    most), from the memberships alone: each keeps its member's name, the day they joined and
+    their council-area choice (copied there by the database), all held in the index by
+    network and name, so no one's account or profile is looked up."""
+    return sa.select(*columns).where(NetworkMembership.network_id == _network_param(),
+                                     NetworkMembership.user_id.not_in(_closed_accounts()))
 
 
 def _listed_on_page(kind: NetworkKind, audiences: frozenset[str] | None):
-    """SQL: ``_listed_for`` for a network of this kind (``audiences``: the viewer's, for a
-    local network), or the viewer themselves (parameter ``viewer``)."""
-    if kind is NetworkKind.AFFINITY:
-        rule = NetworkMembership.is_listed.is_(True)
-    elif audiences == _MEMBER_DECIDES:
+    """SQL: ``_listed_for`` for a membership of a local network (``audiences``: the viewer's),
+    from the membership's copy of the council-area choice, or the viewer themselves
+    (parameter ``viewer``)."""
+    choice = NetworkMembership.member_area
+    if audiences == _MEMBER_DECIDES:
         # A fellow member's audiences, and "my networks" only if the viewer is one.
-        is_fellow = sa.exists().where(NetworkMembership.user_id == sa.bindparam("viewer"),
-                                      NetworkMembership.network_id == sa.bindparam("network"))
-        rule = sa.and_(_area_seen_by({EVERYONE, NETWORKS}),
-                       sa.or_(_area_audience() != _word(NETWORKS), is_fellow))
+        viewers = aliased(NetworkMembership)
+        is_fellow = sa.exists().where(viewers.user_id == sa.bindparam("viewer"),
+                                      viewers.network_id == sa.bindparam("network"))
+        rule = sa.and_(_area_seen_by({EVERYONE, NETWORKS}, choice),
+                       sa.or_(_area_audience(choice) != _word(NETWORKS), is_fellow))
     elif kind is NetworkKind.LOCAL:
-        rule = _area_seen_by(set(audiences))
+        rule = _area_seen_by(set(audiences), choice)
     else:
-        rule = sa.true()
-    return sa.or_(rule, User.id == sa.bindparam("viewer"))
+        raise ValueError(f"not a local network: {kind}")
+    return sa.or_(rule, NetworkMembership.user_id == sa.bindparam("viewer"))
 
 
 @cache
 def _people_count_statement(kind: NetworkKind, audiences: frozenset[str] | None):
     return sa.select(sa.func.count()).select_from(
-        _people(kind, User.id).where(_listed_on_page(kind, audiences)).subquery())
+        _local_members(NetworkMembership.user_id).where(_listed_on_page(kind, audiences))
+        .subquery())
 
 
 @cache
@@ -728,10 +723,11 @@ def _local_people_parts(audiences: frozenset[str] | None) -> tuple[list[sa.Selec
     # A column, so PostgreSQL reads the few leads once and looks each member up among them
     # (joined to the members, it scanned the leads once per member).
     leads_here = sa.select(NetworkLead.user_id).where(NetworkLead.network_id == _network_param())
-    people = _people(kind, User.id, User.display_name, NetworkMembership.joined_at,
-                     sa.case((listed, _ONE), else_=_ZERO).label("listed"),
-                     sa.case((User.id.in_(leads_here), _ONE), else_=_ZERO).label("lead")
-                     ).cte("people")
+    member = NetworkMembership
+    people = _local_members(member.user_id.label("id"), member.member_name.label("display_name"),
+                            member.joined_at, sa.case((listed, _ONE), else_=_ZERO).label("listed"),
+                            sa.case((member.user_id.in_(leads_here), _ONE), else_=_ZERO)
+                            .label("lead")).cte("people")
     seen = people.c.listed == _ONE
     name_order = (people.c.display_name, people.c.id)
     listed_page = (sa.select(people.c.id, people.c.display_name,
@@ -770,12 +766,15 @@ def _wide_people_parts(kind: NetworkKind) -> list[sa.Select]:
     the viewer themselves; in a national network everyone. Only open accounts count: the few
     closed ones are read once from their own index and left out. A page of members is read
     in the order of the index by name (``member_name``), up to the page; this month's newest
-    listed members backwards in the order of the index by the day they joined; the counts
-    from the latter alone (a row ``counts``: listed as ``n``, not listed as ``flag``, this
-    month's new as ``pos``). Names shown, and the leads, are read from users."""
+    listed members backwards in the order of the index by the day they joined. The counts
+    (a row ``counts``: listed as ``n``, not listed as ``flag``, this month's new as ``pos``)
+    come from the network's tallies by the month members joined (``NetworkTally``, kept by
+    the database), less the closed accounts' memberships (looked up one by one), and for an
+    unlisted viewer themselves. The page's names are the index's copies (the database keeps
+    each the member's own); the newest members' and the leads' are read from users."""
     member = NetworkMembership
     viewer = sa.bindparam("viewer")
-    closed = sa.select(User.id).where(User.is_active_account.is_not(True))
+    closed = _closed_accounts()
     month = sa.bindparam("month", type_=sa.DateTime())
     listed = sa.true() if kind is not NetworkKind.AFFINITY else sa.or_(
         member.is_listed == sa.true(), member.user_id == viewer)
@@ -791,15 +790,31 @@ def _wide_people_parts(kind: NetworkKind) -> list[sa.Select]:
     newest = (members(member.user_id, member.joined_at).where(listed, member.joined_at >= month)
               .order_by(member.joined_at.desc(), member.user_id.desc())
               .limit(_number(NEW_SHOWN)).subquery())
-    counts = members(sa.func.count().filter(listed).label("listed"),
-                     sa.func.count().label("everyone"),
-                     sa.func.count().filter(member.joined_at >= month).label("new")).subquery()
+    tally = NetworkTally
+    tallies = sa.select(
+        sa.func.coalesce(sa.func.sum(tally.members), _ZERO).label("everyone"),
+        sa.func.coalesce(sa.func.sum(tally.listed), _ZERO).label("listed"),
+        sa.func.coalesce(sa.func.sum(tally.members).filter(tally.joined_month >= month), _ZERO)
+        .label("new")).where(tally.network_id == _network_param()).subquery()
+    closed_here = sa.select(
+        sa.func.count().label("everyone"),
+        sa.func.count().filter(member.is_listed == sa.true()).label("listed"),
+        sa.func.count().filter(member.joined_at >= month).label("new")
+    ).where(member.network_id == _network_param(), member.user_id.in_(closed)).subquery()
+    everyone = tallies.c.everyone - closed_here.c.everyone
+    if kind is NetworkKind.AFFINITY:
+        viewer_unlisted = (sa.select(sa.func.count())
+                           .where(member.network_id == _network_param(), member.user_id == viewer,
+                                  member.is_listed == sa.false(), member.user_id.not_in(closed))
+                           .scalar_subquery())
+        listed_count = tallies.c.listed - closed_here.c.listed + viewer_unlisted
+    else:
+        listed_count = everyone
     lead_order = (User.display_name, User.id)
     return [
-        sa.select(*_part("member", page.c.user_id, User.display_name, first=True,
+        sa.select(*_part("member", page.c.user_id, page.c.member_name, first=True,
                          pos=sa.func.row_number().over(
-                             order_by=(page.c.member_name, page.c.user_id))))
-        .select_from(page.join(User, User.id == page.c.user_id)),
+                             order_by=(page.c.member_name, page.c.user_id)))),
         sa.select(*_part("lead", User.id, User.display_name,
                          pos=sa.func.row_number().over(order_by=lead_order)))
         .select_from(NetworkLead)
@@ -813,8 +828,9 @@ def _wide_people_parts(kind: NetworkKind) -> list[sa.Select]:
                              order_by=(newest.c.joined_at.desc(), newest.c.user_id.desc()))))
         .select_from(newest.join(User, User.id == newest.c.user_id)),
         # Not listed, the viewer aside: exactly the members the listing rule leaves out.
-        sa.select(*_part("counts", count=counts.c.listed,
-                         flag=counts.c.everyone - counts.c.listed, pos=counts.c.new)),
+        sa.select(*_part("counts", count=listed_count, flag=everyone - listed_count,
+                         pos=tallies.c.new - closed_here.c.new))
+        .select_from(tallies.join(closed_here, sa.true())),
     ]
 
 
