@@ -2,6 +2,8 @@
 places and reasons as the engine's pool (``bridge.load_pool``), a page at a time."""
 from __future__ import annotations
 
+import re
+
 import pytest
 import sqlalchemy as sa
 
@@ -384,3 +386,32 @@ def test_the_kept_pool_follows_every_change_to_the_tables_it_comes_from(app):
            lambda: db.session.delete(db.session.get(User, people["twin1"].id)),
            # straight from the table, as nothing in the app does
            lambda: db.session.execute(sa.delete(User).where(User.id == people["mix"].id)))
+
+
+def test_the_pick_lists_show_each_change_at_once(app, client, auth):
+    load_reference()
+    coordinator = make_user(email="cora@example.org", name="Cora Coordinator",
+                            roles=[Role.COORDINATOR])
+    auth.login(coordinator.email)
+    ann = mentee("Ann <Waiting>")
+    meg = mentor("Meg Mentor")
+    rnd = MentoringRound(name="Round", status=RoundStatus.DRAFT, weights={})
+    db.session.add(rnd)
+    db.session.commit()
+    url = f"/mentoring/rounds/{rnd.id}/pairs"
+
+    def options():
+        text = client.get(url).get_data(as_text=True)
+        return [re.findall(r'<option value="([^"]*)"></option>', text[text.index(f'id="{i}"'):]
+                           .split("</datalist>")[0]) for i in ("pool-mentees", "pool-mentors")]
+
+    assert options() == [[f"Ann &lt;Waiting&gt; (member {ann.id})"],
+                         [f"Meg Mentor (member {meg.id})"]]
+    assert options() == options()  # shown again, the same
+    ann.display_name = "Annie"
+    db.session.commit()
+    assert options() == [[f"Annie (member {ann.id})"], [f"Meg Mentor (member {meg.id})"]]
+    abe = mentee("Abe Later")
+    _profile(meg).mentoring_paused = True
+    db.session.commit()
+    assert options() == [[f"Abe Later (member {abe.id})", f"Annie (member {ann.id})"], []]

@@ -2,6 +2,7 @@
 progress, preview and publish."""
 from __future__ import annotations
 
+from collections import OrderedDict
 from decimal import Decimal
 
 from flask import (
@@ -28,6 +29,7 @@ from netapp.request_hooks import page_number
 from netapp.services import jobs, reference
 from netapp.services import mentoring_rounds as rounds_service
 from netapp.services.jobs import JobError
+from netapp.services.peers import keep_latest
 
 STAFF = (Role.COORDINATOR, Role.ADMIN)
 POOL_LISTS = ("mentees", "mentors", "left_out")
@@ -134,9 +136,9 @@ def round_rules(round_id: int):
             flash("Saved. It counts from the next run.", "success")
             return redirect(url_for("mentoring.round_rules", round_id=rnd.id))
     editable = rnd.status in rounds_service.EDITABLE
-    mentees, mentors = rounds_service.pick_lists(rnd) if editable else ([], [])
+    mentee_options, mentor_options = _pick_options(rnd) if editable else ("", "")
     return render_template("mentoring/rounds_pairs.html", rnd=rnd, form=form,
-                           mentee_options=_options(mentees), mentor_options=_options(mentors),
+                           mentee_options=mentee_options, mentor_options=mentor_options,
                            rules=rounds_service.rules_of(rnd),
                            remove_form=EmptyForm(), editable=editable)
 
@@ -145,6 +147,25 @@ def _options(people) -> Markup:
     """A pick list's options (up to a thousand), written in Python, every label escaped."""
     return Markup("".join(f'<option value="{escaped(rounds_service.label(p))}"></option>'
                           for p in people))
+
+
+_PICKS_KEPT = 8  # pick lists a process keeps (``_pick_options``)
+
+
+def _pick_options(rnd: MentoringRound) -> tuple[Markup, Markup]:
+    """The options of the mentee and mentor pick lists (``_options``). A process keeps those
+    of its latest few pools by every row they show (side, member number and name, in order),
+    so a pool shown again is not written again; any change is another key, written afresh."""
+    rows = tuple(map(tuple, rounds_service.pick_rows(rnd)))
+    kept: OrderedDict = current_app.extensions.setdefault("round_picks", OrderedDict())
+    found = kept.get(rows)
+    if found is None:
+        sides: tuple[list, list] = ([], [])
+        for side, user_id, name in rows:
+            sides[side - 1].append(rounds_service.Person(user_id, name))
+        found = (_options(sides[0]), _options(sides[1]))
+        keep_latest(kept, rows, found, _PICKS_KEPT)
+    return found
 
 
 @bp.route("/rounds/<int:round_id>/pairs/<int:rule_id>/remove", methods=["POST"])

@@ -219,19 +219,24 @@ def _pick_statement(dialect: str, regional: bool, limit: int) -> sa.Select:
         sa.func.row_number().over(order_by=_by_name(people, dialect)).label("rank"))
         .where(_POOL_LISTS[show](people)) for side, show in ((1, "mentees"), (2, "mentors")))
     both = sa.union_all(*ranked).subquery("both")
-    return (sa.select(both.c.side, both.c.user_id, both.c.name, both.c.rank)
-            .where(both.c.rank <= limit))
+    return (sa.select(both.c.side, both.c.user_id, both.c.name)
+            .where(both.c.rank <= limit).order_by(both.c.side, both.c.rank))
+
+
+def pick_rows(rnd: MentoringRound, limit: int = 1000) -> list:
+    """The first ``limit`` of each of the round's pool lists by name, mentees first, as rows
+    of (side: 1 mentee, 2 mentor; user id; name); one statement."""
+    params = {} if rnd.region_id is None else {"region": rnd.region_id}
+    statement = _pick_statement(db.session.connection().dialect.name,
+                                rnd.region_id is not None, limit)
+    return _pool_rows(statement, params)
 
 
 def pick_lists(rnd: MentoringRound, limit: int = 1000) -> tuple[list[Person], list[Person]]:
     """(mentees, mentors): the first ``limit`` of each of the round's pool lists, by name, for
     the pick lists of the locked and forbidden pairs form; one statement."""
-    params = {} if rnd.region_id is None else {"region": rnd.region_id}
     found: tuple[list[Person], list[Person]] = ([], [])
-    statement = _pick_statement(db.session.connection().dialect.name,
-                                rnd.region_id is not None, limit)
-    for side, user_id, name, _ in sorted(_pool_rows(statement, params),
-                                         key=lambda r: (r.side, r.rank)):
+    for side, user_id, name in pick_rows(rnd, limit):
         found[side - 1].append(Person(user_id, name))
     return found
 
