@@ -339,6 +339,12 @@ def test_the_set_page_runs_the_same_number_of_statements_whatever_its_size(
     client.get(f"/sets/{small.id}/roster")
     assert count_statements(client, f"/sets/{small.id}/roster") == \
         count_statements(client, f"/sets/{big.id}/roster")
+    # The list of sets meeting now, with two sets and with more, some without a facilitator.
+    two = count_statements(client, "/sets/running")
+    for n in range(4):
+        published_set(more_members(2, start=30 + 2 * n), users["mentor"] if n % 2 else None,
+                      name=f"More {n}")
+    assert count_statements(client, "/sets/running") == two
 
 
 # ---------------------------------------------------------------- demo data

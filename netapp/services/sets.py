@@ -14,7 +14,7 @@ from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, lazyload, selectinload
+from sqlalchemy.orm import joinedload, lazyload
 
 from netapp.extensions import db
 from netapp.models import (
@@ -721,10 +721,28 @@ class RosterMeeting:
 ROSTER_MEETINGS = 12
 
 
-def active_sets_query() -> sa.Select:
-    return (sa.select(LearningSet).where(LearningSet.status == SetStatus.ACTIVE)
-            .options(selectinload(LearningSet.facilitator))
-            .order_by(LearningSet.name, LearningSet.id))
+@cache
+def _running_statement() -> sa.Select:
+    """The statement behind ``running_page``, built once per process: parameters
+    ``per_page`` and ``skip``."""
+    facilitator = (sa.select(User.display_name).where(User.id == LearningSet.facilitator_id)
+                   .scalar_subquery())
+    return (sa.select(LearningSet.id, LearningSet.name, facilitator.label("facilitator"),
+                      sa.func.count().over().label("total"))
+            .where(LearningSet.status == _written(SetStatus.ACTIVE.value))
+            .order_by(LearningSet.name, LearningSet.id)
+            .limit(sa.bindparam("per_page", type_=sa.Integer()))
+            .offset(sa.bindparam("skip", type_=sa.Integer())))
+
+
+def running_page(page: int, per_page: int) -> paging.Page:
+    """Page ``page`` of the active sets by name, as plain rows (``id``, ``name`` and the
+    ``facilitator``'s name or None), with the number in all: one statement. (A page past the
+    end is empty and its total not counted: the list then shows no pages.)"""
+    page = max(page, 1)
+    rows = networks._rows(_running_statement(),
+                          {"per_page": per_page, "skip": (page - 1) * per_page})
+    return paging.Page(rows, rows[0].total if rows else 0, page, per_page)
 
 
 def _names_list(set_id) -> sa.ScalarSelect:

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from functools import cache
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask import current_app, has_request_context, request, url_for
@@ -108,12 +110,45 @@ def withdraw_request(user: User) -> bool:
 # ---------------------------------------------------------------- formations
 
 
-def formations_query() -> sa.Select:
-    """Every formation, newest first, with its region and job (for a paged list)."""
-    return (sa.select(SetFormation)
-            .options(sa.orm.selectinload(SetFormation.region),
-                     sa.orm.selectinload(SetFormation.job))
-            .order_by(SetFormation.created_at.desc(), SetFormation.id.desc()))
+@dataclass(frozen=True)
+class FormationRow:
+    """A formation as the list of formations shows it."""
+
+    id: int
+    name: str
+    region: str | None  # its region's name; None for the whole country
+    status: FormationStatus
+    progress: int | None  # its run's, if it has one
+    stats: dict | None
+    created_at: datetime
+
+
+@cache
+def _formations_statement() -> sa.Select:
+    """The statement behind ``formations_page``, built once per process: parameters
+    ``per_page`` and ``skip``."""
+    return (sa.select(SetFormation.id, SetFormation.name, Region.name.label("region"),
+                      SetFormation.status, Job.progress, SetFormation.stats,
+                      SetFormation.created_at, sa.func.count().over().label("total"))
+            .outerjoin(Region, Region.id == SetFormation.region_id)
+            .outerjoin(Job, Job.id == SetFormation.job_id)
+            .order_by(SetFormation.created_at.desc(), SetFormation.id.desc())
+            .limit(sa.bindparam("per_page", type_=sa.Integer()))
+            .offset(sa.bindparam("skip", type_=sa.Integer())))
+
+
+def formations_page(page: int, per_page: int) -> paging.Page:
+    """Page ``page`` of every formation (``FormationRow``s), newest first, with its region's
+    name and its run's progress, and the number in all: one statement. (A page past the end is
+    empty and its total not counted: the list then shows no pages.)"""
+    page = max(page, 1)
+    rows = networks._rows(_formations_statement(),
+                          {"per_page": per_page, "skip": (page - 1) * per_page})
+    return paging.Page([
+        FormationRow(row.id, row.name, row.region, FormationStatus(row.status), row.progress,
+                     json.loads(row.stats) if isinstance(row.stats, str) else row.stats,
+                     row.created_at) for row in rows], rows[0].total if rows else 0, page,
+        per_page)
 
 
 def where(formation: SetFormation) -> str:
@@ -822,16 +857,45 @@ def propose_sets(formation: SetFormation, user_id: int,
     return [p for *_, p in scored], ""
 
 
-def late_job(formation: SetFormation, user_id: int) -> Job | None:
-    """The latest search for sets for this late joiner (one query), stale ones given up."""
-    job = db.session.scalars(
-        sa.select(Job).where(Job.kind == LATE_KIND,
-                             Job.params["formation_id"].as_integer() == formation.id,
-                             Job.params["user_id"].as_integer() == user_id)
-        .order_by(Job.id.desc()).limit(1)).first()
+def _late_jobs(formation: SetFormation, user_id: int) -> sa.Select:
+    return (sa.select(Job).where(Job.kind == LATE_KIND,
+                                 Job.params["formation_id"].as_integer() == formation.id,
+                                 Job.params["user_id"].as_integer() == user_id)
+            .order_by(Job.id.desc()).limit(1))
+
+
+def _fresh(job: Job | None) -> Job | None:
     if job is not None and not job.status.is_finished:
         jobs.give_up_if_stale(job)
     return job
+
+
+def late_job(formation: SetFormation, user_id: int) -> Job | None:
+    """The latest search for sets for this late joiner (one query), stale ones given up."""
+    return _fresh(db.session.scalars(_late_jobs(formation, user_id)).first())
+
+
+class LatePerson(NamedTuple):
+    id: int
+    display_name: str
+
+
+def late_person(formation: SetFormation, user_id: int) -> sa.Row | None:
+    """The member (``id``, ``display_name``) if they are one of ``late_joiners_query``'s."""
+    return db.session.execute(late_joiners_query(formation).with_only_columns(
+        User.id, User.display_name).where(User.id == user_id)).first()
+
+
+def late_person_and_job(formation: SetFormation,
+                        user_id: int) -> tuple[LatePerson | None, Job | None]:
+    """``late_person`` and, when there is one, ``late_job``, in one statement."""
+    latest = _late_jobs(formation, user_id).with_only_columns(Job.id).scalar_subquery()
+    found = db.session.execute(late_joiners_query(formation).with_only_columns(
+        User.id, User.display_name, Job).outerjoin(Job, Job.id == latest)
+        .where(User.id == user_id)).first()
+    if found is None:
+        return None, None
+    return LatePerson(found[0], found[1]), _fresh(found[2])
 
 
 def start_late_proposals(actor: User, formation: SetFormation, user_id: int) -> Job:

@@ -19,7 +19,7 @@ from wtforms import SelectChoice
 from netapp.access import current_account, role_required
 from netapp.extensions import db
 from netapp.forms_common import EmptyForm
-from netapp.models import FormationStatus, LearningSet, Role, SetFormation, User
+from netapp.models import FormationStatus, LearningSet, Role, SetFormation
 from netapp.progress import progress_fragment
 from netapp.request_hooks import page_number
 from netapp.services import jobs, reference
@@ -59,9 +59,8 @@ def _to_formation(formation: SetFormation, **args):
 @bp.route("/formations")
 @role_required(*STAFF)
 def formations():
-    page = db.paginate(service.formations_query(), page=_page(),
-                       per_page=current_app.config["PAGE_SIZE"], error_out=False)
-    return render_template("sets/formation_list.html", page=page, where=service.where)
+    page = service.formations_page(_page(), current_app.config["PAGE_SIZE"])
+    return render_template("sets/formation_list.html", page=page)
 
 
 @bp.route("/formations/new", methods=["GET", "POST"])
@@ -266,14 +265,12 @@ def late_joiners(formation_id: int):
     return render_template("sets/formation_late.html", formation=formation, page=page)
 
 
-def _late_person(formation: SetFormation, user_id: int) -> User:
+def _late_person(formation: SetFormation, user_id: int) -> None:
+    """404 unless the member is one of the formation's late joiners."""
     if formation.status != FormationStatus.PUBLISHED:
         abort(404)
-    person = db.session.scalars(service.late_joiners_query(formation)
-                                .where(User.id == user_id)).first()
-    if person is None:
+    if service.late_person(formation, user_id) is None:
         abort(404)
-    return person
 
 
 @bp.route("/formations/<int:formation_id>/late/<int:user_id>", methods=["GET", "POST"])
@@ -282,8 +279,11 @@ def late_joiner(formation_id: int, user_id: int):
     """The search for a late joiner's sets (run in the task queue), its progress, and once
     done the sets to choose from."""
     formation = _formation(formation_id)
-    person = _late_person(formation, user_id)
-    job = service.late_job(formation, user_id)
+    if formation.status != FormationStatus.PUBLISHED:
+        abort(404)
+    person, job = service.late_person_and_job(formation, user_id)
+    if person is None:
+        abort(404)
     proposals, reason = service.late_proposals(job)
     form = LateJoinerForm(data=None if request.method == "POST" or not proposals else
                           {"set_id": proposals[0].set_id})

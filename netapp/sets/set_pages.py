@@ -13,7 +13,6 @@ from markupsafe import Markup
 
 from netapp import kept_forms
 from netapp.access import role_required
-from netapp.extensions import db
 from netapp.forms_common import EmptyForm, token_input
 from netapp.members._common import current_member
 from netapp.models import Role, SetStatus
@@ -160,8 +159,7 @@ def ask_change(set_id: int):
 @login_required
 @role_required(Role.COORDINATOR, Role.ADMIN)
 def running_sets():
-    sets = db.paginate(service.active_sets_query(), page=_page(), per_page=SETS_PER_PAGE,
-                       error_out=False)
+    sets = service.running_page(_page(), SETS_PER_PAGE)
     return render_template("sets/set_running.html", sets=sets)
 
 
