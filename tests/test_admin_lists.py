@@ -6,10 +6,20 @@ from flask import render_template_string
 
 from netapp.admin import people
 from netapp.admin import recruitment as recruitment_pages
+from netapp.admin import reference as reference_pages
 from netapp.admin import resources as resource_pages
 from netapp.extensions import db
-from netapp.models import Element, RecruitmentQuestion, Resource, Role, User, UserRole
-from netapp.services import lqf, recruitment, resources
+from netapp.models import (
+    Element,
+    Network,
+    NetworkKind,
+    RecruitmentQuestion,
+    Resource,
+    Role,
+    User,
+    UserRole,
+)
+from netapp.services import lqf, recruitment, resources, topics
 from tests.factories import make_user
 from tests.profile_helpers import load_reference
 
@@ -100,3 +110,27 @@ def test_the_people_list_is_the_loop_it_replaced(app, users, q, role):
     assert ("<tr" in seen) == (q != "zzz")
     if not q and role is None:
         assert "Closed" in seen and "Email not confirmed" in seen and "Mentor" in seen
+
+
+# The template's loop as it was (templates/admin/networks.html).
+NETWORKS_LOOP = """{% for n in items %}
+  <li>
+    <h2><a href="{{ url_for('admin.edit_network', network_id=n.id) }}">{{ n.name }}</a></h2>
+    <p>{{ 'Affinity network' if n.is_affinity else 'Local network' }}. {{ n.description or 'No description yet.' }}</p>
+  </li>
+{% else %}
+  <li class="empty">No networks yet.</li>
+{% endfor %}"""  # noqa: E501
+
+
+def test_the_networks_list_is_the_loop_it_replaced(app, users):
+    load_reference()
+    for i, text in enumerate(AWKWARD):
+        db.session.add(Network(kind=(NetworkKind.AFFINITY, NetworkKind.LOCAL,
+                                     NetworkKind.NATIONAL)[i % 3], name=text, code=f"odd-{i}",
+                               description=text if i % 2 else ""))
+    db.session.commit()
+    with app.test_request_context("/admin/networks"):
+        expected = render_template_string(NETWORKS_LOOP, items=topics.all_networks())
+        assert str(reference_pages._network_items()) == expected
+        assert "Affinity network" in expected and "No description yet." in expected
