@@ -584,6 +584,26 @@ def test_the_reports_page_pages_oldest_first_in_a_fixed_number_of_statements(cli
     assert client.get(f"/networks/{bame.id}/discussions/reports").status_code == 404
 
 
+def test_the_forms_to_report_or_hide_a_post_read_it_in_one_statement(client, auth, people):
+    leeds, bame = people["leeds"], people["bame"]
+    thread = _threads(leeds, people["nia"], 1, replies=1)
+    post = _first_post(thread)
+    secret = _first_post(_threads(bame, people["bea"], 1))
+    auth.login(people["otto"].email)  # he leads Leeds
+    for path in (f"/networks/posts/{post.id}/report", f"/networks/posts/{post.id}/hide"):
+        client.get(path)
+        page = client.get(path).get_data(as_text=True)
+        assert "Post 0.0" in page and f'href="/networks/discussions/{thread.id}#post-{post.id}"' \
+            in page
+        assert count_statements(client, path) == 2, "the person, then the post"
+    assert client.get(f"/networks/posts/{secret.id}/report").status_code == 404
+    auth.logout()
+    auth.login(people["mina"].email)  # in BAME, not a lead anywhere
+    assert client.get(f"/networks/posts/{post.id}/hide").status_code == 403
+    assert "Post 0.0" in client.get(f"/networks/posts/{secret.id}/report").get_data(as_text=True)
+    assert client.get(f"/networks/posts/{secret.id}/hide").status_code == 403
+
+
 def test_the_list_of_threads_is_written_as_its_template_wrote_it(app):
     from datetime import datetime
 

@@ -69,6 +69,14 @@ def _post(post_id: int):
         abort(404)
 
 
+def _post_form(post_id: int):
+    """The post for the form to report or hide it (GET), in one statement."""
+    try:
+        return service.post_form(current_member(), post_id)
+    except NotFound:
+        abort(404)
+
+
 def _thread_link(thread, post=None) -> str:
     url = url_for("networks.discussion", thread_id=thread.id)
     return url + (f"#post-{post.id}" if post is not None else "")
@@ -196,6 +204,10 @@ def edit_post(post_id: int):
 @bp.route("/posts/<int:post_id>/report", methods=["GET", "POST"])
 @login_required
 def report_post(post_id: int):
+    if request.method == "GET":
+        found = _post_form(post_id)
+        return render_template("networks/discussions/report.html", post=found.post,
+                               thread=found.thread, network=found.network, form=ReportForm())
     post, thread, network = _post(post_id)
     viewer = current_member()
     form = ReportForm()
@@ -222,6 +234,12 @@ def _as_lead(post_id: int):
 @bp.route("/posts/<int:post_id>/hide", methods=["GET", "POST"])
 @login_required
 def hide_post(post_id: int):
+    if request.method == "GET":
+        found = _post_form(post_id)
+        if not found.is_lead:
+            abort(403)
+        return render_template("networks/discussions/hide.html", post=found.post,
+                               thread=found.thread, network=found.network, form=HideForm())
     post, thread, network = _as_lead(post_id)
     form = HideForm()
     if form.validate_on_submit():

@@ -561,6 +561,65 @@ class ReportFacts:
 
 
 @dataclass(frozen=True)
+class AskedPost:
+    """A post as the forms to report or hide it show it."""
+
+    id: int
+    body: str
+    hidden_at: datetime | None
+
+
+@dataclass(frozen=True)
+class PostForm:
+    """A post for the form to report or hide it, with what the viewer may do to it."""
+
+    post: AskedPost
+    thread: ReportedThread
+    network: Network
+    is_lead: bool
+
+
+@cache
+def _post_form_statement():
+    """The post (parameter ``post``), its thread, and whether the viewer (parameter
+    ``viewer``) is in its network and has a lead row there: one statement, built once per
+    process."""
+    viewer = sa.bindparam("viewer")
+    return (sa.select(DiscussionPost.id, DiscussionPost.body, DiscussionPost.hidden_at,
+                      DiscussionThread.id, DiscussionThread.title, DiscussionThread.network_id,
+                      sa.exists().where(NetworkMembership.user_id == viewer,
+                                        NetworkMembership.network_id
+                                        == DiscussionThread.network_id),
+                      sa.exists().where(NetworkLead.user_id == viewer,
+                                        NetworkLead.network_id == DiscussionThread.network_id))
+            .join(DiscussionThread, DiscussionThread.id == DiscussionPost.thread_id)
+            .where(DiscussionPost.id == sa.bindparam("post")))
+
+
+def post_form(viewer: User, post_id: int) -> PostForm:
+    """The post for the form to report or hide it, in one statement: NotFound when the viewer
+    may not read its network (as ``post_for_reading``); ``is_lead`` as ``is_lead`` decides."""
+    rows = networks._rows(_post_form_statement(), {"viewer": viewer.id, "post": post_id})
+    if not rows:
+        raise NotFound(post_id)
+    post_id, body, hidden_at, thread_id, title, network_id, is_member, has_lead_row = rows[0]
+    network = _network_copy(network_id)
+    if network is None or (network.is_affinity and not (viewer.is_verified and is_member)):
+        raise NotFound(post_id)
+    # A lead who has left an affinity network no longer leads it (networks.is_lead).
+    return PostForm(AskedPost(post_id, body, hidden_at), ReportedThread(thread_id, title),
+                    network, bool(has_lead_row) and (not network.is_affinity or bool(is_member)))
+
+
+def _network_copy(network_id: int) -> Network | None:
+    """The network from this process's copy (loaded again if it was added since)."""
+    network = reference.shared("networks").get(network_id)
+    if network is None:
+        network = next(iter(reference.networks([network_id])), None)
+    return network
+
+
+@dataclass(frozen=True)
 class ReportsPage:
     """A page of a network's open reports for one of its leads, with the number in all."""
 
@@ -602,9 +661,7 @@ def reports_page(viewer: User, network_id: int, page: int) -> ReportsPage:
     """A page of the network's open reports (``REPORTS_PER_PAGE``), for its leads, in one
     statement. NotFound when the viewer may not read the network (as
     ``network_for_reading``), NotAllowed when they do not lead it (as ``is_lead``)."""
-    network = reference.shared("networks").get(network_id)
-    if network is None:  # none such, or added since this process loaded its copy
-        network = next(iter(reference.networks([network_id])), None)
+    network = _network_copy(network_id)
     if network is None or (network.is_affinity and not viewer.is_verified):
         raise NotFound(network_id)
     rows = networks._rows(_reports_statement(network.is_affinity),
