@@ -19,7 +19,7 @@ from netapp.services import directory as member_directory
 from netapp.services import lqf, profiles
 from tests.factories import make_user
 from tests.profile_helpers import assess, council, give_profile, join, load_reference
-from tests.statements import statements_per_page
+from tests.statements import count_statements, statements_per_page
 
 AUDIENCES = [profiles.EVERYONE, profiles.NETWORKS, profiles.COORDINATORS, profiles.ONLY_ME]
 VIEWERS = ["neighbour", "outsider", "mentor", "coordinator", "admin"]
@@ -304,3 +304,33 @@ def test_the_count_and_the_pages_agree_with_the_people_found(app, client, auth, 
     everyone = db.session.scalar(sa.text("SELECT count(*) FROM users JOIN profiles ON "
                                          "profiles.user_id = users.id WHERE is_active_account"))
     assert heading == f"{everyone} members"
+
+
+def test_pages_follow_the_names_order_and_a_page_past_the_end_keeps_the_count(
+        monkeypatch, client, auth, app, users, owner):
+    """A name search's pages hold its matches in the database's order of names (then ids, for
+    the same name), each once; a page past the last says the same count as the first and
+    shows nobody, with one statement more than a page of people (its count, read up to the
+    most counted)."""
+    monkeypatch.setattr(member_directory, "MOST_COUNTED", 6)
+    app.config["PAGE_SIZE"] = 2
+    for name in ("Quin b", "quin a", "Quin A", "Quin A", "QUIN", "Quinn Ó", "Quin_%", "O'Quin"):
+        give_profile(make_user(name=name), "Leeds")
+    auth.login(users["other_member"].email)
+    expected = [f'href="/members/{user_id}"' for user_id in db.session.scalars(
+        sa.text("SELECT users.id FROM users JOIN profiles ON profiles.user_id = users.id "
+                "WHERE lower(display_name) LIKE '%quin%' AND is_active_account "
+                "ORDER BY display_name, users.id LIMIT 6"))]
+    shown = []
+    for number in (1, 2, 3):
+        page = client.get(f"/networks/members?name=QUIN&page={number}").get_data(as_text=True)
+        assert "More than 6 members" in page
+        shown += [part.split(">", 1)[0] for part in page.split("<h3><a ")[1:]]
+    assert shown == expected
+    for query in ("name=quin", f"name=quin&council={council('Leeds').id}"):
+        past = client.get(f"/networks/members?{query}&page=9").get_data(as_text=True)
+        assert "More than 6 members" in past and "<h3>" not in past, query
+        assert count_statements(client, f"/networks/members?{query}&page=9") <= \
+            count_statements(client, f"/networks/members?{query}") + 1, query
+    exact = client.get("/networks/members?name=quin+a&page=5").get_data(as_text=True)
+    assert "3 members" in exact and "<h3>" not in exact

@@ -19,6 +19,7 @@ from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased, lazyload
 from sqlalchemy.sql.functions import FunctionElement
@@ -289,21 +290,21 @@ def strong_elements_sql(person_id):
             .scalar_subquery())
 
 
-def _card_columns(staff: bool, verified: bool) -> list:
-    """SQL columns beside a page's users (with Profile and Organisation joined) for their
-    cards, as ``profiles.cards_from_values`` reads them; whether the reader (the bound
-    parameter ``viewer_id``) shares a network with each person only for members (staff see
-    what networks see anyway)."""
+def _card_columns(staff: bool, verified: bool, person=User.id) -> list:
+    """SQL columns beside a page's people (``person``: their ids, with Profile and
+    Organisation joined) for their cards, as ``profiles.cards_from_values`` reads them;
+    whether the reader (the bound parameter ``viewer_id``) shares a network with each person
+    only for members (staff see what networks see anyway)."""
     shares = (sa.false() if staff else
-              networks.shares_network_sql(sa.bindparam("viewer_id"), verified, User.id))
+              networks.shares_network_sql(sa.bindparam("viewer_id"), verified, person))
     return [
         # The choices as the JSON text stored: each different text is read once per process.
         sa.cast(Profile.visibility, sa.Text).label("visibility"), Profile.job_title,
         Profile.local_authority_id, Profile.mentor_capacity, Profile.mentor_availability,
         Profile.mentor_note,
         Organisation.name.label("organisation_name"), Organisation.service_type,
-        shares.label("shares"), offered_topics_sql(User.id).label("offers"),
-        strong_elements_sql(User.id).label("strong"),
+        shares.label("shares"), offered_topics_sql(person).label("offers"),
+        strong_elements_sql(person).label("strong"),
     ]
 
 
@@ -333,11 +334,13 @@ MOST_KEPT = 64
 
 
 def _page_select(stmt: sa.Select, per_page: int, counting: str,
-                 reader: tuple[bool, bool]) -> sa.Select:
+                 reader: tuple[bool, bool], postgresql: bool = False) -> sa.Select:
     """The page statement for the matches of ``stmt``: its page is the bound parameter
     ``after`` (the matches before it), with ``upto`` (the last match on it) when counting the
     "first" matches."""
     ids = stmt.with_only_columns(User.id.label("id"), maintain_column_froms=True)
+    if counting == "first" and postgresql:
+        return _first_page_select(ids, reader)
     if counting == "first":
         # The first matches by name, up to one past MOST_COUNTED, read once: counted as they
         # are read, and the page taken from them by their place (the bound parameters
@@ -368,6 +371,40 @@ def _page_select(stmt: sa.Select, per_page: int, counting: str,
             .join(Profile, Profile.user_id == User.id)
             .outerjoin(Organisation, Organisation.id == Profile.organisation_id)
             .order_by(User.display_name, User.id))
+
+
+def _first_page_select(ids: sa.Select, reader: tuple[bool, bool]) -> sa.Select:
+    """``_page_select`` of the "first" matches on PostgreSQL: the first matches by name, up to
+    one past MOST_COUNTED, are read once from the names' index and gathered in one pass into
+    their count and the ids and names of the page's places (the bound parameters ``after``
+    and ``upto``), in the order read; only the page's people are then read in full.
+
+    Gathering them costs less than numbering them and counting them with window functions
+    (which kept every match to count them before the page could be taken), and the names come
+    from the index, so the page's users are not read again. As with the window functions,
+    the planner estimates the statement the same for any name and page, so PostgreSQL keeps
+    one plan for it.
+    """
+    first = (ids.add_columns(User.display_name.label("name"))
+             .limit(MOST_COUNTED + 1).subquery("first"))
+    after = sa.bindparam("after", type_=sa.Integer) + 1
+    upto = sa.bindparam("upto", type_=sa.Integer)
+    # array_agg takes the matches in the order the subquery gives them, by name (an ORDER BY
+    # inside the aggregates would sort them again).
+    counted = sa.select(
+        sa.func.count().label("total"),
+        sa.func.array_agg(first.c.id, type_=ARRAY(sa.Integer))[after:upto].label("ids"),
+        sa.func.array_agg(first.c.name, type_=ARRAY(sa.String))[after:upto].label("names"),
+    ).subquery("counted")
+    page = sa.func.unnest(counted.c.ids, counted.c.names).table_valued(
+        "id", "name", with_ordinality="place").render_derived(name="page")
+    return (sa.select(page.c.id, page.c.name.label("display_name"), counted.c.total,
+                      *_card_columns(*reader, person=page.c.id))
+            .select_from(counted)
+            .join(page, sa.true())
+            .join(Profile, Profile.user_id == page.c.id)
+            .outerjoin(Organisation, Organisation.id == Profile.organisation_id)
+            .order_by(page.c.place))
 
 
 def _rows(kept: list, params: dict) -> list:
@@ -446,7 +483,8 @@ def _page_of(make_query: Callable[[], sa.Select], page: int, per_page: int,
     key = None if key is None else (key, MOST_COUNTED)
     kept = None if key is None else _STATEMENTS.get(key)
     if kept is None:
-        kept = [_page_select(make_query(), per_page, counting, reader), None]
+        postgresql = db.session.connection().dialect.name == "postgresql"
+        kept = [_page_select(make_query(), per_page, counting, reader, postgresql), None]
         if key is not None:
             _STATEMENTS[key] = kept
             while len(_STATEMENTS) > MOST_KEPT:
@@ -459,9 +497,12 @@ def _page_of(make_query: Callable[[], sa.Select], page: int, per_page: int,
     if rows or page == 1:
         total = min(rows[0].total, MOST_COUNTED + 1) if rows else 0
         found = Found(list(rows), total, page, per_page)
-    else:  # past the end: nobody to show, counted apart
-        past = paging.paginate(make_query(), page, per_page)
-        found = Found([], min(past.total, MOST_COUNTED + 1), page, per_page)
+    else:  # past the end: nobody to show, counted apart (up to one past MOST_COUNTED)
+        first = (make_query().with_only_columns(User.id, maintain_column_froms=True)
+                 .order_by(None).limit(MOST_COUNTED + 1).subquery())
+        total = db.session.connection().execute(
+            sa.select(sa.func.count()).select_from(first)).scalar_one()
+        found = Found([], total, page, per_page)
     if found.page > found.pages:
         found.items = []  # past the first MOST_COUNTED: the page offers none of them
     return found
