@@ -439,6 +439,34 @@ def test_my_data_holds_my_hellos_and_not_for_me_but_not_theirs(leeds, client, au
     assert [d["who"] for d in data["not_for_me"]] == ["Ravi Peer"], "Pia's choice is hers"
 
 
+def test_the_hellos_page_lists_both_ways_newest_first_in_one_statement(leeds, client, auth):
+    from datetime import timedelta
+
+    from netapp.models.base import utcnow
+
+    mina, now = leeds["mina"], utcnow()
+    db.session.add_all([
+        PeerHello(sender_id=leeds["pia"].id, recipient_id=mina.id, message="Older",
+                  created_at=now - timedelta(days=2), read_at=now),
+        PeerHello(sender_id=leeds["sue"].id, recipient_id=mina.id, message="Newer",
+                  created_at=now - timedelta(days=1), read_at=now),
+        PeerHello(sender_id=mina.id, recipient_id=leeds["pia"].id, message="Back to Pia",
+                  created_at=now - timedelta(hours=5)),
+        PeerHello(sender_id=mina.id, recipient_id=leeds["ravi"].id, message="To Ravi",
+                  created_at=now - timedelta(hours=1)),
+    ])
+    db.session.commit()
+    auth.login(mina.email)
+    client.get("/networks/peers/hellos")
+    assert count_statements(client, "/networks/peers/hellos") == 2, "the person, the hellos"
+    page = client.get("/networks/peers/hellos").get_data(as_text=True)
+    order = [page.index(text) for text in ("Newer", "Older", "To Ravi", "Back to Pia")]
+    assert order == sorted(order)
+    # Sue may be answered; Pia has her answer already.
+    assert f"/networks/peers/{leeds['sue'].id}/hello" in page
+    assert f"/networks/peers/{leeds['pia'].id}/hello" not in page
+
+
 def test_the_demo_member_meets_peers_and_has_hellos_both_ways(app, client):
     from netapp.models import IsolationScore, User
     from netapp.services.demo import seed_demo

@@ -46,7 +46,7 @@ from netapp.models import (
     member_needs,
 )
 from netapp.models.base import utcnow
-from netapp.services import audit, notifications, profiles, reference
+from netapp.services import audit, networks, notifications, profiles, reference
 from netapp.services.audiences import AUDIENCES, EVERYONE, NETWORKS
 from netapp.services.driver_text import driver_text
 
@@ -983,24 +983,38 @@ class Hellos:
     sent: tuple[HelloLine, ...]
 
 
+@cache
+def _hellos_statement():
+    """Hellos to and from the member (parameter ``me``), each with the other person's name
+    (and, for those received, whether the sender's account is open), newest first: one
+    statement, built once per process."""
+    me, other = sa.bindparam("me"), aliased(User)
+    received = (sa.select(sa.literal("received").label("kind"), PeerHello.id,
+                          PeerHello.sender_id, PeerHello.message, PeerHello.created_at,
+                          PeerHello.read_at.is_(None), other.display_name,
+                          other.is_active_account)
+                .join(other, other.id == PeerHello.sender_id)
+                .where(PeerHello.recipient_id == me))
+    sent = (sa.select(sa.literal("sent"), PeerHello.id, PeerHello.recipient_id,
+                      PeerHello.message, PeerHello.created_at, sa.false(), other.display_name,
+                      sa.false())
+            .join(other, other.id == PeerHello.recipient_id)
+            .where(PeerHello.sender_id == me))
+    both = sa.union_all(received, sent).subquery()
+    return sa.select(both).order_by(both.c.kind, both.c.created_at.desc(), both.c.id.desc())
+
+
 def hellos_for(user: User) -> Hellos:
-    """Hellos to and from the member, newest first (two queries)."""
-    sender = aliased(User)
-    received = db.session.execute(
-        sa.select(PeerHello, sender.display_name, sender.is_active_account)
-        .join(sender, sender.id == PeerHello.sender_id)
-        .where(PeerHello.recipient_id == user.id)
-        .order_by(PeerHello.created_at.desc(), PeerHello.id.desc())).all()
-    sent = db.session.execute(
-        sa.select(PeerHello, User.display_name).join(User, User.id == PeerHello.recipient_id)
-        .where(PeerHello.sender_id == user.id)
-        .order_by(PeerHello.created_at.desc(), PeerHello.id.desc())).all()
-    answered = {hello.recipient_id for hello, _ in sent}
+    """Hellos to and from the member, newest first (one query)."""
+    rows = networks._rows(_hellos_statement(), {"me": user.id})
+    answered = {other for kind, _, other, *_ in rows if kind == "sent"}
     return Hellos(
-        tuple(HelloLine(h.sender_id, name, h.message, h.created_at, h.read_at is None,
-                        active and h.sender_id not in answered and user.is_verified)
-              for h, name, active in received),
-        tuple(HelloLine(h.recipient_id, name, h.message, h.created_at) for h, name in sent),
+        tuple(HelloLine(other, name, message, at, bool(new),
+                        bool(active) and other not in answered and bool(user.is_verified))
+              for kind, _, other, message, at, new, name, active in rows
+              if kind == "received"),
+        tuple(HelloLine(other, name, message, at)
+              for kind, _, other, message, at, _, name, _ in rows if kind == "sent"),
     )
 
 
