@@ -773,27 +773,43 @@ def _email_later(note_ids: list[int]) -> None:
 # ---------------------------------------------------------------- late joiners
 
 
-def late_joiners_query(formation: SetFormation) -> sa.Select:
-    """Members who asked to join after the formation was published (paged by the caller)."""
-    query = (sa.select(User).join(SetRequest, SetRequest.user_id == User.id)
-             .where(SetRequest.created_at > formation.published_at,
+@cache
+def _late_joiners(regional: bool) -> sa.Select:
+    """Members who asked to join after the formation was published (parameter
+    ``published``), in its region when ``regional`` (parameter ``region``), by name: ``id``
+    and ``display_name``. Built once per process."""
+    query = (sa.select(User.id, User.display_name)
+             .join(SetRequest, SetRequest.user_id == User.id)
+             .where(SetRequest.created_at > sa.bindparam("published", type_=sa.DateTime()),
                     User.is_active_account.is_(True))
              .order_by(User.display_name, User.id))
-    if formation.region_id is not None:
+    if regional:
         query = (query.join(Profile, Profile.user_id == User.id)
                  .join(LocalAuthority, LocalAuthority.id == Profile.local_authority_id)
-                 .where(LocalAuthority.region_id == formation.region_id))
+                 .where(LocalAuthority.region_id == sa.bindparam("region", type_=sa.Integer())))
     return query
 
 
+def _late_params(of: SetFormation, **more) -> dict:
+    return {"published": of.published_at, **more,
+            **({} if of.region_id is None else {"region": of.region_id})}
+
+
+@cache
+def _late_page_statement(regional: bool) -> sa.Select:
+    return (_late_joiners(regional).add_columns(sa.func.count().over().label("total"))
+            .limit(sa.bindparam("per_page", type_=sa.Integer()))
+            .offset(sa.bindparam("skip", type_=sa.Integer())))
+
+
 def late_joiners_page(formation: SetFormation, page: int, per_page: int) -> paging.Page:
-    """A page of ``late_joiners_query``'s members as plain rows (``id``, ``display_name``)
-    with the number in all, in one statement. (A page past the end is empty and its total not
-    counted: the page then shows no pages.)"""
-    found = late_joiners_query(formation).with_only_columns(
-        User.id, User.display_name, sa.func.count().over().label("total"))
+    """A page of the formation's late joiners (``_late_joiners``) as plain rows (``id``,
+    ``display_name``) with the number in all, in one statement. (A page past the end is
+    empty and its total not counted: the page then shows no pages.)"""
     page = max(page, 1)
-    rows = db.session.execute(found.limit(per_page).offset((page - 1) * per_page)).all()
+    rows = networks._rows(_late_page_statement(formation.region_id is not None),
+                          _late_params(formation, per_page=per_page,
+                                       skip=(page - 1) * per_page))
     return paging.Page(rows, rows[0].total if rows else 0, page, per_page)
 
 
@@ -880,19 +896,36 @@ class LatePerson(NamedTuple):
     display_name: str
 
 
-def late_person(formation: SetFormation, user_id: int) -> sa.Row | None:
-    """The member (``id``, ``display_name``) if they are one of ``late_joiners_query``'s."""
-    return db.session.execute(late_joiners_query(formation).with_only_columns(
-        User.id, User.display_name).where(User.id == user_id)).first()
+@cache
+def _late_person_statement(regional: bool, with_job: bool) -> sa.Select:
+    """One late joiner (parameter ``user``) of ``_late_joiners``; ``with_job``, with the
+    latest search for their sets of the formation (parameter ``formation``) as ``late_job``
+    finds it, or none."""
+    query = _late_joiners(regional).where(User.id == sa.bindparam("user", type_=sa.Integer()))
+    if not with_job:
+        return query
+    latest = (sa.select(Job.id).where(
+        Job.kind == LATE_KIND,
+        Job.params["formation_id"].as_integer() == sa.bindparam("formation",
+                                                                 type_=sa.Integer()),
+        Job.params["user_id"].as_integer() == sa.bindparam("user", type_=sa.Integer()))
+        .order_by(Job.id.desc()).limit(1).scalar_subquery())
+    return query.add_columns(Job).outerjoin(Job, Job.id == latest)
+
+
+def late_person(formation: SetFormation, user_id: int) -> LatePerson | None:
+    """The member if they are one of the formation's late joiners (``_late_joiners``)."""
+    found = networks._rows(_late_person_statement(formation.region_id is not None, False),
+                           _late_params(formation, user=user_id))
+    return LatePerson(*found[0]) if found else None
 
 
 def late_person_and_job(formation: SetFormation,
                         user_id: int) -> tuple[LatePerson | None, Job | None]:
     """``late_person`` and, when there is one, ``late_job``, in one statement."""
-    latest = _late_jobs(formation, user_id).with_only_columns(Job.id).scalar_subquery()
-    found = db.session.execute(late_joiners_query(formation).with_only_columns(
-        User.id, User.display_name, Job).outerjoin(Job, Job.id == latest)
-        .where(User.id == user_id)).first()
+    found = db.session.execute(
+        _late_person_statement(formation.region_id is not None, True),
+        _late_params(formation, user=user_id, formation=formation.id)).first()
     if found is None:
         return None, None
     return LatePerson(found[0], found[1]), _fresh(found[2])
