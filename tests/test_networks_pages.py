@@ -160,6 +160,31 @@ def test_directory_counts_open_accounts_and_opens_the_readers_region(client, aut
     assert opened == ["Yorkshire and the Humber"]
 
 
+def test_directory_counts_follow_each_move_closure_and_reopening(client, auth, world):
+    """The counts come from the tallies the database keeps: someone moving council, an account
+    closed or opened again shows on the next load."""
+    people = [make_user(name=f"York Mover {n}") for n in range(5)]
+    for person in people:
+        give_profile(person, "York")
+    auth.login(world["member"].email)
+
+    def count(name: str) -> str:
+        html = client.get("/networks/").get_data(as_text=True)
+        return re.search(rf'href="/networks/{_local(name).id}">{name}</a>\s*'
+                         r'<span class="count">([^<]*)<', html).group(1)
+
+    assert count("York") == "6 members"  # the five and the mentor
+    assert count("Leeds") == "fewer than 5 members"
+    give_profile(people[0], "Leeds")
+    assert count("York") == "5 members" and count("Leeds") == "5 members"
+    people[1].is_active_account = False
+    db.session.commit()
+    assert count("York") == "fewer than 5 members"
+    people[1].is_active_account = True
+    db.session.commit()
+    assert count("York") == "5 members"
+
+
 def test_directory_reads_one_statement_whatever_the_data(client, auth, world):
     auth.login(world["member"].email)
     statements_per_page(client, ["/networks/"])  # warm-up: the process's reference copies
