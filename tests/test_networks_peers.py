@@ -467,6 +467,19 @@ def test_the_hellos_page_lists_both_ways_newest_first_in_one_statement(leeds, cl
     assert f"/networks/peers/{leeds['pia'].id}/hello" not in page
 
 
+def test_saying_hello_reads_who_may_be_greeted_in_one_statement(leeds, client, auth):
+    mina = leeds["mina"]
+    auth.login(mina.email)
+    path = f"/networks/peers/{leeds['pia'].id}/hello"
+    client.get(path)
+    assert count_statements(client, path) == 2, "the person, then who they may greet"
+    profiles.set_visibility(leeds["pia"], {"area": "me"})  # no longer listed for Mina
+    assert client.get(path).status_code == 404
+    db.session.add(PeerHello(sender_id=leeds["pia"].id, recipient_id=mina.id, message="Hi"))
+    db.session.commit()
+    assert "Pia Peer" in client.get(path).get_data(as_text=True), "a reply needs no listing"
+
+
 def test_the_demo_member_meets_peers_and_has_hellos_both_ways(app, client):
     from netapp.models import IsolationScore, User
     from netapp.services.demo import seed_demo

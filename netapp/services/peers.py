@@ -884,8 +884,10 @@ class Greetable:
 
 
 @cache
-def _standing_statement() -> sa.Select:
-    # The recipient's account, hellos either way and "not for me" either way: one statement.
+def _standing_statement(dialect: str) -> sa.Select:
+    # The recipient's account, hellos either way, "not for me" either way and whether the
+    # sender sees them listed in a shared network (``visible_statement`` for parameter
+    # ``peers``, the recipient alone): one statement.
     sender, recipient = sa.bindparam("sender"), sa.bindparam("recipient")
 
     def hello(from_, to):
@@ -894,10 +896,13 @@ def _standing_statement() -> sa.Select:
     dismissed = sa.exists().where(sa.or_(
         sa.and_(PeerDismissal.user_id == sender, PeerDismissal.peer_id == recipient),
         sa.and_(PeerDismissal.user_id == recipient, PeerDismissal.peer_id == sender)))
+    seen = _visible_peers_sql(dialect).subquery()  # parameters ``me`` and ``peers``
+    listed = sa.select(seen.c.id).exists()
     return (sa.select(User.id, User.display_name, User.is_active_account,
                       User.email_verified_at.is_not(None).label("is_verified"),
                       hello(sender, recipient).label("said_hello"),
-                      hello(recipient, sender).label("is_reply"), dismissed.label("dismissed"))
+                      hello(recipient, sender).label("is_reply"), dismissed.label("dismissed"),
+                      listed.label("listed"))
             .where(User.id == recipient))
 
 
@@ -910,12 +915,16 @@ def greetable_person(sender: User, recipient_id: int) -> Greetable | None:
     """
     if recipient_id == sender.id or not sender.is_verified:
         return None
-    row = db.session.connection().execute(
-        _standing_statement(), {"sender": sender.id, "recipient": recipient_id}).one_or_none()
+    connection = db.session.connection()
+    row = connection.execute(
+        _standing_statement(connection.dialect.name),
+        {"sender": sender.id, "recipient": recipient_id, "me": sender.id,
+         "peers": [recipient_id]}).one_or_none()
     if (row is None or not row.is_active_account or not row.is_verified or row.said_hello
             or row.dismissed):
         return None
-    if not row.is_reply and not is_visible_peer(sender, recipient_id):
+    # As ``is_visible_peer``: listed in a shared network, for an open account.
+    if not row.is_reply and not (row.listed and sender.is_active_account):
         return None
     return Greetable(row.id, row.display_name, bool(row.is_reply))
 
