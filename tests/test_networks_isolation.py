@@ -234,6 +234,7 @@ def test_pages_run_a_fixed_number_of_statements(mina, users, client, auth):
         counts.append((coordinator, count_statements(client, "/networks/connected")))
         auth.logout()
     assert counts[0] == counts[1]
+    assert counts[0][1] == 2, "the person; their index with the next event near them"
 
 
 def test_the_nightly_task_scores_everyone(mina, users):

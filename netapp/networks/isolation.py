@@ -24,10 +24,8 @@ PER_PAGE = 50
 @bp.route("/connected")
 @login_required
 def connected():
-    user = current_member()
-    mine = service.mine(user)
-    return render_template("networks/isolation/mine.html", mine=mine,
-                           steps=service.next_steps(user, mine))
+    mine, steps = service.connected(current_member())
+    return render_template("networks/isolation/mine.html", mine=mine, steps=steps)
 
 
 @bp.route("/isolation")

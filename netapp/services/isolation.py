@@ -13,6 +13,7 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 import sqlalchemy as sa
 
@@ -185,44 +186,74 @@ def mine(user: User) -> MyIndex | None:
                                     for p in PARTS), row.computed_at)
 
 
-def next_event_near(user: User, now: datetime | None = None) -> tuple[Event, str] | None:
-    """The next event in the member's local network that they could still go to, with the
-    council's name (one query): not one they are going to or waiting for already, nor one
-    with no place left, since neither is a step they can take."""
-    now = now or utcnow()
+def _next_event_near():
+    """SQL: the next event in the member's (parameter ``me``) local network that they could
+    still go to after parameter ``now``, with the council's name: not one they are going to
+    or waiting for already, nor one with no place left, since neither is a step they can
+    take."""
+    me = sa.bindparam("me")
     mine = sa.select(EventRsvp.id).where(EventRsvp.event_id == Event.id,
-                                         EventRsvp.user_id == user.id)
+                                         EventRsvp.user_id == me)
     going = (sa.select(sa.func.count(EventRsvp.id))
              .where(EventRsvp.event_id == Event.id, EventRsvp.status == RsvpStatus.GOING)
              .scalar_subquery())
-    found = db.session.execute(
-        sa.select(Event, LocalAuthority.name)
+    return (
+        sa.select(Event.id, Event.title, Event.starts_at, Event.is_online,
+                  LocalAuthority.name.label("place"))
         .join(Network, Network.id == Event.network_id)
         .join(LocalAuthority, LocalAuthority.id == Network.local_authority_id)
         .join(NetworkMembership, sa.and_(NetworkMembership.network_id == Network.id,
-                                         NetworkMembership.user_id == user.id))
-        .where(Network.kind == NetworkKind.LOCAL, Event.starts_at > now,
+                                         NetworkMembership.user_id == me))
+        .where(Network.kind == NetworkKind.LOCAL,
+               Event.starts_at > sa.bindparam("now", type_=Event.starts_at.type),
                Event.cancelled_at.is_(None), ~mine.exists(),
                sa.or_(Event.capacity.is_(None), going < Event.capacity))
-        .order_by(Event.starts_at, Event.id).limit(1)).first()
-    return (found[0], found[1]) if found else None
+        .order_by(Event.starts_at, Event.id).limit(1))
 
 
-def _event_step(event: Event, place: str) -> NextStep:
+@cache
+def _connected_statement():
+    """The member's stored index and the next event near them (``_next_event_near``), in one
+    statement of one row, built once per process."""
+    event = _next_event_near().subquery()
+    one = sa.select(sa.literal(1).label("one")).subquery()
+    return (sa.select(IsolationScore.score, IsolationScore.parts, IsolationScore.computed_at,
+                      event.c.id, event.c.title, event.c.starts_at, event.c.is_online,
+                      event.c.place)
+            .select_from(one)
+            .outerjoin(IsolationScore, IsolationScore.user_id == sa.bindparam("me"))
+            .outerjoin(event, sa.true()))
+
+
+def connected(user: User, now: datetime | None = None) -> tuple[MyIndex | None, list[NextStep]]:
+    """The member's own stored index (None before the first recompute) and friendly things
+    to do next, built from real data: one statement."""
+    (score, parts, computed_at, event_id, title, starts_at, is_online, place) = \
+        db.session.execute(_connected_statement(),
+                           {"me": user.id, "now": now or utcnow()}).one()
+    index = None if score is None else MyIndex(
+        score, tuple((PART_WORDS[p], int((parts or {}).get(p, 0)), PART_MAX[p]) for p in PARTS),
+        computed_at)
+    event = (None if event_id is None
+             else _event_step(event_id, title, starts_at, is_online, place))
+    return index, next_steps(index, event)
+
+
+def _event_step(event_id: int, title: str, starts_at: datetime, is_online: bool,
+                place: str) -> NextStep:
     # The day as people in the UK see it: 00:30 on 1 July is still 30 June in UTC.
-    day = to_london(event.starts_at).strftime("%-d %B")
-    words = (f"There is an online meet-up for {place} on {day}: {event.title}."
-             if event.is_online else f"There is a meet-up in {place} on {day}: {event.title}.")
-    return NextStep(words, "networks.event_page", (("event_id", event.id),), "See the event")
+    day = to_london(starts_at).strftime("%-d %B")
+    words = (f"There is an online meet-up for {place} on {day}: {title}."
+             if is_online else f"There is a meet-up in {place} on {day}: {title}.")
+    return NextStep(words, "networks.event_page", (("event_id", event_id),), "See the event")
 
 
-def next_steps(user: User, index: MyIndex | None) -> list[NextStep]:
-    """Friendly things to do next, built from real data."""
+def next_steps(index: MyIndex | None, event: NextStep | None) -> list[NextStep]:
+    """Friendly things to do next: ``event``, the step to the next event near them, first."""
     parts = {words: points for words, points, _ in index.parts} if index else {}
     steps = []
-    event = next_event_near(user)
     if event is not None:
-        steps.append(_event_step(*event))
+        steps.append(event)
     if not parts.get(PART_WORDS["network"]):
         steps.append(NextStep("Add your council area to your profile to join your local "
                               "network.", "members.edit_about", (), "Add your area"))
