@@ -22,17 +22,40 @@ def _count(network_id: int | None, count: int | None) -> str:
 def regions_html(regions: list[RegionCouncils], my_region_id: int | None,
                  network_href: str) -> Markup:
     """Each region as a ``details`` list of its councils, open for the reader's own;
-    ``network_href`` is a network's address without its id (already escaped)."""
+    ``network_href`` is a network's address without its id (already escaped).
+
+    A process keeps each region's HTML by everything it shows (its name, whether it is open,
+    each council's name, network and count as read, and the address), so a region changed in
+    nothing is not written again and any change gives a new key, written on the next load."""
+    kept = _KEPT
+    parts: list[str] = []
+    for region in regions:
+        key = (region.name, region.id == my_region_id, tuple(region.councils), network_href)
+        html = kept.get(key)
+        if html is None:
+            html = _region_html(region, region.id == my_region_id, network_href)
+            if len(kept) >= MOST_KEPT:
+                kept.clear()
+            kept[key] = html
+        parts.append(html)
+    return Markup("".join(parts))
+
+
+# Regions' HTML a process keeps (``regions_html``); past this many they are begun again.
+MOST_KEPT = 256
+_KEPT: dict[tuple, str] = {}
+
+
+def _region_html(region: RegionCouncils, is_open: bool, network_href: str) -> str:
     parts: list[str] = []
     add = parts.append
-    for region in regions:
-        add(f'\n<details class="region"{" open" if region.id == my_region_id else ""}>\n'
-            f'  <summary>{escaped(region.name)}</summary>\n  <ul class="council-list">\n')
-        for name, network_id, count in region.councils:
-            name = escaped(name)
-            if network_id:
-                name = f'<a href="{network_href}{network_id}">{name}</a>'
-            add(f'    \n    <li>\n      {name}\n      <span class="count">'
-                f'{_count(network_id, count)}</span>\n    </li>\n')
-        add("    \n  </ul>\n</details>\n")
-    return Markup("".join(parts))
+    add(f'\n<details class="region"{" open" if is_open else ""}>\n'
+        f'  <summary>{escaped(region.name)}</summary>\n  <ul class="council-list">\n')
+    for name, network_id, count in region.councils:
+        name = escaped(name)
+        if network_id:
+            name = f'<a href="{network_href}{network_id}">{name}</a>'
+        add(f'    \n    <li>\n      {name}\n      <span class="count">'
+            f'{_count(network_id, count)}</span>\n    </li>\n')
+    add("    \n  </ul>\n</details>\n")
+    return "".join(parts)
