@@ -132,9 +132,10 @@ def profile(user_id: int):
     if user_id == current_user.id:
         return redirect(url_for("members.me"))
     viewer = current_member()
-    # The owner's profile, whether the viewer shares a network with them, their needs, offers
-    # and networks: one statement.
-    view = member_profile.profile_page(viewer, user_id)
+    fw = lqf.shared_framework()  # only shown: nothing merged into this request
+    # The owner's profile, whether the viewer shares a network with them, their needs, offers,
+    # networks and latest self-assessment's scores: one statement.
+    view = member_profile.profile_page(viewer, user_id, fw.id)
     if view is None:
         abort(404)
     if viewer.has_role(Role.COORDINATOR, Role.ADMIN):
@@ -144,11 +145,8 @@ def profile(user_id: int):
         audit.record(viewer, "profile.viewed_by_staff", User(id=user_id))
         db.session.commit()
     chart = None
-    if "lqf" in view["shown"]:
-        fw = lqf.framework()
-        latest = lqf.latest(user_id, fw)
-        if latest is not None:
-            chart = radar_chart(fw, [(view["name"], lqf.as_dict(latest))], "radar-member",
-                                f"{view['name']}'s leadership self-assessment")
+    if "lqf" in view["shown"] and view["scores"]:
+        chart = radar_chart(fw, [(view["name"], view["scores"])], "radar-member",
+                            f"{view['name']}'s leadership self-assessment")
     return render_template("members/profile.html", view=view, chart=chart)
 

@@ -17,10 +17,12 @@ from sqlalchemy.orm import aliased
 
 from netapp.extensions import db
 from netapp.models import (
+    AssessmentScore,
     NetworkMembership,
     Organisation,
     Profile,
     Role,
+    SelfAssessment,
     ServiceType,
     User,
     member_needs,
@@ -53,12 +55,30 @@ def _topic_ids(table: sa.Table):
             .where(table.c.user_id == User.id).scalar_subquery())
 
 
+def _latest_scores():
+    """SQL: the owner's newest finished self-assessment of the framework (parameters ``owner``
+    and ``framework``) as "element id:score" pairs joined by commas, NULL when there is none.
+    It reads the parameters alone, so PostgreSQL works it out once for the statement."""
+    owner = sa.bindparam("owner", type_=sa.Integer())
+    newest = (sa.select(SelfAssessment.id)
+              .where(SelfAssessment.user_id == owner,
+                     SelfAssessment.framework_id == sa.bindparam("framework", type_=sa.Integer()),
+                     SelfAssessment.completed_at.is_not(None))
+              .order_by(SelfAssessment.completed_at.desc(), SelfAssessment.id.desc())
+              .limit(1).scalar_subquery())
+    pair = (sa.cast(AssessmentScore.element_id, sa.String) + ":"
+            + sa.cast(AssessmentScore.score, sa.String))
+    return (sa.select(sa.func.aggregate_strings(pair, ","))
+            .where(AssessmentScore.assessment_id == newest).scalar_subquery())
+
+
 @cache
 def _statement(viewer_is_verified: bool):
     """One row per network of the owner (parameter ``owner``; one row if they have none),
     oldest first, each with the owner's name and profile, whether the viewer (parameter
     ``viewer``) shares a network where they can see the owner, the ids of the topics the owner
-    would like help with and offers, and whether the viewer is in that network."""
+    would like help with and offers, whether the viewer is in that network and the scores of
+    the owner's latest self-assessment of the framework (parameter ``framework``)."""
     viewer = sa.bindparam("viewer", type_=sa.Integer())
     mine = aliased(NetworkMembership)
     viewer_is_in = sa.exists().where(mine.user_id == viewer,
@@ -75,7 +95,7 @@ def _statement(viewer_is_verified: bool):
                   _topic_ids(member_needs).label("needs"),
                   _topic_ids(member_offers).label("offers"),
                   NetworkMembership.network_id, NetworkMembership.is_listed,
-                  viewer_is_in.label("viewer_is_in"))
+                  viewer_is_in.label("viewer_is_in"), _latest_scores().label("scores"))
         .select_from(User)
         .outerjoin(Profile, Profile.user_id == User.id)
         .outerjoin(Organisation, Organisation.id == Profile.organisation_id)
@@ -89,18 +109,23 @@ def _ids(joined: str | None) -> set[int]:
     return {int(i) for i in joined.split(",")} if joined else set()
 
 
-def profile_page(viewer: User, owner_id: int) -> dict[str, Any] | None:
+def profile_page(viewer: User, owner_id: int, framework_id: int = 0) -> dict[str, Any] | None:
     """``profiles.profile_view(viewer, owner)`` for the owner with this id, another person
-    than the viewer; None when there is no such open account.
+    than the viewer; None when there is no such open account. Its ``scores`` are those of the
+    owner's latest self-assessment of the framework with ``framework_id`` ({element id:
+    score}, empty when there is none), whether the viewer may see them or not.
 
     ``viewer`` needs ``id``, ``is_verified`` and ``has_role``.
     """
     # Plain columns: run on the connection, without the ORM's work for each statement.
-    rows = db.session.connection().execute(_statement(bool(viewer.is_verified)),
-                                           {"owner": owner_id, "viewer": viewer.id}).all()
+    rows = db.session.connection().execute(
+        _statement(bool(viewer.is_verified)),
+        {"owner": owner_id, "viewer": viewer.id, "framework": framework_id}).all()
     if not rows or not rows[0].is_active_account:
         return None
     first = rows[0]
+    scores = {int(element): int(score) for element, score in
+              (pair.split(":") for pair in first.scores.split(","))} if first.scores else {}
     # As profiles.audiences_for: staff look after networks, so see what networks see too;
     # a member sees more only through a network where they can see the owner listed.
     audiences = (profiles._STAFF_SEE if viewer.has_role(Role.COORDINATOR, Role.ADMIN)
@@ -108,7 +133,8 @@ def profile_page(viewer: User, owner_id: int) -> dict[str, Any] | None:
     has_profile = first.profile_id is not None
     rules = profiles.visibility_of(first if has_profile else None)
     shown = {key for key, audience in rules.items() if audience in audiences}
-    view: dict[str, Any] = {"name": first.display_name, "shown": shown, "rows": []}
+    view: dict[str, Any] = {"name": first.display_name, "shown": shown, "rows": [],
+                            "scores": scores}
     if not has_profile:
         return view
     needs, offers = _ids(first.needs), _ids(first.offers)
