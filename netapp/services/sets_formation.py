@@ -23,6 +23,7 @@ from netapp.models import (
     FormationStatus,
     FormationUnplaced,
     Job,
+    JobStatus,
     LearningSet,
     LocalAuthority,
     MeetingMode,
@@ -146,9 +147,80 @@ def formations_page(page: int, per_page: int) -> paging.Page:
                           {"per_page": per_page, "skip": (page - 1) * per_page})
     return paging.Page([
         FormationRow(row.id, row.name, row.region, FormationStatus(row.status), row.progress,
-                     json.loads(row.stats) if isinstance(row.stats, str) else row.stats,
+                     _json_value(row.stats),
                      row.created_at) for row in rows], rows[0].total if rows else 0, page,
         per_page)
+
+
+class RegionName(NamedTuple):
+    name: str
+
+
+@dataclass(frozen=True)
+class JobFacts:
+    """A formation's run as its page shows it (``jobs/_progress.html``)."""
+
+    id: int
+    status: JobStatus
+    progress: int
+    message: str
+    error: str
+
+
+@dataclass(frozen=True)
+class FormationFacts:
+    """A formation as the pages that only show it read it: plain values, with the same names
+    as a ``SetFormation``'s (its ``region`` only named, its ``job`` as ``JobFacts``)."""
+
+    id: int
+    name: str
+    region_id: int | None
+    only_asked: bool
+    min_size: int
+    max_size: int
+    weights: dict | None
+    status: FormationStatus
+    summary: str
+    stats: dict | None
+    published_at: datetime | None
+    region: RegionName | None
+    job: JobFacts | None
+
+
+@cache
+def _facts_statement() -> sa.Select:
+    """The statement behind ``formation_facts``, built once per process: parameter
+    ``formation``."""
+    return (sa.select(SetFormation.id, SetFormation.name, SetFormation.region_id,
+                      SetFormation.only_asked, SetFormation.min_size, SetFormation.max_size,
+                      SetFormation.weights, SetFormation.status, SetFormation.summary,
+                      SetFormation.stats, SetFormation.published_at,
+                      Region.name.label("region"), Job.id.label("job_id"),
+                      Job.status.label("job_status"), Job.progress, Job.message, Job.error)
+            .outerjoin(Region, Region.id == SetFormation.region_id)
+            .outerjoin(Job, Job.id == SetFormation.job_id)
+            .where(SetFormation.id == sa.bindparam("formation", type_=sa.Integer())))
+
+
+def _json_value(value):
+    # A JSON column read as driver text on PostgreSQL comes as its value; SQLite's as text.
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def formation_facts(formation_id: int) -> FormationFacts | None:
+    """The formation, its region's name and its run, as plain values in one statement: for
+    pages that only show it (no record, so nothing to keep track of in the session)."""
+    found = networks._rows(_facts_statement(), {"formation": formation_id})
+    if not found:
+        return None
+    row = found[0]
+    job = None if row.job_id is None else JobFacts(
+        row.job_id, JobStatus(row.job_status), row.progress, row.message, row.error)
+    return FormationFacts(
+        row.id, row.name, row.region_id, bool(row.only_asked), row.min_size, row.max_size,
+        _json_value(row.weights), FormationStatus(row.status), row.summary,
+        _json_value(row.stats), row.published_at,
+        None if row.region is None else RegionName(row.region), job)
 
 
 def where(formation: SetFormation) -> str:
@@ -465,8 +537,7 @@ def preview_page(formation: SetFormation, page: int, per_page: int) -> paging.Pa
             members=[MemberName(row.user_id, row.display_name) for row in members],
             where=_where_words(first.meets_online, first.place),
             quality=quality_words(first.quality),
-            themes=bridge.topic_names((json.loads(themes) if isinstance(themes, str)
-                                       else themes) or []),
+            themes=bridge.topic_names(_json_value(themes) or []),
             rules=rules, facilitator=first.facilitator or ""))
     if rows:
         total = rows[0].total

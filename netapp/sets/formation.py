@@ -52,6 +52,17 @@ def _formation(formation_id: int) -> SetFormation:
     return formation
 
 
+def _shown(formation_id: int) -> service.FormationFacts | SetFormation:
+    """The formation for a page that only shows it, as plain values (``formation_facts``);
+    its record while it runs, so a stale run is given up first (``_formation``)."""
+    formation = service.formation_facts(formation_id)
+    if formation is None:
+        abort(404)
+    if formation.status == FormationStatus.RUNNING and formation.job is not None:
+        return _formation(formation_id)
+    return formation
+
+
 def _to_formation(formation: SetFormation, **args):
     return redirect(url_for("sets.formation_detail", formation_id=formation.id, **args))
 
@@ -86,7 +97,7 @@ def new_formation():
 @bp.route("/formations/<int:formation_id>")
 @role_required(*STAFF)
 def formation_detail(formation_id: int):
-    formation = _formation(formation_id)
+    formation = _shown(formation_id)
     sets_page = service.preview_page(formation, _page(), current_app.config["PAGE_SIZE"])
     return render_template(
         "sets/formation_detail.html", formation=formation, where=service.where(formation),
@@ -127,7 +138,7 @@ def formation_settings(formation_id: int):
 @bp.route("/formations/<int:formation_id>/unplaced")
 @role_required(*STAFF)
 def formation_unplaced(formation_id: int):
-    formation = _formation(formation_id)
+    formation = _shown(formation_id)
     page = service.unplaced_page(formation, _page(), current_app.config["PAGE_SIZE"])
     return render_template("sets/formation_unplaced.html", formation=formation, page=page,
                            names={row.user_id: row.name for row in page.items})
@@ -257,7 +268,7 @@ def publish_formation(formation_id: int):
 @bp.route("/formations/<int:formation_id>/late")
 @role_required(*STAFF)
 def late_joiners(formation_id: int):
-    formation = _formation(formation_id)
+    formation = _shown(formation_id)
     if formation.status != FormationStatus.PUBLISHED:
         flash("Late joiners are added once the sets are published.", "info")
         return _to_formation(formation)
@@ -278,7 +289,7 @@ def _late_person(formation: SetFormation, user_id: int) -> None:
 def late_joiner(formation_id: int, user_id: int):
     """The search for a late joiner's sets (run in the task queue), its progress, and once
     done the sets to choose from."""
-    formation = _formation(formation_id)
+    formation = _formation(formation_id) if request.method == "POST" else _shown(formation_id)
     if formation.status != FormationStatus.PUBLISHED:
         abort(404)
     person, job = service.late_person_and_job(formation, user_id)
