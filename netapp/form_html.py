@@ -11,15 +11,19 @@ attribute the app passes.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from itertools import chain
 
 from markupsafe import Markup
+from wtforms import Label as _WTFormsLabel
 from wtforms import widgets as w
+from wtforms.fields.core import Flags
 from wtforms.widgets.core import clean_key
 
 from netapp.escaping import escaped
 
-__all__ = ["attributes", "clean_attributes", "flags", "label", "option", "write"]
+__all__ = ["Label", "attributes", "choice_items", "clean_attributes", "flags", "label", "option",
+           "quick_options", "write"]
 
 # Each attribute name as html_params writes it (cleaned, then escaped), worked out once.
 _NAMES: dict[str, str] = {}
@@ -62,8 +66,43 @@ def clean_attributes(kwargs: dict) -> dict:
 
 def label(field_id, text) -> str:
     """``str(wtforms.Label(field_id, text))``."""
-    params = attributes({"for": field_id})
+    return _label(attributes({"for": field_id}), text)
+
+
+def _label(params: str, text) -> str:
     return f"<label{' ' + params if params else ''}>{escaped(text)}</label>"
+
+
+class Label(_WTFormsLabel):
+    """WTForms' ``Label``, written by ``label`` (a choice's ``option.label()`` in a template)."""
+
+    def __call__(self, text=None, **kwargs) -> Markup:
+        if "for_" in kwargs:
+            kwargs["for"] = kwargs.pop("for_")
+        else:
+            kwargs.setdefault("for", self.field_id)
+        return Markup(_label(attributes(kwargs), text or self.text))
+
+
+_OPTIONS: dict[type, type] = {}
+
+
+def quick_options(field) -> None:
+    """Give the fields WTForms builds for each choice of a radio or checkbox group, when a
+    template loops over it, a ``Label`` written directly (``Form.Meta.bind_field`` calls this
+    for every field it binds)."""
+    base = getattr(field, "_Option", None)
+    if base is None:
+        return
+    kind = _OPTIONS.get(base)
+    if kind is None:
+        class Option(base):
+            def __init__(self, *args, **kwargs) -> None:
+                super().__init__(*args, **kwargs)
+                self.label = Label(self.label.field_id, self.label.text)
+
+        kind = _OPTIONS[base] = Option
+    field._Option = kind
 
 
 def flags(widget, field, kwargs: dict, call: bool = False) -> None:
@@ -224,3 +263,61 @@ def write(field, kwargs: dict) -> Markup | None:
     if writer is None or "name" in kwargs:
         return None
     return Markup(writer(widget, field, kwargs))
+
+
+class _Choice:
+    """What an option widget reads of one choice of a radio or checkbox group: the parts of
+    the field WTForms builds for each choice when the group is looped over."""
+
+    __slots__ = ("checked", "data", "flags", "id", "name")
+    _datalist = None
+
+    def __init__(self, group, index: int, choice, flags: Flags) -> None:
+        self.id, self.name = f"{group.id}-{index}", group.name
+        self.data, self.checked, self.flags = choice.value, choice.selected, flags
+
+    def _value(self) -> str:
+        return str(self.data)
+
+
+# One choice as the members area's radios and checkboxes macros write it
+# (templates/members/_form.html), between their loop's tags.
+_ITEM = ('\n        <div class="choice">\n          {}\n          <label for="{}">{}{}</label>'
+         '\n        </div>\n      ')
+
+
+def choice_items(group, hints: Mapping | None = None) -> Markup:
+    """The choices of a radio or checkbox group as the members area's macros write them, each
+    its button, its label and any hint (``hints`` by the choice's value), without a field
+    built for each choice."""
+    widget = group.option_widget
+    writer = _WRITERS.get(type(widget))
+    given = clean_attributes(group.render_kw) if group.render_kw else {}
+    if (writer is None and not isinstance(widget, (w.RadioInput, w.CheckboxInput))
+            or "name" in given):
+        return _looped_items(group, hints)
+    # Each choice's flags are what its own field would take: its validators' and its widget's.
+    flags = Flags()
+    for source in chain(group.validators, (widget,)):
+        for key, value in getattr(source, "field_flags", {}).items():
+            setattr(flags, key, value)
+    parts = []
+    for index, choice in enumerate(group._iter_choices_normalized()):
+        one = _Choice(group, index, choice, flags)
+        html = writer(widget, one, dict(given)) if writer else widget(one, **given)
+        hint = hints.get(choice.value) if hints else None
+        parts.append(_ITEM.format(html, escaped(one.id), escaped(choice.label or choice.value),
+                                  f'<span class="choice-hint">{escaped(hint)}</span>'
+                                  if hint else ""))
+    return Markup("".join(parts))
+
+
+def _looped_items(group, hints: Mapping | None) -> Markup:
+    """``choice_items`` through WTForms' own loop over the group."""
+    parts = []
+    for option in group:
+        hint = hints.get(option.data) if hints else None
+        parts.append(_ITEM.format(option(), escaped(option.id), escaped(option.label.text),
+                                  f'<span class="choice-hint">{escaped(hint)}</span>'
+                                  if hint else ""))
+    return Markup("".join(parts))

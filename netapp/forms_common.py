@@ -127,6 +127,7 @@ class Form(FlaskForm):
             if isinstance(field, StringField) and not isinstance(field, PasswordField):
                 check = _PlainText(multiline=isinstance(field, TextAreaField))
                 field.validators = [check, *field.validators]
+            form_html.quick_options(field)
             return field
 
         def render_field(self, field, render_kw):
