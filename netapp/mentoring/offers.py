@@ -64,7 +64,7 @@ def decline(mentorship_id: int):
         except mentoring.MentoringError as problem:
             flash(str(problem), "error")
             return _back()
-        flash(f"Thank you for letting {item.mentorship.mentee.display_name} know. "
+        flash(f"Thank you for letting {item.mentee_name} know. "
               "We'll look for another mentor for them.", "success")
         return _back()
     return render_template("mentoring/offers_decline.html", item=item, form=form)

@@ -32,7 +32,7 @@ from netapp.models import (
     UserRole,
 )
 from netapp.models.base import utcnow
-from netapp.services import audit, profiles
+from netapp.services import audit, networks, profiles
 from netapp.services import matching_bridge as bridge
 from netapp.services.networks import Person
 from netapp.services.notifications import notify
@@ -127,16 +127,43 @@ def mentor_page(mentor: User) -> MentorPage:
                       bool(profile and profile.mentoring_paused))
 
 
-def open_item(mentor: User, mentorship_id: int) -> OpenItem:
-    """One offer or request waiting for this mentor; NotYours for anything else."""
-    mentorship = db.session.scalar(
-        _open_for_mentor(mentor).where(Mentorship.id == mentorship_id)
-    )
-    if mentorship is None:
+@dataclass(frozen=True)
+class WaitingItem:
+    """An offer or request waiting for this mentor, as the page to decline it shows it."""
+
+    id: int
+    mentee_name: str
+    reason: str  # the engine's reason, as the mentor may read it
+
+
+def open_item(mentor: User, mentorship_id: int) -> WaitingItem:
+    """One offer or request waiting for this mentor; NotYours for anything else. One
+    statement: the mentorship, the mentee's name, their choices of who sees what and whether
+    the mentor shares a network where they are listed (all the reason's words need)."""
+    row = db.session.execute(_open_item_statement(mentor.is_verified),
+                             {"mentor": mentor.id, "mentorship": mentorship_id}).first()
+    if row is None:
         raise NotYours(mentorship_id)
-    card = profiles.profile_cards(mentor, [mentorship.mentee_id],
-                                  leave_out=frozenset({"offer"}))[mentorship.mentee_id]
-    return OpenItem(mentorship, card, reason_for_mentor(mentorship.reason, card.shown))
+    shown = profiles.shown_from(mentor, row.mentee_id,
+                                None if row.has_profile is None else (row.visibility or {}),
+                                bool(row.shares), leave_out=frozenset({"offer"}))
+    return WaitingItem(row.id, row.display_name, reason_for_mentor(row.reason, shown))
+
+
+@cache
+def _open_item_statement(mentor_is_verified: bool) -> sa.Select:
+    """The statement behind ``open_item``, built once per process for a confirmed mentor or
+    not (parameters ``mentor`` and ``mentorship``)."""
+    mentor = sa.bindparam("mentor", type_=sa.Integer)
+    return (sa.select(Mentorship.id, Mentorship.mentee_id, Mentorship.reason,
+                      User.display_name, Profile.user_id.label("has_profile"),
+                      Profile.visibility,
+                      networks.shares_network_sql(mentor, mentor_is_verified, User.id)
+                      .label("shares"))
+            .join(User, User.id == Mentorship.mentee_id)
+            .outerjoin(Profile, Profile.user_id == Mentorship.mentee_id)
+            .where(Mentorship.mentor_id == mentor, Mentorship.status.in_(OPEN),
+                   Mentorship.id == sa.bindparam("mentorship", type_=sa.Integer)))
 
 
 # The engine writes its reasons to the mentee ("your needs"), and they speak of both people:

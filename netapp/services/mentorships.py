@@ -29,7 +29,7 @@ from netapp.models import (
     User,
 )
 from netapp.models.base import utcnow
-from netapp.services import audit, lqf, paging
+from netapp.services import audit, lqf, paging, reference
 from netapp.services.notifications import notify
 
 SHOWN = (MentorshipStatus.ACCEPTED, MentorshipStatus.COMPLETED, MentorshipStatus.ENDED)
@@ -161,10 +161,24 @@ class RelationshipPage:
         return self.mentorship.status.is_closed
 
 
-def element_choices() -> list[tuple[str, str, str]]:
+def element_choices() -> tuple[tuple[str, str, str], ...]:
     """(code, name, dimension name) for every element of the framework, in its order."""
-    fw = lqf.framework()
-    return [(e.code, e.name, d.name) for d in fw.dimensions for e in d.elements]
+    return _elements()[0]
+
+
+def _elements() -> tuple[tuple[tuple[str, str, str], ...], dict[str, str]]:
+    """``element_choices`` and {code: name}, worked out once from the process's copy of the
+    framework while that copy holds (reference.shared: a change loads a new copy, and these
+    are worked out again). Merging the framework into each request's session cost a page
+    about 1 ms."""
+    frameworks = reference.shared("frameworks")
+    store: dict = current_app.extensions.setdefault("mentoring_elements", {})
+    kept = store.get("lqf")
+    if kept is None or kept[0] is not frameworks:
+        fw = frameworks.get(lqf.LQF_CODE) or lqf.framework()
+        choices = tuple((e.code, e.name, d.name) for d in fw.dimensions for e in d.elements)
+        kept = store["lqf"] = (frameworks, choices, {code: name for code, name, _ in choices})
+    return kept[1], kept[2]
 
 
 def _days_since(day: date, today: date) -> int:
@@ -229,7 +243,7 @@ def page_for(user: User, mentorship_id: int, *, meetings_page: int = 1,
     """Everything the shared page shows ``user``, in a fixed number of queries."""
     mentorship = relationship_for(user, mentorship_id)
     side = side_of(mentorship, user)
-    names = {code: name for code, name, _ in element_choices()}
+    names = _elements()[1]
     goals = [
         GoalView(g.id, g.title, g.status, GOAL_LABELS[g.status],
                  [(c, names.get(c, c)) for c in g.element_codes])

@@ -314,6 +314,21 @@ def shown_fields(viewer: User, owner_ids: list[int]) -> dict[int, frozenset[str]
     return shown
 
 
+def shown_from(viewer: User, owner_id: int, chosen: dict | None, shares: bool,
+               leave_out: frozenset[str] = frozenset()) -> frozenset[str]:
+    """``profile_cards(viewer, [owner_id], leave_out)[owner_id].shown`` from what the caller's
+    own statement read: the owner's stored choices (``chosen``: {} for a profile without any,
+    None for no profile) and whether ``viewer`` shares a network where they are listed (as
+    ``networks.shares_network_sql``)."""
+    if chosen is None:
+        return frozenset()
+    audiences = (_ALL if owner_id == viewer.id
+                 else _STAFF_SEE if viewer.has_role(Role.COORDINATOR, Role.ADMIN)
+                 else _NETWORKS_SEE if shares else _EVERYONE_SEES)
+    return frozenset(key for key, aud in _rules(chosen).items()
+                     if aud in audiences and key not in leave_out)
+
+
 def _audiences_of(viewer: User, owner_ids: list[int]):
     """A function giving the audiences ``viewer`` belongs to for each of ``owner_ids``."""
     if viewer.has_role(Role.COORDINATOR, Role.ADMIN):
