@@ -57,6 +57,13 @@ def test_a_mentors_home_runs_no_more_statements_than_a_members(app):
     html = client.get("/home").get_data(as_text=True)
     assert (f"{waiting} {'person is' if waiting == 1 else 'people are'} waiting for your answer"
             in html)
+    # The same statement for everyone counts the offers of anyone, shown to mentors alone.
+    from netapp.models import Role, UserRole
+
+    db.session.execute(db.delete(UserRole).where(UserRole.user_id == mentor.id,
+                                                 UserRole.role == Role.MENTOR))
+    db.session.commit()
+    assert "waiting for your answer" not in client.get("/home").get_data(as_text=True)
 
 
 def test_home_shows_my_next_three_events_i_may_still_see_soonest_first(client, auth, users):

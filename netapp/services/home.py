@@ -81,10 +81,15 @@ def _row(kind: str, a=None, b=None, pos=None, text=None, at=None, value=None,
 
 
 @cache
-def _statement(dialect: str, is_mentor: bool, is_verified: bool, expects_peers: bool):
-    """The home page's one statement, built once per process for the database's ``dialect``
-    and each kind of member: parameters ``me``, ``now`` and, when ``expects_peers``,
-    ``peers``."""
+def _statement(dialect: str):
+    """The home page's one statement, built once per process for the database's ``dialect``:
+    parameters ``me``, ``now``, ``verified`` (whether their email is confirmed) and ``peers``
+    (the peers this process expects to suggest them, maybe none).
+
+    One text for every member, mentor or not, confirmed or not, with peers expected or not:
+    PostgreSQL plans a statement afresh on each of a connection's first ten or so runs (about
+    4 ms each for this one) before it keeps one plan, and each variant paid that again (a
+    mentor's first home pages cost twice a member's)."""
     me = sa.bindparam("me")
     parts = [
         # Their networks, in the order they joined.
@@ -95,11 +100,11 @@ def _statement(dialect: str, is_mentor: bool, is_verified: bool, expects_peers: 
         sa.select(*_row("assessed")).where(sa.exists().where(
             SelfAssessment.user_id == me, SelfAssessment.completed_at.is_not(None))),
     ]
-    if is_mentor:
-        # How many offers and requests wait for their answer (as mentoring.waiting_count).
-        parts.append(sa.select(*_row("waiting", a=sa.func.count()))
-                     .select_from(Mentorship)
-                     .where(Mentorship.mentor_id == me, Mentorship.status.in_(OPEN)))
+    # How many offers and requests wait for their answer (as mentoring.waiting_count; shown
+    # to mentors only).
+    parts.append(sa.select(*_row("waiting", a=sa.func.count()))
+                 .select_from(Mentorship)
+                 .where(Mentorship.mentor_id == me, Mentorship.status.in_(OPEN)))
     # Mentorships under way, either side, oldest first, with the other person's name.
     other = sa.case((Mentorship.mentor_id == me, Mentorship.mentee_id),
                     else_=Mentorship.mentor_id)
@@ -127,8 +132,9 @@ def _statement(dialect: str, is_mentor: bool, is_verified: bool, expects_peers: 
     affinity = (sa.select(NetworkMembership.network_id)
                 .join(Network, Network.id == NetworkMembership.network_id)
                 .where(NetworkMembership.user_id == me, Network.kind == NetworkKind.AFFINITY))
-    visible = (sa.or_(Network.kind != NetworkKind.AFFINITY, Event.network_id.in_(affinity))
-               if is_verified else Network.kind != NetworkKind.AFFINITY)
+    visible = sa.or_(Network.kind != NetworkKind.AFFINITY,
+                     sa.and_(sa.bindparam("verified", type_=sa.Boolean),
+                             Event.network_id.in_(affinity)))
     events = (
         sa.select(Event.id, Event.title, Event.starts_at,
                   sa.func.row_number().over(order_by=(Event.starts_at, Event.id)).label("pos"))
@@ -150,31 +156,28 @@ def _statement(dialect: str, is_mentor: bool, is_verified: bool, expects_peers: 
     kind, ref, code, value = mine.c
     parts.append(sa.select(*_row("peers", a=ref, text=code, value=value, extra=kind))
                  .select_from(mine))
-    if expects_peers:
-        # The peers this process expects to suggest, checked live: still listed for them in
-        # a shared network, with their names and choices (JSON text).
-        seen = peers.visible_statement(dialect).subquery()
-        uid, name, choices = seen.c
-        parts.append(sa.select(*_row("seen", a=uid, text=name,
-                                     extra=sa.cast(choices, sa.Text))).select_from(seen))
+    # The peers this process expects to suggest, checked live: still listed for them in a
+    # shared network, with their names and choices (JSON text).
+    seen = peers.visible_statement(dialect).subquery()
+    uid, name, choices = seen.c
+    parts.append(sa.select(*_row("seen", a=uid, text=name,
+                                 extra=sa.cast(choices, sa.Text))).select_from(seen))
     return sa.union_all(*parts)
 
 
 # What the driver's text (``_driver_sql``) has in place of the statement's parameters, typed as
 # SQLAlchemy types them.
 _PLACEHOLDERS = {"me": "%(me)s::INTEGER", "now": "%(now)s::TIMESTAMP WITHOUT TIME ZONE",
-                 "peers": "%(peers)s::INTEGER[]"}
+                 "verified": "%(verified)s::BOOLEAN", "peers": "%(peers)s::INTEGER[]"}
 
 
 @lru_cache(maxsize=32)  # one database per process, but each test builds its own
-def _driver_sql(dialect: sa.Dialect, is_mentor: bool, is_verified: bool,
-                expects_peers: bool) -> str:
+def _driver_sql(dialect: sa.Dialect) -> str:
     """PostgreSQL: ``_statement`` as the driver's text, written out once per process with
     every fixed value in it (the kinds of rows, states, the framework's code), so that a run
-    passes only ``me``, ``now`` and ``peers`` and skips SQLAlchemy's compiled-statement work
-    (looking up the statement, then 30-odd values to build and convert on every run)."""
-    return driver_text(_statement(dialect.name, is_mentor, is_verified, expects_peers),
-                       dialect, _PLACEHOLDERS)
+    passes only its parameters and skips SQLAlchemy's compiled-statement work (looking up the
+    statement, then 30-odd values to build and convert on every run)."""
+    return driver_text(_statement(dialect.name), dialect, _PLACEHOLDERS)
 
 
 def home_summary(user: User) -> HomeSummary:
@@ -184,12 +187,12 @@ def home_summary(user: User) -> HomeSummary:
     ones this process last suggested."""
     expected = peers.expected(user)
     connection = db.session.connection()
-    kind = (user.has_role(Role.MENTOR), bool(user.is_verified), bool(expected))
-    values = {"me": user.id, "now": utcnow(), **({"peers": list(expected)} if expected else {})}
+    values = {"me": user.id, "now": utcnow(), "verified": bool(user.is_verified),
+              "peers": list(expected)}
     if connection.dialect.name == "postgresql":
-        rows = connection.exec_driver_sql(_driver_sql(connection.dialect, *kind), values).all()
+        rows = connection.exec_driver_sql(_driver_sql(connection.dialect), values).all()
     else:
-        rows = connection.execute(_statement(connection.dialect.name, *kind), values).all()
+        rows = connection.execute(_statement(connection.dialect.name), values).all()
     by_kind: dict[str, list] = {}
     for row in rows:
         by_kind.setdefault(row[0], []).append(row)
@@ -211,7 +214,8 @@ def home_summary(user: User) -> HomeSummary:
             for p in isolation.PARTS), at)
     return HomeSummary(
         networks=joined, has_assessment="assessed" in by_kind,
-        offers_waiting=sum(row[1] for row in by_kind.get("waiting", ())),
+        offers_waiting=(sum(row[1] for row in by_kind.get("waiting", ()))
+                        if user.has_role(Role.MENTOR) else 0),
         mentoring=tuple(mentorships.UnderWay(row[1], row[4], bool(row[2]))
                         for row in ordered("mentoring")),
         sets=tuple(HomeSet(row[1], row[4], row[2]) for row in ordered("set")),
