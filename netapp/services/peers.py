@@ -771,11 +771,12 @@ class PeersPage:
 
 
 @cache
-def _page_statement(dialect: str, expects_peers: bool) -> sa.CompoundSelect:
+def _page_statement(dialect: str) -> sa.CompoundSelect:
     """The peers page's one statement, built once per process for the database's ``dialect``:
     rows of (kind, id, text, value, more text) for the member ``me``'s networks, their new
-    hellos counted, what ``me_statement`` reads of them and, when ``expects_peers``, the
-    peers in parameter ``peers`` still listed for them (``visible_statement``)."""
+    hellos counted, what ``me_statement`` reads of them and the peers in parameter ``peers``
+    (maybe none) still listed for them (``visible_statement``). One text whether peers are
+    expected or not, so PostgreSQL plans it for a connection's first runs only once."""
     me = sa.bindparam("me")
     no_text, no_value = sa.cast(sa.null(), sa.String), sa.cast(sa.null(), sa.Numeric)
     mine = _me_sql().subquery()
@@ -787,18 +788,17 @@ def _page_statement(dialect: str, expects_peers: bool) -> sa.CompoundSelect:
         .select_from(PeerHello).where(PeerHello.recipient_id == me, PeerHello.read_at.is_(None)),
         sa.select(kind, ref, code, value, no_text).select_from(mine),
     ]
-    if expects_peers:
-        seen = _visible_peers_sql(dialect).subquery()
-        uid, name, choices = seen.c
-        parts.append(sa.select(sa.literal("seen"), uid, name, no_value,
-                               sa.cast(choices, sa.Text)).select_from(seen))
+    seen = _visible_peers_sql(dialect).subquery()
+    uid, name, choices = seen.c
+    parts.append(sa.select(sa.literal("seen"), uid, name, no_value,
+                           sa.cast(choices, sa.Text)).select_from(seen))
     return sa.union_all(*parts)
 
 
 @lru_cache(maxsize=32)  # one database per process, but each test builds its own
-def _page_sql(dialect: sa.Dialect, expects_peers: bool) -> str:
+def _page_sql(dialect: sa.Dialect) -> str:
     """PostgreSQL: ``_page_statement`` as the driver's text, written once per process."""
-    return driver_text(_page_statement(dialect.name, expects_peers), dialect,
+    return driver_text(_page_statement(dialect.name), dialect,
                        {"me": "%(me)s::INTEGER", "peers": "%(peers)s::INTEGER[]"})
 
 
@@ -811,13 +811,11 @@ def peers_page(user: User) -> PeersPage:
     home page does)."""
     guess = expected(user) if user.is_verified and user.is_active_account else ()
     connection = db.session.connection()
-    values = {"me": user.id, **({"peers": list(guess)} if guess else {})}
+    values = {"me": user.id, "peers": list(guess)}
     if connection.dialect.name == "postgresql":
-        rows = connection.exec_driver_sql(_page_sql(connection.dialect, bool(guess)),
-                                          values).all()
+        rows = connection.exec_driver_sql(_page_sql(connection.dialect), values).all()
     else:
-        rows = connection.execute(_page_statement(connection.dialect.name, bool(guess)),
-                                  values).all()
+        rows = connection.execute(_page_statement(connection.dialect.name), values).all()
     ids = [row[1] for row in rows if row[0] == "network"]
     known = reference.shared("networks")
     # The process's own copies, read only, unless one is missing (as home does).
