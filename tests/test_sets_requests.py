@@ -119,3 +119,21 @@ def test_set_members_read_the_same_by_list_or_in_full(app):
     assert bridge.set_members(ids) == bridge.set_members(ids, read_all_above=0)
     assert set(bridge.set_members(ids, read_all_above=0)) == set(ids)
     assert not bridge.set_members(ids)[people[1].id].online  # their request: in person
+
+
+def test_the_request_page_runs_the_same_statements_with_or_without_a_request_or_a_set(
+        app, client, auth, users):
+    from tests.sets_life import more_members, published_set
+    from tests.statements import count_statements
+
+    auth.as_role(users, "member")
+    client.get("/sets/request")  # warm up
+    counts = [count_statements(client, "/sets/request")]
+    client.post("/sets/request", data={"mode": "online", "note": ""})
+    counts.append(count_statements(client, "/sets/request"))
+    published_set([users["member"], *more_members(6)], users["mentor"])
+    page = client.get("/sets/request").get_data(as_text=True)
+    assert "You're in <strong>Leeds set 1</strong>. It meets online." in page
+    assert "<form" not in page.split("<main", 1)[1]  # no form to ask again
+    counts.append(count_statements(client, "/sets/request"))
+    assert counts == [counts[0]] * 3

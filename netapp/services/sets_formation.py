@@ -82,6 +82,46 @@ def active_set_of(user: User) -> LearningSet | None:
                LearningSet.status == SetStatus.ACTIVE)).first()
 
 
+class RequestFacts(NamedTuple):
+    mode: MeetingMode
+    note: str
+    created_at: datetime
+
+
+class InSet(NamedTuple):
+    name: str
+    meets_online: bool
+
+
+@cache
+def _standing_statement() -> sa.Select:
+    """The statement behind ``request_standing``, built once per process: parameter
+    ``viewer``."""
+    viewer = sa.bindparam("viewer", type_=sa.Integer())
+
+    def asked(column):
+        return sa.select(column).where(SetRequest.user_id == viewer).scalar_subquery()
+
+    def in_set(column):
+        return (sa.select(column).join(SetMembership, SetMembership.set_id == LearningSet.id)
+                .where(SetMembership.user_id == viewer, SetMembership.left_at.is_(None),
+                       LearningSet.status == SetStatus.ACTIVE).limit(1).scalar_subquery())
+
+    return sa.select(asked(SetRequest.mode).label("mode"), asked(SetRequest.note).label("note"),
+                     asked(SetRequest.created_at).label("created_at"),
+                     in_set(LearningSet.name).label("set_name"),
+                     in_set(LearningSet.meets_online).label("meets_online"))
+
+
+def request_standing(user: User) -> tuple[RequestFacts | None, InSet | None]:
+    """The member's request to join a set (``request_of``) and the active set they are in
+    (``active_set_of``), as plain values in one statement."""
+    row = networks._rows(_standing_statement(), {"viewer": user.id})[0]
+    return (None if row.mode is None else
+            RequestFacts(MeetingMode(row.mode), row.note, row.created_at),
+            None if row.set_name is None else InSet(row.set_name, bool(row.meets_online)))
+
+
 def ask_to_join(user: User, mode: MeetingMode, note: str) -> SetRequest:
     """Save the member's request (a new one, or a change to theirs)."""
     if active_set_of(user) is not None:

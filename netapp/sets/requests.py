@@ -16,11 +16,13 @@ from netapp.sets.formation_forms import RequestForm
 @login_required
 def request_page():
     user = current_member()
-    mine = service.request_of(user)
-    in_set = service.active_set_of(user)
+    mine, in_set = service.request_standing(user)
+    if in_set is not None:  # the page says which set they are in, and offers no form
+        return render_template("sets/request.html", form=None, mine=mine, in_set=in_set,
+                               mode_words=service.MODE_WORDS)
     form = RequestForm(data=None if request.method == "POST" or mine is None else
                        {"mode": mine.mode.value, "note": mine.note})
-    if in_set is None and form.validate_on_submit():
+    if form.validate_on_submit():
         service.ask_to_join(user, MeetingMode(form.mode.data), form.note.data or "")
         flash("Thanks: you've asked to join a set. A coordinator will place you when sets are "
               "next formed, and we'll tell you." if mine is None else
