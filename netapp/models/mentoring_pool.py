@@ -30,6 +30,10 @@ class MentoringPoolRow(db.Model):
         sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
     name: Mapped[str] = mapped_column(sa.String(120))
+    #: the name in lower case, compared by character on PostgreSQL too (as SQLite's own), so
+    #: its index gives the pool's lists in name order (``mentoring_rounds._by_name``)
+    sort_name: Mapped[str] = mapped_column(
+        sa.Text().with_variant(sa.Text(collation="C"), "postgresql"))
     #: asked for a mentor and has no mentor, offer or request under way
     wants: Mapped[bool]
     #: holds the mentor role
@@ -45,6 +49,8 @@ class MentoringPoolRow(db.Model):
     #: the latest finished LQF self-assessment scores every element the engine reads
     assessed: Mapped[bool]
 
+    __table_args__ = (sa.Index("ix_mentoring_pool_by_name", "sort_name", "user_id"),)
+
 
 def _element_codes() -> tuple[str, ...]:
     from matching.lqf import ELEMENT_CODES
@@ -53,7 +59,7 @@ def _element_codes() -> tuple[str, ...]:
 
 
 BUSY = "('offered', 'requested', 'accepted')"
-_COLUMNS = ("user_id, name, wants, mentor, online, unconfirmed, paused, free, "
+_COLUMNS = ("user_id, name, sort_name, wants, mentor, online, unconfirmed, paused, free, "
             "local_authority_id, level, service_type, assessed")
 
 
@@ -65,7 +71,7 @@ def pool_rows_sql(who: str) -> str:
               "AND r.role = 'mentor')")
     return (
         f"INSERT INTO mentoring_pool ({_COLUMNS}) "
-        "SELECT p.user_id, u.display_name, "
+        "SELECT p.user_id, u.display_name, lower(u.display_name), "
         "p.wants_mentor AND NOT EXISTS (SELECT 1 FROM mentorships m "
         f"WHERE m.mentee_id = p.user_id AND m.status IN {BUSY}), "
         f"{mentor}, p.meets_online, u.email_verified_at IS NULL, p.mentoring_paused, "

@@ -201,7 +201,8 @@ def _add(pool: Pool, uid: int, unconfirmed: set[int], build, into: list) -> None
         into.append(person)
 
 
-def pool_people(regional: bool, only: list[int] | None = None) -> sa.Select:
+def pool_people(regional: bool, only: list[int] | None = None,
+                materialized: bool = True) -> sa.Select:
     """``load_pool``'s decisions in SQL, without the engine's features: a row for each member
     ``load_pool`` puts in one of its lists, for pages that show the pool in names. A regional
     pool's region is the parameter ``region``; otherwise the whole country. With ``only``, the
@@ -209,12 +210,17 @@ def pool_people(regional: bool, only: list[int] | None = None) -> sa.Select:
     each person who asked for a mentor or is a mentor (``netapp/models/mentoring_pool.py``),
     and the council areas' regions: no engine features are read.
 
-    Columns: ``user_id``; ``name`` (display name); ``mentee``, true for someone waiting for a
+    Columns: ``user_id``; ``name`` (display name); ``sort_name`` (the name in lower case,
+    kept by the database, for sorting); ``mentee``, true for someone waiting for a
     mentor; ``places``, a mentor's free places when they are in the pool (else NULL);
     ``left_out``, the reason someone is left out (else NULL). As in ``load_pool``, one person
     can be both a mentee and a mentor, or a mentee and left out as a mentor; when both sides
     leave someone out, the mentee side's reason is kept. The same rules as ``load_pool`` and
     ``_common`` (``PROFILE_RULES``), in the same order.
+
+    Each person's checks are worked out once for the statement (a materialized CTE, for
+    counting every row); without ``materialized`` as a subquery, so that a page of rows in
+    name order can be read from the kept rows' index (``ix_mentoring_pool_by_name``).
     """
     kept = MentoringPoolRow.__table__.c
     in_region = (sa.func.coalesce(LocalAuthority.region_id == sa.bindparam("region"),
@@ -222,7 +228,7 @@ def pool_people(regional: bool, only: list[int] | None = None) -> sa.Select:
     as_mentee = sa.and_(kept.wants, in_region)
     as_mentor = sa.and_(kept.mentor, sa.or_(in_region, kept.online))
     asked = (
-        sa.select(kept.user_id, kept.name, as_mentee.label("as_mentee"),
+        sa.select(kept.user_id, kept.name, kept.sort_name, as_mentee.label("as_mentee"),
                   as_mentor.label("as_mentor"), kept.unconfirmed, kept.paused, kept.free,
                   Region.name.label("region"), kept.local_authority_id, kept.level,
                   kept.service_type, kept.assessed)
@@ -238,17 +244,20 @@ def pool_people(regional: bool, only: list[int] | None = None) -> sa.Select:
                  asked.c.service_type, asked.c.assessed)
     # Each person's checks run once (the reasons below read them several times).
     decided = (
-        sa.select(asked.c.user_id, asked.c.name, asked.c.as_mentee, asked.c.as_mentor,
+        sa.select(asked.c.user_id, asked.c.name, asked.c.sort_name, asked.c.as_mentee,
+                  asked.c.as_mentor,
                   asked.c.unconfirmed, asked.c.paused, asked.c.free,
                   sa.case(*((rule(said), reason) for reason, _, rule in PROFILE_RULES))
                   .label("unusable"))
-    ).cte("decided").prefix_with("MATERIALIZED")
+    )
+    decided = (decided.cte("decided").prefix_with("MATERIALIZED") if materialized
+               else decided.subquery("decided"))
     c = decided.c
     mentee_reason = sa.case((c.unconfirmed, NOT_CONFIRMED), else_=c.unusable)
     mentor_reason = sa.case((c.paused, PAUSED), (c.free <= 0, FULL),
                             (c.unconfirmed, NOT_CONFIRMED), else_=c.unusable)
     return sa.select(
-        c.user_id, c.name,
+        c.user_id, c.name, c.sort_name,
         sa.and_(c.as_mentee, mentee_reason.is_(None)).label("mentee"),
         sa.case((sa.and_(c.as_mentor, mentor_reason.is_(None)), c.free)).label("places"),
         sa.case((sa.and_(c.as_mentee, mentee_reason.is_not(None)), mentee_reason),

@@ -126,7 +126,7 @@ _POOL_LISTS = {"mentees": lambda people: people.c.mentee,
 def _by_name(people, dialect: str):
     """Pool lists go by name, then member number, in the order of the characters (as Python
     sorts ``casefold``-ed names), whatever the database's own collation."""
-    name = sa.func.lower(people.c.name)
+    name = people.c.sort_name  # lower(name), kept by the database
     return name.collate("C") if dialect == "postgresql" else name, people.c.user_id
 
 
@@ -167,24 +167,39 @@ def _pool_rows(statement: sa.Select, params: dict) -> list:
 def _pool_page_statement(dialect: str, regional: bool, show: str, per_page: int) -> sa.Select:
     """The pool's counts and one page of one of its lists, in one statement: the counts come
     on every row, and on one row alone (with no person) when the page is empty. Parameters:
-    ``region`` (for a regional round) and ``page``, which reads as the last page past it."""
-    people = bridge.pool_people(regional).cte("people")
-    totals = sa.select(
-        sa.func.count(sa.case((people.c.mentee, 1))).label("mentees"),
-        sa.func.count(people.c.places).label("mentors"),
-        sa.func.coalesce(sa.func.sum(people.c.places), 0).label("places"),
-        sa.func.count(people.c.left_out).label("left_out")).subquery("totals")
-    ranked = (sa.select(people.c.user_id, people.c.name, people.c.places, people.c.left_out,
-                        sa.func.row_number().over(order_by=_by_name(people, dialect))
-                        .label("rank"), sa.func.count().over().label("n"))
-              .where(_POOL_LISTS[show](people))).subquery("ranked")
-    last = (ranked.c.n + (per_page - 1)) // per_page
-    shown = sa.case((sa.bindparam("page", type_=sa.Integer) <= last,
-                     sa.bindparam("page", type_=sa.Integer)), else_=last)
-    page = (sa.select(ranked).where(ranked.c.rank > (shown - 1) * per_page,
-                                    ranked.c.rank <= shown * per_page)).subquery("page")
+    ``region`` (for a regional round) and ``page``, which reads as the last page past it.
+
+    The counts read every kept row once; the page walks the kept rows in name order (their
+    index) until it has its rows, so an early page reads a few dozen. Its rows come in no set
+    order, each with its name as sorted (``key``)."""
+    def counts(people):
+        return sa.select(
+            sa.func.count(sa.case((people.c.mentee, 1))).label("mentees"),
+            sa.func.count(people.c.places).label("mentors"),
+            sa.func.coalesce(sa.func.sum(people.c.places), 0).label("places"),
+            sa.func.count(people.c.left_out).label("left_out"))
+
+    if dialect == "postgresql":
+        # The page (LATERAL) reads its list's count from the counts: every row once in all.
+        totals = counts(bridge.pool_people(regional).subquery("people")).subquery("totals")
+        listed = getattr(totals.c, show)
+    else:
+        people = bridge.pool_people(regional).cte("people")
+        totals = counts(people).subquery("totals")
+        listed = (sa.select(sa.func.count()).select_from(people)
+                  .where(_POOL_LISTS[show](people)).scalar_subquery())
+    last = sa.case((listed > 0, (listed + (per_page - 1)) // per_page), else_=1)
+    asked = sa.bindparam("page", type_=sa.Integer)
+    shown = sa.case((asked <= last, asked), else_=last)
+    rows = bridge.pool_people(regional, materialized=False).subquery("listed")
+    key, user_id = _by_name(rows, dialect)
+    page = (sa.select(rows.c.user_id, rows.c.name, rows.c.places, rows.c.left_out,
+                      rows.c.sort_name.label("key"))
+            .where(_POOL_LISTS[show](rows)).order_by(key, user_id)
+            .limit(per_page).offset((shown - 1) * per_page))
+    page = page.lateral("page") if dialect == "postgresql" else page.subquery("page")
     return (sa.select(totals, page.c.user_id, page.c.name, page.c.places.label("free"),
-                      page.c.left_out.label("why"), page.c.rank)
+                      page.c.left_out.label("why"), page.c.key)
             .select_from(totals.outerjoin(page, sa.true())))
 
 
@@ -198,14 +213,16 @@ def pool_page(rnd: MentoringRound, show: str, page: int, per_page: int):
     params = {"page": max(page, 1)}
     if rnd.region_id is not None:
         params["region"] = rnd.region_id
-    rows = sorted(_pool_rows(statement, params), key=lambda r: r.rank or 0)
+    rows = _pool_rows(statement, params)
     head = rows[0]
     counts = PoolCounts(head.mentees, head.mentors, head.places, head.left_out)
     total = getattr(counts, show)
     shown = min(max(page, 1), max(1, -(-total // per_page)))
+    # The database's order of the names (by character: Python's order of the same strings).
     people = [Person(r.user_id, r.name, _places(r.free) if show == "mentors"
                      else r.why if show == "left_out" else "")
-              for r in rows if r.user_id is not None]
+              for r in sorted(rows, key=lambda r: (r.key or "", r.user_id or 0))
+              if r.user_id is not None]
     return counts, paging.Page(people, total, shown, per_page)
 
 
