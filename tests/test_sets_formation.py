@@ -271,6 +271,36 @@ def test_the_preview_reads_what_the_rules_need_as_the_engine_would_have_it(app, 
     assert online[people["Leeds A"].id] == (True, True)  # asked to meet online
 
 
+def test_each_set_on_the_preview_keeps_or_breaks_the_rules_as_the_engine_says(
+        app, client, coordinator, people):
+    """After publishing, members' requests have ended, so how each meets is their profile's
+    choice; profiles changed since forming must show on the sets' rules as the engine sees
+    them (``set_members``), not as the set was formed."""
+    from netapp.models import Profile
+    from netapp.services import matching_bridge as bridge
+    from tests.profile_helpers import council
+
+    formation = _formed(client)
+    service.publish(coordinator, formation.id)
+    online_set = next(row for row in _sets(formation) if row.meets_online)
+    first, second, *_ = sorted(_members(online_set))
+    for uid in (first, second):
+        db.session.get(Profile, uid).meets_online = False  # now only in person
+    db.session.get(Profile, second).local_authority_id = council("Camden").id
+    db.session.commit()
+    formation = db.session.get(SetFormation, formation.id)
+    views = service.preview_page(formation, 1, 50).items
+    assert len(views) == len(_sets(formation))
+    for view in views:
+        ids = [m.id for m in view.members]
+        engine = bridge.set_members(ids)
+        expected = bridge.rule_state([engine[u] for u in ids if u in engine],
+                                     formation.min_size, formation.max_size)
+        assert len(engine) == len(ids) and view.rules == expected, view.row.name
+    broken = next(v for v in views if v.row.id == online_set.id)
+    assert not broken.rules.one_region
+
+
 def test_unplaced_members_are_listed_with_the_reason(app, client, coordinator, people):
     lonely = asker("Lonely Inperson", "Cornwall", mode="in_person")
     formation = create(client)

@@ -533,7 +533,8 @@ def _preview_statement() -> sa.Select:
              .offset(sa.bindparam("skip", type_=sa.Integer()))).subquery("shown")
     place = sa.orm.aliased(Region, name="place")
     facilitator = sa.orm.aliased(User, name="facilitator")
-    query = (sa.select(shown.c.id, shown.c.name, shown.c.status, shown.c.meets_online,
+    query = (sa.select(shown.c.id, shown.c.name, shown.c.status,
+                       shown.c.meets_online.label("set_online"),
                        shown.c.themes, shown.c.quality, shown.c.summary, shown.c.needs_look,
                        shown.c.total, place.name.label("place"),
                        facilitator.display_name.label("facilitator"),
@@ -575,7 +576,7 @@ def preview_page(formation: SetFormation, page: int, per_page: int) -> paging.Pa
             row=SetRow(first.id, first.name, SetStatus(first.status), first.summary,
                        bool(first.needs_look)),
             members=[MemberName(row.user_id, row.display_name) for row in members],
-            where=_where_words(first.meets_online, first.place),
+            where=_where_words(first.set_online, first.place),
             quality=quality_words(first.quality),
             themes=bridge.topic_names(_json_value(themes) or []),
             rules=rules, facilitator=first.facilitator or ""))
