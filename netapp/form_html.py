@@ -11,6 +11,7 @@ attribute the app passes.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from itertools import chain
 
@@ -22,8 +23,8 @@ from wtforms.widgets.core import clean_key
 
 from netapp.escaping import escaped
 
-__all__ = ["Label", "attributes", "choice_items", "clean_attributes", "flags", "label", "option",
-           "quick_options", "write"]
+__all__ = ["Label", "attributes", "choice_items", "clean_attributes", "field_block", "flags",
+           "label", "option", "quick_options", "write"]
 
 # Each attribute name as html_params writes it (cleaned, then escaped), worked out once.
 _NAMES: dict[str, str] = {}
@@ -36,8 +37,14 @@ def _name(key: str) -> str:
     return name
 
 
+# A value holding none of these is written as it is: escaping it would change nothing.
+_SPECIAL = re.compile("[&<>'\"]")
+
+
 def _quoted(value) -> str:
     """A value as html_params writes it between double quotes."""
+    if type(value) is str and _SPECIAL.search(value) is None:
+        return value
     html = getattr(value, "__html__", None)
     if html is not None:
         return str(html()).replace('"', "&quot;")
@@ -49,12 +56,13 @@ def attributes(kwargs: dict) -> str:
     ``False`` left out, every name and value escaped (a double quote in a value given as
     ``Markup`` written ``&quot;``)."""
     parts = []
+    names = _NAMES
     for key in sorted(kwargs):
         value = kwargs[key]
-        if value is True:
-            parts.append(_name(key))
-        elif value is not False:
-            parts.append(f'{_name(key)}="{_quoted(value)}"')
+        if value is False:
+            continue
+        name = names.get(key) or _name(key)
+        parts.append(name if value is True else f'{name}="{_quoted(value)}"')
     return " ".join(parts)
 
 
@@ -321,3 +329,34 @@ def _looped_items(group, hints: Mapping | None) -> Markup:
                                   f'<span class="choice-hint">{escaped(hint)}</span>'
                                   if hint else ""))
     return Markup("".join(parts))
+
+
+def field_block(field, autocomplete=None, inputmode=None) -> Markup:
+    """A field with its label, hint and errors, as the ``field`` macro (templates/_macros.html)
+    wrote it with Jinja, byte for byte: the hint and the errors named by the field's
+    ``aria-describedby``, ``aria-invalid`` while it has errors."""
+    errors, description = field.errors, field.description
+    id_ = field.id
+    described = []
+    if description:
+        described.append(f"{id_}-hint")
+    if errors:
+        described.append(f"{id_}-error")
+    attrs = {}
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    if errors:
+        attrs["aria-invalid"] = "true"
+    if autocomplete:
+        attrs["autocomplete"] = autocomplete
+    if inputmode:
+        attrs["inputmode"] = inputmode
+    hint = (f'<p class="hint" id="{escaped(id_ + "-hint")}">{escaped(description)}</p>'
+            if description else "")
+    error = (f'<p class="error-message" id="{escaped(id_ + "-error")}"><span '
+             f'class="visually-hidden">Error:</span> {" ".join(map(escaped, errors))}</p>'
+             if errors else "")
+    return Markup(
+        f'\n  \n  \n  \n  \n  \n  <div class="field{" field-error" if errors else ""}">\n    '
+        f'<label for="{escaped(id_)}">{escaped(field.label.text)}</label>\n    {hint}\n    '
+        f'{error}\n    \n    \n    \n    \n    \n    {field(**attrs)}\n  </div>\n')

@@ -305,3 +305,53 @@ def test_a_choices_label_is_written_as_wtforms_writes_it(app, kwargs):
             stock = Label(option.label.field_id, option.label.text)
             assert str(option.label(**kwargs)) == str(stock(**kwargs))
             assert str(option.label) == str(stock)
+
+
+# The field macro as it was written in Jinja before form_html.field_block wrote it.
+_FIELD_MACRO = """{% macro field(f, autocomplete=None, type=None, inputmode=None) %}
+  {% set hint_id = f.id ~ '-hint' %}
+  {% set error_id = f.id ~ '-error' %}
+  {% set described = [] %}
+  {% if f.description %}{% set _ = described.append(hint_id) %}{% endif %}
+  {% if f.errors %}{% set _ = described.append(error_id) %}{% endif %}
+  <div class="field{% if f.errors %} field-error{% endif %}">
+    <label for="{{ f.id }}">{{ f.label.text }}</label>
+    {% if f.description %}<p class="hint" id="{{ hint_id }}">{{ f.description }}</p>{% endif %}
+    {% if f.errors %}<p class="error-message" id="{{ error_id }}"><span class="visually-hidden">Error:</span> {{ f.errors | join(' ') }}</p>{% endif %}
+    {% set attrs = {} %}
+    {% if described %}{% set _ = attrs.update({'aria-describedby': described | join(' ')}) %}{% endif %}
+    {% if f.errors %}{% set _ = attrs.update({'aria-invalid': 'true'}) %}{% endif %}
+    {% if autocomplete %}{% set _ = attrs.update({'autocomplete': autocomplete}) %}{% endif %}
+    {% if inputmode %}{% set _ = attrs.update({'inputmode': inputmode}) %}{% endif %}
+    {{ f(**attrs) }}
+  </div>
+{% endmacro %}"""  # noqa: E501
+_CALLS = "{{ field(f) }}|{{ field(f, autocomplete='email', inputmode='numeric') }}|" \
+         "{{ field(f, type='email', autocomplete=None) }}"
+
+
+def test_the_field_macro_writes_what_it_wrote_in_jinja(app):
+    from tests.profile_helpers import load_reference
+
+    load_reference()
+    old = app.jinja_env.from_string(_FIELD_MACRO + _CALLS)
+    new = app.jinja_env.from_string('{% from "_macros.html" import field %}' + _CALLS)
+    compared = 0
+    with app.test_request_context("/", method="POST", data=WRONG):
+        forms = [_Everything(formdata=None, meta={"csrf": False}),
+                 _Everything(formdata=MultiDict(WRONG), meta={"csrf": False})]
+        for form_class in _app_forms().values():
+            with contextlib.suppress(TypeError):  # forms built with the page's own arguments
+                forms.append(form_class())
+        for form in forms:
+            with contextlib.suppress(TypeError):  # a select whose choices the page gives
+                form.validate()
+            for f in form:
+                try:
+                    expected = old.render(f=f)
+                except TypeError:
+                    continue
+                assert new.render(f=f) == expected, f.name
+                compared += 1
+    assert compared >= 200
+    assert any('aria-invalid="true"' in new.render(f=f) for f in forms[1])
