@@ -11,10 +11,11 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask import current_app, url_for
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from matching import suggest_mentors
 from netapp.extensions import db
@@ -83,9 +84,22 @@ def waiting_count(mentor: User) -> int:
     ) or 0
 
 
+class MenteeRow(NamedTuple):
+    """An offer, request or mentee on a mentor's page, as plain values."""
+
+    id: int
+    status: MentorshipStatus
+    created_at: datetime
+    responded_at: datetime | None
+    request_note: str | None
+    reason: str | None
+    mentee_id: int
+    mentee_name: str
+
+
 @dataclass(frozen=True)
 class OpenItem:
-    mentorship: Mentorship
+    mentorship: MenteeRow
     card: profiles.ProfileCard
     reason: str  # the engine's reason, as the mentor may read it
 
@@ -93,7 +107,7 @@ class OpenItem:
 @dataclass(frozen=True)
 class MentorPage:
     waiting: list[OpenItem]
-    accepted: list[Mentorship]
+    accepted: list[MenteeRow]
     capacity: int
     paused: bool
 
@@ -103,28 +117,49 @@ class MentorPage:
 
 
 def mentor_page(mentor: User) -> MentorPage:
-    """Everything on a mentor's "My mentees" page, in a fixed number of queries."""
-    # The open offers and requests and the accepted mentees in one statement, each with the
-    # mentee (not their roles, which the page does not show).
-    both = list(db.session.scalars(
-        sa.select(Mentorship)
-        .options(joinedload(Mentorship.mentee).lazyload(User.roles))
-        .where(Mentorship.mentor_id == mentor.id,
-               Mentorship.status.in_((*OPEN, MentorshipStatus.ACCEPTED)))
-        .order_by(Mentorship.id)
-    ))
+    """Everything on a mentor's "My mentees" page, in a fixed number of queries: one for the
+    mentor's places, their open offers and requests and their mentees (each with the
+    mentee's name, and for those waiting whether the mentor shares a network where they are
+    listed), and for those waiting the two of their cards."""
+    rows = db.session.execute(_mentor_page_statement(mentor.is_verified),
+                              {"mentor": mentor.id}).all()
+    both = [MenteeRow(*row[2:10]) for row in rows if row.id is not None]
     waiting = sorted((m for m in both if m.status in OPEN),
                      key=lambda m: (m.created_at, m.id))
     # As the database orders them: a mentorship not yet answered (no date) comes last.
     accepted = sorted((m for m in both if m.status == MentorshipStatus.ACCEPTED),
                       key=lambda m: (m.responded_at is None, m.responded_at or 0, m.id))
-    cards = profiles.profile_cards(mentor, [m.mentee_id for m in waiting],
-                                   leave_out=frozenset({"offer"}))
+    cards = profiles.profile_cards(
+        mentor, [m.mentee_id for m in waiting], leave_out=frozenset({"offer"}),
+        sharing={row.mentee_id for row in rows if row.id is not None and row.shares})
     items = [OpenItem(m, cards[m.mentee_id], reason_for_mentor(m.reason, cards[m.mentee_id].shown))
              for m in waiting]
-    profile = db.session.get(Profile, mentor.id)
-    return MentorPage(items, accepted, profile.mentor_capacity if profile else 0,
-                      bool(profile and profile.mentoring_paused))
+    capacity, paused = rows[0][:2]
+    return MentorPage(items, accepted, 0 if capacity is None else capacity, bool(paused))
+
+
+@cache
+def _mentor_page_statement(mentor_is_verified: bool) -> sa.Select:
+    """The statement behind ``mentor_page``, built once per process for a confirmed mentor or
+    not (parameter ``mentor``): one row with the mentor's places alone when nobody waits or
+    is taken on."""
+    mentor = sa.bindparam("mentor", type_=sa.Integer)
+    mine = aliased(Profile)
+    one = sa.select(sa.literal_column("1").label("one")).subquery("one")
+    # The mentee's profile is joined for the rule of a local network's council area.
+    mentees = (sa.join(Mentorship, User, User.id == Mentorship.mentee_id)
+               .outerjoin(Profile, Profile.user_id == Mentorship.mentee_id))
+    shares = sa.case((Mentorship.status.in_(OPEN),
+                      networks.shares_network_sql(mentor, mentor_is_verified, User.id)),
+                     else_=sa.false())
+    return (sa.select(mine.mentor_capacity, mine.mentoring_paused, Mentorship.id,
+                      Mentorship.status, Mentorship.created_at, Mentorship.responded_at,
+                      Mentorship.request_note, Mentorship.reason, Mentorship.mentee_id,
+                      User.display_name, shares.label("shares"))
+            .select_from(one.outerjoin(mine, mine.user_id == mentor).outerjoin(
+                mentees, sa.and_(Mentorship.mentor_id == mentor, Mentorship.status.in_(
+                    (*OPEN, MentorshipStatus.ACCEPTED)))))
+            .order_by(Mentorship.id))
 
 
 @dataclass(frozen=True)

@@ -189,12 +189,15 @@ def _needs_and_offers(user_ids: list[int]) -> tuple[dict[int, list[str]], dict[i
 
 
 def profile_cards(viewer: User, owner_ids: list[int],
-                  leave_out: frozenset[str] = frozenset()) -> dict[int, ProfileCard]:
+                  leave_out: frozenset[str] = frozenset(),
+                  sharing: set[int] | None = None) -> dict[int, ProfileCard]:
     """What ``viewer`` may see of each owner's profile, in a fixed number of queries.
 
     The same rules as ``profile_view`` (the owner's choices, the viewer's audiences) for a
     list of people at once, less the fields in ``leave_out``. Networks are left out: an
     affinity network is special-category, and a card is no place for a list of networks.
+    ``sharing``: the owners for whom ``networks.shares_network`` holds, when the caller's own
+    statement read it (``networks.shares_network_sql``); read here otherwise.
     """
     owner_ids = list(owner_ids)
     if not owner_ids:
@@ -208,7 +211,7 @@ def profile_cards(viewer: User, owner_ids: list[int],
     ).all()
     needs, offers = (_needs_and_offers(owner_ids) if {"needs", "offer"} - set(leave_out)
                      else ({}, {}))
-    audiences_of = _audiences_of(viewer, owner_ids)
+    audiences_of = _audiences_of(viewer, owner_ids, sharing)
     cards = {uid: ProfileCard([], frozenset()) for uid in owner_ids}
     for profile in found:
         cards[profile.user_id] = _card(profile, audiences_of(profile.user_id), leave_out,
@@ -329,13 +332,15 @@ def shown_from(viewer: User, owner_id: int, chosen: dict | None, shares: bool,
                      if aud in audiences and key not in leave_out)
 
 
-def _audiences_of(viewer: User, owner_ids: list[int]):
-    """A function giving the audiences ``viewer`` belongs to for each of ``owner_ids``."""
+def _audiences_of(viewer: User, owner_ids: list[int], sharing: set[int] | None = None):
+    """A function giving the audiences ``viewer`` belongs to for each of ``owner_ids``
+    (``sharing``: as ``profile_cards``)."""
     if viewer.has_role(Role.COORDINATOR, Role.ADMIN):
         # Staff are in the networks' audience already: sharing a network adds nothing, so it
         # is not read.
         return lambda uid: _ALL if uid == viewer.id else _STAFF_SEE
-    sharing = networks.sharing_network(viewer, owner_ids)
+    if sharing is None:
+        sharing = networks.sharing_network(viewer, owner_ids)
     return lambda uid: _ALL if uid == viewer.id else (
         _NETWORKS_SEE if uid in sharing else _EVERYONE_SEES)
 
