@@ -170,3 +170,25 @@ def test_the_hellos_page_marks_new_hellos_read_and_writes_nothing_when_none_are_
     db.session.commit()
     assert client.get(path).get_data(as_text=True).count('<span class="tag">New</span>') == 1
     assert '<span class="tag">New</span>' not in client.get(path).get_data(as_text=True)
+
+
+def test_previewing_my_profile_runs_a_fixed_number_of_statements(client, auth, users):
+    from netapp.services import profiles
+
+    load_reference()
+    member = users["member"]
+    give_profile(member, "Leeds", needs=("finance",), offers=("leadership",), capacity=1)
+    profiles.set_visibility(member, {"lqf": profiles.EVERYONE})
+    auth.login(member.email)
+    paths = [f"/me/preview?as={audience}" for audience in profiles.PREVIEWS]
+    counts = []
+    for round_ in range(2):
+        if round_:  # more of everything the page shows
+            give_profile(member, "Leeds", needs=("finance", "wellbeing", "digital"),
+                         offers=("leadership", "recruitment_retention"), capacity=2)
+            assess(member, score_for=lambda i: 4 - i % 4)
+        counts.append(_counts(client, paths))
+    assert counts[0] == counts[1]
+    # The signed-in person (SQLite reads them on every request) and the page's statement:
+    # the profile with its needs, offers, networks and latest self-assessment.
+    assert set(counts[1].values()) == {2}

@@ -61,14 +61,13 @@ def preview():
     if audience not in profiles.PREVIEWS:
         abort(404)
     user = current_member()
-    view = profiles.profile_view(user, user, preview=audience)
+    fw = lqf.shared_framework()  # only shown: nothing merged into this request
+    # The profile, needs, offers, networks and latest scores in one statement.
+    view = member_profile.profile_page(user, user.id, fw.id, preview=audience)
     chart = None
-    if "lqf" in view["shown"]:
-        fw = lqf.framework()
-        latest = lqf.latest(user.id, fw)
-        if latest is not None:
-            chart = radar_chart(fw, [(user.display_name, lqf.as_dict(latest))], "radar-preview",
-                                f"{user.display_name}'s leadership self-assessment")
+    if "lqf" in view["shown"] and view["scores"]:
+        chart = radar_chart(fw, [(user.display_name, view["scores"])], "radar-preview",
+                            f"{user.display_name}'s leadership self-assessment")
     return render_template("members/preview.html", owner=user, audience=audience,
                            previews=profiles.PREVIEWS, view=view, chart=chart)
 

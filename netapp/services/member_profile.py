@@ -18,6 +18,7 @@ from sqlalchemy.orm import aliased
 from netapp.extensions import db
 from netapp.models import (
     AssessmentScore,
+    NetworkKind,
     NetworkMembership,
     Organisation,
     Profile,
@@ -109,11 +110,15 @@ def _ids(joined: str | None) -> set[int]:
     return {int(i) for i in joined.split(",")} if joined else set()
 
 
-def profile_page(viewer: User, owner_id: int, framework_id: int = 0) -> dict[str, Any] | None:
+def profile_page(viewer: User, owner_id: int, framework_id: int = 0,
+                 preview: str | None = None) -> dict[str, Any] | None:
     """``profiles.profile_view(viewer, owner)`` for the owner with this id, another person
     than the viewer; None when there is no such open account. Its ``scores`` are those of the
     owner's latest self-assessment of the framework with ``framework_id`` ({element id:
     score}, empty when there is none), whether the viewer may see them or not.
+
+    With ``preview`` (a key of ``profiles.PREVIEWS``) the viewer is the owner, seeing their
+    profile as that audience would: ``profile_view(owner, owner, preview)``.
 
     ``viewer`` needs ``id``, ``is_verified`` and ``has_role``.
     """
@@ -128,8 +133,11 @@ def profile_page(viewer: User, owner_id: int, framework_id: int = 0) -> dict[str
               (pair.split(":") for pair in first.scores.split(","))} if first.scores else {}
     # As profiles.audiences_for: staff look after networks, so see what networks see too;
     # a member sees more only through a network where they can see the owner listed.
-    audiences = (profiles._STAFF_SEE if viewer.has_role(Role.COORDINATOR, Role.ADMIN)
-                 else profiles._NETWORKS_SEE if first.shares else profiles._EVERYONE_SEES)
+    if preview is not None:
+        audiences = profiles.PREVIEWS[preview][1]
+    else:
+        audiences = (profiles._STAFF_SEE if viewer.has_role(Role.COORDINATOR, Role.ADMIN)
+                     else profiles._NETWORKS_SEE if first.shares else profiles._EVERYONE_SEES)
     has_profile = first.profile_id is not None
     rules = profiles.visibility_of(first if has_profile else None)
     shown = {key for key, audience in rules.items() if audience in audiences}
@@ -155,6 +163,14 @@ def profile_page(viewer: User, owner_id: int, framework_id: int = 0) -> dict[str
     kept = reference.shared("networks")
     if any(network_id not in kept for network_id, _, _ in theirs):
         kept = {n.id: n for n in reference.networks(network_id for network_id, _, _ in theirs)}
+    if preview is not None:
+        # Affinity networks are shown only inside each network, so a preview leaves them
+        # out; a local network names the council, so it follows the area's visibility.
+        view["networks"] = [
+            kept[network_id] for network_id, _, _ in theirs
+            if network_id in kept and not kept[network_id].is_affinity
+            and (kept[network_id].kind is not NetworkKind.LOCAL or "area" in shown)]
+        return view
     # A local network names the council, so it follows the area's visibility, for its own
     # members too: "Only me" means nobody else learns the council.
     view["networks"] = [
