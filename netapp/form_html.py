@@ -104,12 +104,12 @@ def quick_options(field) -> None:
         return
     kind = _OPTIONS.get(base)
     if kind is None:
-        class Option(base):
+        class _Option(base):  # its name is each choice's ``type``, as WTForms names it
             def __init__(self, *args, **kwargs) -> None:
                 super().__init__(*args, **kwargs)
                 self.label = Label(self.label.field_id, self.label.text)
 
-        kind = _OPTIONS[base] = Option
+        kind = _OPTIONS[base] = _Option
     field._Option = kind
 
 

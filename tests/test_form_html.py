@@ -301,6 +301,7 @@ def test_a_choices_label_is_written_as_wtforms_writes_it(app, kwargs):
         options = [option for group in (form.radio, form.boxes, form.many, form.pick)
                    for option in group]
         assert options and all(type(o.label) is form_html.Label for o in options)
+        assert {o.type for o in options} == {"_Option"}
         for option in options:
             stock = Label(option.label.field_id, option.label.text)
             assert str(option.label(**kwargs)) == str(stock(**kwargs))
