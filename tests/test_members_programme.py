@@ -218,3 +218,5 @@ def test_the_page_runs_the_same_statements_whatever_the_member_reported(client, 
         client.post("/me/programme/feedback", data={"feedback-rating": str(1 + n % 5)})
     assert len(_updates(users["member"].id)) == 19
     assert count_statements(client, "/me/programme") == few
+    # The signed-in person and the member's reports with their latest feedback.
+    assert few == 2

@@ -23,8 +23,7 @@ def _feedback_form(**kwargs) -> ProgrammeFeedbackForm:
 
 def _page(form: ProgrammeForm, feedback_form: ProgrammeFeedbackForm, status: int = 200):
     user = current_member()
-    latest = programme.current(user)
-    last = programme.last_feedback(user)
+    latest, last = programme.own_page(user)  # one statement
     for name, kind in FIELDS.items():  # unanswered questions show the latest answer
         if form[name].data is None and kind in latest:
             form[name].data = latest[kind].value

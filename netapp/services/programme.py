@@ -9,6 +9,7 @@ people, and a count of 1 to 4 people is never shown: it could single someone out
 from __future__ import annotations
 
 import csv
+import functools
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -28,7 +29,7 @@ from netapp.models import (
 )
 from netapp.models.base import utcnow
 from netapp.models.coordinator import ProgrammeFeedback, ProgrammeUpdate, UpdateKind
-from netapp.services import audit, kept
+from netapp.services import audit, kept, networks
 
 __all__ = [
     "AWARD", "COMMENT_MAX", "COMPLIANCE", "RATING", "SMALLEST_COUNT", "Figure", "Report",
@@ -71,6 +72,56 @@ def current(user: User) -> dict[UpdateKind, ProgrammeUpdate]:
             .order_by(ProgrammeUpdate.reported_at, ProgrammeUpdate.id)):
         latest[row.kind] = row
     return latest
+
+
+@dataclass(frozen=True)
+class Reported:
+    """One of a member's reports as their page shows it."""
+
+    value: str
+    reported_at: datetime
+
+
+@dataclass(frozen=True)
+class LastFeedback:
+    """When the member last gave feedback on the network."""
+
+    created_at: datetime
+
+
+@functools.cache
+def _own_statement() -> sa.CompoundSelect:
+    """The member's reports (parameter ``me``), oldest first, and the time of their latest
+    feedback, as plain rows of one statement (part "f" for the feedback, then "u" for each
+    report): built once per process."""
+    me = sa.bindparam("me", type_=sa.Integer())
+    text = sa.String()
+    last = (sa.select(ProgrammeFeedback.created_at, ProgrammeFeedback.id)
+            .where(ProgrammeFeedback.user_id == me)
+            .order_by(ProgrammeFeedback.created_at.desc(), ProgrammeFeedback.id.desc())
+            .limit(1).subquery())
+    return sa.union_all(
+        sa.select(sa.literal("u", text).label("part"),
+                  sa.cast(ProgrammeUpdate.kind, text).label("kind"),
+                  sa.cast(ProgrammeUpdate.value, text).label("value"),
+                  ProgrammeUpdate.reported_at.label("at"), ProgrammeUpdate.id.label("id"))
+        .where(ProgrammeUpdate.user_id == me),
+        sa.select(sa.literal("f", text), sa.cast(sa.null(), text), sa.cast(sa.null(), text),
+                  last.c.created_at, last.c.id),
+    ).order_by(sa.column("part"), sa.column("at"), sa.column("id"))
+
+
+def own_page(user: User) -> tuple[dict[UpdateKind, Reported], LastFeedback | None]:
+    """``current(user)`` (each kind's latest report, the kinds in the order first reported)
+    and when ``last_feedback(user)`` was given, in one statement of plain rows."""
+    latest: dict[UpdateKind, Reported] = {}
+    last = None
+    for part, kind, value, at, _id in networks._rows(_own_statement(), {"me": user.id}):
+        if part == "f":
+            last = LastFeedback(at)
+        else:
+            latest[UpdateKind(kind)] = Reported(value, at)
+    return latest, last
 
 
 def history(user: User) -> list[ProgrammeUpdate]:
