@@ -11,6 +11,7 @@ import json
 import re
 from collections import Counter
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache, lru_cache
 from typing import NamedTuple
 
@@ -57,12 +58,48 @@ class RoundError(Exception):
 # ---------------------------------------------------------------- rounds
 
 
-def rounds_query() -> sa.Select:
-    """Every round, newest first, with its region and job (for a paged list)."""
-    return (sa.select(MentoringRound)
-            .options(sa.orm.selectinload(MentoringRound.region),
-                     sa.orm.selectinload(MentoringRound.job))
+@dataclass(frozen=True)
+class JobProgress:
+    progress: int
+
+
+@dataclass(frozen=True)
+class RoundRow:
+    """A round as the list of rounds shows it: plain values, its region's name (None: the
+    whole country) and its job's progress (None: never run)."""
+
+    id: int
+    name: str
+    region: str | None
+    status: RoundStatus
+    job: JobProgress | None
+    stats: dict | None
+    created_at: datetime
+
+
+@cache
+def _round_rows_statement() -> sa.Select:
+    return (sa.select(MentoringRound.id, MentoringRound.name, Region.name, MentoringRound.status,
+                      Job.id, Job.progress, MentoringRound.stats, MentoringRound.created_at)
+            .outerjoin(Region, Region.id == MentoringRound.region_id)
+            .outerjoin(Job, Job.id == MentoringRound.job_id)
             .order_by(MentoringRound.created_at.desc(), MentoringRound.id.desc()))
+
+
+def round_rows(page: int, per_page: int) -> paging.Page:
+    """A page of every round, newest first, as ``RoundRow``, with the number in all, in one
+    statement of plain values (a page past the end counts them apart)."""
+    found = paging.paginate(_round_rows_statement(), page, per_page, plain=True)
+    found.items = [RoundRow(round_id, name, region, status,
+                            None if job_id is None else JobProgress(progress), stats, created)
+                   for round_id, (name, region, status, job_id, progress, stats, created)
+                   in zip(found.items, found.extra, strict=True)]
+    return found
+
+
+def where_row(row: RoundRow) -> str:
+    """``where`` for a ``RoundRow``."""
+    return "the whole country" if row.region is None else row.region
 
 
 def create_round(actor: User, name: str, region_id: int | None) -> MentoringRound:
@@ -107,14 +144,6 @@ class PoolCounts:
     mentors: int
     places: int
     left_out: int
-
-
-def _names(user_ids) -> dict[int, str]:
-    ids = list(user_ids)
-    if not ids:
-        return {}
-    return dict(db.session.execute(
-        sa.select(User.id, User.display_name).where(User.id.in_(ids))).all())
 
 
 # Each pool list's rows among ``bridge.pool_people``'s, and what its second column shows.
@@ -229,15 +258,19 @@ def pool_page(rnd: MentoringRound, show: str, page: int, per_page: int):
 @lru_cache(maxsize=8)
 def _pick_statement(dialect: str, regional: bool, limit: int) -> sa.Select:
     """The first ``limit`` mentees and mentors of the pool by name (parameter ``region`` for a
-    regional round), each row with its side: 1 mentee, 2 mentor."""
-    people = bridge.pool_people(regional).cte("people")
-    ranked = (sa.select(
-        people.c.user_id, people.c.name, sa.literal(side).label("side"),
-        sa.func.row_number().over(order_by=_by_name(people, dialect)).label("rank"))
-        .where(_POOL_LISTS[show](people)) for side, show in ((1, "mentees"), (2, "mentors")))
-    both = sa.union_all(*ranked).subquery("both")
+    regional round), each row with its side: 1 mentee, 2 mentor; mentees first. Each list is
+    read from the kept rows in name order (their index) until it has ``limit``."""
+    def first(side: int, show: str):
+        rows = bridge.pool_people(regional, materialized=False).subquery(show)
+        return (sa.select(sa.literal(side).label("side"), rows.c.user_id, rows.c.name,
+                          rows.c.sort_name)
+                .where(_POOL_LISTS[show](rows)).order_by(*_by_name(rows, dialect))
+                .limit(limit).subquery(f"first_{show}"))
+
+    both = sa.union_all(*(sa.select(first(side, show))
+                          for side, show in ((1, "mentees"), (2, "mentors")))).subquery("both")
     return (sa.select(both.c.side, both.c.user_id, both.c.name)
-            .where(both.c.rank <= limit).order_by(both.c.side, both.c.rank))
+            .order_by(both.c.side, *_by_name(both, dialect)))
 
 
 def pick_rows(rnd: MentoringRound, limit: int = 1000) -> list:
@@ -300,13 +333,24 @@ class Rule:
     mentor: str
 
 
+@cache
+def _rules_statement() -> sa.Select:
+    mentee, mentor = sa.orm.aliased(User), sa.orm.aliased(User)
+    return (sa.select(RoundPairRule.id, RoundPairRule.kind, mentee.display_name,
+                      mentor.display_name)
+            .outerjoin(mentee, mentee.id == RoundPairRule.mentee_id)
+            .outerjoin(mentor, mentor.id == RoundPairRule.mentor_id)
+            .where(RoundPairRule.round_id == sa.bindparam("round"))
+            .order_by(RoundPairRule.kind, RoundPairRule.id))
+
+
 def rules_of(rnd: MentoringRound) -> list[Rule]:
-    rows = list(db.session.scalars(
-        sa.select(RoundPairRule).where(RoundPairRule.round_id == rnd.id)
-        .order_by(RoundPairRule.kind, RoundPairRule.id)))
-    names = _names({r.mentee_id for r in rows} | {r.mentor_id for r in rows})
-    return [Rule(r.id, r.kind, names.get(r.mentee_id, "someone who has left"),
-                 names.get(r.mentor_id, "someone who has left")) for r in rows]
+    """The round's locked and forbidden pairs with both people's names, in one statement."""
+    gone = "someone who has left"
+    return [Rule(rule_id, kind, gone if mentee is None else mentee,
+                 gone if mentor is None else mentor)
+            for rule_id, kind, mentee, mentor in db.session.connection().execute(
+                _rules_statement(), {"round": rnd.id})]
 
 
 _ID_IN_NAME = re.compile(r"\(member (\d+)\)\s*$")
