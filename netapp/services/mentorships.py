@@ -64,14 +64,21 @@ class Side(enum.Enum):
 
 
 def _load(mentorship_id: int, *, lock: bool = False) -> Mentorship | None:
-    # The two people come with it; their roles only if something asks (they are two more
-    # statements, and the pages that show a mentorship do not need them).
-    query = (sa.select(Mentorship).where(Mentorship.id == mentorship_id)
-             .options(joinedload(Mentorship.mentor).lazyload(User.roles),
-                      joinedload(Mentorship.mentee).lazyload(User.roles)))
     if lock:
-        query = query.with_for_update(of=Mentorship).execution_options(populate_existing=True)
-    return db.session.scalar(query)
+        query = _load_statement().with_for_update(of=Mentorship) \
+            .execution_options(populate_existing=True)
+        return db.session.scalar(query, {"mentorship": mentorship_id})
+    return db.session.scalar(_load_statement(), {"mentorship": mentorship_id})
+
+
+@lru_cache(maxsize=1)
+def _load_statement() -> sa.Select:
+    """A mentorship (parameter ``mentorship``) with its two people, built once per process.
+    The two people come with it; their roles only if something asks (they are two more
+    statements, and the pages that show a mentorship do not need them)."""
+    return (sa.select(Mentorship).where(Mentorship.id == sa.bindparam("mentorship"))
+            .options(joinedload(Mentorship.mentor).lazyload(User.roles),
+                     joinedload(Mentorship.mentee).lazyload(User.roles)))
 
 
 def relationship_for(user: User, mentorship_id: int, *, lock: bool = False) -> Mentorship:
@@ -195,8 +202,27 @@ def due_days(began: date, today: date) -> list[int]:
 
 
 def _answered_days(mentorship_id: int, user_id: int) -> set[int]:
-    return set(db.session.scalars(sa.select(MentoringCheckIn.day).where(
-        MentoringCheckIn.mentorship_id == mentorship_id, MentoringCheckIn.user_id == user_id)))
+    return set(db.session.connection().execute(
+        _answered_statement(), {"mentorship": mentorship_id, "user": user_id}).scalars())
+
+
+@lru_cache(maxsize=1)
+def _answered_statement() -> sa.Select:
+    """The days of the check-ins one person answered (parameters ``mentorship`` and
+    ``user``), built once per process."""
+    return sa.select(MentoringCheckIn.day).where(
+        MentoringCheckIn.mentorship_id == sa.bindparam("mentorship"),
+        MentoringCheckIn.user_id == sa.bindparam("user"))
+
+
+@lru_cache(maxsize=1)
+def _goals_statement() -> sa.Select:
+    """A mentorship's goals (parameter ``mentorship``) in the order they were set, as plain
+    rows, built once per process."""
+    return (sa.select(MentoringGoal.id, MentoringGoal.title, MentoringGoal.status,
+                      MentoringGoal.element_codes)
+            .where(MentoringGoal.mentorship_id == sa.bindparam("mentorship"))
+            .order_by(MentoringGoal.created_at, MentoringGoal.id))
 
 
 def _with_totals(totals: sa.Select, rows: sa.Select, order_by) -> sa.Select:
@@ -244,17 +270,15 @@ def page_for(user: User, mentorship_id: int, *, meetings_page: int = 1,
     mentorship = relationship_for(user, mentorship_id)
     side = side_of(mentorship, user)
     names = _elements()[1]
+    params = {"mentorship": mentorship.id}
+    connection = db.session.connection()
     goals = [
-        GoalView(g.id, g.title, g.status, GOAL_LABELS[g.status],
-                 [(c, names.get(c, c)) for c in g.element_codes])
-        for g in db.session.scalars(
-            sa.select(MentoringGoal).where(MentoringGoal.mentorship_id == mentorship.id)
-            .order_by(MentoringGoal.created_at, MentoringGoal.id))
+        GoalView(goal_id, title, status, GOAL_LABELS[status],
+                 [(c, names.get(c, c)) for c in codes or ()])
+        for goal_id, title, status, codes in connection.execute(_goals_statement(), params)
     ]
     # Each page comes with its total, on any page (the meetings' with the latest meeting's
     # date too), as plain rows.
-    params = {"mentorship": mentorship.id}
-    connection = db.session.connection()
     meetings_page, messages_page = max(meetings_page, 1), max(messages_page, 1)
     rows = connection.execute(_meetings_statement(meetings_page, per_page), params).all()
     last_met = rows[0].last_met
