@@ -75,3 +75,23 @@ def test_a_kept_card_shows_each_change_on_the_next_search(client, auth, users):
     auth.login(person.email)
     page = client.get("/networks/members?name=kit").get_data(as_text=True)
     assert "<h3>Kit Kept (you)</h3>" in page and f'href="/members/{person.id}"' not in page
+
+
+def test_a_kept_filter_search_answers_each_reader_for_themselves(client, auth, users):
+    """A filter's statement is kept per process for every reader of the same kind: who reads
+    is a parameter of it, so a council kept to networks is found by a fellow member of that
+    local network and never by someone outside it, in whichever order they search."""
+    load_reference()
+    person = make_user(name="Nell Networked")
+    give_profile(person, "Leeds")
+    profiles.set_visibility(person, {"area": profiles.NETWORKS})
+    give_profile(users["member"], "Leeds")
+    give_profile(users["other_member"], "Cornwall")
+    db.session.commit()
+    query = f"/networks/members?council={council('Leeds').id}"
+    for _ in range(2):
+        for reader, finds in ((users["member"], True), (users["other_member"], False)):
+            auth.login(reader.email)
+            page = client.get(query).get_data(as_text=True)
+            assert ("Nell Networked" in page) is finds, reader.display_name
+            auth.logout()
