@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from netapp.extensions import db
 from netapp.models import FeedbackRater, FeedbackScore
-from netapp.services import lqf
+from netapp.services import feedback, lqf
 from tests.factories import make_user
 from tests.profile_helpers import assess, load_reference
 
@@ -435,3 +435,21 @@ def test_names_in_a_pasted_list_are_not_taken_for_addresses(client, member, mail
         "emails": "Able, Ann <ann@example.org>; Bob Best <bob@example.org>; cat@example.org"})
     assert response.status_code == 302
     assert sorted(db.session.scalars(sa.select(FeedbackRater.email))) == COLLEAGUES[:3]
+
+
+def test_my_page_reads_the_rounds_once_with_the_same_results(client, member, mailbox, auth):
+    # The page's one read of the rounds gives what the three reads gave: the current round,
+    # its results and the finished rounds before it, newest first.
+    assert feedback.my_page(member) == (None, None, [])
+    for round_ in range(3):
+        links = _invite(client, mailbox)
+        for address in COLLEAGUES[:3 + round_ % 2]:
+            _send(client, auth, links[address], address,
+                  _answers(1 + round_) | {"send": "1"}, then=member)
+        assert client.post("/me/feedback/new").status_code == 302
+    _invite(client, mailbox)
+    db.session.expire_all()
+    current, results, earlier = feedback.my_page(member)
+    assert (current, results) == (feedback.current_round(member), feedback.results(member))
+    assert earlier == feedback.earlier_rounds(member) and len(earlier) == 3
+    assert [r.bands is not None for r in earlier] == [True] * 3 and results.answered == 0

@@ -26,9 +26,9 @@ def my_feedback():
             flash(f"We've emailed {count} colleague{'s' if count != 1 else ''}. "
                   "You'll see results here once at least three have answered.", "success")
             return redirect(url_for("members.my_feedback"))
-    current = feedback.current_round(user)
-    return render_template("members/feedback.html", form=form, results=feedback.results(user),
-                           minimum=feedback.MIN_RATERS, earlier=feedback.earlier_rounds(user),
+    current, results, earlier = feedback.my_page(user)
+    return render_template("members/feedback.html", form=form, results=results,
+                           minimum=feedback.MIN_RATERS, earlier=earlier,
                            new_round_form=EmptyForm(),
                            invited=feedback.invited_addresses(current)), \
         400 if form.errors else 200
