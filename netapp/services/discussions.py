@@ -524,22 +524,11 @@ def clear_reports(lead: User, post: DiscussionPost, network: Network) -> int:
 
 @dataclass(frozen=True)
 class ReportRow:
-    report: PostReport | ReportFacts
-    post: DiscussionPost | ReportedPost
-    thread: DiscussionThread | ReportedThread
+    """An open report on the leads' page, with its post and thread."""
 
-
-def open_reports(network: Network, page: int, per_page: int = REPORTS_PER_PAGE):
-    """A page of the network's open reports, oldest first (for its leads)."""
-    query = (sa.select(PostReport, DiscussionPost, DiscussionThread)
-             .join(DiscussionPost, DiscussionPost.id == PostReport.post_id)
-             .join(DiscussionThread, DiscussionThread.id == DiscussionPost.thread_id)
-             .where(DiscussionThread.network_id == network.id,
-                    PostReport.resolved_at.is_(None)))
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
-    rows = db.session.execute(query.order_by(PostReport.id)
-                              .offset((max(page, 1) - 1) * per_page).limit(per_page)).all()
-    return [ReportRow(*r) for r in rows], total
+    report: ReportFacts
+    post: ReportedPost
+    thread: ReportedThread
 
 
 @dataclass(frozen=True)

@@ -177,15 +177,6 @@ class MyIndex:
     computed_at: datetime
 
 
-def mine(user: User) -> MyIndex | None:
-    """The member's own stored index, or None before the first recompute."""
-    row = db.session.get(IsolationScore, user.id)
-    if row is None:
-        return None
-    return MyIndex(row.score, tuple((PART_WORDS[p], int(row.parts.get(p, 0)), PART_MAX[p])
-                                    for p in PARTS), row.computed_at)
-
-
 def _next_event_near():
     """SQL: the next event in the member's (parameter ``me``) local network that they could
     still go to after parameter ``now``, with the council's name: not one they are going to

@@ -1032,11 +1032,6 @@ def mark_hellos_read(user: User) -> None:
     db.session.commit()
 
 
-def unread_hellos(user: User) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(PeerHello).where(
-        PeerHello.recipient_id == user.id, PeerHello.read_at.is_(None))) or 0
-
-
 def data_of(user_id: int) -> dict:
     """The member's own peer records for their data export: hellos both ways and the people
     they said "not for me" to (not who said it to them: that is the other person's)."""
