@@ -37,7 +37,15 @@ from netapp.models import (
     User,
 )
 from netapp.models.base import utcnow
-from netapp.services import audit, jobs, mentoring, notifications, paging, profiles
+from netapp.services import (
+    audit,
+    jobs,
+    mentoring,
+    notifications,
+    paging,
+    profiles,
+    reference,
+)
 from netapp.services import matching_bridge as bridge
 
 RUN_KIND = "mentoring.round"
@@ -116,7 +124,14 @@ def create_round(actor: User, name: str, region_id: int | None) -> MentoringRoun
 
 
 def where(rnd: MentoringRound) -> str:
-    return rnd.region.name if rnd.region else "the whole country"
+    """Where the round matches, in words: its region's name from the process's copy of the
+    regions (reference data, kept fresh across processes), without reading the round's."""
+    if rnd.region_id is None:
+        return "the whole country"
+    for region in reference.regions():
+        if region.id == rnd.region_id:
+            return region.name
+    return rnd.region.name
 
 
 def _editable(rnd: MentoringRound) -> None:
