@@ -137,7 +137,7 @@ def register_commands(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from netapp.form_html import choice_items, field_block
+    from netapp.form_html import choice_items, field_block, summary_block
     from netapp.forms_common import token_input
     from netapp.models import Role
     from netapp.services.markdown import render as markdown
@@ -146,6 +146,7 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_global(token_input)  # a button-only form's token, with no form built
     app.add_template_global(choice_items)  # a radio or checkbox group's choices, written once
     app.add_template_global(field_block)  # the field macro's label, hint, errors and input
+    app.add_template_global(summary_block)  # the error_summary macro's list of errors
 
     @app.context_processor
     def inject_roles():

@@ -24,7 +24,7 @@ from wtforms.widgets.core import clean_key
 from netapp.escaping import escaped
 
 __all__ = ["Label", "attributes", "choice_items", "clean_attributes", "field_block", "flags",
-           "label", "option", "quick_options", "write"]
+           "label", "option", "quick_options", "summary_block", "write"]
 
 # Each attribute name as html_params writes it (cleaned, then escaped), worked out once.
 _NAMES: dict[str, str] = {}
@@ -360,3 +360,23 @@ def field_block(field, autocomplete=None, inputmode=None) -> Markup:
         f'\n  \n  \n  \n  \n  \n  <div class="field{" field-error" if errors else ""}">\n    '
         f'<label for="{escaped(id_)}">{escaped(field.label.text)}</label>\n    {hint}\n    '
         f'{error}\n    \n    \n    \n    \n    \n    {field(**attrs)}\n  </div>\n')
+
+
+_SUMMARY = ('\n  \n  \n  <div class="error-summary" role="alert" '
+            'aria-labelledby="error-summary-title" tabindex="-1">\n'
+            '    <h2 id="error-summary-title">Please check the form</h2>\n'
+            '    <ul>\n      {}\n    </ul>\n  </div>\n  \n')
+
+
+def summary_block(form) -> Markup:
+    """A form's errors, each a link to its field, as the ``error_summary`` macro
+    (templates/_macros.html) wrote them with Jinja, byte for byte; nothing but its blank
+    lines when there are none."""
+    fields = [field for field in form if field.errors]
+    if not fields:
+        return Markup("\n  \n  \n")
+    items = "".join(
+        "\n        " + "".join(f'<li><a href="#{escaped(field.id)}">{escaped(error)}</a></li>'
+                              for error in field.errors) + "\n      "
+        for field in fields)
+    return Markup(_SUMMARY.format(items))

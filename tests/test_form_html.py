@@ -356,3 +356,43 @@ def test_the_field_macro_writes_what_it_wrote_in_jinja(app):
                 compared += 1
     assert compared >= 200
     assert any('aria-invalid="true"' in new.render(f=f) for f in forms[1])
+
+
+_SUMMARY_MACRO = """{% macro error_summary(form) %}
+  {% set fields = form | selectattr('errors') | list %}
+  {% if fields %}
+  <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1">
+    <h2 id="error-summary-title">Please check the form</h2>
+    <ul>
+      {% for f in fields %}
+        {% for e in f.errors %}<li><a href="#{{ f.id }}">{{ e }}</a></li>{% endfor %}
+      {% endfor %}
+    </ul>
+  </div>
+  {% endif %}
+{% endmacro %}{{ error_summary(form) }}"""
+
+
+def test_the_error_summary_writes_what_it_wrote_in_jinja(app):
+    from tests.profile_helpers import load_reference
+
+    load_reference()
+    old = app.jinja_env.from_string(_SUMMARY_MACRO)
+    new = app.jinja_env.from_string(
+        '{% from "_macros.html" import error_summary %}{{ error_summary(form) }}')
+    with_errors = 0
+    with app.test_request_context("/", method="POST", data=WRONG):
+        wrong = _Everything(formdata=MultiDict(WRONG), meta={"csrf": False})
+        forms = [_Everything(formdata=None, meta={"csrf": False}), wrong]
+        for form_class in _app_forms().values():
+            with contextlib.suppress(TypeError):  # forms built with the page's own arguments
+                forms.append(form_class())
+        for form in forms:
+            with contextlib.suppress(TypeError):  # a select whose choices the page gives
+                form.validate()
+        wrong.name.errors.append("A second <problem> & more")
+        for form in forms:
+            assert new.render(form=form) == old.render(form=form), type(form).__name__
+            with_errors += bool(form.errors)
+    assert with_errors >= 20
+    assert 'href="#name">A second &lt;problem&gt; &amp; more</a>' in new.render(form=wrong)
