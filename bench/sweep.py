@@ -1,17 +1,19 @@
 """Every page the demo people can reach, timed in-process on the 25,000-member demo data.
 
 Usage: ``python bench/sweep.py [--members 25000] [--seed 2026] [--requests 20] [--samples 3]
-[--database-url URL] [--over-ms 2.5]`` (a URL of a database already holding the demo data skips
-seeding; otherwise a throwaway PostgreSQL on 127.0.0.1 is started and seeded, as
-bench/bench_floor.py does).
+[--warm-up 10] [--database-url URL] [--over-ms 2.5]`` (a URL of a database already holding the
+demo data skips seeding; otherwise a throwaway PostgreSQL on 127.0.0.1 is started and seeded,
+as bench/bench_floor.py does).
 
 bench/load.py measures the main pages under gunicorn; this sweep looks for the pages it leaves
 out. As the demo member, mentor, coordinator and admin in turn, signed in through the login
 form, it follows every link from their usual starting pages (GET only, no downloads), takes up
 to ``--samples`` addresses of each view, and times each address: the median of ``--requests``
-requests one after another through the test client (after one warm-up), as wall time and CPU
-time, with the SQL statements each request runs. The site is built with ``ProductionConfig`` as
-the load test serves it.
+requests one after another through the test client, as wall time and CPU time, with the SQL
+statements each request runs. ``--warm-up`` requests go first: PostgreSQL plans a statement
+afresh on its first few runs on a connection before it keeps one plan, and the load test's
+warm-up sees it through those too. The site is built with ``ProductionConfig`` as the load test
+serves it.
 
 It prints one line per view (its slowest address), slowest first, marks each view whose time or
 statements are over the bar, and writes everything to ``bench/out/sweep.json``. A page over
@@ -52,7 +54,8 @@ MEMBER_STATEMENTS = 8
 _LINK = re.compile(r'href="(/[^"#]*)"')
 
 
-def sweep(database_url: str, requests: int, samples: int, workdir: Path) -> list[dict]:
+def sweep(database_url: str, requests: int, samples: int, warm_up: int,
+          workdir: Path) -> list[dict]:
     from netapp.extensions import db
 
     app = _site(database_url, workdir)
@@ -90,6 +93,8 @@ def sweep(database_url: str, requests: int, samples: int, workdir: Path) -> list
             answer = client.get(path, base_url="https://localhost")  # the warm-up
             if answer.status_code != 200 or answer.mimetype != "text/html":
                 continue
+            for _ in range(warm_up - 1):
+                client.get(path, base_url="https://localhost")
             taken[endpoint] = taken.get(endpoint, 0) + 1
             walls, cpus = [], []
             counted.update(statements=0, sql_s=0.0)
@@ -116,6 +121,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--samples", type=int, default=3, help="addresses timed per view")
+    parser.add_argument("--warm-up", type=int, default=10, help="requests before timing")
     parser.add_argument("--over-ms", type=float, default=2.5)
     parser.add_argument("--database-url", default="")
     parser.add_argument("--out", default=str(ROOT / "bench" / "out" / "sweep.json"))
@@ -123,12 +129,12 @@ def main() -> None:
     started = time.strftime("%Y-%m-%d %H:%M")
     with tempfile.TemporaryDirectory(prefix="netapp-sweep.") as tmp:
         if args.database_url:
-            rows = sweep(args.database_url, args.requests, args.samples, Path(tmp))
+            rows = sweep(args.database_url, args.requests, args.samples, args.warm_up, Path(tmp))
         else:
             with ThrowawayPostgres() as url:
                 print(f"seeding {args.members} demo members ...", flush=True)
                 seed(url, args.members, args.seed)
-                rows = sweep(url, args.requests, args.samples, Path(tmp))
+                rows = sweep(url, args.requests, args.samples, args.warm_up, Path(tmp))
     worst: dict[str, dict] = {}
     for row in rows:
         key = row["endpoint"]
@@ -144,7 +150,8 @@ def main() -> None:
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"started": started, "load_average": os.getloadavg()[0],
-                               "requests": args.requests, "over_ms": args.over_ms,
+                               "requests": args.requests, "warm_up": args.warm_up,
+                               "over_ms": args.over_ms,
                                "views": views, "addresses": rows}, indent=1))
     over = [row for row in views if row["over"]]
     print(f"\n{len(rows)} addresses of {len(views)} views timed; load average (1 min) at the "
