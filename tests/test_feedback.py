@@ -453,3 +453,25 @@ def test_my_page_reads_the_rounds_once_with_the_same_results(client, member, mai
     assert (current, results) == (feedback.current_round(member), feedback.results(member))
     assert earlier == feedback.earlier_rounds(member) and len(earlier) == 3
     assert [r.bands is not None for r in earlier] == [True] * 3 and results.answered == 0
+
+
+def test_my_page_runs_the_same_statements_however_many_rounds_have_results(
+        client, member, mailbox, auth):
+    from tests.statements import count_statements
+
+    def finish_a_round(score: int) -> None:
+        links = _invite(client, mailbox)
+        for address in COLLEAGUES[:3]:
+            _send(client, auth, links[address], address,
+                  _answers(score) | {"send": "1"}, then=member)
+        assert client.post("/me/feedback/new").status_code == 302
+
+    finish_a_round(2)
+    one = count_statements(client, "/me/feedback")
+    for score in (1, 3, 4):
+        finish_a_round(score)
+    page = client.get("/me/feedback").get_data(as_text=True)
+    assert count_statements(client, "/me/feedback") == one
+    # The four finished rounds are all there, each with its own colleagues' figures.
+    assert len(feedback.my_page(member)[2]) == 4
+    assert page.count("/me/feedback/results/") >= 4

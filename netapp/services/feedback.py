@@ -31,7 +31,7 @@ from netapp.models import (
 )
 from netapp.models.base import utcnow
 from netapp.models.feedback import COMMENT_MAX
-from netapp.services import audit
+from netapp.services import audit, reference
 from netapp.services.mail import send_email
 
 # Results appear only when at least this many colleagues have answered, and later answers join
@@ -217,24 +217,43 @@ class Results:
         return self.bands is not None
 
 
-def _bands(fw: Framework, answered: list[int]) -> dict[str, float]:
+def _scores(rater_ids: list[int]) -> list[tuple[int, int, int]]:
+    """(rater id, element id, score) of each element these raters scored, in one statement."""
+    if not rater_ids:
+        return []
+    return [tuple(row) for row in db.session.execute(
+        sa.select(FeedbackScore.rater_id, FeedbackScore.element_id, FeedbackScore.score)
+        .where(FeedbackScore.rater_id.in_(rater_ids), FeedbackScore.score.is_not(None))
+    )]
+
+
+def _framework(framework_id: int) -> Framework:
+    """A round's framework: the process's copy when it is the one in use (no SQL)."""
+    for found in reference.shared("frameworks").values():
+        if found.id == framework_id:
+            return found
+    return db.session.get(Framework, framework_id)
+
+
+def _bands(fw: Framework, answered: list[int],
+           rows: list[tuple[int, int, int]]) -> dict[str, float]:
     """Per dimension, the band over whole groups of MIN_RATERS colleagues who rated all of it.
 
     ``answered`` holds the sent raters' ids, earliest first. A colleague who said they haven't
     seen an element of a dimension is left out of that dimension. Each dimension then takes its
     own whole groups of MIN_RATERS, earliest first, so its figure, like the page as a whole,
     only ever changes by at least MIN_RATERS people at once: one answer can't be picked out by
-    comparing the page before and after it.
+    comparing the page before and after it. ``rows`` holds the scores (``_scores``) of at
+    least these raters; any others' are left out.
     """
     dimension_of = {e.id: d.code for d in fw.dimensions for e in d.elements}
     sizes = {d.code: len(d.elements) for d in fw.dimensions}
     totals: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     rated: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    rows = db.session.execute(
-        sa.select(FeedbackScore.rater_id, FeedbackScore.element_id, FeedbackScore.score)
-        .where(FeedbackScore.rater_id.in_(answered), FeedbackScore.score.is_not(None))
-    )
+    these = set(answered)
     for rater_id, element_id, score in rows:
+        if rater_id not in these:
+            continue
         code = dimension_of[element_id]
         totals[code][rater_id] += score
         rated[code][rater_id] += 1
@@ -247,16 +266,24 @@ def _bands(fw: Framework, answered: list[int]) -> dict[str, float]:
     return bands
 
 
-def _results_for(found: FeedbackRound) -> Results:
+def _answered(found: FeedbackRound) -> tuple[list[FeedbackRater], list[FeedbackRater]]:
+    """A round's raters who answered, earliest first, and those of them counted: answers join
+    the results in whole groups of MIN_RATERS. If each new answer changed the results,
+    comparing them before and after it would show that one person's scores."""
     answered = sorted((r for r in found.raters if r.submitted_at is not None),
                       key=lambda r: (r.submitted_at, r.id))
-    # Answers join the results in whole groups of MIN_RATERS. If each new answer changed the
-    # results, comparing them before and after it would show that one person's scores.
-    counted = answered[: len(answered) - len(answered) % MIN_RATERS]
+    return answered, answered[: len(answered) - len(answered) % MIN_RATERS]
+
+
+def _results_for(found: FeedbackRound,
+                 rows: list[tuple[int, int, int]] | None = None) -> Results:
+    """``rows``: the scores of this round's answers if already read (``_scores``)."""
+    answered, counted = _answered(found)
     bands = comments = None
     if counted:
-        fw = db.session.get(Framework, found.framework_id)
-        bands = _bands(fw, [r.id for r in answered])
+        ids = [r.id for r in answered]
+        bands = _bands(_framework(found.framework_id), ids,
+                       _scores(ids) if rows is None else rows)
         # Alphabetical, not in the order sent, so a comment's place says nothing of who or when.
         comments = sorted(r.comment for r in counted if r.comment)
     return Results(round_id=found.id, created_at=found.created_at, invited=len(found.raters),
@@ -296,8 +323,12 @@ def my_page(user: User) -> tuple[FeedbackRound | None, Results | None, list[Resu
     ).all()
     if not rounds:
         return None, None, []
-    earlier = [r for r in (_results_for(found) for found in rounds[1:]) if r.is_ready]
-    return rounds[0], _results_for(rounds[0]), earlier
+    # Every counted round's scores in one statement, however many rounds the member has had.
+    rows = _scores([rater.id for found in rounds
+                    for answered, counted in [_answered(found)] if counted
+                    for rater in answered])
+    earlier = [r for r in (_results_for(found, rows) for found in rounds[1:]) if r.is_ready]
+    return rounds[0], _results_for(rounds[0], rows), earlier
 
 
 def start_round(user: User, fw: Framework) -> FeedbackRound:
