@@ -67,7 +67,7 @@ def _save(form: QuestionForm, question: RecruitmentQuestion | None) -> Recruitme
 @bp.route("/recruitment", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def recruitment_questions():
-    fw = lqf.framework()
+    fw = lqf.shared_framework()
     form = _question_form(fw)
     if form.validate_on_submit():
         _save(form, None)
@@ -81,7 +81,7 @@ def recruitment_questions():
 @role_required(Role.ADMIN)
 def edit_recruitment_question(question_id: int):
     question = db.get_or_404(RecruitmentQuestion, question_id)
-    form = _question_form(lqf.framework(), question)
+    form = _question_form(lqf.shared_framework(), question)
     if form.validate_on_submit():
         _save(form, question)
         flash("Question saved." if question.active else

@@ -50,7 +50,7 @@ def _fields(form: AdminResourceForm) -> dict:
 @bp.route("/resources", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def manage_resources():
-    fw = lqf.framework()
+    fw = lqf.shared_framework()
     form = _resource_form(fw)
     if form.validate_on_submit():
         resources.save(current_account(), None, **_fields(form))
@@ -64,7 +64,7 @@ def manage_resources():
 @role_required(Role.ADMIN)
 def edit_resource(resource_id: int):
     resource = db.get_or_404(Resource, resource_id)
-    form = _resource_form(lqf.framework(), resource)
+    form = _resource_form(lqf.shared_framework(), resource)
     if form.validate_on_submit():
         resources.save(current_account(), resource, **_fields(form))
         flash("Resource saved.", "success")

@@ -37,7 +37,7 @@ def _form_page(fw, form: KitForm, status: int = 200):
 @bp.route("/me/recruitment")
 @login_required
 def recruitment_kit():
-    fw = lqf.framework()
+    fw = lqf.shared_framework()
     # "Change these choices" on a pack comes back here with its role and ticks in the address:
     # the form starts from them, unchecked, so nothing is marked wrong before it is sent.
     return _form_page(fw, _kit_form(fw, request.args))
@@ -46,7 +46,7 @@ def recruitment_kit():
 @bp.route("/me/recruitment/kit")
 @login_required
 def recruitment_pack():
-    fw = lqf.framework()
+    fw = lqf.shared_framework()
     form = _kit_form(fw, request.args)
     if not form.validate():
         return _form_page(fw, form, 400)
@@ -63,7 +63,7 @@ def recruitment_pack():
 @bp.route("/me/recruitment/kit.csv")
 @login_required
 def recruitment_csv():
-    fw = lqf.framework()
+    fw = lqf.shared_framework()
     form = _kit_form(fw, request.args)
     if not form.validate():
         return _form_page(fw, form, 400)

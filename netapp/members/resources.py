@@ -16,7 +16,7 @@ from netapp.services import lqf, profiles, resources
 @bp.route("/me/resources")
 @login_required
 def my_resources():
-    fw = lqf.framework()
+    fw = lqf.shared_framework()
     user = current_member()
     state = resources.member_state(user.id, fw)
     level = state.level
@@ -43,7 +43,7 @@ def _back_to(resource: Resource) -> str:
     if back == "history":
         return url_for("members.assessments")
     if back == "all":  # the full list: its area open again, at the resource just ticked
-        code = next((d.code for d in lqf.framework().dimensions
+        code = next((d.code for d in lqf.shared_framework().dimensions
                      for e in d.elements if e.id == resource.element_id), None)
         if code:
             return url_for("members.my_resources", open=code,
