@@ -329,20 +329,25 @@ def open_mentors_for(mentee_user_id: int, exclude: Iterable[int] = ()) -> OneMen
     return OneMentee(mentee, "", _mentors_from(found))
 
 
+def _latest_assessment() -> sa.ScalarSelect:
+    """The id of a profile's owner's latest finished LQF self-assessment, as
+    ``lqf.latest_scores_by_user`` reads it (a subquery correlated to ``Profile``)."""
+    done = sa.orm.aliased(SelfAssessment)
+    return (sa.select(done.id)
+            .join(Framework, Framework.id == done.framework_id)
+            .where(done.user_id == Profile.user_id, Framework.code == LQF_CODE,
+                   done.completed_at.is_not(None))
+            .order_by(done.completed_at.desc(), done.id.desc())
+            .limit(1).correlate(Profile).scalar_subquery())
+
+
 def _candidate_mentors(mentee_row: dict, skip: set[int]) -> sa.Select:
     """The mentors with a free place the engine could pair with this mentee: one row each,
     with what a Mentor is made of but their offers and scores (``_mentors_from``)."""
     taken = (sa.select(sa.func.count()).where(Mentorship.mentor_id == Profile.user_id,
                                               Mentorship.status.in_(BUSY))
              .correlate(Profile).scalar_subquery())
-    # The latest finished LQF self-assessment, as ``lqf.latest_scores_by_user`` reads it.
-    done = sa.orm.aliased(SelfAssessment)
-    latest = (sa.select(done.id)
-              .join(Framework, Framework.id == done.framework_id)
-              .where(done.user_id == Profile.user_id, Framework.code == LQF_CODE,
-                     done.completed_at.is_not(None))
-              .order_by(done.completed_at.desc(), done.id.desc())
-              .limit(1).correlate(Profile).scalar_subquery())
+    latest = _latest_assessment()
     query = (
         sa.select(Profile.user_id, Profile.organisation_id, Organisation.service_type,
                   Profile.local_authority_id, Region.name.label("region"), Profile.level,
@@ -545,13 +550,7 @@ def set_rule_columns() -> tuple[sa.ColumnElement, ...]:
     ``SetMember`` (an active account with a profile that keeps ``PROFILE_RULES``); then
     ``organisation_id``, ``region``, ``meets_online`` and ``mode`` (their request's), which
     ``rule_member`` turns into the ``RuleMember`` their ``SetMember`` would be."""
-    done = sa.orm.aliased(SelfAssessment)
-    latest = (sa.select(done.id)
-              .join(Framework, Framework.id == done.framework_id)
-              .where(done.user_id == Profile.user_id, Framework.code == LQF_CODE,
-                     done.completed_at.is_not(None))
-              .order_by(done.completed_at.desc(), done.id.desc())
-              .limit(1).correlate(Profile).scalar_subquery())
+    latest = _latest_assessment()
     scored = (sa.select(sa.func.count()).select_from(AssessmentScore)
               .where(AssessmentScore.assessment_id == latest,
                      AssessmentScore.element_id.in_(

@@ -17,8 +17,6 @@ from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask import current_app, has_request_context, request, url_for
-from sqlalchemy.sql import visitors
-from sqlalchemy.sql.elements import BindParameter
 
 from matching import Weights, match_mentors
 from matching.mentors import PairError, summarise_matches
@@ -47,6 +45,7 @@ from netapp.services import (
     reference,
 )
 from netapp.services import matching_bridge as bridge
+from netapp.services.driver_text import driver_text
 
 RUN_KIND = "mentoring.round"
 EDITABLE = (RoundStatus.DRAFT, RoundStatus.PREVIEW, RoundStatus.FAILED)
@@ -184,17 +183,7 @@ def _pool_sql(statement: sa.Select, dialect: sa.Dialect) -> str:
     """PostgreSQL: a pool statement as the driver's text, written once per process, inside
     ``SELECT * FROM (...)``: it begins with WITH, and anything but a SELECT would read as a
     change (``netapp/database.py``), costing the page a transaction of its own."""
-    def placeholder(element):
-        if isinstance(element, BindParameter) and element.key in _POOL_PARAMS:
-            return sa.literal_column(f"__{element.key}__")
-        return None
-
-    text = str(visitors.replacement_traverse(statement, {}, placeholder)
-               .compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
-    if "%" in text:
-        raise ValueError("a pool statement's text must hold no % of its own")
-    for key in _POOL_PARAMS:
-        text = text.replace(f"__{key}__", f"%({key})s")
+    text = driver_text(statement, dialect, {key: f"%({key})s" for key in _POOL_PARAMS})
     return f"SELECT * FROM ({text}) AS pool"
 
 
@@ -734,17 +723,8 @@ def _preview_sql(dialect: sa.Dialect, page: int, unmatched_page: int, per_page: 
     pair), so that a run passes only ``round`` and skips SQLAlchemy's compiled-statement work
     (looking the statement up, building and converting its values, reading each column
     through its type). The fixed values are the code's own, never a person's."""
-    def placeholder(element):
-        if isinstance(element, BindParameter) and element.key == "round":
-            return sa.literal_column("__round__")
-        return None
-
-    statement = visitors.replacement_traverse(
-        _preview_statement(page, unmatched_page, per_page), {}, placeholder)
-    text = str(statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
-    if "%" in text:
-        raise ValueError("the preview statement's text must hold no % of its own")
-    return text.replace("__round__", "%(round)s::INTEGER")
+    return driver_text(_preview_statement(page, unmatched_page, per_page), dialect,
+                       {"round": "%(round)s::INTEGER"})
 
 
 def _count_statement(matched: bool) -> sa.Select:
