@@ -1,4 +1,5 @@
 """Migrations 0002-0003 run up and down on SQLite and PostgreSQL, and match the models."""
+import pytest
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
@@ -7,6 +8,10 @@ from netapp import create_app
 from netapp.extensions import db
 
 
+# SQLite's reflection skips an index on an expression (organisations by name, 0018), so on
+# SQLite those are not compared (as in test_migrations.py); PostgreSQL compares them.
+@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
+@pytest.mark.filterwarnings("ignore:autogenerate skipping metadata-specified expression-based")
 def test_upgrade_loads_the_framework_and_downgrade_removes_it(empty_database_url):
     config = type("MigrationConfig", (TestingConfig,),
                   {"SQLALCHEMY_DATABASE_URI": empty_database_url})

@@ -35,8 +35,11 @@ BEGIN
         LOCK TABLE mentoring_pool IN SHARE ROW EXCLUSIVE MODE;
     ELSE
         LOCK TABLE mentoring_pool IN ROW EXCLUSIVE MODE;
-        PERFORM pg_advisory_xact_lock(18180, id)
-        FROM (SELECT DISTINCT unnest(ids) AS id ORDER BY 1) AS people;
+        -- One lock for each of 256 groups of people, not one a person: a transaction that
+        -- changes thousands of people one statement at a time (an import) holds at most 256
+        -- of PostgreSQL's shared lock slots, not one a person.
+        PERFORM pg_advisory_xact_lock(18180, part)
+        FROM (SELECT DISTINCT mod(unnest(ids), 256) AS part ORDER BY 1) AS people;
     END IF;
     DELETE FROM mentoring_pool WHERE user_id = ANY(ids);
     INSERT INTO mentoring_pool (user_id, name, sort_name, wants, mentor, online, unconfirmed, paused, free, local_authority_id, level, service_type, assessed) SELECT p.user_id, u.display_name, lower(u.display_name), p.wants_mentor AND NOT EXISTS (SELECT 1 FROM mentorships m WHERE m.mentee_id = p.user_id AND m.status IN ('offered', 'requested', 'accepted')), EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = p.user_id AND r.role = 'mentor'), p.meets_online, u.email_verified_at IS NULL, p.mentoring_paused, p.mentor_capacity - (SELECT count(*) FROM mentorships m WHERE m.mentor_id = p.user_id AND m.status IN ('offered', 'requested', 'accepted')), p.local_authority_id, p.level, o.service_type, (SELECT count(*) FROM assessment_scores s JOIN framework_elements e ON e.id = s.element_id WHERE s.assessment_id = (SELECT a.id FROM self_assessments a JOIN frameworks f ON f.id = a.framework_id WHERE a.user_id = p.user_id AND f.code = 'lqf-2012' AND a.completed_at IS NOT NULL ORDER BY a.completed_at DESC, a.id DESC LIMIT 1) AND e.code IN ('PQ1', 'PQ2', 'PQ3', 'PQ4', 'WO1', 'WO2', 'WO3', 'WO4', 'MS1', 'MS2', 'MS3', 'MS4', 'IS1', 'IS2', 'IS3', 'IS4', 'SD1', 'SD2', 'SD3', 'SD4', 'CV1', 'CV2', 'CV3', 'CV4', 'DS1', 'DS2', 'DS3', 'DS4')) = 28 FROM profiles p JOIN users u ON u.id = p.user_id LEFT JOIN organisations o ON o.id = p.organisation_id WHERE (p.user_id = ANY(ids)) AND u.is_active_account AND (p.wants_mentor OR EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = p.user_id AND r.role = 'mentor'));

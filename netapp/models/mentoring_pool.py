@@ -11,8 +11,9 @@ those changes, so a round's pool pages read about 3,500 short rows instead of so
 candidates from eight tables on every request.
 
 On PostgreSQL two transactions changing the same person wait for each other (an advisory lock
-per person, or the whole table for a large change), so each works the row out from what the
-other committed. The framework's element codes are reference data, changed by migrations only.
+for each of 256 groups of people, or the whole table for a large change), so each works the row
+out from what the other committed. The framework's element codes are reference data, changed
+by migrations only.
 """
 from __future__ import annotations
 
@@ -104,8 +105,11 @@ BEGIN
         LOCK TABLE mentoring_pool IN SHARE ROW EXCLUSIVE MODE;
     ELSE
         LOCK TABLE mentoring_pool IN ROW EXCLUSIVE MODE;
-        PERFORM pg_advisory_xact_lock(18180, id)
-        FROM (SELECT DISTINCT unnest(ids) AS id ORDER BY 1) AS people;
+        -- One lock for each of 256 groups of people, not one a person: a transaction that
+        -- changes thousands of people one statement at a time (an import) holds at most 256
+        -- of PostgreSQL's shared lock slots, not one a person.
+        PERFORM pg_advisory_xact_lock(18180, part)
+        FROM (SELECT DISTINCT mod(unnest(ids), 256) AS part ORDER BY 1) AS people;
     END IF;
     DELETE FROM mentoring_pool WHERE user_id = ANY(ids);
     {pool_rows_sql("p.user_id = ANY(ids)")};
