@@ -91,6 +91,12 @@ def install(engine: sa.Engine) -> None:
     engine.dialect.do_rollback = do_rollback
     engine.dialect.do_commit = do_commit
     engine.dialect._netapp_read_only_commit = True
+    # Many rows given to one INSERT (``session.execute(insert(X), rows)``) go as a few
+    # INSERT ... VALUES of up to a thousand rows each, as SQLAlchemy sends them with RETURNING,
+    # rather than one statement a row. Besides saving the round trips, the kept mentoring
+    # pool's triggers (models/mentoring_pool.py) then work out the people of a thousand rows at
+    # once: one statement a row made seeding 25,000 profiles refresh the pool 25,000 times.
+    engine.dialect.use_insertmanyvalues_wo_returning = True
 
 
 # psycopg keeps its conversion of a statement (placeholders to $1, $2, ...) only for statements up

@@ -107,12 +107,9 @@ def seed_profiles(rng: random.Random, profile_rows: list[dict], mentor_ids: set[
             value = base - (0.7 if is_senior and (level or 2) < 4 else 0) + rng.gauss(0, 0.6)
             scores.append({"assessment_id": assessment_id, "element_id": element_id,
                            "score": min(4, max(1, round(value)))})
-    # Many rows to a statement, not one statement a row: the kept mentoring pool's triggers
-    # (models/mentoring_pool.py) then work each person out again once a statement, not once
-    # for each of their 28 scores.
-    for start in range(0, len(scores), SCORES_A_STATEMENT):
-        db.session.execute(sa.insert(AssessmentScore).values(
-            scores[start:start + SCORES_A_STATEMENT]))
+    # On PostgreSQL a thousand rows go in each statement (database.py), so the kept mentoring
+    # pool is worked out again once a thousand scores, not once a score.
+    db.session.execute(sa.insert(AssessmentScore), scores)
     element_ids = dict(db.session.execute(sa.select(Element.code, Element.id)).all())
     if not db.session.scalar(sa.select(sa.func.count(Resource.id))):
         db.session.execute(sa.insert(Resource), [
@@ -122,8 +119,6 @@ def seed_profiles(rng: random.Random, profile_rows: list[dict], mentor_ids: set[
             for code in codes
         ])
 
-
-SCORES_A_STATEMENT = 5000
 
 # The demo member's own self-assessment, the same in every demo database, so the first command
 # shows their chart and suggestions that name their scores: mostly 3s, a few strengths and a
