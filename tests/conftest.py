@@ -117,6 +117,7 @@ def mailbox(smtp_sink) -> Mailbox:
 
 
 def _truncate_all() -> None:
+    global _PG_EMPTY
     tables = list(reversed(db.metadata.sorted_tables))
     if db.engine.dialect.name == "postgresql":
         names = ", ".join(t.name for t in tables)
@@ -125,13 +126,18 @@ def _truncate_all() -> None:
         for table in tables:
             db.session.execute(table.delete())
     db.session.commit()
+    if db.engine.dialect.name == "postgresql":
+        _PG_EMPTY = True
 
 
 _PG_SCHEMA_READY = False
+# Whether this process's PostgreSQL database was emptied after the last app made on it (the
+# fixtures empty it when a test ends): a new app then starts without emptying it again.
+_PG_EMPTY = False
 
 
 def _make_app(backend: str, smtp_port: int, **overrides):
-    global _PG_SCHEMA_READY
+    global _PG_SCHEMA_READY, _PG_EMPTY
     settings = {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": smtp_port, "SERVER_NAME": "localhost"}
     if backend == "postgres":
         require(bool(PG_URL), "TEST_DATABASE_URL is not set: run the suite with scripts/test.sh")
@@ -147,8 +153,9 @@ def _make_app(backend: str, smtp_port: int, **overrides):
                 db.drop_all()
                 db.create_all()
                 _PG_SCHEMA_READY = True
-            else:
+            elif not _PG_EMPTY:
                 _truncate_all()
+            _PG_EMPTY = False  # the test may now write to it
         else:
             db.create_all()
     return app
