@@ -43,9 +43,10 @@ from netapp.services.audiences import COORDINATORS, EVERYONE, NETWORKS
 STRONG = 4
 
 # A search counts its matches up to this many; past it, the page says "more than" and offers
-# the first ones by name. Counting every match of a short name ("an" finds a quarter of the
-# members) would read the whole list of names for each search.
-MOST_COUNTED = 500
+# the first ones by name (eight pages). Counting every match of a short name ("an" finds a
+# quarter of the members) would read the whole list of names for each search, and counting
+# to 500 read about three times as many names as counting to 200, for pages nobody reads.
+MOST_COUNTED = 200
 
 # Fields a directory card shows (the rest are on the profile itself).
 CARD_FIELDS = frozenset({"job_title", "organisation", "area", "offer", "lqf"})
