@@ -896,9 +896,13 @@ def _late_joiners(regional: bool) -> sa.Select:
                     User.is_active_account.is_(True))
              .order_by(User.display_name, User.id))
     if regional:
-        query = (query.join(Profile, Profile.user_id == User.id)
-                 .join(LocalAuthority, LocalAuthority.id == Profile.local_authority_id)
-                 .where(LocalAuthority.region_id == sa.bindparam("region", type_=sa.Integer())))
+        # Each asker's council looked up by their profile's key, not a join: joined, the
+        # planner read every profile (25,000) to find the few hundred who asked.
+        council = (sa.select(Profile.local_authority_id)
+                   .where(Profile.user_id == SetRequest.user_id).scalar_subquery())
+        query = query.where(council.in_(
+            sa.select(LocalAuthority.id)
+            .where(LocalAuthority.region_id == sa.bindparam("region", type_=sa.Integer()))))
     return query
 
 
