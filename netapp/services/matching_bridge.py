@@ -223,10 +223,7 @@ def pool_people(regional: bool, only: list[int] | None = None,
     name order can be read from the kept rows' index (``ix_mentoring_pool_by_name``).
     """
     kept = MentoringPoolRow.__table__.c
-    in_region = (sa.func.coalesce(LocalAuthority.region_id == sa.bindparam("region"),
-                                  sa.false()) if regional else sa.true())
-    as_mentee = sa.and_(kept.wants, in_region)
-    as_mentor = sa.and_(kept.mentor, sa.or_(in_region, kept.online))
+    as_mentee, as_mentor = _asked(regional)
     asked = (
         sa.select(kept.user_id, kept.name, kept.sort_name, as_mentee.label("as_mentee"),
                   as_mentor.label("as_mentor"), kept.unconfirmed, kept.paused, kept.free,
@@ -262,6 +259,48 @@ def pool_people(regional: bool, only: list[int] | None = None,
         sa.case((sa.and_(c.as_mentor, mentor_reason.is_(None)), c.free)).label("places"),
         sa.case((sa.and_(c.as_mentee, mentee_reason.is_not(None)), mentee_reason),
                 (c.as_mentor, mentor_reason)).label("left_out"),
+    )
+
+
+def _asked(regional: bool) -> tuple[sa.ColumnElement, sa.ColumnElement]:
+    """(asks as a mentee, offers as a mentor): whether a ``mentoring_pool`` row is one of the
+    round's people on each side, over the kept rows joined to their council area."""
+    kept = MentoringPoolRow.__table__.c
+    in_region = (sa.func.coalesce(LocalAuthority.region_id == sa.bindparam("region"),
+                                  sa.false()) if regional else sa.true())
+    return sa.and_(kept.wants, in_region), sa.and_(kept.mentor, sa.or_(in_region, kept.online))
+
+
+def pool_sides(regional: bool) -> sa.Select:
+    """``pool_people``'s lists without the reasons, as plain conditions on the kept rows and
+    their council area (no nested subqueries and no words), so that counting every row or
+    reading the first names of a list costs a scan, not a reason worked out for each person.
+    The same rules as ``pool_people``: a side's reason there is NULL exactly when its
+    condition here holds.
+
+    Columns: ``user_id``, ``name``, ``sort_name``; ``mentee`` and ``mentor`` (in the
+    mentees' or the mentors' list); ``places`` (a listed mentor's free places, else NULL);
+    ``left_out`` (true when ``pool_people`` gives a reason)."""
+    kept = MentoringPoolRow.__table__.c
+    as_mentee, as_mentor = _asked(regional)
+    said = _Said(Region.name, kept.local_authority_id, kept.level, kept.service_type,
+                 kept.assessed)
+    # ``pool_people``'s mentee reason is NULL exactly when ``mentee_ok`` holds, its mentor
+    # reason when ``mentor_ok`` does (no rule is ever NULL: each tests for NULL first).
+    mentee_ok = sa.and_(sa.not_(kept.unconfirmed),
+                        *(sa.not_(rule(said)) for _, _, rule in PROFILE_RULES))
+    mentor_ok = sa.and_(sa.not_(kept.paused), kept.free > 0, mentee_ok)
+    return (
+        sa.select(kept.user_id, kept.name, kept.sort_name,
+                  sa.and_(as_mentee, mentee_ok).label("mentee"),
+                  sa.and_(as_mentor, mentor_ok).label("mentor"),
+                  sa.case((sa.and_(as_mentor, mentor_ok), kept.free)).label("places"),
+                  sa.or_(sa.and_(as_mentee, sa.not_(mentee_ok)),
+                         sa.and_(as_mentor, sa.not_(mentor_ok))).label("left_out"))
+        .select_from(MentoringPoolRow.__table__)
+        .outerjoin(LocalAuthority, LocalAuthority.id == kept.local_authority_id)
+        .outerjoin(Region, Region.id == LocalAuthority.region_id)
+        .where(sa.or_(as_mentee, as_mentor))
     )
 
 

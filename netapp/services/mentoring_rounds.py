@@ -166,6 +166,12 @@ _POOL_LISTS = {"mentees": lambda people: people.c.mentee,
                "left_out": lambda people: people.c.left_out.is_not(None)}
 
 
+# The same lists among ``bridge.pool_sides``'s rows (no reasons: cheaper to count or list).
+_SIDE_LISTS = {"mentees": lambda sides: sides.c.mentee,
+               "mentors": lambda sides: sides.c.mentor,
+               "left_out": lambda sides: sides.c.left_out}
+
+
 def _by_name(people, dialect: str):
     """Pool lists go by name, then member number, in the order of the characters (as Python
     sorts ``casefold``-ed names), whatever the database's own collation."""
@@ -202,25 +208,26 @@ def _pool_page_statement(dialect: str, regional: bool, show: str, per_page: int)
     on every row, and on one row alone (with no person) when the page is empty. Parameters:
     ``region`` (for a regional round) and ``page``, which reads as the last page past it.
 
-    The counts read every kept row once; the page walks the kept rows in name order (their
+    The counts read every kept row once, by the lists' plain conditions (``pool_sides``:
+    no reason is worked out to be counted); the page walks the kept rows in name order (their
     index) until it has its rows, so an early page reads a few dozen. Its rows come in no set
     order, each with its name as sorted (``key``)."""
-    def counts(people):
+    def counts(sides):
         return sa.select(
-            sa.func.count(sa.case((people.c.mentee, 1))).label("mentees"),
-            sa.func.count(people.c.places).label("mentors"),
-            sa.func.coalesce(sa.func.sum(people.c.places), 0).label("places"),
-            sa.func.count(people.c.left_out).label("left_out"))
+            sa.func.count(sa.case((sides.c.mentee, 1))).label("mentees"),
+            sa.func.count(sides.c.places).label("mentors"),
+            sa.func.coalesce(sa.func.sum(sides.c.places), 0).label("places"),
+            sa.func.count(sa.case((sides.c.left_out, 1))).label("left_out"))
 
     if dialect == "postgresql":
         # The page (LATERAL) reads its list's count from the counts: every row once in all.
-        totals = counts(bridge.pool_people(regional).subquery("people")).subquery("totals")
+        totals = counts(bridge.pool_sides(regional).subquery("sides")).subquery("totals")
         listed = getattr(totals.c, show)
     else:
-        people = bridge.pool_people(regional).cte("people")
-        totals = counts(people).subquery("totals")
-        listed = (sa.select(sa.func.count()).select_from(people)
-                  .where(_POOL_LISTS[show](people)).scalar_subquery())
+        sides = bridge.pool_sides(regional).cte("sides")
+        totals = counts(sides).subquery("totals")
+        listed = (sa.select(sa.func.count()).select_from(sides)
+                  .where(_SIDE_LISTS[show](sides)).scalar_subquery())
     last = sa.case((listed > 0, (listed + (per_page - 1)) // per_page), else_=1)
     asked = sa.bindparam("page", type_=sa.Integer)
     shown = sa.case((asked <= last, asked), else_=last)
@@ -263,12 +270,12 @@ def pool_page(rnd: MentoringRound, show: str, page: int, per_page: int):
 def _pick_statement(dialect: str, regional: bool, limit: int) -> sa.Select:
     """The first ``limit`` mentees and mentors of the pool by name (parameter ``region`` for a
     regional round), each row with its side: 1 mentee, 2 mentor; mentees first. Each list is
-    read from the kept rows in name order (their index) until it has ``limit``."""
+    read from the kept rows by its plain conditions (``pool_sides``), without reasons."""
     def first(side: int, show: str):
-        rows = bridge.pool_people(regional, materialized=False).subquery(show)
+        rows = bridge.pool_sides(regional).subquery(show)
         return (sa.select(sa.literal(side).label("side"), rows.c.user_id, rows.c.name,
                           rows.c.sort_name)
-                .where(_POOL_LISTS[show](rows)).order_by(*_by_name(rows, dialect))
+                .where(_SIDE_LISTS[show](rows)).order_by(*_by_name(rows, dialect))
                 .limit(limit).subquery(f"first_{show}"))
 
     both = sa.union_all(*(sa.select(first(side, show))
