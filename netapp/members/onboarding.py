@@ -141,7 +141,8 @@ def edit_about():
 
 def _assess(code: str, wizard: bool):
     user = current_member()
-    fw = lqf.framework()
+    # The process's copy: this handler only reads the framework (its ids and text).
+    fw = lqf.shared_framework()
     dimension = lqf.dimension(fw, code)
     if dimension is None:
         abort(404)

@@ -103,9 +103,18 @@ def latest(user_id: int, fw: Framework) -> SelfAssessment | None:
 
 
 def starting_scores(user: User, fw: Framework) -> dict[int, int]:
-    """Scores to pre-fill: the draft's, else the latest finished assessment's."""
-    source = draft(user, fw) or latest(user.id, fw)
-    return {s.element_id: s.score for s in source.scores} if source else {}
+    """Scores to pre-fill: the draft's, else the latest finished assessment's (one statement,
+    reading rows: a page only shows them)."""
+    # The draft (no completed_at) sorts first, then the newest finished one, as ``draft``
+    # and ``latest`` each order them.
+    source = (
+        sa.select(SelfAssessment.id)
+        .where(SelfAssessment.user_id == user.id, SelfAssessment.framework_id == fw.id)
+        .order_by(SelfAssessment.completed_at.desc().nulls_first(), SelfAssessment.id.desc())
+        .limit(1).scalar_subquery())
+    return dict(db.session.execute(
+        sa.select(AssessmentScore.element_id, AssessmentScore.score)
+        .where(AssessmentScore.assessment_id == source)).all())
 
 
 def save_scores(user: User, fw: Framework, scores: dict[int, int]) -> SelfAssessment:
