@@ -253,10 +253,16 @@ def _meetings_statement(page: int, per_page: int) -> sa.Select:
 @lru_cache(maxsize=64)
 def _messages_statement(page: int, per_page: int) -> sa.Select:
     """A page of a mentorship's messages (parameter ``mentorship``), newest first, with how
-    many there are."""
+    many there are and, for each check-in day, whether one person (parameter ``user``)
+    answered it (a statement fewer than asking on its own)."""
     mine = MentoringMessage.mentorship_id == sa.bindparam("mentorship")
+    answered = [
+        sa.exists().where(MentoringCheckIn.mentorship_id == sa.bindparam("mentorship"),
+                          MentoringCheckIn.user_id == sa.bindparam("user"),
+                          MentoringCheckIn.day == day).label(f"answered_{day}")
+        for day in CHECKIN_DAYS]
     return _with_totals(
-        sa.select(sa.func.count().label("total")).where(mine),
+        sa.select(sa.func.count().label("total"), *answered).where(mine),
         sa.select(MentoringMessage.id, MentoringMessage.sender_id, MentoringMessage.body,
                   MentoringMessage.created_at).where(mine)
         .order_by(MentoringMessage.created_at.desc(), MentoringMessage.id.desc())
@@ -270,7 +276,7 @@ def page_for(user: User, mentorship_id: int, *, meetings_page: int = 1,
     mentorship = relationship_for(user, mentorship_id)
     side = side_of(mentorship, user)
     names = _elements()[1]
-    params = {"mentorship": mentorship.id}
+    params = {"mentorship": mentorship.id, "user": user.id}
     connection = db.session.connection()
     goals = [
         GoalView(goal_id, title, status, GOAL_LABELS[status],
@@ -294,7 +300,7 @@ def page_for(user: User, mentorship_id: int, *, meetings_page: int = 1,
     today = utcnow().date()
     began = began_on(mentorship)
     is_open = mentorship.status is MentorshipStatus.ACCEPTED
-    answered = _answered_days(mentorship.id, user.id) if is_open else set()
+    answered = {day for day in CHECKIN_DAYS if getattr(rows[0], f"answered_{day}")}
     feedback = (mentorship.mentor_feedback, mentorship.mentee_feedback)
     return RelationshipPage(
         mentorship=mentorship, side=side, other=other_of(mentorship, user), began_on=began,
