@@ -23,8 +23,8 @@ from wtforms.widgets.core import clean_key
 
 from netapp.escaping import escaped
 
-__all__ = ["Label", "attributes", "choice_items", "clean_attributes", "field_block", "flags",
-           "label", "option", "quick_options", "summary_block", "write"]
+__all__ = ["Label", "attributes", "choice_items", "choice_parts", "clean_attributes",
+           "field_block", "flags", "label", "option", "quick_options", "summary_block", "write"]
 
 # Each attribute name as html_params writes it (cleaned, then escaped), worked out once.
 _NAMES: dict[str, str] = {}
@@ -294,16 +294,25 @@ _ITEM = ('\n        <div class="choice">\n          {}\n          <label for="{}
          '\n        </div>\n      ')
 
 
-def choice_items(group, hints: Mapping | None = None) -> Markup:
+def choice_items(group, hints: Mapping | None = None, item: str = _ITEM) -> Markup:
     """The choices of a radio or checkbox group as the members area's macros write them, each
     its button, its label and any hint (``hints`` by the choice's value), without a field
-    built for each choice."""
+    built for each choice. ``item`` writes one choice in another page's markup: a format of
+    the button ``{0}``, its id ``{1}``, its label's text ``{2}`` and its hint ``{3}``, each
+    written as HTML."""
+    return Markup("".join(html for _, html in choice_parts(group, hints, item)))
+
+
+def choice_parts(group, hints: Mapping | None = None,
+                 item: str = _ITEM) -> list[tuple[object, Markup]]:
+    """``choice_items`` one choice at a time: (choice's value, its HTML) in the group's order,
+    for a page that places the choices in groups of its own."""
     widget = group.option_widget
     writer = _WRITERS.get(type(widget))
     given = clean_attributes(group.render_kw) if group.render_kw else {}
     if (writer is None and not isinstance(widget, (w.RadioInput, w.CheckboxInput))
             or "name" in given):
-        return _looped_items(group, hints)
+        return _looped_parts(group, hints, item)
     # Each choice's flags are what its own field would take: its validators' and its widget's.
     flags = Flags()
     for source in chain(group.validators, (widget,)):
@@ -314,21 +323,26 @@ def choice_items(group, hints: Mapping | None = None) -> Markup:
         one = _Choice(group, index, choice, flags)
         html = writer(widget, one, dict(given)) if writer else widget(one, **given)
         hint = hints.get(choice.value) if hints else None
-        parts.append(_ITEM.format(html, escaped(one.id), escaped(choice.label or choice.value),
-                                  f'<span class="choice-hint">{escaped(hint)}</span>'
-                                  if hint else ""))
-    return Markup("".join(parts))
+        parts.append((choice.value, Markup(item.format(
+            html, escaped(one.id), escaped(choice.label or choice.value),
+            f'<span class="choice-hint">{escaped(hint)}</span>' if hint else ""))))
+    return parts
 
 
-def _looped_items(group, hints: Mapping | None) -> Markup:
+def _looped_items(group, hints: Mapping | None, item: str = _ITEM) -> Markup:
     """``choice_items`` through WTForms' own loop over the group."""
+    return Markup("".join(html for _, html in _looped_parts(group, hints, item)))
+
+
+def _looped_parts(group, hints: Mapping | None, item: str = _ITEM) -> list:
+    """``choice_parts`` through WTForms' own loop over the group."""
     parts = []
     for option in group:
         hint = hints.get(option.data) if hints else None
-        parts.append(_ITEM.format(option(), escaped(option.id), escaped(option.label.text),
-                                  f'<span class="choice-hint">{escaped(hint)}</span>'
-                                  if hint else ""))
-    return Markup("".join(parts))
+        parts.append((option.data, Markup(item.format(
+            option(), escaped(option.id), escaped(option.label.text),
+            f'<span class="choice-hint">{escaped(hint)}</span>' if hint else ""))))
+    return parts
 
 
 def field_block(field, autocomplete=None, inputmode=None) -> Markup:

@@ -265,6 +265,22 @@ def test_a_groups_choices_are_written_as_the_macros_loop_wrote_them(app, data, h
     assert chosen == (1 if data and data["level"] == "2" else 0)
 
 
+@pytest.mark.parametrize("data", [None, {"level": "2", "plain": "1", "areas": ["p", "q"],
+                                         "boxes": "s"}], ids=["empty", "chosen"])
+def test_a_groups_choices_are_written_in_another_pages_markup(app, data):
+    """The stories' and events' forms loop over a group with their own tags around each
+    choice: ``item`` writes the same."""
+    item = '<li class="choice">{0} <label for="{1}">{2}</label></li>'
+    with app.test_request_context("/"):
+        form = _groups()(formdata=MultiDict(data) if data else None, meta={"csrf": False})
+        loop = app.jinja_env.from_string(
+            '{% for option in f %}<li class="choice">{{ option() }} {{ option.label() }}</li>'
+            '{% endfor %}')
+        for field in form:
+            assert str(form_html.choice_items(field, None, item)) == loop.render(f=field)
+            assert str(form_html._looped_items(field, None, item)) == loop.render(f=field)
+
+
 def test_the_apps_radio_and_checkbox_pages_write_their_choices_as_before(app):
     """Every group the members area's macros show, from the app's own forms."""
     from tests.profile_helpers import load_reference

@@ -769,3 +769,15 @@ def test_a_hidden_opening_post_hides_the_title_on_every_page_of_the_thread(clien
     client.post(f"/networks/posts/{post.id}/report", data={"reason": "x"})
     assert db.session.scalar(sa.select(sa.func.count(PostReport.id))) == 0, \
         "a hidden post needs no report"
+
+
+def test_the_new_discussion_form_reads_the_posters_standing_in_one_statement(client, auth,
+                                                                             people):
+    """The network from this process's copy; whether the member is in or follows it in one
+    statement. Who may open the form is checked in the tests above."""
+    auth.login(people["mina"].email)
+    paths = [f"/networks/{people['leeds'].id}/discussions/new",
+             f"/networks/{people['bame'].id}/discussions/new"]
+    for path in paths:
+        client.get(path)  # warm-up: the process's copy of networks
+    assert [count_statements(client, p) for p in paths] == [2, 2]  # the person; the standing

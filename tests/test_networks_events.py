@@ -752,3 +752,16 @@ def test_an_affinity_networks_events_are_read_only_for_its_members(client, leeds
     assert not outside.is_member and outsider_page.items == []  # nothing of them read
     assert inside.is_member and [e.title for e in member_page.items] == [
         "Women leaders breakfast"]
+
+
+def test_the_event_form_reads_the_event_and_the_leads_standing_in_one_statement(
+        client, leeds, users):
+    """Changing an event: the event, and whether the lead is in and leads its network, in one
+    statement (the network from this process's copy)."""
+    paths = [f"/networks/events/{_event(leeds['network']).id}/edit",
+             f"/networks/events/{_event(leeds['women']).id}/edit"]
+    for lead, path in zip((leeds["lead"], leeds["wendy"]), paths, strict=True):
+        _login(client, lead)
+        client.get(path)  # warm-up: the process's copy of networks
+        assert count_statements(client, path) == 2  # the person; the event with the standing
+        client.post("/account/logout")

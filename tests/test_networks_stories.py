@@ -399,3 +399,22 @@ def test_the_story_list_is_written_as_its_template_wrote_each_card(app):
         written = story_list_items(cards, escape(url_for("networks.story", story_id=0)[:-1]))
     assert written == expected
     assert "Tea &amp; &lt;talk&gt;" in expected and "25 October 2026" in expected
+
+
+def test_the_story_forms_run_a_fixed_number_of_statements(client, auth, people):
+    """Writing a story reads the author's networks; changing one reads the story with its
+    dimensions in one statement too. The dimensions to choose from come from this process's
+    copy of the framework."""
+    _stories(people["otto"], people["leeds"], 3, [people["nia"]])
+    story = db.session.scalars(sa.select(Story).order_by(Story.id)).all()[2]
+    paths = ["/networks/stories/new", f"/networks/stories/{story.id}/edit"]
+    auth.login(people["otto"].email)
+    client.get(paths[0])
+    page = client.get(paths[1]).get_data(as_text=True)
+    # The third story is tagged with the first three dimensions, and shared with Leeds.
+    checked = re.findall(r'<input checked id="([^"]+)" name="[^"]+" required type="\w+" '
+                         r'value="([^"]+)">', page)
+    assert checked[:3] == [(f"dimensions-{n}", str(d.id))
+                           for n, d in enumerate(stories.dimensions()[:3])]
+    assert [value for _id, value in checked[3:]] == [str(people["leeds"].id)]
+    assert [count_statements(client, p) for p in paths] == [2, 3]  # the person, then the page's

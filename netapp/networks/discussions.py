@@ -105,9 +105,12 @@ def discussions(network_id: int):
 @bp.route("/<int:network_id>/discussions/new", methods=["GET", "POST"])
 @login_required
 def new_discussion(network_id: int):
-    network = _network(network_id)
     viewer = current_member()
-    if not service.can_post(viewer, network):
+    try:
+        network, can_post = service.network_for_posting(viewer, network_id)
+    except NotFound:
+        abort(404)
+    if not can_post:
         abort(403)
     form = ThreadForm()
     if form.validate_on_submit():

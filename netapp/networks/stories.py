@@ -31,7 +31,7 @@ def _story(story_id: int):
 
 
 def _form(obj=None, **kwargs) -> StoryForm:
-    return StoryForm(obj=obj, dimensions=service.dimensions(),
+    return StoryForm(obj=obj, dimension_choices=service.dimension_choices(),
                      share_choices=service.share_choices(current_member()), **kwargs)
 
 
@@ -87,13 +87,24 @@ def _own(story_id: int):
     return row, network
 
 
+def _own_for_editing(story_id: int):
+    """The viewer's own story, its network and its dimensions' ids, in one query."""
+    try:
+        row, network, dimension_ids = service.story_for_editing(current_member(), story_id)
+    except NotFound:
+        abort(404)
+    if row.author_id != current_member().id:
+        abort(404)
+    return row, network, dimension_ids
+
+
 @bp.route("/stories/<int:story_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_story(story_id: int):
-    row, network = _own(story_id)
+    row, _network, dimension_ids = _own_for_editing(story_id)
     form = _form(obj=row)
     if request.method == "GET":
-        form.dimensions.data = [d.id for d in service.card(current_member(), row).dimensions]
+        form.dimensions.data = dimension_ids
         form.share.data = str(row.network_id) if row.network_id else "everyone"
     if form.validate_on_submit():
         try:

@@ -32,9 +32,9 @@ class StoryForm(Form):
         "Who can read it?", default="everyone",
         validators=[InputRequired(message="Choose who can read your story.")])
 
-    def __init__(self, *args, dimensions=(), share_choices=(), **kwargs):
+    def __init__(self, *args, dimension_choices=(), share_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.dimensions.choices = [(d.id, d.name) for d in dimensions]
+        self.dimensions.choices = list(dimension_choices)
         self.share.choices = list(share_choices)
 
 

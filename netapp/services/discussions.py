@@ -73,6 +73,33 @@ def can_post(viewer: User, network: Network) -> bool:
         NetworkFollow, (viewer.id, network.id)) is not None
 
 
+@cache
+def _posting_statement() -> sa.Select:
+    """Whether the viewer is in the network and follows it (parameters ``viewer`` and
+    ``network``), built once per process."""
+    viewer, network = sa.bindparam("viewer"), sa.bindparam("network")
+    return sa.select(
+        sa.exists().where(NetworkMembership.user_id == viewer,
+                          NetworkMembership.network_id == network),
+        sa.exists().where(NetworkFollow.user_id == viewer, NetworkFollow.network_id == network))
+
+
+def network_for_posting(viewer: User, network_id: int) -> tuple[Network, bool]:
+    """``network_for_reading`` and ``can_post`` in one query: the network from this process's
+    copy, and whether the viewer is in it and follows it."""
+    network = reference.network(network_id)
+    # As can_see_network: an affinity network is for its confirmed members only.
+    if network is None or (network.is_affinity and not viewer.is_verified):
+        raise NotFound(network_id)
+    is_member, following = db.session.execute(
+        _posting_statement(), {"viewer": viewer.id, "network": network.id}).one()
+    if network.is_affinity and not is_member:
+        raise NotFound(network_id)
+    # The same rules as can_post.
+    return network, bool(viewer.is_verified and (
+        is_member or (network.kind is NetworkKind.LOCAL and following)))
+
+
 def is_lead(viewer: User, network: Network) -> bool:
     return networks.is_lead(viewer.id, network.id)
 

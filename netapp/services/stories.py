@@ -54,6 +54,15 @@ def dimensions() -> list[Dimension]:
         .order_by(Dimension.position)))
 
 
+def dimension_choices() -> list[tuple[int, str]]:
+    """(id, name) of the LQF's dimensions, in order, from this process's copy of the framework
+    (no SQL once it is loaded)."""
+    found = reference.shared("frameworks").get(LQF_CODE)
+    if found is None:
+        return [(d.id, d.name) for d in dimensions()]
+    return [(d.id, d.name) for d in found.dimensions]
+
+
 def _readable_by(viewer: User):
     """SQL (with Network outer-joined): the viewer may read the story."""
     mine = sa.select(NetworkMembership.network_id).where(NetworkMembership.user_id == viewer.id)
@@ -74,6 +83,26 @@ def story_for_reading(viewer: User, story_id: int) -> tuple[Story, Network | Non
     if row is None or not can_read(viewer, row[0], row[1]):
         raise NotFound(story_id)
     return row[0], row[1]
+
+
+@cache
+def _editing_statement() -> sa.Select:
+    """The statement behind ``story_for_editing``, built once per process (parameter
+    ``story``)."""
+    tags = (sa.select(sa.func.aggregate_strings(
+        sa.cast(story_dimensions.c.dimension_id, sa.String), ","))
+        .where(story_dimensions.c.story_id == Story.id).scalar_subquery())
+    return (sa.select(Story, Network, tags).outerjoin(Network, Network.id == Story.network_id)
+            .where(Story.id == sa.bindparam("story")))
+
+
+def story_for_editing(viewer: User, story_id: int) -> tuple[Story, Network | None, list[int]]:
+    """``story_for_reading`` and the ids of the dimensions the story is tagged with, in one
+    query."""
+    row = db.session.execute(_editing_statement(), {"story": story_id}).first()
+    if row is None or not can_read(viewer, row[0], row[1]):
+        raise NotFound(story_id)
+    return row[0], row[1], [int(tag) for tag in (row[2] or "").split(",") if tag]
 
 
 def can_moderate(viewer: User, network: Network | None) -> bool:
