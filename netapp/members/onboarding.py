@@ -21,7 +21,7 @@ from netapp.members.forms import (
     networks_form,
 )
 from netapp.models import Profile, ServiceType
-from netapp.services import lqf, networks, profiles
+from netapp.services import lqf, networks, profiles, reference
 from netapp.services import mentoring as mentoring_service
 
 WIZARD_STEPS = (
@@ -224,7 +224,9 @@ def _mentoring(wizard: bool):
     user = current_member()
     profile = db.session.get(Profile, user.id)
     form = MentoringForm()
-    form.set_topics(profiles.topics())
+    # The process's copies: the form only reads their ids and names (merging each topic into
+    # the request's session cost about a third of a millisecond).
+    form.set_topics(reference.shared("topics").values())
     if request.method == "GET" and profile is not None:
         if profile.mentor_capacity:
             form.will_mentor.data = "yes"
