@@ -295,9 +295,16 @@ def _featured_statement():
 
 def share_choices(user: User) -> list[tuple[str, str]]:
     """Where the member may share a story: everyone, or one of their networks."""
+    ids = list(db.session.scalars(
+        sa.select(NetworkMembership.network_id).where(NetworkMembership.user_id == user.id)
+        .order_by(NetworkMembership.joined_at, NetworkMembership.network_id)))
+    # The networks' names from this process's copy, nothing merged into the request.
+    kept = reference.shared("networks")
+    if any(i not in kept for i in ids):
+        kept = {n.id: n for n in reference.networks(ids)}
     return [("everyone", "Everyone on the site")] + [
-        (str(m.network_id), m.network.name) for m in networks.memberships(user.id)
-        if not m.network.is_affinity or user.is_verified]
+        (str(i), kept[i].name) for i in ids
+        if i in kept and (not kept[i].is_affinity or user.is_verified)]
 
 
 # ------------------------------------------------------------------ writing
