@@ -251,9 +251,10 @@ def formation_facts(formation_id: int) -> FormationFacts | None:
     """The formation, its region's name and its run, as plain values in one statement: for
     pages that only show it (no record, so nothing to keep track of in the session)."""
     found = networks._rows(_facts_statement(), {"formation": formation_id})
-    if not found:
-        return None
-    row = found[0]
+    return _facts(found[0]) if found else None
+
+
+def _facts(row) -> FormationFacts:
     job = None if row.job_id is None else JobFacts(
         row.job_id, JobStatus(row.job_status), row.progress, row.message, row.error)
     return FormationFacts(
@@ -750,6 +751,25 @@ def _facilitators() -> sa.Select:
                           UserRole.role.in_([Role.MENTOR, Role.COORDINATOR])))
 
 
+@cache
+def _choices_statement(searching: bool, keeping: bool) -> sa.Select:
+    """The statement behind ``facilitator_choices``, built once per process: the first
+    ``FACILITATORS_SHOWN`` + 1 by name (``kept`` false), of those whose lowercased name holds
+    parameter ``name`` when ``searching``; with ``keeping``, also the one of parameter ``keep``
+    if they may facilitate (``kept`` true)."""
+    first = _facilitators()
+    if searching:
+        first = first.where(contains(sa.func.lower(User.display_name),
+                                     sa.bindparam("name", type_=sa.String())))
+    first = (first.add_columns(sa.literal(False).label("kept"))
+             .order_by(User.display_name, User.id).limit(FACILITATORS_SHOWN + 1).subquery())
+    stmt = sa.select(first.c.id, first.c.display_name, first.c.kept)
+    if keeping:
+        stmt = sa.union_all(stmt, _facilitators().add_columns(sa.literal(True).label("kept"))
+                            .where(User.id == sa.bindparam("keep", type_=sa.Integer())))
+    return stmt
+
+
 def facilitator_choices(name: str = "", keep: int | None = None
                         ) -> tuple[list[tuple[int, str]], int, bool]:
     """Mentors and coordinators with an active account by name: the first
@@ -757,23 +777,53 @@ def facilitator_choices(name: str = "", keep: int | None = None
     set's facilitator, or the one chosen) among them if they may facilitate; and whether more
     match than are shown, with how many of those shown match. One statement: the open
     accounts' names are read in order until enough are found."""
-    first = _facilitators()
+    params = {}
     if name:
-        first = first.where(contains(sa.func.lower(User.display_name), name.lower()))
-    first = (first.add_columns(sa.literal(False).label("kept"))
-             .order_by(User.display_name, User.id).limit(FACILITATORS_SHOWN + 1).subquery())
-    stmt = sa.select(first.c.id, first.c.display_name, first.c.kept)
+        params["name"] = name.lower()
     if keep is not None:
-        stmt = sa.union_all(stmt, _facilitators().add_columns(sa.literal(True).label("kept"))
-                            .where(User.id == keep))
-    rows = db.session.execute(stmt).all()
-    found = [(r.id, r.display_name) for r in rows if not r.kept]
+        params["keep"] = keep
+    rows = networks._rows(_choices_statement(bool(name), keep is not None), params)
+    found = [(r[0], r[1]) for r in rows if not r[2]]
     more = len(found) > FACILITATORS_SHOWN
     shown = found[:FACILITATORS_SHOWN]
-    kept = [(r.id, r.display_name) for r in rows if r.kept]
+    kept = [(r[0], r[1]) for r in rows if r[2]]
     if kept and kept[0] not in shown:
         return sorted(shown + kept, key=lambda choice: (choice[1], choice[0])), len(shown), more
     return shown, len(shown), more
+
+
+class FacilitatedSet(NamedTuple):
+    """A set as its facilitator page shows it (the names of a ``LearningSet``'s)."""
+
+    id: int
+    name: str
+    formation_id: int
+    facilitator_id: int | None
+
+
+@cache
+def _facts_and_set_statement() -> sa.Select:
+    """``_facts_statement`` with one of the formation's sets (parameter ``set``), if it is
+    one: ``set_id``, ``set_name`` and ``facilitator_id``, or none."""
+    return (_facts_statement()
+            .add_columns(LearningSet.id.label("set_id"), LearningSet.name.label("set_name"),
+                         LearningSet.facilitator_id)
+            .outerjoin(LearningSet, sa.and_(
+                LearningSet.id == sa.bindparam("set", type_=sa.Integer()),
+                LearningSet.formation_id == SetFormation.id)))
+
+
+def formation_facts_and_set(formation_id: int, set_id: int
+                            ) -> tuple[FormationFacts | None, FacilitatedSet | None]:
+    """``formation_facts`` and one of its sets as plain values (none if the set is not one
+    of this formation's), in one statement: the facilitator page when only shown."""
+    found = networks._rows(_facts_and_set_statement(),
+                           {"formation": formation_id, "set": set_id})
+    if not found:
+        return None, None
+    row = found[0]
+    return _facts(row), (None if row.set_id is None else FacilitatedSet(
+        row.set_id, row.set_name, row.id, row.facilitator_id))
 
 
 def assign_facilitator(actor: User, formation: SetFormation, set_id: int,

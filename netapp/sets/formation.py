@@ -55,11 +55,16 @@ def _formation(formation_id: int) -> SetFormation:
 def _shown(formation_id: int) -> service.FormationFacts | SetFormation:
     """The formation for a page that only shows it, as plain values (``formation_facts``);
     its record while it runs, so a stale run is given up first (``_formation``)."""
-    formation = service.formation_facts(formation_id)
+    return _unless_running(service.formation_facts(formation_id))
+
+
+def _unless_running(formation: service.FormationFacts | None
+                    ) -> service.FormationFacts | SetFormation:
+    """``_shown`` of facts already read: 404 without them, the record while it runs."""
     if formation is None:
         abort(404)
     if formation.status == FormationStatus.RUNNING and formation.job is not None:
-        return _formation(formation_id)
+        return _formation(formation.id)
     return formation
 
 
@@ -209,9 +214,13 @@ def move_member(formation_id: int):
           methods=["GET", "POST"])
 @role_required(*STAFF)
 def set_facilitator(formation_id: int, set_id: int):
-    formation = _formation(formation_id)
-    row = db.get_or_404(LearningSet, set_id)
-    if row.formation_id != formation.id:
+    # Only shown, the formation and the set are read as plain values; a save needs records.
+    if request.method == "POST":
+        formation, row = _formation(formation_id), db.get_or_404(LearningSet, set_id)
+    else:
+        facts, row = service.formation_facts_and_set(formation_id, set_id)
+        formation = _unless_running(facts)
+    if row is None or row.formation_id != formation.id:
         abort(404)
     form = FacilitatorForm(data=None if request.method == "POST" else
                            {"facilitator": row.facilitator_id})
