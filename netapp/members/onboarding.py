@@ -5,9 +5,9 @@ to the next step; outside it, it saves and returns to My profile.
 """
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy.orm import joinedload
 
 from netapp.extensions import db
 from netapp.members import bp
@@ -20,7 +20,7 @@ from netapp.members.forms import (
     assessment_form,
     networks_form,
 )
-from netapp.models import Profile, ServiceType
+from netapp.models import Organisation, Profile, ServiceType
 from netapp.services import lqf, networks, profiles, reference
 from netapp.services import mentoring as mentoring_service
 
@@ -59,17 +59,29 @@ def onboarding():
     return redirect(url_for(f"members.wizard_{step}"))
 
 
+def _about_saved(user_id: int):
+    """The saved About you answers as one plain row (None before a profile exists): the page
+    only shows them, and loading the profile and its service as objects cost more."""
+    return db.session.execute(
+        sa.select(Profile.job_title, Profile.local_authority_id, Profile.level,
+                  Profile.years_as_manager, Profile.meets_online,
+                  Organisation.id.label("organisation_id"),
+                  Organisation.name.label("organisation_name"), Organisation.service_type)
+        .outerjoin(Organisation, Organisation.id == Profile.organisation_id)
+        .where(Profile.user_id == user_id)).first()
+
+
 def _about(wizard: bool):
     user = current_member()
-    profile = db.session.get(Profile, user.id, options=[joinedload(Profile.organisation)])
+    profile = _about_saved(user.id)
     form = AboutForm()
     if request.method == "GET":
         form.display_name.data = user.display_name
         if profile is not None:
             form.job_title.data = profile.job_title
-            if profile.organisation is not None:
-                form.organisation_name.data = profile.organisation.name
-                form.service_type.data = profile.organisation.service_type.value
+            if profile.organisation_id is not None:
+                form.organisation_name.data = profile.organisation_name
+                form.service_type.data = profile.service_type.value
             form.local_authority_id.data = profile.local_authority_id
             form.level.data = str(profile.level) if profile.level else None
             form.years_as_manager.data = profile.years_as_manager
