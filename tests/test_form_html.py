@@ -347,6 +347,20 @@ _CALLS = "{{ field(f) }}|{{ field(f, autocomplete='email', inputmode='numeric') 
          "{{ field(f, type='email', autocomplete=None) }}"
 
 
+def _every_form_checked(wrong) -> list:
+    """An empty form of every field type, ``wrong`` (the same filled with ``WRONG``) and every
+    form of the app that can be built without the page's own arguments, each validated (in a
+    request context posting ``WRONG``), so the ones with errors show them."""
+    forms = [_Everything(formdata=None, meta={"csrf": False}), wrong]
+    for form_class in _app_forms().values():
+        with contextlib.suppress(TypeError):  # forms built with the page's own arguments
+            forms.append(form_class())
+    for form in forms:
+        with contextlib.suppress(TypeError):  # a select whose choices the page gives
+            form.validate()
+    return forms
+
+
 def test_the_field_macro_writes_what_it_wrote_in_jinja(app):
     from tests.profile_helpers import load_reference
 
@@ -355,14 +369,8 @@ def test_the_field_macro_writes_what_it_wrote_in_jinja(app):
     new = app.jinja_env.from_string('{% from "_macros.html" import field %}' + _CALLS)
     compared = 0
     with app.test_request_context("/", method="POST", data=WRONG):
-        forms = [_Everything(formdata=None, meta={"csrf": False}),
-                 _Everything(formdata=MultiDict(WRONG), meta={"csrf": False})]
-        for form_class in _app_forms().values():
-            with contextlib.suppress(TypeError):  # forms built with the page's own arguments
-                forms.append(form_class())
+        forms = _every_form_checked(_Everything(formdata=MultiDict(WRONG), meta={"csrf": False}))
         for form in forms:
-            with contextlib.suppress(TypeError):  # a select whose choices the page gives
-                form.validate()
             for f in form:
                 try:
                     expected = old.render(f=f)
@@ -399,13 +407,7 @@ def test_the_error_summary_writes_what_it_wrote_in_jinja(app):
     with_errors = 0
     with app.test_request_context("/", method="POST", data=WRONG):
         wrong = _Everything(formdata=MultiDict(WRONG), meta={"csrf": False})
-        forms = [_Everything(formdata=None, meta={"csrf": False}), wrong]
-        for form_class in _app_forms().values():
-            with contextlib.suppress(TypeError):  # forms built with the page's own arguments
-                forms.append(form_class())
-        for form in forms:
-            with contextlib.suppress(TypeError):  # a select whose choices the page gives
-                form.validate()
+        forms = _every_form_checked(wrong)
         wrong.name.errors.append("A second <problem> & more")
         for form in forms:
             assert new.render(form=form) == old.render(form=form), type(form).__name__
