@@ -41,15 +41,19 @@ class User(UserMixin, db.Model):
                                postgresql_where=sa.text("is_active_account IS NOT TRUE"),
                                sqlite_where=sa.text("is_active_account IS NOT 1")),
                       sa.Index("ix_users_display_name", "display_name", "id"),
-                      # Open accounts by name: the member directory pages and counts a name
-                      # search from the names here alone (lower(name) LIKE, no user read).
+                      # Open accounts by name: a search by part of a name (a set's
+                      # facilitator, the coordinators' list) reads the names here, each with
+                      # its lowered copy, so no name is lowered again per search (0021).
                       sa.Index("ix_users_open_by_name", "display_name", "id",
+                               sa.func.lower(sa.text("display_name")),
                                postgresql_where=sa.text("is_active_account IS TRUE"),
                                sqlite_where=sa.text("is_active_account IS 1")),
                       # Open accounts with a profile by name: the member directory counts and
-                      # pages a name search (or none) from these names alone, without looking
-                      # up each one's profile (``profile_exists``).
+                      # pages a name search (or none) from these names and their lowered
+                      # copies alone, without looking up each one's profile
+                      # (``profile_exists``).
                       sa.Index("ix_users_listed_by_name", "display_name", "id",
+                               sa.func.lower(sa.text("display_name")),
                                postgresql_where=sa.text(
                                    "is_active_account IS TRUE AND profile_exists IS TRUE"),
                                sqlite_where=sa.text(
