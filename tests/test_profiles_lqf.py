@@ -95,3 +95,29 @@ def test_dimension_averages(fw):
     elements = fw.dimensions[0].elements
     averages = lqf.dimension_averages(fw, {elements[0].id: 1, elements[1].id: 2})
     assert averages[0].value == 1.5 and averages[1].value is None
+
+
+def test_the_shared_layout_follows_the_process_copy_of_the_framework(fw):
+    from netapp.services import reference
+
+    layout = lqf.shared_layout()
+    assert lqf.shared_layout() is layout  # worked out once per copy
+    assert layout.framework is lqf.shared_framework()
+    assert [(code, name) for code, name, _ in layout.dimensions] == \
+        [(d.code, d.name) for d in fw.dimensions]
+    assert [ids for _, _, ids in layout.dimensions] == \
+        [tuple(e.id for e in d.elements) for d in fw.dimensions]
+    assert layout.elements == tuple((e.id, e.code, e.name)
+                                    for d in fw.dimensions for e in d.elements)
+    reference.clear({"frameworks"})  # a new copy: worked out again from it
+    again = lqf.shared_layout()
+    assert again is not layout and again.framework is lqf.shared_framework()
+
+
+def test_averages_from_the_layout_match_the_dimension_averages(fw):
+    elements = [e for d in fw.dimensions for e in d.elements]
+    for scores in ({}, {elements[0].id: 1, elements[1].id: 2},
+                   {e.id: 1 + i % 4 for i, e in enumerate(elements)},
+                   {e.id: 4 for e in elements[3:17]}):
+        assert lqf.averages(lqf.shared_layout(), scores) == \
+            [d.value for d in lqf.dimension_averages(fw, scores)]

@@ -5,7 +5,7 @@ pages about other people live under /members and show only what the owner allows
 """
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -13,7 +13,7 @@ from markupsafe import Markup, escape
 
 from netapp.extensions import db
 from netapp.members import bp
-from netapp.members._common import current_member, radar_chart
+from netapp.members._common import averages_chart, current_member, radar_chart
 from netapp.members.forms import visibility_form
 from netapp.models import Profile, Role, User
 from netapp.services import audit, lqf, member_profile, own_profile, profiles
@@ -38,13 +38,13 @@ def _my_links(script_root: str) -> dict[str, str]:
 @login_required
 def me():
     user = current_member()
-    fw = lqf.shared_framework()
+    layout = lqf.shared_layout()
     # The profile (as a plain row), what the page shows of it and the latest scores.
-    profile, view, latest = own_profile.own_page(user, fw.id)
+    profile, view, latest = own_profile.own_page(user, layout.framework.id)
     chart = None
     if latest is not None:
         series = [(f"You, {latest.completed_at:%d %B %Y}", latest.scores)]
-        chart = radar_chart(fw, series, "radar-me", "Your leadership self-assessment")
+        chart = radar_chart(layout, series, "radar-me", "Your leadership self-assessment")
     return render_template(
         "members/me.html", user=user, profile=profile, chart=chart,
         next_step=profiles.next_step(profile), view=view, links=_my_links(request.script_root),
@@ -61,12 +61,12 @@ def preview():
     if audience not in profiles.PREVIEWS:
         abort(404)
     user = current_member()
-    fw = lqf.shared_framework()  # only shown: nothing merged into this request
+    layout = lqf.shared_layout()  # only shown: nothing merged into this request
     # The profile, needs, offers, networks and latest scores in one statement.
-    view = member_profile.profile_page(user, user.id, fw.id, preview=audience)
+    view = member_profile.profile_page(user, user.id, layout.framework.id, preview=audience)
     chart = None
     if "lqf" in view["shown"] and view["scores"]:
-        chart = radar_chart(fw, [(user.display_name, view["scores"])], "radar-preview",
+        chart = radar_chart(layout, [(user.display_name, view["scores"])], "radar-preview",
                             f"{user.display_name}'s leadership self-assessment")
     return render_template("members/preview.html", owner=user, audience=audience,
                            previews=profiles.PREVIEWS, view=view, chart=chart)
@@ -90,39 +90,49 @@ def privacy_settings():
 @login_required
 def assessments():
     user_id = current_user.id
-    fw = lqf.shared_framework()
+    layout = lqf.shared_layout()
+    fw = layout.framework
     (history, has_draft), done = own_profile.assessments_page(user_id, fw.id)
     chart = None
     comparison = dimension_rows = Markup("")
     labels = lqf.day_labels(history)
     if history:
-        series = [(f"Latest, {labels[-1]}", history[-1].scores)]
+        averages = [lqf.averages(layout, a.scores) for a in history]
+        columns = [(f"Latest, {labels[-1]}", averages[-1])]
         if len(history) > 1:
-            series.append((f"Before, {labels[-2]}", history[-2].scores))
-        chart = radar_chart(fw, series, "radar-history", "Your self-assessments compared")
-        # The tables' rows written here (the headings escaped, the cells numbers) instead of
-        # a loop in the template for every row and cell.
-        averages = [lqf.dimension_averages(fw, a.scores) for a in history]
-        dimension_rows = _rows((escape(d.name), _cells((avg[i].value for avg in averages),
-                                                       "{:.1f}".format))
-                               for i, d in enumerate(fw.dimensions))
-        comparison = _rows((f"{escape(e.code)} {escape(e.name)}",
-                            _cells(a.scores.get(e.id) for a in history))
-                           for d in fw.dimensions for e in d.elements)
+            columns.append((f"Before, {labels[-2]}", averages[-2]))
+        chart = averages_chart(layout, columns, "radar-history", "Your self-assessments compared")
+        # The tables' rows written here (the headings escaped once per process, the cells
+        # numbers) instead of a loop in the template for every row and cell.
+        dimension_heads, element_heads = _headings(layout)
+        dimension_rows = Markup("".join(
+            head + "".join("<td>–</td>" if avg[i] is None else f"<td>{avg[i]:.1f}</td>"
+                           for avg in averages) + _ROW_END
+            for i, head in enumerate(dimension_heads)))
+        scores = [a.scores for a in history]
+        comparison = Markup("".join(
+            head + "".join(_SCORE_CELLS.get(s.get(element_id)) or f"<td>{s[element_id]}</td>"
+                           for s in scores) + _ROW_END
+            for element_id, head in element_heads))
     return render_template("members/assessments.html", fw=fw, history=history, chart=chart,
                            labels=labels, comparison=comparison,
                            dimension_rows=dimension_rows, has_draft=has_draft, done=done)
 
 
-def _cells(values, shown=str) -> str:
-    """Table cells of numbers (nothing to escape), "–" for a missing one."""
-    return "".join(f"<td>{'–' if v is None else shown(v)}</td>" for v in values)
+# The tables' rows, laid out as the template's loop was; a missing score shows "–".
+_ROW_END = "</tr>\n    "
+_SCORE_CELLS = {None: "<td>–</td>", **{n: f"<td>{n}</td>" for n in range(1, 5)}}
 
 
-def _rows(rows) -> Markup:
-    """A table body's rows from (escaped heading, cells), laid out as the template's loop was."""
-    return Markup("".join(f'\n      <tr><th scope="row">{heading}</th>{cells}</tr>\n    '
-                          for heading, cells in rows))
+@lru_cache(maxsize=4)
+def _headings(layout: lqf.Layout) -> tuple[tuple[str, ...], tuple[tuple[int, str], ...]]:
+    """The start of each row of the self-assessments page's tables (escaped): one per
+    dimension, and (element id, start) per element, "code name". Kept per framework copy."""
+    def start(heading):
+        return f'\n      <tr><th scope="row">{heading}</th>'
+    return (tuple(start(escape(name)) for _code, name, _ids in layout.dimensions),
+            tuple((element_id, start(f"{escape(code)} {escape(name)}"))
+                  for element_id, code, name in layout.elements))
 
 
 @bp.route("/members/<int:user_id>")
@@ -131,10 +141,10 @@ def profile(user_id: int):
     if user_id == current_user.id:
         return redirect(url_for("members.me"))
     viewer = current_member()
-    fw = lqf.shared_framework()  # only shown: nothing merged into this request
+    layout = lqf.shared_layout()  # only shown: nothing merged into this request
     # The owner's profile, whether the viewer shares a network with them, their needs, offers,
     # networks and latest self-assessment's scores: one statement.
-    view = member_profile.profile_page(viewer, user_id, fw.id)
+    view = member_profile.profile_page(viewer, user_id, layout.framework.id)
     if view is None:
         abort(404)
     if viewer.has_role(Role.COORDINATOR, Role.ADMIN):
@@ -145,7 +155,7 @@ def profile(user_id: int):
         db.session.commit()
     chart = None
     if "lqf" in view["shown"] and view["scores"]:
-        chart = radar_chart(fw, [(view["name"], view["scores"])], "radar-member",
+        chart = radar_chart(layout, [(view["name"], view["scores"])], "radar-member",
                             f"{view['name']}'s leadership self-assessment")
     return render_template("members/profile.html", view=view, chart=chart)
 

@@ -63,6 +63,49 @@ class Finished:
     scores: dict[int, int]
 
 
+@dataclass(frozen=True, eq=False)
+class Layout:
+    """A framework's dimensions and elements as plain values, in framework order, worked out
+    once per process copy of the frameworks (``shared_layout``): pages that only show it walk
+    tuples instead of its rows' attributes. Compared by identity, so it can key a cache of what
+    a page works out from it."""
+
+    framework: Framework
+    dimensions: tuple[tuple[str, str, tuple[int, ...]], ...]  # (code, name, element ids)
+    elements: tuple[tuple[int, str, str], ...]  # (id, code, name)
+
+
+def _layout(fw: Framework) -> Layout:
+    return Layout(fw, tuple((d.code, d.name, tuple(e.id for e in d.elements))
+                            for d in fw.dimensions),
+                  tuple((e.id, e.code, e.name) for d in fw.dimensions for e in d.elements))
+
+
+def shared_layout(code: str = LQF_CODE) -> Layout:
+    """``shared_framework(code)`` as a ``Layout`` (its ``framework`` that same copy), worked out
+    again only when this process loads its copy of the frameworks again."""
+    frameworks = reference.shared("frameworks")
+    kept = current_app.extensions.get("lqf_layouts")
+    if kept is None or kept[0] is not frameworks:
+        kept = current_app.extensions["lqf_layouts"] = (frameworks, {})
+    found = kept[1].get(code)
+    if found is None:
+        fw = frameworks.get(code)
+        if fw is None:  # not in this process's copy: the request's own, not kept
+            return _layout(framework(code))
+        found = kept[1][code] = _layout(fw)
+    return found
+
+
+def averages(layout: Layout, scores: dict[int, int]) -> list[float | None]:
+    """``dimension_averages``' values alone, from a ``Layout``."""
+    out = []
+    for _code, _name, ids in layout.dimensions:
+        values = [scores[i] for i in ids if i in scores]
+        out.append(round(sum(values) / len(values), 2) if values else None)
+    return out
+
+
 def dimension(fw: Framework, code: str) -> Dimension | None:
     return next((d for d in fw.dimensions if d.code == code.upper()), None)
 

@@ -161,19 +161,20 @@ def assessments_page(user_id: int, framework_id: int):
     process."""
     finished: dict[int, lqf.Finished] = {}
     has_draft, done, names = False, [], None
-    for row in db.session.connection().execute(  # plain columns: no ORM work needed
-            _assessments_statement(), {"user_id": user_id, "framework_id": framework_id}):
-        if row.kind == "done":
+    rows = db.session.connection().execute(  # plain columns: no ORM work needed
+        _assessments_statement(), {"user_id": user_id, "framework_id": framework_id}).all()
+    # Read by place (the statement's column order), not by name: a page has a row per score.
+    for kind, ref, at, element_id, score, title, url, _ in rows:
+        if kind == "done":
             names = names if names is not None else _element_names()
-            done.append(resources.Done(row.ref, row.title, row.url,
-                                       names.get(row.element_id, ""), row.at))
-        elif row.at is None:
+            done.append(resources.Done(ref, title, url, names.get(element_id, ""), at))
+        elif at is None:
             has_draft = True
         else:
-            found = finished.get(row.ref)
+            found = finished.get(ref)
             if found is None:
-                found = finished[row.ref] = lqf.Finished(row.ref, row.at, {})
-            if row.element_id is not None:
-                found.scores[row.element_id] = row.score
+                found = finished[ref] = lqf.Finished(ref, at, {})
+            if element_id is not None:
+                found.scores[element_id] = score
     done.sort(key=lambda d: (d.done_at, -d.resource_id), reverse=True)
     return (sorted(finished.values(), key=lambda a: (a.completed_at, a.id)), has_draft), done
