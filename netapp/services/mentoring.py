@@ -24,6 +24,7 @@ from netapp.models import (
     DismissedSuggestion,
     Mentorship,
     MentorshipStatus,
+    Organisation,
     PairRuleKind,
     Profile,
     Role,
@@ -31,9 +32,10 @@ from netapp.models import (
     SelfAssessment,
     User,
     UserRole,
+    member_needs,
 )
 from netapp.models.base import utcnow
-from netapp.services import audit, networks, profiles
+from netapp.services import audit, networks, profiles, reference
 from netapp.services import matching_bridge as bridge
 from netapp.services.networks import Person
 from netapp.services.notifications import notify
@@ -117,25 +119,58 @@ class MentorPage:
 
 
 def mentor_page(mentor: User) -> MentorPage:
-    """Everything on a mentor's "My mentees" page, in a fixed number of queries: one for the
-    mentor's places, their open offers and requests and their mentees (each with the
-    mentee's name, and for those waiting whether the mentor shares a network where they are
-    listed), and for those waiting the two of their cards."""
-    rows = db.session.execute(_mentor_page_statement(mentor.is_verified),
-                              {"mentor": mentor.id}).all()
+    """Everything on a mentor's "My mentees" page in one statement: the mentor's places,
+    their open offers and requests and their mentees (each with the mentee's name), and for
+    those waiting whether the mentor shares a network where they are listed, their profile's
+    columns and the topics they'd like help with, for their cards (the same cards as
+    ``profiles.profile_cards`` with ``leave_out={"offer"}``)."""
+    # Plain columns: run on the connection, without the ORM's work for the statement.
+    rows = db.session.connection().execute(_mentor_page_statement(mentor.is_verified),
+                                           {"mentor": mentor.id}).all()
     both = [MenteeRow(*row[2:10]) for row in rows if row.id is not None]
     waiting = sorted((m for m in both if m.status in OPEN),
                      key=lambda m: (m.created_at, m.id))
     # As the database orders them: a mentorship not yet answered (no date) comes last.
     accepted = sorted((m for m in both if m.status == MentorshipStatus.ACCEPTED),
                       key=lambda m: (m.responded_at is None, m.responded_at or 0, m.id))
-    cards = profiles.profile_cards(
-        mentor, [m.mentee_id for m in waiting], leave_out=frozenset({"offer"}),
-        sharing={row.mentee_id for row in rows if row.id is not None and row.shares})
+    cards = _mentee_cards(mentor, [row for row in rows
+                                   if row.id is not None and row.status in OPEN])
     items = [OpenItem(m, cards[m.mentee_id], reason_for_mentor(m.reason, cards[m.mentee_id].shown))
              for m in waiting]
     capacity, paused = rows[0][:2]
     return MentorPage(items, accepted, 0 if capacity is None else capacity, bool(paused))
+
+
+_CARD_LEAVES_OUT = frozenset({"offer"})
+
+
+def _no_offers() -> list[str]:
+    return []  # never asked: the card leaves the offer out
+
+
+def _mentee_cards(mentor: User, rows) -> dict[int, profiles.ProfileCard]:
+    """{mentee id: their card as the mentor may see it} for the rows of those waiting."""
+    need_ids = {row.mentee_id: [int(i) for i in row.needs.split(",")] if row.needs else []
+                for row in rows}
+    asked = {topic_id for ids in need_ids.values() for topic_id in ids}
+    names = reference.topic_names(asked) if asked else {}
+    order = {topic_id: i for i, topic_id in enumerate(names)}
+    cards = {}
+    for row in rows:
+        uid = row.mentee_id
+        if row.has_profile is None:
+            cards[uid] = profiles.ProfileCard([], frozenset())
+            continue
+        shown = profiles.shown_from(mentor, uid, row.visibility or {}, bool(row.shares),
+                                    _CARD_LEAVES_OUT)
+        org = None if row.organisation_name is None else (
+            row.organisation_name, row.service_type)
+        # In the site's order; a topic this process has not heard of yet shows next time.
+        needs = [names[t] for t in sorted(need_ids[uid], key=lambda t: order.get(t, len(order)))
+                 if t in names]
+        cards[uid] = profiles.ProfileCard(
+            profiles._rows_of(row, org, shown, lambda n=needs: n, _no_offers), shown)
+    return cards
 
 
 @cache
@@ -146,16 +181,28 @@ def _mentor_page_statement(mentor_is_verified: bool) -> sa.Select:
     mentor = sa.bindparam("mentor", type_=sa.Integer)
     mine = aliased(Profile)
     one = sa.select(sa.literal_column("1").label("one")).subquery("one")
-    # The mentee's profile is joined for the rule of a local network's council area.
+    # The mentee's profile is joined for the rule of a local network's council area and
+    # their card.
     mentees = (sa.join(Mentorship, User, User.id == Mentorship.mentee_id)
-               .outerjoin(Profile, Profile.user_id == Mentorship.mentee_id))
-    shares = sa.case((Mentorship.status.in_(OPEN),
-                      networks.shares_network_sql(mentor, mentor_is_verified, User.id)),
+               .outerjoin(Profile, Profile.user_id == Mentorship.mentee_id)
+               .outerjoin(Organisation, Organisation.id == Profile.organisation_id))
+    is_open = Mentorship.status.in_(OPEN)
+    shares = sa.case((is_open, networks.shares_network_sql(mentor, mentor_is_verified, User.id)),
                      else_=sa.false())
-    return (sa.select(mine.mentor_capacity, mine.mentoring_paused, Mentorship.id,
+    needs = sa.case((is_open, sa.select(sa.func.aggregate_strings(
+        sa.cast(member_needs.c.topic_id, sa.String), ","))
+        .where(member_needs.c.user_id == Mentorship.mentee_id).scalar_subquery()))
+    return (sa.select(mine.mentor_capacity.label("places"),
+                      mine.mentoring_paused.label("paused"), Mentorship.id,
                       Mentorship.status, Mentorship.created_at, Mentorship.responded_at,
                       Mentorship.request_note, Mentorship.reason, Mentorship.mentee_id,
-                      User.display_name, shares.label("shares"))
+                      User.display_name, shares.label("shares"),
+                      Profile.user_id.label("has_profile"), Profile.visibility,
+                      Profile.job_title, Profile.local_authority_id, Profile.level,
+                      Profile.years_as_manager, Profile.meets_online,
+                      Profile.mentor_capacity, Profile.mentor_availability, Profile.mentor_note,
+                      Organisation.name.label("organisation_name"),
+                      Organisation.service_type, needs.label("needs"))
             .select_from(one.outerjoin(mine, mine.user_id == mentor).outerjoin(
                 mentees, sa.and_(Mentorship.mentor_id == mentor, Mentorship.status.in_(
                     (*OPEN, MentorshipStatus.ACCEPTED)))))
