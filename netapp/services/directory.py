@@ -320,17 +320,42 @@ def _card_columns(staff: bool, verified: bool, person=User.id) -> list:
     Organisation joined) for their cards, as ``profiles.cards_from_values`` reads them;
     whether the reader (the bound parameter ``viewer_id``) shares a network with each person
     only for members (staff see what networks see anyway)."""
-    shares = (sa.false() if staff else
-              networks.shares_network_sql(sa.bindparam("viewer_id"), verified, person))
+    viewer_id = sa.bindparam("viewer_id")
+    # Whether the reader shares a network with the person matters only for a card field the
+    # person shows to their networks (most keep the defaults, none of which is "networks"):
+    # the test costs the database more than the rest of a card, so it is made only then.
+    shares = sa.false() if staff else sa.case(
+        (sa.or_(*(_chosen_in(key, frozenset({NETWORKS})) for key in sorted(CARD_FIELDS))),
+         networks.shares_network_sql(viewer_id, verified, person)), else_=sa.false())
     return [
         # The choices as the JSON text stored: each different text is read once per process.
         sa.cast(Profile.visibility, sa.Text).label("visibility"), Profile.job_title,
         Profile.local_authority_id, Profile.mentor_capacity, Profile.mentor_availability,
         Profile.mentor_note,
         Organisation.name.label("organisation_name"), Organisation.service_type,
-        shares.label("shares"), offered_topics_sql(person).label("offers"),
-        strong_elements_sql(person).label("strong"),
+        shares.label("shares"),
+        # Offers and strengths are read only for the cards that may show them (a card names
+        # offers only with places to offer; most people keep their self-assessment to
+        # themselves): each costs the database a look-up per card.
+        sa.case((Profile.mentor_capacity != 0, offered_topics_sql(person))).label("offers"),
+        sa.case((sa.or_(person == viewer_id, _chosen_in(
+            "lqf", profiles._STAFF_SEE if staff else profiles._NETWORKS_SEE)),
+                 strong_elements_sql(person))).label("strong"),
     ]
+
+
+def _chosen_in(key: str, audiences: frozenset[str]):
+    """SQL: the field's audience under the person's choice (Profile joined) is one of
+    ``audiences``, a stored choice that is not an audience counting as the field's default
+    (as ``profiles._rules`` decides it). The audiences are written into the SQL as words."""
+    default = next(f.default for f in profiles.FIELDS if f.key == key)
+    chosen = Profile.visibility[key].as_string()
+    if default not in audiences:
+        return chosen.in_([sa.literal_column(f"'{a}'", sa.String) for a in sorted(audiences)])
+    # No choice, or one that is not an audience: the default, one of them.
+    return sa.or_(chosen.is_(None), chosen.not_in([
+        sa.literal_column(f"'{a}'", sa.String)
+        for a in sorted(set(profiles.AUDIENCES) - audiences)]))
 
 
 @dataclass
