@@ -8,13 +8,15 @@ template can never show them to the other side. Audit entries name the change, n
 from __future__ import annotations
 
 import enum
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask import current_app, url_for
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
 from netapp.extensions import db
 from netapp.models import (
@@ -29,7 +31,8 @@ from netapp.models import (
     User,
 )
 from netapp.models.base import utcnow
-from netapp.services import audit, lqf, paging, reference
+from netapp.services import audit, lqf, paging, reference, sql_lists
+from netapp.services.networks import Person
 from netapp.services.notifications import notify
 
 SHOWN = (MentorshipStatus.ACCEPTED, MentorshipStatus.COMPLETED, MentorshipStatus.ENDED)
@@ -147,11 +150,25 @@ class GoalView:
     elements: list[tuple[str, str]]  # (code, name)
 
 
+class PairFacts(NamedTuple):
+    """A mentorship as its page reads it: plain values, not the record."""
+
+    id: int
+    status: MentorshipStatus
+    mentor_id: int
+    mentee_id: int
+    created_at: datetime
+    responded_at: datetime | None
+    closed_at: datetime | None
+    mentor_feedback: str
+    mentee_feedback: str
+
+
 @dataclass
 class RelationshipPage:
-    mentorship: Mentorship
+    mentorship: PairFacts
     side: Side
-    other: User
+    other: Person
     began_on: date
     goals: list[GoalView]
     meetings: object  # a page of MeetingView, shaped like db.paginate's
@@ -215,95 +232,55 @@ def _answered_statement() -> sa.Select:
         MentoringCheckIn.user_id == sa.bindparam("user"))
 
 
-@lru_cache(maxsize=1)
-def _goals_statement() -> sa.Select:
-    """A mentorship's goals (parameter ``mentorship``) in the order they were set, as plain
-    rows, built once per process."""
-    return (sa.select(MentoringGoal.id, MentoringGoal.title, MentoringGoal.status,
-                      MentoringGoal.element_codes)
-            .where(MentoringGoal.mentorship_id == sa.bindparam("mentorship"))
-            .order_by(MentoringGoal.created_at, MentoringGoal.id))
+class MessageView(NamedTuple):
+    """A message on the page."""
 
-
-def _with_totals(totals: sa.Select, rows: sa.Select, order_by) -> sa.Select:
-    """``totals`` (one row) beside each of ``rows``, or alone when there are none, so that a
-    page past the end still has them without another statement."""
-    totals, rows = totals.subquery("totals"), rows.subquery("page")
-    return (sa.select(totals, *(c for c in rows.c))
-            .select_from(totals.outerjoin(rows, sa.true()))
-            .order_by(*(getattr(rows.c, name).desc() for name in order_by)))
-
-
-@lru_cache(maxsize=64)
-def _meetings_statement(page: int, per_page: int) -> sa.Select:
-    """A page of a mentorship's meetings (parameter ``mentorship``), latest first, with how
-    many there are and the latest one's date."""
-    mine = MentoringMeeting.mentorship_id == sa.bindparam("mentorship")
-    return _with_totals(
-        sa.select(sa.func.count().label("total"),
-                  sa.func.max(MentoringMeeting.met_on).label("last_met")).where(mine),
-        sa.select(MentoringMeeting.id, MentoringMeeting.met_on, MentoringMeeting.shared_notes,
-                  MentoringMeeting.mentor_notes, MentoringMeeting.mentee_notes,
-                  MentoringMeeting.created_by_id).where(mine)
-        .order_by(MentoringMeeting.met_on.desc(), MentoringMeeting.id.desc())
-        .limit(per_page).offset((page - 1) * per_page),
-        ("met_on", "id"))
-
-
-@lru_cache(maxsize=64)
-def _messages_statement(page: int, per_page: int) -> sa.Select:
-    """A page of a mentorship's messages (parameter ``mentorship``), newest first, with how
-    many there are and, for each check-in day, whether one person (parameter ``user``)
-    answered it (a statement fewer than asking on its own)."""
-    mine = MentoringMessage.mentorship_id == sa.bindparam("mentorship")
-    answered = [
-        sa.exists().where(MentoringCheckIn.mentorship_id == sa.bindparam("mentorship"),
-                          MentoringCheckIn.user_id == sa.bindparam("user"),
-                          MentoringCheckIn.day == day).label(f"answered_{day}")
-        for day in CHECKIN_DAYS]
-    return _with_totals(
-        sa.select(sa.func.count().label("total"), *answered).where(mine),
-        sa.select(MentoringMessage.id, MentoringMessage.sender_id, MentoringMessage.body,
-                  MentoringMessage.created_at).where(mine)
-        .order_by(MentoringMessage.created_at.desc(), MentoringMessage.id.desc())
-        .limit(per_page).offset((page - 1) * per_page),
-        ("created_at", "id"))
+    id: int
+    sender_id: int
+    body: str
+    created_at: datetime
 
 
 def page_for(user: User, mentorship_id: int, *, meetings_page: int = 1,
              messages_page: int = 1, per_page: int = 10) -> RelationshipPage:
-    """Everything the shared page shows ``user``, in a fixed number of queries."""
-    mentorship = relationship_for(user, mentorship_id)
-    side = side_of(mentorship, user)
-    names = _elements()[1]
-    params = {"mentorship": mentorship.id, "user": user.id}
-    connection = db.session.connection()
-    goals = [
-        GoalView(goal_id, title, status, GOAL_LABELS[status],
-                 [(c, names.get(c, c)) for c in codes or ()])
-        for goal_id, title, status, codes in connection.execute(_goals_statement(), params)
-    ]
-    # Each page comes with its total, on any page (the meetings' with the latest meeting's
-    # date too), as plain rows.
+    """Everything the shared page shows ``user``, in one statement (``_page_statement``).
+    ``NotYours`` on the same terms as ``relationship_for``."""
+    names = _elements()[1]  # first: a process without the framework loads it and commits
     meetings_page, messages_page = max(meetings_page, 1), max(messages_page, 1)
-    rows = connection.execute(_meetings_statement(meetings_page, per_page), params).all()
-    last_met = rows[0].last_met
+    rows = db.session.connection().execute(
+        _page_statement(meetings_page, messages_page, per_page),
+        {"mentorship": mentorship_id, "user": user.id}).all()
+    head = rows[0] if rows else None
+    if (head is None or head.status not in SHOWN
+            or user.id not in (head.mentor_id, head.mentee_id)):
+        raise NotYours(mentorship_id)
+    mentorship = PairFacts(*head[:9])
+    side = Side.MENTOR if user.id == mentorship.mentor_id else Side.MENTEE
+    other = (Person(mentorship.mentee_id, head.mentee_name) if side is Side.MENTOR
+             else Person(mentorship.mentor_id, head.mentor_name))
+    goals = []
+    for goal_id, title, status, codes in _json(head.goals) or ():
+        status = GoalStatus(status)
+        goals.append(GoalView(goal_id, title, status, GOAL_LABELS[status],
+                              [(c, names.get(c, c)) for c in _json(codes) or ()]))
     mine = "mentor_notes" if side is Side.MENTOR else "mentee_notes"
     meetings = paging.Page(
-        [MeetingView(m.id, m.met_on, m.shared_notes, getattr(m, mine),
-                     m.created_by_id == user.id) for m in rows if m.id is not None],
-        rows[0].total, meetings_page, per_page)
+        [MeetingView(m.meeting_id, m.met_on, m.shared_notes, getattr(m, mine),
+                     m.created_by_id == user.id) for m in rows if m.meeting_id is not None],
+        head.meetings_total, meetings_page, per_page)
     # Newest page first; within a page the oldest message comes first, as in a conversation.
-    rows = connection.execute(_messages_statement(messages_page, per_page), params).all()
-    messages = paging.Page([m for m in reversed(rows) if m.id is not None], rows[0].total,
-                           messages_page, per_page)
+    messages = paging.Page(
+        [MessageView(message_id, sender_id, body, _when(created_at))
+         for message_id, sender_id, body, created_at in reversed(_json(head.messages) or ())],
+        head.messages_total, messages_page, per_page)
     today = utcnow().date()
     began = began_on(mentorship)
+    last_met = head.last_met
     is_open = mentorship.status is MentorshipStatus.ACCEPTED
-    answered = {day for day in CHECKIN_DAYS if getattr(rows[0], f"answered_{day}")}
+    answered = {day for day in CHECKIN_DAYS if getattr(head, f"answered_{day}")}
     feedback = (mentorship.mentor_feedback, mentorship.mentee_feedback)
     return RelationshipPage(
-        mentorship=mentorship, side=side, other=other_of(mentorship, user), began_on=began,
+        mentorship=mentorship, side=side, other=other, began_on=began,
         goals=goals, meetings=meetings, messages=messages, last_met=last_met,
         should_meet=is_open and needs_meeting(began, last_met, today),
         checkins_due=[d for d in due_days(began, today) if d not in answered] if is_open else [],
@@ -311,6 +288,79 @@ def page_for(user: User, mentorship_id: int, *, meetings_page: int = 1,
         their_feedback=feedback[1] if side is Side.MENTOR else feedback[0],
         element_names=names,
     )
+
+
+def _json(value):
+    # SQLite writes a JSON column inside a JSON list as its text; PostgreSQL as JSON.
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _when(value: str) -> datetime:
+    # A timestamp inside a JSON list is text: ISO 8601 on PostgreSQL, with a space on SQLite.
+    return datetime.fromisoformat(value)
+
+
+@lru_cache(maxsize=64)
+def _page_statement(meetings_page: int, messages_page: int, per_page: int) -> sa.Select:
+    """The statement behind ``page_for``, built once per process for each pair of pages
+    (parameters ``mentorship`` and ``user``): no row unless ``user`` is the mentor or the
+    mentee of a mentorship under way or closed. Each row holds the ``PairFacts`` columns,
+    the two people's names, the goals in the order they were set (a JSON list), how many
+    meetings there are and the latest one's date, the page of messages (newest first, a JSON
+    list) with how many there are, and for each check-in day whether ``user`` answered it;
+    beside them one meeting of the page (latest first), or none past the end."""
+    mentorship = sa.bindparam("mentorship", type_=sa.Integer())
+    user = sa.bindparam("user", type_=sa.Integer())
+    goals = (sa.select(MentoringGoal.id, MentoringGoal.title, MentoringGoal.status,
+                       MentoringGoal.element_codes, MentoringGoal.created_at)
+             .where(MentoringGoal.mentorship_id == mentorship)
+             .order_by(MentoringGoal.created_at, MentoringGoal.id).subquery())
+    said = MentoringMessage.mentorship_id == mentorship
+    messages = (sa.select(MentoringMessage.id, MentoringMessage.sender_id,
+                          MentoringMessage.body, MentoringMessage.created_at).where(said)
+                .order_by(MentoringMessage.created_at.desc(), MentoringMessage.id.desc())
+                .limit(per_page).offset((messages_page - 1) * per_page).subquery())
+    met = MentoringMeeting.mentorship_id == mentorship
+    answered = [
+        sa.exists().where(MentoringCheckIn.mentorship_id == mentorship,
+                          MentoringCheckIn.user_id == user,
+                          MentoringCheckIn.day == day).label(f"answered_{day}")
+        for day in CHECKIN_DAYS]
+    mentor, mentee = aliased(User), aliased(User)
+    head = (
+        sa.select(Mentorship.id, Mentorship.status, Mentorship.mentor_id,
+                  Mentorship.mentee_id, Mentorship.created_at, Mentorship.responded_at,
+                  Mentorship.closed_at, Mentorship.mentor_feedback, Mentorship.mentee_feedback,
+                  mentor.display_name.label("mentor_name"),
+                  mentee.display_name.label("mentee_name"),
+                  sa.select(sql_lists.in_order(
+                      sql_lists.json_array(goals.c.id, goals.c.title, goals.c.status,
+                                           goals.c.element_codes),
+                      goals.c.created_at, goals.c.id)).scalar_subquery().label("goals"),
+                  sa.select(sa.func.count()).select_from(MentoringMeeting).where(met)
+                  .scalar_subquery().label("meetings_total"),
+                  sa.select(sa.func.max(MentoringMeeting.met_on)).where(met)
+                  .scalar_subquery().label("last_met"),
+                  sa.select(sql_lists.in_order(
+                      sql_lists.json_array(*messages.c),
+                      messages.c.created_at.desc(), messages.c.id.desc()))
+                  .scalar_subquery().label("messages"),
+                  sa.select(sa.func.count()).select_from(MentoringMessage).where(said)
+                  .scalar_subquery().label("messages_total"),
+                  *answered)
+        .join(mentor, mentor.id == Mentorship.mentor_id)
+        .join(mentee, mentee.id == Mentorship.mentee_id)
+        .where(Mentorship.id == mentorship, Mentorship.status.in_(SHOWN),
+               sa.or_(Mentorship.mentor_id == user, Mentorship.mentee_id == user))
+        .subquery("head"))
+    page = (sa.select(MentoringMeeting.id.label("meeting_id"), MentoringMeeting.met_on,
+                      MentoringMeeting.shared_notes, MentoringMeeting.mentor_notes,
+                      MentoringMeeting.mentee_notes, MentoringMeeting.created_by_id)
+            .where(met)
+            .order_by(MentoringMeeting.met_on.desc(), MentoringMeeting.id.desc())
+            .limit(per_page).offset((meetings_page - 1) * per_page).subquery("page"))
+    return (sa.select(head, *page.c).select_from(head.outerjoin(page, sa.true()))
+            .order_by(page.c.met_on.desc(), page.c.meeting_id.desc()))
 
 
 # ------------------------------------------------------------------ goals
