@@ -27,7 +27,7 @@ from netapp.services import matching_bridge as bridge
 from netapp.services import mentoring_rounds as rounds
 from tests.factories import make_user
 from tests.mentoring_people import mentee, mentor, offer
-from tests.profile_helpers import assess, give_profile, load_reference
+from tests.profile_helpers import assess, council, give_profile, load_reference
 from tests.statements import statements_per_page
 
 
@@ -261,6 +261,45 @@ def test_the_pool_and_pairs_pages_run_a_fixed_number_of_statements(app, client, 
     assert big[f"{base}/pool"] <= 3 and big[f"{base}/pairs"] <= 4, big
     assert "waiting for a mentor" in client.get(f"{base}/pool").text
 
+
+
+@pytest.mark.parametrize("regional", [False, True])
+def test_the_pool_pages_follow_a_council_moved_or_a_region_renamed_at_once(app, regional):
+    """The counts and pick lists read the council areas from the process's copy of them (no
+    join): a change to a council's region, or a region without a name, shows at once."""
+    _pool_with_every_reason()
+    london = db.session.scalar(sa.select(Region.id).where(Region.name == "London"))
+    rnd = MentoringRound(name="Round", region_id=london if regional else None,
+                         status=RoundStatus.DRAFT, weights={})
+    db.session.add(rnd)
+    db.session.commit()
+
+    def same_as_the_engine():
+        expected, places, _ = _expected(rnd.region_id)
+        for show in ("mentees", "mentors", "left_out"):
+            counts, seen, _ = _every_page(rnd, show, 25)
+            assert seen == expected[show], show
+            assert counts == rounds.PoolCounts(len(expected["mentees"]),
+                                               len(expected["mentors"]), places,
+                                               len(expected["left_out"]))
+        mentees, mentors = rounds.pick_lists(rnd)
+        assert [(p.user_id, p.name) for p in mentees] == [p[:2] for p in expected["mentees"]]
+        assert [(p.user_id, p.name) for p in mentors] == [p[:2] for p in expected["mentors"]]
+        return expected
+
+    before = same_as_the_engine()
+    assert before["mentees"]
+    leeds, camden = council("Leeds"), council("Camden")
+    leeds.region_id, camden.region_id = camden.region_id, leeds.region_id
+    db.session.commit()
+    moved = same_as_the_engine()
+    if regional:
+        assert moved != before
+    db.session.get(Region, london).name = ""  # no region: NO_COUNCIL for its councils
+    db.session.commit()
+    renamed = same_as_the_engine()
+    assert renamed != moved
+    assert bridge.NO_COUNCIL in {why for _, _, why in renamed["left_out"]}
 
 
 def _kept_and_worked_out():

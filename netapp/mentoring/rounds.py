@@ -153,17 +153,15 @@ _PICKS_KEPT = 8  # pick lists a process keeps (``_pick_options``)
 
 def _pick_options(rnd: MentoringRound) -> tuple[Markup, Markup]:
     """The options of the mentee and mentor pick lists (``_options``). A process keeps those
-    of its latest few pools by every row they show (side, member number and name, in order),
-    so a pool shown again is not written again; any change is another key, written afresh."""
-    rows = tuple(map(tuple, rounds_service.pick_rows(rnd)))
+    of its latest few pools by every row they show (both lists as read, member numbers and
+    names in order: ``pick_texts``), so a pool shown again is not written again; any change
+    is another key, written afresh."""
+    texts = rounds_service.pick_texts(rnd)
     kept: OrderedDict = current_app.extensions.setdefault("round_picks", OrderedDict())
-    found = kept.get(rows)
+    found = kept.get(texts)
     if found is None:
-        sides: tuple[list, list] = ([], [])
-        for side, user_id, name in rows:
-            sides[side - 1].append(rounds_service.Person(user_id, name))
-        found = (_options(sides[0]), _options(sides[1]))
-        keep_latest(kept, rows, found, _PICKS_KEPT)
+        found = tuple(_options(rounds_service.people_of(text)) for text in texts)
+        keep_latest(kept, texts, found, _PICKS_KEPT)
     return found
 
 

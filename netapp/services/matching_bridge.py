@@ -42,6 +42,7 @@ from netapp.models import (
     UserRole,
     member_offers,
 )
+from netapp.services import reference
 from netapp.services.lqf import LQF_CODE
 from netapp.services.profiles import matching_rows
 
@@ -271,37 +272,71 @@ def _asked(regional: bool) -> tuple[sa.ColumnElement, sa.ColumnElement]:
     return sa.and_(kept.wants, in_region), sa.and_(kept.mentor, sa.or_(in_region, kept.online))
 
 
-def pool_sides(regional: bool) -> sa.Select:
-    """``pool_people``'s lists without the reasons, as plain conditions on the kept rows and
-    their council area (no nested subqueries and no words), so that counting every row or
-    reading the first names of a list costs a scan, not a reason worked out for each person.
-    The same rules as ``pool_people``: a side's reason there is NULL exactly when its
-    condition here holds.
+class Councils(NamedTuple):
+    """The council areas a pool's rules read, by id (``councils``)."""
 
-    Columns: ``user_id``, ``name``, ``sort_name``; ``mentee`` and ``mentor`` (in the
-    mentees' or the mentors' list); ``places`` (a listed mentor's free places, else NULL);
-    ``left_out`` (true when ``pool_people`` gives a reason)."""
+    named: tuple[int, ...]  # in a region with a name: a profile's council area counts as said
+    local: tuple[int, ...] | None  # in the round's region; None for the whole country
+
+
+def councils(region_id: int | None) -> Councils:
+    """The council areas in a named region, and those in the region ``region_id`` (None: the
+    whole country), from the process's copies of the councils and regions (reference data,
+    kept fresh across processes: ``reference``)."""
+    places = reference.shared("places")  # only councils in a region: {id: names}
+    named = tuple(sorted(la for la, place in places.items() if place.region))
+    if region_id is None:
+        return Councils(named, None)
+    region = reference.shared("regions").get(region_id)
+    return Councils(named, tuple(sorted(
+        la for la, place in places.items() if region is not None and place.region == region.name)))
+
+
+def _pool_checks(councils: Councils) -> tuple[sa.ColumnElement, ...]:
+    """(asks as a mentee, offers as a mentor, passes ``PROFILE_RULES``, has a free place and
+    is not taking a break): ``pool_people``'s checks as plain conditions on a kept row alone,
+    never NULL. The council areas are written in as ``councils`` lists them (no join): the
+    ``NO_COUNCIL`` rule holds exactly when a row's council area is not in a named region;
+    the other rules are ``PROFILE_RULES``' own."""
     kept = MentoringPoolRow.__table__.c
-    as_mentee, as_mentor = _asked(regional)
-    said = _Said(Region.name, kept.local_authority_id, kept.level, kept.service_type,
+
+    def among(ids: tuple[int, ...]) -> sa.ColumnElement:
+        return sa.func.coalesce(kept.local_authority_id.in_(ids), sa.false())
+
+    said = _Said(sa.null(), kept.local_authority_id, kept.level, kept.service_type,
                  kept.assessed)
-    # ``pool_people``'s mentee reason is NULL exactly when ``mentee_ok`` holds, its mentor
-    # reason when ``mentor_ok`` does (no rule is ever NULL: each tests for NULL first).
-    mentee_ok = sa.and_(sa.not_(kept.unconfirmed),
-                        *(sa.not_(rule(said)) for _, _, rule in PROFILE_RULES))
-    mentor_ok = sa.and_(sa.not_(kept.paused), kept.free > 0, mentee_ok)
-    return (
-        sa.select(kept.user_id, kept.name, kept.sort_name,
-                  sa.and_(as_mentee, mentee_ok).label("mentee"),
-                  sa.and_(as_mentor, mentor_ok).label("mentor"),
-                  sa.case((sa.and_(as_mentor, mentor_ok), kept.free)).label("places"),
-                  sa.or_(sa.and_(as_mentee, sa.not_(mentee_ok)),
-                         sa.and_(as_mentor, sa.not_(mentor_ok))).label("left_out"))
-        .select_from(MentoringPoolRow.__table__)
-        .outerjoin(LocalAuthority, LocalAuthority.id == kept.local_authority_id)
-        .outerjoin(Region, Region.id == LocalAuthority.region_id)
-        .where(sa.or_(as_mentee, as_mentor))
-    )
+    ok = sa.and_(sa.not_(kept.unconfirmed), among(councils.named),
+                 *(sa.not_(rule(said)) for reason, _, rule in PROFILE_RULES
+                   if reason != NO_COUNCIL))
+    here = sa.true() if councils.local is None else among(councils.local)
+    return (sa.and_(kept.wants, here), sa.and_(kept.mentor, sa.or_(here, kept.online)), ok,
+            sa.and_(sa.not_(kept.paused), kept.free > 0))
+
+
+def pool_sides(councils: Councils) -> sa.Select:
+    """Every kept row with ``pool_people``'s checks as plain columns, for counting the lists
+    without a reason worked out for anyone: ``free``; ``as_mentee``, ``as_mentor`` (asks for
+    a mentor, or offers to be one, in this pool); ``ok`` (passes ``PROFILE_RULES``); ``open``
+    (a free place, not taking a break). The mentees are ``as_mentee AND ok``, the mentors
+    ``as_mentor AND ok AND open``; ``pool_people`` gives a reason exactly for the others
+    who ask or offer. The same rules as ``pool_people``, on ``councils``' council areas."""
+    as_mentee, as_mentor, ok, is_open = _pool_checks(councils)
+    kept = MentoringPoolRow.__table__.c
+    return sa.select(kept.free, as_mentee.label("as_mentee"), as_mentor.label("as_mentor"),
+                     ok.label("ok"), is_open.label("open"))
+
+
+def pool_list(councils: Councils, show: str) -> sa.Select:
+    """The kept rows (``user_id``, ``name``, ``sort_name``) of the mentees' or the mentors'
+    list (``show``) by ``pool_sides``'s checks, in no set order."""
+    as_mentee, as_mentor, ok, is_open = _pool_checks(councils)
+    listed = {"mentees": lambda: sa.and_(as_mentee, ok),
+              "mentors": lambda: sa.and_(as_mentor, ok, is_open)}
+    if show not in listed:
+        raise ValueError(f"pool_list lists mentees or mentors, not {show!r}")
+    kept = MentoringPoolRow.__table__.c
+    return (sa.select(kept.user_id, kept.name, kept.sort_name)
+            .select_from(MentoringPoolRow.__table__).where(listed[show]()))
 
 
 def load_pool_of(region_id: int | None, user_ids: Iterable[int]) -> Pool:

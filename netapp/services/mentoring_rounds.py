@@ -43,6 +43,7 @@ from netapp.services import (
     paging,
     profiles,
     reference,
+    sql_lists,
 )
 from netapp.services import matching_bridge as bridge
 from netapp.services.driver_text import driver_text
@@ -127,10 +128,8 @@ def where(rnd: MentoringRound) -> str:
     regions (reference data, kept fresh across processes), without reading the round's."""
     if rnd.region_id is None:
         return "the whole country"
-    for region in reference.regions():
-        if region.id == rnd.region_id:
-            return region.name
-    return rnd.region.name
+    region = reference.shared("regions").get(rnd.region_id)  # read only, nothing merged
+    return rnd.region.name if region is None else region.name
 
 
 def _editable(rnd: MentoringRound) -> None:
@@ -166,10 +165,12 @@ _POOL_LISTS = {"mentees": lambda people: people.c.mentee,
                "left_out": lambda people: people.c.left_out.is_not(None)}
 
 
-# The same lists among ``bridge.pool_sides``'s rows (no reasons: cheaper to count or list).
-_SIDE_LISTS = {"mentees": lambda sides: sides.c.mentee,
-               "mentors": lambda sides: sides.c.mentor,
-               "left_out": lambda sides: sides.c.left_out}
+# The same lists among ``bridge.pool_sides``'s rows (no reasons: cheaper to count).
+_SIDE_LISTS = {"mentees": lambda c: sa.and_(c.as_mentee, c.ok),
+               "mentors": lambda c: sa.and_(c.as_mentor, c.ok, c.open),
+               "left_out": lambda c: sa.or_(sa.and_(c.as_mentee, sa.not_(c.ok)),
+                                            sa.and_(c.as_mentor,
+                                                    sa.not_(sa.and_(c.ok, c.open))))}
 
 
 def _by_name(people, dialect: str):
@@ -184,7 +185,7 @@ def _by_name(people, dialect: str):
 _POOL_PARAMS = ("region", "page", "mentee_id", "mentee_name", "mentor_id", "mentor_name")
 
 
-@lru_cache(maxsize=32)
+@lru_cache(maxsize=64)
 def _pool_sql(statement: sa.Select, dialect: sa.Dialect) -> str:
     """PostgreSQL: a pool statement as the driver's text, written once per process, inside
     ``SELECT * FROM (...)``: it begins with WITH, and anything but a SELECT would read as a
@@ -202,36 +203,37 @@ def _pool_rows(statement: sa.Select, params: dict) -> list:
     return connection.execute(statement, params).all()
 
 
-@lru_cache(maxsize=32)
-def _pool_page_statement(dialect: str, regional: bool, show: str, per_page: int) -> sa.Select:
+@lru_cache(maxsize=64)
+def _pool_page_statement(dialect: str, councils: bridge.Councils, show: str,
+                         per_page: int) -> sa.Select:
     """The pool's counts and one page of one of its lists, in one statement: the counts come
     on every row, and on one row alone (with no person) when the page is empty. Parameters:
     ``region`` (for a regional round) and ``page``, which reads as the last page past it.
 
-    The counts read every kept row once, by the lists' plain conditions (``pool_sides``:
-    no reason is worked out to be counted); the page walks the kept rows in name order (their
-    index) until it has its rows, so an early page reads a few dozen. Its rows come in no set
-    order, each with its name as sorted (``key``)."""
-    def counts(sides):
-        return sa.select(
-            sa.func.count(sa.case((sides.c.mentee, 1))).label("mentees"),
-            sa.func.count(sides.c.places).label("mentors"),
-            sa.func.coalesce(sa.func.sum(sides.c.places), 0).label("places"),
-            sa.func.count(sa.case((sides.c.left_out, 1))).label("left_out"))
-
+    The counts read every kept row once, by the lists' plain conditions on ``councils``'
+    council areas (``pool_sides``: no join, and no reason worked out to be counted); the page
+    walks the kept rows in name order (their index) until it has its rows, so an early page
+    reads a few dozen. Its rows come in no set order, each with its name as sorted (``key``)."""
+    sides = bridge.pool_sides(councils)
     if dialect == "postgresql":
-        # The page (LATERAL) reads its list's count from the counts: every row once in all.
-        totals = counts(bridge.pool_sides(regional).subquery("sides")).subquery("totals")
-        listed = getattr(totals.c, show)
-    else:
-        sides = bridge.pool_sides(regional).cte("sides")
-        totals = counts(sides).subquery("totals")
-        listed = (sa.select(sa.func.count()).select_from(sides)
-                  .where(_SIDE_LISTS[show](sides)).scalar_subquery())
+        # Each row's checks once, not once for each count that reads them (PostgreSQL would
+        # write them into every count: OFFSET 0 keeps the subquery whole).
+        sides = sides.offset(0)
+    sides = sides.subquery("sides")
+    lists = {name: listed(sides.c) for name, listed in _SIDE_LISTS.items()}
+    totals = sa.select(
+        sa.func.count().filter(lists["mentees"]).label("mentees"),
+        sa.func.count().filter(lists["mentors"]).label("mentors"),
+        sa.func.coalesce(sa.func.sum(sides.c.free).filter(lists["mentors"]), 0).label("places"),
+        sa.func.count().filter(lists["left_out"]).label("left_out")).subquery("totals")
+    # PostgreSQL: the page (LATERAL) reads its list's count from the counts.
+    listed = (getattr(totals.c, show) if dialect == "postgresql" else
+              sa.select(sa.func.count()).select_from(sides).where(lists[show])
+              .scalar_subquery())
     last = sa.case((listed > 0, (listed + (per_page - 1)) // per_page), else_=1)
     asked = sa.bindparam("page", type_=sa.Integer)
     shown = sa.case((asked <= last, asked), else_=last)
-    rows = bridge.pool_people(regional, materialized=False).subquery("listed")
+    rows = bridge.pool_people(councils.local is not None, materialized=False).subquery("listed")
     key, user_id = _by_name(rows, dialect)
     page = (sa.select(rows.c.user_id, rows.c.name, rows.c.places, rows.c.left_out,
                       rows.c.sort_name.label("key"))
@@ -249,7 +251,7 @@ def pool_page(rnd: MentoringRound, show: str, page: int, per_page: int):
     statement (``bridge.pool_people``: the engine's rules, without its features). A page past
     the end shows the last page."""
     statement = _pool_page_statement(db.session.connection().dialect.name,
-                                     rnd.region_id is not None, show, per_page)
+                                     bridge.councils(rnd.region_id), show, per_page)
     params = {"page": max(page, 1)}
     if rnd.region_id is not None:
         params["region"] = rnd.region_id
@@ -266,40 +268,43 @@ def pool_page(rnd: MentoringRound, show: str, page: int, per_page: int):
     return counts, paging.Page(people, total, shown, per_page)
 
 
-@lru_cache(maxsize=8)
-def _pick_statement(dialect: str, regional: bool, limit: int) -> sa.Select:
-    """The first ``limit`` mentees and mentors of the pool by name (parameter ``region`` for a
-    regional round), each row with its side: 1 mentee, 2 mentor; mentees first. Each list is
-    read from the kept rows by its plain conditions (``pool_sides``), without reasons."""
-    def first(side: int, show: str):
-        rows = bridge.pool_sides(regional).subquery(show)
-        return (sa.select(sa.literal(side).label("side"), rows.c.user_id, rows.c.name,
-                          rows.c.sort_name)
-                .where(_SIDE_LISTS[show](rows)).order_by(*_by_name(rows, dialect))
-                .limit(limit).subquery(f"first_{show}"))
+@lru_cache(maxsize=16)
+def _pick_statement(dialect: str, councils: bridge.Councils, limit: int) -> sa.Select:
+    """The first ``limit`` mentees and the first ``limit`` mentors of the pool by name, as
+    one row of two JSON texts, each a list of [user id, name] in name order. Each list is
+    read from the kept rows by its plain conditions on ``councils``' council areas alone
+    (``bridge.pool_list``: no join, no reasons); a list of a thousand people comes as one
+    value, not a thousand rows."""
+    def first(show: str):
+        rows = bridge.pool_list(councils, show).subquery(show)
+        ordered = (sa.select(rows.c.user_id, rows.c.name, rows.c.sort_name)
+                   .order_by(*_by_name(rows, dialect)).limit(limit).subquery(f"first_{show}"))
+        listed = sql_lists.in_order(sql_lists.json_array(ordered.c.user_id, ordered.c.name),
+                                    *_by_name(ordered, dialect))
+        return sa.select(sa.cast(listed, sa.Text)).scalar_subquery().label(show)
 
-    both = sa.union_all(*(sa.select(first(side, show))
-                          for side, show in ((1, "mentees"), (2, "mentors")))).subquery("both")
-    return (sa.select(both.c.side, both.c.user_id, both.c.name)
-            .order_by(both.c.side, *_by_name(both, dialect)))
+    return sa.select(first("mentees"), first("mentors"))
 
 
-def pick_rows(rnd: MentoringRound, limit: int = 1000) -> list:
-    """The first ``limit`` of each of the round's pool lists by name, mentees first, as rows
-    of (side: 1 mentee, 2 mentor; user id; name); one statement."""
-    params = {} if rnd.region_id is None else {"region": rnd.region_id}
+def pick_texts(rnd: MentoringRound, limit: int = 1000) -> tuple[str, str]:
+    """(mentees, mentors): the first ``limit`` of each of the round's pool lists by name, each
+    as JSON text, a list of [user id, name] (``pick_lists`` reads them); one statement."""
     statement = _pick_statement(db.session.connection().dialect.name,
-                                rnd.region_id is not None, limit)
-    return _pool_rows(statement, params)
+                                bridge.councils(rnd.region_id), limit)
+    mentees, mentors = _pool_rows(statement, {})[0]
+    return mentees or "[]", mentors or "[]"  # PostgreSQL: NULL for an empty list
+
+
+def people_of(text: str) -> list[Person]:
+    """The people of one of ``pick_texts``' lists, in its order."""
+    return [Person(user_id, name) for user_id, name in json.loads(text)]
 
 
 def pick_lists(rnd: MentoringRound, limit: int = 1000) -> tuple[list[Person], list[Person]]:
     """(mentees, mentors): the first ``limit`` of each of the round's pool lists, by name, for
     the pick lists of the locked and forbidden pairs form; one statement."""
-    found: tuple[list[Person], list[Person]] = ([], [])
-    for side, user_id, name in pick_rows(rnd, limit):
-        found[side - 1].append(Person(user_id, name))
-    return found
+    mentees, mentors = pick_texts(rnd, limit)
+    return people_of(mentees), people_of(mentors)
 
 
 def _places(n: int) -> str:
