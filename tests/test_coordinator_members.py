@@ -354,6 +354,35 @@ def test_a_row_naming_a_topic_the_process_has_not_read_shows_it_once_read(
     assert "Help with: Added by hand" in row
 
 
+def test_a_row_names_its_council_from_the_process_copy_and_a_new_one_at_once(
+        app, client, auth, users, people, monkeypatch):
+    """Rows name a member's council and region from the process's copy of places: a council
+    renamed shows on the next page, and one added behind the process's back (another process,
+    or by hand) is named even while the process still holds a copy without it."""
+    from netapp.models import LocalAuthority
+
+    olga = people["olga"]
+    auth.login(users["coordinator"].email)
+
+    def olga_row() -> str:
+        return _row_of(client.get("/coordinator/members").get_data(as_text=True), "Olga Owner")
+
+    assert "Cornwall, South West" in olga_row()
+    db.session.get(LocalAuthority, council("Cornwall").id).name = "Kernow"
+    db.session.commit()
+    assert "Kernow, South West" in olga_row() and "Cornwall" not in olga_row()
+    db.session.execute(sa.text(
+        "INSERT INTO local_authorities (name, region_id) VALUES ('Newtown', :region)"),
+        {"region": _region_id("South West")})
+    db.session.commit()
+    monkeypatch.setattr(reference, "RELOAD_AFTER", 3600.0)  # the copy held for now
+    db.session.execute(sa.update(Profile).where(Profile.user_id == olga.id)
+                       .values(local_authority_id=council("Newtown").id))
+    db.session.commit()
+    assert "Newtown, South West" in olga_row()
+    assert "Newtown, South West" in olga_row()  # and again, the row not kept without it
+
+
 def test_each_row_links_to_the_profile_and_the_look_is_audited(client, auth, users, people):
     olga = people["olga"]
     auth.login(users["coordinator"].email)

@@ -40,18 +40,19 @@ def page_rows_html(found, viewer_id: int, profile_path: str) -> Markup:
     each row's HTML kept by what it was written from.
 
     A row's HTML follows from its values as read (``member_list.row_key``), whether it is the
-    viewer's own, where profiles live, and the process's copies of the topics and the framework
-    that name its needs and strengths. The kept rows are dropped whenever either copy is loaded
-    again (a topic or an element renamed). A row naming a topic or element that copy lacks is
-    not kept, so it is worked out as before on every request until the copy holds it.
+    viewer's own, where profiles live, and the process's copies of places, topics and the
+    framework that name its area, needs and strengths. The kept rows are dropped whenever one
+    of those copies is loaded again (a council, topic or element renamed). A row naming a
+    council, topic or element that its copy lacks is not kept, so it is worked out as before
+    on every request until the copy holds it.
     """
-    topics, frameworks = member_list.naming_sources()
+    sources = member_list.naming_sources()
     store = current_app.extensions.get("members_rows_html")
-    if store is None or store[0] is not topics or store[1] is not frameworks or \
-            store[2] != profile_path:
+    if store is None or any(old is not now for old, now in zip(store[0], sources, strict=True)) or \
+            store[1] != profile_path:
         store = current_app.extensions["members_rows_html"] = (
-            topics, frameworks, profile_path, OrderedDict())
-    kept = store[3]
+            sources, profile_path, OrderedDict())
+    kept = store[2]
     row_key = member_list.row_key
     keys = [(row_key(raw), raw[0] == viewer_id) for raw in found]
     parts = [kept.get(key) for key in keys]
@@ -60,13 +61,14 @@ def page_rows_html(found, viewer_id: int, profile_path: str) -> Markup:
         _shown(kept, keys)
         return Markup("".join(parts))
     written = member_list.rows_of([found[i] for i in missing])
-    now_topics, now_frameworks = member_list.naming_sources()
-    if now_topics is not topics or now_frameworks is not frameworks:
+    if any(then is not now
+           for then, now in zip(sources, member_list.naming_sources(), strict=True)):
         # A copy was loaded again while these were written: the page from the new one alone.
         return rows_html(member_list.rows_of(found), viewer_id, profile_path)
+    places = sources[0]
     for i, row in zip(missing, written, strict=True):
         parts[i] = html = _row_html(row, row.id == viewer_id, profile_path)
-        if member_list.fully_named(found[i], row):
+        if member_list.fully_named(found[i], row, places):
             kept[keys[i]] = html
     _shown(kept, keys)
     while len(kept) > MOST_KEPT:

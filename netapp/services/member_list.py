@@ -9,8 +9,9 @@ their self-assessment to themselves is never found by a strength. Whether someon
 mentor or is in a set is the coordinators' own business (they run rounds and sets), so those two
 always count. Affinity networks, ethnicity and sex neither show nor filter here.
 
-``rows`` is one SQL query with every seen-or-hidden choice worked out in the database, so the
-page (``list_page``) and the CSV export (netapp/services/exports.py) read the same columns.
+``rows`` is one SQL query with every seen-or-hidden choice worked out in the database; the
+page (``list_page``) reads the same columns and conditions as the CSV export
+(netapp/services/exports.py), but the area as its council's id, named from the process's copy.
 """
 from __future__ import annotations
 
@@ -142,23 +143,30 @@ def rows(viewer: User, filters: Filters) -> sa.Select:
     """SQL: the matching members, one row each with the columns of ``Row`` (less needs and
     strengths, read per page or per chunk), by name."""
     area, org = _seen(viewer, "area"), _seen(viewer, "organisation")
-    level = _seen(viewer, "level")
     stmt = _joined(
         sa.select(
             User.id, User.display_name, User.email,
             sa.case((area, LocalAuthority.name), else_=None).label("council"),
             sa.case((area, Region.name), else_=None).label("region"),
-            sa.case((org, Organisation.name), else_=None).label("organisation"),
-            sa.case((org, Organisation.service_type), else_=None).label("service_type"),
-            sa.case((level, Profile.level), else_=None).label("level"),
-            sa.func.coalesce(Profile.wants_mentor, sa.false()).label("wants_mentor"),
-            _in_current_set().label("in_set"),
-            sa.case((area, IsolationScore.score), else_=None).label("isolation"),
-            _flag(area).label("area_seen"), _flag(org).label("org_seen"),
+            *_shown(viewer, area, org),
             _flag(_seen(viewer, "needs")).label("needs_seen"),
             _flag(_seen(viewer, "lqf")).label("lqf_seen"),
         ))
     return _filtered(stmt, viewer, filters).order_by(User.display_name, User.id)
+
+
+def _shown(viewer: User, area, org) -> list:
+    """SQL: the columns of ``Row`` from the organisation to whether the organisation is seen
+    (``area`` and ``org``: the conditions that the member's area and organisation are seen)."""
+    return [
+        sa.case((org, Organisation.name), else_=None).label("organisation"),
+        sa.case((org, Organisation.service_type), else_=None).label("service_type"),
+        sa.case((_seen(viewer, "level"), Profile.level), else_=None).label("level"),
+        sa.func.coalesce(Profile.wants_mentor, sa.false()).label("wants_mentor"),
+        _in_current_set().label("in_set"),
+        sa.case((area, IsolationScore.score), else_=None).label("isolation"),
+        _flag(area).label("area_seen"), _flag(org).label("org_seen"),
+    ]
 
 
 def _filtered(stmt: sa.Select, viewer: User, f: Filters) -> sa.Select:
@@ -255,31 +263,52 @@ MOST_KEPT = 256
 
 def _page_statement(viewer: User, filters: Filters, page: int, per_page: int,
                     counted: bool = True) -> sa.Select:
-    """The page's rows with each member's needs (topic ids) and strengths (element ids) joined
-    with commas, and, when ``counted``, how many match in all."""
+    """The page's rows (``_page_columns``) and, when ``counted``, how many match in all."""
     staff = viewer.has_role(Role.COORDINATOR, Role.ADMIN)
     key = (viewer.id, staff, filters, page, per_page, counted)
     found = _STATEMENTS.get(key) if staff else None
     if found is not None:
         return found
-    stmt = rows(viewer, filters).add_columns(
-        _needed_topics_sql().label("need_ids"),
-        _strong_elements_sql().label("strong_ids"))
-    if counted:
-        total = sa.select(sa.func.count()).select_from(
-            _filtered(_joined(sa.select(User.id)), viewer, filters).subquery()).scalar_subquery()
-        stmt = stmt.add_columns(total.label("total"))
     # The page's size and start written into the statement, not sent as parameters: with
     # parameters PostgreSQL cannot tell how few rows are wanted, so it planned the statement
     # afresh on every request (a plan for any LIMIT costs more than one for 25 rows). Written
     # when the statement is compiled, not on every execution as literal_execute would.
-    stmt = (stmt.limit(sa.literal_column(str(int(per_page))))
-            .offset(sa.literal_column(str(int((page - 1) * per_page)))))
+    size = sa.literal_column(str(int(per_page)))
+    start = sa.literal_column(str(int((page - 1) * per_page)))
+    matching = _filtered(_joined(sa.select(User.id)), viewer, filters)
+    stmt = _joined(sa.select(*_page_columns(viewer)))
+    if page > 1:
+        # The page's members found first, by name alone, and only they read in full: the rows
+        # an OFFSET skips are otherwise read in full too (page 200 took 120 ms).
+        keys = (matching.order_by(User.display_name, User.id).limit(size).offset(start)
+                .subquery("page_keys"))
+        stmt = stmt.join(keys, keys.c.id == User.id)
+    else:
+        stmt = _filtered(stmt, viewer, filters).limit(size)
+    if counted:
+        total = sa.select(sa.func.count()).select_from(matching.subquery()).scalar_subquery()
+        stmt = stmt.add_columns(total.label("total"))
+    stmt = stmt.order_by(User.display_name, User.id)
     if staff:  # a member's statement depends on their networks' kinds too: never kept
         _STATEMENTS[key] = stmt
         while len(_STATEMENTS) > MOST_KEPT:
             _STATEMENTS.popitem(last=False)
     return stmt
+
+
+def _page_columns(viewer: User) -> list:
+    """SQL: the columns ``rows_of`` reads: those of ``rows`` with the area as its council's id
+    (named from the process's copy of places, without joining councils and regions), and each
+    member's needs (topic ids) and strengths (element ids) joined with commas, read only where
+    they are seen (None where not)."""
+    area, org = _seen(viewer, "area"), _seen(viewer, "organisation")
+    return [
+        User.id, User.display_name, User.email,
+        sa.case((area, Profile.local_authority_id), else_=None).label("council_id"),
+        *_shown(viewer, area, org),
+        sa.case((_seen(viewer, "needs"), _needed_topics_sql()), else_=None).label("need_ids"),
+        sa.case((_seen(viewer, "lqf"), _strong_elements_sql()), else_=None).label("strong_ids"),
+    ]
 
 
 def _page_rows(connection: sa.Connection, viewer: User, filters: Filters, page: int,
@@ -394,8 +423,8 @@ def read_page(viewer: User, filters: Filters, page: int, per_page: int) -> Membe
     return MembersPage(found, page, per_page, total, counted_at)
 
 
-# The page statement's columns that make a ``Row`` (``rows`` less the count after them).
-_ROW_WIDTH = 17
+# The page statement's columns that make a ``Row`` (``_page_columns``, less the count).
+_ROW_WIDTH = 14
 
 
 def row_key(found) -> tuple:
@@ -405,19 +434,20 @@ def row_key(found) -> tuple:
 
 
 def naming_sources() -> tuple:
-    """The process's copies that ``rows_of`` names needs and strengths from (the same objects
-    until they are loaded again)."""
-    return reference.shared("topics"), reference.shared("frameworks")
+    """The process's copies that ``rows_of`` names areas, needs and strengths from (the same
+    objects until they are loaded again)."""
+    return reference.shared("places"), reference.shared("topics"), reference.shared("frameworks")
 
 
-def fully_named(found, row: Row) -> bool:
+def fully_named(found, row: Row, places: dict) -> bool:
     """Whether ``row`` (``rows_of`` of ``found``) names every need and strength ``found``
-    holds, none left out for lack of it in the process's copies."""
-    if found.needs_seen and found.need_ids and \
-            len(row.needs) != found.need_ids.count(",") + 1:
+    holds, none left out for lack of it in the process's copies, and its area is in
+    ``places`` (the process's copy of places that ``naming_sources`` gave)."""
+    if found.council_id is not None and found.council_id not in places:
         return False
-    return not (found.lqf_seen and found.strong_ids
-                and len(row.strengths) != found.strong_ids.count(",") + 1)
+    if found.need_ids and len(row.needs) != found.need_ids.count(",") + 1:
+        return False
+    return not (found.strong_ids and len(row.strengths) != found.strong_ids.count(",") + 1)
 
 
 # What a row says is kept from coordinators, by (area seen, organisation seen).
@@ -427,25 +457,46 @@ _HIDDEN = {(area, org): frozenset(key for key, seen in (("area", area), ("organi
 
 
 def rows_of(found) -> list[Row]:
-    """``Row``s from the page statement's rows (its columns in ``rows``' order, then the need
-    and strength ids, then maybe the count): topic names from the process's copy, element
-    codes in framework order."""
+    """``Row``s from the page statement's rows (``_page_columns``, then maybe the count):
+    council and region names, and topic names, from the process's copies, element codes in
+    framework order."""
     joined_ids = directory.joined_ids
-    needed = [joined_ids(r.need_ids) if r.needs_seen else () for r in found]
+    needed = [joined_ids(r.need_ids) for r in found]
     wanted = {t for ids in needed for t in ids}
     topics = reference.topic_names(wanted) if wanted else {}
     order = {topic_id: i for i, topic_id in enumerate(topics)}
     elements = directory.strength_elements()
+    places = _places({r.council_id for r in found if r.council_id is not None})
     out = []
-    for (uid, name, email, council, region, organisation, service_type, level, wants_mentor,
-         in_set, isolation, area_seen, org_seen, _needs_seen, lqf_seen, _need_ids, strong_ids,
+    for (uid, name, email, council_id, organisation, service_type, level, wants_mentor,
+         in_set, isolation, area_seen, org_seen, _need_ids, strong_ids,
          *_total), need_ids in zip(found, needed, strict=True):
         needs = [topics[t] for t in sorted((t for t in need_ids if t in topics),
                                            key=order.__getitem__)] if need_ids else []
         strong = [code for _place, _name, code in sorted(
             elements[e] for e in joined_ids(strong_ids) if e in elements)] \
-            if lqf_seen and strong_ids else []
-        out.append(Row(uid, name, email, council, region, organisation,
-                       _service_type(service_type), level, bool(wants_mentor), bool(in_set),
-                       isolation, needs, strong, _HIDDEN[bool(area_seen), bool(org_seen)]))
+            if strong_ids else []
+        place = places[council_id] if council_id is not None else None
+        out.append(Row(uid, name, email, place and place.council, place and place.region,
+                       organisation, _service_type(service_type), level, bool(wants_mentor),
+                       bool(in_set), isolation, needs, strong,
+                       _HIDDEN[bool(area_seen), bool(org_seen)]))
     return out
+
+
+def _places(council_ids: set[int]) -> dict[int, reference.Place]:
+    """{council id: its and its region's names} from the process's copy of places, read again
+    if it lacks one, or from the database if even that does (a council added this second)."""
+    places = reference.shared("places")
+    missing = council_ids - places.keys()
+    if not missing:
+        return places
+    found = {i: reference.place(i) for i in missing}
+    unknown = [i for i, place in found.items() if place is None]
+    if unknown:
+        found |= {i: reference.Place(council, region) for i, council, region in
+                  db.session.execute(sa.select(LocalAuthority.id, LocalAuthority.name,
+                                               Region.name)
+                                     .join(Region, Region.id == LocalAuthority.region_id)
+                                     .where(LocalAuthority.id.in_(unknown)))}
+    return places | found
