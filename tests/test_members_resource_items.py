@@ -85,3 +85,44 @@ def test_an_edited_resource_shows_at_once_though_items_are_kept(client, auth, us
     assert "Done</strong> on" in client.get("/me/resources").get_data(as_text=True)
     client.post(f"/me/resources/{resource.id}/undo")
     assert "Done</strong> on" not in client.get("/me/resources").get_data(as_text=True)
+
+
+# The full list's loops as templates/members/resources.html had them.
+_AREAS = """{% for d in fw.dimensions %}
+  {% set count = area_counts[d.code] %}
+<details class="resource-area"{% if d.code == open_code %} open{% endif %} id="area-{{ d.code }}">
+  <summary>{{ d.name }} <span class="hint">({% if count %}{{ count }} resource{{ 's' if count != 1 }}{% else %}none yet{% endif %})</span></summary>
+  <ul>
+  {% for e in d.elements %}
+    <li>{{ e.name }}{% if by_element.get(e.id) %}
+      <ul class="resource-list">{% for r in by_element[e.id] %}{{ item(r, True) }}{% endfor %}</ul>
+    {% else %} <span class="hint">(none yet)</span>{% endif %}</li>
+  {% endfor %}
+  </ul>
+</details>
+{% endfor %}"""  # noqa: E501
+
+
+@pytest.mark.parametrize("open_code", [None, "PQ", "DS", "nope"])
+def test_the_full_list_is_written_as_the_template_wrote_it(app, open_code):
+    from netapp.members.resources import areas_html
+    from netapp.services import lqf
+    from tests.profile_helpers import load_reference
+
+    load_reference()
+    with app.test_request_context("/me/resources"):
+        layout = lqf.shared_layout()
+        fw = layout.framework
+        elements = [e for d in fw.dimensions for e in d.elements]
+        # One resource on the first element, three (one a single) on others, none elsewhere.
+        by_element = {elements[0].id: [ROWS[0]._replace(element_id=elements[0].id)],
+                      elements[5].id: [r._replace(element_id=elements[5].id) for r in ROWS[1:]],
+                      elements[-1].id: [ROWS[3]._replace(element_id=elements[-1].id)]}
+        area_counts = {d.code: sum(len(by_element.get(e.id, ())) for e in d.elements)
+                       for d in fw.dimensions}
+        for done in (DONE, {}):
+            item = item_writer(done)
+            expected = render_template_string(_AREAS, fw=fw, by_element=by_element,
+                                              area_counts=area_counts, open_code=open_code,
+                                              item=item)
+            assert str(areas_html(layout, by_element, open_code, item)) == expected

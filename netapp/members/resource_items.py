@@ -9,7 +9,6 @@ token, so a process keeps its HTML by everything it shows.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 
 from flask import current_app, request, url_for
@@ -19,7 +18,7 @@ from netapp.escaping import escaped
 from netapp.forms_common import token_input
 from netapp.services.resources import suits
 
-__all__ = ["item_writer"]
+__all__ = ["ItemWriter", "item_writer"]
 
 # ``strftime('%d %b %Y')``'s month names (the C locale's), without strftime.
 _MONTHS = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
@@ -38,24 +37,34 @@ KEPT_MOST = 4096
 _TOKEN = "\x00token\x00"
 
 
-def item_writer(done: dict[int, datetime]) -> Callable[..., Markup]:
+class ItemWriter:
+    """Resources' list items for one request: this member's done dates and form token."""
+
+    def __init__(self, done: dict[int, datetime]) -> None:
+        self.done = done
+        self.token = str(token_input())
+        self._kept: dict = current_app.extensions.setdefault("kept_resource_items", {})
+        self._mounted = request.script_root
+
+    def __call__(self, resource, in_list: bool = False) -> Markup:
+        return Markup(self.text(resource, in_list))
+
+    def text(self, resource, in_list: bool = False) -> str:
+        """The item's HTML as a plain string, for a caller that writes a list of them."""
+        when = self.done.get(resource.id)
+        key = (tuple(resource), in_list, when, self._mounted)
+        parts = self._kept.get(key)
+        if parts is None:
+            if len(self._kept) >= KEPT_MOST:
+                self._kept.clear()
+            parts = self._kept[key] = _item(resource, in_list, when).split(_TOKEN)
+        return self.token.join(parts)
+
+
+def item_writer(done: dict[int, datetime]) -> ItemWriter:
     """``write(resource, in_list=False)``: one resource's list item, with "Mark done" or,
     for those in ``done`` ({resource id: when}), when it was done and "Undo"."""
-    token = str(token_input())
-    kept: dict = current_app.extensions.setdefault("kept_resource_items", {})
-    mounted = request.script_root
-
-    def write(resource, in_list: bool = False) -> Markup:
-        when = done.get(resource.id)
-        key = (tuple(resource), in_list, when, mounted)
-        parts = kept.get(key)
-        if parts is None:
-            if len(kept) >= KEPT_MOST:
-                kept.clear()
-            parts = kept[key] = _item(resource, in_list, when).split(_TOKEN)
-        return Markup(token.join(parts))
-
-    return write
+    return ItemWriter(done)
 
 
 def _item(resource, in_list: bool, when: datetime | None) -> str:
