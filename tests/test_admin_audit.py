@@ -452,6 +452,24 @@ def test_a_persons_page_shows_who_changed_them_and_what_they_did(client, auth, u
     assert "All changes made to" not in html and "Everything Mina Member did" not in html
 
 
+def test_a_persons_page_names_everyone_its_entries_name_newest_first(client, auth, users, log):
+    member, admin, other = users["member"], users["admin"], users["other_member"]
+    rnd = db.session.scalar(sa.select(MentoringRound))
+    _entry("round.pair_locked", member, datetime(2026, 11, 20, 8, 0), rnd,
+           mentee_id=other.id, mentor_id=admin.id)
+    db.session.commit()
+    auth.login(admin.email)
+    html = client.get(f"/admin/users/{member.id}").get_data(as_text=True)
+    by_them = html[html.index("What Mina Member did"):]
+    assert f'fixed <a href="/admin/users/{other.id}">Otto Other</a> with mentor ' \
+           f'<a href="/admin/users/{admin.id}">Ada Admin</a>' in by_them
+    assert by_them.index("fixed") < by_them.index("changed their password") < \
+        by_them.index("logged in")
+    assert "Roles</dt><dd>Member</dd>" in html
+    assert "Roles</dt><dd>Admin, Member</dd>" in client.get(
+        f"/admin/users/{admin.id}").get_data(as_text=True)
+
+
 def test_a_busy_persons_page_is_limited_and_links_to_the_filtered_log(client, auth, users, log):
     member, admin = users["member"], users["admin"]
     for _ in range(12):
