@@ -258,7 +258,9 @@ def test_the_pool_and_pairs_pages_run_a_fixed_number_of_statements(app, client, 
         mentee(f"More Waiting {n}", "Camden" if n % 2 else "Leeds")
     big = statements_per_page(client, paths)
     assert small == big
-    assert big[f"{base}/pool"] <= 3 and big[f"{base}/pairs"] <= 4, big
+    # The signed-in account, the round (on the pairs page with its rules), then the pool's
+    # counts and page, or the pick lists.
+    assert big[f"{base}/pool"] <= 3 and big[f"{base}/pairs"] <= 3, big
     assert "waiting for a mentor" in client.get(f"{base}/pool").text
 
 

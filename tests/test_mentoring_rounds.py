@@ -214,6 +214,16 @@ def test_lock_and_forbid_by_name_and_the_engine_keeps_them(app, client, coordina
     twice = client.post(url, data={"kind": "lock", "mentee": "Ann Mentee",
                                    "mentor": "Meg Mentor"}).text
     assert "already has a locked mentor" in twice
+    # The page reads the rules with the round, in one statement: as ``rules_of`` has them.
+    page = client.get(url).text
+    assert page.index("Forbidden: <strong>Bob Mentee</strong> with <strong>Meg Mentor</strong>") \
+        < page.index("Locked: <strong>Ann Mentee</strong> with <strong>Max Mentor</strong>")
+    found, rules = rounds.round_and_rules(rnd.id)
+    assert found is rnd and rules == rounds.rules_of(rnd)
+    assert [(r.kind, r.mentee, r.mentor) for r in rules] == [
+        (PairRuleKind.FORBID, "Bob Mentee", "Meg Mentor"),
+        (PairRuleKind.LOCK, "Ann Mentee", "Max Mentor")]
+    assert rounds.round_and_rules(rnd.id + 1000) is None
 
     _run(client, rnd)
     pairs = dict(db.session.execute(

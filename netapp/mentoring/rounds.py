@@ -39,7 +39,10 @@ def _page(name: str = "page") -> int:
 
 
 def _round(round_id: int) -> MentoringRound:
-    rnd = rounds_service.get_round(round_id)
+    return _checked(rounds_service.get_round(round_id))
+
+
+def _checked(rnd: MentoringRound | None) -> MentoringRound:
     if rnd is None:
         abort(404)
     if rnd.status == RoundStatus.RUNNING and rnd.job is not None:
@@ -121,7 +124,9 @@ def round_weights(round_id: int):
 @bp.route("/rounds/<int:round_id>/pairs", methods=["GET", "POST"])
 @role_required(*STAFF)
 def round_rules(round_id: int):
-    rnd = _round(round_id)
+    # The round and its rules in one statement; a failed addition below changes no rule.
+    rnd, rules = rounds_service.round_and_rules(round_id) or (None, [])
+    rnd = _checked(rnd)
     form = RuleForm()
     if form.validate_on_submit():
         try:
@@ -138,8 +143,7 @@ def round_rules(round_id: int):
     mentee_options, mentor_options = _pick_options(rnd) if editable else ("", "")
     return render_template("mentoring/rounds_pairs.html", rnd=rnd, form=form,
                            mentee_options=mentee_options, mentor_options=mentor_options,
-                           rules=rounds_service.rules_of(rnd),
-                           remove_form=EmptyForm(), editable=editable)
+                           rules=rules, remove_form=EmptyForm(), editable=editable)
 
 
 def _options(people) -> Markup:

@@ -282,12 +282,23 @@ class Councils(NamedTuple):
 def councils(region_id: int | None) -> Councils:
     """The council areas in a named region, and those in the region ``region_id`` (None: the
     whole country), from the process's copies of the councils and regions (reference data,
-    kept fresh across processes: ``reference``)."""
-    places = reference.shared("places")  # only councils in a region: {id: names}
+    kept fresh across processes: ``reference``); worked out again once either is loaded
+    again."""
+    places, regions = reference.shared("places"), reference.shared("regions")
+    kept: dict = current_app.extensions.setdefault("pool_councils", {})
+    found = kept.get(region_id)
+    if found is None or found[0] is not places or found[1] is not regions:
+        found = (places, regions, _councils(places, regions, region_id))
+        kept[region_id] = found
+    return found[2]
+
+
+def _councils(places: dict, regions: dict, region_id: int | None) -> Councils:
+    # ``places`` holds only councils in a region, by id, with their region's (unique) name.
     named = tuple(sorted(la for la, place in places.items() if place.region))
     if region_id is None:
         return Councils(named, None)
-    region = reference.shared("regions").get(region_id)
+    region = regions.get(region_id)
     return Councils(named, tuple(sorted(
         la for la, place in places.items() if region is not None and place.region == region.name)))
 
