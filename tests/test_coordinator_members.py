@@ -247,6 +247,22 @@ def test_pages_keep_the_filters(app, client, auth, users, people):
     assert f"{size + 1} members" in past and "Pat 00" not in past
 
 
+def test_a_page_number_alone_is_no_search(app, client, auth, users, people):
+    size = app.config["PAGE_SIZE"]
+    for n in range(size + 1):
+        make_user(name=f"Pat {n:02d}")
+    auth.login(users["coordinator"].email)
+    first = client.get("/coordinator/members").get_data(as_text=True)
+    response = client.get("/coordinator/members?page=2")
+    second = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Clear the search" not in second and 'rel="prev"' in second
+    assert second.split("</form>")[0].split("<form")[1] == \
+        first.split("</form>")[0].split("<form")[1]
+    shown = set(re.findall(r">(Pat \d\d)</a>", first))
+    assert shown and not shown & set(re.findall(r">(Pat \d\d)</a>", second))
+
+
 def test_the_count_of_everyone_is_kept_a_minute_and_says_when_it_was_counted(app, client, auth,
                                                                             users, people):
     """With no search a process counts every member at most once a minute (as the dashboard

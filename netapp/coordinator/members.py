@@ -78,9 +78,10 @@ def search_form() -> tuple[MembersForm, member_list.Filters, bool]:
 def members():
     # The list needs only who is looking (id, roles), not their account.
     viewer = current_user._get_current_object()
-    # With no search there is nothing to check, and the empty form's HTML is kept: the form is
-    # built only when that must be rendered.
-    form, filters, valid = search_form() if request.args else (
+    # With no search (a page number alone is none) there is nothing to check, and the empty
+    # form's HTML is kept: the form is built only when that must be rendered.
+    searched = any(key != "page" for key in request.args)
+    form, filters, valid = search_form() if searched else (
         MembersForm, member_list.Filters(), True)
     number = request.args.get("page", 1, type=page_number) or 1
     page = member_list.read_page(viewer, filters, number, current_app.config["PAGE_SIZE"])
