@@ -58,9 +58,9 @@ def test_editing_my_details_runs_a_fixed_number_of_statements(client, auth, user
             give_profile(make_user(name=f"Leeds Manager {len(counts)}-{n}"), "Leeds")
         counts.append(_counts(client, ["/me/edit", "/me/start/about"]))
     assert counts[0] == counts[1]
-    # The signed-in person (SQLite reads them on every request), the profile with its
-    # service, and the names of services in the council to suggest.
-    assert counts[1]["/me/edit"] == 3
+    # The signed-in person (SQLite reads them on every request), then the profile with its
+    # service and the names of services in the council to suggest, in one.
+    assert counts[1]["/me/edit"] == 2
 
 
 def test_the_council_list_offers_a_council_added_since_the_page_was_last_shown(
@@ -192,3 +192,24 @@ def test_previewing_my_profile_runs_a_fixed_number_of_statements(client, auth, u
     # The signed-in person (SQLite reads them on every request) and the page's statement:
     # the profile with its needs, offers, networks and latest self-assessment.
     assert set(counts[1].values()) == {2}
+
+
+def test_my_details_read_in_one_statement_are_those_of_the_two_reads(app, users):
+    from netapp.members.onboarding import _about_saved, _about_shown
+    from netapp.services import profiles
+
+    load_reference()
+    member, other = users["member"], users["other_member"]
+    with app.test_request_context("/me/edit"):
+        assert _about_shown(member.id) == (None, [])  # no profile yet
+        give_profile(member, "Leeds")
+        for n in range(4):  # services in the council to suggest, each name twice
+            give_profile(make_user(name=f"Leeds Manager {n // 2}"), "Leeds")
+        give_profile(other, "Bradford")
+        saved = _about_saved(member.id)
+        assert saved.local_authority_id is not None
+        near = profiles.organisations_near(saved.local_authority_id)
+        assert len(near) >= 2
+        profile, shown_near = _about_shown(member.id)
+        assert tuple(profile)[2:] == tuple(saved) and shown_near == near
+        assert profile.service_type is saved.service_type

@@ -5,6 +5,8 @@ to the next step; outside it, it saves and returns to My profile.
 """
 from __future__ import annotations
 
+from functools import cache
+
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -71,9 +73,54 @@ def _about_saved(user_id: int):
         .where(Profile.user_id == user_id)).first()
 
 
+# As many suggestions as ``profiles.organisations_near`` gives.
+_NEAR_MOST = 300
+
+
+@cache
+def _about_shown_statement():
+    """The saved answers (``_about_saved``'s row, kind "saved") and the names of the services
+    in the saved council (kind "near", each with its place in ``organisations_near``'s order)
+    in one statement."""
+    user_id = sa.bindparam("user_id", type_=sa.Integer())
+    council = sa.select(Profile.local_authority_id).where(Profile.user_id == user_id)
+    names = (sa.select(Organisation.name)
+             .where(Organisation.local_authority_id == council.scalar_subquery())
+             .distinct().order_by(Organisation.name).limit(_NEAR_MOST).subquery())
+    no_int, no_bool = sa.cast(sa.null(), sa.Integer), sa.cast(sa.null(), sa.Boolean)
+    no_text = sa.cast(sa.null(), sa.String)
+    return sa.union_all(
+        sa.select(sa.literal("saved").label("kind"), no_int.label("place"),
+                  Profile.job_title, Profile.local_authority_id, Profile.level,
+                  Profile.years_as_manager, Profile.meets_online,
+                  Organisation.id.label("organisation_id"),
+                  Organisation.name.label("organisation_name"), Organisation.service_type)
+        .outerjoin(Organisation, Organisation.id == Profile.organisation_id)
+        .where(Profile.user_id == user_id),
+        sa.select(sa.literal("near"), sa.func.row_number().over(order_by=names.c.name),
+                  no_text, no_int, no_int, no_int, no_bool, no_int, names.c.name,
+                  sa.cast(sa.null(), Organisation.service_type.type)),
+    ).order_by(sa.text("kind"), sa.text("place"))
+
+
+def _about_shown(user_id: int):
+    """(``_about_saved(user_id)``, ``profiles.organisations_near`` its council) in one
+    statement, for a page that only shows them."""
+    profile, near = None, []
+    for row in db.session.connection().execute(_about_shown_statement(), {"user_id": user_id}):
+        if row.kind == "saved":
+            profile = row
+        else:
+            near.append(row.organisation_name)
+    return profile, near
+
+
 def _about(wizard: bool):
     user = current_member()
-    profile = _about_saved(user.id)
+    if request.method == "GET":
+        profile, near = _about_shown(user.id)
+    else:
+        profile, near = _about_saved(user.id), None
     form = AboutForm()
     if request.method == "GET":
         form.display_name.data = user.display_name
@@ -107,15 +154,15 @@ def _about(wizard: bool):
         if answers:
             profiles.save_about_so_far(user, answers)
             saved_so_far = True
-    chosen = form.local_authority_id.data
-    council = chosen if isinstance(chosen, int) else None
+    if near is None:  # a form sent back: its council, else the saved one
+        chosen = form.local_authority_id.data
+        council = chosen if isinstance(chosen, int) else None
+        near = profiles.organisations_near(council or (profile and profile.local_authority_id))
     return render_template(
         "members/about.html", form=form, wizard=wizard, saved_so_far=saved_so_far,
         progress=_progress("about") if wizard else None,
         levels_hints={str(k): hint for k, (_, hint) in profiles.LEVELS.items()},
-        suggestions=profiles.organisations_near(
-            council or (profile and profile.local_authority_id)
-        ),
+        suggestions=near,
     ), 200 if request.method == "GET" or form.errors == {} else 400
 
 
