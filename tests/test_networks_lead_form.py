@@ -14,7 +14,7 @@ from wtforms.widgets import Select
 from netapp.extensions import db
 from netapp.models import NetworkLead, NetworkMembership, User
 from netapp.networks.page_forms import LeadForm
-from netapp.services import networks
+from netapp.services import networks, profiles
 from tests.factories import make_user
 from tests.profile_helpers import council, give_profile, join, load_reference
 from tests.statements import statements_per_page
@@ -204,3 +204,22 @@ def test_only_staff_search_a_local_networks_members_to_appoint(client, auth, use
         auth.logout()
         auth.login(users[role].email)
         assert client.get(f"/networks/{leeds.id}/leads/find?name=a").status_code == 403
+
+
+def test_a_local_networks_page_offers_the_members_lead_candidates_gives(client, auth, users,
+                                                                        leeds):
+    """The page reads its lead form's members with its people; ``lead_candidates`` is the rule
+    (each council-area choice, a lead, a closed and an unconfirmed account)."""
+    people = _add_members(leeds, 6)
+    for person, area in zip(people[:4], ("me", "coordinators", "networks", "everyone"),
+                            strict=True):
+        give_profile(person, "Leeds")
+        profiles.set_visibility(person, {"area": area})
+    networks.appoint_lead(None, leeds, people[5])
+    auth.login(users["coordinator"].email)
+    page = client.get(f"/networks/{leeds.id}").get_data(as_text=True)
+    rule = networks.lead_candidates(leeds, users["coordinator"])
+    assert _options(page) == ["*Choose a member"] + [p.display_name for p in rule.people]
+    offered = set(_options(page))
+    assert "Member 000" not in offered and "Member 005" not in offered
+    assert "Member 001" in offered and "Member 050 New" not in offered

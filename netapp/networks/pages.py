@@ -10,7 +10,7 @@ from netapp import kept_forms
 from netapp.extensions import db
 from netapp.members._common import current_member
 from netapp.members.forms import ConsentForm, EmptyForm, ListingForm
-from netapp.models import Network, ServiceType, User
+from netapp.models import Network, NetworkKind, ServiceType, User
 from netapp.networks import bp, directory_items, member_cards, panel_items
 from netapp.networks.page_forms import DirectoryForm, LeadForm
 from netapp.request_hooks import page_number
@@ -184,12 +184,17 @@ def network(network_id: int):
     # only when the viewer is one of its members.
     if found.is_affinity and not viewer.is_verified:
         abort(404)
+    # A local network's lead form (for those who manage its leads) reads its members from
+    # the same statement.
+    with_lead_choices = (found.kind is NetworkKind.LOCAL
+                         and networks.can_manage_leads(viewer, found))
     standing, people = networks.standing_and_people(
         found, viewer, request.args.get("page", 1, type=page_number),
-        current_app.config["PAGE_SIZE"], with_panels=True)
+        current_app.config["PAGE_SIZE"], with_panels=True, with_lead_choices=with_lead_choices)
     if not standing.can_see(viewer, found):
         abort(404)
-    return _network_page(found, viewer, standing=standing, people=people)
+    return _network_page(found, viewer, standing=standing, people=people,
+                         lead_choices=people.lead_choices)
 
 
 @bp.route("/<int:network_id>/follow", methods=["POST"])

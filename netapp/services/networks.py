@@ -451,6 +451,9 @@ class PeoplePanels:
     unlisted_others: int | None
     # The page's other panels' rows by part (``network_panels.from_rows``), when asked for.
     panel_rows: dict[str, list] | None = None
+    # A local network's lead form's members (``lead_candidates`` with no name searched for
+    # and none kept), when asked for.
+    lead_choices: LeadChoices | None = None
 
 
 _INT, _TEXT, _WHEN = sa.Integer(), sa.String(), sa.DateTime()
@@ -511,11 +514,16 @@ def people_panels(network: Network, viewer: User, page: int, per_page: int,
 
 
 def standing_and_people(network: Network, viewer: User, page: int, per_page: int,
-                        with_panels: bool = False) -> tuple[Standing, PeoplePanels]:
+                        with_panels: bool = False,
+                        with_lead_choices: bool = False) -> tuple[Standing, PeoplePanels]:
     """``standing`` and ``people_panels`` in one statement. An affinity network's people and
     panels are read only for one of its members (the statement reads nothing else of it for
     anyone outside it), and only for a confirmed account: the caller answers an unconfirmed
-    one before, and anyone the standing shows outside the network after."""
+    one before, and anyone the standing shows outside the network after.
+
+    ``with_lead_choices``: for a local network whose leads the viewer manages, the people
+    its lead form offers come too (``PeoplePanels.lead_choices``), read from the same
+    members."""
     if network.is_affinity and not viewer.is_verified:
         raise ValueError(f"user {viewer.id} is not confirmed: affinity network {network.id}")
     audiences = None
@@ -523,8 +531,13 @@ def standing_and_people(network: Network, viewer: User, page: int, per_page: int
         # Whether the viewer is a fellow member is asked in the same statement.
         audiences = _MEMBER_DECIDES if NETWORKS not in _local_audiences(viewer, False) \
             else frozenset(_local_audiences(viewer, False))
+    elif with_lead_choices:
+        raise ValueError(f"lead choices come with a local network only: {network.id}")
+    if with_lead_choices and not can_manage_leads(viewer, network):
+        raise ValueError(f"user {viewer.id} does not manage the leads of {network.id}")
     standing, people = _read_people(network, viewer, page, per_page, audiences,
-                                    with_standing=True, with_panels=with_panels)
+                                    with_standing=True, with_panels=with_panels,
+                                    with_lead_choices=with_lead_choices)
     return standing, people
 
 
@@ -579,7 +592,8 @@ def _position(row) -> int:
 
 def _read_people(network: Network, viewer: User, page: int, per_page: int,
                  audiences: frozenset[str] | None, with_standing: bool = False,
-                 with_panels: bool = False) -> tuple[Standing | None, PeoplePanels]:
+                 with_panels: bool = False,
+                 with_lead_choices: bool = False) -> tuple[Standing | None, PeoplePanels]:
     page = max(page, 1)
     params = {"viewer": viewer.id, "network": network.id, "per_page": per_page,
               "skip": (page - 1) * per_page, "month": _month_start()}
@@ -587,8 +601,8 @@ def _read_people(network: Network, viewer: User, page: int, per_page: int,
         params["now"] = utcnow()
     by_part: dict[str, list] = {}
     # Rows are read by position (``_part``'s columns: part, id, name, flag, n, pos, ...).
-    for row in _rows(_people_statement(network.kind, audiences, with_standing, with_panels),
-                     params):
+    for row in _rows(_people_statement(network.kind, audiences, with_standing, with_panels,
+                                       with_lead_choices), params):
         by_part.setdefault(row[0], []).append(row)
     for rows in by_part.values():
         if len(rows) > 1:
@@ -628,7 +642,15 @@ def _read_people(network: Network, viewer: User, page: int, per_page: int,
         new_people=[Person(r[1], r[2]) for r in new_rows if r[3]],
         unlisted_others=unlisted if unlisted >= SMALLEST_COUNT else None,
         panel_rows=by_part if with_panels else None,
+        lead_choices=_lead_choices(by_part.get("candidate", [])) if with_lead_choices else None,
     )
+
+
+def _lead_choices(rows: list) -> LeadChoices:
+    """``lead_candidates`` (no name searched for, none kept) from the page statement's
+    ``candidate`` rows, in order by name."""
+    people = [Person(row[1], row[2]) for row in rows[:LEADS_SHOWN]]
+    return LeadChoices(people, len(people), len(rows) > LEADS_SHOWN, None)
 
 
 def _closed_accounts() -> sa.Select:
@@ -673,13 +695,15 @@ def _people_count_statement(kind: NetworkKind, audiences: frozenset[str] | None)
 
 @cache
 def _people_statement(kind: NetworkKind, audiences: frozenset[str] | None,
-                      with_standing: bool = False, with_panels: bool = False):
+                      with_standing: bool = False, with_panels: bool = False,
+                      with_lead_choices: bool = False):
     """The statement behind ``people_panels``, built once per process for each kind of
     network and of viewer: parameters ``viewer``, ``network``, ``per_page``, ``skip`` and
     ``month`` (when this month began). ``with_standing``: with a row of ``standing``'s
     answers (the council area seen as ``id``, the membership's listing as ``flag``, null when
     not a member, following as ``n``, a lead row as ``pos``). ``with_panels``: with the rows
     of the page's other panels (``network_panels.parts``; parameter ``now`` too).
+    ``with_lead_choices`` (a local network's): with the rows of its lead form's members.
 
     A local network's members are read once (with whether the viewer may see each) and every
     panel is taken from that: reading them once per panel cost three joins to plan and run.
@@ -687,7 +711,9 @@ def _people_statement(kind: NetworkKind, audiences: frozenset[str] | None,
     (``_wide_people_parts``)."""
     people = None
     if kind is NetworkKind.LOCAL:
-        parts, people = _local_people_parts(audiences)
+        parts, people = _local_people_parts(audiences, with_lead_choices)
+    elif with_lead_choices:
+        raise ValueError(f"lead choices come with a local network only: {kind}")
     else:
         parts = _wide_people_parts(kind)
     if with_panels:
@@ -715,7 +741,8 @@ def _people_statement(kind: NetworkKind, audiences: frozenset[str] | None,
     return sa.select(*panels.c)
 
 
-def _local_people_parts(audiences: frozenset[str] | None) -> tuple[list[sa.Select], sa.CTE]:
+def _local_people_parts(audiences: frozenset[str] | None,
+                        with_lead_choices: bool = False) -> tuple[list[sa.Select], sa.CTE]:
     """A local network's people parts of ``_people_statement``, and the CTE they read: its
     members (a few hundred at most) read once, each with whether the viewer may see them."""
     kind = NetworkKind.LOCAL
@@ -754,6 +781,26 @@ def _local_people_parts(audiences: frozenset[str] | None) -> tuple[list[sa.Selec
         sa.select(*_part("new", new.c.id, new.c.display_name, flag=new.c.listed,
                          count=new.c.total, pos=new.c.pos)),
     ]
+    if with_lead_choices:
+        # The lead form's members, as ``lead_candidates`` reads them: listed to the viewer
+        # (or the viewer), open accounts, not yet leads, confirmed. Each account is looked up
+        # in order by name only until one more than the form shows are found: the subquery
+        # ordered (kept whole by its OFFSET) and a scalar subquery, which PostgreSQL cannot
+        # turn into a join of every member (an EXISTS looked up all of them first).
+        ordered = (sa.select(people.c.id, people.c.display_name)
+                   .where(seen, people.c.lead == _ZERO).order_by(*name_order)
+                   .offset(_ZERO).subquery())
+        confirmed = (sa.select(User.email_verified_at).where(User.id == ordered.c.id)
+                     .scalar_subquery().is_not(None))
+        first = (sa.select(ordered.c.id, ordered.c.display_name).where(confirmed)
+                 .order_by(ordered.c.display_name, ordered.c.id)
+                 .limit(_number(LEADS_SHOWN + 1)).subquery())
+        candidates = sa.select(
+            first.c.id, first.c.display_name,
+            sa.func.row_number().over(order_by=(first.c.display_name, first.c.id))
+            .label("pos")).subquery()
+        parts.append(sa.select(*_part("candidate", candidates.c.id,
+                                      candidates.c.display_name, pos=candidates.c.pos)))
     return parts, people
 
 
