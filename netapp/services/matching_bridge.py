@@ -303,12 +303,30 @@ def _councils(places: dict, regions: dict, region_id: int | None) -> Councils:
         la for la, place in places.items() if region is not None and place.region == region.name)))
 
 
-def _pool_checks(councils: Councils) -> tuple[sa.ColumnElement, ...]:
-    """(asks as a mentee, offers as a mentor, passes ``PROFILE_RULES``, has a free place and
-    is not taking a break): ``pool_people``'s checks as plain conditions on a kept row alone,
-    never NULL. The council areas are written in as ``councils`` lists them (no join): the
-    ``NO_COUNCIL`` rule holds exactly when a row's council area is not in a named region;
-    the other rules are ``PROFILE_RULES``' own."""
+class PoolChecks(NamedTuple):
+    """``pool_people``'s checks of a kept row, as conditions or as ``pool_sides``' columns."""
+
+    as_mentee: sa.ColumnElement  # asks for a mentor in this pool
+    as_mentor: sa.ColumnElement  # offers to be one in this pool
+    ok: sa.ColumnElement  # passes ``PROFILE_RULES``
+    open: sa.ColumnElement  # has a free place and is not taking a break
+
+
+# Each of the pool's lists by those checks; ``pool_people`` gives a reason exactly for those
+# who ask or offer and are on neither side's list ("left_out").
+POOL_LISTS: dict[str, Callable[[PoolChecks], sa.ColumnElement]] = {
+    "mentees": lambda c: sa.and_(c.as_mentee, c.ok),
+    "mentors": lambda c: sa.and_(c.as_mentor, c.ok, c.open),
+    "left_out": lambda c: sa.or_(sa.and_(c.as_mentee, sa.not_(c.ok)),
+                                 sa.and_(c.as_mentor, sa.not_(sa.and_(c.ok, c.open)))),
+}
+
+
+def _pool_checks(councils: Councils) -> PoolChecks:
+    """``pool_people``'s checks as plain conditions on a kept row alone, never NULL. The
+    council areas are written in as ``councils`` lists them (no join): the ``NO_COUNCIL``
+    rule holds exactly when a row's council area is not in a named region; the other rules
+    are ``PROFILE_RULES``' own."""
     kept = MentoringPoolRow.__table__.c
 
     def among(ids: tuple[int, ...]) -> sa.ColumnElement:
@@ -320,34 +338,30 @@ def _pool_checks(councils: Councils) -> tuple[sa.ColumnElement, ...]:
                  *(sa.not_(rule(said)) for reason, _, rule in PROFILE_RULES
                    if reason != NO_COUNCIL))
     here = sa.true() if councils.local is None else among(councils.local)
-    return (sa.and_(kept.wants, here), sa.and_(kept.mentor, sa.or_(here, kept.online)), ok,
-            sa.and_(sa.not_(kept.paused), kept.free > 0))
+    return PoolChecks(sa.and_(kept.wants, here), sa.and_(kept.mentor, sa.or_(here, kept.online)),
+                      ok, sa.and_(sa.not_(kept.paused), kept.free > 0))
 
 
 def pool_sides(councils: Councils) -> sa.Select:
-    """Every kept row with ``pool_people``'s checks as plain columns, for counting the lists
-    without a reason worked out for anyone: ``free``; ``as_mentee``, ``as_mentor`` (asks for
-    a mentor, or offers to be one, in this pool); ``ok`` (passes ``PROFILE_RULES``); ``open``
-    (a free place, not taking a break). The mentees are ``as_mentee AND ok``, the mentors
-    ``as_mentor AND ok AND open``; ``pool_people`` gives a reason exactly for the others
-    who ask or offer. The same rules as ``pool_people``, on ``councils``' council areas."""
-    as_mentee, as_mentor, ok, is_open = _pool_checks(councils)
+    """Every kept row with ``pool_people``'s checks (``PoolChecks``) as plain columns, and
+    ``free``, for counting the lists (``POOL_LISTS``) without a reason worked out for anyone.
+    The same rules as ``pool_people``, on ``councils``' council areas."""
+    checks = _pool_checks(councils)
     kept = MentoringPoolRow.__table__.c
-    return sa.select(kept.free, as_mentee.label("as_mentee"), as_mentor.label("as_mentor"),
-                     ok.label("ok"), is_open.label("open"))
+    return sa.select(kept.free, *(check.label(name)
+                                  for name, check in zip(PoolChecks._fields, checks,
+                                                         strict=True)))
 
 
 def pool_list(councils: Councils, show: str) -> sa.Select:
-    """The kept rows (``user_id``, ``name``, ``sort_name``) of the mentees' or the mentors'
-    list (``show``) by ``pool_sides``'s checks, in no set order."""
-    as_mentee, as_mentor, ok, is_open = _pool_checks(councils)
-    listed = {"mentees": lambda: sa.and_(as_mentee, ok),
-              "mentors": lambda: sa.and_(as_mentor, ok, is_open)}
-    if show not in listed:
-        raise ValueError(f"pool_list lists mentees or mentors, not {show!r}")
+    """The kept rows (``user_id``, ``name``, ``sort_name``) of one of ``POOL_LISTS``
+    (``show``), by ``pool_sides``' checks, in no set order."""
+    if show not in POOL_LISTS:
+        raise ValueError(f"pool_list lists one of {sorted(POOL_LISTS)}, not {show!r}")
     kept = MentoringPoolRow.__table__.c
     return (sa.select(kept.user_id, kept.name, kept.sort_name)
-            .select_from(MentoringPoolRow.__table__).where(listed[show]()))
+            .select_from(MentoringPoolRow.__table__)
+            .where(POOL_LISTS[show](_pool_checks(councils))))
 
 
 def load_pool_of(region_id: int | None, user_ids: Iterable[int]) -> Pool:

@@ -165,14 +165,6 @@ _POOL_LISTS = {"mentees": lambda people: people.c.mentee,
                "left_out": lambda people: people.c.left_out.is_not(None)}
 
 
-# The same lists among ``bridge.pool_sides``'s rows (no reasons: cheaper to count).
-_SIDE_LISTS = {"mentees": lambda c: sa.and_(c.as_mentee, c.ok),
-               "mentors": lambda c: sa.and_(c.as_mentor, c.ok, c.open),
-               "left_out": lambda c: sa.or_(sa.and_(c.as_mentee, sa.not_(c.ok)),
-                                            sa.and_(c.as_mentor,
-                                                    sa.not_(sa.and_(c.ok, c.open))))}
-
-
 def _by_name(people, dialect: str):
     """Pool lists go by name, then member number, in the order of the characters (as Python
     sorts ``casefold``-ed names), whatever the database's own collation."""
@@ -220,7 +212,7 @@ def _pool_page_statement(dialect: str, councils: bridge.Councils, show: str,
         # write them into every count: OFFSET 0 keeps the subquery whole).
         sides = sides.offset(0)
     sides = sides.subquery("sides")
-    lists = {name: listed(sides.c) for name, listed in _SIDE_LISTS.items()}
+    lists = {name: listed(sides.c) for name, listed in bridge.POOL_LISTS.items()}
     totals = sa.select(
         sa.func.count().filter(lists["mentees"]).label("mentees"),
         sa.func.count().filter(lists["mentors"]).label("mentors"),
