@@ -10,7 +10,14 @@ import pytest
 import sqlalchemy as sa
 
 from netapp.extensions import db
-from netapp.models import AuditEntry, NetworkLead, Story, StoryThanks, story_dimensions
+from netapp.models import (
+    AuditEntry,
+    NetworkLead,
+    NetworkMembership,
+    Story,
+    StoryThanks,
+    story_dimensions,
+)
 from netapp.models.base import utcnow
 from netapp.services import networks, stories
 from tests.factories import make_user
@@ -210,6 +217,22 @@ def test_a_lead_hides_a_story_with_a_reason(client, auth, people):
 # ---------------------------------------------------------------- the author's own
 
 
+def test_the_author_changes_an_affinity_story_only_while_in_its_network(client, auth, people):
+    auth.login(people["mina"].email)
+    bame = people["bame"]
+    story = _write(client, people, share=str(bame.id))
+    page = client.get(f"/networks/stories/{story.id}/edit").get_data(as_text=True)
+    shared = re.findall(r'<input checked id="[^"]+" name="share"[^>]*value="([^"]+)">', page)
+    assert shared == [str(bame.id)] and bame.name in page
+    db.session.execute(sa.delete(NetworkMembership).where(
+        NetworkMembership.user_id == people["mina"].id, NetworkMembership.network_id == bame.id))
+    db.session.commit()
+    assert client.get(f"/networks/stories/{story.id}/edit").status_code == 404
+    assert client.post(f"/networks/stories/{story.id}/edit", data={
+        "title": "Changed", "body": "Words", "share": "everyone",
+        "dimensions": [str(people["dims"]["IS"].id)]}).status_code == 404
+
+
 def test_the_author_changes_and_deletes_their_story_and_nobody_else_can(client, auth, people):
     auth.login(people["mina"].email)
     story = _write(client, people, share=str(people["leeds"].id))
@@ -402,9 +425,9 @@ def test_the_story_list_is_written_as_its_template_wrote_each_card(app):
 
 
 def test_the_story_forms_run_a_fixed_number_of_statements(client, auth, people):
-    """Writing a story reads the author's networks; changing one reads the story with its
-    dimensions in one statement too. The dimensions to choose from come from this process's
-    copy of the framework."""
+    """Writing a story reads the author's networks; the form to change one reads the story,
+    its dimensions and the author's networks in one statement too. The dimensions to choose
+    from come from this process's copy of the framework."""
     _stories(people["otto"], people["leeds"], 3, [people["nia"]])
     story = db.session.scalars(sa.select(Story).order_by(Story.id)).all()[2]
     paths = ["/networks/stories/new", f"/networks/stories/{story.id}/edit"]
@@ -417,4 +440,4 @@ def test_the_story_forms_run_a_fixed_number_of_statements(client, auth, people):
     assert checked[:3] == [(f"dimensions-{n}", str(d.id))
                            for n, d in enumerate(stories.dimensions()[:3])]
     assert [value for _id, value in checked[3:]] == [str(people["leeds"].id)]
-    assert [count_statements(client, p) for p in paths] == [2, 3]  # the person, then the page's
+    assert [count_statements(client, p) for p in paths] == [2, 2]  # the person, then the page's

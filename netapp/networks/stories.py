@@ -87,25 +87,13 @@ def _own(story_id: int):
     return row, network
 
 
-def _own_for_editing(story_id: int):
-    """The viewer's own story, its network and its dimensions' ids, in one query."""
-    try:
-        row, network, dimension_ids = service.story_for_editing(current_member(), story_id)
-    except NotFound:
-        abort(404)
-    if row.author_id != current_member().id:
-        abort(404)
-    return row, network, dimension_ids
-
-
 @bp.route("/stories/<int:story_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_story(story_id: int):
-    row, _network, dimension_ids = _own_for_editing(story_id)
-    form = _form(obj=row)
     if request.method == "GET":
-        form.dimensions.data = dimension_ids
-        form.share.data = str(row.network_id) if row.network_id else "everyone"
+        return _edit_form(story_id)
+    row, _network = _own(story_id)
+    form = _form(obj=row)
     if form.validate_on_submit():
         try:
             service.edit(current_member(), row, form.title.data, form.body.data,
@@ -117,6 +105,23 @@ def edit_story(story_id: int):
             return redirect(url_for("networks.story", story_id=row.id))
     return render_template("networks/stories/form.html", form=form, story=row), \
         400 if form.errors else 200
+
+
+def _edit_form(story_id: int):
+    """The edit form when only shown: the story, its dimensions and where the viewer may
+    share it read as plain values in one statement (a change loads the records)."""
+    viewer = current_member()
+    try:
+        row, dimension_ids, shares = service.story_to_edit(viewer, story_id)
+    except NotFound:
+        abort(404)
+    if row.author_id != viewer.id:
+        abort(404)
+    form = StoryForm(obj=row, dimension_choices=service.dimension_choices(),
+                     share_choices=shares)
+    form.dimensions.data = dimension_ids
+    form.share.data = str(row.network_id) if row.network_id else "everyone"
+    return render_template("networks/stories/form.html", form=form, story=row)
 
 
 @bp.route("/stories/<int:story_id>/delete", methods=["GET", "POST"])

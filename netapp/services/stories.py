@@ -9,9 +9,11 @@ Changes to affinity stories are audited as special-category events, as in discus
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from typing import NamedTuple
 
 import sqlalchemy as sa
 
@@ -31,7 +33,7 @@ from netapp.models import (
     story_dimensions,
 )
 from netapp.models.base import utcnow
-from netapp.services import audit, networks, reference
+from netapp.services import audit, networks, reference, sql_lists
 
 STORIES_PER_PAGE = 10
 
@@ -85,24 +87,57 @@ def story_for_reading(viewer: User, story_id: int) -> tuple[Story, Network | Non
     return row[0], row[1]
 
 
+class StoryToEdit(NamedTuple):
+    """A story as its edit form shows it: plain values, not the record."""
+
+    id: int
+    author_id: int
+    network_id: int | None
+    title: str
+    body: str
+
+
+def story_to_edit(viewer: User, story_id: int
+                  ) -> tuple[StoryToEdit, list[int], list[tuple[str, str]]]:
+    """For the edit form when only shown: the story as ``story_for_reading`` reads it (the
+    same ``NotFound``; the caller checks it is the viewer's own), the ids of its dimensions
+    and ``share_choices(viewer)``, in one statement of plain values."""
+    row = db.session.connection().execute(
+        _to_edit_statement(), {"story": story_id, "viewer": viewer.id}).first()
+    if row is None:
+        raise NotFound(story_id)
+    theirs = [int(i) for i in _json(row.networks) or ()]
+    # As can_read: a story shared with an affinity network only for its confirmed members.
+    if row.network_kind == NetworkKind.AFFINITY and not (
+            viewer.is_verified and row.network_id in theirs):
+        raise NotFound(story_id)
+    return (StoryToEdit(*row[:5]), [int(tag) for tag in (row.tags or "").split(",") if tag],
+            _share_choices(viewer, theirs))
+
+
+def _json(value):
+    # A JSON list comes back as its text where the driver does not read JSON.
+    return json.loads(value) if isinstance(value, str) else value
+
+
 @cache
-def _editing_statement() -> sa.Select:
-    """The statement behind ``story_for_editing``, built once per process (parameter
-    ``story``)."""
+def _to_edit_statement() -> sa.Select:
+    """The statement behind ``story_to_edit``, built once per process (parameters ``story``
+    and ``viewer``): the story's columns, its network's kind, its dimensions' ids joined with
+    commas and the viewer's networks as ``share_choices`` orders them (a JSON list)."""
     tags = (sa.select(sa.func.aggregate_strings(
         sa.cast(story_dimensions.c.dimension_id, sa.String), ","))
         .where(story_dimensions.c.story_id == Story.id).scalar_subquery())
-    return (sa.select(Story, Network, tags).outerjoin(Network, Network.id == Story.network_id)
-            .where(Story.id == sa.bindparam("story")))
-
-
-def story_for_editing(viewer: User, story_id: int) -> tuple[Story, Network | None, list[int]]:
-    """``story_for_reading`` and the ids of the dimensions the story is tagged with, in one
-    query."""
-    row = db.session.execute(_editing_statement(), {"story": story_id}).first()
-    if row is None or not can_read(viewer, row[0], row[1]):
-        raise NotFound(story_id)
-    return row[0], row[1], [int(tag) for tag in (row[2] or "").split(",") if tag]
+    theirs = (sa.select(NetworkMembership.network_id, NetworkMembership.joined_at)
+              .where(NetworkMembership.user_id == sa.bindparam("viewer", type_=sa.Integer()))
+              .order_by(NetworkMembership.joined_at, NetworkMembership.network_id).subquery())
+    networks_list = sa.select(sql_lists.in_order(
+        theirs.c.network_id, theirs.c.joined_at, theirs.c.network_id)).scalar_subquery()
+    return (sa.select(Story.id, Story.author_id, Story.network_id, Story.title, Story.body,
+                      Network.kind.label("network_kind"), tags.label("tags"),
+                      networks_list.label("networks"))
+            .outerjoin(Network, Network.id == Story.network_id)
+            .where(Story.id == sa.bindparam("story", type_=sa.Integer())))
 
 
 def can_moderate(viewer: User, network: Network | None) -> bool:
@@ -298,6 +333,11 @@ def share_choices(user: User) -> list[tuple[str, str]]:
     ids = list(db.session.scalars(
         sa.select(NetworkMembership.network_id).where(NetworkMembership.user_id == user.id)
         .order_by(NetworkMembership.joined_at, NetworkMembership.network_id)))
+    return _share_choices(user, ids)
+
+
+def _share_choices(user: User, ids: list[int]) -> list[tuple[str, str]]:
+    """``share_choices`` from the ids of the member's networks, in the order they joined."""
     # The networks' names from this process's copy, nothing merged into the request.
     kept = reference.shared("networks")
     if any(i not in kept for i in ids):
