@@ -329,8 +329,10 @@ def test_a_run_that_fails_says_why_and_can_run_again(app, client, coordinator):
     assert rnd.job.error == ""
 
 
+@pytest.mark.parametrize("first_seen", ["", "/pool"])
 def test_a_run_lost_with_its_worker_becomes_a_failure_that_can_run_again(app, client,
-                                                                        coordinator, people):
+                                                                        coordinator, people,
+                                                                        first_seen):
     from datetime import timedelta
 
     from netapp.models import Job
@@ -341,6 +343,9 @@ def test_a_run_lost_with_its_worker_becomes_a_failure_that_can_run_again(app, cl
     rnd.job = Job(kind=rounds.RUN_KIND, status=JobStatus.RUNNING, progress=20,
                   params={"round_id": rnd.id}, started_at=utcnow() - timedelta(minutes=31))
     db.session.commit()
+    if first_seen:  # any of the round's pages gives up on the lost run, and shows it failed
+        assert '<span class="tag">Failed</span>' in client.get(
+            f"/mentoring/rounds/{rnd.id}{first_seen}").text
     page = client.get(f"/mentoring/rounds/{rnd.id}").text
     assert "the worker that runs it has probably stopped" in page and "Run again" in page
     db.session.expire_all()

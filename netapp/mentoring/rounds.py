@@ -89,7 +89,11 @@ def round_detail(round_id: int):
 @bp.route("/rounds/<int:round_id>/pool")
 @role_required(*STAFF)
 def round_pool(round_id: int):
-    rnd = _round(round_id)
+    rnd = rounds_service.round_head(round_id)
+    if rnd is None:
+        abort(404)
+    if rnd.status == RoundStatus.RUNNING and rnd.job_id is not None:
+        rnd = _round(round_id)  # a lost run becomes a failed one, which can run again
     show = request.args.get("show", "mentees")
     if show not in POOL_LISTS:
         show = "mentees"
