@@ -39,10 +39,7 @@ def _page(name: str = "page") -> int:
 
 
 def _round(round_id: int) -> MentoringRound:
-    return _checked(rounds_service.get_round(round_id))
-
-
-def _checked(rnd: MentoringRound | None) -> MentoringRound:
+    rnd = rounds_service.get_round(round_id)
     if rnd is None:
         abort(404)
     if rnd.status == RoundStatus.RUNNING and rnd.job is not None:
@@ -128,9 +125,15 @@ def round_weights(round_id: int):
 @bp.route("/rounds/<int:round_id>/pairs", methods=["GET", "POST"])
 @role_required(*STAFF)
 def round_rules(round_id: int):
-    # The round and its rules in one statement; a failed addition below changes no rule.
-    rnd, rules = rounds_service.round_and_rules(round_id) or (None, [])
-    rnd = _checked(rnd)
+    # The round and its rules in one statement, as plain values (a failed addition below
+    # changes no rule); the round itself to change it, or to give up on a lost run.
+    found = rounds_service.round_and_rules(round_id)
+    if found is None:
+        abort(404)
+    rnd, rules = found
+    if request.method == "POST" or (rnd.status == RoundStatus.RUNNING
+                                    and rnd.job_id is not None):
+        rnd = _round(round_id)
     form = RuleForm()
     if form.validate_on_submit():
         try:

@@ -374,25 +374,26 @@ def rules_of(rnd: MentoringRound) -> list[Rule]:
 
 @cache
 def _round_and_rules_statement() -> sa.Select:
-    """The round (parameter ``round``) with ``_rules_statement``'s rows as one JSON list of
-    [id, kind's stored value, mentee's name, mentor's name], in the same order."""
+    """``_round_head_statement`` with ``_rules_statement``'s rows as one JSON list of [id,
+    kind's stored value, mentee's name, mentor's name], in the same order."""
     rules = _rules_statement().subquery("rules")
     rule_id, kind, mentee, mentor = rules.c
     listed = sql_lists.in_order(sql_lists.json_array(rule_id, kind, mentee, mentor), kind,
                                 rule_id)
-    return (sa.select(MentoringRound, sa.select(listed).scalar_subquery().label("rules"))
-            .where(MentoringRound.id == sa.bindparam("round")))
+    return _round_head_statement().add_columns(
+        sa.select(listed).scalar_subquery().label("rules"))
 
 
-def round_and_rules(round_id: int) -> tuple[MentoringRound, list[Rule]] | None:
-    """(the round, ``rules_of`` it), or None: one statement, not two."""
-    found = db.session.execute(_round_and_rules_statement(), {"round": round_id}).one_or_none()
+def round_and_rules(round_id: int) -> tuple[RoundHead, list[Rule]] | None:
+    """(the round as ``RoundHead``, ``rules_of`` it), or None: one statement, not two."""
+    found = db.session.connection().execute(_round_and_rules_statement(),
+                                            {"round": round_id}).one_or_none()
     if found is None:
         return None
-    rnd, rules = found
-    return rnd, [Rule(rule_id, PairRuleKind(kind), _GONE if mentee is None else mentee,
-                      _GONE if mentor is None else mentor)
-                 for rule_id, kind, mentee, mentor in rules or ()]
+    *head, rules = found
+    return RoundHead(*head), [Rule(rule_id, PairRuleKind(kind), _GONE if mentee is None
+                                   else mentee, _GONE if mentor is None else mentor)
+                              for rule_id, kind, mentee, mentor in rules or ()]
 
 
 _ID_IN_NAME = re.compile(r"\(member (\d+)\)\s*$")
