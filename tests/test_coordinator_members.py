@@ -263,6 +263,22 @@ def test_a_page_number_alone_is_no_search(app, client, auth, users, people):
     assert shown and not shown & set(re.findall(r">(Pat \d\d)</a>", second))
 
 
+def test_a_search_by_name_or_email_counts_each_member_once(client, auth, users, people):
+    """A search by name or email alone is counted in two parts (found by name; by email
+    alone): someone found by both counts once, and a closed account not at all."""
+    make_user(name="Sam SMITH", email="sam@example.org")  # by name, any case
+    make_user(name="Jo Bloggs", email="smith.jo@example.org")  # by email alone
+    make_user(name="Ann Smith", email="ann.smith@example.org")  # by both
+    make_user(name="Old Smith", email="old.smith@example.org", active=False)
+    auth.login(users["coordinator"].email)
+    html = client.get("/coordinator/members?q=Smith").get_data(as_text=True)
+    assert ">3 members<" in html
+    assert all(name in html for name in ("Sam SMITH", "Jo Bloggs", "Ann Smith"))
+    assert "Old Smith" not in html
+    filtered = client.get("/coordinator/members?q=smith&wants_mentor=y").get_data(as_text=True)
+    assert "No members found" in filtered
+
+
 def test_the_count_of_everyone_is_kept_a_minute_and_says_when_it_was_counted(app, client, auth,
                                                                             users, people):
     """With no search a process counts every member at most once a minute (as the dashboard
