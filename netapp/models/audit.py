@@ -14,6 +14,9 @@ from netapp.models.base import utcnow
 
 class AuditEntry(db.Model):
     __tablename__ = "audit_log"
+    # Entries about one person (or anything else) newest first: an admin's page about a
+    # person lists the latest changes made to them (migration 0022).
+    __table_args__ = (sa.Index("ix_audit_log_target", "target_id", "created_at", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
