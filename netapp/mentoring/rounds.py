@@ -162,7 +162,7 @@ def _options(people) -> Markup:
 _PICKS_KEPT = 8  # pick lists a process keeps (``_pick_options``)
 
 
-def _pick_options(rnd: MentoringRound) -> tuple[Markup, Markup]:
+def _pick_options(rnd: MentoringRound | rounds_service.RoundHead) -> tuple[Markup, Markup]:
     """The options of the mentee and mentor pick lists (``_options``). A process keeps those
     of its latest few pools by every row they show (both lists as read, member numbers and
     names in order: ``pick_texts``), so a pool shown again is not written again; any change

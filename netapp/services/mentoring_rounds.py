@@ -123,7 +123,7 @@ def create_round(actor: User, name: str, region_id: int | None) -> MentoringRoun
     return rnd
 
 
-def where(rnd: MentoringRound) -> str:
+def where(rnd: MentoringRound | RoundHead) -> str:
     """Where the round matches, in words: its region's name from the process's copy of the
     regions (reference data, kept fresh across processes), without reading the round's."""
     if rnd.region_id is None:
@@ -239,7 +239,7 @@ def _pool_page_statement(dialect: str, councils: bridge.Councils, show: str,
             .select_from(totals.outerjoin(page, sa.true())))
 
 
-def pool_page(rnd: MentoringRound, show: str, page: int, per_page: int):
+def pool_page(rnd: MentoringRound | RoundHead, show: str, page: int, per_page: int):
     """(``PoolCounts``, a ``paging.Page`` of ``Person`` for the list ``show``: "mentees",
     "mentors" or "left_out") for the round's pool as the engine would take it now, in one
     statement (``bridge.pool_people``: the engine's rules, without its features). A page past
@@ -287,7 +287,7 @@ def _pick_statement(dialect: str, councils: bridge.Councils, limit: int) -> sa.S
     return sa.select(first("mentees"), first("mentors"))
 
 
-def pick_texts(rnd: MentoringRound, limit: int = 1000) -> tuple[str, str]:
+def pick_texts(rnd: MentoringRound | RoundHead, limit: int = 1000) -> tuple[str, str]:
     """(mentees, mentors): the first ``limit`` of each of the round's pool lists by name, each
     as JSON text, a list of [user id, name] (``pick_lists`` reads them); one statement."""
     statement = _pick_statement(db.session.connection().dialect.name,
