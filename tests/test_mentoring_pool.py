@@ -258,9 +258,9 @@ def test_the_pool_and_pairs_pages_run_a_fixed_number_of_statements(app, client, 
         mentee(f"More Waiting {n}", "Camden" if n % 2 else "Leeds")
     big = statements_per_page(client, paths)
     assert small == big
-    # The signed-in account, the round (on the pairs page with its rules), then the pool's
-    # counts and page, or the pick lists.
-    assert big[f"{base}/pool"] <= 3 and big[f"{base}/pairs"] <= 3, big
+    # The signed-in account, then on the pool page the round with the counts and page; on the
+    # pairs page the round with its rules, then the pick lists.
+    assert big[f"{base}/pool"] <= 2 and big[f"{base}/pairs"] <= 3, big
     assert "waiting for a mentor" in client.get(f"{base}/pool").text
 
 
@@ -302,6 +302,40 @@ def test_the_pool_pages_follow_a_council_moved_or_a_region_renamed_at_once(app, 
     renamed = same_as_the_engine()
     assert renamed != moved
     assert bridge.NO_COUNCIL in {why for _, _, why in renamed["left_out"]}
+
+
+def test_the_pool_page_reads_a_round_again_when_its_region_is_not_the_one_known(
+        app, client, auth):
+    """The pool page's one statement is written for the region this process knows the round
+    by; the region read with it is checked, so a round in another region, or none, shows its
+    own pool."""
+    _pool_with_every_reason()
+    coordinator = make_user(email="cora@example.org", name="Cora Coordinator",
+                            roles=[Role.COORDINATOR])
+    auth.login(coordinator.email)
+    london = db.session.scalar(sa.select(Region.id).where(Region.name == "London"))
+    rnd = MentoringRound(name="Round", region_id=london, status=RoundStatus.DRAFT, weights={})
+    db.session.add(rnd)
+    db.session.commit()
+    url = f"/mentoring/rounds/{rnd.id}/pool"
+
+    def shown():
+        text = client.get(url).text
+        return (re.search(r"As things stand now for ([^.]+)\.", text).group(1),
+                re.findall(r"<strong>(\d+)</strong>", text))
+
+    def counted():
+        counts, _ = rounds.pool_page(rnd, "mentees", 1, 25)
+        return [str(counts.mentees), str(counts.mentors), str(counts.left_out)]
+
+    assert shown() == ("London", counted())
+    rnd.region_id = None  # as nothing in the app does: a round keeps its region
+    db.session.commit()
+    assert shown() == ("the whole country", counted())
+    assert shown() == ("the whole country", counted())
+    db.session.delete(rnd)
+    db.session.commit()
+    assert client.get(url).status_code == 404
 
 
 def _kept_and_worked_out():

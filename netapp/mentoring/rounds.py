@@ -86,18 +86,18 @@ def round_detail(round_id: int):
 @bp.route("/rounds/<int:round_id>/pool")
 @role_required(*STAFF)
 def round_pool(round_id: int):
-    rnd = rounds_service.round_head(round_id)
-    if rnd is None:
-        abort(404)
-    if rnd.status == RoundStatus.RUNNING and rnd.job_id is not None:
-        rnd = _round(round_id)  # a lost run becomes a failed one, which can run again
     show = request.args.get("show", "mentees")
     if show not in POOL_LISTS:
         show = "mentees"
-    # The counts and a page of names come from the database in one statement, without the
-    # engine's features (a page past the end shows the last one).
-    counts, page = rounds_service.pool_page(rnd, show, _page(),
-                                            current_app.config["PAGE_SIZE"])
+    # The round as plain values, the counts and a page of names come from the database in one
+    # statement, without the engine's features (a page past the end shows the last one).
+    found = rounds_service.round_and_pool_page(round_id, show, _page(),
+                                               current_app.config["PAGE_SIZE"])
+    if found is None:
+        abort(404)
+    rnd, counts, page = found
+    if rnd.status == RoundStatus.RUNNING and rnd.job_id is not None:
+        rnd = _round(round_id)  # a lost run becomes a failed one, which can run again
     return render_template("mentoring/rounds_pool.html", rnd=rnd, view=counts, show=show,
                            page=page, where=rounds_service.where(rnd))
 

@@ -176,7 +176,8 @@ def _by_name(people, dialect: str):
 
 # The values a pool statement takes from each request; everything else in it is the code's
 # own (the engine's words, the page size) and is written into its text.
-_POOL_PARAMS = ("region", "page", "mentee_id", "mentee_name", "mentor_id", "mentor_name")
+_POOL_PARAMS = ("region", "round", "page", "mentee_id", "mentee_name", "mentor_id",
+                "mentor_name")
 
 
 @lru_cache(maxsize=64)
@@ -199,10 +200,12 @@ def _pool_rows(statement: sa.Select, params: dict) -> list:
 
 @lru_cache(maxsize=64)
 def _pool_page_statement(dialect: str, councils: bridge.Councils, show: str,
-                         per_page: int) -> sa.Select:
+                         per_page: int, with_round: bool = False) -> sa.Select:
     """The pool's counts and one page of one of its lists, in one statement: the counts come
     on every row, and on one row alone (with no person) when the page is empty. Parameters:
     ``region`` (for a regional round) and ``page``, which reads as the last page past it.
+    ``with_round``: each row with the round (parameter ``round``) as ``_round_head_statement``
+    reads it, as ``round_``-named columns; no row when there is no such round.
 
     The counts read every kept row once, by the lists' plain conditions on ``councils``'
     council areas (``pool_sides``: no join, and no reason worked out to be counted); the page
@@ -234,9 +237,13 @@ def _pool_page_statement(dialect: str, councils: bridge.Councils, show: str,
             .where(_POOL_LISTS[show](rows)).order_by(key, user_id)
             .limit(per_page).offset((shown - 1) * per_page))
     page = page.lateral("page") if dialect == "postgresql" else page.subquery("page")
-    return (sa.select(totals, page.c.user_id, page.c.name, page.c.places.label("free"),
+    found = sa.select(totals, page.c.user_id, page.c.name, page.c.places.label("free"),
                       page.c.left_out.label("why"), page.c.key)
-            .select_from(totals.outerjoin(page, sa.true())))
+    if not with_round:
+        return found.select_from(totals.outerjoin(page, sa.true()))
+    head = _round_head_statement().subquery("head")
+    return (found.add_columns(*(column.label(f"round_{column.key}") for column in head.c))
+            .select_from(head.join(totals, sa.true()).outerjoin(page, sa.true())))
 
 
 def pool_page(rnd: MentoringRound | RoundHead, show: str, page: int, per_page: int):
@@ -246,10 +253,52 @@ def pool_page(rnd: MentoringRound | RoundHead, show: str, page: int, per_page: i
     the end shows the last page."""
     statement = _pool_page_statement(db.session.connection().dialect.name,
                                      bridge.councils(rnd.region_id), show, per_page)
-    params = {"page": max(page, 1)}
-    if rnd.region_id is not None:
-        params["region"] = rnd.region_id
-    rows = _pool_rows(statement, params)
+    return _pool_page_of(_pool_rows(statement, _pool_params(rnd.region_id, page)), show, page,
+                         per_page)
+
+
+def _pool_params(region_id: int | None, page: int, **more) -> dict:
+    params = {"page": max(page, 1), **more}
+    if region_id is not None:
+        params["region"] = region_id
+    return params
+
+
+_NOT_KNOWN = object()
+
+
+def round_and_pool_page(round_id: int, show: str, page: int, per_page: int,
+                        checked: bool = False):
+    """(the round as ``RoundHead``, then ``pool_page``'s counts and page), or None when there
+    is no such round: one statement once this process knows the round's region, which the
+    statement is written for. The region read with the page is checked: a round whose region
+    is not the one known is read again for its own (``checked``: already read again)."""
+    regions: dict = current_app.extensions.setdefault("round_regions", {})
+    region_id = regions.get(round_id, _NOT_KNOWN)
+    if region_id is _NOT_KNOWN:
+        known = round_head(round_id)
+        if known is None:
+            return None
+        region_id = regions[round_id] = known.region_id
+    statement = _pool_page_statement(db.session.connection().dialect.name,
+                                     bridge.councils(region_id), show, per_page, True)
+    rows = _pool_rows(statement, _pool_params(region_id, page, round=round_id))
+    if not rows:
+        regions.pop(round_id, None)
+        return None
+    first = rows[0]
+    # The driver's text reads the status as its stored value.
+    rnd = RoundHead(first.round_id, first.round_name, RoundStatus(first.round_status),
+                    first.round_region_id, first.round_job_id)
+    if rnd.region_id != region_id:
+        regions[round_id] = rnd.region_id
+        if checked:
+            raise RuntimeError(f"round {round_id}'s region changed while it was read")
+        return round_and_pool_page(round_id, show, page, per_page, checked=True)
+    return (rnd, *_pool_page_of(rows, show, page, per_page))
+
+
+def _pool_page_of(rows: list, show: str, page: int, per_page: int):
     head = rows[0]
     counts = PoolCounts(head.mentees, head.mentors, head.places, head.left_out)
     total = getattr(counts, show)
