@@ -35,7 +35,7 @@ from netapp.models import (
     member_needs,
 )
 from netapp.models.base import utcnow
-from netapp.services import audit, networks, profiles, reference
+from netapp.services import audit, networks, paging, profiles, reference
 from netapp.services import matching_bridge as bridge
 from netapp.services.networks import Person
 from netapp.services.notifications import notify
@@ -789,15 +789,37 @@ def stale_cutoff():
     return utcnow() - timedelta(days=current_app.config["MENTORING_OFFER_DAYS"])
 
 
-def stale_offers(page: int, per_page: int):
-    """Offers and requests no mentor has answered in time, oldest first, one page."""
-    return db.paginate(
-        sa.select(Mentorship)
-        .options(selectinload(Mentorship.mentee), selectinload(Mentorship.mentor))
-        .where(Mentorship.status.in_(OPEN), Mentorship.created_at < stale_cutoff())
-        .order_by(Mentorship.created_at, Mentorship.id),
-        page=page, per_page=per_page, error_out=False,
-    )
+class StaleOffer(NamedTuple):
+    """One row of the stale offers page, as plain values."""
+
+    mentor_name: str
+    mentor_email: str
+    mentee_name: str
+    status: MentorshipStatus
+    created_at: datetime
+
+
+@cache
+def _stale_offers_statement() -> sa.Select:
+    """Built once per process (the cutoff is a parameter), so SQLAlchemy finds it again."""
+    mentor, mentee = aliased(User), aliased(User)
+    return (sa.select(Mentorship.id, mentor.display_name, mentor.email, mentee.display_name,
+                      Mentorship.status, Mentorship.created_at)
+            .join(mentor, mentor.id == Mentorship.mentor_id)
+            .join(mentee, mentee.id == Mentorship.mentee_id)
+            .where(Mentorship.status.in_(OPEN),
+                   Mentorship.created_at < sa.bindparam("cutoff", type_=Mentorship.created_at.type))
+            .order_by(Mentorship.created_at, Mentorship.id))
+
+
+def stale_offers(page: int, per_page: int) -> paging.Page:
+    """Offers and requests no mentor has answered in time, oldest first, one page of
+    ``StaleOffer``, with the number in all, in one statement of plain values (a page past the
+    end counts them apart)."""
+    found = paging.paginate(_stale_offers_statement(), page, per_page,
+                            {"cutoff": stale_cutoff()}, plain=True)
+    found.items = [StaleOffer(*extra) for extra in found.extra]
+    return found
 
 
 STALE_FLAGGED = "mentoring.offer_stale"
