@@ -550,12 +550,46 @@ def _preview_statement() -> sa.Select:
     return bridge.set_rule_joins(query, User.id).order_by(shown.c.id)
 
 
+# ``_preview_statement`` on PostgreSQL as the SQL text and constant values it sends, worked out
+# once per process (``_preview_rows``).
+_PREVIEW_SENT: list[tuple[sa.Select, str | None, dict | None]] = []
+
+
+def _preview_rows(params: dict) -> list:
+    """The rows of ``_preview_statement``, as ``networks._rows`` reads them, but with its IN
+    list of element codes (constants, from ``bridge.set_rule_columns``) expanded once per
+    process: ``networks._rows`` executes a statement with an IN list through SQLAlchemy, which
+    expanded it again on each request. ``preview_page`` reads the rows' values as sent (a
+    set's status as text, a meeting mode as text), as for the other statements it sends."""
+    stmt = _preview_statement()
+    connection = db.session.connection()
+    dialect = connection.dialect
+    if dialect.name != "postgresql":
+        return networks._rows(stmt, params)
+    found = _PREVIEW_SENT[0] if _PREVIEW_SENT else None
+    if found is None or found[0] is not stmt:
+        compiled = stmt.compile(dialect=dialect)
+        state = compiled.construct_expanded_state(params)
+        if compiled.positional or state.processors or any(
+                bind.type.dialect_impl(dialect).bind_processor(dialect)
+                for bind in compiled.binds.values()) or any(
+                name in params for name in state.parameter_expansion):
+            found = (stmt, None, None)  # as ``networks._rows`` sends it
+        else:
+            found = (stmt, state.statement, {name: value for name, value
+                                             in state.parameters.items() if name not in params})
+        _PREVIEW_SENT[:] = [found]
+    if found[1] is None:
+        return networks._rows(stmt, params)
+    return connection.exec_driver_sql(found[1], {**found[2], **params}).all()
+
+
 def preview_page(formation: SetFormation, page: int, per_page: int) -> paging.Page:
     """Page ``page`` of the formation's sets (``SetView``s, by id), each rule checked by the
     engine's ``set_violations`` on what it reads of their members, with the number of sets in
     all: one statement (a page past the end counts the sets apart)."""
     page = max(page, 1)
-    rows = networks._rows(_preview_statement(), {
+    rows = _preview_rows({
         "formation": formation.id, "per_page": per_page, "skip": (page - 1) * per_page})
     by_set: dict[int, list] = {}
     for row in rows:
