@@ -29,6 +29,7 @@ from netapp.services import jobs, notifications
 from netapp.services import sets_formation as service
 from tests.factories import make_user
 from tests.sets_people import asker, coordinator_user, create, leeds_and_camden, run
+from tests.statements import count_statements
 
 
 @pytest.fixture
@@ -677,6 +678,16 @@ def test_a_long_list_of_facilitators_offers_the_first_hundred_and_a_search_by_na
     again = client.post(url + "?name=Mentor+00", data={"facilitator": mentors[50].id})
     assert again.status_code == 302
     assert db.session.get(LearningSet, row.id).facilitator_id == mentors[50].id
+
+    # Only shown, the formation, the set and the list are read in one statement; a facilitator
+    # who may no longer facilitate (a closed account) is not offered.
+    client.get(url)
+    # Two: the signed-in person's account, then the page's one.
+    assert count_statements(client, url) == count_statements(client, url + "?name=leeds") == 2
+    mentors[50].is_active_account = False
+    db.session.commit()
+    assert "Mentor 050" not in _options(client.get(url).get_data(as_text=True))
+    assert _options(client.get(url + "?name=Mentor+050").get_data(as_text=True)) == []
 
 
 def test_the_facilitator_list_is_written_as_wtforms_writes_a_select(app):

@@ -39,7 +39,7 @@ from netapp.models import (
     UserRole,
 )
 from netapp.models.base import utcnow
-from netapp.services import audit, jobs, networks, notifications, paging
+from netapp.services import audit, jobs, networks, notifications, paging, sql_lists
 from netapp.services import matching_bridge as bridge
 from netapp.services.directory import contains
 
@@ -785,23 +785,43 @@ def _facilitators() -> sa.Select:
                           UserRole.role.in_([Role.MENTOR, Role.COORDINATOR])))
 
 
+def _first_facilitators(searching: bool) -> sa.Select:
+    """The first ``FACILITATORS_SHOWN`` + 1 facilitators by name, of those whose lowercased
+    name holds parameter ``name`` when ``searching``: ``id`` and ``display_name``."""
+    first = _facilitators()
+    if searching:
+        first = first.where(contains(sa.func.lower(User.display_name),
+                                     sa.bindparam("name", type_=sa.String())))
+    # The limit written in the SQL, not sent as a parameter: PostgreSQL's plan kept for a
+    # prepared statement then costs the same as one made for the values sent, so it is kept
+    # rather than planned again (about 0.3 ms) on every request.
+    return (first.order_by(User.display_name, User.id)
+            .limit(sa.literal_column(str(FACILITATORS_SHOWN + 1), sa.Integer())))
+
+
 @cache
 def _choices_statement(searching: bool, keeping: bool) -> sa.Select:
     """The statement behind ``facilitator_choices``, built once per process: the first
     ``FACILITATORS_SHOWN`` + 1 by name (``kept`` false), of those whose lowercased name holds
     parameter ``name`` when ``searching``; with ``keeping``, also the one of parameter ``keep``
     if they may facilitate (``kept`` true)."""
-    first = _facilitators()
-    if searching:
-        first = first.where(contains(sa.func.lower(User.display_name),
-                                     sa.bindparam("name", type_=sa.String())))
-    first = (first.add_columns(sa.literal(False).label("kept"))
-             .order_by(User.display_name, User.id).limit(FACILITATORS_SHOWN + 1).subquery())
+    first = (_first_facilitators(searching)
+             .add_columns(sa.literal(False).label("kept")).subquery())
     stmt = sa.select(first.c.id, first.c.display_name, first.c.kept)
     if keeping:
         stmt = sa.union_all(stmt, _facilitators().add_columns(sa.literal(True).label("kept"))
                             .where(User.id == sa.bindparam("keep", type_=sa.Integer())))
     return stmt
+
+
+def _choices(found: list[tuple[int, str]], kept: tuple[int, str] | None
+             ) -> tuple[list[tuple[int, str]], int, bool]:
+    """``facilitator_choices`` of the first found by name and the one kept, if any."""
+    more = len(found) > FACILITATORS_SHOWN
+    shown = found[:FACILITATORS_SHOWN]
+    if kept is not None and kept not in shown:
+        return sorted([*shown, kept], key=lambda choice: (choice[1], choice[0])), len(shown), more
+    return shown, len(shown), more
 
 
 def facilitator_choices(name: str = "", keep: int | None = None
@@ -817,13 +837,8 @@ def facilitator_choices(name: str = "", keep: int | None = None
     if keep is not None:
         params["keep"] = keep
     rows = networks._rows(_choices_statement(bool(name), keep is not None), params)
-    found = [(r[0], r[1]) for r in rows if not r[2]]
-    more = len(found) > FACILITATORS_SHOWN
-    shown = found[:FACILITATORS_SHOWN]
     kept = [(r[0], r[1]) for r in rows if r[2]]
-    if kept and kept[0] not in shown:
-        return sorted(shown + kept, key=lambda choice: (choice[1], choice[0])), len(shown), more
-    return shown, len(shown), more
+    return _choices([(r[0], r[1]) for r in rows if not r[2]], kept[0] if kept else None)
 
 
 class FacilitatedSet(NamedTuple):
@@ -847,17 +862,38 @@ def _facts_and_set_statement() -> sa.Select:
                 LearningSet.formation_id == SetFormation.id)))
 
 
-def formation_facts_and_set(formation_id: int, set_id: int
-                            ) -> tuple[FormationFacts | None, FacilitatedSet | None]:
-    """``formation_facts`` and one of its sets as plain values (none if the set is not one
-    of this formation's), in one statement: the facilitator page when only shown."""
-    found = networks._rows(_facts_and_set_statement(),
-                           {"formation": formation_id, "set": set_id})
+@cache
+def _set_and_choices_statement(searching: bool) -> sa.Select:
+    """``_facts_and_set_statement`` with the facilitator choices of ``_first_facilitators``
+    as a JSON list of [id, name] (``choices``) and the name of the set's facilitator if they
+    may still facilitate (``kept_name``)."""
+    first = _first_facilitators(searching).subquery()
+    kept = (_facilitators().with_only_columns(User.display_name)
+            .where(User.id == LearningSet.facilitator_id))
+    return _facts_and_set_statement().add_columns(
+        sa.select(sql_lists.in_order(sql_lists.json_array(first.c.id, first.c.display_name),
+                                     first.c.display_name, first.c.id))
+        .scalar_subquery().label("choices"),
+        kept.scalar_subquery().label("kept_name"))
+
+
+def formation_set_and_choices(formation_id: int, set_id: int, name: str = ""
+                              ) -> tuple[FormationFacts | None, FacilitatedSet | None,
+                                         tuple[list[tuple[int, str]], int, bool]]:
+    """``formation_facts``, one of its sets as plain values (none if the set is not one of
+    this formation's) and ``facilitator_choices(name, keep=its facilitator)``, in one
+    statement: the facilitator page when only shown."""
+    params = {"formation": formation_id, "set": set_id}
+    if name:
+        params["name"] = name.lower()
+    found = networks._rows(_set_and_choices_statement(bool(name)), params)
     if not found:
-        return None, None
+        return None, None, ([], 0, False)
     row = found[0]
+    choices = _choices([(i, person) for i, person in _json_value(row.choices) or ()],
+                       None if row.kept_name is None else (row.facilitator_id, row.kept_name))
     return _facts(row), (None if row.set_id is None else FacilitatedSet(
-        row.set_id, row.set_name, row.id, row.facilitator_id))
+        row.set_id, row.set_name, row.id, row.facilitator_id)), choices
 
 
 def assign_facilitator(actor: User, formation: SetFormation, set_id: int,

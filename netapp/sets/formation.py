@@ -215,22 +215,24 @@ def move_member(formation_id: int):
 @role_required(*STAFF)
 def set_facilitator(formation_id: int, set_id: int):
     # Only shown, the formation and the set are read as plain values; a save needs records.
+    # Thousands may facilitate: the list offers the first by name, or those a search finds,
+    # always with the one already chosen (so a save never changes them unseen); only shown,
+    # the list is read with the formation and the set.
+    name = request.args.get("name", "").strip()[:120]
     if request.method == "POST":
         formation, row = _formation(formation_id), db.get_or_404(LearningSet, set_id)
     else:
-        facts, row = service.formation_facts_and_set(formation_id, set_id)
+        facts, row, (choices, found, more) = service.formation_set_and_choices(
+            formation_id, set_id, name)
         formation = _unless_running(facts)
     if row is None or row.formation_id != formation.id:
         abort(404)
     form = FacilitatorForm(data=None if request.method == "POST" else
                            {"facilitator": row.facilitator_id})
-    # Thousands may facilitate: the list offers the first by name, or those a search finds,
-    # always with the one already chosen (so a save never changes them unseen).
-    name = request.args.get("name", "").strip()[:120]
-    chosen = request.form.get("facilitator", "") if request.method == "POST" else None
-    keep = (int(chosen) if chosen and chosen.isdigit() and len(chosen) < 10
-            else None) if chosen is not None else row.facilitator_id
-    choices, found, more = service.facilitator_choices(name, keep)
+    if request.method == "POST":
+        chosen = request.form.get("facilitator", "")
+        keep = int(chosen) if chosen and chosen.isdigit() and len(chosen) < 10 else None
+        choices, found, more = service.facilitator_choices(name, keep)
     form.facilitator.choices = [(i, person) for i, person in choices]
     if form.validate_on_submit():
         try:
