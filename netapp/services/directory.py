@@ -350,17 +350,9 @@ def _card_columns(staff: bool, verified: bool, person=User.id) -> list:
 
 
 def _chosen_in(key: str, audiences: frozenset[str]):
-    """SQL: the field's audience under the person's choice (Profile joined) is one of
-    ``audiences``, a stored choice that is not an audience counting as the field's default
-    (as ``profiles._rules`` decides it). The audiences are written into the SQL as words."""
-    default = next(f.default for f in profiles.FIELDS if f.key == key)
-    chosen = Profile.visibility[key].as_string()
-    if default not in audiences:
-        return chosen.in_([sa.literal_column(f"'{a}'", sa.String) for a in sorted(audiences)])
-    # No choice, or one that is not an audience: the default, one of them.
-    return sa.or_(chosen.is_(None), chosen.not_in([
-        sa.literal_column(f"'{a}'", sa.String)
-        for a in sorted(set(profiles.AUDIENCES) - audiences)]))
+    """SQL: the audience the person chose for the field (``_audience``: Profile joined, the
+    default when none) is one of ``audiences``, written into the SQL as words."""
+    return _audience(key).in_([sa.literal_column(f"'{a}'", sa.String) for a in sorted(audiences)])
 
 
 @dataclass
