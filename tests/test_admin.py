@@ -54,6 +54,33 @@ def test_people_list_searches_filters_and_paginates(app, client, auth, users):
     assert "No one matches that search" in empty
 
 
+def test_people_list_counts_only_eight_pages_ahead_and_says_more_than(app, client, auth,
+                                                                      users):
+    for i in range(39):
+        make_user(email=f"carer{i:02d}@example.org", name=f"Carer {i:02d}")
+    app.config["PAGE_SIZE"] = 2  # eight pages are 16 accounts
+    auth.as_role(users, "admin")
+    first = client.get("/admin/users?q=carer").get_data(as_text=True)
+    assert "Page 1 of more than 8 (more than 16 in all)" in first
+    assert "page=2&amp;q=carer" in first and 'rel="prev"' not in first
+    # Further on, it counts further: always eight pages from the one shown.
+    third = client.get("/admin/users?q=carer&page=3").get_data(as_text=True)
+    assert "Page 3 of more than 10 (more than 20 in all)" in third
+    assert "Carer 04" in third and "page=4&amp;q=carer" in third
+    # Within eight pages of the end the count is exact again, and the last page has no Next.
+    near = client.get("/admin/users?q=carer&page=13").get_data(as_text=True)
+    assert "Page 13 of 20 (39 in all)" in near
+    last = client.get("/admin/users?q=carer&page=20").get_data(as_text=True)
+    assert "Page 20 of 20 (39 in all)" in last and "Carer 38" in last
+    assert 'rel="next"' not in last
+    # Exactly as many as eight pages hold: no "more than".
+    app.config["PAGE_SIZE"] = 5
+    exact = client.get("/admin/users?q=carer0").get_data(as_text=True)
+    assert "Page 1 of 2 (10 in all)" in exact and "more than" not in exact
+    whole = client.get("/admin/users?q=carer").get_data(as_text=True)
+    assert "Page 1 of 8 (39 in all)" in whole and "more than" not in whole
+
+
 def test_unknown_user_is_404(client, auth, users):
     auth.as_role(users, "admin")
     assert client.get("/admin/users/999999").status_code == 404

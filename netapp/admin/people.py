@@ -3,6 +3,7 @@ matching, read in one statement and written in Python."""
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import url_for
@@ -16,6 +17,21 @@ __all__ = ["people_page"]
 
 _INT = sa.Integer()
 _LABELS = {role.value: role.label for role in Role}
+
+# The pager counts the accounts matching only as far as the end of this many pages, the one
+# shown and those after it; past that it says "more than". Counting every account (25,000 on
+# the demo data) for each page of the list cost more than the rest of the page, and a search
+# found in many names ("an") read every name to count them.
+PAGES_COUNTED = 8
+
+
+@dataclass
+class CountedPage(paging.Page):
+    """A page of the list whose ``total`` is counted only as far as the end of
+    ``PAGES_COUNTED`` pages from this one (this one included): ``more`` says there are more
+    than that, and then ``total`` and ``pages`` are that far, each read "more than"."""
+
+    more: bool = False
 
 
 def _matching(users, searched: bool, with_role: bool) -> list:
@@ -35,8 +51,9 @@ def _matching(users, searched: bool, with_role: bool) -> list:
 @functools.cache
 def _page_statement(searched: bool, with_role: bool) -> sa.Select:
     """A page of accounts by name (the index ``ix_users_display_name``), each with its roles
-    (their values joined by commas) and the number matching: parameters ``per_page`` and
-    ``skip``, with ``like`` and ``role`` when searched. Built once per process."""
+    (their values joined by commas) and the number matching, counted up to ``upto``:
+    parameters ``per_page``, ``skip`` and ``upto``, with ``like`` and ``role`` when searched.
+    Built once per process."""
     listed, counted = User.__table__.alias("u"), User.__table__.alias("t")
     page = (sa.select(listed.c.id, listed.c.display_name, listed.c.email,
                       listed.c.is_active_account, listed.c.email_verified_at)
@@ -46,8 +63,9 @@ def _page_statement(searched: bool, with_role: bool) -> sa.Select:
             .offset(sa.bindparam("skip", type_=_INT)).subquery("page"))
     roles = (sa.select(sa.func.aggregate_strings(sa.cast(UserRole.role, sa.String()), ","))
              .where(UserRole.user_id == page.c.id).scalar_subquery())
-    total = (sa.select(sa.func.count()).select_from(counted)
-             .where(*_matching(counted, searched, with_role)).scalar_subquery())
+    first = (sa.select(counted.c.id).where(*_matching(counted, searched, with_role))
+             .limit(sa.bindparam("upto", type_=_INT)).subquery("first"))
+    total = sa.select(sa.func.count()).select_from(first).scalar_subquery()
     return (sa.select(page.c.id, page.c.display_name, page.c.email, page.c.is_active_account,
                       page.c.email_verified_at.is_not(None), roles, total)
             .order_by(page.c.display_name, page.c.id))
@@ -57,14 +75,20 @@ def people_page(q: str, role: Role | None, page: int, per_page: int) -> tuple[pa
                                                                                Markup]:
     """A page of accounts matching ``q`` (in the name, ignoring case, or the email) and
     holding ``role``, and its table's rows as HTML. A page past the last has no rows (and no
-    total, which the page does not show then)."""
-    params = {"per_page": per_page, "skip": (max(page, 1) - 1) * per_page}
+    total, which the page does not show then). The number matching is counted as far as the
+    end of ``PAGES_COUNTED`` pages from this one (``CountedPage``)."""
+    page = max(page, 1)
+    limit = (page - 1 + PAGES_COUNTED) * per_page
+    params = {"per_page": per_page, "skip": (page - 1) * per_page, "upto": limit + 1}
     if q:
         params["like"] = f"%{q.lower()}%"
     if role is not None:
         params["role"] = role.value
     rows = networks._rows(_page_statement(bool(q), role is not None), params)
-    return (paging.Page(rows, rows[0][6] if rows else 0, page, per_page), _rows_html(rows))
+    total = rows[0][6] if rows else 0
+    more = total > limit
+    return (CountedPage(rows, limit if more else total, page, per_page, more=more),
+            _rows_html(rows))
 
 
 def _rows_html(rows) -> Markup:
