@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 
+from netapp import reads
 from netapp.extensions import db
 from netapp.models import AuditEntry, User
 from netapp.models.base import utcnow
@@ -196,9 +197,8 @@ def log_page(page: int, per_page: int, *, counts_page: int | None = None,
     if counts_page is not None:
         values.update(counts_per_page=COUNTS_PER_PAGE + 1,
                       counts_skip=(max(counts_page, 1) - 1) * COUNTS_PER_PAGE)
-    # Plain columns: run on the connection, without the ORM's work for each statement.
     entries, counts, names, asked, total = [], [], {}, set(), None
-    for row in db.session.connection().execute(statement, values).all():
+    for row in reads.rows(statement, values):
         part = row[0]
         if part == "entry":
             entries.append(Entry(*row[1:7], _detail(row[7]), row[8]))

@@ -21,6 +21,7 @@ from functools import cache
 import sqlalchemy as sa
 from flask import url_for
 
+from netapp import reads
 from netapp.extensions import db
 from netapp.models import (
     DiscussionPost,
@@ -379,10 +380,10 @@ def thread_page(viewer: User, thread_id: int, page: int, per_page: int = POSTS_P
     viewer may read the network), the network from the process's copy. Raises NotFound as
     ``thread_for_reading`` does."""
     page = max(page, 1)
-    rows = db.session.connection().execute(
+    rows = reads.rows(
         _thread_with_posts_statement(),
         {"viewer": viewer.id, "verified": bool(viewer.is_verified), "thread": thread_id,
-         "limit": per_page, "offset": (page - 1) * per_page}).all()
+         "limit": per_page, "offset": (page - 1) * per_page})
     if not rows:
         raise NotFound(thread_id)
     first = rows[0]

@@ -28,6 +28,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, contains_eager
 from sqlalchemy.orm.attributes import set_committed_value
 
+from netapp import reads
 from netapp.extensions import db
 from netapp.models import (
     EmailOptOut,
@@ -791,10 +792,10 @@ def event_page(viewer: User, event_id: int) -> EventPage:
     Raises NotFound, as event_for does, for an event the viewer may not see.
     """
     staff = viewer.has_role(Role.COORDINATOR, Role.ADMIN)
-    row = db.session.connection().execute(_page_statement(staff),
-                                          {"viewer": viewer.id, "event": event_id}).first()
-    if row is None:
+    found = reads.rows(_page_statement(staff), {"viewer": viewer.id, "event": event_id})
+    if not found:
         raise NotFound(event_id)
+    row = found[0]
     event = EventFacts(*row[:len(_FACTS)])
     (status, attended, place, going, waiting, lead_row, member, follows, going_list,
      waiting_list) = row[len(_FACTS):]

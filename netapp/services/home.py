@@ -8,6 +8,7 @@ from functools import cache, lru_cache
 
 import sqlalchemy as sa
 
+from netapp import reads
 from netapp.extensions import db
 from netapp.models import (
     Event,
@@ -186,13 +187,13 @@ def home_summary(user: User) -> HomeSummary:
     a second for the live check of who may be suggested as a peer when they are not the
     ones this process last suggested."""
     expected = peers.expected(user)
-    connection = db.session.connection()
+    dialect = db.engine.dialect
     values = {"me": user.id, "now": utcnow(), "verified": bool(user.is_verified),
               "peers": list(expected)}
-    if connection.dialect.name == "postgresql":
-        rows = connection.exec_driver_sql(_driver_sql(connection.dialect), values).all()
+    if dialect.name == "postgresql":
+        rows = reads.driver_rows(_driver_sql(dialect), values)
     else:
-        rows = connection.execute(_statement(connection.dialect.name), values).all()
+        rows = db.session.connection().execute(_statement(dialect.name), values).all()
     by_kind: dict[str, list] = {}
     for row in rows:
         by_kind.setdefault(row[0], []).append(row)

@@ -18,6 +18,7 @@ from flask import current_app, url_for
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from matching import suggest_mentors
+from netapp import reads
 from netapp.extensions import db
 from netapp.models import (
     AuditEntry,
@@ -662,8 +663,7 @@ def _page_statement():
 
 def member_page(member: User) -> MemberPage:
     """The member's mentoring page: their mentor or open requests, and up to 5 suggestions."""
-    # Plain columns: run on the connection, without the ORM's work for each statement.
-    rows = db.session.connection().execute(_page_statement(), {"member": member.id}).all()
+    rows = reads.rows(_page_statement(), {"member": member.id})
     wants = bool(rows[0].wants)
     current = [Current(m_id, status, at, mentor_id, Person(mentor_id, name))
                for _, m_id, status, at, mentor_id, name in rows if m_id is not None]

@@ -13,7 +13,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from netapp.extensions import db
+from netapp import reads
 from netapp.models import (
     AssessmentScore,
     NetworkMembership,
@@ -80,9 +80,7 @@ def own_page(user: User, framework_id: int):
     """(the member's profile as a plain row of ``PROFILE_COLUMNS`` with its organisation's
     name and service type, or None; ``profiles.profile_view(me, me)``;
     the latest finished self-assessment as ``lqf.Finished`` or None) in one statement."""
-    # Plain columns: run on the connection, without the ORM's work for each statement.
-    rows = db.session.connection().execute(
-        _statement(), {"user_id": user.id, "framework_id": framework_id}).all()
+    rows = reads.rows(_statement(), {"user_id": user.id, "framework_id": framework_id})
     topics: dict[str, list[int]] = {"need": [], "offer": []}
     joined, scores, done, profile = [], {}, None, None
     for row in rows:
@@ -161,8 +159,8 @@ def assessments_page(user_id: int, framework_id: int):
     process."""
     finished: dict[int, lqf.Finished] = {}
     has_draft, done, names = False, [], None
-    rows = db.session.connection().execute(  # plain columns: no ORM work needed
-        _assessments_statement(), {"user_id": user_id, "framework_id": framework_id}).all()
+    rows = reads.rows(_assessments_statement(),
+                      {"user_id": user_id, "framework_id": framework_id})
     # Read by place (the statement's column order), not by name: a page has a row per score.
     for kind, ref, at, element_id, score, title, url, _ in rows:
         if kind == "done":

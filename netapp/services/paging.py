@@ -9,6 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from netapp import reads
 from netapp.extensions import db
 
 
@@ -53,8 +54,8 @@ def paginate(stmt: sa.Select, page: int, per_page: int, params: dict | None = No
     ORM's work for each statement.
     """
     page = max(page, 1)
-    run = db.session.connection().execute if plain else db.session.execute
-    rows = run(_paged(_Same(stmt), page, per_page), params).all()
+    paged = _paged(_Same(stmt), page, per_page)
+    rows = reads.rows(paged, params or {}) if plain else db.session.execute(paged, params).all()
     if rows:
         total = rows[0].total
     elif page == 1:

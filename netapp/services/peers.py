@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 from threadpoolctl import ThreadpoolController
 
+from netapp import reads
 from netapp.data.lqf import LQF_CODE
 from netapp.extensions import db
 from netapp.models import (
@@ -810,12 +811,12 @@ def peers_page(user: User) -> PeersPage:
     may be suggested when they are not the peers this process last checked for them (as the
     home page does)."""
     guess = expected(user) if user.is_verified and user.is_active_account else ()
-    connection = db.session.connection()
+    dialect = db.engine.dialect
     values = {"me": user.id, "peers": list(guess)}
-    if connection.dialect.name == "postgresql":
-        rows = connection.exec_driver_sql(_page_sql(connection.dialect), values).all()
+    if dialect.name == "postgresql":
+        rows = reads.driver_rows(_page_sql(dialect), values)
     else:
-        rows = connection.execute(_page_statement(connection.dialect.name), values).all()
+        rows = db.session.connection().execute(_page_statement(dialect.name), values).all()
     ids = [row[1] for row in rows if row[0] == "network"]
     known = reference.shared("networks")
     # The process's own copies, read only, unless one is missing (as home does).

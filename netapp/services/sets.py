@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, lazyload
 
+from netapp import reads
 from netapp.extensions import db
 from netapp.models import (
     EmailOptOut,
@@ -348,10 +349,11 @@ def set_page(viewer: User, set_id: int, page: int, per_page: int) -> SetPage:
     first, ``per_page`` a page). The region is named from the process's copy."""
     page = max(page, 1)
     staff = viewer.has_role(Role.COORDINATOR, Role.ADMIN)
-    found = db.session.connection().execute(
+    found = reads.rows(
         _page_statement(bool(viewer.is_verified), staff),
         {"viewer": viewer.id, "set": set_id, "now": utcnow(), "per_page": per_page,
-         "skip": (page - 1) * per_page}).scalar()
+         "skip": (page - 1) * per_page})
+    found = found[0][0] if found else None
     if found is None:
         raise NotYours
     (set_id, name, status, facilitator_id, meets_online, region_id, themes, facilitator,
