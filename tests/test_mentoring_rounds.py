@@ -218,13 +218,17 @@ def test_lock_and_forbid_by_name_and_the_engine_keeps_them(app, client, coordina
     page = client.get(url).text
     assert page.index("Forbidden: <strong>Bob Mentee</strong> with <strong>Meg Mentor</strong>") \
         < page.index("Locked: <strong>Ann Mentee</strong> with <strong>Max Mentor</strong>")
-    found, rules = rounds.round_and_rules(rnd.id)
+    found, rules, picks = rounds.round_rules_and_picks(rnd.id)
     assert (found.id, found.name, found.status) == (rnd.id, rnd.name, rnd.status)
     assert rules == rounds.rules_of(rnd)
     assert [(r.kind, r.mentee, r.mentor) for r in rules] == [
         (PairRuleKind.FORBID, "Bob Mentee", "Meg Mentor"),
         (PairRuleKind.LOCK, "Ann Mentee", "Max Mentor")]
-    assert rounds.round_and_rules(rnd.id + 1000) is None
+    assert picks == rounds.pick_texts(rnd)
+    assert rounds.round_rules_and_picks(rnd.id + 1000) is None
+    # The round's page reads them with the round and its job, in one statement.
+    assert rounds.round_job_and_rules(rnd.id) == (rnd, rules)
+    assert rounds.round_job_and_rules(rnd.id + 1000) is None
 
     _run(client, rnd)
     pairs = dict(db.session.execute(

@@ -75,10 +75,16 @@ def new_round():
 @bp.route("/rounds/<int:round_id>")
 @role_required(*STAFF)
 def round_detail(round_id: int):
-    rnd = _round(round_id)
+    # The round, its job and its rules in one statement.
+    found = rounds_service.round_job_and_rules(round_id)
+    if found is None:
+        abort(404)
+    rnd, rules = found
+    if rnd.status == RoundStatus.RUNNING and rnd.job is not None:
+        jobs.give_up_if_stale(rnd.job)  # a lost run becomes a failed one, which can run again
     return render_template(
         "mentoring/rounds_detail.html", rnd=rnd, where=rounds_service.where(rnd),
-        rules=rounds_service.rules_of(rnd), weights=rounds_service.weights_of(rnd),
+        rules=rules, weights=rounds_service.weights_of(rnd),
         weight_names=rounds_service.WEIGHT_NAMES, form=EmptyForm(),
         editable=rnd.status in rounds_service.EDITABLE)
 
@@ -125,15 +131,16 @@ def round_weights(round_id: int):
 @bp.route("/rounds/<int:round_id>/pairs", methods=["GET", "POST"])
 @role_required(*STAFF)
 def round_rules(round_id: int):
-    # The round and its rules in one statement, as plain values (a failed addition below
-    # changes no rule); the round itself to change it, or to give up on a lost run.
-    found = rounds_service.round_and_rules(round_id)
+    # The round, its rules and its pick lists in one statement, as plain values (a failed
+    # addition below changes no rule); the round itself to change it, or to give up on a lost
+    # run (then the pick lists are read again for it).
+    found = rounds_service.round_rules_and_picks(round_id)
     if found is None:
         abort(404)
-    rnd, rules = found
+    rnd, rules, picks = found
     if request.method == "POST" or (rnd.status == RoundStatus.RUNNING
                                     and rnd.job_id is not None):
-        rnd = _round(round_id)
+        rnd, picks = _round(round_id), None
     form = RuleForm()
     if form.validate_on_submit():
         try:
@@ -147,7 +154,7 @@ def round_rules(round_id: int):
             flash("Saved. It counts from the next run.", "success")
             return redirect(url_for("mentoring.round_rules", round_id=rnd.id))
     editable = rnd.status in rounds_service.EDITABLE
-    mentee_options, mentor_options = _pick_options(rnd) if editable else ("", "")
+    mentee_options, mentor_options = _pick_options(rnd, picks) if editable else ("", "")
     return render_template("mentoring/rounds_pairs.html", rnd=rnd, form=form,
                            mentee_options=mentee_options, mentor_options=mentor_options,
                            rules=rules, remove_form=EmptyForm(), editable=editable)
@@ -162,12 +169,14 @@ def _options(people) -> Markup:
 _PICKS_KEPT = 8  # pick lists a process keeps (``_pick_options``)
 
 
-def _pick_options(rnd: MentoringRound | rounds_service.RoundHead) -> tuple[Markup, Markup]:
-    """The options of the mentee and mentor pick lists (``_options``). A process keeps those
-    of its latest few pools by every row they show (both lists as read, member numbers and
-    names in order: ``pick_texts``), so a pool shown again is not written again; any change
-    is another key, written afresh."""
-    texts = rounds_service.pick_texts(rnd)
+def _pick_options(rnd: MentoringRound | rounds_service.RoundHead,
+                  texts: tuple[str, str] | None = None) -> tuple[Markup, Markup]:
+    """The options of the mentee and mentor pick lists (``_options``), from ``texts`` as
+    ``pick_texts`` has them (None: read now). A process keeps those of its latest few pools
+    by every row they show (both lists as read, member numbers and names in order), so a pool
+    shown again is not written again; any change is another key, written afresh."""
+    if texts is None:
+        texts = rounds_service.pick_texts(rnd)
     kept: OrderedDict = current_app.extensions.setdefault("round_picks", OrderedDict())
     found = kept.get(texts)
     if found is None:

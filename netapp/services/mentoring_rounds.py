@@ -312,12 +312,13 @@ def _pool_page_of(rows: list, show: str, page: int, per_page: int):
 
 
 @lru_cache(maxsize=16)
-def _pick_statement(dialect: str, councils: bridge.Councils, limit: int) -> sa.Select:
-    """The first ``limit`` mentees and the first ``limit`` mentors of the pool by name, as
-    one row of two JSON texts, each a list of [user id, name] in name order. Each list is
+def _pick_columns(dialect: str, councils: bridge.Councils, limit: int) -> tuple:
+    """(mentees, mentors): the first ``limit`` mentees and the first ``limit`` mentors of the
+    pool by name, each as one JSON text, a list of [user id, name] in name order. Each list is
     read from the kept rows by its plain conditions on ``councils``' council areas alone
     (``bridge.pool_list``: no join, no reasons); a list of a thousand people comes as one
-    value, not a thousand rows."""
+    value, not a thousand rows. Each is an uncorrelated subquery, worked out only where the
+    statement asks for its value."""
     def first(show: str):
         rows = bridge.pool_list(councils, show).subquery(show)
         ordered = (sa.select(rows.c.user_id, rows.c.name, rows.c.sort_name)
@@ -329,11 +330,18 @@ def _pick_statement(dialect: str, councils: bridge.Councils, limit: int) -> sa.S
             # again (about 0.3 ms for a thousand names).
             listed = sa.func.array_to_json(sa.func.array(
                 sa.select(person).order_by(*_by_name(ordered, dialect)).scalar_subquery()))
-            return sa.cast(listed, sa.Text).label(show)
+            return sa.cast(listed, sa.Text)
         listed = sql_lists.in_order(person, *_by_name(ordered, dialect))
-        return sa.select(sa.cast(listed, sa.Text)).scalar_subquery().label(show)
+        return sa.select(sa.cast(listed, sa.Text)).scalar_subquery()
 
-    return sa.select(first("mentees"), first("mentors"))
+    return first("mentees"), first("mentors")
+
+
+@lru_cache(maxsize=16)
+def _pick_statement(dialect: str, councils: bridge.Councils, limit: int) -> sa.Select:
+    """``_pick_columns`` as one row of two JSON texts."""
+    mentees, mentors = _pick_columns(dialect, councils, limit)
+    return sa.select(mentees.label("mentees"), mentors.label("mentors"))
 
 
 def pick_texts(rnd: MentoringRound | RoundHead, limit: int = 1000) -> tuple[str, str]:
@@ -423,26 +431,87 @@ def rules_of(rnd: MentoringRound) -> list[Rule]:
 
 @cache
 def _round_and_rules_statement() -> sa.Select:
-    """``_round_head_statement`` with ``_rules_statement``'s rows as one JSON list of [id,
-    kind's stored value, mentee's name, mentor's name], in the same order."""
+    """``_round_head_statement`` with ``_listed_rules``."""
+    return _round_head_statement().add_columns(_listed_rules().label("rules"))
+
+
+def _listed_rules() -> sa.ScalarSelect:
+    """``_rules_statement``'s rows (parameter ``round``) as one JSON list of [id, kind's
+    stored value, mentee's name, mentor's name], in the same order (``_rules_from``)."""
     rules = _rules_statement().subquery("rules")
     rule_id, kind, mentee, mentor = rules.c
-    listed = sql_lists.in_order(sql_lists.json_array(rule_id, kind, mentee, mentor), kind,
-                                rule_id)
-    return _round_head_statement().add_columns(
-        sa.select(listed).scalar_subquery().label("rules"))
+    return sa.select(sql_lists.in_order(sql_lists.json_array(rule_id, kind, mentee, mentor),
+                                        kind, rule_id)).scalar_subquery()
 
 
-def round_and_rules(round_id: int) -> tuple[RoundHead, list[Rule]] | None:
-    """(the round as ``RoundHead``, ``rules_of`` it), or None: one statement, not two."""
-    found = db.session.connection().execute(_round_and_rules_statement(),
-                                            {"round": round_id}).one_or_none()
+def _rules_from(listed) -> list[Rule]:
+    """``rules_of``'s rules from ``_listed_rules``' list (None: no rule)."""
+    return [Rule(rule_id, PairRuleKind(kind), _GONE if mentee is None else mentee,
+                 _GONE if mentor is None else mentor)
+            for rule_id, kind, mentee, mentor in listed or ()]
+
+
+@lru_cache(maxsize=16)
+def _rules_and_picks_statement(dialect: str, councils: bridge.Councils,
+                               limit: int) -> sa.Select:
+    """``_round_and_rules_statement`` (parameter ``round``) with ``_pick_columns``' two
+    lists, read only for a round that can still change (NULL for any other)."""
+    editable = MentoringRound.status.in_(EDITABLE)
+    return _round_and_rules_statement().add_columns(
+        *(sa.case((editable, listed)).label(name)
+          for name, listed in zip(("mentees", "mentors"),
+                                  _pick_columns(dialect, councils, limit), strict=True)))
+
+
+def round_rules_and_picks(round_id: int, limit: int = 1000, checked: bool = False):
+    """(the round as ``RoundHead``, ``rules_of`` it, ``pick_texts`` of it, or None for a
+    round that can't change), or None when there is no such round: one statement once this
+    process knows the round's region, which the pick lists are written for. The region read
+    with them is checked: a round whose region is not the one known is read again for its
+    own (``checked``: already read again)."""
+    regions: dict = current_app.extensions.setdefault("round_regions", {})
+    region_id = regions.get(round_id, _NOT_KNOWN)
+    if region_id is _NOT_KNOWN:
+        known = round_head(round_id)
+        if known is None:
+            return None
+        region_id = regions[round_id] = known.region_id
+    statement = _rules_and_picks_statement(db.session.connection().dialect.name,
+                                           bridge.councils(region_id), limit)
+    rows = _pool_rows(statement, {"round": round_id})
+    if not rows:
+        regions.pop(round_id, None)
+        return None
+    found_id, name, status, found_region, job_id, rules, mentees, mentors = rows[0]
+    # The driver's text reads the status as its stored value.
+    rnd = RoundHead(found_id, name, RoundStatus(status), found_region, job_id)
+    if rnd.region_id != region_id:
+        regions[round_id] = rnd.region_id
+        if checked:
+            raise RuntimeError(f"round {round_id}'s region changed while it was read")
+        return round_rules_and_picks(round_id, limit, checked=True)
+    # PostgreSQL: NULL for an empty list
+    picks = (mentees or "[]", mentors or "[]") if rnd.status in EDITABLE else None
+    return rnd, _rules_from(rules), picks
+
+
+@cache
+def _round_job_and_rules_statement() -> sa.Select:
+    """The round (parameter ``round``) with its job, and ``_listed_rules``."""
+    return (sa.select(MentoringRound, _listed_rules().label("rules"))
+            .options(sa.orm.joinedload(MentoringRound.job))
+            .where(MentoringRound.id == sa.bindparam("round")))
+
+
+def round_job_and_rules(round_id: int) -> tuple[MentoringRound, list[Rule]] | None:
+    """(the round, with its job loaded, and ``rules_of`` it), or None: one statement, not
+    three (the round, its job, its rules)."""
+    found = db.session.execute(_round_job_and_rules_statement(),
+                               {"round": round_id}).one_or_none()
     if found is None:
         return None
-    *head, rules = found
-    return RoundHead(*head), [Rule(rule_id, PairRuleKind(kind), _GONE if mentee is None
-                                   else mentee, _GONE if mentor is None else mentor)
-                              for rule_id, kind, mentee, mentor in rules or ()]
+    rnd, rules = found
+    return rnd, _rules_from(rules)
 
 
 _ID_IN_NAME = re.compile(r"\(member (\d+)\)\s*$")
