@@ -34,7 +34,7 @@ import sqlalchemy as sa
 
 from netapp.extensions import db
 
-__all__ = ["driver_rows", "rows"]
+__all__ = ["driver_rows", "rows", "scalar"]
 
 
 @dataclass(slots=True)
@@ -76,6 +76,12 @@ def rows(statement: sa.Select | sa.CompoundSelect, params: dict) -> list:
                 _learn_columns(plan, description, dialect)
             return _typed(plan, found)
     return db.session.connection().execute(statement, params).all()
+
+
+def scalar(statement: sa.Select | sa.CompoundSelect, params: dict) -> Any:
+    """The first column of the first row of ``rows(statement, params)``, or None if none."""
+    found = rows(statement, params)
+    return found[0][0] if found else None
 
 
 def driver_rows(text: str, params: dict) -> list:

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from netapp import reads
 from netapp.extensions import db
 from netapp.members import bp
 from netapp.members._common import current_member
@@ -22,7 +23,7 @@ from netapp.members.forms import (
     assessment_form,
     networks_form,
 )
-from netapp.models import Organisation, Profile, ServiceType
+from netapp.models import Organisation, Profile, ServiceType, member_offers
 from netapp.services import lqf, networks, profiles, reference
 from netapp.services import mentoring as mentoring_service
 
@@ -107,7 +108,7 @@ def _about_shown(user_id: int):
     """(``_about_saved(user_id)``, ``profiles.organisations_near`` its council) in one
     statement, for a page that only shows them."""
     profile, near = None, []
-    for row in db.session.connection().execute(_about_shown_statement(), {"user_id": user_id}):
+    for row in reads.rows(_about_shown_statement(), {"user_id": user_id}):
         if row.kind == "saved":
             profile = row
         else:
@@ -279,20 +280,37 @@ def edit_needs():
     return _needs(wizard=False)
 
 
+@cache
+def _offer_statement():
+    """The saved mentoring offer as one plain row (none before a profile exists): what the
+    form shows of the profile, with the ids of the topics offered joined by commas (NULL when
+    none). One statement, where loading the profile as an object and then its topics took
+    two."""
+    offered = (sa.select(sa.func.aggregate_strings(sa.cast(member_offers.c.topic_id,
+                                                           sa.String()), ","))
+               .where(member_offers.c.user_id == Profile.user_id).scalar_subquery())
+    return (sa.select(Profile.mentor_capacity, Profile.onboarding_step,
+                      Profile.mentor_availability, Profile.mentor_note,
+                      offered.label("offers"))
+            .where(Profile.user_id == sa.bindparam("user_id", type_=sa.Integer())))
+
+
 def _mentoring(wizard: bool):
     user = current_member()
-    profile = db.session.get(Profile, user.id)
     form = MentoringForm()
     # The process's copies: the form only reads their ids and names (merging each topic into
     # the request's session cost about a third of a millisecond).
     form.set_topics(reference.shared("topics").values())
-    if request.method == "GET" and profile is not None:
+    # Only shown on a GET; a POST saves what was sent.
+    profile = None if request.method != "GET" else db.session.connection().execute(
+        _offer_statement(), {"user_id": user.id}).first()
+    if profile is not None:
         if profile.mentor_capacity:
             form.will_mentor.data = "yes"
             form.capacity.data = str(profile.mentor_capacity)
         elif profile.onboarding_step in ("mentoring", "networks"):
             form.will_mentor.data = "no"
-        form.set_selected(profiles.offer_ids(user.id))
+        form.set_selected([int(i) for i in profile.offers.split(",")] if profile.offers else [])
         form.availability.data = profile.mentor_availability
         form.note.data = profile.mentor_note
     if form.validate_on_submit():

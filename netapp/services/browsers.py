@@ -14,7 +14,7 @@ from functools import cache
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
-from netapp.extensions import db
+from netapp import reads
 from netapp.models import UserSession
 from netapp.models.base import utcnow
 from netapp.services import paging, sessions
@@ -69,7 +69,7 @@ def signed_in_browsers(user_id: int, this_session_id: int | None,
     elif page == 1:
         total = 0
     else:  # past the end: no row carries the total
-        total = db.session.connection().execute(_count_of_live_sessions(), params).scalar_one()
+        total = reads.scalar(_count_of_live_sessions(), params)
         page = max(1, math.ceil(total / PER_PAGE))
         rows = _page_rows(params, page)
     items = [BrowserRow(id=row.id, browser=sessions.describe_browser(row.user_agent),
@@ -81,6 +81,5 @@ def signed_in_browsers(user_id: int, this_session_id: int | None,
 
 
 def _page_rows(params: dict, page: int) -> list:
-    return db.session.connection().execute(
-        _page_of_live_sessions(),
-        {**params, "per_page": PER_PAGE, "skip": (page - 1) * PER_PAGE}).all()
+    return reads.rows(_page_of_live_sessions(),
+                      {**params, "per_page": PER_PAGE, "skip": (page - 1) * PER_PAGE})

@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 import sqlalchemy as sa
 
-from netapp.extensions import db
+from netapp import reads
 from netapp.models import (
     Event,
     EventRsvp,
@@ -84,10 +84,9 @@ def my_events(viewer, page: int, per_page: int) -> paging.Page:
     any others they have said they're going to: a page of ``Line``s. (A page past the end is
     empty and its total not counted: the page then shows no pages.)"""
     page = max(page, 1)
-    rows = db.session.connection().execute(
-        _my_events_statement(bool(viewer.is_verified)),
-        {"viewer": viewer.id, "now": utcnow(), "limit": per_page,
-         "offset": (page - 1) * per_page}).all()
+    rows = reads.rows(_my_events_statement(bool(viewer.is_verified)),
+                      {"viewer": viewer.id, "now": utcnow(), "limit": per_page,
+                       "offset": (page - 1) * per_page})
     total = rows[0][-1] if rows else 0
     return paging.Page([Line(*row[:-1]) for row in rows], total, page, per_page)
 
@@ -139,10 +138,9 @@ def network_events(viewer, network: Network, page: int, per_page: int,
     or past, newest first), as ``Line``s. An affinity network's events are read only for its
     members. (A page past the end is empty and its total not counted.)"""
     page = max(page, 1)
-    rows = db.session.connection().execute(
-        _network_statement(upcoming, network.is_affinity),
-        {"viewer": viewer.id, "network": network.id, "now": utcnow(), "limit": per_page,
-         "offset": (page - 1) * per_page}).all()
+    rows = reads.rows(_network_statement(upcoming, network.is_affinity),
+                      {"viewer": viewer.id, "network": network.id, "now": utcnow(),
+                       "limit": per_page, "offset": (page - 1) * per_page})
     standing = Standing(bool(rows[0][1]), bool(rows[0][7]))
     lines = [Line(row[1], row[2], row[3], row[4], row[5], row[6], network.name, row[7],
                   row[8]) for row in rows[1:]]

@@ -126,8 +126,7 @@ def mentor_page(mentor: User) -> MentorPage:
     columns and the topics they'd like help with, for their cards (the same cards as
     ``profiles.profile_cards`` with ``leave_out={"offer"}``)."""
     # Plain columns: run on the connection, without the ORM's work for the statement.
-    rows = db.session.connection().execute(_mentor_page_statement(mentor.is_verified),
-                                           {"mentor": mentor.id}).all()
+    rows = reads.rows(_mentor_page_statement(mentor.is_verified), {"mentor": mentor.id})
     both = [MenteeRow(*row[2:10]) for row in rows if row.id is not None]
     waiting = sorted((m for m in both if m.status in OPEN),
                      key=lambda m: (m.created_at, m.id))

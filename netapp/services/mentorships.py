@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from flask import current_app, url_for
 from sqlalchemy.orm import aliased, joinedload
 
+from netapp import reads
 from netapp.extensions import db
 from netapp.models import (
     GoalStatus,
@@ -219,8 +220,8 @@ def due_days(began: date, today: date) -> list[int]:
 
 
 def _answered_days(mentorship_id: int, user_id: int) -> set[int]:
-    return set(db.session.connection().execute(
-        _answered_statement(), {"mentorship": mentorship_id, "user": user_id}).scalars())
+    return {row[0] for row in reads.rows(
+        _answered_statement(), {"mentorship": mentorship_id, "user": user_id})}
 
 
 @lru_cache(maxsize=1)
@@ -247,9 +248,8 @@ def page_for(user: User, mentorship_id: int, *, meetings_page: int = 1,
     ``NotYours`` on the same terms as ``relationship_for``."""
     names = _elements()[1]  # first: a process without the framework loads it and commits
     meetings_page, messages_page = max(meetings_page, 1), max(messages_page, 1)
-    rows = db.session.connection().execute(
-        _page_statement(meetings_page, messages_page, per_page),
-        {"mentorship": mentorship_id, "user": user.id}).all()
+    rows = reads.rows(_page_statement(meetings_page, messages_page, per_page),
+                      {"mentorship": mentorship_id, "user": user.id})
     head = rows[0] if rows else None
     if (head is None or head.status not in SHOWN
             or user.id not in (head.mentor_id, head.mentee_id)):

@@ -567,7 +567,7 @@ def _me(user: User, space: Space, rows=None) -> tuple[Person, set[int]]:
     suggested to them (``_left_out_columns``): one query, or none when ``rows`` are the rows
     of ``me_statement`` already read, their service type among them."""
     if rows is None:
-        rows = db.session.connection().execute(_me_sql(), {"me": user.id}).all()
+        rows = reads.rows(_me_sql(), {"me": user.id})
     averages = {code: float(value) for kind, _, code, value in rows
                 if kind == "score" and value is not None}
     service = next((code for kind, _, code, _ in rows if kind == "service"), None)

@@ -8,6 +8,7 @@ from functools import cache
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from netapp import reads
 from netapp.data.resources import TOPIC_ELEMENTS
 from netapp.extensions import db
 from netapp.models import (
@@ -61,8 +62,7 @@ def by_element(fw: Framework, level: int | None = None,
 
 def resource_rows(fw: Framework) -> list:
     """Every resource of the framework as a plain row, by area, element and title."""
-    return db.session.connection().execute(_plain_resources(),
-                                           {"framework_id": fw.id}).all()
+    return reads.rows(_plain_resources(), {"framework_id": fw.id})
 
 
 @dataclass(frozen=True)
@@ -112,8 +112,7 @@ def _member_state_statement() -> sa.CompoundSelect:
 
 def member_state(user_id: int, fw: Framework) -> MemberState:
     """The member's level, latest scores, the help they asked for and what they marked done."""
-    rows = db.session.connection().execute(
-        _member_state_statement(), {"user_id": user_id, "framework_id": fw.id}).all()
+    rows = reads.rows(_member_state_statement(), {"user_id": user_id, "framework_id": fw.id})
     level, assessed, scores, needs, done = None, False, {}, [], {}
     for row in rows:
         if row.kind == "level":

@@ -349,11 +349,10 @@ def set_page(viewer: User, set_id: int, page: int, per_page: int) -> SetPage:
     first, ``per_page`` a page). The region is named from the process's copy."""
     page = max(page, 1)
     staff = viewer.has_role(Role.COORDINATOR, Role.ADMIN)
-    found = reads.rows(
+    found = reads.scalar(
         _page_statement(bool(viewer.is_verified), staff),
         {"viewer": viewer.id, "set": set_id, "now": utcnow(), "per_page": per_page,
          "skip": (page - 1) * per_page})
-    found = found[0][0] if found else None
     if found is None:
         raise NotYours
     (set_id, name, status, facilitator_id, meets_online, region_id, themes, facilitator,
@@ -686,8 +685,8 @@ def _flags_statement() -> sa.Select:
 def flags_page(page: int, per_page: int) -> tuple[list[Flag], int]:
     """A page of flags and the number in all, in one statement (a page past the end is empty
     and its total not counted: the page then shows no pages)."""
-    rows = db.session.connection().execute(
-        _flags_statement(), {"limit": per_page, "offset": (max(page, 1) - 1) * per_page}).all()
+    rows = reads.rows(_flags_statement(),
+                      {"limit": per_page, "offset": (max(page, 1) - 1) * per_page})
     return [Flag(*r[:-1]) for r in rows], rows[0][-1] if rows else 0
 
 
@@ -796,7 +795,7 @@ def _roster_statement():
 def roster(set_id: int) -> Roster:
     """Membership and attendance for coordinators, never the notes: one statement of plain
     values."""
-    found = db.session.connection().execute(_roster_statement(), {"set": set_id}).scalar()
+    found = reads.scalar(_roster_statement(), {"set": set_id})
     if found is None:
         raise NotYours
     (set_id, name, status, facilitator_id, meets_online, region_id, facilitator, members,
@@ -851,9 +850,8 @@ def attendance_sheet(viewer: User, set_id: int, meeting_id: int) -> AttendanceSh
     """The attendance form's set, meeting, members and marks, if ``viewer`` facilitates the
     active set and the meeting is one of its own (else ``NotYours``): one statement of plain
     values (``facilitated_set``'s and ``meeting_of``'s rules)."""
-    found = db.session.connection().execute(
-        _sheet_statement(), {"viewer": viewer.id, "set": set_id, "meeting": meeting_id}
-    ).scalar()
+    found = reads.scalar(_sheet_statement(),
+                         {"viewer": viewer.id, "set": set_id, "meeting": meeting_id})
     if found is None:
         raise NotYours
     (set_id, name, status, facilitator_id, meets_online, region_id, meeting_id, starts, ends,

@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 import sqlalchemy as sa
 
+from netapp import reads
 from netapp.data.lqf import LQF_CODE
 from netapp.extensions import db
 from netapp.models import (
@@ -102,8 +103,8 @@ def story_to_edit(viewer: User, story_id: int
     """For the edit form when only shown: the story as ``story_for_reading`` reads it (the
     same ``NotFound``; the caller checks it is the viewer's own), the ids of its dimensions
     and ``share_choices(viewer)``, in one statement of plain values."""
-    row = db.session.connection().execute(
-        _to_edit_statement(), {"story": story_id, "viewer": viewer.id}).first()
+    found = reads.rows(_to_edit_statement(), {"story": story_id, "viewer": viewer.id})
+    row = found[0] if found else None
     if row is None:
         raise NotFound(story_id)
     theirs = [int(i) for i in _json(row.networks) or ()]

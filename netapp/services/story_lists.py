@@ -9,8 +9,8 @@ from typing import NamedTuple
 
 import sqlalchemy as sa
 
+from netapp import reads
 from netapp.data.lqf import LQF_CODE
-from netapp.extensions import db
 from netapp.models import (
     Dimension,
     Network,
@@ -86,8 +86,7 @@ def stories_page(viewer, page: int, dimension: Dimension | None, per_page: int) 
     params = {"viewer": viewer.id, "limit": per_page, "offset": (page - 1) * per_page}
     if dimension is not None:
         params["dimension"] = dimension.id
-    rows = db.session.connection().execute(
-        _statement(bool(viewer.is_verified), dimension is not None), params).all()
+    rows = reads.rows(_statement(bool(viewer.is_verified), dimension is not None), params)
     names = dict(reference.dimensions(LQF_CODE))
     cards = []
     for *values, codes, _total in rows:

@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 import sqlalchemy as sa
 
-from netapp.extensions import db
+from netapp import reads
 from netapp.models import (
     DiscussionPost,
     DiscussionThread,
@@ -87,10 +87,9 @@ def threads_page(viewer, network: Network, page: int, per_page: int
     ``is_lead`` decide it) and a page of the network's threads, most recently active first.
     Nothing of an affinity network's threads is read for anyone outside it."""
     page = max(page, 1)
-    rows = db.session.connection().execute(
-        _statement(network.is_affinity),
-        {"viewer": viewer.id, "network": network.id, "limit": per_page,
-         "offset": (page - 1) * per_page}).all()
+    rows = reads.rows(_statement(network.is_affinity),
+                      {"viewer": viewer.id, "network": network.id, "limit": per_page,
+                       "offset": (page - 1) * per_page})
     standing = rows[0]  # ordered before the threads
     member, follows, lead = bool(standing[1]), bool(standing[3]), bool(standing[6])
     verified = bool(viewer.is_verified)
