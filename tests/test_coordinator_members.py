@@ -437,6 +437,21 @@ def test_only_staff_looks_are_audited(client, auth, users, people, role, audited
     assert count == (1 if audited else 0)
 
 
+@pytest.mark.parametrize("role", ["admin", "coordinator"])
+def test_a_staff_look_at_no_open_account_is_404_and_not_audited(client, auth, users, people,
+                                                                 role):
+    leo = people["leo"]
+    leo.is_active_account = False
+    db.session.commit()
+    auth.login(users[role].email)
+    assert client.get(f"/members/{leo.id}").status_code == 404
+    assert client.get("/members/999999").status_code == 404
+    assert client.get(f"/members/{people['olga'].id}").status_code == 200
+    entries = db.session.execute(sa.select(AuditEntry.actor_id, AuditEntry.target_id)
+                                 .where(AuditEntry.action == "profile.viewed_by_staff")).all()
+    assert entries == [(users[role].id, str(people["olga"].id))]
+
+
 def test_the_console_menu_links_to_each_part(client, auth, users):
     auth.login(users["coordinator"].email)
     html = client.get("/coordinator/").get_data(as_text=True)

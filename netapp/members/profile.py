@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from functools import cache, lru_cache
 
-import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
@@ -16,7 +15,7 @@ from netapp.extensions import db
 from netapp.members import bp
 from netapp.members._common import averages_chart, current_member, radar_chart
 from netapp.members.forms import visibility_form
-from netapp.models import AuditEntry, Profile, Role
+from netapp.models import Profile, Role
 from netapp.services import audit, lqf, member_profile, own_profile, profiles
 
 # The /me page's links: the same for everyone, so built once per process (for each root the
@@ -145,16 +144,21 @@ def profile(user_id: int):
     layout = lqf.shared_layout()  # only shown: nothing merged into this request
     # The owner's profile, whether the viewer shares a network with them, their needs, offers,
     # networks and latest self-assessment's scores: one statement.
-    view = member_profile.profile_page(viewer, user_id, layout.framework.id)
-    if view is None:
-        abort(404)
-    if viewer.has_role(Role.COORDINATOR, Role.ADMIN):
+    staff = viewer.has_role(Role.COORDINATOR, Role.ADMIN)
+    if staff:
         # Staff see more of a profile than members do, so each look is on the record.
         # The target named by type and id alone: reading the account (and its roles) for that
-        # cost two statements. The entry (as ``audit.record`` would make it) is inserted as a
-        # plain row, without the ORM's flush of an object for it.
-        db.session.connection().execute(sa.insert(AuditEntry), audit.entries_for_many(
-            viewer.id, "profile.viewed_by_staff", "User", [user_id])[0])
+        # cost two statements. The entry (as ``audit.record`` would make it) is written by the
+        # page's own statement, only when the profile is shown.
+        view = member_profile.staff_profile_page(viewer, user_id, layout.framework.id,
+                                                 audit.entries_for_many(
+                                                     viewer.id, "profile.viewed_by_staff",
+                                                     "User", [user_id])[0])
+    else:
+        view = member_profile.profile_page(viewer, user_id, layout.framework.id)
+    if view is None:
+        abort(404)
+    if staff:
         db.session.commit()
     chart = None
     if "lqf" in view["shown"] and view["scores"]:

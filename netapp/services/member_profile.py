@@ -18,6 +18,7 @@ from sqlalchemy.orm import aliased
 from netapp.extensions import db
 from netapp.models import (
     AssessmentScore,
+    AuditEntry,
     NetworkKind,
     NetworkMembership,
     Organisation,
@@ -126,6 +127,47 @@ def profile_page(viewer: User, owner_id: int, framework_id: int = 0,
     rows = db.session.connection().execute(
         _statement(bool(viewer.is_verified)),
         {"owner": owner_id, "viewer": viewer.id, "framework": framework_id}).all()
+    return _view(viewer, rows, preview)
+
+
+def staff_profile_page(viewer: User, owner_id: int, framework_id: int,
+                       look: dict[str, Any]) -> dict[str, Any] | None:
+    """``profile_page(viewer, owner_id, framework_id)`` for a staff member, writing ``look``
+    (an audit entry's columns, as ``audit.entries_for_many`` gives them) to the audit log
+    when the owner's account is open, as the same statement on PostgreSQL (a data-modifying
+    WITH). The caller commits, and the entry waits for that: one statement, instead of the
+    page's and the entry's. Elsewhere (SQLite) the entry is inserted after the page's rows
+    are read, when the page is found."""
+    values = {"owner": owner_id, "viewer": viewer.id, "framework": framework_id}
+    connection = db.session.connection()
+    verified = bool(viewer.is_verified)
+    if connection.dialect.name == "postgresql":
+        rows = connection.execute(_audited_statement(verified), {
+            **values, **{f"look_{key}": value for key, value in look.items()}}).all()
+        return _view(viewer, rows, None)
+    view = _view(viewer, connection.execute(_statement(verified), values).all(), None)
+    if view is not None:
+        connection.execute(sa.insert(AuditEntry), look)
+    return view
+
+
+@cache
+def _audited_statement(viewer_is_verified: bool):
+    """``_statement`` with an audit entry written when the owner's account is open: its
+    columns are the parameters ``look_<column>`` (``created_at``, ``actor_id``, ``action``,
+    ``target_type``, ``target_id``, ``detail``)."""
+    columns = ("created_at", "actor_id", "action", "target_type", "target_id", "detail")
+    table = AuditEntry.__table__
+    entry = (sa.select(*(sa.bindparam(f"look_{name}", type_=table.c[name].type)
+                         for name in columns))
+             .where(sa.exists().where(User.id == sa.bindparam("owner", type_=sa.Integer()),
+                                      User.is_active_account)))
+    written = sa.insert(AuditEntry).from_select(list(columns), entry).cte("look")
+    return _statement(viewer_is_verified).add_cte(written)
+
+
+def _view(viewer: User, rows: list, preview: str | None) -> dict[str, Any] | None:
+    """The page's view from the rows of ``_statement``: None when there is no open account."""
     if not rows or not rows[0].is_active_account:
         return None
     first = rows[0]
