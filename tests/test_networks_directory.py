@@ -14,9 +14,17 @@ import pytest
 import sqlalchemy as sa
 
 from netapp.extensions import db
-from netapp.models import Element, LocalAuthority, ServiceType
+from netapp.models import (
+    Element,
+    LocalAuthority,
+    Network,
+    NetworkKind,
+    NetworkMembership,
+    Profile,
+    ServiceType,
+)
 from netapp.services import directory as member_directory
-from netapp.services import lqf, profiles
+from netapp.services import lqf, networks, profiles
 from tests.factories import make_user
 from tests.profile_helpers import assess, council, give_profile, join, load_reference
 from tests.statements import count_statements, statements_per_page
@@ -161,6 +169,55 @@ def test_affinity_membership_never_shows_or_filters(client, auth, users, owner):
         return client.get(path).get_data(as_text=True).split('id="results-title"')[1]
 
     assert results("/networks/members?network=bame") == results("/networks/members")
+
+
+def test_a_search_found_by_name_shares_networks_as_the_others_do(app):
+    """A type of service or "can mentor" (found by walking the names) checks per person
+    whether the reader shares a network with them; a council or a strength reads the reader's
+    networks' members once. Both find the same people: in the reader's local network while
+    their council area is for everyone or for networks, in the reader's national network, in
+    the reader's affinity network when listed and the reader's email is confirmed."""
+    load_reference()
+    national = Network(kind=NetworkKind.NATIONAL, code="national-test",
+                       name="A national network", description="")
+    db.session.add(national)
+    db.session.commit()
+    bame = networks.by_code("bame")
+
+    def person(name, council_name="Cornwall", area=profiles.EVERYONE, *joined):
+        made = make_user(name=name, verified=name != "Uma Unconfirmed")
+        give_profile(made, council_name)
+        profiles.set_visibility(made, {"area": area})
+        for network, listed in joined:
+            db.session.add(NetworkMembership(user_id=made.id, network_id=network.id,
+                                             is_listed=listed))
+        db.session.commit()
+        return made
+
+    readers = [person("Vera Confirmed", "Cornwall", profiles.EVERYONE, (national, True),
+                      (bame, False)),
+               person("Uma Unconfirmed", "Cornwall", profiles.EVERYONE, (bame, True)),
+               person("Lee Leeds", "Leeds")]
+    people = {audience: person(f"Area {audience}", "Cornwall", audience)
+              for audience in AUDIENCES}
+    others = {"national": person("Nat National", "Leeds", profiles.ONLY_ME, (national, False)),
+              "listed": person("Lisa Listed", "Leeds", profiles.ONLY_ME, (bame, True)),
+              "unlisted": person("Ulf Unlisted", "Leeds", profiles.ONLY_ME, (bame, False)),
+              "leeds": person("Leo Elsewhere", "Leeds")}
+
+    def found(reader, sharing):
+        return set(db.session.scalars(sa.select(Profile.user_id).where(sharing(reader))))
+
+    for reader in readers:
+        assert found(reader, member_directory._sharing_with) == found(
+            reader, networks.in_sharing_network), reader.display_name
+    by_area = {people[a].id for a in (profiles.EVERYONE, profiles.NETWORKS)}
+    vera, uma, lee = (found(r, member_directory._sharing_with) for r in readers)
+    assert by_area | {others["national"].id, others["listed"].id} <= vera
+    assert by_area <= uma and others["listed"].id not in uma  # not confirmed
+    assert {people[profiles.COORDINATORS].id, people[profiles.ONLY_ME].id,
+            others["unlisted"].id, others["leeds"].id}.isdisjoint(vera | uma)
+    assert others["leeds"].id in lee and not by_area & lee
 
 
 def test_name_search_takes_wildcards_literally(client, auth, users, owner):

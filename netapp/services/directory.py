@@ -28,6 +28,9 @@ from netapp.extensions import db
 from netapp.models import (
     AssessmentScore,
     Framework,
+    Network,
+    NetworkKind,
+    NetworkMembership,
     Organisation,
     Profile,
     Role,
@@ -37,7 +40,7 @@ from netapp.models import (
     member_offers,
 )
 from netapp.services import lqf, networks, paging, profiles, reference, sql_lists
-from netapp.services.audiences import COORDINATORS, EVERYONE, NETWORKS
+from netapp.services.audiences import AREA_DEFAULT, AUDIENCES, COORDINATORS, EVERYONE, NETWORKS
 
 # A score of this or more in the latest self-assessment counts as a strength.
 STRONG = 4
@@ -89,8 +92,9 @@ _STAFF_AUDIENCES = [sa.literal_column(f"'{audience}'", sa.String)
                     for audience in (EVERYONE, NETWORKS, COORDINATORS)]
 
 
-def _field_seen(viewer: User, key: str):
+def _field_seen(viewer: User, key: str, sharing=networks.in_sharing_network):
     """SQL: the viewer may see this field of the member in the row (User, Profile joined).
+    ``sharing(viewer)``: SQL, the viewer shares a network with the member in the row.
 
     Reading a choice out of the JSON column is the costly part on PostgreSQL, so each
     condition reads it as few times as it can.
@@ -99,20 +103,51 @@ def _field_seen(viewer: User, key: str):
     if viewer.has_role(Role.COORDINATOR, Role.ADMIN):
         seen = audience.in_(_STAFF_AUDIENCES)
     else:
-        seen = sa.or_(audience == EVERYONE,
-                      sa.and_(audience == NETWORKS, networks.in_sharing_network(viewer)))
+        seen = sa.or_(audience == EVERYONE, sa.and_(audience == NETWORKS, sharing(viewer)))
     # Written on the profile alone, so the database can check it while reading profiles.
     return sa.or_(Profile.user_id == viewer.id, seen)
 
 
-def _filter_seen(viewer: User, key: str):
+def _filter_seen(viewer: User, key: str, by_name: bool):
     """SQL: ``_field_seen`` written as a CASE, for a search's filters. PostgreSQL cannot
     estimate how many people a choice read out of the JSON column keeps, and guessed almost
     none (0.5%): it then read every profile and sorted the matches, where most people show
-    most fields. A CASE it estimates at one in two, so it walks the open accounts' names in
-    order and stops at the first ``MOST_COUNTED`` matches when a filter keeps many people,
-    and still starts from a filter's own index when that keeps few."""
-    return sa.case((_field_seen(viewer, key), sa.true()), else_=sa.false())
+    most fields. A CASE it estimates at one in two, so for a search whose matches are found
+    by name (``by_name``: ``_found_by_name``) it walks the open accounts' names in order and
+    stops at the first ``MOST_COUNTED + 1`` matches. Such a search checks whether the reader
+    shares a network with a person per person (``_sharing_with``); the others read the
+    reader's networks' memberships once (``networks.in_sharing_network``), as they start
+    from the few people a council or a strength keeps."""
+    sharing = _sharing_with if by_name else networks.in_sharing_network
+    return sa.case((_field_seen(viewer, key, sharing), sa.true()), else_=sa.false())
+
+
+def _found_by_name(search: Search) -> bool:
+    """Whether the search's first matches are found by walking the names in order: a type of
+    service or "can mentor" keeps many people (a third, a sixth of them on the demo data); a
+    council or a strength keeps few, found from their own index and then sorted."""
+    return search.council_id is None and search.strength_id is None
+
+
+def _sharing_with(viewer: User):
+    """SQL: ``networks.in_sharing_network(viewer)`` (the same rules) as one correlated test on
+    the person's profile, made only for a field the person shows to their networks.
+
+    PostgreSQL charges the uncorrelated subqueries' start (reading the viewer's networks'
+    whole memberships) again for each profile it would look up by id, so with them it never
+    walked the names in order and read and sorted every profile instead.
+    """
+    mine, theirs = aliased(NetworkMembership), aliased(NetworkMembership)
+    kinds = [Network.kind == NetworkKind.NATIONAL]
+    if viewer.is_verified:
+        kinds.append(sa.and_(Network.kind == NetworkKind.AFFINITY, theirs.is_listed.is_(True)))
+    area = sa.func.coalesce(Profile.visibility["area"].as_string(), AREA_DEFAULT)
+    kinds.append(sa.and_(Network.kind == NetworkKind.LOCAL,
+                         area.not_in(sorted(set(AUDIENCES) - {EVERYONE, NETWORKS}))))
+    return (sa.exists().where(theirs.user_id == Profile.user_id, mine.user_id == viewer.id,
+                              mine.network_id == theirs.network_id,
+                              Network.id == theirs.network_id, sa.or_(*kinds))
+            .correlate(Profile))
 
 
 def _strong_in(element_id: int):
@@ -191,6 +226,7 @@ def query(viewer: User, search: Search) -> sa.Select:
         stmt = stmt.where(User.profile_exists.is_(True))
     else:
         stmt = stmt.join(Profile, Profile.user_id == User.id)
+    by_name = _found_by_name(search)
     if search.name:
         # lower() rather than ILIKE: the same matches, and PostgreSQL checks it on the names
         # in ix_users_listed_by_name without reading the users themselves.
@@ -198,21 +234,21 @@ def query(viewer: User, search: Search) -> sa.Select:
                                    sa.bindparam(SEARCHED, search.name.lower(), sa.String)))
     if search.council_id is not None:
         stmt = stmt.where(Profile.local_authority_id == search.council_id,
-                          _filter_seen(viewer, "area"))
+                          _filter_seen(viewer, "area", by_name))
     if search.service_type is not None:
         stmt = stmt.where(
             Profile.organisation_id.in_(sa.select(Organisation.id)
                                         .where(Organisation.service_type == search.service_type)),
-            _filter_seen(viewer, "organisation"))
+            _filter_seen(viewer, "organisation", by_name))
     if search.strength_id is not None:
         # The strong people found first, once (2,300 of 25,000 for an element on the demo
         # data): the search for one element went from about 21 to 13 ms in PostgreSQL.
         stmt = stmt.where(sql_lists.one_of(User.id, sa.select(
                               _strong_in(search.strength_id).c.user_id).scalar_subquery()),
-                          _filter_seen(viewer, "lqf"))
+                          _filter_seen(viewer, "lqf", by_name))
     if search.can_mentor:
         stmt = stmt.where(Profile.mentor_capacity > 0, Profile.mentoring_paused.is_(False),
-                          _filter_seen(viewer, "offer"))
+                          _filter_seen(viewer, "offer", by_name))
     return stmt.order_by(User.display_name, User.id)
 
 
@@ -241,10 +277,9 @@ def find(viewer: User, search: Search, page: int, per_page: int) -> Found:
     key = ("filters", search.council_id, search.service_type, search.strength_id,
            search.can_mentor, bool(search.name), per_page, reader)
     # A council or a strength keeps few people, found from its own index and counted
-    # alongside; the other filters keep many (a type of service, those who can mentor), so
-    # their first matches are found by name as a name's are.
-    counting = ("alongside" if search.council_id is not None or search.strength_id is not None
-                else "first")
+    # alongside; the other filters keep many, so their first matches are found by name and
+    # counted as a name's are.
+    counting = "first" if _found_by_name(search) else "alongside"
     return _page_of(lambda: query(stand_in, search), page, per_page, reader, viewer.id,
                     counting=counting, key=key, values=values)
 
