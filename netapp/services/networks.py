@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased, lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from netapp import reads
 from netapp.extensions import db
 from netapp.models import (
     LocalAuthority,
@@ -560,10 +561,9 @@ def _rows(stmt: sa.Select, params: dict) -> list:
     so it is counted and read without a transaction, as any statement. Elsewhere (SQLite,
     whose times come back as text for SQLAlchemy's types to read) the statement is executed.
     """
-    connection = db.session.connection()
-    dialect = connection.dialect
+    dialect = db.engine.dialect
     if dialect.name != "postgresql":
-        return connection.execute(stmt, params).all()
+        return db.session.connection().execute(stmt, params).all()
     found = _SENT.get(id(stmt))
     if found is None or found[0] is not stmt:
         compiled = stmt.compile(dialect=dialect)
@@ -581,8 +581,8 @@ def _rows(stmt: sa.Select, params: dict) -> list:
                 if name not in params})
         _SENT[id(stmt)] = found
     if found[1] is None:
-        return connection.execute(stmt, params).all()
-    return connection.exec_driver_sql(found[1], {**found[2], **params}).all()
+        return db.session.connection().execute(stmt, params).all()
+    return reads.driver_rows(found[1], {**found[2], **params})
 
 
 def _position(row) -> int:

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from flask import current_app, has_request_context, request, url_for
 from werkzeug.routing import BuildError
 
+from netapp import reads
 from netapp.extensions import db
 from netapp.models import (
     FormationStatus,
@@ -562,8 +563,7 @@ def _preview_rows(params: dict) -> list:
     expanded it again on each request. ``preview_page`` reads the rows' values as sent (a
     set's status as text, a meeting mode as text), as for the other statements it sends."""
     stmt = _preview_statement()
-    connection = db.session.connection()
-    dialect = connection.dialect
+    dialect = db.engine.dialect
     if dialect.name != "postgresql":
         return networks._rows(stmt, params)
     found = _PREVIEW_SENT[0] if _PREVIEW_SENT else None
@@ -581,7 +581,7 @@ def _preview_rows(params: dict) -> list:
         _PREVIEW_SENT[:] = [found]
     if found[1] is None:
         return networks._rows(stmt, params)
-    return connection.exec_driver_sql(found[1], {**found[2], **params}).all()
+    return reads.driver_rows(found[1], {**found[2], **params})
 
 
 def preview_page(formation: SetFormation, page: int, per_page: int) -> paging.Page:
