@@ -24,6 +24,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased, lazyload
 from sqlalchemy.sql.functions import FunctionElement
 
+from netapp import reads
 from netapp.extensions import db
 from netapp.models import (
     AssessmentScore,
@@ -307,7 +308,7 @@ def search_page(viewer: User, search: Search, page: int, per_page: int):
     # The rows' choices are JSON text and the service type its stored value (sent as plain
     # SQL text on PostgreSQL): as a dict and a ServiceType here.
     rows = [SimpleNamespace(**{
-        **r._mapping, "visibility": json.loads(r.visibility or "{}") or {},
+        **r._asdict(), "visibility": json.loads(r.visibility or "{}") or {},
         "service_type": None if r.service_type is None else ServiceType(r.service_type)})
         for r in found.items]
     cards = profiles.cards_from_values(
@@ -508,8 +509,8 @@ def _first_page_select(ids: sa.Select, reader: tuple[bool, bool]) -> sa.Select:
 
 def _rows(kept: list, params: dict) -> list:
     """The rows of a page statement (``kept``: [the statement, what ``_driver_sql`` made of it
-    once, or None]), run on the session's connection: plain rows need nothing of the ORM's
-    execution (about 0.15 ms a request), and a search has nothing unsaved to flush first.
+    once, or None]): plain rows need nothing of the ORM's execution (about 0.15 ms a
+    request), and a search has nothing unsaved to flush first.
 
     On PostgreSQL a kept statement is sent as its SQL text with its constant values, both
     worked out once: executing it again worked out SQLAlchemy's key for the statement and
@@ -518,15 +519,15 @@ def _rows(kept: list, params: dict) -> list:
     The text still goes through the engine's events, so it is counted and read without a
     transaction as any statement is.
     """
-    connection = db.session.connection()
-    if connection.dialect.name != "postgresql":
-        return connection.execute(kept[0], params).all()
+    dialect = db.engine.dialect
+    if dialect.name != "postgresql":
+        return db.session.connection().execute(kept[0], params).all()
     if kept[1] is None:
-        kept[1] = _driver_sql(kept[0], params, connection.dialect)
+        kept[1] = _driver_sql(kept[0], params, dialect)
     text, constants = kept[1]
     if text is None:
-        return connection.execute(kept[0], params).all()
-    return connection.exec_driver_sql(text, {**constants, **params}).all()
+        return db.session.connection().execute(kept[0], params).all()
+    return reads.driver_rows(text, {**constants, **params})
 
 
 def _driver_sql(stmt: sa.Select, params: dict, dialect) -> tuple[str | None, dict]:
