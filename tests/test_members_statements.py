@@ -6,7 +6,7 @@ import re
 import sqlalchemy as sa
 
 from netapp.models import AuditEntry, Resource
-from netapp.services import lqf, resources
+from netapp.services import lqf, profiles, resources
 from tests.factories import make_user
 from tests.profile_helpers import assess, give_profile, load_reference
 from tests.statements import statements_per_page
@@ -45,6 +45,30 @@ def test_my_resources_runs_a_fixed_number_of_statements(client, auth, users):
     # The signed-in person (SQLite reads them on every request), the member's own level,
     # scores, needs and done resources in one statement, and the framework's resources.
     assert set(counts[1].values()) == {3}
+
+
+def test_my_mentoring_offer_form_runs_a_fixed_number_of_statements(client, auth, users):
+    load_reference()
+    mentor = users["member"]
+    auth.login(mentor.email)
+    counts, pages = [], []
+    for offers in ((), ("leadership",), ("leadership", "finance", "wellbeing", "digital")):
+        if offers:
+            give_profile(mentor, "Leeds", offers=offers, capacity=len(offers) % 3 + 1)
+        counts.append(_counts(client, ["/me/mentoring"])["/me/mentoring"])
+        pages.append(client.get("/me/mentoring").get_data(as_text=True))
+    # The signed-in person (SQLite reads them on every request), then the saved offer with
+    # the topics offered in one statement, whether there is a profile yet or not.
+    assert counts == [2, 2, 2]
+    topics = {t.code: t.id for t in profiles.topics()}
+    ticked = re.compile(r'<input checked id="offer(?:s|_areas)-\d+" name="\w+" '
+                        r'type="checkbox" value="(\d+)">')
+    assert "<input checked" not in pages[0]
+    for page, offers in zip(pages[1:], (("leadership",), ("leadership", "finance",
+                                                          "wellbeing", "digital")), strict=True):
+        assert '<input checked id="will_mentor-0"' in page
+        assert f'<input checked id="capacity-{len(offers) % 3}"' in page
+        assert sorted(int(i) for i in ticked.findall(page)) == sorted(topics[c] for c in offers)
 
 
 def test_editing_my_details_runs_a_fixed_number_of_statements(client, auth, users):

@@ -302,8 +302,9 @@ def _mentoring(wizard: bool):
     # the request's session cost about a third of a millisecond).
     form.set_topics(reference.shared("topics").values())
     # Only shown on a GET; a POST saves what was sent.
-    profile = None if request.method != "GET" else db.session.connection().execute(
-        _offer_statement(), {"user_id": user.id}).first()
+    found = (reads.rows(_offer_statement(), {"user_id": user.id})
+             if request.method == "GET" else [])
+    profile = found[0] if found else None
     if profile is not None:
         if profile.mentor_capacity:
             form.will_mentor.data = "yes"

@@ -15,6 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
+from netapp import reads
 from netapp.extensions import db
 from netapp.models import (
     AssessmentScore,
@@ -123,10 +124,8 @@ def profile_page(viewer: User, owner_id: int, framework_id: int = 0,
 
     ``viewer`` needs ``id``, ``is_verified`` and ``has_role``.
     """
-    # Plain columns: run on the connection, without the ORM's work for each statement.
-    rows = db.session.connection().execute(
-        _statement(bool(viewer.is_verified)),
-        {"owner": owner_id, "viewer": viewer.id, "framework": framework_id}).all()
+    rows = reads.rows(_statement(bool(viewer.is_verified)),
+                      {"owner": owner_id, "viewer": viewer.id, "framework": framework_id})
     return _view(viewer, rows, preview)
 
 
@@ -139,11 +138,13 @@ def staff_profile_page(viewer: User, owner_id: int, framework_id: int,
     page's and the entry's. Elsewhere (SQLite) the entry is inserted after the page's rows
     are read, when the page is found."""
     values = {"owner": owner_id, "viewer": viewer.id, "framework": framework_id}
+    # Begun here, so that the statement runs in the session's transaction, which the caller
+    # commits (``reads.rows`` would otherwise run it on a connection of its own).
     connection = db.session.connection()
     verified = bool(viewer.is_verified)
     if connection.dialect.name == "postgresql":
-        rows = connection.execute(_audited_statement(verified), {
-            **values, **{f"look_{key}": value for key, value in look.items()}}).all()
+        rows = reads.rows(_audited_statement(verified), {
+            **values, **{f"look_{key}": value for key, value in look.items()}})
         return _view(viewer, rows, None)
     view = _view(viewer, connection.execute(_statement(verified), values).all(), None)
     if view is not None:
