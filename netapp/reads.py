@@ -150,6 +150,11 @@ def _plan(statement: Any, dialect: Any, params: dict) -> _Plan:
 def _make_plan(statement: Any, dialect: Any, params: dict) -> _Plan:
     if not isinstance(statement, sa.Select | sa.CompoundSelect):
         return _Plan(statement, None)
+    if isinstance(statement, sa.Select) and any(
+            described.get("entity") is not None and described.get("expr") is described["entity"]
+            for described in statement.column_descriptions):
+        raise ValueError("reads.rows reads plain columns: a statement of whole ORM objects "
+                         "belongs to the session")
     compiled = statement.compile(dialect=dialect)
     if compiled.positional:
         return _Plan(statement, None)

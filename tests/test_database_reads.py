@@ -157,3 +157,11 @@ def test_an_old_plan_is_never_used_for_a_new_statement_at_the_same_address(app, 
         other = sa.select(User.display_name).where(User.id == sa.bindparam("id"))
         reads._PLANS[id(other)] = reads._PLANS[id(first)]  # as if ``other`` took its address
         assert reads.rows(other, {"id": user_id})[0].display_name == "Ann"
+
+
+@POSTGRES_ONLY
+def test_a_statement_of_whole_objects_is_refused(app):
+    with app.app_context():
+        user_id = make_user(email="ann@example.org").id
+        with pytest.raises(ValueError, match="plain columns"):
+            reads.rows(sa.select(User).where(User.id == sa.bindparam("id")), {"id": user_id})

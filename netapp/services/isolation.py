@@ -17,6 +17,7 @@ from functools import cache
 
 import sqlalchemy as sa
 
+from netapp import reads
 from netapp.extensions import db
 from netapp.models import (
     DiscussionPost,
@@ -219,9 +220,8 @@ def _connected_statement():
 def connected(user: User, now: datetime | None = None) -> tuple[MyIndex | None, list[NextStep]]:
     """The member's own stored index (None before the first recompute) and friendly things
     to do next, built from real data: one statement."""
-    (score, parts, computed_at, event_id, title, starts_at, is_online, place) = \
-        db.session.execute(_connected_statement(),
-                           {"me": user.id, "now": now or utcnow()}).one()
+    (score, parts, computed_at, event_id, title, starts_at, is_online, place), = reads.rows(
+        _connected_statement(), {"me": user.id, "now": now or utcnow()})
     index = None if score is None else MyIndex(
         score, tuple((PART_WORDS[p], int((parts or {}).get(p, 0)), PART_MAX[p]) for p in PARTS),
         computed_at)

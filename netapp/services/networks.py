@@ -1122,7 +1122,7 @@ def _mine_statement() -> sa.CompoundSelect:
 def mine(user_id: int) -> tuple[list[Joined], list[Network]]:
     """The member's networks, oldest first, and those they follow, by name, in one
     statement; networks from this process's copy (read them only)."""
-    rows = db.session.execute(_mine_statement(), {"me": user_id}).all()
+    rows = reads.rows(_mine_statement(), {"me": user_id})
     kept = reference.shared("networks")
     if any(row[1] not in kept for row in rows):  # a network made since the copy was read
         kept = {n.id: n for n in reference.networks(row[1] for row in rows)}
