@@ -305,11 +305,8 @@ def test_the_pool_pages_follow_a_council_moved_or_a_region_renamed_at_once(app, 
     assert bridge.NO_COUNCIL in {why for _, _, why in renamed["left_out"]}
 
 
-def test_the_pool_page_reads_a_round_again_when_its_region_is_not_the_one_known(
-        app, client, auth):
-    """The pool page's one statement is written for the region this process knows the round
-    by; the region read with it is checked, so a round in another region, or none, shows its
-    own pool."""
+def _london_round_seen_by_a_coordinator(auth) -> MentoringRound:
+    """A draft round for London over ``_pool_with_every_reason``'s pool, a coordinator signed in."""
     _pool_with_every_reason()
     coordinator = make_user(email="cora@example.org", name="Cora Coordinator",
                             roles=[Role.COORDINATOR])
@@ -318,6 +315,15 @@ def test_the_pool_page_reads_a_round_again_when_its_region_is_not_the_one_known(
     rnd = MentoringRound(name="Round", region_id=london, status=RoundStatus.DRAFT, weights={})
     db.session.add(rnd)
     db.session.commit()
+    return rnd
+
+
+def test_the_pool_page_reads_a_round_again_when_its_region_is_not_the_one_known(
+        app, client, auth):
+    """The pool page's one statement is written for the region this process knows the round
+    by; the region read with it is checked, so a round in another region, or none, shows its
+    own pool."""
+    rnd = _london_round_seen_by_a_coordinator(auth)
     url = f"/mentoring/rounds/{rnd.id}/pool"
 
     def shown():
@@ -344,14 +350,7 @@ def test_the_pairs_page_reads_a_round_again_when_its_region_is_not_the_one_known
     """The pairs page's one statement reads the pick lists of the region this process knows
     the round by; the region read with them is checked, so a round in another region, or
     none, shows its own pool's people."""
-    _pool_with_every_reason()
-    coordinator = make_user(email="cora@example.org", name="Cora Coordinator",
-                            roles=[Role.COORDINATOR])
-    auth.login(coordinator.email)
-    london = db.session.scalar(sa.select(Region.id).where(Region.name == "London"))
-    rnd = MentoringRound(name="Round", region_id=london, status=RoundStatus.DRAFT, weights={})
-    db.session.add(rnd)
-    db.session.commit()
+    rnd = _london_round_seen_by_a_coordinator(auth)
     url = f"/mentoring/rounds/{rnd.id}/pairs"
 
     def shown():

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache, lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from flask import current_app, has_request_context, request, url_for
@@ -267,19 +267,28 @@ def _pool_params(region_id: int | None, page: int, **more) -> dict:
 _NOT_KNOWN = object()
 
 
+def _known_region(round_id: int) -> tuple[dict, Any]:
+    """(this process's regions of rounds by id, the region it knows this round by), the
+    round's head read the first time; the region is ``_NOT_KNOWN`` when there is no such
+    round."""
+    regions: dict = current_app.extensions.setdefault("round_regions", {})
+    region_id = regions.get(round_id, _NOT_KNOWN)
+    if region_id is _NOT_KNOWN:
+        known = round_head(round_id)
+        if known is not None:
+            region_id = regions[round_id] = known.region_id
+    return regions, region_id
+
+
 def round_and_pool_page(round_id: int, show: str, page: int, per_page: int,
                         checked: bool = False):
     """(the round as ``RoundHead``, then ``pool_page``'s counts and page), or None when there
     is no such round: one statement once this process knows the round's region, which the
     statement is written for. The region read with the page is checked: a round whose region
     is not the one known is read again for its own (``checked``: already read again)."""
-    regions: dict = current_app.extensions.setdefault("round_regions", {})
-    region_id = regions.get(round_id, _NOT_KNOWN)
+    regions, region_id = _known_region(round_id)
     if region_id is _NOT_KNOWN:
-        known = round_head(round_id)
-        if known is None:
-            return None
-        region_id = regions[round_id] = known.region_id
+        return None
     statement = _pool_page_statement(db.engine.dialect.name,
                                      bridge.councils(region_id), show, per_page, True)
     rows = _pool_rows(statement, _pool_params(region_id, page, round=round_id))
@@ -469,13 +478,9 @@ def round_rules_and_picks(round_id: int, limit: int = 1000, checked: bool = Fals
     process knows the round's region, which the pick lists are written for. The region read
     with them is checked: a round whose region is not the one known is read again for its
     own (``checked``: already read again)."""
-    regions: dict = current_app.extensions.setdefault("round_regions", {})
-    region_id = regions.get(round_id, _NOT_KNOWN)
+    regions, region_id = _known_region(round_id)
     if region_id is _NOT_KNOWN:
-        known = round_head(round_id)
-        if known is None:
-            return None
-        region_id = regions[round_id] = known.region_id
+        return None
     statement = _rules_and_picks_statement(db.engine.dialect.name,
                                            bridge.councils(region_id), limit)
     rows = _pool_rows(statement, {"round": round_id})
