@@ -581,7 +581,7 @@ def _page_of(make_query: Callable[[], sa.Select], page: int, per_page: int,
     """
     page = max(page, 1)
     # The engine's name too: a process's tests use both, and each has its own statement.
-    dialect = db.session.get_bind().dialect.name
+    dialect = db.engine.dialect.name
     key = None if key is None else (key, MOST_COUNTED, dialect)
     kept = None if key is None else _STATEMENTS.get(key)
     if kept is None:

@@ -169,6 +169,8 @@ def _cached(key: str, load, needs=()):
 
 
 def _edits_pending() -> bool:
+    if not db.session.registry.has():  # no session yet (a page that reads through reads.py)
+        return False
     session = db.session()  # this request's session itself, looked up once
     return any(type(obj) in _FEEDS
                for obj in (*session.new, *session.dirty, *session.deleted))
