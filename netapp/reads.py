@@ -15,7 +15,9 @@ What stays as before:
   statement runs on a pooled connection taken for it alone and handed back at once.
 - **The engine's events.** The text goes through ``before_cursor_execute`` and
   ``after_cursor_execute`` as any statement, so it is counted (tests/statements.py) and seen by
-  ``netapp.database`` like any other.
+  ``netapp.database`` like any other. Their ``context`` is a ``Sent``: the connection, cursor,
+  statement and parameters, with room for a listener's own notes (a timer's start), in place
+  of SQLAlchemy's execution context, whose making is the work skipped here.
 - **Errors.** A driver error comes back as SQLAlchemy's (``sa.exc.DBAPIError`` and its kinds),
   and a connection that has gone is dropped from the pool, as SQLAlchemy does.
 - **SQLite** (and any other driver) executes the statement on the session's connection as before.
@@ -34,7 +36,7 @@ import sqlalchemy as sa
 
 from netapp.extensions import db
 
-__all__ = ["driver_rows", "rows", "scalar"]
+__all__ = ["Sent", "driver_rows", "rows", "scalar"]
 
 
 @dataclass(slots=True)
@@ -48,6 +50,15 @@ class _Plan:
     types: tuple = ()  # each result column's SQLAlchemy type
     converts: tuple = ()  # (name, converter) of the caller's values a type converts
     readers: tuple | None = None  # (place, converter) of the columns a type converts
+
+
+class Sent:
+    """The ``context`` the engine's events get for a statement sent by ``rows`` or
+    ``driver_rows``. A listener may set attributes of its own on it."""
+
+    def __init__(self, connection: Any, cursor: Any, statement: str, parameters: dict) -> None:
+        self.connection, self.cursor = connection, cursor
+        self.statement, self.parameters = statement, parameters
 
 
 # Plans kept at most. The statements handed to ``rows`` are built once per process (a page's
@@ -104,10 +115,13 @@ def _send(engine: sa.Engine, text: str, sent: dict, row_factory: Any) -> tuple[l
         raw = connection.connection.driver_connection
         cursor = raw.cursor(row_factory=row_factory) if row_factory is not tuple else raw.cursor()
         try:
-            connection.dispatch.before_cursor_execute(connection, cursor, text, sent, None, False)
+            context = Sent(connection, cursor, text, sent)
+            connection.dispatch.before_cursor_execute(connection, cursor, text, sent, context,
+                                                      False)
             cursor.execute(text, sent)
             found = cursor.fetchall()
-            connection.dispatch.after_cursor_execute(connection, cursor, text, sent, None, False)
+            connection.dispatch.after_cursor_execute(connection, cursor, text, sent, context,
+                                                     False)
             return found, cursor.description
         except psycopg.Error as error:
             gone = connection.dialect.is_disconnect(error, raw, cursor)

@@ -77,17 +77,24 @@ def test_each_read_is_counted_as_a_statement(app):
     with app.app_context():
         user_id = make_user(email="ann@example.org").id
         db.session.remove()
-        seen = []
+        seen, timed = [], []
 
-        def count(_conn, _cursor, statement, *_args):
+        def count(_conn, _cursor, statement, _params, context, _many):
             seen.append(statement)
+            context.started = 1.0  # a listener's own note, as a timer keeps its start
+
+        def time_it(_conn, _cursor, statement, _params, context, _many):
+            timed.append((context.statement == statement, context.started))
 
         sa.event.listen(db.engine, "before_cursor_execute", count)
+        sa.event.listen(db.engine, "after_cursor_execute", time_it)
         try:
             assert reads.rows(_EMAIL, {"id": user_id})[0].email == "ann@example.org"
         finally:
             sa.event.remove(db.engine, "before_cursor_execute", count)
+            sa.event.remove(db.engine, "after_cursor_execute", time_it)
         assert len(seen) == 1 and "users" in seen[0]
+        assert timed == [(True, 1.0)]
 
 
 @POSTGRES_ONLY
