@@ -39,11 +39,16 @@ def test_admin_role_cannot_be_granted_through_the_form(client, auth, users):
     assert not target.has_role(Role.ADMIN)
 
 
-def test_people_list_searches_filters_and_paginates(app, client, auth, users):
-    for i in range(30):
+def _first_page_of_carers(client, auth, users, count: int) -> str:
+    """``count`` accounts named "Carer 00" on, then the first page of admin's search for them."""
+    for i in range(count):
         make_user(email=f"carer{i:02d}@example.org", name=f"Carer {i:02d}")
     auth.as_role(users, "admin")
-    first = client.get("/admin/users?q=carer").get_data(as_text=True)
+    return client.get("/admin/users?q=carer").get_data(as_text=True)
+
+
+def test_people_list_searches_filters_and_paginates(app, client, auth, users):
+    first = _first_page_of_carers(client, auth, users, 30)
     assert "Page 1 of 2 (30 in all)" in first
     assert "Carer 00" in first and "Carer 29" not in first
     second = client.get("/admin/users?q=carer&page=2").get_data(as_text=True)
@@ -56,11 +61,8 @@ def test_people_list_searches_filters_and_paginates(app, client, auth, users):
 
 def test_people_list_counts_only_eight_pages_ahead_and_says_more_than(app, client, auth,
                                                                       users):
-    for i in range(39):
-        make_user(email=f"carer{i:02d}@example.org", name=f"Carer {i:02d}")
     app.config["PAGE_SIZE"] = 2  # eight pages are 16 accounts
-    auth.as_role(users, "admin")
-    first = client.get("/admin/users?q=carer").get_data(as_text=True)
+    first = _first_page_of_carers(client, auth, users, 39)
     assert "Page 1 of more than 8 (more than 16 in all)" in first
     assert "page=2&amp;q=carer" in first and 'rel="prev"' not in first
     # Further on, it counts further: always eight pages from the one shown.
