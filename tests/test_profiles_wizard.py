@@ -11,6 +11,7 @@ from netapp.models import (
     Profile,
     SelfAssessment,
 )
+from netapp.models.networks import member_offers
 from netapp.services import lqf, profiles
 from tests.profile_helpers import about_form, council, load_reference
 
@@ -236,10 +237,16 @@ def test_mentoring_no_clears_the_offer(client, member):
     topics = {t.code: t.id for t in profiles.topics()}
     client.post("/me/mentoring", data={"will_mentor": "yes", "capacity": "3",
                                        "offers": [topics["finance"]], "availability": "Fridays"})
+
+    def offered() -> list[int]:
+        return list(db.session.scalars(sa.select(member_offers.c.topic_id)
+                                       .where(member_offers.c.user_id == member.id)))
+
+    assert offered() == [topics["finance"]]
     client.post("/me/mentoring", data={"will_mentor": "no", "capacity": "3"})
     profile = db.session.get(Profile, member.id)
     assert profile.mentor_capacity == 0 and profile.mentor_availability == ""
-    assert profiles.offer_ids(member.id) == []
+    assert offered() == []
 
 
 def test_needs_can_be_skipped_in_the_wizard(client, member):

@@ -550,10 +550,6 @@ def need_ids(user_id: int) -> list[int]:
     return _topic_ids(member_needs, user_id)
 
 
-def offer_ids(user_id: int) -> list[int]:
-    return _topic_ids(member_offers, user_id)
-
-
 def _topic_names(table: sa.Table, user_id: int) -> list[str]:
     return list(db.session.scalars(
         sa.select(Topic.name).join(table, table.c.topic_id == Topic.id)
