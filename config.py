@@ -37,6 +37,9 @@ class Config:
     REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30
     FORCE_HTTPS = _bool("FORCE_HTTPS", True)
 
+    # How passwords are hashed: Werkzeug's scrypt (2^15 rounds, about 0.1 s a sign-in on purpose).
+    PASSWORD_HASH_METHOD = "scrypt"
+
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     # Failed logins from one address (a shared office counts as one): only failures count.
@@ -124,6 +127,9 @@ class TestingConfig(Config):
     SIGNED_IN_KEEP_FOR = 0
     MAIL_BACKEND = "smtp"
     HUEY_URL = "immediate"  # tasks run at once; tests that need a real consumer set a file
+    # Tests sign in thousands of times: a hash made cheap on purpose, through the same code.
+    # tests/test_security.py checks that everywhere else passwords are hashed with scrypt.
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
 
 
 class ProductionConfig(Config):

@@ -6,6 +6,7 @@ from functools import lru_cache
 
 from werkzeug.security import generate_password_hash
 
+from config import TestingConfig
 from netapp.extensions import db
 from netapp.models import Role, User
 from netapp.models.base import utcnow
@@ -15,9 +16,9 @@ _seq = itertools.count(1)
 
 
 @lru_cache(maxsize=8)
-def _hash(password: str) -> str:
-    # Hashing is deliberately slow; tests reuse one hash per password.
-    return generate_password_hash(password)
+def hashed_password(password: str) -> str:
+    # Hashed as the tests' app hashes passwords (cheaply); one hash per password.
+    return generate_password_hash(password, method=TestingConfig.PASSWORD_HASH_METHOD)
 
 
 def make_user(
@@ -32,7 +33,7 @@ def make_user(
     user = User(
         email=User.normalise_email(email or f"person{n}@example.org"),
         display_name=name or f"Person {n}",
-        password_hash=_hash(password),
+        password_hash=hashed_password(password),
         email_verified_at=utcnow() if verified else None,
         is_active_account=active,
     )

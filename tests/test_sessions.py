@@ -5,13 +5,12 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from werkzeug.security import generate_password_hash
 
 from netapp.extensions import db
 from netapp.models import Role, User, UserSession
 from netapp.models.base import utcnow
 from netapp.services.sessions import REMEMBER_COOKIE
-from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.factories import DEFAULT_PASSWORD, hashed_password, make_user
 
 # Live sessions kept per process, as in production: these flows must work with them.
 pytestmark = pytest.mark.keep_sessions
@@ -115,7 +114,7 @@ def test_cookies_open_nothing_even_if_an_erased_accounts_id_came_back(app):
     z_browser.post("/me/data/erase", data={"password": DEFAULT_PASSWORD, "confirm": "y"})
 
     y = User(id=z_id, email="yara@example.org", display_name="Yara Young",
-             password_hash=generate_password_hash(DEFAULT_PASSWORD))
+             password_hash=hashed_password(DEFAULT_PASSWORD))
     y.grant(Role.MEMBER)
     db.session.add(y)
     db.session.commit()

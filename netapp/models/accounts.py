@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -15,6 +16,11 @@ from netapp.models.base import utcnow
 
 if TYPE_CHECKING:
     from netapp.models.profiles import Profile
+
+
+def hash_password(password: str) -> str:
+    """``password`` hashed as the app's ``PASSWORD_HASH_METHOD`` says (config.py)."""
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
 class Role(enum.Enum):
@@ -112,7 +118,7 @@ class User(UserMixin, db.Model):
         return self.normalise_email(email)
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = hash_password(password)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

@@ -14,6 +14,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from netapp.extensions import db
 from netapp.models import Role, User, UserSession
+from netapp.models.accounts import hash_password
 from netapp.models.base import utcnow
 from netapp.services import audit, login_limits, sessions
 from netapp.services.mail import send_email
@@ -69,10 +70,14 @@ def find_by_email(email: str) -> User | None:
     ).scalar_one_or_none()
 
 
-@lru_cache(maxsize=1)
 def _dummy_hash() -> str:
     # Hashed the same way as real passwords, so an unknown email takes as long as a known one.
-    return generate_password_hash(secrets.token_urlsafe(16))
+    return _dummy_hash_for(current_app.config["PASSWORD_HASH_METHOD"])
+
+
+@lru_cache(maxsize=4)
+def _dummy_hash_for(method: str) -> str:
+    return generate_password_hash(secrets.token_urlsafe(16), method=method)
 
 
 def authenticate(email: str, password: str, address: str | None) -> User | None:
@@ -130,7 +135,7 @@ def sign_up(display_name: str, email: str, password: str,
     existing = find_by_email(email)
     if existing is None:
         return register(display_name, email, password, next_path)
-    generate_password_hash(password)
+    hash_password(password)
     _tell_holder_about_sign_up(existing)
     return None
 

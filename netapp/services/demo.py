@@ -5,10 +5,10 @@ import random
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from werkzeug.security import generate_password_hash
 
 from netapp.extensions import db
 from netapp.models import LocalAuthority, Organisation, Profile, Role, ServiceType, User, UserRole
+from netapp.models.accounts import hash_password
 from netapp.models.base import utcnow
 from netapp.services.places import ensure_places
 
@@ -90,7 +90,7 @@ def seed_demo(members: int = 3000, seed: int = 2026) -> list[DemoLogin]:
     rng = random.Random(seed)
     ensure_places()
     councils = db.session.execute(sa.select(LocalAuthority.id, LocalAuthority.name)).all()
-    shared_hash = generate_password_hash(DEMO_PASSWORD)
+    shared_hash = hash_password(DEMO_PASSWORD)
     now = utcnow()
 
     org_ids, org_council = _seed_organisations(rng, councils, max(40, members // 8))
