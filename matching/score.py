@@ -200,7 +200,9 @@ class Workspace:
     def get(self, name, shape, dtype):
         b = self._bufs.get(name)
         if b is None or b.size < int(np.prod(shape)) or b.dtype != dtype:
-            b = self._bufs[name] = np.empty(int(np.prod(shape)), dtype)
+            # Zeros, not whatever the memory held: some BLAS builds scale the output by 0
+            # before writing it, and 0 x a NaN left there raises NumPy's "invalid value" warning.
+            b = self._bufs[name] = np.zeros(int(np.prod(shape)), dtype)
         return b[: int(np.prod(shape))].reshape(shape)
 
 
