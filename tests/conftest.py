@@ -1,6 +1,7 @@
 """Test fixtures: an app per test on SQLite and on PostgreSQL, an SMTP sink, and login helpers."""
 from __future__ import annotations
 
+import functools
 import os
 import re
 import socket
@@ -172,14 +173,35 @@ def _truncate_all() -> None:
     global _PG_EMPTY
     tables = list(reversed(db.metadata.sorted_tables))
     if db.engine.dialect.name == "postgresql":
-        names = ", ".join(t.name for t in tables)
-        db.session.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        db.session.execute(_emptying(tuple(t.name for t in tables)))
     else:
         for table in tables:
             db.session.execute(table.delete())
     db.session.commit()
     if db.engine.dialect.name == "postgresql":
         _PG_EMPTY = True
+
+
+@functools.cache
+def _emptying(names: tuple[str, ...]) -> sa.TextClause:
+    """One PostgreSQL block that deletes every row of ``names`` and starts each sequence that
+    gave out an id again at 1, as a new database would. Foreign keys are not checked while it
+    runs (every row goes), nor do triggers fire. A few milliseconds, where a TRUNCATE of every
+    table took about 40 (it makes their files anew)."""
+    tables = ", ".join(f"'{name}'" for name in names)
+    return sa.text(f"""DO $$
+DECLARE name text;
+BEGIN
+    PERFORM set_config('session_replication_role', 'replica', true);
+    FOREACH name IN ARRAY ARRAY[{tables}] LOOP
+        EXECUTE 'DELETE FROM ' || quote_ident(name);
+    END LOOP;
+    FOR name IN SELECT sequencename FROM pg_sequences
+                WHERE schemaname = current_schema() AND last_value IS NOT NULL LOOP
+        PERFORM setval(quote_ident(name), 1, false);
+    END LOOP;
+    PERFORM set_config('session_replication_role', 'origin', true);
+END $$""")
 
 
 _PG_SCHEMA_READY = False
@@ -288,9 +310,9 @@ def runner(app):
 
 @pytest.fixture
 def places(app):
-    from netapp.services.places import ensure_places
+    from tests.reference_rows import load_places
 
-    ensure_places()
+    load_places()
 
 
 # ---------------------------------------------------------------- people

@@ -6,13 +6,7 @@ import sqlalchemy as sa
 from netapp.extensions import db
 from netapp.models import LocalAuthority, ServiceType, User
 from netapp.services import lqf, networks, profiles
-from netapp.services.places import ensure_places
-from netapp.services.reference import ensure_reference_data
-
-
-def load_reference() -> None:
-    ensure_places()
-    ensure_reference_data()
+from tests.reference_rows import load_reference as load_reference  # shared by the helpers' users
 
 
 def council(name: str = "Leeds") -> LocalAuthority:
