@@ -36,7 +36,7 @@ import sqlalchemy as sa
 
 from netapp.extensions import db
 
-__all__ = ["Sent", "driver_rows", "rows", "scalar"]
+__all__ = ["Sent", "driver_rows", "raw_rows", "rows", "scalar"]
 
 
 @dataclass(slots=True)
@@ -71,6 +71,17 @@ _PLANS: dict[int, _Plan] = {}
 def rows(statement: sa.Select | sa.CompoundSelect, params: dict) -> list:
     """The rows of ``statement`` run with ``params``, as named tuples (read by place and by
     name, as SQLAlchemy's rows are), each value read through its column's type."""
+    return _rows(statement, params, typed=True)
+
+
+def raw_rows(statement: sa.Select | sa.CompoundSelect, params: dict) -> list:
+    """``rows``, but on PostgreSQL with each value as psycopg gives it (an enum as its text, a
+    JSON value parsed), saving the types' work: for callers that read either. Elsewhere, and
+    for a statement SQLAlchemy must execute, the values are read through their types."""
+    return _rows(statement, params, typed=False)
+
+
+def _rows(statement: sa.Select | sa.CompoundSelect, params: dict, typed: bool) -> list:
     engine = db.engine
     dialect = engine.dialect
     if dialect.driver == "psycopg":
@@ -83,6 +94,8 @@ def rows(statement: sa.Select | sa.CompoundSelect, params: dict) -> list:
                     if name in sent:
                         sent[name] = convert(sent[name])
             found, description = _send(engine, plan.text, sent, tuple)
+            if not typed:
+                return [plan.row._make(row) for row in found]
             if plan.readers is None:
                 _learn_columns(plan, description, dialect)
             return _typed(plan, found)

@@ -63,6 +63,22 @@ def test_rows_are_what_sqlalchemy_gives(app):
             == ["Dan"]
 
 
+def test_raw_rows_give_the_drivers_values_under_the_same_names(app, backend):
+    with app.app_context():
+        first = _people()
+        params = {"active": True, "from_id": first}
+        typed = reads.rows(_ROLES, params)
+        raw = reads.raw_rows(_ROLES, params)
+        assert [row._fields for row in raw] == [row._fields for row in typed]
+        assert [row.name for row in raw] == ["Ann", "Bob", "Bob"]
+        if backend == "postgres":  # as psycopg gives them: an enum as its text
+            assert [row.role for row in raw] == [row.role.value for row in typed]
+            assert all(isinstance(row.role, str) for row in raw)
+            assert [row.pair for row in raw] == [[row.id, row.name] for row in typed]
+        else:  # executed by SQLAlchemy, so read through the types
+            assert [tuple(row) for row in raw] == [tuple(row) for row in typed]
+
+
 def test_a_list_the_caller_gives_is_spread_each_time(app):
     with app.app_context():
         ann = make_user(email="ann@example.org")

@@ -9,9 +9,10 @@ import sqlalchemy as sa
 from flask import url_for
 from markupsafe import Markup
 
+from netapp import reads
 from netapp.escaping import escaped
 from netapp.models import Role, User, UserRole
-from netapp.services import networks, paging
+from netapp.services import paging
 
 __all__ = ["people_page"]
 
@@ -84,7 +85,7 @@ def people_page(q: str, role: Role | None, page: int, per_page: int) -> tuple[pa
         params["like"] = f"%{q.lower()}%"
     if role is not None:
         params["role"] = role.value
-    rows = networks._rows(_page_statement(bool(q), role is not None), params)
+    rows = reads.raw_rows(_page_statement(bool(q), role is not None), params)
     total = rows[0][6] if rows else 0
     more = total > limit
     return (CountedPage(rows, limit if more else total, page, per_page, more=more),

@@ -8,13 +8,14 @@ from flask import flash, redirect, render_template, url_for
 from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
+from netapp import reads
 from netapp.access import current_account, role_required
 from netapp.admin import bp
 from netapp.admin.forms import QuestionForm
 from netapp.escaping import escaped
 from netapp.extensions import db
 from netapp.models import Dimension, Element, RecruitmentQuestion, Role
-from netapp.services import lqf, networks, recruitment
+from netapp.services import lqf, recruitment
 
 
 def _question_form(fw, question: RecruitmentQuestion | None = None) -> QuestionForm:
@@ -45,7 +46,7 @@ def _question_rows(fw) -> Markup:
     elements = {e.id: e for d in fw.dimensions for e in d.elements}
     edit = url_for("admin.edit_recruitment_question", question_id=0).removesuffix("0")
     parts = []
-    for q_id, element_id, position, question, active in networks._rows(
+    for q_id, element_id, position, question, active in reads.raw_rows(
             _questions_statement(), {"framework_id": fw.id}):
         element = elements[element_id]
         code, where = escaped(element.code), escaped(position)

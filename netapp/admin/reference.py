@@ -7,13 +7,14 @@ import sqlalchemy as sa
 from flask import flash, redirect, render_template, url_for
 from markupsafe import Markup
 
+from netapp import reads
 from netapp.access import current_account, role_required
 from netapp.admin import bp
 from netapp.admin.forms import DescriptionForm, TopicForm
 from netapp.escaping import escaped
 from netapp.extensions import db
 from netapp.models import Network, NetworkKind, Role, Topic
-from netapp.services import networks, topics
+from netapp.services import topics
 
 
 def _save_topic(form: TopicForm, topic: Topic | None) -> Topic:
@@ -65,7 +66,7 @@ def _network_items() -> Markup:
         f'\n  <li>\n    <h2><a href="{edit}{network_id}">{escaped(name)}</a></h2>\n    <p>'
         f'{"Affinity network" if kind == affinity else "Local network"}. '
         f'{escaped(description or "No description yet.")}</p>\n  </li>\n'
-        for network_id, name, kind, description in networks._rows(_networks_statement(), {})]
+        for network_id, name, kind, description in reads.raw_rows(_networks_statement(), {})]
     return Markup("".join(parts) or '\n  <li class="empty">No networks yet.</li>\n')
 
 

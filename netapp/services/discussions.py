@@ -616,7 +616,7 @@ def _post_form_statement():
 def post_form(viewer: User, post_id: int) -> PostForm:
     """The post for the form to report or hide it, in one statement: NotFound when the viewer
     may not read its network (as ``post_for_reading``); ``is_lead`` as ``is_lead`` decides."""
-    rows = networks._rows(_post_form_statement(), {"viewer": viewer.id, "post": post_id})
+    rows = reads.raw_rows(_post_form_statement(), {"viewer": viewer.id, "post": post_id})
     if not rows:
         raise NotFound(post_id)
     post_id, body, hidden_at, thread_id, title, network_id, is_member, has_lead_row = rows[0]
@@ -681,7 +681,7 @@ def reports_page(viewer: User, network_id: int, page: int) -> ReportsPage:
     network = _network_copy(network_id)
     if network is None or (network.is_affinity and not viewer.is_verified):
         raise NotFound(network_id)
-    rows = networks._rows(_reports_statement(network.is_affinity),
+    rows = reads.raw_rows(_reports_statement(network.is_affinity),
                           {"viewer": viewer.id, "network": network_id,
                            "skip": (max(page, 1) - 1) * REPORTS_PER_PAGE})
     is_member, has_lead_row = rows[0][:2]

@@ -8,6 +8,7 @@ from typing import NamedTuple
 
 import sqlalchemy as sa
 
+from netapp import reads
 from netapp.models import (
     LocalAuthority,
     Network,
@@ -48,7 +49,7 @@ def _part(name: str, *columns) -> sa.Select:
 
 @cache
 def _statement() -> sa.CompoundSelect:
-    """Built once per process (``networks._rows`` keeps its SQL text on PostgreSQL).
+    """Built once per process (``reads.raw_rows`` keeps its SQL text on PostgreSQL).
 
     A network's members are counted from its tallies (``NetworkTally``: how many joined it
     each month and are still in it, kept by the database), summed for every network in one
@@ -92,7 +93,7 @@ def directory(reader_id: int, verified: bool) -> Directory:
     regions: dict[int, RegionCouncils] = {}
     my_region_id = None
     joined: set[int] = set()
-    for part, id_, name, region_id, region_name, network_id, count in networks._rows(
+    for part, id_, name, region_id, region_name, network_id, count in reads.raw_rows(
             _statement(), {"reader": reader_id}):
         if part == "council":
             region = regions.get(region_id)

@@ -546,45 +546,6 @@ def standing_and_people(network: Network, viewer: User, page: int, per_page: int
 _MEMBER_DECIDES = frozenset({"member decides"})
 
 
-# The page's statements on PostgreSQL as the SQL text and constant values they send, by the
-# statement (built once per process, so kept as long as it is): ``_rows``.
-_SENT: dict[int, tuple[sa.Select, str, dict]] = {}
-
-
-def _rows(stmt: sa.Select, params: dict) -> list:
-    """The rows of one of the page's statements, run on the session's connection.
-
-    On PostgreSQL it is sent as its SQL text with its constant values worked out once per
-    process: executing the statement rebuilt its parameters and passed each through
-    SQLAlchemy's types on every request (about 0.08 ms). ``params`` (numbers, and times that
-    psycopg sends as they are) go as given. The text still goes through the engine's events,
-    so it is counted and read without a transaction, as any statement. Elsewhere (SQLite,
-    whose times come back as text for SQLAlchemy's types to read) the statement is executed.
-    """
-    dialect = db.engine.dialect
-    if dialect.name != "postgresql":
-        return db.session.connection().execute(stmt, params).all()
-    found = _SENT.get(id(stmt))
-    if found is None or found[0] is not stmt:
-        compiled = stmt.compile(dialect=dialect)
-        state = compiled.construct_expanded_state(params)
-        processors = {name: bind.type.dialect_impl(dialect).bind_processor(dialect)
-                      for name, bind in compiled.binds.items()}
-        if state.parameter_expansion or compiled.positional or any(
-                processors.get(name) for name in params):
-            found = (stmt, None, None)  # executed as it stands
-        else:
-            # Each constant as its type sends it (a JSON key as the key).
-            found = (stmt, state.statement, {
-                name: processors[name](value) if processors.get(name) else value
-                for name, value in compiled.construct_params(params).items()
-                if name not in params})
-        _SENT[id(stmt)] = found
-    if found[1] is None:
-        return db.session.connection().execute(stmt, params).all()
-    return reads.driver_rows(found[1], {**found[2], **params})
-
-
 def _position(row) -> int:
     """A row's place in its part of the page's statement (``_part``'s ``pos``)."""
     return row[5] or 0
@@ -601,8 +562,9 @@ def _read_people(network: Network, viewer: User, page: int, per_page: int,
         params["now"] = utcnow()
     by_part: dict[str, list] = {}
     # Rows are read by position (``_part``'s columns: part, id, name, flag, n, pos, ...).
-    for row in _rows(_people_statement(network.kind, audiences, with_standing, with_panels,
-                                       with_lead_choices), params):
+    statement = _people_statement(network.kind, audiences, with_standing, with_panels,
+                                  with_lead_choices)
+    for row in reads.raw_rows(statement, params):
         by_part.setdefault(row[0], []).append(row)
     for rows in by_part.values():
         if len(rows) > 1:
@@ -946,8 +908,8 @@ def lead_candidates(network: Network, viewer: User, member: bool | None = None,
         params["name"] = name.lower()
     if keep is not None:
         params["keep"] = keep
-    rows = _rows(_lead_candidates_statement(network.kind, audiences, bool(name),
-                                            keep is not None), params)
+    rows = reads.raw_rows(_lead_candidates_statement(network.kind, audiences, bool(name),
+                                                     keep is not None), params)
     found = [row for row in rows if not row[2]]
     shown = {row[0] for row in found[:LEADS_SHOWN]}
     kept = next((Person(row[0], row[1]) for row in rows if row[2]), None)

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from netapp import reads
 from netapp.extensions import db
 from netapp.models import LocalAuthority, Organisation, Profile, ServiceType, User
-from netapp.services import audit, networks
+from netapp.services import audit
 
 __all__ = ["MergeProblem", "Row", "check_merge", "listing", "merge"]
 
@@ -106,15 +107,15 @@ def listing(q: str = "", page: int = 1, per_page: int = 25, only_copies: bool = 
     statement = _page_statement(bool(q), only_copies)
     params = {"pattern": f"%{q.lower()}%"} if q else {}
     page = max(page, 1)
-    rows = networks._rows(statement, {**params, "per_page": per_page,
+    rows = reads.raw_rows(statement, {**params, "per_page": per_page,
                                       "skip": (page - 1) * per_page})
     total = rows[0][6] if rows else 0
     if not rows and page > 1:  # past the last page, or nothing listed: the last page
-        rows = networks._rows(statement, {**params, "per_page": per_page, "skip": 0})
+        rows = reads.raw_rows(statement, {**params, "per_page": per_page, "skip": 0})
         total = rows[0][6] if rows else 0
         page = max((total + per_page - 1) // per_page, 1)
         if page > 1:
-            rows = networks._rows(statement, {**params, "per_page": per_page,
+            rows = reads.raw_rows(statement, {**params, "per_page": per_page,
                                               "skip": (page - 1) * per_page})
     pages = max((total + per_page - 1) // per_page, 1)
     return Listing([Row(r[0], r[1], ServiceType(r[2]).label, r[3], r[5], r[4]) for r in rows],

@@ -47,7 +47,7 @@ from netapp.models import (
     member_needs,
 )
 from netapp.models.base import utcnow
-from netapp.services import audit, networks, notifications, profiles, reference
+from netapp.services import audit, notifications, profiles, reference
 from netapp.services.audiences import AUDIENCES, EVERYONE, NETWORKS
 from netapp.services.driver_text import driver_text
 
@@ -1014,7 +1014,7 @@ def _hellos_statement():
 
 def hellos_for(user: User) -> Hellos:
     """Hellos to and from the member, newest first (one query)."""
-    rows = networks._rows(_hellos_statement(), {"me": user.id})
+    rows = reads.raw_rows(_hellos_statement(), {"me": user.id})
     answered = {other for kind, _, other, *_ in rows if kind == "sent"}
     return Hellos(
         tuple(HelloLine(other, name, message, at, bool(new),

@@ -17,6 +17,7 @@ from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
+from netapp import reads
 from netapp.extensions import db
 from netapp.models import (
     FeedbackRound,
@@ -29,7 +30,7 @@ from netapp.models import (
 )
 from netapp.models.base import utcnow
 from netapp.models.coordinator import ProgrammeFeedback, ProgrammeUpdate, UpdateKind
-from netapp.services import audit, kept, networks
+from netapp.services import audit, kept
 
 __all__ = [
     "AWARD", "COMMENT_MAX", "COMPLIANCE", "RATING", "SMALLEST_COUNT", "Figure", "Report",
@@ -116,7 +117,7 @@ def own_page(user: User) -> tuple[dict[UpdateKind, Reported], LastFeedback | Non
     and when ``last_feedback(user)`` was given, in one statement of plain rows."""
     latest: dict[UpdateKind, Reported] = {}
     last = None
-    for part, kind, value, at, _id in networks._rows(_own_statement(), {"me": user.id}):
+    for part, kind, value, at, _id in reads.raw_rows(_own_statement(), {"me": user.id}):
         if part == "f":
             last = LastFeedback(at)
         else:

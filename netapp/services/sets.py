@@ -741,7 +741,7 @@ def running_page(page: int, per_page: int) -> paging.Page:
     ``facilitator``'s name or None), with the number in all: one statement. (A page past the
     end is empty and its total not counted: the list then shows no pages.)"""
     page = max(page, 1)
-    rows = networks._rows(_running_statement(),
+    rows = reads.raw_rows(_running_statement(),
                           {"per_page": per_page, "skip": (page - 1) * per_page})
     return paging.Page(rows, rows[0].total if rows else 0, page, per_page)
 

@@ -40,7 +40,7 @@ from netapp.models import (
     UserRole,
 )
 from netapp.models.base import utcnow
-from netapp.services import audit, jobs, networks, notifications, paging, sql_lists
+from netapp.services import audit, jobs, notifications, paging, sql_lists
 from netapp.services import matching_bridge as bridge
 from netapp.services.directory import contains
 
@@ -117,7 +117,7 @@ def _standing_statement() -> sa.Select:
 def request_standing(user: User) -> tuple[RequestFacts | None, InSet | None]:
     """The member's request to join a set (``request_of``) and the active set they are in
     (``active_set_of``), as plain values in one statement."""
-    row = networks._rows(_standing_statement(), {"viewer": user.id})[0]
+    row = reads.raw_rows(_standing_statement(), {"viewer": user.id})[0]
     return (None if row.mode is None else
             RequestFacts(MeetingMode(row.mode), row.note, row.created_at),
             None if row.set_name is None else InSet(row.set_name, bool(row.meets_online)))
@@ -184,7 +184,7 @@ def formations_page(page: int, per_page: int) -> paging.Page:
     name and its run's progress, and the number in all: one statement. (A page past the end is
     empty and its total not counted: the list then shows no pages.)"""
     page = max(page, 1)
-    rows = networks._rows(_formations_statement(),
+    rows = reads.raw_rows(_formations_statement(),
                           {"per_page": per_page, "skip": (page - 1) * per_page})
     return paging.Page([
         FormationRow(row.id, row.name, row.region, FormationStatus(row.status), row.progress,
@@ -251,7 +251,7 @@ def _json_value(value):
 def formation_facts(formation_id: int) -> FormationFacts | None:
     """The formation, its region's name and its run, as plain values in one statement: for
     pages that only show it (no record, so nothing to keep track of in the session)."""
-    found = networks._rows(_facts_statement(), {"formation": formation_id})
+    found = reads.raw_rows(_facts_statement(), {"formation": formation_id})
     return _facts(found[0]) if found else None
 
 
@@ -551,45 +551,12 @@ def _preview_statement() -> sa.Select:
     return bridge.set_rule_joins(query, User.id).order_by(shown.c.id)
 
 
-# ``_preview_statement`` on PostgreSQL as the SQL text and constant values it sends, worked out
-# once per process (``_preview_rows``).
-_PREVIEW_SENT: list[tuple[sa.Select, str | None, dict | None]] = []
-
-
-def _preview_rows(params: dict) -> list:
-    """The rows of ``_preview_statement``, as ``networks._rows`` reads them, but with its IN
-    list of element codes (constants, from ``bridge.set_rule_columns``) expanded once per
-    process: ``networks._rows`` executes a statement with an IN list through SQLAlchemy, which
-    expanded it again on each request. ``preview_page`` reads the rows' values as sent (a
-    set's status as text, a meeting mode as text), as for the other statements it sends."""
-    stmt = _preview_statement()
-    dialect = db.engine.dialect
-    if dialect.name != "postgresql":
-        return networks._rows(stmt, params)
-    found = _PREVIEW_SENT[0] if _PREVIEW_SENT else None
-    if found is None or found[0] is not stmt:
-        compiled = stmt.compile(dialect=dialect)
-        state = compiled.construct_expanded_state(params)
-        if compiled.positional or state.processors or any(
-                bind.type.dialect_impl(dialect).bind_processor(dialect)
-                for bind in compiled.binds.values()) or any(
-                name in params for name in state.parameter_expansion):
-            found = (stmt, None, None)  # as ``networks._rows`` sends it
-        else:
-            found = (stmt, state.statement, {name: value for name, value
-                                             in state.parameters.items() if name not in params})
-        _PREVIEW_SENT[:] = [found]
-    if found[1] is None:
-        return networks._rows(stmt, params)
-    return reads.driver_rows(found[1], {**found[2], **params})
-
-
 def preview_page(formation: SetFormation, page: int, per_page: int) -> paging.Page:
     """Page ``page`` of the formation's sets (``SetView``s, by id), each rule checked by the
     engine's ``set_violations`` on what it reads of their members, with the number of sets in
     all: one statement (a page past the end counts the sets apart)."""
     page = max(page, 1)
-    rows = _preview_rows({
+    rows = reads.raw_rows(_preview_statement(), {
         "formation": formation.id, "per_page": per_page, "skip": (page - 1) * per_page})
     by_set: dict[int, list] = {}
     for row in rows:
@@ -836,7 +803,7 @@ def facilitator_choices(name: str = "", keep: int | None = None
         params["name"] = name.lower()
     if keep is not None:
         params["keep"] = keep
-    rows = networks._rows(_choices_statement(bool(name), keep is not None), params)
+    rows = reads.raw_rows(_choices_statement(bool(name), keep is not None), params)
     kept = [(r[0], r[1]) for r in rows if r[2]]
     return _choices([(r[0], r[1]) for r in rows if not r[2]], kept[0] if kept else None)
 
@@ -886,7 +853,7 @@ def formation_set_and_choices(formation_id: int, set_id: int, name: str = ""
     params = {"formation": formation_id, "set": set_id}
     if name:
         params["name"] = name.lower()
-    found = networks._rows(_set_and_choices_statement(bool(name)), params)
+    found = reads.raw_rows(_set_and_choices_statement(bool(name)), params)
     if not found:
         return None, None, ([], 0, False)
     row = found[0]
@@ -1043,7 +1010,7 @@ def late_joiners_page(formation: SetFormation, page: int, per_page: int) -> pagi
     ``display_name``) with the number in all, in one statement. (A page past the end is
     empty and its total not counted: the page then shows no pages.)"""
     page = max(page, 1)
-    rows = networks._rows(_late_page_statement(formation.region_id is not None),
+    rows = reads.raw_rows(_late_page_statement(formation.region_id is not None),
                           _late_params(formation, per_page=per_page,
                                        skip=(page - 1) * per_page))
     return paging.Page(rows, rows[0].total if rows else 0, page, per_page)
@@ -1151,7 +1118,7 @@ def _late_person_statement(regional: bool, with_job: bool) -> sa.Select:
 
 def late_person(formation: SetFormation, user_id: int) -> LatePerson | None:
     """The member if they are one of the formation's late joiners (``_late_joiners``)."""
-    found = networks._rows(_late_person_statement(formation.region_id is not None, False),
+    found = reads.raw_rows(_late_person_statement(formation.region_id is not None, False),
                            _late_params(formation, user=user_id))
     return LatePerson(*found[0]) if found else None
 

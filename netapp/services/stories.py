@@ -266,7 +266,7 @@ def story_page(viewer: User, story_id: int) -> StoryPage:
     """The story for its page (or its hide form) in one statement: NotFound as
     ``story_for_reading`` raises it, with the same decisions as ``can_read``,
     ``can_moderate`` and ``networks.is_lead``."""
-    rows = networks._rows(_page_statement(), {"viewer": viewer.id, "story": story_id})
+    rows = reads.raw_rows(_page_statement(), {"viewer": viewer.id, "story": story_id})
     if not rows:
         raise NotFound(story_id)
     *facts, author, network_name, thanks, mine, tags, is_member, has_lead_row = rows[0]
