@@ -169,7 +169,8 @@ def mailbox(smtp_sink) -> Mailbox:
 # ---------------------------------------------------------------- databases
 
 
-def _truncate_all() -> None:
+def empty_database() -> None:
+    """Remove every row the test wrote (and on PostgreSQL start its ids again at 1)."""
     global _PG_EMPTY
     tables = list(reversed(db.metadata.sorted_tables))
     if db.engine.dialect.name == "postgresql":
@@ -231,7 +232,7 @@ def _make_app(backend: str, smtp_port: int, **overrides):
                 db.create_all()
                 _PG_SCHEMA_READY = True
             elif not _PG_EMPTY:
-                _truncate_all()
+                empty_database()
             _PG_EMPTY = False  # the test may now write to it
         elif settings["SQLALCHEMY_DATABASE_URI"] == "sqlite://":
             _sqlite_schema()
@@ -293,7 +294,7 @@ def app(request, backend, smtp_sink):
         yield app
         db.session.remove()
         if backend == "postgres":
-            _truncate_all()
+            empty_database()
         session_keeper.stop(app)  # its listening connection
         db.engine.dispose()
 

@@ -363,8 +363,8 @@ def test_twenty_accepts_at_once_on_a_one_place_mentor_give_exactly_one(roomy_app
         Mentorship.mentor_id == meg_id, Mentorship.status == MentorshipStatus.ACCEPTED))
     assert accepted == 1
     # the truncation the shared app fixture would do
-    from tests.conftest import _truncate_all
-    _truncate_all()
+    from tests.conftest import empty_database
+    empty_database()
 
 
 @pytest.mark.postgres
@@ -418,8 +418,8 @@ def test_ten_declines_at_once_offer_the_one_free_mentor_to_exactly_one_mentee(ro
     assert to_meg == 1
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Mentorship).where(
         Mentorship.status == MentorshipStatus.DECLINED)) == 10
-    from tests.conftest import _truncate_all
-    _truncate_all()
+    from tests.conftest import empty_database
+    empty_database()
 
 
 def test_coordinators_are_told_once_about_offers_waiting_too_long(runner, people, users,

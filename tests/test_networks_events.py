@@ -360,8 +360,8 @@ def roomy_app(smtp_sink):
     with app.app_context():
         yield app
         db.session.remove()
-        from tests.conftest import _truncate_all
-        _truncate_all()
+        from tests.conftest import empty_database
+        empty_database()
         db.engine.dispose()
 
 

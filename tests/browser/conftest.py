@@ -6,7 +6,7 @@ from playwright.sync_api import sync_playwright
 
 from netapp.extensions import db
 from tests.browser.live import LiveServer, chromium_available, launch_chromium
-from tests.conftest import IN_CI, PG_URL, _make_app, _truncate_all, require
+from tests.conftest import IN_CI, PG_URL, _make_app, empty_database, require
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
@@ -33,7 +33,7 @@ def live_app(smtp_sink, tmp_path):
     with app.app_context():
         db.session.remove()
         if backend == "postgres":
-            _truncate_all()
+            empty_database()
         db.engine.dispose()
 
 

@@ -14,7 +14,7 @@ from netapp.tasks import huey
 from tests.browser.accessibility import assert_accessible
 from tests.browser.conftest import DESKTOP
 from tests.browser.helpers import screenshot_saver
-from tests.conftest import IN_CI, PG_URL, _make_app, _truncate_all
+from tests.conftest import IN_CI, PG_URL, _make_app, empty_database
 from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.profile_helpers import load_reference
 from tests.test_mentoring_rounds import person
@@ -37,7 +37,7 @@ def live_app(smtp_sink, tmp_path):
     with app.app_context():
         db.session.remove()
         if backend == "postgres":
-            _truncate_all()
+            empty_database()
         db.engine.dispose()
 
 
