@@ -427,6 +427,7 @@ PERSONAL = {
     "round_pair_rules": no_rows_for("round_pair_rules", "mentee_id", "mentor_id"),
     "round_proposals": no_rows_for("round_proposals", "mentee_id", "mentor_id"),
     "mentoring_pool": no_rows_for("mentoring_pool", "user_id"),
+    "member_strengths": no_rows_for("member_strengths", "user_id"),
     "jobs": check_jobs,
     "notifications": check_notifications,
     "email_opt_outs": no_rows_for("email_opt_outs", "user_id"),
@@ -703,6 +704,9 @@ def erased(app, client, auth, users, mailbox) -> Erased:
     # a mentor with a profile: the database keeps her row in a round's pool
     assert db.session.scalar(sa.text("SELECT name FROM mentoring_pool WHERE user_id = :u"),
                              {"u": person.id}) == person.display_name
+    # and the elements her latest assessment scores 4 (7 of its 28)
+    assert db.session.scalar(sa.text("SELECT count(*) FROM member_strengths WHERE user_id = :u"),
+                             {"u": person.id}) == 7
     audit.record(person, "account.email_changed", person, old=OLD_EMAIL, new=EMAIL)
     person.email_change_nonce = "a" * 32
     db.session.add(UserSession(user_id=person.id, token_hash="f" * 64, user_agent="Mina's phone"))

@@ -22,6 +22,7 @@ from netapp.models.lqf import (
     ResourceDone,
     SelfAssessment,
 )
+from netapp.models.member_strengths import MemberStrength
 from netapp.models.mentoring import (
     DismissedSuggestion,
     GoalStatus,
@@ -98,6 +99,7 @@ __all__ = [
     "Job",
     "JobStatus",
     "MentoringCheckIn",
+    "MemberStrength",
     "MentoringPoolRow",
     "MentoringGoal",
     "MentoringMeeting",

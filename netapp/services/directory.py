@@ -29,6 +29,7 @@ from netapp.extensions import db
 from netapp.models import (
     AssessmentScore,
     Framework,
+    MemberStrength,
     Network,
     NetworkKind,
     NetworkMembership,
@@ -40,7 +41,7 @@ from netapp.models import (
     User,
     member_offers,
 )
-from netapp.services import lqf, networks, paging, profiles, reference, sql_lists
+from netapp.services import lqf, networks, paging, profiles, reference
 from netapp.services.audiences import AREA_DEFAULT, AUDIENCES, COORDINATORS, EVERYONE, NETWORKS
 
 # A score of this or more in the latest self-assessment counts as a strength.
@@ -153,31 +154,31 @@ def _sharing_with(viewer: User):
 
 def _strong_in(element_id: int):
     """SQL: the members whose latest finished self-assessment scores this element STRONG or
-    more (one row each: a assessment scores an element once).
-
-    Used as ``User.id IN (...)``, which PostgreSQL answers per candidate through the indexes on
-    self-assessments' member and assessment_scores' key. (A MATERIALIZED CTE, tried to have
-    the few hundred strong people found first, was rescanned once per candidate: the planner
-    believes the visibility conditions keep almost no profile.) The directory reads it as an
-    array worked out once (``sql_lists.one_of``) instead: its search then starts from the
-    strong people rather than checking every profile's choices first.
-    """
-    latest, later = aliased(SelfAssessment), aliased(SelfAssessment)
-    newer = (
-        sa.select(sa.literal(1)).select_from(later)
-        .where(later.user_id == latest.user_id, later.framework_id == latest.framework_id,
-               later.completed_at.is_not(None),
-               sa.or_(later.completed_at > latest.completed_at,
-                      sa.and_(later.completed_at == latest.completed_at, later.id > latest.id)))
-        .exists()
-    )
+    more (one row each), read by its key from ``member_strengths``, which the database keeps
+    to that definition (``netapp/models/member_strengths.py``)."""
     return (
-        sa.select(latest.user_id).select_from(AssessmentScore)
-        .join(latest, latest.id == AssessmentScore.assessment_id)
-        .where(latest.completed_at.is_not(None), AssessmentScore.element_id == element_id,
-               AssessmentScore.score >= STRONG, ~newer)
+        sa.select(MemberStrength.user_id).where(MemberStrength.element_id == element_id)
         .subquery("strong")
     )
+
+
+def _from_strong(stmt: sa.Select, element_id: int) -> sa.Select:
+    """The search started from the people strong in the element (``_strong_in``): 2,300 of
+    25,000 for an element on the demo data, each looked up by id, checked and sorted.
+
+    On PostgreSQL their ids are read once as an array and joined as ``unnest(ARRAY(...))``,
+    which the planner takes for a few rows, so every plan starts from them. Written as ``IN``,
+    it read every profile's choices first (it believes the visibility conditions keep half the
+    profiles); as ``= ANY(ARRAY(...))`` (``sql_lists.one_of``), the generic plan PostgreSQL
+    keeps for a prepared statement after a few runs walked every open account's name in order
+    and compared each with the whole array (about 200 ms).
+    """
+    ids = sa.select(_strong_in(element_id).c.user_id)
+    if db.engine.dialect.name != "postgresql":
+        return stmt.where(User.id.in_(ids))
+    strong = (sa.func.unnest(sa.func.array(ids.scalar_subquery()))
+              .table_valued("user_id", name="strong_people").render_derived())
+    return stmt.join(strong, strong.c.user_id == User.id)
 
 
 # The bound parameter of the name searched for: a kept statement sends it as a value, never
@@ -242,11 +243,7 @@ def query(viewer: User, search: Search) -> sa.Select:
                                         .where(Organisation.service_type == search.service_type)),
             _filter_seen(viewer, "organisation", by_name))
     if search.strength_id is not None:
-        # The strong people found first, once (2,300 of 25,000 for an element on the demo
-        # data): the search for one element went from about 21 to 13 ms in PostgreSQL.
-        stmt = stmt.where(sql_lists.one_of(User.id, sa.select(
-                              _strong_in(search.strength_id).c.user_id).scalar_subquery()),
-                          _filter_seen(viewer, "lqf", by_name))
+        stmt = _from_strong(stmt, search.strength_id).where(_filter_seen(viewer, "lqf", by_name))
     if search.can_mentor:
         stmt = stmt.where(Profile.mentor_capacity > 0, Profile.mentoring_paused.is_(False),
                           _filter_seen(viewer, "offer", by_name))

@@ -1,0 +1,175 @@
+"""Each member's strengths, kept by the database (migration 0023_member_strengths).
+
+One row per element a member's latest finished self-assessment of its framework (latest by
+``completed_at``, then id) scores STRONG (4) or more. The app never writes these rows: triggers
+on self-assessments and their scores (PostgreSQL and SQLite) work out a member's rows again
+whenever one of theirs changes, so the directory's strength filter reads the few thousand
+people strong in an element from this table's key instead of checking every strong score for
+a newer assessment on every search.
+
+On PostgreSQL two transactions changing the same member wait for each other (an advisory lock
+for each of 256 groups of people, or the whole table for a large change), so each works the
+rows out from what the other committed.
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from netapp.extensions import db
+
+# netapp/services/directory.py STRONG, written as it stands so that PostgreSQL can read the
+# strong scores from ix_assessment_scores_strong.
+STRONG = 4
+
+
+class MemberStrength(db.Model):
+    __tablename__ = "member_strengths"
+
+    element_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("framework_elements.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+
+    # The triggers replace one member's rows at a time.
+    __table_args__ = (sa.Index("ix_member_strengths_user_id", "user_id"),)
+
+
+def strength_rows_sql(who: str) -> str:
+    """The ``member_strengths`` rows of the people ``who`` (a condition on ``a``, a
+    self-assessment) picks, as an INSERT ... SELECT (the same on both databases). DISTINCT:
+    a member's latest assessments of two frameworks could score the same element."""
+    return (
+        "INSERT INTO member_strengths (element_id, user_id) "
+        "SELECT DISTINCT s.element_id, a.user_id FROM self_assessments a "
+        "JOIN assessment_scores s ON s.assessment_id = a.id "
+        f"WHERE ({who}) AND a.user_id IS NOT NULL AND a.completed_at IS NOT NULL "
+        f"AND s.score >= {STRONG} "
+        "AND NOT EXISTS (SELECT 1 FROM self_assessments l WHERE l.user_id = a.user_id "
+        "AND l.framework_id = a.framework_id AND l.completed_at IS NOT NULL "
+        "AND (l.completed_at > a.completed_at "
+        "OR (l.completed_at = a.completed_at AND l.id > a.id)))"
+    )
+
+
+# PostgreSQL: one function works out the rows of a list of people again; each trigger passes
+# the people its statement changed (transition tables, so a large import runs it once).
+_REFRESH = f"""
+CREATE OR REPLACE FUNCTION netapp_strengths_refresh(ids integer[]) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF ids IS NULL OR cardinality(ids) = 0 THEN
+        RETURN;
+    END IF;
+    IF cardinality(ids) > 64 THEN
+        LOCK TABLE member_strengths IN SHARE ROW EXCLUSIVE MODE;
+    ELSE
+        LOCK TABLE member_strengths IN ROW EXCLUSIVE MODE;
+        -- One lock for each of 256 groups of people, not one a person (as the mentoring
+        -- pool's, under its own key).
+        PERFORM pg_advisory_xact_lock(18181, part)
+        FROM (SELECT DISTINCT mod(unnest(ids), 256) AS part ORDER BY 1) AS people;
+    END IF;
+    DELETE FROM member_strengths WHERE user_id = ANY(ids);
+    {strength_rows_sql("a.user_id = ANY(ids)")};
+END
+$$
+"""
+
+
+def _function(name: str, ids: str) -> str:
+    return f"""
+CREATE OR REPLACE FUNCTION {name}() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM netapp_strengths_refresh(ARRAY({ids}));
+    RETURN NULL;
+END
+$$
+"""
+
+
+def _changed(columns: str) -> str:
+    """The members of the self-assessments an UPDATE statement changed in ``columns``: both
+    their old and new members."""
+    cols = ", ".join(f"{{t}}.{c}" for c in columns.split(", "))
+    return (f"SELECT n.user_id FROM netapp_new n LEFT JOIN netapp_old o ON o.id = n.id "
+            f"WHERE o.id IS NULL OR ({cols.format(t='n')}) IS DISTINCT FROM "
+            f"({cols.format(t='o')}) "
+            f"UNION SELECT o.user_id FROM netapp_old o LEFT JOIN netapp_new n ON n.id = o.id "
+            f"WHERE n.id IS NULL OR ({cols.format(t='n')}) IS DISTINCT FROM "
+            f"({cols.format(t='o')})")
+
+
+_SCORES_USERS = ("SELECT a.user_id FROM {rows} s JOIN self_assessments a "
+                 "ON a.id = s.assessment_id WHERE a.user_id IS NOT NULL")
+
+# (table, name, event, the people it changed, as a SELECT of ids over the transition tables
+# ``netapp_new`` and ``netapp_old``)
+_PG_TRIGGERS = [
+    ("self_assessments", "added", "INSERT",
+     "SELECT user_id FROM netapp_new WHERE user_id IS NOT NULL"),
+    ("self_assessments", "changed", "UPDATE",
+     "SELECT user_id FROM (" + _changed("user_id, framework_id, completed_at")
+     + ") AS changed WHERE user_id IS NOT NULL"),
+    ("self_assessments", "removed", "DELETE",
+     "SELECT user_id FROM netapp_old WHERE user_id IS NOT NULL"),
+    ("assessment_scores", "added", "INSERT", _SCORES_USERS.format(rows="netapp_new")),
+    ("assessment_scores", "changed", "UPDATE",
+     _SCORES_USERS.format(rows="netapp_new") + " UNION "
+     + _SCORES_USERS.format(rows="netapp_old")),
+    ("assessment_scores", "removed", "DELETE", _SCORES_USERS.format(rows="netapp_old")),
+]
+_REFERENCING = {"INSERT": "NEW TABLE AS netapp_new", "DELETE": "OLD TABLE AS netapp_old",
+                "UPDATE": "OLD TABLE AS netapp_old NEW TABLE AS netapp_new"}
+
+STRENGTH_FUNCTIONS = [_REFRESH] + [
+    _function(f"netapp_strengths_{table}_{name}", ids) for table, name, _, ids in _PG_TRIGGERS
+]
+
+
+def _sqlite_refresh(ids: str) -> str:
+    return (f"DELETE FROM member_strengths WHERE user_id IN ({ids}); "
+            + strength_rows_sql(f"a.user_id IN ({ids})") + ";")
+
+
+_SQLITE = [
+    ("self_assessments", "added", "INSERT", "NEW.user_id"),
+    ("self_assessments", "changed", "UPDATE OF user_id, framework_id, completed_at",
+     "OLD.user_id, NEW.user_id"),
+    ("self_assessments", "removed", "DELETE", "OLD.user_id"),
+    ("assessment_scores", "added", "INSERT",
+     "SELECT user_id FROM self_assessments WHERE id = NEW.assessment_id"),
+    ("assessment_scores", "changed", "UPDATE",
+     "SELECT user_id FROM self_assessments WHERE id IN (OLD.assessment_id, NEW.assessment_id)"),
+    ("assessment_scores", "removed", "DELETE",
+     "SELECT user_id FROM self_assessments WHERE id = OLD.assessment_id"),
+]
+
+STRENGTH_TRIGGERS = {
+    "postgresql": [
+        f"CREATE TRIGGER strengths_{table}_{name} AFTER {event} ON {table} "
+        f"REFERENCING {_REFERENCING[event]} FOR EACH STATEMENT "
+        f"EXECUTE FUNCTION netapp_strengths_{table}_{name}()"
+        for table, name, event, _ in _PG_TRIGGERS
+    ],
+    "sqlite": [
+        f"CREATE TRIGGER strengths_{table}_{name} AFTER {event} ON {table} FOR EACH ROW "
+        f"BEGIN {_sqlite_refresh(ids)} END"
+        for table, name, event, ids in _SQLITE
+    ] + [
+        # Foreign keys may be off on SQLite: an erased account's rows go with it.
+        "CREATE TRIGGER strengths_users_removed AFTER DELETE ON users FOR EACH ROW BEGIN "
+        "DELETE FROM member_strengths WHERE user_id = OLD.id; END",
+    ],
+}
+STRENGTH_TRIGGER_NAMES = [(f"strengths_{table}_{name}", table) for table, name, *_ in _SQLITE] + [
+    ("strengths_users_removed", "users")]
+
+
+# Created once every table is (the triggers sit on three of them).
+for _sql in STRENGTH_FUNCTIONS:
+    sa.event.listen(db.metadata, "after_create", sa.DDL(_sql).execute_if(dialect="postgresql"))
+for _dialect, _statements in STRENGTH_TRIGGERS.items():
+    for _sql in _statements:
+        sa.event.listen(db.metadata, "after_create", sa.DDL(_sql).execute_if(dialect=_dialect))
