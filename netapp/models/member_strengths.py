@@ -17,6 +17,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from netapp.extensions import db
+from netapp.models.kept_tables import (
+    ASSESSMENT_TRIGGERS,
+    REFERENCING,
+    refresh_function,
+    trigger_function,
+)
 
 # netapp/services/directory.py STRONG, written as it stands so that PostgreSQL can read the
 # strong scores from ix_assessment_scores_strong.
@@ -52,76 +58,15 @@ def strength_rows_sql(who: str) -> str:
     )
 
 
-# PostgreSQL: one function works out the rows of a list of people again; each trigger passes
-# the people its statement changed (transition tables, so a large import runs it once).
-_REFRESH = f"""
-CREATE OR REPLACE FUNCTION netapp_strengths_refresh(ids integer[]) RETURNS void
-LANGUAGE plpgsql AS $$
-BEGIN
-    IF ids IS NULL OR cardinality(ids) = 0 THEN
-        RETURN;
-    END IF;
-    IF cardinality(ids) > 64 THEN
-        LOCK TABLE member_strengths IN SHARE ROW EXCLUSIVE MODE;
-    ELSE
-        LOCK TABLE member_strengths IN ROW EXCLUSIVE MODE;
-        -- One lock for each of 256 groups of people, not one a person (as the mentoring
-        -- pool's, under its own key).
-        PERFORM pg_advisory_xact_lock(18181, part)
-        FROM (SELECT DISTINCT mod(unnest(ids), 256) AS part ORDER BY 1) AS people;
-    END IF;
-    DELETE FROM member_strengths WHERE user_id = ANY(ids);
-    {strength_rows_sql("a.user_id = ANY(ids)")};
-END
-$$
-"""
+_REFRESH = refresh_function("netapp_strengths_refresh", "member_strengths", 18181,
+                            strength_rows_sql("a.user_id = ANY(ids)"))
+# (table, name, event, the people it changed): a self-assessment or its scores.
+_PG_TRIGGERS = ASSESSMENT_TRIGGERS
 
 
 def _function(name: str, ids: str) -> str:
-    return f"""
-CREATE OR REPLACE FUNCTION {name}() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM netapp_strengths_refresh(ARRAY({ids}));
-    RETURN NULL;
-END
-$$
-"""
+    return trigger_function(name, "netapp_strengths_refresh", ids)
 
-
-def _changed(columns: str) -> str:
-    """The members of the self-assessments an UPDATE statement changed in ``columns``: both
-    their old and new members."""
-    cols = ", ".join(f"{{t}}.{c}" for c in columns.split(", "))
-    return (f"SELECT n.user_id FROM netapp_new n LEFT JOIN netapp_old o ON o.id = n.id "
-            f"WHERE o.id IS NULL OR ({cols.format(t='n')}) IS DISTINCT FROM "
-            f"({cols.format(t='o')}) "
-            f"UNION SELECT o.user_id FROM netapp_old o LEFT JOIN netapp_new n ON n.id = o.id "
-            f"WHERE n.id IS NULL OR ({cols.format(t='n')}) IS DISTINCT FROM "
-            f"({cols.format(t='o')})")
-
-
-_SCORES_USERS = ("SELECT a.user_id FROM {rows} s JOIN self_assessments a "
-                 "ON a.id = s.assessment_id WHERE a.user_id IS NOT NULL")
-
-# (table, name, event, the people it changed, as a SELECT of ids over the transition tables
-# ``netapp_new`` and ``netapp_old``)
-_PG_TRIGGERS = [
-    ("self_assessments", "added", "INSERT",
-     "SELECT user_id FROM netapp_new WHERE user_id IS NOT NULL"),
-    ("self_assessments", "changed", "UPDATE",
-     "SELECT user_id FROM (" + _changed("user_id, framework_id, completed_at")
-     + ") AS changed WHERE user_id IS NOT NULL"),
-    ("self_assessments", "removed", "DELETE",
-     "SELECT user_id FROM netapp_old WHERE user_id IS NOT NULL"),
-    ("assessment_scores", "added", "INSERT", _SCORES_USERS.format(rows="netapp_new")),
-    ("assessment_scores", "changed", "UPDATE",
-     _SCORES_USERS.format(rows="netapp_new") + " UNION "
-     + _SCORES_USERS.format(rows="netapp_old")),
-    ("assessment_scores", "removed", "DELETE", _SCORES_USERS.format(rows="netapp_old")),
-]
-_REFERENCING = {"INSERT": "NEW TABLE AS netapp_new", "DELETE": "OLD TABLE AS netapp_old",
-                "UPDATE": "OLD TABLE AS netapp_old NEW TABLE AS netapp_new"}
 
 STRENGTH_FUNCTIONS = [_REFRESH] + [
     _function(f"netapp_strengths_{table}_{name}", ids) for table, name, _, ids in _PG_TRIGGERS
@@ -149,7 +94,7 @@ _SQLITE = [
 STRENGTH_TRIGGERS = {
     "postgresql": [
         f"CREATE TRIGGER strengths_{table}_{name} AFTER {event} ON {table} "
-        f"REFERENCING {_REFERENCING[event]} FOR EACH STATEMENT "
+        f"REFERENCING {REFERENCING[event]} FOR EACH STATEMENT "
         f"EXECUTE FUNCTION netapp_strengths_{table}_{name}()"
         for table, name, event, _ in _PG_TRIGGERS
     ],

@@ -22,6 +22,13 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from netapp.data.lqf import LQF_CODE
 from netapp.extensions import db
+from netapp.models.kept_tables import (
+    ASSESSMENT_TRIGGERS,
+    REFERENCING,
+    changed_rows,
+    refresh_function,
+    trigger_function,
+)
 
 
 class MentoringPoolRow(db.Model):
@@ -92,66 +99,21 @@ def pool_rows_sql(who: str) -> str:
     )
 
 
-# PostgreSQL: one function works out the rows of a list of people again; each trigger passes
-# the people its statement changed (transition tables, so a large import runs it once).
-_REFRESH = f"""
-CREATE OR REPLACE FUNCTION netapp_pool_refresh(ids integer[]) RETURNS void
-LANGUAGE plpgsql AS $$
-BEGIN
-    IF ids IS NULL OR cardinality(ids) = 0 THEN
-        RETURN;
-    END IF;
-    IF cardinality(ids) > 64 THEN
-        LOCK TABLE mentoring_pool IN SHARE ROW EXCLUSIVE MODE;
-    ELSE
-        LOCK TABLE mentoring_pool IN ROW EXCLUSIVE MODE;
-        -- One lock for each of 256 groups of people, not one a person: a transaction that
-        -- changes thousands of people one statement at a time (an import) holds at most 256
-        -- of PostgreSQL's shared lock slots, not one a person.
-        PERFORM pg_advisory_xact_lock(18180, part)
-        FROM (SELECT DISTINCT mod(unnest(ids), 256) AS part ORDER BY 1) AS people;
-    END IF;
-    DELETE FROM mentoring_pool WHERE user_id = ANY(ids);
-    {pool_rows_sql("p.user_id = ANY(ids)")};
-END
-$$
-"""
+_REFRESH = refresh_function("netapp_pool_refresh", "mentoring_pool", 18180,
+                            pool_rows_sql("p.user_id = ANY(ids)"))
 
 
 def _function(name: str, ids: str) -> str:
-    return f"""
-CREATE OR REPLACE FUNCTION {name}() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM netapp_pool_refresh(ARRAY({ids}));
-    RETURN NULL;
-END
-$$
-"""
-
-
-def _changed(key: str, columns: str, out: str) -> str:
-    """The ``out`` of rows an UPDATE statement changed in ``columns`` (or whose ``key``
-    changed): both their old and new values."""
-    cols = ", ".join(f"{{t}}.{c}" for c in columns.split(", "))
-    return (f"SELECT {out.format(t='n')} FROM netapp_new n LEFT JOIN netapp_old o "
-            f"ON o.{key} = n.{key} WHERE o.{key} IS NULL OR ({cols.format(t='n')}) "
-            f"IS DISTINCT FROM ({cols.format(t='o')}) "
-            f"UNION SELECT {out.format(t='o')} FROM netapp_old o LEFT JOIN netapp_new n "
-            f"ON n.{key} = o.{key} WHERE n.{key} IS NULL OR ({cols.format(t='n')}) "
-            f"IS DISTINCT FROM ({cols.format(t='o')})")
+    return trigger_function(name, "netapp_pool_refresh", ids)
 
 
 _PROFILE_COLUMNS = ("wants_mentor, meets_online, mentoring_paused, mentor_capacity, "
                     "local_authority_id, level, organisation_id")
-_SCORES_USERS = ("SELECT a.user_id FROM {rows} s JOIN self_assessments a "
-                 "ON a.id = s.assessment_id WHERE a.user_id IS NOT NULL")
-
 # (table, name, event, the people it changed, as a SELECT of ids over the transition tables
 # ``netapp_new`` and ``netapp_old``)
 _PG_TRIGGERS = [
     ("profiles", "added", "INSERT", "SELECT user_id FROM netapp_new"),
-    ("profiles", "changed", "UPDATE", _changed("user_id", _PROFILE_COLUMNS, "{t}.user_id")),
+    ("profiles", "changed", "UPDATE", changed_rows("user_id", _PROFILE_COLUMNS, "{t}.user_id")),
     ("profiles", "removed", "DELETE", "SELECT user_id FROM netapp_old"),
     ("user_roles", "added", "INSERT", "SELECT user_id FROM netapp_new"),
     ("user_roles", "changed", "UPDATE",
@@ -160,30 +122,15 @@ _PG_TRIGGERS = [
     ("mentorships", "added", "INSERT",
      "SELECT mentee_id FROM netapp_new UNION SELECT mentor_id FROM netapp_new"),
     ("mentorships", "changed", "UPDATE",
-     _changed("id", "status, mentee_id, mentor_id", "{t}.mentee_id") + " UNION "
-     + _changed("id", "status, mentee_id, mentor_id", "{t}.mentor_id")),
+     changed_rows("id", "status, mentee_id, mentor_id", "{t}.mentee_id") + " UNION "
+     + changed_rows("id", "status, mentee_id, mentor_id", "{t}.mentor_id")),
     ("mentorships", "removed", "DELETE",
      "SELECT mentee_id FROM netapp_old UNION SELECT mentor_id FROM netapp_old"),
-    ("self_assessments", "added", "INSERT",
-     "SELECT user_id FROM netapp_new WHERE user_id IS NOT NULL"),
-    ("self_assessments", "changed", "UPDATE",
-     "SELECT user_id FROM (" + _changed("id", "user_id, framework_id, completed_at",
-                                        "{t}.user_id")
-     + ") AS changed WHERE user_id IS NOT NULL"),
-    ("self_assessments", "removed", "DELETE",
-     "SELECT user_id FROM netapp_old WHERE user_id IS NOT NULL"),
-    ("assessment_scores", "added", "INSERT", _SCORES_USERS.format(rows="netapp_new")),
-    ("assessment_scores", "changed", "UPDATE",
-     _SCORES_USERS.format(rows="netapp_new") + " UNION "
-     + _SCORES_USERS.format(rows="netapp_old")),
-    ("assessment_scores", "removed", "DELETE", _SCORES_USERS.format(rows="netapp_old")),
+    *ASSESSMENT_TRIGGERS,
     ("organisations", "changed", "UPDATE",
      "SELECT p.user_id FROM profiles p JOIN netapp_new n ON n.id = p.organisation_id "
      "JOIN netapp_old o ON o.id = n.id WHERE n.service_type IS DISTINCT FROM o.service_type"),
 ]
-_REFERENCING = {"INSERT": "NEW TABLE AS netapp_new", "DELETE": "OLD TABLE AS netapp_old",
-                "UPDATE": "OLD TABLE AS netapp_old NEW TABLE AS netapp_new"}
-
 POOL_FUNCTIONS = [_REFRESH] + [
     _function(f"netapp_pool_{table}_{name}", ids) for table, name, _, ids in _PG_TRIGGERS
 ] + [_function("netapp_pool_user_changed", "SELECT NEW.id")]
@@ -226,7 +173,7 @@ _SQLITE = [
 POOL_TRIGGERS = {
     "postgresql": [
         f"CREATE TRIGGER pool_{table}_{name} AFTER {event} ON {table} "
-        f"REFERENCING {_REFERENCING[event]} FOR EACH STATEMENT "
+        f"REFERENCING {REFERENCING[event]} FOR EACH STATEMENT "
         f"EXECUTE FUNCTION netapp_pool_{table}_{name}()"
         for table, name, event, _ in _PG_TRIGGERS
     ] + [
