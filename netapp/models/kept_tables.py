@@ -7,6 +7,10 @@ trigger per row does the same for that row's people.
 """
 from __future__ import annotations
 
+import sqlalchemy as sa
+
+from netapp.extensions import db
+
 # The transition tables each kind of PostgreSQL statement trigger reads.
 REFERENCING = {"INSERT": "NEW TABLE AS netapp_new", "DELETE": "OLD TABLE AS netapp_old",
                "UPDATE": "OLD TABLE AS netapp_old NEW TABLE AS netapp_new"}
@@ -88,3 +92,20 @@ ASSESSMENT_TRIGGERS = [
      + _SCORES_USERS.format(rows="netapp_old")),
     ("assessment_scores", "removed", "DELETE", _SCORES_USERS.format(rows="netapp_old")),
 ]
+
+
+def users_removed_trigger(name: str, table: str) -> str:
+    """SQLite: trigger ``name`` that deletes an erased account's rows from ``table`` (foreign
+    keys may be off on SQLite)."""
+    return (f"CREATE TRIGGER {name} AFTER DELETE ON users FOR EACH ROW BEGIN "
+            f"DELETE FROM {table} WHERE user_id = OLD.id; END")
+
+
+def create_with_tables(functions: list[str], triggers: dict[str, list[str]]) -> None:
+    """Have ``create_all`` make the PostgreSQL ``functions`` and each dialect's ``triggers``
+    once every table is made (the triggers sit on several tables)."""
+    for sql in functions:
+        sa.event.listen(db.metadata, "after_create", sa.DDL(sql).execute_if(dialect="postgresql"))
+    for dialect, statements in triggers.items():
+        for sql in statements:
+            sa.event.listen(db.metadata, "after_create", sa.DDL(sql).execute_if(dialect=dialect))

@@ -20,8 +20,10 @@ from netapp.extensions import db
 from netapp.models.kept_tables import (
     ASSESSMENT_TRIGGERS,
     REFERENCING,
+    create_with_tables,
     refresh_function,
     trigger_function,
+    users_removed_trigger,
 )
 
 # netapp/services/directory.py STRONG, written as it stands so that PostgreSQL can read the
@@ -103,18 +105,11 @@ STRENGTH_TRIGGERS = {
         f"BEGIN {_sqlite_refresh(ids)} END"
         for table, name, event, ids in _SQLITE
     ] + [
-        # Foreign keys may be off on SQLite: an erased account's rows go with it.
-        "CREATE TRIGGER strengths_users_removed AFTER DELETE ON users FOR EACH ROW BEGIN "
-        "DELETE FROM member_strengths WHERE user_id = OLD.id; END",
+        users_removed_trigger("strengths_users_removed", "member_strengths"),
     ],
 }
 STRENGTH_TRIGGER_NAMES = [(f"strengths_{table}_{name}", table) for table, name, *_ in _SQLITE] + [
     ("strengths_users_removed", "users")]
 
 
-# Created once every table is (the triggers sit on three of them).
-for _sql in STRENGTH_FUNCTIONS:
-    sa.event.listen(db.metadata, "after_create", sa.DDL(_sql).execute_if(dialect="postgresql"))
-for _dialect, _statements in STRENGTH_TRIGGERS.items():
-    for _sql in _statements:
-        sa.event.listen(db.metadata, "after_create", sa.DDL(_sql).execute_if(dialect=_dialect))
+create_with_tables(STRENGTH_FUNCTIONS, STRENGTH_TRIGGERS)

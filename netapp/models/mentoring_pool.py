@@ -26,8 +26,10 @@ from netapp.models.kept_tables import (
     ASSESSMENT_TRIGGERS,
     REFERENCING,
     changed_rows,
+    create_with_tables,
     refresh_function,
     trigger_function,
+    users_removed_trigger,
 )
 
 
@@ -187,18 +189,11 @@ POOL_TRIGGERS = {
         f"BEGIN {_sqlite_refresh(ids)} END"
         for table, name, event, when, ids in _SQLITE
     ] + [
-        # Foreign keys may be off on SQLite: an erased account's row goes with it.
-        "CREATE TRIGGER pool_users_removed AFTER DELETE ON users FOR EACH ROW BEGIN "
-        "DELETE FROM mentoring_pool WHERE user_id = OLD.id; END",
+        users_removed_trigger("pool_users_removed", "mentoring_pool"),
     ],
 }
 POOL_TRIGGER_NAMES = [(f"pool_{table}_{name}", table) for table, name, *_ in _SQLITE] + [
     ("pool_users_removed", "users")]
 
 
-# Created once every table is (the triggers sit on eight of them).
-for _sql in POOL_FUNCTIONS:
-    sa.event.listen(db.metadata, "after_create", sa.DDL(_sql).execute_if(dialect="postgresql"))
-for _dialect, _statements in POOL_TRIGGERS.items():
-    for _sql in _statements:
-        sa.event.listen(db.metadata, "after_create", sa.DDL(_sql).execute_if(dialect=_dialect))
+create_with_tables(POOL_FUNCTIONS, POOL_TRIGGERS)
