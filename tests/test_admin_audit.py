@@ -381,6 +381,28 @@ def test_every_page_of_the_log_says_how_many_in_all(client, auth, users, log, mo
     assert len(statements) == 1
 
 
+def test_a_long_log_is_counted_only_eight_pages_ahead(client, auth, users, log):
+    """The log grows every day: a page counts its entries only as far as the end of eight
+    pages from itself, says "more than" past that, and never counts the events kept only as
+    daily counts."""
+    _logins(users["member"], 446, datetime(2026, 11, 20, 8, 0))  # with the log's five, 451
+    for _ in range(60):
+        audit.record_special("consent.given")
+    db.session.commit()
+    auth.login(users["admin"].email)
+    first = client.get("/admin/audit").get_data(as_text=True)
+    assert "Page 1 of more than 8 (more than 400 in all)" in first
+    assert 'rel="next"' in first and 'rel="prev"' not in first
+    second = client.get("/admin/audit?page=2").get_data(as_text=True)
+    assert "Page 2 of more than 9 (more than 450 in all)" in second
+    # Within eight pages of the end the count is exact: the special events are not in it.
+    third = client.get("/admin/audit?page=3").get_data(as_text=True)
+    assert "Page 3 of 10 (451 in all)" in third and "more than" not in third
+    last = client.get("/admin/audit?page=10").get_data(as_text=True)
+    assert "Page 10 of 10 (451 in all)" in last and 'rel="next"' not in last
+    assert len(re.findall(r'<span class="audit-sentence">', last)) == 1
+
+
 def test_a_person_named_by_an_oddly_written_id_is_still_named(client, auth, users, log):
     """Ids this app writes as digits are named by the page's statement; anything else that
     Python reads as a number still names the person (a statement of its own)."""

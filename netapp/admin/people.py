@@ -3,7 +3,6 @@ matching, read in one statement and written in Python."""
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import url_for
@@ -18,22 +17,6 @@ __all__ = ["people_page"]
 
 _INT = sa.Integer()
 _LABELS = {role.value: role.label for role in Role}
-
-# The pager counts the accounts matching only as far as the end of this many pages, the one
-# shown and those after it; past that it says "more than". Counting every account (25,000 on
-# the demo data) for each page of the list cost more than the rest of the page, and a search
-# found in many names ("an") read every name to count them.
-PAGES_COUNTED = 8
-
-
-@dataclass
-class CountedPage(paging.Page):
-    """A page of the list whose ``total`` is counted only as far as the end of
-    ``PAGES_COUNTED`` pages from this one (this one included): ``more`` says there are more
-    than that, and then ``total`` and ``pages`` are that far, each read "more than"."""
-
-    more: bool = False
-
 
 def _matching(users, searched: bool, with_role: bool) -> list:
     """SQL: the conditions for an account of ``users`` to be listed (parameters ``like`` and
@@ -77,19 +60,17 @@ def people_page(q: str, role: Role | None, page: int, per_page: int) -> tuple[pa
     """A page of accounts matching ``q`` (in the name, ignoring case, or the email) and
     holding ``role``, and its table's rows as HTML. A page past the last has no rows (and no
     total, which the page does not show then). The number matching is counted as far as the
-    end of ``PAGES_COUNTED`` pages from this one (``CountedPage``)."""
+    end of ``paging.PAGES_COUNTED`` pages from this one (``paging.CountedPage``); a search found
+    in many names ("an") would otherwise read every name to count them."""
     page = max(page, 1)
-    limit = (page - 1 + PAGES_COUNTED) * per_page
-    params = {"per_page": per_page, "skip": (page - 1) * per_page, "upto": limit + 1}
+    params = {"per_page": per_page, "skip": (page - 1) * per_page,
+              "upto": paging.count_limit(page, per_page) + 1}
     if q:
         params["like"] = f"%{q.lower()}%"
     if role is not None:
         params["role"] = role.value
     rows = reads.raw_rows(_page_statement(bool(q), role is not None), params)
-    total = rows[0][6] if rows else 0
-    more = total > limit
-    return (CountedPage(rows, limit if more else total, page, per_page, more=more),
-            _rows_html(rows))
+    return paging.counted_page(rows, rows[0][6] if rows else 0, page, per_page), _rows_html(rows)
 
 
 def _rows_html(rows) -> Markup:

@@ -107,14 +107,11 @@ def _filter_values(*, action_prefix: str = "", actions: list[str] | None = None,
     return {key: value for key, value in values.items() if value is not None}
 
 
-def _conditions(present: frozenset[str], actions: tuple[str, ...] | None = None, *,
-                special: bool | None = False) -> list[sa.ColumnElement[bool]]:
+def _conditions(present: frozenset[str], actions: tuple[str, ...] | None = None
+                ) -> list[sa.ColumnElement[bool]]:
     """What an entry must meet for the filters named in ``present`` (parameters of the same
-    names; ``actions`` given is written in instead): special-category events never, or
-    (``special``) only those, or (None) either."""
-    where = [] if special is None else [
-        AuditEntry.action.in_(_inline(SPECIAL_CATEGORY)) if special
-        else AuditEntry.action.not_in(_inline(SPECIAL_CATEGORY))]
+    names; ``actions`` given is written in instead): never a special-category event."""
+    where = [AuditEntry.action.not_in(_inline(SPECIAL_CATEGORY))]
     if "action_prefix" in present:
         where.append(AuditEntry.action.startswith(sa.bindparam("action_prefix", type_=_TEXT)))
     if actions is not None:
@@ -173,7 +170,7 @@ class Entry(NamedTuple):
 class LogPage:
     """A page of the log (``log_page``): its entries and what its sentences and counts need."""
 
-    page: paging.Page  # of ``Entry``
+    page: paging.CountedPage  # of ``Entry``
     names: dict[int, str]  # the people named, by id, as far as the statement could tell
     asked: frozenset[int]  # every id whose name was looked up, found or not
     counts: list[tuple[datetime, str, int]]  # special-category events (day, action, count)
@@ -193,7 +190,8 @@ def log_page(page: int, per_page: int, *, counts_page: int | None = None,
     statement = _log_statement(frozenset(values), None if actions is None else tuple(actions),
                                counts_page is not None)
     page = max(page, 1)
-    values.update(per_page=per_page, skip=(page - 1) * per_page)
+    values.update(per_page=per_page, skip=(page - 1) * per_page,
+                  upto=paging.count_limit(page, per_page) + 1)
     if counts_page is not None:
         values.update(counts_per_page=COUNTS_PER_PAGE + 1,
                       counts_skip=(max(counts_page, 1) - 1) * COUNTS_PER_PAGE)
@@ -211,7 +209,7 @@ def log_page(page: int, per_page: int, *, counts_page: int | None = None,
         else:
             total = row.id
     total = _total(len(entries), values["skip"], per_page, total)
-    return LogPage(paging.Page(entries[:per_page], total, page, per_page), names,
+    return LogPage(paging.counted_page(entries[:per_page], total, page, per_page), names,
                    frozenset(asked), counts[:COUNTS_PER_PAGE], len(counts) > COUNTS_PER_PAGE)
 
 
@@ -224,7 +222,8 @@ def _detail(text: str | None) -> dict[str, Any]:
 def _total(read: int, skip: int, per_page: int, counted: int | None) -> int:
     """The number of entries matching, from the page's rows (``per_page`` and one more) when
     they tell it: fewer than a page and one more means this is the last page, unless it is
-    past the end. The statement counts the entries only otherwise (the same test)."""
+    past the end. The statement counts the entries only otherwise (the same test), as far as
+    ``paging.count_limit`` and one more."""
     if read > per_page or (read == 0 and skip > 0):
         return counted
     return skip + read
@@ -242,8 +241,9 @@ def _inline(words: Iterable[str]) -> list[sa.ColumnElement]:
 def _log_statement(present: frozenset[str], actions: tuple[str, ...] | None,
                    counted: bool) -> sa.Select:
     """The statement behind ``log_page``, built once per process for each set of filters (the
-    group of actions asked written in): parameters those of ``_conditions``, ``per_page`` and
-    ``skip``, and if ``counted`` ``counts_per_page`` and ``counts_skip``.
+    group of actions asked written in): parameters those of ``_conditions``, ``per_page``,
+    ``skip`` and ``upto`` (how far to count), and if ``counted`` ``counts_per_page`` and
+    ``counts_skip``.
 
     Each row is a ``part``: an ``entry`` of the page; the ``total`` matching (its ``id``); a
     ``person`` named (``id``, ``actor_name``: None when their account is gone); a ``special``
@@ -268,16 +268,15 @@ def _log_statement(present: frozenset[str], actions: tuple[str, ...] | None,
             sa.null() if column is None else column
             for column in (id_, created_at, None, action, None, None, None, name))]
 
-    # The number matching, counted only when the page does not tell it (``_total``): the
-    # entries less the special-category events that match the same filters, which reads the
-    # log once without checking each entry's action against those (half the time).
+    # The number matching, counted only when the page does not tell it (``_total``), and then
+    # only as far as ``upto`` (``paging.CountedPage``): the log grows every day, and counting
+    # all of it for each page cost more than the rest of the page.
     shown = sa.select(sa.func.count()).select_from(entries).scalar_subquery()
     skip, per_page = sa.bindparam("skip", type_=_INT), sa.bindparam("per_page", type_=_INT)
     unknown = sa.or_(shown > per_page, sa.and_(shown == 0, skip > 0))
-
-    def count_of(special: bool | None) -> sa.ScalarSelect:
-        return (sa.select(sa.func.count()).select_from(AuditEntry)
-                .where(*_conditions(present, actions, special=special)).scalar_subquery())
+    first = (sa.select(AuditEntry.id).where(*where)
+             .limit(sa.bindparam("upto", type_=_INT)).subquery("first"))
+    number = sa.select(sa.func.count()).select_from(first).scalar_subquery()
 
     # Who the page's entries name (as audit_words.person_ids reads them) and who is filtered
     # on, each id once.
@@ -297,7 +296,7 @@ def _log_statement(present: frozenset[str], actions: tuple[str, ...] | None,
                   *(sa.cast(c, sa.Text).label(c.name) if c.name == "detail" else c
                     for c in entries.c)),
         # In a CASE: PostgreSQL runs the counts only when the page needs them.
-        sa.select(*part("total", sa.case((unknown, count_of(None) - count_of(True))))),
+        sa.select(*part("total", sa.case((unknown, number)))),
         sa.select(*part("person", ids.c.id, name=User.display_name))
         .select_from(ids).outerjoin(User, User.id == ids.c.id),
     ]
