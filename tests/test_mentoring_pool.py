@@ -531,3 +531,30 @@ def test_the_pick_lists_show_each_change_at_once(app, client, auth):
     _profile(meg).mentoring_paused = True
     db.session.commit()
     assert options() == [[f"Abe Later (member {abe.id})", f"Annie (member {ann.id})"], []]
+
+
+@pytest.mark.parametrize("regional", [False, True])
+def test_the_pick_lists_are_read_in_name_order_from_their_own_indexes(app, regional):
+    """The first thousand mentees and mentors by name are read in name order from an index,
+    not sorted from every row that qualifies. On PostgreSQL each comes from its list's
+    partial index, whose conditions are among the list's own (``bridge._pool_checks``), so
+    the planner can use it; the tables here are small, so it is asked to avoid scanning the
+    table and sorting where it can. SQLite reads the pool by name and stops at the limit."""
+    _pool_with_every_reason()
+    london = db.session.scalar(sa.select(Region.id).where(Region.name == "London"))
+    statement = rounds._pick_statement(db.engine.dialect.name,
+                                       bridge.councils(london if regional else None), 1000)
+    conn = db.session.connection()
+    if db.engine.dialect.name == "postgresql":
+        conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        conn.exec_driver_sql("SET LOCAL enable_sort = off")
+        plan = "\n".join(row[0] for row in conn.exec_driver_sql(
+            "EXPLAIN " + rounds._pool_sql(statement, db.engine.dialect)))
+        assert "ix_mentoring_pool_mentees" in plan and "ix_mentoring_pool_mentors" in plan, plan
+        assert "Sort" not in plan, plan
+    else:
+        text = str(statement.compile(dialect=db.engine.dialect,
+                                     compile_kwargs={"literal_binds": True}))
+        plan = "\n".join(row[-1] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + text))
+        assert plan.count("SCAN mentoring_pool USING INDEX ix_mentoring_pool_") == 2, plan
+        assert "TEMP B-TREE" not in plan, plan
