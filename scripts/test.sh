@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install what the tests need (PostgreSQL and Chromium from Debian when missing, Python packages into
+# Install what the tests need (PostgreSQL, Chromium and wrk from Debian when missing, Python packages into
 # .venv), start a throwaway PostgreSQL on 127.0.0.1, and run the whole suite. Extra arguments go to pytest.
 source "$(dirname "$0")/_bootstrap.sh"
 
@@ -14,6 +14,7 @@ pg_bin() {
 missing=()
 pg_bin >/dev/null || missing+=(postgresql)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v wrk >/dev/null || missing+=(wrk)  # the load test's own test (tests/test_load_bench.py)
 fc-list 2>/dev/null | grep -qi dejavu || missing+=(fonts-dejavu-core)
 if [ "${#missing[@]}" -gt 0 ]; then apt_install "${missing[@]}"; fi
 ensure_venv test
